@@ -1,0 +1,95 @@
+package dev.wharf.api.aws;
+
+import dev.wharf.api.aws.sigv4.CredentialResolver;
+import dev.wharf.api.aws.sigv4.SigV4Exception;
+import dev.wharf.api.aws.sigv4.SigV4Verifier;
+import dev.wharf.api.aws.sigv4.SignedRequest;
+import dev.wharf.api.aws.sigv4.SigningCredential;
+import dev.wharf.api.aws.sigv4.VerifiedRequest;
+import dev.wharf.api.http.Exchange;
+import dev.wharf.error.WharfException;
+import dev.wharf.identity.CredentialService;
+import dev.wharf.identity.Principal;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/** Authenticates SigV4-signed AWS API calls and renders failures in each protocol's vocabulary. */
+public final class AwsAuthenticator {
+  private final SigV4Verifier<Principal> verifier;
+
+  /** The two AWS protocols Wharf speaks: they name the same failures differently. */
+  public enum Protocol {
+    QUERY,
+    REST_JSON
+  }
+
+  public AwsAuthenticator(Clock clock, CredentialService credentials) {
+    Objects.requireNonNull(credentials, "credentials");
+    CredentialResolver<Principal> resolver = (accessKeyId, sessionToken) -> {
+      try {
+        CredentialService.Resolved resolved = credentials.resolve(accessKeyId, sessionToken);
+        return new SigningCredential<>(resolved.secretAccessKey(), resolved.principal());
+      } catch (CredentialService.CredentialException e) {
+        SigV4Exception.Reason reason = switch (e.problem()) {
+          case UNKNOWN_ACCESS_KEY -> SigV4Exception.Reason.UNKNOWN_ACCESS_KEY;
+          case INACTIVE_ACCESS_KEY -> SigV4Exception.Reason.INACTIVE_ACCESS_KEY;
+          case INVALID_SESSION_TOKEN -> SigV4Exception.Reason.INVALID_SESSION_TOKEN;
+          case EXPIRED_SESSION -> SigV4Exception.Reason.EXPIRED_TOKEN;
+        };
+        throw new SigV4Exception(reason, e.getMessage());
+      }
+    };
+    this.verifier = new SigV4Verifier<>(clock, resolver);
+  }
+
+  public static String sha256Hex(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Verifies the request's signature over the given body hash, or throws NotAuthenticated in the protocol's terms. */
+  public VerifiedRequest<Principal> authenticate(Exchange exchange, String payloadSha256Hex, Protocol protocol) {
+    SignedRequest request = new SignedRequest(exchange.method(), exchange.rawPath(), exchange.rawQuery(), exchange.headers());
+    try {
+      return verifier.verify(request, payloadSha256Hex);
+    } catch (SigV4Exception e) {
+      throw notAuthenticated(e, protocol);
+    }
+  }
+
+  static WharfException.NotAuthenticated notAuthenticated(SigV4Exception e, Protocol protocol) {
+    String invalidToken = "The security token included in the request is invalid.";
+    return switch (e.reason()) {
+      case MISSING_AUTHENTICATION -> new WharfException.NotAuthenticated(
+          protocol == Protocol.QUERY ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException",
+          "Request is missing Authentication Token");
+      case INCOMPLETE_SIGNATURE, UNSUPPORTED_ALGORITHM -> new WharfException.NotAuthenticated(
+          protocol == Protocol.QUERY ? "IncompleteSignature" : "IncompleteSignatureException", e.getMessage());
+      case UNKNOWN_ACCESS_KEY, INACTIVE_ACCESS_KEY, INVALID_SESSION_TOKEN -> new WharfException.NotAuthenticated(
+          protocol == Protocol.QUERY ? "InvalidClientTokenId" : "UnrecognizedClientException", invalidToken);
+      case EXPIRED_TOKEN -> new WharfException.NotAuthenticated(
+          protocol == Protocol.QUERY ? "ExpiredToken" : "ExpiredTokenException",
+          "The security token included in the request is expired");
+      case SIGNATURE_MISMATCH -> new WharfException.NotAuthenticated(
+          protocol == Protocol.QUERY ? "SignatureDoesNotMatch" : "InvalidSignatureException",
+          "The request signature we calculated does not match the signature you provided. Check your AWS Secret"
+              + " Access Key and signing method. Consult the service documentation for details.");
+      case REQUEST_TIME_SKEWED, PRESIGNED_URL_EXPIRED -> new WharfException.NotAuthenticated(
+          protocol == Protocol.QUERY ? "SignatureDoesNotMatch" : "InvalidSignatureException", e.getMessage());
+    };
+  }
+
+  /** HTTP status of an authentication failure: IncompleteSignature and ExpiredToken are 400 in the query protocol. */
+  public static int status(WharfException.NotAuthenticated e) {
+    return switch (e.code()) {
+      case "IncompleteSignature", "ExpiredToken" -> 400;
+      default -> 403;
+    };
+  }
+}

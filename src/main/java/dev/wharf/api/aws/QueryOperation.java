@@ -1,0 +1,40 @@
+package dev.wharf.api.aws;
+
+import java.util.Objects;
+
+/**
+ * One action of the query protocol, with what it needs declared at registration: the IAM action
+ * and how to name the resource, or an explicit statement of why no policy check applies.
+ */
+public record QueryOperation(String service, String action, Permission permission, Handler handler) {
+
+  public QueryOperation {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(permission, "permission of " + action);
+    Objects.requireNonNull(handler, "handler");
+  }
+
+  /** Renders the operation's result members into the response. */
+  @FunctionalInterface
+  public interface Handler {
+    void handle(QueryRequest request, XmlBuilder result);
+  }
+
+  /** What a route requires before its handler runs. */
+  public sealed interface Permission {
+    /** An IAM action on a resource in an account, both derived from the request. */
+    record PolicyAction(String iamAction, ResourceResolver resource) implements Permission {}
+
+    /** No policy check here, with the reason (e.g. GetCallerIdentity, or checked inside the service). */
+    record NoPolicyCheck(String reason) implements Permission {}
+  }
+
+  /** Names the resource an action applies to: its ARN and owning account. */
+  @FunctionalInterface
+  public interface ResourceResolver {
+    Resource resolve(QueryRequest request);
+  }
+
+  public record Resource(String arn, String accountId) {}
+}

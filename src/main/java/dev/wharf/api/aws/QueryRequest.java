@@ -1,0 +1,72 @@
+package dev.wharf.api.aws;
+
+import dev.wharf.error.WharfException;
+import dev.wharf.identity.Principal;
+import dev.wharf.policy.PermissionService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A parsed, authenticated request of AWS's query protocol (IAM, STS, Wharf's own actions). */
+public record QueryRequest(
+    String service,
+    String action,
+    Map<String, String> parameters,
+    Principal principal,
+    String accessKeyId,
+    PermissionService.RequestOrigin origin,
+    String requestId) {
+
+  /** An optional parameter, null when absent. */
+  public String optional(String name) {
+    return parameters.get(name);
+  }
+
+  /** A required parameter; absent or empty → ValidationError naming it, as AWS answers. */
+  public String required(String name) {
+    String value = parameters.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value null at '"
+          + Character.toLowerCase(name.charAt(0)) + name.substring(1) + "' failed to satisfy constraint: Member must not be null");
+    }
+    return value;
+  }
+
+  public Integer optionalInt(String name) {
+    String value = parameters.get(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw new WharfException.Invalid("ValidationError", "Value '" + value + "' for parameter " + name + " is not an integer");
+    }
+  }
+
+  public boolean optionalBoolean(String name) {
+    String value = parameters.get(name);
+    if (value == null) {
+      return false;
+    }
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new WharfException.Invalid("ValidationError", "Value '" + value + "' for parameter " + name + " is not a boolean");
+    }
+    return Boolean.parseBoolean(value);
+  }
+
+  /** Refuses a parameter family Wharf does not implement rather than silently ignoring it. */
+  public void refuseUnsupported(String... prefixes) {
+    List<String> found = new ArrayList<>();
+    for (String key : parameters.keySet()) {
+      for (String prefix : prefixes) {
+        if (key.equals(prefix) || key.startsWith(prefix + ".")) {
+          found.add(prefix);
+        }
+      }
+    }
+    if (!found.isEmpty()) {
+      throw new WharfException.Invalid("ValidationError", "Parameter " + found.get(0) + " is not supported by Wharf");
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.wharf.api.http;
+
+import dev.wharf.error.WharfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** One HTTP request and its response: the small surface endpoints use, over Jetty's core API. */
+public final class Exchange {
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+  private final String requestId = UUID.randomUUID().toString();
+  private boolean completed;
+
+  public Exchange(Request request, Response response, Callback callback) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public String method() {
+    return request.getMethod();
+  }
+
+  /** The path as sent, still percent-encoded. */
+  public String rawPath() {
+    return request.getHttpURI().getPath();
+  }
+
+  /** The query as sent, or null. */
+  public String rawQuery() {
+    return request.getHttpURI().getQuery();
+  }
+
+  public String header(String name) {
+    return request.getHeaders().get(name);
+  }
+
+  /** All headers, lower-case names, values in arrival order. */
+  public Map<String, List<String>> headers() {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(field.getValue());
+    }
+    return headers;
+  }
+
+  public String remoteAddress() {
+    return Request.getRemoteAddr(request);
+  }
+
+  public boolean isSecure() {
+    return request.isSecure();
+  }
+
+  /** The scheme and authority the client used, e.g. http://localhost:8080. */
+  public String origin() {
+    var uri = request.getHttpURI();
+    int port = uri.getPort();
+    boolean defaultPort = port <= 0 || ("http".equals(uri.getScheme()) && port == 80)
+        || ("https".equals(uri.getScheme()) && port == 443);
+    return uri.getScheme() + "://" + uri.getHost() + (defaultPort ? "" : ":" + port);
+  }
+
+  /** Reads the whole body, refusing more than maxBytes with {@link WharfException.TooLarge}. */
+  public byte[] readBody(int maxBytes) throws IOException {
+    long declared = request.getLength();
+    if (declared > maxBytes) {
+      throw new WharfException.TooLarge("Request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] body = in.readNBytes(maxBytes + 1);
+      if (body.length > maxBytes) {
+        throw new WharfException.TooLarge("Request body exceeds the limit of " + maxBytes + " bytes");
+      }
+      return body;
+    }
+  }
+
+  public InputStream bodyStream() {
+    return Content.Source.asInputStream(request);
+  }
+
+  public void setHeader(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  public void send(int status, String contentType, String body) {
+    send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void send(int status, String contentType, byte[] body) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    response.setStatus(status);
+    if (contentType != null) {
+      response.getHeaders().put("Content-Type", contentType);
+    }
+    response.getHeaders().put("Content-Length", body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  public boolean isCompleted() {
+    return completed;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.wharf.cli;
+
+import java.net.URI;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Where the server is and whose credentials to use: shared by every command that calls the API. */
+final class ApiClientOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+  @Option(names = "--endpoint-url", description = "The Wharf server, e.g. http://localhost:8080 (env WHARF_ENDPOINT).")
+  String endpointUrl;
+
+  @Option(names = "--profile", description = "AWS profile to take credentials from (default: the standard chain).")
+  String profile;
+
+  @Option(names = "--region", description = "Region to sign for (default: AWS_REGION / profile / us-east-1).")
+  String region;
+
+  ApiClient client() {
+    String endpoint = endpointUrl != null ? endpointUrl : System.getenv("WHARF_ENDPOINT");
+    if (endpoint == null || endpoint.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "Missing --endpoint-url (or WHARF_ENDPOINT)");
+    }
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--endpoint-url is not a URL: " + endpoint);
+    }
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new ParameterException(spec.commandLine(), "--endpoint-url must look like http://host:port");
+    }
+    return new ApiClient(uri, profile, region);
+  }
+}

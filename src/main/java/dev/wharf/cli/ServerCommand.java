@@ -1,0 +1,86 @@
+package dev.wharf.cli;
+
+import dev.wharf.config.WharfConfig;
+import dev.wharf.server.WharfServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wharf server}: runs the server in the foreground until Ctrl-C or SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = {"Start the Wharf server (data under ./wharf-data unless --data says otherwise).",
+        "Each setting can also come from its environment variable or the config file."})
+final class ServerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+  @Option(names = "--port", description = "HTTP port (env WHARF_PORT, default 8080; 0 picks a free one).")
+  Integer port;
+
+  @Option(names = "--data", description = "Data directory (env WHARF_DATA, default ./wharf-data).")
+  Path data;
+
+  @Option(names = "--region", description = "AWS region the server claims to be (env WHARF_REGION, default us-east-1).")
+  String region;
+
+  @Option(names = "--database-url", description = "jdbc:postgresql://… for a shared database (env WHARF_DATABASE_URL; default SQLite in the data directory).")
+  String databaseUrl;
+
+  @Option(names = "--public-url", description = "Base URL clients reach the server at, when a proxy fronts it (env WHARF_PUBLIC_URL).")
+  String publicUrl;
+
+  @Option(names = "--bind", description = "Address to listen on (env WHARF_BIND, default 0.0.0.0).")
+  String bind;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind.")
+  Path configFile;
+
+  @Override
+  public Integer call() throws Exception {
+    WharfConfig.Builder builder = WharfConfig.builder().environment(System.getenv());
+    if (configFile != null) {
+      builder.configFile(configFile);
+    }
+    WharfConfig config;
+    try {
+      config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
+          .flag("public-url", publicUrl).flag("bind", bind).build();
+    } catch (WharfConfig.ConfigException e) {
+      System.err.println("wharf: " + e.getMessage());
+      return 2;
+    }
+    long started = System.nanoTime();
+    WharfServer server;
+    try {
+      server = WharfServer.start(config, Clock.systemUTC());
+    } catch (IllegalStateException e) {
+      System.err.println("wharf: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Shutting down");
+      server.close();
+      stopped.countDown();
+    }, "wharf-shutdown"));
+    server.firstStart().ifPresent(first -> {
+      String endpoint = server.baseUri().toString();
+      System.out.println();
+      System.out.println("First start: created account " + first.accountId() + " and its root access key "
+          + first.accessKeyId() + ".");
+      System.out.println("The key is in " + first.credentialsFile() + " (mode 0600); it is not shown again. Try:");
+      System.out.println();
+      System.out.println("  AWS_SHARED_CREDENTIALS_FILE=" + first.credentialsFile() + " AWS_CONFIG_FILE="
+          + first.configFile() + " aws --endpoint-url " + endpoint + " sts get-caller-identity");
+      System.out.println();
+    });
+    LOG.info("Wharf ready at {} (region {}, data {}, started in {} ms)", server.baseUri(), config.region(),
+        config.dataDirectory().toAbsolutePath().normalize(), (System.nanoTime() - started) / 1_000_000);
+    stopped.await();
+    return 0;
+  }
+}

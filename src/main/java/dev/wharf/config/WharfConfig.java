@@ -1,0 +1,181 @@
+package dev.wharf.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The server's settings, immutable and validated at start-up. Each setting is read from, in order
+ * of precedence: a command-line flag, an environment variable, the config file, the default.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>flag</th><th>environment</th><th>default</th></tr>
+ *   <tr><td>port</td><td>--port</td><td>WHARF_PORT</td><td>8080</td></tr>
+ *   <tr><td>data</td><td>--data</td><td>WHARF_DATA</td><td>./wharf-data</td></tr>
+ *   <tr><td>region</td><td>--region</td><td>WHARF_REGION</td><td>us-east-1</td></tr>
+ *   <tr><td>database-url</td><td>--database-url</td><td>WHARF_DATABASE_URL</td><td>SQLite file in the data directory</td></tr>
+ *   <tr><td>public-url</td><td>--public-url</td><td>WHARF_PUBLIC_URL</td><td>http://localhost:PORT</td></tr>
+ *   <tr><td>bind</td><td>--bind</td><td>WHARF_BIND</td><td>0.0.0.0</td></tr>
+ *   <tr><td>account-id</td><td>(none)</td><td>WHARF_ACCOUNT_ID</td><td>random, first start only</td></tr>
+ *   <tr><td>master-key</td><td>(none)</td><td>WHARF_MASTER_KEY</td><td>data/master.key, created 0600</td></tr>
+ * </table>
+ */
+public record WharfConfig(
+    int port,
+    Path dataDirectory,
+    String region,
+    Optional<String> databaseUrl,
+    Optional<String> publicUrl,
+    String bindAddress,
+    Optional<String> bootstrapAccountId,
+    Optional<String> masterKey) {
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_DATA = "wharf-data";
+  public static final String DEFAULT_REGION = "us-east-1";
+  public static final String DEFAULT_BIND = "0.0.0.0";
+
+  /** Every setting name the config file may hold. */
+  public static final Set<String> SETTING_NAMES =
+      Set.of("port", "data", "region", "database-url", "public-url", "bind");
+
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]");
+  private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+
+  public WharfConfig {
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("port must be between 0 and 65535, got " + port);
+    }
+    if (!REGION.matcher(region).matches()) {
+      throw new ConfigException("region '" + region + "' is not an AWS-style region name such as us-east-1");
+    }
+    databaseUrl.ifPresent(url -> {
+      if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+        throw new ConfigException("database-url must start with jdbc:sqlite: or jdbc:postgresql:, got " + url);
+      }
+    });
+    publicUrl.ifPresent(url -> {
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("public-url is not a URL: " + url);
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException("public-url must be an http(s) URL with a host, got " + url);
+      }
+    });
+    bootstrapAccountId.ifPresent(id -> {
+      if (!ACCOUNT_ID.matcher(id).matches()) {
+        throw new ConfigException("WHARF_ACCOUNT_ID must be 12 digits, got " + id);
+      }
+    });
+  }
+
+  /** The SQLite database file used when no database URL is set. */
+  public String effectiveDatabaseUrl() {
+    return databaseUrl.orElse("jdbc:sqlite:" + dataDirectory.resolve("wharf.db"));
+  }
+
+  /** Defaults everywhere (tests override what they need). */
+  public static WharfConfig defaults() {
+    return new Builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects settings from flags, environment and a config file, then validates them. */
+  public static final class Builder {
+    private final Map<String, String> flags = new LinkedHashMap<>();
+    private Map<String, String> environment = Map.of();
+    private Map<String, String> file = Map.of();
+
+    public Builder flag(String name, Object value) {
+      requireKnown(name);
+      if (value != null) {
+        flags.put(name, value.toString());
+      }
+      return this;
+    }
+
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** Reads a Java properties file whose keys are setting names; unknown keys are refused. */
+    public Builder configFile(Path path) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(path)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + path + ": " + e.getMessage());
+      }
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String name : properties.stringPropertyNames()) {
+        if (!SETTING_NAMES.contains(name)) {
+          throw new ConfigException("config file " + path + ": unknown setting '" + name + "' (known: "
+              + String.join(", ", SETTING_NAMES.stream().sorted().toList()) + ")");
+        }
+        values.put(name, properties.getProperty(name).trim());
+      }
+      this.file = values;
+      return this;
+    }
+
+    private static void requireKnown(String name) {
+      if (!SETTING_NAMES.contains(name)) {
+        throw new IllegalArgumentException("unknown setting " + name);
+      }
+    }
+
+    private Optional<String> lookup(String name) {
+      if (flags.containsKey(name)) {
+        return Optional.of(flags.get(name));
+      }
+      String env = environment.get("WHARF_" + name.toUpperCase().replace('-', '_'));
+      if (env != null && !env.isBlank()) {
+        return Optional.of(env.trim());
+      }
+      return Optional.ofNullable(file.get(name));
+    }
+
+    public WharfConfig build() {
+      int port = lookup("port").map(value -> {
+        try {
+          return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException("port must be a number, got '" + value + "'");
+        }
+      }).orElse(DEFAULT_PORT);
+      Path data = Path.of(lookup("data").orElse(DEFAULT_DATA));
+      return new WharfConfig(
+          port,
+          data,
+          lookup("region").orElse(DEFAULT_REGION),
+          lookup("database-url"),
+          lookup("public-url").map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url),
+          lookup("bind").orElse(DEFAULT_BIND),
+          Optional.ofNullable(environment.get("WHARF_ACCOUNT_ID")).filter(v -> !v.isBlank()),
+          Optional.ofNullable(environment.get("WHARF_MASTER_KEY")).filter(v -> !v.isBlank()));
+    }
+  }
+
+  /** A setting is missing or wrong; the message names it. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.wharf.error;
+
+/**
+ * The errors a request can end with, independent of protocol. Each protocol renders them in its
+ * own shape (IAM/STS XML, CodeArtifact JSON, npm JSON, plain text) in one place. A {@code code}
+ * names the protocol-specific error when the service knows it (e.g. IAM's {@code DeleteConflict});
+ * otherwise the renderer picks its protocol's usual code for the kind.
+ */
+public abstract sealed class WharfException extends RuntimeException {
+  private final String code;
+
+  private WharfException(String code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  /** The protocol-specific error code, or null to let the renderer choose. */
+  public String code() {
+    return code;
+  }
+
+  /** The request is malformed or a value is out of range (400). */
+  public static final class Invalid extends WharfException {
+    public Invalid(String message) {
+      this(null, message);
+    }
+
+    public Invalid(String code, String message) {
+      super(code, message);
+    }
+  }
+
+  /** No valid credentials: missing, unknown, expired or badly signed (401/403 by protocol). */
+  public static final class NotAuthenticated extends WharfException {
+    public NotAuthenticated(String code, String message) {
+      super(code, message);
+    }
+  }
+
+  /** Authenticated, but policies do not allow the action (403). */
+  public static final class AccessDenied extends WharfException {
+    public AccessDenied(String message) {
+      super(null, message);
+    }
+  }
+
+  /** The named resource does not exist (404). */
+  public static final class NotFound extends WharfException {
+    private final String resourceType;
+    private final String resourceId;
+
+    public NotFound(String code, String message, String resourceType, String resourceId) {
+      super(code, message);
+      this.resourceType = resourceType;
+      this.resourceId = resourceId;
+    }
+
+    public NotFound(String code, String message) {
+      this(code, message, null, null);
+    }
+
+    public String resourceType() {
+      return resourceType;
+    }
+
+    public String resourceId() {
+      return resourceId;
+    }
+  }
+
+  /** The request conflicts with the current state: already exists, still in use (409). */
+  public static final class Conflict extends WharfException {
+    private final String resourceType;
+    private final String resourceId;
+
+    public Conflict(String code, String message, String resourceType, String resourceId) {
+      super(code, message);
+      this.resourceType = resourceType;
+      this.resourceId = resourceId;
+    }
+
+    public Conflict(String code, String message) {
+      this(code, message, null, null);
+    }
+
+    public String resourceType() {
+      return resourceType;
+    }
+
+    public String resourceId() {
+      return resourceId;
+    }
+  }
+
+  /** A quota would be exceeded (IAM LimitExceeded 409, CodeArtifact ServiceQuotaExceeded 402). */
+  public static final class LimitExceeded extends WharfException {
+    public LimitExceeded(String code, String message) {
+      super(code, message);
+    }
+  }
+
+  /** The request body is larger than this endpoint accepts (413). */
+  public static final class TooLarge extends WharfException {
+    public TooLarge(String message) {
+      super(null, message);
+    }
+  }
+}

@@ -1,0 +1,424 @@
+package dev.wharf.identity;
+
+import dev.wharf.crypto.RandomIds;
+import dev.wharf.crypto.SecretCipher;
+import dev.wharf.error.WharfException;
+import dev.wharf.policy.MalformedPolicyException;
+import dev.wharf.policy.PolicyDocument;
+import dev.wharf.policy.PolicyKind;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * IAM: users, access keys, roles, inline and managed policies, with AWS's names, limits and
+ * errors. Callers have already been authorized for the action; this service checks the request
+ * itself and the state it changes. Every change notifies the listeners so caches of keys and
+ * policies drop what they hold at once.
+ */
+public final class IdentityService {
+  /** AWS: at most two access keys per user. */
+  public static final int MAX_ACCESS_KEYS_PER_USER = 2;
+  /** Inline policy size limits (characters, whitespace not counted), as AWS applies them. */
+  public static final int USER_INLINE_POLICY_LIMIT = 2048;
+  public static final int ROLE_INLINE_POLICY_LIMIT = 10240;
+  public static final int MANAGED_POLICY_LIMIT = 6144;
+  public static final int TRUST_POLICY_LIMIT = 2048;
+  public static final int MAX_MANAGED_POLICIES_ATTACHED = 10;
+
+  private static final Pattern ENTITY_NAME = Pattern.compile("[\\w+=,.@-]+");
+  private static final Pattern PATH = Pattern.compile("/|/[\\u0021-\\u007E]*/");
+
+  private final IdentityStore store;
+  private final SecretCipher cipher;
+  private final Clock clock;
+  private final List<Runnable> changeListeners = new ArrayList<>();
+
+  public IdentityService(IdentityStore store, SecretCipher cipher, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Registers a callback run after every change to keys, users, roles or policies. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(Objects.requireNonNull(listener));
+  }
+
+  private void changed() {
+    changeListeners.forEach(Runnable::run);
+  }
+
+  public IdentityStore store() {
+    return store;
+  }
+
+  /** Context of an encrypted access-key secret; binds the ciphertext to its key id. */
+  public static String secretContext(String accessKeyId) {
+    return "access-key-secret:" + accessKeyId;
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  static void requireName(String field, String value, int max) {
+    if (value == null || value.isEmpty()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at '" + field
+          + "' failed to satisfy constraint: Member must not be null");
+    }
+    if (value.length() > max) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + value + "' at '"
+          + field + "' failed to satisfy constraint: Member must have length less than or equal to " + max);
+    }
+    if (!ENTITY_NAME.matcher(value).matches()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + value + "' at '"
+          + field + "' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+");
+    }
+  }
+
+  static String requirePath(String path) {
+    if (path == null) {
+      return "/";
+    }
+    if (path.length() > 512 || !PATH.matcher(path).matches()) {
+      throw new WharfException.Invalid("ValidationError", "The specified value for path is invalid. It must begin and"
+          + " end with / and contain only alphanumeric characters and/or / characters.");
+    }
+    return path;
+  }
+
+  private static PolicyDocument parsePolicy(String document, PolicyKind kind, int limit) {
+    if (document == null || document.isBlank()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at 'policyDocument'"
+          + " failed to satisfy constraint: Member must not be null");
+    }
+    long counted = document.chars().filter(c -> !Character.isWhitespace(c)).count();
+    if (counted > limit) {
+      throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PolicySize: " + limit);
+    }
+    try {
+      return PolicyDocument.parse(document, kind);
+    } catch (MalformedPolicyException e) {
+      throw new WharfException.Invalid("MalformedPolicyDocument", e.getMessage());
+    }
+  }
+
+  private static WharfException.NotFound noSuchEntity(String message) {
+    return new WharfException.NotFound("NoSuchEntity", message);
+  }
+
+  // ---------------------------------------------------------------- accounts
+
+  /** Creates an account with its root user's first access key; returns the key and its secret. */
+  public NewAccessKey createAccount(String accountId, String name, boolean management) {
+    if (!store.insertAccount(new Account(accountId, name, management, clock.instant()))) {
+      throw new WharfException.Conflict("EntityAlreadyExists", "Account " + accountId + " already exists.");
+    }
+    NewAccessKey key = newAccessKey(accountId, null);
+    changed();
+    return key;
+  }
+
+  public Optional<Account> findAccount(String accountId) {
+    return store.findAccount(accountId);
+  }
+
+  // ---------------------------------------------------------------- users
+
+  public IamUser createUser(String accountId, String userName, String path) {
+    requireName("userName", userName, 64);
+    IamUser user = new IamUser(accountId, userName, RandomIds.withPrefix("AIDA"), requirePath(path), clock.instant());
+    if (!store.insertUser(user)) {
+      throw new WharfException.Conflict("EntityAlreadyExists", "User with name " + userName + " already exists.");
+    }
+    changed();
+    return user;
+  }
+
+  public IamUser getUser(String accountId, String userName) {
+    requireName("userName", userName, 128);
+    return store.findUser(accountId, userName)
+        .orElseThrow(() -> noSuchEntity("The user with name " + userName + " cannot be found."));
+  }
+
+  public List<IamUser> listUsers(String accountId, String pathPrefix) {
+    return store.listUsers(accountId, pathPrefix == null ? "/" : pathPrefix);
+  }
+
+  public void deleteUser(String accountId, String userName) {
+    requireName("userName", userName, 128);
+    switch (store.deleteUser(accountId, userName)) {
+      case DELETED -> changed();
+      case NOT_FOUND -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case HAS_ACCESS_KEYS -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must delete access keys first.");
+      case HAS_INLINE_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must delete policies first.");
+      case HAS_ATTACHED_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must detach all policies first.");
+      case ATTACHED_TO_ENTITIES -> throw new IllegalStateException("not a user outcome");
+    }
+  }
+
+  // ---------------------------------------------------------------- access keys
+
+  /** A freshly made access key: the only time its secret is seen. */
+  public record NewAccessKey(AccessKey key, String secretAccessKey) {}
+
+  /** Creates a key for the user, or for the root user when userName is null. */
+  public NewAccessKey createAccessKey(String accountId, String userName) {
+    if (userName != null) {
+      getUser(accountId, userName);
+    }
+    if (store.listAccessKeys(accountId, userName).size() >= MAX_ACCESS_KEYS_PER_USER) {
+      throw new WharfException.LimitExceeded("LimitExceeded",
+          "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
+    }
+    NewAccessKey key = newAccessKey(accountId, userName);
+    changed();
+    return key;
+  }
+
+  private NewAccessKey newAccessKey(String accountId, String userName) {
+    String canonicalName = userName == null ? null : store.findUser(accountId, userName).map(IamUser::userName).orElse(userName);
+    AccessKey key = new AccessKey(RandomIds.withPrefix("AKIA"), accountId, canonicalName, AccessKey.Status.Active,
+        clock.instant());
+    String secret = RandomIds.secretAccessKey();
+    store.insertAccessKey(key, cipher.encrypt(secret, secretContext(key.accessKeyId())));
+    return new NewAccessKey(key, secret);
+  }
+
+  public List<AccessKey> listAccessKeys(String accountId, String userName) {
+    if (userName != null) {
+      getUser(accountId, userName);
+    }
+    return store.listAccessKeys(accountId, userName);
+  }
+
+  public void updateAccessKey(String accountId, String userName, String accessKeyId, String status) {
+    AccessKey.Status parsed;
+    try {
+      parsed = AccessKey.Status.valueOf(status == null ? "" : status);
+    } catch (IllegalArgumentException e) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + status
+          + "' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]");
+    }
+    if (userName != null) {
+      getUser(accountId, userName);
+    }
+    if (!store.updateAccessKeyStatus(accountId, userName, accessKeyId, parsed)) {
+      throw noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found.");
+    }
+    changed();
+  }
+
+  public void deleteAccessKey(String accountId, String userName, String accessKeyId) {
+    if (userName != null) {
+      getUser(accountId, userName);
+    }
+    if (!store.deleteAccessKey(accountId, userName, accessKeyId)) {
+      throw noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found.");
+    }
+    changed();
+  }
+
+  // ---------------------------------------------------------------- user policies
+
+  public void putUserPolicy(String accountId, String userName, String policyName, String document) {
+    requireName("policyName", policyName, 128);
+    IamUser user = getUser(accountId, userName);
+    parsePolicy(document, PolicyKind.IDENTITY, USER_INLINE_POLICY_LIMIT);
+    store.putInlinePolicy(accountId, PrincipalType.USER, user.userName(), policyName, document);
+    changed();
+  }
+
+  public IdentityStore.InlinePolicy getUserPolicy(String accountId, String userName, String policyName) {
+    requireName("policyName", policyName, 128);
+    getUser(accountId, userName);
+    return store.findInlinePolicy(accountId, PrincipalType.USER, userName, policyName)
+        .orElseThrow(() -> noSuchEntity("The user policy with name " + policyName + " cannot be found."));
+  }
+
+  public List<IdentityStore.InlinePolicy> listUserPolicies(String accountId, String userName) {
+    getUser(accountId, userName);
+    return store.listInlinePolicies(accountId, PrincipalType.USER, userName);
+  }
+
+  public void deleteUserPolicy(String accountId, String userName, String policyName) {
+    requireName("policyName", policyName, 128);
+    getUser(accountId, userName);
+    if (!store.deleteInlinePolicy(accountId, PrincipalType.USER, userName, policyName)) {
+      throw noSuchEntity("The user policy with name " + policyName + " cannot be found.");
+    }
+    changed();
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  public Role createRole(String accountId, String roleName, String path, String trustPolicy, Integer maxSessionDuration,
+      String description) {
+    requireName("roleName", roleName, 64);
+    parsePolicy(trustPolicy, PolicyKind.TRUST, TRUST_POLICY_LIMIT);
+    int max = maxSessionDuration == null ? 3600 : maxSessionDuration;
+    if (max < 3600 || max > 43200) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + max
+          + "' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200");
+    }
+    if (description != null && description.length() > 1000) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at 'description'"
+          + " failed to satisfy constraint: Member must have length less than or equal to 1000");
+    }
+    Role role = new Role(accountId, roleName, RandomIds.withPrefix("AROA"), requirePath(path), trustPolicy, max,
+        description, clock.instant());
+    if (!store.insertRole(role)) {
+      throw new WharfException.Conflict("EntityAlreadyExists", "Role with name " + roleName + " already exists.");
+    }
+    changed();
+    return role;
+  }
+
+  public Role getRole(String accountId, String roleName) {
+    requireName("roleName", roleName, 64);
+    return store.findRole(accountId, roleName)
+        .orElseThrow(() -> noSuchEntity("The role with name " + roleName + " cannot be found."));
+  }
+
+  public List<Role> listRoles(String accountId, String pathPrefix) {
+    return store.listRoles(accountId, pathPrefix == null ? "/" : pathPrefix);
+  }
+
+  public void deleteRole(String accountId, String roleName) {
+    requireName("roleName", roleName, 64);
+    switch (store.deleteRole(accountId, roleName)) {
+      case DELETED -> changed();
+      case NOT_FOUND -> throw noSuchEntity("The role with name " + roleName + " cannot be found.");
+      case HAS_INLINE_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must delete policies first.");
+      case HAS_ATTACHED_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must detach all policies first.");
+      case HAS_ACCESS_KEYS, ATTACHED_TO_ENTITIES -> throw new IllegalStateException("not a role outcome");
+    }
+  }
+
+  public void putRolePolicy(String accountId, String roleName, String policyName, String document) {
+    requireName("policyName", policyName, 128);
+    Role role = getRole(accountId, roleName);
+    parsePolicy(document, PolicyKind.IDENTITY, ROLE_INLINE_POLICY_LIMIT);
+    store.putInlinePolicy(accountId, PrincipalType.ROLE, role.roleName(), policyName, document);
+    changed();
+  }
+
+  public IdentityStore.InlinePolicy getRolePolicy(String accountId, String roleName, String policyName) {
+    requireName("policyName", policyName, 128);
+    getRole(accountId, roleName);
+    return store.findInlinePolicy(accountId, PrincipalType.ROLE, roleName, policyName)
+        .orElseThrow(() -> noSuchEntity("The role policy with name " + policyName + " cannot be found."));
+  }
+
+  public List<IdentityStore.InlinePolicy> listRolePolicies(String accountId, String roleName) {
+    getRole(accountId, roleName);
+    return store.listInlinePolicies(accountId, PrincipalType.ROLE, roleName);
+  }
+
+  public void deleteRolePolicy(String accountId, String roleName, String policyName) {
+    requireName("policyName", policyName, 128);
+    getRole(accountId, roleName);
+    if (!store.deleteInlinePolicy(accountId, PrincipalType.ROLE, roleName, policyName)) {
+      throw noSuchEntity("The role policy with name " + policyName + " cannot be found.");
+    }
+    changed();
+  }
+
+  // ---------------------------------------------------------------- managed policies
+
+  public ManagedPolicy createPolicy(String accountId, String policyName, String path, String document, String description) {
+    requireName("policyName", policyName, 128);
+    String checkedPath = requirePath(path);
+    parsePolicy(document, PolicyKind.IDENTITY, MANAGED_POLICY_LIMIT);
+    var now = clock.instant();
+    ManagedPolicy policy = new ManagedPolicy(IamArns.policy(accountId, checkedPath, policyName), accountId, policyName,
+        RandomIds.withPrefix("ANPA"), checkedPath, description, document, now, now, 0);
+    if (!store.insertManagedPolicy(policy)) {
+      throw new WharfException.Conflict("EntityAlreadyExists", "A policy called " + policyName
+          + " already exists. Duplicate names are not allowed.");
+    }
+    changed();
+    return policy;
+  }
+
+  /** A managed policy visible to the account: its own or AWS-managed. */
+  public ManagedPolicy getPolicy(String accountId, String policyArn) {
+    if (policyArn == null || !policyArn.startsWith("arn:aws:iam::")) {
+      throw new WharfException.Invalid("InvalidInput", "ARN " + policyArn + " is not valid.");
+    }
+    return store.findManagedPolicy(policyArn)
+        .filter(p -> p.accountId().equals(accountId) || p.accountId().equals("aws"))
+        .orElseThrow(() -> noSuchEntity("Policy " + policyArn + " does not exist or is not attachable."));
+  }
+
+  /** Scope: "All", "AWS" or "Local", as IAM's ListPolicies. */
+  public List<ManagedPolicy> listPolicies(String accountId, String scope, boolean onlyAttached, String pathPrefix) {
+    String effectiveScope = scope == null ? "All" : scope;
+    if (!List.of("All", "AWS", "Local").contains(effectiveScope)) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + scope
+          + "' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]");
+    }
+    return store.listManagedPolicies(accountId, !effectiveScope.equals("Local"), pathPrefix == null ? "/" : pathPrefix)
+        .stream()
+        .filter(p -> !effectiveScope.equals("AWS") || p.accountId().equals("aws"))
+        .filter(p -> !onlyAttached || p.attachmentCount() > 0)
+        .toList();
+  }
+
+  public void deletePolicy(String accountId, String policyArn) {
+    ManagedPolicy policy = getPolicy(accountId, policyArn);
+    if (policy.accountId().equals("aws")) {
+      throw new WharfException.Invalid("InvalidInput", "AWS managed policies cannot be deleted.");
+    }
+    switch (store.deleteManagedPolicy(policyArn)) {
+      case DELETED -> changed();
+      case NOT_FOUND -> throw noSuchEntity("Policy " + policyArn + " was not found.");
+      case ATTACHED_TO_ENTITIES -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete a policy attached to entities.");
+      case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES ->
+          throw new IllegalStateException("not a policy outcome");
+    }
+  }
+
+  public void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
+    String canonical = type == PrincipalType.USER
+        ? getUser(accountId, principalName).userName()
+        : getRole(accountId, principalName).roleName();
+    getPolicy(accountId, policyArn);
+    List<ManagedPolicy> attached = store.listAttachedPolicies(accountId, type, canonical);
+    if (attached.stream().noneMatch(p -> p.arn().equals(policyArn)) && attached.size() >= MAX_MANAGED_POLICIES_ATTACHED) {
+      throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PoliciesPer"
+          + (type == PrincipalType.USER ? "User" : "Role") + ": " + MAX_MANAGED_POLICIES_ATTACHED);
+    }
+    store.attachPolicy(accountId, type, canonical, policyArn);
+    changed();
+  }
+
+  public void detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
+    if (type == PrincipalType.USER) {
+      getUser(accountId, principalName);
+    } else {
+      getRole(accountId, principalName);
+    }
+    if (!store.detachPolicy(accountId, type, principalName, policyArn)) {
+      throw noSuchEntity("Policy " + policyArn + " was not found.");
+    }
+    changed();
+  }
+
+  public List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName) {
+    if (type == PrincipalType.USER) {
+      getUser(accountId, principalName);
+    } else {
+      getRole(accountId, principalName);
+    }
+    return store.listAttachedPolicies(accountId, type, principalName);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.wharf.identity;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Persistence of accounts, IAM users, access keys, roles and policies. Implementations know
+ * nothing of policy evaluation or HTTP; names are matched case-insensitively as IAM does.
+ */
+public interface IdentityStore {
+
+  /** How a guarded delete ended. */
+  enum DeleteOutcome {
+    DELETED,
+    NOT_FOUND,
+    HAS_ACCESS_KEYS,
+    HAS_INLINE_POLICIES,
+    HAS_ATTACHED_POLICIES,
+    ATTACHED_TO_ENTITIES
+  }
+
+  /** An inline policy: its name and document. */
+  record InlinePolicy(String policyName, String document) {}
+
+  /** An access key and its encrypted secret. */
+  record StoredAccessKey(AccessKey key, String secretCiphertext) {}
+
+  // settings
+  Optional<String> setting(String name);
+
+  /** Stores the setting unless one exists; returns the value now stored. */
+  String putSettingIfAbsent(String name, String value);
+
+  // accounts
+  boolean insertAccount(Account account);
+
+  Optional<Account> findAccount(String accountId);
+
+  List<Account> listAccounts();
+
+  // users
+  boolean insertUser(IamUser user);
+
+  Optional<IamUser> findUser(String accountId, String userName);
+
+  List<IamUser> listUsers(String accountId, String pathPrefix);
+
+  /** Deletes the user only when no access key, inline policy or attachment remains. */
+  DeleteOutcome deleteUser(String accountId, String userName);
+
+  // access keys
+  void insertAccessKey(AccessKey key, String secretCiphertext);
+
+  Optional<StoredAccessKey> findAccessKey(String accessKeyId);
+
+  /** Keys of a user, or of the root user when userName is null. */
+  List<AccessKey> listAccessKeys(String accountId, String userName);
+
+  boolean updateAccessKeyStatus(String accountId, String userName, String accessKeyId, AccessKey.Status status);
+
+  boolean deleteAccessKey(String accountId, String userName, String accessKeyId);
+
+  // roles
+  boolean insertRole(Role role);
+
+  Optional<Role> findRole(String accountId, String roleName);
+
+  List<Role> listRoles(String accountId, String pathPrefix);
+
+  /** Deletes the role only when no inline policy or attachment remains. */
+  DeleteOutcome deleteRole(String accountId, String roleName);
+
+  // inline policies
+  void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName, String document);
+
+  Optional<InlinePolicy> findInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName);
+
+  List<InlinePolicy> listInlinePolicies(String accountId, PrincipalType type, String principalName);
+
+  boolean deleteInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName);
+
+  // managed policies
+  boolean insertManagedPolicy(ManagedPolicy policy);
+
+  Optional<ManagedPolicy> findManagedPolicy(String policyArn);
+
+  /** Policies of an account; with includeAwsManaged, also the AWS-managed ones. */
+  List<ManagedPolicy> listManagedPolicies(String accountId, boolean includeAwsManaged, String pathPrefix);
+
+  /** Deletes the policy only when it is attached to nothing. */
+  DeleteOutcome deleteManagedPolicy(String policyArn);
+
+  // attachments
+  void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn);
+
+  boolean detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn);
+
+  List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName);
+}

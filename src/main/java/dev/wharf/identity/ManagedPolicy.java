@@ -1,0 +1,16 @@
+package dev.wharf.identity;
+
+import java.time.Instant;
+
+/** A managed policy, attachable to users and roles. AWS-managed ones have account id "aws". */
+public record ManagedPolicy(
+    String arn,
+    String accountId,
+    String policyName,
+    String policyId,
+    String path,
+    String description,
+    String document,
+    Instant createdAt,
+    Instant updatedAt,
+    int attachmentCount) {}

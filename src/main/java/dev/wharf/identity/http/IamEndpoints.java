@@ -1,0 +1,270 @@
+package dev.wharf.identity.http;
+
+import dev.wharf.api.aws.QueryOperation;
+import dev.wharf.api.aws.QueryOperation.Permission;
+import dev.wharf.api.aws.QueryOperation.Resource;
+import dev.wharf.api.aws.QueryRequest;
+import dev.wharf.api.aws.XmlBuilder;
+import dev.wharf.error.WharfException;
+import dev.wharf.identity.AccessKey;
+import dev.wharf.identity.IamArns;
+import dev.wharf.identity.IamUser;
+import dev.wharf.identity.IdentityService;
+import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.Principal;
+import dev.wharf.identity.PrincipalType;
+import dev.wharf.identity.Role;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/** IAM's query-protocol actions: parse parameters, call {@link IdentityService}, render AWS's XML. */
+public final class IamEndpoints {
+  private static final String IAM = "iam";
+
+  private final IdentityService identity;
+  private final IdentityStore store;
+
+  public IamEndpoints(IdentityService identity) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.store = identity.store();
+  }
+
+  public List<QueryOperation> operations() {
+    List<QueryOperation> ops = new ArrayList<>();
+    // users
+    ops.add(op("CreateUser", r -> userResource(r, r.required("UserName"), r.optional("Path")), (r, x) -> {
+      r.refuseUnsupported("PermissionsBoundary", "Tags");
+      IamUser user = identity.createUser(r.principal().accountId(), r.required("UserName"), r.optional("Path"));
+      x.element("User", u -> user(u, user));
+    }));
+    ops.add(op("GetUser", r -> userResource(r, targetUser(r), null), (r, x) -> {
+      String name = targetUser(r);
+      if (name == null) {
+        var account = identity.findAccount(r.principal().accountId()).orElseThrow();
+        x.element("User", u -> u.text("UserId", account.accountId()).text("Arn", IamArns.root(account.accountId()))
+            .text("CreateDate", account.createdAt()));
+      } else {
+        IamUser user = identity.getUser(r.principal().accountId(), name);
+        x.element("User", u -> user(u, user));
+      }
+    }));
+    ops.add(op("ListUsers", r -> accountResource(r, "user/*"), (r, x) -> {
+      page(r, x, "Users", identity.listUsers(r.principal().accountId(), r.optional("PathPrefix")),
+          (m, user) -> user(m, user));
+    }));
+    ops.add(op("DeleteUser", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        identity.deleteUser(r.principal().accountId(), r.required("UserName"))));
+    // access keys
+    ops.add(op("CreateAccessKey", r -> userResource(r, targetUser(r), null), (r, x) -> {
+      IdentityService.NewAccessKey created = identity.createAccessKey(r.principal().accountId(), targetUser(r));
+      x.element("AccessKey", k -> k.text("UserName", created.key().userName())
+          .text("AccessKeyId", created.key().accessKeyId()).text("Status", created.key().status().name())
+          .text("SecretAccessKey", created.secretAccessKey()).text("CreateDate", created.key().createdAt()));
+    }));
+    ops.add(op("ListAccessKeys", r -> userResource(r, targetUser(r), null), (r, x) -> {
+      page(r, x, "AccessKeyMetadata", identity.listAccessKeys(r.principal().accountId(), targetUser(r)),
+          IamEndpoints::accessKey);
+      if (targetUser(r) != null) {
+        x.text("UserName", identity.getUser(r.principal().accountId(), targetUser(r)).userName());
+      }
+    }));
+    ops.add(op("UpdateAccessKey", r -> userResource(r, targetUser(r), null), (r, x) ->
+        identity.updateAccessKey(r.principal().accountId(), targetUser(r), r.required("AccessKeyId"), r.required("Status"))));
+    ops.add(op("DeleteAccessKey", r -> userResource(r, targetUser(r), null), (r, x) ->
+        identity.deleteAccessKey(r.principal().accountId(), targetUser(r), r.required("AccessKeyId"))));
+    // user inline policies
+    ops.add(op("PutUserPolicy", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        identity.putUserPolicy(r.principal().accountId(), r.required("UserName"), r.required("PolicyName"),
+            r.required("PolicyDocument"))));
+    ops.add(op("GetUserPolicy", r -> userResource(r, r.required("UserName"), null), (r, x) -> {
+      IdentityStore.InlinePolicy policy =
+          identity.getUserPolicy(r.principal().accountId(), r.required("UserName"), r.required("PolicyName"));
+      x.text("UserName", identity.getUser(r.principal().accountId(), r.required("UserName")).userName())
+          .text("PolicyName", policy.policyName()).text("PolicyDocument", encodeDocument(policy.document()));
+    }));
+    ops.add(op("ListUserPolicies", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        pageOf(r, x, "PolicyNames", identity.listUserPolicies(r.principal().accountId(), r.required("UserName")),
+            (m, p) -> m.text("member", p.policyName()))));
+    ops.add(op("DeleteUserPolicy", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        identity.deleteUserPolicy(r.principal().accountId(), r.required("UserName"), r.required("PolicyName"))));
+    // roles
+    ops.add(op("CreateRole", r -> roleResource(r, r.required("RoleName"), r.optional("Path")), (r, x) -> {
+      r.refuseUnsupported("PermissionsBoundary", "Tags");
+      Role role = identity.createRole(r.principal().accountId(), r.required("RoleName"), r.optional("Path"),
+          r.required("AssumeRolePolicyDocument"), r.optionalInt("MaxSessionDuration"), r.optional("Description"));
+      x.element("Role", e -> role(e, role));
+    }));
+    ops.add(op("GetRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) -> {
+      Role role = identity.getRole(r.principal().accountId(), r.required("RoleName"));
+      x.element("Role", e -> role(e, role));
+    }));
+    ops.add(op("ListRoles", r -> accountResource(r, "role/*"), (r, x) ->
+        page(r, x, "Roles", identity.listRoles(r.principal().accountId(), r.optional("PathPrefix")),
+            IamEndpoints::role)));
+    ops.add(op("DeleteRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
+        identity.deleteRole(r.principal().accountId(), r.required("RoleName"))));
+    ops.add(op("PutRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
+        identity.putRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyName"),
+            r.required("PolicyDocument"))));
+    ops.add(op("GetRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) -> {
+      IdentityStore.InlinePolicy policy =
+          identity.getRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyName"));
+      x.text("RoleName", identity.getRole(r.principal().accountId(), r.required("RoleName")).roleName())
+          .text("PolicyName", policy.policyName()).text("PolicyDocument", encodeDocument(policy.document()));
+    }));
+    ops.add(op("ListRolePolicies", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
+        pageOf(r, x, "PolicyNames", identity.listRolePolicies(r.principal().accountId(), r.required("RoleName")),
+            (m, p) -> m.text("member", p.policyName()))));
+    ops.add(op("DeleteRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
+        identity.deleteRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyName"))));
+    // managed policies
+    ops.add(op("CreatePolicy", r -> new Resource(IamArns.policy(r.principal().accountId(),
+        r.optional("Path") == null ? "/" : r.optional("Path"), r.required("PolicyName")), r.principal().accountId()), (r, x) -> {
+      r.refuseUnsupported("Tags");
+      ManagedPolicy policy = identity.createPolicy(r.principal().accountId(), r.required("PolicyName"), r.optional("Path"),
+          r.required("PolicyDocument"), r.optional("Description"));
+      x.element("Policy", p -> policy(p, policy));
+    }));
+    ops.add(op("GetPolicy", IamEndpoints::policyResource, (r, x) -> {
+      ManagedPolicy policy = identity.getPolicy(r.principal().accountId(), r.required("PolicyArn"));
+      x.element("Policy", p -> policy(p, policy));
+    }));
+    ops.add(op("GetPolicyVersion", IamEndpoints::policyResource, (r, x) -> {
+      ManagedPolicy policy = identity.getPolicy(r.principal().accountId(), r.required("PolicyArn"));
+      if (!"v1".equals(r.required("VersionId"))) {
+        throw new WharfException.NotFound("NoSuchEntity", "Policy " + policy.arn() + " version "
+            + r.required("VersionId") + " does not exist or is not attachable.");
+      }
+      x.element("PolicyVersion", v -> v.text("Document", encodeDocument(policy.document())).text("VersionId", "v1")
+          .text("IsDefaultVersion", true).text("CreateDate", policy.createdAt()));
+    }));
+    ops.add(op("ListPolicies", r -> accountResource(r, "policy/*"), (r, x) ->
+        page(r, x, "Policies", identity.listPolicies(r.principal().accountId(), r.optional("Scope"),
+            r.optionalBoolean("OnlyAttached"), r.optional("PathPrefix")), IamEndpoints::policy)));
+    ops.add(op("DeletePolicy", IamEndpoints::policyResource, (r, x) ->
+        identity.deletePolicy(r.principal().accountId(), r.required("PolicyArn"))));
+    for (PrincipalType type : PrincipalType.values()) {
+      String kind = type == PrincipalType.USER ? "User" : "Role";
+      QueryOperation.ResourceResolver resource = type == PrincipalType.USER
+          ? r -> userResource(r, r.required("UserName"), null)
+          : r -> roleResource(r, r.required("RoleName"), null);
+      ops.add(op("Attach" + kind + "Policy", resource, (r, x) ->
+          identity.attachPolicy(r.principal().accountId(), type, r.required(kind + "Name"), r.required("PolicyArn"))));
+      ops.add(op("Detach" + kind + "Policy", resource, (r, x) ->
+          identity.detachPolicy(r.principal().accountId(), type, r.required(kind + "Name"), r.required("PolicyArn"))));
+      ops.add(op("ListAttached" + kind + "Policies", resource, (r, x) ->
+          page(r, x, "AttachedPolicies", identity.listAttachedPolicies(r.principal().accountId(), type,
+              r.required(kind + "Name")), (m, p) -> m.text("PolicyName", p.policyName()).text("PolicyArn", p.arn()))));
+    }
+    return List.copyOf(ops);
+  }
+
+  private static QueryOperation op(String action, QueryOperation.ResourceResolver resource, QueryOperation.Handler handler) {
+    return new QueryOperation(IAM, action, new Permission.PolicyAction("iam:" + action, resource), handler);
+  }
+
+  /** The user an access-key or GetUser call is about: the parameter, else the caller itself (null = root). */
+  private static String targetUser(QueryRequest r) {
+    String name = r.optional("UserName");
+    if (name != null) {
+      return name;
+    }
+    return switch (r.principal()) {
+      case Principal.Root root -> null;
+      case Principal.User user -> user.userName();
+      case Principal.AssumedRole session -> throw new WharfException.Invalid("ValidationError",
+          "Must specify userName when calling with non-User credentials");
+    };
+  }
+
+  private Resource userResource(QueryRequest r, String userName, String newPath) {
+    String account = r.principal().accountId();
+    if (userName == null) {
+      return new Resource(IamArns.root(account), account);
+    }
+    String path = newPath != null ? newPath
+        : store.findUser(account, userName).map(IamUser::path).orElse("/");
+    return new Resource(IamArns.user(account, path, userName), account);
+  }
+
+  private Resource roleResource(QueryRequest r, String roleName, String newPath) {
+    String account = r.principal().accountId();
+    String path = newPath != null ? newPath : store.findRole(account, roleName).map(Role::path).orElse("/");
+    return new Resource(IamArns.role(account, path, roleName), account);
+  }
+
+  private static Resource accountResource(QueryRequest r, String suffix) {
+    return new Resource("arn:aws:iam::" + r.principal().accountId() + ":" + suffix, r.principal().accountId());
+  }
+
+  private static Resource policyResource(QueryRequest r) {
+    return new Resource(r.required("PolicyArn"), r.principal().accountId());
+  }
+
+  /** IAM returns policy documents URL-encoded (RFC 3986); the CLI decodes them. */
+  static String encodeDocument(String document) {
+    return URLEncoder.encode(document, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static void user(XmlBuilder x, IamUser user) {
+    x.text("Path", user.path()).text("UserName", user.userName()).text("UserId", user.userId())
+        .text("Arn", user.arn()).text("CreateDate", user.createdAt());
+  }
+
+  private static void accessKey(XmlBuilder x, AccessKey key) {
+    x.text("UserName", key.userName()).text("AccessKeyId", key.accessKeyId()).text("Status", key.status().name())
+        .text("CreateDate", key.createdAt());
+  }
+
+  private static void role(XmlBuilder x, Role role) {
+    x.text("Path", role.path()).text("RoleName", role.roleName()).text("RoleId", role.roleId()).text("Arn", role.arn())
+        .text("CreateDate", role.createdAt()).text("AssumeRolePolicyDocument", encodeDocument(role.trustPolicy()))
+        .text("Description", role.description()).text("MaxSessionDuration", role.maxSessionDuration());
+  }
+
+  private static void policy(XmlBuilder x, ManagedPolicy policy) {
+    x.text("PolicyName", policy.policyName()).text("PolicyId", policy.policyId()).text("Arn", policy.arn())
+        .text("Path", policy.path()).text("DefaultVersionId", "v1").text("AttachmentCount", policy.attachmentCount())
+        .text("PermissionsBoundaryUsageCount", 0).text("IsAttachable", true).text("Description", policy.description())
+        .text("CreateDate", policy.createdAt()).text("UpdateDate", policy.updatedAt());
+  }
+
+  private static <T> void page(QueryRequest r, XmlBuilder x, String listName, List<T> items, BiConsumer<XmlBuilder, T> render) {
+    pageOf(r, x, listName, items, (m, item) -> m.element("member", e -> render.accept(e, item)));
+  }
+
+  /** IAM's Marker/MaxItems pagination over a sorted list; the marker is the offset of the next item. */
+  private static <T> void pageOf(QueryRequest r, XmlBuilder x, String listName, List<T> items,
+      BiConsumer<XmlBuilder, T> renderMember) {
+    Integer maxItems = r.optionalInt("MaxItems");
+    int max = maxItems == null ? 100 : maxItems;
+    if (max < 1 || max > 1000) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + max
+          + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000");
+    }
+    int start = 0;
+    String marker = r.optional("Marker");
+    if (marker != null) {
+      try {
+        start = Integer.parseInt(marker);
+      } catch (NumberFormatException e) {
+        start = -1;
+      }
+      if (start < 0 || start > items.size()) {
+        throw new WharfException.Invalid("ValidationError", "Invalid Marker");
+      }
+    }
+    int end = Math.min(items.size(), start + max);
+    List<T> pageItems = items.subList(start, end);
+    x.element(listName, list -> pageItems.forEach(item -> renderMember.accept(list, item)));
+    x.text("IsTruncated", end < items.size());
+    if (end < items.size()) {
+      x.text("Marker", Integer.toString(end));
+    }
+  }
+}

@@ -1,0 +1,382 @@
+package dev.wharf.identity.infrastructure;
+
+import dev.wharf.identity.AccessKey;
+import dev.wharf.identity.Account;
+import dev.wharf.identity.IamUser;
+import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.PrincipalType;
+import dev.wharf.identity.Role;
+import dev.wharf.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** {@link IdentityStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
+public final class SqlIdentityStore implements IdentityStore {
+  private static final String POLICY_COLUMNS =
+      "p.policy_arn, p.account_id, p.policy_name, p.policy_id, p.path, p.description, p.document, p.created_at, p.updated_at,"
+          + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count";
+
+  private final Jdbi jdbi;
+
+  public SqlIdentityStore(Database database) {
+    this.jdbi = Objects.requireNonNull(database, "database").jdbi();
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static String likePrefix(String prefix) {
+    String escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    return escaped + "%";
+  }
+
+  @Override
+  public Optional<String> setting(String name) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT value FROM wharf_settings WHERE name = :name")
+        .bind("name", name).mapTo(String.class).findOne());
+  }
+
+  @Override
+  public String putSettingIfAbsent(String name, String value) {
+    return jdbi.inTransaction(h -> {
+      h.createUpdate("INSERT INTO wharf_settings (name, value) VALUES (:name, :value) ON CONFLICT (name) DO NOTHING")
+          .bind("name", name).bind("value", value).execute();
+      return h.createQuery("SELECT value FROM wharf_settings WHERE name = :name")
+          .bind("name", name).mapTo(String.class).one();
+    });
+  }
+
+  @Override
+  public boolean insertAccount(Account account) {
+    return jdbi.withHandle(h -> h.createUpdate(
+            "INSERT INTO accounts (account_id, name, management, created_at) VALUES (:id, :name, :management, :created)"
+                + " ON CONFLICT (account_id) DO NOTHING")
+        .bind("id", account.accountId()).bind("name", account.name())
+        .bind("management", account.management() ? 1 : 0)
+        .bind("created", account.createdAt().toEpochMilli()).execute()) == 1;
+  }
+
+  @Override
+  public Optional<Account> findAccount(String accountId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM accounts WHERE account_id = :id")
+        .bind("id", accountId).map((rs, ctx) -> account(rs)).findOne());
+  }
+
+  @Override
+  public List<Account> listAccounts() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM accounts ORDER BY created_at, account_id")
+        .map((rs, ctx) -> account(rs)).list());
+  }
+
+  private static Account account(ResultSet rs) throws SQLException {
+    return new Account(rs.getString("account_id"), rs.getString("name"), rs.getInt("management") == 1,
+        Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  @Override
+  public boolean insertUser(IamUser user) {
+    return jdbi.withHandle(h -> h.createUpdate(
+            "INSERT INTO iam_users (account_id, user_name, user_name_lower, user_id, path, created_at)"
+                + " VALUES (:account, :name, :lower, :id, :path, :created) ON CONFLICT (account_id, user_name_lower) DO NOTHING")
+        .bind("account", user.accountId()).bind("name", user.userName()).bind("lower", lower(user.userName()))
+        .bind("id", user.userId()).bind("path", user.path()).bind("created", user.createdAt().toEpochMilli())
+        .execute()) == 1;
+  }
+
+  @Override
+  public Optional<IamUser> findUser(String accountId, String userName) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM iam_users WHERE account_id = :account AND user_name_lower = :lower")
+        .bind("account", accountId).bind("lower", lower(userName)).map((rs, ctx) -> user(rs)).findOne());
+  }
+
+  @Override
+  public List<IamUser> listUsers(String accountId, String pathPrefix) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM iam_users WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY user_name_lower")
+        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map((rs, ctx) -> user(rs)).list());
+  }
+
+  private static IamUser user(ResultSet rs) throws SQLException {
+    return new IamUser(rs.getString("account_id"), rs.getString("user_name"), rs.getString("user_id"),
+        rs.getString("path"), Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  @Override
+  public DeleteOutcome deleteUser(String accountId, String userName) {
+    String name = lower(userName);
+    return jdbi.inTransaction(h -> {
+      if (count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n", accountId, name) == 0) {
+        return DeleteOutcome.NOT_FOUND;
+      }
+      if (count(h, "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_ACCESS_KEYS;
+      }
+      if (count(h, "SELECT COUNT(*) FROM inline_policies WHERE account_id = :a AND principal_type = 'user'"
+          + " AND principal_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_INLINE_POLICIES;
+      }
+      if (count(h, "SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = 'user'"
+          + " AND principal_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_ATTACHED_POLICIES;
+      }
+      h.createUpdate("DELETE FROM iam_users WHERE account_id = :a AND user_name_lower = :n")
+          .bind("a", accountId).bind("n", name).execute();
+      return DeleteOutcome.DELETED;
+    });
+  }
+
+  private static long count(Handle h, String sql, String accountId, String name) {
+    return h.createQuery(sql).bind("a", accountId).bind("n", name).mapTo(Long.class).one();
+  }
+
+  @Override
+  public void insertAccessKey(AccessKey key, String secretCiphertext) {
+    jdbi.useHandle(h -> h.createUpdate(
+            "INSERT INTO access_keys (access_key_id, account_id, user_name_lower, secret_ciphertext, status, created_at)"
+                + " VALUES (:id, :account, :user, :secret, :status, :created)")
+        .bind("id", key.accessKeyId()).bind("account", key.accountId())
+        .bind("user", key.userName() == null ? null : lower(key.userName()))
+        .bind("secret", secretCiphertext).bind("status", key.status().name())
+        .bind("created", key.createdAt().toEpochMilli()).execute());
+  }
+
+  @Override
+  public Optional<StoredAccessKey> findAccessKey(String accessKeyId) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT k.*, u.user_name FROM access_keys k LEFT JOIN iam_users u"
+                + " ON u.account_id = k.account_id AND u.user_name_lower = k.user_name_lower WHERE k.access_key_id = :id")
+        .bind("id", accessKeyId)
+        .map((rs, ctx) -> new StoredAccessKey(accessKey(rs), rs.getString("secret_ciphertext"))).findOne());
+  }
+
+  @Override
+  public List<AccessKey> listAccessKeys(String accountId, String userName) {
+    String sql = "SELECT k.*, u.user_name FROM access_keys k LEFT JOIN iam_users u"
+        + " ON u.account_id = k.account_id AND u.user_name_lower = k.user_name_lower WHERE k.account_id = :account AND "
+        + (userName == null ? "k.user_name_lower IS NULL" : "k.user_name_lower = :user") + " ORDER BY k.created_at";
+    return jdbi.withHandle(h -> {
+      var query = h.createQuery(sql).bind("account", accountId);
+      if (userName != null) {
+        query.bind("user", lower(userName));
+      }
+      return query.map((rs, ctx) -> accessKey(rs)).list();
+    });
+  }
+
+  private static AccessKey accessKey(ResultSet rs) throws SQLException {
+    return new AccessKey(rs.getString("access_key_id"), rs.getString("account_id"), rs.getString("user_name"),
+        AccessKey.Status.valueOf(rs.getString("status")), Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  private static String ownerClause(String userName) {
+    return userName == null ? "user_name_lower IS NULL" : "user_name_lower = :user";
+  }
+
+  @Override
+  public boolean updateAccessKeyStatus(String accountId, String userName, String accessKeyId, AccessKey.Status status) {
+    return jdbi.withHandle(h -> {
+      var update = h.createUpdate("UPDATE access_keys SET status = :status WHERE access_key_id = :id"
+              + " AND account_id = :account AND " + ownerClause(userName))
+          .bind("status", status.name()).bind("id", accessKeyId).bind("account", accountId);
+      if (userName != null) {
+        update.bind("user", lower(userName));
+      }
+      return update.execute() == 1;
+    });
+  }
+
+  @Override
+  public boolean deleteAccessKey(String accountId, String userName, String accessKeyId) {
+    return jdbi.withHandle(h -> {
+      var update = h.createUpdate("DELETE FROM access_keys WHERE access_key_id = :id AND account_id = :account AND "
+              + ownerClause(userName))
+          .bind("id", accessKeyId).bind("account", accountId);
+      if (userName != null) {
+        update.bind("user", lower(userName));
+      }
+      return update.execute() == 1;
+    });
+  }
+
+  @Override
+  public boolean insertRole(Role role) {
+    return jdbi.withHandle(h -> h.createUpdate(
+            "INSERT INTO iam_roles (account_id, role_name, role_name_lower, role_id, path, trust_policy,"
+                + " max_session_duration, description, created_at) VALUES (:account, :name, :lower, :id, :path, :trust,"
+                + " :max, :description, :created) ON CONFLICT (account_id, role_name_lower) DO NOTHING")
+        .bind("account", role.accountId()).bind("name", role.roleName()).bind("lower", lower(role.roleName()))
+        .bind("id", role.roleId()).bind("path", role.path()).bind("trust", role.trustPolicy())
+        .bind("max", role.maxSessionDuration()).bind("description", role.description())
+        .bind("created", role.createdAt().toEpochMilli()).execute()) == 1;
+  }
+
+  @Override
+  public Optional<Role> findRole(String accountId, String roleName) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM iam_roles WHERE account_id = :account AND role_name_lower = :lower")
+        .bind("account", accountId).bind("lower", lower(roleName)).map((rs, ctx) -> role(rs)).findOne());
+  }
+
+  @Override
+  public List<Role> listRoles(String accountId, String pathPrefix) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM iam_roles WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY role_name_lower")
+        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map((rs, ctx) -> role(rs)).list());
+  }
+
+  private static Role role(ResultSet rs) throws SQLException {
+    return new Role(rs.getString("account_id"), rs.getString("role_name"), rs.getString("role_id"),
+        rs.getString("path"), rs.getString("trust_policy"), rs.getInt("max_session_duration"),
+        rs.getString("description"), Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  @Override
+  public DeleteOutcome deleteRole(String accountId, String roleName) {
+    String name = lower(roleName);
+    return jdbi.inTransaction(h -> {
+      if (count(h, "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n", accountId, name) == 0) {
+        return DeleteOutcome.NOT_FOUND;
+      }
+      if (count(h, "SELECT COUNT(*) FROM inline_policies WHERE account_id = :a AND principal_type = 'role'"
+          + " AND principal_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_INLINE_POLICIES;
+      }
+      if (count(h, "SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = 'role'"
+          + " AND principal_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_ATTACHED_POLICIES;
+      }
+      h.createUpdate("DELETE FROM iam_roles WHERE account_id = :a AND role_name_lower = :n")
+          .bind("a", accountId).bind("n", name).execute();
+      return DeleteOutcome.DELETED;
+    });
+  }
+
+  @Override
+  public void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName, String document) {
+    jdbi.useHandle(h -> h.createUpdate(
+            "INSERT INTO inline_policies (account_id, principal_type, principal_name_lower, policy_name, policy_name_lower, document)"
+                + " VALUES (:account, :type, :principal, :name, :lower, :document)"
+                + " ON CONFLICT (account_id, principal_type, principal_name_lower, policy_name_lower)"
+                + " DO UPDATE SET document = excluded.document, policy_name = excluded.policy_name")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .bind("name", policyName).bind("lower", lower(policyName)).bind("document", document).execute());
+  }
+
+  @Override
+  public Optional<InlinePolicy> findInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT policy_name, document FROM inline_policies WHERE account_id = :account AND principal_type = :type"
+                + " AND principal_name_lower = :principal AND policy_name_lower = :lower")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .bind("lower", lower(policyName))
+        .map((rs, ctx) -> new InlinePolicy(rs.getString("policy_name"), rs.getString("document"))).findOne());
+  }
+
+  @Override
+  public List<InlinePolicy> listInlinePolicies(String accountId, PrincipalType type, String principalName) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT policy_name, document FROM inline_policies WHERE account_id = :account AND principal_type = :type"
+                + " AND principal_name_lower = :principal ORDER BY policy_name_lower")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .map((rs, ctx) -> new InlinePolicy(rs.getString("policy_name"), rs.getString("document"))).list());
+  }
+
+  @Override
+  public boolean deleteInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
+    return jdbi.withHandle(h -> h.createUpdate(
+            "DELETE FROM inline_policies WHERE account_id = :account AND principal_type = :type"
+                + " AND principal_name_lower = :principal AND policy_name_lower = :lower")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .bind("lower", lower(policyName)).execute()) == 1;
+  }
+
+  @Override
+  public boolean insertManagedPolicy(ManagedPolicy policy) {
+    return jdbi.withHandle(h -> h.createUpdate(
+            "INSERT INTO managed_policies (policy_arn, account_id, policy_name, policy_name_lower, policy_id, path,"
+                + " description, document, created_at, updated_at) VALUES (:arn, :account, :name, :lower, :id, :path,"
+                + " :description, :document, :created, :updated) ON CONFLICT DO NOTHING")
+        .bind("arn", policy.arn()).bind("account", policy.accountId()).bind("name", policy.policyName())
+        .bind("lower", lower(policy.policyName())).bind("id", policy.policyId()).bind("path", policy.path())
+        .bind("description", policy.description()).bind("document", policy.document())
+        .bind("created", policy.createdAt().toEpochMilli()).bind("updated", policy.updatedAt().toEpochMilli())
+        .execute()) == 1;
+  }
+
+  @Override
+  public Optional<ManagedPolicy> findManagedPolicy(String policyArn) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p WHERE p.policy_arn = :arn")
+        .bind("arn", policyArn).map((rs, ctx) -> managedPolicy(rs)).findOne());
+  }
+
+  @Override
+  public List<ManagedPolicy> listManagedPolicies(String accountId, boolean includeAwsManaged, String pathPrefix) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p WHERE"
+            + " (p.account_id = :account OR (:aws = 1 AND p.account_id = 'aws')) AND p.path LIKE :prefix ESCAPE '!'"
+            + " ORDER BY p.account_id, p.policy_name_lower")
+        .bind("account", accountId).bind("aws", includeAwsManaged ? 1 : 0).bind("prefix", likePrefix(pathPrefix))
+        .map((rs, ctx) -> managedPolicy(rs)).list());
+  }
+
+  private static ManagedPolicy managedPolicy(ResultSet rs) throws SQLException {
+    return new ManagedPolicy(rs.getString("policy_arn"), rs.getString("account_id"), rs.getString("policy_name"),
+        rs.getString("policy_id"), rs.getString("path"), rs.getString("description"), rs.getString("document"),
+        Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")),
+        rs.getInt("attachment_count"));
+  }
+
+  @Override
+  public DeleteOutcome deleteManagedPolicy(String policyArn) {
+    return jdbi.inTransaction(h -> {
+      long exists = h.createQuery("SELECT COUNT(*) FROM managed_policies WHERE policy_arn = :arn")
+          .bind("arn", policyArn).mapTo(Long.class).one();
+      if (exists == 0) {
+        return DeleteOutcome.NOT_FOUND;
+      }
+      long attached = h.createQuery("SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = :arn")
+          .bind("arn", policyArn).mapTo(Long.class).one();
+      if (attached > 0) {
+        return DeleteOutcome.ATTACHED_TO_ENTITIES;
+      }
+      h.createUpdate("DELETE FROM managed_policies WHERE policy_arn = :arn").bind("arn", policyArn).execute();
+      return DeleteOutcome.DELETED;
+    });
+  }
+
+  @Override
+  public void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
+    jdbi.useHandle(h -> h.createUpdate(
+            "INSERT INTO policy_attachments (account_id, principal_type, principal_name_lower, policy_arn)"
+                + " VALUES (:account, :type, :principal, :arn) ON CONFLICT DO NOTHING")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .bind("arn", policyArn).execute());
+  }
+
+  @Override
+  public boolean detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
+    return jdbi.withHandle(h -> h.createUpdate(
+            "DELETE FROM policy_attachments WHERE account_id = :account AND principal_type = :type"
+                + " AND principal_name_lower = :principal AND policy_arn = :arn")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .bind("arn", policyArn).execute()) == 1;
+  }
+
+  @Override
+  public List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p"
+            + " JOIN policy_attachments t ON t.policy_arn = p.policy_arn WHERE t.account_id = :account"
+            + " AND t.principal_type = :type AND t.principal_name_lower = :principal ORDER BY p.policy_name_lower")
+        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+        .map((rs, ctx) -> managedPolicy(rs)).list());
+  }
+}

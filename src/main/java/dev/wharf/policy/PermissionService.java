@@ -1,0 +1,125 @@
+package dev.wharf.policy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.Principal;
+import dev.wharf.identity.PrincipalType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who may do what: builds the request context AWS policies see (principal, time, source IP,
+ * token issue time) and evaluates the principal's identity policies with any resource policy.
+ * Identity policies are cached per principal; any IAM change clears the cache, so a new Deny
+ * applies to the very next request.
+ */
+public final class PermissionService {
+  private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
+  private final IdentityStore store;
+  private final Clock clock;
+  private final PolicyEvaluator evaluator = new PolicyEvaluator();
+  private final Cache<String, List<AttachedPolicy>> identityPolicies;
+
+  /** Facts about the connection a request came in on. */
+  public record RequestOrigin(String sourceIp, boolean secureTransport) {
+    public static final RequestOrigin LOCAL = new RequestOrigin("127.0.0.1", false);
+  }
+
+  public PermissionService(IdentityStore store, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.identityPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+  }
+
+  /** Drops cached identity policies (called on any IAM change). */
+  public void invalidate() {
+    identityPolicies.invalidateAll();
+  }
+
+  /** The policy-language view of a principal. */
+  public static CallerPrincipal callerPrincipal(Principal principal) {
+    return switch (principal) {
+      case Principal.Root root -> new CallerPrincipal(root.accountId(), root.arn(), true, Set.of(root.arn()));
+      case Principal.User user -> new CallerPrincipal(user.accountId(), user.arn(), false, Set.of(user.arn()));
+      case Principal.AssumedRole session -> new CallerPrincipal(session.accountId(), session.arn(), false,
+          Set.of(session.arn(), session.roleArn()));
+    };
+  }
+
+  /** The global condition keys of a request by this principal. */
+  public ConditionContext.Builder context(Principal principal, RequestOrigin origin, Instant now) {
+    ConditionContext.Builder context = ConditionContext.builder()
+        .put("aws:CurrentTime", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)))
+        .put("aws:EpochTime", Long.toString(now.getEpochSecond()))
+        .put("aws:PrincipalAccount", principal.accountId())
+        .put("aws:PrincipalType", principal.principalType())
+        .put("aws:userid", principal.userId())
+        .put("aws:SourceIp", origin.sourceIp())
+        .put("aws:SecureTransport", Boolean.toString(origin.secureTransport()));
+    switch (principal) {
+      case Principal.Root root -> context.put("aws:PrincipalArn", root.arn());
+      case Principal.User user -> context.put("aws:PrincipalArn", user.arn()).put("aws:username", user.userName());
+      case Principal.AssumedRole session -> context.put("aws:PrincipalArn", session.roleArn())
+          .put("aws:TokenIssueTime", DateTimeFormatter.ISO_INSTANT.format(session.issuedAt().truncatedTo(ChronoUnit.SECONDS)));
+    }
+    return context;
+  }
+
+  /**
+   * Decides whether the principal may perform the action on the resource.
+   *
+   * @param resourceAccountId the account that owns the resource (cross-account needs both sides)
+   * @param resourcePolicies the resource's own policies (domain, repository, role trust), may be empty
+   * @param extraContext service-specific condition keys, e.g. sts:DurationSeconds
+   */
+  public Decision authorize(Principal principal, RequestOrigin origin, String action, String resource,
+      String resourceAccountId, List<AttachedPolicy> resourcePolicies, Map<String, List<String>> extraContext) {
+    ConditionContext.Builder context = context(principal, origin, clock.instant());
+    extraContext.forEach(context::put);
+    AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
+    return evaluator.evaluate(request, identityPoliciesOf(principal), resourcePolicies, resourceAccountId);
+  }
+
+  /** The identity policies (inline and attached) that apply to a principal. */
+  public List<AttachedPolicy> identityPoliciesOf(Principal principal) {
+    return switch (principal) {
+      case Principal.Root root -> List.of();
+      case Principal.User user -> identityPolicies.get("user/" + user.accountId() + "/" + user.userId(),
+          key -> load(user.accountId(), PrincipalType.USER, user.userName()));
+      case Principal.AssumedRole session -> identityPolicies.get("role/" + session.accountId() + "/" + session.roleId(),
+          key -> load(session.accountId(), PrincipalType.ROLE, session.roleName()));
+    };
+  }
+
+  private List<AttachedPolicy> load(String accountId, PrincipalType type, String name) {
+    List<AttachedPolicy> policies = new ArrayList<>();
+    for (IdentityStore.InlinePolicy inline : store.listInlinePolicies(accountId, type, name)) {
+      policies.add(new AttachedPolicy(type.column() + "/" + name + "/inline/" + inline.policyName(),
+          parseStored(inline.document(), PolicyKind.IDENTITY)));
+    }
+    for (ManagedPolicy managed : store.listAttachedPolicies(accountId, type, name)) {
+      policies.add(new AttachedPolicy(managed.arn(), parseStored(managed.document(), PolicyKind.IDENTITY)));
+    }
+    return List.copyOf(policies);
+  }
+
+  /** Parses a policy that was validated when it was stored. */
+  public static PolicyDocument parseStored(String document, PolicyKind kind) {
+    try {
+      return PolicyDocument.parse(document, kind);
+    } catch (MalformedPolicyException e) {
+      throw new IllegalStateException("a stored policy no longer parses: " + e.getMessage(), e);
+    }
+  }
+}

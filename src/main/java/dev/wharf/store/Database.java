@@ -1,0 +1,100 @@
+package dev.wharf.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The metadata database: a pooled connection to SQLite (single node, the default) or PostgreSQL
+ * (clusters), with the schema brought up to date by Flyway at start. One schema serves both: the
+ * migrations use only SQL that both accept (TEXT, BIGINT, INTEGER, ON CONFLICT upserts).
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+
+  /** Which engine is behind the URL; a few statements differ. */
+  public enum Dialect {
+    SQLITE,
+    POSTGRESQL
+  }
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** Opens the database and runs pending migrations (PostgreSQL serializes concurrent starts with a lock). */
+  public static Database open(String jdbcUrl) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("wharf-db");
+    Dialect dialect;
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      dialect = Dialect.SQLITE;
+      config.setJdbcUrl(jdbcUrl);
+      // WAL lets readers run beside the single writer; busy_timeout makes writers queue instead of failing.
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "NORMAL");
+      config.addDataSourceProperty("busy_timeout", "15000");
+      config.addDataSourceProperty("foreign_keys", "true");
+      config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+      config.setMaximumPoolSize(8);
+    } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      dialect = Dialect.POSTGRESQL;
+      config.setJdbcUrl(jdbcUrl);
+      config.setMaximumPoolSize(16);
+    } else {
+      throw new IllegalArgumentException("unsupported database URL (want jdbc:sqlite: or jdbc:postgresql:)");
+    }
+    config.setConnectionTimeout(10_000);
+    HikariDataSource dataSource = new HikariDataSource(config);
+    try {
+      migrate(dataSource);
+      return new Database(dataSource, dialect);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  private static void migrate(DataSource dataSource) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .table("wharf_schema_history")
+        .load()
+        .migrate();
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** True when the database answers a trivial query (readiness). */
+  public boolean isReachable() {
+    try {
+      return jdbi.withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
