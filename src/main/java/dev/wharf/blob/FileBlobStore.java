@@ -1,0 +1,372 @@
+package dev.wharf.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BlobStore} in a local directory: the single-node default.
+ *
+ * <p>Layout: blob {@code abcdef…} lives at {@code root/ab/cd/abcdef…}, read-only where the file
+ * system supports POSIX permissions. Content is first streamed to a randomly named file in {@code
+ * root/tmp/}, forced to disk, then atomically renamed into place, and the directory is forced too;
+ * so a blob is visible only when complete and durable. Temporary files older than {@link
+ * #TEMPORARY_FILE_MAX_AGE} are crash leftovers and are removed when the store is opened.
+ */
+public final class FileBlobStore implements BlobStore {
+
+    /** Age after which a file in {@code root/tmp/} is taken for a crash leftover when the store opens. */
+    public static final Duration TEMPORARY_FILE_MAX_AGE = Duration.ofHours(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final String TEMPORARY_DIRECTORY = "tmp";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final FileAttribute<Set<PosixFilePermission>> READ_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--r--r--"));
+    private static final HexFormat HEX = HexFormat.of();
+    // Windows cannot open a directory to force it; everywhere else not doing so risks losing a rename.
+    private static final boolean FORCE_DIRECTORIES =
+            !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+    private final Path root;
+    private final Path temporaryDirectory;
+    private final boolean posix;
+    /** Blob directories whose entries in their parents are known to be on disk. */
+    private final Set<Path> durableDirectories = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * Opens (creating if needed) a store in {@code root} and removes leftover temporary files.
+     *
+     * @throws IOException if the directory cannot be created or read
+     */
+    public FileBlobStore(Path root) throws IOException {
+        this(root, Clock.systemUTC());
+    }
+
+    /**
+     * Like {@link #FileBlobStore(Path)}, with the clock that decides which temporary files are old
+     * enough to be leftovers.
+     */
+    public FileBlobStore(Path root, Clock clock) throws IOException {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(clock, "clock");
+        this.root = root.toAbsolutePath().normalize();
+        this.temporaryDirectory = this.root.resolve(TEMPORARY_DIRECTORY);
+        boolean rootExisted = Files.isDirectory(this.root);
+        Files.createDirectories(temporaryDirectory);
+        if (!rootExisted && this.root.getParent() != null) {
+            forceDirectory(this.root.getParent());
+        }
+        forceDirectory(this.root);
+        this.posix = Files.getFileAttributeView(this.root, PosixFileAttributeView.class) != null;
+        removeLeftoverTemporaryFiles(clock.instant().minus(TEMPORARY_FILE_MAX_AGE));
+    }
+
+    /** The directory this store keeps its blobs in. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public BlobDigests put(InputStream content, long maxBytes, String expectedSha256) throws IOException {
+        Objects.requireNonNull(content, "content");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        if (expectedSha256 != null) {
+            BlobStore.requireSha256(expectedSha256);
+        }
+        ensureOpen();
+
+        Path temporary = temporaryDirectory.resolve(UUID.randomUUID() + TEMPORARY_SUFFIX);
+        boolean published = false;
+        try {
+            BlobDigests digests = writeTemporary(content, maxBytes, temporary);
+            if (expectedSha256 != null && !expectedSha256.equals(digests.sha256())) {
+                throw new BlobDigestMismatchException(expectedSha256, digests.sha256());
+            }
+            Path target = blobPath(digests.sha256());
+            Path directory = target.getParent();
+            ensureDurableDirectory(directory);
+            try {
+                publish(temporary, target);
+            } catch (NoSuchFileException e) {
+                // The prefix directory was removed behind the store's back (by hand, say): recreate it once.
+                durableDirectories.remove(directory);
+                ensureDurableDirectory(directory);
+                publish(temporary, target);
+            }
+            published = true;
+            forceDirectory(directory);
+            return digests;
+        } finally {
+            if (!published) {
+                deleteQuietly(temporary);
+            }
+        }
+    }
+
+    /** Streams content into {@code temporary}, computing the digests, and forces it to disk. */
+    private BlobDigests writeTemporary(InputStream content, long maxBytes, Path temporary) throws IOException {
+        MessageDigest sha256 = messageDigest("SHA-256");
+        MessageDigest sha1 = messageDigest("SHA-1");
+        MessageDigest md5 = messageDigest("MD5");
+        MessageDigest sha512 = messageDigest("SHA-512");
+        byte[] buffer = new byte[BUFFER_SIZE];
+        long total = 0;
+        // Created read-only (the descriptor still writes), so the mode is on disk with the content.
+        FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {READ_ONLY} : new FileAttribute<?>[0];
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(temporary, options, attributes)) {
+            while (true) {
+                long remaining = maxBytes - total;
+                // Never asks for more than the limit allows, except one byte to tell "exactly at the
+                // limit" from "over it", so an oversized upload is not read any further.
+                int wanted = (int) Math.min(buffer.length, Math.max(remaining, 1));
+                int read = content.read(buffer, 0, wanted);
+                if (read < 0) {
+                    break;
+                }
+                if (read > remaining) {
+                    throw new BlobTooLargeException(maxBytes);
+                }
+                sha256.update(buffer, 0, read);
+                sha1.update(buffer, 0, read);
+                md5.update(buffer, 0, read);
+                sha512.update(buffer, 0, read);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+                total += read;
+            }
+            channel.force(true);
+        }
+        return new BlobDigests(
+                HEX.formatHex(sha256.digest()),
+                HEX.formatHex(sha1.digest()),
+                HEX.formatHex(md5.digest()),
+                HEX.formatHex(sha512.digest()),
+                total);
+    }
+
+    /**
+     * Renames the complete temporary file onto the blob's path. If the blob already exists the
+     * rename replaces it: the content is identical (same SHA-256), readers holding the old file keep
+     * reading it, and the fresh last-modified time protects the blob from a garbage collector's
+     * grace period. An atomic move never falls back to a copy: {@code tmp/} is inside the root, so
+     * {@code AtomicMoveNotSupportedException} means a mount point inside the store, a setup error.
+     */
+    private static void publish(Path temporary, Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            // Platforms where an atomic move does not replace an existing file: the identical blob is
+            // already there, which is all the caller asked for.
+            Files.setLastModifiedTime(target, Files.getLastModifiedTime(temporary));
+            Files.delete(temporary);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String sha256) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return Optional.of(Files.newInputStream(path));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean exists(String sha256) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        return Files.isRegularFile(path);
+    }
+
+    @Override
+    public long size(String sha256) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return Files.size(path);
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void delete(String sha256) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        // Empty directories are kept: removing one could race with a put renaming into it.
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, Instant> visitor) throws IOException {
+        Objects.requireNonNull(visitor, "visitor");
+        ensureOpen();
+        try (DirectoryStream<Path> first = Files.newDirectoryStream(root, FileBlobStore::isPrefixDirectory)) {
+            for (Path firstDirectory : first) {
+                try (DirectoryStream<Path> second = Files.newDirectoryStream(firstDirectory, FileBlobStore::isPrefixDirectory)) {
+                    for (Path secondDirectory : second) {
+                        visitBlobs(secondDirectory, visitor);
+                    }
+                }
+            }
+        }
+    }
+
+    private void visitBlobs(Path directory, BiConsumer<String, Instant> visitor) throws IOException {
+        String prefix = directory.getParent().getFileName().toString() + directory.getFileName();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!isSha256(name) || !name.startsWith(prefix)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue; // deleted while walking
+                }
+                if (attributes.isRegularFile()) {
+                    visitor.accept(name, attributes.lastModifiedTime().toInstant());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "FileBlobStore[" + root + "]";
+    }
+
+    private Path blobPath(String sha256) {
+        return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    /**
+     * Creates {@code root/ab/cd} if needed and makes sure both directory entries are on disk before
+     * a blob is published in it, so a forced rename cannot be lost with its directory after a crash.
+     */
+    private void ensureDurableDirectory(Path directory) throws IOException {
+        if (durableDirectories.contains(directory)) {
+            return;
+        }
+        Files.createDirectories(directory);
+        forceDirectory(directory.getParent());
+        forceDirectory(root);
+        durableDirectories.add(directory);
+    }
+
+    private void removeLeftoverTemporaryFiles(Instant olderThan) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(temporaryDirectory)) {
+            for (Path file : files) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(olderThan)) {
+                        Files.deleteIfExists(file);
+                        removed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed concurrently, e.g. by another process's put finishing
+                }
+            }
+        }
+        if (removed > 0) {
+            LOG.info("Removed {} leftover temporary file(s) older than {} from {}", removed, TEMPORARY_FILE_MAX_AGE, temporaryDirectory);
+        }
+    }
+
+    private static void forceDirectory(Path directory) throws IOException {
+        if (FORCE_DIRECTORIES) {
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // The original failure matters more; the leftover goes at the next start-up.
+            LOG.warn("Could not delete temporary file {}", file, e);
+        }
+    }
+
+    private static boolean isPrefixDirectory(Path path) {
+        String name = path.getFileName().toString();
+        return name.length() == 2 && isLowerHex(name) && Files.isDirectory(path);
+    }
+
+    private static boolean isSha256(String name) {
+        return name.length() == 64 && isLowerHex(name);
+    }
+
+    private static boolean isLowerHex(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static MessageDigest messageDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime lacks the " + algorithm + " digest", e);
+        }
+    }
+}
