@@ -22,9 +22,6 @@ final class Bootstrap {
 
   private Bootstrap() {}
 
-  /** What the first start created: shown once, then never again. */
-  record FirstStart(String accountId, String accessKeyId, Path credentialsFile, Path configFile) {}
-
   /** Refuses to run with a master key other than the one the database was created with. */
   static void checkMasterKey(IdentityStore store, SecretCipher cipher, MasterKey key) {
     String stored = store.putSettingIfAbsent(MASTER_KEY_CHECK, cipher.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT));

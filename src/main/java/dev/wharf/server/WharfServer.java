@@ -48,10 +48,10 @@ public final class WharfServer implements AutoCloseable {
   private final WharfConfig config;
   private final Database database;
   private final Server jetty;
-  private final Optional<Bootstrap.FirstStart> firstStart;
+  private final Optional<FirstStart> firstStart;
   private final IdentityService identity;
 
-  private WharfServer(WharfConfig config, Database database, Server jetty, Optional<Bootstrap.FirstStart> firstStart,
+  private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity) {
     this.config = config;
     this.database = database;
@@ -80,7 +80,7 @@ public final class WharfServer implements AutoCloseable {
       identity.onChange(permissions::invalidate);
       StsService sts = new StsService(identityStore, credentials, permissions);
 
-      Optional<Bootstrap.FirstStart> firstStart = Bootstrap.createManagementAccount(identity, identityStore,
+      Optional<FirstStart> firstStart = Bootstrap.createManagementAccount(identity, identityStore,
           config.dataDirectory(), config.bootstrapAccountId(), config.region());
       String managementAccount = identityStore.setting(Bootstrap.MANAGEMENT_ACCOUNT).orElseThrow();
 
@@ -127,7 +127,7 @@ public final class WharfServer implements AutoCloseable {
   }
 
   /** Set only on the very first start of a data directory. */
-  public Optional<Bootstrap.FirstStart> firstStart() {
+  public Optional<FirstStart> firstStart() {
     return firstStart;
   }
 
