@@ -1,0 +1,114 @@
+package dev.wharf.testing;
+
+import dev.wharf.config.WharfConfig;
+import dev.wharf.server.FirstStart;
+import dev.wharf.server.WharfServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * A real Wharf server on a random port with its own data directory, and AWS SDK for Java v2
+ * clients pointed at it. The management account's root credentials come from the credentials
+ * file the first start wrote, as a user would read them.
+ */
+public final class TestingServer implements AutoCloseable {
+  private static final Pattern KEY = Pattern.compile("aws_access_key_id = (\\S+)\\s+aws_secret_access_key = (\\S+)");
+
+  private final WharfServer server;
+  private final Path dataDirectory;
+  private final AwsBasicCredentials rootCredentials;
+
+  private TestingServer(WharfServer server, Path dataDirectory, AwsBasicCredentials rootCredentials) {
+    this.server = server;
+    this.dataDirectory = dataDirectory;
+    this.rootCredentials = rootCredentials;
+  }
+
+  public static TestingServer start(Path dataDirectory) {
+    return start(dataDirectory, Clock.systemUTC(), Map.of());
+  }
+
+  public static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment) {
+    WharfConfig config = WharfConfig.builder().environment(environment)
+        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
+    try {
+      WharfServer server = WharfServer.start(config, clock);
+      FirstStart first = server.firstStart().orElseThrow(() -> new IllegalStateException("data directory was not fresh"));
+      Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
+      if (!key.find()) {
+        throw new IllegalStateException("credentials file has no key");
+      }
+      return new TestingServer(server, dataDirectory, AwsBasicCredentials.create(key.group(1), key.group(2)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("server did not start", e);
+    }
+  }
+
+  public WharfServer server() {
+    return server;
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  public AwsBasicCredentials rootCredentials() {
+    return rootCredentials;
+  }
+
+  public String managementAccountId() {
+    return server.firstStart().orElseThrow().accountId();
+  }
+
+  public IamClient iam(AwsCredentials credentials) {
+    return IamClient.builder().endpointOverride(endpoint()).region(Region.AWS_GLOBAL)
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+
+  public StsClient sts(AwsCredentials credentials) {
+    return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+
+  public static AwsSessionCredentials session(Credentials credentials) {
+    return AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
+  }
+
+  public static AwsCredentialsProvider provider(AwsCredentials credentials) {
+    return StaticCredentialsProvider.create(credentials);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
