@@ -166,6 +166,10 @@ final class Canonicalizer {
         for (String name : signedHeaders) {
             out.append(name).append(':');
             List<String> values = headers == null ? null : headers.get(name);
+            if (values == null && name.equals(":authority") && headers != null) {
+                // HTTP/2 clients may sign the pseudo-header; servers hand it over as Host.
+                values = headers.get("host");
+            }
             if (values != null) {
                 for (int i = 0; i < values.size(); i++) {
                     if (i > 0) {

@@ -159,7 +159,8 @@ public final class SigV4Verifier<P> {
         byte[] provided = decodeSignature(parameters.signature());
         Mac mac = signingKeys.signingMac(
                 credential.secretAccessKey(), parameters.scopeDate(), parameters.region(), parameters.service());
-        String canonicalPrefix = canonicalRequestWithoutPayload(request, query, parameters);
+        byte[] canonicalPrefix =
+                canonicalRequestWithoutPayload(request, query, parameters).getBytes(StandardCharsets.UTF_8);
         boolean matches = matches(mac, amzDate, parameters, canonicalPrefix, payloadHash, provided);
         if (!matches && parameters.presigned() && !payloadHash.equals(UNSIGNED_PAYLOAD)) {
             // Presigned URLs made by S3-style signers sign UNSIGNED-PAYLOAD instead of a body hash.
@@ -175,12 +176,14 @@ public final class SigV4Verifier<P> {
                 parameters.service(), signedAt, parameters.presigned());
     }
 
-    private boolean matches(
-            Mac mac, String amzDate, SignatureParameters parameters, String canonicalPrefix, String payloadHash,
+    private static boolean matches(
+            Mac mac, String amzDate, SignatureParameters parameters, byte[] canonicalPrefix, String payloadHash,
             byte[] provided) {
-        String canonicalRequestHash = sha256Hex(canonicalPrefix + payloadHash);
+        MessageDigest digest = sha256();
+        digest.update(canonicalPrefix);
+        digest.update(payloadHash.getBytes(StandardCharsets.UTF_8));
         String stringToSign = AuthenticationParser.ALGORITHM + '\n' + amzDate + '\n' + parameters.scope() + '\n'
-                + canonicalRequestHash;
+                + hex(digest.digest());
         byte[] expected = mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
         // Constant time in the content; only the (public) length can end the comparison early.
         return MessageDigest.isEqual(expected, provided);
@@ -325,14 +328,12 @@ public final class SigV4Verifier<P> {
         return result;
     }
 
-    static String sha256Hex(String text) {
-        MessageDigest digest;
+    private static MessageDigest sha256() {
         try {
-            digest = (MessageDigest) SHA256_PROTOTYPE.clone();
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
         } catch (CloneNotSupportedException e) {
-            digest = newSha256();
+            return newSha256();
         }
-        return hex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String hex(byte[] bytes) {
