@@ -235,8 +235,7 @@ final class PolicyParser {
         List<String> aws = List.of();
         List<String> services = List.of();
         List<String> federated = List.of();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String type = field.getKey();
             if (!PRINCIPAL_TYPES.contains(type)) {
                 throw new MalformedPolicyException(
@@ -261,8 +260,7 @@ final class PolicyParser {
             throw new MalformedPolicyException("Condition must be an object of operators");
         }
         List<ConditionTest> conditions = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> operators = node.fields(); operators.hasNext(); ) {
-            Map.Entry<String, JsonNode> operator = operators.next();
+        for (Map.Entry<String, JsonNode> operator : node.properties()) {
             String operatorName = operator.getKey();
             JsonNode keys = operator.getValue();
             if (!keys.isObject() || keys.isEmpty()) {
@@ -271,8 +269,7 @@ final class PolicyParser {
                 throw new MalformedPolicyException(
                         "condition " + operatorName + " must be a non-empty object of condition keys");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> entries = keys.fields(); entries.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = entries.next();
+            for (Map.Entry<String, JsonNode> entry : keys.properties()) {
                 List<String> values = conditionValues(entry.getValue(), operatorName, entry.getKey());
                 conditions.add(ConditionTest.compile(operatorName, entry.getKey(), values, variables));
             }
