@@ -3,7 +3,9 @@ package dev.wharf.policy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,6 +29,8 @@ final class ConditionTest {
     private static final String IF_EXISTS = "IfExists";
     private static final long INVALID_DATE = Long.MIN_VALUE;
     private static final int ARN_COMPONENTS = 6;
+    /** The compact ISO 8601 form SigV4 uses, e.g. {@code 20261125T120000Z}. */
+    private static final DateTimeFormatter BASIC_DATE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss");
 
     private final String operatorName;
     private final ConditionOperator operator;
@@ -276,20 +280,35 @@ final class ConditionTest {
     }
 
     /**
-     * Milliseconds since the epoch of an ISO 8601 date-time (with {@code Z} or an offset; without one it is UTC),
-     * an ISO date (midnight UTC), or epoch seconds; {@link #INVALID_DATE} otherwise.
+     * Milliseconds since the epoch of an ISO 8601 date-time (with {@code Z} or an offset; without one it is UTC;
+     * also the compact {@code 20261125T120000Z}), an ISO date (midnight UTC), or epoch seconds;
+     * {@link #INVALID_DATE} otherwise.
      */
     static long parseDate(String text) {
         if (text.isEmpty()) {
             return INVALID_DATE;
         }
         if (text.indexOf('-', 1) < 0) {
+            if (text.length() == 16 && text.charAt(8) == 'T' && text.charAt(15) == 'Z') {
+                try {
+                    return LocalDateTime.parse(text.substring(0, 15), BASIC_DATE_TIME)
+                            .toInstant(ZoneOffset.UTC)
+                            .toEpochMilli();
+                } catch (DateTimeParseException notBasic) {
+                    return INVALID_DATE;
+                }
+            }
             double seconds = parseNumber(text);
             return Double.isNaN(seconds) ? INVALID_DATE : Math.round(seconds * 1000);
         }
         try {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException notAnInstant) {
+            // Fall through to the forms without an offset.
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (DateTimeParseException notAnOffsetDateTime) {
             // Fall through to the forms without an offset.
         }
         try {
