@@ -1,0 +1,24 @@
+package dev.wharf.policy;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The authenticated caller of a request.
+ *
+ * @param accountId the caller's 12-digit account id
+ * @param arn {@code arn:aws:iam::ACCT:root}, {@code arn:aws:iam::ACCT:user/PATH/NAME} or
+ *     {@code arn:aws:sts::ACCT:assumed-role/ROLE/SESSION}
+ * @param root whether the caller is the account's root user
+ * @param matchingArns the ARNs a resource or trust policy {@code Principal} may name to match this caller:
+ *     the ARN itself and, for an assumed-role session, also the role ARN
+ *     {@code arn:aws:iam::ACCT:role/PATH/ROLE}
+ */
+public record CallerPrincipal(String accountId, String arn, boolean root, Set<String> matchingArns) {
+
+    public CallerPrincipal {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(arn, "arn");
+        matchingArns = Set.copyOf(Objects.requireNonNull(matchingArns, "matchingArns"));
+    }
+}

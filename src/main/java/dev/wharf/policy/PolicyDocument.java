@@ -1,0 +1,36 @@
+package dev.wharf.policy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A parsed and validated IAM policy.
+ *
+ * @param version {@code 2012-10-17} or {@code 2008-10-17} (the latter also when the document omits it, in which
+ *     case policy variables are not substituted)
+ * @param id the optional {@code Id}, or null
+ * @param statements the compiled statements, in document order
+ */
+public record PolicyDocument(String version, String id, List<Statement> statements) {
+
+    /** The version that enables policy variables. */
+    public static final String VERSION_2012_10_17 = "2012-10-17";
+
+    /** The older version, also assumed when a document has no {@code Version}. */
+    public static final String VERSION_2008_10_17 = "2008-10-17";
+
+    public PolicyDocument {
+        Objects.requireNonNull(version, "version");
+        statements = List.copyOf(statements);
+    }
+
+    /**
+     * Parses and validates a policy document of the given kind.
+     *
+     * @throws MalformedPolicyException if the text is not JSON or breaks the policy grammar; the message says what
+     *     is wrong and, for a statement, which one (counted from 1)
+     */
+    public static PolicyDocument parse(String json, PolicyKind kind) throws MalformedPolicyException {
+        return PolicyParser.parse(json, kind);
+    }
+}

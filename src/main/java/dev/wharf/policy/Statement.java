@@ -1,0 +1,160 @@
+package dev.wharf.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One statement of a {@link PolicyDocument}, compiled at parse time: its action and resource patterns, principal
+ * and conditions are ready to match without building anything per request.
+ */
+public final class Statement {
+
+    /** Whether a statement grants or refuses what it matches. */
+    public enum Effect {
+        ALLOW,
+        DENY
+    }
+
+    private final int index;
+    private final String sid;
+    private final Effect effect;
+    private final PrincipalMatcher principal;
+    private final boolean notPrincipal;
+    private final PolicyPattern[] actions;
+    private final boolean notAction;
+    private final PolicyPattern[] resources;
+    private final boolean notResource;
+    private final boolean anyResource;
+    private final ConditionTest[] conditions;
+
+    Statement(
+            int index,
+            String sid,
+            Effect effect,
+            PrincipalMatcher principal,
+            boolean notPrincipal,
+            List<PolicyPattern> actions,
+            boolean notAction,
+            List<PolicyPattern> resources,
+            boolean notResource,
+            List<ConditionTest> conditions) {
+        this.index = index;
+        this.sid = sid;
+        this.effect = effect;
+        this.principal = principal;
+        this.notPrincipal = notPrincipal;
+        this.actions = actions.toArray(PolicyPattern[]::new);
+        this.notAction = notAction;
+        this.resources = resources == null ? null : resources.toArray(PolicyPattern[]::new);
+        this.notResource = notResource;
+        this.anyResource = resources == null
+                || (!notResource && resources.stream().anyMatch(PolicyPattern::isMatchAll));
+        this.conditions = conditions.toArray(ConditionTest[]::new);
+    }
+
+    /** The position of this statement in its document, from 1. */
+    public int index() {
+        return index;
+    }
+
+    /** The statement's {@code Sid}, or null if it has none. */
+    public String sid() {
+        return sid;
+    }
+
+    public Effect effect() {
+        return effect;
+    }
+
+    /** Whether the statement has a {@code Principal} or {@code NotPrincipal} element. */
+    public boolean hasPrincipal() {
+        return principal != null;
+    }
+
+    /** The action patterns as written (of {@code NotAction} if {@link #notAction()}). */
+    public List<String> actions() {
+        return sources(actions);
+    }
+
+    public boolean notAction() {
+        return notAction;
+    }
+
+    /** The resource patterns as written (of {@code NotResource} if {@link #notResource()}); empty for a trust policy. */
+    public List<String> resources() {
+        return resources == null ? List.of() : sources(resources);
+    }
+
+    public boolean notResource() {
+        return notResource;
+    }
+
+    private static List<String> sources(PolicyPattern[] patterns) {
+        List<String> sources = new ArrayList<>(patterns.length);
+        for (PolicyPattern pattern : patterns) {
+            sources.add(pattern.source());
+        }
+        return List.copyOf(sources);
+    }
+
+    /**
+     * How this statement's principal element names the caller; {@code NONE} when the statement has none.
+     * {@code NotPrincipal} applies to everyone it does not name, even by account.
+     */
+    PrincipalMatcher.Match principalMatch(CallerPrincipal caller) {
+        if (principal == null) {
+            return PrincipalMatcher.Match.NONE;
+        }
+        PrincipalMatcher.Match match = principal.match(caller);
+        if (notPrincipal) {
+            return match == PrincipalMatcher.Match.NONE ? PrincipalMatcher.Match.SPECIFIC : PrincipalMatcher.Match.NONE;
+        }
+        return match;
+    }
+
+    /** Whether the action, resource and conditions of this statement all match the request. */
+    boolean applies(String action, String resource, RequestScope scope) {
+        return matchesAction(action) && matchesResource(resource, scope) && conditionsHold(scope);
+    }
+
+    private boolean matchesAction(String action) {
+        boolean matched = false;
+        for (PolicyPattern pattern : actions) {
+            if (pattern.matches(action, true, null)) {
+                matched = true;
+                break;
+            }
+        }
+        return matched != notAction;
+    }
+
+    private boolean matchesResource(String resource, RequestScope scope) {
+        if (anyResource) {
+            return true;
+        }
+        boolean matched = false;
+        for (PolicyPattern pattern : resources) {
+            if (pattern.matches(resource, false, scope)) {
+                matched = true;
+                break;
+            }
+        }
+        return matched != notResource;
+    }
+
+    private boolean conditionsHold(RequestScope scope) {
+        for (ConditionTest condition : conditions) {
+            if (!condition.holds(scope)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Statement " + index + (sid == null ? "" : " (" + sid + ")") + ": " + effect + " "
+                + (notAction ? "NotAction " : "") + actions() + (resources == null ? "" : " on "
+                + (notResource ? "NotResource " : "") + resources());
+    }
+}

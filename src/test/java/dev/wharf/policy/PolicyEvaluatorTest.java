@@ -1,0 +1,686 @@
+package dev.wharf.policy;
+
+import static dev.wharf.policy.TestingPolicies.ACCOUNT_A;
+import static dev.wharf.policy.TestingPolicies.ACCOUNT_B;
+import static dev.wharf.policy.TestingPolicies.ALICE;
+import static dev.wharf.policy.TestingPolicies.BOB_FROM_B;
+import static dev.wharf.policy.TestingPolicies.CAROL;
+import static dev.wharf.policy.TestingPolicies.DEPLOYER_SESSION;
+import static dev.wharf.policy.TestingPolicies.PACKAGE;
+import static dev.wharf.policy.TestingPolicies.REPOSITORY;
+import static dev.wharf.policy.TestingPolicies.ROOT_A;
+import static dev.wharf.policy.TestingPolicies.ROOT_B;
+import static dev.wharf.policy.TestingPolicies.TARGET_ROLE;
+import static dev.wharf.policy.TestingPolicies.json;
+import static dev.wharf.policy.TestingPolicies.policy;
+import static dev.wharf.policy.TestingPolicies.policy2008;
+import static dev.wharf.policy.TestingPolicies.unversioned;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PolicyEvaluatorTest {
+
+    private static final String ALLOW_READ =
+            "{'Sid':'AllowRead','Effect':'Allow','Action':'codeartifact:ReadFromRepository','Resource':'*'}";
+    private static final String ALLOW_ALL = "{'Sid':'AllowAll','Effect':'Allow','Action':'*','Resource':'*'}";
+    private static final String ALLOW_CODEARTIFACT =
+            "{'Sid':'AllowCodeArtifact','Effect':'Allow','Action':'codeartifact:*','Resource':'*'}";
+    private static final String DENY_READ =
+            "{'Sid':'DenyRead','Effect':'Deny','Action':'codeartifact:ReadFromRepository','Resource':'*'}";
+    private static final String REVOKE_OLDER_SESSIONS = "{'Sid':'RevokeOlderSessions','Effect':'Deny','Action':'*',"
+            + "'Resource':'*','Condition':{'DateLessThan':{'aws:TokenIssueTime':'2026-11-25T12:00:00Z'}}}";
+
+    private final PolicyEvaluator evaluator = new PolicyEvaluator();
+
+    /** An identity policy allowing codeartifact:* on everything when the given Condition block holds. */
+    private static String allowWhen(String condition) {
+        return policy("{'Sid':'Conditional','Effect':'Allow','Action':'codeartifact:*','Resource':'*','Condition':"
+                + condition + "}");
+    }
+
+    /** A resource policy allowing codeartifact:* on everything to the given Principal element. */
+    private static String grantTo(String principal) {
+        return policy("{'Sid':'Grant','Effect':'Allow','Principal':" + principal
+                + ",'Action':'codeartifact:*','Resource':'*'}");
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                // --- Basic allow and deny ---
+                when("an identity policy allowing the action allows it")
+                        .identity(policy(ALLOW_READ)).allowedBy("identity-1", "AllowRead"),
+                when("a caller without any policy is implicitly denied").implicitlyDenied(),
+                when("an allow for another action does not allow")
+                        .identity(policy(ALLOW_READ)).action("codeartifact:PublishPackageVersion")
+                        .implicitlyDenied(),
+                when("a deny overrides an allow in the same policy")
+                        .identity(policy(ALLOW_ALL, DENY_READ)).explicitlyDeniedBy("identity-1", "DenyRead"),
+                when("a deny in one policy overrides an allow in another")
+                        .identity(policy(ALLOW_ALL)).identity(policy(DENY_READ))
+                        .explicitlyDeniedBy("identity-2", "DenyRead"),
+                when("a deny in a resource policy overrides an identity allow")
+                        .identity(policy(ALLOW_ALL))
+                        .resource(policy("{'Sid':'NoReads','Effect':'Deny','Principal':'*',"
+                                + "'Action':'codeartifact:Read*','Resource':'*'}"))
+                        .explicitlyDeniedBy("resource-1", "NoReads"),
+                when("an allow decision names the first allowing policy and statement")
+                        .identity(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .identity(policy(ALLOW_CODEARTIFACT, ALLOW_ALL))
+                        .allowedBy("identity-2", "AllowCodeArtifact"),
+
+                // --- Actions ---
+                when("a trailing * in an action matches any action with that prefix")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:Get*','Resource':'*'}"))
+                        .action("codeartifact:GetAuthorizationToken").allowed(),
+                when("? in an action matches exactly one character")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:ReadFromRepositor?','Resource':'*'}"))
+                        .allowed(),
+                when("? in an action does not match two characters")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:ReadFromReposit?','Resource':'*'}"))
+                        .implicitlyDenied(),
+                when("* alone as the action matches any action of any service")
+                        .identity(policy(ALLOW_ALL)).action("sts:GetServiceBearerToken").allowed(),
+                when("actions match case-insensitively")
+                        .identity(policy("{'Effect':'Allow','Action':'CodeArtifact:readfromrepository','Resource':'*'}"))
+                        .allowed(),
+                when("a service wildcard does not match another service")
+                        .identity(policy(ALLOW_CODEARTIFACT)).action("sts:GetServiceBearerToken").implicitlyDenied(),
+                when("NotAction allows every action except those listed")
+                        .identity(policy("{'Effect':'Allow','NotAction':'iam:*','Resource':'*'}")).allowed(),
+                when("NotAction does not allow a listed action")
+                        .identity(policy("{'Effect':'Allow','NotAction':'iam:*','Resource':'*'}"))
+                        .action("iam:CreateUser").implicitlyDenied(),
+                when("a Deny with NotAction denies every action except those listed")
+                        .identity(policy(ALLOW_ALL,
+                                "{'Sid':'ReadOnly','Effect':'Deny','NotAction':'codeartifact:Read*','Resource':'*'}"))
+                        .action("codeartifact:PublishPackageVersion").explicitlyDeniedBy("identity-1", "ReadOnly"),
+                when("a Deny with NotAction leaves the listed actions alone")
+                        .identity(policy(ALLOW_ALL,
+                                "{'Sid':'ReadOnly','Effect':'Deny','NotAction':'codeartifact:Read*','Resource':'*'}"))
+                        .allowed(),
+
+                // --- Resources ---
+                when("* in a resource spans slashes and colons")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:111111111111:package/corp/*'}"))
+                        .on(PACKAGE).allowed(),
+                when("? in a resource matches exactly one character")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:us-east-?:111111111111:repository/corp/releases'}"))
+                        .allowed(),
+                when("resources match case-sensitively")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:us-east-1:111111111111:repository/corp/Releases'}"))
+                        .implicitlyDenied(),
+                when("any entry of a resource list may match")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*','Resource':["
+                                + "'arn:aws:codeartifact:us-east-1:111111111111:repository/corp/snapshots',"
+                                + "'arn:aws:codeartifact:us-east-1:111111111111:repository/corp/releases']}"))
+                        .allowed(),
+                when("NotResource allows every resource except those listed")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'NotResource':'arn:aws:codeartifact:*:*:repository/corp/snapshots'}"))
+                        .allowed(),
+                when("NotResource does not allow a listed resource")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'NotResource':'arn:aws:codeartifact:*:*:repository/corp/*'}"))
+                        .implicitlyDenied(),
+
+                // --- String operators ---
+                when("StringEquals holds when the value is equal")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "corp").allowed(),
+                when("StringEquals fails when the value differs")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "other").implicitlyDenied(),
+                when("StringEquals compares case-sensitively")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "CORP").implicitlyDenied(),
+                when("StringEquals fails when the key is missing")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':'corp'}}"))
+                        .implicitlyDenied(),
+                when("condition keys are case-insensitive")
+                        .identity(allowWhen("{'StringEquals':{'CodeArtifact:Namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "corp").allowed(),
+                when("StringNotEquals holds when the value differs")
+                        .identity(allowWhen("{'StringNotEquals':{'codeartifact:namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "other").allowed(),
+                when("StringNotEquals fails when the value is equal")
+                        .identity(allowWhen("{'StringNotEquals':{'codeartifact:namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "corp").implicitlyDenied(),
+                when("StringNotEquals holds when the key is missing")
+                        .identity(allowWhen("{'StringNotEquals':{'codeartifact:namespace':'corp'}}"))
+                        .allowed(),
+                when("StringEqualsIgnoreCase ignores case")
+                        .identity(allowWhen("{'StringEqualsIgnoreCase':{'codeartifact:namespace':'Corp'}}"))
+                        .with("codeartifact:namespace", "CORP").allowed(),
+                when("StringNotEqualsIgnoreCase fails for a value equal but for case")
+                        .identity(allowWhen("{'StringNotEqualsIgnoreCase':{'codeartifact:namespace':'Corp'}}"))
+                        .with("codeartifact:namespace", "cORP").implicitlyDenied(),
+                when("StringNotEqualsIgnoreCase holds for a different value")
+                        .identity(allowWhen("{'StringNotEqualsIgnoreCase':{'codeartifact:namespace':'Corp'}}"))
+                        .with("codeartifact:namespace", "other").allowed(),
+                when("StringLike matches wildcards")
+                        .identity(allowWhen("{'StringLike':{'codeartifact:packageName':'left-*'}}"))
+                        .with("codeartifact:packageName", "left-pad").allowed(),
+                when("StringLike fails when the pattern does not match")
+                        .identity(allowWhen("{'StringLike':{'codeartifact:packageName':'right-?ad'}}"))
+                        .with("codeartifact:packageName", "left-pad").implicitlyDenied(),
+                when("StringNotLike fails when the pattern matches")
+                        .identity(allowWhen("{'StringNotLike':{'codeartifact:packageName':'*-pad'}}"))
+                        .with("codeartifact:packageName", "left-pad").implicitlyDenied(),
+                when("StringNotLike holds when the pattern does not match")
+                        .identity(allowWhen("{'StringNotLike':{'codeartifact:packageName':'*-pad'}}"))
+                        .with("codeartifact:packageName", "lodash").allowed(),
+                when("several values for one key are ORed")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':['corp','oss']}}"))
+                        .with("codeartifact:namespace", "oss").allowed(),
+                when("several values of a negated operator are NORed")
+                        .identity(allowWhen("{'StringNotEquals':{'codeartifact:namespace':['corp','oss']}}"))
+                        .with("codeartifact:namespace", "oss").implicitlyDenied(),
+                when("several keys in one operator are ANDed")
+                        .identity(allowWhen(
+                                "{'StringEquals':{'codeartifact:namespace':'corp','codeartifact:format':'npm'}}"))
+                        .with("codeartifact:namespace", "corp").with("codeartifact:format", "pypi")
+                        .implicitlyDenied(),
+                when("several operators are ANDed")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':'corp'},"
+                                + "'Bool':{'aws:SecureTransport':'true'}}"))
+                        .with("codeartifact:namespace", "corp").with("aws:SecureTransport", "false")
+                        .implicitlyDenied(),
+                when("several operators all holding allow")
+                        .identity(allowWhen("{'StringEquals':{'codeartifact:namespace':'corp'},"
+                                + "'Bool':{'aws:SecureTransport':'true'}}"))
+                        .with("codeartifact:namespace", "corp").with("aws:SecureTransport", "true")
+                        .allowed(),
+
+                // --- Numeric operators ---
+                when("NumericEquals holds for an equal number written differently")
+                        .identity(allowWhen("{'NumericEquals':{'codeartifact:durationSeconds':900}}"))
+                        .with("codeartifact:durationSeconds", "900.0").allowed(),
+                when("NumericEquals fails for another number")
+                        .identity(allowWhen("{'NumericEquals':{'codeartifact:durationSeconds':'900'}}"))
+                        .with("codeartifact:durationSeconds", "901").implicitlyDenied(),
+                when("NumericNotEquals holds for another number")
+                        .identity(allowWhen("{'NumericNotEquals':{'codeartifact:durationSeconds':'900'}}"))
+                        .with("codeartifact:durationSeconds", "901").allowed(),
+                when("NumericLessThan holds for a smaller number")
+                        .identity(allowWhen("{'NumericLessThan':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "900").allowed(),
+                when("NumericLessThan fails for an equal number")
+                        .identity(allowWhen("{'NumericLessThan':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "3600").implicitlyDenied(),
+                when("NumericLessThanEquals holds for an equal number")
+                        .identity(allowWhen("{'NumericLessThanEquals':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "3600").allowed(),
+                when("NumericGreaterThan fails for a smaller number")
+                        .identity(allowWhen("{'NumericGreaterThan':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "900").implicitlyDenied(),
+                when("NumericGreaterThanEquals holds for a larger decimal number")
+                        .identity(allowWhen("{'NumericGreaterThanEquals':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "3600.5").allowed(),
+                when("a numeric operator fails for a request value that is not a number")
+                        .identity(allowWhen("{'NumericLessThan':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "soon").implicitlyDenied(),
+
+                // --- Date operators ---
+                when("DateEquals compares an ISO policy date with an epoch request date")
+                        .identity(allowWhen("{'DateEquals':{'aws:CurrentTime':'2026-11-25T12:00:00Z'}}"))
+                        .with("aws:CurrentTime", "1795608000").allowed(),
+                when("DateNotEquals holds for another instant")
+                        .identity(allowWhen("{'DateNotEquals':{'aws:CurrentTime':'2026-11-25T12:00:00Z'}}"))
+                        .with("aws:CurrentTime", "2026-11-25T12:00:01Z").allowed(),
+                when("DateLessThan holds for an earlier ISO date with an offset")
+                        .identity(allowWhen("{'DateLessThan':{'aws:CurrentTime':'2026-11-25T12:00:00Z'}}"))
+                        .with("aws:CurrentTime", "2026-11-25T12:30:00+01:00").allowed(),
+                when("DateLessThanEquals accepts an epoch policy date")
+                        .identity(allowWhen("{'DateLessThanEquals':{'aws:CurrentTime':1795608000}}"))
+                        .with("aws:CurrentTime", "2026-11-25T12:00:00Z").allowed(),
+                when("DateGreaterThan fails for an earlier date")
+                        .identity(allowWhen("{'DateGreaterThan':{'aws:CurrentTime':'2026-11-25'}}"))
+                        .with("aws:CurrentTime", "2026-11-24T23:59:59Z").implicitlyDenied(),
+                when("DateGreaterThanEquals holds for the same instant with milliseconds")
+                        .identity(allowWhen("{'DateGreaterThanEquals':{'aws:CurrentTime':'2026-11-25T00:00:00Z'}}"))
+                        .with("aws:CurrentTime", "2026-11-25T00:00:00.000Z").allowed(),
+
+                // --- Bool, Binary, Null ---
+                when("Bool holds for the same boolean, JSON true included")
+                        .identity(allowWhen("{'Bool':{'aws:SecureTransport':true}}"))
+                        .with("aws:SecureTransport", "TRUE").allowed(),
+                when("Bool fails for the other boolean")
+                        .identity(allowWhen("{'Bool':{'aws:MultiFactorAuthPresent':'true'}}"))
+                        .with("aws:MultiFactorAuthPresent", "false").implicitlyDenied(),
+                when("BinaryEquals holds for the same base64 value")
+                        .identity(allowWhen("{'BinaryEquals':{'codeartifact:digest':'QmluYXJ5'}}"))
+                        .with("codeartifact:digest", "QmluYXJ5").allowed(),
+                when("BinaryEquals fails for another base64 value")
+                        .identity(allowWhen("{'BinaryEquals':{'codeartifact:digest':'QmluYXJ5'}}"))
+                        .with("codeartifact:digest", "T3RoZXI=").implicitlyDenied(),
+                when("Null true holds when the key is missing")
+                        .identity(allowWhen("{'Null':{'aws:TokenIssueTime':'true'}}")).allowed(),
+                when("Null true fails when the key is present")
+                        .identity(allowWhen("{'Null':{'aws:TokenIssueTime':'true'}}"))
+                        .with("aws:TokenIssueTime", "2026-11-25T12:00:00Z").implicitlyDenied(),
+                when("Null false holds when the key is present")
+                        .identity(allowWhen("{'Null':{'aws:TokenIssueTime':false}}"))
+                        .with("aws:TokenIssueTime", "2026-11-25T12:00:00Z").allowed(),
+
+                // --- IP addresses ---
+                when("IpAddress holds for an IPv4 address inside the block")
+                        .identity(allowWhen("{'IpAddress':{'aws:SourceIp':'203.0.113.0/24'}}"))
+                        .with("aws:SourceIp", "203.0.113.77").allowed(),
+                when("IpAddress fails for an IPv4 address outside the block")
+                        .identity(allowWhen("{'IpAddress':{'aws:SourceIp':'203.0.113.0/24'}}"))
+                        .with("aws:SourceIp", "203.0.114.1").implicitlyDenied(),
+                when("IpAddress holds for an IPv6 address inside the block")
+                        .identity(allowWhen("{'IpAddress':{'aws:SourceIp':['203.0.113.0/24','2001:db8:1234::/48']}}"))
+                        .with("aws:SourceIp", "2001:db8:1234:ffff::1").allowed(),
+                when("IpAddress fails for an IPv6 address outside the block")
+                        .identity(allowWhen("{'IpAddress':{'aws:SourceIp':'2001:db8:1234::/48'}}"))
+                        .with("aws:SourceIp", "2001:db8:1235::1").implicitlyDenied(),
+                when("IpAddress with a bare address means that address only")
+                        .identity(allowWhen("{'IpAddress':{'aws:SourceIp':'198.51.100.7'}}"))
+                        .with("aws:SourceIp", "198.51.100.8").implicitlyDenied(),
+                when("NotIpAddress holds for an address outside every block")
+                        .identity(allowWhen("{'NotIpAddress':{'aws:SourceIp':['10.0.0.0/8','::1/128']}}"))
+                        .with("aws:SourceIp", "192.0.2.1").allowed(),
+                when("NotIpAddress fails for an address inside a block")
+                        .identity(allowWhen("{'NotIpAddress':{'aws:SourceIp':['10.0.0.0/8','::1/128']}}"))
+                        .with("aws:SourceIp", "10.20.30.40").implicitlyDenied(),
+
+                // --- ARN operators ---
+                when("ArnEquals holds for the same ARN")
+                        .identity(allowWhen("{'ArnEquals':{'aws:SourceArn':'" + REPOSITORY + "'}}"))
+                        .with("aws:SourceArn", REPOSITORY).allowed(),
+                when("ArnLike matches wildcards within each ARN component")
+                        .identity(allowWhen("{'ArnLike':{'aws:PrincipalArn':'arn:aws:iam::*:role/ci/*'}}"))
+                        .with("aws:PrincipalArn", "arn:aws:iam::111111111111:role/ci/Deployer").allowed(),
+                when("ArnLike does not let a wildcard cross into another ARN component")
+                        .identity(allowWhen("{'ArnLike':{'aws:SourceArn':'arn:aws:*:111111111111:repository/*'}}"))
+                        .with("aws:SourceArn", REPOSITORY).implicitlyDenied(),
+                when("ArnNotEquals fails for the same ARN")
+                        .identity(allowWhen("{'ArnNotEquals':{'aws:SourceArn':'" + REPOSITORY + "'}}"))
+                        .with("aws:SourceArn", REPOSITORY).implicitlyDenied(),
+                when("ArnNotLike holds for an ARN outside the pattern")
+                        .identity(allowWhen("{'ArnNotLike':{'aws:SourceArn':'arn:aws:codeartifact:*:*:domain/*'}}"))
+                        .with("aws:SourceArn", REPOSITORY).allowed(),
+
+                // --- IfExists ---
+                when("an IfExists operator holds when the key is missing")
+                        .identity(allowWhen("{'StringEqualsIfExists':{'codeartifact:namespace':'corp'}}")).allowed(),
+                when("an IfExists operator still checks a present key")
+                        .identity(allowWhen("{'StringEqualsIfExists':{'codeartifact:namespace':'corp'}}"))
+                        .with("codeartifact:namespace", "other").implicitlyDenied(),
+                when("NumericLessThanIfExists holds for a smaller present value")
+                        .identity(allowWhen("{'NumericLessThanIfExists':{'codeartifact:durationSeconds':'3600'}}"))
+                        .with("codeartifact:durationSeconds", "60").allowed(),
+
+                // --- Set qualifiers ---
+                when("ForAnyValue holds when one request value matches")
+                        .identity(allowWhen("{'ForAnyValue:StringEquals':{'aws:TagKeys':['team','cost']}}"))
+                        .with("aws:TagKeys", "owner", "cost").allowed(),
+                when("ForAnyValue fails when no request value matches")
+                        .identity(allowWhen("{'ForAnyValue:StringEquals':{'aws:TagKeys':['team','cost']}}"))
+                        .with("aws:TagKeys", "owner").implicitlyDenied(),
+                when("ForAnyValue fails when the key is missing")
+                        .identity(allowWhen("{'ForAnyValue:StringLike':{'aws:TagKeys':'*'}}")).implicitlyDenied(),
+                when("ForAllValues holds when every request value is in the set")
+                        .identity(allowWhen("{'ForAllValues:StringEquals':{'aws:TagKeys':['team','cost']}}"))
+                        .with("aws:TagKeys", "team", "cost").allowed(),
+                when("ForAllValues fails when one request value is outside the set")
+                        .identity(allowWhen("{'ForAllValues:StringEquals':{'aws:TagKeys':['team','cost']}}"))
+                        .with("aws:TagKeys", "team", "owner").implicitlyDenied(),
+                when("ForAllValues holds when the key is missing")
+                        .identity(allowWhen("{'ForAllValues:StringEquals':{'aws:TagKeys':['team']}}")).allowed(),
+                when("ForAnyValue with a negated operator holds when one request value is outside the set")
+                        .identity(allowWhen("{'ForAnyValue:StringNotEquals':{'aws:TagKeys':['team']}}"))
+                        .with("aws:TagKeys", "team", "owner").allowed(),
+                when("a single-valued operator on a multivalued key holds when any value matches")
+                        .identity(allowWhen("{'StringLike':{'aws:TagKeys':'co*'}}"))
+                        .with("aws:TagKeys", "team", "cost").allowed(),
+
+                // --- Policy variables ---
+                when("${aws:username} in a resource matches the caller's own name")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/home/${aws:username}'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/home/alice").allowed(),
+                when("${aws:username} in a resource does not match another user's name")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/home/${aws:username}'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/home/carol").implicitlyDenied(),
+                when("a variable's value is taken literally, not as a wildcard")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/home/${codeartifact:team}'}"))
+                        .with("codeartifact:team", "*")
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/home/ops").implicitlyDenied(),
+                when("a variable with a missing key uses its default")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*','Resource':"
+                                + "'arn:aws:codeartifact:*:*:repository/team/${aws:PrincipalTag/team, `shared`}'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/team/shared").allowed(),
+                when("a variable with a missing key and no default makes the resource not match")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/team/${aws:PrincipalTag/team}*'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/team/shared").implicitlyDenied(),
+                when("the ${*} escape is a literal asterisk")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/corp/${*}'}"))
+                        .implicitlyDenied(),
+                when("the ${*} escape matches an asterisk in the resource")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/corp/${*}'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/corp/*").allowed(),
+                when("the ${?} and ${$} escapes are literal in condition values")
+                        .identity(allowWhen("{'StringLike':{'codeartifact:packageName':'what${?}${$}'}}"))
+                        .with("codeartifact:packageName", "what?$").allowed(),
+                when("a variable in a condition value is substituted from the context")
+                        .identity(allowWhen(
+                                "{'StringEquals':{'codeartifact:namespace':'${aws:PrincipalTag/team}'}}"))
+                        .with("aws:PrincipalTag/team", "ops").with("codeartifact:namespace", "ops").allowed(),
+                when("${aws:PrincipalAccount} comes from the caller when the context lacks it")
+                        .identity(policy("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:${aws:PrincipalAccount}:*'}"))
+                        .allowed(),
+                when("Version 2008-10-17 does not substitute variables")
+                        .identity(policy2008("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/home/${aws:username}'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/home/alice").implicitlyDenied(),
+                when("a document without Version takes ${...} as plain text")
+                        .identity(unversioned("{'Effect':'Allow','Action':'codeartifact:*',"
+                                + "'Resource':'arn:aws:codeartifact:*:*:repository/home/${aws:username}'}"))
+                        .on("arn:aws:codeartifact:us-east-1:111111111111:repository/home/${aws:username}")
+                        .allowed(),
+
+                // --- Same account: resource policies ---
+                when("a same-account resource policy naming the user allows without an identity policy")
+                        .resource(grantTo("{'AWS':'arn:aws:iam::111111111111:user/engineering/alice'}"))
+                        .allowedBy("resource-1", "Grant"),
+                when("a same-account resource policy naming only the account needs an identity allow")
+                        .resource(grantTo("{'AWS':'111111111111'}")).implicitlyDenied(),
+                when("a same-account resource policy naming the account root ARN needs an identity allow")
+                        .resource(grantTo("{'AWS':'arn:aws:iam::111111111111:root'}")).implicitlyDenied(),
+                when("a same-account resource policy naming the account plus an identity allow allows")
+                        .identity(policy(ALLOW_READ)).resource(grantTo("{'AWS':'111111111111'}"))
+                        .allowedBy("identity-1", "AllowRead"),
+                when("a resource policy for * allows a same-account caller")
+                        .resource(grantTo("'*'")).allowed(),
+                when("a resource policy naming another user does not allow")
+                        .caller(CAROL).resource(grantTo("{'AWS':'arn:aws:iam::111111111111:user/engineering/alice'}"))
+                        .implicitlyDenied(),
+                when("a resource policy naming a role allows that role's sessions")
+                        .caller(DEPLOYER_SESSION).resource(grantTo("{'AWS':'arn:aws:iam::111111111111:role/ci/Deployer'}"))
+                        .allowed(),
+                when("a service principal does not match an IAM user")
+                        .resource(grantTo("{'Service':'codeartifact.amazonaws.com'}")).implicitlyDenied(),
+
+                // --- Root ---
+                when("the root user is allowed everything in its own account")
+                        .caller(ROOT_A).action("iam:DeleteAccount").allowed(),
+                when("the root user is not governed by identity policies")
+                        .caller(ROOT_A).identity(policy(DENY_READ)).allowed(),
+                when("the root user is denied by a resource policy's explicit deny")
+                        .caller(ROOT_A)
+                        .resource(policy("{'Sid':'Freeze','Effect':'Deny','Principal':{'AWS':'111111111111'},"
+                                + "'Action':'codeartifact:*','Resource':'*'}"))
+                        .explicitlyDeniedBy("resource-1", "Freeze"),
+                when("a root user from another account needs the resource policy")
+                        .caller(ROOT_B).ownedBy(ACCOUNT_A).implicitlyDenied(),
+                when("a root user from another account is allowed when the resource policy names its account")
+                        .caller(ROOT_B).ownedBy(ACCOUNT_A).resource(grantTo("{'AWS':'222222222222'}"))
+                        .allowedBy("resource-1", "Grant"),
+
+                // --- Cross-account ---
+                when("across accounts an identity allow alone is not enough")
+                        .caller(BOB_FROM_B).ownedBy(ACCOUNT_A).identity(policy(ALLOW_READ)).implicitlyDenied(),
+                when("across accounts a resource allow alone is not enough")
+                        .caller(BOB_FROM_B).ownedBy(ACCOUNT_A)
+                        .resource(grantTo("{'AWS':'arn:aws:iam::222222222222:user/bob'}")).implicitlyDenied(),
+                when("across accounts an identity allow and a resource allow naming the user allow")
+                        .caller(BOB_FROM_B).ownedBy(ACCOUNT_A).identity(policy(ALLOW_READ))
+                        .resource(grantTo("{'AWS':'arn:aws:iam::222222222222:user/bob'}"))
+                        .allowedBy("identity-1", "AllowRead"),
+                when("across accounts a resource allow naming the caller's account suffices with an identity allow")
+                        .caller(BOB_FROM_B).ownedBy(ACCOUNT_A).identity(policy(ALLOW_READ))
+                        .resource(grantTo("{'AWS':['333333333333','222222222222']}")).allowed(),
+                when("across accounts a resource allow naming another account does not allow")
+                        .caller(BOB_FROM_B).ownedBy(ACCOUNT_A).identity(policy(ALLOW_READ))
+                        .resource(grantTo("{'AWS':'333333333333'}")).implicitlyDenied(),
+                when("across accounts a resource allow for * with an identity allow allows")
+                        .caller(BOB_FROM_B).ownedBy(ACCOUNT_A).identity(policy(ALLOW_READ))
+                        .resource(grantTo("{'AWS':'*'}")).allowed(),
+
+                // --- NotPrincipal ---
+                when("a Deny with NotPrincipal spares the named principal")
+                        .identity(policy(ALLOW_READ))
+                        .resource(policy("{'Effect':'Deny','NotPrincipal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:user/engineering/alice'},'Action':'*','Resource':'*'}"))
+                        .allowed(),
+                when("a Deny with NotPrincipal denies everyone else")
+                        .caller(CAROL).identity(policy(ALLOW_READ))
+                        .resource(policy("{'Sid':'OnlyAlice','Effect':'Deny','NotPrincipal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:user/engineering/alice'},'Action':'*','Resource':'*'}"))
+                        .explicitlyDeniedBy("resource-1", "OnlyAlice"),
+
+                // --- Trust policies ---
+                when("a trust policy naming a role lets a session of that role assume the target role")
+                        .caller(DEPLOYER_SESSION).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .trust(policy("{'Sid':'TrustDeployer','Effect':'Allow','Principal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:role/ci/Deployer'},'Action':'sts:AssumeRole'}"))
+                        .allowedBy("trust", "TrustDeployer"),
+                when("a trust policy naming only the account needs an identity allow in that account")
+                        .caller(DEPLOYER_SESSION).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':'111111111111'},"
+                                + "'Action':'sts:AssumeRole'}"))
+                        .implicitlyDenied(),
+                when("a trust policy naming the account plus an identity allow lets the caller assume the role")
+                        .caller(ALICE).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .identity(policy("{'Sid':'MayAssume','Effect':'Allow','Action':'sts:AssumeRole',"
+                                + "'Resource':'arn:aws:iam::111111111111:role/*'}"))
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':'111111111111'},"
+                                + "'Action':'sts:AssumeRole'}"))
+                        .allowedBy("identity-1", "MayAssume"),
+                when("a trust policy trusting another account needs that caller's identity allow")
+                        .caller(BOB_FROM_B).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::222222222222:root'},"
+                                + "'Action':'sts:AssumeRole'}"))
+                        .implicitlyDenied(),
+                when("a trust policy trusting another account with the caller's identity allow allows")
+                        .caller(BOB_FROM_B).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .identity(policy("{'Effect':'Allow','Action':'sts:AssumeRole','Resource':'*'}"))
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::222222222222:root'},"
+                                + "'Action':'sts:AssumeRole'}"))
+                        .allowed(),
+                when("a trust policy does not allow another sts action")
+                        .caller(DEPLOYER_SESSION).action("sts:TagSession").on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:role/ci/Deployer'},'Action':'sts:AssumeRole'}"))
+                        .implicitlyDenied(),
+
+                // --- Revoking older sessions ---
+                when("the revoke-older-sessions deny refuses a session issued before the cut-off")
+                        .caller(DEPLOYER_SESSION).identity(policy(ALLOW_ALL)).identity(policy(REVOKE_OLDER_SESSIONS))
+                        .with("aws:TokenIssueTime", "2026-11-25T11:59:59Z")
+                        .explicitlyDeniedBy("identity-2", "RevokeOlderSessions"),
+                when("the revoke-older-sessions deny spares a session issued after the cut-off")
+                        .caller(DEPLOYER_SESSION).identity(policy(ALLOW_ALL)).identity(policy(REVOKE_OLDER_SESSIONS))
+                        .with("aws:TokenIssueTime", "2026-11-25T12:00:01Z").allowedBy("identity-1", "AllowAll"),
+                when("the revoke-older-sessions deny does not apply to long-term credentials without an issue time")
+                        .identity(policy(ALLOW_ALL)).identity(policy(REVOKE_OLDER_SESSIONS)).allowed());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void decidesLikeAws(Case given) throws MalformedPolicyException {
+        Decision decision = given.evaluate(evaluator);
+
+        assertThat(decision.outcome()).isEqualTo(given.expected);
+        assertThat(decision.allowed()).isEqualTo(given.expected == Outcome.ALLOW);
+        if (given.expectedPolicy != null) {
+            assertThat(decision.policyName()).isEqualTo(given.expectedPolicy);
+            assertThat(decision.statementSid()).isEqualTo(given.expectedSid);
+        }
+        if (given.expected == Outcome.IMPLICIT_DENY) {
+            assertThat(decision.policyName()).isNull();
+            assertThat(decision.statementSid()).isNull();
+        }
+    }
+
+    @Test
+    void theCaseTableIsLargeEnoughToCoverTheLanguage() {
+        assertThat(cases().count()).isGreaterThanOrEqualTo(70);
+    }
+
+    @Test
+    void aRootCallerInItsOwnAccountIsAllowedWithoutANamedStatement() {
+        Decision decision = evaluator.evaluate(
+                new AuthorizationRequest("codeartifact:DeleteDomain", REPOSITORY, ROOT_A, null),
+                List.of(),
+                List.of(),
+                ACCOUNT_A);
+
+        assertThat(decision).isEqualTo(new Decision(Outcome.ALLOW, null, null));
+    }
+
+    @Test
+    void anIdentityPolicyPassedAsAResourcePolicyGrantsNothing() throws MalformedPolicyException {
+        PolicyDocument identity = PolicyDocument.parse(json(policy(ALLOW_ALL)), PolicyKind.IDENTITY);
+
+        Decision decision = evaluator.evaluate(
+                new AuthorizationRequest("codeartifact:ReadFromRepository", REPOSITORY, ALICE, null),
+                List.of(),
+                List.of(new AttachedPolicy("misplaced", identity)),
+                ACCOUNT_A);
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.IMPLICIT_DENY);
+    }
+
+    @Test
+    void theConditionContextLooksUpKeysCaseInsensitively() {
+        ConditionContext context = ConditionContext.builder()
+                .put("aws:SourceIp", "192.0.2.1")
+                .put("aws:TagKeys", List.of("a", "b"))
+                .build();
+
+        assertThat(context.values("AWS:SOURCEIP")).containsExactly("192.0.2.1");
+        assertThat(context.values("aws:tagkeys")).containsExactly("a", "b");
+        assertThat(context.values("aws:username")).isEmpty();
+    }
+
+    private static Case when(String description) {
+        return new Case(description);
+    }
+
+    /** One row of the table: the policies, the request, and the expected decision. */
+    static final class Case {
+        private final String description;
+        private final List<String> identityPolicies = new ArrayList<>();
+        private final List<String> resourcePolicies = new ArrayList<>();
+        private String trustPolicy;
+        private CallerPrincipal caller = ALICE;
+        private String action = "codeartifact:ReadFromRepository";
+        private String resource = REPOSITORY;
+        private String resourceAccount = ACCOUNT_A;
+        private final ConditionContext.Builder context = ConditionContext.builder();
+        private Outcome expected;
+        private String expectedPolicy;
+        private String expectedSid;
+
+        Case(String description) {
+            this.description = description;
+        }
+
+        Case identity(String json) {
+            identityPolicies.add(json);
+            return this;
+        }
+
+        Case resource(String json) {
+            resourcePolicies.add(json);
+            return this;
+        }
+
+        Case trust(String json) {
+            trustPolicy = json;
+            return this;
+        }
+
+        Case caller(CallerPrincipal principal) {
+            caller = principal;
+            return this;
+        }
+
+        Case action(String name) {
+            action = name;
+            return this;
+        }
+
+        Case on(String arn) {
+            resource = arn;
+            return this;
+        }
+
+        Case ownedBy(String account) {
+            resourceAccount = account;
+            return this;
+        }
+
+        Case with(String key, String... values) {
+            context.put(key, values);
+            return this;
+        }
+
+        Case allowed() {
+            expected = Outcome.ALLOW;
+            return this;
+        }
+
+        Case allowedBy(String policy, String sid) {
+            expectedPolicy = policy;
+            expectedSid = sid;
+            return allowed();
+        }
+
+        Case explicitlyDeniedBy(String policy, String sid) {
+            expected = Outcome.EXPLICIT_DENY;
+            expectedPolicy = policy;
+            expectedSid = sid;
+            return this;
+        }
+
+        Case implicitlyDenied() {
+            expected = Outcome.IMPLICIT_DENY;
+            return this;
+        }
+
+        Decision evaluate(PolicyEvaluator evaluator) throws MalformedPolicyException {
+            List<AttachedPolicy> identity = new ArrayList<>();
+            for (String json : identityPolicies) {
+                identity.add(new AttachedPolicy(
+                        "identity-" + (identity.size() + 1), PolicyDocument.parse(json, PolicyKind.IDENTITY)));
+            }
+            List<AttachedPolicy> resources = new ArrayList<>();
+            for (String json : resourcePolicies) {
+                resources.add(new AttachedPolicy(
+                        "resource-" + (resources.size() + 1), PolicyDocument.parse(json, PolicyKind.RESOURCE)));
+            }
+            if (trustPolicy != null) {
+                resources.add(new AttachedPolicy("trust", PolicyDocument.parse(trustPolicy, PolicyKind.TRUST)));
+            }
+            return evaluator.evaluate(
+                    new AuthorizationRequest(action, resource, caller, context.build()),
+                    identity,
+                    resources,
+                    resourceAccount);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+}
