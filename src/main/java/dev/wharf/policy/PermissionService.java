@@ -114,6 +114,16 @@ public final class PermissionService {
     return List.copyOf(policies);
   }
 
+  /** AWS's wording of an authorization failure, for every protocol. */
+  public static dev.wharf.error.WharfException.AccessDenied denied(Principal principal, String action, String resource,
+      Decision decision) {
+    String because = decision.outcome() == Outcome.EXPLICIT_DENY
+        ? " with an explicit deny"
+        : " because no identity-based or resource-based policy allows the " + action + " action";
+    return new dev.wharf.error.WharfException.AccessDenied("User: " + principal.arn() + " is not authorized to perform: "
+        + action + " on resource: " + resource + because);
+  }
+
   /** Parses a policy that was validated when it was stored. */
   public static PolicyDocument parseStored(String document, PolicyKind kind) {
     try {

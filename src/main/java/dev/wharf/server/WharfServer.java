@@ -4,6 +4,17 @@ import dev.wharf.admin.AdminEndpoints;
 import dev.wharf.api.aws.AwsAuthenticator;
 import dev.wharf.api.aws.AwsQueryEndpoints;
 import dev.wharf.api.aws.QueryOperation;
+import dev.wharf.api.aws.RestJsonEndpoints;
+import dev.wharf.api.aws.RestOperation;
+import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.http.CatalogEndpoints;
+import dev.wharf.catalog.infrastructure.SqlCatalogStore;
+import dev.wharf.format.RepositoryEndpoints;
+import dev.wharf.token.RepositoryAccessService;
+import dev.wharf.token.TokenGrantService;
+import dev.wharf.token.TokenService;
+import dev.wharf.token.http.TokenEndpoints;
+import dev.wharf.token.infrastructure.SqlTokenStore;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.crypto.MasterKey;
@@ -26,6 +37,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -51,14 +64,30 @@ public final class WharfServer implements AutoCloseable {
   private final Optional<FirstStart> firstStart;
   private final IdentityService identity;
 
+  private final ScheduledExecutorService background;
+  private final TokenService tokens;
+
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
-      IdentityService identity) {
+      IdentityService identity, ScheduledExecutorService background, TokenService tokens) {
     this.config = config;
     this.database = database;
     this.jetty = jetty;
     this.firstStart = firstStart;
     this.identity = identity;
+    this.background = background;
+    this.tokens = tokens;
   }
+
+  private static void runQuietly(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.warn("background task failed: {}", e.toString());
+    }
+  }
+
+  /** The endpoint families, in the order a request is offered to them. */
+  private record Routes(AwsQueryEndpoints query, RestJsonEndpoints restJson, RepositoryEndpoints repositories) {}
 
   /** Opens storage, bootstraps on first start and starts serving. */
   public static WharfServer start(WharfConfig config, Clock clock) throws Exception {
@@ -84,15 +113,34 @@ public final class WharfServer implements AutoCloseable {
           config.dataDirectory(), config.bootstrapAccountId(), config.region());
       String managementAccount = identityStore.setting(Bootstrap.MANAGEMENT_ACCOUNT).orElseThrow();
 
-      List<QueryOperation> operations = new ArrayList<>();
-      operations.addAll(new IamEndpoints(identity).operations());
-      operations.addAll(new StsEndpoints(sts).operations());
-      operations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
-      AwsQueryEndpoints query = new AwsQueryEndpoints(new AwsAuthenticator(clock, credentials), permissions, operations);
+      CatalogService catalog = new CatalogService(new SqlCatalogStore(database), config.region(), clock);
+      TokenService tokens = new TokenService(new SqlTokenStore(database), identityStore, cipher, clock);
+      identity.onChange(tokens::invalidatePrincipals);
+      TokenGrantService grants = new TokenGrantService(tokens, catalog, permissions, clock);
+      RepositoryAccessService repositoryAccess = new RepositoryAccessService(tokens, catalog, permissions);
+      TokenEndpoints tokenEndpoints = new TokenEndpoints(grants, tokens, config.region(), () -> managementAccount);
 
-      Server jetty = jetty(config, new RootHandler(query));
+      AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials);
+      List<QueryOperation> queryOperations = new ArrayList<>();
+      queryOperations.addAll(new IamEndpoints(identity).operations());
+      queryOperations.addAll(new StsEndpoints(sts).operations());
+      queryOperations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
+      queryOperations.addAll(tokenEndpoints.queryOperations());
+      List<RestOperation> restOperations = new ArrayList<>();
+      restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
+      restOperations.addAll(tokenEndpoints.restOperations());
+      Routes routes = new Routes(
+          new AwsQueryEndpoints(authenticator, permissions, queryOperations),
+          new RestJsonEndpoints("/v1/", authenticator, permissions, restOperations),
+          new RepositoryEndpoints(repositoryAccess));
+
+      ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("wharf-background").daemon().factory());
+      background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
+
+      Server jetty = jetty(config, new RootHandler(routes));
       jetty.start();
-      return new WharfServer(config, database, jetty, firstStart, identity);
+      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens);
     } catch (Exception | Error e) {
       database.close();
       throw e;
@@ -139,10 +187,17 @@ public final class WharfServer implements AutoCloseable {
     jetty.join();
   }
 
+  /** Token issuing, verification and revocation (admin commands and tests use it directly). */
+  public TokenService tokens() {
+    return tokens;
+  }
+
   @Override
   public void close() {
+    background.shutdownNow();
     try {
       jetty.stop();
+      runQuietly(tokens::flushUses);
     } catch (Exception e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
     } finally {
@@ -152,10 +207,10 @@ public final class WharfServer implements AutoCloseable {
 
   /** Routes a request to the endpoint family that serves its path. */
   private static final class RootHandler extends Handler.Abstract {
-    private final AwsQueryEndpoints query;
+    private final Routes routes;
 
-    RootHandler(AwsQueryEndpoints query) {
-      this.query = query;
+    RootHandler(Routes routes) {
+      this.routes = routes;
     }
 
     @Override
@@ -166,7 +221,11 @@ public final class WharfServer implements AutoCloseable {
         if ("/health".equals(path)) {
           exchange.send(200, "application/json", "{\"status\":\"ok\"}");
         } else if (AwsQueryEndpoints.accepts(exchange)) {
-          query.handle(exchange);
+          routes.query().handle(exchange);
+        } else if (routes.restJson().accepts(exchange)) {
+          routes.restJson().handle(exchange);
+        } else if (routes.repositories().accepts(exchange)) {
+          routes.repositories().handle(exchange);
         } else {
           exchange.send(404, "application/json", "{\"message\":\"No such endpoint\"}");
         }

@@ -112,11 +112,7 @@ public final class AwsQueryEndpoints {
         Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), Map.of());
         if (!decision.allowed()) {
-          String because = decision.outcome() == dev.wharf.policy.Outcome.EXPLICIT_DENY
-              ? " with an explicit deny in an identity-based policy"
-              : " because no identity-based policy allows the " + policy.iamAction() + " action";
-          throw new WharfException.AccessDenied("User: " + request.principal().arn() + " is not authorized to perform: "
-              + policy.iamAction() + " on resource: " + resource.arn() + because);
+          throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
         }
       }
     }
@@ -149,42 +145,16 @@ public final class AwsQueryEndpoints {
 
   private static Map<String, String> parameters(Exchange exchange, byte[] body) {
     Map<String, String> parameters = new LinkedHashMap<>();
-    decodeInto(exchange.rawQuery(), parameters, true);
+    FormEncoding.decodeInto(exchange.rawQuery(), parameters, true);
     String contentType = exchange.header("Content-Type");
     if (body.length > 0) {
       if (contentType == null || !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
         throw new WharfException.Invalid("MalformedQueryString",
             "Expected a body of type application/x-www-form-urlencoded, got " + contentType);
       }
-      decodeInto(new String(body, StandardCharsets.UTF_8), parameters, false);
+      FormEncoding.decodeInto(new String(body, StandardCharsets.UTF_8), parameters, false);
     }
     return parameters;
-  }
-
-  private static void decodeInto(String encoded, Map<String, String> parameters, boolean fromQuery) {
-    if (encoded == null || encoded.isEmpty()) {
-      return;
-    }
-    for (String pair : encoded.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name;
-      String value;
-      try {
-        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new WharfException.Invalid("MalformedQueryString", "The parameters are not correctly percent-encoded");
-      }
-      if (fromQuery && name.startsWith("X-Amz-")) {
-        continue;
-      }
-      if (parameters.putIfAbsent(name, value) != null) {
-        throw new WharfException.Invalid("MalformedQueryString", "Parameter " + name + " is repeated");
-      }
-    }
   }
 
   private static String response(String service, String action, XmlBuilder result, String requestId) {

@@ -1,0 +1,182 @@
+package dev.wharf.api.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.api.aws.sigv4.VerifiedRequest;
+import dev.wharf.api.http.Exchange;
+import dev.wharf.error.WharfException;
+import dev.wharf.identity.Principal;
+import dev.wharf.policy.Decision;
+import dev.wharf.policy.PermissionService;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * AWS's rest-json protocol as CodeArtifact speaks it: operations chosen by method and path,
+ * members in the query string and a JSON body, SigV4-signed, errors named by the
+ * {@code x-amzn-ErrorType} header with a JSON body.
+ */
+public final class RestJsonEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(RestJsonEndpoints.class);
+  public static final int MAX_BODY_BYTES = 256 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String pathPrefix;
+  private final AwsAuthenticator authenticator;
+  private final PermissionService permissions;
+  private final Map<String, RestOperation> operations = new HashMap<>();
+
+  public RestJsonEndpoints(String pathPrefix, AwsAuthenticator authenticator, PermissionService permissions,
+      List<RestOperation> operations) {
+    this.pathPrefix = Objects.requireNonNull(pathPrefix, "pathPrefix");
+    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    this.permissions = Objects.requireNonNull(permissions, "permissions");
+    for (RestOperation operation : operations) {
+      if (!operation.path().startsWith(pathPrefix)) {
+        throw new IllegalStateException(operation.name() + " is outside " + pathPrefix);
+      }
+      if (this.operations.put(operation.method() + " " + operation.path(), operation) != null) {
+        throw new IllegalStateException("duplicate route for " + operation.name());
+      }
+    }
+  }
+
+  /** Every registered operation (a test checks each declares its permission). */
+  public Map<String, RestOperation> operations() {
+    return Map.copyOf(operations);
+  }
+
+  public boolean accepts(Exchange exchange) {
+    return exchange.rawPath().startsWith(pathPrefix);
+  }
+
+  public void handle(Exchange exchange) {
+    try {
+      RestOperation operation = operations.get(exchange.method() + " " + exchange.rawPath());
+      byte[] body = exchange.readBody(MAX_BODY_BYTES);
+      VerifiedRequest<Principal> verified =
+          authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.REST_JSON);
+      if (operation == null) {
+        sendError(exchange, 404, "UnknownOperationException",
+            "No operation " + exchange.method() + " " + exchange.rawPath(), Map.of());
+        return;
+      }
+      Map<String, String> query = new LinkedHashMap<>();
+      FormEncoding.decodeInto(exchange.rawQuery(), query, true);
+      JsonNode json = parseBody(body);
+      var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
+      RestRequest request = new RestRequest(operation.name(), query, json, verified.principal(), verified.accessKeyId(),
+          origin, exchange.requestId(), exchange.origin());
+      authorize(operation, request);
+      Object result = operation.handler().handle(request);
+      byte[] out = result == null ? "{}".getBytes() : JSON.writeValueAsBytes(result);
+      exchange.setHeader("x-amzn-RequestId", exchange.requestId());
+      exchange.send(200, "application/json", out);
+    } catch (WharfException e) {
+      sendError(exchange, e);
+    } catch (IOException e) {
+      sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
+    } catch (RuntimeException e) {
+      LOG.error("request {} failed", exchange.requestId(), e);
+      sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",
+          Map.of());
+    }
+  }
+
+  private static JsonNode parseBody(byte[] body) {
+    if (body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode node = JSON.readTree(body);
+      if (node != null && !node.isObject()) {
+        throw new WharfException.Invalid("ValidationException", "The request body must be a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new WharfException.Invalid("ValidationException", "The request body is not valid JSON");
+    } catch (IOException e) {
+      throw new WharfException.Invalid("ValidationException", "The request body could not be read");
+    }
+  }
+
+  private void authorize(RestOperation operation, RestRequest request) {
+    switch (operation.permission()) {
+      case RestOperation.Permission.NoPolicyCheck none -> { }
+      case RestOperation.Permission.PolicyAction policy -> {
+        RestOperation.ProtectedResource resource = policy.resource().resolve(request);
+        Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
+            resource.arn(), resource.accountId(), resource.policies(), Map.of());
+        if (!decision.allowed()) {
+          throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
+        }
+      }
+    }
+  }
+
+  private static void sendError(Exchange exchange, WharfException e) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    int status;
+    String type;
+    switch (e) {
+      case WharfException.Invalid invalid -> {
+        status = 400;
+        type = "ValidationException";
+        extra.put("reason", e.getMessage() != null && e.getMessage().contains("not valid JSON") ? "CANNOT_PARSE"
+            : "FIELD_VALIDATION_FAILED");
+      }
+      case WharfException.NotAuthenticated unauthenticated -> {
+        status = 403;
+        type = unauthenticated.code();
+      }
+      case WharfException.AccessDenied denied -> {
+        status = 403;
+        type = "AccessDeniedException";
+      }
+      case WharfException.NotFound notFound -> {
+        status = 404;
+        type = "ResourceNotFoundException";
+        putIfPresent(extra, "resourceId", notFound.resourceId());
+        putIfPresent(extra, "resourceType", notFound.resourceType());
+      }
+      case WharfException.Conflict conflict -> {
+        status = 409;
+        type = "ConflictException";
+        putIfPresent(extra, "resourceId", conflict.resourceId());
+        putIfPresent(extra, "resourceType", conflict.resourceType());
+      }
+      case WharfException.LimitExceeded limit -> {
+        status = 402;
+        type = "ServiceQuotaExceededException";
+      }
+      case WharfException.TooLarge tooLarge -> {
+        status = 413;
+        type = "ValidationException";
+        extra.put("reason", "OTHER");
+      }
+    }
+    sendError(exchange, status, type, e.getMessage(), extra);
+  }
+
+  private static void putIfPresent(Map<String, String> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  private static void sendError(Exchange exchange, int status, String type, String message, Map<String, String> extra) {
+    ObjectNode body = JSON.createObjectNode().put("message", message);
+    extra.forEach(body::put);
+    exchange.setHeader("x-amzn-RequestId", exchange.requestId());
+    exchange.setHeader("x-amzn-ErrorType", type);
+    exchange.send(status, "application/json", body.toString());
+  }
+}

@@ -1,0 +1,306 @@
+package dev.wharf.catalog.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.api.aws.RestOperation;
+import dev.wharf.api.aws.RestOperation.Permission;
+import dev.wharf.api.aws.RestOperation.ProtectedResource;
+import dev.wharf.api.aws.RestRequest;
+import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.catalog.Domain;
+import dev.wharf.catalog.Repository;
+import dev.wharf.catalog.ResourcePolicy;
+import dev.wharf.catalog.Tag;
+import dev.wharf.error.WharfException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** CodeArtifact's domain, repository, policy, tag and endpoint operations over rest-json. */
+public final class CatalogEndpoints {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
+
+  private final CatalogService catalog;
+  private final Optional<String> publicUrl;
+
+  /** @param publicUrl the base URL clients reach the server at when a proxy fronts it; else the request's own */
+  public CatalogEndpoints(CatalogService catalog, Optional<String> publicUrl) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+  }
+
+  public List<RestOperation> operations() {
+    List<RestOperation> ops = new ArrayList<>();
+    ops.add(op("CreateDomain", "POST", "/v1/domain", this::domainInCallerAccount, r -> {
+      Domain domain = catalog.createDomain(r.principal().accountId(), r.requiredQuery("domain", "domain"),
+          r.bodyText("encryptionKey"), tags(r, "tags"));
+      return wrap("domain", domainDescription(domain));
+    }));
+    ops.add(op("DescribeDomain", "GET", "/v1/domain", this::domain, r ->
+        wrap("domain", domainDescription(catalog.describeDomain(owner(r), domainName(r))))));
+    ops.add(op("DeleteDomain", "DELETE", "/v1/domain", this::domain, r ->
+        wrap("domain", domainDescription(catalog.deleteDomain(owner(r), domainName(r))))));
+    ops.add(op("ListDomains", "POST", "/v1/domains", r -> new ProtectedResource("*", r.principal().accountId(), List.of()), r -> {
+      Integer max = r.bodyInt("maxResults", 1, 1000);
+      List<Domain> domains = catalog.listDomains(r.principal().accountId());
+      return page(domains, r.bodyText("nextToken"), max, "domains", CatalogEndpoints::domainSummary);
+    }));
+    ops.add(op("PutDomainPermissionsPolicy", "PUT", "/v1/domain/permissions/policy", this::domainFromBody, r -> {
+      String owner = CatalogService.ownerOrCaller(r.bodyText("domainOwner"), r.principal().accountId());
+      return wrap("policy", policy(catalog.putDomainPolicy(owner, r.requiredBodyText("domain"),
+          r.bodyText("policyRevision"), r.requiredBodyText("policyDocument"))));
+    }));
+    ops.add(op("GetDomainPermissionsPolicy", "GET", "/v1/domain/permissions/policy", this::domain, r ->
+        wrap("policy", policy(catalog.getDomainPolicy(owner(r), domainName(r))))));
+    ops.add(op("DeleteDomainPermissionsPolicy", "DELETE", "/v1/domain/permissions/policy", this::domain, r ->
+        wrap("policy", policy(catalog.deleteDomainPolicy(owner(r), domainName(r), r.query("policy-revision"))))));
+
+    ops.add(op("CreateRepository", "POST", "/v1/repository", this::repository, r -> {
+      List<String> upstreams = upstreams(r);
+      Repository repository = catalog.createRepository(owner(r), domainName(r), repositoryName(r),
+          r.principal().accountId(), r.bodyText("description"), upstreams == null ? List.of() : upstreams, tags(r, "tags"));
+      return wrap("repository", repositoryDescription(repository));
+    }));
+    ops.add(op("DescribeRepository", "GET", "/v1/repository", this::repository, r ->
+        wrap("repository", repositoryDescription(catalog.describeRepository(owner(r), domainName(r), repositoryName(r))))));
+    ops.add(op("UpdateRepository", "PUT", "/v1/repository", this::repository, r ->
+        wrap("repository", repositoryDescription(catalog.updateRepository(owner(r), domainName(r), repositoryName(r),
+            r.bodyText("description"), upstreams(r))))));
+    ops.add(op("DeleteRepository", "DELETE", "/v1/repository", this::repository, r ->
+        wrap("repository", repositoryDescription(catalog.deleteRepository(owner(r), domainName(r), repositoryName(r))))));
+    ops.add(op("ListRepositories", "POST", "/v1/repositories", r -> new ProtectedResource("*", r.principal().accountId(), List.of()), r -> {
+      Integer max = r.queryInt("max-results", "maxResults", 1, 1000);
+      String prefix = r.query("repository-prefix");
+      List<Repository> repositories = catalog.listRepositoriesAdministeredBy(r.principal().accountId()).stream()
+          .filter(repo -> prefix == null || repo.name().startsWith(prefix)).toList();
+      return page(repositories, r.query("next-token"), max, "repositories", CatalogEndpoints::repositorySummary);
+    }));
+    ops.add(op("ListRepositoriesInDomain", "POST", "/v1/domain/repositories", this::domain, r -> {
+      Integer max = r.queryInt("max-results", "maxResults", 1, 1000);
+      String prefix = r.query("repository-prefix");
+      String administrator = r.query("administrator-account");
+      List<Repository> repositories = catalog.listRepositoriesInDomain(owner(r), domainName(r)).stream()
+          .filter(repo -> prefix == null || repo.name().startsWith(prefix))
+          .filter(repo -> administrator == null || repo.administratorAccount().equals(administrator)).toList();
+      return page(repositories, r.query("next-token"), max, "repositories", CatalogEndpoints::repositorySummary);
+    }));
+    ops.add(op("PutRepositoryPermissionsPolicy", "PUT", "/v1/repository/permissions/policy", this::repository, r ->
+        wrap("policy", policy(catalog.putRepositoryPolicy(owner(r), domainName(r), repositoryName(r),
+            r.bodyText("policyRevision"), r.requiredBodyText("policyDocument"))))));
+    ops.add(op("GetRepositoryPermissionsPolicy", "GET", "/v1/repository/permissions/policy", this::repository, r ->
+        wrap("policy", policy(catalog.getRepositoryPolicy(owner(r), domainName(r), repositoryName(r))))));
+    ops.add(op("DeleteRepositoryPermissionsPolicy", "DELETE", "/v1/repository/permissions/policies", this::repository, r ->
+        wrap("policy", policy(catalog.deleteRepositoryPolicy(owner(r), domainName(r), repositoryName(r),
+            r.query("policy-revision"))))));
+    ops.add(op("GetRepositoryEndpoint", "GET", "/v1/repository/endpoint", this::repository, r -> {
+      String format = r.requiredQuery("format", "format");
+      if (!FORMATS.contains(format)) {
+        throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
+            + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
+      }
+      String endpointType = r.query("endpointType");
+      if (endpointType != null && !endpointType.equals("ipv4") && !endpointType.equals("dualstack")) {
+        throw new WharfException.Invalid("ValidationException", "endpointType must be ipv4 or dualstack");
+      }
+      Repository repository = catalog.describeRepository(owner(r), domainName(r), repositoryName(r));
+      return JSON.createObjectNode().put("repositoryEndpoint", repositoryEndpoint(publicUrl.orElse(r.serverOrigin()), repository, format));
+    }));
+
+    ops.add(op("TagResource", "POST", "/v1/tag", this::taggedResource, r -> {
+      List<Tag> tags = tags(r, "tags");
+      if (r.body().path("tags").isMissingNode()) {
+        throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value null at 'tags'"
+            + " failed to satisfy constraint: Member must not be null");
+      }
+      catalog.tagResource(r.requiredQuery("resourceArn", "resourceArn"), tags);
+      return null;
+    }));
+    ops.add(op("UntagResource", "POST", "/v1/untag", this::taggedResource, r -> {
+      List<String> keys = r.bodyList("tagKeys", 200, node -> {
+        if (!node.isTextual()) {
+          throw new WharfException.Invalid("ValidationException", "tagKeys must be strings");
+        }
+        return node.asText();
+      });
+      if (keys == null) {
+        throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value null at 'tagKeys'"
+            + " failed to satisfy constraint: Member must not be null");
+      }
+      catalog.untagResource(r.requiredQuery("resourceArn", "resourceArn"), keys);
+      return null;
+    }));
+    ops.add(op("ListTagsForResource", "POST", "/v1/tags", this::taggedResource, r -> {
+      ArrayNode tags = JSON.createArrayNode();
+      catalog.listTags(r.requiredQuery("resourceArn", "resourceArn"))
+          .forEach(tag -> tags.addObject().put("key", tag.key()).put("value", tag.value()));
+      ObjectNode out = JSON.createObjectNode();
+      out.set("tags", tags);
+      return out;
+    }));
+    return List.copyOf(ops);
+  }
+
+  /** {base}/{domain}-{owner}/{format}/{repo}/ — the URL package clients are given. */
+  public static String repositoryEndpoint(String baseUrl, Repository repository, String format) {
+    return baseUrl + "/" + repository.domainName() + "-" + repository.domainOwner() + "/" + format + "/" + repository.name() + "/";
+  }
+
+  private static RestOperation op(String name, String method, String path, RestOperation.ResourceResolver resource,
+      RestOperation.Handler handler) {
+    return new RestOperation(name, method, path, new Permission.PolicyAction("codeartifact:" + name, resource), handler);
+  }
+
+  // ---------------------------------------------------------------- request members
+
+  private static String owner(RestRequest r) {
+    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
+  }
+
+  private static String domainName(RestRequest r) {
+    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
+  }
+
+  private static String repositoryName(RestRequest r) {
+    return CatalogService.requireRepositoryName(r.requiredQuery("repository", "repository"), "repository");
+  }
+
+  private static List<String> upstreams(RestRequest r) {
+    return r.bodyList("upstreams", 100, node -> {
+      JsonNode name = node.path("repositoryName");
+      if (!name.isTextual()) {
+        throw new WharfException.Invalid("ValidationException", "Each upstream needs a repositoryName");
+      }
+      return name.asText();
+    });
+  }
+
+  private static List<Tag> tags(RestRequest r, String member) {
+    List<Tag> tags = r.bodyList(member, 200, node -> {
+      if (!node.path("key").isTextual() || !node.path("value").isTextual()) {
+        throw new WharfException.Invalid("ValidationException", "Each tag needs a string key and value");
+      }
+      return new Tag(node.path("key").asText(), node.path("value").asText());
+    });
+    return tags == null ? List.of() : tags;
+  }
+
+  // ---------------------------------------------------------------- resources for authorization
+
+  private ProtectedResource domainInCallerAccount(RestRequest r) {
+    String owner = r.principal().accountId();
+    String domain = domainName(r);
+    return new ProtectedResource(CodeArtifactArns.domain(catalog.region(), owner, domain), owner, List.of());
+  }
+
+  private ProtectedResource domain(RestRequest r) {
+    return domainResource(owner(r), domainName(r));
+  }
+
+  private ProtectedResource domainFromBody(RestRequest r) {
+    String owner = CatalogService.ownerOrCaller(r.bodyText("domainOwner"), r.principal().accountId());
+    return domainResource(owner, CatalogService.requireDomainName(r.requiredBodyText("domain")));
+  }
+
+  private ProtectedResource domainResource(String owner, String domain) {
+    return new ProtectedResource(CodeArtifactArns.domain(catalog.region(), owner, domain), owner,
+        catalog.domainPolicies(owner, domain).orElse(List.of()));
+  }
+
+  private ProtectedResource repository(RestRequest r) {
+    String owner = owner(r);
+    String domain = domainName(r);
+    String repository = repositoryName(r);
+    List<dev.wharf.policy.AttachedPolicy> policies = catalog.repositoryPolicies(owner, domain, repository)
+        .or(() -> catalog.domainPolicies(owner, domain)).orElse(List.of());
+    return new ProtectedResource(CodeArtifactArns.repository(catalog.region(), owner, domain, repository), owner, policies);
+  }
+
+  private ProtectedResource taggedResource(RestRequest r) {
+    String arn = r.requiredQuery("resourceArn", "resourceArn");
+    CodeArtifactArns.Parsed parsed = CodeArtifactArns.parse(arn)
+        .orElseThrow(() -> new WharfException.Invalid("ValidationException", "Invalid resource ARN: " + arn));
+    List<dev.wharf.policy.AttachedPolicy> policies = parsed.isRepository()
+        ? catalog.repositoryPolicies(parsed.owner(), parsed.domain(), parsed.repository()).orElse(List.of())
+        : catalog.domainPolicies(parsed.owner(), parsed.domain()).orElse(List.of());
+    return new ProtectedResource(arn, parsed.owner(), policies);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  private static ObjectNode wrap(String name, ObjectNode value) {
+    ObjectNode out = JSON.createObjectNode();
+    out.set(name, value);
+    return out;
+  }
+
+  /** Timestamps go out as epoch seconds, as the AWS SDKs read them in rest-json. */
+  private static double seconds(Instant instant) {
+    return instant.toEpochMilli() / 1000.0;
+  }
+
+  private static ObjectNode domainSummary(Domain domain) {
+    return JSON.createObjectNode().put("name", domain.name()).put("owner", domain.owner()).put("arn", domain.arn())
+        .put("status", "Active").put("createdTime", seconds(domain.createdAt())).put("encryptionKey", domain.encryptionKey());
+  }
+
+  private static ObjectNode domainDescription(Domain domain) {
+    return domainSummary(domain).put("repositoryCount", domain.repositoryCount()).put("assetSizeBytes", 0L);
+  }
+
+  private static ObjectNode repositorySummary(Repository repository) {
+    ObjectNode node = JSON.createObjectNode().put("name", repository.name())
+        .put("administratorAccount", repository.administratorAccount()).put("domainName", repository.domainName())
+        .put("domainOwner", repository.domainOwner()).put("arn", repository.arn());
+    if (repository.description() != null) {
+      node.put("description", repository.description());
+    }
+    return node.put("createdTime", seconds(repository.createdAt()));
+  }
+
+  private static ObjectNode repositoryDescription(Repository repository) {
+    ObjectNode node = repositorySummary(repository);
+    ArrayNode upstreams = node.putArray("upstreams");
+    repository.upstreams().forEach(name -> upstreams.addObject().put("repositoryName", name));
+    node.putArray("externalConnections");
+    return node;
+  }
+
+  private static ObjectNode policy(ResourcePolicy policy) {
+    return JSON.createObjectNode().put("resourceArn", policy.resourceArn()).put("revision", policy.revision())
+        .put("document", policy.document());
+  }
+
+  /** nextToken is the base64 of the offset of the next item; a token not made here is refused. */
+  private static <T> ObjectNode page(List<T> items, String nextToken, Integer maxResults, String listName,
+      Function<T, ObjectNode> render) {
+    int max = maxResults == null ? 100 : maxResults;
+    int start = 0;
+    if (nextToken != null) {
+      try {
+        start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        start = -1;
+      }
+      if (start < 0 || start > items.size()) {
+        throw new WharfException.Invalid("ValidationException", "The nextToken is not valid");
+      }
+    }
+    int end = Math.min(items.size(), start + max);
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode list = out.putArray(listName);
+    items.subList(start, end).forEach(item -> list.add(render.apply(item)));
+    if (end < items.size()) {
+      out.put("nextToken", Base64.getUrlEncoder().withoutPadding().encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.wharf.format;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Reads the token a package client sends: {@code Bearer <token>} (npm) or Basic {@code aws:<token>} (pip, twine, Maven). */
+public final class PackageCredentials {
+  private PackageCredentials() {}
+
+  public static Optional<String> token(String authorization) {
+    if (authorization == null) {
+      return Optional.empty();
+    }
+    String value = authorization.trim();
+    if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = value.substring(7).trim();
+      return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+    if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0 || !decoded.substring(0, colon).equals("aws")) {
+        return Optional.empty();
+      }
+      String token = decoded.substring(colon + 1);
+      return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,22 @@
+package dev.wharf.format;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A package-endpoint path: {@code /{domain}-{owner}/{format}/{repository}/{rest}}. */
+public record RepositoryPath(String domainName, String domainOwner, String format, String repository, String rest) {
+  private static final Pattern PATH = Pattern.compile(
+      "/([a-z][a-z0-9\\-]{0,48}[a-z0-9])-([0-9]{12})/(npm|pypi|maven|generic|nuget|ruby|swift|cargo)/"
+          + "([A-Za-z0-9][A-Za-z0-9._\\-]{1,99})(/.*)?");
+
+  /** Parses a raw request path; empty when it is not under a repository endpoint. */
+  public static Optional<RepositoryPath> parse(String rawPath) {
+    Matcher m = PATH.matcher(rawPath);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    String rest = m.group(5) == null ? "" : m.group(5).substring(1);
+    return Optional.of(new RepositoryPath(m.group(1), m.group(2), m.group(3), m.group(4), rest));
+  }
+}

@@ -1,0 +1,14 @@
+package dev.wharf.token;
+
+/**
+ * A token that cannot be used. The message is the same whatever the reason (tampered, truncated,
+ * unknown key, retired key, revoked, expired, principal gone) so that a caller learns nothing
+ * about which check failed.
+ */
+public final class InvalidTokenException extends Exception {
+  public static final String MESSAGE = "The authorization token is invalid or has expired";
+
+  public InvalidTokenException() {
+    super(MESSAGE, null, false, false);
+  }
+}

@@ -1,0 +1,270 @@
+package dev.wharf.token;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.crypto.SecretCipher;
+import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.Principal;
+import dev.wharf.identity.Role;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issues and verifies CodeArtifact authorization tokens.
+ *
+ * <p>A token is {@code <keyId>.<sealed payload>}: the payload (token id, the principal it acts as,
+ * domain, issue and expiry times) is sealed with AES-256-GCM under a token key, itself kept
+ * encrypted under the master key. Verification is local: the key ring, the revocation list and
+ * the principals' existence are in memory, so no database read happens per request. Keys rotate
+ * (new tokens use the newest key; older keys keep verifying) and can be retired, which invalidates
+ * every token they sealed at once.
+ */
+public final class TokenService {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+  private static final String KEY_CONTEXT = "token-key:";
+  private static final String TOKEN_CONTEXT = "wharf-authorization-token:";
+  private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+  /** Tokens longer than this are refused unread (real ones are a few hundred bytes; AWS's limit is 2,000). */
+  public static final int MAX_TOKEN_LENGTH = 2000;
+
+  private final TokenStore store;
+  private final IdentityStore identities;
+  private final SecretCipher masterCipher;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private volatile KeyRing ring;
+  private volatile Set<String> revoked = Set.of();
+  private final Cache<String, AuthorizationToken> verified =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+  private final Cache<String, Boolean> principalsAlive =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+  private final Map<String, Instant> pendingUses = new ConcurrentHashMap<>();
+
+  private record KeyRing(Map<String, SecretCipher> active, String currentKeyId) {}
+
+  public TokenService(TokenStore store, IdentityStore identities, SecretCipher masterCipher, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.identities = Objects.requireNonNull(identities, "identities");
+    this.masterCipher = Objects.requireNonNull(masterCipher, "masterCipher");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    reload();
+    if (ring.currentKeyId() == null) {
+      rotateKey();
+    }
+  }
+
+  /** Re-reads keys and revocations from the store (after a change here, or made by another node). */
+  public synchronized void reload() {
+    Map<String, SecretCipher> active = new HashMap<>();
+    String current = null;
+    for (TokenStore.StoredKey key : store.keys()) {
+      if (key.retired()) {
+        continue;
+      }
+      try {
+        active.put(key.keyId(), new SecretCipher(masterCipher.decrypt(key.keyCiphertext(), KEY_CONTEXT + key.keyId())));
+      } catch (SecretCipher.DecryptionException e) {
+        throw new IllegalStateException("token key " + key.keyId() + " does not decrypt under this master key");
+      }
+      current = key.keyId();
+    }
+    ring = new KeyRing(Map.copyOf(active), current);
+    revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
+    verified.invalidateAll();
+  }
+
+  /** Drops cached principal checks (called on any IAM change). */
+  public void invalidatePrincipals() {
+    principalsAlive.invalidateAll();
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  /** Creates a new key that seals new tokens from now on; older keys keep verifying. Returns its id. */
+  public synchronized String rotateKey() {
+    byte[] material = new byte[32];
+    random.nextBytes(material);
+    String keyId = "k" + randomBase32(7);
+    store.insertKey(new TokenStore.StoredKey(keyId, masterCipher.encrypt(material, KEY_CONTEXT + keyId), false,
+        clock.instant(), null));
+    reload();
+    LOG.info("Token key {} created; new tokens are sealed with it", keyId);
+    return keyId;
+  }
+
+  /** Retires a key: every token it sealed stops working at once. Retiring the current key rotates first. */
+  public synchronized boolean retireKey(String keyId) {
+    if (!ring.active().containsKey(keyId)) {
+      return false;
+    }
+    if (keyId.equals(ring.currentKeyId())) {
+      rotateKey();
+    }
+    boolean retired = store.retireKey(keyId, clock.instant());
+    reload();
+    LOG.info("Token key {} retired; tokens sealed with it are no longer valid", keyId);
+    return retired;
+  }
+
+  public List<TokenStore.StoredKey> keys() {
+    return store.keys();
+  }
+
+  public String currentKeyId() {
+    return ring.currentKeyId();
+  }
+
+  // ---------------------------------------------------------------- issue and verify
+
+  /** Seals a token for the principal and domain, valid until expiresAt, and records it. */
+  public IssuedToken issue(Principal principal, String domainOwner, String domainName, Instant expiresAt) {
+    KeyRing keys = ring;
+    String tokenId = randomBase32(20);
+    Instant issuedAt = clock.instant();
+    ObjectNode payload = json.createObjectNode()
+        .put("t", tokenId)
+        .put("do", domainOwner)
+        .put("d", domainName)
+        .put("ia", issuedAt.toEpochMilli())
+        .put("ea", expiresAt.toEpochMilli())
+        .put("a", principal.accountId());
+    switch (principal) {
+      case Principal.Root root -> payload.put("p", "root");
+      case Principal.User user -> payload.put("p", "user").put("u", user.userName()).put("i", user.userId())
+          .put("up", user.path());
+      case Principal.AssumedRole session -> payload.put("p", "session").put("u", session.roleName())
+          .put("i", session.roleId()).put("up", session.rolePath()).put("n", session.sessionName())
+          .put("si", session.issuedAt().toEpochMilli()).put("se", session.expiresAt().toEpochMilli());
+    }
+    String keyId = keys.currentKeyId();
+    String token = keyId + "." + keys.active().get(keyId).encrypt(payload.toString(), TOKEN_CONTEXT + keyId);
+    store.insertToken(new TokenStore.TokenRecord(tokenId, principal.accountId(), principal.arn(), domainOwner, domainName,
+        keyId, issuedAt, expiresAt, null, null));
+    LOG.debug("issued token {} for {} on domain {}/{}", tokenId, principal.arn(), domainOwner, domainName);
+    return new IssuedToken(tokenId, token, expiresAt);
+  }
+
+  /** Checks a presented token: seal, key, expiry, revocation and that its principal still exists. */
+  public AuthorizationToken verify(String token) throws InvalidTokenException {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      throw new InvalidTokenException();
+    }
+    AuthorizationToken known = verified.getIfPresent(token);
+    if (known == null) {
+      known = open(token);
+      verified.put(token, known);
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(known.expiresAt()) || revoked.contains(known.tokenId())
+        || !ring.active().containsKey(known.keyId()) || !principalAlive(known.principal())) {
+      throw new InvalidTokenException();
+    }
+    pendingUses.put(known.tokenId(), now);
+    return known;
+  }
+
+  private AuthorizationToken open(String token) throws InvalidTokenException {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      throw new InvalidTokenException();
+    }
+    String keyId = token.substring(0, dot);
+    SecretCipher cipher = ring.active().get(keyId);
+    if (cipher == null) {
+      throw new InvalidTokenException();
+    }
+    JsonNode payload;
+    try {
+      payload = json.readTree(cipher.decrypt(token.substring(dot + 1), TOKEN_CONTEXT + keyId));
+    } catch (SecretCipher.DecryptionException | IOException e) {
+      throw new InvalidTokenException();
+    }
+    String account = payload.path("a").asText();
+    Principal principal = switch (payload.path("p").asText()) {
+      case "root" -> new Principal.Root(account);
+      case "user" -> new Principal.User(account, payload.path("u").asText(), payload.path("i").asText(),
+          payload.path("up").asText());
+      case "session" -> new Principal.AssumedRole(account, payload.path("u").asText(), payload.path("i").asText(),
+          payload.path("up").asText(), payload.path("n").asText(), Instant.ofEpochMilli(payload.path("si").asLong()),
+          Instant.ofEpochMilli(payload.path("se").asLong()));
+      default -> throw new InvalidTokenException();
+    };
+    return new AuthorizationToken(payload.path("t").asText(), principal, payload.path("do").asText(),
+        payload.path("d").asText(), Instant.ofEpochMilli(payload.path("ia").asLong()),
+        Instant.ofEpochMilli(payload.path("ea").asLong()), keyId);
+  }
+
+  /** Deleting the user (or role, or account) ends its tokens; deleting only the access key used does not. */
+  private boolean principalAlive(Principal principal) {
+    String key = principal.accountId() + "/" + principal.userId();
+    return principalsAlive.get(key, k -> switch (principal) {
+      case Principal.Root root -> identities.findAccount(root.accountId()).isPresent();
+      case Principal.User user -> identities.findUser(user.accountId(), user.userName())
+          .map(found -> found.userId().equals(user.userId())).orElse(false);
+      case Principal.AssumedRole session -> identities.findRole(session.accountId(), session.roleName())
+          .map(Role::roleId).map(id -> id.equals(session.roleId())).orElse(false);
+    });
+  }
+
+  // ---------------------------------------------------------------- revocation and listing
+
+  /** Revokes one token by id; it stops working at its next use. */
+  public boolean revoke(String tokenId) {
+    boolean done = store.revokeToken(tokenId, clock.instant());
+    if (done) {
+      revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
+      LOG.info("Token {} revoked", tokenId);
+    }
+    return done;
+  }
+
+  public Optional<TokenStore.TokenRecord> find(String tokenId) {
+    return store.findToken(tokenId);
+  }
+
+  public List<TokenStore.TokenRecord> liveTokens(String principalAccount) {
+    flushUses();
+    return store.liveTokens(principalAccount, clock.instant());
+  }
+
+  /** Writes pending last-use times in one batch (run periodically and before listing). */
+  public void flushUses() {
+    if (pendingUses.isEmpty()) {
+      return;
+    }
+    Map<String, Instant> batch = new HashMap<>();
+    for (String id : List.copyOf(pendingUses.keySet())) {
+      Instant at = pendingUses.remove(id);
+      if (at != null) {
+        batch.put(id, at);
+      }
+    }
+    store.recordUses(batch);
+  }
+
+  private String randomBase32(int length) {
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = BASE32[random.nextInt(BASE32.length)];
+    }
+    return new String(out).toLowerCase(Locale.ROOT);
+  }
+}
