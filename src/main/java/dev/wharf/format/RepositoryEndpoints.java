@@ -2,6 +2,9 @@ package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
+import dev.wharf.audit.AuditEvent;
+import dev.wharf.audit.AuditLog;
+import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.policy.PermissionService;
 import dev.wharf.token.InvalidTokenException;
 import dev.wharf.token.RepositoryAccessService;
@@ -18,9 +21,30 @@ public final class RepositoryEndpoints {
   public static final String READ_ACTION = "codeartifact:ReadFromRepository";
 
   private final RepositoryAccessService access;
+  private final AuditLog audit;
 
-  public RepositoryEndpoints(RepositoryAccessService access) {
+  public RepositoryEndpoints(RepositoryAccessService access, AuditLog audit) {
     this.access = Objects.requireNonNull(access, "access");
+    this.audit = Objects.requireNonNull(audit, "audit");
+  }
+
+  /** Audits one token use: who, which action on which repository, and the outcome. */
+  private Access audited(Exchange exchange, RepositoryPath path, String token, String action) {
+    var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
+    Access result = access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), action, null);
+    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress()).action(action)
+        .resource(CodeArtifactArns.repository(access.region(), path.domainOwner(), path.domainName(), path.repository()),
+            path.domainOwner());
+    switch (result) {
+      case Access.Unauthenticated unauthenticated -> entry.finish(AuditEvent.Outcome.DENIED, "InvalidToken");
+      case Access.Denied denied -> entry.principal(denied.token().principal()).token(denied.token().tokenId())
+          .finish(AuditEvent.Outcome.DENIED, "AccessDenied");
+      case Access.NoSuchRepository missing -> entry.principal(missing.token().principal()).token(missing.token().tokenId())
+          .finish(AuditEvent.Outcome.FAILED, "NotFound");
+      case Access.Allowed allowed -> entry.principal(allowed.token().principal()).token(allowed.token().tokenId())
+          .decision(allowed.decision()).finish(AuditEvent.Outcome.ALLOWED, null);
+    }
+    return result;
   }
 
   public boolean accepts(Exchange exchange) {
@@ -29,7 +53,6 @@ public final class RepositoryEndpoints {
 
   public void handle(Exchange exchange) {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
-    var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
     String token = PackageCredentials.token(exchange.header("Authorization")).orElse(null);
     if (token == null) {
       unauthorized(exchange, "Authentication required: send an authorization token as Bearer or as Basic aws:<token>");
@@ -37,7 +60,7 @@ public final class RepositoryEndpoints {
     }
     if (!path.rest().isEmpty() || !("GET".equals(exchange.method()) || "HEAD".equals(exchange.method()))) {
       // Authenticate before saying anything about what exists.
-      Access result = access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), READ_ACTION, null);
+      Access result = audited(exchange, path, token, READ_ACTION);
       if (result instanceof Access.Unauthenticated unauthenticated) {
         unauthorized(exchange, unauthenticated.message());
         return;
@@ -45,7 +68,7 @@ public final class RepositoryEndpoints {
       error(exchange, 404, "Not found: the " + path.format() + " endpoints of this repository are not available yet");
       return;
     }
-    switch (access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), READ_ACTION, null)) {
+    switch (audited(exchange, path, token, READ_ACTION)) {
       case Access.Unauthenticated unauthenticated -> unauthorized(exchange, unauthenticated.message());
       case Access.Denied denied -> error(exchange, 403, denied.message());
       case Access.NoSuchRepository missing -> error(exchange, 404,

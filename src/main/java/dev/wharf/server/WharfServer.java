@@ -6,6 +6,8 @@ import dev.wharf.api.aws.AwsQueryEndpoints;
 import dev.wharf.api.aws.QueryOperation;
 import dev.wharf.api.aws.RestJsonEndpoints;
 import dev.wharf.api.aws.RestOperation;
+import dev.wharf.audit.AuditLog;
+import dev.wharf.audit.http.AuditEndpoints;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.http.CatalogEndpoints;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
@@ -66,9 +68,11 @@ public final class WharfServer implements AutoCloseable {
 
   private final ScheduledExecutorService background;
   private final TokenService tokens;
+  private final AuditLog audit;
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
-      IdentityService identity, ScheduledExecutorService background, TokenService tokens) {
+      IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit) {
+    this.audit = audit;
     this.config = config;
     this.database = database;
     this.jetty = jetty;
@@ -121,18 +125,20 @@ public final class WharfServer implements AutoCloseable {
       TokenEndpoints tokenEndpoints = new TokenEndpoints(grants, tokens, config.region(), () -> managementAccount);
 
       AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials);
+      AuditLog audit = new AuditLog(database, clock);
       List<QueryOperation> queryOperations = new ArrayList<>();
       queryOperations.addAll(new IamEndpoints(identity).operations());
       queryOperations.addAll(new StsEndpoints(sts).operations());
       queryOperations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
       queryOperations.addAll(tokenEndpoints.queryOperations());
+      queryOperations.addAll(new AuditEndpoints(audit, config.region()).operations());
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       Routes routes = new Routes(
-          new AwsQueryEndpoints(authenticator, permissions, queryOperations),
-          new RestJsonEndpoints("/v1/", authenticator, permissions, restOperations),
-          new RepositoryEndpoints(repositoryAccess));
+          new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
+          new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
+          new RepositoryEndpoints(repositoryAccess, audit));
 
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("wharf-background").daemon().factory());
@@ -140,7 +146,7 @@ public final class WharfServer implements AutoCloseable {
 
       Server jetty = jetty(config, new RootHandler(routes));
       jetty.start();
-      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens);
+      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit);
     } catch (Exception | Error e) {
       database.close();
       throw e;
@@ -187,6 +193,11 @@ public final class WharfServer implements AutoCloseable {
     jetty.join();
   }
 
+  /** The audit trail (tests flush and query it). */
+  public AuditLog audit() {
+    return audit;
+  }
+
   /** Token issuing, verification and revocation (admin commands and tests use it directly). */
   public TokenService tokens() {
     return tokens;
@@ -198,6 +209,7 @@ public final class WharfServer implements AutoCloseable {
     try {
       jetty.stop();
       runQuietly(tokens::flushUses);
+      audit.close();
     } catch (Exception e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
     } finally {

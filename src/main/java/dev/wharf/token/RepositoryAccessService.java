@@ -25,6 +25,10 @@ public final class RepositoryAccessService {
     this.permissions = Objects.requireNonNull(permissions, "permissions");
   }
 
+  public String region() {
+    return catalog.region();
+  }
+
   /** The outcome of a package request's authorization. */
   public sealed interface Access {
     /** The token is missing, invalid, expired, revoked, or for another domain: answer 401. */

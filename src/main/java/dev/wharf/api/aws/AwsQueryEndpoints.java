@@ -2,6 +2,8 @@ package dev.wharf.api.aws;
 
 import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
+import dev.wharf.audit.AuditEvent;
+import dev.wharf.audit.AuditLog;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.Principal;
 import dev.wharf.policy.Decision;
@@ -34,11 +36,14 @@ public final class AwsQueryEndpoints {
 
   private final AwsAuthenticator authenticator;
   private final PermissionService permissions;
+  private final AuditLog audit;
   private final Map<String, QueryOperation> operations = new HashMap<>();
 
-  public AwsQueryEndpoints(AwsAuthenticator authenticator, PermissionService permissions, List<QueryOperation> operations) {
+  public AwsQueryEndpoints(AwsAuthenticator authenticator, PermissionService permissions, AuditLog audit,
+      List<QueryOperation> operations) {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
+    this.audit = Objects.requireNonNull(audit, "audit");
     for (QueryOperation operation : operations) {
       if (this.operations.put(key(operation.service(), operation.action()), operation) != null) {
         throw new IllegalStateException("duplicate operation " + operation.service() + ":" + operation.action());
@@ -69,6 +74,7 @@ public final class AwsQueryEndpoints {
 
   public void handle(Exchange exchange) {
     String service = "sts";
+    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress());
     try {
       byte[] body = "POST".equals(exchange.method()) ? exchange.readBody(MAX_BODY_BYTES) : new byte[0];
       service = scopeService(exchange);
@@ -76,7 +82,9 @@ public final class AwsQueryEndpoints {
       VerifiedRequest<Principal> verified =
           authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.QUERY);
       service = verified.service();
+      entry.principal(verified.principal());
       String action = parameters.get("Action");
+      entry.action(service + ":" + action);
       if (action == null || action.isEmpty()) {
         throw new WharfException.Invalid("MissingAction", "Missing Action");
       }
@@ -87,16 +95,21 @@ public final class AwsQueryEndpoints {
       var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
       QueryRequest request = new QueryRequest(service, action, Map.copyOf(parameters), verified.principal(),
           verified.accessKeyId(), origin, exchange.requestId());
-      authorize(operation, request);
+      authorize(operation, request, entry);
       XmlBuilder result = new XmlBuilder();
       operation.handler().handle(request, result);
       exchange.setHeader("x-amzn-RequestId", exchange.requestId());
       exchange.send(200, "text/xml", response(service, action, result, exchange.requestId()));
+      entry.finish(AuditEvent.Outcome.ALLOWED, null);
     } catch (WharfException e) {
-      sendError(exchange, service, e);
+      String code = sendError(exchange, service, e);
+      entry.finish(e instanceof WharfException.AccessDenied || e instanceof WharfException.NotAuthenticated
+          ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED, code);
     } catch (IOException e) {
       sendError(exchange, service, new WharfException.Invalid("MalformedQueryString", "The request body could not be read"));
+      entry.finish(AuditEvent.Outcome.FAILED, "MalformedQueryString");
     } catch (RuntimeException e) {
+      entry.finish(AuditEvent.Outcome.FAILED, "ServiceFailure");
       LOG.error("request {} failed", exchange.requestId(), e);
       exchange.setHeader("x-amzn-RequestId", exchange.requestId());
       exchange.send(500, "text/xml", error(service, "ServiceFailure", "Receiver",
@@ -104,13 +117,15 @@ public final class AwsQueryEndpoints {
     }
   }
 
-  private void authorize(QueryOperation operation, QueryRequest request) {
+  private void authorize(QueryOperation operation, QueryRequest request, AuditLog.Entry entry) {
     switch (operation.permission()) {
       case QueryOperation.Permission.NoPolicyCheck none -> { }
       case QueryOperation.Permission.PolicyAction policy -> {
         QueryOperation.Resource resource = policy.resource().resolve(request);
+        entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
         Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), Map.of());
+        entry.decision(decision);
         if (!decision.allowed()) {
           throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
         }
@@ -173,7 +188,8 @@ public final class AwsQueryEndpoints {
         .toString();
   }
 
-  private static void sendError(Exchange exchange, String service, WharfException e) {
+  /** Renders the error; returns the code sent. */
+  private static String sendError(Exchange exchange, String service, WharfException e) {
     int status;
     String code;
     switch (e) {
@@ -208,5 +224,6 @@ public final class AwsQueryEndpoints {
     }
     exchange.setHeader("x-amzn-RequestId", exchange.requestId());
     exchange.send(status, "text/xml", error(service, code, "Sender", e.getMessage(), exchange.requestId()));
+    return code;
   }
 }

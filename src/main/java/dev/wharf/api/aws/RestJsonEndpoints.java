@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
+import dev.wharf.audit.AuditEvent;
+import dev.wharf.audit.AuditLog;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.Principal;
 import dev.wharf.policy.Decision;
@@ -32,10 +34,15 @@ public final class RestJsonEndpoints {
   private final String pathPrefix;
   private final AwsAuthenticator authenticator;
   private final PermissionService permissions;
+  private final AuditLog audit;
+  private final String serviceName;
   private final Map<String, RestOperation> operations = new HashMap<>();
 
-  public RestJsonEndpoints(String pathPrefix, AwsAuthenticator authenticator, PermissionService permissions,
-      List<RestOperation> operations) {
+  /** @param serviceName the IAM service prefix used in audit records when no action was resolved (e.g. codeartifact) */
+  public RestJsonEndpoints(String pathPrefix, String serviceName, AwsAuthenticator authenticator,
+      PermissionService permissions, AuditLog audit, List<RestOperation> operations) {
+    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.pathPrefix = Objects.requireNonNull(pathPrefix, "pathPrefix");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
@@ -59,14 +66,18 @@ public final class RestJsonEndpoints {
   }
 
   public void handle(Exchange exchange) {
+    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress());
     try {
       RestOperation operation = operations.get(exchange.method() + " " + exchange.rawPath());
+      entry.action(serviceName + ":" + (operation == null ? "UnknownOperation" : operation.name()));
       byte[] body = exchange.readBody(MAX_BODY_BYTES);
       VerifiedRequest<Principal> verified =
           authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.REST_JSON);
+      entry.principal(verified.principal());
       if (operation == null) {
         sendError(exchange, 404, "UnknownOperationException",
             "No operation " + exchange.method() + " " + exchange.rawPath(), Map.of());
+        entry.finish(AuditEvent.Outcome.FAILED, "UnknownOperationException");
         return;
       }
       Map<String, String> query = new LinkedHashMap<>();
@@ -75,16 +86,21 @@ public final class RestJsonEndpoints {
       var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
       RestRequest request = new RestRequest(operation.name(), query, json, verified.principal(), verified.accessKeyId(),
           origin, exchange.requestId(), exchange.origin());
-      authorize(operation, request);
+      authorize(operation, request, entry);
       Object result = operation.handler().handle(request);
       byte[] out = result == null ? "{}".getBytes() : JSON.writeValueAsBytes(result);
       exchange.setHeader("x-amzn-RequestId", exchange.requestId());
       exchange.send(200, "application/json", out);
+      entry.finish(AuditEvent.Outcome.ALLOWED, null);
     } catch (WharfException e) {
-      sendError(exchange, e);
+      String type = sendError(exchange, e);
+      entry.finish(e instanceof WharfException.AccessDenied || e instanceof WharfException.NotAuthenticated
+          ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED, type);
     } catch (IOException e) {
       sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
+      entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
     } catch (RuntimeException e) {
+      entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
       LOG.error("request {} failed", exchange.requestId(), e);
       sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",
           Map.of());
@@ -108,13 +124,15 @@ public final class RestJsonEndpoints {
     }
   }
 
-  private void authorize(RestOperation operation, RestRequest request) {
+  private void authorize(RestOperation operation, RestRequest request, AuditLog.Entry entry) {
     switch (operation.permission()) {
       case RestOperation.Permission.NoPolicyCheck none -> { }
       case RestOperation.Permission.PolicyAction policy -> {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
+        entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
         Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), resource.policies(), Map.of());
+        entry.decision(decision);
         if (!decision.allowed()) {
           throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
         }
@@ -122,7 +140,8 @@ public final class RestJsonEndpoints {
     }
   }
 
-  private static void sendError(Exchange exchange, WharfException e) {
+  /** Renders the error; returns the error type sent. */
+  private static String sendError(Exchange exchange, WharfException e) {
     Map<String, String> extra = new LinkedHashMap<>();
     int status;
     String type;
@@ -164,6 +183,7 @@ public final class RestJsonEndpoints {
       }
     }
     sendError(exchange, status, type, e.getMessage(), extra);
+    return type;
   }
 
   private static void putIfPresent(Map<String, String> map, String key, String value) {

@@ -1,0 +1,63 @@
+package dev.wharf.audit.http;
+
+import dev.wharf.api.aws.QueryOperation;
+import dev.wharf.audit.AuditEvent;
+import dev.wharf.audit.AuditLog;
+import dev.wharf.error.WharfException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * {@code wharf:LookupAuditEvents}: the audit events that concern the caller's account (as caller
+ * or as resource owner), newest first. Parameters: Since (ISO-8601 or a duration like PT1H,
+ * default the last 24 hours), PrincipalArn, EventAction, MaxResults (1..1000, default 100).
+ */
+public final class AuditEndpoints {
+  private final AuditLog audit;
+  private final String region;
+
+  public AuditEndpoints(AuditLog audit, String region) {
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.region = Objects.requireNonNull(region, "region");
+  }
+
+  public List<QueryOperation> operations() {
+    return List.of(new QueryOperation("wharf", "LookupAuditEvents",
+        new QueryOperation.Permission.PolicyAction("wharf:LookupAuditEvents",
+            r -> new QueryOperation.Resource("arn:aws:wharf:" + region + ":" + r.principal().accountId() + ":audit/*",
+                r.principal().accountId())),
+        (r, x) -> {
+          Integer max = r.optionalInt("MaxResults");
+          int limit = max == null ? 100 : max;
+          if (limit < 1 || limit > 1000) {
+            throw new WharfException.Invalid("ValidationError", "MaxResults must be between 1 and 1000");
+          }
+          Instant since = since(r.optional("Since"));
+          List<AuditEvent> events = audit.lookup(r.principal().accountId(), since, r.optional("PrincipalArn"),
+              r.optional("EventAction"), limit);
+          x.element("Events", list -> events.forEach(e -> list.element("member", m -> m
+              .text("EventId", e.eventId()).text("Time", e.occurredAt()).text("RequestId", e.requestId())
+              .text("Principal", e.principalArn()).text("Action", e.action()).text("Resource", e.resource())
+              .text("SourceIp", e.sourceIp()).text("Outcome", e.outcome().name().toLowerCase(Locale.ROOT))
+              .text("DecidedBy", e.decidedBy()).text("ErrorCode", e.errorCode()).text("TokenId", e.tokenId()))));
+        }));
+  }
+
+  private static Instant since(String value) {
+    if (value == null) {
+      return Instant.now().minus(Duration.ofHours(24));
+    }
+    try {
+      if (value.startsWith("P") || value.startsWith("p")) {
+        return Instant.now().minus(Duration.parse(value));
+      }
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new WharfException.Invalid("ValidationError", "Since must be an ISO-8601 time or a duration like PT1H");
+    }
+  }
+}

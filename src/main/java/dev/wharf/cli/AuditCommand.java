@@ -1,0 +1,81 @@
+package dev.wharf.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code wharf audit}: who did what, when, from where, and whether it was allowed. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = {"Show audit events of your account: every API call and token use, allowed or denied, newest first.",
+        "Needs wharf:LookupAuditEvents (an account's root user has it)."})
+final class AuditCommand implements Callable<Integer> {
+  private static final List<String> FIELDS = List.of("Time", "Outcome", "Principal", "Action", "Resource", "SourceIp",
+      "DecidedBy", "ErrorCode", "TokenId", "RequestId");
+
+  @Mixin ApiClientOptions api;
+
+  @Option(names = "--since", description = "ISO-8601 time or a duration such as PT1H (default: the last 24 hours).")
+  String since;
+
+  @Option(names = "--principal", description = "Only events of this principal ARN.")
+  String principal;
+
+  @Option(names = "--action", description = "Only this action, e.g. codeartifact:ReadFromRepository.")
+  String action;
+
+  @Option(names = "--max-results", description = "At most this many events (1..1000, default 100).")
+  Integer maxResults;
+
+  @Option(names = "--output", description = "text (default) or json.")
+  String output = "text";
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("Action", "LookupAuditEvents");
+    parameters.put("Version", "2026-11-25");
+    put(parameters, "Since", since);
+    put(parameters, "PrincipalArn", principal);
+    put(parameters, "EventAction", action);
+    put(parameters, "MaxResults", maxResults == null ? null : maxResults.toString());
+    ApiClient.QueryResult result = api.client().query("wharf", parameters);
+    if (!result.ok()) {
+      System.err.println("wharf: " + result.errorCode() + ": " + result.errorMessage());
+      return 1;
+    }
+    NodeList members = result.document().getElementsByTagName("member");
+    ArrayNode events = new ObjectMapper().createArrayNode();
+    for (int i = 0; i < members.getLength(); i++) {
+      ObjectNode event = events.addObject();
+      for (Node child = members.item(i).getFirstChild(); child != null; child = child.getNextSibling()) {
+        if (child instanceof Element element) {
+          event.put(element.getTagName(), element.getTextContent());
+        }
+      }
+    }
+    if ("json".equals(output)) {
+      System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(events));
+      return 0;
+    }
+    System.out.println(String.join("\t", FIELDS));
+    events.forEach(event -> System.out.println(String.join("\t",
+        FIELDS.stream().map(field -> event.path(field).asText("-")).toList())));
+    return 0;
+  }
+
+  private static void put(Map<String, String> parameters, String name, String value) {
+    if (value != null) {
+      parameters.put(name, value);
+    }
+  }
+}
