@@ -99,6 +99,7 @@ class IamUsersSdkIT {
     awsError(IamException.class, "ValidationError", 400, () -> rootIam.createUser(b -> b.userName("x".repeat(65))));
     awsError(IamException.class, "ValidationError", 400, () -> rootIam.createUser(b -> b.userName("has space")));
     awsError(IamException.class, "ValidationError", 400, () -> rootIam.createUser(b -> b.userName("slash/name")));
+    awsError(IamException.class, "ValidationError", 400, () -> rootIam.createUser(b -> b.userName("control\u0001char")));
     awsError(IamException.class, "ValidationError", 400, () -> rootIam.createUser(b -> b.userName("users-path").path("no-slash")));
   }
 
