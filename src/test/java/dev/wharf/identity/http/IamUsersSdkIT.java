@@ -282,4 +282,60 @@ class IamUsersSdkIT {
     awsError(IamException.class, "ValidationError", 400, () -> rootIam.listUsers(b -> b.maxItems(0)));
     awsError(IamException.class, "ValidationError", 400, () -> rootIam.listUsers(b -> b.marker("not-a-marker")));
   }
+
+  @Test
+  void namesInOtherRequestsMatchTheUserRegardlessOfCase() {
+    rootIam.createUser(b -> b.userName("Users-Case"));
+    rootIam.createAccessKey(b -> b.userName("users-case"));
+    rootIam.createAccessKey(b -> b.userName("USERS-CASE"));
+    awsError(IamException.class, "LimitExceeded", 409, () -> rootIam.createAccessKey(b -> b.userName("users-CASE")));
+    assertThat(rootIam.listAccessKeys(b -> b.userName("users-case")).accessKeyMetadata()).hasSize(2);
+
+    rootIam.putUserPolicy(b -> b.userName("users-case").policyName("p").policyDocument(ALLOW_LIST_USERS));
+    assertThat(rootIam.getUserPolicy(b -> b.userName("USERS-CASE").policyName("p")).userName()).isEqualTo("Users-Case");
+    assertThat(rootIam.listUserPolicies(b -> b.userName("users-case")).policyNames()).containsExactly("p");
+    String arn = rootIam.createPolicy(b -> b.policyName("users-case-managed").policyDocument(ALLOW_LIST_USERS)).policy().arn();
+    rootIam.attachUserPolicy(b -> b.userName("users-case").policyArn(arn));
+    assertThat(rootIam.listAttachedUserPolicies(b -> b.userName("USERS-case")).attachedPolicies()).hasSize(1);
+    rootIam.detachUserPolicy(b -> b.userName("USERS-case").policyArn(arn));
+    assertThat(rootIam.listAttachedUserPolicies(b -> b.userName("Users-Case")).attachedPolicies()).isEmpty();
+  }
+
+  @Test
+  void concurrentRequestsForMoreKeysStillLeaveAtMostTwo() throws Exception {
+    int attempts = 16;
+    for (int round = 0; round < 3; round++) {
+      String name = "users-race-" + round;
+      rootIam.createUser(b -> b.userName(name));
+      List<String> results = concurrently(attempts, () -> {
+        try {
+          rootIam.createAccessKey(b -> b.userName(name));
+          return "created";
+        } catch (IamException e) {
+          return e.awsErrorDetails().errorCode() + " " + e.statusCode();
+        }
+      });
+      assertThat(results).as(name).containsOnly("created", "LimitExceeded 409");
+      assertThat(rootIam.listAccessKeys(b -> b.userName(name)).accessKeyMetadata()).as(name).hasSize(2);
+    }
+  }
+
+  /** Runs the task on that many threads released at the same moment; returns their results. */
+  private static <T> List<T> concurrently(int threads, java.util.concurrent.Callable<T> task) throws Exception {
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      List<java.util.concurrent.Future<T>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(pool.submit(() -> {
+          barrier.await();
+          return task.call();
+        }));
+      }
+      List<T> results = new java.util.ArrayList<>();
+      for (var future : futures) {
+        results.add(future.get());
+      }
+      return results;
+    }
+  }
 }
