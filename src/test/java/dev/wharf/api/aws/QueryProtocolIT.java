@@ -226,4 +226,15 @@ class QueryProtocolIT {
     assertError(signer().form("Action=ListPolicies&Version=2010-05-08&Scope=Everything").signed(root, "iam"), 400,
         "ValidationError");
   }
+
+  @Test
+  void aRefusedCreateLeavesNothingBehind() {
+    assertError(signer().form("Action=CreateUser&Version=2010-05-08&UserName=tagged&Tags.member.1.Key=team&Tags.member.1.Value=a")
+        .signed(root, "iam"), 400, "ValidationError");
+    assertError(signer().form("Action=GetUser&Version=2010-05-08&UserName=tagged").signed(root, "iam"), 404, "NoSuchEntity");
+    assertError(signer().form("Action=CreateRole&Version=2010-05-08&RoleName=half&MaxSessionDuration=10&AssumeRolePolicyDocument="
+        + encode("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + account
+        + "\"},\"Action\":\"sts:AssumeRole\"}]}")).signed(root, "iam"), 400, "ValidationError");
+    assertError(signer().form("Action=GetRole&Version=2010-05-08&RoleName=half").signed(root, "iam"), 404, "NoSuchEntity");
+  }
 }

@@ -159,4 +159,14 @@ class CrossAccountSdkIT {
     assertThat(identity.account()).isEqualTo(accountA);
     assertThat(identity.arn()).isEqualTo(assumed.assumedRoleUser().arn());
   }
+
+  @Test
+  void anotherAccountCannotReadOrAttachThisAccountsManagedPolicies() {
+    String arn = iamA.createPolicy(b -> b.policyName("xa-private").policyDocument(allowAssume("*"))).policy().arn();
+    iamB.createUser(b -> b.userName("xa-attacher"));
+    awsError(IamException.class, "NoSuchEntity", 404, () -> iamB.getPolicy(b -> b.policyArn(arn)));
+    awsError(IamException.class, "NoSuchEntity", 404, () -> iamB.attachUserPolicy(b -> b.userName("xa-attacher").policyArn(arn)));
+    awsError(IamException.class, "NoSuchEntity", 404, () -> iamB.deletePolicy(b -> b.policyArn(arn)));
+    assertThat(iamA.getPolicy(b -> b.policyArn(arn)).policy().arn()).isEqualTo(arn);
+  }
 }
