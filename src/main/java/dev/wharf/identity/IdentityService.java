@@ -172,10 +172,6 @@ public final class IdentityService {
     if (userName != null) {
       getUser(accountId, userName);
     }
-    if (store.listAccessKeys(accountId, userName).size() >= MAX_ACCESS_KEYS_PER_USER) {
-      throw new WharfException.LimitExceeded("LimitExceeded",
-          "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
-    }
     NewAccessKey key = newAccessKey(accountId, userName);
     changed();
     return key;
@@ -186,7 +182,10 @@ public final class IdentityService {
     AccessKey key = new AccessKey(RandomIds.withPrefix("AKIA"), accountId, canonicalName, AccessKey.Status.Active,
         clock.instant());
     String secret = RandomIds.secretAccessKey();
-    store.insertAccessKey(key, cipher.encrypt(secret, secretContext(key.accessKeyId())));
+    if (!store.insertAccessKey(key, cipher.encrypt(secret, secretContext(key.accessKeyId())), MAX_ACCESS_KEYS_PER_USER)) {
+      throw new WharfException.LimitExceeded("LimitExceeded",
+          "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
+    }
     return new NewAccessKey(key, secret);
   }
 

@@ -49,7 +49,12 @@ public interface IdentityStore {
   DeleteOutcome deleteUser(String accountId, String userName);
 
   // access keys
-  void insertAccessKey(AccessKey key, String secretCiphertext);
+  /**
+   * Inserts the key unless its owner (the user, or the root user when the key has no user) already has
+   * {@code maxKeysPerOwner} keys; counting and inserting are one atomic step, so concurrent requests cannot pass
+   * the limit together. Returns false when the limit was reached.
+   */
+  boolean insertAccessKey(AccessKey key, String secretCiphertext, int maxKeysPerOwner);
 
   Optional<StoredAccessKey> findAccessKey(String accessKeyId);
 

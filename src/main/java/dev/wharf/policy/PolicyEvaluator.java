@@ -16,7 +16,10 @@ import java.util.Objects;
  *   <li>Otherwise {@link Outcome#IMPLICIT_DENY}.
  * </ol>
  *
- * <p>A trust policy is evaluated as a resource policy, for the action {@code sts:AssumeRole} on the role's ARN.
+ * <p>A trust policy is evaluated as a resource policy, for the action {@code sts:AssumeRole} on the role's ARN, with
+ * one difference AWS makes: the trust policy is always required, in the same account too. An identity {@code Allow}
+ * alone never lets a caller assume a role whose trust policy does not name it, its account or {@code *}; a trust
+ * policy naming the caller itself needs no identity {@code Allow} in the same account.
  * Stateless and thread-safe; an evaluation builds no patterns and allocates little.
  */
 public final class PolicyEvaluator {
@@ -113,7 +116,8 @@ public final class PolicyEvaluator {
         }
 
         boolean sameAccount = resourceAccountId.equals(caller.accountId());
-        if (sameAccount) {
+        boolean trustRequired = requiresTrustPolicy(action);
+        if (sameAccount && !trustRequired) {
             if (caller.root()) {
                 return Decision.ROOT_ALLOW;
             }
@@ -136,6 +140,16 @@ public final class PolicyEvaluator {
         if (identityAllow != null) {
             return new Decision(Outcome.ALLOW, identityAllowPolicy.name(), identityAllow.sid());
         }
+        if (sameAccount && specificAllow != null) {
+            return new Decision(Outcome.ALLOW, specificAllowPolicy.name(), specificAllow.sid());
+        }
         return Decision.IMPLICIT_DENY;
+    }
+
+    /** The actions a role's trust policy governs: without its grant, no identity policy can allow them. */
+    private static boolean requiresTrustPolicy(String action) {
+        return action.regionMatches(true, 0, "sts:AssumeRole", 0, "sts:AssumeRole".length())
+                || action.equalsIgnoreCase("sts:TagSession")
+                || action.equalsIgnoreCase("sts:SetSourceIdentity");
     }
 }

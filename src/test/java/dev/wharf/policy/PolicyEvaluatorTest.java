@@ -495,6 +495,16 @@ class PolicyEvaluatorTest {
                         .trust(policy("{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::222222222222:root'},"
                                 + "'Action':'sts:AssumeRole'}"))
                         .allowed(),
+                when("an identity allow alone does not let a caller assume a role whose trust policy names someone else")
+                        .caller(ALICE).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .identity(policy("{'Effect':'Allow','Action':'sts:AssumeRole','Resource':'*'}"))
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:role/ci/Deployer'},'Action':'sts:AssumeRole'}"))
+                        .implicitlyDenied(),
+                when("an identity allow alone does not let a caller assume a role without a trust policy")
+                        .caller(ALICE).action("sts:AssumeRole").on(TARGET_ROLE)
+                        .identity(policy("{'Effect':'Allow','Action':'sts:AssumeRole','Resource':'*'}"))
+                        .implicitlyDenied(),
                 when("a trust policy does not allow another sts action")
                         .caller(DEPLOYER_SESSION).action("sts:TagSession").on(TARGET_ROLE)
                         .trust(policy("{'Effect':'Allow','Principal':{'AWS':"

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,10 +18,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.auth.spi.scheme.AuthSchemeOption;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.auth.scheme.IamAuthSchemeProvider;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.scheme.StsAuthSchemeProvider;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
@@ -34,11 +39,13 @@ public final class TestingServer implements AutoCloseable {
   private final WharfServer server;
   private final Path dataDirectory;
   private final AwsBasicCredentials rootCredentials;
+  private final Clock clock;
 
-  private TestingServer(WharfServer server, Path dataDirectory, AwsBasicCredentials rootCredentials) {
+  private TestingServer(WharfServer server, Path dataDirectory, AwsBasicCredentials rootCredentials, Clock clock) {
     this.server = server;
     this.dataDirectory = dataDirectory;
     this.rootCredentials = rootCredentials;
+    this.clock = clock;
   }
 
   public static TestingServer start(Path dataDirectory) {
@@ -55,7 +62,7 @@ public final class TestingServer implements AutoCloseable {
       if (!key.find()) {
         throw new IllegalStateException("credentials file has no key");
       }
-      return new TestingServer(server, dataDirectory, AwsBasicCredentials.create(key.group(1), key.group(2)));
+      return new TestingServer(server, dataDirectory, AwsBasicCredentials.create(key.group(1), key.group(2)), clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -83,8 +90,19 @@ public final class TestingServer implements AutoCloseable {
     return server.firstStart().orElseThrow().accountId();
   }
 
+  /** The clock the server runs on; SDK clients and {@link #signer()} sign at its time. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Raw signed (or unsigned) HTTP requests to the server, for what an SDK would not send. */
+  public TestingSigner signer() {
+    return new TestingSigner(endpoint(), clock);
+  }
+
   public IamClient iam(AwsCredentials credentials) {
     return IamClient.builder().endpointOverride(endpoint()).region(Region.AWS_GLOBAL)
+        .authSchemeProvider(params -> atServerTime(IamAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
@@ -93,10 +111,16 @@ public final class TestingServer implements AutoCloseable {
 
   public StsClient sts(AwsCredentials credentials) {
     return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+        .authSchemeProvider(params -> atServerTime(StsAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
         .build();
+  }
+
+  /** Signs at the server's clock, so a test that moves the clock does not skew its own requests. */
+  private List<AuthSchemeOption> atServerTime(List<AuthSchemeOption> options) {
+    return options.stream().map(o -> o.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, clock).build()).toList();
   }
 
   public static AwsSessionCredentials session(Credentials credentials) {

@@ -85,10 +85,10 @@ public final class AwsAuthenticator {
     };
   }
 
-  /** HTTP status of an authentication failure: IncompleteSignature and ExpiredToken are 400 in the query protocol. */
+  /** HTTP status of an authentication failure: IncompleteSignature is 400 in the query protocol, ExpiredToken 403 as AWS answers. */
   public static int status(WharfException.NotAuthenticated e) {
     return switch (e.code()) {
-      case "IncompleteSignature", "ExpiredToken" -> 400;
+      case "IncompleteSignature" -> 400;
       default -> 403;
     };
   }

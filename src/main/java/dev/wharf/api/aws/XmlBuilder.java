@@ -74,8 +74,16 @@ public final class XmlBuilder {
         case '"' -> out.append("&quot;");
         case '\'' -> out.append("&apos;");
         default -> {
-          if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
-            out.append("&#").append((int) c).append(';');
+          if (Character.isSurrogate(c)) {
+            // A pair is a valid character; a lone surrogate is not.
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+              out.append(c).append(text.charAt(++i));
+            } else {
+              out.append('\uFFFD');
+            }
+          } else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == '\uFFFE' || c == '\uFFFF') {
+            // Not allowed in XML 1.0, not even as a character reference: SDK parsers would reject the whole document.
+            out.append('\uFFFD');
           } else {
             out.append(c);
           }

@@ -25,9 +25,11 @@ public final class SqlIdentityStore implements IdentityStore {
           + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count";
 
   private final Jdbi jdbi;
+  private final Database.Dialect dialect;
 
   public SqlIdentityStore(Database database) {
     this.jdbi = Objects.requireNonNull(database, "database").jdbi();
+    this.dialect = database.dialect();
   }
 
   private static String lower(String name) {
@@ -140,14 +142,32 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   @Override
-  public void insertAccessKey(AccessKey key, String secretCiphertext) {
-    jdbi.useHandle(h -> h.createUpdate(
-            "INSERT INTO access_keys (access_key_id, account_id, user_name_lower, secret_ciphertext, status, created_at)"
-                + " VALUES (:id, :account, :user, :secret, :status, :created)")
-        .bind("id", key.accessKeyId()).bind("account", key.accountId())
-        .bind("user", key.userName() == null ? null : lower(key.userName()))
-        .bind("secret", secretCiphertext).bind("status", key.status().name())
-        .bind("created", key.createdAt().toEpochMilli()).execute());
+  public boolean insertAccessKey(AccessKey key, String secretCiphertext, int maxKeysPerOwner) {
+    String owner = key.userName() == null ? null : lower(key.userName());
+    return jdbi.inTransaction(h -> {
+      // Serialize key creation in the account: SQLite's IMMEDIATE transactions already hold the write lock.
+      if (dialect == Database.Dialect.POSTGRESQL) {
+        h.createQuery("SELECT account_id FROM accounts WHERE account_id = :a FOR UPDATE")
+            .bind("a", key.accountId()).mapTo(String.class).findOne();
+      }
+      var count = h.createQuery("SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND "
+          + (owner == null ? "user_name_lower IS NULL" : "user_name_lower = :n")).bind("a", key.accountId());
+      if (owner != null) {
+        count.bind("n", owner);
+      }
+      long existing = count.mapTo(Long.class).one();
+      if (existing >= maxKeysPerOwner) {
+        return false;
+      }
+      h.createUpdate(
+              "INSERT INTO access_keys (access_key_id, account_id, user_name_lower, secret_ciphertext, status, created_at)"
+                  + " VALUES (:id, :account, :user, :secret, :status, :created)")
+          .bind("id", key.accessKeyId()).bind("account", key.accountId())
+          .bind("user", owner)
+          .bind("secret", secretCiphertext).bind("status", key.status().name())
+          .bind("created", key.createdAt().toEpochMilli()).execute();
+      return true;
+    });
   }
 
   @Override

@@ -74,7 +74,7 @@ abstract class IdentityStoreContract {
   @Test
   void aUserWithKeysOrPoliciesCannotBeDeletedUntilTheyAreGone() {
     store.insertUser(user("alice"));
-    store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "c");
+    store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "c", 2);
     store.putInlinePolicy(ACCOUNT, PrincipalType.USER, "alice", "p", "{}");
     store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
     store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m");
@@ -92,10 +92,26 @@ abstract class IdentityStoreContract {
   }
 
   @Test
+  void anAccessKeyIsNotInsertedOnceItsOwnerHasTheMaximum() {
+    store.insertUser(user("alice"));
+    assertThat(store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "a", 2))
+        .isTrue();
+    assertThat(store.insertAccessKey(new AccessKey("AKIAALICE00000000002", ACCOUNT, "Alice", AccessKey.Status.Active, NOW), "b", 2))
+        .isTrue();
+    assertThat(store.insertAccessKey(new AccessKey("AKIAALICE00000000003", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "c", 2))
+        .isFalse();
+    assertThat(store.insertAccessKey(new AccessKey("AKIAROOT000000000001", ACCOUNT, null, AccessKey.Status.Active, NOW), "r", 2))
+        .isTrue();
+
+    assertThat(store.listAccessKeys(ACCOUNT, "alice")).hasSize(2);
+    assertThat(store.findAccessKey("AKIAALICE00000000003")).isEmpty();
+  }
+
+  @Test
   void accessKeysBelongToTheirOwnerAndKeepTheirStatus() {
     store.insertUser(user("alice"));
-    store.insertAccessKey(new AccessKey("AKIAROOT000000000001", ACCOUNT, null, AccessKey.Status.Active, NOW), "root");
-    store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "alice");
+    store.insertAccessKey(new AccessKey("AKIAROOT000000000001", ACCOUNT, null, AccessKey.Status.Active, NOW), "root", 2);
+    store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "alice", 2);
 
     assertThat(store.listAccessKeys(ACCOUNT, null)).extracting(AccessKey::accessKeyId).containsExactly("AKIAROOT000000000001");
     assertThat(store.listAccessKeys(ACCOUNT, "ALICE")).extracting(AccessKey::accessKeyId).containsExactly("AKIAALICE00000000001");

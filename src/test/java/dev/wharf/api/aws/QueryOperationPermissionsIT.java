@@ -1,0 +1,113 @@
+package dev.wharf.api.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.admin.AdminEndpoints;
+import dev.wharf.api.aws.QueryOperation.Permission;
+import dev.wharf.crypto.MasterKey;
+import dev.wharf.crypto.SecretCipher;
+import dev.wharf.identity.CredentialService;
+import dev.wharf.identity.StsService;
+import dev.wharf.identity.http.IamEndpoints;
+import dev.wharf.identity.http.StsEndpoints;
+import dev.wharf.policy.PermissionService;
+import dev.wharf.testing.TestingServer;
+import dev.wharf.testing.TestingSigner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.iam.model.AccessKey;
+
+/**
+ * Every query-protocol operation declares what it needs (fail closed): an IAM action named after
+ * the operation, or an explicit reason for no policy check, allowed only where AWS checks nothing
+ * (GetCallerIdentity) or the service checks itself (AssumeRole). And the real server enforces it:
+ * a user without any policy is refused every operation that declares an action.
+ */
+class QueryOperationPermissionsIT {
+  private static final List<String> MAY_SKIP_POLICY_CHECK = List.of("sts:GetCallerIdentity", "sts:AssumeRole");
+
+  @TempDir static Path data;
+  static TestingServer wharf;
+  static List<QueryOperation> operations;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(data);
+    var identity = wharf.server().identity();
+    var store = identity.store();
+    var credentials = new CredentialService(store, new SecretCipher(MasterKey.random()), Clock.systemUTC());
+    var sts = new StsService(store, credentials, new PermissionService(store, Clock.systemUTC()));
+    // The same endpoint families WharfServer registers.
+    operations = new ArrayList<>();
+    operations.addAll(new IamEndpoints(identity).operations());
+    operations.addAll(new StsEndpoints(sts).operations());
+    operations.addAll(new AdminEndpoints(identity, wharf::managementAccountId).operations());
+  }
+
+  @AfterAll
+  static void stop() {
+    wharf.close();
+  }
+
+  @Test
+  void everyOperationDeclaresThePermissionNamedAfterItOrAReasonForNone() {
+    Map<String, String> noPolicyCheck = new TreeMap<>();
+    List<String> problems = new ArrayList<>();
+    for (QueryOperation operation : operations) {
+      String name = operation.service() + ":" + operation.action();
+      switch (operation.permission()) {
+        case Permission.PolicyAction action -> {
+          if (!name.equals(action.iamAction())) {
+            problems.add(name + " declares " + action.iamAction());
+          }
+          if (action.resource() == null) {
+            problems.add(name + " names no resource");
+          }
+        }
+        case Permission.NoPolicyCheck none -> {
+          noPolicyCheck.put(name, none.reason());
+          if (none.reason() == null || none.reason().isBlank()) {
+            problems.add(name + " gives no reason for skipping the policy check");
+          }
+        }
+      }
+    }
+    System.out.println("Operations without a policy check: " + noPolicyCheck);
+    assertThat(problems).isEmpty();
+    assertThat(noPolicyCheck.keySet()).as("operations with NoPolicyCheck").isSubsetOf(MAY_SKIP_POLICY_CHECK);
+    assertThat(operations).hasSizeGreaterThan(30);
+  }
+
+  @Test
+  void aUserWithoutPoliciesIsRefusedEveryOperationThatDeclaresAnAction() {
+    var rootIam = wharf.iam(wharf.rootCredentials());
+    rootIam.createUser(b -> b.userName("no-policy"));
+    AccessKey key = rootIam.createAccessKey(b -> b.userName("no-policy")).accessKey();
+    AwsBasicCredentials noPolicy = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    // Enough parameters for every operation to name its resource, so the answer is the authorization decision.
+    String parameters = "&UserName=no-policy&RoleName=some-role&PolicyName=p&AccessKeyId=" + key.accessKeyId()
+        + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp";
+
+    List<String> notRefused = new ArrayList<>();
+    for (QueryOperation operation : operations) {
+      if (operation.permission() instanceof Permission.NoPolicyCheck) {
+        continue;
+      }
+      TestingSigner.Response response = wharf.signer().form("Action=" + operation.action() + "&Version=2010-05-08" + parameters)
+          .signed(noPolicy, operation.service());
+      if (response.status() != 403 || !"AccessDenied".equals(response.error().code())) {
+        notRefused.add(operation.service() + ":" + operation.action() + " → " + response.status());
+      }
+    }
+    assertThat(notRefused).isEmpty();
+  }
+}

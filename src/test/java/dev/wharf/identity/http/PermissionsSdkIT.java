@@ -1,0 +1,124 @@
+package dev.wharf.identity.http;
+
+import static dev.wharf.testing.TestingAwsErrors.awsError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.TestingServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.IamException;
+
+/** IAM policies decide each request as they are at that moment, through the AWS SDK for Java v2. */
+class PermissionsSdkIT {
+  @TempDir static Path data;
+  static TestingServer wharf;
+  static IamClient rootIam;
+  static String account;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(data);
+    rootIam = wharf.iam(wharf.rootCredentials());
+    account = wharf.managementAccountId();
+  }
+
+  @AfterAll
+  static void stop() {
+    wharf.close();
+  }
+
+  private static String statement(String effect, String action, String resource) {
+    return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"" + effect + "\",\"Action\":\"" + action
+        + "\",\"Resource\":\"" + resource + "\"}]}";
+  }
+
+  private static IamClient userClient(String name) {
+    rootIam.createUser(b -> b.userName(name));
+    AccessKey key = rootIam.createAccessKey(b -> b.userName(name)).accessKey();
+    return wharf.iam(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
+  }
+
+  @Test
+  void anAllowThenAnExplicitDenyThenItsRemovalTakeEffectAtTheNextRequest() {
+    IamClient alice = userClient("perm-alice");
+    IamException denied = awsError(IamException.class, "AccessDenied", 403, alice::listUsers);
+    assertThat(denied.awsErrorDetails().errorMessage())
+        .contains("arn:aws:iam::" + account + ":user/perm-alice").contains("iam:ListUsers");
+
+    rootIam.putUserPolicy(b -> b.userName("perm-alice").policyName("allow").policyDocument(statement("Allow", "iam:List*", "*")));
+    assertThat(alice.listUsers().users()).isNotEmpty();
+
+    rootIam.putUserPolicy(b -> b.userName("perm-alice").policyName("deny").policyDocument(statement("Deny", "iam:ListUsers", "*")));
+    assertThat(awsError(IamException.class, "AccessDenied", 403, alice::listUsers).awsErrorDetails().errorMessage())
+        .contains("explicit deny");
+    assertThat(alice.listRoles().roles()).isNotNull();
+
+    rootIam.deleteUserPolicy(b -> b.userName("perm-alice").policyName("deny"));
+    assertThat(alice.listUsers().users()).isNotEmpty();
+  }
+
+  @Test
+  void attachingAndDetachingAManagedPolicyGrantsAndRevokesAtTheNextRequest() {
+    IamClient bob = userClient("perm-bob");
+    String arn = rootIam.createPolicy(b -> b.policyName("perm-list-roles").policyDocument(statement("Allow", "iam:ListRoles", "*")))
+        .policy().arn();
+    awsError(IamException.class, "AccessDenied", 403, bob::listRoles);
+
+    rootIam.attachUserPolicy(b -> b.userName("perm-bob").policyArn(arn));
+    bob.listRoles();
+
+    rootIam.detachUserPolicy(b -> b.userName("perm-bob").policyArn(arn));
+    awsError(IamException.class, "AccessDenied", 403, bob::listRoles);
+  }
+
+  @Test
+  void aPolicyOnTheResourceArnLimitsTheUserToThatResource() {
+    IamClient carol = userClient("perm-carol");
+    rootIam.createUser(b -> b.userName("perm-carol-target"));
+    rootIam.createUser(b -> b.userName("perm-other"));
+    rootIam.putUserPolicy(b -> b.userName("perm-carol").policyName("one-user").policyDocument(
+        statement("Allow", "iam:GetUser", "arn:aws:iam::" + account + ":user/perm-carol-target")));
+
+    assertThat(carol.getUser(b -> b.userName("perm-carol-target")).user().userName()).isEqualTo("perm-carol-target");
+    awsError(IamException.class, "AccessDenied", 403, () -> carol.getUser(b -> b.userName("perm-other")));
+  }
+
+  @Test
+  void thePolicyVariableAwsUsernameLetsEachUserManageOnlyItsOwnAccessKeys() {
+    String selfService = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+        + "\"iam:CreateAccessKey\",\"iam:ListAccessKeys\",\"iam:UpdateAccessKey\",\"iam:DeleteAccessKey\"],"
+        + "\"Resource\":\"arn:aws:iam::" + account + ":user/${aws:username}\"}]}";
+    String groupArn = rootIam.createPolicy(b -> b.policyName("perm-self-service").policyDocument(selfService)).policy().arn();
+    IamClient dave = userClient("perm-dave");
+    IamClient erin = userClient("perm-erin");
+    rootIam.attachUserPolicy(b -> b.userName("perm-dave").policyArn(groupArn));
+    rootIam.attachUserPolicy(b -> b.userName("perm-erin").policyArn(groupArn));
+
+    AccessKey second = dave.createAccessKey().accessKey();
+    assertThat(second.userName()).isEqualTo("perm-dave");
+    assertThat(dave.listAccessKeys().accessKeyMetadata()).hasSize(2).extracting(AccessKeyMetadata::userName)
+        .containsOnly("perm-dave");
+    assertThat(dave.listAccessKeys(b -> b.userName("perm-dave")).accessKeyMetadata()).hasSize(2);
+    dave.deleteAccessKey(b -> b.accessKeyId(second.accessKeyId()));
+
+    awsError(IamException.class, "AccessDenied", 403, () -> dave.listAccessKeys(b -> b.userName("perm-erin")));
+    awsError(IamException.class, "AccessDenied", 403, () -> dave.createAccessKey(b -> b.userName("perm-erin")));
+    String erinsKey = erin.listAccessKeys().accessKeyMetadata().get(0).accessKeyId();
+    awsError(IamException.class, "AccessDenied", 403,
+        () -> dave.deleteAccessKey(b -> b.userName("perm-erin").accessKeyId(erinsKey)));
+    assertThat(rootIam.listAccessKeys(b -> b.userName("perm-erin")).accessKeyMetadata()).hasSize(1);
+  }
+
+  @Test
+  void theRootUserIsNotGovernedByPoliciesOfItsOwnAccount() {
+    assertThat(rootIam.listUsers().users()).isNotNull();
+    assertThat(rootIam.listPolicies().policies()).isNotNull();
+  }
+}
