@@ -69,9 +69,11 @@ public final class WharfServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final TokenService tokens;
   private final AuditLog audit;
+  private final Routes routes;
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
-      IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit) {
+      IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes) {
+    this.routes = routes;
     this.audit = audit;
     this.config = config;
     this.database = database;
@@ -88,6 +90,16 @@ public final class WharfServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("background task failed: {}", e.toString());
     }
+  }
+
+  /** Every registered query-protocol operation (a test checks each declares its permission). */
+  public List<QueryOperation> queryOperations() {
+    return List.copyOf(routes.query().operations().values());
+  }
+
+  /** Every registered rest-json operation. */
+  public List<RestOperation> restOperations() {
+    return List.copyOf(routes.restJson().operations().values());
   }
 
   /** The endpoint families, in the order a request is offered to them. */
@@ -146,7 +158,7 @@ public final class WharfServer implements AutoCloseable {
 
       Server jetty = jetty(config, new RootHandler(routes));
       jetty.start();
-      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit);
+      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes);
     } catch (Exception | Error e) {
       database.close();
       throw e;

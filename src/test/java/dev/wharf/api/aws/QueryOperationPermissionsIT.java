@@ -2,19 +2,10 @@ package dev.wharf.api.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.admin.AdminEndpoints;
 import dev.wharf.api.aws.QueryOperation.Permission;
-import dev.wharf.crypto.MasterKey;
-import dev.wharf.crypto.SecretCipher;
-import dev.wharf.identity.CredentialService;
-import dev.wharf.identity.StsService;
-import dev.wharf.identity.http.IamEndpoints;
-import dev.wharf.identity.http.StsEndpoints;
-import dev.wharf.policy.PermissionService;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingSigner;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,28 +20,23 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 /**
  * Every query-protocol operation declares what it needs (fail closed): an IAM action named after
  * the operation, or an explicit reason for no policy check, allowed only where AWS checks nothing
- * (GetCallerIdentity) or the service checks itself (AssumeRole). And the real server enforces it:
+ * (GetCallerIdentity) or the service checks itself (AssumeRole, GetAuthorizationToken). And the real server enforces it:
  * a user without any policy is refused every operation that declares an action.
  */
 class QueryOperationPermissionsIT {
-  private static final List<String> MAY_SKIP_POLICY_CHECK = List.of("sts:GetCallerIdentity", "sts:AssumeRole");
+  private static final List<String> MAY_SKIP_POLICY_CHECK =
+      List.of("sts:GetCallerIdentity", "sts:AssumeRole", "codeartifact:GetAuthorizationToken");
 
   @TempDir static Path data;
   static TestingServer wharf;
   static List<QueryOperation> operations;
+  static List<RestOperation> restOperations;
 
   @BeforeAll
   static void start() {
     wharf = TestingServer.start(data);
-    var identity = wharf.server().identity();
-    var store = identity.store();
-    var credentials = new CredentialService(store, new SecretCipher(MasterKey.random()), Clock.systemUTC());
-    var sts = new StsService(store, credentials, new PermissionService(store, Clock.systemUTC()));
-    // The same endpoint families WharfServer registers.
-    operations = new ArrayList<>();
-    operations.addAll(new IamEndpoints(identity).operations());
-    operations.addAll(new StsEndpoints(sts).operations());
-    operations.addAll(new AdminEndpoints(identity, wharf::managementAccountId).operations());
+    operations = wharf.server().queryOperations();
+    restOperations = wharf.server().restOperations();
   }
 
   @AfterAll
@@ -81,6 +67,17 @@ class QueryOperationPermissionsIT {
         }
       }
     }
+    for (RestOperation operation : restOperations) {
+      String name = "codeartifact:" + operation.name();
+      switch (operation.permission()) {
+        case RestOperation.Permission.PolicyAction action -> {
+          if (!name.equals(action.iamAction())) {
+            problems.add(name + " declares " + action.iamAction());
+          }
+        }
+        case RestOperation.Permission.NoPolicyCheck none -> noPolicyCheck.put(name, none.reason());
+      }
+    }
     System.out.println("Operations without a policy check: " + noPolicyCheck);
     assertThat(problems).isEmpty();
     assertThat(noPolicyCheck.keySet()).as("operations with NoPolicyCheck").isSubsetOf(MAY_SKIP_POLICY_CHECK);
@@ -95,7 +92,7 @@ class QueryOperationPermissionsIT {
     AwsBasicCredentials noPolicy = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
     // Enough parameters for every operation to name its resource, so the answer is the authorization decision.
     String parameters = "&UserName=no-policy&RoleName=some-role&PolicyName=p&AccessKeyId=" + key.accessKeyId()
-        + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp";
+        + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp&TokenId=t&KeyId=k";
 
     List<String> notRefused = new ArrayList<>();
     for (QueryOperation operation : operations) {
