@@ -64,9 +64,15 @@ public final class WharfServer implements AutoCloseable {
   public static WharfServer start(WharfConfig config, Clock clock) throws Exception {
     Objects.requireNonNull(config, "config");
     Files.createDirectories(config.dataDirectory());
-    MasterKey masterKey = config.masterKey().isPresent()
-        ? MasterKey.fromBase64(config.masterKey().get(), "WHARF_MASTER_KEY")
-        : MasterKey.loadOrCreate(config.dataDirectory().resolve(MasterKey.FILE_NAME));
+    MasterKey masterKey;
+    try {
+      masterKey = config.masterKey().isPresent()
+          ? MasterKey.fromBase64(config.masterKey().get(), "WHARF_MASTER_KEY")
+          : MasterKey.loadOrCreate(config.dataDirectory().resolve(MasterKey.FILE_NAME));
+    } catch (IllegalArgumentException badKey) {
+      // the message names the setting or file; the CLI prints it rather than a stack trace
+      throw new IllegalStateException(badKey.getMessage(), badKey);
+    }
     Database database = Database.open(config.effectiveDatabaseUrl());
     try {
       SecretCipher cipher = new SecretCipher(masterKey);
