@@ -18,6 +18,7 @@ import dev.wharf.identity.infrastructure.SqlIdentityStore;
 import dev.wharf.policy.PermissionService;
 import dev.wharf.store.Database;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -97,7 +98,16 @@ public final class WharfServer implements AutoCloseable {
       AwsQueryEndpoints query = new AwsQueryEndpoints(new AwsAuthenticator(clock, credentials), permissions, operations);
 
       Server jetty = jetty(config, new RootHandler(query));
-      jetty.start();
+      try {
+        jetty.start();
+      } catch (IOException e) {
+        jetty.stop();
+        if (e.getCause() instanceof BindException inUse) {
+          throw new IllegalStateException("cannot listen on " + config.bindAddress() + " port " + config.port() + ": "
+              + inUse.getMessage() + "; choose another --port (WHARF_PORT)", e);
+        }
+        throw e;
+      }
       return new WharfServer(config, database, jetty, firstStart, identity);
     } catch (Exception | Error e) {
       database.close();
