@@ -83,7 +83,7 @@ class LauncherIT {
 
   /** stderr without the JVM's own "WARNING: …" lines (SQLite's native library loading prints some). */
   private static String withoutJvmWarnings(String stderr) {
-    return stderr.lines().filter(line -> !line.startsWith("WARNING: ")).collect(Collectors.joining("\n"));
+    return stderr.lines().filter(line -> !line.startsWith("WARNING: ")).collect(Collectors.joining("\n")).strip();
   }
 
   private static TestingAwsCli cli(URI at, String[] key) {
