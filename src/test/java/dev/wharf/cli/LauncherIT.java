@@ -29,12 +29,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The {@code ./wharf} launcher as a user runs it: help, finding a JDK, the first and later starts
  * of a data directory, shutdown, refused settings, and {@code wharf admin create-account}. One
- * server (started once, for a fixed account id) serves the tests that only read or add to it.
+ * server (started once, for a fixed account id) serves the tests that only read or add to it;
+ * the others use their own data directories, so the tests run concurrently.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration START = Duration.ofSeconds(60);
