@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.TestingAwsCli;
+import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingLauncher;
 import dev.wharf.testing.TestingProcesses;
 import java.io.IOException;
@@ -145,6 +146,7 @@ class LauncherIT {
     assertThat(hint).startsWith("AWS_SHARED_CREDENTIALS_FILE=" + data.resolve("credentials"))
         .contains("aws --endpoint-url " + endpoint);
     // run the hint as printed, from a shell with a clean environment
+    TestingClients.requireCommand("aws", "--version");
     Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
     environment.put("HOME", Files.createDirectories(scratch.resolve("hint-home")).toString());
     environment.put("AWS_PAGER", "");
