@@ -31,6 +31,7 @@ import dev.wharf.identity.infrastructure.SqlIdentityStore;
 import dev.wharf.policy.PermissionService;
 import dev.wharf.store.Database;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -109,9 +110,15 @@ public final class WharfServer implements AutoCloseable {
   public static WharfServer start(WharfConfig config, Clock clock) throws Exception {
     Objects.requireNonNull(config, "config");
     Files.createDirectories(config.dataDirectory());
-    MasterKey masterKey = config.masterKey().isPresent()
-        ? MasterKey.fromBase64(config.masterKey().get(), "WHARF_MASTER_KEY")
-        : MasterKey.loadOrCreate(config.dataDirectory().resolve(MasterKey.FILE_NAME));
+    MasterKey masterKey;
+    try {
+      masterKey = config.masterKey().isPresent()
+          ? MasterKey.fromBase64(config.masterKey().get(), "WHARF_MASTER_KEY")
+          : MasterKey.loadOrCreate(config.dataDirectory().resolve(MasterKey.FILE_NAME));
+    } catch (IllegalArgumentException badKey) {
+      // the message names the setting or file; the CLI prints it rather than a stack trace
+      throw new IllegalStateException(badKey.getMessage(), badKey);
+    }
     Database database = Database.open(config.effectiveDatabaseUrl());
     try {
       SecretCipher cipher = new SecretCipher(masterKey);
@@ -157,7 +164,18 @@ public final class WharfServer implements AutoCloseable {
       background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
 
       Server jetty = jetty(config, new RootHandler(routes));
-      jetty.start();
+      try {
+        jetty.start();
+      } catch (IOException e) {
+        jetty.stop();
+        background.shutdownNow();
+        audit.close();
+        if (e.getCause() instanceof BindException inUse) {
+          throw new IllegalStateException("cannot listen on " + config.bindAddress() + " port " + config.port() + ": "
+              + inUse.getMessage() + "; choose another --port (WHARF_PORT)", e);
+        }
+        throw e;
+      }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes);
     } catch (Exception | Error e) {
       database.close();
