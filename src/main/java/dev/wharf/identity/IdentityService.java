@@ -223,33 +223,49 @@ public final class IdentityService {
     changed();
   }
 
-  // ---------------------------------------------------------------- user policies
+  // ---------------------------------------------------------------- inline policies
 
-  public void putUserPolicy(String accountId, String userName, String policyName, String document) {
+  /** The entity's name as stored (IAM matches names regardless of case); NoSuchEntity when absent. */
+  private String requireEntity(String accountId, PrincipalType type, String name) {
+    return type == PrincipalType.USER ? getUser(accountId, name).userName() : getRole(accountId, name).roleName();
+  }
+
+  private static String kind(PrincipalType type) {
+    return type == PrincipalType.USER ? "user" : "role";
+  }
+
+  /** Adds or replaces an inline policy of a user or role (AWS's size limit for each). */
+  public void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName,
+      String document) {
     requireName("policyName", policyName, 128);
-    IamUser user = getUser(accountId, userName);
-    parsePolicy(document, PolicyKind.IDENTITY, USER_INLINE_POLICY_LIMIT);
-    store.putInlinePolicy(accountId, PrincipalType.USER, user.userName(), policyName, document);
+    String name = requireEntity(accountId, type, principalName);
+    parsePolicy(document, PolicyKind.IDENTITY, type == PrincipalType.USER ? USER_INLINE_POLICY_LIMIT : ROLE_INLINE_POLICY_LIMIT);
+    store.putInlinePolicy(accountId, type, name, policyName, document);
     changed();
   }
 
-  public IdentityStore.InlinePolicy getUserPolicy(String accountId, String userName, String policyName) {
-    requireName("policyName", policyName, 128);
-    getUser(accountId, userName);
-    return store.findInlinePolicy(accountId, PrincipalType.USER, userName, policyName)
-        .orElseThrow(() -> noSuchEntity("The user policy with name " + policyName + " cannot be found."));
+  public void putUserPolicy(String accountId, String userName, String policyName, String document) {
+    putInlinePolicy(accountId, PrincipalType.USER, userName, policyName, document);
   }
 
-  public List<IdentityStore.InlinePolicy> listUserPolicies(String accountId, String userName) {
-    getUser(accountId, userName);
-    return store.listInlinePolicies(accountId, PrincipalType.USER, userName);
+  public IdentityStore.InlinePolicy getInlinePolicy(String accountId, PrincipalType type, String principalName,
+      String policyName) {
+    requireName("policyName", policyName, 128);
+    requireEntity(accountId, type, principalName);
+    return store.findInlinePolicy(accountId, type, principalName, policyName)
+        .orElseThrow(() -> noSuchEntity("The " + kind(type) + " policy with name " + policyName + " cannot be found."));
   }
 
-  public void deleteUserPolicy(String accountId, String userName, String policyName) {
+  public List<IdentityStore.InlinePolicy> listInlinePolicies(String accountId, PrincipalType type, String principalName) {
+    requireEntity(accountId, type, principalName);
+    return store.listInlinePolicies(accountId, type, principalName);
+  }
+
+  public void deleteInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
     requireName("policyName", policyName, 128);
-    getUser(accountId, userName);
-    if (!store.deleteInlinePolicy(accountId, PrincipalType.USER, userName, policyName)) {
-      throw noSuchEntity("The user policy with name " + policyName + " cannot be found.");
+    requireEntity(accountId, type, principalName);
+    if (!store.deleteInlinePolicy(accountId, type, principalName, policyName)) {
+      throw noSuchEntity("The " + kind(type) + " policy with name " + policyName + " cannot be found.");
     }
     changed();
   }
@@ -302,32 +318,7 @@ public final class IdentityService {
   }
 
   public void putRolePolicy(String accountId, String roleName, String policyName, String document) {
-    requireName("policyName", policyName, 128);
-    Role role = getRole(accountId, roleName);
-    parsePolicy(document, PolicyKind.IDENTITY, ROLE_INLINE_POLICY_LIMIT);
-    store.putInlinePolicy(accountId, PrincipalType.ROLE, role.roleName(), policyName, document);
-    changed();
-  }
-
-  public IdentityStore.InlinePolicy getRolePolicy(String accountId, String roleName, String policyName) {
-    requireName("policyName", policyName, 128);
-    getRole(accountId, roleName);
-    return store.findInlinePolicy(accountId, PrincipalType.ROLE, roleName, policyName)
-        .orElseThrow(() -> noSuchEntity("The role policy with name " + policyName + " cannot be found."));
-  }
-
-  public List<IdentityStore.InlinePolicy> listRolePolicies(String accountId, String roleName) {
-    getRole(accountId, roleName);
-    return store.listInlinePolicies(accountId, PrincipalType.ROLE, roleName);
-  }
-
-  public void deleteRolePolicy(String accountId, String roleName, String policyName) {
-    requireName("policyName", policyName, 128);
-    getRole(accountId, roleName);
-    if (!store.deleteInlinePolicy(accountId, PrincipalType.ROLE, roleName, policyName)) {
-      throw noSuchEntity("The role policy with name " + policyName + " cannot be found.");
-    }
-    changed();
+    putInlinePolicy(accountId, PrincipalType.ROLE, roleName, policyName, document);
   }
 
   // ---------------------------------------------------------------- managed policies
@@ -387,9 +378,7 @@ public final class IdentityService {
   }
 
   public void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
-    String canonical = type == PrincipalType.USER
-        ? getUser(accountId, principalName).userName()
-        : getRole(accountId, principalName).roleName();
+    String canonical = requireEntity(accountId, type, principalName);
     getPolicy(accountId, policyArn);
     List<ManagedPolicy> attached = store.listAttachedPolicies(accountId, type, canonical);
     if (attached.stream().noneMatch(p -> p.arn().equals(policyArn)) && attached.size() >= MAX_MANAGED_POLICIES_ATTACHED) {
@@ -401,11 +390,7 @@ public final class IdentityService {
   }
 
   public void detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
-    if (type == PrincipalType.USER) {
-      getUser(accountId, principalName);
-    } else {
-      getRole(accountId, principalName);
-    }
+    requireEntity(accountId, type, principalName);
     if (!store.detachPolicy(accountId, type, principalName, policyArn)) {
       throw noSuchEntity("Policy " + policyArn + " was not found.");
     }
@@ -413,11 +398,7 @@ public final class IdentityService {
   }
 
   public List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName) {
-    if (type == PrincipalType.USER) {
-      getUser(accountId, principalName);
-    } else {
-      getRole(accountId, principalName);
-    }
+    requireEntity(accountId, type, principalName);
     return store.listAttachedPolicies(accountId, type, principalName);
   }
 }

@@ -77,21 +77,29 @@ public final class IamEndpoints {
         identity.updateAccessKey(r.principal().accountId(), targetUser(r), r.required("AccessKeyId"), r.required("Status"))));
     ops.add(op("DeleteAccessKey", r -> userResource(r, targetUser(r), null), (r, x) ->
         identity.deleteAccessKey(r.principal().accountId(), targetUser(r), r.required("AccessKeyId"))));
-    // user inline policies
-    ops.add(op("PutUserPolicy", r -> userResource(r, r.required("UserName"), null), (r, x) ->
-        identity.putUserPolicy(r.principal().accountId(), r.required("UserName"), r.required("PolicyName"),
-            r.required("PolicyDocument"))));
-    ops.add(op("GetUserPolicy", r -> userResource(r, r.required("UserName"), null), (r, x) -> {
-      IdentityStore.InlinePolicy policy =
-          identity.getUserPolicy(r.principal().accountId(), r.required("UserName"), r.required("PolicyName"));
-      x.text("UserName", identity.getUser(r.principal().accountId(), r.required("UserName")).userName())
-          .text("PolicyName", policy.policyName()).text("PolicyDocument", encodeDocument(policy.document()));
-    }));
-    ops.add(op("ListUserPolicies", r -> userResource(r, r.required("UserName"), null), (r, x) ->
-        pageOf(r, x, "PolicyNames", identity.listUserPolicies(r.principal().accountId(), r.required("UserName")),
-            (m, p) -> m.text("member", p.policyName()))));
-    ops.add(op("DeleteUserPolicy", r -> userResource(r, r.required("UserName"), null), (r, x) ->
-        identity.deleteUserPolicy(r.principal().accountId(), r.required("UserName"), r.required("PolicyName"))));
+    // inline policies
+    for (PrincipalType type : PrincipalType.values()) {
+      String kind = type == PrincipalType.USER ? "User" : "Role";
+      QueryOperation.ResourceResolver resource = type == PrincipalType.USER
+          ? r -> userResource(r, r.required("UserName"), null)
+          : r -> roleResource(r, r.required("RoleName"), null);
+      ops.add(op("Put" + kind + "Policy", resource, (r, x) -> identity.putInlinePolicy(r.principal().accountId(), type,
+          r.required(kind + "Name"), r.required("PolicyName"), r.required("PolicyDocument"))));
+      ops.add(op("Get" + kind + "Policy", resource, (r, x) -> {
+        IdentityStore.InlinePolicy policy = identity.getInlinePolicy(r.principal().accountId(), type,
+            r.required(kind + "Name"), r.required("PolicyName"));
+        String entityName = type == PrincipalType.USER
+            ? identity.getUser(r.principal().accountId(), r.required("UserName")).userName()
+            : identity.getRole(r.principal().accountId(), r.required("RoleName")).roleName();
+        x.text(kind + "Name", entityName).text("PolicyName", policy.policyName())
+            .text("PolicyDocument", encodeDocument(policy.document()));
+      }));
+      ops.add(op("List" + kind + "Policies", resource, (r, x) ->
+          pageOf(r, x, "PolicyNames", identity.listInlinePolicies(r.principal().accountId(), type, r.required(kind + "Name")),
+              (m, p) -> m.text("member", p.policyName()))));
+      ops.add(op("Delete" + kind + "Policy", resource, (r, x) -> identity.deleteInlinePolicy(r.principal().accountId(), type,
+          r.required(kind + "Name"), r.required("PolicyName"))));
+    }
     // roles
     ops.add(op("CreateRole", r -> roleResource(r, r.required("RoleName"), r.optional("Path")), (r, x) -> {
       r.refuseUnsupported("PermissionsBoundary", "Tags");
@@ -108,20 +116,6 @@ public final class IamEndpoints {
             IamEndpoints::role)));
     ops.add(op("DeleteRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
         identity.deleteRole(r.principal().accountId(), r.required("RoleName"))));
-    ops.add(op("PutRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
-        identity.putRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyName"),
-            r.required("PolicyDocument"))));
-    ops.add(op("GetRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) -> {
-      IdentityStore.InlinePolicy policy =
-          identity.getRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyName"));
-      x.text("RoleName", identity.getRole(r.principal().accountId(), r.required("RoleName")).roleName())
-          .text("PolicyName", policy.policyName()).text("PolicyDocument", encodeDocument(policy.document()));
-    }));
-    ops.add(op("ListRolePolicies", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
-        pageOf(r, x, "PolicyNames", identity.listRolePolicies(r.principal().accountId(), r.required("RoleName")),
-            (m, p) -> m.text("member", p.policyName()))));
-    ops.add(op("DeleteRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
-        identity.deleteRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyName"))));
     // managed policies
     ops.add(op("CreatePolicy", r -> new Resource(IamArns.policy(r.principal().accountId(),
         r.optional("Path") == null ? "/" : r.optional("Path"), r.required("PolicyName")), r.principal().accountId()), (r, x) -> {
