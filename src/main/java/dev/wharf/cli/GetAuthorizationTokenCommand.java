@@ -16,13 +16,14 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
 
 /** {@code wharf get-authorization-token}: CodeArtifact's GetAuthorizationToken, printed like the aws CLI prints it. */
 @Command(name = "get-authorization-token", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Get an authorization token for a domain, for package clients (npm, pip, twine, Maven, Gradle).",
-        "The token acts as the caller: its requests are authorized against the caller's policies as they are then.",
+    description = {"Get an authorization token for a domain, for npm, pip, twine, Maven, Gradle.",
+        "The token acts as the caller: each request made with it is authorized against",
+        "the caller's policies as they are at that time.",
         "",
-        "  export CODEARTIFACT_AUTH_TOKEN=$(wharf get-authorization-token --domain my-domain \\",
-        "      --query authorizationToken --output text)",
+        "  export CODEARTIFACT_AUTH_TOKEN=$(wharf get-authorization-token \\",
+        "      --domain my-domain --query authorizationToken --output text)",
         "",
-        "Credentials come from the standard AWS chain (env vars, AWS_SHARED_CREDENTIALS_FILE, ~/.aws, --profile)."})
+        "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
 final class GetAuthorizationTokenCommand implements Callable<Integer> {
   enum Query { authorizationToken, expiration }
 
@@ -35,7 +36,8 @@ final class GetAuthorizationTokenCommand implements Callable<Integer> {
   String domainOwner;
 
   @Option(names = "--duration-seconds",
-      description = "How long the token lives: 900..43200 (default 43200); 0 with assumed-role credentials = the session's end.")
+      description = {"Token lifetime in seconds: 900..43200 (default 43200);",
+          "0 with assumed-role credentials: until the role session ends."})
   Long durationSeconds;
 
   @Option(names = "--query", description = "Print one member only: ${COMPLETION-CANDIDATES}.")

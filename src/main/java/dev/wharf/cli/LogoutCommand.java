@@ -8,13 +8,17 @@ import picocli.CommandLine.Option;
 
 /** {@code wharf logout}: removes what {@code wharf login} (or {@code aws codeartifact login}) wrote for Wharf. */
 @Command(name = "logout", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Remove a tool's Wharf login from its configuration file; everything else stays.",
-        "  npm, pnpm, yarn  registry / @ns:registry and //host/path/ settings of Wharf npm endpoints",
+    description = {"Remove a tool's Wharf login from its configuration file.",
+        "The rest of the file stays; a file left empty is deleted:",
+        "",
+        "  npm, pnpm, yarn  registry, @ns:registry, //host/path/ keys of Wharf endpoints",
         "  pip              global.index-url when it is a Wharf /pypi/ endpoint",
         "  twine            the [codeartifact] section and its index-servers entry",
         "  maven            the 'codeartifact' server",
         "  gradle           codeartifactUrl",
-        "Wharf endpoints are recognised by their path, /{domain}-{owner}/{format}/{repository}/. No server call is made."})
+        "",
+        "Wharf endpoints are known by their path: /{domain}-{owner}/{format}/{repo}/.",
+        "No call is made to the server."})
 final class LogoutCommand implements Callable<Integer> {
   @Option(names = "--tool", required = true, paramLabel = "TOOL",
       description = "npm, pnpm, yarn, pip, twine, maven or gradle.")
