@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /** Repository endpoint URLs as package clients are given them, and how to recognise Wharf's. */
 final class LoginUrls {
-  /** The path of a Wharf repository endpoint: /{domain}-{owner}/{format}/{repository}/. */
-  private static final String REPOSITORY_PATH = "/[a-z0-9][a-z0-9-]*-[0-9]{12}/%s/[A-Za-z0-9][A-Za-z0-9._-]*/";
+  /** The path of a Wharf repository endpoint: [/public-url-path]/{domain}-{owner}/{format}/{repository}/. */
+  private static final String REPOSITORY_PATH = "(?:/[^?#]*)?/[a-z0-9][a-z0-9-]*-[0-9]{12}/%s/[A-Za-z0-9][A-Za-z0-9._-]*/";
 
   private LoginUrls() {}
 

@@ -84,6 +84,14 @@ class LoginNpmrcTest {
   }
 
   @Test
+  void logoutFindsEndpointsBehindAPublicUrlWithAPath() {
+    String endpoint = "https://tools.example.com/wharf/acme-123456789012/npm/shared/";
+
+    assertThat(NpmrcConfig.logout(NpmrcConfig.login("fund=false\n", endpoint, "k1.t", null, true), null))
+        .isEqualTo("fund=false\n");
+  }
+
+  @Test
   void logoutLeavesRegistriesThatAreNotWharfEndpoints() {
     String other = """
         registry=https://acme-123456789012.d.codeartifact.us-east-1.amazonaws.com/npm/shared/
