@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code wharf admin …}: administration through the server's API, signed like any AWS call. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a running Wharf server.",
-    subcommands = {AdminCommand.CreateAccount.class})
+    subcommands = {AdminCommand.CreateAccount.class, TokenKeyCommands.RotateTokenKey.class,
+        TokenKeyCommands.ListTokenKeys.class})
 final class AdminCommand implements Runnable {
   @Override
   public void run() {

@@ -5,6 +5,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 
 /** Where the server is and whose credentials to use: shared by every command that calls the API. */
 final class ApiClientOptions {
@@ -20,6 +27,43 @@ final class ApiClientOptions {
   String region;
 
   ApiClient client() {
+    return new ApiClient(endpoint(), profile, region);
+  }
+
+  /** A CodeArtifact SDK client of the server: credentials from the standard chain (honouring --profile). */
+  CodeartifactClient codeArtifact() {
+    return CodeartifactClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.of(signingRegion()))
+        .credentialsProvider(credentialsProvider())
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  AwsCredentialsProvider credentialsProvider() {
+    DefaultCredentialsProvider.Builder provider = DefaultCredentialsProvider.builder();
+    if (profile != null) {
+      provider.profileName(profile);
+    }
+    return provider.build();
+  }
+
+  String signingRegion() {
+    if (region != null) {
+      return region;
+    }
+    try {
+      DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
+      if (profile != null) {
+        chain.profileName(profile).profileFile(ProfileFile::defaultProfileFile);
+      }
+      return chain.build().getRegion().id();
+    } catch (RuntimeException noRegion) {
+      return "us-east-1";
+    }
+  }
+
+  URI endpoint() {
     String endpoint = endpointUrl != null ? endpointUrl : System.getenv("WHARF_ENDPOINT");
     if (endpoint == null || endpoint.isBlank()) {
       throw new ParameterException(spec.commandLine(), "Missing --endpoint-url (or WHARF_ENDPOINT)");
@@ -33,6 +77,6 @@ final class ApiClientOptions {
     if (uri.getScheme() == null || uri.getHost() == null) {
       throw new ParameterException(spec.commandLine(), "--endpoint-url must look like http://host:port");
     }
-    return new ApiClient(uri, profile, region);
+    return uri;
   }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = WharfCommand.Version.class,
     description = "A self-hosted package repository that speaks the AWS CodeArtifact API and its token model.",
-    subcommands = {ServerCommand.class, AdminCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, AdminCommand.class, GetAuthorizationTokenCommand.class, LoginCommand.class,
+        LogoutCommand.class, TokenCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class WharfCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

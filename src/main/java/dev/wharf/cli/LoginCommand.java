@@ -1,0 +1,180 @@
+package dev.wharf.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenResponse;
+
+/** {@code wharf login}: what {@code aws codeartifact login} does, for more tools, writing the files itself. */
+@Command(name = "login", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Point a package tool at a Wharf repository with a fresh authorization token.",
+        "The effect of 'aws codeartifact login', for more tools; Wharf writes the file",
+        "itself (mode 0600; other settings are kept, the lines it owns are replaced):",
+        "",
+        "  npm, pnpm, yarn  ~/.npmrc: registry (or @ns:registry with --namespace) and",
+        "                   //host/path/:_authToken; //host/path/:always-auth=true too,",
+        "                   unless the npm on PATH is 9 or newer (it rejects that key)",
+        "  pip              ~/.config/pip/pip.conf: global.index-url with aws:TOKEN@",
+        "  twine            ~/.pypirc: index server 'codeartifact' (user aws, the token)",
+        "  maven            ~/.m2/settings.xml: server 'codeartifact', password",
+        "                   $${env.CODEARTIFACT_AUTH_TOKEN}; prints the export line",
+        "  gradle           ~/.gradle/gradle.properties: codeartifactUrl; prints the",
+        "                   export line and a Kotlin DSL repository block",
+        "",
+        "--scope project writes in the current folder instead: .npmrc, pip.conf,",
+        ".pypirc, .mvn/settings.xml, gradle.properties. The token is printed only by",
+        "--dry-run and in the export line for maven and gradle. yarn 2+ (berry) reads",
+        ".yarnrc.yml, which is not written: use yarn classic, npm or pnpm.",
+        "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
+final class LoginCommand implements Callable<Integer> {
+  @Option(names = "--tool", required = true, paramLabel = "TOOL",
+      description = "npm, pnpm, yarn, pip, twine, maven or gradle.")
+  LoginTool tool;
+
+  @Option(names = "--domain", required = true, description = "The repository's domain.")
+  String domain;
+
+  @Option(names = "--domain-owner", description = "The account that owns the domain (default: the caller's).")
+  String domainOwner;
+
+  @Option(names = "--repository", required = true, description = "The repository.")
+  String repository;
+
+  @Option(names = "--duration-seconds", description = "Token lifetime: 900..43200 (default 43200).")
+  Long durationSeconds;
+
+  @Option(names = "--namespace", description = "npm, pnpm, yarn: use the repository for this scope only (@ns:registry).")
+  String namespace;
+
+  @Option(names = "--scope", defaultValue = "user", paramLabel = "user|project",
+      description = "Write the user's file (default) or the project's, in the current folder.")
+  LoginSetup.Scope scope;
+
+  @Option(names = "--dry-run", description = "Print the files that would be written, token included, and change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--home", paramLabel = "DIR", description = "The folder that stands for ~ (default: $HOME, else the JVM's user.home).")
+  Path home;
+
+  @Mixin ApiClientOptions api;
+
+  @Override
+  public Integer call() throws Exception {
+    if (namespace != null && !tool.namespaceSupported()) {
+      System.err.println("wharf: Argument --namespace is not supported for " + tool);
+      return 2;
+    }
+    if (namespace != null) {
+      try {
+        NpmrcConfig.scope(namespace);
+      } catch (IllegalArgumentException e) {
+        System.err.println("wharf: " + e.getMessage());
+        return 2;
+      }
+    }
+    GetAuthorizationTokenResponse token;
+    String endpoint;
+    try (CodeartifactClient client = api.codeArtifact()) {
+      token = client.getAuthorizationToken(b -> b.domain(domain).domainOwner(domainOwner).durationSeconds(durationSeconds));
+      endpoint = client.getRepositoryEndpoint(b -> b.domain(domain).domainOwner(domainOwner).repository(repository)
+          .format(tool.format())).repositoryEndpoint();
+    } catch (SdkException e) {
+      return SdkErrors.report(e, System.err);
+    }
+    endpoint = LoginUrls.withoutDefaultPort(endpoint);
+    boolean alwaysAuth = switch (tool) {
+      case NPM, PNPM, YARN -> npmMajorVersion().orElse(0) < 9;
+      default -> false;
+    };
+    LoginSetup.Plan plan;
+    try {
+      plan = LoginSetup.login(tool, scope, LoginSetup.Places.of(home), endpoint, token.authorizationToken(), namespace,
+          alwaysAuth);
+    } catch (MavenSettings.InvalidSettingsException e) {
+      System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
+      return 1;
+    }
+    if (dryRun) {
+      LoginSetup.printDryRun(plan, System.out);
+      printNotes(plan);
+      return 0;
+    }
+    try {
+      LoginSetup.apply(plan);
+    } catch (IOException e) {
+      System.err.println("wharf: could not write " + plan.files().getFirst().path() + ": " + e);
+      return 1;
+    }
+    System.out.println("Successfully configured " + tool + " to use Wharf repository " + endpoint);
+    System.out.println("Login expires in " + relativeTime(Duration.between(Instant.now(), token.expiration()))
+        + " at " + token.expiration().truncatedTo(ChronoUnit.SECONDS));
+    printNotes(plan);
+    return 0;
+  }
+
+  private static void printNotes(LoginSetup.Plan plan) {
+    if (!plan.notes().isEmpty()) {
+      System.out.println();
+      plan.notes().forEach(System.out::println);
+    }
+  }
+
+  /**
+   * "12 hours", "1 hour and 30 minutes": the largest unit and the next one when not zero, as the aws
+   * CLI words it (with its 30 seconds of slack, so 11:59:31 reads "12 hours").
+   */
+  static String relativeTime(Duration remaining) {
+    long minutes = remaining.plusSeconds(30).toMinutes();
+    long[] values = {minutes / (24 * 60), minutes / 60 % 24, minutes % 60};
+    String[] units = {"day", "hour", "minute"};
+    List<String> words = new ArrayList<>();
+    boolean previousNonZero = false;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] > 0) {
+        if (previousNonZero) {
+          words.add("and");
+        }
+        words.add(values[i] + " " + units[i] + (values[i] == 1 ? "" : "s"));
+      }
+      if (previousNonZero) {
+        break;
+      }
+      previousNonZero = values[i] > 0;
+    }
+    return words.isEmpty() ? "less than a minute" : String.join(" ", words);
+  }
+
+  /** The major version of the npm on PATH, if there is one that answers within seconds. */
+  static OptionalInt npmMajorVersion() {
+    try {
+      Process process = new ProcessBuilder("npm", "--version").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      process.getOutputStream().close();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return OptionalInt.empty();
+      }
+      String[] lines = new String(process.getInputStream().readAllBytes()).strip().split("\\R");
+      String version = lines[lines.length - 1].strip();
+      return process.exitValue() == 0 && version.matches("\\d+\\..*")
+          ? OptionalInt.of(Integer.parseInt(version.substring(0, version.indexOf('.'))))
+          : OptionalInt.empty();
+    } catch (IOException e) {
+      return OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
+    }
+  }
+}

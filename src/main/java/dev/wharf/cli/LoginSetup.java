@@ -1,0 +1,185 @@
+package dev.wharf.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code wharf login} and {@code wharf logout} change, worked out before anything is written:
+ * the new content of each configuration file, and the notes to print. Knows nothing of the server.
+ */
+final class LoginSetup {
+  enum Scope { user, project }
+
+  /**
+   * Where the files are: the folder that stands for ~, the project folder, and the environment
+   * (NPM_CONFIG_USERCONFIG, XDG_CONFIG_HOME, GRADLE_USER_HOME are honoured unless home was given explicitly).
+   */
+  record Places(Path home, Path projectDirectory, Map<String, String> environment, boolean homeGiven) {
+    Places {
+      Objects.requireNonNull(home, "home");
+      Objects.requireNonNull(projectDirectory, "projectDirectory");
+      environment = Map.copyOf(environment);
+    }
+
+    /** The places of this process: $HOME (else the JVM's user.home) unless home is given, and the working folder. */
+    static Places of(Path givenHome) {
+      Map<String, String> environment = System.getenv();
+      String envHome = environment.get("HOME");
+      Path home = givenHome != null ? givenHome
+          : Path.of(envHome != null && !envHome.isBlank() ? envHome : System.getProperty("user.home"));
+      return new Places(home, Path.of(System.getProperty("user.dir")), environment, givenHome != null);
+    }
+
+    private String variable(String name) {
+      String value = homeGiven ? null : environment.get(name);
+      return value == null || value.isBlank() ? null : value;
+    }
+
+    Path file(LoginTool tool, Scope scope) {
+      if (scope == Scope.project) {
+        return switch (tool) {
+          case NPM, PNPM, YARN -> projectDirectory.resolve(".npmrc");
+          case PIP -> projectDirectory.resolve("pip.conf");
+          case TWINE -> projectDirectory.resolve(".pypirc");
+          case MAVEN -> projectDirectory.resolve(".mvn").resolve("settings.xml");
+          case GRADLE -> projectDirectory.resolve("gradle.properties");
+        };
+      }
+      return switch (tool) {
+        case NPM, PNPM, YARN -> {
+          String userConfig = variable("NPM_CONFIG_USERCONFIG") != null ? variable("NPM_CONFIG_USERCONFIG")
+              : variable("npm_config_userconfig");
+          yield userConfig != null ? Path.of(userConfig) : home.resolve(".npmrc");
+        }
+        case PIP -> (variable("XDG_CONFIG_HOME") != null ? Path.of(variable("XDG_CONFIG_HOME")) : home.resolve(".config"))
+            .resolve("pip").resolve("pip.conf");
+        case TWINE -> home.resolve(".pypirc");
+        case MAVEN -> home.resolve(".m2").resolve("settings.xml");
+        case GRADLE -> (variable("GRADLE_USER_HOME") != null ? Path.of(variable("GRADLE_USER_HOME")) : home.resolve(".gradle"))
+            .resolve("gradle.properties");
+      };
+    }
+  }
+
+  /** A file and its whole new content (empty: the file goes). */
+  record FileChange(Path path, String content) {}
+
+  /** The files to change and the lines to print once they are written. */
+  record Plan(List<FileChange> files, List<String> notes) {
+    Plan {
+      files = List.copyOf(files);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  private LoginSetup() {}
+
+  /**
+   * The changes that point tool at the repository endpoint with the token.
+   *
+   * @param npmAlwaysAuth whether to write {@code always-auth=true} (npm 9 and later reject the setting)
+   */
+  static Plan login(LoginTool tool, Scope scope, Places places, String endpoint, String token, String namespace,
+      boolean npmAlwaysAuth) throws IOException {
+    if (namespace != null && !tool.namespaceSupported()) {
+      throw new IllegalArgumentException("Argument --namespace is not supported for " + tool);
+    }
+    Path file = places.file(tool, scope);
+    String existing = ConfigFiles.read(file).orElse("");
+    List<String> notes = new ArrayList<>();
+    String content = switch (tool) {
+      case NPM, PNPM, YARN -> NpmrcConfig.login(existing, endpoint, token,
+          namespace == null ? null : NpmrcConfig.scope(namespace), npmAlwaysAuth);
+      case PIP -> {
+        if (scope == Scope.project) {
+          notes.add("pip reads " + file + " when PIP_CONFIG_FILE=" + file + " is set.");
+        }
+        yield PipConfig.login(existing, endpoint, token);
+      }
+      case TWINE -> {
+        if (scope == Scope.project) {
+          notes.add("Upload with: twine upload --config-file " + file + " --repository codeartifact dist/*");
+        }
+        yield PypircConfig.login(existing, endpoint, token);
+      }
+      case MAVEN -> {
+        notes.add("Maven reads the token from the environment. Run:");
+        notes.add("");
+        notes.add("  export CODEARTIFACT_AUTH_TOKEN=" + token);
+        notes.add("");
+        notes.add("and use the repository (id codeartifact) in your pom.xml or settings.xml profile:");
+        notes.add("");
+        notes.add("  <repository><id>codeartifact</id><url>" + endpoint + "</url></repository>");
+        if (scope == Scope.project) {
+          notes.add("");
+          notes.add("Maven reads " + file + " with: mvn -s " + file + " (or add '-s .mvn/settings.xml' to .mvn/maven.config).");
+        }
+        yield MavenSettings.login(existing);
+      }
+      case GRADLE -> {
+        notes.add("Gradle reads the token from the environment. Run:");
+        notes.add("");
+        notes.add("  export CODEARTIFACT_AUTH_TOKEN=" + token);
+        notes.add("");
+        notes.add("and declare the repository (Kotlin DSL):");
+        notes.add("");
+        notes.add("  maven {");
+        notes.add("    url = uri(providers.gradleProperty(\"codeartifactUrl\").get())");
+        notes.add("    credentials {");
+        notes.add("      username = \"aws\"");
+        notes.add("      password = System.getenv(\"CODEARTIFACT_AUTH_TOKEN\")");
+        notes.add("    }");
+        notes.add("  }");
+        yield GradleProperties.login(existing, endpoint);
+      }
+    };
+    return new Plan(List.of(new FileChange(file, content)), notes);
+  }
+
+  /** The changes that undo what login wrote for tool; host limits them to endpoints on that host. */
+  static Plan logout(LoginTool tool, Scope scope, Places places, String host) throws IOException {
+    Path file = places.file(tool, scope);
+    var existing = ConfigFiles.read(file);
+    if (existing.isEmpty()) {
+      return new Plan(List.of(), List.of("Nothing to do: " + file + " does not exist."));
+    }
+    String content = switch (tool) {
+      case NPM, PNPM, YARN -> NpmrcConfig.logout(existing.get(), host);
+      case PIP -> PipConfig.logout(existing.get(), host);
+      case TWINE -> PypircConfig.logout(existing.get(), host);
+      case MAVEN -> MavenSettings.logout(existing.get());
+      case GRADLE -> GradleProperties.logout(existing.get());
+    };
+    if (content.equals(existing.get())) {
+      return new Plan(List.of(), List.of("Nothing to do: " + file + " has no Wharf login for " + tool + "."));
+    }
+    return new Plan(List.of(new FileChange(file, content)), List.of("Removed the Wharf login for " + tool + " from " + file + "."));
+  }
+
+  /** Writes every file of the plan (owner-only); a file whose new content is empty is deleted. */
+  static void apply(Plan plan) throws IOException {
+    for (FileChange change : plan.files()) {
+      ConfigFiles.writeOrDelete(change.path(), change.content());
+    }
+  }
+
+  /** Prints what apply would write, and writes nothing. */
+  static void printDryRun(Plan plan, PrintStream out) {
+    out.println("Dry run: nothing is written.");
+    for (FileChange change : plan.files()) {
+      out.println();
+      if (change.content().isEmpty()) {
+        out.println(change.path() + " would be deleted.");
+        continue;
+      }
+      out.println(change.path() + " would be set to:");
+      out.println();
+      out.print(change.content());
+    }
+  }
+}

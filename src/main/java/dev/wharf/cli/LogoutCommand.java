@@ -1,0 +1,60 @@
+package dev.wharf.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wharf logout}: removes what {@code wharf login} (or {@code aws codeartifact login}) wrote for Wharf. */
+@Command(name = "logout", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Remove a tool's Wharf login from its configuration file.",
+        "The rest of the file stays; a file left empty is deleted:",
+        "",
+        "  npm, pnpm, yarn  registry, @ns:registry, //host/path/ keys of Wharf endpoints",
+        "  pip              global.index-url when it is a Wharf /pypi/ endpoint",
+        "  twine            the [codeartifact] section and its index-servers entry",
+        "  maven            the 'codeartifact' server",
+        "  gradle           codeartifactUrl",
+        "",
+        "Wharf endpoints are known by their path: /{domain}-{owner}/{format}/{repo}/.",
+        "No call is made to the server."})
+final class LogoutCommand implements Callable<Integer> {
+  @Option(names = "--tool", required = true, paramLabel = "TOOL",
+      description = "npm, pnpm, yarn, pip, twine, maven or gradle.")
+  LoginTool tool;
+
+  @Option(names = "--scope", defaultValue = "user", paramLabel = "user|project",
+      description = "The user's file (default) or the project's, in the current folder.")
+  LoginSetup.Scope scope;
+
+  @Option(names = "--repository-endpoint-host", paramLabel = "HOST",
+      description = "Only remove logins to endpoints on this host (host or host:port).")
+  String host;
+
+  @Option(names = "--dry-run", description = "Print the new content of the file and change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--home", paramLabel = "DIR", description = "The folder that stands for ~ (default: $HOME, else the JVM's user.home).")
+  Path home;
+
+  @Override
+  public Integer call() {
+    try {
+      LoginSetup.Plan plan = LoginSetup.logout(tool, scope, LoginSetup.Places.of(home), host);
+      if (dryRun) {
+        LoginSetup.printDryRun(plan, System.out);
+        return 0;
+      }
+      LoginSetup.apply(plan);
+      plan.notes().forEach(System.out::println);
+      return 0;
+    } catch (MavenSettings.InvalidSettingsException e) {
+      System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      System.err.println("wharf: " + e);
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.wharf.cli;
+
+import static dev.wharf.cli.LoginTestingCli.against;
+import static dev.wharf.cli.LoginTestingCli.getRepository;
+import static dev.wharf.cli.LoginTestingCli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+
+/** wharf get-authorization-token, login and logout against a real server, and beside the real aws CLI. */
+class LoginCommandIT {
+  /** A Wharf token: key id, a dot, the sealed payload. */
+  private static final Pattern TOKEN = Pattern.compile("k[a-z2-7]{7}\\.[A-Za-z0-9_-]+");
+
+  @TempDir static Path data;
+  static TestingServer wharf;
+  static AwsBasicCredentials root;
+  static String npmEndpoint;
+
+  @TempDir Path home;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(data);
+    root = wharf.rootCredentials();
+    try (CodeartifactClient client = LoginTestingCli.codeArtifact(wharf, root)) {
+      client.createDomain(b -> b.domain("acme"));
+      client.createRepository(b -> b.domain("acme").repository("shared"));
+      npmEndpoint = client.getRepositoryEndpoint(b -> b.domain("acme").repository("shared").format("npm")).repositoryEndpoint();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    wharf.close();
+  }
+
+  @Test
+  void theTokenAlonePrintedAsTextOpensTheRepository() {
+    var result = run(root, against(wharf, "get-authorization-token", "--domain", "acme", "--query", "authorizationToken",
+        "--output", "text"));
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).matches(TOKEN.pattern() + "\n");
+    var answer = getRepository(npmEndpoint, result.out().strip());
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body().path("read").asText()).isEqualTo("allowed");
+  }
+
+  @Test
+  void jsonOutputHasTheTokenAndAnIsoExpirationForTheRequestedDuration() throws Exception {
+    var result = run(root, against(wharf, "get-authorization-token", "--domain", "acme", "--domain-owner",
+        wharf.managementAccountId(), "--duration-seconds", "900"));
+
+    assertThat(result.exitCode()).isZero();
+    JsonNode json = new ObjectMapper().readTree(result.out());
+    assertThat(json.path("authorizationToken").asText()).matches(TOKEN);
+    Instant expiration = Instant.parse(json.path("expiration").asText());
+    assertThat(Duration.between(Instant.now(), expiration)).isBetween(Duration.ofSeconds(800), Duration.ofSeconds(901));
+    assertThat(run(root, against(wharf, "get-authorization-token", "--domain", "acme", "--query", "expiration",
+        "--output", "text")).out().strip()).satisfies(text -> Instant.parse(text));
+  }
+
+  @Test
+  void serverErrorsArePrintedWithTheirCodeAndExitOne() {
+    var result = run(root, against(wharf, "get-authorization-token", "--domain", "no-such-domain"));
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).startsWith("wharf: ResourceNotFoundException: ");
+  }
+
+  @Test
+  void loginForNpmWritesATokenThatOpensTheRepositoryAndSaysWhenItExpires() throws Exception {
+    var result = run(root, against(wharf, "login", "--tool", "npm", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).startsWith("Successfully configured npm to use Wharf repository " + npmEndpoint + "\n")
+        .contains("Login expires in 12 hours at ");
+    String npmrc = Files.readString(home.resolve(".npmrc"));
+    assertThat(npmrc).contains("registry=" + npmEndpoint + "\n");
+    Matcher token = TOKEN.matcher(npmrc);
+    assertThat(token.find()).isTrue();
+    assertThat(result.out()).doesNotContain(token.group());
+    assertThat(getRepository(npmEndpoint, token.group()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDryRunPrintsTheTokenAndWritesNothing() throws Exception {
+    var result = run(root, against(wharf, "login", "--tool", "pip", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString(), "--dry-run"));
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains(home.resolve(".config/pip/pip.conf") + " would be set to:")
+        .containsPattern("index-url = http://aws:" + TOKEN.pattern() + "@");
+    try (Stream<Path> files = Files.list(home)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void pipAndTwineRefuseANamespaceBeforeCallingTheServer() {
+    for (String tool : List.of("pip", "twine")) {
+      var result = run(root, "login", "--tool", tool, "--domain", "acme", "--repository", "shared", "--namespace", "acme",
+          "--endpoint-url", "http://127.0.0.1:1", "--home", home.toString());
+      assertThat(result.exitCode()).isEqualTo(2);
+      assertThat(result.err()).contains("Argument --namespace is not supported for " + tool);
+    }
+  }
+
+  @Test
+  void mavenLoginPrintsAnExportLineWhoseTokenWorksAndKeepsTheTokenOutOfSettings() throws Exception {
+    var result = run(root, against(wharf, "login", "--tool", "maven", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    Matcher export = Pattern.compile("export CODEARTIFACT_AUTH_TOKEN=(" + TOKEN.pattern() + ")").matcher(result.out());
+    assertThat(export.find()).isTrue();
+    String mavenEndpoint = npmEndpoint.replace("/npm/", "/maven/");
+    assertThat(result.out()).contains("<url>" + mavenEndpoint + "</url>");
+    assertThat(getRepository(mavenEndpoint, export.group(1)).status()).isEqualTo(200);
+    assertThat(Files.readString(home.resolve(".m2/settings.xml"))).contains("<id>codeartifact</id>")
+        .doesNotContain(export.group(1));
+  }
+
+  @Test
+  void logoutRemovesTheLogin() throws Exception {
+    Files.writeString(home.resolve(".npmrc"), "fund=false\n");
+    run(root, against(wharf, "login", "--tool", "npm", "--domain", "acme", "--repository", "shared", "--home", home.toString()));
+
+    var result = run(root, "logout", "--tool", "npm", "--home", home.toString());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(Files.readString(home.resolve(".npmrc"))).isEqualTo("fund=false\n");
+  }
+
+  // ---------------------------------------------------------------- beside the real aws CLI
+
+  @Test
+  void npmLoginWritesWhatAwsCodeartifactLoginWrites() throws Exception {
+    TestingClients.requireCommand("npm", "--version");
+    Map<Path, String> aws = awsLogin("npm");
+    run(root, against(wharf, "login", "--tool", "npm", "--domain", "acme", "--repository", "shared", "--home", home.toString()));
+
+    assertThat(sortedLines(Files.readString(home.resolve(".npmrc")))).isEqualTo(sortedLines(aws.get(Path.of(".npmrc"))));
+  }
+
+  @Test
+  void pipLoginWritesWhatAwsCodeartifactLoginWrites() throws Exception {
+    TestingClients.requireCommand("pip", "--version");
+    Map<Path, String> aws = awsLogin("pip");
+    run(root, against(wharf, "login", "--tool", "pip", "--domain", "acme", "--repository", "shared", "--home", home.toString()));
+
+    assertThat(ini(Files.readString(home.resolve(".config/pip/pip.conf")))).isEqualTo(ini(aws.get(Path.of(".config/pip/pip.conf"))));
+  }
+
+  @Test
+  void twineLoginWritesWhatAwsCodeartifactLoginWrites() throws Exception {
+    Map<Path, String> aws = awsLogin("twine");
+    run(root, against(wharf, "login", "--tool", "twine", "--domain", "acme", "--repository", "shared", "--home", home.toString()));
+
+    assertThat(ini(Files.readString(home.resolve(".pypirc")))).isEqualTo(ini(aws.get(Path.of(".pypirc"))));
+  }
+
+  /** Runs aws codeartifact login with its own HOME and credentials files; returns the files it wrote, tokens masked. */
+  private Map<Path, String> awsLogin(String tool) throws IOException, InterruptedException {
+    TestingClients.requireCommand("aws", "--version");
+    Path awsHome = Files.createTempDirectory(home.getParent(), "aws-home");
+    Path credentials = awsHome.resolve("credentials");
+    Files.writeString(credentials, "[default]\naws_access_key_id = " + root.accessKeyId() + "\naws_secret_access_key = "
+        + root.secretAccessKey() + "\n");
+    Path config = awsHome.resolve("config");
+    Files.writeString(config, "[default]\nregion = us-east-1\n");
+    ProcessBuilder builder = new ProcessBuilder("aws", "codeartifact", "login", "--tool", tool, "--domain", "acme",
+        "--repository", "shared", "--endpoint-url", wharf.endpoint().toString()).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_") && !name.equals("AWS_CA_BUNDLE")
+        || name.startsWith("NPM_CONFIG_") || name.startsWith("npm_config_") || name.startsWith("PIP_")
+        || name.equals("XDG_CONFIG_HOME"));
+    builder.environment().put("HOME", awsHome.toString());
+    builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
+    builder.environment().put("AWS_CONFIG_FILE", config.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    Map<Path, String> written = new TreeMap<>();
+    for (String file : List.of(".npmrc", ".config/pip/pip.conf", ".pypirc")) {
+      if (Files.exists(awsHome.resolve(file))) {
+        written.put(Path.of(file), Files.readString(awsHome.resolve(file)));
+      }
+    }
+    return written;
+  }
+
+  private static String mask(String text) {
+    return TOKEN.matcher(text).replaceAll("TOKEN");
+  }
+
+  private static List<String> sortedLines(String text) {
+    return mask(text).lines().map(String::strip).filter(line -> !line.isEmpty()).sorted().toList();
+  }
+
+  /** section → key → value (continuation lines joined by one space), as configparser reads it. */
+  private static Map<String, Map<String, String>> ini(String text) {
+    Map<String, Map<String, String>> sections = new TreeMap<>();
+    Map<String, String> section = null;
+    String lastKey = null;
+    for (String line : mask(text).lines().toList()) {
+      if (line.isBlank() || line.strip().startsWith("#")) {
+        continue;
+      }
+      if (line.startsWith("[")) {
+        section = sections.computeIfAbsent(line.strip().substring(1, line.strip().length() - 1), name -> new TreeMap<>());
+      } else if (Character.isWhitespace(line.charAt(0)) && lastKey != null) {
+        section.merge(lastKey, line.strip(), (a, b) -> (a + " " + b).strip());
+      } else {
+        int delimiter = line.indexOf('=') >= 0 && (line.indexOf(':') < 0 || line.indexOf('=') < line.indexOf(':'))
+            ? line.indexOf('=') : line.indexOf(':');
+        lastKey = line.substring(0, delimiter).strip();
+        section.put(lastKey, line.substring(delimiter + 1).strip());
+      }
+    }
+    return sections;
+  }
+}

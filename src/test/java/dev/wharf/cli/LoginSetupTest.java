@@ -1,0 +1,161 @@
+package dev.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LoginSetupTest {
+  @TempDir Path home;
+  @TempDir Path project;
+
+  LoginSetup.Places places() {
+    return new LoginSetup.Places(home, project, Map.of(), true);
+  }
+
+  static String endpoint(LoginTool tool) {
+    return "http://127.0.0.1:8080/acme-123456789012/" + tool.format() + "/shared/";
+  }
+
+  LoginSetup.Plan login(LoginTool tool, LoginSetup.Scope scope) throws Exception {
+    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false);
+  }
+
+  @Test
+  void eachToolWritesItsUsualFileUnderHome() {
+    assertThat(places().file(LoginTool.NPM, LoginSetup.Scope.user)).isEqualTo(home.resolve(".npmrc"));
+    assertThat(places().file(LoginTool.PNPM, LoginSetup.Scope.user)).isEqualTo(home.resolve(".npmrc"));
+    assertThat(places().file(LoginTool.PIP, LoginSetup.Scope.user)).isEqualTo(home.resolve(".config/pip/pip.conf"));
+    assertThat(places().file(LoginTool.TWINE, LoginSetup.Scope.user)).isEqualTo(home.resolve(".pypirc"));
+    assertThat(places().file(LoginTool.MAVEN, LoginSetup.Scope.user)).isEqualTo(home.resolve(".m2/settings.xml"));
+    assertThat(places().file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gradle/gradle.properties"));
+    assertThat(places().file(LoginTool.NPM, LoginSetup.Scope.project)).isEqualTo(project.resolve(".npmrc"));
+  }
+
+  @Test
+  void theToolsOwnVariablesAreHonouredWhenHomeIsNotGivenExplicitly() {
+    var environment = Map.of("NPM_CONFIG_USERCONFIG", "/etc/npmrc-user", "XDG_CONFIG_HOME", "/xdg",
+        "GRADLE_USER_HOME", "/gradle-home");
+    var implicit = new LoginSetup.Places(home, project, environment, false);
+
+    assertThat(implicit.file(LoginTool.NPM, LoginSetup.Scope.user)).isEqualTo(Path.of("/etc/npmrc-user"));
+    assertThat(implicit.file(LoginTool.PIP, LoginSetup.Scope.user)).isEqualTo(Path.of("/xdg/pip/pip.conf"));
+    assertThat(implicit.file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(Path.of("/gradle-home/gradle.properties"));
+    assertThat(new LoginSetup.Places(home, project, environment, true).file(LoginTool.NPM, LoginSetup.Scope.user))
+        .isEqualTo(home.resolve(".npmrc"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(LoginTool.class)
+  void theWrittenFileIsReadableByItsOwnerOnly(LoginTool tool) throws Exception {
+    LoginSetup.Plan plan = login(tool, LoginSetup.Scope.user);
+    Path file = plan.files().getFirst().path();
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    LoginSetup.apply(login(tool, LoginSetup.Scope.user));
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(Files.readString(file)).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(LoginTool.class)
+  void aDryRunPrintsTheFileAndWritesNothing(LoginTool tool) throws Exception {
+    LoginSetup.Plan plan = login(tool, LoginSetup.Scope.project);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    LoginSetup.printDryRun(plan, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains(plan.files().getFirst().path() + " would be set to:")
+        .contains(plan.files().getFirst().content());
+    try (var files = Files.list(project); var homeFiles = Files.list(home)) {
+      assertThat(files).isEmpty();
+      assertThat(homeFiles).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(LoginTool.class)
+  void logoutRestoresWhatWasThereBeforeLogin(LoginTool tool) throws Exception {
+    Path file = places().file(tool, LoginSetup.Scope.user);
+    String before = switch (tool) {
+      case NPM, PNPM, YARN -> "fund=false\n";
+      case PIP -> "[install]\nno-cache-dir = true\n";
+      case TWINE -> "[distutils]\nindex-servers =\n    pypi\n\n[pypi]\nusername = __token__\n";
+      case MAVEN -> "<settings>\n  <offline>false</offline>\n</settings>\n";
+      case GRADLE -> "org.gradle.caching=true\n";
+    };
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, before);
+
+    LoginSetup.apply(login(tool, LoginSetup.Scope.user));
+    assertThat(Files.readString(file)).isNotEqualTo(before);
+    LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
+
+    if (tool == LoginTool.MAVEN) {
+      // <servers> was created by the login and stays, empty
+      assertThat(Files.readString(file)).doesNotContain("codeartifact").contains("<offline>false</offline>");
+    } else {
+      assertThat(Files.readString(file)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE"})
+  void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
+    LoginSetup.apply(login(tool, LoginSetup.Scope.user));
+    LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
+
+    assertThat(places().file(tool, LoginSetup.Scope.user)).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE"})
+  void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
+    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Argument --namespace is not supported for " + tool.displayName());
+  }
+
+  @Test
+  void npmWithANamespaceWritesTheScopedRegistry() throws Exception {
+    LoginSetup.apply(LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places(), endpoint(LoginTool.NPM), "k1.t",
+        "acme", false));
+
+    assertThat(Files.readString(home.resolve(".npmrc"))).startsWith("@acme:registry=" + endpoint(LoginTool.NPM) + "\n");
+  }
+
+  @Test
+  void mavenAndGradlePrintTheExportLineAndKeepTheTokenOutOfTheirFiles() throws Exception {
+    for (LoginTool tool : new LoginTool[] {LoginTool.MAVEN, LoginTool.GRADLE}) {
+      LoginSetup.Plan plan = login(tool, LoginSetup.Scope.user);
+      assertThat(plan.notes()).contains("  export CODEARTIFACT_AUTH_TOKEN=k1.token");
+      assertThat(plan.files().getFirst().content()).doesNotContain("k1.token");
+    }
+    assertThat(login(LoginTool.GRADLE, LoginSetup.Scope.user).notes())
+        .contains("    url = uri(providers.gradleProperty(\"codeartifactUrl\").get())");
+    assertThat(login(LoginTool.NPM, LoginSetup.Scope.user).notes()).noneMatch(line -> line.contains("k1.token"));
+  }
+
+  @Test
+  void theExpiryIsWordedAsTheAwsCliWordsIt() {
+    assertThat(LoginCommand.relativeTime(Duration.ofHours(12).minusSeconds(2))).isEqualTo("12 hours");
+    assertThat(LoginCommand.relativeTime(Duration.ofMinutes(90))).isEqualTo("1 hour and 30 minutes");
+    assertThat(LoginCommand.relativeTime(Duration.ofMinutes(15))).isEqualTo("15 minutes");
+    assertThat(LoginCommand.relativeTime(Duration.ofMinutes(61))).isEqualTo("1 hour and 1 minute");
+  }
+}
