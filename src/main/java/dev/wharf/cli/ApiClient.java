@@ -17,27 +17,25 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.profiles.ProfileFile;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /** The CLI's own client of the server: requests signed by the AWS SDK's SigV4 signer, credentials from the AWS chain. */
 final class ApiClient {
   private static final List<String> UNSENDABLE_HEADERS = List.of("host", "content-length");
 
   private final URI endpoint;
-  private final String profile;
+  private final AwsCredentialsProvider credentials;
   private final String region;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  ApiClient(URI endpoint, String profile, String region) {
+  ApiClient(URI endpoint, AwsCredentialsProvider credentials, String region) {
     this.endpoint = endpoint;
-    this.profile = profile;
+    this.credentials = credentials;
     this.region = region;
   }
 
@@ -49,29 +47,6 @@ final class ApiClient {
     }
   }
 
-  private AwsCredentials credentials() {
-    DefaultCredentialsProvider.Builder provider = DefaultCredentialsProvider.builder();
-    if (profile != null) {
-      provider.profileName(profile);
-    }
-    return provider.build().resolveCredentials();
-  }
-
-  private String signingRegion() {
-    if (region != null) {
-      return region;
-    }
-    try {
-      DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
-      if (profile != null) {
-        chain.profileName(profile).profileFile(ProfileFile::defaultProfileFile);
-      }
-      return chain.build().getRegion().id();
-    } catch (RuntimeException noRegion) {
-      return "us-east-1";
-    }
-  }
-
   QueryResult query(String service, Map<String, String> parameters) throws IOException, InterruptedException {
     String body = parameters.entrySet().stream()
         .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
@@ -79,11 +54,11 @@ final class ApiClient {
     URI uri = endpoint.resolve("/");
     SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
         .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build();
-    AwsCredentials credentials = credentials();
-    SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials).request(request)
+    AwsCredentials identity = credentials.resolveCredentials();
+    SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(identity).request(request)
         .payload(ContentStreamProvider.fromUtf8String(body))
         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, signingRegion()));
+        .putProperty(AwsV4HttpSigner.REGION_NAME, region));
     HttpRequest.Builder send = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     signed.request().headers().forEach((name, values) -> {

@@ -27,7 +27,7 @@ final class ApiClientOptions {
   String region;
 
   ApiClient client() {
-    return new ApiClient(endpoint(), profile, region);
+    return new ApiClient(endpoint(), credentialsProvider(), signingRegion());
   }
 
   /** A CodeArtifact SDK client of the server: credentials from the standard chain (honouring --profile). */
