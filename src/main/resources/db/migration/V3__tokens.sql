@@ -2,8 +2,10 @@
 -- (for listing and revocation; a token's validity is checked from the token itself plus the
 -- in-memory revocation list, never from this table on the hot path).
 
+-- seq orders the keys: the highest active one seals new tokens (created_at may tie).
 CREATE TABLE token_keys (
   key_id          TEXT PRIMARY KEY,
+  seq             INTEGER NOT NULL UNIQUE,
   key_ciphertext  TEXT NOT NULL,
   status          TEXT NOT NULL,
   created_at      BIGINT NOT NULL,

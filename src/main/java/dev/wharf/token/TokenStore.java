@@ -16,6 +16,7 @@ public interface TokenStore {
   record TokenRecord(String tokenId, String principalAccount, String principalArn, String domainOwner, String domainName,
       String keyId, Instant issuedAt, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {}
 
+  /** All keys, in the order they were made (the last active one seals new tokens). */
   List<StoredKey> keys();
 
   void insertKey(StoredKey key);

@@ -27,7 +27,7 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public List<StoredKey> keys() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM token_keys ORDER BY created_at, key_id")
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM token_keys ORDER BY seq")
         .map((rs, ctx) -> new StoredKey(rs.getString("key_id"), rs.getString("key_ciphertext"),
             "retired".equals(rs.getString("status")), instant(rs, "created_at"), instant(rs, "retired_at")))
         .list());
@@ -35,8 +35,8 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public void insertKey(StoredKey key) {
-    jdbi.useHandle(h -> h.createUpdate("INSERT INTO token_keys (key_id, key_ciphertext, status, created_at)"
-            + " VALUES (:id, :ciphertext, 'active', :created)")
+    jdbi.useTransaction(h -> h.createUpdate("INSERT INTO token_keys (key_id, seq, key_ciphertext, status, created_at)"
+            + " VALUES (:id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_keys), :ciphertext, 'active', :created)")
         .bind("id", key.keyId()).bind("ciphertext", key.keyCiphertext()).bind("created", key.createdAt().toEpochMilli())
         .execute());
   }
