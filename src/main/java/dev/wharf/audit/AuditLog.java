@@ -104,6 +104,10 @@ public final class AuditLog implements AutoCloseable {
     public Entry decision(dev.wharf.policy.Decision decision) {
       if (decision.policyName() != null) {
         this.decidedBy = decision.policyName() + (decision.statementSid() == null ? "" : "#" + decision.statementSid());
+      } else if (decision.allowed()) {
+        this.decidedBy = "account root user";
+      } else {
+        this.decidedBy = "no policy allows it";
       }
       return this;
     }
