@@ -266,6 +266,42 @@ class TokenUseIT {
     assertAllowed(read(newer), sessionArn);
   }
 
+  private static software.amazon.awssdk.services.sts.model.Credentials assumeReaderRole(String roleName, int durationSeconds) {
+    AwsBasicCredentials assumer = newUser(roleName + "-assumer");
+    rootIam.createRole(b -> b.roleName(roleName).assumeRolePolicyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + userArn(roleName + "-assumer")
+            + "\"},\"Action\":\"sts:AssumeRole\"}]}"));
+    rootIam.putRolePolicy(b -> b.roleName(roleName).policyName("reader").policyDocument(READER));
+    return wharf.sts(assumer).assumeRole(b -> b.roleArn("arn:aws:iam::" + account + ":role/" + roleName)
+        .roleSessionName("session").durationSeconds(durationSeconds)).credentials();
+  }
+
+  @Test
+  void aTokenAskedForWithDurationZeroStopsExactlyWhenTheRoleSessionEnds() {
+    var session = assumeReaderRole("use-zero-role", 900);
+    String token = token(TestingServer.session(session), "acme", 0L);
+    String sessionArn = "arn:aws:sts::" + account + ":assumed-role/use-zero-role/session";
+
+    clock.advance(Duration.between(clock.instant(), session.expiration()).minusSeconds(1));
+    assertAllowed(read(token), sessionArn);
+    clock.advance(Duration.ofSeconds(1));
+    assertInvalid(read(token));
+  }
+
+  @Test
+  void aDefaultTokenOfARoleSessionOutlivesTheSessionButNotTheRole() {
+    var session = assumeReaderRole("use-deleted-role", 900);
+    String token = token(TestingServer.session(session));
+    String sessionArn = "arn:aws:sts::" + account + ":assumed-role/use-deleted-role/session";
+
+    clock.advance(Duration.ofSeconds(901));
+    assertAllowed(read(token), sessionArn);
+
+    rootIam.deleteRolePolicy(b -> b.roleName("use-deleted-role").policyName("reader"));
+    rootIam.deleteRole(b -> b.roleName("use-deleted-role"));
+    assertInvalid(read(token));
+  }
+
   // ---------------------------------------------------------------- root, revocation and keys
 
   @Test
@@ -287,6 +323,8 @@ class TokenUseIT {
       TestingSigner.Response again = wharf.signer().form("Version=2026-11-25&Action=RevokeAuthorizationToken&TokenId=" + id)
           .signed(wharf.rootCredentials(), "wharf");
       assertThat(again.status()).as(again.body()).isEqualTo(409);
+      assertThat(members(wharfAction("Action=ListAuthorizationTokens").body(), "TokenId"))
+          .as("a revoked token is no longer listed").extracting(t -> t.get("TokenId")).doesNotContain(id);
       assertAllowed(read(token(wharf.rootCredentials())), "arn:aws:iam::" + account + ":root");
     } finally {
       rootCodeartifact.deleteRepositoryPermissionsPolicy(b -> b.domain("acme").repository("app"));
@@ -319,9 +357,10 @@ class TokenUseIT {
 
     TestingSigner.Response listed = wharfAction("Action=ListAuthorizationTokens");
 
-    List<Map<String, String>> tokens = members(listed.body(), "TokenId", "Principal", "Domain", "DomainOwner");
+    List<Map<String, String>> tokens = members(listed.body(), "TokenId", "Principal", "Domain", "DomainOwner", "LastUsedAt");
     assertThat(tokens).anySatisfy(t -> {
       assertThat(t.get("TokenId")).isEqualTo(id);
+      assertThat(t.get("LastUsedAt")).as("last used").isNotBlank();
       assertThat(t.get("Principal")).isEqualTo(userArn("use-listed"));
       assertThat(t.get("Domain")).isEqualTo("acme");
       assertThat(t.get("DomainOwner")).isEqualTo(account);
