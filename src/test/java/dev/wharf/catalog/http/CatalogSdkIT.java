@@ -388,6 +388,33 @@ class CatalogSdkIT {
             .policyDocument(allow("codeartifact:*"))));
   }
 
+  /**
+   * Regression: the policy cache once loaded a domain's entry from inside the loader of one of its
+   * repositories' entries, which throws "Recursive update" (answered 500) when both keys share a
+   * hash bin. This picks a repository name whose cache key shares the domain key's bin in any
+   * table of up to 1024 bins, so the case is exercised on every run.
+   */
+  @Test
+  void aRepositoryPolicyIsServedWhateverTheRepositorysNameHashesTo() {
+    createDomain("cat-bins");
+    int domainBin = bin("d/" + account + "/cat-bins");
+    String name = IntStream.range(0, 1_000_000).mapToObj(i -> "bin-" + i)
+        .filter(candidate -> bin("r/" + account + "/cat-bins/" + candidate) == domainBin).findFirst().orElseThrow();
+    createRepository("cat-bins", name);
+
+    codeartifact.putRepositoryPermissionsPolicy(b -> b.domain("cat-bins").repository(name)
+        .policyDocument(allow("codeartifact:ReadFromRepository")));
+
+    assertThat(codeartifact.getRepositoryPermissionsPolicy(b -> b.domain("cat-bins").repository(name)).policy().resourceArn())
+        .isEqualTo(repositoryArn("cat-bins", name));
+  }
+
+  /** The low ten bits of the spread hash ConcurrentHashMap uses to choose a bin. */
+  private static int bin(String key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & 0x3ff;
+  }
+
   // ---------------------------------------------------------------- tags
 
   @Test
