@@ -378,12 +378,15 @@ public final class CatalogService {
 
   /** The domain's and the repository's policies, if the repository exists. */
   public Optional<List<AttachedPolicy>> repositoryPolicies(String owner, String domainName, String name) {
+    // Read the domain's entry first: a cache loader must not touch the same cache (Caffeine, like
+    // ConcurrentHashMap, throws "Recursive update" when both keys land in one bin).
+    List<AttachedPolicy> domain = domainPolicies(owner, domainName).orElse(List.of());
     return policies.get("r/" + owner + "/" + domainName + "/" + name, key -> {
       Optional<CatalogStore.RepositoryRow> row = store.findRepository(owner, domainName, name);
       if (row.isEmpty()) {
         return Optional.empty();
       }
-      List<AttachedPolicy> list = new ArrayList<>(domainPolicies(owner, domainName).orElse(List.of()));
+      List<AttachedPolicy> list = new ArrayList<>(domain);
       list.addAll(policyList(CodeArtifactArns.repository(region, owner, domainName, name), row.get().policy()));
       return Optional.of(List.copyOf(list));
     });

@@ -22,6 +22,8 @@ import software.amazon.awssdk.http.auth.spi.scheme.AuthSchemeOption;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.auth.scheme.CodeartifactAuthSchemeProvider;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.auth.scheme.IamAuthSchemeProvider;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -112,6 +114,15 @@ public final class TestingServer implements AutoCloseable {
   public StsClient sts(AwsCredentials credentials) {
     return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
         .authSchemeProvider(params -> atServerTime(StsAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+
+  public CodeartifactClient codeartifact(AwsCredentials credentials) {
+    return CodeartifactClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+        .authSchemeProvider(params -> atServerTime(CodeartifactAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))

@@ -61,6 +61,11 @@ public final class TestingSigner {
     return new Request("GET", "/", rawQuery);
   }
 
+  /** Any method and path (e.g. a rest-json call), with the given raw (already encoded) query or null. */
+  public Request request(String method, String path, String rawQuery) {
+    return new Request(method, path, rawQuery);
+  }
+
   /** One request being built; immutable-ish, each call returns this. */
   public final class Request {
     private final String method;
