@@ -150,7 +150,7 @@ public final class WharfServer implements AutoCloseable {
       queryOperations.addAll(new StsEndpoints(sts).operations());
       queryOperations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
       queryOperations.addAll(tokenEndpoints.queryOperations());
-      queryOperations.addAll(new AuditEndpoints(audit, config.region()).operations());
+      queryOperations.addAll(new AuditEndpoints(audit, config.region(), clock).operations());
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
       restOperations.addAll(tokenEndpoints.restOperations());

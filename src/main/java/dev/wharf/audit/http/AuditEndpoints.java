@@ -4,6 +4,7 @@ import dev.wharf.api.aws.QueryOperation;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.error.WharfException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,10 +20,12 @@ import java.util.Objects;
 public final class AuditEndpoints {
   private final AuditLog audit;
   private final String region;
+  private final Clock clock;
 
-  public AuditEndpoints(AuditLog audit, String region) {
+  public AuditEndpoints(AuditLog audit, String region, Clock clock) {
     this.audit = Objects.requireNonNull(audit, "audit");
     this.region = Objects.requireNonNull(region, "region");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   public List<QueryOperation> operations() {
@@ -47,13 +50,13 @@ public final class AuditEndpoints {
         }));
   }
 
-  private static Instant since(String value) {
+  private Instant since(String value) {
     if (value == null) {
-      return Instant.now().minus(Duration.ofHours(24));
+      return clock.instant().minus(Duration.ofHours(24));
     }
     try {
       if (value.startsWith("P") || value.startsWith("p")) {
-        return Instant.now().minus(Duration.parse(value));
+        return clock.instant().minus(Duration.parse(value));
       }
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
