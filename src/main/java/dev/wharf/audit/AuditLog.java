@@ -1,43 +1,31 @@
 package dev.wharf.audit;
 
+import dev.wharf.store.BatchWriter;
 import dev.wharf.store.Database;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The audit trail. Requests hand events to a bounded queue; one writer thread stores them in
- * batches, so auditing adds no database round trip to a request. Events are queryable by account.
+ * The audit trail. Requests hand events to a {@link BatchWriter}, so auditing adds no database
+ * round trip to a request. Events are queryable by account.
  */
 public final class AuditLog implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int QUEUE_CAPACITY = 100_000;
   private static final int BATCH = 2_000;
 
   private final Jdbi jdbi;
   private final Clock clock;
-  private final BlockingQueue<AuditEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong enqueued = new AtomicLong();
-  private final AtomicLong settled = new AtomicLong();
-  private final Thread writer;
-  private volatile boolean running = true;
+  private final BatchWriter<AuditEvent> writer;
 
   public AuditLog(Database database, Clock clock) {
     this.jdbi = Objects.requireNonNull(database, "database").jdbi();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.writer = Thread.ofPlatform().name("wharf-audit").daemon().start(this::drainLoop);
+    this.writer = new BatchWriter<>("audit", QUEUE_CAPACITY, BATCH, this::write);
   }
 
   /** A new event stamped now; fields may be null where unknown. */
@@ -46,19 +34,7 @@ public final class AuditLog implements AutoCloseable {
       String tokenId) {
     AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), clock.instant(), requestId, principalAccount,
         principalArn, resourceAccount, action, resource, sourceIp, outcome, decidedBy, errorCode, tokenId);
-    enqueued.incrementAndGet();
-    try {
-      if (!queue.offer(event, 1, TimeUnit.SECONDS)) {
-        settled.incrementAndGet();
-        long total = dropped.incrementAndGet();
-        if (total == 1 || total % 10_000 == 0) {
-          LOG.warn("audit queue full: {} events dropped so far", total);
-        }
-      }
-    } catch (InterruptedException e) {
-      settled.incrementAndGet();
-      Thread.currentThread().interrupt();
-    }
+    writer.submit(event);
   }
 
   /** Starts an event for one request; the endpoint fills in what it learns and finishes it once. */
@@ -128,28 +104,6 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void drainLoop() {
-    List<AuditEvent> batch = new ArrayList<>(BATCH);
-    while (running || !queue.isEmpty()) {
-      try {
-        AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
-        write(batch);
-      } catch (InterruptedException e) {
-        running = false;
-      } catch (RuntimeException e) {
-        LOG.warn("could not write {} audit events: {}", batch.size(), e.toString());
-      } finally {
-        settled.addAndGet(batch.size());
-        batch.clear();
-      }
-    }
-  }
-
   private void write(List<AuditEvent> events) {
     jdbi.useTransaction(h -> {
       var insert = h.prepareBatch("INSERT INTO audit_events (event_id, occurred_at, request_id, principal_account,"
@@ -168,16 +122,7 @@ public final class AuditLog implements AutoCloseable {
 
   /** Waits until everything recorded so far is stored (tests, shutdown, and before a lookup). */
   public void flush() {
-    long target = enqueued.get();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (settled.get() < target && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    writer.flush();
   }
 
   /** Events that concern an account (as the caller's or the resource's), newest first. */
@@ -211,11 +156,6 @@ public final class AuditLog implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    try {
-      writer.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    writer.close();
   }
 }

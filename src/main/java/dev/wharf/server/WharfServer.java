@@ -238,7 +238,7 @@ public final class WharfServer implements AutoCloseable {
     background.shutdownNow();
     try {
       jetty.stop();
-      runQuietly(tokens::flushUses);
+      tokens.close();
       audit.close();
     } catch (Exception e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());

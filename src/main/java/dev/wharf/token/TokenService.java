@@ -9,6 +9,7 @@ import dev.wharf.crypto.SecretCipher;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.Principal;
 import dev.wharf.identity.Role;
+import dev.wharf.store.BatchWriter;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * (new tokens use the newest key; older keys keep verifying) and can be retired, which invalidates
  * every token they sealed at once.
  */
-public final class TokenService {
+public final class TokenService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
   private static final String KEY_CONTEXT = "token-key:";
   private static final String TOKEN_CONTEXT = "wharf-authorization-token:";
@@ -57,6 +58,8 @@ public final class TokenService {
   private final Cache<String, Boolean> principalsAlive =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
   private final Map<String, Instant> pendingUses = new ConcurrentHashMap<>();
+  /** Records of issued tokens are written in batches, off the request path (for listing and revocation). */
+  private final BatchWriter<TokenStore.TokenRecord> records;
 
   private record KeyRing(Map<String, SecretCipher> active, String currentKeyId) {}
 
@@ -65,6 +68,7 @@ public final class TokenService {
     this.identities = Objects.requireNonNull(identities, "identities");
     this.masterCipher = Objects.requireNonNull(masterCipher, "masterCipher");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.records = new BatchWriter<>("token-records", 100_000, 1_000, store::insertTokens);
     reload();
     if (ring.currentKeyId() == null) {
       rotateKey();
@@ -156,7 +160,7 @@ public final class TokenService {
     }
     String keyId = keys.currentKeyId();
     String token = keyId + "." + keys.active().get(keyId).encrypt(payload.toString(), TOKEN_CONTEXT + keyId);
-    store.insertToken(new TokenStore.TokenRecord(tokenId, principal.accountId(), principal.arn(), domainOwner, domainName,
+    records.submit(new TokenStore.TokenRecord(tokenId, principal.accountId(), principal.arn(), domainOwner, domainName,
         keyId, issuedAt, expiresAt, null, null));
     LOG.debug("issued token {} for {} on domain {}/{}", tokenId, principal.arn(), domainOwner, domainName);
     return new IssuedToken(tokenId, token, expiresAt);
@@ -228,6 +232,7 @@ public final class TokenService {
 
   /** Revokes one token by id; it stops working at its next use. */
   public boolean revoke(String tokenId) {
+    records.flush();
     boolean done = store.revokeToken(tokenId, clock.instant());
     if (done) {
       revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
@@ -237,16 +242,19 @@ public final class TokenService {
   }
 
   public Optional<TokenStore.TokenRecord> find(String tokenId) {
+    records.flush();
     return store.findToken(tokenId);
   }
 
   public List<TokenStore.TokenRecord> liveTokens(String principalAccount) {
+    records.flush();
     flushUses();
     return store.liveTokens(principalAccount, clock.instant());
   }
 
   /** Writes pending last-use times in one batch (run periodically and before listing). */
   public void flushUses() {
+    records.flush();
     if (pendingUses.isEmpty()) {
       return;
     }
@@ -258,6 +266,13 @@ public final class TokenService {
       }
     }
     store.recordUses(batch);
+  }
+
+  /** Stores the records still queued and stops the writer. */
+  @Override
+  public void close() {
+    records.close();
+    flushUses();
   }
 
   private String randomBase32(int length) {

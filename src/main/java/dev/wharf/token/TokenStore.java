@@ -24,7 +24,8 @@ public interface TokenStore {
   /** Marks a key retired; false when no such active key exists. */
   boolean retireKey(String keyId, Instant at);
 
-  void insertToken(TokenRecord token);
+  /** Records issued tokens, in one transaction. */
+  void insertTokens(List<TokenRecord> tokens);
 
   Optional<TokenRecord> findToken(String tokenId);
 

@@ -49,13 +49,18 @@ public final class SqlTokenStore implements TokenStore {
   }
 
   @Override
-  public void insertToken(TokenRecord token) {
-    jdbi.useHandle(h -> h.createUpdate("INSERT INTO authorization_tokens (token_id, principal_account, principal_arn,"
-            + " domain_owner, domain_name, key_id, issued_at, expires_at) VALUES (:id, :account, :arn, :owner, :domain,"
-            + " :key, :issued, :expires)")
-        .bind("id", token.tokenId()).bind("account", token.principalAccount()).bind("arn", token.principalArn())
-        .bind("owner", token.domainOwner()).bind("domain", token.domainName()).bind("key", token.keyId())
-        .bind("issued", token.issuedAt().toEpochMilli()).bind("expires", token.expiresAt().toEpochMilli()).execute());
+  public void insertTokens(List<TokenRecord> tokens) {
+    jdbi.useTransaction(h -> {
+      var batch = h.prepareBatch("INSERT INTO authorization_tokens (token_id, principal_account, principal_arn,"
+          + " domain_owner, domain_name, key_id, issued_at, expires_at) VALUES (:id, :account, :arn, :owner, :domain,"
+          + " :key, :issued, :expires)");
+      for (TokenRecord token : tokens) {
+        batch.bind("id", token.tokenId()).bind("account", token.principalAccount()).bind("arn", token.principalArn())
+            .bind("owner", token.domainOwner()).bind("domain", token.domainName()).bind("key", token.keyId())
+            .bind("issued", token.issuedAt().toEpochMilli()).bind("expires", token.expiresAt().toEpochMilli()).add();
+      }
+      batch.execute();
+    });
   }
 
   private static TokenRecord token(ResultSet rs) throws SQLException {

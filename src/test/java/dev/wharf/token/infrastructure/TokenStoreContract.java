@@ -50,10 +50,9 @@ abstract class TokenStoreContract {
 
   @Test
   void liveTokensLeaveOutExpiredRevokedAndOtherAccounts() {
-    store.insertToken(token("live", "111122223333", NOW.plusSeconds(60)));
-    store.insertToken(token("expired", "111122223333", NOW.minusSeconds(1)));
-    store.insertToken(token("revoked", "111122223333", NOW.plusSeconds(60)));
-    store.insertToken(token("other", "999999999999", NOW.plusSeconds(60)));
+    store.insertTokens(List.of(token("live", "111122223333", NOW.plusSeconds(60)),
+        token("expired", "111122223333", NOW.minusSeconds(1)), token("revoked", "111122223333", NOW.plusSeconds(60))));
+    store.insertTokens(List.of(token("other", "999999999999", NOW.plusSeconds(60))));
     assertThat(store.revokeToken("revoked", NOW)).isTrue();
     assertThat(store.revokeToken("revoked", NOW)).isFalse();
     assertThat(store.revokeToken("absent", NOW)).isFalse();
@@ -64,8 +63,7 @@ abstract class TokenStoreContract {
 
   @Test
   void lastUseIsRecordedInBatchesAndExpiredRecordsAreDropped() {
-    store.insertToken(token("a", "111122223333", NOW.plusSeconds(60)));
-    store.insertToken(token("b", "111122223333", NOW.minusSeconds(60)));
+    store.insertTokens(List.of(token("a", "111122223333", NOW.plusSeconds(60)), token("b", "111122223333", NOW.minusSeconds(60))));
     store.recordUses(Map.of("a", NOW.plusSeconds(5)));
     assertThat(store.findToken("a")).get().extracting(TokenRecord::lastUsedAt).isEqualTo(NOW.plusSeconds(5));
     assertThat(store.countLiveTokensSignedWith(List.of("k1"), NOW)).isEqualTo(1);
