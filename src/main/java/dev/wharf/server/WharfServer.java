@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +120,15 @@ public final class WharfServer implements AutoCloseable {
       // the message names the setting or file; the CLI prints it rather than a stack trace
       throw new IllegalStateException(badKey.getMessage(), badKey);
     }
-    Database database = Database.open(config.effectiveDatabaseUrl());
+    // Building the HTTP server (mostly class loading) overlaps with opening the database.
+    CompletableFuture<Server> httpServer = CompletableFuture.supplyAsync(() -> jetty(config));
+    Database database;
+    try {
+      database = Database.open(config.effectiveDatabaseUrl());
+    } catch (RuntimeException e) {
+      httpServer.join();
+      throw e;
+    }
     try {
       SecretCipher cipher = new SecretCipher(masterKey);
       IdentityStore identityStore = new SqlIdentityStore(database);
@@ -163,7 +172,8 @@ public final class WharfServer implements AutoCloseable {
           Thread.ofPlatform().name("wharf-background").daemon().factory());
       background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
 
-      Server jetty = jetty(config, new RootHandler(routes));
+      Server jetty = httpServer.join();
+      jetty.setHandler(new RootHandler(routes));
       try {
         jetty.start();
       } catch (IOException e) {
@@ -183,7 +193,7 @@ public final class WharfServer implements AutoCloseable {
     }
   }
 
-  private static Server jetty(WharfConfig config, Handler handler) {
+  private static Server jetty(WharfConfig config) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("wharf-http");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -195,7 +205,6 @@ public final class WharfServer implements AutoCloseable {
     connector.setHost(config.bindAddress());
     connector.setPort(config.port());
     server.addConnector(connector);
-    server.setHandler(handler);
     server.setStopTimeout(5_000);
     return server;
   }
