@@ -48,6 +48,10 @@ public class SigV4VerificationBenchmark {
     private SigV4Verifier<String> verifier;
     private SignedRequest request;
     private String payloadSha256;
+    private SdkHttpFullRequest unsignedRequest;
+    private final AwsV4HttpSigner sdkSigner = AwsV4HttpSigner.create();
+    private final AwsSessionCredentialsIdentity identity = AwsSessionCredentialsIdentity.create("ASIAIOSFODNN7EXAMPLE",
+            SECRET, "FwoGZXIvYXdzEBYaDk1+ahs/Token+With/Base64+ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijkl==");
 
     @Setup
     public void signRequest() throws Exception {
@@ -79,7 +83,22 @@ public class SigV4VerificationBenchmark {
         if (signedHeaders.split(";").length != 6) {
             throw new IllegalStateException("expected six signed headers, got " + signedHeaders);
         }
+        unsignedRequest = unsigned;
         verify();
+    }
+
+    /**
+     * The peer in the same run: the AWS SDK for Java v2 signing the same request (the client's half
+     * of the same canonicalization and HMAC work).
+     */
+    @Benchmark
+    public Object sdkSignsTheSameRequest() {
+        return sdkSigner.sign(r -> r.request(unsignedRequest)
+                .payload(unsignedRequest.contentStreamProvider().orElseThrow())
+                .identity(identity)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sts")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(SIGNED_AT, ZoneOffset.UTC)));
     }
 
     @Benchmark
