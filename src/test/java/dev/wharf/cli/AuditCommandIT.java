@@ -1,0 +1,77 @@
+package dev.wharf.cli;
+
+import static dev.wharf.cli.LoginTestingCli.against;
+import static dev.wharf.cli.LoginTestingCli.getRepository;
+import static dev.wharf.cli.LoginTestingCli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.testing.TestingServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
+
+/** wharf audit: API calls and token uses, allowed and denied, as the account's root sees them. */
+class AuditCommandIT {
+  @TempDir static Path data;
+  static TestingServer wharf;
+  static AwsBasicCredentials root;
+  static String endpoint;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(data);
+    root = wharf.rootCredentials();
+    try (CodeartifactClient client = LoginTestingCli.codeArtifact(wharf, root)) {
+      client.createDomain(b -> b.domain("audited"));
+      client.createRepository(b -> b.domain("audited").repository("app"));
+      endpoint = client.getRepositoryEndpoint(b -> b.domain("audited").repository("app").format("npm")).repositoryEndpoint();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    wharf.close();
+  }
+
+  @Test
+  void theAuditShowsAnAllowedTokenUseAndADeniedCallWithWhoAndWhatButNoSecret() throws Exception {
+    var token = run(root, against(wharf, "get-authorization-token", "--domain", "audited", "--query", "authorizationToken",
+        "--output", "text")).out().strip();
+    assertThat(getRepository(endpoint, token).status()).isEqualTo(200);
+    var iam = wharf.iam(root);
+    iam.createUser(b -> b.userName("auditor-less"));
+    AccessKey key = iam.createAccessKey(b -> b.userName("auditor-less")).accessKey();
+    AwsBasicCredentials noPolicy = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    var denied = run(noPolicy, against(wharf, "get-authorization-token", "--domain", "audited"));
+    assertThat(denied.exitCode()).isNotZero();
+
+    var result = run(root, against(wharf, "audit", "--output", "json", "--max-results", "50"));
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode events = new ObjectMapper().readTree(result.out());
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.path("Action").asText()).isEqualTo("codeartifact:ReadFromRepository");
+      assertThat(e.path("Outcome").asText()).isEqualTo("allowed");
+      assertThat(e.path("Principal").asText()).endsWith(":root");
+      assertThat(e.path("TokenId").asText()).isNotBlank();
+    });
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.path("Action").asText()).isEqualTo("codeartifact:GetAuthorizationToken");
+      assertThat(e.path("Outcome").asText()).isEqualTo("denied");
+      assertThat(e.path("Principal").asText()).endsWith(":user/auditor-less");
+      assertThat(e.path("ErrorCode").asText()).isEqualTo("AccessDeniedException");
+    });
+    assertThat(result.out()).doesNotContain(token).doesNotContain(root.secretAccessKey());
+
+    var text = run(root, against(wharf, "audit", "--action", "codeartifact:ReadFromRepository"));
+    assertThat(text.exitCode()).isZero();
+    assertThat(text.out().lines()).first().asString().startsWith("Time\tOutcome\tPrincipal");
+    assertThat(text.out().lines().skip(1)).allSatisfy(line -> assertThat(line).contains("codeartifact:ReadFromRepository"));
+  }
+}
