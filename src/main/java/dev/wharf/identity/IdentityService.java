@@ -182,9 +182,11 @@ public final class IdentityService {
     AccessKey key = new AccessKey(RandomIds.withPrefix("AKIA"), accountId, canonicalName, AccessKey.Status.Active,
         clock.instant());
     String secret = RandomIds.secretAccessKey();
-    if (!store.insertAccessKey(key, cipher.encrypt(secret, secretContext(key.accessKeyId())), MAX_ACCESS_KEYS_PER_USER)) {
-      throw new WharfException.LimitExceeded("LimitExceeded",
+    switch (store.insertAccessKey(key, cipher.encrypt(secret, secretContext(key.accessKeyId())), MAX_ACCESS_KEYS_PER_USER)) {
+      case INSERTED -> { }
+      case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
           "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
     }
     return new NewAccessKey(key, secret);
   }
@@ -380,13 +382,12 @@ public final class IdentityService {
   public void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
     String canonical = requireEntity(accountId, type, principalName);
     getPolicy(accountId, policyArn);
-    List<ManagedPolicy> attached = store.listAttachedPolicies(accountId, type, canonical);
-    if (attached.stream().noneMatch(p -> p.arn().equals(policyArn)) && attached.size() >= MAX_MANAGED_POLICIES_ATTACHED) {
-      throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PoliciesPer"
+    switch (store.attachPolicy(accountId, type, canonical, policyArn, MAX_MANAGED_POLICIES_ATTACHED)) {
+      case INSERTED -> changed();
+      case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PoliciesPer"
           + (type == PrincipalType.USER ? "User" : "Role") + ": " + MAX_MANAGED_POLICIES_ATTACHED);
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The " + kind(type) + " with name " + principalName + " cannot be found.");
     }
-    store.attachPolicy(accountId, type, canonical, policyArn);
-    changed();
   }
 
   public void detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {

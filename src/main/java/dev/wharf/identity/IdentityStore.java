@@ -19,6 +19,13 @@ public interface IdentityStore {
     ATTACHED_TO_ENTITIES
   }
 
+  /** How a guarded insert (access key, policy attachment) ended. */
+  enum InsertOutcome {
+    INSERTED,
+    LIMIT_REACHED,
+    NO_SUCH_ENTITY
+  }
+
   /** An inline policy: its name and document. */
   record InlinePolicy(String policyName, String document) {}
 
@@ -54,7 +61,8 @@ public interface IdentityStore {
    * {@code maxKeysPerOwner} keys; counting and inserting are one atomic step, so concurrent requests cannot pass
    * the limit together. Returns false when the limit was reached.
    */
-  boolean insertAccessKey(AccessKey key, String secretCiphertext, int maxKeysPerOwner);
+  /** Inserts the key unless its owner has maxKeysPerOwner keys already or (for a user) no longer exists. */
+  InsertOutcome insertAccessKey(AccessKey key, String secretCiphertext, int maxKeysPerOwner);
 
   Optional<StoredAccessKey> findAccessKey(String accessKeyId);
 
@@ -96,7 +104,8 @@ public interface IdentityStore {
   DeleteOutcome deleteManagedPolicy(String policyArn);
 
   // attachments
-  void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn);
+  /** Attaches (idempotently) unless the entity has maxAttached others already or no longer exists. */
+  InsertOutcome attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn, int maxAttached);
 
   boolean detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn);
 

@@ -117,6 +117,7 @@ public final class SqlIdentityStore implements IdentityStore {
   public DeleteOutcome deleteUser(String accountId, String userName) {
     String name = lower(userName);
     return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
       if (count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n", accountId, name) == 0) {
         return DeleteOutcome.NOT_FOUND;
       }
@@ -142,13 +143,13 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   @Override
-  public boolean insertAccessKey(AccessKey key, String secretCiphertext, int maxKeysPerOwner) {
+  public InsertOutcome insertAccessKey(AccessKey key, String secretCiphertext, int maxKeysPerOwner) {
     String owner = key.userName() == null ? null : lower(key.userName());
     return jdbi.inTransaction(h -> {
-      // Serialize key creation in the account: SQLite's IMMEDIATE transactions already hold the write lock.
-      if (dialect == Database.Dialect.POSTGRESQL) {
-        h.createQuery("SELECT account_id FROM accounts WHERE account_id = :a FOR UPDATE")
-            .bind("a", key.accountId()).mapTo(String.class).findOne();
+      lockAccount(h, key.accountId());
+      if (owner != null && count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n",
+          key.accountId(), owner) == 0) {
+        return InsertOutcome.NO_SUCH_ENTITY;
       }
       var count = h.createQuery("SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND "
           + (owner == null ? "user_name_lower IS NULL" : "user_name_lower = :n")).bind("a", key.accountId());
@@ -157,7 +158,7 @@ public final class SqlIdentityStore implements IdentityStore {
       }
       long existing = count.mapTo(Long.class).one();
       if (existing >= maxKeysPerOwner) {
-        return false;
+        return InsertOutcome.LIMIT_REACHED;
       }
       h.createUpdate(
               "INSERT INTO access_keys (access_key_id, account_id, user_name_lower, secret_ciphertext, status, created_at)"
@@ -166,8 +167,20 @@ public final class SqlIdentityStore implements IdentityStore {
           .bind("user", owner)
           .bind("secret", secretCiphertext).bind("status", key.status().name())
           .bind("created", key.createdAt().toEpochMilli()).execute();
-      return true;
+      return InsertOutcome.INSERTED;
     });
+  }
+
+  /**
+   * Serializes changes to one account's entities and their dependents (keys, attachments,
+   * deletions): SQLite's IMMEDIATE transactions already hold the write lock; PostgreSQL locks the
+   * account row.
+   */
+  private void lockAccount(Handle h, String accountId) {
+    if (dialect == Database.Dialect.POSTGRESQL) {
+      h.createQuery("SELECT account_id FROM accounts WHERE account_id = :a FOR UPDATE")
+          .bind("a", accountId).mapTo(String.class).findOne();
+    }
   }
 
   @Override
@@ -264,6 +277,7 @@ public final class SqlIdentityStore implements IdentityStore {
   public DeleteOutcome deleteRole(String accountId, String roleName) {
     String name = lower(roleName);
     return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
       if (count(h, "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n", accountId, name) == 0) {
         return DeleteOutcome.NOT_FOUND;
       }
@@ -374,12 +388,28 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   @Override
-  public void attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
-    jdbi.useHandle(h -> h.createUpdate(
-            "INSERT INTO policy_attachments (account_id, principal_type, principal_name_lower, policy_arn)"
-                + " VALUES (:account, :type, :principal, :arn) ON CONFLICT DO NOTHING")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
-        .bind("arn", policyArn).execute());
+  public InsertOutcome attachPolicy(String accountId, PrincipalType type, String principalName, String policyArn,
+      int maxAttached) {
+    String name = lower(principalName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      String entities = type == PrincipalType.USER
+          ? "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n"
+          : "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n";
+      if (count(h, entities, accountId, name) == 0) {
+        return InsertOutcome.NO_SUCH_ENTITY;
+      }
+      long others = h.createQuery("SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = :t"
+              + " AND principal_name_lower = :n AND policy_arn <> :arn")
+          .bind("a", accountId).bind("t", type.column()).bind("n", name).bind("arn", policyArn).mapTo(Long.class).one();
+      if (others >= maxAttached) {
+        return InsertOutcome.LIMIT_REACHED;
+      }
+      h.createUpdate("INSERT INTO policy_attachments (account_id, principal_type, principal_name_lower, policy_arn)"
+              + " VALUES (:account, :type, :principal, :arn) ON CONFLICT DO NOTHING")
+          .bind("account", accountId).bind("type", type.column()).bind("principal", name).bind("arn", policyArn).execute();
+      return InsertOutcome.INSERTED;
+    });
   }
 
   @Override

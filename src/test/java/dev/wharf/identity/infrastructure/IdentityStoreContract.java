@@ -7,6 +7,7 @@ import dev.wharf.identity.Account;
 import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.IdentityStore.DeleteOutcome;
+import dev.wharf.identity.IdentityStore.InsertOutcome;
 import dev.wharf.identity.ManagedPolicy;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
@@ -77,7 +78,7 @@ abstract class IdentityStoreContract {
     store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "c", 2);
     store.putInlinePolicy(ACCOUNT, PrincipalType.USER, "alice", "p", "{}");
     store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
-    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m");
+    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m", 10);
 
     assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.HAS_ACCESS_KEYS);
     store.deleteAccessKey(ACCOUNT, "alice", "AKIAALICE00000000001");
@@ -92,19 +93,39 @@ abstract class IdentityStoreContract {
   }
 
   @Test
-  void anAccessKeyIsNotInsertedOnceItsOwnerHasTheMaximum() {
+  void anAccessKeyIsNotInsertedOnceItsOwnerHasTheMaximumOrIsGone() {
     store.insertUser(user("alice"));
     assertThat(store.insertAccessKey(new AccessKey("AKIAALICE00000000001", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "a", 2))
-        .isTrue();
+        .isEqualTo(InsertOutcome.INSERTED);
     assertThat(store.insertAccessKey(new AccessKey("AKIAALICE00000000002", ACCOUNT, "Alice", AccessKey.Status.Active, NOW), "b", 2))
-        .isTrue();
+        .isEqualTo(InsertOutcome.INSERTED);
     assertThat(store.insertAccessKey(new AccessKey("AKIAALICE00000000003", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "c", 2))
-        .isFalse();
+        .isEqualTo(InsertOutcome.LIMIT_REACHED);
     assertThat(store.insertAccessKey(new AccessKey("AKIAROOT000000000001", ACCOUNT, null, AccessKey.Status.Active, NOW), "r", 2))
-        .isTrue();
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.insertAccessKey(new AccessKey("AKIAGHOST00000000001", ACCOUNT, "ghost", AccessKey.Status.Active, NOW), "g", 2))
+        .isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
 
     assertThat(store.listAccessKeys(ACCOUNT, "alice")).hasSize(2);
     assertThat(store.findAccessKey("AKIAALICE00000000003")).isEmpty();
+  }
+
+  @Test
+  void aPolicyIsAttachedOnlyToAnExistingEntityBelowTheLimit() {
+    store.insertUser(user("alice"));
+    for (int i = 0; i < 3; i++) {
+      store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/p" + i));
+    }
+    assertThat(store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/p0", 2))
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/p1", 2))
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/p1", 2))
+        .as("attaching again is idempotent").isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/p2", 2))
+        .isEqualTo(InsertOutcome.LIMIT_REACHED);
+    assertThat(store.attachPolicy(ACCOUNT, PrincipalType.ROLE, "alice", "arn:aws:iam::111122223333:policy/p2", 2))
+        .isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
   }
 
   @Test
@@ -156,8 +177,8 @@ abstract class IdentityStoreContract {
     store.insertUser(user("alice"));
     store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
     assertThat(store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"))).isFalse();
-    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m");
-    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m");
+    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m", 10);
+    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m", 10);
     assertThat(store.findManagedPolicy("arn:aws:iam::111122223333:policy/m")).get()
         .extracting(ManagedPolicy::attachmentCount).isEqualTo(1);
     assertThat(store.listAttachedPolicies(ACCOUNT, PrincipalType.USER, "ALICE")).extracting(ManagedPolicy::arn)
