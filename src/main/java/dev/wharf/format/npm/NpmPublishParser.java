@@ -126,6 +126,8 @@ final class NpmPublishParser {
                   throw wharf;
                 }
                 throw new WharfException.Invalid("Attachment " + fileName + " is not valid base64: " + e.getOriginalMessage());
+              } catch (IllegalArgumentException e) {
+                throw new WharfException.Invalid("Attachment " + fileName + " is not valid base64: " + e.getMessage());
               }
             }
           } else if ("length".equals(member)) {
