@@ -2,49 +2,30 @@ package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
-import dev.wharf.audit.AuditEvent;
-import dev.wharf.audit.AuditLog;
-import dev.wharf.catalog.CodeArtifactArns;
-import dev.wharf.policy.PermissionService;
+import dev.wharf.format.npm.NpmEndpoints;
 import dev.wharf.token.InvalidTokenException;
-import dev.wharf.token.RepositoryAccessService;
 import dev.wharf.token.RepositoryAccessService.Access;
 import java.util.Objects;
 
 /**
- * The package endpoints under {@code /{domain}-{owner}/{format}/{repo}/}. Until the npm, PyPI and
- * Maven handlers arrive, the repository root answers who the token acts as and whether it may read
- * the repository: the same authentication and authorization every format will reuse.
+ * The package endpoints under {@code /{domain}-{owner}/{format}/{repo}/}. npm requests below the
+ * root go to {@link NpmEndpoints}; the repository root answers who the token acts as and whether it
+ * may read the repository (PyPI and Maven handlers are still to come).
  */
 public final class RepositoryEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String READ_ACTION = "codeartifact:ReadFromRepository";
 
-  private final RepositoryAccessService access;
-  private final AuditLog audit;
+  private final RepositoryAuthorizer authorizer;
+  private final NpmEndpoints npm;
 
-  public RepositoryEndpoints(RepositoryAccessService access, AuditLog audit) {
-    this.access = Objects.requireNonNull(access, "access");
-    this.audit = Objects.requireNonNull(audit, "audit");
+  public RepositoryEndpoints(RepositoryAuthorizer authorizer, NpmEndpoints npm) {
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.npm = Objects.requireNonNull(npm, "npm");
   }
 
-  /** Audits one token use: who, which action on which repository, and the outcome. */
   private Access audited(Exchange exchange, RepositoryPath path, String token, String action) {
-    var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
-    Access result = access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), action, null);
-    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress()).action(action)
-        .resource(CodeArtifactArns.repository(access.region(), path.domainOwner(), path.domainName(), path.repository()),
-            path.domainOwner());
-    switch (result) {
-      case Access.Unauthenticated unauthenticated -> entry.finish(AuditEvent.Outcome.DENIED, "InvalidToken");
-      case Access.Denied denied -> entry.principal(denied.token().principal()).token(denied.token().tokenId())
-          .finish(AuditEvent.Outcome.DENIED, "AccessDenied");
-      case Access.NoSuchRepository missing -> entry.principal(missing.token().principal()).token(missing.token().tokenId())
-          .finish(AuditEvent.Outcome.FAILED, "NotFound");
-      case Access.Allowed allowed -> entry.principal(allowed.token().principal()).token(allowed.token().tokenId())
-          .decision(allowed.decision()).finish(AuditEvent.Outcome.ALLOWED, null);
-    }
-    return result;
+    return authorizer.authorize(exchange, path, token, action, null);
   }
 
   public boolean accepts(Exchange exchange) {
@@ -53,6 +34,10 @@ public final class RepositoryEndpoints {
 
   public void handle(Exchange exchange) {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
+    if ("npm".equals(path.format()) && !path.rest().isEmpty()) {
+      npm.handle(exchange, path);
+      return;
+    }
     String token = PackageCredentials.token(exchange.header("Authorization")).orElse(null);
     if (token == null) {
       unauthorized(exchange, "Authentication required: send an authorization token as Bearer or as Basic aws:<token>");

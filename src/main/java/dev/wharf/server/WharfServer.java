@@ -11,7 +11,15 @@ import dev.wharf.audit.http.AuditEndpoints;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.http.CatalogEndpoints;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
+import dev.wharf.blob.BlobStore;
+import dev.wharf.blob.FileBlobStore;
+import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
+import dev.wharf.format.npm.NpmEndpoints;
+import dev.wharf.format.npm.NpmRegistry;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.http.PackageEndpoints;
+import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.token.RepositoryAccessService;
 import dev.wharf.token.TokenGrantService;
 import dev.wharf.token.TokenService;
@@ -43,6 +51,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -72,9 +81,15 @@ public final class WharfServer implements AutoCloseable {
   private final TokenService tokens;
   private final AuditLog audit;
   private final Routes routes;
+  private final BlobStore blobs;
+
+  /** The largest npm tarball a publish may attach (checked while decoding, before it is stored). */
+  public static final long MAX_NPM_TARBALL_BYTES = 256L * 1024 * 1024;
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
-      IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes) {
+      IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
+      BlobStore blobs) {
+    this.blobs = blobs;
     this.routes = routes;
     this.audit = audit;
     this.config = config;
@@ -129,6 +144,7 @@ public final class WharfServer implements AutoCloseable {
       httpServer.join();
       throw e;
     }
+    BlobStore blobs = null;
     try {
       SecretCipher cipher = new SecretCipher(masterKey);
       IdentityStore identityStore = new SqlIdentityStore(database);
@@ -163,10 +179,16 @@ public final class WharfServer implements AutoCloseable {
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
+      blobs = new FileBlobStore(config.dataDirectory().resolve("blobs"));
+      PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+      restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
+      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
+      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, MAX_NPM_TARBALL_BYTES),
+          config.publicUrl(), config.dataDirectory().resolve("tmp"));
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
-          new RepositoryEndpoints(repositoryAccess, audit));
+          new RepositoryEndpoints(authorizer, npm));
 
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("wharf-background").daemon().factory());
@@ -186,8 +208,11 @@ public final class WharfServer implements AutoCloseable {
         }
         throw e;
       }
-      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes);
+      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs);
     } catch (Exception | Error e) {
+      if (blobs != null) {
+        blobs.close();
+      }
       database.close();
       throw e;
     }
@@ -199,6 +224,10 @@ public final class WharfServer implements AutoCloseable {
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
+    // npm sends scoped names as @scope%2fname: let encoded separators through; NpmRequestPath decodes
+    // the raw path itself and refuses "." and ".." segments, encoded or not.
+    http.setUriCompliance(UriCompliance.DEFAULT.with("wharf-npm", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -249,6 +278,7 @@ public final class WharfServer implements AutoCloseable {
       jetty.stop();
       tokens.close();
       audit.close();
+      blobs.close();
     } catch (Exception e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
     } finally {

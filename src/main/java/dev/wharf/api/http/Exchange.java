@@ -3,6 +3,7 @@ package dev.wharf.api.http;
 import dev.wharf.error.WharfException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -91,6 +92,45 @@ public final class Exchange {
         throw new WharfException.TooLarge("Request body exceeds the limit of " + maxBytes + " bytes");
       }
       return body;
+    }
+  }
+
+  /** The declared Content-Length, or -1 when the body is chunked or absent. */
+  public long contentLength() {
+    return request.getLength();
+  }
+
+  /**
+   * Streams a response body of known length from {@code content} (closed afterwards), never holding
+   * it whole in memory. A HEAD request gets the headers only. A failure mid-stream aborts the response.
+   */
+  public void stream(int status, String contentType, long length, InputStream content) throws IOException {
+    if (completed) {
+      content.close();
+      return;
+    }
+    completed = true;
+    response.setStatus(status);
+    if (contentType != null) {
+      response.getHeaders().put("Content-Type", contentType);
+    }
+    response.getHeaders().put("Content-Length", length);
+    try (content) {
+      if ("HEAD".equals(request.getMethod())) {
+        response.write(true, null, callback);
+        return;
+      }
+      try (OutputStream out = Content.Sink.asOutputStream(response)) {
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = content.read(buffer)) >= 0) {
+          out.write(buffer, 0, n);
+        }
+      }
+      callback.succeeded();
+    } catch (IOException | RuntimeException e) {
+      // the client went away or the blob could not be read: the response is already committed
+      callback.failed(e);
     }
   }
 

@@ -1,0 +1,59 @@
+package dev.wharf.format;
+
+import dev.wharf.api.http.Exchange;
+import dev.wharf.audit.AuditEvent;
+import dev.wharf.audit.AuditLog;
+import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.policy.PermissionService;
+import dev.wharf.token.RepositoryAccessService;
+import dev.wharf.token.RepositoryAccessService.Access;
+import java.util.Objects;
+
+/**
+ * Authorizes a package request with its token and records the use in the audit trail: the one
+ * place every format's endpoints ask "may this token do this here?".
+ */
+public final class RepositoryAuthorizer {
+  private final RepositoryAccessService access;
+  private final AuditLog audit;
+
+  public RepositoryAuthorizer(RepositoryAccessService access, AuditLog audit) {
+    this.access = Objects.requireNonNull(access, "access");
+    this.audit = Objects.requireNonNull(audit, "audit");
+  }
+
+  public String region() {
+    return access.region();
+  }
+
+  /**
+   * Authorizes {@code action} on the repository, or on the package when {@code packageArn} is
+   * non-null, and audits the outcome.
+   */
+  public Access authorize(Exchange exchange, RepositoryPath path, String token, String action, String packageArn) {
+    var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
+    Access result = access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), action,
+        packageArn);
+    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress()).action(action)
+        .resource(packageArn != null ? packageArn
+            : CodeArtifactArns.repository(access.region(), path.domainOwner(), path.domainName(), path.repository()),
+            path.domainOwner());
+    switch (result) {
+      case Access.Unauthenticated unauthenticated -> entry.finish(AuditEvent.Outcome.DENIED, "InvalidToken");
+      case Access.Denied denied -> entry.principal(denied.token().principal()).token(denied.token().tokenId())
+          .finish(AuditEvent.Outcome.DENIED, "AccessDenied");
+      case Access.NoSuchRepository missing -> entry.principal(missing.token().principal()).token(missing.token().tokenId())
+          .finish(AuditEvent.Outcome.FAILED, "NotFound");
+      case Access.Allowed allowed -> entry.principal(allowed.token().principal()).token(allowed.token().tokenId())
+          .decision(allowed.decision()).finish(AuditEvent.Outcome.ALLOWED, null);
+    }
+    return result;
+  }
+
+  /** Whether the token authenticates for this repository's domain, without a policy decision or an audit event. */
+  public boolean authenticates(Exchange exchange, RepositoryPath path, String token, String action, String packageArn) {
+    var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
+    return !(access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), action, packageArn)
+        instanceof Access.Unauthenticated);
+  }
+}

@@ -1,0 +1,471 @@
+package dev.wharf.format.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.error.WharfException;
+import dev.wharf.format.npm.NpmPublishParser.Attachment;
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageDocument;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * npm's rules over the package core, without HTTP: what a publish body means and whether it is
+ * honest (integrity, shasum, manifest vs the tarball's package.json), dist-tags, deprecation, and
+ * the packument (full and abbreviated). Authorization is the endpoints' job.
+ */
+public final class NpmRegistry {
+  static final String FORMAT = "npm";
+  /** CodeArtifact's asset name for an npm tarball. */
+  static final String ASSET = "package.tgz";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern SEMVER = Pattern.compile(
+      "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
+  private static final Pattern TAG = Pattern.compile("[A-Za-z][A-Za-z0-9._\\-]{0,99}");
+  /** Fields of a version that the abbreviated ("corgi") document keeps. */
+  private static final List<String> ABBREVIATED_FIELDS = List.of("name", "version", "dependencies", "optionalDependencies",
+      "devDependencies", "peerDependencies", "peerDependenciesMeta", "bundleDependencies", "bundledDependencies", "bin",
+      "directories", "engines", "os", "cpu", "deprecated", "_hasShrinkwrap", "hasInstallScript", "funding", "license",
+      "acceptDependencies", "libc");
+  private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
+
+  private final PackageService packages;
+  private final long maxTarballBytes;
+
+  public NpmRegistry(PackageService packages, long maxTarballBytes) {
+    this.packages = Objects.requireNonNull(packages, "packages");
+    if (maxTarballBytes < 1) {
+      throw new IllegalArgumentException("maxTarballBytes must be positive");
+    }
+    this.maxTarballBytes = maxTarballBytes;
+  }
+
+  public long maxTarballBytes() {
+    return maxTarballBytes;
+  }
+
+  /** Where a package lives. */
+  public record Location(String domainOwner, String domainName, String repository) {
+    PackageKey key(NpmPackageName name) {
+      return new PackageKey(domainOwner, domainName, repository, FORMAT, name.namespace(), name.name());
+    }
+  }
+
+  // ---------------------------------------------------------------- PUT /{name}
+
+  /** What a PUT of a packument asks for. */
+  public sealed interface PutRequest extends AutoCloseable {
+    @Override
+    void close();
+
+    /** A new version with its tarball (npm publish). */
+    record Publish(NpmPackageName name, String version, ObjectNode manifest, Attachment tarball,
+        Map<String, String> distTags, NpmPublishParser.Parsed parsed) implements PutRequest {
+      @Override
+      public void close() {
+        parsed.close();
+      }
+    }
+
+    /** Changes to existing versions' metadata (npm deprecate / undeprecate): version → message ("" clears). */
+    record Deprecate(NpmPackageName name, Map<String, String> deprecations, NpmPublishParser.Parsed parsed)
+        implements PutRequest {
+      @Override
+      public void close() {
+        parsed.close();
+      }
+    }
+  }
+
+  /** Parses and checks a PUT body; the caller closes the result (it removes temporary files). */
+  public PutRequest readPut(Location location, NpmPackageName name, InputStream body, Path temporaryDirectory) {
+    NpmPublishParser.Parsed parsed = NpmPublishParser.parse(body, maxTarballBytes, temporaryDirectory);
+    try {
+      return classify(location, name, parsed);
+    } catch (RuntimeException e) {
+      parsed.close();
+      throw e;
+    }
+  }
+
+  private PutRequest classify(Location location, NpmPackageName name, NpmPublishParser.Parsed parsed) {
+    ObjectNode document = parsed.document();
+    String bodyName = document.path("name").asText(null);
+    if (bodyName == null || !bodyName.equals(name.full())) {
+      throw new WharfException.Invalid("The packument's name (" + bodyName + ") does not match the URL (" + name.full() + ")");
+    }
+    if (document.has("_id") && !name.full().equals(document.path("_id").asText())) {
+      throw new WharfException.Invalid("The packument's _id does not match its name");
+    }
+    JsonNode versions = document.path("versions");
+    if (!versions.isObject() || versions.isEmpty()) {
+      throw new WharfException.Invalid("The packument has no versions");
+    }
+    if (parsed.attachments().isEmpty()) {
+      return deprecations(location, name, versions, parsed);
+    }
+    if (versions.size() != 1 || parsed.attachments().size() != 1) {
+      throw new WharfException.Invalid("A publish carries exactly one version and its tarball; this one claims "
+          + versions.size() + " version(s) and attaches " + parsed.attachments().size());
+    }
+    String version = versions.fieldNames().next();
+    if (!SEMVER.matcher(version).matches()) {
+      throw new WharfException.Invalid("Invalid version: \"" + printable(version) + "\" is not a semantic version");
+    }
+    if (!(versions.path(version) instanceof ObjectNode manifest)) {
+      throw new WharfException.Invalid("Version " + version + " must be an object");
+    }
+    if (!name.full().equals(manifest.path("name").asText()) || !version.equals(manifest.path("version").asText())) {
+      throw new WharfException.Invalid("Version " + version + " names " + manifest.path("name").asText() + "@"
+          + manifest.path("version").asText() + ", not " + name.full() + "@" + version);
+    }
+    Attachment tarball = parsed.attachments().get(name.full() + "-" + version + ".tgz");
+    if (tarball == null) {
+      throw new WharfException.Invalid("The packument claims version " + version + " but does not attach "
+          + name.full() + "-" + version + ".tgz");
+    }
+    if (tarball.declaredLength() != null && !tarball.declaredLength().isNull()
+        && tarball.declaredLength().asLong(-1) != tarball.size()) {
+      throw new WharfException.Invalid("The attachment's length (" + tarball.declaredLength() + ") differs from its "
+          + tarball.size() + " decoded bytes");
+    }
+    checkDigests(manifest.path("dist"), tarball);
+    checkManifest(manifest, NpmTarball.packageJson(tarball.file()));
+
+    Map<String, String> tags = new LinkedHashMap<>();
+    JsonNode distTags = document.path("dist-tags");
+    distTags.fields().forEachRemaining(tag -> {
+      if (tag.getValue().isTextual() && tag.getValue().asText().equals(version)) {
+        tags.put(checkTag(tag.getKey()), version);
+      }
+    });
+    if (tags.isEmpty()) {
+      tags.put("latest", version);
+    }
+    ObjectNode stored = manifest.deepCopy();
+    ObjectNode dist = stored.putObject("dist");
+    for (String kept : List.of("fileCount", "unpackedSize", "signatures", "attestations")) {
+      if (manifest.path("dist").has(kept)) {
+        dist.set(kept, manifest.path("dist").get(kept));
+      }
+    }
+    // dist.tarball is rendered per request (it follows the URL clients use); the digests are ours.
+    dist.put("shasum", tarball.sha1Hex()).put("integrity", "sha512-" + tarball.sha512Base64());
+    // Computed here, never trusted from the client: whether installing runs scripts.
+    JsonNode scripts = stored.path("scripts");
+    if (INSTALL_SCRIPTS.stream().anyMatch(scripts::has)) {
+      stored.put("hasInstallScript", true);
+    }
+    return new PutRequest.Publish(name, version, stored, tarball, tags, parsed);
+  }
+
+  private static void checkDigests(JsonNode dist, Attachment tarball) {
+    String integrity = dist.path("integrity").asText("");
+    String expected = "sha512-" + tarball.sha512Base64();
+    boolean hasSha512 = false;
+    for (String entry : integrity.trim().split("\\s+")) {
+      String hash = entry.contains("?") ? entry.substring(0, entry.indexOf('?')) : entry;
+      if (hash.startsWith("sha512-")) {
+        hasSha512 = true;
+        if (!hash.equals(expected)) {
+          throw new WharfException.Invalid("dist.integrity does not match the attached tarball (received " + expected + ")");
+        }
+      }
+    }
+    if (!hasSha512) {
+      throw new WharfException.Invalid("dist.integrity with a sha512 hash is required");
+    }
+    if (dist.has("shasum") && !dist.path("shasum").asText().equalsIgnoreCase(tarball.sha1Hex())) {
+      throw new WharfException.Invalid("dist.shasum does not match the attached tarball (received " + tarball.sha1Hex() + ")");
+    }
+  }
+
+  /** Manifest confusion: what the registry shows must be what the tarball installs. */
+  static void checkManifest(JsonNode manifest, JsonNode packageJson) {
+    for (String field : List.of("name", "version")) {
+      if (!manifest.path(field).equals(packageJson.path(field))) {
+        throw confusion(field, manifest.path(field), packageJson.path(field));
+      }
+    }
+    for (String field : List.of("dependencies", "optionalDependencies", "peerDependencies")) {
+      if (!emptyIfMissing(manifest.path(field)).equals(emptyIfMissing(packageJson.path(field)))) {
+        throw confusion(field, manifest.path(field), packageJson.path(field));
+      }
+    }
+    JsonNode scripts = manifest.path("scripts");
+    JsonNode packaged = packageJson.path("scripts");
+    for (String script : INSTALL_SCRIPTS) {
+      JsonNode claimed = scripts.path(script);
+      JsonNode actual = packaged.path(script);
+      // npm adds "install": "node-gyp rebuild" for packages with a binding.gyp; that only adds a script.
+      boolean gyp = "install".equals(script) && actual.isMissingNode() && "node-gyp rebuild".equals(claimed.asText());
+      if (!claimed.equals(actual) && !gyp) {
+        throw confusion("scripts." + script, claimed, actual);
+      }
+    }
+  }
+
+  private static JsonNode emptyIfMissing(JsonNode node) {
+    return node.isMissingNode() || node.isNull() ? JSON.createObjectNode() : node;
+  }
+
+  private static WharfException.Invalid confusion(String field, JsonNode claimed, JsonNode actual) {
+    return new WharfException.Invalid("The packument's " + field + " (" + shorten(claimed) + ") differs from the tarball's "
+        + "package.json (" + shorten(actual) + ")");
+  }
+
+  private static String shorten(JsonNode node) {
+    String text = node.isMissingNode() ? "absent" : node.toString();
+    return printable(text);
+  }
+
+  private static String printable(String text) {
+    String shortened = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+    return shortened.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  private PutRequest deprecations(Location location, NpmPackageName name, JsonNode versions, NpmPublishParser.Parsed parsed) {
+    Map<String, PackageVersion> existing = new LinkedHashMap<>();
+    packages.versions(location.key(name)).forEach(v -> existing.put(v.version(), v));
+    if (existing.isEmpty()) {
+      throw new WharfException.Invalid("The packument claims versions it does not attach");
+    }
+    Map<String, String> changes = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = versions.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      PackageVersion stored = existing.get(entry.getKey());
+      if (stored == null) {
+        throw new WharfException.Invalid("The packument claims version " + printable(entry.getKey())
+            + " but does not attach its tarball");
+      }
+      JsonNode wanted = entry.getValue().path("deprecated");
+      String current = readTree(stored.metadata()).path("deprecated").asText("");
+      String next = wanted.isTextual() ? wanted.asText() : "";
+      if (!current.equals(next)) {
+        changes.put(entry.getKey(), next);
+      }
+    }
+    return new PutRequest.Deprecate(name, changes, parsed);
+  }
+
+  /** Stores a checked publish; a version that exists → 403 as npm expects. */
+  public PackageVersion publish(Location location, PutRequest.Publish publish) {
+    PackageKey key = location.key(publish.name());
+    if (packages.version(key, publish.version()).isPresent()) {
+      throw cannotPublishOver(publish.version());
+    }
+    String description = publish.manifest().path("description").isTextual()
+        ? publish.manifest().path("description").asText() : null;
+    try (InputStream content = Files.newInputStream(publish.tarball().file())) {
+      return packages.publish(new PackageService.Publication(key, publish.version(), description,
+          publish.manifest().toString(), publish.distTags(), "INTERNAL"),
+          List.of(new PackageService.AssetContent(ASSET, content, maxTarballBytes)));
+    } catch (WharfException.Conflict lostRace) {
+      throw cannotPublishOver(publish.version());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static WharfException.AccessDenied cannotPublishOver(String version) {
+    return new WharfException.AccessDenied("You cannot publish over the previously published versions: " + version + ".");
+  }
+
+  public void deprecate(Location location, PutRequest.Deprecate deprecate) {
+    PackageKey key = location.key(deprecate.name());
+    deprecate.deprecations().forEach((version, message) -> {
+      PackageVersion stored = packages.version(key, version).orElseThrow(() -> notFound(deprecate.name()));
+      ObjectNode manifest = (ObjectNode) readTree(stored.metadata());
+      if (message.isEmpty()) {
+        manifest.remove("deprecated");
+      } else {
+        manifest.put("deprecated", message);
+      }
+      packages.updateMetadata(key, version, manifest.toString());
+    });
+  }
+
+  // ---------------------------------------------------------------- dist-tags
+
+  public Map<String, String> distTags(Location location, NpmPackageName name) {
+    PackageKey key = location.key(name);
+    if (packages.findPackage(key).isEmpty()) {
+      throw notFound(name);
+    }
+    return packages.distTags(key);
+  }
+
+  public void putDistTag(Location location, NpmPackageName name, String tag, String version) {
+    checkTag(tag);
+    if (SEMVER.matcher(tag).matches()) {
+      throw new WharfException.Invalid("Tag name must not be a valid SemVer range: " + tag);
+    }
+    PackageKey key = location.key(name);
+    if (packages.findPackage(key).isEmpty()) {
+      throw notFound(name);
+    }
+    packages.putDistTag(key, tag, version);
+  }
+
+  public void deleteDistTag(Location location, NpmPackageName name, String tag) {
+    checkTag(tag);
+    if ("latest".equals(tag)) {
+      throw new WharfException.Invalid("The latest tag cannot be removed");
+    }
+    PackageKey key = location.key(name);
+    if (packages.findPackage(key).isEmpty() || !packages.deleteDistTag(key, tag)) {
+      throw new WharfException.NotFound(null, "Tag " + tag + " is not set on " + name.full());
+    }
+  }
+
+  private static String checkTag(String tag) {
+    if (!TAG.matcher(tag).matches()) {
+      throw new WharfException.Invalid("Invalid tag name: \"" + printable(tag) + "\"");
+    }
+    return tag;
+  }
+
+  static WharfException.NotFound notFound(NpmPackageName name) {
+    return new WharfException.NotFound(null, "Not found: " + name.full(), "package", name.full());
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** A tarball to stream: its asset (size, digests) for a listed or unlisted version. */
+  public Optional<PackageAsset> tarball(Location location, NpmPackageName name, String fileName) {
+    String prefix = name.name() + "-";
+    if (!fileName.startsWith(prefix) || !fileName.endsWith(".tgz")) {
+      return Optional.empty();
+    }
+    String version = fileName.substring(prefix.length(), fileName.length() - 4);
+    PackageKey key = location.key(name);
+    return packages.version(key, version).filter(v -> v.status().downloadable())
+        .flatMap(v -> packages.assets(key, version).stream().filter(a -> ASSET.equals(a.name())).findFirst());
+  }
+
+  public Optional<InputStream> open(PackageAsset asset) {
+    return packages.open(asset);
+  }
+
+  /**
+   * The packument, or empty when the package does not exist or has no listed version.
+   *
+   * @param registryUrl the repository endpoint, ending in '/', that tarball URLs start with
+   */
+  public Optional<String> packument(Location location, NpmPackageName name, String registryUrl, boolean abbreviated) {
+    return packages.document(location.key(name)).flatMap(document -> render(document, name, registryUrl, abbreviated));
+  }
+
+  static Optional<String> render(PackageDocument document, NpmPackageName name, String registryUrl, boolean abbreviated) {
+    ObjectNode out = JSON.createObjectNode();
+    if (!abbreviated) {
+      out.put("_id", name.full());
+      out.put("_rev", document.versions().size() + "-" + Long.toHexString(document.summary().modifiedAt().toEpochMilli()));
+    }
+    out.put("name", name.full());
+    ObjectNode tags = JSON.createObjectNode();
+    ObjectNode versions = JSON.createObjectNode();
+    ObjectNode time = JSON.createObjectNode();
+    String tarballBase = registryUrl + name.full() + "/-/";
+    String lastListed = null;
+    Instant modified = document.summary().modifiedAt();
+    JsonNode latestManifest = null;
+    for (PackageDocument.VersionWithAssets entry : document.versions()) {
+      PackageVersion version = entry.version();
+      if (!version.status().listed()) {
+        continue;
+      }
+      Optional<PackageAsset> asset = entry.assets().stream().filter(a -> ASSET.equals(a.name())).findFirst();
+      if (asset.isEmpty()) {
+        continue;
+      }
+      ObjectNode manifest = (ObjectNode) readTree(version.metadata());
+      ObjectNode dist = manifest.with("dist");
+      dist.put("tarball", tarballBase + name.tarballFileName(version.version()));
+      dist.put("shasum", asset.get().sha1());
+      dist.put("integrity", "sha512-" + java.util.Base64.getEncoder().encodeToString(
+          java.util.HexFormat.of().parseHex(asset.get().sha512())));
+      if (abbreviated) {
+        ObjectNode small = JSON.createObjectNode();
+        for (String field : ABBREVIATED_FIELDS) {
+          if (manifest.has(field)) {
+            small.set(field, manifest.get(field));
+          }
+        }
+        small.set("dist", dist);
+        versions.set(version.version(), small);
+      } else {
+        versions.set(version.version(), manifest);
+        time.put(version.version(), version.publishedAt().toString());
+      }
+      lastListed = version.version();
+      if (version.modifiedAt().isAfter(modified)) {
+        modified = version.modifiedAt();
+      }
+      if (version.version().equals(document.distTags().get("latest"))) {
+        latestManifest = manifest;
+      }
+    }
+    if (lastListed == null) {
+      return Optional.empty();
+    }
+    document.distTags().forEach((tag, version) -> {
+      if (versions.has(version)) {
+        tags.put(tag, version);
+      }
+    });
+    if (!tags.has("latest")) {
+      tags.put("latest", lastListed);
+    }
+    out.set("dist-tags", tags);
+    if (abbreviated) {
+      out.put("modified", modified.toString());
+      out.set("versions", versions);
+    } else {
+      out.set("versions", versions);
+      time.put("created", document.summary().createdAt().toString());
+      time.put("modified", modified.toString());
+      out.set("time", time);
+      JsonNode latest = latestManifest != null ? latestManifest : versions.path(tags.path("latest").asText());
+      for (String field : List.of("description", "readme", "license", "homepage", "repository", "keywords", "author",
+          "bugs", "maintainers")) {
+        if (latest.has(field)) {
+          out.set(field, latest.get(field));
+        }
+      }
+    }
+    return Optional.of(out.toString());
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The versions of a package as the CodeArtifact API lists them (tests and tools). */
+  List<String> versionNames(Location location, NpmPackageName name) {
+    List<String> names = new ArrayList<>();
+    packages.versions(location.key(name)).forEach(v -> names.add(v.version()));
+    return names;
+  }
+}

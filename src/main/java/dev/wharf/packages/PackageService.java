@@ -1,0 +1,165 @@
+package dev.wharf.packages;
+
+import dev.wharf.blob.BlobDigests;
+import dev.wharf.blob.BlobStore;
+import dev.wharf.error.WharfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Packages, versions and assets of every format: the one entry point the npm, PyPI and Maven
+ * endpoints and the CodeArtifact API call. Publishing stores the assets' blobs first and then
+ * commits all metadata in one transaction, so a version is never visible half-published, and a
+ * published version is immutable: of concurrent publishes of one version exactly one wins.
+ * Authorization is the caller's job.
+ */
+public final class PackageService {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final PackageStore store;
+  private final BlobStore blobs;
+  private final Clock clock;
+
+  public PackageService(PackageStore store, BlobStore blobs, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A version to publish; {@code metadata} is the format's JSON document for it. */
+  public record Publication(PackageKey key, String version, String summary, String metadata, Map<String, String> distTags,
+      String origin) {
+    public Publication {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(metadata, "metadata");
+      distTags = Map.copyOf(distTags);
+      origin = origin == null ? "INTERNAL" : origin;
+    }
+  }
+
+  /** The content of one asset, read once; it must be at most {@code maxBytes} long. */
+  public record AssetContent(String name, InputStream content, long maxBytes) {}
+
+  /**
+   * Publishes a version with its assets.
+   *
+   * @throws WharfException.Conflict if the version exists (nothing is changed)
+   * @throws WharfException.TooLarge if an asset exceeds its limit
+   */
+  public PackageVersion publish(Publication publication, List<AssetContent> contents) {
+    List<PackageAsset> assets = new ArrayList<>();
+    for (AssetContent content : contents) {
+      BlobDigests digests;
+      try {
+        digests = blobs.put(content.content(), content.maxBytes(), null);
+      } catch (dev.wharf.blob.BlobTooLargeException e) {
+        throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      assets.add(new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
+          digests.sha512()));
+    }
+    Instant now = clock.instant();
+    PackageVersion version = new PackageVersion(publication.key(), publication.version(), VersionStatus.PUBLISHED,
+        newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
+    // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
+    if (store.insertVersion(version, assets, publication.distTags(), now) == PackageStore.InsertOutcome.VERSION_EXISTS) {
+      throw versionExists(publication.key(), publication.version());
+    }
+    return version;
+  }
+
+  public static WharfException.Conflict versionExists(PackageKey key, String version) {
+    return new WharfException.Conflict("ConflictException", "Package version " + version + " of "
+        + displayName(key) + " already exists", "package-version", version);
+  }
+
+  public static String displayName(PackageKey key) {
+    return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
+  }
+
+  private static String newRevision() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  public Optional<PackageSummary> findPackage(PackageKey key) {
+    return store.findPackage(key);
+  }
+
+  public Optional<PackageDocument> document(PackageKey key) {
+    return store.readDocument(key);
+  }
+
+  public List<PackageVersion> versions(PackageKey key) {
+    return store.listVersions(key);
+  }
+
+  public Optional<PackageVersion> version(PackageKey key, String version) {
+    return store.findVersion(key, version);
+  }
+
+  public List<PackageAsset> assets(PackageKey key, String version) {
+    return store.listAssets(key, version);
+  }
+
+  /** Packages of a repository; every filter may be null. */
+  public List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
+      String namespace, String namePrefix) {
+    return store.listPackages(domainOwner, domainName, repository, format, namespace, namePrefix);
+  }
+
+  /** Opens an asset's content for streaming, if its blob is present. */
+  public Optional<InputStream> open(PackageAsset asset) {
+    try {
+      return blobs.open(asset.sha256());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Map<String, String> distTags(PackageKey key) {
+    return store.distTags(key);
+  }
+
+  /** @throws WharfException.NotFound when the version does not exist */
+  public void putDistTag(PackageKey key, String tag, String version) {
+    if (!store.putDistTag(key, tag, version, clock.instant())) {
+      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
+          + " not found", "package-version", version);
+    }
+  }
+
+  /** @return false when the tag was not set */
+  public boolean deleteDistTag(PackageKey key, String tag) {
+    return store.deleteDistTag(key, tag, clock.instant());
+  }
+
+  /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
+  public void updateMetadata(PackageKey key, String version, String metadata) {
+    if (!store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant())) {
+      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
+          + " not found", "package-version", version);
+    }
+  }
+
+  public void updateStatus(PackageKey key, String version, VersionStatus status) {
+    if (!store.updateVersionStatus(key, version, status, newRevision(), clock.instant())) {
+      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
+          + " not found", "package-version", version);
+    }
+  }
+}

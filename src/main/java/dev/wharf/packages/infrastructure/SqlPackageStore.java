@@ -1,0 +1,256 @@
+package dev.wharf.packages.infrastructure;
+
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageDocument;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageStore;
+import dev.wharf.packages.PackageSummary;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionStatus;
+import dev.wharf.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/** {@link PackageStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
+public final class SqlPackageStore implements PackageStore {
+  private static final String KEY_COLUMNS = "domain_owner, domain_name, repository, format, namespace, name";
+  private static final String KEY_VALUES = ":owner, :domain, :repository, :format, :namespace, :name";
+  private static final String KEY_MATCH = "domain_owner = :owner AND domain_name = :domain AND repository = :repository"
+      + " AND format = :format AND namespace = :namespace AND name = :name";
+
+  private final Jdbi jdbi;
+
+  public SqlPackageStore(Database database) {
+    this.jdbi = Objects.requireNonNull(database, "database").jdbi();
+  }
+
+  private static <T extends SqlStatement<T>> T bindKey(T statement, PackageKey key) {
+    return statement.bind("owner", key.domainOwner()).bind("domain", key.domainName()).bind("repository", key.repository())
+        .bind("format", key.format()).bind("namespace", key.namespace()).bind("name", key.name());
+  }
+
+  @Override
+  public InsertOutcome insertVersion(PackageVersion version, List<PackageAsset> assets, Map<String, String> distTags,
+      Instant now) {
+    PackageKey key = version.key();
+    return jdbi.inTransaction(h -> {
+      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
+          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      int inserted = bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision,"
+              + " published_at, modified_at, summary, metadata, origin) VALUES (" + KEY_VALUES + ", :version, :status,"
+              + " :revision, :published, :modified, :summary, :metadata, :origin) ON CONFLICT (" + KEY_COLUMNS
+              + ", version) DO NOTHING"), key)
+          .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
+          .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
+          .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
+          .execute();
+      if (inserted == 0) {
+        h.rollback();
+        return InsertOutcome.VERSION_EXISTS;
+      }
+      for (PackageAsset asset : assets) {
+        bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
+            + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
+            .bind("version", version.version()).bind("asset", asset.name()).bind("sha256", asset.sha256())
+            .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
+            .execute();
+      }
+      distTags.forEach((tag, tagged) -> upsertTag(h, key, tag, tagged));
+      touch(h, key, now);
+      return InsertOutcome.INSERTED;
+    });
+  }
+
+  private static void upsertTag(Handle h, PackageKey key, String tag, String version) {
+    bindKey(h.createUpdate("INSERT INTO package_dist_tags (" + KEY_COLUMNS + ", tag, version) VALUES (" + KEY_VALUES
+        + ", :tag, :version) ON CONFLICT (" + KEY_COLUMNS + ", tag) DO UPDATE SET version = excluded.version"), key)
+        .bind("tag", tag).bind("version", version).execute();
+  }
+
+  private static void touch(Handle h, PackageKey key, Instant now) {
+    bindKey(h.createUpdate("UPDATE packages SET modified_at = :now WHERE " + KEY_MATCH), key)
+        .bind("now", now.toEpochMilli()).execute();
+  }
+
+  @Override
+  public Optional<PackageSummary> findPackage(PackageKey key) {
+    return jdbi.withHandle(h -> findPackage(h, key));
+  }
+
+  private static Optional<PackageSummary> findPackage(Handle h, PackageKey key) {
+    return bindKey(h.createQuery("SELECT * FROM packages WHERE " + KEY_MATCH), key)
+        .map((rs, ctx) -> summary(rs)).findOne();
+  }
+
+  private static PackageSummary summary(ResultSet rs) throws SQLException {
+    return new PackageSummary(key(rs), Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("modified_at")));
+  }
+
+  private static PackageKey key(ResultSet rs) throws SQLException {
+    return new PackageKey(rs.getString("domain_owner"), rs.getString("domain_name"), rs.getString("repository"),
+        rs.getString("format"), rs.getString("namespace"), rs.getString("name"));
+  }
+
+  private static PackageVersion version(ResultSet rs) throws SQLException {
+    return new PackageVersion(key(rs), rs.getString("version"), VersionStatus.fromWireName(rs.getString("status")),
+        rs.getString("revision"), Instant.ofEpochMilli(rs.getLong("published_at")),
+        Instant.ofEpochMilli(rs.getLong("modified_at")), rs.getString("summary"), rs.getString("metadata"),
+        rs.getString("origin"));
+  }
+
+  private static PackageAsset asset(ResultSet rs) throws SQLException {
+    return new PackageAsset(rs.getString("asset_name"), rs.getString("sha256"), rs.getLong("size"), rs.getString("md5"),
+        rs.getString("sha1"), rs.getString("sha512"));
+  }
+
+  @Override
+  public List<PackageVersion> listVersions(PackageKey key) {
+    return jdbi.withHandle(h -> listVersions(h, key));
+  }
+
+  private static List<PackageVersion> listVersions(Handle h, PackageKey key) {
+    return bindKey(h.createQuery("SELECT * FROM package_versions WHERE " + KEY_MATCH + " ORDER BY published_at, version"), key)
+        .map((rs, ctx) -> version(rs)).list();
+  }
+
+  @Override
+  public Optional<PackageVersion> findVersion(PackageKey key, String version) {
+    return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT * FROM package_versions WHERE " + KEY_MATCH
+        + " AND version = :version"), key).bind("version", version).map((rs, ctx) -> version(rs)).findOne());
+  }
+
+  @Override
+  public List<PackageAsset> listAssets(PackageKey key, String version) {
+    return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT * FROM package_assets WHERE " + KEY_MATCH
+        + " AND version = :version ORDER BY asset_name"), key).bind("version", version).map((rs, ctx) -> asset(rs)).list());
+  }
+
+  @Override
+  public Optional<PackageDocument> readDocument(PackageKey key) {
+    return jdbi.inTransaction(h -> {
+      Optional<PackageSummary> summary = findPackage(h, key);
+      if (summary.isEmpty()) {
+        return Optional.empty();
+      }
+      Map<String, List<PackageAsset>> assets = new LinkedHashMap<>();
+      bindKey(h.createQuery("SELECT * FROM package_assets WHERE " + KEY_MATCH + " ORDER BY version, asset_name"), key)
+          .map((rs, ctx) -> {
+            assets.computeIfAbsent(rs.getString("version"), v -> new ArrayList<>()).add(asset(rs));
+            return null;
+          }).list();
+      List<PackageDocument.VersionWithAssets> versions = new ArrayList<>();
+      for (PackageVersion version : listVersions(h, key)) {
+        versions.add(new PackageDocument.VersionWithAssets(version, assets.getOrDefault(version.version(), List.of())));
+      }
+      return Optional.of(new PackageDocument(summary.get(), versions, distTags(h, key)));
+    });
+  }
+
+  @Override
+  public List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
+      String namespace, String namePrefix) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM packages WHERE domain_owner = :owner AND domain_name = :domain"
+        + " AND repository = :repository");
+    if (format != null) {
+      sql.append(" AND format = :format");
+    }
+    if (namespace != null) {
+      sql.append(" AND namespace = :namespace");
+    }
+    if (namePrefix != null) {
+      sql.append(" AND substr(name, 1, :prefixLength) = :prefix");
+    }
+    sql.append(" ORDER BY format, namespace, name");
+    return jdbi.withHandle(h -> {
+      var query = h.createQuery(sql.toString()).bind("owner", domainOwner).bind("domain", domainName)
+          .bind("repository", repository);
+      if (format != null) {
+        query.bind("format", format);
+      }
+      if (namespace != null) {
+        query.bind("namespace", namespace);
+      }
+      if (namePrefix != null) {
+        query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.length());
+      }
+      return query.map((rs, ctx) -> summary(rs)).list();
+    });
+  }
+
+  @Override
+  public Map<String, String> distTags(PackageKey key) {
+    return jdbi.withHandle(h -> distTags(h, key));
+  }
+
+  private static Map<String, String> distTags(Handle h, PackageKey key) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    bindKey(h.createQuery("SELECT tag, version FROM package_dist_tags WHERE " + KEY_MATCH + " ORDER BY tag"), key)
+        .map((rs, ctx) -> tags.put(rs.getString("tag"), rs.getString("version"))).list();
+    return tags;
+  }
+
+  @Override
+  public boolean putDistTag(PackageKey key, String tag, String version, Instant now) {
+    return jdbi.inTransaction(h -> {
+      boolean exists = bindKey(h.createQuery("SELECT COUNT(*) FROM package_versions WHERE " + KEY_MATCH
+          + " AND version = :version"), key).bind("version", version).mapTo(Long.class).one() > 0;
+      if (!exists) {
+        return false;
+      }
+      upsertTag(h, key, tag, version);
+      touch(h, key, now);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean deleteDistTag(PackageKey key, String tag, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int deleted = bindKey(h.createUpdate("DELETE FROM package_dist_tags WHERE " + KEY_MATCH + " AND tag = :tag"), key)
+          .bind("tag", tag).execute();
+      if (deleted > 0) {
+        touch(h, key, now);
+      }
+      return deleted > 0;
+    });
+  }
+
+  @Override
+  public boolean updateVersionMetadata(PackageKey key, String version, String metadata, String revision, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int updated = bindKey(h.createUpdate("UPDATE package_versions SET metadata = :metadata, revision = :revision,"
+          + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
+          .bind("metadata", metadata).bind("revision", revision).bind("now", now.toEpochMilli()).bind("version", version)
+          .execute();
+      if (updated > 0) {
+        touch(h, key, now);
+      }
+      return updated > 0;
+    });
+  }
+
+  @Override
+  public boolean updateVersionStatus(PackageKey key, String version, VersionStatus status, String revision, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int updated = bindKey(h.createUpdate("UPDATE package_versions SET status = :status, revision = :revision,"
+          + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
+          .bind("status", status.wireName()).bind("revision", revision).bind("now", now.toEpochMilli())
+          .bind("version", version).execute();
+      if (updated > 0) {
+        touch(h, key, now);
+      }
+      return updated > 0;
+    });
+  }
+}

@@ -1,0 +1,329 @@
+package dev.wharf.format.npm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.cli.WharfCommand;
+import dev.wharf.testing.TestingAwsCli;
+import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The real npm client against Wharf, configured only by {@code wharf login --tool npm} (or the real
+ * {@code aws codeartifact login --tool npm}): publish, install with a lockfile, dist-tags,
+ * deprecate, view, whoami, ping, refused unpublish and republish, 401 and 403 paths, and what npm
+ * published as the CodeArtifact API shows it. npm runs with its own HOME, userconfig, global config
+ * and cache, so Wharf is its only source.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NpmClientIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+  private static final String DENY_READ = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+      + "\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}";
+
+  @TempDir static Path scratch;
+  static TestingServer wharf;
+  static IamClient rootIam;
+  static CodeartifactClient rootCodeartifact;
+  static String account;
+  static AwsBasicCredentials developer;
+  static Path home;
+
+  @BeforeAll
+  static void start() {
+    TestingClients.requireCommand("npm", "--version");
+    wharf = TestingServer.start(scratch.resolve("data"));
+    rootIam = wharf.iam(wharf.rootCredentials());
+    rootCodeartifact = wharf.codeartifact(wharf.rootCredentials());
+    account = wharf.managementAccountId();
+    rootCodeartifact.createDomain(b -> b.domain("acme"));
+    rootCodeartifact.createRepository(b -> b.domain("acme").repository("app"));
+    rootIam.createUser(b -> b.userName("dev"));
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
+    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
+    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    home = newHome();
+    wharfLogin(developer, home);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static Path newHome() {
+    try {
+      Path dir = scratch.resolve("home-" + UUID.randomUUID());
+      Files.createDirectories(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code wharf login --tool npm --home DIR}, in this JVM, with the credentials as the SDK's system properties. */
+  static synchronized void wharfLogin(AwsCredentials credentials, Path dir) {
+    List<String> names = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
+    Map<String, String> saved = new java.util.HashMap<>();
+    names.forEach(n -> saved.put(n, System.getProperty(n)));
+    try {
+      System.setProperty("aws.accessKeyId", credentials.accessKeyId());
+      System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
+      System.setProperty("aws.region", "us-east-1");
+      int exit = WharfCommand.commandLine().execute("login", "--tool", "npm", "--domain", "acme", "--domain-owner", account,
+          "--repository", "app", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString());
+      assertThat(exit).isZero();
+    } finally {
+      saved.forEach((n, v) -> {
+        if (v == null) {
+          System.clearProperty(n);
+        } else {
+          System.setProperty(n, v);
+        }
+      });
+    }
+    assertThat(read(dir.resolve(".npmrc"))).contains("registry=" + endpoint());
+  }
+
+  static String endpoint() {
+    return wharf.endpoint() + "/acme-" + account + "/npm/app/";
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void write(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** npm in {@code directory} with HOME and userconfig at {@code npmHome}, an empty global config and its own cache. */
+  static TestingProcesses.Result npm(Path npmHome, Path directory, String... arguments) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", npmHome.toString());
+    environment.put("npm_config_userconfig", npmHome.resolve(".npmrc").toString());
+    Path global = npmHome.resolve("global-npmrc");
+    if (!Files.exists(global)) {
+      write(global, "");
+    }
+    environment.put("npm_config_globalconfig", global.toString());
+    environment.put("npm_config_cache", npmHome.resolve("npm-cache").toString());
+    environment.put("npm_config_update_notifier", "false");
+    environment.put("npm_config_fund", "false");
+    environment.put("npm_config_loglevel", "warn");
+    environment.put("npm_config_fetch_retries", "0");
+    List<String> command = new ArrayList<>(List.of("npm"));
+    command.addAll(List.of(arguments));
+    return TestingProcesses.run(directory, environment, TIMEOUT, command);
+  }
+
+  static TestingProcesses.Result npmOk(Path npmHome, Path directory, String... arguments) {
+    TestingProcesses.Result result = npm(npmHome, directory, arguments);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return result;
+  }
+
+  /** A small package: package.json and index.js exporting a greeting. */
+  static Path sourcePackage(String name, String version) {
+    Path dir = scratch.resolve("src-" + UUID.randomUUID());
+    write(dir.resolve("package.json"), "{\"name\":\"" + name + "\",\"version\":\"" + version
+        + "\",\"main\":\"index.js\",\"description\":\"" + name + " for tests\",\"license\":\"MIT\"}\n");
+    write(dir.resolve("index.js"), "module.exports = 'hello from " + name + "@" + version + "';\n");
+    return dir;
+  }
+
+  static Path project(String... dependencies) {
+    Path dir = scratch.resolve("project-" + UUID.randomUUID());
+    StringBuilder deps = new StringBuilder();
+    for (int i = 0; i < dependencies.length; i += 2) {
+      deps.append(i == 0 ? "" : ",").append('"').append(dependencies[i]).append("\":\"").append(dependencies[i + 1]).append('"');
+    }
+    write(dir.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{"
+        + deps + "}}\n");
+    return dir;
+  }
+
+  // ---------------------------------------------------------------- publish and install
+
+  @Test
+  @Order(1)
+  void publishedPackagesInstallInACleanProjectWithALockfile() throws IOException {
+    npmOk(home, sourcePackage("hello-wharf", "1.0.0"), "publish");
+    npmOk(home, sourcePackage("@acme/util", "2.0.0"), "publish");
+
+    Path project = project("hello-wharf", "^1.0.0", "@acme/util", "2.0.0");
+    Path installer = newHome();
+    wharfLogin(developer, installer);
+    npmOk(installer, project, "install");
+
+    JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
+    JsonNode hello = lock.path("packages").path("node_modules/hello-wharf");
+    assertThat(hello.path("version").asText()).isEqualTo("1.0.0");
+    assertThat(hello.path("resolved").asText()).isEqualTo(endpoint() + "hello-wharf/-/hello-wharf-1.0.0.tgz");
+    assertThat(hello.path("integrity").asText()).startsWith("sha512-");
+    assertThat(lock.path("packages").path("node_modules/@acme/util").path("resolved").asText())
+        .isEqualTo(endpoint() + "@acme/util/-/util-2.0.0.tgz");
+
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    var node = TestingProcesses.run(project, environment, TIMEOUT,
+        List.of("node", "-e", "console.log(require('hello-wharf') + ' / ' + require('@acme/util'))"));
+    assertThat(node.stdout()).as(node.describe()).contains("hello from hello-wharf@1.0.0 / hello from @acme/util@2.0.0");
+
+    // and again from the lockfile alone, with an empty cache
+    Files.delete(project.resolve("node_modules/hello-wharf/index.js"));
+    npmOk(newHomeLoggedIn(), project, "ci");
+    assertThat(project.resolve("node_modules/hello-wharf/index.js")).exists();
+  }
+
+  static Path newHomeLoggedIn() {
+    Path dir = newHome();
+    wharfLogin(developer, dir);
+    return dir;
+  }
+
+  @Test
+  @Order(2)
+  void republishingAVersionIsRefused() {
+    var result = npm(home, sourcePackage("hello-wharf", "1.0.0"), "publish");
+    assertThat(result.exitCode()).as(result.describe()).isNotZero();
+    // npm 11 checks the packument first and stops with this message itself; NpmPublishHttpIT covers the server's 403
+    assertThat(result.stderr()).contains("cannot publish over the previously published versions");
+  }
+
+  @Test
+  @Order(3)
+  void distTagsAreAddedListedAndRemoved() {
+    npmOk(home, sourcePackage("hello-wharf", "1.1.0-beta.1"), "publish", "--tag", "beta");
+    npmOk(home, scratch, "dist-tag", "add", "hello-wharf@1.0.0", "stable");
+    String tags = npmOk(home, scratch, "dist-tag", "ls", "hello-wharf").stdout();
+    assertThat(tags).contains("latest: 1.0.0").contains("beta: 1.1.0-beta.1").contains("stable: 1.0.0");
+    npmOk(home, scratch, "dist-tag", "rm", "hello-wharf", "stable");
+    assertThat(npmOk(home, scratch, "dist-tag", "ls", "hello-wharf").stdout()).doesNotContain("stable");
+    assertThat(npmOk(home, scratch, "view", "hello-wharf", "version").stdout().trim()).isEqualTo("1.0.0");
+  }
+
+  @Test
+  @Order(4)
+  void deprecateViewWhoamiAndPing() {
+    npmOk(home, scratch, "deprecate", "@acme/util@2.0.0", "use something else");
+    assertThat(npmOk(home, scratch, "view", "@acme/util@2.0.0", "deprecated").stdout()).contains("use something else");
+    assertThat(npmOk(home, scratch, "view", "@acme/util", "description").stdout()).contains("@acme/util for tests");
+    assertThat(npmOk(home, scratch, "whoami").stdout().trim()).isEqualTo("dev");
+    npmOk(home, scratch, "ping");
+  }
+
+  @Test
+  @Order(5)
+  void unpublishIsRefusedWithAPointerToDeletePackageVersions() {
+    var result = npm(home, scratch, "unpublish", "hello-wharf@1.0.0", "--force");
+    assertThat(result.exitCode()).as(result.describe()).isNotZero();
+    assertThat(result.stderr()).contains("delete-package-versions");
+    assertThat(npmOk(home, scratch, "view", "hello-wharf@1.0.0", "version").stdout().trim()).isEqualTo("1.0.0");
+  }
+
+  @Test
+  @Order(6)
+  void whatNpmPublishedIsVisibleInTheCodeArtifactApi() {
+    CodeartifactClient api = wharf.codeartifact(developer);
+    var listed = api.listPackages(b -> b.domain("acme").domainOwner(account).repository("app").format(PackageFormat.NPM));
+    assertThat(listed.packages()).extracting(p -> p.namespace() + "/" + p.packageValue())
+        .contains("null/hello-wharf", "acme/util");
+    var versions = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .namespace("acme").packageValue("util"));
+    assertThat(versions.versions()).extracting(v -> v.version() + " " + v.statusAsString()).containsExactly("2.0.0 Published");
+    var described = api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("hello-wharf").packageVersion("1.0.0")).packageVersion();
+    assertThat(described.summary()).isEqualTo("hello-wharf for tests");
+    assertThat(described.statusAsString()).isEqualTo("Published");
+    var assets = api.listPackageVersionAssets(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("hello-wharf").packageVersion("1.0.0"));
+    assertThat(assets.assets()).singleElement().satisfies(asset -> {
+      assertThat(asset.name()).isEqualTo("package.tgz");
+      assertThat(asset.hashesAsStrings()).containsKeys("SHA-512", "SHA-256", "SHA-1", "MD5");
+    });
+  }
+
+  // ---------------------------------------------------------------- 401 and 403
+
+  @Test
+  @Order(7)
+  void aDenyPolicyStopsTheTokenAtItsNextInstall() {
+    Path installer = newHomeLoggedIn();
+    npmOk(installer, project("hello-wharf", "1.0.0"), "install");
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("deny").policyDocument(DENY_READ));
+    try {
+      var result = npm(installer, project("@acme/util", "2.0.0"), "install", "--prefer-online");
+      assertThat(result.exitCode()).as(result.describe()).isNotZero();
+      assertThat(result.stderr()).contains("E403");
+    } finally {
+      rootIam.deleteUserPolicy(b -> b.userName("dev").policyName("deny"));
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aWrongTokenGets401() {
+    Path bad = newHome();
+    String hostAndPath = endpoint().substring("http:".length());
+    write(bad.resolve(".npmrc"), "registry=" + endpoint() + "\n" + hostAndPath + ":_authToken=not-a-token\n");
+    var result = npm(bad, scratch, "view", "hello-wharf");
+    assertThat(result.exitCode()).as(result.describe()).isNotZero();
+    assertThat(result.stderr()).contains("E401").doesNotContainIgnoringCase("otp");
+  }
+
+  // ---------------------------------------------------------------- aws codeartifact login
+
+  @Test
+  @Order(9)
+  void theRealAwsCodeartifactLoginConfiguresNpmToo() {
+    TestingAwsCli aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(developer.accessKeyId(),
+        developer.secretAccessKey());
+    var login = aws.run("codeartifact", "login", "--tool", "npm", "--domain", "acme", "--domain-owner", account,
+        "--repository", "app");
+    assertThat(login.exitCode()).as(login.describe()).isZero();
+    Path awsHome = aws.home();
+    npmOk(awsHome, sourcePackage("@acme/from-aws", "0.1.0"), "publish");
+    Path project = project("@acme/from-aws", "0.1.0", "hello-wharf", "1.0.0");
+    npmOk(awsHome, project, "install");
+    assertThat(project.resolve("node_modules/@acme/from-aws/index.js")).exists();
+  }
+}

@@ -1,0 +1,150 @@
+package dev.wharf.format.npm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+
+/** The npm endpoints over raw HTTP: what npm itself never sends or checks before the server can. */
+class NpmHttpIT {
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String READ_ONLY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+      + "\"codeartifact:GetAuthorizationToken\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+
+  @TempDir static Path scratch;
+  static TestingServer wharf;
+  static String base;
+  static String token;
+  static String noReadToken;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(scratch.resolve("data"), java.time.Clock.systemUTC(),
+        Map.of("WHARF_PUBLIC_URL", "https://packages.example.com"));
+    var api = wharf.codeartifact(wharf.rootCredentials());
+    String account = wharf.managementAccountId();
+    api.createDomain(b -> b.domain("acme"));
+    api.createRepository(b -> b.domain("acme").repository("app"));
+    base = wharf.endpoint() + "/acme-" + account + "/npm/app/";
+    token = api.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
+    var iam = wharf.iam(wharf.rootCredentials());
+    iam.createUser(b -> b.userName("nobody"));
+    iam.putUserPolicy(b -> b.userName("nobody").policyName("p").policyDocument(READ_ONLY));
+    var key = iam.createAccessKey(b -> b.userName("nobody")).accessKey();
+    noReadToken = wharf.codeartifact(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()))
+        .getAuthorizationToken(b -> b.domain("acme").domainOwner(account)).authorizationToken();
+    assertThat(send("PUT", "@acme%2futil", NpmTestingPackages.publishBody("@acme/util", "1.0.0"), token).statusCode())
+        .isEqualTo(201);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  static HttpResponse<String> send(String method, String path, String body, String bearer, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void scopedNamesAreServedWithLowerUpperAndRawSlashesAndTarballsFollowThePublicUrl() {
+    for (String path : new String[] {"@acme%2futil", "@acme%2Futil", "@acme/util"}) {
+      HttpResponse<String> response = send("GET", path, null, token, "Accept", NpmEndpoints.ABBREVIATED);
+      assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Vary")).hasValue("Accept");
+      assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(NpmEndpoints.ABBREVIATED);
+      assertThat(response.body()).contains("\"tarball\":\"https://packages.example.com/acme-" + wharf.managementAccountId()
+          + "/npm/app/@acme/util/-/util-1.0.0.tgz\"");
+    }
+    HttpResponse<String> tarball = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token);
+    assertThat(tarball.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void republishingOverTheWireIs403WithNpmsMeaning() {
+    HttpResponse<String> response = send("PUT", "@acme%2futil", NpmTestingPackages.publishBody("@acme/util", "1.0.0"), token);
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.body()).contains("cannot publish over the previously published versions");
+  }
+
+  @Test
+  void aMissingPackageAndAnUnreadableOneAnswerAlike() {
+    HttpResponse<String> missing = send("GET", "no-such-package", null, noReadToken);
+    HttpResponse<String> existing = send("GET", "@acme%2futil", null, noReadToken);
+    assertThat(missing.statusCode()).isEqualTo(existing.statusCode()).isEqualTo(403);
+    assertThat(send("GET", "no-such-package", null, token).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void badTokensAre401WithoutOtpAndBadPathsAre400() {
+    HttpResponse<String> noToken = send("GET", "@acme%2futil", null, null);
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    HttpResponse<String> wrong = send("GET", "@acme%2futil", null, "garbage");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).startsWith("{\"error\":").doesNotContainIgnoringCase("otp");
+    assertThat(wrong.headers().allValues("WWW-Authenticate")).noneMatch(v -> v.toLowerCase().contains("otp"));
+    assertThat(send("GET", "%2e%2e%2f%2e%2e%2fetc", null, token).statusCode()).isEqualTo(400);
+    assertThat(send("GET", "@acme%2futil/-/%2e%2e%2futil-1.0.0.tgz", null, token).statusCode()).isEqualTo(400);
+    assertThat(send("GET", ".hidden", null, token).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aBodyDeclaredOverTheLimitIs413BeforeItIsRead() {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "big"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("{}"), 2L * 1024 * 1024 * 1024))
+        .build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(413);
+    } catch (IOException e) {
+      // the server may close the connection after answering 413 while the client still sends
+      assertThat(e).isNotNull();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void pingWhoamiAuditAndUnpublish() {
+    assertThat(send("GET", "-/ping?write=true", null, token).body()).isEqualTo("{}");
+    assertThat(send("GET", "-/whoami", null, token).body()).isEqualTo("{\"username\":\"root\"}");
+    assertThat(send("POST", "-/npm/v1/security/advisories/bulk", "{}", token).statusCode()).isEqualTo(200);
+    assertThat(send("POST", "-/npm/v1/security/audits/quick", "{}", token).statusCode()).isEqualTo(200);
+    HttpResponse<String> unpublish = send("DELETE", "@acme%2futil/-rev/1-abc", null, token);
+    assertThat(unpublish.statusCode()).isEqualTo(405);
+    assertThat(unpublish.body()).contains("delete-package-versions");
+  }
+}

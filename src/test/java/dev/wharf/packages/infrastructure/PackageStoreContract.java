@@ -1,0 +1,156 @@
+package dev.wharf.packages.infrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageDocument;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageStore;
+import dev.wharf.packages.PackageStore.InsertOutcome;
+import dev.wharf.packages.PackageSummary;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionStatus;
+import dev.wharf.store.Database;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link PackageStore} must have; run against SQLite and PostgreSQL. */
+abstract class PackageStoreContract {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final PackageKey LEFTPAD = new PackageKey("111122223333", "acme", "app", "npm", "", "left-pad");
+  private static final PackageKey SCOPED = new PackageKey("111122223333", "acme", "app", "npm", "acme", "util");
+
+  private Database database;
+  private PackageStore store;
+
+  protected abstract Database openDatabase();
+
+  @BeforeEach
+  void open() {
+    database = openDatabase();
+    store = new SqlPackageStore(database);
+  }
+
+  @AfterEach
+  void close() {
+    database.close();
+  }
+
+  private static PackageVersion version(PackageKey key, String version, String revision) {
+    return new PackageVersion(key, version, VersionStatus.PUBLISHED, revision, NOW, NOW, "summary " + version,
+        "{\"name\":\"" + key.name() + "\",\"version\":\"" + version + "\"}", "INTERNAL");
+  }
+
+  private static PackageAsset asset(char fill) {
+    return new PackageAsset("package.tgz", String.valueOf(fill).repeat(64), 123, "md5", "sha1", "sha512");
+  }
+
+  @Test
+  void aPublishedVersionIsStoredWithItsAssetsAndTagsAndIsImmutable() {
+    assertThat(store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of("latest", "1.0.0"), NOW))
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.insertVersion(version(LEFTPAD, "1.0.0", "r2"), List.of(asset('b')), Map.of("latest", "1.0.0", "x", "1.0.0"),
+        NOW)).isEqualTo(InsertOutcome.VERSION_EXISTS);
+
+    assertThat(store.findVersion(LEFTPAD, "1.0.0")).get().extracting(PackageVersion::revision).isEqualTo("r1");
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).containsExactly(asset('a'));
+    assertThat(store.distTags(LEFTPAD)).isEqualTo(Map.of("latest", "1.0.0"));
+    assertThat(store.findVersion(LEFTPAD, "2.0.0")).isEmpty();
+    assertThat(store.findPackage(SCOPED)).isEmpty();
+  }
+
+  @Test
+  void aDocumentHoldsEveryVersionInPublishOrderWithItsAssets() {
+    store.insertVersion(version(SCOPED, "1.0.0", "r1"), List.of(asset('a')), Map.of("latest", "1.0.0"), NOW);
+    store.insertVersion(new PackageVersion(SCOPED, "0.9.0", VersionStatus.PUBLISHED, "r2", NOW.plusSeconds(5),
+        NOW.plusSeconds(5), null, "{}", "INTERNAL"), List.of(asset('b')), Map.of("old", "0.9.0"), NOW.plusSeconds(5));
+
+    PackageDocument document = store.readDocument(SCOPED).orElseThrow();
+    assertThat(document.versions()).extracting(v -> v.version().version()).containsExactly("1.0.0", "0.9.0");
+    assertThat(document.versions().get(1).assets()).containsExactly(asset('b'));
+    assertThat(document.distTags()).isEqualTo(Map.of("latest", "1.0.0", "old", "0.9.0"));
+    assertThat(document.summary().createdAt()).isEqualTo(NOW);
+    assertThat(document.summary().modifiedAt()).isEqualTo(NOW.plusSeconds(5));
+    assertThat(store.readDocument(LEFTPAD)).isEmpty();
+  }
+
+  @Test
+  void packagesAreListedByFormatNamespaceAndPrefix() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(), Map.of(), NOW);
+    store.insertVersion(version(SCOPED, "1.0.0", "r"), List.of(), Map.of(), NOW);
+    store.insertVersion(version(new PackageKey("111122223333", "acme", "other", "npm", "", "left-pad"), "1.0.0", "r"),
+        List.of(), Map.of(), NOW);
+
+    assertThat(store.listPackages("111122223333", "acme", "app", null, null, null)).extracting(PackageSummary::key)
+        .containsExactly(LEFTPAD, SCOPED);
+    assertThat(store.listPackages("111122223333", "acme", "app", "npm", "acme", null)).extracting(PackageSummary::key)
+        .containsExactly(SCOPED);
+    assertThat(store.listPackages("111122223333", "acme", "app", null, null, "left")).extracting(PackageSummary::key)
+        .containsExactly(LEFTPAD);
+    assertThat(store.listPackages("111122223333", "acme", "app", "pypi", null, null)).isEmpty();
+  }
+
+  @Test
+  void distTagsPointOnlyAtExistingVersions() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(), Map.of("latest", "1.0.0"), NOW);
+    assertThat(store.putDistTag(LEFTPAD, "beta", "1.0.0", NOW)).isTrue();
+    assertThat(store.putDistTag(LEFTPAD, "beta", "9.9.9", NOW)).isFalse();
+    assertThat(store.distTags(LEFTPAD)).isEqualTo(Map.of("latest", "1.0.0", "beta", "1.0.0"));
+    assertThat(store.deleteDistTag(LEFTPAD, "beta", NOW)).isTrue();
+    assertThat(store.deleteDistTag(LEFTPAD, "beta", NOW)).isFalse();
+  }
+
+  @Test
+  void metadataAndStatusChangeWithANewRevision() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(), Map.of(), NOW);
+    assertThat(store.updateVersionMetadata(LEFTPAD, "1.0.0", "{\"deprecated\":\"no\"}", "r2", NOW.plusSeconds(1))).isTrue();
+    assertThat(store.updateVersionStatus(LEFTPAD, "1.0.0", VersionStatus.UNLISTED, "r3", NOW.plusSeconds(2))).isTrue();
+    assertThat(store.updateVersionStatus(LEFTPAD, "2.0.0", VersionStatus.UNLISTED, "r3", NOW)).isFalse();
+    PackageVersion stored = store.findVersion(LEFTPAD, "1.0.0").orElseThrow();
+    assertThat(stored.metadata()).isEqualTo("{\"deprecated\":\"no\"}");
+    assertThat(stored.status()).isEqualTo(VersionStatus.UNLISTED);
+    assertThat(stored.revision()).isEqualTo("r3");
+    assertThat(stored.publishedAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void ofConcurrentPublishesOfOneVersionExactlyOneWinsAndNoneIsHalfVisible() throws Exception {
+    int contenders = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(contenders);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<InsertOutcome>> outcomes = new ArrayList<>();
+      for (int i = 0; i < contenders; i++) {
+        char fill = (char) ('a' + i);
+        Callable<InsertOutcome> publish = () -> {
+          go.await();
+          return store.insertVersion(version(LEFTPAD, "1.0.0", "r" + fill), List.of(asset(fill)),
+              Map.of("latest", "1.0.0", "t" + fill, "1.0.0"), NOW);
+        };
+        outcomes.add(pool.submit(publish));
+      }
+      go.countDown();
+      List<InsertOutcome> results = new ArrayList<>();
+      for (Future<InsertOutcome> outcome : outcomes) {
+        results.add(outcome.get());
+      }
+      assertThat(results).filteredOn(InsertOutcome.INSERTED::equals).hasSize(1);
+      String winner = store.findVersion(LEFTPAD, "1.0.0").orElseThrow().revision();
+      char fill = winner.charAt(1);
+      assertThat(store.listAssets(LEFTPAD, "1.0.0")).containsExactly(asset(fill));
+      assertThat(store.distTags(LEFTPAD)).isEqualTo(Map.of("latest", "1.0.0", "t" + fill, "1.0.0"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

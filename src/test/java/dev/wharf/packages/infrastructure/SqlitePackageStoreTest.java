@@ -1,0 +1,15 @@
+package dev.wharf.packages.infrastructure;
+
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingDatabases;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqlitePackageStoreTest extends PackageStoreContract {
+  @TempDir Path directory;
+
+  @Override
+  protected Database openDatabase() {
+    return TestingDatabases.sqlite(directory);
+  }
+}
