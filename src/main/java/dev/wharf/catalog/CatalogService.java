@@ -41,6 +41,8 @@ public final class CatalogService {
   private final CatalogStore store;
   private final String region;
   private final Clock clock;
+  private final List<java.util.function.Consumer<Repository>> repositoryDeletedListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Cache<String, Optional<List<AttachedPolicy>>> policies =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
@@ -52,6 +54,11 @@ public final class CatalogService {
 
   public String region() {
     return region;
+  }
+
+  /** Registers work to do when a repository is deleted (its packages go with it, as in CodeArtifact). */
+  public void onRepositoryDeleted(java.util.function.Consumer<Repository> listener) {
+    repositoryDeletedListeners.add(Objects.requireNonNull(listener));
   }
 
   private void changed() {
@@ -328,6 +335,7 @@ public final class CatalogService {
     switch (store.deleteRepository(owner, domainName, name)) {
       case DONE -> {
         removeAllTags(repository.arn());
+        repositoryDeletedListeners.forEach(listener -> listener.accept(repository));
         changed();
       }
       case NOT_FOUND -> throw repositoryNotFound(domainName, name);

@@ -162,4 +162,9 @@ public final class PackageService {
           + " not found", "package-version", version);
     }
   }
+
+  /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
+  public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
+    store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
+  }
 }

@@ -52,4 +52,7 @@ public interface PackageStore {
 
   /** Changes a version's status and revision; false when the version does not exist. */
   boolean updateVersionStatus(PackageKey key, String version, VersionStatus status, String revision, Instant now);
+
+  /** Removes every package, version, asset and tag of a repository (when the repository is deleted). */
+  void deleteRepositoryContents(String domainOwner, String domainName, String repository);
 }

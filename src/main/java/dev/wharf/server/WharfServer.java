@@ -181,6 +181,7 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(tokenEndpoints.restOperations());
       blobs = new FileBlobStore(config.dataDirectory().resolve("blobs"));
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+      catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, MAX_NPM_TARBALL_BYTES),

@@ -253,4 +253,15 @@ public final class SqlPackageStore implements PackageStore {
       return updated > 0;
     });
   }
+
+  @Override
+  public void deleteRepositoryContents(String domainOwner, String domainName, String repository) {
+    jdbi.useTransaction(h -> {
+      for (String table : List.of("package_dist_tags", "package_assets", "package_versions", "packages")) {
+        h.createUpdate("DELETE FROM " + table + " WHERE domain_owner = :owner AND domain_name = :domain"
+                + " AND repository = :repository")
+            .bind("owner", domainOwner).bind("domain", domainName).bind("repository", repository).execute();
+      }
+    });
+  }
 }

@@ -85,6 +85,22 @@ abstract class PackageStoreContract {
   }
 
   @Test
+  void deletingARepositorysContentsLeavesOtherRepositoriesAlone() {
+    PackageKey elsewhere = new PackageKey("111122223333", "acme", "other", "npm", "", "left-pad");
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(asset('a')), Map.of("latest", "1.0.0"), NOW);
+    store.insertVersion(version(SCOPED, "1.0.0", "r"), List.of(), Map.of(), NOW);
+    store.insertVersion(version(elsewhere, "1.0.0", "r"), List.of(asset('b')), Map.of("latest", "1.0.0"), NOW);
+
+    store.deleteRepositoryContents("111122223333", "acme", "app");
+
+    assertThat(store.listPackages("111122223333", "acme", "app", null, null, null)).isEmpty();
+    assertThat(store.findVersion(LEFTPAD, "1.0.0")).isEmpty();
+    assertThat(store.distTags(LEFTPAD)).isEmpty();
+    assertThat(store.listAssets(elsewhere, "1.0.0")).containsExactly(asset('b'));
+    assertThat(store.distTags(elsewhere)).isEqualTo(Map.of("latest", "1.0.0"));
+  }
+
+  @Test
   void packagesAreListedByFormatNamespaceAndPrefix() {
     store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(), Map.of(), NOW);
     store.insertVersion(version(SCOPED, "1.0.0", "r"), List.of(), Map.of(), NOW);
