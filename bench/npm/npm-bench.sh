@@ -195,8 +195,9 @@ wrk_lua() { # side out [accept]
   { echo "wrk.headers[\"Authorization\"] = \"Bearer ${TOKEN[$1]}\""
     [ -z "${3:-}" ] || echo "wrk.headers[\"Accept\"] = \"$3\""; } >"$2"
 }
-wrk_summary() { # wrk --latency output file -> "req/s p50 p99 non2xx"
-  awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
+wrk_summary() { # wrk --latency output file -> "req/s p50 p99 non2xx+socket-errors"
+  awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad+=$NF}
+       /Socket errors/ {gsub(",", ""); bad+=$4+$6+$8+$10}
        END {printf "%s %s %s %s\n", r, p50, p99, bad+0}' "$1"
 }
 
@@ -221,7 +222,7 @@ for side in wharf verdaccio; do
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/tgz-$side.lua" "$url" >"$work/wrk-a-$side.txt"
   read -r rps p50 p99 bad < <(wrk_summary "$work/wrk-a-$side.txt")
   RESULT[$side.a]="$rps req/s, p50 $p50, p99 $p99"
-  [ "$bad" = 0 ] || RESULT[$side.a]+=" ($bad non-2xx!)"
+  [ "$bad" = 0 ] || RESULT[$side.a]+=" ($bad non-2xx or socket errors!)"
   say "$(label "$side"): ${RESULT[$side.a]} (load average $load at the start) - $url"
 done
 
@@ -240,7 +241,7 @@ if [ "$VERSIONS" -gt 0 ]; then
     wrk -t1 -c1 -d10s --latency -s "$work/pk-$side.lua" "$url" >"$work/wrk-b-$side.txt"
     read -r rps p50 p99 bad < <(wrk_summary "$work/wrk-b-$side.txt")
     RESULT[$side.b]="p50 $p50, p99 $p99 ($(wc -c <"$work/b-$side.json") bytes, $ctype)"
-    [ "$bad" = 0 ] || RESULT[$side.b]+=" ($bad non-2xx!)"
+    [ "$bad" = 0 ] || RESULT[$side.b]+=" ($bad non-2xx or socket errors!)"
     say "$(label "$side"): ${RESULT[$side.b]}"
   done
 fi
@@ -253,14 +254,14 @@ if [ "$CI_RUNS" -gt 0 ]; then
     [ -n "${TREE_OK[$side]:-}" ] || { say "$(label "$side"): skipped for (c): the tree did not publish"; continue; }
     proj="$work/ci-$side"; mkdir -p "$proj/packuments"
     cp "$tree/package.json" "$proj/"
-    # every `resolved` becomes the registry's own tarball URL, from its packuments
-    jq -r '.packages | to_entries[] | select(.key != "" and .value.resolved) | (.value.name // (.key | sub(".*node_modules/"; "")))' \
+    # every package gets `resolved` = the registry's own tarball URL, read from its packuments
+    jq -r '.packages | to_entries[] | select(.key != "" and .value.link != true and .value.version) | (.value.name // (.key | sub(".*node_modules/"; "")))' \
       "$tree/package-lock.json" | sort -u | while read -r name; do
       auth_curl "$side" -H "Accept: $abbrev" "${URL[$side]}$(escaped "$name")" \
         | jq -c --arg n "$name" '{($n): (.versions | map_values(.dist.tarball))}'
     done | jq -s 'add' >"$proj/tarballs.json"
     jq --slurpfile t "$proj/tarballs.json" '.packages |= with_entries(
-        if .key != "" and .value.resolved then
+        if .key != "" and .value.link != true and .value.version then
           (.value.name // (.key | sub(".*node_modules/"; ""))) as $n
           | .value.resolved = ($t[0][$n][.value.version] // error("no tarball for \($n)@\(.value.version)"))
         else . end)' "$tree/package-lock.json" >"$proj/package-lock.json"
