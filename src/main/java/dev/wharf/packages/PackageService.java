@@ -29,6 +29,13 @@ public final class PackageService {
   private final PackageStore store;
   private final BlobStore blobs;
   private final Clock clock;
+  /** Weighted by versions, so a few packages with thousands of versions cannot crowd out memory. */
+  private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<PackageDocument>> documents =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumWeight(200_000)
+          .<PackageKey, Optional<PackageDocument>>weigher((key, document) -> 1 + document.map(d -> d.versions().size()).orElse(0))
+          .expireAfterWrite(java.time.Duration.ofSeconds(30))
+          .build();
 
   public PackageService(PackageStore store, BlobStore blobs, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -75,7 +82,9 @@ public final class PackageService {
     PackageVersion version = new PackageVersion(publication.key(), publication.version(), VersionStatus.PUBLISHED,
         newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
-    if (store.insertVersion(version, assets, publication.distTags(), now) == PackageStore.InsertOutcome.VERSION_EXISTS) {
+    PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
+    documents.invalidate(publication.key());
+    if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
       throw versionExists(publication.key(), publication.version());
     }
     return version;
@@ -97,23 +106,32 @@ public final class PackageService {
   }
 
   public Optional<PackageSummary> findPackage(PackageKey key) {
-    return store.findPackage(key);
+    return document(key).map(PackageDocument::summary);
   }
 
+  /**
+   * Everything about a package, from a cache that every write through this service clears for
+   * that package (after its commit), so readers never see a stale package on this node; the
+   * 30-second expiry bounds what another node's writes can leave stale until cluster invalidation.
+   * The same instance is returned until the package changes, so renderings can be cached on it.
+   */
   public Optional<PackageDocument> document(PackageKey key) {
-    return store.readDocument(key);
+    return documents.get(key, store::readDocument);
   }
 
   public List<PackageVersion> versions(PackageKey key) {
-    return store.listVersions(key);
+    return document(key).map(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version).toList())
+        .orElse(List.of());
   }
 
   public Optional<PackageVersion> version(PackageKey key, String version) {
-    return store.findVersion(key, version);
+    return document(key).flatMap(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version)
+        .filter(v -> v.version().equals(version)).findFirst());
   }
 
   public List<PackageAsset> assets(PackageKey key, String version) {
-    return store.listAssets(key, version);
+    return document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
+        .map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
   }
 
   /** Packages of a repository; every filter may be null. */
@@ -132,12 +150,14 @@ public final class PackageService {
   }
 
   public Map<String, String> distTags(PackageKey key) {
-    return store.distTags(key);
+    return document(key).map(PackageDocument::distTags).orElse(Map.of());
   }
 
   /** @throws WharfException.NotFound when the version does not exist */
   public void putDistTag(PackageKey key, String tag, String version) {
-    if (!store.putDistTag(key, tag, version, clock.instant())) {
+    boolean done = store.putDistTag(key, tag, version, clock.instant());
+    documents.invalidate(key);
+    if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
     }
@@ -145,19 +165,25 @@ public final class PackageService {
 
   /** @return false when the tag was not set */
   public boolean deleteDistTag(PackageKey key, String tag) {
-    return store.deleteDistTag(key, tag, clock.instant());
+    boolean done = store.deleteDistTag(key, tag, clock.instant());
+    documents.invalidate(key);
+    return done;
   }
 
   /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
   public void updateMetadata(PackageKey key, String version, String metadata) {
-    if (!store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant())) {
+    boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
+    documents.invalidate(key);
+    if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
     }
   }
 
   public void updateStatus(PackageKey key, String version, VersionStatus status) {
-    if (!store.updateVersionStatus(key, version, status, newRevision(), clock.instant())) {
+    boolean done = store.updateVersionStatus(key, version, status, newRevision(), clock.instant());
+    documents.invalidate(key);
+    if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
     }
@@ -166,5 +192,6 @@ public final class PackageService {
   /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
   public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
     store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
+    documents.invalidateAll();
   }
 }

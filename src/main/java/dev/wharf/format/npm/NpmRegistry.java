@@ -49,6 +49,13 @@ public final class NpmRegistry {
   private final PackageService packages;
   private final long maxTarballBytes;
 
+  /** Rendered packuments, weighted by size (characters), valid while their source document is current. */
+  private final com.github.benmanes.caffeine.cache.Cache<RenderKey, Rendered> renderings =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumWeight(64L * 1024 * 1024)
+          .<RenderKey, Rendered>weigher((key, value) -> 64 + value.packument().map(String::length).orElse(0))
+          .build();
+
   public NpmRegistry(PackageService packages, long maxTarballBytes) {
     this.packages = Objects.requireNonNull(packages, "packages");
     if (maxTarballBytes < 1) {
@@ -370,8 +377,22 @@ public final class NpmRegistry {
    * @param registryUrl the repository endpoint, ending in '/', that tarball URLs start with
    */
   public Optional<String> packument(Location location, NpmPackageName name, String registryUrl, boolean abbreviated) {
-    return packages.document(location.key(name)).flatMap(document -> render(document, name, registryUrl, abbreviated));
+    return packages.document(location.key(name)).flatMap(document -> {
+      // A rendering is reused while the package service hands out the same document instance.
+      RenderKey renderKey = new RenderKey(location.key(name), name.full(), registryUrl, abbreviated);
+      Rendered cached = renderings.getIfPresent(renderKey);
+      if (cached != null && cached.source() == document) {
+        return cached.packument();
+      }
+      Optional<String> packument = render(document, name, registryUrl, abbreviated);
+      renderings.put(renderKey, new Rendered(document, packument));
+      return packument;
+    });
   }
+
+  private record RenderKey(PackageKey key, String fullName, String registryUrl, boolean abbreviated) {}
+
+  private record Rendered(PackageDocument source, Optional<String> packument) {}
 
   static Optional<String> render(PackageDocument document, NpmPackageName name, String registryUrl, boolean abbreviated) {
     ObjectNode out = JSON.createObjectNode();
