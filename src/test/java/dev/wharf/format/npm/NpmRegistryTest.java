@@ -39,13 +39,15 @@ class NpmRegistryTest {
   Database database;
   FileBlobStore blobs;
   NpmRegistry registry;
+  PackageService packages;
   Path temporary;
 
   @BeforeEach
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    registry = new NpmRegistry(new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC()), 64 * 1024);
+    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    registry = new NpmRegistry(packages, 64 * 1024);
     temporary = Files.createDirectories(directory.resolve("tmp"));
   }
 
@@ -117,6 +119,28 @@ class NpmRegistryTest {
     try (Stream<Path> files = Files.list(temporary)) {
       assertThat(files).isEmpty();
     }
+  }
+
+  @Test
+  void anUnlistedVersionLeavesThePackumentButStaysDownloadableAndAnArchivedOneIsNeither() throws IOException {
+    put("pkg", publishBody("pkg", "1.0.0"));
+    put("pkg", publishBody("pkg", "1.1.0"));
+    var key = new dev.wharf.packages.PackageKey("111122223333", "acme", "app", "npm", "", "pkg");
+    NpmPackageName name = NpmPackageName.parse("pkg");
+    assertThat(packument("pkg", true).path("versions").has("1.1.0")).isTrue();
+
+    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    assertThat(packument("pkg", true).path("versions").has("1.1.0")).isFalse();
+    assertThat(packument("pkg", false).path("versions").has("1.1.0")).isFalse();
+    assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isPresent();
+
+    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isEmpty();
+    assertThat(packument("pkg", true).path("versions").has("1.0.0")).isTrue();
+
+    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.PUBLISHED);
+    assertThat(packument("pkg", true).path("versions").has("1.1.0")).as("the change shows at the next read").isTrue();
+    assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isPresent();
   }
 
   @Test
