@@ -92,7 +92,12 @@ class NpmClientIT {
   }
 
   /** {@code wharf login --tool npm --home DIR}, in this JVM, with the credentials as the SDK's system properties. */
-  static synchronized void wharfLogin(AwsCredentials credentials, Path dir) {
+  static void wharfLogin(AwsCredentials credentials, Path dir) {
+    wharfLogin(credentials, dir, List.of());
+    assertThat(read(dir.resolve(".npmrc"))).contains("registry=" + endpoint());
+  }
+
+  static synchronized void wharfLogin(AwsCredentials credentials, Path dir, List<String> extraArguments) {
     List<String> names = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
     Map<String, String> saved = new java.util.HashMap<>();
     names.forEach(n -> saved.put(n, System.getProperty(n)));
@@ -100,8 +105,11 @@ class NpmClientIT {
       System.setProperty("aws.accessKeyId", credentials.accessKeyId());
       System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
       System.setProperty("aws.region", "us-east-1");
-      int exit = WharfCommand.commandLine().execute("login", "--tool", "npm", "--domain", "acme", "--domain-owner", account,
-          "--repository", "app", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString());
+      List<String> arguments = new java.util.ArrayList<>(List.of("login", "--tool", "npm", "--domain", "acme",
+          "--domain-owner", account, "--repository", "app", "--home", dir.toString(), "--endpoint-url",
+          wharf.endpoint().toString()));
+      arguments.addAll(extraArguments);
+      int exit = WharfCommand.commandLine().execute(arguments.toArray(String[]::new));
       assertThat(exit).isZero();
     } finally {
       saved.forEach((n, v) -> {
@@ -112,7 +120,6 @@ class NpmClientIT {
         }
       });
     }
-    assertThat(read(dir.resolve(".npmrc"))).contains("registry=" + endpoint());
   }
 
   static String endpoint() {
@@ -212,6 +219,27 @@ class NpmClientIT {
     Files.delete(project.resolve("node_modules/hello-wharf/index.js"));
     npmOk(newHomeLoggedIn(), project, "ci");
     assertThat(project.resolve("node_modules/hello-wharf/index.js")).exists();
+  }
+
+  @Test
+  @Order(2)
+  void aScopedLoginWithNamespaceRoutesOnlyThatScopeToWharf() throws IOException {
+    Path installer = newHome();
+    // Everything outside the scope goes to a registry that cannot answer: only @acme may reach Wharf.
+    write(installer.resolve(".npmrc"), "registry=http://127.0.0.1:9/\n");
+    wharfLogin(developer, installer, List.of("--namespace", "acme"));
+    String npmrc = read(installer.resolve(".npmrc"));
+    assertThat(npmrc).contains("@acme:registry=" + endpoint()).contains("registry=http://127.0.0.1:9/");
+
+    Path project = project("@acme/util", "2.0.0");
+    npmOk(installer, project, "install");
+    JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
+    assertThat(lock.path("packages").path("node_modules/@acme/util").path("resolved").asText())
+        .isEqualTo(endpoint() + "@acme/util/-/util-2.0.0.tgz");
+
+    Path unscoped = project("hello-wharf", "1.0.0");
+    assertThat(npm(installer, unscoped, "install", "--fetch-retries=0").exitCode())
+        .as("an unscoped package is not looked up in Wharf").isNotZero();
   }
 
   static Path newHomeLoggedIn() {
