@@ -36,7 +36,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--bind", description = "Address to listen on (env WHARF_BIND, default 0.0.0.0).")
   String bind;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind.")
+  @Option(names = "--max-asset-size", description = "Largest package file accepted, in bytes (env WHARF_MAX_ASSET_SIZE, default 268435456 = 256 MiB).")
+  Long maxAssetSize;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size.")
   Path configFile;
 
   @Override
@@ -48,7 +51,7 @@ final class ServerCommand implements Callable<Integer> {
     WharfConfig config;
     try {
       config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
-          .flag("public-url", publicUrl).flag("bind", bind).build();
+          .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

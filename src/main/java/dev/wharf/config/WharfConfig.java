@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *   <tr><td>database-url</td><td>--database-url</td><td>WHARF_DATABASE_URL</td><td>SQLite file in the data directory</td></tr>
  *   <tr><td>public-url</td><td>--public-url</td><td>WHARF_PUBLIC_URL</td><td>http://localhost:PORT</td></tr>
  *   <tr><td>bind</td><td>--bind</td><td>WHARF_BIND</td><td>0.0.0.0</td></tr>
+ *   <tr><td>max-asset-size</td><td>--max-asset-size</td><td>WHARF_MAX_ASSET_SIZE</td><td>268435456 (256 MiB)</td></tr>
  *   <tr><td>account-id</td><td>(none)</td><td>WHARF_ACCOUNT_ID</td><td>random, first start only</td></tr>
  *   <tr><td>master-key</td><td>(none)</td><td>WHARF_MASTER_KEY</td><td>data/master.key, created 0600</td></tr>
  * </table>
@@ -36,6 +37,7 @@ public record WharfConfig(
     Optional<String> databaseUrl,
     Optional<String> publicUrl,
     String bindAddress,
+    long maxAssetBytes,
     Optional<String> bootstrapAccountId,
     Optional<String> masterKey) {
 
@@ -43,10 +45,12 @@ public record WharfConfig(
   public static final String DEFAULT_DATA = "wharf-data";
   public static final String DEFAULT_REGION = "us-east-1";
   public static final String DEFAULT_BIND = "0.0.0.0";
+  /** The largest package file (npm tarball, wheel, jar…) accepted by default. */
+  public static final long DEFAULT_MAX_ASSET_BYTES = 256L * 1024 * 1024;
 
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES =
-      Set.of("port", "data", "region", "database-url", "public-url", "bind");
+      Set.of("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size");
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]");
   private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
@@ -54,6 +58,9 @@ public record WharfConfig(
   public WharfConfig {
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, got " + port);
+    }
+    if (maxAssetBytes < 1) {
+      throw new ConfigException("max-asset-size must be a positive number of bytes, got " + maxAssetBytes);
     }
     if (!REGION.matcher(region).matches()) {
       throw new ConfigException("region '" + region + "' is not an AWS-style region name such as us-east-1");
@@ -160,6 +167,13 @@ public record WharfConfig(
         }
       }).orElse(DEFAULT_PORT);
       Path data = Path.of(lookup("data").orElse(DEFAULT_DATA));
+      long maxAsset = lookup("max-asset-size").map(value -> {
+        try {
+          return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException("max-asset-size must be a number of bytes, got '" + value + "'");
+        }
+      }).orElse(DEFAULT_MAX_ASSET_BYTES);
       return new WharfConfig(
           port,
           data,
@@ -167,6 +181,7 @@ public record WharfConfig(
           lookup("database-url"),
           lookup("public-url").map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url),
           lookup("bind").orElse(DEFAULT_BIND),
+          maxAsset,
           Optional.ofNullable(environment.get("WHARF_ACCOUNT_ID")).filter(v -> !v.isBlank()),
           Optional.ofNullable(environment.get("WHARF_MASTER_KEY")).filter(v -> !v.isBlank()));
     }

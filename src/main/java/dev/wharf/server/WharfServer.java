@@ -83,9 +83,6 @@ public final class WharfServer implements AutoCloseable {
   private final Routes routes;
   private final BlobStore blobs;
 
-  /** The largest npm tarball a publish may attach (checked while decoding, before it is stored). */
-  public static final long MAX_NPM_TARBALL_BYTES = 256L * 1024 * 1024;
-
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
       BlobStore blobs) {
@@ -184,7 +181,7 @@ public final class WharfServer implements AutoCloseable {
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
-      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, MAX_NPM_TARBALL_BYTES),
+      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, config.maxAssetBytes()),
           config.publicUrl(), config.dataDirectory().resolve("tmp"));
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),

@@ -23,6 +23,7 @@ class WharfConfigTest {
     assertThat(config.effectiveDatabaseUrl()).isEqualTo("jdbc:sqlite:" + Path.of("wharf-data", "wharf.db"));
     assertThat(config.publicUrl()).isEmpty();
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(config.maxAssetBytes()).isEqualTo(256L * 1024 * 1024);
     assertThat(config.bootstrapAccountId()).isEmpty();
     assertThat(config.masterKey()).isEmpty();
   }
@@ -30,7 +31,7 @@ class WharfConfigTest {
   @Test
   void everySettingNameIsPinned() {
     assertThat(WharfConfig.SETTING_NAMES)
-        .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind");
+        .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size");
   }
 
   @Test
@@ -58,6 +59,9 @@ class WharfConfigTest {
         .hasMessageContaining("port");
     assertThatThrownBy(() -> WharfConfig.builder().flag("port", 70000).build()).hasMessageContaining("port");
     assertThatThrownBy(() -> WharfConfig.builder().flag("region", "mars").build()).hasMessageContaining("region");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("max-asset-size", 0).build()).hasMessageContaining("max-asset-size");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("max-asset-size", "big").build()).hasMessageContaining("max-asset-size");
+    assertThat(WharfConfig.builder().environment(Map.of("WHARF_MAX_ASSET_SIZE", "1024")).build().maxAssetBytes()).isEqualTo(1024);
     assertThatThrownBy(() -> WharfConfig.builder().flag("database-url", "jdbc:mysql://x").build())
         .hasMessageContaining("database-url");
     assertThatThrownBy(() -> WharfConfig.builder().flag("public-url", "ftp://x").build()).hasMessageContaining("public-url");
