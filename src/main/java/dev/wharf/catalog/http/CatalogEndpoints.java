@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.api.aws.RestJsonPages;
 import dev.wharf.api.aws.RestOperation;
 import dev.wharf.api.aws.RestOperation.Permission;
 import dev.wharf.api.aws.RestOperation.ProtectedResource;
@@ -15,14 +16,10 @@ import dev.wharf.catalog.Repository;
 import dev.wharf.catalog.ResourcePolicy;
 import dev.wharf.catalog.Tag;
 import dev.wharf.error.WharfException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** CodeArtifact's domain, repository, policy, tag and endpoint operations over rest-json. */
 public final class CatalogEndpoints {
@@ -52,7 +49,7 @@ public final class CatalogEndpoints {
     ops.add(op("ListDomains", "POST", "/v1/domains", r -> new ProtectedResource("*", r.principal().accountId(), List.of()), r -> {
       Integer max = r.bodyInt("maxResults", 1, 1000);
       List<Domain> domains = catalog.listDomains(r.principal().accountId());
-      return page(domains, r.bodyText("nextToken"), max, "domains", CatalogEndpoints::domainSummary);
+      return RestJsonPages.page(domains, r.bodyText("nextToken"), max, "domains", CatalogEndpoints::domainSummary);
     }));
     ops.add(op("PutDomainPermissionsPolicy", "PUT", "/v1/domain/permissions/policy", this::domainFromBody, r -> {
       String owner = CatalogService.ownerOrCaller(r.bodyText("domainOwner"), r.principal().accountId());
@@ -82,7 +79,7 @@ public final class CatalogEndpoints {
       String prefix = r.query("repository-prefix");
       List<Repository> repositories = catalog.listRepositoriesAdministeredBy(r.principal().accountId()).stream()
           .filter(repo -> prefix == null || repo.name().startsWith(prefix)).toList();
-      return page(repositories, r.query("next-token"), max, "repositories", CatalogEndpoints::repositorySummary);
+      return RestJsonPages.page(repositories, r.query("next-token"), max, "repositories", CatalogEndpoints::repositorySummary);
     }));
     ops.add(op("ListRepositoriesInDomain", "POST", "/v1/domain/repositories", this::domain, r -> {
       Integer max = r.queryInt("max-results", "maxResults", 1, 1000);
@@ -91,7 +88,7 @@ public final class CatalogEndpoints {
       List<Repository> repositories = catalog.listRepositoriesInDomain(owner(r), domainName(r)).stream()
           .filter(repo -> prefix == null || repo.name().startsWith(prefix))
           .filter(repo -> administrator == null || repo.administratorAccount().equals(administrator)).toList();
-      return page(repositories, r.query("next-token"), max, "repositories", CatalogEndpoints::repositorySummary);
+      return RestJsonPages.page(repositories, r.query("next-token"), max, "repositories", CatalogEndpoints::repositorySummary);
     }));
     ops.add(op("PutRepositoryPermissionsPolicy", "PUT", "/v1/repository/permissions/policy", this::repository, r ->
         wrap("policy", policy(catalog.putRepositoryPolicy(owner(r), domainName(r), repositoryName(r),
@@ -242,14 +239,9 @@ public final class CatalogEndpoints {
     return out;
   }
 
-  /** Timestamps go out as epoch seconds, as the AWS SDKs read them in rest-json. */
-  private static double seconds(Instant instant) {
-    return instant.toEpochMilli() / 1000.0;
-  }
-
   private static ObjectNode domainSummary(Domain domain) {
     return JSON.createObjectNode().put("name", domain.name()).put("owner", domain.owner()).put("arn", domain.arn())
-        .put("status", "Active").put("createdTime", seconds(domain.createdAt())).put("encryptionKey", domain.encryptionKey());
+        .put("status", "Active").put("createdTime", RestJsonPages.epochSeconds(domain.createdAt())).put("encryptionKey", domain.encryptionKey());
   }
 
   private static ObjectNode domainDescription(Domain domain) {
@@ -263,7 +255,7 @@ public final class CatalogEndpoints {
     if (repository.description() != null) {
       node.put("description", repository.description());
     }
-    return node.put("createdTime", seconds(repository.createdAt()));
+    return node.put("createdTime", RestJsonPages.epochSeconds(repository.createdAt()));
   }
 
   private static ObjectNode repositoryDescription(Repository repository) {
@@ -279,28 +271,4 @@ public final class CatalogEndpoints {
         .put("document", policy.document());
   }
 
-  /** nextToken is the base64 of the offset of the next item; a token not made here is refused. */
-  private static <T> ObjectNode page(List<T> items, String nextToken, Integer maxResults, String listName,
-      Function<T, ObjectNode> render) {
-    int max = maxResults == null ? 100 : maxResults;
-    int start = 0;
-    if (nextToken != null) {
-      try {
-        start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        start = -1;
-      }
-      if (start < 0 || start > items.size()) {
-        throw new WharfException.Invalid("ValidationException", "The nextToken is not valid");
-      }
-    }
-    int end = Math.min(items.size(), start + max);
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode list = out.putArray(listName);
-    items.subList(start, end).forEach(item -> list.add(render.apply(item)));
-    if (end < items.size()) {
-      out.put("nextToken", Base64.getUrlEncoder().withoutPadding().encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
-    }
-    return out;
-  }
 }

@@ -1,8 +1,8 @@
 package dev.wharf.packages.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.api.aws.RestJsonPages;
 import dev.wharf.api.aws.RestOperation;
 import dev.wharf.api.aws.RestOperation.Permission;
 import dev.wharf.api.aws.RestOperation.ProtectedResource;
@@ -17,14 +17,10 @@ import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.policy.AttachedPolicy;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * CodeArtifact's package read operations over rest-json: ListPackages, ListPackageVersions,
@@ -53,7 +49,7 @@ public final class PackageEndpoints {
       }
       List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
           r.query("namespace"), r.query("package-prefix"));
-      return page(found, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "packages",
+      return RestJsonPages.page(found, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "packages",
           summary -> {
             ObjectNode node = JSON.createObjectNode().put("format", summary.key().format());
             if (summary.key().namespaceOrNull() != null) {
@@ -74,7 +70,7 @@ public final class PackageEndpoints {
       if ("PUBLISHED_TIME".equals(r.query("sortBy"))) {
         versions.sort(Comparator.comparing(PackageVersion::publishedAt).reversed());
       }
-      ObjectNode out = page(versions, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000),
+      ObjectNode out = RestJsonPages.page(versions, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000),
           "versions", v -> {
             ObjectNode node = JSON.createObjectNode().put("version", v.version()).put("revision", v.revision())
                 .put("status", v.status().wireName());
@@ -102,7 +98,7 @@ public final class PackageEndpoints {
       if (version.summary() != null) {
         node.put("summary", version.summary());
       }
-      node.put("publishedTime", seconds(version.publishedAt())).put("revision", version.revision())
+      node.put("publishedTime", RestJsonPages.epochSeconds(version.publishedAt())).put("revision", version.revision())
           .put("status", version.status().wireName());
       node.putArray("licenses");
       origin(node, version);
@@ -113,7 +109,7 @@ public final class PackageEndpoints {
     ops.add(op("ListPackageVersionAssets", "POST", "/v1/package/version/assets", this::packageResource, r -> {
       PackageVersion version = existingVersion(r);
       List<PackageAsset> assets = packages.assets(version.key(), version.version());
-      ObjectNode out = page(assets, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "assets",
+      ObjectNode out = RestJsonPages.page(assets, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "assets",
           asset -> {
             ObjectNode node = JSON.createObjectNode().put("name", asset.name()).put("size", asset.size());
             node.putObject("hashes").put("MD5", asset.md5()).put("SHA-1", asset.sha1()).put("SHA-256", asset.sha256())
@@ -214,33 +210,4 @@ public final class PackageEndpoints {
 
   // ---------------------------------------------------------------- rendering
 
-  private static double seconds(Instant instant) {
-    return instant.toEpochMilli() / 1000.0;
-  }
-
-  /** nextToken is the base64 of the offset of the next item; a token not made here is refused. */
-  private static <T> ObjectNode page(List<T> items, String nextToken, Integer maxResults, String listName,
-      Function<T, ObjectNode> render) {
-    int max = maxResults == null ? 100 : maxResults;
-    int start = 0;
-    if (nextToken != null) {
-      try {
-        start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        start = -1;
-      }
-      if (start < 0 || start > items.size()) {
-        throw new WharfException.Invalid("ValidationException", "The nextToken is not valid");
-      }
-    }
-    int end = Math.min(items.size(), start + max);
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode list = out.putArray(listName);
-    items.subList(start, end).forEach(item -> list.add(render.apply(item)));
-    if (end < items.size()) {
-      out.put("nextToken", Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
-    }
-    return out;
-  }
 }
