@@ -1,7 +1,6 @@
 package dev.wharf.policy;
 
 import static dev.wharf.policy.TestingPolicies.ACCOUNT_A;
-import static dev.wharf.policy.TestingPolicies.ACCOUNT_B;
 import static dev.wharf.policy.TestingPolicies.ALICE;
 import static dev.wharf.policy.TestingPolicies.BOB_FROM_B;
 import static dev.wharf.policy.TestingPolicies.CAROL;
