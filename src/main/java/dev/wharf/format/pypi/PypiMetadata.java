@@ -1,0 +1,108 @@
+package dev.wharf.format.pypi;
+
+import dev.wharf.error.WharfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Core metadata (METADATA / PKG-INFO): the header fields of its email-style format, and reading a
+ * wheel's {@code *.dist-info/METADATA} with a size limit that holds whatever the zip declares.
+ */
+public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
+  /** The largest METADATA accepted: far more than any real one (long descriptions included). */
+  public static final int MAX_BYTES = 4 * 1024 * 1024;
+  private static final Pattern DIST_INFO_METADATA = Pattern.compile("^[^/]+\\.dist-info/METADATA$");
+
+  public Optional<String> first(String field) {
+    List<String> values = fields.get(field.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+  }
+
+  public List<String> all(String field) {
+    return fields.getOrDefault(field.toLowerCase(Locale.ROOT), List.of());
+  }
+
+  /** Parses the header part (up to the first empty line); field names are lowercased. */
+  public static PypiMetadata parse(byte[] raw) {
+    String text = new String(raw, StandardCharsets.UTF_8).replace("\r\n", "\n");
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    String name = null;
+    StringBuilder value = null;
+    for (String line : text.split("\n", -1)) {
+      if (line.isEmpty()) {
+        break;
+      }
+      if ((line.startsWith(" ") || line.startsWith("\t")) && name != null) {
+        value.append('\n').append(line.strip());
+        continue;
+      }
+      if (name != null) {
+        fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value.toString());
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0) {
+        name = null;
+        continue;
+      }
+      name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      value = new StringBuilder(line.substring(colon + 1).strip());
+    }
+    if (name != null) {
+      fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value.toString());
+    }
+    return new PypiMetadata(raw, fields);
+  }
+
+  /**
+   * Reads the wheel's {@code {name}-{version}.dist-info/METADATA}.
+   *
+   * @throws WharfException.Invalid when the wheel is not a zip, has no (or several) METADATA, or it
+   *     is larger than {@link #MAX_BYTES} once inflated
+   */
+  public static PypiMetadata fromWheel(Path wheel) {
+    try (ZipFile zip = new ZipFile(wheel.toFile())) {
+      ZipEntry found = null;
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        if (DIST_INFO_METADATA.matcher(entry.getName()).matches()) {
+          if (found != null) {
+            throw new WharfException.Invalid("The wheel has more than one .dist-info/METADATA");
+          }
+          found = entry;
+        }
+      }
+      if (found == null) {
+        throw new WharfException.Invalid("The wheel has no .dist-info/METADATA");
+      }
+      try (InputStream in = zip.getInputStream(found)) {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1); // bounded whatever the entry declares: zip bombs stop here
+        if (bytes.length > MAX_BYTES) {
+          throw new WharfException.Invalid("The wheel's METADATA exceeds " + MAX_BYTES + " bytes");
+        }
+        return parse(bytes);
+      }
+    } catch (ZipException e) {
+      throw new WharfException.Invalid("The wheel is not a valid zip file: " + e.getMessage());
+    } catch (IOException e) {
+      if (e.getClass() == IOException.class || e instanceof java.io.EOFException) {
+        throw new WharfException.Invalid("The wheel could not be read: " + e.getMessage());
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+}
