@@ -72,7 +72,11 @@ class PypiClientIT {
               t.addfile(member, io.BytesIO(data))
       """;
 
+  private static final String DENY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+      + "\"Action\":[\"codeartifact:ReadFromRepository\",\"codeartifact:PublishPackageVersion\"],\"Resource\":\"*\"}]}";
+
   @TempDir static Path scratch;
+  static IamClient rootIam;
   static TestingServer wharf;
   static CodeartifactClient rootCodeartifact;
   static String account;
@@ -84,7 +88,7 @@ class PypiClientIT {
     TestingClients.requireCommand("twine", "--version");
     TestingClients.requireCommand("python3", "-m", "venv", "--help");
     wharf = TestingServer.start(scratch.resolve("data"));
-    IamClient rootIam = wharf.iam(wharf.rootCredentials());
+    rootIam = wharf.iam(wharf.rootCredentials());
     rootCodeartifact = wharf.codeartifact(wharf.rootCredentials());
     account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
@@ -338,5 +342,39 @@ class PypiClientIT {
     assertThat(redirect.headers().firstValue("Location")).hasValue(simple + "wharf-greeting/");
     HttpResponse<String> root = get(simple, basic(), "application/vnd.pypi.simple.v1+json");
     assertThat(root.body()).contains("{\"name\":\"wharf-app\"}", "{\"name\":\"wharf-greeting\"}");
+  }
+
+  @Test
+  @Order(6)
+  void withoutPermissionTwineAndPipGet403() {
+    Path dists = dists("wharf-denied", "1.0", "wharf_denied");
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("deny").policyDocument(DENY));
+    try {
+      TestingProcesses.Result upload = twine(dists, "wharf_denied-1.0-py3-none-any.whl");
+      assertThat(upload.exitCode()).as(upload.describe()).isNotZero();
+      assertThat(upload.stdout() + upload.stderr()).contains("403");
+      TestingProcesses.Result install = pip(venv(), "install", "-vv", "wharf-greeting");
+      assertThat(install.exitCode()).as(install.describe()).isNotZero();
+      assertThat(install.stdout() + install.stderr()).contains("403");
+      assertThat(get(endpoint() + "simple/wharf-greeting/", basic(), null).statusCode()).isEqualTo(403);
+    } finally {
+      rootIam.deleteUserPolicy(b -> b.userName("dev").policyName("deny"));
+    }
+    assertThat(get(endpoint() + "simple/wharf-denied/", basic(), null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(7)
+  void whatTwineUploadedShowsInTheCodeArtifactApi() {
+    var versions = rootCodeartifact.listPackageVersions(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-greeting"));
+    assertThat(versions.versions()).extracting(v -> v.version()).containsExactly("1.0.0");
+    var assets = rootCodeartifact.listPackageVersionAssets(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-greeting").packageVersion("1.0.0"));
+    assertThat(assets.assets()).extracting(a -> a.name()).contains("wharf_greeting-1.0.0-py3-none-any.whl",
+        "wharf_greeting-1.0.0.tar.gz");
+    var described = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-greeting").packageVersion("1.0.0"));
+    assertThat(described.packageVersion().summary()).isEqualTo("wharf-greeting for tests");
   }
 }

@@ -37,12 +37,18 @@ class PypiRegistryTest {
   Database database;
   FileBlobStore blobs;
   PypiRegistry registry;
+  PackageService packages;
+
+  PackageService packages() {
+    return packages;
+  }
 
   @BeforeEach
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    registry = new PypiRegistry(new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC()), 1024 * 1024);
+    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    registry = new PypiRegistry(packages, 1024 * 1024);
   }
 
   @AfterEach
@@ -176,6 +182,25 @@ class PypiRegistryTest {
     Files.writeString(notZip, "not a zip");
     assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl",
         notZip, sha256(notZip))), "not a valid zip");
+  }
+
+  @Test
+  void unlistedVersionsAreHiddenButFetchableAndArchivedOnesAreNeither() throws Exception {
+    uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
+    uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
+    var key = new dev.wharf.packages.PackageKey("111122223333", "acme", "py", "pypi", "", "foo-bar");
+    packages().updateStatus(key, "1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    packages().updateStatus(key, "2.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    PypiRegistry.Project project = registry.project(HERE, "foo-bar").orElseThrow();
+    assertThat(project.versions()).isEmpty();
+    assertThat(project.files()).isEmpty();
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-1.0-py3-none-any.whl")).isPresent();
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-2.0-py3-none-any.whl")).isEmpty();
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-2.0-py3-none-any.whl.metadata")).isEmpty();
+    Path another = wheel("x.whl", "foo_bar-2.0.dist-info", metadata("foo-bar", "2.0"));
+    assertThatThrownBy(() -> registry.upload(HERE, upload("foo-bar", "2.0", "bdist_wheel",
+        "foo_bar-2.0-py2-none-any.whl", another, sha256(another)))).isInstanceOf(WharfException.Invalid.class)
+        .hasMessageContaining("Archived");
   }
 
   @Test
