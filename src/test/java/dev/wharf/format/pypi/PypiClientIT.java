@@ -3,6 +3,7 @@ package dev.wharf.format.pypi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.cli.WharfCommand;
+import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
@@ -147,6 +148,10 @@ class PypiClientIT {
 
   /** The index URL {@code wharf login --tool pip} wrote (with aws:TOKEN@). */
   static String indexUrl() {
+    return indexUrl(home);
+  }
+
+  static String indexUrl(Path home) {
     Matcher m = Pattern.compile("index-url\\s*=\\s*(\\S+)").matcher(read(home.resolve(".config/pip/pip.conf")));
     assertThat(m.find()).isTrue();
     return m.group(1);
@@ -190,6 +195,10 @@ class PypiClientIT {
   }
 
   static TestingProcesses.Result twine(Path directory, String... arguments) {
+    return twine(home, directory, arguments);
+  }
+
+  static TestingProcesses.Result twine(Path home, Path directory, String... arguments) {
     List<String> command = new ArrayList<>(List.of("twine", "upload", "--non-interactive", "--disable-progress-bar",
         "--repository", "codeartifact", "--config-file", home.resolve(".pypirc").toString()));
     command.addAll(List.of(arguments));
@@ -203,9 +212,14 @@ class PypiClientIT {
   }
 
   static TestingProcesses.Result pip(Path venv, String... arguments) {
+    return pipWith(home, venv, arguments);
+  }
+
+  /** pip with the index URL the login in {@code home} configured, passed explicitly (no config file is read). */
+  static TestingProcesses.Result pipWith(Path home, Path venv, String... arguments) {
     List<String> command = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pip"));
     command.addAll(List.of(arguments));
-    command.addAll(List.of("--no-cache-dir", "--index-url", indexUrl()));
+    command.addAll(List.of("--no-cache-dir", "--index-url", indexUrl(home)));
     return TestingProcesses.run(venv.getParent(), environment(), TIMEOUT, command);
   }
 
@@ -376,5 +390,26 @@ class PypiClientIT {
     var described = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("py").format("pypi")
         .packageValue("wharf-greeting").packageVersion("1.0.0"));
     assertThat(described.packageVersion().summary()).isEqualTo("wharf-greeting for tests");
+  }
+
+  @Test
+  @Order(8)
+  void theRealAwsCodeartifactLoginConfiguresTwineAndPip() {
+    TestingAwsCli aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(developer.accessKeyId(),
+        developer.secretAccessKey());
+    var login = aws.run("codeartifact", "login", "--tool", "twine", "--domain", "acme", "--domain-owner", account,
+        "--repository", "py");
+    assertThat(login.exitCode()).as(login.describe()).isZero();
+    Path awsHome = aws.home();
+    Path dists = dists("from-aws", "0.1.0", "from_aws", "wharf-greeting==1.0.0");
+    TestingProcesses.Result upload = twine(awsHome, dists, "from_aws-0.1.0-py3-none-any.whl", "from_aws-0.1.0.tar.gz");
+    assertThat(upload.exitCode()).as(upload.describe()).isZero();
+    login = aws.run("codeartifact", "login", "--tool", "pip", "--domain", "acme", "--domain-owner", account,
+        "--repository", "py");
+    assertThat(login.exitCode()).as(login.describe()).isZero();
+    Path venv = venv();
+    TestingProcesses.Result install = pipWith(awsHome, venv, "install", "from-aws");
+    assertThat(install.exitCode()).as(install.describe()).isZero();
+    assertThat(install.stdout()).contains("Successfully installed from-aws-0.1.0 wharf-greeting-1.0.0");
   }
 }
