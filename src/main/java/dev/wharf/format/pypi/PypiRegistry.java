@@ -110,19 +110,19 @@ public final class PypiRegistry {
     PypiNames.DistributionFile file = PypiNames.parseFileName(upload.fileName(), upload.field("filetype"));
     PypiNames.requireMatches(file, name, version);
     verifyDigests(upload);
-    PypiMetadata metadata = null;
-    if (file.kind() == PypiNames.Kind.WHEEL) {
-      metadata = PypiMetadata.fromWheel(upload.content());
-      String metaName = metadata.first("Name").orElseThrow(() -> new WharfException.Invalid("The wheel's METADATA has no Name"));
-      String metaVersion = metadata.first("Version")
-          .orElseThrow(() -> new WharfException.Invalid("The wheel's METADATA has no Version"));
-      if (!PypiNames.normalize(metaName).equals(project)) {
-        throw new WharfException.Invalid("The wheel's METADATA names the project '" + metaName + "', not '" + name + "'");
-      }
-      if (!PypiNames.comparableVersion(metaVersion).equals(PypiNames.comparableVersion(version))) {
-        throw new WharfException.Invalid("The wheel's METADATA has version '" + metaVersion + "', not '" + version + "'");
-      }
+    // The package's own metadata must agree; only a wheel's is served (PEP 658), an sdist's is only checked.
+    PypiMetadata own = file.kind() == PypiNames.Kind.WHEEL ? PypiMetadata.fromWheel(upload.content())
+        : PypiMetadata.fromSdist(upload.content(), file.fileName());
+    String where = file.kind() == PypiNames.Kind.WHEEL ? "The wheel's METADATA" : "The sdist's PKG-INFO";
+    String metaName = own.first("Name").orElseThrow(() -> new WharfException.Invalid(where + " has no Name"));
+    String metaVersion = own.first("Version").orElseThrow(() -> new WharfException.Invalid(where + " has no Version"));
+    if (!PypiNames.normalize(metaName).equals(project)) {
+      throw new WharfException.Invalid(where + " names the project '" + metaName + "', not '" + name + "'");
     }
+    if (!PypiNames.comparableVersion(metaVersion).equals(PypiNames.comparableVersion(version))) {
+      throw new WharfException.Invalid(where + " has version '" + metaVersion + "', not '" + version + "'");
+    }
+    PypiMetadata metadata = file.kind() == PypiNames.Kind.WHEEL ? own : null;
     PackageKey key = location.key(project);
     Optional<PackageDocument.VersionWithAssets> existing = find(key, version);
     if (existing.isEmpty()) {
@@ -134,7 +134,7 @@ public final class PypiRegistry {
               new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
         }
         packages.publish(new PackageService.Publication(key, version, upload.field("summary"),
-            versionDocument(name, upload, metadata), Map.of(), "INTERNAL"), contents);
+            versionDocument(name, upload, own), Map.of(), "INTERNAL"), contents);
         return UploadOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
         existing = find(key, version);

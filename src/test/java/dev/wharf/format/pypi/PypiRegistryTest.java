@@ -76,6 +76,43 @@ class PypiRegistryTest {
     return file;
   }
 
+  /** A .tar.gz with the given entries (path, content), in ustar format. */
+  Path sdist(String... entries) throws IOException {
+    Path file = directory.resolve("sdist-" + System.nanoTime() + ".tar.gz");
+    try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+      for (int i = 0; i < entries.length; i += 2) {
+        byte[] data = entries[i + 1].getBytes(StandardCharsets.UTF_8);
+        byte[] header = new byte[512];
+        byte[] name = entries[i].getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(name, 0, header, 0, name.length);
+        put(header, 100, String.format("%07o", 0644));
+        put(header, 108, "0000000");
+        put(header, 116, "0000000");
+        put(header, 124, String.format("%011o", data.length));
+        put(header, 136, "00000000000");
+        header[156] = '0';
+        put(header, 257, "ustar");
+        put(header, 263, "00");
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : header) {
+          sum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o", sum));
+        out.write(header);
+        out.write(data);
+        out.write(new byte[(512 - data.length % 512) % 512]);
+      }
+      out.write(new byte[1024]);
+    }
+    return file;
+  }
+
+  private static void put(byte[] header, int offset, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, header, offset, bytes.length);
+  }
+
   static String sha256(Path file) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
@@ -148,8 +185,8 @@ class PypiRegistryTest {
         + "changed")).isInstanceOf(WharfException.Invalid.class).hasMessageContaining("File already exists");
     assertThat(uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py2.py3-none-any.whl", metadata("foo-bar", "1.0")))
         .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
-    Path sdist = directory.resolve("foo-bar-1.0.tar.gz");
-    Files.write(sdist, new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
+    Path sdist = sdist("foo-bar-1.0/setup.py", "from setuptools import setup\n", "foo-bar-1.0/PKG-INFO",
+        metadata("foo-bar", "1.0"));
     assertThat(registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", sdist, sha256(sdist))))
         .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
     assertThat(registry.project(HERE, "foo-bar").orElseThrow().files()).extracting(PypiRegistry.IndexFile::fileName)
@@ -178,6 +215,15 @@ class PypiRegistryTest {
         file, "0".repeat(64))), "sha256_digest does not match");
     assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_egg", "foo_bar-1.0-py3-none-any.whl",
         file, sha256(file))), "Unsupported filetype");
+    Path wrongSdist = sdist("foo-bar-1.0/PKG-INFO", metadata("foo-bar", "1.1"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", wrongSdist,
+        sha256(wrongSdist))), "PKG-INFO has version");
+    Path otherSdist = sdist("foo-bar-1.0/PKG-INFO", metadata("other", "1.0"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", otherSdist,
+        sha256(otherSdist))), "PKG-INFO names the project");
+    Path bareSdist = sdist("foo-bar-1.0/setup.py", "pass\n", "foo-bar-1.0/sub/PKG-INFO", metadata("foo-bar", "1.0"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", bareSdist,
+        sha256(bareSdist))), "no top-level PKG-INFO");
     Path notZip = directory.resolve("foo_bar-1.0-py3-none-any.whl");
     Files.writeString(notZip, "not a zip");
     assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl",
