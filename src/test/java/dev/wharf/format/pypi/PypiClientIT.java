@@ -390,6 +390,11 @@ class PypiClientIT {
     var described = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("py").format("pypi")
         .packageValue("wharf-greeting").packageVersion("1.0.0"));
     assertThat(described.packageVersion().summary()).isEqualTo("wharf-greeting for tests");
+    assertThat(described.packageVersion().licenses()).extracting(l -> l.name()).containsExactly("MIT");
+    var app = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-app").packageVersion("2.0"));
+    assertThat(app.packageVersion().packageName()).isEqualTo("wharf-app");
+    assertThat(app.packageVersion().displayName()).isEqualTo("Wharf.App");
   }
 
   @Test
