@@ -3,14 +3,16 @@ package dev.wharf.format;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.format.npm.NpmEndpoints;
+import dev.wharf.format.pypi.PypiEndpoints;
 import dev.wharf.token.InvalidTokenException;
 import dev.wharf.token.RepositoryAccessService.Access;
 import java.util.Objects;
 
 /**
  * The package endpoints under {@code /{domain}-{owner}/{format}/{repo}/}. npm requests below the
- * root go to {@link NpmEndpoints}; the repository root answers who the token acts as and whether it
- * may read the repository (PyPI and Maven handlers are still to come).
+ * root go to {@link NpmEndpoints}, PyPI requests (below the root, and uploads to it) to
+ * {@link PypiEndpoints}; the repository root answers who the token acts as and whether it
+ * may read the repository (the Maven handler is still to come).
  */
 public final class RepositoryEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -18,10 +20,12 @@ public final class RepositoryEndpoints {
 
   private final RepositoryAuthorizer authorizer;
   private final NpmEndpoints npm;
+  private final PypiEndpoints pypi;
 
-  public RepositoryEndpoints(RepositoryAuthorizer authorizer, NpmEndpoints npm) {
+  public RepositoryEndpoints(RepositoryAuthorizer authorizer, NpmEndpoints npm, PypiEndpoints pypi) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.npm = Objects.requireNonNull(npm, "npm");
+    this.pypi = Objects.requireNonNull(pypi, "pypi");
   }
 
   private Access audited(Exchange exchange, RepositoryPath path, String token, String action) {
@@ -36,6 +40,10 @@ public final class RepositoryEndpoints {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
     if ("npm".equals(path.format()) && !path.rest().isEmpty()) {
       npm.handle(exchange, path);
+      return;
+    }
+    if ("pypi".equals(path.format()) && PypiEndpoints.handles(exchange, path)) {
+      pypi.handle(exchange, path);
       return;
     }
     String token = PackageCredentials.token(exchange.header("Authorization")).orElse(null);

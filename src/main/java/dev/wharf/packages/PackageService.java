@@ -90,6 +90,28 @@ public final class PackageService {
     return version;
   }
 
+  /**
+   * Adds assets to an existing version (PyPI: another file of a release), all or nothing per asset.
+   *
+   * @return false when the version does not exist or an asset of that name is already there
+   * @throws WharfException.TooLarge if an asset exceeds its limit
+   */
+  public boolean addAsset(PackageKey key, String version, AssetContent content) {
+    BlobDigests digests;
+    try {
+      digests = blobs.put(content.content(), content.maxBytes(), null);
+    } catch (dev.wharf.blob.BlobTooLargeException e) {
+      throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
+        digests.sha512());
+    boolean added = store.insertAsset(key, version, asset, clock.instant());
+    documents.invalidate(key);
+    return added;
+  }
+
   public static WharfException.Conflict versionExists(PackageKey key, String version) {
     return new WharfException.Conflict("ConflictException", "Package version " + version + " of "
         + displayName(key) + " already exists", "package-version", version);

@@ -23,6 +23,12 @@ public interface PackageStore {
    */
   InsertOutcome insertVersion(PackageVersion version, List<PackageAsset> assets, Map<String, String> distTags, Instant now);
 
+  /**
+   * In one transaction: adds an asset to an existing version (PyPI: another file of a release).
+   * False when the version does not exist or already has an asset of that name (nothing changes).
+   */
+  boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now);
+
   Optional<PackageSummary> findPackage(PackageKey key);
 
   /** The package's versions, in publish order. */

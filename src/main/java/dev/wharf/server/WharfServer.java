@@ -17,6 +17,8 @@ import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.npm.NpmEndpoints;
 import dev.wharf.format.npm.NpmRegistry;
+import dev.wharf.format.pypi.PypiEndpoints;
+import dev.wharf.format.pypi.PypiRegistry;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.http.PackageEndpoints;
 import dev.wharf.packages.infrastructure.SqlPackageStore;
@@ -186,7 +188,9 @@ public final class WharfServer implements AutoCloseable {
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
-          new RepositoryEndpoints(authorizer, npm));
+          new RepositoryEndpoints(authorizer, npm, new PypiEndpoints(authorizer,
+              new PypiRegistry(packages, config.maxAssetBytes()), config.publicUrl(),
+              config.dataDirectory().resolve("tmp"))));
 
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("wharf-background").daemon().factory());

@@ -94,13 +94,20 @@ public final class PackageEndpoints {
       if (key.namespaceOrNull() != null) {
         node.put("namespace", key.namespace());
       }
-      node.put("packageName", key.name()).put("displayName", key.name()).put("version", version.version());
+      // PyPI keeps the name as uploaded and the license in its version document (the package is stored normalized).
+      com.fasterxml.jackson.databind.JsonNode document = "pypi".equals(key.format()) ? readMetadata(version) : null;
+      String displayName = document != null && document.path("name").isTextual() ? document.path("name").asText()
+          : key.name();
+      node.put("packageName", key.name()).put("displayName", displayName).put("version", version.version());
       if (version.summary() != null) {
         node.put("summary", version.summary());
       }
       node.put("publishedTime", RestJsonPages.epochSeconds(version.publishedAt())).put("revision", version.revision())
           .put("status", version.status().wireName());
-      node.putArray("licenses");
+      var licenses = node.putArray("licenses");
+      if (document != null && document.path("license").isTextual() && !document.path("license").asText().isBlank()) {
+        licenses.addObject().put("name", document.path("license").asText());
+      }
       origin(node, version);
       ObjectNode out = JSON.createObjectNode();
       out.set("packageVersion", node);
@@ -210,4 +217,11 @@ public final class PackageEndpoints {
 
   // ---------------------------------------------------------------- rendering
 
+  private static com.fasterxml.jackson.databind.JsonNode readMetadata(PackageVersion version) {
+    try {
+      return JSON.readTree(version.metadata());
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
 }

@@ -71,6 +71,27 @@ public final class SqlPackageStore implements PackageStore {
     });
   }
 
+  @Override
+  public boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now) {
+    return jdbi.inTransaction(h -> {
+      boolean exists = bindKey(h.createQuery("SELECT COUNT(*) FROM package_versions WHERE " + KEY_MATCH
+          + " AND version = :version"), key).bind("version", version).mapTo(Long.class).one() > 0;
+      if (!exists) {
+        return false;
+      }
+      int inserted = bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256,"
+          + " size, md5, sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"
+          + " ON CONFLICT (" + KEY_COLUMNS + ", version, asset_name) DO NOTHING"), key)
+          .bind("version", version).bind("asset", asset.name()).bind("sha256", asset.sha256())
+          .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
+          .execute();
+      if (inserted > 0) {
+        touch(h, key, now);
+      }
+      return inserted > 0;
+    });
+  }
+
   private static void upsertTag(Handle h, PackageKey key, String tag, String version) {
     bindKey(h.createUpdate("INSERT INTO package_dist_tags (" + KEY_COLUMNS + ", tag, version) VALUES (" + KEY_VALUES
         + ", :tag, :version) ON CONFLICT (" + KEY_COLUMNS + ", tag) DO UPDATE SET version = excluded.version"), key)

@@ -70,6 +70,20 @@ abstract class PackageStoreContract {
   }
 
   @Test
+  void anAssetIsAddedToAnExistingVersionOnlyOnceByName() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of(), NOW);
+    PackageAsset other = new PackageAsset("other.whl", asset('b').sha256(), 3, asset('b').md5(), asset('b').sha1(),
+        asset('b').sha512());
+    assertThat(store.insertAsset(LEFTPAD, "1.0.0", other, NOW.plusSeconds(1))).isTrue();
+    assertThat(store.insertAsset(LEFTPAD, "1.0.0", other, NOW.plusSeconds(2))).isFalse();
+    assertThat(store.insertAsset(LEFTPAD, "1.0.0", asset('c'), NOW.plusSeconds(2))).isFalse(); // same name as 'a'
+    assertThat(store.insertAsset(LEFTPAD, "9.9.9", other, NOW)).isFalse();
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).hasSize(2).contains(asset('a'), other);
+    assertThat(store.findVersion(LEFTPAD, "9.9.9")).isEmpty();
+    assertThat(store.findPackage(LEFTPAD).orElseThrow().modifiedAt()).isEqualTo(NOW.plusSeconds(1));
+  }
+
+  @Test
   void aDocumentHoldsEveryVersionInPublishOrderWithItsAssets() {
     store.insertVersion(version(SCOPED, "1.0.0", "r1"), List.of(asset('a')), Map.of("latest", "1.0.0"), NOW);
     store.insertVersion(new PackageVersion(SCOPED, "0.9.0", VersionStatus.PUBLISHED, "r2", NOW.plusSeconds(5),

@@ -1,0 +1,344 @@
+package dev.wharf.format.pypi;
+
+import dev.wharf.api.http.Exchange;
+import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.WharfException;
+import dev.wharf.format.PackageCredentials;
+import dev.wharf.format.RepositoryAuthorizer;
+import dev.wharf.format.RepositoryPath;
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.token.InvalidTokenException;
+import dev.wharf.token.RepositoryAccessService.Access;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.io.content.InputStreamContentSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PyPI protocols under {@code /{domain}-{owner}/pypi/{repo}/}: the legacy upload API twine
+ * uses (POST to the repository endpoint itself) and the simple repository API pip uses
+ * ({@code simple/}, {@code simple/{project}/}, files and their PEP 658 {@code .metadata} below the
+ * project). Thin: parse, authorize with the token, call {@link PypiRegistry}, render. Errors are
+ * plain text, which pip and twine show as they are.
+ */
+public final class PypiEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(PypiEndpoints.class);
+  static final String READ = "codeartifact:ReadFromRepository";
+  static final String PUBLISH = "codeartifact:PublishPackageVersion";
+  static final String JSON_TYPE = "application/vnd.pypi.simple.v1+json";
+  static final String HTML_TYPE = "application/vnd.pypi.simple.v1+html";
+  /** Room for the form fields around the file (descriptions can be long). */
+  static final long FORM_OVERHEAD = 16L * 1024 * 1024;
+
+  private final RepositoryAuthorizer authorizer;
+  private final PypiRegistry registry;
+  private final Optional<String> publicUrl;
+  private final Path temporaryDirectory;
+
+  public PypiEndpoints(RepositoryAuthorizer authorizer, PypiRegistry registry, Optional<String> publicUrl,
+      Path temporaryDirectory) {
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+    this.temporaryDirectory = Objects.requireNonNull(temporaryDirectory, "temporaryDirectory");
+  }
+
+  /** Whether this handler takes the request: anything below the root, and POSTs to the root. */
+  public static boolean handles(Exchange exchange, RepositoryPath path) {
+    return !path.rest().isEmpty() || "POST".equals(exchange.method());
+  }
+
+  public void handle(Exchange exchange, RepositoryPath path) {
+    try {
+      String token = PackageCredentials.token(exchange.header("Authorization")).orElse(null);
+      if (token == null) {
+        throw new WharfException.NotAuthenticated(null,
+            "Authentication required: use user 'aws' and an authorization token as the password");
+      }
+      route(exchange, path, token);
+    } catch (WharfException e) {
+      error(exchange, e);
+    } catch (UncheckedIOException e) {
+      LOG.error("pypi request {} failed", exchange.requestId(), e);
+      text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
+    }
+  }
+
+  private void route(Exchange exchange, RepositoryPath path, String token) {
+    PypiRegistry.Location location = new PypiRegistry.Location(path.domainOwner(), path.domainName(), path.repository());
+    String method = exchange.method();
+    String rest = path.rest();
+    if (rest.isEmpty()) {
+      upload(exchange, path, token, location);
+      return;
+    }
+    requireRead(exchange, path, token);
+    if (!"GET".equals(method) && !"HEAD".equals(method)) {
+      exchange.setHeader("Allow", "GET, HEAD");
+      throw new WharfException.Invalid("MethodNotAllowed", "Method " + method + " is not allowed here");
+    }
+    String endpoint = endpointUrl(exchange, path);
+    if (rest.equals("simple")) {
+      redirect(exchange, endpoint + "simple/");
+      return;
+    }
+    if (!rest.startsWith("simple/")) {
+      throw new WharfException.NotFound(null, "Not found");
+    }
+    String below = rest.substring("simple/".length());
+    if (below.isEmpty()) {
+      List<String> projects = registry.projects(location);
+      negotiate(exchange, format -> format == Format.JSON ? PypiRegistry.rootJson(projects)
+          : PypiRegistry.rootHtml(projects, endpoint + "simple/"));
+      return;
+    }
+    int slash = below.indexOf('/');
+    String project = slash < 0 ? below : below.substring(0, slash);
+    String remainder = slash < 0 ? null : below.substring(slash + 1);
+    project = java.net.URLDecoder.decode(project.replace("+", "%2B"), StandardCharsets.UTF_8);
+    if (!PypiNames.validProject(project)) {
+      throw new WharfException.NotFound(null, "Not found: " + project);
+    }
+    String normalized = PypiNames.normalize(project);
+    if (remainder == null || (remainder.isEmpty() && !normalized.equals(project))) {
+      redirect(exchange, endpoint + "simple/" + normalized + "/");
+      return;
+    }
+    if (remainder.isEmpty()) {
+      PypiRegistry.Project found = registry.project(location, normalized)
+          .orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
+      String filesUrl = endpoint + "simple/" + normalized + "/";
+      negotiate(exchange, format -> format == Format.JSON ? PypiRegistry.json(found, filesUrl)
+          : PypiRegistry.html(found, filesUrl));
+      return;
+    }
+    download(exchange, location, normalized, remainder);
+  }
+
+  private void download(Exchange exchange, PypiRegistry.Location location, String project, String fileName) {
+    if (fileName.contains("/")) {
+      throw new WharfException.NotFound(null, "Not found");
+    }
+    PackageAsset asset = registry.file(location, project, fileName)
+        .orElseThrow(() -> new WharfException.NotFound(null, "Not found: " + fileName));
+    InputStream content = registry.open(asset).orElseThrow(() -> {
+      LOG.error("blob {} of {} is missing", asset.sha256(), fileName);
+      return new WharfException.NotFound(null, "Not found: " + fileName);
+    });
+    exchange.setHeader("ETag", "\"" + asset.sha256() + "\"");
+    exchange.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    try {
+      exchange.stream(200, fileName.endsWith(PypiRegistry.METADATA_SUFFIX) ? "text/plain; charset=utf-8"
+          : "application/octet-stream", asset.size(), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  enum Format {
+    JSON,
+    HTML_V1,
+    HTML
+  }
+
+  private static void negotiate(Exchange exchange, java.util.function.Function<Format, String> render) {
+    Format format = chooseFormat(exchange.header("Accept"));
+    exchange.setHeader("Vary", "Accept");
+    exchange.setHeader("Cache-Control", "max-age=0, must-revalidate");
+    if (format == null) {
+      throw new WharfException.Invalid("NotAcceptable", "None of the Accept types is served: use " + JSON_TYPE
+          + ", " + HTML_TYPE + " or text/html");
+    }
+    String type = switch (format) {
+      case JSON -> JSON_TYPE;
+      case HTML_V1 -> HTML_TYPE + "; charset=utf-8";
+      case HTML -> "text/html; charset=utf-8";
+    };
+    exchange.send(200, type, render.apply(format));
+  }
+
+  /** PEP 691 negotiation by q-value; null when nothing acceptable (406). No header means HTML. */
+  static Format chooseFormat(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return Format.HTML;
+    }
+    Format best = null;
+    double bestQ = 0;
+    for (String part : accept.split(",")) {
+      String[] pieces = part.trim().split(";");
+      String type = pieces[0].trim().toLowerCase(Locale.ROOT);
+      double q = 1;
+      for (int i = 1; i < pieces.length; i++) {
+        String parameter = pieces[i].trim().replace(" ", "");
+        if (parameter.startsWith("q=")) {
+          try {
+            q = Double.parseDouble(parameter.substring(2));
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      Format format = switch (type) {
+        case JSON_TYPE, "application/vnd.pypi.simple.latest+json" -> Format.JSON;
+        case HTML_TYPE, "application/vnd.pypi.simple.latest+html" -> Format.HTML_V1;
+        case "text/html", "text/*", "*/*" -> Format.HTML;
+        default -> null;
+      };
+      if (format != null && q > bestQ) {
+        best = format;
+        bestQ = q;
+      }
+    }
+    return best;
+  }
+
+  private void upload(Exchange exchange, RepositoryPath path, String token, PypiRegistry.Location location) {
+    if (!"POST".equals(exchange.method())) {
+      requireRead(exchange, path, token);
+      throw new WharfException.NotFound(null, "Not found");
+    }
+    // Authenticate before reading a body; the package is known only from the body.
+    if (!authorizer.authenticates(exchange, path, token, PUBLISH, null)) {
+      requireRead(exchange, path, token); // audits and answers 401
+    }
+    String contentType = exchange.header("Content-Type");
+    String boundary = contentType == null ? null : MultiPart.extractBoundary(contentType);
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
+        || boundary == null) {
+      throw new WharfException.Invalid("An upload must be multipart/form-data");
+    }
+    long declared = exchange.contentLength();
+    long limit = registry.maxFileBytes() + FORM_OVERHEAD;
+    if (declared > limit) {
+      throw new WharfException.TooLarge("The upload (" + declared + " bytes) exceeds the limit for a "
+          + registry.maxFileBytes() + "-byte file");
+    }
+    try {
+      Files.createDirectories(temporaryDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
+    parser.setFilesDirectory(temporaryDirectory);
+    parser.setMaxFileSize(registry.maxFileBytes());
+    parser.setMaxMemoryFileSize(64 * 1024);
+    parser.setMaxLength(limit);
+    parser.setMaxParts(10_000);
+    MultiPartFormData.Parts parts;
+    try {
+      parts = parser.parse(new InputStreamContentSource(exchange.bodyStream())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new IOException(e));
+    } catch (ExecutionException e) {
+      String message = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+      if (message.toLowerCase(Locale.ROOT).contains("max")) {
+        throw new WharfException.TooLarge("The upload exceeds the limit of " + registry.maxFileBytes()
+            + " bytes for a file");
+      }
+      throw new WharfException.Invalid("Invalid multipart/form-data body: " + message);
+    }
+    Path file = null;
+    try (parts) {
+      Map<String, List<String>> fields = new LinkedHashMap<>();
+      String fileName = null;
+      for (MultiPart.Part part : parts) {
+        if (part.getName() == null) {
+          continue;
+        }
+        if (part.getName().equals("content")) {
+          if (file != null) {
+            throw new WharfException.Invalid("The upload has more than one 'content' file");
+          }
+          fileName = part.getFileName();
+          file = Files.createTempFile(temporaryDirectory, "pypi-", ".upload");
+          Files.delete(file);
+          part.writeTo(file);
+        } else if (part.getFileName() == null) {
+          fields.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(part.getContentAsString(StandardCharsets.UTF_8));
+        }
+        // Other file parts (gpg_signature) are not kept.
+      }
+      PypiRegistry.Upload upload = new PypiRegistry.Upload(fields, fileName, file);
+      String project = PypiRegistry.projectOf(upload);
+      require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
+          path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
+      PypiRegistry.UploadOutcome outcome = registry.upload(location, upload);
+      text(exchange, 200, outcome == PypiRegistry.UploadOutcome.CREATED ? "OK" : "OK: the identical file was already there");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          LOG.warn("could not delete {}", file, e);
+        }
+      }
+    }
+  }
+
+  private String endpointUrl(Exchange exchange, RepositoryPath path) {
+    return publicUrl.orElseGet(exchange::origin) + "/" + path.domainName() + "-" + path.domainOwner() + "/pypi/"
+        + path.repository() + "/";
+  }
+
+  private static void redirect(Exchange exchange, String location) {
+    exchange.setHeader("Location", location);
+    text(exchange, 301, "Moved to " + location);
+  }
+
+  private void requireRead(Exchange exchange, RepositoryPath path, String token) {
+    require(authorizer.authorize(exchange, path, token, READ, null), path);
+  }
+
+  private static void require(Access access, RepositoryPath path) {
+    switch (access) {
+      case Access.Unauthenticated unauthenticated -> throw new WharfException.NotAuthenticated(null,
+          unauthenticated.message() == null ? InvalidTokenException.MESSAGE : unauthenticated.message());
+      case Access.Denied denied -> throw new WharfException.AccessDenied(denied.message());
+      case Access.NoSuchRepository missing -> throw new WharfException.NotFound(null,
+          "Repository " + path.repository() + " not found in domain " + path.domainName());
+      case Access.Allowed allowed -> { }
+    }
+  }
+
+  private static void error(Exchange exchange, WharfException e) {
+    int status = switch (e) {
+      case WharfException.Invalid invalid -> switch (String.valueOf(invalid.code())) {
+        case "MethodNotAllowed" -> 405;
+        case "NotAcceptable" -> 406;
+        default -> 400;
+      };
+      case WharfException.NotAuthenticated notAuthenticated -> 401;
+      case WharfException.AccessDenied denied -> 403;
+      case WharfException.NotFound notFound -> 404;
+      case WharfException.Conflict conflict -> 409;
+      case WharfException.LimitExceeded limit -> 429;
+      case WharfException.TooLarge tooLarge -> 413;
+    };
+    if (status == 401) {
+      exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
+    }
+    text(exchange, status, e.getMessage());
+  }
+
+  private static void text(Exchange exchange, int status, String message) {
+    exchange.send(status, "text/plain; charset=utf-8", message + "\n");
+  }
+}

@@ -1,0 +1,191 @@
+package dev.wharf.format.pypi;
+
+import dev.wharf.error.WharfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Core metadata (METADATA / PKG-INFO): the header fields of its email-style format, and reading a
+ * wheel's {@code *.dist-info/METADATA} with a size limit that holds whatever the zip declares.
+ */
+public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
+  /** The largest METADATA accepted: far more than any real one (long descriptions included). */
+  public static final int MAX_BYTES = 4 * 1024 * 1024;
+  private static final Pattern DIST_INFO_METADATA = Pattern.compile("^[^/]+\\.dist-info/METADATA$");
+
+  public Optional<String> first(String field) {
+    List<String> values = fields.get(field.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+  }
+
+  public List<String> all(String field) {
+    return fields.getOrDefault(field.toLowerCase(Locale.ROOT), List.of());
+  }
+
+  /** Parses the header part (up to the first empty line); field names are lowercased. */
+  public static PypiMetadata parse(byte[] raw) {
+    String text = new String(raw, StandardCharsets.UTF_8).replace("\r\n", "\n");
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    String name = null;
+    StringBuilder value = null;
+    for (String line : text.split("\n", -1)) {
+      if (line.isEmpty()) {
+        break;
+      }
+      if ((line.startsWith(" ") || line.startsWith("\t")) && name != null) {
+        value.append('\n').append(line.strip());
+        continue;
+      }
+      if (name != null) {
+        fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value.toString());
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0) {
+        name = null;
+        continue;
+      }
+      name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      value = new StringBuilder(line.substring(colon + 1).strip());
+    }
+    if (name != null) {
+      fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value.toString());
+    }
+    return new PypiMetadata(raw, fields);
+  }
+
+  private static final Pattern SDIST_PKG_INFO = Pattern.compile("^[^/]+/PKG-INFO$");
+  /** How much of an sdist is inflated while looking for PKG-INFO (it is near the start in practice). */
+  static final long MAX_SDIST_SCAN_BYTES = 1L << 30;
+
+  /**
+   * Reads an sdist's top-level {@code {name}-{version}/PKG-INFO} (a .tar.gz or a .zip).
+   *
+   * @throws WharfException.Invalid when it is unreadable, has no PKG-INFO or it is too large
+   */
+  public static PypiMetadata fromSdist(Path sdist, String fileName) {
+    if (fileName.endsWith(".zip")) {
+      return fromZip(sdist, SDIST_PKG_INFO, "sdist", "PKG-INFO");
+    }
+    try (InputStream in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(sdist), 64 * 1024)) {
+      long scanned = 0;
+      byte[] header = new byte[512];
+      while (true) {
+        if (in.readNBytes(header, 0, 512) < 512 || isZero(header)) {
+          throw new WharfException.Invalid("The sdist has no top-level PKG-INFO");
+        }
+        String name = text(header, 0, 100);
+        String prefix = text(header, 345, 155);
+        if (!prefix.isEmpty() && header[257] == 'u') {
+          name = prefix + "/" + name;
+        }
+        long size = octal(header, 124, 12);
+        long padded = (size + 511) / 512 * 512;
+        scanned += 512 + padded;
+        if (scanned > MAX_SDIST_SCAN_BYTES) {
+          throw new WharfException.Invalid("The sdist has no PKG-INFO in its first " + MAX_SDIST_SCAN_BYTES + " bytes");
+        }
+        char type = (char) header[156];
+        if ((type == '0' || type == 0) && SDIST_PKG_INFO.matcher(name.startsWith("./") ? name.substring(2) : name).matches()) {
+          if (size > MAX_BYTES) {
+            throw new WharfException.Invalid("The sdist's PKG-INFO exceeds " + MAX_BYTES + " bytes");
+          }
+          byte[] bytes = in.readNBytes((int) size);
+          if (bytes.length < size) {
+            throw new WharfException.Invalid("The sdist is truncated");
+          }
+          return parse(bytes);
+        }
+        in.skipNBytes(padded); // EOFException when truncated
+      }
+    } catch (java.io.EOFException | ZipException e) {
+      throw new WharfException.Invalid("The sdist is not a valid .tar.gz: " + e.getMessage());
+    } catch (IOException e) {
+      if (e.getClass() == IOException.class) {
+        throw new WharfException.Invalid("The sdist could not be read: " + e.getMessage());
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isZero(byte[] header) {
+    for (byte b : header) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String text(byte[] header, int offset, int length) {
+    int end = offset;
+    while (end < offset + length && header[end] != 0) {
+      end++;
+    }
+    return new String(header, offset, end - offset, StandardCharsets.UTF_8);
+  }
+
+  private static long octal(byte[] header, int offset, int length) {
+    String digits = text(header, offset, length).trim();
+    if (digits.isEmpty() || !digits.matches("[0-7]+")) {
+      throw new WharfException.Invalid("The sdist has an invalid tar header");
+    }
+    return Long.parseLong(digits, 8);
+  }
+
+  /**
+   * Reads the wheel's {@code {name}-{version}.dist-info/METADATA}.
+   *
+   * @throws WharfException.Invalid when the wheel is not a zip, has no (or several) METADATA, or it
+   *     is larger than {@link #MAX_BYTES} once inflated
+   */
+  public static PypiMetadata fromWheel(Path wheel) {
+    return fromZip(wheel, DIST_INFO_METADATA, "wheel", ".dist-info/METADATA");
+  }
+
+  private static PypiMetadata fromZip(Path archive, Pattern wanted, String kind, String what) {
+    try (ZipFile zip = new ZipFile(archive.toFile())) {
+      ZipEntry found = null;
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        if (wanted.matcher(entry.getName()).matches()) {
+          if (found != null) {
+            throw new WharfException.Invalid("The " + kind + " has more than one " + what);
+          }
+          found = entry;
+        }
+      }
+      if (found == null) {
+        throw new WharfException.Invalid("The " + kind + " has no " + what);
+      }
+      try (InputStream in = zip.getInputStream(found)) {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1); // bounded whatever the entry declares: zip bombs stop here
+        if (bytes.length > MAX_BYTES) {
+          throw new WharfException.Invalid("The " + kind + "'s " + what + " exceeds " + MAX_BYTES + " bytes");
+        }
+        return parse(bytes);
+      }
+    } catch (ZipException e) {
+      throw new WharfException.Invalid("The " + kind + " is not a valid zip file: " + e.getMessage());
+    } catch (IOException e) {
+      if (e.getClass() == IOException.class || e instanceof java.io.EOFException) {
+        throw new WharfException.Invalid("The " + kind + " could not be read: " + e.getMessage());
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,420 @@
+package dev.wharf.format.pypi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.cli.WharfCommand;
+import dev.wharf.testing.TestingAwsCli;
+import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The real twine and pip against Wharf, configured by {@code wharf login --tool twine} and
+ * {@code --tool pip}: twine uploads wheels and sdists (crafted here without network or build
+ * backends, plus the real wheels Debian ships), pip installs them into fresh virtualenvs with
+ * dependencies resolved from Wharf alone, downloads them and lists versions. pip runs with
+ * {@code PIP_CONFIG_FILE=/dev/null} and no {@code PIP_*} variables so Wharf is its only source.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PypiClientIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+  private static final Path DEBIAN_WHEELS = Path.of("/usr/share/python-wheels");
+  /** Writes a wheel and an sdist of a one-module project: name version module [requires-dist...]. */
+  private static final String MAKE_DISTS = """
+      import io, os, re, sys, tarfile, zipfile
+      name, version, module, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+      requires = sys.argv[5:]
+      dist = re.sub(r'[-_.]+', '_', name)
+      meta = 'Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\nSummary: %s for tests\\nLicense: MIT\\nRequires-Python: >=3.7\\n' % (name, version, name)
+      meta += ''.join('Requires-Dist: %s\\n' % r for r in requires)
+      code = 'GREETING = %r\\n' % ('hello from %s %s' % (name, version))
+      info = '%s-%s.dist-info' % (dist, version)
+      wheel = os.path.join(out, '%s-%s-py3-none-any.whl' % (dist, version))
+      with zipfile.ZipFile(wheel, 'w', zipfile.ZIP_DEFLATED) as z:
+          z.writestr(module + '/__init__.py', code)
+          z.writestr(info + '/METADATA', meta)
+          z.writestr(info + '/WHEEL', 'Wheel-Version: 1.0\\nGenerator: wharf-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')
+          z.writestr(info + '/RECORD', '%s/__init__.py,,\\n%s/METADATA,,\\n%s/WHEEL,,\\n%s/RECORD,,\\n' % (module, info, info, info))
+      base = '%s-%s' % (dist, version)
+      setup = 'from setuptools import setup\\nsetup(name=%r, version=%r, packages=[%r], install_requires=%r)\\n' % (name, version, module, requires)
+      with tarfile.open(os.path.join(out, base + '.tar.gz'), 'w:gz') as t:
+          for path, text in [('PKG-INFO', meta), ('setup.py', setup), (module + '/__init__.py', code)]:
+              data = text.encode()
+              member = tarfile.TarInfo(base + '/' + path)
+              member.size = len(data)
+              t.addfile(member, io.BytesIO(data))
+      """;
+
+  private static final String DENY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+      + "\"Action\":[\"codeartifact:ReadFromRepository\",\"codeartifact:PublishPackageVersion\"],\"Resource\":\"*\"}]}";
+
+  @TempDir static Path scratch;
+  static IamClient rootIam;
+  static TestingServer wharf;
+  static CodeartifactClient rootCodeartifact;
+  static String account;
+  static AwsBasicCredentials developer;
+  static Path home;
+
+  @BeforeAll
+  static void start() {
+    TestingClients.requireCommand("twine", "--version");
+    TestingClients.requireCommand("python3", "-m", "venv", "--help");
+    wharf = TestingServer.start(scratch.resolve("data"));
+    rootIam = wharf.iam(wharf.rootCredentials());
+    rootCodeartifact = wharf.codeartifact(wharf.rootCredentials());
+    account = wharf.managementAccountId();
+    rootCodeartifact.createDomain(b -> b.domain("acme"));
+    rootCodeartifact.createRepository(b -> b.domain("acme").repository("py"));
+    rootIam.createUser(b -> b.userName("dev"));
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
+    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
+    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    home = directory("home");
+    wharfLogin(developer, home, "twine");
+    wharfLogin(developer, home, "pip");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static Path directory(String prefix) {
+    try {
+      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static synchronized void wharfLogin(AwsCredentials credentials, Path dir, String tool) {
+    List<String> names = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
+    Map<String, String> saved = new java.util.HashMap<>();
+    names.forEach(n -> saved.put(n, System.getProperty(n)));
+    try {
+      System.setProperty("aws.accessKeyId", credentials.accessKeyId());
+      System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
+      System.setProperty("aws.region", "us-east-1");
+      int exit = WharfCommand.commandLine().execute("login", "--tool", tool, "--domain", "acme", "--domain-owner",
+          account, "--repository", "py", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString());
+      assertThat(exit).isZero();
+    } finally {
+      saved.forEach((n, v) -> {
+        if (v == null) {
+          System.clearProperty(n);
+        } else {
+          System.setProperty(n, v);
+        }
+      });
+    }
+  }
+
+  static String endpoint() {
+    return wharf.endpoint() + "/acme-" + account + "/pypi/py/";
+  }
+
+  /** The index URL {@code wharf login --tool pip} wrote (with aws:TOKEN@). */
+  static String indexUrl() {
+    return indexUrl(home);
+  }
+
+  static String indexUrl(Path home) {
+    Matcher m = Pattern.compile("index-url\\s*=\\s*(\\S+)").matcher(read(home.resolve(".config/pip/pip.conf")));
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Map<String, String> environment() {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("PIP_CONFIG_FILE", "/dev/null");
+    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
+    return environment;
+  }
+
+  static TestingProcesses.Result run(Path directory, String... command) {
+    return TestingProcesses.run(directory, environment(), TIMEOUT, List.of(command));
+  }
+
+  static TestingProcesses.Result ok(Path directory, String... command) {
+    TestingProcesses.Result result = run(directory, command);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return result;
+  }
+
+  /** A wheel and an sdist of a small project, in a new directory. */
+  static Path dists(String name, String version, String module, String... requires) {
+    Path out = directory("dist");
+    List<String> command = new ArrayList<>(List.of("python3", "-c", MAKE_DISTS, name, version, module, out.toString()));
+    command.addAll(List.of(requires));
+    TestingProcesses.Result result = TestingProcesses.run(out, environment(), TIMEOUT, command);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return out;
+  }
+
+  static TestingProcesses.Result twine(Path directory, String... arguments) {
+    return twine(home, directory, arguments);
+  }
+
+  static TestingProcesses.Result twine(Path home, Path directory, String... arguments) {
+    List<String> command = new ArrayList<>(List.of("twine", "upload", "--non-interactive", "--disable-progress-bar",
+        "--repository", "codeartifact", "--config-file", home.resolve(".pypirc").toString()));
+    command.addAll(List.of(arguments));
+    return TestingProcesses.run(directory, environment(), TIMEOUT, command);
+  }
+
+  static Path venv() {
+    Path dir = directory("venv");
+    ok(dir, "python3", "-m", "venv", dir.resolve("env").toString());
+    return dir.resolve("env");
+  }
+
+  static TestingProcesses.Result pip(Path venv, String... arguments) {
+    return pipWith(home, venv, arguments);
+  }
+
+  /** pip with the index URL the login in {@code home} configured, passed explicitly (no config file is read). */
+  static TestingProcesses.Result pipWith(Path home, Path venv, String... arguments) {
+    List<String> command = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pip"));
+    command.addAll(List.of(arguments));
+    command.addAll(List.of("--no-cache-dir", "--index-url", indexUrl(home)));
+    return TestingProcesses.run(venv.getParent(), environment(), TIMEOUT, command);
+  }
+
+  static HttpResponse<String> get(String url, String authorization, String accept) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      if (accept != null) {
+        request.header("Accept", accept);
+      }
+      return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String basic() {
+    String url = indexUrl();
+    String token = url.substring(url.indexOf("aws:") + 4, url.indexOf('@'));
+    return "Basic " + java.util.Base64.getEncoder().encodeToString(("aws:" + token).getBytes());
+  }
+
+  // ---------------------------------------------------------------- tests
+
+  @Test
+  @Order(1)
+  void twineUploadsAndPipInstallsWithDependenciesFromWharfAlone() {
+    Path greeting = dists("wharf-greeting", "1.0.0", "wharf_greeting");
+    ok(greeting, "twine", "--version");
+    TestingProcesses.Result upload = twine(greeting, "wharf_greeting-1.0.0-py3-none-any.whl", "wharf_greeting-1.0.0.tar.gz");
+    assertThat(upload.exitCode()).as(upload.describe()).isZero();
+    Path app = dists("Wharf.App", "2.0", "wharf_app", "wharf-greeting>=1.0");
+    upload = twine(app, "Wharf_App-2.0-py3-none-any.whl");
+    assertThat(upload.exitCode()).as(upload.describe()).isZero();
+
+    Path venv = venv();
+    TestingProcesses.Result install = pip(venv, "install", "wharf-app==2.0");
+    assertThat(install.exitCode()).as(install.describe()).isZero();
+    TestingProcesses.Result imported = ok(venv.getParent(), venv.resolve("bin/python").toString(), "-c",
+        "import wharf_greeting, wharf_app; print(wharf_greeting.GREETING)");
+    assertThat(imported.stdout()).contains("hello from wharf-greeting 1.0.0");
+  }
+
+  @Test
+  @Order(2)
+  void pipDownloadsAndListsVersions() {
+    Path venv = venv();
+    Path into = directory("download");
+    TestingProcesses.Result download = pip(venv, "download", "--no-deps", "--only-binary", ":all:", "-d",
+        into.toString(), "Wharf_Greeting==1.0.0");
+    assertThat(download.exitCode()).as(download.describe()).isZero();
+    assertThat(into.resolve("wharf_greeting-1.0.0-py3-none-any.whl")).exists();
+    TestingProcesses.Result versions = pip(venv, "index", "versions", "wharf-greeting");
+    assertThat(versions.exitCode()).as(versions.describe()).isZero();
+    assertThat(versions.stdout()).contains("wharf-greeting (1.0.0)");
+  }
+
+  @Test
+  @Order(3)
+  void theSameFileAgainIsANoOpAndDifferentBytesAreRefused() throws IOException {
+    Path again = dists("wharf-greeting", "1.0.0", "wharf_greeting");
+    // Recreated: the zip's timestamps differ, so the bytes do.
+    Path original = scratch.resolve("original");
+    TestingProcesses.Result same = twine(directory("unused"), "--skip-existing",
+        again.resolve("wharf_greeting-1.0.0.tar.gz").toString());
+    assertThat(same.exitCode()).as(same.describe()).isZero();
+    Path changed = directory("changed");
+    Files.copy(again.resolve("wharf_greeting-1.0.0-py3-none-any.whl"), changed.resolve("wharf_greeting-1.0.0-py3-none-any.whl"));
+    try (var zip = java.nio.file.FileSystems.newFileSystem(changed.resolve("wharf_greeting-1.0.0-py3-none-any.whl"))) {
+      Files.writeString(zip.getPath("wharf_greeting/extra.py"), "X = 1\n");
+    }
+    TestingProcesses.Result refused = twine(changed, "--verbose", "wharf_greeting-1.0.0-py3-none-any.whl");
+    assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+    assertThat(refused.stdout() + refused.stderr()).contains("File already exists");
+    TestingProcesses.Result skipped = twine(changed, "--skip-existing", "wharf_greeting-1.0.0-py3-none-any.whl");
+    assertThat(skipped.exitCode()).as(skipped.describe()).isZero();
+    assertThat(original).doesNotExist();
+  }
+
+  @Test
+  @Order(4)
+  void theWheelsDebianShipsUploadAndInstall() throws IOException {
+    List<Path> wheels;
+    try (var list = Files.list(DEBIAN_WHEELS)) {
+      wheels = list.filter(p -> p.getFileName().toString().matches("(pip|setuptools|wheel)-.*\\.whl")).sorted().toList();
+    } catch (IOException e) {
+      TestingClients.missing("the Debian wheels in " + DEBIAN_WHEELS);
+      return;
+    }
+    assertThat(wheels).isNotEmpty();
+    List<String> arguments = wheels.stream().map(Path::toString).toList();
+    TestingProcesses.Result upload = twine(DEBIAN_WHEELS, arguments.toArray(String[]::new));
+    assertThat(upload.exitCode()).as(upload.describe()).isZero();
+    Path venv = venv();
+    Path target = directory("target");
+    for (Path wheel : wheels) {
+      String[] parts = wheel.getFileName().toString().split("-");
+      TestingProcesses.Result install = pip(venv, "install", "--no-deps", "--target", target.toString(),
+          parts[0] + "==" + parts[1]);
+      assertThat(install.exitCode()).as(install.describe()).isZero();
+      try (var listing = Files.list(target)) {
+        assertThat(listing.map(p -> p.getFileName().toString()).toList())
+            .contains(parts[0] + "-" + parts[1] + ".dist-info");
+      }
+    }
+  }
+
+  @Test
+  @Order(5)
+  void theIndexServesJsonAndHtmlWithMetadataAndAsksForCredentials() {
+    String simple = endpoint() + "simple/";
+    HttpResponse<String> anonymous = get(simple + "wharf-greeting/", null, null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
+    HttpResponse<String> json = get(simple + "wharf-greeting/", basic(),
+        "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01");
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/vnd.pypi.simple.v1+json");
+    assertThat(json.headers().firstValue("Vary")).hasValue("Accept");
+    assertThat(json.body()).contains("\"versions\":[\"1.0.0\"]", "\"requires-python\":\">=3.7\"", "\"core-metadata\":{\"sha256\"");
+    HttpResponse<String> html = get(simple + "wharf-greeting/", basic(), "text/html");
+    assertThat(html.body()).contains("#sha256=", "data-requires-python=\"&gt;=3.7\"", "data-core-metadata=\"sha256=",
+        "data-dist-info-metadata=\"sha256=");
+    HttpResponse<String> metadata = get(simple + "wharf-greeting/wharf_greeting-1.0.0-py3-none-any.whl.metadata", basic(), null);
+    assertThat(metadata.statusCode()).isEqualTo(200);
+    assertThat(metadata.body()).contains("Name: wharf-greeting", "Version: 1.0.0");
+    HttpResponse<String> redirect = get(simple + "Wharf_Greeting/", basic(), null);
+    assertThat(redirect.statusCode()).isEqualTo(301);
+    assertThat(redirect.headers().firstValue("Location")).hasValue(simple + "wharf-greeting/");
+    HttpResponse<String> root = get(simple, basic(), "application/vnd.pypi.simple.v1+json");
+    assertThat(root.body()).contains("{\"name\":\"wharf-app\"}", "{\"name\":\"wharf-greeting\"}");
+  }
+
+  @Test
+  @Order(6)
+  void withoutPermissionTwineAndPipGet403() {
+    Path dists = dists("wharf-denied", "1.0", "wharf_denied");
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("deny").policyDocument(DENY));
+    try {
+      TestingProcesses.Result upload = twine(dists, "wharf_denied-1.0-py3-none-any.whl");
+      assertThat(upload.exitCode()).as(upload.describe()).isNotZero();
+      assertThat(upload.stdout() + upload.stderr()).contains("403");
+      TestingProcesses.Result install = pip(venv(), "install", "-vv", "wharf-greeting");
+      assertThat(install.exitCode()).as(install.describe()).isNotZero();
+      assertThat(install.stdout() + install.stderr()).contains("403");
+      assertThat(get(endpoint() + "simple/wharf-greeting/", basic(), null).statusCode()).isEqualTo(403);
+    } finally {
+      rootIam.deleteUserPolicy(b -> b.userName("dev").policyName("deny"));
+    }
+    assertThat(get(endpoint() + "simple/wharf-denied/", basic(), null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(7)
+  void whatTwineUploadedShowsInTheCodeArtifactApi() {
+    var versions = rootCodeartifact.listPackageVersions(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-greeting"));
+    assertThat(versions.versions()).extracting(v -> v.version()).containsExactly("1.0.0");
+    var assets = rootCodeartifact.listPackageVersionAssets(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-greeting").packageVersion("1.0.0"));
+    assertThat(assets.assets()).extracting(a -> a.name()).contains("wharf_greeting-1.0.0-py3-none-any.whl",
+        "wharf_greeting-1.0.0.tar.gz");
+    var described = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-greeting").packageVersion("1.0.0"));
+    assertThat(described.packageVersion().summary()).isEqualTo("wharf-greeting for tests");
+    assertThat(described.packageVersion().licenses()).extracting(l -> l.name()).containsExactly("MIT");
+    var app = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("wharf-app").packageVersion("2.0"));
+    assertThat(app.packageVersion().packageName()).isEqualTo("wharf-app");
+    assertThat(app.packageVersion().displayName()).isEqualTo("Wharf.App");
+  }
+
+  @Test
+  @Order(8)
+  void theRealAwsCodeartifactLoginConfiguresTwineAndPip() {
+    TestingAwsCli aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(developer.accessKeyId(),
+        developer.secretAccessKey());
+    var login = aws.run("codeartifact", "login", "--tool", "twine", "--domain", "acme", "--domain-owner", account,
+        "--repository", "py");
+    assertThat(login.exitCode()).as(login.describe()).isZero();
+    Path awsHome = aws.home();
+    Path dists = dists("from-aws", "0.1.0", "from_aws", "wharf-greeting==1.0.0");
+    TestingProcesses.Result upload = twine(awsHome, dists, "from_aws-0.1.0-py3-none-any.whl", "from_aws-0.1.0.tar.gz");
+    assertThat(upload.exitCode()).as(upload.describe()).isZero();
+    login = aws.run("codeartifact", "login", "--tool", "pip", "--domain", "acme", "--domain-owner", account,
+        "--repository", "py");
+    assertThat(login.exitCode()).as(login.describe()).isZero();
+    Path venv = venv();
+    TestingProcesses.Result install = pipWith(awsHome, venv, "install", "from-aws");
+    assertThat(install.exitCode()).as(install.describe()).isZero();
+    assertThat(install.stdout()).contains("Successfully installed from-aws-0.1.0 wharf-greeting-1.0.0");
+  }
+}

@@ -1,0 +1,278 @@
+package dev.wharf.format.pypi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.blob.FileBlobStore;
+import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.infrastructure.SqlPackageStore;
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingDatabases;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Upload checks and index rendering, on a real SQLite store and blob folder. */
+class PypiRegistryTest {
+  private static final PypiRegistry.Location HERE = new PypiRegistry.Location("111122223333", "acme", "py");
+  private static final String FILES = "http://localhost:8080/acme-111122223333/pypi/py/simple/foo-bar/";
+
+  @TempDir Path directory;
+  Database database;
+  FileBlobStore blobs;
+  PypiRegistry registry;
+  PackageService packages;
+
+  PackageService packages() {
+    return packages;
+  }
+
+  @BeforeEach
+  void open() throws IOException {
+    database = TestingDatabases.sqlite(directory);
+    blobs = new FileBlobStore(directory.resolve("blobs"));
+    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    registry = new PypiRegistry(packages, 1024 * 1024);
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    blobs.close();
+    database.close();
+  }
+
+  static String metadata(String name, String version) {
+    return "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version
+        + "\nSummary: a test\nRequires-Python: >=3.8\nRequires-Dist: six>=1\nLicense: MIT\n\nLong description\n";
+  }
+
+  Path wheel(String fileName, String distInfo, String metadata) throws IOException {
+    Path file = directory.resolve("in-" + System.nanoTime() + ".whl");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+      zip.putNextEntry(new ZipEntry("foo_bar/__init__.py"));
+      zip.write("X = 1\n".getBytes(StandardCharsets.UTF_8));
+      if (metadata != null) {
+        zip.putNextEntry(new ZipEntry(distInfo + "/METADATA"));
+        zip.write(metadata.getBytes(StandardCharsets.UTF_8));
+      }
+      zip.closeEntry();
+    }
+    return file;
+  }
+
+  /** A .tar.gz with the given entries (path, content), in ustar format. */
+  Path sdist(String... entries) throws IOException {
+    Path file = directory.resolve("sdist-" + System.nanoTime() + ".tar.gz");
+    try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+      for (int i = 0; i < entries.length; i += 2) {
+        byte[] data = entries[i + 1].getBytes(StandardCharsets.UTF_8);
+        byte[] header = new byte[512];
+        byte[] name = entries[i].getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(name, 0, header, 0, name.length);
+        put(header, 100, String.format("%07o", 0644));
+        put(header, 108, "0000000");
+        put(header, 116, "0000000");
+        put(header, 124, String.format("%011o", data.length));
+        put(header, 136, "00000000000");
+        header[156] = '0';
+        put(header, 257, "ustar");
+        put(header, 263, "00");
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : header) {
+          sum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o", sum));
+        out.write(header);
+        out.write(data);
+        out.write(new byte[(512 - data.length % 512) % 512]);
+      }
+      out.write(new byte[1024]);
+    }
+    return file;
+  }
+
+  private static void put(byte[] header, int offset, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, header, offset, bytes.length);
+  }
+
+  static String sha256(Path file) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  PypiRegistry.Upload upload(String name, String version, String filetype, String fileName, Path content,
+      String sha256) {
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    fields.put(":action", List.of("file_upload"));
+    fields.put("protocol_version", List.of("1"));
+    fields.put("name", List.of(name));
+    fields.put("version", List.of(version));
+    fields.put("filetype", List.of(filetype));
+    fields.put("pyversion", List.of("py3"));
+    fields.put("metadata_version", List.of("2.1"));
+    fields.put("summary", List.of("a test"));
+    fields.put("requires_python", List.of(">=3.8"));
+    fields.put("requires_dist", List.of("six>=1", "attrs"));
+    fields.put("sha256_digest", List.of(sha256));
+    return new PypiRegistry.Upload(fields, fileName, content);
+  }
+
+  PypiRegistry.UploadOutcome uploadWheel(String name, String version, String fileName, String metadata) throws Exception {
+    Path file = wheel(fileName, "foo_bar-" + version + ".dist-info", metadata);
+    return registry.upload(HERE, upload(name, version, "bdist_wheel", fileName, file, sha256(file)));
+  }
+
+  void assertNothingStored() throws IOException {
+    try (Stream<Path> files = Files.walk(directory.resolve("blobs"))) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+    assertThat(registry.project(HERE, "foo-bar")).isEmpty();
+  }
+
+  void assertRefused(ThrowingUpload upload, String message) throws IOException {
+    assertThatThrownBy(upload::run).isInstanceOf(WharfException.Invalid.class).hasMessageContaining(message);
+    assertNothingStored();
+  }
+
+  interface ThrowingUpload {
+    void run() throws Exception;
+  }
+
+  @Test
+  void aWheelIsStoredWithItsMetadataAndRendered() throws Exception {
+    assertThat(uploadWheel("Foo.Bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("Foo.Bar", "1.0")))
+        .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
+    PypiRegistry.Project project = registry.project(HERE, "foo-bar").orElseThrow();
+    assertThat(project.versions()).containsExactly("1.0");
+    assertThat(project.files()).singleElement().satisfies(f -> {
+      assertThat(f.fileName()).isEqualTo("foo_bar-1.0-py3-none-any.whl");
+      assertThat(f.coreMetadata()).isPresent();
+      assertThat(f.requiresPython()).isEqualTo(">=3.8");
+    });
+    String html = PypiRegistry.html(project, FILES);
+    assertThat(html).contains("<a href=\"" + FILES + "foo_bar-1.0-py3-none-any.whl#sha256=",
+        "data-requires-python=\"&gt;=3.8\"", "data-core-metadata=\"sha256=", "data-dist-info-metadata=\"sha256=");
+    assertThat(PypiRegistry.json(project, FILES)).contains("\"versions\":[\"1.0\"]", "\"size\":", "\"upload-time\":",
+        "\"yanked\":false");
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-1.0-py3-none-any.whl.metadata")).isPresent();
+    assertThat(registry.projects(HERE)).containsExactly("foo-bar");
+  }
+
+  @Test
+  void theSameFileAgainIsANoOpAnotherFileIsAddedDifferentBytesAreRefused() throws Exception {
+    Path file = wheel("foo_bar-1.0-py3-none-any.whl", "foo_bar-1.0.dist-info", metadata("foo-bar", "1.0"));
+    registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl", file, sha256(file)));
+    assertThat(registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl", file,
+        sha256(file)))).isEqualTo(PypiRegistry.UploadOutcome.UNCHANGED);
+    assertThatThrownBy(() -> uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")
+        + "changed")).isInstanceOf(WharfException.Invalid.class).hasMessageContaining("File already exists");
+    assertThat(uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py2.py3-none-any.whl", metadata("foo-bar", "1.0")))
+        .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
+    Path sdist = sdist("foo-bar-1.0/setup.py", "from setuptools import setup\n", "foo-bar-1.0/PKG-INFO",
+        metadata("foo-bar", "1.0"));
+    assertThat(registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", sdist, sha256(sdist))))
+        .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
+    assertThat(registry.project(HERE, "foo-bar").orElseThrow().files()).extracting(PypiRegistry.IndexFile::fileName)
+        .containsExactly("foo-bar-1.0.tar.gz", "foo_bar-1.0-py2.py3-none-any.whl", "foo_bar-1.0-py3-none-any.whl");
+  }
+
+  @Test
+  void badUploadsAreRefusedAndLeaveNothingStored() throws Exception {
+    assertRefused(() -> uploadWheel("other", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")),
+        "does not match the project name");
+    assertRefused(() -> uploadWheel("foo-bar", "1.1", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")),
+        "does not match the version");
+    assertRefused(() -> uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("other", "1.0")),
+        "METADATA names the project");
+    assertRefused(() -> uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "2.0")),
+        "METADATA has version");
+    assertRefused(() -> uploadWheel("foo-bar", "not-a-version", "foo_bar-not_a_version-py3-none-any.whl",
+        metadata("foo-bar", "x")), "PEP 440");
+    assertRefused(() -> uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", null), "no .dist-info/METADATA");
+    assertRefused(() -> uploadWheel("../foo", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")),
+        "Invalid project name");
+    assertRefused(() -> uploadWheel("foo-bar", "1.0", "../foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")),
+        "Invalid distribution file name");
+    Path file = wheel("foo_bar-1.0-py3-none-any.whl", "foo_bar-1.0.dist-info", metadata("foo-bar", "1.0"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl",
+        file, "0".repeat(64))), "sha256_digest does not match");
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_egg", "foo_bar-1.0-py3-none-any.whl",
+        file, sha256(file))), "Unsupported filetype");
+    Path wrongSdist = sdist("foo-bar-1.0/PKG-INFO", metadata("foo-bar", "1.1"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", wrongSdist,
+        sha256(wrongSdist))), "PKG-INFO has version");
+    Path otherSdist = sdist("foo-bar-1.0/PKG-INFO", metadata("other", "1.0"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", otherSdist,
+        sha256(otherSdist))), "PKG-INFO names the project");
+    Path bareSdist = sdist("foo-bar-1.0/setup.py", "pass\n", "foo-bar-1.0/sub/PKG-INFO", metadata("foo-bar", "1.0"));
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", bareSdist,
+        sha256(bareSdist))), "no top-level PKG-INFO");
+    Path notZip = directory.resolve("foo_bar-1.0-py3-none-any.whl");
+    Files.writeString(notZip, "not a zip");
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl",
+        notZip, sha256(notZip))), "not a valid zip");
+  }
+
+  @Test
+  void unlistedVersionsAreHiddenButFetchableAndArchivedOnesAreNeither() throws Exception {
+    uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
+    uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
+    var key = new dev.wharf.packages.PackageKey("111122223333", "acme", "py", "pypi", "", "foo-bar");
+    packages().updateStatus(key, "1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    packages().updateStatus(key, "2.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    PypiRegistry.Project project = registry.project(HERE, "foo-bar").orElseThrow();
+    assertThat(project.versions()).isEmpty();
+    assertThat(project.files()).isEmpty();
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-1.0-py3-none-any.whl")).isPresent();
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-2.0-py3-none-any.whl")).isEmpty();
+    assertThat(registry.file(HERE, "foo-bar", "foo_bar-2.0-py3-none-any.whl.metadata")).isEmpty();
+    Path another = wheel("x.whl", "foo_bar-2.0.dist-info", metadata("foo-bar", "2.0"));
+    assertThatThrownBy(() -> registry.upload(HERE, upload("foo-bar", "2.0", "bdist_wheel",
+        "foo_bar-2.0-py2-none-any.whl", another, sha256(another)))).isInstanceOf(WharfException.Invalid.class)
+        .hasMessageContaining("Archived");
+  }
+
+  @Test
+  void aZipBombMetadataIsReadOnlyUpToItsLimit() throws Exception {
+    Path bomb = directory.resolve("bomb.whl");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+      zip.putNextEntry(new ZipEntry("foo_bar-1.0.dist-info/METADATA"));
+      OutputStream out = zip;
+      out.write(metadata("foo-bar", "1.0").getBytes(StandardCharsets.UTF_8));
+      byte[] zeros = new byte[1024 * 1024];
+      for (int i = 0; i < 64; i++) { // 64 MiB inflated, a few dozen KiB on disk
+        out.write(zeros);
+      }
+      zip.closeEntry();
+    }
+    assertThat(Files.size(bomb)).isLessThan(1024 * 1024);
+    assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl",
+        bomb, sha256(bomb))), "METADATA exceeds");
+  }
+
+  @Test
+  void metadataHeadersAreParsedWithContinuationsAndRepeats() {
+    PypiMetadata parsed = PypiMetadata.parse(("Name: x\nRequires-Dist: a\nRequires-Dist: b; extra == 'c'\n"
+        + "License: line one\n        line two\n\nBody: not a header\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(parsed.all("requires-dist")).containsExactly("a", "b; extra == 'c'");
+    assertThat(parsed.first("License")).hasValue("line one\nline two");
+    assertThat(parsed.first("Body")).isEmpty();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.wharf.format.pypi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.TestingServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+
+/** The upload endpoint over HTTP, with a small file size limit: 401, 413, 400 and a streamed upload left nowhere. */
+class PypiUploadIT {
+  private static final String BOUNDARY = "wharf-boundary-1234";
+
+  @TempDir static Path scratch;
+  static TestingServer wharf;
+  static String endpoint;
+  static String basic;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_MAX_ASSET_SIZE", "65536"));
+    CodeartifactClient codeartifact = wharf.codeartifact(wharf.rootCredentials());
+    codeartifact.createDomain(b -> b.domain("acme"));
+    codeartifact.createRepository(b -> b.domain("acme").repository("py"));
+    String token = codeartifact.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
+    basic = "Basic " + Base64.getEncoder().encodeToString(("aws:" + token).getBytes(StandardCharsets.UTF_8));
+    endpoint = wharf.endpoint() + "/acme-" + wharf.managementAccountId() + "/pypi/py/";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  static byte[] wheel(int padding) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      zip.setLevel(0);
+      zip.putNextEntry(new ZipEntry("tiny/__init__.py"));
+      zip.write(new byte[padding]);
+      zip.putNextEntry(new ZipEntry("tiny-1.0.dist-info/METADATA"));
+      zip.write("Metadata-Version: 2.1\nName: tiny\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] form(byte[] content) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    fields.put(":action", "file_upload");
+    fields.put("protocol_version", "1");
+    fields.put("name", "tiny");
+    fields.put("version", "1.0");
+    fields.put("filetype", "bdist_wheel");
+    fields.put("pyversion", "py3");
+    fields.put("metadata_version", "2.1");
+    fields.put("sha256_digest", java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(content)));
+    for (var field : fields.entrySet()) {
+      out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+          + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"tiny-1.0-py3-none-any.whl\""
+        + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    out.write(content);
+    out.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  static HttpResponse<String> post(String authorization, String contentType, byte[] body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static void assertNoTemporaryFiles() throws IOException {
+    Path tmp = wharf.dataDirectory().resolve("tmp");
+    if (Files.isDirectory(tmp)) {
+      try (Stream<Path> files = Files.list(tmp)) {
+        assertThat(files).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void uploadsAreAuthenticatedLimitedAndStreamed() throws Exception {
+    String multipart = "multipart/form-data; boundary=" + BOUNDARY;
+    HttpResponse<String> anonymous = post(null, multipart, form(wheel(10)));
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"wharf\"");
+
+    HttpResponse<String> tooLarge = post(basic, multipart, form(wheel(200_000)));
+    assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+    assertNoTemporaryFiles();
+
+    HttpResponse<String> notMultipart = post(basic, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(notMultipart.statusCode()).isEqualTo(400);
+
+    HttpResponse<String> accepted = post(basic, multipart, form(wheel(30_000)));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    assertNoTemporaryFiles();
+    HttpResponse<String> again = post(basic, multipart, form(wheel(30_000)));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    HttpResponse<String> different = post(basic, multipart, form(wheel(30_001)));
+    assertThat(different.statusCode()).isEqualTo(400);
+    assertThat(different.body()).contains("File already exists");
+
+    HttpResponse<String> index = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "simple/tiny/"))
+        .header("Authorization", basic).header("Accept", "application/vnd.pypi.simple.v1+json").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(index.body()).contains("\"filename\":\"tiny-1.0-py3-none-any.whl\"");
+  }
+}
