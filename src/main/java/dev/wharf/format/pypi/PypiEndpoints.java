@@ -254,6 +254,7 @@ public final class PypiEndpoints {
       throw new WharfException.Invalid("Invalid multipart/form-data body: " + message);
     }
     Path file = null;
+    PypiRegistry.UploadOutcome outcome;
     try (parts) {
       Map<String, List<String>> fields = new LinkedHashMap<>();
       String fileName = null;
@@ -278,8 +279,7 @@ public final class PypiEndpoints {
       String project = PypiRegistry.projectOf(upload);
       require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
           path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
-      PypiRegistry.UploadOutcome outcome = registry.upload(location, upload);
-      text(exchange, 200, outcome == PypiRegistry.UploadOutcome.CREATED ? "OK" : "OK: the identical file was already there");
+      outcome = registry.upload(location, upload);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -291,6 +291,8 @@ public final class PypiEndpoints {
         }
       }
     }
+    // Answered only once the upload's temporary files are gone.
+    text(exchange, 200, outcome == PypiRegistry.UploadOutcome.CREATED ? "OK" : "OK: the identical file was already there");
   }
 
   private String endpointUrl(Exchange exchange, RepositoryPath path) {
