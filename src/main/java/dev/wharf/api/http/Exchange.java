@@ -80,18 +80,39 @@ public final class Exchange {
     return uri.getScheme() + "://" + uri.getHost() + (defaultPort ? "" : ":" + port);
   }
 
+  /** Bodies up to this size are drained before a 413 so the client, still sending, reads the answer. */
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
   /** Reads the whole body, refusing more than maxBytes with {@link WharfException.TooLarge}. */
   public byte[] readBody(int maxBytes) throws IOException {
     long declared = request.getLength();
-    if (declared > maxBytes) {
-      throw new WharfException.TooLarge("Request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
-    }
     try (InputStream in = Content.Source.asInputStream(request)) {
+      if (declared > maxBytes) {
+        drain(in, declared);
+        throw new WharfException.TooLarge("Request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
+      }
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
+        drain(in, DRAIN_LIMIT);
         throw new WharfException.TooLarge("Request body exceeds the limit of " + maxBytes + " bytes");
       }
       return body;
+    }
+  }
+
+  /**
+   * Discards a moderately oversized body: answering while the client still sends makes some clients
+   * lose the answer to a connection reset. Larger bodies are not read; the connection is closed.
+   */
+  private static void drain(InputStream in, long declared) throws IOException {
+    if (declared > DRAIN_LIMIT) {
+      return;
+    }
+    byte[] buffer = new byte[64 * 1024];
+    long left = DRAIN_LIMIT;
+    int read;
+    while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+      left -= read;
     }
   }
 

@@ -55,9 +55,14 @@ class PypiUploadIT {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       zip.setLevel(0);
-      zip.putNextEntry(new ZipEntry("tiny/__init__.py"));
+      // Fixed entry times: the same padding must give the same bytes whenever it is built.
+      ZipEntry code = new ZipEntry("tiny/__init__.py");
+      code.setTime(315532800000L);
+      zip.putNextEntry(code);
       zip.write(new byte[padding]);
-      zip.putNextEntry(new ZipEntry("tiny-1.0.dist-info/METADATA"));
+      ZipEntry metadata = new ZipEntry("tiny-1.0.dist-info/METADATA");
+      metadata.setTime(315532800000L);
+      zip.putNextEntry(metadata);
       zip.write("Metadata-Version: 2.1\nName: tiny\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8));
       zip.closeEntry();
     }
