@@ -14,6 +14,11 @@ import java.util.Objects;
  * place every format's endpoints ask "may this token do this here?".
  */
 public final class RepositoryAuthorizer {
+  /** The actions package requests need, as CodeArtifact names them. */
+  public static final String READ = "codeartifact:ReadFromRepository";
+  public static final String PUBLISH = "codeartifact:PublishPackageVersion";
+  public static final String PUT_METADATA = "codeartifact:PutPackageMetadata";
+
   private final RepositoryAccessService access;
   private final AuditLog audit;
 

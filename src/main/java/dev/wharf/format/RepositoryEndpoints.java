@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public final class RepositoryEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
-  public static final String READ_ACTION = "codeartifact:ReadFromRepository";
+  public static final String READ_ACTION = RepositoryAuthorizer.READ;
 
   private final RepositoryAuthorizer authorizer;
   private final NpmEndpoints npm;

@@ -10,6 +10,16 @@ public record RepositoryPath(String domainName, String domainOwner, String forma
       "/([a-z][a-z0-9\\-]{0,48}[a-z0-9])-([0-9]{12})/(npm|pypi|maven|generic|nuget|ruby|swift|cargo)/"
           + "([A-Za-z0-9][A-Za-z0-9._\\-]{1,99})(/.*)?");
 
+  /** The repository endpoint under a base URL (no trailing slash): {@code {base}/{domain}-{owner}/{format}/{repo}/}. */
+  public static String endpoint(String baseUrl, String domainName, String domainOwner, String format, String repository) {
+    return baseUrl + "/" + domainName + "-" + domainOwner + "/" + format + "/" + repository + "/";
+  }
+
+  /** This path's repository endpoint under a base URL. */
+  public String endpoint(String baseUrl) {
+    return endpoint(baseUrl, domainName, domainOwner, format, repository);
+  }
+
   /** Parses a raw request path; empty when it is not under a repository endpoint. */
   public static Optional<RepositoryPath> parse(String rawPath) {
     Matcher m = PATH.matcher(rawPath);

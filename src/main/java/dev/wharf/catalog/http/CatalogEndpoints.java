@@ -16,6 +16,7 @@ import dev.wharf.catalog.Repository;
 import dev.wharf.catalog.ResourcePolicy;
 import dev.wharf.catalog.Tag;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.RepositoryPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -148,7 +149,7 @@ public final class CatalogEndpoints {
 
   /** {base}/{domain}-{owner}/{format}/{repo}/ — the URL package clients are given. */
   public static String repositoryEndpoint(String baseUrl, Repository repository, String format) {
-    return baseUrl + "/" + repository.domainName() + "-" + repository.domainOwner() + "/" + format + "/" + repository.name() + "/";
+    return RepositoryPath.endpoint(baseUrl, repository.domainName(), repository.domainOwner(), format, repository.name());
   }
 
   private static RestOperation op(String name, String method, String path, RestOperation.ResourceResolver resource,

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class NpmEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(NpmEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String READ = "codeartifact:ReadFromRepository";
-  static final String PUBLISH = "codeartifact:PublishPackageVersion";
-  static final String PUT_METADATA = "codeartifact:PutPackageMetadata";
+  static final String READ = RepositoryAuthorizer.READ;
+  static final String PUBLISH = RepositoryAuthorizer.PUBLISH;
+  static final String PUT_METADATA = RepositoryAuthorizer.PUT_METADATA;
   static final String ABBREVIATED = "application/vnd.npm.install-v1+json";
   static final String UNPUBLISH_REFUSED = "Unpublish is not supported by this repository (as in AWS CodeArtifact):"
       + " use 'aws codeartifact delete-package-versions' (or update-package-versions-status) instead";
@@ -244,8 +244,7 @@ public final class NpmEndpoints {
 
   /** The repository endpoint as the client reaches it (or the public URL), ending in '/'. */
   private String registryUrl(Exchange exchange, RepositoryPath path) {
-    return publicUrl.orElseGet(exchange::origin) + "/" + path.domainName() + "-" + path.domainOwner() + "/npm/"
-        + path.repository() + "/";
+    return path.endpoint(publicUrl.orElseGet(exchange::origin));
   }
 
   private String packageArn(RepositoryPath path, NpmPackageName name) {

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PypiEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(PypiEndpoints.class);
-  static final String READ = "codeartifact:ReadFromRepository";
-  static final String PUBLISH = "codeartifact:PublishPackageVersion";
+  static final String READ = RepositoryAuthorizer.READ;
+  static final String PUBLISH = RepositoryAuthorizer.PUBLISH;
   static final String JSON_TYPE = "application/vnd.pypi.simple.v1+json";
   static final String HTML_TYPE = "application/vnd.pypi.simple.v1+html";
   /** Room for the form fields around the file (descriptions can be long). */
@@ -296,8 +296,7 @@ public final class PypiEndpoints {
   }
 
   private String endpointUrl(Exchange exchange, RepositoryPath path) {
-    return publicUrl.orElseGet(exchange::origin) + "/" + path.domainName() + "-" + path.domainOwner() + "/pypi/"
-        + path.repository() + "/";
+    return path.endpoint(publicUrl.orElseGet(exchange::origin));
   }
 
   private static void redirect(Exchange exchange, String location) {
