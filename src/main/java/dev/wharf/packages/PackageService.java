@@ -43,15 +43,29 @@ public final class PackageService {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** A version to publish; {@code metadata} is the format's JSON document for it. */
+  /**
+   * A version to publish; {@code metadata} is the format's JSON document for it. {@code status} is
+   * Published, or Unfinished for a version whose files arrive one by one (Maven, generic) until it
+   * is completed with {@link #updateStatus}.
+   */
   public record Publication(PackageKey key, String version, String summary, String metadata, Map<String, String> distTags,
-      String origin) {
+      String origin, VersionStatus status) {
     public Publication {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(metadata, "metadata");
       distTags = Map.copyOf(distTags);
       origin = origin == null ? "INTERNAL" : origin;
+      status = status == null ? VersionStatus.PUBLISHED : status;
+      if (status != VersionStatus.PUBLISHED && status != VersionStatus.UNFINISHED) {
+        throw new IllegalArgumentException("a version is published as Published or Unfinished, not " + status);
+      }
+    }
+
+    /** A version published complete. */
+    public Publication(PackageKey key, String version, String summary, String metadata, Map<String, String> distTags,
+        String origin) {
+      this(key, version, summary, metadata, distTags, origin, VersionStatus.PUBLISHED);
     }
   }
 
@@ -79,7 +93,7 @@ public final class PackageService {
           digests.sha512()));
     }
     Instant now = clock.instant();
-    PackageVersion version = new PackageVersion(publication.key(), publication.version(), VersionStatus.PUBLISHED,
+    PackageVersion version = new PackageVersion(publication.key(), publication.version(), publication.status(),
         newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
     PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
