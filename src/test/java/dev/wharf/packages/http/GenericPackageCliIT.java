@@ -361,4 +361,51 @@ class GenericPackageCliIT {
         asset.toString(), "--asset-name", "n.bin", "--asset-sha256", sha);
     assertServiceError(noNamespace, "ValidationException");
   }
+
+  /**
+   * Requests botocore signs over the body's own hash while x-amz-content-sha256 (added unsigned)
+   * declares another, or declares nothing: the signature is checked over the body, read and discarded,
+   * and the publication is refused with nothing stored.
+   */
+  @Test
+  void aSignatureOverTheBodyWithAnotherOrNoDeclaredSha256IsRefused() throws Exception {
+    String script = String.join("\n",
+        "import json, os, urllib.request, urllib.error",
+        "from botocore.session import Session",
+        "from botocore.auth import SigV4Auth",
+        "from botocore.awsrequest import AWSRequest",
+        "endpoint = os.environ['WHARF_ENDPOINT']",
+        "credentials = Session().get_credentials()",
+        "out = {}",
+        "for case, declared in (('other', '0' * 64), ('none', None)):",
+        "    url = endpoint + '/v1/package/version/publish?domain=acme&repository=files&format=generic'"
+            + " + '&namespace=raw&package=' + case + '&version=1&asset=a.txt'",
+        "    request = AWSRequest(method='POST', url=url, data=b'the real content')",
+        "    SigV4Auth(credentials, 'codeartifact', 'us-east-1').add_auth(request)",
+        "    headers = dict(request.headers.items())",
+        "    if declared:",
+        "        headers['x-amz-content-sha256'] = declared",
+        "    try:",
+        "        with urllib.request.urlopen(urllib.request.Request(url, data=request.body, headers=headers,"
+            + " method='POST')) as response:",
+        "            out[case] = {'status': response.status}",
+        "    except urllib.error.HTTPError as e:",
+        "        out[case] = {'status': e.code, 'type': e.headers.get('x-amzn-ErrorType'), 'body': e.read().decode()}",
+        "print(json.dumps(out))");
+    Map<String, String> environment = new java.util.HashMap<>(root.environment());
+    environment.put("WHARF_ENDPOINT", wharf.endpoint().toString());
+    var run = dev.wharf.testing.TestingProcesses.run(root.home(), environment, java.time.Duration.ofSeconds(60),
+        List.of("python3", "-c", script));
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.stdout());
+    assertThat(out.path("other").path("status").asInt()).as(run.stdout()).isEqualTo(400);
+    assertThat(out.path("other").path("type").asText()).isEqualTo("ValidationException");
+    assertThat(out.path("other").path("body").asText()).contains("does not match");
+    assertThat(out.path("none").path("status").asInt()).as(run.stdout()).isEqualTo(400);
+    assertThat(out.path("none").path("body").asText()).contains("assetSHA256");
+    for (String pkg : List.of("other", "none")) {
+      assertServiceError(root.run("codeartifact", "list-package-versions", "--domain", "acme", "--repository", "files",
+          "--format", "generic", "--namespace", "raw", "--package", pkg), "ResourceNotFoundException");
+    }
+  }
 }
