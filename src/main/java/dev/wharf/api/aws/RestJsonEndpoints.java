@@ -124,6 +124,13 @@ public final class RestJsonEndpoints {
       sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
       entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
     } catch (RuntimeException e) {
+      if (e instanceof java.io.UncheckedIOException unchecked && unchecked.getCause() instanceof StreamedPayload.ReadException) {
+        // the client stopped sending a streamed body: nothing was kept, and there is no one to answer
+        LOG.info("request {}: {}", exchange.requestId(), unchecked.getCause().getMessage());
+        sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
+        entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
+        return;
+      }
       entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
       LOG.error("request {} failed", exchange.requestId(), e);
       sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",
@@ -147,7 +154,7 @@ public final class RestJsonEndpoints {
   private StreamedAuthentication authenticateStreamed(Exchange exchange, long maxBytes) throws IOException {
     String declared = exchange.header("x-amz-content-sha256");
     long length = exchange.contentLength();
-    InputStream content = exchange.bodyStream();
+    InputStream content = StreamedPayload.reading(exchange.bodyStream());
     if (StreamedPayload.isSha256(declared)) {
       WharfException.NotAuthenticated failure;
       try {
