@@ -145,9 +145,10 @@ public final class RestJsonEndpoints {
    * Authenticates a request whose body is streamed to its handler. When {@code x-amz-content-sha256}
    * declares a SHA-256 (botocore signs that declaration as the payload hash), the signature is checked
    * over it before a byte of the body is read; the handler then stores the body only if it matches.
-   * When that check fails, the signer may have signed the body's actual hash instead (the Java SDK
-   * does, even when the header declares another): the body is hashed while discarded, and a
-   * signature valid over that hash means an authentic request whose content is not what it declared.
+   * When that check fails, the signer may have signed the body's actual hash while the header
+   * declares another (the Java SDK signs the body's hash, though it also rewrites the header to
+   * match): the body is hashed while discarded, and a signature valid over that hash means an
+   * authentic request whose content is not what it declared, refused as such.
    * A request that declares no SHA-256 is authenticated over the hash of its body, read and discarded,
    * so its handler sees an already consumed payload with no declared hash (and must refuse it).
    */
