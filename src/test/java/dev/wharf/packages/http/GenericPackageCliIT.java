@@ -408,4 +408,52 @@ class GenericPackageCliIT {
           "--format", "generic", "--namespace", "raw", "--package", pkg), "ResourceNotFoundException");
     }
   }
+
+  /** A client that goes away halfway through a signed, authorized upload leaves nothing behind. */
+  @Test
+  void anUploadCutOffHalfwayLeavesNoVersionAndNoFile() throws Exception {
+    String script = String.join("\n",
+        "import hashlib, os, socket, time",
+        "from urllib.parse import urlparse",
+        "from botocore.session import Session",
+        "from botocore.auth import SigV4Auth",
+        "from botocore.awsrequest import AWSRequest",
+        "endpoint = os.environ['WHARF_ENDPOINT']",
+        "body = os.urandom(4 * 1024 * 1024)",
+        "url = endpoint + '/v1/package/version/publish?domain=acme&repository=files&format=generic'"
+            + " + '&namespace=cut&package=off&version=1&asset=a.bin'",
+        "request = AWSRequest(method='POST', url=url, data=body,"
+            + " headers={'x-amz-content-sha256': hashlib.sha256(body).hexdigest()})",
+        "SigV4Auth(Session().get_credentials(), 'codeartifact', 'us-east-1').add_auth(request)",
+        "target = urlparse(endpoint)",
+        "s = socket.create_connection((target.hostname, target.port))",
+        "head = 'POST ' + url[len(endpoint):] + ' HTTP/1.1\\r\\nHost: ' + target.netloc + '\\r\\n'",
+        "head += ''.join(k + ': ' + v + '\\r\\n' for k, v in request.headers.items() if k.lower() != 'host')",
+        "head += 'Content-Length: ' + str(len(body)) + '\\r\\n\\r\\n'",
+        "s.sendall(head.encode() + body[:len(body) // 2])",
+        "time.sleep(0.5)",
+        "s.close()",
+        "print('sent half')");
+    Map<String, String> environment = new java.util.HashMap<>(root.environment());
+    environment.put("WHARF_ENDPOINT", wharf.endpoint().toString());
+    var run = dev.wharf.testing.TestingProcesses.run(root.home(), environment, java.time.Duration.ofSeconds(60),
+        List.of("python3", "-c", script));
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.stdout()).contains("sent half");
+    // the server has finished with the request once the audit trail records how it ended
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    List<dev.wharf.audit.AuditEvent> ended = List.of();
+    while (ended.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      ended = wharf.server().audit().lookup(account, java.time.Instant.EPOCH, null, "codeartifact:PublishPackageVersion",
+          1000).stream().filter(e -> e.resource() != null && e.resource().endsWith("/generic/cut/off")).toList();
+    }
+    assertThat(ended).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo(dev.wharf.audit.AuditEvent.Outcome.FAILED);
+      assertThat(e.errorCode()).isEqualTo("ValidationException");
+    });
+    assertThat(temporaryFiles(wharf)).isEmpty();
+    assertServiceError(root.run("codeartifact", "list-package-versions", "--domain", "acme", "--repository", "files",
+        "--format", "generic", "--namespace", "cut", "--package", "off"), "ResourceNotFoundException");
+  }
 }
