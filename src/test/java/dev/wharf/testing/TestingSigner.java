@@ -121,16 +121,6 @@ public final class TestingSigner {
       return send(signed.getUri(), sent);
     }
 
-    /** Signs it (Authorization header), then adds or replaces headers after signing, and sends it. */
-    public Response signedWithHeaders(AwsCredentials credentials, String service, Map<String, String> after) {
-      SdkHttpRequest signed = sign(credentials, service, clock.instant(), null);
-      Map<String, String> sent = new LinkedHashMap<>();
-      signed.forEachHeader((name, values) -> sent.put(name, String.join(",", values)));
-      sent.keySet().removeIf(name -> after.keySet().stream().anyMatch(name::equalsIgnoreCase));
-      sent.putAll(after);
-      return send(signed.getUri(), sent);
-    }
-
     /** A presigned URL (X-Amz-* query parameters) made at the given time, valid for the given time. */
     public URI presignedAt(AwsCredentials credentials, String service, Instant at, Duration validFor) {
       return sign(credentials, service, at, validFor).getUri();
