@@ -126,6 +126,73 @@ public final class PackageService {
     return added;
   }
 
+  /** What {@link #publishAsset} left: the version as it is afterwards and the asset as stored. */
+  public record PublishedAsset(PackageVersion version, PackageAsset asset) {}
+
+  /**
+   * Publishes one asset of a version whose files arrive one by one (generic packages, the API's
+   * PublishPackageVersion). The version is created if absent, Unfinished when {@code unfinished},
+   * else Published; an Unfinished version takes more assets and becomes Published with the first call
+   * without {@code unfinished}. Sending an asset the version already has with the same content
+   * changes nothing and succeeds, whatever the status (as CodeArtifact's republishing of identical
+   * assets does). The content is streamed into the blob store and checked against
+   * {@code expectedSha256} before any metadata is written; on any failure nothing is visible.
+   *
+   * @throws WharfException.Conflict if an asset of that name exists with other content, or the version
+   *     is no longer Unfinished and lacks this asset (checked before the content is read, and again
+   *     atomically when the metadata is committed)
+   * @throws WharfException.Invalid if the content's SHA-256 is not {@code expectedSha256}
+   * @throws WharfException.TooLarge if the content exceeds {@code content.maxBytes()}
+   */
+  public PublishedAsset publishAsset(PackageKey key, String version, String metadata, AssetContent content,
+      String expectedSha256, boolean unfinished) {
+    Objects.requireNonNull(expectedSha256, "expectedSha256");
+    document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
+        .ifPresent(existing -> {
+          Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
+          if (same.isPresent() && !same.get().sha256().equals(expectedSha256)) {
+            throw assetExists(key, version, content.name());
+          }
+          if (same.isEmpty() && existing.version().status() != VersionStatus.UNFINISHED) {
+            throw notUnfinished(key, version, existing.version().status());
+          }
+        });
+    BlobDigests digests;
+    try {
+      digests = blobs.put(content.content(), content.maxBytes(), expectedSha256);
+    } catch (dev.wharf.blob.BlobTooLargeException e) {
+      throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
+    } catch (dev.wharf.blob.BlobDigestMismatchException e) {
+      throw new WharfException.Invalid("ValidationException", "The SHA-256 of asset " + content.name() + " ("
+          + e.actualSha256() + ") does not match the assetSHA256 sent (" + expectedSha256 + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
+        digests.sha512());
+    Instant now = clock.instant();
+    PackageVersion wanted = new PackageVersion(key, version, unfinished ? VersionStatus.UNFINISHED : VersionStatus.PUBLISHED,
+        newRevision(), now, now, null, metadata, "INTERNAL");
+    // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
+    PackageStore.AssetPublication result = store.publishAsset(wanted, asset, now);
+    documents.invalidate(key);
+    return switch (result.outcome()) {
+      case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
+      case ASSET_CONFLICT -> throw assetExists(key, version, content.name());
+      case NOT_UNFINISHED -> throw notUnfinished(key, version, result.version().status());
+    };
+  }
+
+  private static WharfException.Conflict assetExists(PackageKey key, String version, String asset) {
+    return new WharfException.Conflict("ConflictException", "Asset " + asset + " of package version " + version + " of "
+        + displayName(key) + " already exists with different content", "asset", asset);
+  }
+
+  private static WharfException.Conflict notUnfinished(PackageKey key, String version, VersionStatus status) {
+    return new WharfException.Conflict("ConflictException", "Package version " + version + " of " + displayName(key)
+        + " is " + status.wireName() + ": assets can be added only while it is Unfinished", "package-version", version);
+  }
+
   public static WharfException.Conflict versionExists(PackageKey key, String version) {
     return new WharfException.Conflict("ConflictException", "Package version " + version + " of "
         + displayName(key) + " already exists", "package-version", version);

@@ -29,6 +29,34 @@ public interface PackageStore {
    */
   boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now);
 
+  /** What {@link #publishAsset} did. */
+  enum AssetOutcome {
+    /** The version did not exist: it was created with the asset. */
+    CREATED,
+    /** The version was Unfinished: the asset was added, or its status changed, or both (new revision). */
+    UPDATED,
+    /** The version already had this asset with the same content and nothing was to change. */
+    UNCHANGED,
+    /** The version has an asset of that name with other content: nothing changed. */
+    ASSET_CONFLICT,
+    /** The version exists, is no longer Unfinished and lacks this asset: nothing changed. */
+    NOT_UNFINISHED
+  }
+
+  /** The outcome of {@link #publishAsset} and the version as it is afterwards. */
+  record AssetPublication(AssetOutcome outcome, PackageVersion version) {}
+
+  /**
+   * In one transaction, publishes one asset of a version whose files arrive one by one (generic
+   * packages). When the version does not exist it is created as {@code version} describes (status
+   * Unfinished or Published) with the asset. When it exists and is Unfinished, the asset is added
+   * (an asset of that name must have the same SHA-256) and the status becomes {@code version.status()};
+   * if either changed, so do the revision and modification time, to {@code version}'s. A version with
+   * any other status is never changed. Of concurrent calls on one version, each sees the others' effects
+   * whole: an asset is never added once the version has left Unfinished.
+   */
+  AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now);
+
   Optional<PackageSummary> findPackage(PackageKey key);
 
   /** The package's versions, in publish order. */

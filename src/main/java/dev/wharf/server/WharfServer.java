@@ -20,6 +20,7 @@ import dev.wharf.format.npm.NpmRegistry;
 import dev.wharf.format.pypi.PypiEndpoints;
 import dev.wharf.format.pypi.PypiRegistry;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.http.PackageAssetEndpoints;
 import dev.wharf.packages.http.PackageEndpoints;
 import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.token.RepositoryAccessService;
@@ -182,6 +183,7 @@ public final class WharfServer implements AutoCloseable {
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
+      restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, config.maxAssetBytes()),
           config.publicUrl(), config.dataDirectory().resolve("tmp"));

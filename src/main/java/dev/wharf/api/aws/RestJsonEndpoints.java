@@ -13,7 +13,11 @@ import dev.wharf.identity.Principal;
 import dev.wharf.policy.Decision;
 import dev.wharf.policy.PermissionService;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +74,22 @@ public final class RestJsonEndpoints {
     try {
       RestOperation operation = operations.get(exchange.method() + " " + exchange.rawPath());
       entry.action(serviceName + ":" + (operation == null ? "UnknownOperation" : operation.name()));
-      byte[] body = exchange.readBody(MAX_BODY_BYTES);
-      VerifiedRequest<Principal> verified =
-          authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.REST_JSON);
+      byte[] body;
+      VerifiedRequest<Principal> verified;
+      StreamedPayload payload = null;
+      if (operation != null && operation.payload() instanceof RestOperation.Payload.Streamed streamed) {
+        body = new byte[0];
+        StreamedAuthentication authenticated = authenticateStreamed(exchange, streamed.maxBytes());
+        verified = authenticated.verified();
+        entry.principal(verified.principal());
+        if (authenticated.mismatch() != null) {
+          throw new WharfException.Invalid("ValidationException", authenticated.mismatch());
+        }
+        payload = authenticated.payload();
+      } else {
+        body = exchange.readBody(MAX_BODY_BYTES);
+        verified = authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.REST_JSON);
+      }
       entry.principal(verified.principal());
       if (operation == null) {
         sendError(exchange, 404, "UnknownOperationException",
@@ -85,9 +102,16 @@ public final class RestJsonEndpoints {
       JsonNode json = parseBody(body);
       var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
       RestRequest request = new RestRequest(operation.name(), query, json, verified.principal(), verified.accessKeyId(),
-          origin, exchange.requestId(), exchange.origin());
+          origin, exchange.requestId(), exchange.origin(), payload);
       authorize(operation, request, entry);
       Object result = operation.handler().handle(request);
+      if (result instanceof StreamedResponse streamedResponse) {
+        exchange.setHeader("x-amzn-RequestId", exchange.requestId());
+        streamedResponse.headers().forEach(exchange::setHeader);
+        exchange.stream(200, streamedResponse.contentType(), streamedResponse.length(), streamedResponse.content());
+        entry.finish(AuditEvent.Outcome.ALLOWED, null);
+        return;
+      }
       byte[] out = result == null ? "{}".getBytes() : JSON.writeValueAsBytes(result);
       exchange.setHeader("x-amzn-RequestId", exchange.requestId());
       exchange.send(200, "application/json", out);
@@ -100,11 +124,104 @@ public final class RestJsonEndpoints {
       sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
       entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
     } catch (RuntimeException e) {
+      if (e instanceof java.io.UncheckedIOException unchecked && unchecked.getCause() instanceof StreamedPayload.ReadException) {
+        // the client stopped sending a streamed body: nothing was kept, and there is no one to answer
+        LOG.info("request {}: {}", exchange.requestId(), unchecked.getCause().getMessage());
+        sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
+        entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
+        return;
+      }
       entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
       LOG.error("request {} failed", exchange.requestId(), e);
       sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",
           Map.of());
     }
+  }
+
+  /** Who signed a streamed request, its payload, or why its content does not match what it declared. */
+  private record StreamedAuthentication(VerifiedRequest<Principal> verified, StreamedPayload payload, String mismatch) {}
+
+  /**
+   * Authenticates a request whose body is streamed to its handler. When {@code x-amz-content-sha256}
+   * declares a SHA-256 (botocore signs that declaration as the payload hash), the signature is checked
+   * over it before a byte of the body is read; the handler then stores the body only if it matches.
+   * When that check fails, the signer may have signed the body's actual hash while the header
+   * declares another (the Java SDK signs the body's hash, though it also rewrites the header to
+   * match): the body is hashed while discarded, and a signature valid over that hash means an
+   * authentic request whose content is not what it declared, refused as such.
+   * A request that declares no SHA-256 is authenticated over the hash of its body, read and discarded,
+   * so its handler sees an already consumed payload with no declared hash (and must refuse it).
+   */
+  private StreamedAuthentication authenticateStreamed(Exchange exchange, long maxBytes) throws IOException {
+    String declared = exchange.header("x-amz-content-sha256");
+    long length = exchange.contentLength();
+    InputStream content = StreamedPayload.reading(exchange.bodyStream());
+    if (StreamedPayload.isSha256(declared)) {
+      WharfException.NotAuthenticated failure;
+      try {
+        VerifiedRequest<Principal> verified = authenticator.authenticate(exchange, declared, AwsAuthenticator.Protocol.REST_JSON);
+        if (length > maxBytes) {
+          throw new WharfException.TooLarge("The request body of " + length + " bytes exceeds the limit of " + maxBytes + " bytes");
+        }
+        return new StreamedAuthentication(verified, new StreamedPayload(content, declared, length), null);
+      } catch (WharfException.NotAuthenticated e) {
+        if (!"InvalidSignatureException".equals(e.code())) {
+          throw e;
+        }
+        failure = e;
+      }
+      String actual = hashDiscarding(content, length, maxBytes);
+      if (actual == null || actual.equals(declared)) {
+        throw failure;
+      }
+      VerifiedRequest<Principal> verified;
+      try {
+        verified = authenticator.authenticate(exchange, actual, AwsAuthenticator.Protocol.REST_JSON);
+      } catch (WharfException.NotAuthenticated e) {
+        throw failure;
+      }
+      return new StreamedAuthentication(verified, StreamedPayload.consumed(), "The SHA-256 of the content (" + actual
+          + ") does not match the one declared in x-amz-content-sha256 (" + declared + ")");
+    }
+    String actual = hashDiscarding(content, length, maxBytes);
+    if (actual == null) {
+      throw new WharfException.TooLarge("The request body exceeds the limit of " + maxBytes + " bytes");
+    }
+    VerifiedRequest<Principal> verified;
+    try {
+      verified = authenticator.authenticate(exchange, actual, AwsAuthenticator.Protocol.REST_JSON);
+    } catch (WharfException.NotAuthenticated e) {
+      if (declared == null || !"InvalidSignatureException".equals(e.code())) {
+        throw e;
+      }
+      // e.g. UNSIGNED-PAYLOAD, signed as declared
+      verified = authenticator.authenticate(exchange, null, AwsAuthenticator.Protocol.REST_JSON);
+    }
+    return new StreamedAuthentication(verified, StreamedPayload.consumed(), null);
+  }
+
+  /** The SHA-256 of the body, read and discarded, or null when it is longer than maxBytes. */
+  private static String hashDiscarding(InputStream content, long declaredLength, long maxBytes) throws IOException {
+    if (declaredLength > maxBytes) {
+      return null;
+    }
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    int read;
+    while ((read = content.read(buffer)) >= 0) {
+      total += read;
+      if (total > maxBytes) {
+        return null;
+      }
+      sha256.update(buffer, 0, read);
+    }
+    return HexFormat.of().formatHex(sha256.digest());
   }
 
   private static JsonNode parseBody(byte[] body) {

@@ -9,7 +9,8 @@ import java.util.Objects;
  * registration: the IAM action and the resource (with its resource policies), or why no policy
  * check applies here.
  */
-public record RestOperation(String name, String method, String path, Permission permission, Handler handler) {
+public record RestOperation(String name, String method, String path, Permission permission, Handler handler,
+    Payload payload) {
 
   public RestOperation {
     Objects.requireNonNull(name, "name");
@@ -17,9 +18,43 @@ public record RestOperation(String name, String method, String path, Permission 
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(permission, "permission of " + name);
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(payload, "payload");
   }
 
-  /** Returns the response body: a Jackson node, a record/map Jackson can write, or null for {}. */
+  /** An operation whose request body, if any, is a JSON object. */
+  public RestOperation(String name, String method, String path, Permission permission, Handler handler) {
+    this(name, method, path, permission, handler, Payload.JSON);
+  }
+
+  /** How the request body reaches the handler. */
+  public sealed interface Payload {
+    Payload JSON = new Json();
+
+    /** A small JSON object, read whole and hashed for the signature before anything else happens. */
+    record Json() implements Payload {}
+
+    /**
+     * Raw bytes (e.g. a package asset, CodeArtifact's {@code assetContent}), streamed to the handler
+     * through {@link RestRequest#payload()} and never held in memory. Their SHA-256 is declared in
+     * {@code x-amz-content-sha256}: the signature is checked over that declaration before the body is
+     * read, so authentication and authorization happen first, and the handler must refuse content that
+     * does not match it ({@link StreamedPayload#declaredSha256()}) without keeping any of it.
+     *
+     * @param maxBytes the largest body accepted
+     */
+    record Streamed(long maxBytes) implements Payload {
+      public Streamed {
+        if (maxBytes < 0) {
+          throw new IllegalArgumentException("maxBytes must not be negative");
+        }
+      }
+    }
+  }
+
+  /**
+   * Returns the response body: a Jackson node, a record/map Jackson can write, null for {}, or a
+   * {@link StreamedResponse} whose content is streamed as is.
+   */
   @FunctionalInterface
   public interface Handler {
     Object handle(RestRequest request);

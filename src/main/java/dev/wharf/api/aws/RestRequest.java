@@ -21,11 +21,30 @@ public record RestRequest(
     String accessKeyId,
     PermissionService.RequestOrigin origin,
     String requestId,
-    String serverOrigin) {
+    String serverOrigin,
+    StreamedPayload streamedPayload) {
 
   public RestRequest {
     query = Map.copyOf(query);
     body = body == null ? MissingNode.getInstance() : body;
+  }
+
+  /** A request whose body, if any, was JSON. */
+  public RestRequest(String operation, Map<String, String> query, JsonNode body, Principal principal, String accessKeyId,
+      PermissionService.RequestOrigin origin, String requestId, String serverOrigin) {
+    this(operation, query, body, principal, accessKeyId, origin, requestId, serverOrigin, null);
+  }
+
+  /**
+   * The streamed body of an operation declared with {@link RestOperation.Payload.Streamed}.
+   *
+   * @throws IllegalStateException for any other operation
+   */
+  public StreamedPayload payload() {
+    if (streamedPayload == null) {
+      throw new IllegalStateException(operation + " does not stream its body");
+    }
+    return streamedPayload;
   }
 
   private static WharfException.Invalid missing(String member) {

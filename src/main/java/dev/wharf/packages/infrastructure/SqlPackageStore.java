@@ -92,6 +92,65 @@ public final class SqlPackageStore implements PackageStore {
     });
   }
 
+  @Override
+  public AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now) {
+    PackageKey key = version.key();
+    return jdbi.inTransaction(h -> {
+      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
+          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      int inserted = bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision,"
+              + " published_at, modified_at, summary, metadata, origin) VALUES (" + KEY_VALUES + ", :version, :status,"
+              + " :revision, :published, :modified, :summary, :metadata, :origin) ON CONFLICT (" + KEY_COLUMNS
+              + ", version) DO NOTHING"), key)
+          .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
+          .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
+          .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
+          .execute();
+      if (inserted > 0) {
+        insertAssetRow(h, key, version.version(), asset);
+        touch(h, key, now);
+        return new AssetPublication(AssetOutcome.CREATED, version);
+      }
+      // Locks the version row (PostgreSQL) while it is Unfinished; SQLite already serializes writers.
+      boolean unfinished = bindKey(h.createUpdate("UPDATE package_versions SET status = status WHERE " + KEY_MATCH
+          + " AND version = :version AND status = :unfinished"), key).bind("version", version.version())
+          .bind("unfinished", VersionStatus.UNFINISHED.wireName()).execute() > 0;
+      Optional<PackageAsset> existing = bindKey(h.createQuery("SELECT * FROM package_assets WHERE " + KEY_MATCH
+          + " AND version = :version AND asset_name = :asset"), key).bind("version", version.version())
+          .bind("asset", asset.name()).map((rs, ctx) -> asset(rs)).findOne();
+      PackageVersion current = bindKey(h.createQuery("SELECT * FROM package_versions WHERE " + KEY_MATCH
+          + " AND version = :version"), key).bind("version", version.version()).map((rs, ctx) -> version(rs)).one();
+      if (existing.isPresent() && !existing.get().sha256().equals(asset.sha256())) {
+        return new AssetPublication(AssetOutcome.ASSET_CONFLICT, current);
+      }
+      if (!unfinished) {
+        return new AssetPublication(existing.isPresent() ? AssetOutcome.UNCHANGED : AssetOutcome.NOT_UNFINISHED, current);
+      }
+      if (existing.isPresent() && version.status() == VersionStatus.UNFINISHED) {
+        return new AssetPublication(AssetOutcome.UNCHANGED, current);
+      }
+      if (existing.isEmpty()) {
+        insertAssetRow(h, key, version.version(), asset);
+      }
+      bindKey(h.createUpdate("UPDATE package_versions SET status = :status, revision = :revision, modified_at = :now WHERE "
+          + KEY_MATCH + " AND version = :version"), key)
+          .bind("status", version.status().wireName()).bind("revision", version.revision())
+          .bind("now", version.modifiedAt().toEpochMilli()).bind("version", version.version()).execute();
+      touch(h, key, now);
+      return new AssetPublication(AssetOutcome.UPDATED, new PackageVersion(key, current.version(), version.status(),
+          version.revision(), current.publishedAt(), version.modifiedAt(), current.summary(), current.metadata(),
+          current.origin()));
+    });
+  }
+
+  private static void insertAssetRow(Handle h, PackageKey key, String version, PackageAsset asset) {
+    bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
+        + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
+        .bind("version", version).bind("asset", asset.name()).bind("sha256", asset.sha256())
+        .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
+        .execute();
+  }
+
   private static void upsertTag(Handle h, PackageKey key, String tag, String version) {
     bindKey(h.createUpdate("INSERT INTO package_dist_tags (" + KEY_COLUMNS + ", tag, version) VALUES (" + KEY_VALUES
         + ", :tag, :version) ON CONFLICT (" + KEY_COLUMNS + ", tag) DO UPDATE SET version = excluded.version"), key)

@@ -183,4 +183,81 @@ abstract class PackageStoreContract {
       pool.shutdownNow();
     }
   }
+
+  // ---------------------------------------------------------------- publishAsset (generic packages)
+
+  private static final PackageKey GENERIC = new PackageKey("111122223333", "acme", "app", "generic", "ns", "tool");
+
+  private static PackageVersion generic(VersionStatus status, String revision, Instant at) {
+    return new PackageVersion(GENERIC, "1.0", status, revision, at, at, null, "{}", "INTERNAL");
+  }
+
+  private static PackageAsset named(String name, char fill) {
+    return new PackageAsset(name, String.valueOf(fill).repeat(64), 10, "md5", "sha1", "sha512");
+  }
+
+  @Test
+  void anUnfinishedVersionTakesAssetsUntilItIsPublishedThenNoNewOne() {
+    var created = store.publishAsset(generic(VersionStatus.UNFINISHED, "r1", NOW), named("a.bin", 'a'), NOW);
+    assertThat(created.outcome()).isEqualTo(PackageStore.AssetOutcome.CREATED);
+    assertThat(created.version().status()).isEqualTo(VersionStatus.UNFINISHED);
+
+    var same = store.publishAsset(generic(VersionStatus.UNFINISHED, "r2", NOW.plusSeconds(1)), named("a.bin", 'a'), NOW);
+    assertThat(same.outcome()).isEqualTo(PackageStore.AssetOutcome.UNCHANGED);
+    assertThat(same.version().revision()).isEqualTo("r1");
+
+    var conflict = store.publishAsset(generic(VersionStatus.UNFINISHED, "r3", NOW), named("a.bin", 'b'), NOW);
+    assertThat(conflict.outcome()).isEqualTo(PackageStore.AssetOutcome.ASSET_CONFLICT);
+
+    var finished = store.publishAsset(generic(VersionStatus.PUBLISHED, "r4", NOW.plusSeconds(2)), named("b.bin", 'b'),
+        NOW.plusSeconds(2));
+    assertThat(finished.outcome()).isEqualTo(PackageStore.AssetOutcome.UPDATED);
+    assertThat(finished.version().status()).isEqualTo(VersionStatus.PUBLISHED);
+    assertThat(finished.version().revision()).isEqualTo("r4");
+    assertThat(finished.version().publishedAt()).isEqualTo(NOW);
+
+    assertThat(store.publishAsset(generic(VersionStatus.UNFINISHED, "r5", NOW), named("c.bin", 'c'), NOW).outcome())
+        .isEqualTo(PackageStore.AssetOutcome.NOT_UNFINISHED);
+    var again = store.publishAsset(generic(VersionStatus.UNFINISHED, "r6", NOW), named("b.bin", 'b'), NOW);
+    assertThat(again.outcome()).isEqualTo(PackageStore.AssetOutcome.UNCHANGED);
+    assertThat(again.version().status()).isEqualTo(VersionStatus.PUBLISHED);
+
+    assertThat(store.listAssets(GENERIC, "1.0")).extracting(PackageAsset::name).containsExactly("a.bin", "b.bin");
+    assertThat(store.findVersion(GENERIC, "1.0")).get().extracting(PackageVersion::revision).isEqualTo("r4");
+  }
+
+  @Test
+  void concurrentAssetsAndACompletionNeverLeaveAnAssetAddedAfterPublication() throws Exception {
+    store.publishAsset(generic(VersionStatus.UNFINISHED, "r0", NOW), named("first.bin", '0'), NOW);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<PackageStore.AssetPublication>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        Callable<PackageStore.AssetPublication> task = () -> {
+          go.await();
+          VersionStatus status = n == 3 ? VersionStatus.PUBLISHED : VersionStatus.UNFINISHED;
+          return store.publishAsset(generic(status, "r" + (n + 1), NOW), named("file-" + n, (char) ('a' + n)), NOW);
+        };
+        results.add(pool.submit(task));
+      }
+      go.countDown();
+      List<String> added = new ArrayList<>(List.of("first.bin"));
+      for (int i = 0; i < results.size(); i++) {
+        var outcome = results.get(i).get().outcome();
+        if (outcome == PackageStore.AssetOutcome.UPDATED) {
+          added.add("file-" + i);
+        } else {
+          assertThat(outcome).isEqualTo(PackageStore.AssetOutcome.NOT_UNFINISHED);
+        }
+      }
+      assertThat(added).contains("file-3");
+      assertThat(store.listAssets(GENERIC, "1.0")).extracting(PackageAsset::name).containsExactlyInAnyOrderElementsOf(added);
+      assertThat(store.findVersion(GENERIC, "1.0")).get().extracting(PackageVersion::status)
+          .isEqualTo(VersionStatus.PUBLISHED);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -1,0 +1,210 @@
+package dev.wharf.packages.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.api.aws.RestOperation;
+import dev.wharf.api.aws.RestOperation.Permission;
+import dev.wharf.api.aws.RestOperation.ProtectedResource;
+import dev.wharf.api.aws.RestRequest;
+import dev.wharf.api.aws.StreamedPayload;
+import dev.wharf.api.aws.StreamedResponse;
+import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageNames;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionStatus;
+import dev.wharf.policy.AttachedPolicy;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * CodeArtifact's asset operations over rest-json, both streamed: PublishPackageVersion (a generic
+ * package's asset, the request body, straight into the blob store once the caller is authenticated
+ * and authorized) and GetPackageVersionAsset (any format's asset, the response body, from the blob
+ * store). Each declares its IAM action on the package ARN, with the repository's permissions policy.
+ */
+public final class PackageAssetEndpoints {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
+  /** A generic version's metadata document: there is nothing to say about it. */
+  private static final String GENERIC_METADATA = "{}";
+
+  private final PackageService packages;
+  private final CatalogService catalog;
+  private final long maxAssetBytes;
+
+  public PackageAssetEndpoints(PackageService packages, CatalogService catalog, long maxAssetBytes) {
+    this.packages = Objects.requireNonNull(packages, "packages");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    if (maxAssetBytes < 1) {
+      throw new IllegalArgumentException("maxAssetBytes must be positive");
+    }
+    this.maxAssetBytes = maxAssetBytes;
+  }
+
+  public List<RestOperation> operations() {
+    return List.of(
+        new RestOperation("PublishPackageVersion", "POST", "/v1/package/version/publish",
+            new Permission.PolicyAction("codeartifact:PublishPackageVersion", this::publishResource), this::publish,
+            new RestOperation.Payload.Streamed(maxAssetBytes)),
+        new RestOperation("GetPackageVersionAsset", "GET", "/v1/package/version/asset",
+            new Permission.PolicyAction("codeartifact:GetPackageVersionAsset", this::packageResource), this::asset));
+  }
+
+  // ---------------------------------------------------------------- PublishPackageVersion
+
+  /** The members PublishPackageVersion takes, validated as the model and the generic format constrain them. */
+  private record Publication(PackageKey key, String version, String assetName, String assetSha256, boolean unfinished) {}
+
+  private static Publication publication(RestRequest r) {
+    String format = requireFormat(r.requiredQuery("format", "format"));
+    if (!"generic".equals(format)) {
+      throw new WharfException.Invalid("ValidationException", "Only generic packages can be published with"
+          + " PublishPackageVersion; publish " + format + " packages with their own client");
+    }
+    String namespace = r.query("namespace");
+    if (namespace == null || namespace.isEmpty()) {
+      throw new WharfException.Invalid("ValidationException", "A namespace is required for generic packages");
+    }
+    PackageKey key = new PackageKey(owner(r), domainName(r), repositoryName(r), format,
+        PackageNames.requireGenericName(namespace, "namespace"),
+        PackageNames.requireGenericName(r.requiredQuery("package", "package"), "package"));
+    String version = PackageNames.requireGenericName(r.requiredQuery("version", "packageVersion"), "packageVersion");
+    String assetName = PackageNames.requireGenericAssetName(r.requiredQuery("asset", "assetName"), "assetName");
+    String sha256 = r.payload().declaredSha256();
+    if (sha256 == null) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value at 'assetSHA256'"
+          + " failed to satisfy constraint: Member must be the SHA-256 of assetContent, 64 lower-case hex characters,"
+          + " sent in the x-amz-content-sha256 header");
+    }
+    String unfinished = r.query("unfinished");
+    if (unfinished != null && !unfinished.equals("true") && !unfinished.equals("false")) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + unfinished
+          + "' at 'unfinished' failed to satisfy constraint: Member must be true or false");
+    }
+    return new Publication(key, version, assetName, sha256, "true".equals(unfinished));
+  }
+
+  private ProtectedResource publishResource(RestRequest r) {
+    return resource(publication(r).key());
+  }
+
+  private Object publish(RestRequest r) {
+    Publication publication = publication(r);
+    catalog.describeRepository(publication.key().domainOwner(), publication.key().domainName(),
+        publication.key().repository());
+    StreamedPayload payload = r.payload();
+    PackageService.PublishedAsset published = packages.publishAsset(publication.key(), publication.version(),
+        GENERIC_METADATA, new PackageService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
+        publication.assetSha256(), publication.unfinished());
+    PackageVersion version = published.version();
+    ObjectNode out = JSON.createObjectNode().put("format", version.key().format())
+        .put("namespace", version.key().namespace()).put("package", version.key().name())
+        .put("version", version.version()).put("versionRevision", version.revision())
+        .put("status", version.status().wireName());
+    out.set("asset", assetSummary(published.asset()));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- GetPackageVersionAsset
+
+  private Object asset(RestRequest r) {
+    PackageKey key = key(r);
+    String versionName = PackageNames.requireModelName(r.requiredQuery("version", "packageVersion"), "packageVersion");
+    String assetName = PackageNames.requireModelAssetName(r.requiredQuery("asset", "asset"), "asset");
+    String revision = r.query("revision");
+    catalog.describeRepository(key.domainOwner(), key.domainName(), key.repository());
+    if (packages.findPackage(key).isEmpty()) {
+      throw new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
+          + " not found in repository " + key.repository(), "package", key.name());
+    }
+    PackageVersion version = packages.version(key, versionName).orElseThrow(() -> versionNotFound(key, versionName));
+    if (revision != null && !revision.equals(version.revision())) {
+      throw new WharfException.NotFound("ResourceNotFoundException", "Package version " + versionName + " of "
+          + PackageService.displayName(key) + " has no revision " + revision, "package-version", versionName);
+    }
+    if (!version.status().downloadable()) {
+      if (version.status() == VersionStatus.DISPOSED) {
+        throw new WharfException.NotFound("ResourceNotFoundException", "Package version " + versionName + " of "
+            + PackageService.displayName(key) + " is Disposed: its assets were deleted", "asset", assetName);
+      }
+      throw new WharfException.Conflict("ConflictException", "Package version " + versionName + " of "
+          + PackageService.displayName(key) + " is " + version.status().wireName() + ": its assets cannot be downloaded",
+          "package-version", versionName);
+    }
+    PackageAsset asset = packages.assets(key, versionName).stream().filter(a -> a.name().equals(assetName)).findFirst()
+        .orElseThrow(() -> new WharfException.NotFound("ResourceNotFoundException", "Asset " + assetName
+            + " not found in package version " + versionName + " of " + PackageService.displayName(key), "asset",
+            assetName));
+    InputStream content = packages.open(asset).orElseThrow(() -> new IllegalStateException(
+        "the blob of asset " + assetName + " of " + PackageService.displayName(key) + " " + versionName + " is missing"));
+    return new StreamedResponse("application/octet-stream", asset.size(), Map.of(
+        "X-AssetName", headerValue(asset.name()),
+        "X-PackageVersion", headerValue(version.version()),
+        "X-PackageVersionRevision", version.revision()), content);
+  }
+
+  /** HTTP header values travel as bytes: a name's UTF-8 bytes, each carried by the ISO-8859-1 character of that value. */
+  private static String headerValue(String value) {
+    return new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
+  private static WharfException.NotFound versionNotFound(PackageKey key, String version) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Package version " + version + " of "
+        + PackageService.displayName(key) + " not found", "package-version", version);
+  }
+
+  // ---------------------------------------------------------------- members and resources
+
+  private static ObjectNode assetSummary(PackageAsset asset) {
+    ObjectNode node = JSON.createObjectNode().put("name", asset.name()).put("size", asset.size());
+    node.putObject("hashes").put("MD5", asset.md5()).put("SHA-1", asset.sha1()).put("SHA-256", asset.sha256())
+        .put("SHA-512", asset.sha512());
+    return node;
+  }
+
+  private static String owner(RestRequest r) {
+    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
+  }
+
+  private static String domainName(RestRequest r) {
+    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
+  }
+
+  private static String repositoryName(RestRequest r) {
+    return CatalogService.requireRepositoryName(r.requiredQuery("repository", "repository"), "repository");
+  }
+
+  private static String requireFormat(String format) {
+    if (!FORMATS.contains(format)) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
+          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
+    }
+    return format;
+  }
+
+  private static PackageKey key(RestRequest r) {
+    String namespace = r.query("namespace");
+    return new PackageKey(owner(r), domainName(r), repositoryName(r), requireFormat(r.requiredQuery("format", "format")),
+        namespace == null ? null : PackageNames.requireModelName(namespace, "namespace"),
+        PackageNames.requireModelName(r.requiredQuery("package", "package"), "package"));
+  }
+
+  private ProtectedResource packageResource(RestRequest r) {
+    return resource(key(r));
+  }
+
+  private ProtectedResource resource(PackageKey key) {
+    List<AttachedPolicy> policies = catalog.repositoryPolicies(key.domainOwner(), key.domainName(), key.repository())
+        .or(() -> catalog.domainPolicies(key.domainOwner(), key.domainName())).orElse(List.of());
+    return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), key.domainOwner(), key.domainName(),
+        key.repository(), key.format(), key.namespace(), key.name()), key.domainOwner(), policies);
+  }
+}
