@@ -30,6 +30,8 @@ import java.util.Objects;
 public final class PackageEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
+  private static final List<String> VERSION_STATUSES = List.of("Published", "Unfinished", "Unlisted", "Archived",
+      "Disposed", "Deleted");
 
   private final PackageService packages;
   private final CatalogService catalog;
@@ -49,6 +51,7 @@ public final class PackageEndpoints {
       }
       List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
           r.query("namespace"), r.query("package-prefix"));
+      var restrictions = packages.originRestrictions(owner(r), domainName(r), repositoryName(r));
       return RestJsonPages.page(found, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "packages",
           summary -> {
             ObjectNode node = JSON.createObjectNode().put("format", summary.key().format());
@@ -56,14 +59,16 @@ public final class PackageEndpoints {
               node.put("namespace", summary.key().namespace());
             }
             node.put("package", summary.key().name());
-            node.putObject("originConfiguration").putObject("restrictions").put("publish", "ALLOW").put("upstream", "ALLOW");
+            node.set("originConfiguration", PackageManagementEndpoints.originConfiguration(
+                restrictions.getOrDefault(summary.key(), dev.wharf.packages.OriginRestrictions.DEFAULT)));
             return node;
           });
     }));
     ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", this::packageResource, r -> {
       PackageKey key = existingPackage(r);
-      String status = r.query("status");
-      String originType = r.query("originType");
+      String status = enumMember(r, "status", "status", VERSION_STATUSES);
+      String originType = enumMember(r, "originType", "originType", List.of("INTERNAL", "EXTERNAL", "UNKNOWN"));
+      enumMember(r, "sortBy", "sortBy", List.of("PUBLISHED_TIME"));
       List<PackageVersion> versions = new ArrayList<>(packages.versions(key).stream()
           .filter(v -> status == null || v.status().wireName().equals(status))
           .filter(v -> originType == null || v.origin().equals(originType)).toList());
@@ -82,9 +87,7 @@ public final class PackageEndpoints {
         out.put("namespace", key.namespace());
       }
       out.put("package", key.name());
-      packages.versions(key).stream().filter(v -> v.status() == VersionStatus.PUBLISHED)
-          .max(Comparator.comparing(PackageVersion::publishedAt))
-          .ifPresent(v -> out.put("defaultDisplayVersion", v.version()));
+      defaultDisplayVersion(key).ifPresent(v -> out.put("defaultDisplayVersion", v));
       return out;
     }));
     ops.add(op("DescribePackageVersion", "GET", "/v1/package/version", this::packageResource, r -> {
@@ -94,19 +97,19 @@ public final class PackageEndpoints {
       if (key.namespaceOrNull() != null) {
         node.put("namespace", key.namespace());
       }
-      // PyPI keeps the name as uploaded and the license in its version document (the package is stored normalized).
-      com.fasterxml.jackson.databind.JsonNode document = "pypi".equals(key.format()) ? readMetadata(version) : null;
-      String displayName = document != null && document.path("name").isTextual() ? document.path("name").asText()
-          : key.name();
-      node.put("packageName", key.name()).put("displayName", displayName).put("version", version.version());
-      if (version.summary() != null) {
-        node.put("summary", version.summary());
-      }
+      // Read from the format's own version document (PyPI keeps the name as uploaded; the package is stored normalized).
+      VersionMetadata metadata = new VersionMetadata(version);
+      node.put("packageName", key.name()).put("displayName", metadata.displayName()).put("version", version.version());
+      putIfPresent(node, "summary", metadata.summary());
+      putIfPresent(node, "homePage", metadata.homePage());
+      putIfPresent(node, "sourceCodeRepository", metadata.sourceCodeRepository());
       node.put("publishedTime", RestJsonPages.epochSeconds(version.publishedAt())).put("revision", version.revision())
           .put("status", version.status().wireName());
       var licenses = node.putArray("licenses");
-      if (document != null && document.path("license").isTextual() && !document.path("license").asText().isBlank()) {
-        licenses.addObject().put("name", document.path("license").asText());
+      for (VersionMetadata.License license : metadata.licenses()) {
+        ObjectNode entry = licenses.addObject();
+        putIfPresent(entry, "name", license.name());
+        putIfPresent(entry, "url", license.url());
       }
       origin(node, version);
       ObjectNode out = JSON.createObjectNode();
@@ -217,11 +220,33 @@ public final class PackageEndpoints {
 
   // ---------------------------------------------------------------- rendering
 
-  private static com.fasterxml.jackson.databind.JsonNode readMetadata(PackageVersion version) {
-    try {
-      return JSON.readTree(version.metadata());
-    } catch (java.io.IOException e) {
-      return null;
+  private static void putIfPresent(ObjectNode node, String member, String value) {
+    if (value != null) {
+      node.put(member, value);
     }
+  }
+
+  /**
+   * As CodeArtifact documents it: for npm the version the {@code latest} dist-tag names, else (and
+   * for every other format) the most recently published version whose status is Published.
+   */
+  private java.util.Optional<String> defaultDisplayVersion(PackageKey key) {
+    if ("npm".equals(key.format())) {
+      String latest = packages.distTags(key).get("latest");
+      if (latest != null && packages.version(key, latest).isPresent()) {
+        return java.util.Optional.of(latest);
+      }
+    }
+    return packages.versions(key).stream().filter(v -> v.status() == VersionStatus.PUBLISHED)
+        .max(Comparator.comparing(PackageVersion::publishedAt)).map(PackageVersion::version);
+  }
+
+  private static String enumMember(RestRequest r, String wireName, String member, List<String> allowed) {
+    String value = r.query(wireName);
+    if (value != null && !allowed.contains(value)) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + value + "' at '"
+          + member + "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
+    }
+    return value;
   }
 }
