@@ -14,3 +14,8 @@ CREATE TABLE package_origin_configurations (
   FOREIGN KEY (domain_owner, domain_name, repository, format, namespace, name)
     REFERENCES packages (domain_owner, domain_name, repository, format, namespace, name)
 );
+
+-- ListPackageVersions pages through a package's versions in publish order (or newest first) with
+-- LIMIT/OFFSET, without reading every version's metadata.
+CREATE INDEX package_versions_by_time
+  ON package_versions (domain_owner, domain_name, repository, format, namespace, name, published_at, version);

@@ -432,4 +432,47 @@ public final class PackageService {
       documents.invalidate(destination);
     }
   }
+
+  // ---------------------------------------------------------------- paged reads (CodeArtifact API)
+
+  /**
+   * The package as stored now, read directly (not through the document cache): for API reads that
+   * must not load every version of a large package.
+   */
+  public Optional<PackageSummary> packageRecord(PackageKey key) {
+    return store.findPackage(key);
+  }
+
+  /** One page of versions and whether more follow; the versions carry no summary or metadata. */
+  public record VersionPage(List<PackageVersion> versions, boolean more) {
+    public VersionPage {
+      versions = List.copyOf(versions);
+    }
+  }
+
+  /**
+   * A page of a package's versions straight from the store (publish order, or newest first),
+   * optionally only those with a status (wire name) and origin type; its cost does not depend on
+   * how many versions the package has beyond the offset.
+   */
+  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst, int offset,
+      int limit) {
+    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, offset, limit + 1);
+    return new VersionPage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
+  }
+
+  /**
+   * CodeArtifact's defaultDisplayVersion: for npm the version the {@code latest} dist-tag names
+   * (when it exists), else, and for every other format, the most recently published version whose
+   * status is Published.
+   */
+  public Optional<String> defaultDisplayVersion(PackageKey key) {
+    if ("npm".equals(key.format())) {
+      String latest = store.distTags(key).get("latest");
+      if (latest != null && store.findVersion(key, latest).isPresent()) {
+        return Optional.of(latest);
+      }
+    }
+    return store.latestPublishedVersion(key);
+  }
 }

@@ -96,4 +96,15 @@ public interface PackageStore {
    * replaced; without it nothing changes and VERSION_EXISTS is returned.
    */
   InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite, Instant now);
+
+  /**
+   * One page of a package's versions in publish order (or newest first), optionally only those with
+   * a status (wire name) and origin type, read without their metadata: the returned versions'
+   * {@code summary} and {@code metadata} are null. At most {@code limit} versions from {@code offset}.
+   */
+  List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
+      int offset, int limit);
+
+  /** The most recently published version whose status is Published. */
+  Optional<String> latestPublishedVersion(PackageKey key);
 }

@@ -15,10 +15,8 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
-import dev.wharf.packages.VersionStatus;
 import dev.wharf.policy.AttachedPolicy;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,29 +63,36 @@ public final class PackageEndpoints {
           });
     }));
     ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
+      // Paged in the store, not from the package's cached document: a page costs the same with
+      // 10,000 versions as with 10, also right after a write.
+      requireRepository(r);
+      PackageKey key = key(r);
+      if (packages.packageRecord(key).isEmpty()) {
+        throw packageNotFound(key);
+      }
       String status = enumMember(r, "status", "status", VERSION_STATUSES);
       String originType = enumMember(r, "originType", "originType", List.of("INTERNAL", "EXTERNAL", "UNKNOWN"));
-      enumMember(r, "sortBy", "sortBy", List.of("PUBLISHED_TIME"));
-      List<PackageVersion> versions = new ArrayList<>(packages.versions(key).stream()
-          .filter(v -> status == null || v.status().wireName().equals(status))
-          .filter(v -> originType == null || v.origin().equals(originType)).toList());
-      if ("PUBLISHED_TIME".equals(r.query("sortBy"))) {
-        versions.sort(Comparator.comparing(PackageVersion::publishedAt).reversed());
+      String sortBy = enumMember(r, "sortBy", "sortBy", List.of("PUBLISHED_TIME"));
+      Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);
+      int limit = maxResults == null ? 100 : maxResults;
+      int offset = RestJsonPages.offset(r.query("next-token"));
+      PackageService.VersionPage page = packages.versionPage(key, status, originType, sortBy != null, offset, limit);
+      ObjectNode out = JSON.createObjectNode();
+      var list = out.putArray("versions");
+      for (PackageVersion v : page.versions()) {
+        ObjectNode node = list.addObject().put("version", v.version()).put("revision", v.revision())
+            .put("status", v.status().wireName());
+        origin(node, v);
       }
-      ObjectNode out = RestJsonPages.page(versions, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000),
-          "versions", v -> {
-            ObjectNode node = JSON.createObjectNode().put("version", v.version()).put("revision", v.revision())
-                .put("status", v.status().wireName());
-            origin(node, v);
-            return node;
-          });
+      if (page.more()) {
+        out.put("nextToken", RestJsonPages.token(offset + page.versions().size()));
+      }
       out.put("format", key.format());
       if (key.namespaceOrNull() != null) {
         out.put("namespace", key.namespace());
       }
       out.put("package", key.name());
-      defaultDisplayVersion(key).ifPresent(v -> out.put("defaultDisplayVersion", v));
+      packages.defaultDisplayVersion(key).ifPresent(v -> out.put("defaultDisplayVersion", v));
       return out;
     }));
     ops.add(op("DescribePackageVersion", "GET", "/v1/package/version", this::packageResource, r -> {
@@ -179,12 +184,16 @@ public final class PackageEndpoints {
     catalog.describeRepository(owner(r), domainName(r), repositoryName(r));
   }
 
+  private static WharfException.NotFound packageNotFound(PackageKey key) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
+        + " not found in repository " + key.repository(), "package", key.name());
+  }
+
   private PackageKey existingPackage(RestRequest r) {
     requireRepository(r);
     PackageKey key = key(r);
     if (packages.findPackage(key).isEmpty()) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
-          + " not found in repository " + key.repository(), "package", key.name());
+      throw packageNotFound(key);
     }
     return key;
   }
@@ -224,21 +233,6 @@ public final class PackageEndpoints {
     if (value != null) {
       node.put(member, value);
     }
-  }
-
-  /**
-   * As CodeArtifact documents it: for npm the version the {@code latest} dist-tag names, else (and
-   * for every other format) the most recently published version whose status is Published.
-   */
-  private java.util.Optional<String> defaultDisplayVersion(PackageKey key) {
-    if ("npm".equals(key.format())) {
-      String latest = packages.distTags(key).get("latest");
-      if (latest != null && packages.version(key, latest).isPresent()) {
-        return java.util.Optional.of(latest);
-      }
-    }
-    return packages.versions(key).stream().filter(v -> v.status() == VersionStatus.PUBLISHED)
-        .max(Comparator.comparing(PackageVersion::publishedAt)).map(PackageVersion::version);
   }
 
   private static String enumMember(RestRequest r, String wireName, String member, List<String> allowed) {

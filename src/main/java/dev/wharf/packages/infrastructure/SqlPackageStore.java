@@ -405,4 +405,34 @@ public final class SqlPackageStore implements PackageStore {
       return InsertOutcome.INSERTED;
     });
   }
+
+  @Override
+  public List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
+      int offset, int limit) {
+    String sql = "SELECT " + KEY_COLUMNS + ", version, status, revision, published_at, modified_at, origin"
+        + " FROM package_versions WHERE " + KEY_MATCH + (status == null ? "" : " AND status = :status")
+        + (originType == null ? "" : " AND origin = :origin")
+        + (newestFirst ? " ORDER BY published_at DESC, version DESC" : " ORDER BY published_at, version")
+        + " LIMIT :limit OFFSET :offset";
+    return jdbi.withHandle(h -> {
+      var query = bindKey(h.createQuery(sql), key).bind("limit", limit).bind("offset", offset);
+      if (status != null) {
+        query.bind("status", status);
+      }
+      if (originType != null) {
+        query.bind("origin", originType);
+      }
+      return query.map((rs, ctx) -> new PackageVersion(key(rs), rs.getString("version"),
+          VersionStatus.fromWireName(rs.getString("status")), rs.getString("revision"),
+          Instant.ofEpochMilli(rs.getLong("published_at")), Instant.ofEpochMilli(rs.getLong("modified_at")), null, null,
+          rs.getString("origin"))).list();
+    });
+  }
+
+  @Override
+  public Optional<String> latestPublishedVersion(PackageKey key) {
+    return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT version FROM package_versions WHERE " + KEY_MATCH
+        + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1"), key)
+        .bind("status", VersionStatus.PUBLISHED.wireName()).mapTo(String.class).findOne());
+  }
 }

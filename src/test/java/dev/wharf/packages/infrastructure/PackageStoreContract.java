@@ -252,4 +252,25 @@ abstract class PackageStoreContract {
     assertThat(store.listAssets(copyKey, "1.0.0")).containsExactly(asset('b'));
     assertThat(store.findVersion(copyKey, "1.0.0").orElseThrow().status()).isEqualTo(VersionStatus.UNLISTED);
   }
+
+  @Test
+  void versionsArePagedInPublishOrderOrNewestFirstWithFilters() {
+    for (int i = 0; i < 5; i++) {
+      store.insertVersion(new PackageVersion(LEFTPAD, "1.0." + i, i == 2 ? VersionStatus.UNLISTED : VersionStatus.PUBLISHED,
+          "r" + i, NOW.plusSeconds(i), NOW, null, "{}", i == 4 ? "EXTERNAL" : "INTERNAL"), List.of(), Map.of(), NOW);
+    }
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 0, 2)).extracting(PackageVersion::version)
+        .containsExactly("1.0.0", "1.0.1");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 2, 10)).extracting(PackageVersion::version)
+        .containsExactly("1.0.2", "1.0.3", "1.0.4");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, true, 0, 2)).extracting(PackageVersion::version)
+        .containsExactly("1.0.4", "1.0.3");
+    assertThat(store.listVersionsPage(LEFTPAD, "Unlisted", null, false, 0, 10)).extracting(PackageVersion::version)
+        .containsExactly("1.0.2");
+    assertThat(store.listVersionsPage(LEFTPAD, "Published", "INTERNAL", false, 0, 10)).extracting(PackageVersion::version)
+        .containsExactly("1.0.0", "1.0.1", "1.0.3");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 50, 10)).isEmpty();
+    assertThat(store.latestPublishedVersion(LEFTPAD)).contains("1.0.4");
+    assertThat(store.latestPublishedVersion(SCOPED)).isEmpty();
+  }
 }
