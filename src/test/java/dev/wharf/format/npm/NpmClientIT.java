@@ -386,4 +386,26 @@ class NpmClientIT {
     assertThat(blocked.exitCode()).as(blocked.describe()).isNotZero();
     assertThat(blocked.stderr()).contains("403").contains("origin configuration");
   }
+
+  @Test
+  @Order(11)
+  void theReadmeAndDependenciesNpmPublishedAreServedByTheApi() {
+    Path source = sourcePackage("readme-demo", "1.0.0");
+    write(source.resolve("README.md"), "# readme-demo\n\nHello from the readme.\n");
+    write(source.resolve("package.json"), "{\"name\":\"readme-demo\",\"version\":\"1.0.0\",\"main\":\"index.js\","
+        + "\"description\":\"readme demo\",\"license\":\"MIT\",\"homepage\":\"https://example.test/readme-demo\","
+        + "\"dependencies\":{\"hello-wharf\":\"^1.0.0\"},\"peerDependencies\":{\"@acme/util\":\"2.x\"}}\n");
+    npmOk(home, source, "publish");
+    var readme = rootCodeartifact.getPackageVersionReadme(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0"));
+    assertThat(readme.readme()).contains("Hello from the readme.");
+    var described = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0")).packageVersion();
+    assertThat(described.homePage()).isEqualTo("https://example.test/readme-demo");
+    assertThat(described.licenses()).extracting(l -> l.name()).containsExactly("MIT");
+    var dependencies = rootCodeartifact.listPackageVersionDependencies(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0")).dependencies();
+    assertThat(dependencies).extracting(d -> d.namespace() + "/" + d.packageValue() + " " + d.dependencyType() + " "
+        + d.versionRequirement()).containsExactlyInAnyOrder("null/hello-wharf regular ^1.0.0", "acme/util peer 2.x");
+  }
 }
