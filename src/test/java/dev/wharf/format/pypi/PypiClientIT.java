@@ -455,4 +455,16 @@ class PypiClientIT {
     assertThat(get(endpoint() + "simple/status-py/status_py-3.0-py3-none-any.whl", basic(), null).statusCode())
         .isEqualTo(404);
   }
+
+  @Test
+  @Order(10)
+  void theRequirementsTwineUploadedAreListedAsDependencies() {
+    var dependencies = rootCodeartifact.listPackageVersionDependencies(b -> b.domain("acme").repository("py")
+        .format("pypi").packageValue("wharf-app").packageVersion("2.0"));
+    assertThat(dependencies.dependencies()).singleElement().satisfies(d -> {
+      assertThat(d.packageValue()).isEqualTo("wharf-greeting");
+      assertThat(d.dependencyType()).isEqualTo("Requires-Dist");
+      assertThat(d.versionRequirement()).isEqualTo(">=1.0");
+    });
+  }
 }
