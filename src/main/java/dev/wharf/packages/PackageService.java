@@ -77,8 +77,10 @@ public final class PackageService {
    *
    * @throws WharfException.Conflict if the version exists (nothing is changed)
    * @throws WharfException.TooLarge if an asset exceeds its limit
+   * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
    */
   public PackageVersion publish(Publication publication, List<AssetContent> contents) {
+    requirePublishAllowed(publication.key());
     List<PackageAsset> assets = new ArrayList<>();
     for (AssetContent content : contents) {
       BlobDigests digests;
@@ -109,8 +111,10 @@ public final class PackageService {
    *
    * @return false when the version does not exist or an asset of that name is already there
    * @throws WharfException.TooLarge if an asset exceeds its limit
+   * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
    */
   public boolean addAsset(PackageKey key, String version, AssetContent content) {
+    requirePublishAllowed(key);
     BlobDigests digests;
     try {
       digests = blobs.put(content.content(), content.maxBytes(), null);
@@ -147,6 +151,7 @@ public final class PackageService {
   public PublishedAsset publishAsset(PackageKey key, String version, String metadata, AssetContent content,
       String expectedSha256, boolean unfinished) {
     Objects.requireNonNull(expectedSha256, "expectedSha256");
+    requirePublishAllowed(key);
     document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
         .ifPresent(existing -> {
           Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
@@ -296,5 +301,246 @@ public final class PackageService {
   public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
     store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
     documents.invalidateAll();
+  }
+
+  // ---------------------------------------------------------------- origin controls
+
+  /**
+   * Refuses a publish (a new version or a file added to one) when the package's origin
+   * configuration in that repository says {@code publish: BLOCK}; every format goes through here.
+   *
+   * @throws WharfException.AccessDenied naming the package and the setting
+   */
+  public void requirePublishAllowed(PackageKey key) {
+    if (originRestrictions(key).publish() == OriginRestrictions.Mode.BLOCK) {
+      throw new WharfException.AccessDenied("Publishing to package " + displayName(key) + " (" + key.format()
+          + ") in repository " + key.repository() + " is blocked by its origin configuration (publish: BLOCK)");
+    }
+  }
+
+  /** The package's origin restrictions (ALLOW/ALLOW when none were set). */
+  public OriginRestrictions originRestrictions(PackageKey key) {
+    return store.originRestrictions(key).orElse(OriginRestrictions.DEFAULT);
+  }
+
+  /** The origin restrictions set on a repository's packages (absent ones are ALLOW/ALLOW). */
+  public Map<PackageKey, OriginRestrictions> originRestrictions(String domainOwner, String domainName, String repository) {
+    return store.originRestrictions(domainOwner, domainName, repository);
+  }
+
+  /** Sets a package's origin restrictions; the package is created (without versions) if needed, as CodeArtifact does. */
+  public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions) {
+    store.putOriginRestrictions(key, restrictions, clock.instant());
+    documents.invalidate(key);
+  }
+
+  // ---------------------------------------------------------------- package and version management
+
+  /** Removes a package with all its versions' records; its blobs stay until garbage collection exists. */
+  public Optional<PackageSummary> deletePackage(PackageKey key) {
+    Optional<PackageSummary> existing = store.findPackage(key);
+    boolean deleted = existing.isPresent() && store.deletePackage(key);
+    documents.invalidate(key);
+    return deleted ? existing : Optional.empty();
+  }
+
+  /** CodeArtifact's PackageVersionErrorCode. */
+  public enum VersionErrorCode {
+    ALREADY_EXISTS,
+    MISMATCHED_REVISION,
+    MISMATCHED_STATUS,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    SKIPPED
+  }
+
+  /** What happened to one version of a batch. */
+  public sealed interface VersionOutcome {
+    /** Done; {@code status} as the API names it (incl. "Deleted"). */
+    record Succeeded(String revision, String status) implements VersionOutcome {}
+
+    record Failed(VersionErrorCode code, String message) implements VersionOutcome {}
+  }
+
+  /** Per version, in request order: the outcome of a batch operation. */
+  public record BatchResult(Map<String, VersionOutcome> outcomes) {
+    public BatchResult {
+      outcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outcomes));
+    }
+  }
+
+  /** What a batch operation does to one version that passed the revision and status checks. */
+  private interface VersionAction {
+    VersionOutcome apply(PackageVersion current);
+  }
+
+  private BatchResult batch(PackageKey key, List<String> versions, Map<String, String> revisions,
+      VersionStatus expectedStatus, VersionAction action) {
+    Map<String, VersionOutcome> outcomes = new java.util.LinkedHashMap<>();
+    try {
+      for (String name : new java.util.LinkedHashSet<>(versions)) {
+        Optional<PackageVersion> found = store.findVersion(key, name);
+        if (found.isEmpty()) {
+          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.NOT_FOUND, "Version " + name + " of "
+              + displayName(key) + " not found"));
+          continue;
+        }
+        PackageVersion current = found.get();
+        String expectedRevision = revisions.get(name);
+        if (expectedRevision != null && !expectedRevision.equals(current.revision())) {
+          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_REVISION, "Version " + name
+              + " has revision " + current.revision() + ", not " + expectedRevision));
+          continue;
+        }
+        if (expectedStatus != null && current.status() != expectedStatus) {
+          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_STATUS, "Version " + name
+              + " has status " + current.status().wireName() + ", not " + expectedStatus.wireName()));
+          continue;
+        }
+        outcomes.put(name, action.apply(current));
+      }
+    } finally {
+      documents.invalidate(key);
+    }
+    return new BatchResult(outcomes);
+  }
+
+  private static VersionOutcome changedMeanwhile(PackageVersion current) {
+    return new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_REVISION, "Version " + current.version()
+        + " was changed by another request meanwhile");
+  }
+
+  /**
+   * UpdatePackageVersionsStatus: sets Published, Unlisted or Archived (Unfinished versions may be
+   * completed this way); a Disposed version cannot be changed (NOT_ALLOWED).
+   *
+   * @throws WharfException.Invalid for any other target status
+   */
+  public BatchResult updateVersionsStatus(PackageKey key, List<String> versions, Map<String, String> revisions,
+      VersionStatus expectedStatus, VersionStatus targetStatus) {
+    if (targetStatus != VersionStatus.PUBLISHED && targetStatus != VersionStatus.UNLISTED
+        && targetStatus != VersionStatus.ARCHIVED) {
+      throw new WharfException.Invalid("ValidationException", "The target status " + targetStatus.wireName()
+          + " cannot be set with UpdatePackageVersionsStatus: use Published, Unlisted or Archived"
+          + (targetStatus == VersionStatus.DISPOSED ? " (DisposePackageVersions disposes versions)" : ""));
+    }
+    return batch(key, versions, revisions, expectedStatus, current -> {
+      if (current.status() == VersionStatus.DISPOSED) {
+        return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version()
+            + " is Disposed; its status cannot be changed");
+      }
+      if (current.status() == targetStatus) {
+        return new VersionOutcome.Succeeded(current.revision(), targetStatus.wireName());
+      }
+      String revision = newRevision();
+      return store.changeVersionStatus(key, current.version(), current.revision(), targetStatus, revision, false,
+          clock.instant()) ? new VersionOutcome.Succeeded(revision, targetStatus.wireName()) : changedMeanwhile(current);
+    });
+  }
+
+  /**
+   * DisposePackageVersions: the versions' asset records are removed and each is kept as Disposed.
+   * The blobs stay in the blob store (another version or repository may share them) until a
+   * garbage collector exists.
+   */
+  public BatchResult disposeVersions(PackageKey key, List<String> versions, Map<String, String> revisions,
+      VersionStatus expectedStatus) {
+    return batch(key, versions, revisions, expectedStatus, current -> {
+      if (current.status() == VersionStatus.DISPOSED) {
+        return new VersionOutcome.Succeeded(current.revision(), VersionStatus.DISPOSED.wireName());
+      }
+      String revision = newRevision();
+      return store.changeVersionStatus(key, current.version(), current.revision(), VersionStatus.DISPOSED, revision, true,
+          clock.instant()) ? new VersionOutcome.Succeeded(revision, VersionStatus.DISPOSED.wireName())
+          : changedMeanwhile(current);
+    });
+  }
+
+  /** DeletePackageVersions: the versions' records (and assets' records) are removed; status "Deleted". */
+  public BatchResult deleteVersions(PackageKey key, List<String> versions, VersionStatus expectedStatus) {
+    return batch(key, versions, Map.of(), expectedStatus, current ->
+        store.deleteVersion(key, current.version(), current.revision(), clock.instant())
+            ? new VersionOutcome.Succeeded(current.revision(), "Deleted") : changedMeanwhile(current));
+  }
+
+  /**
+   * CopyPackageVersions: copies versions (Published, Unlisted or Archived) with their metadata,
+   * status and revision into another repository of the domain, referring to the same blobs. The
+   * destination's origin configuration must allow publishing.
+   */
+  public BatchResult copyVersions(PackageKey source, String destinationRepository, List<String> versions,
+      Map<String, String> revisions, boolean allowOverwrite) {
+    PackageKey destination = new PackageKey(source.domainOwner(), source.domainName(), destinationRepository,
+        source.format(), source.namespace(), source.name());
+    boolean blocked = originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
+    List<String> names = new ArrayList<>(versions);
+    revisions.keySet().stream().filter(v -> !names.contains(v)).forEach(names::add);
+    try {
+      return batch(source, names, revisions, null, current -> {
+        if (current.status() != VersionStatus.PUBLISHED && current.status() != VersionStatus.UNLISTED
+            && current.status() != VersionStatus.ARCHIVED) {
+          return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version() + " is "
+              + current.status().wireName() + " and cannot be copied");
+        }
+        if (blocked) {
+          return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Publishing to package "
+              + displayName(destination) + " in repository " + destinationRepository
+              + " is blocked by its origin configuration (publish: BLOCK)");
+        }
+        List<PackageAsset> assets = store.listAssets(source, current.version());
+        Instant now = clock.instant();
+        PackageVersion copy = new PackageVersion(destination, current.version(), current.status(), current.revision(),
+            current.publishedAt(), now, current.summary(), current.metadata(), current.origin());
+        return store.copyVersion(copy, assets, allowOverwrite, now) == PackageStore.InsertOutcome.INSERTED
+            ? new VersionOutcome.Succeeded(copy.revision(), copy.status().wireName())
+            : new VersionOutcome.Failed(VersionErrorCode.ALREADY_EXISTS, "Version " + current.version() + " of "
+                + displayName(destination) + " already exists in repository " + destinationRepository);
+      });
+    } finally {
+      documents.invalidate(destination);
+    }
+  }
+
+  // ---------------------------------------------------------------- paged reads (CodeArtifact API)
+
+  /**
+   * The package as stored now, read directly (not through the document cache): for API reads that
+   * must not load every version of a large package.
+   */
+  public Optional<PackageSummary> packageRecord(PackageKey key) {
+    return store.findPackage(key);
+  }
+
+  /** One page of versions and whether more follow; the versions carry no summary or metadata. */
+  public record VersionPage(List<PackageVersion> versions, boolean more) {
+    public VersionPage {
+      versions = List.copyOf(versions);
+    }
+  }
+
+  /**
+   * A page of a package's versions straight from the store (publish order, or newest first),
+   * optionally only those with a status (wire name) and origin type; its cost does not depend on
+   * how many versions the package has beyond the offset.
+   */
+  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst, int offset,
+      int limit) {
+    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, offset, limit + 1);
+    return new VersionPage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
+  }
+
+  /**
+   * CodeArtifact's defaultDisplayVersion: for npm the version the {@code latest} dist-tag names
+   * (when it exists), else, and for every other format, the most recently published version whose
+   * status is Published.
+   */
+  public Optional<String> defaultDisplayVersion(PackageKey key) {
+    if ("npm".equals(key.format())) {
+      String latest = store.distTags(key).get("latest");
+      if (latest != null && store.findVersion(key, latest).isPresent()) {
+        return Optional.of(latest);
+      }
+    }
+    return store.latestPublishedVersion(key);
   }
 }

@@ -89,4 +89,50 @@ public interface PackageStore {
 
   /** Removes every package, version, asset and tag of a repository (when the repository is deleted). */
   void deleteRepositoryContents(String domainOwner, String domainName, String repository);
+
+  // ---------------------------------------------------------------- package management (CodeArtifact API)
+
+  /** The package's origin restrictions, empty when none were set (ALLOW/ALLOW applies). */
+  Optional<OriginRestrictions> originRestrictions(PackageKey key);
+
+  /** The origin restrictions set on packages of a repository, by package. */
+  Map<PackageKey, OriginRestrictions> originRestrictions(String domainOwner, String domainName, String repository);
+
+  /** Sets a package's origin restrictions, creating the package (without versions) if it does not exist. */
+  void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions, Instant now);
+
+  /** In one transaction: removes the package with its versions, assets, tags and origin restrictions; false if absent. */
+  boolean deletePackage(PackageKey key);
+
+  /**
+   * Changes a version's status and revision only if its revision is still {@code expectedRevision}
+   * (a compare-and-set); with {@code removeAssets} its assets' records go too (dispose). False when
+   * the version does not exist or was changed meanwhile.
+   */
+  boolean changeVersionStatus(PackageKey key, String version, String expectedRevision, VersionStatus status,
+      String newRevision, boolean removeAssets, Instant now);
+
+  /**
+   * Removes a version with its assets and the dist-tags naming it, only if its revision is still
+   * {@code expectedRevision}; false when it does not exist or was changed meanwhile.
+   */
+  boolean deleteVersion(PackageKey key, String version, String expectedRevision, Instant now);
+
+  /**
+   * In one transaction: stores a version copied from another repository with the same asset records
+   * (blob references, no bytes copied). With {@code overwrite} an existing version of that name is
+   * replaced; without it nothing changes and VERSION_EXISTS is returned.
+   */
+  InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite, Instant now);
+
+  /**
+   * One page of a package's versions in publish order (or newest first), optionally only those with
+   * a status (wire name) and origin type, read without their metadata: the returned versions'
+   * {@code summary} and {@code metadata} are null. At most {@code limit} versions from {@code offset}.
+   */
+  List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
+      int offset, int limit);
+
+  /** The most recently published version whose status is Published. */
+  Optional<String> latestPublishedVersion(PackageKey key);
 }

@@ -22,6 +22,7 @@ import dev.wharf.format.pypi.PypiRegistry;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
 import dev.wharf.packages.http.PackageEndpoints;
+import dev.wharf.packages.http.PackageManagementEndpoints;
 import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.token.RepositoryAccessService;
 import dev.wharf.token.TokenGrantService;
@@ -85,11 +86,13 @@ public final class WharfServer implements AutoCloseable {
   private final AuditLog audit;
   private final Routes routes;
   private final BlobStore blobs;
+  private final PackageService packages;
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs) {
+      BlobStore blobs, PackageService packages) {
     this.blobs = blobs;
+    this.packages = packages;
     this.routes = routes;
     this.audit = audit;
     this.config = config;
@@ -184,6 +187,7 @@ public final class WharfServer implements AutoCloseable {
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
+      restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, config.maxAssetBytes()),
           config.publicUrl(), config.dataDirectory().resolve("tmp"));
@@ -212,7 +216,8 @@ public final class WharfServer implements AutoCloseable {
         }
         throw e;
       }
-      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs);
+      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
+          packages);
     } catch (Exception | Error e) {
       if (blobs != null) {
         blobs.close();
@@ -268,6 +273,11 @@ public final class WharfServer implements AutoCloseable {
   /** The audit trail (tests flush and query it). */
   public AuditLog audit() {
     return audit;
+  }
+
+  /** Packages of every format (tests and benchmarks seed many versions through it directly). */
+  public PackageService packages() {
+    return packages;
   }
 
   /** Token issuing, verification and revocation (admin commands and tests use it directly). */

@@ -15,10 +15,8 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
-import dev.wharf.packages.VersionStatus;
 import dev.wharf.policy.AttachedPolicy;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,6 +28,8 @@ import java.util.Objects;
 public final class PackageEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
+  private static final List<String> VERSION_STATUSES = List.of("Published", "Unfinished", "Unlisted", "Archived",
+      "Disposed", "Deleted");
 
   private final PackageService packages;
   private final CatalogService catalog;
@@ -49,6 +49,7 @@ public final class PackageEndpoints {
       }
       List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
           r.query("namespace"), r.query("package-prefix"));
+      var restrictions = packages.originRestrictions(owner(r), domainName(r), repositoryName(r));
       return RestJsonPages.page(found, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "packages",
           summary -> {
             ObjectNode node = JSON.createObjectNode().put("format", summary.key().format());
@@ -56,35 +57,42 @@ public final class PackageEndpoints {
               node.put("namespace", summary.key().namespace());
             }
             node.put("package", summary.key().name());
-            node.putObject("originConfiguration").putObject("restrictions").put("publish", "ALLOW").put("upstream", "ALLOW");
+            node.set("originConfiguration", PackageManagementEndpoints.originConfiguration(
+                restrictions.getOrDefault(summary.key(), dev.wharf.packages.OriginRestrictions.DEFAULT)));
             return node;
           });
     }));
     ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
-      String status = r.query("status");
-      String originType = r.query("originType");
-      List<PackageVersion> versions = new ArrayList<>(packages.versions(key).stream()
-          .filter(v -> status == null || v.status().wireName().equals(status))
-          .filter(v -> originType == null || v.origin().equals(originType)).toList());
-      if ("PUBLISHED_TIME".equals(r.query("sortBy"))) {
-        versions.sort(Comparator.comparing(PackageVersion::publishedAt).reversed());
+      // Paged in the store, not from the package's cached document: a page costs the same with
+      // 10,000 versions as with 10, also right after a write.
+      requireRepository(r);
+      PackageKey key = key(r);
+      if (packages.packageRecord(key).isEmpty()) {
+        throw packageNotFound(key);
       }
-      ObjectNode out = RestJsonPages.page(versions, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000),
-          "versions", v -> {
-            ObjectNode node = JSON.createObjectNode().put("version", v.version()).put("revision", v.revision())
-                .put("status", v.status().wireName());
-            origin(node, v);
-            return node;
-          });
+      String status = enumMember(r, "status", "status", VERSION_STATUSES);
+      String originType = enumMember(r, "originType", "originType", List.of("INTERNAL", "EXTERNAL", "UNKNOWN"));
+      String sortBy = enumMember(r, "sortBy", "sortBy", List.of("PUBLISHED_TIME"));
+      Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);
+      int limit = maxResults == null ? 100 : maxResults;
+      int offset = RestJsonPages.offset(r.query("next-token"));
+      PackageService.VersionPage page = packages.versionPage(key, status, originType, sortBy != null, offset, limit);
+      ObjectNode out = JSON.createObjectNode();
+      var list = out.putArray("versions");
+      for (PackageVersion v : page.versions()) {
+        ObjectNode node = list.addObject().put("version", v.version()).put("revision", v.revision())
+            .put("status", v.status().wireName());
+        origin(node, v);
+      }
+      if (page.more()) {
+        out.put("nextToken", RestJsonPages.token(offset + page.versions().size()));
+      }
       out.put("format", key.format());
       if (key.namespaceOrNull() != null) {
         out.put("namespace", key.namespace());
       }
       out.put("package", key.name());
-      packages.versions(key).stream().filter(v -> v.status() == VersionStatus.PUBLISHED)
-          .max(Comparator.comparing(PackageVersion::publishedAt))
-          .ifPresent(v -> out.put("defaultDisplayVersion", v.version()));
+      packages.defaultDisplayVersion(key).ifPresent(v -> out.put("defaultDisplayVersion", v));
       return out;
     }));
     ops.add(op("DescribePackageVersion", "GET", "/v1/package/version", this::packageResource, r -> {
@@ -94,19 +102,19 @@ public final class PackageEndpoints {
       if (key.namespaceOrNull() != null) {
         node.put("namespace", key.namespace());
       }
-      // PyPI keeps the name as uploaded and the license in its version document (the package is stored normalized).
-      com.fasterxml.jackson.databind.JsonNode document = "pypi".equals(key.format()) ? readMetadata(version) : null;
-      String displayName = document != null && document.path("name").isTextual() ? document.path("name").asText()
-          : key.name();
-      node.put("packageName", key.name()).put("displayName", displayName).put("version", version.version());
-      if (version.summary() != null) {
-        node.put("summary", version.summary());
-      }
+      // Read from the format's own version document (PyPI keeps the name as uploaded; the package is stored normalized).
+      VersionMetadata metadata = new VersionMetadata(version);
+      node.put("packageName", key.name()).put("displayName", metadata.displayName()).put("version", version.version());
+      putIfPresent(node, "summary", metadata.summary());
+      putIfPresent(node, "homePage", metadata.homePage());
+      putIfPresent(node, "sourceCodeRepository", metadata.sourceCodeRepository());
       node.put("publishedTime", RestJsonPages.epochSeconds(version.publishedAt())).put("revision", version.revision())
           .put("status", version.status().wireName());
       var licenses = node.putArray("licenses");
-      if (document != null && document.path("license").isTextual() && !document.path("license").asText().isBlank()) {
-        licenses.addObject().put("name", document.path("license").asText());
+      for (VersionMetadata.License license : metadata.licenses()) {
+        ObjectNode entry = licenses.addObject();
+        putIfPresent(entry, "name", license.name());
+        putIfPresent(entry, "url", license.url());
       }
       origin(node, version);
       ObjectNode out = JSON.createObjectNode();
@@ -176,12 +184,16 @@ public final class PackageEndpoints {
     catalog.describeRepository(owner(r), domainName(r), repositoryName(r));
   }
 
+  private static WharfException.NotFound packageNotFound(PackageKey key) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
+        + " not found in repository " + key.repository(), "package", key.name());
+  }
+
   private PackageKey existingPackage(RestRequest r) {
     requireRepository(r);
     PackageKey key = key(r);
     if (packages.findPackage(key).isEmpty()) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
-          + " not found in repository " + key.repository(), "package", key.name());
+      throw packageNotFound(key);
     }
     return key;
   }
@@ -217,11 +229,18 @@ public final class PackageEndpoints {
 
   // ---------------------------------------------------------------- rendering
 
-  private static com.fasterxml.jackson.databind.JsonNode readMetadata(PackageVersion version) {
-    try {
-      return JSON.readTree(version.metadata());
-    } catch (java.io.IOException e) {
-      return null;
+  private static void putIfPresent(ObjectNode node, String member, String value) {
+    if (value != null) {
+      node.put(member, value);
     }
+  }
+
+  private static String enumMember(RestRequest r, String wireName, String member, List<String> allowed) {
+    String value = r.query(wireName);
+    if (value != null && !allowed.contains(value)) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + value + "' at '"
+          + member + "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
+    }
+    return value;
   }
 }

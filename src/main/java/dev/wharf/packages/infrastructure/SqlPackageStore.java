@@ -1,5 +1,6 @@
 package dev.wharf.packages.infrastructure;
 
+import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -337,11 +338,160 @@ public final class SqlPackageStore implements PackageStore {
   @Override
   public void deleteRepositoryContents(String domainOwner, String domainName, String repository) {
     jdbi.useTransaction(h -> {
-      for (String table : List.of("package_dist_tags", "package_assets", "package_versions", "packages")) {
+      for (String table : List.of("package_origin_configurations", "package_dist_tags", "package_assets", "package_versions",
+          "packages")) {
         h.createUpdate("DELETE FROM " + table + " WHERE domain_owner = :owner AND domain_name = :domain"
                 + " AND repository = :repository")
             .bind("owner", domainOwner).bind("domain", domainName).bind("repository", repository).execute();
       }
     });
+  }
+
+  // ---------------------------------------------------------------- package management
+
+  private static OriginRestrictions restrictions(ResultSet rs) throws SQLException {
+    return new OriginRestrictions(OriginRestrictions.Mode.valueOf(rs.getString("publish")),
+        OriginRestrictions.Mode.valueOf(rs.getString("upstream")));
+  }
+
+  @Override
+  public Optional<OriginRestrictions> originRestrictions(PackageKey key) {
+    return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT publish, upstream FROM package_origin_configurations WHERE "
+        + KEY_MATCH), key).map((rs, ctx) -> restrictions(rs)).findOne());
+  }
+
+  @Override
+  public Map<PackageKey, OriginRestrictions> originRestrictions(String domainOwner, String domainName, String repository) {
+    Map<PackageKey, OriginRestrictions> found = new LinkedHashMap<>();
+    jdbi.useHandle(h -> h.createQuery("SELECT * FROM package_origin_configurations WHERE domain_owner = :owner"
+            + " AND domain_name = :domain AND repository = :repository")
+        .bind("owner", domainOwner).bind("domain", domainName).bind("repository", repository)
+        .map((rs, ctx) -> found.put(key(rs), restrictions(rs))).list());
+    return found;
+  }
+
+  @Override
+  public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions, Instant now) {
+    jdbi.useTransaction(h -> {
+      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
+          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      bindKey(h.createUpdate("INSERT INTO package_origin_configurations (" + KEY_COLUMNS + ", publish, upstream) VALUES ("
+          + KEY_VALUES + ", :publish, :upstream) ON CONFLICT (" + KEY_COLUMNS + ") DO UPDATE SET publish = excluded.publish,"
+          + " upstream = excluded.upstream"), key)
+          .bind("publish", restrictions.publish().name()).bind("upstream", restrictions.upstream().name()).execute();
+      touch(h, key, now);
+    });
+  }
+
+  @Override
+  public boolean deletePackage(PackageKey key) {
+    return jdbi.inTransaction(h -> {
+      for (String table : List.of("package_origin_configurations", "package_dist_tags", "package_assets",
+          "package_versions")) {
+        bindKey(h.createUpdate("DELETE FROM " + table + " WHERE " + KEY_MATCH), key).execute();
+      }
+      return bindKey(h.createUpdate("DELETE FROM packages WHERE " + KEY_MATCH), key).execute() > 0;
+    });
+  }
+
+  @Override
+  public boolean changeVersionStatus(PackageKey key, String version, String expectedRevision, VersionStatus status,
+      String newRevision, boolean removeAssets, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int updated = bindKey(h.createUpdate("UPDATE package_versions SET status = :status, revision = :revision,"
+          + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version AND revision = :expected"), key)
+          .bind("status", status.wireName()).bind("revision", newRevision).bind("now", now.toEpochMilli())
+          .bind("version", version).bind("expected", expectedRevision).execute();
+      if (updated == 0) {
+        return false;
+      }
+      if (removeAssets) {
+        bindKey(h.createUpdate("DELETE FROM package_assets WHERE " + KEY_MATCH + " AND version = :version"), key)
+            .bind("version", version).execute();
+      }
+      touch(h, key, now);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean deleteVersion(PackageKey key, String version, String expectedRevision, Instant now) {
+    return jdbi.inTransaction(h -> {
+      boolean current = bindKey(h.createQuery("SELECT COUNT(*) FROM package_versions WHERE " + KEY_MATCH
+          + " AND version = :version AND revision = :expected"), key).bind("version", version)
+          .bind("expected", expectedRevision).mapTo(Long.class).one() > 0;
+      if (!current) {
+        return false;
+      }
+      removeVersion(h, key, version);
+      touch(h, key, now);
+      return true;
+    });
+  }
+
+  private static void removeVersion(Handle h, PackageKey key, String version) {
+    for (String table : List.of("package_dist_tags", "package_assets", "package_versions")) {
+      bindKey(h.createUpdate("DELETE FROM " + table + " WHERE " + KEY_MATCH + " AND version = :version"), key)
+          .bind("version", version).execute();
+    }
+  }
+
+  @Override
+  public InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite, Instant now) {
+    if (!overwrite) {
+      return insertVersion(version, assets, Map.of(), now);
+    }
+    PackageKey key = version.key();
+    return jdbi.inTransaction(h -> {
+      removeVersion(h, key, version.version());
+      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
+          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision, published_at,"
+              + " modified_at, summary, metadata, origin) VALUES (" + KEY_VALUES + ", :version, :status, :revision,"
+              + " :published, :modified, :summary, :metadata, :origin)"), key)
+          .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
+          .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
+          .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
+          .execute();
+      for (PackageAsset asset : assets) {
+        bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
+            + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
+            .bind("version", version.version()).bind("asset", asset.name()).bind("sha256", asset.sha256())
+            .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
+            .execute();
+      }
+      touch(h, key, now);
+      return InsertOutcome.INSERTED;
+    });
+  }
+
+  @Override
+  public List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
+      int offset, int limit) {
+    String sql = "SELECT " + KEY_COLUMNS + ", version, status, revision, published_at, modified_at, origin"
+        + " FROM package_versions WHERE " + KEY_MATCH + (status == null ? "" : " AND status = :status")
+        + (originType == null ? "" : " AND origin = :origin")
+        + (newestFirst ? " ORDER BY published_at DESC, version DESC" : " ORDER BY published_at, version")
+        + " LIMIT :limit OFFSET :offset";
+    return jdbi.withHandle(h -> {
+      var query = bindKey(h.createQuery(sql), key).bind("limit", limit).bind("offset", offset);
+      if (status != null) {
+        query.bind("status", status);
+      }
+      if (originType != null) {
+        query.bind("origin", originType);
+      }
+      return query.map((rs, ctx) -> new PackageVersion(key(rs), rs.getString("version"),
+          VersionStatus.fromWireName(rs.getString("status")), rs.getString("revision"),
+          Instant.ofEpochMilli(rs.getLong("published_at")), Instant.ofEpochMilli(rs.getLong("modified_at")), null, null,
+          rs.getString("origin"))).list();
+    });
+  }
+
+  @Override
+  public Optional<String> latestPublishedVersion(PackageKey key) {
+    return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT version FROM package_versions WHERE " + KEY_MATCH
+        + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1"), key)
+        .bind("status", VersionStatus.PUBLISHED.wireName()).mapTo(String.class).findOne());
   }
 }

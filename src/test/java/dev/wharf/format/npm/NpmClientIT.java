@@ -354,4 +354,58 @@ class NpmClientIT {
     npmOk(awsHome, project, "install");
     assertThat(project.resolve("node_modules/@acme/from-aws/index.js")).exists();
   }
+
+  @Test
+  @Order(10)
+  void unlistedVersionsLeaveThePackumentArchivedOnesCannotBeInstalledAndOriginBlockStopsPublish() throws IOException {
+    for (String version : List.of("1.0.0", "1.1.0", "1.2.0")) {
+      npmOk(home, sourcePackage("status-demo", version), "publish");
+    }
+    rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("status-demo").versions("1.1.0").targetStatus("Unlisted"));
+    rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("status-demo").versions("1.0.0").targetStatus("Archived"));
+
+    Path fresh = newHomeLoggedIn();
+    JsonNode versions = JSON.readTree(npmOk(fresh, scratch, "view", "status-demo", "versions", "--json").stdout());
+    assertThat(versions.isArray() ? versions.get(0).asText() : versions.asText()).isEqualTo("1.2.0");
+    assertThat(versions.size()).isLessThanOrEqualTo(1);
+
+    // Unlisted: not in the packument, but its tarball is served by exact URL (npm sends the token to it).
+    Path unlisted = project();
+    npmOk(fresh, unlisted, "install", endpoint() + "status-demo/-/status-demo-1.1.0.tgz");
+    assertThat(read(unlisted.resolve("node_modules/status-demo/index.js"))).contains("status-demo@1.1.0");
+    // Archived: neither listed nor downloadable.
+    assertThat(npm(fresh, project(), "install", "status-demo@1.0.0").exitCode()).isNotZero();
+    assertThat(npm(fresh, project(), "install", endpoint() + "status-demo/-/status-demo-1.0.0.tgz").exitCode())
+        .isNotZero();
+
+    rootCodeartifact.putPackageOriginConfiguration(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("status-demo").restrictions(r -> r.publish("BLOCK").upstream("ALLOW")));
+    TestingProcesses.Result blocked = npm(home, sourcePackage("status-demo", "1.3.0"), "publish");
+    assertThat(blocked.exitCode()).as(blocked.describe()).isNotZero();
+    assertThat(blocked.stderr()).contains("403").contains("origin configuration");
+  }
+
+  @Test
+  @Order(11)
+  void theReadmeAndDependenciesNpmPublishedAreServedByTheApi() {
+    Path source = sourcePackage("readme-demo", "1.0.0");
+    write(source.resolve("README.md"), "# readme-demo\n\nHello from the readme.\n");
+    write(source.resolve("package.json"), "{\"name\":\"readme-demo\",\"version\":\"1.0.0\",\"main\":\"index.js\","
+        + "\"description\":\"readme demo\",\"license\":\"MIT\",\"homepage\":\"https://example.test/readme-demo\","
+        + "\"dependencies\":{\"hello-wharf\":\"^1.0.0\"},\"peerDependencies\":{\"@acme/util\":\"2.x\"}}\n");
+    npmOk(home, source, "publish");
+    var readme = rootCodeartifact.getPackageVersionReadme(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0"));
+    assertThat(readme.readme()).contains("Hello from the readme.");
+    var described = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0")).packageVersion();
+    assertThat(described.homePage()).isEqualTo("https://example.test/readme-demo");
+    assertThat(described.licenses()).extracting(l -> l.name()).containsExactly("MIT");
+    var dependencies = rootCodeartifact.listPackageVersionDependencies(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0")).dependencies();
+    assertThat(dependencies).extracting(d -> d.namespace() + "/" + d.packageValue() + " " + d.dependencyType() + " "
+        + d.versionRequirement()).containsExactlyInAnyOrder("null/hello-wharf regular ^1.0.0", "acme/util peer 2.x");
+  }
 }

@@ -417,4 +417,54 @@ class PypiClientIT {
     assertThat(install.exitCode()).as(install.describe()).isZero();
     assertThat(install.stdout()).contains("Successfully installed from-aws-0.1.0 wharf-greeting-1.0.0");
   }
+
+  @Test
+  @Order(9)
+  void unlistedVersionsLeaveTheIndexArchivedOnesCannotBeDownloadedAndOriginBlockStopsUploads() {
+    for (String version : List.of("1.0", "2.0")) {
+      Path dists = dists("status-py", version, "status_py");
+      TestingProcesses.Result upload = twine(dists, "status_py-" + version + "-py3-none-any.whl");
+      assertThat(upload.exitCode()).as(upload.describe()).isZero();
+    }
+    rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("status-py").versions("2.0").targetStatus("Unlisted"));
+    Path venv = venv();
+    Path downloads = directory("downloads");
+    TestingProcesses.Result download = pip(venv, "download", "--no-deps", "-d", downloads.toString(), "status-py");
+    assertThat(download.exitCode()).as(download.describe()).isZero();
+    assertThat(downloads.resolve("status_py-1.0-py3-none-any.whl")).exists();
+    assertThat(pip(venv, "download", "--no-deps", "-d", downloads.toString(), "status-py==2.0").exitCode())
+        .as("an Unlisted version is not in the index").isNotZero();
+    // ...but its file is still served by exact URL.
+    assertThat(get(endpoint() + "simple/status-py/status_py-2.0-py3-none-any.whl", basic(), null).statusCode())
+        .isEqualTo(200);
+
+    rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("status-py").versions("1.0").targetStatus("Archived"));
+    Path nothing = directory("nothing");
+    assertThat(pip(venv, "download", "--no-deps", "-d", nothing.toString(), "status-py==1.0").exitCode()).isNotZero();
+    assertThat(get(endpoint() + "simple/status-py/status_py-1.0-py3-none-any.whl", basic(), null).statusCode())
+        .isEqualTo(404);
+
+    rootCodeartifact.putPackageOriginConfiguration(b -> b.domain("acme").repository("py").format("pypi")
+        .packageValue("status-py").restrictions(r -> r.publish("BLOCK").upstream("ALLOW")));
+    Path next = dists("status-py", "3.0", "status_py");
+    TestingProcesses.Result blocked = twine(next, "--verbose", "status_py-3.0-py3-none-any.whl");
+    assertThat(blocked.exitCode()).as(blocked.describe()).isNotZero();
+    assertThat(blocked.stdout() + blocked.stderr()).contains("403");
+    assertThat(get(endpoint() + "simple/status-py/status_py-3.0-py3-none-any.whl", basic(), null).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  @Order(10)
+  void theRequirementsTwineUploadedAreListedAsDependencies() {
+    var dependencies = rootCodeartifact.listPackageVersionDependencies(b -> b.domain("acme").repository("py")
+        .format("pypi").packageValue("wharf-app").packageVersion("2.0"));
+    assertThat(dependencies.dependencies()).singleElement().satisfies(d -> {
+      assertThat(d.packageValue()).isEqualTo("wharf-greeting");
+      assertThat(d.dependencyType()).isEqualTo("Requires-Dist");
+      assertThat(d.versionRequirement()).isEqualTo(">=1.0");
+    });
+  }
 }

@@ -255,6 +255,39 @@ class GenericPackageCliIT {
     assertThat(same.path("status").asText()).isEqualTo("Published");
   }
 
+  @Test
+  void statusesDecideWhatIsDownloadableAndPublishBlockRefusesNewVersions() throws IOException {
+    Path asset = file("s.bin", 2_000, 30);
+    published(publish(root, "ns", "statuses", "1.0", asset, "s.bin", digest("SHA-256", asset), false));
+    Path out = scratch.resolve("statuses-out.bin");
+
+    root.json("codeartifact", "update-package-versions-status", "--domain", "acme", "--repository", "files",
+        "--format", "generic", "--namespace", "ns", "--package", "statuses", "--versions", "1.0",
+        "--target-status", "Unlisted");
+    assertThat(getAsset(root, "ns", "statuses", "1.0", "s.bin", out).exitCode()).isZero();
+    assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(asset));
+
+    root.json("codeartifact", "update-package-versions-status", "--domain", "acme", "--repository", "files",
+        "--format", "generic", "--namespace", "ns", "--package", "statuses", "--versions", "1.0",
+        "--target-status", "Archived");
+    assertServiceError(getAsset(root, "ns", "statuses", "1.0", "s.bin", scratch.resolve("archived-out.bin")),
+        "ConflictException");
+
+    root.json("codeartifact", "dispose-package-versions", "--domain", "acme", "--repository", "files",
+        "--format", "generic", "--namespace", "ns", "--package", "statuses", "--versions", "1.0");
+    assertServiceError(getAsset(root, "ns", "statuses", "1.0", "s.bin", scratch.resolve("disposed-out.bin")),
+        "ResourceNotFoundException");
+
+    root.json("codeartifact", "put-package-origin-configuration", "--domain", "acme", "--repository", "files",
+        "--format", "generic", "--namespace", "ns", "--package", "statuses", "--restrictions",
+        "publish=BLOCK,upstream=ALLOW");
+    assertServiceError(publish(root, "ns", "statuses", "2.0", asset, "s.bin", digest("SHA-256", asset), false),
+        "AccessDeniedException");
+    JsonNode versions = root.json("codeartifact", "list-package-versions", "--domain", "acme", "--repository", "files",
+        "--format", "generic", "--namespace", "ns", "--package", "statuses");
+    assertThat(versions.path("versions").findValuesAsText("version")).containsExactly("1.0");
+  }
+
   // ---------------------------------------------------------------- refusals, with nothing stored
 
   @Test

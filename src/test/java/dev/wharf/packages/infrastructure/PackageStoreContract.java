@@ -2,6 +2,7 @@ package dev.wharf.packages.infrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -259,5 +260,94 @@ abstract class PackageStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void originRestrictionsArePutOnAPackageThatMayNotExistYetAndListedByRepository() {
+    OriginRestrictions blocked = new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
+    assertThat(store.originRestrictions(LEFTPAD)).isEmpty();
+
+    store.putOriginRestrictions(LEFTPAD, blocked, NOW);
+    assertThat(store.findPackage(LEFTPAD)).isPresent();
+    assertThat(store.listVersions(LEFTPAD)).isEmpty();
+    assertThat(store.originRestrictions(LEFTPAD)).contains(blocked);
+
+    OriginRestrictions upstreamBlocked = new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+        OriginRestrictions.Mode.BLOCK);
+    store.putOriginRestrictions(LEFTPAD, upstreamBlocked, NOW.plusSeconds(1));
+    assertThat(store.originRestrictions("111122223333", "acme", "app")).isEqualTo(Map.of(LEFTPAD, upstreamBlocked));
+    assertThat(store.originRestrictions("111122223333", "acme", "other")).isEmpty();
+  }
+
+  @Test
+  void aStatusChangeIsACompareAndSetOnTheRevisionAndDisposingRemovesTheAssets() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of("latest", "1.0.0"), NOW);
+
+    assertThat(store.changeVersionStatus(LEFTPAD, "1.0.0", "stale", VersionStatus.ARCHIVED, "r2", false, NOW)).isFalse();
+    assertThat(store.findVersion(LEFTPAD, "1.0.0").orElseThrow().status()).isEqualTo(VersionStatus.PUBLISHED);
+
+    assertThat(store.changeVersionStatus(LEFTPAD, "1.0.0", "r1", VersionStatus.ARCHIVED, "r2", false, NOW)).isTrue();
+    assertThat(store.findVersion(LEFTPAD, "1.0.0").orElseThrow()).extracting(PackageVersion::status,
+        PackageVersion::revision).containsExactly(VersionStatus.ARCHIVED, "r2");
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).hasSize(1);
+
+    assertThat(store.changeVersionStatus(LEFTPAD, "1.0.0", "r2", VersionStatus.DISPOSED, "r3", true, NOW)).isTrue();
+    assertThat(store.findVersion(LEFTPAD, "1.0.0").orElseThrow().status()).isEqualTo(VersionStatus.DISPOSED);
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).isEmpty();
+    assertThat(store.changeVersionStatus(LEFTPAD, "9.9.9", "r1", VersionStatus.ARCHIVED, "r4", false, NOW)).isFalse();
+  }
+
+  @Test
+  void deletingAVersionRemovesItsAssetsAndTagsAndDeletingAPackageRemovesEverything() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of("latest", "1.0.0"), NOW);
+    store.insertVersion(version(LEFTPAD, "2.0.0", "r2"), List.of(asset('b')), Map.of("next", "2.0.0"), NOW);
+    store.putOriginRestrictions(LEFTPAD, OriginRestrictions.DEFAULT, NOW);
+
+    assertThat(store.deleteVersion(LEFTPAD, "1.0.0", "stale", NOW)).isFalse();
+    assertThat(store.deleteVersion(LEFTPAD, "1.0.0", "r1", NOW)).isTrue();
+    assertThat(store.findVersion(LEFTPAD, "1.0.0")).isEmpty();
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).isEmpty();
+    assertThat(store.distTags(LEFTPAD)).isEqualTo(Map.of("next", "2.0.0"));
+
+    assertThat(store.deletePackage(LEFTPAD)).isTrue();
+    assertThat(store.findPackage(LEFTPAD)).isEmpty();
+    assertThat(store.listVersions(LEFTPAD)).isEmpty();
+    assertThat(store.originRestrictions(LEFTPAD)).isEmpty();
+    assertThat(store.deletePackage(LEFTPAD)).isFalse();
+  }
+
+  @Test
+  void aCopiedVersionSharesTheBlobsAndOverwritesOnlyWhenAsked() {
+    PackageKey copyKey = new PackageKey("111122223333", "acme", "other", "npm", "", "left-pad");
+    PackageVersion copy = new PackageVersion(copyKey, "1.0.0", VersionStatus.UNLISTED, "r1", NOW, NOW, null, "{}",
+        "INTERNAL");
+    assertThat(store.copyVersion(copy, List.of(asset('a')), false, NOW)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.copyVersion(copy, List.of(asset('b')), false, NOW)).isEqualTo(InsertOutcome.VERSION_EXISTS);
+    assertThat(store.listAssets(copyKey, "1.0.0")).containsExactly(asset('a'));
+
+    assertThat(store.copyVersion(copy, List.of(asset('b')), true, NOW)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.listAssets(copyKey, "1.0.0")).containsExactly(asset('b'));
+    assertThat(store.findVersion(copyKey, "1.0.0").orElseThrow().status()).isEqualTo(VersionStatus.UNLISTED);
+  }
+
+  @Test
+  void versionsArePagedInPublishOrderOrNewestFirstWithFilters() {
+    for (int i = 0; i < 5; i++) {
+      store.insertVersion(new PackageVersion(LEFTPAD, "1.0." + i, i == 2 ? VersionStatus.UNLISTED : VersionStatus.PUBLISHED,
+          "r" + i, NOW.plusSeconds(i), NOW, null, "{}", i == 4 ? "EXTERNAL" : "INTERNAL"), List.of(), Map.of(), NOW);
+    }
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 0, 2)).extracting(PackageVersion::version)
+        .containsExactly("1.0.0", "1.0.1");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 2, 10)).extracting(PackageVersion::version)
+        .containsExactly("1.0.2", "1.0.3", "1.0.4");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, true, 0, 2)).extracting(PackageVersion::version)
+        .containsExactly("1.0.4", "1.0.3");
+    assertThat(store.listVersionsPage(LEFTPAD, "Unlisted", null, false, 0, 10)).extracting(PackageVersion::version)
+        .containsExactly("1.0.2");
+    assertThat(store.listVersionsPage(LEFTPAD, "Published", "INTERNAL", false, 0, 10)).extracting(PackageVersion::version)
+        .containsExactly("1.0.0", "1.0.1", "1.0.3");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 50, 10)).isEmpty();
+    assertThat(store.latestPublishedVersion(LEFTPAD)).contains("1.0.4");
+    assertThat(store.latestPublishedVersion(SCOPED)).isEmpty();
   }
 }

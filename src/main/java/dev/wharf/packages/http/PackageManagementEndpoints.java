@@ -1,0 +1,415 @@
+package dev.wharf.packages.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.api.aws.RestJsonPages;
+import dev.wharf.api.aws.RestOperation;
+import dev.wharf.api.aws.RestOperation.Permission;
+import dev.wharf.api.aws.RestOperation.ProtectedResource;
+import dev.wharf.api.aws.RestRequest;
+import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.WharfException;
+import dev.wharf.packages.OriginRestrictions;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageService.BatchResult;
+import dev.wharf.packages.PackageService.VersionOutcome;
+import dev.wharf.packages.PackageSummary;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionStatus;
+import dev.wharf.policy.AttachedPolicy;
+import dev.wharf.policy.Decision;
+import dev.wharf.policy.PermissionService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * CodeArtifact's package management operations over rest-json: DescribePackage, DeletePackage,
+ * PutPackageOriginConfiguration, GetPackageVersionReadme, ListPackageVersionDependencies,
+ * UpdatePackageVersionsStatus, DeletePackageVersions, DisposePackageVersions and
+ * CopyPackageVersions. Each declares its IAM action on the package's ARN (for a copy: the
+ * destination's, and the caller must also be allowed ReadFromRepository on the source repository).
+ */
+public final class PackageManagementEndpoints {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
+  private static final List<String> STATUSES = List.of("Published", "Unfinished", "Unlisted", "Archived", "Disposed",
+      "Deleted");
+  /** PackageName, PackageNamespace and PackageVersion in the model: 1..255 characters, none of # / or whitespace. */
+  private static final Pattern NAME = Pattern.compile("[^#/\\s]{1,255}");
+  private static final Pattern REVISION = Pattern.compile("\\S{1,50}");
+  private static final int MAX_VERSIONS = 100;
+
+  private final PackageService packages;
+  private final CatalogService catalog;
+  private final PermissionService permissions;
+
+  public PackageManagementEndpoints(PackageService packages, CatalogService catalog, PermissionService permissions) {
+    this.packages = Objects.requireNonNull(packages, "packages");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.permissions = Objects.requireNonNull(permissions, "permissions");
+  }
+
+  public List<RestOperation> operations() {
+    List<RestOperation> ops = new ArrayList<>();
+    ops.add(op("DescribePackage", "GET", "/v1/package", this::packageResource, r -> {
+      PackageKey key = existingPackage(r);
+      ObjectNode description = keyFields(JSON.createObjectNode(), key, "name");
+      description.set("originConfiguration", originConfiguration(packages.originRestrictions(key)));
+      ObjectNode out = JSON.createObjectNode();
+      out.set("package", description);
+      return out;
+    }));
+    ops.add(op("DeletePackage", "DELETE", "/v1/package", this::packageResource, r -> {
+      PackageKey key = existingPackage(r);
+      OriginRestrictions restrictions = packages.originRestrictions(key);
+      PackageSummary deleted = packages.deletePackage(key).orElseThrow(() -> packageNotFound(key));
+      ObjectNode summary = keyFields(JSON.createObjectNode(), deleted.key(), "package");
+      summary.set("originConfiguration", originConfiguration(restrictions));
+      ObjectNode out = JSON.createObjectNode();
+      out.set("deletedPackage", summary);
+      return out;
+    }));
+    ops.add(op("PutPackageOriginConfiguration", "POST", "/v1/package", this::packageResource, r -> {
+      requireRepository(r);
+      PackageKey key = key(r);
+      JsonNode restrictions = r.body().path("restrictions");
+      if (restrictions.isMissingNode() || restrictions.isNull()) {
+        throw missing("restrictions");
+      }
+      if (!restrictions.isObject()) {
+        throw new WharfException.Invalid("ValidationException", "Member restrictions must be a structure");
+      }
+      OriginRestrictions wanted = new OriginRestrictions(mode(restrictions, "publish"), mode(restrictions, "upstream"));
+      packages.putOriginRestrictions(key, wanted);
+      ObjectNode out = JSON.createObjectNode();
+      out.set("originConfiguration", originConfiguration(wanted));
+      return out;
+    }));
+    ops.add(op("GetPackageVersionReadme", "GET", "/v1/package/version/readme", this::packageResource, r -> {
+      PackageVersion version = existingVersion(r);
+      ObjectNode out = versionFields(version);
+      String readme = new VersionMetadata(version).readme();
+      if (readme != null) {
+        out.put("readme", readme);
+      }
+      return out;
+    }));
+    ops.add(op("ListPackageVersionDependencies", "POST", "/v1/package/version/dependencies", this::packageResource, r -> {
+      PackageVersion version = existingVersion(r);
+      ObjectNode out = RestJsonPages.page(new VersionMetadata(version).dependencies(), r.query("next-token"), null,
+          "dependencies", dependency -> {
+            ObjectNode node = JSON.createObjectNode();
+            if (dependency.namespace() != null) {
+              node.put("namespace", dependency.namespace());
+            }
+            node.put("package", dependency.name());
+            if (dependency.dependencyType() != null) {
+              node.put("dependencyType", dependency.dependencyType());
+            }
+            if (dependency.versionRequirement() != null) {
+              node.put("versionRequirement", dependency.versionRequirement());
+            }
+            return node;
+          });
+      out.setAll(versionFields(version));
+      return out;
+    }));
+    ops.add(op("UpdatePackageVersionsStatus", "POST", "/v1/package/versions/update_status", this::packageResource, r -> {
+      PackageKey key = existingPackage(r);
+      List<String> versions = versions(r, true);
+      Map<String, String> revisions = revisions(r);
+      VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
+      String target = r.requiredBodyText("targetStatus");
+      VersionStatus targetStatus = status(target, "targetStatus");
+      return render(packages.updateVersionsStatus(key, versions, revisions, expected, targetStatus));
+    }));
+    ops.add(op("DeletePackageVersions", "POST", "/v1/package/versions/delete", this::packageResource, r -> {
+      PackageKey key = existingPackage(r);
+      List<String> versions = versions(r, true);
+      VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
+      return render(packages.deleteVersions(key, versions, expected));
+    }));
+    ops.add(op("DisposePackageVersions", "POST", "/v1/package/versions/dispose", this::packageResource, r -> {
+      PackageKey key = existingPackage(r);
+      List<String> versions = versions(r, true);
+      Map<String, String> revisions = revisions(r);
+      VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
+      return render(packages.disposeVersions(key, versions, revisions, expected));
+    }));
+    ops.add(op("CopyPackageVersions", "POST", "/v1/package/versions/copy", this::copyDestination, r -> {
+      String owner = owner(r);
+      String domain = domainName(r);
+      String source = repositoryMember(r, "source-repository", "sourceRepository");
+      String destination = repositoryMember(r, "destination-repository", "destinationRepository");
+      List<String> versions = versions(r, false);
+      Map<String, String> revisions = revisions(r);
+      if ((versions == null) == revisions.isEmpty() || (versions != null && r.body().has("versionRevisions"))) {
+        throw new WharfException.Invalid("ValidationException", "Specify versions or versionRevisions, not both");
+      }
+      if (source.equals(destination)) {
+        throw new WharfException.Invalid("ValidationException",
+            "The source and destination repositories must be different");
+      }
+      if (r.body().has("allowOverwrite") && !r.body().path("allowOverwrite").isBoolean()
+          || r.body().has("includeFromUpstream") && !r.body().path("includeFromUpstream").isBoolean()) {
+        throw new WharfException.Invalid("ValidationException", "allowOverwrite and includeFromUpstream must be booleans");
+      }
+      catalog.describeRepository(owner, domain, source);
+      catalog.describeRepository(owner, domain, destination);
+      requireReadable(r, owner, domain, source);
+      PackageKey sourceKey = new PackageKey(owner, domain, source, format(r), namespace(r), packageName(r));
+      if (packages.findPackage(sourceKey).isEmpty()) {
+        throw packageNotFound(sourceKey);
+      }
+      // includeFromUpstream is accepted; with no upstreams yet, only the source repository's own versions exist.
+      return render(packages.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
+          r.body().path("allowOverwrite").asBoolean(false)));
+    }));
+    return List.copyOf(ops);
+  }
+
+  private static RestOperation op(String name, String method, String path, RestOperation.ResourceResolver resource,
+      RestOperation.Handler handler) {
+    return new RestOperation(name, method, path, new Permission.PolicyAction("codeartifact:" + name, resource), handler);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  static ObjectNode originConfiguration(OriginRestrictions restrictions) {
+    ObjectNode node = JSON.createObjectNode();
+    node.putObject("restrictions").put("publish", restrictions.publish().name())
+        .put("upstream", restrictions.upstream().name());
+    return node;
+  }
+
+  private static ObjectNode keyFields(ObjectNode node, PackageKey key, String nameMember) {
+    node.put("format", key.format());
+    if (key.namespaceOrNull() != null) {
+      node.put("namespace", key.namespace());
+    }
+    node.put(nameMember, key.name());
+    return node;
+  }
+
+  private static ObjectNode versionFields(PackageVersion version) {
+    return keyFields(JSON.createObjectNode(), version.key(), "package").put("version", version.version())
+        .put("versionRevision", version.revision());
+  }
+
+  private static ObjectNode render(BatchResult result) {
+    ObjectNode out = JSON.createObjectNode();
+    ObjectNode successful = out.putObject("successfulVersions");
+    ObjectNode failed = out.putObject("failedVersions");
+    result.outcomes().forEach((version, outcome) -> {
+      switch (outcome) {
+        case VersionOutcome.Succeeded done -> successful.putObject(version).put("revision", done.revision())
+            .put("status", done.status());
+        case VersionOutcome.Failed failure -> failed.putObject(version).put("errorCode", failure.code().name())
+            .put("errorMessage", failure.message());
+      }
+    });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- request members
+
+  private static WharfException.Invalid missing(String member) {
+    return new WharfException.Invalid("ValidationException", "1 validation error detected: Value null at '" + member
+        + "' failed to satisfy constraint: Member must not be null");
+  }
+
+  private static WharfException.Invalid pattern(String value, String member) {
+    return new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + value + "' at '"
+        + member + "' failed to satisfy constraint: Member must satisfy regular expression pattern: [^#/\\s]+"
+        + " and have length between 1 and 255");
+  }
+
+  private static String owner(RestRequest r) {
+    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
+  }
+
+  private static String domainName(RestRequest r) {
+    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
+  }
+
+  private static String repositoryMember(RestRequest r, String wireName, String member) {
+    return CatalogService.requireRepositoryName(r.requiredQuery(wireName, member), member);
+  }
+
+  private static String format(RestRequest r) {
+    String format = r.requiredQuery("format", "format");
+    if (!FORMATS.contains(format)) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
+          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
+    }
+    return format;
+  }
+
+  private static String namespace(RestRequest r) {
+    String namespace = r.query("namespace");
+    if (namespace != null && !NAME.matcher(namespace).matches()) {
+      throw pattern(namespace, "namespace");
+    }
+    return namespace;
+  }
+
+  private static String packageName(RestRequest r) {
+    String name = r.requiredQuery("package", "package");
+    if (!NAME.matcher(name).matches()) {
+      throw pattern(name, "package");
+    }
+    return name;
+  }
+
+  private static PackageKey key(RestRequest r) {
+    return new PackageKey(owner(r), domainName(r), repositoryMember(r, "repository", "repository"), format(r),
+        namespace(r), packageName(r));
+  }
+
+  private static VersionStatus status(String value, String member) {
+    if (value == null) {
+      return null;
+    }
+    if (!STATUSES.contains(value)) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + value + "' at '"
+          + member + "' failed to satisfy constraint: Member must satisfy enum value set: " + STATUSES);
+    }
+    if ("Deleted".equals(value)) {
+      throw new WharfException.Invalid("ValidationException", "A version cannot have the status Deleted here ("
+          + member + ")");
+    }
+    return VersionStatus.fromWireName(value);
+  }
+
+  private static OriginRestrictions.Mode mode(JsonNode restrictions, String member) {
+    JsonNode node = restrictions.path(member);
+    if (node.isMissingNode() || node.isNull()) {
+      throw missing("restrictions." + member);
+    }
+    String value = node.asText();
+    if (!node.isTextual() || !(value.equals("ALLOW") || value.equals("BLOCK"))) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + value
+          + "' at 'restrictions." + member + "' failed to satisfy constraint: Member must satisfy enum value set: [ALLOW,"
+          + " BLOCK]");
+    }
+    return OriginRestrictions.Mode.valueOf(value);
+  }
+
+  /** The body's versions list (null when absent and not required). */
+  private static List<String> versions(RestRequest r, boolean required) {
+    JsonNode node = r.body().path("versions");
+    if (node.isMissingNode() || node.isNull()) {
+      if (required) {
+        throw missing("versions");
+      }
+      return null;
+    }
+    if (!node.isArray()) {
+      throw new WharfException.Invalid("ValidationException", "Member versions must be a list");
+    }
+    if (node.size() > MAX_VERSIONS) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value at 'versions' failed"
+          + " to satisfy constraint: Member must have length less than or equal to " + MAX_VERSIONS);
+    }
+    List<String> versions = new ArrayList<>();
+    for (JsonNode element : node) {
+      if (!element.isTextual() || !NAME.matcher(element.asText()).matches()) {
+        throw pattern(element.asText(), "versions");
+      }
+      versions.add(element.asText());
+    }
+    return versions;
+  }
+
+  private static Map<String, String> revisions(RestRequest r) {
+    JsonNode node = r.body().path("versionRevisions");
+    Map<String, String> revisions = new LinkedHashMap<>();
+    if (node.isMissingNode() || node.isNull()) {
+      return revisions;
+    }
+    if (!node.isObject()) {
+      throw new WharfException.Invalid("ValidationException", "Member versionRevisions must be a map");
+    }
+    if (node.size() > MAX_VERSIONS) {
+      throw new WharfException.Invalid("ValidationException", "Member versionRevisions must have at most "
+          + MAX_VERSIONS + " entries");
+    }
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      if (!NAME.matcher(entry.getKey()).matches()) {
+        throw pattern(entry.getKey(), "versionRevisions");
+      }
+      if (!entry.getValue().isTextual() || !REVISION.matcher(entry.getValue().asText()).matches()) {
+        throw new WharfException.Invalid("ValidationException", "The revision of version " + entry.getKey()
+            + " must be a string of 1 to 50 non-space characters");
+      }
+      revisions.put(entry.getKey(), entry.getValue().asText());
+    }
+    return revisions;
+  }
+
+  private void requireRepository(RestRequest r) {
+    catalog.describeRepository(owner(r), domainName(r), repositoryMember(r, "repository", "repository"));
+  }
+
+  private static WharfException.NotFound packageNotFound(PackageKey key) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
+        + " not found in repository " + key.repository(), "package", key.name());
+  }
+
+  private PackageKey existingPackage(RestRequest r) {
+    requireRepository(r);
+    PackageKey key = key(r);
+    if (packages.findPackage(key).isEmpty()) {
+      throw packageNotFound(key);
+    }
+    return key;
+  }
+
+  private PackageVersion existingVersion(RestRequest r) {
+    PackageKey key = existingPackage(r);
+    String version = r.requiredQuery("version", "packageVersion");
+    return packages.version(key, version).orElseThrow(() -> new WharfException.NotFound("ResourceNotFoundException",
+        "Package version " + version + " of " + PackageService.displayName(key) + " not found", "package-version", version));
+  }
+
+  // ---------------------------------------------------------------- resources for authorization
+
+  private List<AttachedPolicy> policies(String owner, String domain, String repository) {
+    return catalog.repositoryPolicies(owner, domain, repository).or(() -> catalog.domainPolicies(owner, domain))
+        .orElse(List.of());
+  }
+
+  private ProtectedResource packageArn(String owner, String domain, String repository, String format, String namespace,
+      String name) {
+    return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), owner, domain, repository, format,
+        namespace == null ? "" : namespace, name), owner, policies(owner, domain, repository));
+  }
+
+  private ProtectedResource packageResource(RestRequest r) {
+    PackageKey key = key(r);
+    return packageArn(key.domainOwner(), key.domainName(), key.repository(), key.format(), key.namespace(), key.name());
+  }
+
+  private ProtectedResource copyDestination(RestRequest r) {
+    return packageArn(owner(r), domainName(r), repositoryMember(r, "destination-repository", "destinationRepository"),
+        format(r), namespace(r), packageName(r));
+  }
+
+  /** A copy reads the source: the caller must be allowed codeartifact:ReadFromRepository on it too. */
+  private void requireReadable(RestRequest r, String owner, String domain, String repository) {
+    String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, repository);
+    String action = "codeartifact:ReadFromRepository";
+    Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner,
+        policies(owner, domain, repository), Map.of());
+    if (!decision.allowed()) {
+      throw PermissionService.denied(r.principal(), action, arn, decision);
+    }
+  }
+}
