@@ -102,9 +102,10 @@ public final class PypiEndpoints {
     }
     String below = rest.substring("simple/".length());
     if (below.isEmpty()) {
-      List<String> projects = registry.projects(location);
-      negotiate(exchange, format -> format == Format.JSON ? PypiRegistry.rootJson(projects)
-          : PypiRegistry.rootHtml(projects, endpoint + "simple/"));
+      // Streamed from the store page by page: a repository's project list is never held whole.
+      Format format = negotiate(exchange);
+      exchange.stream(200, contentType(format),
+          out -> registry.writeRoot(location, format == Format.JSON, endpoint + "simple/", out));
       return;
     }
     int slash = below.indexOf('/');
@@ -120,11 +121,10 @@ public final class PypiEndpoints {
       return;
     }
     if (remainder.isEmpty()) {
-      PypiRegistry.Project found = registry.project(location, normalized)
-          .orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
-      String filesUrl = endpoint + "simple/" + normalized + "/";
-      negotiate(exchange, format -> format == Format.JSON ? PypiRegistry.json(found, filesUrl)
-          : PypiRegistry.html(found, filesUrl));
+      Format format = negotiate(exchange);
+      byte[] page = registry.projectPage(location, normalized, endpoint + "simple/" + normalized + "/",
+          format == Format.JSON).orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
+      exchange.send(200, contentType(format), page);
       return;
     }
     download(exchange, location, normalized, remainder);
@@ -156,7 +156,8 @@ public final class PypiEndpoints {
     HTML
   }
 
-  private static void negotiate(Exchange exchange, java.util.function.Function<Format, String> render) {
+  /** Chooses the answer's format from Accept (406 when none is served) and sets the caching headers. */
+  private static Format negotiate(Exchange exchange) {
     Format format = chooseFormat(exchange.header("Accept"));
     exchange.setHeader("Vary", "Accept");
     exchange.setHeader("Cache-Control", "max-age=0, must-revalidate");
@@ -164,12 +165,15 @@ public final class PypiEndpoints {
       throw new WharfException.Invalid("NotAcceptable", "None of the Accept types is served: use " + JSON_TYPE
           + ", " + HTML_TYPE + " or text/html");
     }
-    String type = switch (format) {
+    return format;
+  }
+
+  private static String contentType(Format format) {
+    return switch (format) {
       case JSON -> JSON_TYPE;
       case HTML_V1 -> HTML_TYPE + "; charset=utf-8";
       case HTML -> "text/html; charset=utf-8";
     };
-    exchange.send(200, type, render.apply(format));
   }
 
   /** PEP 691 negotiation by q-value; null when nothing acceptable (406). No header means HTML. */
