@@ -259,6 +259,7 @@ public final class PypiEndpoints {
     }
     Path file = null;
     PypiRegistry.UploadOutcome outcome;
+    String yanked = null;
     try (parts) {
       Map<String, List<String>> fields = new LinkedHashMap<>();
       String fileName = null;
@@ -281,9 +282,21 @@ public final class PypiEndpoints {
       }
       PypiRegistry.Upload upload = new PypiRegistry.Upload(fields, fileName, file);
       String project = PypiRegistry.projectOf(upload);
-      require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
-          path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
-      outcome = registry.upload(location, upload);
+      String action = upload.field(":action");
+      if ("yank".equals(action) || "unyank".equals(action)) {
+        // Wharf's own PEP 592 action: like npm's deprecate, it changes a version's metadata.
+        require(authorizer.authorize(exchange, path, token, RepositoryAuthorizer.PUT_METADATA,
+            CodeArtifactArns.packageArn(authorizer.region(), path.domainOwner(), path.domainName(), path.repository(),
+                PypiRegistry.FORMAT, "", project)), path);
+        registry.yank(location, upload.field("name"), upload.field("version"), "yank".equals(action),
+            upload.field("yanked_reason"));
+        yanked = action;
+        outcome = null;
+      } else {
+        require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
+            path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
+        outcome = registry.upload(location, upload);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -294,6 +307,10 @@ public final class PypiEndpoints {
           LOG.warn("could not delete {}", file, e);
         }
       }
+    }
+    if (yanked != null) {
+      text(exchange, 200, "OK: " + ("yank".equals(yanked) ? "yanked" : "no longer yanked"));
+      return;
     }
     // Answered only once the upload's temporary files are gone.
     text(exchange, 200, outcome == PypiRegistry.UploadOutcome.CREATED ? "OK" : "OK: the identical file was already there");

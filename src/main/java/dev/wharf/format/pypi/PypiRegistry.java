@@ -212,6 +212,67 @@ public final class PypiRegistry {
     throw fileExists(file.fileName());
   }
 
+  /** The longest PEP 592 yank reason kept. */
+  static final int MAX_YANK_REASON_CHARS = 1000;
+
+  /**
+   * Yanks (PEP 592) or un-yanks a version: sets or removes {@code yanked} / {@code yanked_reason}
+   * in its metadata document; the index then marks its files yanked, which pip skips unless the
+   * version is pinned exactly. CodeArtifact has no yank; this is Wharf's own action, reached with
+   * {@code :action=yank} / {@code :action=unyank} at the upload URL.
+   *
+   * @throws WharfException.NotFound when the project or version does not exist
+   * @throws WharfException.Invalid for an invalid name, version or reason
+   */
+  public void yank(Location location, String name, String version, boolean yanked, String reason) {
+    if (!PypiNames.validProject(name)) {
+      throw new WharfException.Invalid("Invalid project name: '" + name + "'");
+    }
+    if (version == null || version.isBlank()) {
+      throw new WharfException.Invalid("The version to " + (yanked ? "yank" : "un-yank") + " is missing");
+    }
+    if (reason != null && reason.length() > MAX_YANK_REASON_CHARS) {
+      throw new WharfException.Invalid("The yank reason exceeds " + MAX_YANK_REASON_CHARS + " characters");
+    }
+    String project = PypiNames.normalize(name);
+    PackageKey key = location.key(project);
+    // PEP 440: "1.0" and "1.0.0" name the same release; the stored spelling is the one uploaded.
+    String wanted = sameRelease(version);
+    dev.wharf.packages.PackageVersion stored = packages.versions(key).stream()
+        .filter(v -> v.version().equals(version) || sameRelease(v.version()).equals(wanted))
+        .findFirst().orElseThrow(() -> new WharfException.NotFound(null, "Version " + version + " of " + project
+            + " not found"));
+    ObjectNode document = readMetadata(stored.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
+    if (yanked) {
+      document.put("yanked", true);
+      if (reason != null && !reason.isBlank()) {
+        document.put("yanked_reason", reason.strip());
+      } else {
+        document.remove("yanked_reason");
+      }
+    } else {
+      document.remove("yanked");
+      document.remove("yanked_reason");
+    }
+    packages.updateMetadata(key, stored.version(), document.toString());
+  }
+
+  private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("^(\\d+(?:\\.\\d+)*)(.*)$");
+
+  /** A version spelled so that equal PEP 440 releases compare equal: lower case, no 'v', no trailing ".0"s. */
+  static String sameRelease(String version) {
+    String v = PypiNames.comparableVersion(version);
+    java.util.regex.Matcher m = RELEASE.matcher(v);
+    if (!m.matches()) {
+      return v;
+    }
+    String release = m.group(1);
+    while (release.endsWith(".0")) {
+      release = release.substring(0, release.length() - 2);
+    }
+    return release + m.group(2);
+  }
+
   static WharfException.Invalid fileExists(String fileName) {
     return new WharfException.Invalid("FileExists", "File already exists: " + fileName
         + " is stored with different content; a file cannot be replaced");

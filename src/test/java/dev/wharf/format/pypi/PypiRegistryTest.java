@@ -374,6 +374,32 @@ class PypiRegistryTest {
   }
 
   @Test
+  void aYankedVersionIsMarkedInBothIndexFormatsAndCanBeUnyanked() throws Exception {
+    uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
+    uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
+    registry.yank(HERE, "Foo.Bar", "2.0.0", true, "broken \"build\"");
+    String html = new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8);
+    assertThat(html).contains("data-yanked=\"broken &quot;build&quot;\">foo_bar-2.0-py3-none-any.whl")
+        .doesNotContain("data-yanked=\"broken &quot;build&quot;\">foo_bar-1.0");
+    String json = new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow(), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"yanked\":\"broken \\\"build\\\"\"", "\"yanked\":false");
+    registry.yank(HERE, "foo-bar", "2.0", true, null);
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow(), StandardCharsets.UTF_8))
+        .contains("\"yanked\":true");
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
+        .contains("data-yanked=\"\">foo_bar-2.0");
+    registry.yank(HERE, "foo-bar", "2.0", false, null);
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
+        .doesNotContain("data-yanked");
+    assertThat(packages.version(HERE.key("foo-bar"), "2.0").orElseThrow().metadata()).doesNotContain("yanked")
+        .contains("\"requires_dist\"");
+    assertThatThrownBy(() -> registry.yank(HERE, "foo-bar", "3.0", true, null))
+        .isInstanceOf(WharfException.NotFound.class);
+    assertThatThrownBy(() -> registry.yank(HERE, "foo-bar", "2.0", true, "x".repeat(1001)))
+        .isInstanceOf(WharfException.Invalid.class);
+  }
+
+  @Test
   void metadataHeadersAreParsedWithContinuationsAndRepeats() {
     PypiMetadata parsed = PypiMetadata.parse(("Name: x\nRequires-Dist: a\nRequires-Dist: b; extra == 'c'\n"
         + "License: line one\n        line two\n\nBody: not a header\n").getBytes(StandardCharsets.UTF_8));
