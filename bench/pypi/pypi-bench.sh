@@ -150,7 +150,8 @@ NGINX
   nginx_index="http://127.0.0.1:$nport/simple/"
   declare -A TIMES
   for run in $(seq 1 "$PIP_RUNS"); do
-    for side in wharf nginx; do
+    order="wharf nginx"; [ $((run % 2)) = 0 ] && order="nginx wharf" # alternate who goes first
+    for side in $order; do
       index=$([ "$side" = wharf ] && echo "$wharf_index" || echo "$nginx_index")
       rm -rf "$work/venv"
       python3 -m venv "$work/venv"
@@ -163,8 +164,9 @@ NGINX
     done
   done
   median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  fastest() { tr ' ' '\n' | grep . | sort -n | head -n1; }
   for side in wharf nginx; do
-    RESULT[b.$side]="$(echo "${TIMES[$side]}" | median) ms median (runs: ${TIMES[$side]% }ms)"
+    RESULT[b.$side]="$(echo "${TIMES[$side]}" | median) ms median, fastest $(echo "${TIMES[$side]}" | fastest) ms (runs: ${TIMES[$side]% } ms)"
     say "$side: ${RESULT[b.$side]}, $installed packages installed"
   done
   ratio=$(python3 -c "print(f'{$(echo "${TIMES[wharf]}" | median)/$(echo "${TIMES[nginx]}" | median):.2f}')")
