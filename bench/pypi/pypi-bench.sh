@@ -148,6 +148,16 @@ NGINX
   say "nginx $(/usr/sbin/nginx -v 2>&1 | sed 's|.*/||') on port $nport"
   wharf_index="${endpoint/http:\/\//http://aws:$token@}simple/"
   nginx_index="http://127.0.0.1:$nport/simple/"
+  # The same requests without pip (whose own CPU time dominates an install): one keep-alive client.
+  projects=$(for f in "$work/set"/*.whl; do basename "$f" | sed 's/-.*//' | tr '_.' '--' | tr 'A-Z' 'a-z'; done)
+  for side in wharf nginx; do
+    index=$([ "$side" = wharf ] && echo "$wharf_index" || echo "$nginx_index")
+    # shellcheck disable=SC2086
+    python3 "$tool" replay "$index" 3 $projects >/dev/null # warm-up
+    # shellcheck disable=SC2086
+    RESULT[b.replay.$side]="$(python3 "$tool" replay "$index" 20 $projects) ms"
+  done
+  say "the $((count * 3)) requests of an install, replayed (median of 20): Wharf ${RESULT[b.replay.wharf]}, nginx ${RESULT[b.replay.nginx]}"
   declare -A TIMES
   for run in $(seq 1 "$PIP_RUNS"); do
     order="wharf nginx"; [ $((run % 2)) = 0 ] && order="nginx wharf" # alternate who goes first
@@ -225,6 +235,7 @@ log "results ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) pip install $PIP_SET ($count wheels), Wharf | ${RESULT[b.wharf]} |"
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) the same from nginx (static PEP 503) | ${RESULT[b.nginx]} |"
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) Wharf / nginx | ${RESULT[b.ratio]}x |"
+  [ "$PIP_RUNS" -gt 0 ] && echo "| (b) the requests of one install, replayed by one client, Wharf / nginx | ${RESULT[b.replay.wharf]} / ${RESULT[b.replay.nginx]} |"
   [ "$BIG_MB" -gt 0 ] && echo "| (c) server VmRSS, upload of a $BIG_MB MiB wheel | ${RESULT[c.up]} |"
   [ "$BIG_MB" -gt 0 ] && echo "| (c) server VmRSS, $CLIENTS clients download it | ${RESULT[c.down]} |"
   true

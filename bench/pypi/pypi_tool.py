@@ -5,6 +5,11 @@
   pypi_tool.py big FILE NAME MB           generate one wheel holding MB MiB of random bytes (stored, not deflated)
   pypi_tool.py upload URL TOKEN FILE...   upload wheels the way twine does (legacy API, multipart/form-data,
                                           sha256/md5/blake2_256 digests), streamed from disk, one connection
+  pypi_tool.py replay INDEX ROUNDS PROJECT...
+                                          the requests pip makes to install PROJECTs (index page as text/html,
+                                          each file's .metadata, each file), replayed ROUNDS times over one
+                                          keep-alive connection; prints the median ms of a round. INDEX may
+                                          carry user:password (sent as Basic auth)
   pypi_tool.py static DIR FILE...         lay out a PEP 503 static index of the wheels under DIR
                                           (simple/<project>/index.html, files/, PEP 658 .metadata files)
 """
@@ -127,6 +132,39 @@ def static(root, files):
         f.write("</body></html>\n")
 
 
+def replay(index, rounds, projects):
+    import base64
+    import time
+    parsed = urllib.parse.urlsplit(index)
+    headers = {"Accept": "text/html"}
+    if parsed.username:
+        token = base64.b64encode(f"{parsed.username}:{urllib.parse.unquote(parsed.password)}".encode()).decode()
+        headers["Authorization"] = "Basic " + token
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+
+    def get(path):
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            sys.exit(f"GET {path}: {response.status}")
+        return body
+
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for project in projects:
+            page_path = parsed.path + project + "/"
+            page = get(page_path).decode()
+            for href in re.findall(r'href="([^"#]+)', page):
+                target = urllib.parse.urlsplit(urllib.parse.urljoin(page_path, href)).path
+                get(target + ".metadata")
+                get(target)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"{times[len(times) // 2]:.1f}")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "many":
@@ -144,6 +182,8 @@ if __name__ == "__main__":
         os.replace(path + ".tmp", path)
     elif command == "upload":
         upload(args[0], args[1], args[2:])
+    elif command == "replay":
+        replay(args[0], int(args[1]), args[2:])
     elif command == "static":
         static(args[0], args[1:])
     else:

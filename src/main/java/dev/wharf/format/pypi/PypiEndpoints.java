@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The PyPI protocols under {@code /{domain}-{owner}/pypi/{repo}/}: the legacy upload API twine
  * uses (POST to the repository endpoint itself) and the simple repository API pip uses
  * ({@code simple/}, {@code simple/{project}/}, files and their PEP 658 {@code .metadata} below the
- * project). Thin: parse, authorize with the token, call {@link PypiRegistry}, render. Errors are
- * plain text, which pip and twine show as they are.
+ * project). Wharf adds PEP 592 yanking: {@code :action=yank} / {@code unyank} posted like an upload.
+ * Thin: parse, authorize with the token, call {@link PypiRegistry}, render. Errors are plain text,
+ * which pip and twine show as they are.
  */
 public final class PypiEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(PypiEndpoints.class);
