@@ -12,7 +12,8 @@
 #       Wharf and from nginx (Debian's, non-daemon, own prefix and config in the work dir, serving a
 #       PEP 503 static layout of the same wheels with PEP 658 .metadata files) in the same run:
 #       fresh venv each time, PIP_CONFIG_FILE=/dev/null, clean env, --no-cache-dir, $PIP_RUNS runs
-#       each (alternating), median
+#       each (alternating), median; also the resolve+download part from pip's own log, and the
+#       same HTTP requests replayed by one keep-alive client (the server's share alone)
 #   (c) memory: the server's VmRSS (/proc/PID/status every 0.2 s) while a generated $BIG_MB MiB
 #       wheel is uploaded (twine when installed, else pypi_tool.py) and then downloaded by $CLIENTS
 #       curl clients at once: before and max
@@ -158,7 +159,7 @@ NGINX
     RESULT[b.replay.$side]="$(python3 "$tool" replay "$index" 20 $projects) ms"
   done
   say "the $((count * 3)) requests of an install, replayed (median of 20): Wharf ${RESULT[b.replay.wharf]}, nginx ${RESULT[b.replay.nginx]}"
-  declare -A TIMES
+  declare -A TIMES FETCH
   for run in $(seq 1 "$PIP_RUNS"); do
     order="wharf nginx"; [ $((run % 2)) = 0 ] && order="nginx wharf" # alternate who goes first
     for side in $order; do
@@ -168,8 +169,17 @@ NGINX
       s=$(date +%s%N)
       # shellcheck disable=SC2086
       "${clean_env[@]}" "$work/venv/bin/pip" install --no-cache-dir --only-binary :all: --index-url "$index" \
-        $PIP_SET >"$work/pip-$side-$run.log" 2>&1 || { say "$side: pip failed"; tail "$work/pip-$side-$run.log" >&2; exit 1; }
+        --log "$work/pip-$side-$run.debug" $PIP_SET >"$work/pip-$side-$run.log" 2>&1 || { say "$side: pip failed"; tail "$work/pip-$side-$run.log" >&2; exit 1; }
       TIMES[$side]+="$(( ($(date +%s%N) - s) / 1000000 )) "
+      # the part the index serves: from pip's start to "Installing collected packages" (its log's clock)
+      FETCH[$side]+="$(python3 - "$work/pip-$side-$run.debug" <<'PY'
+import datetime, sys
+lines = open(sys.argv[1]).read().splitlines()
+stamp = lambda line: datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S,%f")
+end = next(l for l in lines if "Installing collected packages" in l)
+print(int((stamp(end) - stamp(lines[0])).total_seconds() * 1000))
+PY
+) "
       installed=$("$work/venv/bin/pip" list --format=freeze 2>/dev/null | grep -vc '^pip==' || true)
     done
   done
@@ -179,6 +189,10 @@ NGINX
     RESULT[b.$side]="$(echo "${TIMES[$side]}" | median) ms median, fastest $(echo "${TIMES[$side]}" | fastest) ms (runs: ${TIMES[$side]% } ms)"
     say "$side: ${RESULT[b.$side]}, $installed packages installed"
   done
+  for side in wharf nginx; do
+    RESULT[b.fetch.$side]="$(echo "${FETCH[$side]}" | median) ms median (runs: ${FETCH[$side]% } ms)"
+  done
+  say "resolve and download (pip's log, start to 'Installing collected packages'): Wharf ${RESULT[b.fetch.wharf]}; nginx ${RESULT[b.fetch.nginx]}"
   ratio=$(python3 -c "print(f'{$(echo "${TIMES[wharf]}" | median)/$(echo "${TIMES[nginx]}" | median):.2f}')")
   RESULT[b.ratio]="$ratio"
   say "Wharf / nginx: ${ratio}x"
@@ -235,6 +249,8 @@ log "results ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) pip install $PIP_SET ($count wheels), Wharf | ${RESULT[b.wharf]} |"
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) the same from nginx (static PEP 503) | ${RESULT[b.nginx]} |"
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) Wharf / nginx | ${RESULT[b.ratio]}x |"
+  [ "$PIP_RUNS" -gt 0 ] && echo "| (b) of which resolve + download (pip's log), Wharf | ${RESULT[b.fetch.wharf]} |"
+  [ "$PIP_RUNS" -gt 0 ] && echo "| (b) of which resolve + download (pip's log), nginx | ${RESULT[b.fetch.nginx]} |"
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) the requests of one install, replayed by one client, Wharf / nginx | ${RESULT[b.replay.wharf]} / ${RESULT[b.replay.nginx]} |"
   [ "$BIG_MB" -gt 0 ] && echo "| (c) server VmRSS, upload of a $BIG_MB MiB wheel | ${RESULT[c.up]} |"
   [ "$BIG_MB" -gt 0 ] && echo "| (c) server VmRSS, $CLIENTS clients download it | ${RESULT[c.down]} |"
