@@ -7,6 +7,7 @@
 #   (a) simple/<project>/ of a generated project with $FILES files (one tiny wheel per version,
 #       uploaded the way twine does by pypi_tool.py): wrk -t1 -c1 -d10s --latency, after a 3 s
 #       warm-up, with Accept: application/vnd.pypi.simple.v1+json (PEP 691) and text/html (PEP 503)
+#   (PIN=1 runs both servers on the last core and pip on the others, with taskset.)
 #   (b) `pip install` of a dependency set ($PIP_SET, closure resolved with pip from the real wheels
 #       in the machine's local index `files` folder, found from `pip config list`, or $WHEELS) from
 #       Wharf and from nginx (Debian's, non-daemon, own prefix and config in the work dir, serving a
@@ -47,13 +48,17 @@ rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/
 wrk_summary() { awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad+=$NF}
   END {printf "%s %s %s %s\n", r, p50, p99, bad+0}' "$1"; }
 declare -A RESULT
+server_cpu=(); client_cpu=()
+if [ -n "${PIN:-}" ]; then # PIN=1: servers on the last core, pip on the others (taskset)
+  last=$(( $(nproc) - 1 )); server_cpu=(taskset -c "$last"); client_cpu=(taskset -c "0-$(( last > 0 ? last - 1 : 0 ))")
+fi
 
 # ---------------------------------------------------------------- Wharf
 port=$(free_port)
 log "start Wharf ($WHARF_BIN server --port $port)"
 data="$work/wharf-data"
 WHARF_MAX_ASSET_SIZE=$(( (BIG_MB + 64) * 1024 * 1024 )) \
-  "$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
+  ${server_cpu[@]+"${server_cpu[@]}"} "$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
 launcher=$!
 for _ in $(seq 1 3000); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break
@@ -143,7 +148,7 @@ http {
   }
 }
 NGINX
-  /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+  ${server_cpu[@]+"${server_cpu[@]}"} /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$nport/simple/" && break; sleep 0.1; done
   curl -sf -o /dev/null "http://127.0.0.1:$nport/simple/flask/" || { say "nginx does not serve the index"; exit 1; }
   say "nginx $(/usr/sbin/nginx -v 2>&1 | sed 's|.*/||') on port $nport"
@@ -168,7 +173,7 @@ NGINX
       python3 -m venv "$work/venv"
       s=$(date +%s%N)
       # shellcheck disable=SC2086
-      "${clean_env[@]}" "$work/venv/bin/pip" install --no-cache-dir --only-binary :all: --index-url "$index" \
+      ${client_cpu[@]+"${client_cpu[@]}"} "${clean_env[@]}" "$work/venv/bin/pip" install --no-cache-dir --only-binary :all: --index-url "$index" \
         --log "$work/pip-$side-$run.debug" $PIP_SET >"$work/pip-$side-$run.log" 2>&1 || { say "$side: pip failed"; tail "$work/pip-$side-$run.log" >&2; exit 1; }
       TIMES[$side]+="$(( ($(date +%s%N) - s) / 1000000 )) "
       # the part the index serves: from pip's start to "Installing collected packages" (its log's clock)
