@@ -56,6 +56,9 @@ public final class MavenEndpoints {
       }
       route(exchange, path, token, request);
     } catch (WharfException e) {
+      if (e instanceof WharfException.TooLarge) {
+        drainModerately(exchange);
+      }
       error(exchange, e);
     } catch (UncheckedIOException e) {
       LOG.error("maven request {} failed", exchange.requestId(), e);
@@ -153,6 +156,29 @@ public final class MavenEndpoints {
           text(exchange, 200, "OK: the identical file was already there");
         }
       }
+    }
+  }
+
+  /** Bodies up to this size are drained before a 413 so the client, still sending, reads the answer. */
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+  /**
+   * Discards what is left of a moderately oversized body (a client still sending may lose an early
+   * answer to a connection reset); a body declared larger is not read, the connection is closed.
+   */
+  private static void drainModerately(Exchange exchange) {
+    if (exchange.contentLength() > DRAIN_LIMIT) {
+      return;
+    }
+    byte[] buffer = new byte[64 * 1024];
+    long left = DRAIN_LIMIT;
+    try (InputStream in = exchange.bodyStream()) {
+      int read;
+      while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+        left -= read;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the answer is a 413 anyway
     }
   }
 

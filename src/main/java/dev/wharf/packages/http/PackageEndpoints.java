@@ -99,14 +99,30 @@ public final class PackageEndpoints {
       String displayName = document != null && document.path("name").isTextual() ? document.path("name").asText()
           : key.name();
       node.put("packageName", key.name()).put("displayName", displayName).put("version", version.version());
+      // A Maven version is created by its first file; its POM's description may come later, into its document.
+      com.fasterxml.jackson.databind.JsonNode maven = "maven".equals(key.format()) ? readMetadata(version) : null;
       if (version.summary() != null) {
         node.put("summary", version.summary());
+      } else if (maven != null && maven.path("description").isTextual()) {
+        node.put("summary", maven.path("description").asText());
       }
       node.put("publishedTime", RestJsonPages.epochSeconds(version.publishedAt())).put("revision", version.revision())
           .put("status", version.status().wireName());
       var licenses = node.putArray("licenses");
       if (document != null && document.path("license").isTextual() && !document.path("license").asText().isBlank()) {
         licenses.addObject().put("name", document.path("license").asText());
+      }
+      if (maven != null) {
+        // Maven keeps the POM's licenses (name and url) in its version document.
+        for (com.fasterxml.jackson.databind.JsonNode license : maven.path("licenses")) {
+          ObjectNode entry = licenses.addObject();
+          if (license.path("name").isTextual()) {
+            entry.put("name", license.path("name").asText());
+          }
+          if (license.path("url").isTextual()) {
+            entry.put("url", license.path("url").asText());
+          }
+        }
       }
       origin(node, version);
       ObjectNode out = JSON.createObjectNode();

@@ -137,7 +137,9 @@ class MavenHttpIT {
     for (String[] c : new String[][] {{"md5", "MD5"}, {"sha1", "SHA-1"}, {"sha256", "SHA-256"}, {"sha512", "SHA-512"}}) {
       assertThat(put(base + ".jar." + c[0], digest(c[1], jar)).statusCode()).as(c[0]).isEqualTo(201);
     }
-    assertThat(put(base + ".pom", pom("org.example.gradle", "lib", "1.0")).statusCode()).isEqualTo(201);
+    assertThat(put(base + ".pom", "<project><groupId>org.example.gradle</groupId><artifactId>lib</artifactId>"
+        + "<version>1.0</version><description>Published by Gradle</description><licenses><license><name>MIT</name>"
+        + "<url>https://opensource.org/licenses/MIT</url></license></licenses></project>").statusCode()).isEqualTo(201);
     assertThat(put(base + ".module", module).statusCode()).isEqualTo(201);
     assertThat(put("org/example/gradle/lib/maven-metadata.xml", "<metadata><versioning><versions>"
         + "<version>1.0</version></versions></versioning></metadata>").statusCode()).isEqualTo(201);
@@ -169,6 +171,12 @@ class MavenHttpIT {
         .packageVersion();
     assertThat(version.status()).isEqualTo(PackageVersionStatus.PUBLISHED);
     assertThat(version.namespace()).isEqualTo("org.example.gradle");
+    assertThat(version.displayName()).isEqualTo("lib");
+    assertThat(version.summary()).isEqualTo("Published by Gradle");
+    assertThat(version.licenses()).singleElement().satisfies(l -> {
+      assertThat(l.name()).isEqualTo("MIT");
+      assertThat(l.url()).isEqualTo("https://opensource.org/licenses/MIT");
+    });
   }
 
   @Test
