@@ -37,6 +37,8 @@ def files():
                 continue
             if "SNAPSHOT" in rel or rel.startswith("dev/wharf/"):
                 continue
+            if not name.startswith(parts[-3] + "-" + parts[-2]):
+                continue  # not in the layout
             out.append(rel)
     return sorted(out)
 

@@ -68,6 +68,9 @@ final class MavenTestingRepository {
           .filter(p -> p.getNameCount() >= 4)
           .filter(p -> p.toString().endsWith(".jar") || p.toString().endsWith(".pom"))
           .filter(p -> !p.toString().contains("SNAPSHOT") && !p.startsWith("dev/wharf"))
+          // only files in the layout (artifactId-version…), as a deploy would have put them
+          .filter(p -> p.getFileName().toString().startsWith(p.getName(p.getNameCount() - 3) + "-"
+              + p.getName(p.getNameCount() - 2)))
           .sorted()
           .toList();
     } catch (IOException e) {
