@@ -46,6 +46,24 @@ final class MavenMetadata {
     });
   }
 
+  /** A plugin of a group: its prefix (what {@code mvn prefix:goal} names) and artifactId. */
+  record Plugin(String name, String prefix, String artifactId) {}
+
+  /** Group-level metadata: the Maven plugins of a group, for prefix resolution. */
+  static byte[] group(List<Plugin> plugins) {
+    return write(xml -> {
+      xml.writeStartElement("plugins");
+      for (Plugin plugin : plugins) {
+        xml.writeStartElement("plugin");
+        element(xml, "name", plugin.name());
+        element(xml, "prefix", plugin.prefix());
+        element(xml, "artifactId", plugin.artifactId());
+        xml.writeEndElement();
+      }
+      xml.writeEndElement();
+    });
+  }
+
   /**
    * @param timestamp the newest build's timestamp ({@code yyyyMMdd.HHmmss}), null when no build is timestamped
    */

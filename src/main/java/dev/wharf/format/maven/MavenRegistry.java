@@ -7,6 +7,7 @@ import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
@@ -86,11 +87,15 @@ public final class MavenRegistry {
     return packages.open(asset);
   }
 
-  /** The artifact-level maven-metadata.xml, from the listed versions in publish order. */
+  /**
+   * The artifact-level maven-metadata.xml, from the listed versions in publish order; when no such
+   * artifact exists, the path may name a group ({@code org/apache/maven/plugins/maven-metadata.xml}):
+   * then the group-level metadata listing its Maven plugins, if it has any.
+   */
   Optional<byte[]> artifactMetadata(Location location, MavenPath.ArtifactMetadata path) {
     Optional<PackageDocument> document = packages.document(location.key(path.groupId(), path.artifactId()));
     if (document.isEmpty()) {
-      return Optional.empty();
+      return groupMetadata(location, path.groupId() + "." + path.artifactId());
     }
     List<String> versions = new ArrayList<>();
     String release = null;
@@ -113,6 +118,52 @@ public final class MavenRegistry {
     }
     return Optional.of(MavenMetadata.artifact(path.groupId(), path.artifactId(), versions, versions.getLast(), release,
         lastUpdated));
+  }
+
+  /**
+   * The plugins of a group: packages whose newest listed version's POM says {@code maven-plugin},
+   * with the prefix Maven's naming convention gives ({@code maven-X-plugin} and
+   * {@code X-maven-plugin} → X). Empty when the group has no plugin.
+   */
+  private Optional<byte[]> groupMetadata(Location location, String groupId) {
+    List<MavenMetadata.Plugin> plugins = new ArrayList<>();
+    for (PackageSummary summary : packages.listPackages(location.domainOwner(), location.domainName(),
+        location.repository(), FORMAT, groupId, null)) {
+      if (!summary.key().namespace().equals(groupId)) {
+        continue;
+      }
+      packages.document(summary.key()).flatMap(d -> d.versions().stream()
+          .map(PackageDocument.VersionWithAssets::version)
+          .filter(v -> v.status().listed())
+          .reduce((first, second) -> second))
+          .ifPresent(newest -> {
+            JsonNode metadata = readJson(newest.metadata());
+            if ("maven-plugin".equals(metadata.path("packaging").asText())) {
+              String artifactId = summary.key().name();
+              String name = metadata.path("name").isTextual() ? metadata.path("name").asText() : artifactId;
+              plugins.add(new MavenMetadata.Plugin(name, prefix(artifactId), artifactId));
+            }
+          });
+    }
+    return plugins.isEmpty() ? Optional.empty() : Optional.of(MavenMetadata.group(plugins));
+  }
+
+  static String prefix(String artifactId) {
+    Matcher maven = java.util.regex.Pattern.compile("maven-(.+)-plugin").matcher(artifactId);
+    if (maven.matches()) {
+      return maven.group(1);
+    }
+    Matcher other = java.util.regex.Pattern.compile("(.+)-maven-plugin").matcher(artifactId);
+    return other.matches() ? other.group(1) : artifactId;
+  }
+
+  private static JsonNode readJson(String json) {
+    try {
+      JsonNode node = JSON.readTree(json);
+      return node == null ? JSON.createObjectNode() : node;
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
   }
 
   /** A SNAPSHOT version's maven-metadata.xml, from its stored timestamped builds. */
@@ -326,12 +377,8 @@ public final class MavenRegistry {
   }
 
   private static String packaging(String metadata) {
-    try {
-      JsonNode node = JSON.readTree(metadata);
-      return node != null && node.path("packaging").isTextual() ? node.path("packaging").asText() : "jar";
-    } catch (IOException e) {
-      return "jar";
-    }
+    JsonNode node = readJson(metadata);
+    return node.path("packaging").isTextual() ? node.path("packaging").asText() : "jar";
   }
 
   private Optional<PackageDocument.VersionWithAssets> find(PackageKey key, String version) {

@@ -100,6 +100,19 @@ class MavenClientIT {
     System.err.printf("uploaded %d files of %s in %d ms%n", files.size(), MavenTestingRepository.LOCAL,
         (System.nanoTime() - started) / 1_000_000);
 
+    // Maven's own plugins, by prefix, in the group-level metadata (what `mvn prefix:goal` reads).
+    java.net.http.HttpResponse<String> plugins;
+    try {
+      plugins = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(endpoint + "org/apache/maven/plugins/maven-metadata.xml")).header("Authorization",
+          "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(plugins.statusCode()).isEqualTo(200);
+    assertThat(plugins.body()).contains("<prefix>dependency</prefix><artifactId>maven-dependency-plugin</artifactId>",
+        "<prefix>compiler</prefix><artifactId>maven-compiler-plugin</artifactId>");
+
     Path project = directory("real-tree");
     MavenTestingRepository.write(project.resolve("pom.xml"), realTreePom());
     MavenTestingRepository.write(project.resolve("src/main/java/example/Main.java"), """
@@ -150,6 +163,11 @@ class MavenClientIT {
     assertThat(resolved).isRegularFile();
     assertThat(jarText(resolved, "version.txt")).isEqualTo("release one");
     assertThat(fresh.resolve("com/example/wharf/app/1.0.0/app-1.0.0.jar")).isRegularFile();
+
+    // A plugin goal by its prefix.
+    TestingProcesses.Result tree = mvn(consumer, directory("m2"), "dependency:tree");
+    assertThat(tree.exitCode()).as(tree.describe()).isZero();
+    assertThat(tree.stdout()).contains("com.example.wharf:lib:jar:1.0.0:compile");
 
     // Deploying the same release again with other bytes is refused: releases are immutable.
     Path changed = multiModule("1.0.0", "release one, changed");

@@ -187,6 +187,28 @@ class MavenRegistryTest {
   }
 
   @Test
+  void aGroupsMetadataListsItsPluginsWithTheirPrefixesWhenNoArtifactHasThatPath() {
+    PackageKey plugin = new PackageKey("111122223333", "acme", "libs", "maven", "org.example.plugins", "maven-tidy-plugin");
+    registry.put(HERE, (MavenPath.File) MavenPath.parse(
+        "org/example/plugins/maven-tidy-plugin/1.0/maven-tidy-plugin-1.0.pom"), new ByteArrayInputStream(
+        "<project><packaging>maven-plugin</packaging><name>Tidy</name></project>".getBytes(StandardCharsets.UTF_8)));
+    registry.put(HERE, (MavenPath.File) MavenPath.parse(
+        "org/example/plugins/maven-tidy-plugin/1.0/maven-tidy-plugin-1.0.jar"), new ByteArrayInputStream(new byte[] {1}));
+    assertThat(packages.version(plugin, "1.0").orElseThrow().status()).isEqualTo(VersionStatus.PUBLISHED);
+    registry.put(HERE, (MavenPath.File) MavenPath.parse("org/example/plugins/not-a-plugin/1.0/not-a-plugin-1.0.pom"),
+        new ByteArrayInputStream("<project><packaging>pom</packaging></project>".getBytes(StandardCharsets.UTF_8)));
+    String xml = new String(registry.artifactMetadata(HERE, (MavenPath.ArtifactMetadata) MavenPath.parse(
+        "org/example/plugins/maven-metadata.xml")).orElseThrow(), StandardCharsets.UTF_8);
+    assertThat(xml).contains("<plugins><plugin><name>Tidy</name><prefix>tidy</prefix>"
+        + "<artifactId>maven-tidy-plugin</artifactId></plugin></plugins>").doesNotContain("not-a-plugin");
+    assertThat(registry.artifactMetadata(HERE, (MavenPath.ArtifactMetadata) MavenPath.parse(
+        "org/example/nothing/maven-metadata.xml"))).isEmpty();
+    assertThat(MavenRegistry.prefix("exec-maven-plugin")).isEqualTo("exec");
+    assertThat(MavenRegistry.prefix("maven-surefire-report-plugin")).isEqualTo("surefire-report");
+    assertThat(MavenRegistry.prefix("tycho")).isEqualTo("tycho");
+  }
+
+  @Test
   void snapshotBuildsAccumulateAndTheVersionMetadataNamesTheNewestOfEachFile() {
     String base = "com/example/lib/2.0-SNAPSHOT/";
     put(base + "lib-2.0-20261125.101010-1.pom", pom("2.0-SNAPSHOT", "jar"));

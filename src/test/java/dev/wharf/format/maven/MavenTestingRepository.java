@@ -35,6 +35,7 @@ final class MavenTestingRepository {
         <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>
         <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-install-plugin</artifactId><version>3.1.2</version></plugin>
         <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-deploy-plugin</artifactId><version>3.1.2</version></plugin>
+        <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-dependency-plugin</artifactId><version>3.9.0</version></plugin>
       </plugins></pluginManagement>
       """;
 
@@ -43,7 +44,7 @@ final class MavenTestingRepository {
   /** Skips (or fails under WHARF_REQUIRE_CLIENTS=1) when a pinned plugin is not in the local repository. */
   static void requirePlugins(boolean deploy) {
     List<String> needed = new ArrayList<>(List.of("maven-resources-plugin/3.3.1", "maven-compiler-plugin/3.14.1",
-        "maven-surefire-plugin/3.6.1", "maven-jar-plugin/3.4.2"));
+        "maven-surefire-plugin/3.6.1", "maven-jar-plugin/3.4.2", "maven-dependency-plugin/3.9.0"));
     if (deploy) {
       needed.addAll(List.of("maven-install-plugin/3.1.2", "maven-deploy-plugin/3.1.2"));
     }
