@@ -5,12 +5,15 @@
 # The data is this machine's local Maven repository (~/.m2/repository: this project's dependency
 # tree and its build plugins, thousands of real jars and POMs), uploaded into a fresh Wharf
 # (./wharf server on random free ports, a new data dir; root credentials drive the aws CLI) and
-# hard-linked (with their .sha1 files) into nginx's root. Then:
+# hard-linked into nginx's root, each with a .sha1 file (Maven asks for one per file; Wharf computes
+# its answer from the digests it stored). Then:
 #   (a) resolution: `mvn -B -q package -DskipTests` of a project with this project's dependencies
 #       (bench/maven/tree.py pom), Debian's Maven 3.8.7, each registry as the only mirror, a fresh
 #       empty local repository each run, $RUNS runs alternating: median wall time
 #   (b) GET throughput of the jar closest to 1 MB: wrk, $CONNECTIONS connections, $DURATION s after
 #       a 5 s warm-up (Wharf with Basic aws:<token>): req/s and p50/p99 latency
+#   (c) the cost of one request: wrk on one connection, 10 s, on that jar's POM (and, on Wharf, on
+#       its .sha1, which Wharf answers from the stored digests): p50 latency
 # Env (defaults): RUNS 3, DURATION 20, CONNECTIONS 64, JAVA_HOME (a JDK 21+; mvn runs on it),
 #   WHARF_BIN (default ./wharf of this checkout), KEEP=1 keeps the work dir.
 # Needs: mvn, nginx (apt-get install -y maven nginx), wrk, curl, python3, the aws CLI.
@@ -132,6 +135,13 @@ load() { # url header...
 }
 wout=$(load -H "Authorization: $auth" "$wharf_url$jar")
 nout=$(load "$nginx_url$jar")
+log "(c) one connection, 10 s: the jar's POM (and its .sha1)"
+pom="${jar%.jar}.pom"
+one() { wrk -t1 -c1 -d2s "$@" >/dev/null; wrk -t1 -c1 -d10s --latency "$@"; }
+wpom=$(one -H "Authorization: $auth" "$wharf_url$pom")
+wsha=$(one -H "Authorization: $auth" "$wharf_url$pom.sha1")
+npom=$(one "$nginx_url$pom")
+nsha=$(one "$nginx_url$pom.sha1")
 rps() { awk '/Requests\/sec/ {print $2}'; }
 pct() { awk -v p="$1%" '$1 == p {print $2}'; }
 
@@ -141,3 +151,7 @@ wr=$(echo "$wout" | rps); nr=$(echo "$nout" | rps)
 printf '| (b) GET %s, %d conns (req/s) | %s | %s | %.0f%% |\n' "$(basename "$jar")" "$CONNECTIONS" "$wr" "$nr" "$(echo "100 * $wr / $nr" | bc -l)"
 printf '| (b) latency p50 / p99 | %s / %s | %s / %s | |\n' "$(echo "$wout" | pct 50)" "$(echo "$wout" | pct 99)" \
   "$(echo "$nout" | pct 50)" "$(echo "$nout" | pct 99)"
+printf '| (c) one connection: GET %s, p50 (req/s) | %s (%s) | %s (%s) | |\n' "$(basename "$pom")" \
+  "$(echo "$wpom" | pct 50)" "$(echo "$wpom" | rps)" "$(echo "$npom" | pct 50)" "$(echo "$npom" | rps)"
+printf '| (c) one connection: GET its .sha1, p50 (req/s) | %s (%s) | %s (%s) | |\n' \
+  "$(echo "$wsha" | pct 50)" "$(echo "$wsha" | rps)" "$(echo "$nsha" | pct 50)" "$(echo "$nsha" | rps)"

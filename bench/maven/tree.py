@@ -2,7 +2,8 @@
 """Helpers of bench/maven/maven-bench.sh, on the machine's local Maven repository (~/.m2/repository).
 
   tree.py files                          release .jar/.pom files (relative paths), one a line
-  tree.py stage DIR                      the same files and their .sha1 as hard links (or copies) under DIR, for nginx
+  tree.py stage DIR                      the same files as hard links (or copies) under DIR, each with its
+                                         .sha1 (computed), for nginx
   tree.py upload ENDPOINT TOKEN [N]      PUT them into a Wharf Maven repository, N at a time (default 8),
                                          then each artifact's maven-metadata.xml, as a deploy ends
   tree.py pom PROJECT_POM OUT_DIR        a project with PROJECT_POM's properties, dependencyManagement
@@ -10,6 +11,7 @@
   tree.py free-port                      a free TCP port on 127.0.0.1
 """
 import base64
+import hashlib
 import os
 import re
 import shutil
@@ -45,16 +47,18 @@ def files():
 
 def stage(target):
     for rel in files():
-        for name in (rel, rel + ".sha1"):
-            source = os.path.join(LOCAL, name)
-            if not os.path.exists(source):
-                continue
-            dest = os.path.join(target, name)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            try:
-                os.link(source, dest)
-            except OSError:
-                shutil.copyfile(source, dest)
+        source = os.path.join(LOCAL, rel)
+        dest = os.path.join(target, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        try:
+            os.link(source, dest)
+        except OSError:
+            shutil.copyfile(source, dest)
+        # Maven asks for the .sha1 of every file; a static server answers only with a file there.
+        with open(source, "rb") as f:
+            digest = hashlib.sha1(f.read()).hexdigest()
+        with open(dest + ".sha1", "w") as f:
+            f.write(digest)
 
 
 def put(url, auth, body):
