@@ -57,6 +57,7 @@ public final class TokenService implements AutoCloseable {
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
   private final Cache<String, Boolean> principalsAlive =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Instant> pendingUses = new ConcurrentHashMap<>();
   /** Records of issued tokens are written in batches, off the request path (for listing and revocation). */
   private final BatchWriter<TokenStore.TokenRecord> records;
@@ -71,7 +72,15 @@ public final class TokenService implements AutoCloseable {
     this.records = new BatchWriter<>("token-records", 100_000, 1_000, store::insertTokens);
     reload();
     if (ring.currentKeyId() == null) {
-      rotateKey();
+      try {
+        rotateKey();
+      } catch (RuntimeException raced) {
+        // nodes of a cluster starting together: another one created the first key a moment ago
+        reload();
+        if (ring.currentKeyId() == null) {
+          throw raced;
+        }
+      }
     }
   }
 
@@ -95,6 +104,15 @@ public final class TokenService implements AutoCloseable {
     verified.invalidateAll();
   }
 
+  /** Registers a callback run after a committed revocation, key rotation or key retirement. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(Objects.requireNonNull(listener));
+  }
+
+  private void changed() {
+    changeListeners.forEach(Runnable::run);
+  }
+
   /** Drops cached principal checks (called on any IAM change). */
   public void invalidatePrincipals() {
     principalsAlive.invalidateAll();
@@ -110,6 +128,7 @@ public final class TokenService implements AutoCloseable {
     store.insertKey(new TokenStore.StoredKey(keyId, masterCipher.encrypt(material, KEY_CONTEXT + keyId), false,
         clock.instant(), null));
     reload();
+    changed();
     LOG.info("Token key {} created; new tokens are sealed with it", keyId);
     return keyId;
   }
@@ -124,6 +143,7 @@ public final class TokenService implements AutoCloseable {
     }
     boolean retired = store.retireKey(keyId, clock.instant());
     reload();
+    changed();
     LOG.info("Token key {} retired; tokens sealed with it are no longer valid", keyId);
     return retired;
   }
@@ -236,6 +256,7 @@ public final class TokenService implements AutoCloseable {
     boolean done = store.revokeToken(tokenId, clock.instant());
     if (done) {
       revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
+      changed();
       LOG.info("Token {} revoked", tokenId);
     }
     return done;
