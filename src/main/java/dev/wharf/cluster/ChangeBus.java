@@ -23,6 +23,12 @@ public interface ChangeBus extends AutoCloseable {
   /** Calls {@code listener} with the key of each change another node publishes under {@code topic}. */
   void subscribe(String topic, Consumer<String> listener);
 
+  /**
+   * Starts hearing the other nodes. Call it once every subscriber is registered: the first thing a
+   * starting bus delivers is {@link #EVERYTHING}, for what changed before it listened.
+   */
+  void start();
+
   @Override
   void close();
 }

@@ -18,5 +18,8 @@ public final class LocalChangeBus implements ChangeBus {
   }
 
   @Override
+  public void start() {}
+
+  @Override
   public void close() {}
 }

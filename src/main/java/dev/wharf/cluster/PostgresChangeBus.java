@@ -58,7 +58,7 @@ public final class PostgresChangeBus implements ChangeBus {
   private long highestHeard;
 
   /**
-   * Creates the sequence if needed and starts listening.
+   * Creates the sequence if needed; {@link #start} starts listening.
    *
    * @param pool the pooled data source used to publish
    * @param jdbcUrl the URL the dedicated listening connection is opened with
@@ -85,6 +85,10 @@ public final class PostgresChangeBus implements ChangeBus {
       throw new IllegalStateException("cannot prepare change notifications: " + e.getMessage(), e);
     }
     this.listener = Thread.ofPlatform().name("wharf-change-listener").daemon().unstarted(this::listen);
+  }
+
+  @Override
+  public void start() {
     listener.start();
   }
 
@@ -177,12 +181,18 @@ public final class PostgresChangeBus implements ChangeBus {
     }
   }
 
+  /** How the listening connection appears in pg_stat_activity. */
+  String applicationName() {
+    String name = "wharf " + channel;
+    return name.length() > 63 ? name.substring(0, 63) : name;
+  }
+
   private Connection connect() throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("connectTimeout", "5");
     properties.setProperty("socketTimeout", "30");
     properties.setProperty("tcpKeepAlive", "true");
-    properties.setProperty("ApplicationName", "wharf-change-listener");
+    properties.setProperty("ApplicationName", applicationName());
     Connection connection = DriverManager.getConnection(jdbcUrl, properties);
     connection.setAutoCommit(true);
     return connection;
@@ -231,7 +241,9 @@ public final class PostgresChangeBus implements ChangeBus {
   public void close() {
     running = false;
     try {
-      listener.join(2_000);
+      if (listener.isAlive()) {
+        listener.join(2_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

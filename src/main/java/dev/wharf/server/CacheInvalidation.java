@@ -48,6 +48,7 @@ final class CacheInvalidation {
     // A node that has just started may have created a token key (first start of a cluster, nodes
     // starting together): the others must load it before they meet a token it sealed.
     bus.publish(TOKENS, ChangeBus.EVERYTHING);
+    bus.start();
   }
 
   static String encode(PackageKey key) {
