@@ -39,9 +39,16 @@ final class CacheInvalidation {
     // Domain and repository policies (and the domains and repositories they hang on).
     catalog.onChange(() -> bus.publish(CATALOG, ChangeBus.EVERYTHING));
     bus.subscribe(CATALOG, key -> catalog.invalidate());
-    // Token keys and the revocation list are held whole in memory: re-read them.
-    tokens.onChange(() -> bus.publish(TOKENS, ChangeBus.EVERYTHING));
-    bus.subscribe(TOKENS, key -> tokens.reload());
+    // Token keys and the revocation list are held whole in memory: a revocation names its token; a
+    // key change (or a resynchronization) re-reads both.
+    tokens.onChange(revoked -> bus.publish(TOKENS, revoked.orElse(ChangeBus.EVERYTHING)));
+    bus.subscribe(TOKENS, key -> {
+      if (key.equals(ChangeBus.EVERYTHING)) {
+        tokens.reload();
+      } else {
+        tokens.noteRevoked(key);
+      }
+    });
     // Package documents (npm packuments are rendered from, and cached against, the document instance).
     packages.onChange(key -> bus.publish(PACKAGES, key.map(CacheInvalidation::encode).orElse(ChangeBus.EVERYTHING)));
     bus.subscribe(PACKAGES, key -> decode(key).ifPresentOrElse(packages::invalidate, packages::invalidateAll));

@@ -57,7 +57,7 @@ public final class TokenService implements AutoCloseable {
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
   private final Cache<String, Boolean> principalsAlive =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
-  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Optional<String>>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Instant> pendingUses = new ConcurrentHashMap<>();
   /** Records of issued tokens are written in batches, off the request path (for listing and revocation). */
   private final BatchWriter<TokenStore.TokenRecord> records;
@@ -104,13 +104,23 @@ public final class TokenService implements AutoCloseable {
     verified.invalidateAll();
   }
 
-  /** Registers a callback run after a committed revocation, key rotation or key retirement. */
-  public void onChange(Runnable listener) {
+  /**
+   * Registers a callback run after a committed revocation (with the token id) or key rotation or
+   * retirement (empty).
+   */
+  public void onChange(java.util.function.Consumer<Optional<String>> listener) {
     changeListeners.add(Objects.requireNonNull(listener));
   }
 
-  private void changed() {
-    changeListeners.forEach(Runnable::run);
+  private void changed(Optional<String> revokedTokenId) {
+    changeListeners.forEach(listener -> listener.accept(revokedTokenId));
+  }
+
+  /** Adds a token another node revoked to the in-memory revocation list (no database read). */
+  public synchronized void noteRevoked(String tokenId) {
+    Set<String> more = new java.util.HashSet<>(revoked);
+    more.add(Objects.requireNonNull(tokenId, "tokenId"));
+    revoked = Set.copyOf(more);
   }
 
   /** Drops cached principal checks (called on any IAM change). */
@@ -128,7 +138,7 @@ public final class TokenService implements AutoCloseable {
     store.insertKey(new TokenStore.StoredKey(keyId, masterCipher.encrypt(material, KEY_CONTEXT + keyId), false,
         clock.instant(), null));
     reload();
-    changed();
+    changed(Optional.empty());
     LOG.info("Token key {} created; new tokens are sealed with it", keyId);
     return keyId;
   }
@@ -143,7 +153,7 @@ public final class TokenService implements AutoCloseable {
     }
     boolean retired = store.retireKey(keyId, clock.instant());
     reload();
-    changed();
+    changed(Optional.empty());
     LOG.info("Token key {} retired; tokens sealed with it are no longer valid", keyId);
     return retired;
   }
@@ -255,8 +265,10 @@ public final class TokenService implements AutoCloseable {
     records.flush();
     boolean done = store.revokeToken(tokenId, clock.instant());
     if (done) {
-      revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
-      changed();
+      synchronized (this) { // not to lose a revocation another node announced meanwhile (noteRevoked)
+        revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
+      }
+      changed(Optional.of(tokenId));
       LOG.info("Token {} revoked", tokenId);
     }
     return done;
