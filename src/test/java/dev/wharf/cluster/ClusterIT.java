@@ -168,6 +168,18 @@ class ClusterIT {
   }
 
   @Test
+  void aTokenIssuedOnOneNodeCanBeRevokedThroughAnother() {
+    IssuedToken issued = a.server().tokens().issue(new Principal.Root(account), account, "acme",
+        Instant.now().plus(Duration.ofHours(1)));
+    // A records issued tokens in batches (within about 100 ms), then any node can list and revoke them
+    Duration recorded = within(BOUND, () -> b.server().tokens().find(issued.tokenId()).isPresent());
+    assertThat(b.server().tokens().revoke(issued.tokenId())).isTrue();
+    Duration refused = within(BOUND, () -> npmGet(a, issued.token(), "no-such-package") == 401);
+    LOG.info("token issued on A listed by B after {} ms; revoked through B, refused by A after {} ms",
+        recorded.toMillis(), refused.toMillis());
+  }
+
+  @Test
   void retiringAndRotatingTokenKeysOnOneNodeTakesEffectOnTheOthersWithinOneSecond() {
     CodeartifactClient api = a.codeartifact(a.rootCredentials());
     String token = api.getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
