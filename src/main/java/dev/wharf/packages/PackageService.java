@@ -37,6 +37,9 @@ public final class PackageService {
           .expireAfterWrite(java.time.Duration.ofSeconds(30))
           .build();
 
+  private final List<java.util.function.Consumer<Optional<PackageKey>>> changeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public PackageService(PackageStore store, BlobStore blobs, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -69,6 +72,34 @@ public final class PackageService {
     }
   }
 
+  /**
+   * Registers a callback run after every committed change to a package (its key), or to many at
+   * once (empty).
+   */
+  public void onChange(java.util.function.Consumer<Optional<PackageKey>> listener) {
+    changeListeners.add(Objects.requireNonNull(listener));
+  }
+
+  /** Drops the cached document of one package (another node changed it). */
+  public void invalidate(PackageKey key) {
+    documents.invalidate(key);
+  }
+
+  /** Drops every cached document (another node changed many, or this node may have missed changes). */
+  public void invalidateAll() {
+    documents.invalidateAll();
+  }
+
+  private void changed(PackageKey key) {
+    documents.invalidate(key);
+    changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
+  }
+
+  private void changedAll() {
+    documents.invalidateAll();
+    changeListeners.forEach(listener -> listener.accept(Optional.empty()));
+  }
+
   /** The content of one asset, read once; it must be at most {@code maxBytes} long. */
   public record AssetContent(String name, InputStream content, long maxBytes) {}
 
@@ -99,7 +130,7 @@ public final class PackageService {
         newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
     PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
-    documents.invalidate(publication.key());
+    changed(publication.key());
     if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
       throw versionExists(publication.key(), publication.version());
     }
@@ -126,7 +157,7 @@ public final class PackageService {
     PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
         digests.sha512());
     boolean added = store.insertAsset(key, version, asset, clock.instant());
-    documents.invalidate(key);
+    changed(key);
     return added;
   }
 
@@ -180,7 +211,7 @@ public final class PackageService {
         newRevision(), now, now, null, metadata, "INTERNAL");
     // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
     PackageStore.AssetPublication result = store.publishAsset(wanted, asset, now);
-    documents.invalidate(key);
+    changed(key);
     return switch (result.outcome()) {
       case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
       case ASSET_CONFLICT -> throw assetExists(key, version, content.name());
@@ -273,7 +304,7 @@ public final class PackageService {
   /** @throws WharfException.NotFound when the version does not exist */
   public void putDistTag(PackageKey key, String tag, String version) {
     boolean done = store.putDistTag(key, tag, version, clock.instant());
-    documents.invalidate(key);
+    changed(key);
     if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
@@ -283,14 +314,14 @@ public final class PackageService {
   /** @return false when the tag was not set */
   public boolean deleteDistTag(PackageKey key, String tag) {
     boolean done = store.deleteDistTag(key, tag, clock.instant());
-    documents.invalidate(key);
+    changed(key);
     return done;
   }
 
   /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
   public void updateMetadata(PackageKey key, String version, String metadata) {
     boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
-    documents.invalidate(key);
+    changed(key);
     if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
@@ -299,7 +330,7 @@ public final class PackageService {
 
   public void updateStatus(PackageKey key, String version, VersionStatus status) {
     boolean done = store.updateVersionStatus(key, version, status, newRevision(), clock.instant());
-    documents.invalidate(key);
+    changed(key);
     if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
@@ -309,7 +340,7 @@ public final class PackageService {
   /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
   public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
     store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
-    documents.invalidateAll();
+    changedAll();
   }
 
   // ---------------------------------------------------------------- origin controls
@@ -340,7 +371,7 @@ public final class PackageService {
   /** Sets a package's origin restrictions; the package is created (without versions) if needed, as CodeArtifact does. */
   public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions) {
     store.putOriginRestrictions(key, restrictions, clock.instant());
-    documents.invalidate(key);
+    changed(key);
   }
 
   // ---------------------------------------------------------------- package and version management
@@ -349,7 +380,7 @@ public final class PackageService {
   public Optional<PackageSummary> deletePackage(PackageKey key) {
     Optional<PackageSummary> existing = store.findPackage(key);
     boolean deleted = existing.isPresent() && store.deletePackage(key);
-    documents.invalidate(key);
+    changed(key);
     return deleted ? existing : Optional.empty();
   }
 
@@ -409,7 +440,7 @@ public final class PackageService {
         outcomes.put(name, action.apply(current));
       }
     } finally {
-      documents.invalidate(key);
+      changed(key);
     }
     return new BatchResult(outcomes);
   }
@@ -506,7 +537,7 @@ public final class PackageService {
                 + displayName(destination) + " already exists in repository " + destinationRepository);
       });
     } finally {
-      documents.invalidate(destination);
+      changed(destination);
     }
   }
 

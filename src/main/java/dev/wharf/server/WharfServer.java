@@ -13,6 +13,9 @@ import dev.wharf.catalog.http.CatalogEndpoints;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.blob.FileBlobStore;
+import dev.wharf.cluster.ChangeBus;
+import dev.wharf.cluster.LocalChangeBus;
+import dev.wharf.cluster.PostgresChangeBus;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.maven.MavenEndpoints;
@@ -89,10 +92,14 @@ public final class WharfServer implements AutoCloseable {
   private final Routes routes;
   private final BlobStore blobs;
   private final PackageService packages;
+  private final ChangeBus changes;
+  /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
+  static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs, PackageService packages) {
+      BlobStore blobs, PackageService packages, ChangeBus changes) {
+    this.changes = changes;
     this.blobs = blobs;
     this.packages = packages;
     this.routes = routes;
@@ -150,6 +157,7 @@ public final class WharfServer implements AutoCloseable {
       throw e;
     }
     BlobStore blobs = null;
+    ChangeBus changes = null;
     try {
       SecretCipher cipher = new SecretCipher(masterKey);
       IdentityStore identityStore = new SqlIdentityStore(database);
@@ -187,6 +195,10 @@ public final class WharfServer implements AutoCloseable {
       blobs = new FileBlobStore(config.dataDirectory().resolve("blobs"));
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
+      changes = database.dialect() == Database.Dialect.POSTGRESQL
+          ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
+          : new LocalChangeBus();
+      CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
@@ -220,8 +232,11 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
-          packages);
+          packages, changes);
     } catch (Exception | Error e) {
+      if (changes != null) {
+        changes.close();
+      }
       if (blobs != null) {
         blobs.close();
       }
@@ -299,6 +314,7 @@ public final class WharfServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
     } finally {
+      changes.close();
       database.close();
     }
   }

@@ -72,6 +72,20 @@ public final class TestingServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts one node of a cluster: the environment names the shared database and master key, and the
+   * nodes share {@code dataDirectory} (its blobs, and the credentials file the first start writes).
+   */
+  public static TestingServer startNode(Path dataDirectory, Map<String, String> environment) {
+    WharfConfig config = WharfConfig.builder().environment(environment)
+        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
+    try {
+      return new TestingServer(WharfServer.start(config, Clock.systemUTC()), dataDirectory, null, Clock.systemUTC());
+    } catch (Exception e) {
+      throw new IllegalStateException("node did not start: " + e.getMessage(), e);
+    }
+  }
+
   public WharfServer server() {
     return server;
   }
@@ -85,7 +99,18 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public AwsBasicCredentials rootCredentials() {
-    return rootCredentials;
+    if (rootCredentials != null) {
+      return rootCredentials;
+    }
+    try {
+      Matcher key = KEY.matcher(Files.readString(dataDirectory.resolve("credentials")));
+      if (!key.find()) {
+        throw new IllegalStateException("credentials file has no key");
+      }
+      return AwsBasicCredentials.create(key.group(1), key.group(2));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public String managementAccountId() {
