@@ -54,6 +54,12 @@ public interface BlobStore extends AutoCloseable {
     /** The size of a blob in bytes, or -1 if no such blob is stored. */
     long size(String sha256) throws IOException;
 
+    /**
+     * The time a blob was last stored (as {@link #forEach} reports it), or empty if no such blob is
+     * stored. The garbage collector re-checks it just before deleting.
+     */
+    Optional<Instant> lastModified(String sha256) throws IOException;
+
     /** Removes a blob; does nothing if it is absent. Meant for garbage collection. */
     void delete(String sha256) throws IOException;
 

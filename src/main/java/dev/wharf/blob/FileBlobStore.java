@@ -229,6 +229,17 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public Optional<Instant> lastModified(String sha256) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return Optional.of(Files.getLastModifiedTime(path).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public void delete(String sha256) throws IOException {
         Path path = blobPath(BlobStore.requireSha256(sha256));
         ensureOpen();

@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -385,6 +386,17 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public Optional<Instant> lastModified(String sha256) throws IOException {
+        String key = key(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return head(key).map(HeadObjectResponse::lastModified).map(S3BlobStore::seconds);
+        } catch (SdkException e) {
+            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private Optional<HeadObjectResponse> head(String key) {
         try {
             return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
@@ -417,7 +429,7 @@ public final class S3BlobStore implements BlobStore {
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
                 String name = object.key().substring(prefix.length());
                 if (isSha256(name)) {
-                    visitor.accept(name, object.lastModified());
+                    visitor.accept(name, seconds(object.lastModified()));
                 }
             }
         } catch (SdkException e) {
@@ -505,6 +517,11 @@ public final class S3BlobStore implements BlobStore {
                 }
             }
         }
+    }
+
+    /** Listings and HeadObject differ in precision (milliseconds vs the HTTP date's seconds). */
+    private static Instant seconds(Instant time) {
+        return time.truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static boolean isSha256(String name) {
