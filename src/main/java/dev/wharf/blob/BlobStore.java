@@ -69,6 +69,14 @@ public interface BlobStore extends AutoCloseable {
      */
     void forEach(BiConsumer<String, Instant> visitor) throws IOException;
 
+    /**
+     * Checks that the store can be used (a readiness probe): the directory is there and writable,
+     * the bucket answers.
+     *
+     * @throws IOException if it cannot
+     */
+    void checkReachable() throws IOException;
+
     /** Releases resources; afterwards every method but {@code close} throws {@link IllegalStateException}. */
     @Override
     void close() throws IOException;

@@ -284,6 +284,14 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public void checkReachable() throws IOException {
+        ensureOpen();
+        if (!Files.isDirectory(temporaryDirectory) || !Files.isWritable(temporaryDirectory)) {
+            throw new IOException("blob directory " + temporaryDirectory + " is missing or not writable");
+        }
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

@@ -31,7 +31,7 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -127,18 +127,19 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /**
-     * Opens the store with a client built from the location: credentials from the standard AWS
-     * chain (environment, system properties, profile, container or instance role), the URL-connection
-     * HTTP client.
+     * Opens the store with a client built from the location, the given credentials (the server
+     * passes the standard AWS chain: environment, system properties, profile, container or instance
+     * role) and the URL-connection HTTP client.
      */
-    public static S3BlobStore open(Location location, Path spoolDirectory) throws IOException {
+    public static S3BlobStore open(Location location, Path spoolDirectory, AwsCredentialsProvider credentials)
+            throws IOException {
         var builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofMinutes(2))
                         .build())
                 .region(Region.of(location.region()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials)
                 .forcePathStyle(location.pathStyle());
         location.endpoint().ifPresent(builder::endpointOverride);
         S3Client client = builder.build();
@@ -442,6 +443,7 @@ public final class S3BlobStore implements BlobStore {
      *
      * @throws IOException if it does not
      */
+    @Override
     public void checkReachable() throws IOException {
         ensureOpen();
         try {
