@@ -206,11 +206,12 @@ public final class WharfServer implements AutoCloseable {
               new PypiRegistry(packages, config.maxAssetBytes()), config.publicUrl(),
               config.dataDirectory().resolve("tmp"))));
 
-      ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("wharf-background").daemon().factory());
+      // two threads: a long blob collection must not hold up the token-use flush
+      ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
+          Thread.ofPlatform().name("wharf-background-", 0).daemon().factory());
       background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
       BlobCollector collector = new BlobCollector(blobs, new SqlBlobReferences(database),
-          Duration.ofSeconds(config.blobGcGraceSeconds()), clock);
+          Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
       long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
       background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collector)), 60, collectEvery, TimeUnit.SECONDS);
 

@@ -61,7 +61,8 @@ public final class TestingS3 {
       }, "moto-stop"));
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
       while (true) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try {
+          new Socket("127.0.0.1", port).close();
           break;
         } catch (IOException notYet) {
           if (!process.isAlive() || Instant.now().isAfter(deadline)) {
