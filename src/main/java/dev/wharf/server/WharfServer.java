@@ -158,6 +158,8 @@ public final class WharfServer implements AutoCloseable {
     }
     BlobStore blobs = null;
     try {
+      // before anything is bootstrapped: a bucket that cannot be reached stops a first start cleanly
+      blobs = openBlobStore(config, s3Credentials);
       SecretCipher cipher = new SecretCipher(masterKey);
       IdentityStore identityStore = new SqlIdentityStore(database);
       Bootstrap.checkMasterKey(identityStore, cipher, masterKey);
@@ -191,7 +193,6 @@ public final class WharfServer implements AutoCloseable {
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
-      blobs = openBlobStore(config, s3Credentials);
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());

@@ -1,6 +1,7 @@
 package dev.wharf.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingS3;
@@ -113,6 +114,16 @@ class S3BlobStoreIT {
       assertThat(legacy.statusCode()).isEqualTo(200);
       assertThat(legacy.body()).isEqualTo("{\"status\":\"ok\"}");
     }
+  }
+
+  @Test
+  void a_server_whose_bucket_does_not_exist_refuses_to_start_naming_it_before_creating_anything() {
+    Path data = scratch.resolve("absent");
+    String absent = "s3://wharf-absent-" + Long.toHexString(System.nanoTime()) + "/blobs";
+
+    assertThatThrownBy(() -> startWithBucket(data, absent))
+        .cause().isInstanceOf(IllegalStateException.class).hasMessageStartingWith("blob store " + absent + ": ");
+    assertThat(data.resolve("credentials")).doesNotExist();
   }
 
   private static HttpResponse<String> get(TestingServer server, String path) throws Exception {
