@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * including one that stores content already present) is older than the grace period AND no
  * metadata references it, checked again just before the delete. A put followed by the metadata
  * commit that references it is therefore safe as long as the two together take less than the grace
- * period (default one hour; uploads are limited in size, a commit is one transaction). Collectors
- * on several nodes may run at the same time: each deletion is re-checked and deleting an absent
- * blob is a no-op, so the worst case is duplicated work. The clocks of the nodes and of the object
+ * period (default one hour; uploads are limited in size, a commit is one transaction). The server
+ * runs it under a cluster-wide lock ({@code store.ClusterLock}), but collectors on several nodes
+ * could run at the same time safely: each deletion is re-checked and deleting an absent blob is a
+ * no-op, so the worst case is duplicated work. The clocks of the nodes and of the object
  * store must agree to well within the grace period.
  *
  * <p>The one window the rule does not close: byte-identical content re-uploaded during the few

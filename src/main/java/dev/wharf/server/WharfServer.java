@@ -16,6 +16,7 @@ import dev.wharf.blob.BlobCollector;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.blob.S3BlobStore;
 import dev.wharf.packages.infrastructure.SqlBlobReferences;
+import dev.wharf.store.ClusterLock;
 import dev.wharf.store.DatabaseUnavailable;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
@@ -214,7 +215,9 @@ public final class WharfServer implements AutoCloseable {
       BlobCollector collector = new BlobCollector(blobs, new SqlBlobReferences(database),
           Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
       long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
-      background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collector)), 60, collectEvery, TimeUnit.SECONDS);
+      ClusterLock collectorLock = new ClusterLock(database, BLOB_GC_LOCK);
+      background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector)), 60, collectEvery,
+          TimeUnit.SECONDS);
 
       Server jetty = httpServer.join();
       jetty.setHandler(new RootHandler(routes, new Health(database, blobs)));
@@ -265,10 +268,16 @@ public final class WharfServer implements AutoCloseable {
     return store;
   }
 
-  private static void collectBlobs(BlobCollector collector) {
+  /** PostgreSQL advisory lock key of the blob collector ("wharf-gc" in ASCII). */
+  static final long BLOB_GC_LOCK = 0x7768617266_2d6763L;
+
+  /** One node of a cluster collects at a time (concurrent runs would be safe, only wasteful). */
+  private static void collectBlobs(ClusterLock lock, BlobCollector collector) {
     try {
-      collector.collect();
-    } catch (IOException e) {
+      if (!lock.runIfFree(collector::collect)) {
+        LOG.debug("blob collection skipped: another node is running it");
+      }
+    } catch (IOException | java.sql.SQLException e) {
       LOG.warn("blob collection failed: {}", e.toString());
     }
   }
