@@ -39,7 +39,22 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-asset-size", description = "Largest package file accepted, in bytes (env WHARF_MAX_ASSET_SIZE, default 268435456 = 256 MiB).")
   Long maxAssetSize;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size.")
+  @Option(names = "--blob-store", description = "s3://bucket/prefix to keep package files in an S3-compatible bucket, for clusters (env WHARF_BLOB_STORE; default files under DATA/blobs). Credentials from the standard AWS chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, instance role).")
+  String blobStore;
+
+  @Option(names = "--s3-endpoint", description = "URL of an S3-compatible server such as MinIO (env WHARF_S3_ENDPOINT; default AWS S3).")
+  String s3Endpoint;
+
+  @Option(names = "--s3-path-style", description = "Address the bucket as ENDPOINT/bucket rather than bucket.ENDPOINT (env WHARF_S3_PATH_STYLE=true).")
+  Boolean s3PathStyle;
+
+  @Option(names = "--s3-region", description = "Region of the bucket (env WHARF_S3_REGION; default the server's --region).")
+  String s3Region;
+
+  @Option(names = "--blob-gc-grace-seconds", description = "Age after which a package file no version references is deleted (env WHARF_BLOB_GC_GRACE_SECONDS, default 3600, at least 60). Must exceed the longest upload.")
+  Long blobGcGraceSeconds;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds.")
   Path configFile;
 
   @Override
@@ -51,7 +66,9 @@ final class ServerCommand implements Callable<Integer> {
     WharfConfig config;
     try {
       config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
-          .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize).build();
+          .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize)
+          .flag("blob-store", blobStore).flag("s3-endpoint", s3Endpoint).flag("s3-path-style", s3PathStyle)
+          .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

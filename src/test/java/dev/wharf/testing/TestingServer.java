@@ -55,10 +55,16 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment) {
+    return start(dataDirectory, clock, environment, null);
+  }
+
+  /** A server whose S3 blob store (configured in {@code environment}) signs with {@code s3Credentials}. */
+  public static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment,
+      AwsCredentialsProvider s3Credentials) {
     WharfConfig config = WharfConfig.builder().environment(environment)
         .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
     try {
-      WharfServer server = WharfServer.start(config, clock);
+      WharfServer server = s3Credentials == null ? WharfServer.start(config, clock) : WharfServer.start(config, clock, s3Credentials);
       FirstStart first = server.firstStart().orElseThrow(() -> new IllegalStateException("data directory was not fresh"));
       Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
       if (!key.find()) {
