@@ -219,6 +219,17 @@ public final class PackageService {
     };
   }
 
+  /**
+   * Takes one asset back out of a version if it still has that content (its blob is left to the
+   * collector). For a format whose upload protocol proves a file bad only after storing it (Maven
+   * uploads a file, then its checksums); never a way to change a file: the caller decides when.
+   */
+  public boolean removeAsset(PackageKey key, String version, String assetName, String sha256) {
+    boolean removed = store.removeAsset(key, version, assetName, sha256, clock.instant());
+    changed(key);
+    return removed;
+  }
+
   private static WharfException.Conflict assetExists(PackageKey key, String version, String asset) {
     return new WharfException.Conflict("ConflictException", "Asset " + asset + " of package version " + version + " of "
         + displayName(key) + " already exists with different content", "asset", asset);
