@@ -1,5 +1,12 @@
 package dev.wharf.packages.http;
 
+import static dev.wharf.packages.http.PackageRequests.domainName;
+import static dev.wharf.packages.http.PackageRequests.key;
+import static dev.wharf.packages.http.PackageRequests.owner;
+import static dev.wharf.packages.http.PackageRequests.repositoryName;
+import static dev.wharf.packages.http.PackageRequests.requireFormat;
+import static dev.wharf.packages.http.PackageRequests.versionNotFound;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.aws.RestOperation;
@@ -9,7 +16,6 @@ import dev.wharf.api.aws.RestRequest;
 import dev.wharf.api.aws.StreamedPayload;
 import dev.wharf.api.aws.StreamedResponse;
 import dev.wharf.catalog.CatalogService;
-import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
@@ -17,7 +23,6 @@ import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.VersionStatus;
-import dev.wharf.policy.AttachedPolicy;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,17 +37,18 @@ import java.util.Objects;
  */
 public final class PackageAssetEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
   /** A generic version's metadata document: there is nothing to say about it. */
   private static final String GENERIC_METADATA = "{}";
 
   private final PackageService packages;
   private final CatalogService catalog;
+  private final PackageRequests requests;
   private final long maxAssetBytes;
 
   public PackageAssetEndpoints(PackageService packages, CatalogService catalog, long maxAssetBytes) {
     this.packages = Objects.requireNonNull(packages, "packages");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.requests = new PackageRequests(packages, catalog);
     if (maxAssetBytes < 1) {
       throw new IllegalArgumentException("maxAssetBytes must be positive");
     }
@@ -55,7 +61,7 @@ public final class PackageAssetEndpoints {
             new Permission.PolicyAction("codeartifact:PublishPackageVersion", this::publishResource), this::publish,
             new RestOperation.Payload.Streamed(maxAssetBytes)),
         new RestOperation("GetPackageVersionAsset", "GET", "/v1/package/version/asset",
-            new Permission.PolicyAction("codeartifact:GetPackageVersionAsset", this::packageResource), this::asset));
+            new Permission.PolicyAction("codeartifact:GetPackageVersionAsset", requests::packageResource), this::asset));
   }
 
   // ---------------------------------------------------------------- PublishPackageVersion
@@ -93,7 +99,7 @@ public final class PackageAssetEndpoints {
   }
 
   private ProtectedResource publishResource(RestRequest r) {
-    return resource(publication(r).key());
+    return requests.packageResource(publication(r).key());
   }
 
   private Object publish(RestRequest r) {
@@ -156,11 +162,6 @@ public final class PackageAssetEndpoints {
     return new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
-  private static WharfException.NotFound versionNotFound(PackageKey key, String version) {
-    return new WharfException.NotFound("ResourceNotFoundException", "Package version " + version + " of "
-        + PackageService.displayName(key) + " not found", "package-version", version);
-  }
-
   // ---------------------------------------------------------------- members and resources
 
   private static ObjectNode assetSummary(PackageAsset asset) {
@@ -170,41 +171,4 @@ public final class PackageAssetEndpoints {
     return node;
   }
 
-  private static String owner(RestRequest r) {
-    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
-  }
-
-  private static String domainName(RestRequest r) {
-    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
-  }
-
-  private static String repositoryName(RestRequest r) {
-    return CatalogService.requireRepositoryName(r.requiredQuery("repository", "repository"), "repository");
-  }
-
-  private static String requireFormat(String format) {
-    if (!FORMATS.contains(format)) {
-      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
-    }
-    return format;
-  }
-
-  private static PackageKey key(RestRequest r) {
-    String namespace = r.query("namespace");
-    return new PackageKey(owner(r), domainName(r), repositoryName(r), requireFormat(r.requiredQuery("format", "format")),
-        namespace == null ? null : PackageNames.requireModelName(namespace, "namespace"),
-        PackageNames.requireModelName(r.requiredQuery("package", "package"), "package"));
-  }
-
-  private ProtectedResource packageResource(RestRequest r) {
-    return resource(key(r));
-  }
-
-  private ProtectedResource resource(PackageKey key) {
-    List<AttachedPolicy> policies = catalog.repositoryPolicies(key.domainOwner(), key.domainName(), key.repository())
-        .or(() -> catalog.domainPolicies(key.domainOwner(), key.domainName())).orElse(List.of());
-    return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), key.domainOwner(), key.domainName(),
-        key.repository(), key.format(), key.namespace(), key.name()), key.domainOwner(), policies);
-  }
 }

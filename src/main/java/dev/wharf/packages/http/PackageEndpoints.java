@@ -1,21 +1,25 @@
 package dev.wharf.packages.http;
 
+import static dev.wharf.packages.http.PackageRequests.domainName;
+import static dev.wharf.packages.http.PackageRequests.key;
+import static dev.wharf.packages.http.PackageRequests.owner;
+import static dev.wharf.packages.http.PackageRequests.packageNotFound;
+import static dev.wharf.packages.http.PackageRequests.repositoryName;
+import static dev.wharf.packages.http.PackageRequests.requireFormat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.aws.RestJsonPages;
 import dev.wharf.api.aws.RestOperation;
 import dev.wharf.api.aws.RestOperation.Permission;
-import dev.wharf.api.aws.RestOperation.ProtectedResource;
 import dev.wharf.api.aws.RestRequest;
 import dev.wharf.catalog.CatalogService;
-import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
-import dev.wharf.policy.AttachedPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,22 +31,21 @@ import java.util.Objects;
  */
 public final class PackageEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
   private static final List<String> VERSION_STATUSES = List.of("Published", "Unfinished", "Unlisted", "Archived",
       "Disposed", "Deleted");
 
   private final PackageService packages;
-  private final CatalogService catalog;
+  private final PackageRequests requests;
 
   public PackageEndpoints(PackageService packages, CatalogService catalog) {
     this.packages = Objects.requireNonNull(packages, "packages");
-    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.requests = new PackageRequests(packages, catalog);
   }
 
   public List<RestOperation> operations() {
     List<RestOperation> ops = new ArrayList<>();
-    ops.add(op("ListPackages", "POST", "/v1/packages", this::repository, r -> {
-      requireRepository(r);
+    ops.add(op("ListPackages", "POST", "/v1/packages", requests::repositoryResource, r -> {
+      requests.requireRepository(r);
       String format = r.query("format");
       if (format != null) {
         requireFormat(format);
@@ -62,10 +65,10 @@ public final class PackageEndpoints {
             return node;
           });
     }));
-    ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", this::packageResource, r -> {
+    ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", requests::packageResource, r -> {
       // Paged in the store, not from the package's cached document: a page costs the same with
       // 10,000 versions as with 10, also right after a write.
-      requireRepository(r);
+      requests.requireRepository(r);
       PackageKey key = key(r);
       if (packages.packageRecord(key).isEmpty()) {
         throw packageNotFound(key);
@@ -95,8 +98,8 @@ public final class PackageEndpoints {
       packages.defaultDisplayVersion(key).ifPresent(v -> out.put("defaultDisplayVersion", v));
       return out;
     }));
-    ops.add(op("DescribePackageVersion", "GET", "/v1/package/version", this::packageResource, r -> {
-      PackageVersion version = existingVersion(r);
+    ops.add(op("DescribePackageVersion", "GET", "/v1/package/version", requests::packageResource, r -> {
+      PackageVersion version = requests.existingVersion(r);
       PackageKey key = version.key();
       ObjectNode node = JSON.createObjectNode().put("format", key.format());
       if (key.namespaceOrNull() != null) {
@@ -121,8 +124,8 @@ public final class PackageEndpoints {
       out.set("packageVersion", node);
       return out;
     }));
-    ops.add(op("ListPackageVersionAssets", "POST", "/v1/package/version/assets", this::packageResource, r -> {
-      PackageVersion version = existingVersion(r);
+    ops.add(op("ListPackageVersionAssets", "POST", "/v1/package/version/assets", requests::packageResource, r -> {
+      PackageVersion version = requests.existingVersion(r);
       List<PackageAsset> assets = packages.assets(version.key(), version.version());
       ObjectNode out = RestJsonPages.page(assets, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "assets",
           asset -> {
@@ -155,77 +158,7 @@ public final class PackageEndpoints {
 
   // ---------------------------------------------------------------- request members
 
-  private static String owner(RestRequest r) {
-    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
-  }
-
-  private static String domainName(RestRequest r) {
-    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
-  }
-
-  private static String repositoryName(RestRequest r) {
-    return CatalogService.requireRepositoryName(r.requiredQuery("repository", "repository"), "repository");
-  }
-
-  private static String requireFormat(String format) {
-    if (!FORMATS.contains(format)) {
-      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
-    }
-    return format;
-  }
-
-  private static PackageKey key(RestRequest r) {
-    return new PackageKey(owner(r), domainName(r), repositoryName(r), requireFormat(r.requiredQuery("format", "format")),
-        r.query("namespace"), r.requiredQuery("package", "package"));
-  }
-
-  private void requireRepository(RestRequest r) {
-    catalog.describeRepository(owner(r), domainName(r), repositoryName(r));
-  }
-
-  private static WharfException.NotFound packageNotFound(PackageKey key) {
-    return new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
-        + " not found in repository " + key.repository(), "package", key.name());
-  }
-
-  private PackageKey existingPackage(RestRequest r) {
-    requireRepository(r);
-    PackageKey key = key(r);
-    if (packages.findPackage(key).isEmpty()) {
-      throw packageNotFound(key);
-    }
-    return key;
-  }
-
-  private PackageVersion existingVersion(RestRequest r) {
-    PackageKey key = existingPackage(r);
-    String version = r.requiredQuery("version", "packageVersion");
-    return packages.version(key, version).orElseThrow(() -> new WharfException.NotFound("ResourceNotFoundException",
-        "Package version " + version + " of " + PackageService.displayName(key) + " not found", "package-version", version));
-  }
-
   // ---------------------------------------------------------------- resources for authorization
-
-  private List<AttachedPolicy> policies(String owner, String domain, String repository) {
-    return catalog.repositoryPolicies(owner, domain, repository).or(() -> catalog.domainPolicies(owner, domain))
-        .orElse(List.of());
-  }
-
-  private ProtectedResource repository(RestRequest r) {
-    String owner = owner(r);
-    String domain = domainName(r);
-    String repository = repositoryName(r);
-    return new ProtectedResource(CodeArtifactArns.repository(catalog.region(), owner, domain, repository), owner,
-        policies(owner, domain, repository));
-  }
-
-  private ProtectedResource packageResource(RestRequest r) {
-    PackageKey key = key(r);
-    return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), key.domainOwner(), key.domainName(),
-        key.repository(), key.format(), key.namespace(), key.name()), key.domainOwner(),
-        policies(key.domainOwner(), key.domainName(), key.repository()));
-  }
 
   // ---------------------------------------------------------------- rendering
 

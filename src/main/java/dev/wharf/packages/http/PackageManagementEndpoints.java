@@ -1,5 +1,14 @@
 package dev.wharf.packages.http;
 
+import static dev.wharf.packages.http.PackageRequests.domainName;
+import static dev.wharf.packages.http.PackageRequests.format;
+import static dev.wharf.packages.http.PackageRequests.key;
+import static dev.wharf.packages.http.PackageRequests.namespace;
+import static dev.wharf.packages.http.PackageRequests.owner;
+import static dev.wharf.packages.http.PackageRequests.packageName;
+import static dev.wharf.packages.http.PackageRequests.packageNotFound;
+import static dev.wharf.packages.http.PackageRequests.repositoryMember;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +28,6 @@ import dev.wharf.packages.PackageService.VersionOutcome;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.VersionStatus;
-import dev.wharf.policy.AttachedPolicy;
 import dev.wharf.policy.Decision;
 import dev.wharf.policy.PermissionService;
 import java.util.ArrayList;
@@ -38,7 +46,6 @@ import java.util.regex.Pattern;
  */
 public final class PackageManagementEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
   private static final List<String> STATUSES = List.of("Published", "Unfinished", "Unlisted", "Archived", "Disposed",
       "Deleted");
   /** PackageName, PackageNamespace and PackageVersion in the model: 1..255 characters, none of # / or whitespace. */
@@ -48,26 +55,28 @@ public final class PackageManagementEndpoints {
 
   private final PackageService packages;
   private final CatalogService catalog;
+  private final PackageRequests requests;
   private final PermissionService permissions;
 
   public PackageManagementEndpoints(PackageService packages, CatalogService catalog, PermissionService permissions) {
     this.packages = Objects.requireNonNull(packages, "packages");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.requests = new PackageRequests(packages, catalog);
     this.permissions = Objects.requireNonNull(permissions, "permissions");
   }
 
   public List<RestOperation> operations() {
     List<RestOperation> ops = new ArrayList<>();
-    ops.add(op("DescribePackage", "GET", "/v1/package", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
+    ops.add(op("DescribePackage", "GET", "/v1/package", requests::packageResource, r -> {
+      PackageKey key = requests.existingPackage(r);
       ObjectNode description = keyFields(JSON.createObjectNode(), key, "name");
       description.set("originConfiguration", originConfiguration(packages.originRestrictions(key)));
       ObjectNode out = JSON.createObjectNode();
       out.set("package", description);
       return out;
     }));
-    ops.add(op("DeletePackage", "DELETE", "/v1/package", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
+    ops.add(op("DeletePackage", "DELETE", "/v1/package", requests::packageResource, r -> {
+      PackageKey key = requests.existingPackage(r);
       OriginRestrictions restrictions = packages.originRestrictions(key);
       PackageSummary deleted = packages.deletePackage(key).orElseThrow(() -> packageNotFound(key));
       ObjectNode summary = keyFields(JSON.createObjectNode(), deleted.key(), "package");
@@ -76,8 +85,8 @@ public final class PackageManagementEndpoints {
       out.set("deletedPackage", summary);
       return out;
     }));
-    ops.add(op("PutPackageOriginConfiguration", "POST", "/v1/package", this::packageResource, r -> {
-      requireRepository(r);
+    ops.add(op("PutPackageOriginConfiguration", "POST", "/v1/package", requests::packageResource, r -> {
+      requests.requireRepository(r);
       PackageKey key = key(r);
       JsonNode restrictions = r.body().path("restrictions");
       if (restrictions.isMissingNode() || restrictions.isNull()) {
@@ -92,8 +101,8 @@ public final class PackageManagementEndpoints {
       out.set("originConfiguration", originConfiguration(wanted));
       return out;
     }));
-    ops.add(op("GetPackageVersionReadme", "GET", "/v1/package/version/readme", this::packageResource, r -> {
-      PackageVersion version = existingVersion(r);
+    ops.add(op("GetPackageVersionReadme", "GET", "/v1/package/version/readme", requests::packageResource, r -> {
+      PackageVersion version = requests.existingVersion(r);
       ObjectNode out = versionFields(version);
       String readme = new VersionMetadata(version).readme();
       if (readme != null) {
@@ -101,8 +110,8 @@ public final class PackageManagementEndpoints {
       }
       return out;
     }));
-    ops.add(op("ListPackageVersionDependencies", "POST", "/v1/package/version/dependencies", this::packageResource, r -> {
-      PackageVersion version = existingVersion(r);
+    ops.add(op("ListPackageVersionDependencies", "POST", "/v1/package/version/dependencies", requests::packageResource, r -> {
+      PackageVersion version = requests.existingVersion(r);
       ObjectNode out = RestJsonPages.page(new VersionMetadata(version).dependencies(), r.query("next-token"), null,
           "dependencies", dependency -> {
             ObjectNode node = JSON.createObjectNode();
@@ -121,8 +130,8 @@ public final class PackageManagementEndpoints {
       out.setAll(versionFields(version));
       return out;
     }));
-    ops.add(op("UpdatePackageVersionsStatus", "POST", "/v1/package/versions/update_status", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
+    ops.add(op("UpdatePackageVersionsStatus", "POST", "/v1/package/versions/update_status", requests::packageResource, r -> {
+      PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       Map<String, String> revisions = revisions(r);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
@@ -130,14 +139,14 @@ public final class PackageManagementEndpoints {
       VersionStatus targetStatus = status(target, "targetStatus");
       return render(packages.updateVersionsStatus(key, versions, revisions, expected, targetStatus));
     }));
-    ops.add(op("DeletePackageVersions", "POST", "/v1/package/versions/delete", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
+    ops.add(op("DeletePackageVersions", "POST", "/v1/package/versions/delete", requests::packageResource, r -> {
+      PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
       return render(packages.deleteVersions(key, versions, expected));
     }));
-    ops.add(op("DisposePackageVersions", "POST", "/v1/package/versions/dispose", this::packageResource, r -> {
-      PackageKey key = existingPackage(r);
+    ops.add(op("DisposePackageVersions", "POST", "/v1/package/versions/dispose", requests::packageResource, r -> {
+      PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       Map<String, String> revisions = revisions(r);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
@@ -231,48 +240,6 @@ public final class PackageManagementEndpoints {
         + " and have length between 1 and 255");
   }
 
-  private static String owner(RestRequest r) {
-    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
-  }
-
-  private static String domainName(RestRequest r) {
-    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
-  }
-
-  private static String repositoryMember(RestRequest r, String wireName, String member) {
-    return CatalogService.requireRepositoryName(r.requiredQuery(wireName, member), member);
-  }
-
-  private static String format(RestRequest r) {
-    String format = r.requiredQuery("format", "format");
-    if (!FORMATS.contains(format)) {
-      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
-    }
-    return format;
-  }
-
-  private static String namespace(RestRequest r) {
-    String namespace = r.query("namespace");
-    if (namespace != null && !NAME.matcher(namespace).matches()) {
-      throw pattern(namespace, "namespace");
-    }
-    return namespace;
-  }
-
-  private static String packageName(RestRequest r) {
-    String name = r.requiredQuery("package", "package");
-    if (!NAME.matcher(name).matches()) {
-      throw pattern(name, "package");
-    }
-    return name;
-  }
-
-  private static PackageKey key(RestRequest r) {
-    return new PackageKey(owner(r), domainName(r), repositoryMember(r, "repository", "repository"), format(r),
-        namespace(r), packageName(r));
-  }
-
   private static VersionStatus status(String value, String member) {
     if (value == null) {
       return null;
@@ -354,47 +321,12 @@ public final class PackageManagementEndpoints {
     return revisions;
   }
 
-  private void requireRepository(RestRequest r) {
-    catalog.describeRepository(owner(r), domainName(r), repositoryMember(r, "repository", "repository"));
-  }
-
-  private static WharfException.NotFound packageNotFound(PackageKey key) {
-    return new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
-        + " not found in repository " + key.repository(), "package", key.name());
-  }
-
-  private PackageKey existingPackage(RestRequest r) {
-    requireRepository(r);
-    PackageKey key = key(r);
-    if (packages.findPackage(key).isEmpty()) {
-      throw packageNotFound(key);
-    }
-    return key;
-  }
-
-  private PackageVersion existingVersion(RestRequest r) {
-    PackageKey key = existingPackage(r);
-    String version = r.requiredQuery("version", "packageVersion");
-    return packages.version(key, version).orElseThrow(() -> new WharfException.NotFound("ResourceNotFoundException",
-        "Package version " + version + " of " + PackageService.displayName(key) + " not found", "package-version", version));
-  }
-
   // ---------------------------------------------------------------- resources for authorization
-
-  private List<AttachedPolicy> policies(String owner, String domain, String repository) {
-    return catalog.repositoryPolicies(owner, domain, repository).or(() -> catalog.domainPolicies(owner, domain))
-        .orElse(List.of());
-  }
 
   private ProtectedResource packageArn(String owner, String domain, String repository, String format, String namespace,
       String name) {
     return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), owner, domain, repository, format,
-        namespace == null ? "" : namespace, name), owner, policies(owner, domain, repository));
-  }
-
-  private ProtectedResource packageResource(RestRequest r) {
-    PackageKey key = key(r);
-    return packageArn(key.domainOwner(), key.domainName(), key.repository(), key.format(), key.namespace(), key.name());
+        namespace == null ? "" : namespace, name), owner, requests.policies(owner, domain, repository));
   }
 
   private ProtectedResource copyDestination(RestRequest r) {
@@ -407,7 +339,7 @@ public final class PackageManagementEndpoints {
     String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, repository);
     String action = "codeartifact:ReadFromRepository";
     Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner,
-        policies(owner, domain, repository), Map.of());
+        requests.policies(owner, domain, repository), Map.of());
     if (!decision.allowed()) {
       throw PermissionService.denied(r.principal(), action, arn, decision);
     }

@@ -1,0 +1,128 @@
+package dev.wharf.packages.http;
+
+import dev.wharf.api.aws.RestOperation.ProtectedResource;
+import dev.wharf.api.aws.RestRequest;
+import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageNames;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.policy.AttachedPolicy;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The request members every CodeArtifact package operation reads (domain, owner, repository,
+ * format, namespace, package, version), validated once as the model says, and the resources they
+ * are authorized on: the repository or the package ARN, with the repository's permissions policy
+ * (else the domain's).
+ */
+final class PackageRequests {
+  static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
+
+  private final PackageService packages;
+  private final CatalogService catalog;
+
+  PackageRequests(PackageService packages, CatalogService catalog) {
+    this.packages = Objects.requireNonNull(packages, "packages");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+  }
+
+  static String owner(RestRequest r) {
+    return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
+  }
+
+  static String domainName(RestRequest r) {
+    return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
+  }
+
+  static String repositoryName(RestRequest r) {
+    return repositoryMember(r, "repository", "repository");
+  }
+
+  /** A repository name from another member (e.g. CopyPackageVersions' source and destination). */
+  static String repositoryMember(RestRequest r, String wireName, String member) {
+    return CatalogService.requireRepositoryName(r.requiredQuery(wireName, member), member);
+  }
+
+  static String requireFormat(String format) {
+    if (!FORMATS.contains(format)) {
+      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
+          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
+    }
+    return format;
+  }
+
+  static String format(RestRequest r) {
+    return requireFormat(r.requiredQuery("format", "format"));
+  }
+
+  static String namespace(RestRequest r) {
+    String namespace = r.query("namespace");
+    return namespace == null ? null : PackageNames.requireModelName(namespace, "namespace");
+  }
+
+  static String packageName(RestRequest r) {
+    return PackageNames.requireModelName(r.requiredQuery("package", "package"), "package");
+  }
+
+  /** The package the request names, in the repository of its {@code repository} member. */
+  static PackageKey key(RestRequest r) {
+    return new PackageKey(owner(r), domainName(r), repositoryName(r), format(r), namespace(r), packageName(r));
+  }
+
+  /** @throws WharfException.NotFound when the domain or repository does not exist */
+  void requireRepository(RestRequest r) {
+    catalog.describeRepository(owner(r), domainName(r), repositoryName(r));
+  }
+
+  static WharfException.NotFound packageNotFound(PackageKey key) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Package " + PackageService.displayName(key)
+        + " not found in repository " + key.repository(), "package", key.name());
+  }
+
+  static WharfException.NotFound versionNotFound(PackageKey key, String version) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Package version " + version + " of "
+        + PackageService.displayName(key) + " not found", "package-version", version);
+  }
+
+  PackageKey existingPackage(RestRequest r) {
+    requireRepository(r);
+    PackageKey key = key(r);
+    if (packages.findPackage(key).isEmpty()) {
+      throw packageNotFound(key);
+    }
+    return key;
+  }
+
+  PackageVersion existingVersion(RestRequest r) {
+    PackageKey key = existingPackage(r);
+    String version = r.requiredQuery("version", "packageVersion");
+    return packages.version(key, version).orElseThrow(() -> versionNotFound(key, version));
+  }
+
+  List<AttachedPolicy> policies(String owner, String domain, String repository) {
+    return catalog.repositoryPolicies(owner, domain, repository).or(() -> catalog.domainPolicies(owner, domain))
+        .orElse(List.of());
+  }
+
+  ProtectedResource repositoryResource(RestRequest r) {
+    String owner = owner(r);
+    String domain = domainName(r);
+    String repository = repositoryName(r);
+    return new ProtectedResource(CodeArtifactArns.repository(catalog.region(), owner, domain, repository), owner,
+        policies(owner, domain, repository));
+  }
+
+  ProtectedResource packageResource(PackageKey key) {
+    return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), key.domainOwner(), key.domainName(),
+        key.repository(), key.format(), key.namespace(), key.name()), key.domainOwner(),
+        policies(key.domainOwner(), key.domainName(), key.repository()));
+  }
+
+  ProtectedResource packageResource(RestRequest r) {
+    return packageResource(key(r));
+  }
+}
