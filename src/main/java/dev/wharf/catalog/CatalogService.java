@@ -63,6 +63,19 @@ public final class CatalogService {
 
   private void changed() {
     policies.invalidateAll();
+    upstreamLists.invalidateAll();
+  }
+
+  private final Cache<List<String>, List<String>> upstreamLists =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+
+  /**
+   * A repository's direct upstreams in priority order, empty when it has none or does not exist;
+   * cached (cleared by every catalog change on this node, 30 s for other nodes' changes).
+   */
+  public List<String> upstreams(String owner, String domainName, String name) {
+    return upstreamLists.get(List.of(owner, domainName, name), k -> store.findRepository(owner, domainName, name)
+        .map(CatalogStore.RepositoryRow::upstreams).orElse(List.of()));
   }
 
   // ---------------------------------------------------------------- validation

@@ -81,6 +81,7 @@ public final class PackageService {
    */
   public PackageVersion publish(Publication publication, List<AssetContent> contents) {
     requirePublishAllowed(publication.key());
+    boolean newPackage = store.findPackage(publication.key()).isEmpty();
     List<PackageAsset> assets = new ArrayList<>();
     for (AssetContent content : contents) {
       BlobDigests digests;
@@ -99,11 +100,59 @@ public final class PackageService {
         newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
     PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
+    if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
+      setDefaultRestrictions(publication.key(), publication.origin());
+    }
     documents.invalidate(publication.key());
     if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
       throw versionExists(publication.key(), publication.version());
     }
     return version;
+  }
+
+  /**
+   * CodeArtifact's default origin controls, set when a package's first version arrives: published
+   * directly → publish ALLOW, upstream BLOCK (a same-named package from an upstream or a public
+   * registry cannot slip in: the dependency-confusion defence); taken from an upstream or an
+   * external connection → publish BLOCK, upstream ALLOW. Settings made with
+   * PutPackageOriginConfiguration before are kept.
+   */
+  private void setDefaultRestrictions(PackageKey key, String origin) {
+    if (store.originRestrictions(key).isEmpty()) {
+      store.putOriginRestrictions(key, "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT, clock.instant());
+    }
+  }
+
+  private static final OriginRestrictions INTERNAL_DEFAULT =
+      new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK);
+  private static final OriginRestrictions UPSTREAM_DEFAULT =
+      new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
+
+  /**
+   * Keeps in {@code repository} a version found in another repository of the domain (an upstream):
+   * the version record with its metadata, status, revision and publish time, and asset records that
+   * refer to the same blobs (no bytes copied). Its origin type is the source's (INTERNAL, or EXTERNAL
+   * when it came from an external connection). The package's origin configuration is not checked
+   * here: the caller decided that the package may take versions from upstreams.
+   *
+   * @return the retained version with its assets (the existing one when it was retained meanwhile)
+   */
+  public PackageDocument.VersionWithAssets retain(String repository, PackageDocument.VersionWithAssets found) {
+    PackageVersion source = found.version();
+    PackageKey key = new PackageKey(source.key().domainOwner(), source.key().domainName(), repository,
+        source.key().format(), source.key().namespace(), source.key().name());
+    boolean newPackage = store.findPackage(key).isEmpty();
+    Instant now = clock.instant();
+    PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
+        source.publishedAt(), now, source.summary(), source.metadata(), source.origin());
+    PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
+    if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
+      setDefaultRestrictions(key, "UPSTREAM");
+    }
+    documents.invalidate(key);
+    return document(key).flatMap(d -> d.versions().stream()
+        .filter(v -> v.version().version().equals(source.version())).findFirst())
+        .orElse(new PackageDocument.VersionWithAssets(copy, found.assets()));
   }
 
   /**
@@ -152,6 +201,7 @@ public final class PackageService {
       String expectedSha256, boolean unfinished) {
     Objects.requireNonNull(expectedSha256, "expectedSha256");
     requirePublishAllowed(key);
+    boolean newPackage = store.findPackage(key).isEmpty();
     document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
         .ifPresent(existing -> {
           Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
@@ -180,6 +230,9 @@ public final class PackageService {
         newRevision(), now, now, null, metadata, "INTERNAL");
     // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
     PackageStore.AssetPublication result = store.publishAsset(wanted, asset, now);
+    if (result.outcome() == PackageStore.AssetOutcome.CREATED && newPackage) {
+      setDefaultRestrictions(key, "INTERNAL");
+    }
     documents.invalidate(key);
     return switch (result.outcome()) {
       case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
@@ -318,7 +371,10 @@ public final class PackageService {
     }
   }
 
-  /** The package's origin restrictions (ALLOW/ALLOW when none were set). */
+  /**
+   * The package's origin restrictions: as set by PutPackageOriginConfiguration or by the first
+   * version's arrival (see {@link #retain}); ALLOW/ALLOW for a package that has neither.
+   */
   public OriginRestrictions originRestrictions(PackageKey key) {
     return store.originRestrictions(key).orElse(OriginRestrictions.DEFAULT);
   }

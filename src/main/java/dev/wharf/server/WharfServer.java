@@ -20,6 +20,7 @@ import dev.wharf.format.npm.NpmRegistry;
 import dev.wharf.format.pypi.PypiEndpoints;
 import dev.wharf.format.pypi.PypiRegistry;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
 import dev.wharf.packages.http.PackageEndpoints;
 import dev.wharf.packages.http.PackageManagementEndpoints;
@@ -189,13 +190,14 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
-      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, config.maxAssetBytes()),
+      UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
+      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, upstreams, config.maxAssetBytes()),
           config.publicUrl(), config.dataDirectory().resolve("tmp"));
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
           new RepositoryEndpoints(authorizer, npm, new PypiEndpoints(authorizer,
-              new PypiRegistry(packages, config.maxAssetBytes()), config.publicUrl(),
+              new PypiRegistry(packages, upstreams, config.maxAssetBytes()), config.publicUrl(),
               config.dataDirectory().resolve("tmp"))));
 
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(

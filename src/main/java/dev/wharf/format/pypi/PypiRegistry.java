@@ -47,9 +47,16 @@ public final class PypiRegistry {
       "project_urls", "requires_external", "provides_dist", "obsoletes_dist");
 
   private final PackageService packages;
+  private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
 
   public PypiRegistry(PackageService packages, long maxFileBytes) {
+    this(packages, null, maxFileBytes);
+  }
+
+  /** @param upstreams how reads fall through to upstream repositories; null for none */
+  public PypiRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
+    this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
     this.maxFileBytes = maxFileBytes;
   }
@@ -279,7 +286,8 @@ public final class PypiRegistry {
   public record Project(String name, List<String> versions, List<IndexFile> files) {}
 
   public Optional<Project> project(Location location, String normalizedName) {
-    return packages.document(location.key(normalizedName)).map(document -> {
+    PackageKey key = location.key(normalizedName);
+    return (upstreams != null ? upstreams.document(key) : packages.document(key)).map(document -> {
       List<String> versions = new ArrayList<>();
       List<IndexFile> files = new ArrayList<>();
       for (PackageDocument.VersionWithAssets v : document.versions()) {
@@ -324,6 +332,11 @@ public final class PypiRegistry {
 
   /** A file (or its {@code .metadata}) of a downloadable version (Published or Unlisted). */
   public Optional<PackageAsset> file(Location location, String normalizedName, String fileName) {
+    if (upstreams != null) {
+      return upstreams.versionWithAsset(location.key(normalizedName), fileName)
+          .filter(v -> v.version().status().downloadable())
+          .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
+    }
     return packages.document(location.key(normalizedName)).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> v.assets().stream()).filter(a -> a.name().equals(fileName)).findFirst());
