@@ -39,7 +39,19 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-asset-size", description = "Largest package file accepted, in bytes (env WHARF_MAX_ASSET_SIZE, default 268435456 = 256 MiB).")
   Long maxAssetSize;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size.")
+  @Option(names = "--external-connection", paramLabel = "NAME=URL", description = {"Upstream URL of an external"
+      + " connection repositories may associate, e.g. public:npmjs=https://registry.npmjs.org or"
+      + " public:pypi=https://pypi.org; repeatable (env WHARF_EXTERNAL_CONNECTIONS=NAME=URL,NAME=URL).",
+      "None by default: nothing is fetched from outside unless the operator names it here."})
+  java.util.List<String> externalConnections;
+
+  @Option(names = "--external-metadata-ttl", description = "Seconds an external connection's package metadata is reused before it is fetched again (env WHARF_EXTERNAL_METADATA_TTL, default 300).")
+  Long externalMetadataTtl;
+
+  @Option(names = "--external-timeout", description = "Seconds to connect to and receive metadata from an external connection (artifacts: 20 times that) (env WHARF_EXTERNAL_TIMEOUT, default 30).")
+  Long externalTimeout;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, external-connections, external-metadata-ttl, external-timeout.")
   Path configFile;
 
   @Override
@@ -51,7 +63,9 @@ final class ServerCommand implements Callable<Integer> {
     WharfConfig config;
     try {
       config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
-          .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize).build();
+          .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize)
+          .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
+          .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

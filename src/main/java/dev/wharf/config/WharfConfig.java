@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *   <tr><td>max-asset-size</td><td>--max-asset-size</td><td>WHARF_MAX_ASSET_SIZE</td><td>268435456 (256 MiB)</td></tr>
  *   <tr><td>account-id</td><td>(none)</td><td>WHARF_ACCOUNT_ID</td><td>random, first start only</td></tr>
  *   <tr><td>master-key</td><td>(none)</td><td>WHARF_MASTER_KEY</td><td>data/master.key, created 0600</td></tr>
+ *   <tr><td>external-connections</td><td>--external-connection NAME=URL (repeatable)</td><td>WHARF_EXTERNAL_CONNECTIONS
+ *       (NAME=URL,NAME=URL)</td><td>none: no repository reaches outside the server</td></tr>
+ *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
+ *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -39,7 +43,10 @@ public record WharfConfig(
     String bindAddress,
     long maxAssetBytes,
     Optional<String> bootstrapAccountId,
-    Optional<String> masterKey) {
+    Optional<String> masterKey,
+    Map<String, URI> externalConnections,
+    java.time.Duration externalMetadataTtl,
+    java.time.Duration externalTimeout) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_DATA = "wharf-data";
@@ -49,8 +56,10 @@ public record WharfConfig(
   public static final long DEFAULT_MAX_ASSET_BYTES = 256L * 1024 * 1024;
 
   /** Every setting name the config file may hold. */
-  public static final Set<String> SETTING_NAMES =
-      Set.of("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size");
+  public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
+      "max-asset-size", "external-connections", "external-metadata-ttl", "external-timeout");
+  public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
+  public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]");
   private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
@@ -81,6 +90,18 @@ public record WharfConfig(
         throw new ConfigException("public-url must be an http(s) URL with a host, got " + url);
       }
     });
+    externalConnections = Map.copyOf(externalConnections);
+    externalConnections.forEach((name, url) -> {
+      if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+        throw new ConfigException("external-connections: " + name + " must map to an http(s) URL with a host, got " + url);
+      }
+    });
+    if (externalMetadataTtl.isNegative()) {
+      throw new ConfigException("external-metadata-ttl must be 0 or more seconds, got " + externalMetadataTtl.toSeconds());
+    }
+    if (externalTimeout.isNegative() || externalTimeout.isZero()) {
+      throw new ConfigException("external-timeout must be a positive number of seconds, got " + externalTimeout.toSeconds());
+    }
     bootstrapAccountId.ifPresent(id -> {
       if (!ACCOUNT_ID.matcher(id).matches()) {
         throw new ConfigException("WHARF_ACCOUNT_ID must be 12 digits, got " + id);
@@ -183,7 +204,46 @@ public record WharfConfig(
           lookup("bind").orElse(DEFAULT_BIND),
           maxAsset,
           Optional.ofNullable(environment.get("WHARF_ACCOUNT_ID")).filter(v -> !v.isBlank()),
-          Optional.ofNullable(environment.get("WHARF_MASTER_KEY")).filter(v -> !v.isBlank()));
+          Optional.ofNullable(environment.get("WHARF_MASTER_KEY")).filter(v -> !v.isBlank()),
+          externalConnections(lookup("external-connections").orElse("")),
+          java.time.Duration.ofSeconds(seconds("external-metadata-ttl", DEFAULT_EXTERNAL_METADATA_TTL_SECONDS)),
+          java.time.Duration.ofSeconds(seconds("external-timeout", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)));
+    }
+
+    private long seconds(String name, long fallback) {
+      return lookup(name).map(value -> {
+        try {
+          return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException(name + " must be a number of seconds, got '" + value + "'");
+        }
+      }).orElse(fallback);
+    }
+
+    /** NAME=URL pairs separated by commas; each name once. */
+    private static Map<String, URI> externalConnections(String value) {
+      Map<String, URI> out = new LinkedHashMap<>();
+      for (String pair : value.split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int equals = pair.indexOf('=');
+        if (equals < 1) {
+          throw new ConfigException("external-connections: '" + pair.trim() + "' is not NAME=URL (e.g. public:npmjs=https://registry.npmjs.org)");
+        }
+        String name = pair.substring(0, equals).trim();
+        String url = pair.substring(equals + 1).trim();
+        URI uri;
+        try {
+          uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("external-connections: " + name + " maps to something that is not a URL: " + url);
+        }
+        if (out.put(name, uri) != null) {
+          throw new ConfigException("external-connections: " + name + " is given twice");
+        }
+      }
+      return out;
     }
   }
 

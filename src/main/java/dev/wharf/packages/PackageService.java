@@ -148,6 +148,11 @@ public final class PackageService {
     PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
     if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
       setDefaultRestrictions(key, "UPSTREAM");
+    } else if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
+      // Retained before with fewer files (PyPI): the files it lacks are added, existing ones kept.
+      for (PackageAsset asset : found.assets()) {
+        store.insertAsset(key, source.version(), asset, now);
+      }
     }
     documents.invalidate(key);
     return document(key).flatMap(d -> d.versions().stream()
@@ -354,6 +359,62 @@ public final class PackageService {
   public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
     store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
     documents.invalidateAll();
+  }
+
+  /** Digests an ingested file must have, as its upstream published them (hex; null when not published). */
+  public record ExpectedDigests(String sha256, String sha512, String sha1) {
+    public ExpectedDigests {
+      if (sha256 == null && sha512 == null && sha1 == null) {
+        throw new IllegalArgumentException("at least one expected digest is needed");
+      }
+    }
+  }
+
+  /**
+   * Stores a file fetched from an external connection as an asset of {@code publication}'s version
+   * (created with origin EXTERNAL if absent), once its content matches every digest the upstream
+   * published. The repository's origin configuration for publishing does not apply (this is not a
+   * publish); the caller checked that the package takes versions from upstream.
+   *
+   * @throws UpstreamUnavailableException when the content does not match (nothing is stored)
+   * @throws WharfException.TooLarge when the content exceeds {@code content.maxBytes()}
+   */
+  public PackageDocument.VersionWithAssets ingest(Publication publication, AssetContent content, ExpectedDigests expected,
+      String upstreamName) {
+    PackageKey key = publication.key();
+    BlobDigests digests;
+    try {
+      digests = blobs.put(content.content(), content.maxBytes(), null);
+    } catch (dev.wharf.blob.BlobTooLargeException e) {
+      throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent more than the limit of "
+          + content.maxBytes() + " bytes for " + content.name());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // A blob that fails the check stays unreferenced (garbage for the collector), never visible.
+    if ((expected.sha256() != null && !expected.sha256().equalsIgnoreCase(digests.sha256()))
+        || (expected.sha512() != null && !expected.sha512().equalsIgnoreCase(digests.sha512()))
+        || (expected.sha1() != null && !expected.sha1().equalsIgnoreCase(digests.sha1()))) {
+      throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent " + content.name()
+          + " with content that does not match the hash it publishes for it; it was not stored");
+    }
+    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
+        digests.sha512());
+    boolean newPackage = store.findPackage(key).isEmpty();
+    Instant now = clock.instant();
+    PackageVersion version = new PackageVersion(key, publication.version(), VersionStatus.PUBLISHED, newRevision(), now,
+        now, publication.summary(), publication.metadata(), "EXTERNAL");
+    if (store.insertVersion(version, List.of(asset), publication.distTags(), now) == PackageStore.InsertOutcome.INSERTED) {
+      if (newPackage) {
+        setDefaultRestrictions(key, "EXTERNAL");
+      }
+    } else {
+      store.insertAsset(key, publication.version(), asset, now);
+    }
+    documents.invalidate(key);
+    return document(key).flatMap(d -> d.versions().stream()
+        .filter(v -> v.version().version().equals(publication.version())).findFirst())
+        .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
   }
 
   // ---------------------------------------------------------------- origin controls

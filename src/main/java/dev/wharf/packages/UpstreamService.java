@@ -36,7 +36,23 @@ public final class UpstreamService {
     /** Whether the repository of {@code key} has an external connection serving the key's format. */
     boolean connected(PackageKey key);
 
+    /**
+     * The package as the connection's upstream has it now (or cached): versions keyed to the
+     * connected repository, with assets that carry the upstream's published hashes but are not
+     * stored yet; empty when the upstream does not have it.
+     *
+     * @throws UpstreamUnavailableException when the upstream cannot answer and nothing is cached
+     */
     Optional<PackageDocument> document(PackageKey keyInConnectedRepository);
+
+    /**
+     * Fetches one asset of a version {@link #document} listed, checks it against the published
+     * hashes and stores it in the connected repository (origin EXTERNAL).
+     *
+     * @return the version as now stored in the connected repository
+     * @throws UpstreamUnavailableException when it cannot be fetched or does not match
+     */
+    PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName);
   }
 
   private static final ExternalSource NONE = new ExternalSource() {
@@ -49,7 +65,22 @@ public final class UpstreamService {
     public Optional<PackageDocument> document(PackageKey keyInConnectedRepository) {
       return Optional.empty();
     }
+
+    @Override
+    public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
+      throw new IllegalStateException("no external connections");
+    }
   };
+
+  /** One repository's package (or an external connection's), in search order. */
+  private record Source(PackageDocument document, boolean external) {}
+
+  /** What a search found, and the first upstream failure met on the way (null if none). */
+  private record Search(List<Source> sources, UpstreamUnavailableException failure) {
+    List<PackageDocument> documents() {
+      return sources.stream().map(Source::document).toList();
+    }
+  }
 
   private final PackageService packages;
   private final RepositoryUpstreams upstreams;
@@ -75,30 +106,41 @@ public final class UpstreamService {
    * The package in each repository searched, in search order, starting with {@code key}'s own
    * repository; repositories that do not have the package are left out.
    */
-  List<PackageDocument> sources(PackageKey key) {
-    List<PackageDocument> found = new ArrayList<>();
-    visit(key, key.repository(), new HashSet<>(), found);
-    return found;
+  private Search search(PackageKey key) {
+    List<Source> found = new ArrayList<>();
+    UpstreamUnavailableException[] failure = new UpstreamUnavailableException[1];
+    visit(key, key.repository(), new HashSet<>(), found, failure);
+    return new Search(found, failure[0]);
   }
 
-  private void visit(PackageKey key, String repository, Set<String> seen, List<PackageDocument> found) {
+  private void visit(PackageKey key, String repository, Set<String> seen, List<Source> found,
+      UpstreamUnavailableException[] failure) {
     if (!seen.add(repository)) {
       return;
     }
     PackageKey here = withRepository(key, repository);
     Optional<PackageDocument> document = packages.document(here);
-    document.ifPresent(found::add);
+    document.ifPresent(d -> found.add(new Source(d, false)));
     List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
-    if (direct.isEmpty() && !external.connected(here)) {
+    boolean connected = external.connected(here);
+    if (direct.isEmpty() && !connected) {
       return;
     }
     if (packages.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
       return;
     }
     for (String upstream : direct) {
-      visit(key, upstream, seen, found);
+      visit(key, upstream, seen, found, failure);
     }
-    external.document(here).ifPresent(found::add);
+    if (connected) {
+      try {
+        external.document(here).ifPresent(d -> found.add(new Source(d, true)));
+      } catch (UpstreamUnavailableException e) {
+        if (failure[0] == null) {
+          failure[0] = e;
+        }
+      }
+    }
   }
 
   /**
@@ -108,7 +150,11 @@ public final class UpstreamService {
    * keep the key of the repository they are in (not yet retained when that is an upstream).
    */
   public Optional<PackageDocument> document(PackageKey key) {
-    List<PackageDocument> sources = sources(key);
+    Search search = search(key);
+    if (search.sources().isEmpty() && search.failure() != null) {
+      throw search.failure();
+    }
+    List<PackageDocument> sources = search.documents();
     Merged cached = merged.getIfPresent(key);
     if (cached != null && sameInstances(cached.sources(), sources)) {
       return cached.document();
@@ -141,7 +187,16 @@ public final class UpstreamService {
     Map<String, String> tags = new LinkedHashMap<>();
     for (PackageDocument source : sources) {
       for (PackageDocument.VersionWithAssets version : source.versions()) {
-        versions.putIfAbsent(version.version().version(), version);
+        PackageDocument.VersionWithAssets first = versions.putIfAbsent(version.version().version(), version);
+        if (first != null && first != version) {
+          // The same version in several places (PyPI files retained one by one): the first's files, then others'.
+          List<PackageAsset> assets = new ArrayList<>(first.assets());
+          version.assets().stream().filter(a -> assets.stream().noneMatch(b -> b.name().equals(a.name())))
+              .forEach(assets::add);
+          if (assets.size() > first.assets().size()) {
+            versions.put(version.version().version(), new PackageDocument.VersionWithAssets(first.version(), assets));
+          }
+        }
       }
     }
     for (PackageDocument source : sources) {
@@ -161,26 +216,64 @@ public final class UpstreamService {
 
   /**
    * A version as a client of {@code key}'s repository gets it: the repository's own, else the first
-   * found upstream, which is then retained in the repository (whatever its status: the caller
-   * decides whether it may be downloaded).
+   * repository searched that has it, which is then retained in the repository (fetched first when
+   * it is an external connection's); whatever its status: the caller decides whether it may be
+   * downloaded.
+   *
+   * @throws UpstreamUnavailableException when it was not found and an upstream could not answer
    */
   public Optional<PackageDocument.VersionWithAssets> version(PackageKey key, String version) {
     Optional<PackageDocument.VersionWithAssets> local = find(packages.document(key), version);
     if (local.isPresent()) {
       return local;
     }
-    return find(document(key), version).map(found -> found.version().key().repository().equals(key.repository())
-        ? found : packages.retain(key.repository(), found));
+    Search search = search(key);
+    for (Source source : search.sources()) {
+      Optional<PackageDocument.VersionWithAssets> found = find(Optional.of(source.document()), version);
+      if (found.isPresent()) {
+        PackageDocument.VersionWithAssets stored = found.get();
+        if (source.external()) {
+          for (PackageAsset asset : found.get().assets()) {
+            stored = external.fetch(found.get(), asset.name());
+          }
+        }
+        return Optional.of(bring(key, stored));
+      }
+    }
+    if (search.failure() != null) {
+      throw search.failure();
+    }
+    return Optional.empty();
   }
 
-  /** The version of {@code key}'s repository (or found upstream and retained) that has an asset of that name. */
+  /**
+   * The version (of {@code key}'s repository, or of the first repository searched that has the
+   * file, then retained) with an asset of that name.
+   *
+   * @throws UpstreamUnavailableException when it was not found and an upstream could not answer
+   */
   public Optional<PackageDocument.VersionWithAssets> versionWithAsset(PackageKey key, String assetName) {
     Optional<PackageDocument.VersionWithAssets> local = packages.document(key).flatMap(d -> withAsset(d, assetName));
     if (local.isPresent()) {
       return local;
     }
-    return document(key).flatMap(d -> withAsset(d, assetName)).map(found ->
-        found.version().key().repository().equals(key.repository()) ? found : packages.retain(key.repository(), found));
+    Search search = search(key);
+    for (Source source : search.sources()) {
+      Optional<PackageDocument.VersionWithAssets> found = withAsset(source.document(), assetName);
+      if (found.isPresent()) {
+        PackageDocument.VersionWithAssets stored = source.external() ? external.fetch(found.get(), assetName) : found.get();
+        return Optional.of(bring(key, stored));
+      }
+    }
+    if (search.failure() != null) {
+      throw search.failure();
+    }
+    return Optional.empty();
+  }
+
+  /** The version as retained in {@code key}'s repository (itself when it is there already). */
+  private PackageDocument.VersionWithAssets bring(PackageKey key, PackageDocument.VersionWithAssets found) {
+    return found.version().key().repository().equals(key.repository()) ? found : packages.retain(key.repository(), found);
   }
 
   private static Optional<PackageDocument.VersionWithAssets> withAsset(PackageDocument document, String assetName) {

@@ -191,6 +191,13 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
+      catalog.configuredExternalConnections(config.externalConnections().keySet());
+      upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
+          key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
+          CatalogService.EXTERNAL_CONNECTION_FORMATS, config.externalConnections(),
+          List.of(new dev.wharf.format.npm.NpmExternalFormat(), new dev.wharf.format.pypi.PypiExternalFormat()),
+          new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
+          config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
       NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, upstreams, config.maxAssetBytes()),
           config.publicUrl(), config.dataDirectory().resolve("tmp"));
       Routes routes = new Routes(

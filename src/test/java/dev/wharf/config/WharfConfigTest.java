@@ -26,12 +26,30 @@ class WharfConfigTest {
     assertThat(config.maxAssetBytes()).isEqualTo(256L * 1024 * 1024);
     assertThat(config.bootstrapAccountId()).isEmpty();
     assertThat(config.masterKey()).isEmpty();
+    assertThat(config.externalConnections()).as("nothing reaches outside unless configured").isEmpty();
+    assertThat(config.externalMetadataTtl()).isEqualTo(java.time.Duration.ofSeconds(300));
+    assertThat(config.externalTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+  }
+
+  @Test
+  void externalConnectionsAreNameUrlPairs() {
+    WharfConfig config = WharfConfig.builder().environment(Map.of("WHARF_EXTERNAL_CONNECTIONS",
+        "public:npmjs=http://127.0.0.1:1/npm/, public:pypi=https://pypi.example.com")).build();
+    assertThat(config.externalConnections()).containsEntry("public:npmjs", java.net.URI.create("http://127.0.0.1:1/npm"))
+        .containsEntry("public:pypi", java.net.URI.create("https://pypi.example.com")).hasSize(2);
+    assertThatThrownBy(() -> WharfConfig.builder().flag("external-connections", "public:npmjs").build())
+        .hasMessageContaining("external-connections");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("external-connections", "public:npmjs=ftp://x").build())
+        .hasMessageContaining("public:npmjs");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("external-timeout", "0").build())
+        .hasMessageContaining("external-timeout");
   }
 
   @Test
   void everySettingNameIsPinned() {
     assertThat(WharfConfig.SETTING_NAMES)
-        .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size");
+        .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
+            "external-connections", "external-metadata-ttl", "external-timeout");
   }
 
   @Test

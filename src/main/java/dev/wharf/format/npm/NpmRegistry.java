@@ -433,9 +433,14 @@ public final class NpmRegistry {
       ObjectNode manifest = (ObjectNode) readTree(version.metadata());
       ObjectNode dist = manifest.with("dist");
       dist.put("tarball", tarballBase + name.tarballFileName(version.version()));
-      dist.put("shasum", asset.get().sha1());
-      dist.put("integrity", "sha512-" + java.util.Base64.getEncoder().encodeToString(
-          java.util.HexFormat.of().parseHex(asset.get().sha512())));
+      if (asset.get().sha1() != null) {
+        dist.put("shasum", asset.get().sha1());
+      }
+      // Null only for a version an external connection lists that was published without a sha512.
+      if (asset.get().sha512() != null) {
+        dist.put("integrity", "sha512-" + java.util.Base64.getEncoder().encodeToString(
+            java.util.HexFormat.of().parseHex(asset.get().sha512())));
+      }
       if (abbreviated) {
         ObjectNode small = JSON.createObjectNode();
         for (String field : ABBREVIATED_FIELDS) {

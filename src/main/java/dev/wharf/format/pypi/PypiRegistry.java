@@ -386,7 +386,11 @@ public final class PypiRegistry {
       } else {
         f.put("core-metadata", false).put("dist-info-metadata", false);
       }
-      f.put("yanked", false).put("size", file.asset().size()).put("upload-time", file.uploadTime());
+      f.put("yanked", false);
+      if (file.asset().size() >= 0) { // unknown (-1) for a file an external connection lists but has not sent yet
+        f.put("size", file.asset().size());
+      }
+      f.put("upload-time", file.uploadTime());
     }
     return root.toString();
   }
