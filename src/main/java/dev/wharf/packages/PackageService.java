@@ -306,6 +306,15 @@ public final class PackageService {
     return store.listPackages(domainOwner, domainName, repository, format, namespace, namePrefix);
   }
 
+  /**
+   * A page of package names of one format and namespace in a repository, in name order, after
+   * {@code after} (null: from the start): for listings too large to read at once.
+   */
+  public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
+      String namespace, String after, int limit) {
+    return store.packageNames(domainOwner, domainName, repository, format, namespace, after, limit);
+  }
+
   /** Opens an asset's content for streaming, if its blob is present. */
   public Optional<InputStream> open(PackageAsset asset) {
     try {

@@ -73,6 +73,10 @@ public interface PackageStore {
   List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
       String namespace, String namePrefix);
 
+  /** Up to {@code limit} names of a format and namespace, in name order, after {@code after} (null: the first). */
+  List<String> packageNames(String domainOwner, String domainName, String repository, String format, String namespace,
+      String after, int limit);
+
   Map<String, String> distTags(PackageKey key);
 
   /** Sets a tag; false when the package or the version does not exist. */

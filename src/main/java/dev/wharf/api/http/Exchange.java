@@ -155,6 +155,39 @@ public final class Exchange {
     }
   }
 
+  /** Writes a response body to the stream it is given. */
+  @FunctionalInterface
+  public interface BodyWriter {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Streams a response body of unknown length (chunked), written by {@code body} through a buffer,
+   * for documents too large to build in memory. A HEAD request gets the headers only. A failure
+   * mid-stream aborts the response (it is already committed).
+   */
+  public void stream(int status, String contentType, BodyWriter body) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    response.setStatus(status);
+    if (contentType != null) {
+      response.getHeaders().put("Content-Type", contentType);
+    }
+    if ("HEAD".equals(request.getMethod())) {
+      response.write(true, null, callback);
+      return;
+    }
+    try (OutputStream out = new java.io.BufferedOutputStream(Content.Sink.asOutputStream(response), 32 * 1024)) {
+      body.write(out);
+    } catch (IOException | RuntimeException e) {
+      callback.failed(e);
+      return;
+    }
+    callback.succeeded();
+  }
+
   public InputStream bodyStream() {
     return Content.Source.asInputStream(request);
   }

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The PyPI protocols under {@code /{domain}-{owner}/pypi/{repo}/}: the legacy upload API twine
  * uses (POST to the repository endpoint itself) and the simple repository API pip uses
  * ({@code simple/}, {@code simple/{project}/}, files and their PEP 658 {@code .metadata} below the
- * project). Thin: parse, authorize with the token, call {@link PypiRegistry}, render. Errors are
- * plain text, which pip and twine show as they are.
+ * project). Wharf adds PEP 592 yanking: {@code :action=yank} / {@code unyank} posted like an upload.
+ * Thin: parse, authorize with the token, call {@link PypiRegistry}, render. Errors are plain text,
+ * which pip and twine show as they are.
  */
 public final class PypiEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(PypiEndpoints.class);
@@ -105,9 +106,10 @@ public final class PypiEndpoints {
     }
     String below = rest.substring("simple/".length());
     if (below.isEmpty()) {
-      List<String> projects = registry.projects(location);
-      negotiate(exchange, format -> format == Format.JSON ? PypiRegistry.rootJson(projects)
-          : PypiRegistry.rootHtml(projects, endpoint + "simple/"));
+      // Streamed from the store page by page: a repository's project list is never held whole.
+      Format format = negotiate(exchange);
+      exchange.stream(200, contentType(format),
+          out -> registry.writeRoot(location, format == Format.JSON, endpoint + "simple/", out));
       return;
     }
     int slash = below.indexOf('/');
@@ -123,11 +125,10 @@ public final class PypiEndpoints {
       return;
     }
     if (remainder.isEmpty()) {
-      PypiRegistry.Project found = registry.project(location, normalized)
-          .orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
-      String filesUrl = endpoint + "simple/" + normalized + "/";
-      negotiate(exchange, format -> format == Format.JSON ? PypiRegistry.json(found, filesUrl)
-          : PypiRegistry.html(found, filesUrl));
+      Format format = negotiate(exchange);
+      byte[] page = registry.projectPage(location, normalized, endpoint + "simple/" + normalized + "/",
+          format == Format.JSON).orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
+      exchange.send(200, contentType(format), page);
       return;
     }
     download(exchange, location, normalized, remainder);
@@ -159,7 +160,8 @@ public final class PypiEndpoints {
     HTML
   }
 
-  private static void negotiate(Exchange exchange, java.util.function.Function<Format, String> render) {
+  /** Chooses the answer's format from Accept (406 when none is served) and sets the caching headers. */
+  private static Format negotiate(Exchange exchange) {
     Format format = chooseFormat(exchange.header("Accept"));
     exchange.setHeader("Vary", "Accept");
     exchange.setHeader("Cache-Control", "max-age=0, must-revalidate");
@@ -167,12 +169,15 @@ public final class PypiEndpoints {
       throw new WharfException.Invalid("NotAcceptable", "None of the Accept types is served: use " + JSON_TYPE
           + ", " + HTML_TYPE + " or text/html");
     }
-    String type = switch (format) {
+    return format;
+  }
+
+  private static String contentType(Format format) {
+    return switch (format) {
       case JSON -> JSON_TYPE;
       case HTML_V1 -> HTML_TYPE + "; charset=utf-8";
       case HTML -> "text/html; charset=utf-8";
     };
-    exchange.send(200, type, render.apply(format));
   }
 
   /** PEP 691 negotiation by q-value; null when nothing acceptable (406). No header means HTML. */
@@ -258,6 +263,7 @@ public final class PypiEndpoints {
     }
     Path file = null;
     PypiRegistry.UploadOutcome outcome;
+    String yanked = null;
     try (parts) {
       Map<String, List<String>> fields = new LinkedHashMap<>();
       String fileName = null;
@@ -280,9 +286,21 @@ public final class PypiEndpoints {
       }
       PypiRegistry.Upload upload = new PypiRegistry.Upload(fields, fileName, file);
       String project = PypiRegistry.projectOf(upload);
-      require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
-          path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
-      outcome = registry.upload(location, upload);
+      String action = upload.field(":action");
+      if ("yank".equals(action) || "unyank".equals(action)) {
+        // Wharf's own PEP 592 action: like npm's deprecate, it changes a version's metadata.
+        require(authorizer.authorize(exchange, path, token, RepositoryAuthorizer.PUT_METADATA,
+            CodeArtifactArns.packageArn(authorizer.region(), path.domainOwner(), path.domainName(), path.repository(),
+                PypiRegistry.FORMAT, "", project)), path);
+        registry.yank(location, upload.field("name"), upload.field("version"), "yank".equals(action),
+            upload.field("yanked_reason"));
+        yanked = action;
+        outcome = null;
+      } else {
+        require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
+            path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
+        outcome = registry.upload(location, upload);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -293,6 +311,10 @@ public final class PypiEndpoints {
           LOG.warn("could not delete {}", file, e);
         }
       }
+    }
+    if (yanked != null) {
+      text(exchange, 200, "OK: " + ("yank".equals(yanked) ? "yanked" : "no longer yanked"));
+      return;
     }
     // Answered only once the upload's temporary files are gone.
     text(exchange, 200, outcome == PypiRegistry.UploadOutcome.CREATED ? "OK" : "OK: the identical file was already there");

@@ -36,6 +36,17 @@ public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
     return fields.getOrDefault(field.toLowerCase(Locale.ROOT), List.of());
   }
 
+  /** The body after the headers (metadata 2.1+ keeps the long description there), if not blank. */
+  public Optional<String> body() {
+    String text = new String(raw, StandardCharsets.UTF_8).replace("\r\n", "\n");
+    int end = text.startsWith("\n") ? 0 : text.indexOf("\n\n");
+    if (end < 0) {
+      return Optional.empty();
+    }
+    String body = text.substring(end + (end == 0 ? 1 : 2));
+    return body.isBlank() ? Optional.empty() : Optional.of(body);
+  }
+
   /** Parses the header part (up to the first empty line); field names are lowercased. */
   public static PypiMetadata parse(byte[] raw) {
     String text = new String(raw, StandardCharsets.UTF_8).replace("\r\n", "\n");

@@ -9,12 +9,12 @@ import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
+import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * PyPI format logic: checks and stores uploads (one asset per distribution file, plus
@@ -39,16 +39,43 @@ public final class PypiRegistry {
   static final String METADATA_SUFFIX = ".metadata";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
-  /** Form fields kept in the version document (core metadata, as twine names them). */
+  /*
+   * The version metadata JSON (package_versions.metadata) of a PyPI version, what
+   * describe-package-version and list-package-version-dependencies read. Keys are the upload's form
+   * field names (as twine sends them; core metadata's header names lowercased with '_'), each taken
+   * from the form or, when the form lacks it, from the file's own METADATA / PKG-INFO:
+   *   "name"                      the project name as uploaded (display name; the package is stored normalized)
+   *   single strings:             "metadata_version", "summary", "home_page", "author", "author_email",
+   *                               "maintainer", "maintainer_email", "license", "license_expression",
+   *                               "keywords", "requires_python", "description_content_type",
+   *                               "download_url", "platform"
+   *   "description"               the long description (readme): the form field, else METADATA's body
+   *                               (or its Description header); at most MAX_DESCRIPTION_CHARS
+   *   arrays of strings, every value of the repeated field in order:
+   *                               "requires_dist" (PEP 508 strings, e.g. "six>=1; extra == 'x'"),
+   *                               "classifiers", "provides_extra", "project_urls" ("Label, URL"),
+   *                               "requires_external", "provides_dist", "obsoletes_dist",
+   *                               "license_files"
+   *   "yanked" (boolean) and "yanked_reason" (string)   PEP 592, set by yank(), absent otherwise
+   * Absent or empty fields are omitted.
+   */
   private static final List<String> SINGLE_FIELDS = List.of("metadata_version", "summary", "home_page", "author",
-      "author_email", "maintainer", "maintainer_email", "license", "keywords", "requires_python",
+      "author_email", "maintainer", "maintainer_email", "license", "license_expression", "keywords", "requires_python",
       "description_content_type", "download_url", "platform");
   private static final List<String> LIST_FIELDS = List.of("classifiers", "requires_dist", "provides_extra",
-      "project_urls", "requires_external", "provides_dist", "obsoletes_dist");
+      "project_urls", "requires_external", "provides_dist", "obsoletes_dist", "license_files");
+  /** The longest description (readme) kept; PyPI itself keeps far less in practice. */
+  static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final PackageService packages;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
+  /** Rendered project pages, weighted by size, valid while their source document is current. */
+  private final com.github.benmanes.caffeine.cache.Cache<PageKey, Page> pages =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumWeight(64L * 1024 * 1024)
+          .<PageKey, Page>weigher((key, page) -> 64 + page.bytes().length)
+          .build();
 
   public PypiRegistry(PackageService packages, long maxFileBytes) {
     this(packages, null, maxFileBytes);
@@ -192,6 +219,67 @@ public final class PypiRegistry {
     throw fileExists(file.fileName());
   }
 
+  /** The longest PEP 592 yank reason kept. */
+  static final int MAX_YANK_REASON_CHARS = 1000;
+
+  /**
+   * Yanks (PEP 592) or un-yanks a version: sets or removes {@code yanked} / {@code yanked_reason}
+   * in its metadata document; the index then marks its files yanked, which pip skips unless the
+   * version is pinned exactly. CodeArtifact has no yank; this is Wharf's own action, reached with
+   * {@code :action=yank} / {@code :action=unyank} at the upload URL.
+   *
+   * @throws WharfException.NotFound when the project or version does not exist
+   * @throws WharfException.Invalid for an invalid name, version or reason
+   */
+  public void yank(Location location, String name, String version, boolean yanked, String reason) {
+    if (!PypiNames.validProject(name)) {
+      throw new WharfException.Invalid("Invalid project name: '" + name + "'");
+    }
+    if (version == null || version.isBlank()) {
+      throw new WharfException.Invalid("The version to " + (yanked ? "yank" : "un-yank") + " is missing");
+    }
+    if (reason != null && reason.length() > MAX_YANK_REASON_CHARS) {
+      throw new WharfException.Invalid("The yank reason exceeds " + MAX_YANK_REASON_CHARS + " characters");
+    }
+    String project = PypiNames.normalize(name);
+    PackageKey key = location.key(project);
+    // PEP 440: "1.0" and "1.0.0" name the same release; the stored spelling is the one uploaded.
+    String wanted = sameRelease(version);
+    dev.wharf.packages.PackageVersion stored = packages.versions(key).stream()
+        .filter(v -> v.version().equals(version) || sameRelease(v.version()).equals(wanted))
+        .findFirst().orElseThrow(() -> new WharfException.NotFound(null, "Version " + version + " of " + project
+            + " not found"));
+    ObjectNode document = readMetadata(stored.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
+    if (yanked) {
+      document.put("yanked", true);
+      if (reason != null && !reason.isBlank()) {
+        document.put("yanked_reason", reason.strip());
+      } else {
+        document.remove("yanked_reason");
+      }
+    } else {
+      document.remove("yanked");
+      document.remove("yanked_reason");
+    }
+    packages.updateMetadata(key, stored.version(), document.toString());
+  }
+
+  private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("^(\\d+(?:\\.\\d+)*)(.*)$");
+
+  /** A version spelled so that equal PEP 440 releases compare equal: lower case, no 'v', no trailing ".0"s. */
+  static String sameRelease(String version) {
+    String v = PypiNames.comparableVersion(version);
+    java.util.regex.Matcher m = RELEASE.matcher(v);
+    if (!m.matches()) {
+      return v;
+    }
+    String release = m.group(1);
+    while (release.endsWith(".0")) {
+      release = release.substring(0, release.length() - 2);
+    }
+    return release + m.group(2);
+  }
+
   static WharfException.Invalid fileExists(String fileName) {
     return new WharfException.Invalid("FileExists", "File already exists: " + fileName
         + " is stored with different content; a file cannot be replaced");
@@ -202,27 +290,56 @@ public final class PypiRegistry {
         .filter(v -> v.version().version().equals(version)).findFirst());
   }
 
+  /**
+   * Checks every digest the upload sends (twine sends all three) against the bytes received, read
+   * once; at least sha256 or md5 must be there.
+   */
   private static void verifyDigests(Upload upload) {
     String sha256 = upload.field("sha256_digest");
     String md5 = upload.field("md5_digest");
+    String blake2 = upload.field("blake2_256_digest");
     if (sha256 == null && md5 == null) {
       throw new WharfException.Invalid("The upload has no sha256_digest");
     }
-    if (sha256 != null && !sha256.equalsIgnoreCase(digest(upload.content(), "SHA-256"))) {
+    Digests actual = digests(upload.content());
+    if (sha256 != null && !sha256.equalsIgnoreCase(actual.sha256())) {
       throw new WharfException.Invalid("The sha256_digest does not match the uploaded file");
     }
-    if (md5 != null && !md5.equalsIgnoreCase(digest(upload.content(), "MD5"))) {
+    if (md5 != null && !md5.equalsIgnoreCase(actual.md5())) {
       throw new WharfException.Invalid("The md5_digest does not match the uploaded file");
+    }
+    if (blake2 != null && !blake2.equalsIgnoreCase(actual.blake2b256())) {
+      throw new WharfException.Invalid("The blake2_256_digest does not match the uploaded file");
+    }
+  }
+
+  /** Hex digests of a file: SHA-256, MD5 and BLAKE2b-256 (the three a PyPI upload may carry). */
+  record Digests(String sha256, String md5, String blake2b256) {}
+
+  static Digests digests(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      Blake2bDigest blake2 = new Blake2bDigest(256);
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha256.update(buffer, 0, n);
+        md5.update(buffer, 0, n);
+        blake2.update(buffer, 0, n);
+      }
+      byte[] blake2Out = new byte[blake2.getDigestSize()];
+      blake2.doFinal(blake2Out, 0);
+      return new Digests(HEX.formatHex(sha256.digest()), HEX.formatHex(md5.digest()), HEX.formatHex(blake2Out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
   static String sha256(Path file) {
-    return digest(file, "SHA-256");
-  }
-
-  private static String digest(Path file, String algorithm) {
     try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance(algorithm);
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
         digest.update(buffer, 0, n);
@@ -246,8 +363,20 @@ public final class PypiRegistry {
         doc.put(field, value);
       }
     }
+    List<String> form = upload.fields().get("description");
+    String description = form == null || form.isEmpty() ? null : form.getFirst();
+    if ((description == null || description.isBlank()) && metadata != null) {
+      description = metadata.body().orElseGet(() -> metadata.first("Description").orElse(null));
+    }
+    if (description != null && !description.isBlank()) {
+      if (description.length() > MAX_DESCRIPTION_CHARS) {
+        throw new WharfException.Invalid("The description exceeds " + MAX_DESCRIPTION_CHARS + " characters");
+      }
+      doc.put("description", description);
+    }
     for (String field : LIST_FIELDS) {
-      List<String> values = upload.fields().getOrDefault(field, List.of());
+      List<String> values = upload.fields().getOrDefault(field, List.of()).stream().map(String::strip)
+          .filter(v -> !v.isEmpty()).toList();
       if (values.isEmpty() && metadata != null) {
         values = metadata.all(metadataName(field).replaceAll("s$", ""));
       }
@@ -264,6 +393,7 @@ public final class PypiRegistry {
     return switch (field) {
       case "home_page" -> "Home-page";
       case "classifiers" -> "Classifier";
+      case "license_files" -> "License-File";
       default -> field.replace('_', '-');
     };
   }
@@ -278,56 +408,110 @@ public final class PypiRegistry {
 
   // ---- reading ----
 
-  /** One file of the index. */
+  /** One file of the index; {@code yanked} is the PEP 592 reason ("" for none) when the version is yanked. */
   public record IndexFile(String fileName, String version, PackageAsset asset, Optional<PackageAsset> coreMetadata,
-      String requiresPython, String uploadTime) {}
+      String requiresPython, String uploadTime, Optional<String> yanked) {}
 
   /** A project as the index shows it: listed (Published) versions and their files. */
   public record Project(String name, List<String> versions, List<IndexFile> files) {}
 
   public Optional<Project> project(Location location, String normalizedName) {
     PackageKey key = location.key(normalizedName);
-    return (upstreams != null ? upstreams.document(key) : packages.document(key)).map(document -> {
-      List<String> versions = new ArrayList<>();
-      List<IndexFile> files = new ArrayList<>();
-      for (PackageDocument.VersionWithAssets v : document.versions()) {
-        if (!v.version().status().listed()) {
+    return (upstreams != null ? upstreams.document(key) : packages.document(key))
+        .map(document -> project(document, normalizedName));
+  }
+
+  private static Project project(PackageDocument document, String normalizedName) {
+    List<String> versions = new ArrayList<>();
+    List<IndexFile> files = new ArrayList<>();
+    for (PackageDocument.VersionWithAssets v : document.versions()) {
+      if (!v.version().status().listed()) {
+        continue;
+      }
+      versions.add(v.version().version());
+      JsonNode metadata = readMetadata(v.version().metadata());
+      String requiresPython = metadata.path("requires_python").isTextual()
+          ? metadata.path("requires_python").asText() : null;
+      Optional<String> yanked = metadata.path("yanked").asBoolean(false)
+          ? Optional.of(metadata.path("yanked_reason").asText("")) : Optional.empty();
+      Map<String, PackageAsset> byName = new java.util.HashMap<>();
+      v.assets().forEach(a -> byName.put(a.name(), a));
+      for (PackageAsset asset : v.assets()) {
+        if (asset.name().endsWith(METADATA_SUFFIX)) {
           continue;
         }
-        versions.add(v.version().version());
-        String requiresPython = requiresPython(v.version().metadata());
-        for (PackageAsset asset : v.assets()) {
-          if (asset.name().endsWith(METADATA_SUFFIX)) {
-            continue;
-          }
-          Optional<PackageAsset> metadata = v.assets().stream()
-              .filter(a -> a.name().equals(asset.name() + METADATA_SUFFIX)).findFirst();
-          files.add(new IndexFile(asset.name(), v.version().version(), asset, metadata, requiresPython,
-              v.version().publishedAt().toString()));
-        }
+        files.add(new IndexFile(asset.name(), v.version().version(), asset,
+            Optional.ofNullable(byName.get(asset.name() + METADATA_SUFFIX)), requiresPython,
+            v.version().publishedAt().toString(), yanked));
       }
-      files.sort(java.util.Comparator.comparing(IndexFile::fileName));
-      return new Project(normalizedName, versions, files);
+    }
+    files.sort(java.util.Comparator.comparing(IndexFile::fileName));
+    return new Project(normalizedName, versions, files);
+  }
+
+  private static JsonNode readMetadata(String metadata) {
+    try {
+      return JSON.readTree(metadata);
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  /**
+   * A project's index page (PEP 691 JSON or PEP 503 HTML) as UTF-8 bytes, or empty when there is no
+   * such project. The rendering is kept while the package service hands out the same document
+   * instance (until the package changes), so a page of thousands of files is rendered once.
+   *
+   * @param filesUrl the project's URL in the index, ending in '/', that file URLs start with
+   */
+  public Optional<byte[]> projectPage(Location location, String normalizedName, String filesUrl, boolean json) {
+    PackageKey packageKey = location.key(normalizedName);
+    // Through upstreams, a merged document is the same instance while none of its sources changed.
+    return (upstreams != null ? upstreams.document(packageKey) : packages.document(packageKey)).map(document -> {
+      PageKey key = new PageKey(location.key(normalizedName), filesUrl, json);
+      Page cached = pages.getIfPresent(key);
+      if (cached != null && cached.source() == document) {
+        return cached.bytes();
+      }
+      Project project = project(document, normalizedName);
+      byte[] bytes = (json ? json(project, filesUrl) : html(project, filesUrl)).getBytes(StandardCharsets.UTF_8);
+      pages.put(key, new Page(document, bytes));
+      return bytes;
     });
   }
 
-  private static String requiresPython(String metadata) {
-    try {
-      JsonNode node = JSON.readTree(metadata);
-      return node.path("requires_python").isTextual() ? node.path("requires_python").asText() : null;
-    } catch (IOException e) {
-      return null;
+  private record PageKey(PackageKey key, String filesUrl, boolean json) {}
+
+  private record Page(PackageDocument source, byte[] bytes) {}
+
+  /** How many project names {@link #forEachProjectPage} reads from the store at a time. */
+  static final int PROJECT_PAGE_SIZE = 1000;
+
+  /**
+   * Hands the repository's project names (normalized, in order) to {@code consumer} a page at a
+   * time, read from the store page by page, so the {@code simple/} root of a large repository is
+   * streamed rather than held in memory.
+   */
+  public void forEachProjectPage(Location location, java.util.function.Consumer<List<String>> consumer) {
+    String after = null;
+    while (true) {
+      List<String> page = packages.packageNames(location.domainOwner(), location.domainName(), location.repository(),
+          FORMAT, "", after, PROJECT_PAGE_SIZE);
+      if (!page.isEmpty()) {
+        consumer.accept(page);
+      }
+      if (page.size() < PROJECT_PAGE_SIZE) {
+        return;
+      }
+      after = page.getLast();
     }
   }
 
-  /** The normalized names of the repository's projects. */
+  /** The normalized names of the repository's projects (all at once: for tests and small repositories). */
   public List<String> projects(Location location) {
-    TreeSet<String> names = new TreeSet<>();
-    for (PackageSummary summary : packages.listPackages(location.domainOwner(), location.domainName(),
-        location.repository(), FORMAT, null, null)) {
-      names.add(summary.key().name());
-    }
-    return List.copyOf(names);
+    List<String> names = new ArrayList<>();
+    forEachProjectPage(location, names::addAll);
+    return names;
   }
 
   /** A file (or its {@code .metadata}) of a downloadable version (Published or Unlisted). */
@@ -361,6 +545,7 @@ public final class PypiRegistry {
       }
       file.coreMetadata().ifPresent(m -> out.append(" data-core-metadata=\"sha256=").append(m.sha256())
           .append("\" data-dist-info-metadata=\"sha256=").append(m.sha256()).append('"'));
+      file.yanked().ifPresent(reason -> out.append(" data-yanked=\"").append(escape(reason)).append('"'));
       out.append('>').append(escape(file.fileName())).append("</a><br>\n");
     }
     return out.append("</body>\n</html>\n").toString();
@@ -386,7 +571,13 @@ public final class PypiRegistry {
       } else {
         f.put("core-metadata", false).put("dist-info-metadata", false);
       }
-      f.put("yanked", false);
+      if (file.yanked().isEmpty()) {
+        f.put("yanked", false);
+      } else if (file.yanked().get().isEmpty()) {
+        f.put("yanked", true);
+      } else {
+        f.put("yanked", file.yanked().get());
+      }
       if (file.asset().size() >= 0) { // unknown (-1) for a file an external connection lists but has not sent yet
         f.put("size", file.asset().size());
       }
@@ -395,22 +586,45 @@ public final class PypiRegistry {
     return root.toString();
   }
 
-  static String rootHtml(List<String> projects, String simpleUrl) {
-    StringBuilder out = new StringBuilder(256 + projects.size() * 64);
-    out.append("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"1.1\">\n"
-        + "<title>Simple index</title>\n</head>\n<body>\n");
-    for (String name : projects) {
-      out.append("<a href=\"").append(escape(simpleUrl + name + "/")).append("\">").append(escape(name)).append("</a><br>\n");
+  /** Writes the {@code simple/} root, page by page as the store gives the names. */
+  void writeRoot(Location location, boolean json, String simpleUrl, java.io.OutputStream out) throws IOException {
+    if (json) {
+      try (com.fasterxml.jackson.core.JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+        generator.writeStartObject();
+        generator.writeObjectFieldStart("meta");
+        generator.writeStringField("api-version", "1.1");
+        generator.writeEndObject();
+        generator.writeArrayFieldStart("projects");
+        forEachProjectPage(location, page -> {
+          try {
+            for (String name : page) {
+              generator.writeStartObject();
+              generator.writeStringField("name", name);
+              generator.writeEndObject();
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+        generator.writeEndArray();
+        generator.writeEndObject();
+      }
+      return;
     }
-    return out.append("</body>\n</html>\n").toString();
-  }
-
-  static String rootJson(List<String> projects) {
-    ObjectNode root = JSON.createObjectNode();
-    root.putObject("meta").put("api-version", "1.1");
-    ArrayNode array = root.putArray("projects");
-    projects.forEach(name -> array.addObject().put("name", name));
-    return root.toString();
+    java.io.Writer writer = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+    writer.write("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"1.1\">\n"
+        + "<title>Simple index</title>\n</head>\n<body>\n");
+    forEachProjectPage(location, page -> {
+      try {
+        for (String name : page) {
+          writer.write("<a href=\"" + escape(simpleUrl + name + "/") + "\">" + escape(name) + "</a><br>\n");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    writer.write("</body>\n</html>\n");
+    writer.flush();
   }
 
   static String escape(String text) {

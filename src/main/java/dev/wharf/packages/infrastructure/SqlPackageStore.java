@@ -270,6 +270,22 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
+  public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
+      String namespace, String after, int limit) {
+    String sql = "SELECT name FROM packages WHERE domain_owner = :owner AND domain_name = :domain"
+        + " AND repository = :repository AND format = :format AND namespace = :namespace"
+        + (after == null ? "" : " AND name > :after") + " ORDER BY name LIMIT :limit";
+    return jdbi.withHandle(h -> {
+      var query = h.createQuery(sql).bind("owner", domainOwner).bind("domain", domainName)
+          .bind("repository", repository).bind("format", format).bind("namespace", namespace).bind("limit", limit);
+      if (after != null) {
+        query.bind("after", after);
+      }
+      return query.mapTo(String.class).list();
+    });
+  }
+
+  @Override
   public Map<String, String> distTags(PackageKey key) {
     return jdbi.withHandle(h -> distTags(h, key));
   }

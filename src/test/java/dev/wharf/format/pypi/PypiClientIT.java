@@ -467,4 +467,41 @@ class PypiClientIT {
       assertThat(d.versionRequirement()).isEqualTo(">=1.0");
     });
   }
+
+  @Test
+  @Order(11)
+  void aYankedVersionIsSkippedByPipUnlessPinned() {
+    Path dists = dists("wharf-yanky", "1.0", "wharf_yanky");
+    assertThat(twine(dists, "wharf_yanky-1.0-py3-none-any.whl").exitCode()).isZero();
+    dists = dists("wharf-yanky", "1.1", "wharf_yanky");
+    assertThat(twine(dists, "wharf_yanky-1.1-py3-none-any.whl").exitCode()).isZero();
+    String token = basic();
+    token = new String(java.util.Base64.getDecoder().decode(token.substring("Basic ".length())));
+    TestingProcesses.Result yank = ok(scratch, "curl", "-sS", "--fail-with-body", "-u", token, "-F", ":action=yank",
+        "-F", "name=Wharf_Yanky", "-F", "version=1.1.0", "-F", "yanked_reason=broken <build>", endpoint());
+    assertThat(yank.stdout()).contains("OK: yanked");
+    HttpResponse<String> json = get(endpoint() + "simple/wharf-yanky/", basic(), "application/vnd.pypi.simple.v1+json");
+    assertThat(json.body()).contains("\"yanked\":\"broken <build>\"", "\"yanked\":false");
+    assertThat(get(endpoint() + "simple/wharf-yanky/", basic(), "text/html").body())
+        .contains("data-yanked=\"broken &lt;build&gt;\">wharf_yanky-1.1-py3-none-any.whl");
+
+    Path venv = venv();
+    TestingProcesses.Result latest = pip(venv, "install", "wharf-yanky");
+    assertThat(latest.exitCode()).as(latest.describe()).isZero();
+    assertThat(latest.stdout()).contains("Successfully installed wharf-yanky-1.0");
+    TestingProcesses.Result pinned = pip(venv(), "install", "wharf-yanky==1.1");
+    assertThat(pinned.exitCode()).as(pinned.describe()).isZero();
+    assertThat(pinned.stdout()).contains("Successfully installed wharf-yanky-1.1");
+    assertThat(pinned.stdout() + pinned.stderr()).contains("yanked", "broken <build>");
+
+    TestingProcesses.Result unyank = ok(scratch, "curl", "-sS", "--fail-with-body", "-u", token, "-F", ":action=unyank",
+        "-F", "name=wharf-yanky", "-F", "version=1.1", endpoint());
+    assertThat(unyank.stdout()).contains("OK: no longer yanked");
+    TestingProcesses.Result again = pip(venv(), "install", "wharf-yanky");
+    assertThat(again.stdout()).as(again.describe()).contains("Successfully installed wharf-yanky-1.1");
+
+    TestingProcesses.Result missing = run(scratch, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", token,
+        "-F", ":action=yank", "-F", "name=wharf-yanky", "-F", "version=9.9", endpoint());
+    assertThat(missing.stdout()).isEqualTo("404");
+  }
 }

@@ -268,6 +268,138 @@ class PypiRegistryTest {
   }
 
   @Test
+  void blake2DigestsAreVerifiedAndAMismatchStoresNothing() throws Exception {
+    Path abc = directory.resolve("abc");
+    Files.writeString(abc, "abc");
+    // the value Python's hashlib.blake2b(b"abc", digest_size=32) gives, which twine sends
+    assertThat(PypiRegistry.digests(abc).blake2b256())
+        .isEqualTo("bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+    Path file = wheel("foo_bar-1.0-py3-none-any.whl", "foo_bar-1.0.dist-info", metadata("foo-bar", "1.0"));
+    PypiRegistry.Upload wrong = upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl", file, sha256(file));
+    wrong.fields().put("blake2_256_digest", List.of("0".repeat(64)));
+    assertRefused(() -> registry.upload(HERE, wrong), "blake2_256_digest does not match");
+    PypiRegistry.Upload right = upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl", file, sha256(file));
+    right.fields().put("blake2_256_digest", List.of(PypiRegistry.digests(file).blake2b256().toUpperCase(java.util.Locale.ROOT)));
+    assertThat(registry.upload(HERE, right)).isEqualTo(PypiRegistry.UploadOutcome.CREATED);
+  }
+
+  @Test
+  void theVersionDocumentKeepsEveryMetadataFieldTheDependencyApiAndReadmeNeed() throws Exception {
+    String metadata = "Metadata-Version: 2.1\nName: foo-bar\nVersion: 1.0\nSummary: from METADATA\n"
+        + "Home-page: https://example.org/foo\nLicense: MIT\nRequires-Python: >=3.9\nRequires-Dist: six>=1\n"
+        + "Requires-Dist: attrs; extra == 'x'\nProject-URL: Source, https://example.org/src\n"
+        + "Description-Content-Type: text/markdown\n\n# Foo\n\nThe readme.\n";
+    Path file = wheel("foo_bar-1.0-py3-none-any.whl", "foo_bar-1.0.dist-info", metadata);
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    fields.put(":action", List.of("file_upload"));
+    fields.put("name", List.of("foo-bar"));
+    fields.put("version", List.of("1.0"));
+    fields.put("filetype", List.of("bdist_wheel"));
+    fields.put("sha256_digest", List.of(sha256(file)));
+    registry.upload(HERE, new PypiRegistry.Upload(fields, "foo_bar-1.0-py3-none-any.whl", file));
+    var key = new dev.wharf.packages.PackageKey("111122223333", "acme", "py", "pypi", "", "foo-bar");
+    var document = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(packages.version(key, "1.0").orElseThrow().metadata());
+    assertThat(document.path("requires_dist").toString()).isEqualTo("[\"six>=1\",\"attrs; extra == 'x'\"]");
+    assertThat(document.path("requires_python").asText()).isEqualTo(">=3.9");
+    assertThat(document.path("license").asText()).isEqualTo("MIT");
+    assertThat(document.path("summary").asText()).isEqualTo("from METADATA");
+    assertThat(document.path("home_page").asText()).isEqualTo("https://example.org/foo");
+    assertThat(document.path("project_urls").toString()).isEqualTo("[\"Source, https://example.org/src\"]");
+    assertThat(document.path("description").asText()).isEqualTo("# Foo\n\nThe readme.\n");
+    assertThat(document.path("description_content_type").asText()).isEqualTo("text/markdown");
+
+    // what twine sends wins over METADATA: every repeated requires_dist value, and the description
+    Path other = wheel("foo_bar-2.0-py3-none-any.whl", "foo_bar-2.0.dist-info", metadata("foo-bar", "2.0"));
+    PypiRegistry.Upload upload = upload("foo-bar", "2.0", "bdist_wheel", "foo_bar-2.0-py3-none-any.whl", other, sha256(other));
+    upload.fields().put("description", List.of("Form readme"));
+    upload.fields().put("license", List.of("Apache-2.0"));
+    registry.upload(HERE, upload);
+    var second = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(packages.version(key, "2.0").orElseThrow().metadata());
+    assertThat(second.path("requires_dist").toString()).isEqualTo("[\"six>=1\",\"attrs\"]");
+    assertThat(second.path("description").asText()).isEqualTo("Form readme");
+    assertThat(second.path("license").asText()).isEqualTo("Apache-2.0");
+  }
+
+  @Test
+  void aProjectPageIsRenderedOnceAndRenderedAgainWhenThePackageChanges() throws Exception {
+    uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
+    byte[] json = registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow();
+    byte[] html = registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow();
+    assertThat(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow()).isSameAs(json);
+    assertThat(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow()).isSameAs(html);
+    assertThat(new String(html, StandardCharsets.UTF_8)).contains("foo_bar-1.0-py3-none-any.whl#sha256=");
+    uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
+    byte[] after = registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow();
+    assertThat(after).isNotSameAs(json);
+    assertThat(new String(after, StandardCharsets.UTF_8)).contains("foo_bar-2.0-py3-none-any.whl");
+    assertThat(registry.projectPage(HERE, "nothing", FILES, true)).isEmpty();
+  }
+
+  @Test
+  void theRootListsThousandsOfProjectsPageByPage() throws Exception {
+    int count = 2 * PypiRegistry.PROJECT_PAGE_SIZE + 345;
+    java.util.TreeSet<String> expected = new java.util.TreeSet<>();
+    for (int i = 0; i < count; i++) {
+      String name = "project-" + i;
+      expected.add(name);
+      packages.publish(new PackageService.Publication(HERE.key(name), "1.0", null, "{}", Map.of(), "INTERNAL"),
+          List.of());
+    }
+    // another format and another repository are not listed
+    packages.publish(new PackageService.Publication(new dev.wharf.packages.PackageKey("111122223333", "acme", "py",
+        "npm", "", "left-pad"), "1.0.0", null, "{}", Map.of(), "INTERNAL"), List.of());
+    packages.publish(new PackageService.Publication(new PypiRegistry.Location("111122223333", "acme", "other")
+        .key("elsewhere"), "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
+    List<Integer> pageSizes = new java.util.ArrayList<>();
+    List<String> seen = new java.util.ArrayList<>();
+    registry.forEachProjectPage(HERE, page -> {
+      pageSizes.add(page.size());
+      seen.addAll(page);
+    });
+    assertThat(pageSizes).containsExactly(PypiRegistry.PROJECT_PAGE_SIZE, PypiRegistry.PROJECT_PAGE_SIZE, 345);
+    assertThat(seen).containsExactlyElementsOf(expected);
+    java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+    registry.writeRoot(HERE, true, "http://x/simple/", json);
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toByteArray());
+    assertThat(root.path("meta").path("api-version").asText()).isEqualTo("1.1");
+    assertThat(root.path("projects")).hasSize(count);
+    java.io.ByteArrayOutputStream html = new java.io.ByteArrayOutputStream();
+    registry.writeRoot(HERE, false, "http://x/simple/", html);
+    String page = html.toString(StandardCharsets.UTF_8);
+    assertThat(page).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
+        .contains("<a href=\"http://x/simple/project-2344/\">project-2344</a>").doesNotContain("left-pad", "elsewhere");
+    assertThat(page.split("<a href=", -1)).hasSize(count + 1);
+  }
+
+  @Test
+  void aYankedVersionIsMarkedInBothIndexFormatsAndCanBeUnyanked() throws Exception {
+    uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
+    uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
+    registry.yank(HERE, "Foo.Bar", "2.0.0", true, "broken \"build\"");
+    String html = new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8);
+    assertThat(html).contains("data-yanked=\"broken &quot;build&quot;\">foo_bar-2.0-py3-none-any.whl")
+        .doesNotContain("data-yanked=\"broken &quot;build&quot;\">foo_bar-1.0");
+    String json = new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow(), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"yanked\":\"broken \\\"build\\\"\"", "\"yanked\":false");
+    registry.yank(HERE, "foo-bar", "2.0", true, null);
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow(), StandardCharsets.UTF_8))
+        .contains("\"yanked\":true");
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
+        .contains("data-yanked=\"\">foo_bar-2.0");
+    registry.yank(HERE, "foo-bar", "2.0", false, null);
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
+        .doesNotContain("data-yanked");
+    assertThat(packages.version(HERE.key("foo-bar"), "2.0").orElseThrow().metadata()).doesNotContain("yanked")
+        .contains("\"requires_dist\"");
+    assertThatThrownBy(() -> registry.yank(HERE, "foo-bar", "3.0", true, null))
+        .isInstanceOf(WharfException.NotFound.class);
+    assertThatThrownBy(() -> registry.yank(HERE, "foo-bar", "2.0", true, "x".repeat(1001)))
+        .isInstanceOf(WharfException.Invalid.class);
+  }
+
+  @Test
   void metadataHeadersAreParsedWithContinuationsAndRepeats() {
     PypiMetadata parsed = PypiMetadata.parse(("Name: x\nRequires-Dist: a\nRequires-Dist: b; extra == 'c'\n"
         + "License: line one\n        line two\n\nBody: not a header\n").getBytes(StandardCharsets.UTF_8));

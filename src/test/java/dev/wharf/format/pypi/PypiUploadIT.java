@@ -70,6 +70,10 @@ class PypiUploadIT {
   }
 
   static byte[] form(byte[] content) throws Exception {
+    return form(content, Map.of());
+  }
+
+  static byte[] form(byte[] content, Map<String, String> extra) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Map<String, String> fields = new java.util.LinkedHashMap<>();
     fields.put(":action", "file_upload");
@@ -81,6 +85,7 @@ class PypiUploadIT {
     fields.put("metadata_version", "2.1");
     fields.put("sha256_digest", java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256").digest(content)));
+    fields.putAll(extra);
     for (var field : fields.entrySet()) {
       out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
           + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -123,6 +128,14 @@ class PypiUploadIT {
 
     HttpResponse<String> notMultipart = post(basic, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(notMultipart.statusCode()).isEqualTo(400);
+
+    HttpResponse<String> badBlake2 = post(basic, multipart, form(wheel(30_000), Map.of("blake2_256_digest", "00".repeat(32))));
+    assertThat(badBlake2.statusCode()).isEqualTo(400);
+    assertThat(badBlake2.body()).contains("blake2_256_digest does not match");
+    assertNoTemporaryFiles();
+    HttpResponse<String> nothing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint
+        + "simple/tiny/")).header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(nothing.statusCode()).isEqualTo(404);
 
     HttpResponse<String> accepted = post(basic, multipart, form(wheel(30_000)));
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);

@@ -116,6 +116,22 @@ abstract class PackageStoreContract {
   }
 
   @Test
+  void packageNamesArePagedInNameOrderWithinOneFormatAndNamespace() {
+    for (String name : List.of("c", "a", "e", "b", "d")) {
+      store.insertVersion(version(new PackageKey("111122223333", "acme", "app", "pypi", "", name), "1.0", "r"), List.of(),
+          Map.of(), NOW);
+    }
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(), Map.of(), NOW);
+    store.insertVersion(version(new PackageKey("111122223333", "acme", "other", "pypi", "", "x"), "1.0", "r"), List.of(),
+        Map.of(), NOW);
+    assertThat(store.packageNames("111122223333", "acme", "app", "pypi", "", null, 2)).containsExactly("a", "b");
+    assertThat(store.packageNames("111122223333", "acme", "app", "pypi", "", "b", 2)).containsExactly("c", "d");
+    assertThat(store.packageNames("111122223333", "acme", "app", "pypi", "", "d", 2)).containsExactly("e");
+    assertThat(store.packageNames("111122223333", "acme", "app", "pypi", "", "e", 2)).isEmpty();
+    assertThat(store.packageNames("111122223333", "acme", "app", "npm", "", null, 10)).containsExactly("left-pad");
+  }
+
+  @Test
   void packagesAreListedByFormatNamespaceAndPrefix() {
     store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(), Map.of(), NOW);
     store.insertVersion(version(SCOPED, "1.0.0", "r"), List.of(), Map.of(), NOW);
