@@ -37,7 +37,10 @@ import java.util.concurrent.Executors;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.ConflictException;
@@ -53,6 +56,7 @@ import software.amazon.awssdk.services.codeartifact.model.ValidationException;
  * started here that misbehaves on purpose (garbage, huge, slow, hash-mismatched). The Wharf under
  * test chains team → shared → external connection; real npm and pip install through it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExternalConnectionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -308,9 +312,81 @@ class ExternalConnectionIT {
     return node.stdout().strip();
   }
 
+  // ---------------------------------------------------------------- pip
+
+  /** A wheel of a one-module project, written by a few lines of Python (no network, no build tools). */
+  private static final String MAKE_WHEEL = """
+      import base64, hashlib, os, sys, zipfile
+      name, version, out = sys.argv[1], sys.argv[2], sys.argv[3]
+      dist = name.replace('-', '_')
+      info = '%s-%s.dist-info' % (dist, version)
+      files = {
+          dist + '.py': 'GREETING = %r\\n' % ('hello from %s %s' % (name, version)),
+          info + '/METADATA': 'Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\nSummary: test\\n' % (name, version),
+          info + '/WHEEL': 'Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n',
+      }
+      record = ''
+      for path, text in files.items():
+          digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()
+          record += '%s,sha256=%s,%d\\n' % (path, digest, len(text.encode()))
+      files[info + '/RECORD'] = record + info + '/RECORD,,\\n'
+      with zipfile.ZipFile(os.path.join(out, '%s-%s-py3-none-any.whl' % (dist, version)), 'w') as z:
+          for path, text in files.items():
+              z.writestr(path, text)
+      """;
+
+  static Map<String, String> pythonEnvironment(Path home) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("PIP_CONFIG_FILE", "/dev/null");
+    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
+    return environment;
+  }
+
+  static TestingProcesses.Result python(Path directory, String... command) {
+    return TestingProcesses.run(directory, pythonEnvironment(directory), TIMEOUT, List.of(command));
+  }
+
+  static TestingProcesses.Result pythonOk(Path directory, String... command) {
+    TestingProcesses.Result result = python(directory, command);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return result;
+  }
+
+  @Test
+  @Order(1)
+  void pipInstallsThroughTeamAndTheExternalConnectionAndTheVersionIsKept() throws Exception {
+    TestingClients.requireCommand("twine", "--version");
+    Path dists = directory("dists");
+    pythonOk(dists, "python3", "-c", MAKE_WHEEL, "far-away", "2.0", dists.toString());
+    String publicUrl = registry.endpoint() + "/world-" + registryAccount + "/pypi/public/";
+    Files.writeString(dists.resolve(".pypirc"), "[distutils]\nindex-servers = public\n\n[public]\nrepository = "
+        + publicUrl + "\nusername = aws\npassword = " + registryToken + "\n");
+    pythonOk(dists, "twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository", "public",
+        "--config-file", dists.resolve(".pypirc").toString(), "far_away-2.0-py3-none-any.whl");
+
+    Path venvDirectory = directory("venv");
+    pythonOk(venvDirectory, "python3", "-m", "venv", venvDirectory.resolve("env").toString());
+    String python = venvDirectory.resolve("env/bin/python").toString();
+    String index = (wharf.endpoint() + "/acme-" + account + "/pypi/team/simple/").replace("://", "://aws:" + token + "@");
+    pythonOk(venvDirectory, python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, "far-away");
+    assertThat(pythonOk(venvDirectory, python, "-c", "import far_away; print(far_away.GREETING)").stdout().strip())
+        .isEqualTo("hello from far-away 2.0");
+    for (String repository : List.of("shared-py", "team")) {
+      var versions = api.listPackageVersions(b -> b.domain("acme").repository(repository).format(PackageFormat.PYPI)
+          .packageValue("far-away")).versions();
+      assertThat(versions).as(repository).singleElement().satisfies(v -> {
+        assertThat(v.version()).isEqualTo("2.0");
+        assertThat(v.origin().originType()).isEqualTo(PackageVersionOriginType.EXTERNAL);
+      });
+    }
+  }
+
   // ---------------------------------------------------------------- npm
 
   @Test
+  @Order(2) // stops the public registry
   void npmInstallsThroughTeamSharedAndTheExternalConnectionAndKeepsWhatItFetched() throws Exception {
     TestingClients.requireCommand("npm", "--version");
     publishToRegistry("from-public", "1.0.0");
