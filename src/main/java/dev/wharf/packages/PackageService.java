@@ -146,9 +146,17 @@ public final class PackageService {
     PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
         source.publishedAt(), now, source.summary(), source.metadata(), source.origin());
     PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
-    if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
+    if (outcome == PackageStore.InsertOutcome.INSERTED && !newPackage) {
+      // The cached document gains the version in place (after the commit) rather than being read
+      // again whole: retaining one version of a package with thousands costs one insert, not a reload.
+      PackageDocument.VersionWithAssets added = new PackageDocument.VersionWithAssets(copy, found.assets());
+      documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
+          : cached);
+      return added;
+    }
+    if (outcome == PackageStore.InsertOutcome.INSERTED) {
       setDefaultRestrictions(key, "UPSTREAM");
-    } else if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
+    } else {
       // Retained before with fewer files (PyPI): the files it lacks are added, existing ones kept.
       for (PackageAsset asset : found.assets()) {
         store.insertAsset(key, source.version(), asset, now);
@@ -424,6 +432,20 @@ public final class PackageService {
     return document(key).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().version().equals(publication.version())).findFirst())
         .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
+  }
+
+  /** The document with one more version (unchanged if a concurrent reload already has it). */
+  private static Optional<PackageDocument> withVersion(PackageDocument document, PackageDocument.VersionWithAssets added,
+      Instant now) {
+    if (document.versions().stream().anyMatch(v -> v.version().version().equals(added.version().version()))) {
+      return Optional.of(document);
+    }
+    List<PackageDocument.VersionWithAssets> versions = new ArrayList<>(document.versions());
+    versions.add(added);
+    versions.sort(java.util.Comparator.comparing((PackageDocument.VersionWithAssets v) -> v.version().publishedAt())
+        .thenComparing(v -> v.version().version()));
+    return Optional.of(new PackageDocument(new PackageSummary(document.summary().key(), document.summary().createdAt(),
+        now), versions, document.distTags()));
   }
 
   // ---------------------------------------------------------------- origin controls
