@@ -2,6 +2,7 @@ package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
+import dev.wharf.format.maven.MavenEndpoints;
 import dev.wharf.format.npm.NpmEndpoints;
 import dev.wharf.format.pypi.PypiEndpoints;
 import dev.wharf.token.InvalidTokenException;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * The package endpoints under {@code /{domain}-{owner}/{format}/{repo}/}. npm requests below the
  * root go to {@link NpmEndpoints}, PyPI requests (below the root, and uploads to it) to
  * {@link PypiEndpoints}; the repository root answers who the token acts as and whether it
- * may read the repository (the Maven handler is still to come).
+ * may read the repository. Maven requests below the root go to {@link MavenEndpoints}.
  */
 public final class RepositoryEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,11 +22,14 @@ public final class RepositoryEndpoints {
   private final RepositoryAuthorizer authorizer;
   private final NpmEndpoints npm;
   private final PypiEndpoints pypi;
+  private final MavenEndpoints maven;
 
-  public RepositoryEndpoints(RepositoryAuthorizer authorizer, NpmEndpoints npm, PypiEndpoints pypi) {
+  public RepositoryEndpoints(RepositoryAuthorizer authorizer, NpmEndpoints npm, PypiEndpoints pypi,
+      MavenEndpoints maven) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.npm = Objects.requireNonNull(npm, "npm");
     this.pypi = Objects.requireNonNull(pypi, "pypi");
+    this.maven = Objects.requireNonNull(maven, "maven");
   }
 
   private Access audited(Exchange exchange, RepositoryPath path, String token, String action) {
@@ -44,6 +48,10 @@ public final class RepositoryEndpoints {
     }
     if ("pypi".equals(path.format()) && PypiEndpoints.handles(exchange, path)) {
       pypi.handle(exchange, path);
+      return;
+    }
+    if ("maven".equals(path.format()) && !path.rest().isEmpty()) {
+      maven.handle(exchange, path);
       return;
     }
     String token = PackageCredentials.token(exchange.header("Authorization")).orElse(null);

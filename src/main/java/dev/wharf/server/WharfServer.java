@@ -15,6 +15,8 @@ import dev.wharf.blob.BlobStore;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
+import dev.wharf.format.maven.MavenEndpoints;
+import dev.wharf.format.maven.MavenRegistry;
 import dev.wharf.format.npm.NpmEndpoints;
 import dev.wharf.format.npm.NpmRegistry;
 import dev.wharf.format.pypi.PypiEndpoints;
@@ -205,7 +207,8 @@ public final class WharfServer implements AutoCloseable {
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
           new RepositoryEndpoints(authorizer, npm, new PypiEndpoints(authorizer,
               new PypiRegistry(packages, upstreams, config.maxAssetBytes()), config.publicUrl(),
-              config.dataDirectory().resolve("tmp"))));
+              config.dataDirectory().resolve("tmp")),
+              new MavenEndpoints(authorizer, new MavenRegistry(packages, config.maxAssetBytes()))));
 
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("wharf-background").daemon().factory());

@@ -1,0 +1,452 @@
+package dev.wharf.format.maven;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageDocument;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageSummary;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+/**
+ * Maven format logic over {@link PackageService}: a package is (groupId as namespace, artifactId
+ * as name), a version is a directory of the layout, and every file in it is an asset under its
+ * own file name. Checksum files are never stored: uploaded ones are checked against the stored
+ * file and requested ones are served from the digests computed when it was stored.
+ * {@code maven-metadata.xml} is generated from the stored versions and files; uploaded copies are
+ * discarded.
+ *
+ * <p>A release version is created Unfinished with its first file and becomes Published once its
+ * POM and main artifact (per the POM's packaging; a {@code pom} packaging needs only the POM) are
+ * in. Files are immutable: the same name again with identical bytes is a no-op, with different
+ * bytes a conflict. A SNAPSHOT version is one package version whose timestamped builds accumulate
+ * as assets (each build's files have their own names). Authorization is the caller's job.
+ */
+public final class MavenRegistry {
+  public static final String FORMAT = "maven";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> JAR_PACKAGINGS = Set.of("jar", "maven-plugin", "bundle", "ejb", "ejb-client",
+      "test-jar", "java-source", "javadoc", "eclipse-plugin", "takari-jar", "kotlin-jvm");
+  private static final Set<String> OWN_EXTENSION_PACKAGINGS = Set.of("war", "ear", "rar", "aar", "zip", "hpi", "nbm",
+      "jpi", "par", "sar", "har");
+
+  private final PackageService packages;
+  private final long maxFileBytes;
+
+  public MavenRegistry(PackageService packages, long maxFileBytes) {
+    this.packages = Objects.requireNonNull(packages, "packages");
+    this.maxFileBytes = maxFileBytes;
+  }
+
+  public long maxFileBytes() {
+    return maxFileBytes;
+  }
+
+  public record Location(String domainOwner, String domainName, String repository) {
+    PackageKey key(String groupId, String artifactId) {
+      return new PackageKey(domainOwner, domainName, repository, FORMAT, groupId, artifactId);
+    }
+  }
+
+  public enum PutOutcome {
+    CREATED,
+    /** The identical file was already there. */
+    UNCHANGED
+  }
+
+  /** A stored file that may be downloaded. */
+  Optional<PackageAsset> file(Location location, MavenPath.File file) {
+    return find(location.key(file.groupId(), file.artifactId()), file.version())
+        .filter(v -> v.version().status().downloadable())
+        .flatMap(v -> asset(v, file.fileName()));
+  }
+
+  Optional<InputStream> open(PackageAsset asset) {
+    return packages.open(asset);
+  }
+
+  /**
+   * The artifact-level maven-metadata.xml, from the listed versions in publish order; when no such
+   * artifact exists, the path may name a group ({@code org/apache/maven/plugins/maven-metadata.xml}):
+   * then the group-level metadata listing its Maven plugins, if it has any.
+   */
+  Optional<byte[]> artifactMetadata(Location location, MavenPath.ArtifactMetadata path) {
+    Optional<PackageDocument> document = packages.document(location.key(path.groupId(), path.artifactId()));
+    if (document.isEmpty()) {
+      return groupMetadata(location, path.groupId() + "." + path.artifactId());
+    }
+    List<String> versions = new ArrayList<>();
+    String release = null;
+    Instant lastUpdated = null;
+    for (PackageDocument.VersionWithAssets v : document.get().versions()) {
+      PackageVersion version = v.version();
+      if (!version.status().listed()) {
+        continue;
+      }
+      versions.add(version.version());
+      if (!version.version().endsWith(MavenPath.SNAPSHOT)) {
+        release = version.version();
+      }
+      if (lastUpdated == null || version.modifiedAt().isAfter(lastUpdated)) {
+        lastUpdated = version.modifiedAt();
+      }
+    }
+    if (versions.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(MavenMetadata.artifact(path.groupId(), path.artifactId(), versions, versions.getLast(), release,
+        lastUpdated));
+  }
+
+  /**
+   * The plugins of a group: packages whose newest listed version's POM says {@code maven-plugin},
+   * with the prefix Maven's naming convention gives ({@code maven-X-plugin} and
+   * {@code X-maven-plugin} → X). Empty when the group has no plugin.
+   */
+  private Optional<byte[]> groupMetadata(Location location, String groupId) {
+    List<MavenMetadata.Plugin> plugins = new ArrayList<>();
+    for (PackageSummary summary : packages.listPackages(location.domainOwner(), location.domainName(),
+        location.repository(), FORMAT, groupId, null)) {
+      if (!summary.key().namespace().equals(groupId)) {
+        continue;
+      }
+      packages.document(summary.key()).flatMap(d -> d.versions().stream()
+          .map(PackageDocument.VersionWithAssets::version)
+          .filter(v -> v.status().listed())
+          .reduce((first, second) -> second))
+          .ifPresent(newest -> {
+            JsonNode metadata = readJson(newest.metadata());
+            if ("maven-plugin".equals(metadata.path("packaging").asText())) {
+              String artifactId = summary.key().name();
+              String name = metadata.path("name").isTextual() ? metadata.path("name").asText() : artifactId;
+              plugins.add(new MavenMetadata.Plugin(name, prefix(artifactId), artifactId));
+            }
+          });
+    }
+    return plugins.isEmpty() ? Optional.empty() : Optional.of(MavenMetadata.group(plugins));
+  }
+
+  static String prefix(String artifactId) {
+    Matcher maven = java.util.regex.Pattern.compile("maven-(.+)-plugin").matcher(artifactId);
+    if (maven.matches()) {
+      return maven.group(1);
+    }
+    Matcher other = java.util.regex.Pattern.compile("(.+)-maven-plugin").matcher(artifactId);
+    return other.matches() ? other.group(1) : artifactId;
+  }
+
+  private static JsonNode readJson(String json) {
+    try {
+      JsonNode node = JSON.readTree(json);
+      return node == null ? JSON.createObjectNode() : node;
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  /** A SNAPSHOT version's maven-metadata.xml, from its stored timestamped builds. */
+  Optional<byte[]> versionMetadata(Location location, MavenPath.VersionMetadata path) {
+    Optional<PackageDocument.VersionWithAssets> found = find(location.key(path.groupId(), path.artifactId()),
+        path.version());
+    if (found.isEmpty() || !(found.get().version().status().downloadable()
+        || found.get().version().status() == VersionStatus.UNFINISHED)) {
+      return Optional.empty();
+    }
+    Map<String, MavenMetadata.SnapshotFile> newest = new LinkedHashMap<>();
+    Map<String, Integer> newestBuild = new LinkedHashMap<>();
+    String timestamp = null;
+    int buildNumber = 0;
+    for (PackageAsset asset : found.get().assets()) {
+      MavenPath.File file;
+      try {
+        file = MavenPath.file(path.groupId(), path.artifactId(), path.version(), asset.name(), null);
+      } catch (WharfException e) {
+        continue;
+      }
+      int number = file.buildNumber();
+      String stamp = null;
+      if (number > 0) {
+        Matcher m = MavenPath.BUILD.matcher(file.build());
+        if (m.find()) {
+          stamp = m.group(1);
+        }
+        if (number > buildNumber) {
+          buildNumber = number;
+          timestamp = stamp;
+        }
+      }
+      String classifier = null;
+      String extension;
+      if (file.suffix().startsWith("-")) {
+        int dot = file.suffix().indexOf('.');
+        classifier = file.suffix().substring(1, dot);
+        extension = file.suffix().substring(dot + 1);
+      } else {
+        extension = file.suffix().substring(1);
+      }
+      String slot = classifier + ":" + extension;
+      if (!newestBuild.containsKey(slot) || number >= newestBuild.get(slot)) {
+        newestBuild.put(slot, number);
+        String updated = stamp == null ? MavenMetadata.LAST_UPDATED.format(found.get().version().modifiedAt())
+            : stamp.replace(".", "");
+        newest.put(slot, new MavenMetadata.SnapshotFile(classifier, extension, file.build(), updated));
+      }
+    }
+    String lastUpdated = timestamp != null ? timestamp.replace(".", "")
+        : MavenMetadata.LAST_UPDATED.format(found.get().version().modifiedAt());
+    return Optional.of(MavenMetadata.snapshot(path.groupId(), path.artifactId(), path.version(), timestamp, buildNumber,
+        lastUpdated, List.copyOf(newest.values())));
+  }
+
+  /**
+   * Takes an uploaded artifact-level maven-metadata.xml as the signal CodeArtifact takes it for:
+   * the deploy of the versions it lists is over, so an Unfinished one of them that has its POM
+   * becomes Published (a POM-only artifact whose packaging says jar, common in Maven Central,
+   * never gets a main artifact). Nothing else is read from it; a malformed one is ignored.
+   */
+  void metadataUploaded(Location location, MavenPath.ArtifactMetadata path, byte[] body) {
+    PackageKey key = location.key(path.groupId(), path.artifactId());
+    for (String version : MavenPom.listedVersions(body)) {
+      find(key, version).filter(v -> v.version().status() == VersionStatus.UNFINISHED)
+          .filter(v -> v.assets().stream().anyMatch(a -> a.name().endsWith(".pom")))
+          .ifPresent(v -> packages.updateStatus(key, version, VersionStatus.PUBLISHED));
+    }
+  }
+
+  /**
+   * Checks an uploaded checksum against the stored file.
+   *
+   * @throws WharfException.NotFound when the file is not stored
+   * @throws WharfException.Invalid when it does not match (nothing is kept)
+   */
+  void verifyChecksum(Location location, MavenPath.File file, byte[] body) {
+    PackageAsset asset = find(location.key(file.groupId(), file.artifactId()), file.version())
+        .flatMap(v -> asset(v, file.fileName()))
+        .orElseThrow(() -> new WharfException.NotFound(null, "No file " + file.fileName()
+            + " to check this checksum against: upload the file first"));
+    String sent = new String(body, StandardCharsets.UTF_8).strip();
+    int space = indexOfWhitespace(sent);
+    String value = (space < 0 ? sent : sent.substring(0, space)).toLowerCase(Locale.ROOT);
+    MavenChecksum checksum = file.checksum();
+    if (!value.equals(checksum.of(asset))) {
+      throw new WharfException.Invalid("ChecksumMismatch", "Checksum mismatch for " + file.fileName() + ": "
+          + checksum.name().toLowerCase(Locale.ROOT) + " sent " + printable(value) + " but the stored file has "
+          + checksum.of(asset));
+    }
+  }
+
+  /**
+   * Stores a file of a version, creating the version (Unfinished) with its first file and
+   * completing it (Published) once its POM and main artifact are in.
+   *
+   * @throws WharfException.Conflict when a different file is already stored under that name, or the
+   *     version's status admits no new files
+   * @throws WharfException.TooLarge beyond the size limit (nothing is stored)
+   */
+  PutOutcome put(Location location, MavenPath.File file, InputStream body) {
+    PackageKey key = location.key(file.groupId(), file.artifactId());
+    boolean pom = file.suffix().equals(".pom");
+    Optional<MavenPom> parsed = Optional.empty();
+    InputStream content = body;
+    if (pom) {
+      byte[] bytes = readLimited(body, MavenPom.MAX_BYTES, file.fileName());
+      // A POM that does not parse is kept as bytes but read for nothing.
+      parsed = MavenPom.parse(bytes);
+      content = new ByteArrayInputStream(bytes);
+    }
+    MessageDigest sha256 = sha256();
+    DigestInputStream digesting = new DigestInputStream(content, sha256);
+    PutOutcome outcome = null;
+    Optional<PackageDocument.VersionWithAssets> existing = find(key, file.version());
+    if (existing.isEmpty()) {
+      String metadata = parsed.map(MavenPom::metadataJson).orElse("{}");
+      try {
+        packages.publish(new PackageService.Publication(key, file.version(),
+            parsed.map(MavenPom::description).orElse(null), metadata, Map.of(), "INTERNAL", VersionStatus.UNFINISHED),
+            List.of(new PackageService.AssetContent(file.fileName(), digesting, maxFileBytes)));
+        outcome = PutOutcome.CREATED;
+      } catch (WharfException.Conflict raced) {
+        // Created meanwhile by another file's upload: the body is consumed and stored; add it from the blob.
+        existing = find(key, file.version());
+        if (existing.isEmpty()) {
+          throw raced;
+        }
+        String digest = HexFormat.of().formatHex(sha256.digest());
+        InputStream stored = packages.open(new PackageAsset(file.fileName(), digest, 0, null, null, null))
+            .orElseThrow(() -> raced);
+        outcome = add(key, existing.get(), file, stored, digest);
+      }
+    } else {
+      outcome = add(key, existing.get(), file, digesting, null);
+    }
+    if (outcome == PutOutcome.CREATED) {
+      if (pom && parsed.isPresent() && existing.isPresent()) {
+        packages.updateMetadata(key, file.version(), parsed.get().metadataJson());
+      }
+      completeIfReady(key, file);
+    }
+    return outcome;
+  }
+
+  private PutOutcome add(PackageKey key, PackageDocument.VersionWithAssets existing, MavenPath.File file,
+      InputStream content, String knownSha256) {
+    VersionStatus status = existing.version().status();
+    if (status != VersionStatus.PUBLISHED && status != VersionStatus.UNFINISHED) {
+      throw new WharfException.Conflict("ConflictException", "Version " + file.version() + " of "
+          + PackageService.displayName(key) + " is " + status.wireName() + ": no files can be added to it");
+    }
+    MessageDigest sha256 = sha256();
+    DigestInputStream digesting = new DigestInputStream(content, sha256);
+    Optional<PackageAsset> same = asset(existing, file.fileName());
+    if (same.isPresent()) {
+      if (knownSha256 != null) {
+        closeQuietly(content);
+        return same(same.get(), knownSha256, file);
+      }
+      return same(same.get(), drain(digesting), file);
+    }
+    if (packages.addAsset(key, file.version(), new PackageService.AssetContent(file.fileName(), digesting,
+        maxFileBytes))) {
+      return PutOutcome.CREATED;
+    }
+    // Lost a race with another upload of that file name: exactly one of them is stored.
+    String digest = knownSha256 != null ? knownSha256 : HexFormat.of().formatHex(sha256.digest());
+    PackageAsset stored = find(key, file.version()).flatMap(v -> asset(v, file.fileName()))
+        .orElseThrow(() -> new WharfException.Conflict("ConflictException", "Version " + file.version()
+            + " changed during the upload of " + file.fileName() + ": retry"));
+    return same(stored, digest, file);
+  }
+
+  private static PutOutcome same(PackageAsset stored, String sha256, MavenPath.File file) {
+    if (stored.sha256().equals(sha256)) {
+      return PutOutcome.UNCHANGED;
+    }
+    throw new WharfException.Conflict("ConflictException", "File " + file.fileName() + " of " + file.groupId() + ":"
+        + file.artifactId() + ":" + file.version() + " already exists with different content; files are immutable");
+  }
+
+  /** Publishes an Unfinished version once one build has its POM and its main artifact. */
+  private void completeIfReady(PackageKey key, MavenPath.File file) {
+    Optional<PackageDocument.VersionWithAssets> current = find(key, file.version());
+    if (current.isEmpty() || current.get().version().status() != VersionStatus.UNFINISHED) {
+      return;
+    }
+    String packaging = packaging(current.get().version().metadata());
+    String base = file.artifactId() + "-" + file.build();
+    List<PackageAsset> assets = current.get().assets();
+    boolean hasPom = assets.stream().anyMatch(a -> a.name().equals(base + ".pom"));
+    if (!hasPom) {
+      return;
+    }
+    boolean complete;
+    if (packaging.equals("pom")) {
+      complete = true;
+    } else if (JAR_PACKAGINGS.contains(packaging) || OWN_EXTENSION_PACKAGINGS.contains(packaging)) {
+      String extension = JAR_PACKAGINGS.contains(packaging) ? "jar" : packaging;
+      complete = assets.stream().anyMatch(a -> a.name().equals(base + "." + extension));
+    } else {
+      // An unknown packaging: any unclassified file of the build other than the POM, a signature or module metadata.
+      complete = assets.stream().anyMatch(a -> a.name().startsWith(base + ".") && !a.name().equals(base + ".pom")
+          && !a.name().endsWith(".asc") && !a.name().equals(base + ".module"));
+    }
+    if (complete) {
+      packages.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
+    }
+  }
+
+  private static String packaging(String metadata) {
+    JsonNode node = readJson(metadata);
+    return node.path("packaging").isTextual() ? node.path("packaging").asText() : "jar";
+  }
+
+  private Optional<PackageDocument.VersionWithAssets> find(PackageKey key, String version) {
+    return packages.document(key).flatMap(d -> d.versions().stream()
+        .filter(v -> v.version().version().equals(version)).findFirst());
+  }
+
+  private static Optional<PackageAsset> asset(PackageDocument.VersionWithAssets version, String name) {
+    return version.assets().stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+
+  /** Reads the rest of a body (at most the file limit) and returns its sha256. */
+  private String drain(DigestInputStream in) {
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    try (in) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        total += n;
+        if (total > maxFileBytes) {
+          throw new WharfException.TooLarge("The file exceeds the limit of " + maxFileBytes + " bytes");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HexFormat.of().formatHex(in.getMessageDigest().digest());
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // only a blob opened for reading
+    }
+  }
+
+  private static byte[] readLimited(InputStream in, int limit, String name) {
+    try {
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw new WharfException.TooLarge("POM " + name + " exceeds the limit of " + limit + " bytes");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int indexOfWhitespace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String printable(String value) {
+    String shown = value.length() > 130 ? value.substring(0, 130) + "..." : value;
+    return "'" + shown.replaceAll("[^0-9a-zA-Z]", "?") + "'";
+  }
+}

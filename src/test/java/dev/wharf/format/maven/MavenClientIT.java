@@ -1,0 +1,341 @@
+package dev.wharf.format.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.TestingAwsCli;
+import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The real {@code mvn} (Debian's Maven 3.8.7) against Wharf as the only mirror of everything, with
+ * a settings.xml whose password is {@code ${env.CODEARTIFACT_AUTH_TOKEN}}, set from the real
+ * {@code aws codeartifact get-authorization-token --query authorizationToken --output text}. The
+ * local Maven repository of this machine (this project's dependency tree and the plugins its
+ * build runs) is first uploaded into Wharf, so builds resolve plugins and dependencies from
+ * Wharf alone, each into an empty local repository.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MavenClientIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(4);
+  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+  private static final String DENY_READ = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+      + "\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}";
+
+  @TempDir static Path scratch;
+  static TestingServer wharf;
+  static IamClient rootIam;
+  static CodeartifactClient rootCodeartifact;
+  static String account;
+  static String token;
+  static String endpoint;
+  static Path settings;
+
+  @BeforeAll
+  static void start() {
+    TestingClients.requireCommand("mvn", "--version");
+    MavenTestingRepository.requirePlugins(true);
+    wharf = TestingServer.start(scratch.resolve("data"));
+    rootIam = wharf.iam(wharf.rootCredentials());
+    rootCodeartifact = wharf.codeartifact(wharf.rootCredentials());
+    account = wharf.managementAccountId();
+    rootCodeartifact.createDomain(b -> b.domain("acme"));
+    rootCodeartifact.createRepository(b -> b.domain("acme").repository("libs"));
+    rootIam.createUser(b -> b.userName("dev"));
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
+    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
+    AwsBasicCredentials developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    TestingAwsCli aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(developer.accessKeyId(),
+        developer.secretAccessKey());
+    TestingAwsCli.Result result = aws.run("codeartifact", "get-authorization-token", "--domain", "acme",
+        "--domain-owner", account, "--query", "authorizationToken", "--output", "text");
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    token = result.stdout().strip();
+    endpoint = aws.json("codeartifact", "get-repository-endpoint", "--domain", "acme", "--domain-owner", account,
+        "--repository", "libs", "--format", "maven").path("repositoryEndpoint").asText();
+    assertThat(endpoint).endsWith("/acme-" + account + "/maven/libs/");
+    settings = scratch.resolve("settings.xml");
+    MavenTestingRepository.write(settings, MavenTestingRepository.settings(endpoint));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theProjectsOwnDependencyTreeUploadedToWharfBuildsAProjectFromWharfAlone() {
+    List<Path> files = MavenTestingRepository.releaseFiles();
+    assertThat(files).hasSizeGreaterThan(200);
+    long started = System.nanoTime();
+    MavenTestingRepository.upload(endpoint, token, files, 8);
+    System.err.printf("uploaded %d files of %s in %d ms%n", files.size(), MavenTestingRepository.LOCAL,
+        (System.nanoTime() - started) / 1_000_000);
+
+    // Maven's own plugins, by prefix, in the group-level metadata (what `mvn prefix:goal` reads).
+    java.net.http.HttpResponse<String> plugins;
+    try {
+      plugins = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(endpoint + "org/apache/maven/plugins/maven-metadata.xml")).header("Authorization",
+          "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(plugins.statusCode()).isEqualTo(200);
+    assertThat(plugins.body()).contains("<prefix>dependency</prefix><artifactId>maven-dependency-plugin</artifactId>",
+        "<prefix>compiler</prefix><artifactId>maven-compiler-plugin</artifactId>");
+
+    Path project = directory("real-tree");
+    MavenTestingRepository.write(project.resolve("pom.xml"), realTreePom());
+    MavenTestingRepository.write(project.resolve("src/main/java/example/Main.java"), """
+        package example;
+        public class Main {
+          public static void main(String[] args) throws Exception {
+            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(args));
+          }
+        }
+        """);
+    Path local = directory("m2");
+    TestingProcesses.Result build = mvn(project, local, "package", "-DskipTests");
+    assertThat(build.exitCode()).as(build.describe()).isZero();
+    assertThat(build.stdout()).contains("Downloaded from codeartifact: " + endpoint);
+    assertThat(local.resolve("com/fasterxml/jackson/core/jackson-databind")).isDirectory();
+    assertThat(local.resolve("org/eclipse/jetty/jetty-server")).isDirectory();
+    assertThat(project.resolve("target/real-tree-1.0.jar")).isRegularFile();
+  }
+
+  @Test
+  @Order(2)
+  void mvnDeployOfAMultiModuleProjectThenASecondProjectResolvesIt() throws IOException {
+    Path project = multiModule("1.0.0", "release one");
+    Path local = directory("m2");
+    TestingProcesses.Result deploy = mvn(project, local, "deploy");
+    assertThat(deploy.exitCode()).as(deploy.describe()).isZero();
+    assertThat(deploy.stdout()).contains("Uploaded to codeartifact: " + endpoint + "com/example/wharf/lib/1.0.0/lib-1.0.0.jar");
+
+    var versions = rootCodeartifact.listPackageVersions(b -> b.domain("acme").repository("libs")
+        .format(PackageFormat.MAVEN).namespace("com.example.wharf").packageValue("lib")).versions();
+    assertThat(versions).singleElement().satisfies(v -> {
+      assertThat(v.version()).isEqualTo("1.0.0");
+      assertThat(v.status()).isEqualTo(PackageVersionStatus.PUBLISHED);
+    });
+    var parent = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("libs")
+        .format(PackageFormat.MAVEN).namespace("com.example.wharf").packageValue("parent").packageVersion("1.0.0"))
+        .packageVersion();
+    assertThat(parent.status()).isEqualTo(PackageVersionStatus.PUBLISHED);
+    var assets = rootCodeartifact.listPackageVersionAssets(b -> b.domain("acme").repository("libs")
+        .format(PackageFormat.MAVEN).namespace("com.example.wharf").packageValue("app").packageVersion("1.0.0")).assets();
+    assertThat(assets).extracting(a -> a.name()).contains("app-1.0.0.jar", "app-1.0.0.pom");
+
+    Path consumer = consumer("1.0.0");
+    Path fresh = directory("m2");
+    TestingProcesses.Result build = mvn(consumer, fresh, "package", "-DskipTests");
+    assertThat(build.exitCode()).as(build.describe()).isZero();
+    Path resolved = fresh.resolve("com/example/wharf/lib/1.0.0/lib-1.0.0.jar");
+    assertThat(resolved).isRegularFile();
+    assertThat(jarText(resolved, "version.txt")).isEqualTo("release one");
+    assertThat(fresh.resolve("com/example/wharf/app/1.0.0/app-1.0.0.jar")).isRegularFile();
+
+    // A plugin goal by its prefix.
+    TestingProcesses.Result tree = mvn(consumer, directory("m2"), "dependency:tree");
+    assertThat(tree.exitCode()).as(tree.describe()).isZero();
+    assertThat(tree.stdout()).contains("com.example.wharf:lib:jar:1.0.0:compile");
+
+    // Deploying the same release again with other bytes is refused: releases are immutable.
+    Path changed = multiModule("1.0.0", "release one, changed");
+    TestingProcesses.Result again = mvn(changed, directory("m2"), "deploy");
+    assertThat(again.exitCode()).as(again.describe()).isNotZero();
+    assertThat(again.stdout()).contains("409");
+  }
+
+  @Test
+  @Order(3)
+  void aSnapshotDeployedTwiceResolvesToTheNewestBuild() throws IOException {
+    TestingProcesses.Result first = mvn(multiModule("2.0-SNAPSHOT", "snapshot build one"), directory("m2"), "deploy");
+    assertThat(first.exitCode()).as(first.describe()).isZero();
+    TestingProcesses.Result second = mvn(multiModule("2.0-SNAPSHOT", "snapshot build two"), directory("m2"), "deploy");
+    assertThat(second.exitCode()).as(second.describe()).isZero();
+    assertThat(second.stdout()).containsPattern("lib-2\\.0-\\d{8}\\.\\d{6}-2\\.jar");
+
+    Path fresh = directory("m2");
+    TestingProcesses.Result build = mvn(consumer("2.0-SNAPSHOT"), fresh, "package", "-DskipTests");
+    assertThat(build.exitCode()).as(build.describe()).isZero();
+    Path jar = fresh.resolve("com/example/wharf/lib/2.0-SNAPSHOT/lib-2.0-SNAPSHOT.jar");
+    assertThat(jarText(jar, "version.txt")).isEqualTo("snapshot build two");
+    var assets = rootCodeartifact.listPackageVersionAssets(b -> b.domain("acme").repository("libs")
+        .format(PackageFormat.MAVEN).namespace("com.example.wharf").packageValue("lib").packageVersion("2.0-SNAPSHOT"))
+        .assets();
+    assertThat(assets).extracting(a -> a.name()).filteredOn(n -> n.endsWith(".jar")).hasSize(2);
+  }
+
+  @Test
+  @Order(4)
+  void aDenyPolicyMakesTheNextResolveFailWith403() {
+    rootIam.putUserPolicy(b -> b.userName("dev").policyName("deny-read").policyDocument(DENY_READ));
+    try {
+      TestingProcesses.Result build = mvn(consumer("1.0.0"), directory("m2"), "package", "-DskipTests");
+      assertThat(build.exitCode()).as(build.describe()).isNotZero();
+      assertThat(build.stdout()).contains("403");
+    } finally {
+      rootIam.deleteUserPolicy(b -> b.userName("dev").policyName("deny-read"));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static TestingProcesses.Result mvn(Path project, Path localRepository, String... goals) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", directory("home").toString());
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.put("CODEARTIFACT_AUTH_TOKEN", token);
+    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-s", settings.toString(),
+        "-Dmaven.repo.local=" + localRepository));
+    command.addAll(List.of(goals));
+    return TestingProcesses.run(project, environment, TIMEOUT, command);
+  }
+
+  /** parent (pom) with modules lib (a jar holding version.txt) and app (depends on lib). */
+  static Path multiModule(String version, String text) {
+    Path project = directory("multi");
+    String distribution = """
+        <distributionManagement>
+          <repository><id>codeartifact</id><url>%1$s</url></repository>
+          <snapshotRepository><id>codeartifact</id><url>%1$s</url></snapshotRepository>
+        </distributionManagement>
+        """.formatted(endpoint);
+    MavenTestingRepository.write(project.resolve("pom.xml"), """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.example.wharf</groupId>
+          <artifactId>parent</artifactId>
+          <version>%s</version>
+          <packaging>pom</packaging>
+          <description>A parent for Wharf's tests</description>
+          <licenses><license><name>Apache-2.0</name><url>https://www.apache.org/licenses/LICENSE-2.0</url></license></licenses>
+          <properties>
+            <maven.compiler.release>17</maven.compiler.release>
+            <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+          </properties>
+          <modules><module>lib</module><module>app</module></modules>
+          %s
+          <build>%s</build>
+        </project>
+        """.formatted(version, distribution, MavenTestingRepository.PLUGINS));
+    for (String module : List.of("lib", "app")) {
+      String dependency = module.equals("app")
+          ? "<dependencies><dependency><groupId>com.example.wharf</groupId><artifactId>lib</artifactId>"
+              + "<version>${project.version}</version></dependency></dependencies>"
+          : "";
+      MavenTestingRepository.write(project.resolve(module).resolve("pom.xml"), """
+          <project xmlns="http://maven.apache.org/POM/4.0.0">
+            <modelVersion>4.0.0</modelVersion>
+            <parent><groupId>com.example.wharf</groupId><artifactId>parent</artifactId><version>%s</version></parent>
+            <artifactId>%s</artifactId>
+            %s
+          </project>
+          """.formatted(version, module, dependency));
+      String className = Character.toUpperCase(module.charAt(0)) + module.substring(1);
+      MavenTestingRepository.write(project.resolve(module).resolve("src/main/java/com/example/wharf/" + module + "/"
+          + className + ".java"), "package com.example.wharf." + module + ";\npublic class " + className + " {}\n");
+    }
+    MavenTestingRepository.write(project.resolve("lib/src/main/resources/version.txt"), text);
+    return project;
+  }
+
+  /** A project depending on app (and so on lib) at the version. */
+  static Path consumer(String version) {
+    Path project = directory("consumer");
+    MavenTestingRepository.write(project.resolve("pom.xml"), """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.example.other</groupId>
+          <artifactId>consumer</artifactId>
+          <version>1.0</version>
+          <properties>
+            <maven.compiler.release>17</maven.compiler.release>
+            <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+          </properties>
+          <dependencies>
+            <dependency><groupId>com.example.wharf</groupId><artifactId>app</artifactId><version>%s</version></dependency>
+          </dependencies>
+          <build>%s</build>
+        </project>
+        """.formatted(version, MavenTestingRepository.PLUGINS));
+    MavenTestingRepository.write(project.resolve("src/main/java/example/Uses.java"),
+        "package example;\npublic class Uses { com.example.wharf.lib.Lib lib; com.example.wharf.app.App app; }\n");
+    return project;
+  }
+
+  /** This project's own dependencies (properties, BOM imports, dependencies of pom.xml) in a small project. */
+  static String realTreePom() {
+    String own;
+    try {
+      own = Files.readString(Path.of("pom.xml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String properties = section(own, "properties");
+    String management = section(own, "dependencyManagement");
+    String dependencies = section(own, "dependencies");
+    return """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.example.other</groupId>
+          <artifactId>real-tree</artifactId>
+          <version>1.0</version>
+          %s
+          %s
+          %s
+          <build>%s</build>
+        </project>
+        """.formatted(properties, management, dependencies, MavenTestingRepository.PLUGINS);
+  }
+
+  private static String section(String pom, String element) {
+    Matcher m = Pattern.compile("(?s)\\n  <" + element + ">.*?\\n  </" + element + ">").matcher(pom);
+    assertThat(m.find()).as("pom.xml has <" + element + ">").isTrue();
+    return m.group();
+  }
+
+  static String jarText(Path jar, String entry) throws IOException {
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      return new String(zip.getInputStream(zip.getEntry(entry)).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  static Path directory(String prefix) {
+    try {
+      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
