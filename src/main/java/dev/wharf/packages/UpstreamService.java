@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -229,7 +228,9 @@ public final class UpstreamService {
     }
     Search search = search(key);
     for (Source source : search.sources()) {
-      Optional<PackageDocument.VersionWithAssets> found = find(Optional.of(source.document()), version);
+      // Only what the upstream would serve is taken from it (not Archived, Disposed or Unfinished versions).
+      Optional<PackageDocument.VersionWithAssets> found = find(Optional.of(source.document()), version)
+          .filter(v -> v.version().status().downloadable());
       if (found.isPresent()) {
         PackageDocument.VersionWithAssets stored = found.get();
         if (source.external()) {
@@ -259,7 +260,8 @@ public final class UpstreamService {
     }
     Search search = search(key);
     for (Source source : search.sources()) {
-      Optional<PackageDocument.VersionWithAssets> found = withAsset(source.document(), assetName);
+      Optional<PackageDocument.VersionWithAssets> found = withAsset(source.document(), assetName)
+          .filter(v -> v.version().status().downloadable());
       if (found.isPresent()) {
         PackageDocument.VersionWithAssets stored = source.external() ? external.fetch(found.get(), assetName) : found.get();
         return Optional.of(bring(key, stored));
@@ -283,27 +285,6 @@ public final class UpstreamService {
 
   private static Optional<PackageDocument.VersionWithAssets> find(Optional<PackageDocument> document, String version) {
     return document.flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst());
-  }
-
-  /** The names of the packages of a format (and namespace) in the repository and every upstream searched. */
-  public List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format) {
-    LinkedHashSet<String> order = new LinkedHashSet<>();
-    collect(domainOwner, domainName, repository, order);
-    Map<String, PackageSummary> byName = new LinkedHashMap<>();
-    for (String name : order) {
-      for (PackageSummary summary : packages.listPackages(domainOwner, domainName, name, format, null, null)) {
-        byName.putIfAbsent(summary.key().namespace() + "/" + summary.key().name(), summary);
-      }
-    }
-    return List.copyOf(byName.values());
-  }
-
-  private void collect(String domainOwner, String domainName, String repository, LinkedHashSet<String> order) {
-    if (order.add(repository)) {
-      for (String upstream : upstreams.upstreams(domainOwner, domainName, repository)) {
-        collect(domainOwner, domainName, upstream, order);
-      }
-    }
   }
 
   static PackageKey withRepository(PackageKey key, String repository) {

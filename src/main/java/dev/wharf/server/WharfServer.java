@@ -208,7 +208,7 @@ public final class WharfServer implements AutoCloseable {
           new RepositoryEndpoints(authorizer, npm, new PypiEndpoints(authorizer,
               new PypiRegistry(packages, upstreams, config.maxAssetBytes()), config.publicUrl(),
               config.dataDirectory().resolve("tmp")),
-              new MavenEndpoints(authorizer, new MavenRegistry(packages, config.maxAssetBytes()))));
+              new MavenEndpoints(authorizer, new MavenRegistry(packages, upstreams, config.maxAssetBytes()))));
 
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("wharf-background").daemon().factory());

@@ -76,6 +76,14 @@ public final class ExternalFetcher {
       while (cause != null && !(cause instanceof TooLarge) && cause.getCause() != null) {
         cause = cause.getCause();
       }
+      if (e.getCause() instanceof java.net.http.HttpConnectTimeoutException) {
+        throw new UpstreamUnavailableException("The upstream " + shown + " could not be connected to within "
+            + timeout.toSeconds() + " s");
+      }
+      if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+        throw new UpstreamUnavailableException("The upstream " + shown + " did not answer within " + timeout.toSeconds()
+            + " s");
+      }
       if (cause instanceof TooLarge) {
         throw new UpstreamUnavailableException("The upstream " + shown + " sent more than the limit of " + maxBytes
             + " bytes");
