@@ -8,7 +8,8 @@
 # first start writes, generates $SIZE_MB MB of random bytes (never kept in the repo), then prints:
 # publish time and MB/s, download time and MB/s, the server's RSS before, max during the publish,
 # max during the download (ps every 0.2 s), and checks the downloaded bytes (cmp).
-# Env (defaults): SIZE_MB 300, WHARF_BIN (default ./wharf of this checkout), KEEP=1 keeps the work dir.
+# Env (defaults): SIZE_MB 300, WHARF_BIN (default ./wharf of this checkout), KEEP=1 keeps the work dir,
+# WHARF_SERVER_ARGS extra `wharf server` arguments (bench/s3/s3-bench.sh passes --blob-store … there).
 # Needs: the aws CLI, curl, python3 (a free port), sha256sum, cmp.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -33,7 +34,9 @@ trap 'exit 130' INT TERM
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 data="$work/data"
 max=$(( (SIZE_MB + 16) * 1024 * 1024 ))
-"$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 --max-asset-size "$max" >"$work/wharf.log" 2>&1 &
+# shellcheck disable=SC2086 # WHARF_SERVER_ARGS is a list of words
+"$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 --max-asset-size "$max" ${WHARF_SERVER_ARGS:-} \
+  >"$work/wharf.log" 2>&1 &
 launcher_pid=$!
 for _ in $(seq 1 600); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break
@@ -44,6 +47,9 @@ done
 server_pid="$(ss -ltnpH "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)"
 [ -n "$server_pid" ] || server_pid="$launcher_pid"
 
+# The aws CLI uses Wharf's root key from the files below; keys in the environment (meant for the
+# server's S3 client in bench/s3) would take precedence, so they go.
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
 export AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_CONFIG_FILE="$data/config" AWS_DEFAULT_REGION=us-east-1 \
   AWS_PAGER="" AWS_MAX_ATTEMPTS=1
 E=(--endpoint-url "http://127.0.0.1:$port")

@@ -54,6 +54,12 @@ public interface BlobStore extends AutoCloseable {
     /** The size of a blob in bytes, or -1 if no such blob is stored. */
     long size(String sha256) throws IOException;
 
+    /**
+     * The time a blob was last stored (as {@link #forEach} reports it), or empty if no such blob is
+     * stored. The garbage collector re-checks it just before deleting.
+     */
+    Optional<Instant> lastModified(String sha256) throws IOException;
+
     /** Removes a blob; does nothing if it is absent. Meant for garbage collection. */
     void delete(String sha256) throws IOException;
 
@@ -62,6 +68,14 @@ public interface BlobStore extends AutoCloseable {
      * or deleted during the walk may or may not be visited. The order is unspecified.
      */
     void forEach(BiConsumer<String, Instant> visitor) throws IOException;
+
+    /**
+     * Checks that the store can be used (a readiness probe): the directory is there and writable,
+     * the bucket answers.
+     *
+     * @throws IOException if it cannot
+     */
+    void checkReachable() throws IOException;
 
     /** Releases resources; afterwards every method but {@code close} throws {@link IllegalStateException}. */
     @Override

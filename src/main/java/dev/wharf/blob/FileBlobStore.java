@@ -229,6 +229,17 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public Optional<Instant> lastModified(String sha256) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return Optional.of(Files.getLastModifiedTime(path).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public void delete(String sha256) throws IOException {
         Path path = blobPath(BlobStore.requireSha256(sha256));
         ensureOpen();
@@ -269,6 +280,14 @@ public final class FileBlobStore implements BlobStore {
                     visitor.accept(name, attributes.lastModifiedTime().toInstant());
                 }
             }
+        }
+    }
+
+    @Override
+    public void checkReachable() throws IOException {
+        ensureOpen();
+        if (!Files.isDirectory(temporaryDirectory) || !Files.isWritable(temporaryDirectory)) {
+            throw new IOException("blob directory " + temporaryDirectory + " is missing or not writable");
         }
     }
 

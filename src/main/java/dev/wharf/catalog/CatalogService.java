@@ -43,6 +43,7 @@ public final class CatalogService {
   private final Clock clock;
   private final List<java.util.function.Consumer<Repository>> repositoryDeletedListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Cache<String, Optional<List<AttachedPolicy>>> policies =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
@@ -61,10 +62,23 @@ public final class CatalogService {
     repositoryDeletedListeners.add(Objects.requireNonNull(listener));
   }
 
+  /** Registers a callback run after every committed change to domains, repositories or their policies. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(Objects.requireNonNull(listener));
+  }
+
+  /** Drops the cached resource policies, upstream lists and external connections (another node changed something). */
+  public void invalidate() {
+    policies.invalidateAll();
+    upstreamLists.invalidateAll();
+    connections.invalidateAll();
+  }
+
   private void changed() {
     policies.invalidateAll();
     upstreamLists.invalidateAll();
     connections.invalidateAll();
+    changeListeners.forEach(Runnable::run);
   }
 
   /** CodeArtifact's external connection names and the package format each serves. */

@@ -39,6 +39,21 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-asset-size", description = "Largest package file accepted, in bytes (env WHARF_MAX_ASSET_SIZE, default 268435456 = 256 MiB).")
   Long maxAssetSize;
 
+  @Option(names = "--blob-store", description = "s3://bucket/prefix to keep package files in an S3-compatible bucket, for clusters (env WHARF_BLOB_STORE; default files under DATA/blobs). Credentials from the standard AWS chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, instance role).")
+  String blobStore;
+
+  @Option(names = "--s3-endpoint", description = "URL of an S3-compatible server such as MinIO (env WHARF_S3_ENDPOINT; default AWS S3).")
+  String s3Endpoint;
+
+  @Option(names = "--s3-path-style", description = "Address the bucket as ENDPOINT/bucket rather than bucket.ENDPOINT (env WHARF_S3_PATH_STYLE=true).")
+  Boolean s3PathStyle;
+
+  @Option(names = "--s3-region", description = "Region of the bucket (env WHARF_S3_REGION; default the server's --region).")
+  String s3Region;
+
+  @Option(names = "--blob-gc-grace-seconds", description = "Age after which a package file no version references is deleted (env WHARF_BLOB_GC_GRACE_SECONDS, default 3600, at least 60). Must exceed the longest upload.")
+  Long blobGcGraceSeconds;
+
   @Option(names = "--external-connection", paramLabel = "NAME=URL", description = {"Upstream URL of an external"
       + " connection repositories may associate, e.g. public:npmjs=https://registry.npmjs.org or"
       + " public:pypi=https://pypi.org; repeatable (env WHARF_EXTERNAL_CONNECTIONS=NAME=URL,NAME=URL).",
@@ -51,7 +66,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--external-timeout", description = "Seconds to connect to and receive metadata from an external connection (artifacts: 20 times that) (env WHARF_EXTERNAL_TIMEOUT, default 30).")
   Long externalTimeout;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, external-connections, external-metadata-ttl, external-timeout.")
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout.")
   Path configFile;
 
   @Override
@@ -64,6 +79,8 @@ final class ServerCommand implements Callable<Integer> {
     try {
       config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
           .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize)
+          .flag("blob-store", blobStore).flag("s3-endpoint", s3Endpoint).flag("s3-path-style", s3PathStyle)
+          .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
           .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout).build();
     } catch (WharfConfig.ConfigException e) {

@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  *   <tr><td>max-asset-size</td><td>--max-asset-size</td><td>WHARF_MAX_ASSET_SIZE</td><td>268435456 (256 MiB)</td></tr>
  *   <tr><td>account-id</td><td>(none)</td><td>WHARF_ACCOUNT_ID</td><td>random, first start only</td></tr>
  *   <tr><td>master-key</td><td>(none)</td><td>WHARF_MASTER_KEY</td><td>data/master.key, created 0600</td></tr>
+ *   <tr><td>blob-store</td><td>--blob-store</td><td>WHARF_BLOB_STORE</td><td>files under data/blobs; or s3://bucket/prefix</td></tr>
+ *   <tr><td>s3-endpoint</td><td>--s3-endpoint</td><td>WHARF_S3_ENDPOINT</td><td>AWS's endpoint for the region</td></tr>
+ *   <tr><td>s3-path-style</td><td>--s3-path-style</td><td>WHARF_S3_PATH_STYLE</td><td>false (virtual-host style)</td></tr>
+ *   <tr><td>s3-region</td><td>--s3-region</td><td>WHARF_S3_REGION</td><td>the server's region</td></tr>
+ *   <tr><td>blob-gc-grace-seconds</td><td>--blob-gc-grace-seconds</td><td>WHARF_BLOB_GC_GRACE_SECONDS</td><td>3600</td></tr>
  *   <tr><td>external-connections</td><td>--external-connection NAME=URL (repeatable)</td><td>WHARF_EXTERNAL_CONNECTIONS
  *       (NAME=URL,NAME=URL)</td><td>none: no repository reaches outside the server</td></tr>
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
@@ -44,6 +49,11 @@ public record WharfConfig(
     long maxAssetBytes,
     Optional<String> bootstrapAccountId,
     Optional<String> masterKey,
+    Optional<String> blobStore,
+    Optional<String> s3Endpoint,
+    boolean s3PathStyle,
+    Optional<String> s3Region,
+    long blobGcGraceSeconds,
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
     java.time.Duration externalTimeout) {
@@ -54,10 +64,13 @@ public record WharfConfig(
   public static final String DEFAULT_BIND = "0.0.0.0";
   /** The largest package file (npm tarball, wheel, jar…) accepted by default. */
   public static final long DEFAULT_MAX_ASSET_BYTES = 256L * 1024 * 1024;
+  /** How old an unreferenced blob must be before the collector deletes it: longer than any upload plus commit. */
+  public static final long DEFAULT_BLOB_GC_GRACE_SECONDS = 3600;
 
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
-      "max-asset-size", "external-connections", "external-metadata-ttl", "external-timeout");
+      "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
+      "external-connections", "external-metadata-ttl", "external-timeout");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
@@ -90,6 +103,31 @@ public record WharfConfig(
         throw new ConfigException("public-url must be an http(s) URL with a host, got " + url);
       }
     });
+    blobStore.ifPresent(url -> {
+      if (!url.startsWith("s3://") || !url.substring(5).matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^/\\p{Cntrl}]+)*/?")) {
+        throw new ConfigException("blob-store must be s3://bucket or s3://bucket/prefix (unset for files in the data"
+            + " directory), got " + url);
+      }
+    });
+    s3Endpoint.ifPresent(url -> {
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("s3-endpoint is not a URL: " + url);
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException("s3-endpoint must be an http(s) URL with a host, got " + url);
+      }
+    });
+    s3Region.ifPresent(name -> {
+      if (!REGION.matcher(name).matches()) {
+        throw new ConfigException("s3-region '" + name + "' is not an AWS-style region name such as us-east-1");
+      }
+    });
+    if (blobGcGraceSeconds < 60) {
+      throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
+    }
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
@@ -112,6 +150,11 @@ public record WharfConfig(
   /** The SQLite database file used when no database URL is set. */
   public String effectiveDatabaseUrl() {
     return databaseUrl.orElse("jdbc:sqlite:" + dataDirectory.resolve("wharf.db"));
+  }
+
+  /** The region of the S3 bucket: s3-region, else the server's region. */
+  public String effectiveS3Region() {
+    return s3Region.orElse(region);
   }
 
   /** Defaults everywhere (tests override what they need). */
@@ -195,6 +238,18 @@ public record WharfConfig(
           throw new ConfigException("max-asset-size must be a number of bytes, got '" + value + "'");
         }
       }).orElse(DEFAULT_MAX_ASSET_BYTES);
+      long grace = lookup("blob-gc-grace-seconds").map(value -> {
+        try {
+          return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException("blob-gc-grace-seconds must be a number of seconds, got '" + value + "'");
+        }
+      }).orElse(DEFAULT_BLOB_GC_GRACE_SECONDS);
+      boolean pathStyle = lookup("s3-path-style").map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> throw new ConfigException("s3-path-style must be true or false, got '" + value + "'");
+      }).orElse(false);
       return new WharfConfig(
           port,
           data,
@@ -205,6 +260,11 @@ public record WharfConfig(
           maxAsset,
           Optional.ofNullable(environment.get("WHARF_ACCOUNT_ID")).filter(v -> !v.isBlank()),
           Optional.ofNullable(environment.get("WHARF_MASTER_KEY")).filter(v -> !v.isBlank()),
+          lookup("blob-store"),
+          lookup("s3-endpoint"),
+          pathStyle,
+          lookup("s3-region"),
+          grace,
           externalConnections(lookup("external-connections").orElse("")),
           java.time.Duration.ofSeconds(seconds("external-metadata-ttl", DEFAULT_EXTERNAL_METADATA_TTL_SECONDS)),
           java.time.Duration.ofSeconds(seconds("external-timeout", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)));

@@ -37,6 +37,9 @@ public final class PackageService {
           .expireAfterWrite(java.time.Duration.ofSeconds(30))
           .build();
 
+  private final List<java.util.function.Consumer<Optional<PackageKey>>> changeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public PackageService(PackageStore store, BlobStore blobs, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -67,6 +70,34 @@ public final class PackageService {
         String origin) {
       this(key, version, summary, metadata, distTags, origin, VersionStatus.PUBLISHED);
     }
+  }
+
+  /**
+   * Registers a callback run after every committed change to a package (its key), or to many at
+   * once (empty).
+   */
+  public void onChange(java.util.function.Consumer<Optional<PackageKey>> listener) {
+    changeListeners.add(Objects.requireNonNull(listener));
+  }
+
+  /** Drops the cached document of one package (another node changed it). */
+  public void invalidate(PackageKey key) {
+    documents.invalidate(key);
+  }
+
+  /** Drops every cached document (another node changed many, or this node may have missed changes). */
+  public void invalidateAll() {
+    documents.invalidateAll();
+  }
+
+  private void changed(PackageKey key) {
+    documents.invalidate(key);
+    changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
+  }
+
+  private void changedAll() {
+    documents.invalidateAll();
+    changeListeners.forEach(listener -> listener.accept(Optional.empty()));
   }
 
   /** The content of one asset, read once; it must be at most {@code maxBytes} long. */
@@ -103,7 +134,7 @@ public final class PackageService {
     if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
       setDefaultRestrictions(publication.key(), publication.origin());
     }
-    documents.invalidate(publication.key());
+    changed(publication.key());
     if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
       throw versionExists(publication.key(), publication.version());
     }
@@ -152,6 +183,7 @@ public final class PackageService {
       PackageDocument.VersionWithAssets added = new PackageDocument.VersionWithAssets(copy, found.assets());
       documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
           : cached);
+      changeListeners.forEach(listener -> listener.accept(Optional.of(key))); // other nodes drop theirs
       return added;
     }
     if (outcome == PackageStore.InsertOutcome.INSERTED) {
@@ -162,7 +194,7 @@ public final class PackageService {
         store.insertAsset(key, source.version(), asset, now);
       }
     }
-    documents.invalidate(key);
+    changed(key);
     return document(key).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().version().equals(source.version())).findFirst())
         .orElse(new PackageDocument.VersionWithAssets(copy, found.assets()));
@@ -188,7 +220,7 @@ public final class PackageService {
     PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
         digests.sha512());
     boolean added = store.insertAsset(key, version, asset, clock.instant());
-    documents.invalidate(key);
+    changed(key);
     return added;
   }
 
@@ -246,12 +278,23 @@ public final class PackageService {
     if (result.outcome() == PackageStore.AssetOutcome.CREATED && newPackage) {
       setDefaultRestrictions(key, "INTERNAL");
     }
-    documents.invalidate(key);
+    changed(key);
     return switch (result.outcome()) {
       case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
       case ASSET_CONFLICT -> throw assetExists(key, version, content.name());
       case NOT_UNFINISHED -> throw notUnfinished(key, version, result.version().status());
     };
+  }
+
+  /**
+   * Takes one asset back out of a version if it still has that content (its blob is left to the
+   * collector). For a format whose upload protocol proves a file bad only after storing it (Maven
+   * uploads a file, then its checksums); never a way to change a file: the caller decides when.
+   */
+  public boolean removeAsset(PackageKey key, String version, String assetName, String sha256) {
+    boolean removed = store.removeAsset(key, version, assetName, sha256, clock.instant());
+    changed(key);
+    return removed;
   }
 
   private static WharfException.Conflict assetExists(PackageKey key, String version, String asset) {
@@ -339,7 +382,7 @@ public final class PackageService {
   /** @throws WharfException.NotFound when the version does not exist */
   public void putDistTag(PackageKey key, String tag, String version) {
     boolean done = store.putDistTag(key, tag, version, clock.instant());
-    documents.invalidate(key);
+    changed(key);
     if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
@@ -349,14 +392,14 @@ public final class PackageService {
   /** @return false when the tag was not set */
   public boolean deleteDistTag(PackageKey key, String tag) {
     boolean done = store.deleteDistTag(key, tag, clock.instant());
-    documents.invalidate(key);
+    changed(key);
     return done;
   }
 
   /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
   public void updateMetadata(PackageKey key, String version, String metadata) {
     boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
-    documents.invalidate(key);
+    changed(key);
     if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
@@ -365,7 +408,7 @@ public final class PackageService {
 
   public void updateStatus(PackageKey key, String version, VersionStatus status) {
     boolean done = store.updateVersionStatus(key, version, status, newRevision(), clock.instant());
-    documents.invalidate(key);
+    changed(key);
     if (!done) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
           + " not found", "package-version", version);
@@ -375,7 +418,7 @@ public final class PackageService {
   /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
   public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
     store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
-    documents.invalidateAll();
+    changedAll();
   }
 
   /** Digests an ingested file must have, as its upstream published them (hex; null when not published). */
@@ -428,7 +471,7 @@ public final class PackageService {
     } else {
       store.insertAsset(key, publication.version(), asset, now);
     }
-    documents.invalidate(key);
+    changed(key);
     return document(key).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().version().equals(publication.version())).findFirst())
         .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
@@ -479,7 +522,7 @@ public final class PackageService {
   /** Sets a package's origin restrictions; the package is created (without versions) if needed, as CodeArtifact does. */
   public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions) {
     store.putOriginRestrictions(key, restrictions, clock.instant());
-    documents.invalidate(key);
+    changed(key);
   }
 
   // ---------------------------------------------------------------- package and version management
@@ -488,7 +531,7 @@ public final class PackageService {
   public Optional<PackageSummary> deletePackage(PackageKey key) {
     Optional<PackageSummary> existing = store.findPackage(key);
     boolean deleted = existing.isPresent() && store.deletePackage(key);
-    documents.invalidate(key);
+    changed(key);
     return deleted ? existing : Optional.empty();
   }
 
@@ -548,7 +591,7 @@ public final class PackageService {
         outcomes.put(name, action.apply(current));
       }
     } finally {
-      documents.invalidate(key);
+      changed(key);
     }
     return new BatchResult(outcomes);
   }
@@ -645,7 +688,7 @@ public final class PackageService {
                 + displayName(destination) + " already exists in repository " + destinationRepository);
       });
     } finally {
-      documents.invalidate(destination);
+      changed(destination);
     }
   }
 

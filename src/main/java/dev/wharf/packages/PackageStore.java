@@ -57,6 +57,12 @@ public interface PackageStore {
    */
   AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now);
 
+  /**
+   * Removes one asset of a version if it still has that content (Maven: a file whose uploaded
+   * checksum did not match); false when it is not there with that sha256.
+   */
+  boolean removeAsset(PackageKey key, String version, String assetName, String sha256, Instant now);
+
   Optional<PackageSummary> findPackage(PackageKey key);
 
   /** The package's versions, in publish order. */

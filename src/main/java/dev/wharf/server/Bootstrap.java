@@ -40,7 +40,10 @@ final class Bootstrap {
     if (!store.listAccounts().isEmpty()) {
       return Optional.empty();
     }
-    String accountId = requestedAccountId.orElseGet(RandomIds::accountId);
+    // Nodes of a cluster starting together agree on one id first (the first claim wins), so exactly one
+    // of them creates the account; the others fail on its key and return empty.
+    String accountId = store.putSettingIfAbsent(MANAGEMENT_ACCOUNT,
+        requestedAccountId.orElseGet(RandomIds::accountId));
     IdentityService.NewAccessKey key;
     try {
       key = identity.createAccount(accountId, "management", true);
@@ -50,7 +53,6 @@ final class Bootstrap {
       }
       throw raced;
     }
-    store.putSettingIfAbsent(MANAGEMENT_ACCOUNT, accountId);
     Path credentials = dataDirectory.resolve("credentials");
     MasterKey.SecretFiles.write(credentials, "[default]\n"
         + "aws_access_key_id = " + key.key().accessKeyId() + "\n"

@@ -12,7 +12,15 @@ import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.http.CatalogEndpoints;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
 import dev.wharf.blob.BlobStore;
+import dev.wharf.blob.BlobCollector;
 import dev.wharf.blob.FileBlobStore;
+import dev.wharf.cluster.ChangeBus;
+import dev.wharf.cluster.LocalChangeBus;
+import dev.wharf.cluster.PostgresChangeBus;
+import dev.wharf.blob.S3BlobStore;
+import dev.wharf.packages.infrastructure.SqlBlobReferences;
+import dev.wharf.store.ClusterLock;
+import dev.wharf.store.DatabaseUnavailable;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.maven.MavenEndpoints;
@@ -50,6 +58,7 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +68,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -90,10 +101,14 @@ public final class WharfServer implements AutoCloseable {
   private final Routes routes;
   private final BlobStore blobs;
   private final PackageService packages;
+  private final ChangeBus changes;
+  /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
+  static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs, PackageService packages) {
+      BlobStore blobs, PackageService packages, ChangeBus changes) {
+    this.changes = changes;
     this.blobs = blobs;
     this.packages = packages;
     this.routes = routes;
@@ -130,6 +145,11 @@ public final class WharfServer implements AutoCloseable {
 
   /** Opens storage, bootstraps on first start and starts serving. */
   public static WharfServer start(WharfConfig config, Clock clock) throws Exception {
+    return start(config, clock, DefaultCredentialsProvider.builder().build());
+  }
+
+  /** Like {@link #start(WharfConfig, Clock)}, with the credentials for an S3 blob store given (tests). */
+  public static WharfServer start(WharfConfig config, Clock clock, AwsCredentialsProvider s3Credentials) throws Exception {
     Objects.requireNonNull(config, "config");
     Files.createDirectories(config.dataDirectory());
     MasterKey masterKey;
@@ -151,7 +171,10 @@ public final class WharfServer implements AutoCloseable {
       throw e;
     }
     BlobStore blobs = null;
+    ChangeBus changes = null;
     try {
+      // before anything is bootstrapped: a bucket that cannot be reached stops a first start cleanly
+      blobs = openBlobStore(config, s3Credentials);
       SecretCipher cipher = new SecretCipher(masterKey);
       IdentityStore identityStore = new SqlIdentityStore(database);
       Bootstrap.checkMasterKey(identityStore, cipher, masterKey);
@@ -185,9 +208,12 @@ public final class WharfServer implements AutoCloseable {
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
-      blobs = new FileBlobStore(config.dataDirectory().resolve("blobs"));
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
+      changes = database.dialect() == Database.Dialect.POSTGRESQL
+          ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
+          : new LocalChangeBus();
+      CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
@@ -210,12 +236,19 @@ public final class WharfServer implements AutoCloseable {
               config.dataDirectory().resolve("tmp")),
               new MavenEndpoints(authorizer, new MavenRegistry(packages, upstreams, config.maxAssetBytes()))));
 
-      ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("wharf-background").daemon().factory());
+      // two threads: a long blob collection must not hold up the token-use flush
+      ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
+          Thread.ofPlatform().name("wharf-background-", 0).daemon().factory());
       background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
+      BlobCollector collector = new BlobCollector(blobs, new SqlBlobReferences(database),
+          Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
+      long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
+      ClusterLock collectorLock = new ClusterLock(database, BLOB_GC_LOCK);
+      background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector)), 60, collectEvery,
+          TimeUnit.SECONDS);
 
       Server jetty = httpServer.join();
-      jetty.setHandler(new RootHandler(routes));
+      jetty.setHandler(new RootHandler(routes, new Health(database, blobs)));
       try {
         jetty.start();
       } catch (IOException e) {
@@ -229,13 +262,55 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
-          packages);
+          packages, changes);
     } catch (Exception | Error e) {
+      if (changes != null) {
+        changes.close();
+      }
       if (blobs != null) {
         blobs.close();
       }
       database.close();
       throw e;
+    }
+  }
+
+  /** The blob collector runs at least this often (more often with a short grace period). */
+  private static final long BLOB_GC_MAX_INTERVAL_SECONDS = 15 * 60;
+
+  /** Files under data/blobs, or the S3 bucket named by --blob-store s3://bucket/prefix. */
+  private static BlobStore openBlobStore(WharfConfig config, AwsCredentialsProvider s3Credentials) throws IOException {
+    if (config.blobStore().isEmpty()) {
+      return new FileBlobStore(config.dataDirectory().resolve("blobs"));
+    }
+    S3BlobStore.Location location = S3BlobStore.Location.parse(config.blobStore().get(),
+        config.s3Endpoint().map(URI::create), config.s3PathStyle(), config.effectiveS3Region());
+    S3BlobStore store = null;
+    try {
+      store = S3BlobStore.open(location, config.dataDirectory().resolve("tmp").resolve("s3-spool"), s3Credentials);
+      store.checkReachable();
+    } catch (IOException | software.amazon.awssdk.core.exception.SdkException e) {
+      if (store != null) {
+        store.close();
+      }
+      // the CLI prints this message, not a stack trace
+      throw new IllegalStateException("blob store " + config.blobStore().get() + ": " + e.getMessage(), e);
+    }
+    LOG.info("Blobs in {}", store);
+    return store;
+  }
+
+  /** PostgreSQL advisory lock key of the blob collector ("wharf-gc" in ASCII). */
+  static final long BLOB_GC_LOCK = 0x7768617266_2d6763L;
+
+  /** One node of a cluster collects at a time (concurrent runs would be safe, only wasteful). */
+  private static void collectBlobs(ClusterLock lock, BlobCollector collector) {
+    try {
+      if (!lock.runIfFree(collector::collect)) {
+        LOG.debug("blob collection skipped: another node is running it");
+      }
+    } catch (IOException | java.sql.SQLException e) {
+      LOG.warn("blob collection failed: {}", e.toString());
     }
   }
 
@@ -308,6 +383,7 @@ public final class WharfServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
     } finally {
+      changes.close();
       database.close();
     }
   }
@@ -315,9 +391,11 @@ public final class WharfServer implements AutoCloseable {
   /** Routes a request to the endpoint family that serves its path. */
   private static final class RootHandler extends Handler.Abstract {
     private final Routes routes;
+    private final Health health;
 
-    RootHandler(Routes routes) {
+    RootHandler(Routes routes, Health health) {
       this.routes = routes;
+      this.health = health;
     }
 
     @Override
@@ -326,7 +404,13 @@ public final class WharfServer implements AutoCloseable {
       try {
         String path = exchange.rawPath();
         if ("/health".equals(path)) {
+          // kept as it always was (the process answers) for existing probes; see /health/live and /health/ready
           exchange.send(200, "application/json", "{\"status\":\"ok\"}");
+        } else if ("/health/live".equals(path)) {
+          exchange.send(200, "application/json", "{\"status\":\"live\"}");
+        } else if ("/health/ready".equals(path)) {
+          Health.Readiness readiness = health.check();
+          exchange.send(readiness.ready() ? 200 : 503, "application/json", readiness.json());
         } else if (AwsQueryEndpoints.accepts(exchange)) {
           routes.query().handle(exchange);
         } else if (routes.restJson().accepts(exchange)) {
@@ -337,6 +421,11 @@ public final class WharfServer implements AutoCloseable {
           exchange.send(404, "application/json", "{\"message\":\"No such endpoint\"}");
         }
       } catch (RuntimeException e) {
+        if (DatabaseUnavailable.causedBy(e)) {
+          LOG.warn("request {}: database unavailable: {}", exchange.requestId(), e.toString());
+          exchange.send(503, "application/json", "{\"message\":\"" + DatabaseUnavailable.MESSAGE + "\"}");
+          return true;
+        }
         LOG.error("request {} failed", exchange.requestId(), e);
         exchange.send(500, "application/json", "{\"message\":\"Internal error (request " + exchange.requestId() + ")\"}");
       }

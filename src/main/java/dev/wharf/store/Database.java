@@ -27,6 +27,9 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
+    if (dialect == Dialect.SQLITE) {
+      jdbi.setTransactionHandler(new SqliteWriteQueue(jdbi.getTransactionHandler()));
+    }
   }
 
   /** Opens the database and runs pending migrations (PostgreSQL serializes concurrent starts with a lock). */

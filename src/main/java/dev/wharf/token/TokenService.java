@@ -57,6 +57,7 @@ public final class TokenService implements AutoCloseable {
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
   private final Cache<String, Boolean> principalsAlive =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+  private final List<java.util.function.Consumer<Optional<String>>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Instant> pendingUses = new ConcurrentHashMap<>();
   /** Records of issued tokens are written in batches, off the request path (for listing and revocation). */
   private final BatchWriter<TokenStore.TokenRecord> records;
@@ -71,7 +72,15 @@ public final class TokenService implements AutoCloseable {
     this.records = new BatchWriter<>("token-records", 100_000, 1_000, store::insertTokens);
     reload();
     if (ring.currentKeyId() == null) {
-      rotateKey();
+      try {
+        rotateKey();
+      } catch (RuntimeException raced) {
+        // nodes of a cluster starting together: another one created the first key a moment ago
+        reload();
+        if (ring.currentKeyId() == null) {
+          throw raced;
+        }
+      }
     }
   }
 
@@ -95,6 +104,25 @@ public final class TokenService implements AutoCloseable {
     verified.invalidateAll();
   }
 
+  /**
+   * Registers a callback run after a committed revocation (with the token id) or key rotation or
+   * retirement (empty).
+   */
+  public void onChange(java.util.function.Consumer<Optional<String>> listener) {
+    changeListeners.add(Objects.requireNonNull(listener));
+  }
+
+  private void changed(Optional<String> revokedTokenId) {
+    changeListeners.forEach(listener -> listener.accept(revokedTokenId));
+  }
+
+  /** Adds a token another node revoked to the in-memory revocation list (no database read). */
+  public synchronized void noteRevoked(String tokenId) {
+    Set<String> more = new java.util.HashSet<>(revoked);
+    more.add(Objects.requireNonNull(tokenId, "tokenId"));
+    revoked = Set.copyOf(more);
+  }
+
   /** Drops cached principal checks (called on any IAM change). */
   public void invalidatePrincipals() {
     principalsAlive.invalidateAll();
@@ -110,6 +138,7 @@ public final class TokenService implements AutoCloseable {
     store.insertKey(new TokenStore.StoredKey(keyId, masterCipher.encrypt(material, KEY_CONTEXT + keyId), false,
         clock.instant(), null));
     reload();
+    changed(Optional.empty());
     LOG.info("Token key {} created; new tokens are sealed with it", keyId);
     return keyId;
   }
@@ -124,6 +153,7 @@ public final class TokenService implements AutoCloseable {
     }
     boolean retired = store.retireKey(keyId, clock.instant());
     reload();
+    changed(Optional.empty());
     LOG.info("Token key {} retired; tokens sealed with it are no longer valid", keyId);
     return retired;
   }
@@ -235,7 +265,10 @@ public final class TokenService implements AutoCloseable {
     records.flush();
     boolean done = store.revokeToken(tokenId, clock.instant());
     if (done) {
-      revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
+      synchronized (this) { // not to lose a revocation another node announced meanwhile (noteRevoked)
+        revoked = Set.copyOf(store.revokedTokenIds(clock.instant()));
+      }
+      changed(Optional.of(tokenId));
       LOG.info("Token {} revoked", tokenId);
     }
     return done;

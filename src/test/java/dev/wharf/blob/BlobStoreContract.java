@@ -313,6 +313,17 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void last_modified_is_the_time_for_each_reports_and_empty_for_an_absent_blob() throws IOException {
+        store.put(TestingContent.utf8("hello"), NO_LIMIT, null);
+        Map<String, Instant> visited = new HashMap<>();
+        store.forEach(visited::put);
+
+        assertThat(store.lastModified(HELLO.sha256())).contains(visited.get(HELLO.sha256()));
+        assertThat(store.lastModified(EMPTY.sha256())).isEmpty();
+        assertThatThrownBy(() -> store.lastModified("hello")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void for_each_on_an_empty_store_visits_nothing() throws IOException {
         assertThat(storedShas()).isEmpty();
     }

@@ -29,6 +29,12 @@ class WharfConfigTest {
     assertThat(config.externalConnections()).as("nothing reaches outside unless configured").isEmpty();
     assertThat(config.externalMetadataTtl()).isEqualTo(java.time.Duration.ofSeconds(300));
     assertThat(config.externalTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(config.blobStore()).isEmpty();
+    assertThat(config.s3Endpoint()).isEmpty();
+    assertThat(config.s3PathStyle()).isFalse();
+    assertThat(config.s3Region()).isEmpty();
+    assertThat(config.effectiveS3Region()).isEqualTo("us-east-1");
+    assertThat(config.blobGcGraceSeconds()).isEqualTo(3600);
   }
 
   @Test
@@ -46,9 +52,46 @@ class WharfConfigTest {
   }
 
   @Test
+  void theS3BlobStoreIsConfiguredByFlagEnvironmentOrFile() throws Exception {
+    Path file = directory.resolve("wharf.properties");
+    Files.writeString(file, "blob-store=s3://from-file/prefix\ns3-path-style=true\nblob-gc-grace-seconds=7200\n");
+    WharfConfig config = WharfConfig.builder()
+        .configFile(file)
+        .environment(Map.of("WHARF_S3_ENDPOINT", "http://127.0.0.1:9000", "WHARF_REGION", "eu-west-1"))
+        .build();
+    assertThat(config.blobStore()).contains("s3://from-file/prefix");
+    assertThat(config.s3Endpoint()).contains("http://127.0.0.1:9000");
+    assertThat(config.s3PathStyle()).isTrue();
+    assertThat(config.effectiveS3Region()).isEqualTo("eu-west-1");
+    assertThat(config.blobGcGraceSeconds()).isEqualTo(7200);
+
+    WharfConfig flagged = WharfConfig.builder().configFile(file)
+        .environment(Map.of("WHARF_BLOB_STORE", "s3://from-env", "WHARF_S3_PATH_STYLE", "false", "WHARF_S3_REGION", "eu-north-1"))
+        .flag("blob-store", "s3://from-flag/a/b").build();
+    assertThat(flagged.blobStore()).contains("s3://from-flag/a/b");
+    assertThat(flagged.s3PathStyle()).isFalse();
+    assertThat(flagged.effectiveS3Region()).isEqualTo("eu-north-1");
+  }
+
+  @Test
+  void badS3SettingsAreRefusedWithTheirName() {
+    for (String bad : new String[] {"bucket", "file:///x", "s3://", "s3://UPPER", "s3://b", "s3://bucket//x"}) {
+      assertThatThrownBy(() -> WharfConfig.builder().flag("blob-store", bad).build()).as(bad).hasMessageContaining("blob-store");
+    }
+    assertThatThrownBy(() -> WharfConfig.builder().flag("s3-endpoint", "localhost:9000").build()).hasMessageContaining("s3-endpoint");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("s3-path-style", "maybe").build()).hasMessageContaining("s3-path-style");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("s3-region", "moon").build()).hasMessageContaining("s3-region");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("blob-gc-grace-seconds", 5).build())
+        .hasMessageContaining("blob-gc-grace-seconds");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("blob-gc-grace-seconds", "hour").build())
+        .hasMessageContaining("blob-gc-grace-seconds");
+  }
+
+  @Test
   void everySettingNameIsPinned() {
     assertThat(WharfConfig.SETTING_NAMES)
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
+            "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
             "external-connections", "external-metadata-ttl", "external-timeout");
   }
 

@@ -40,6 +40,36 @@ class DatabaseTest {
   }
 
   @Test
+  void sqliteWriteTransactionsFromManyThreadsAllCommitAndNestedOnesJoinTheirOuterOne() throws Exception {
+    try (Database database = TestingDatabases.sqlite(directory)) {
+      database.jdbi().useHandle(h -> h.execute("CREATE TABLE counter (n INTEGER NOT NULL)"));
+      database.jdbi().useHandle(h -> h.execute("INSERT INTO counter (n) VALUES (0)"));
+      int threads = 32;
+      int each = 50;
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+        for (int t = 0; t < threads; t++) {
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < each; i++) {
+              database.jdbi().useTransaction(h -> {
+                int n = h.createQuery("SELECT n FROM counter").mapTo(Integer.class).one();
+                h.useTransaction(inner -> inner.createUpdate("UPDATE counter SET n = :n").bind("n", n + 1).execute());
+              });
+            }
+            return null;
+          }));
+        }
+        for (var future : done) {
+          future.get();
+        }
+      }
+      // read-then-write in one transaction: any interleaving would lose increments
+      int total = database.jdbi().withHandle(h -> h.createQuery("SELECT n FROM counter").mapTo(Integer.class).one());
+      assertThat(total).isEqualTo(threads * each);
+    }
+  }
+
+  @Test
   void aPostgresDatabaseIsMigratedToo() {
     try (Database database = TestingDatabases.postgres()) {
       assertThat(Database.schemaVersion(database.dataSource())).isEqualTo(Database.LATEST_SCHEMA_VERSION);

@@ -55,10 +55,16 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment) {
+    return start(dataDirectory, clock, environment, null);
+  }
+
+  /** A server whose S3 blob store (configured in {@code environment}) signs with {@code s3Credentials}. */
+  public static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment,
+      AwsCredentialsProvider s3Credentials) {
     WharfConfig config = WharfConfig.builder().environment(environment)
         .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
     try {
-      WharfServer server = WharfServer.start(config, clock);
+      WharfServer server = s3Credentials == null ? WharfServer.start(config, clock) : WharfServer.start(config, clock, s3Credentials);
       FirstStart first = server.firstStart().orElseThrow(() -> new IllegalStateException("data directory was not fresh"));
       Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
       if (!key.find()) {
@@ -69,6 +75,20 @@ public final class TestingServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
       throw new IllegalStateException("server did not start", e);
+    }
+  }
+
+  /**
+   * Starts one node of a cluster: the environment names the shared database and master key, and the
+   * nodes share {@code dataDirectory} (its blobs, and the credentials file the first start writes).
+   */
+  public static TestingServer startNode(Path dataDirectory, Map<String, String> environment) {
+    WharfConfig config = WharfConfig.builder().environment(environment)
+        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
+    try {
+      return new TestingServer(WharfServer.start(config, Clock.systemUTC()), dataDirectory, null, Clock.systemUTC());
+    } catch (Exception e) {
+      throw new IllegalStateException("node did not start: " + e.getMessage(), e);
     }
   }
 
@@ -85,7 +105,18 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public AwsBasicCredentials rootCredentials() {
-    return rootCredentials;
+    if (rootCredentials != null) {
+      return rootCredentials;
+    }
+    try {
+      Matcher key = KEY.matcher(Files.readString(dataDirectory.resolve("credentials")));
+      if (!key.find()) {
+        throw new IllegalStateException("credentials file has no key");
+      }
+      return AwsBasicCredentials.create(key.group(1), key.group(2));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public String managementAccountId() {

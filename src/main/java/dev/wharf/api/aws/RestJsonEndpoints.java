@@ -131,6 +131,13 @@ public final class RestJsonEndpoints {
         entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
         return;
       }
+      if (dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
+        // CodeArtifact's model has no 503 error: its server fault, with the status that says "retry"
+        LOG.warn("request {}: database unavailable: {}", exchange.requestId(), e.toString());
+        entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
+        sendError(exchange, 503, "InternalServerException", dev.wharf.store.DatabaseUnavailable.MESSAGE, Map.of());
+        return;
+      }
       entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
       LOG.error("request {} failed", exchange.requestId(), e);
       sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",

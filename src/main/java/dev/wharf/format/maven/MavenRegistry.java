@@ -55,6 +55,19 @@ public final class MavenRegistry {
   private final PackageService packages;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
+  /**
+   * Files this node stored in the last minutes, with whether storing them published their version:
+   * Maven uploads a file and then its checksums, so a checksum that does not match takes back out a
+   * file that was just stored, and only such a file (an older one is immutable).
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, RecentFile> recent =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(RECENT_FILE_WINDOW)
+          .maximumSize(100_000).build();
+
+  /** How long after its upload a file can still be taken back by a mismatching checksum. */
+  static final java.time.Duration RECENT_FILE_WINDOW = java.time.Duration.ofMinutes(10);
+
+  private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
   public MavenRegistry(PackageService packages, long maxFileBytes) {
     this(packages, null, maxFileBytes);
@@ -268,9 +281,18 @@ public final class MavenRegistry {
     String value = (space < 0 ? sent : sent.substring(0, space)).toLowerCase(Locale.ROOT);
     MavenChecksum checksum = file.checksum();
     if (!value.equals(checksum.of(asset))) {
-      throw new WharfException.Invalid("ChecksumMismatch", "Checksum mismatch for " + file.fileName() + ": "
-          + checksum.name().toLowerCase(Locale.ROOT) + " sent " + printable(value) + " but the stored file has "
-          + checksum.of(asset));
+      PackageKey key = location.key(file.groupId(), file.artifactId());
+      String message = "Checksum mismatch for " + file.fileName() + ": " + checksum.name().toLowerCase(Locale.ROOT)
+          + " sent " + printable(value) + " but the stored file has " + checksum.of(asset);
+      RecentFile fresh = recent.asMap().remove(recentKey(key, file.version(), file.fileName()));
+      if (fresh != null && fresh.sha256().equals(asset.sha256())
+          && packages.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
+        if (fresh.publishedItsVersion()) {
+          packages.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
+        }
+        message += "; the file was not kept: upload it again";
+      }
+      throw new WharfException.Invalid("ChecksumMismatch", message);
     }
   }
 
@@ -322,9 +344,16 @@ public final class MavenRegistry {
       if (pom && parsed.isPresent() && existing.isPresent()) {
         packages.updateMetadata(key, file.version(), parsed.get().metadataJson());
       }
-      completeIfReady(key, file);
+      boolean published = completeIfReady(key, file);
+      find(key, file.version()).flatMap(v -> asset(v, file.fileName())).ifPresent(stored ->
+          recent.put(recentKey(key, file.version(), file.fileName()), new RecentFile(stored.sha256(), published)));
     }
     return outcome;
+  }
+
+  private static String recentKey(PackageKey key, String version, String fileName) {
+    return key.domainOwner() + "\n" + key.domainName() + "\n" + key.repository() + "\n" + key.namespace() + "\n"
+        + key.name() + "\n" + version + "\n" + fileName;
   }
 
   private PutOutcome add(PackageKey key, PackageDocument.VersionWithAssets existing, MavenPath.File file,
@@ -364,18 +393,18 @@ public final class MavenRegistry {
         + file.artifactId() + ":" + file.version() + " already exists with different content; files are immutable");
   }
 
-  /** Publishes an Unfinished version once one build has its POM and its main artifact. */
-  private void completeIfReady(PackageKey key, MavenPath.File file) {
+  /** Publishes an Unfinished version once one build has its POM and its main artifact; true if it did. */
+  private boolean completeIfReady(PackageKey key, MavenPath.File file) {
     Optional<PackageDocument.VersionWithAssets> current = find(key, file.version());
     if (current.isEmpty() || current.get().version().status() != VersionStatus.UNFINISHED) {
-      return;
+      return false;
     }
     String packaging = packaging(current.get().version().metadata());
     String base = file.artifactId() + "-" + file.build();
     List<PackageAsset> assets = current.get().assets();
     boolean hasPom = assets.stream().anyMatch(a -> a.name().equals(base + ".pom"));
     if (!hasPom) {
-      return;
+      return false;
     }
     boolean complete;
     if (packaging.equals("pom")) {
@@ -391,6 +420,7 @@ public final class MavenRegistry {
     if (complete) {
       packages.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
     }
+    return complete;
   }
 
   private static String packaging(String metadata) {

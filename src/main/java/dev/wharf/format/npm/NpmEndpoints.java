@@ -79,6 +79,12 @@ public final class NpmEndpoints {
     } catch (UncheckedIOException e) {
       LOG.error("npm request {} failed", exchange.requestId(), e);
       send(exchange, 500, error("Internal error (request " + exchange.requestId() + ")"));
+    } catch (RuntimeException e) {
+      if (!dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
+        throw e;
+      }
+      LOG.warn("npm request {}: database unavailable: {}", exchange.requestId(), e.toString());
+      send(exchange, 503, error(dev.wharf.store.DatabaseUnavailable.MESSAGE));
     }
   }
 

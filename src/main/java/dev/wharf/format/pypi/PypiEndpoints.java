@@ -80,6 +80,12 @@ public final class PypiEndpoints {
     } catch (UncheckedIOException e) {
       LOG.error("pypi request {} failed", exchange.requestId(), e);
       text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
+    } catch (RuntimeException e) {
+      if (!dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
+        throw e;
+      }
+      LOG.warn("pypi request {}: database unavailable: {}", exchange.requestId(), e.toString());
+      text(exchange, 503, dev.wharf.store.DatabaseUnavailable.MESSAGE);
     }
   }
 

@@ -152,6 +152,19 @@ public final class SqlPackageStore implements PackageStore {
         .execute();
   }
 
+  @Override
+  public boolean removeAsset(PackageKey key, String version, String assetName, String sha256, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int removed = bindKey(h.createUpdate("DELETE FROM package_assets WHERE " + KEY_MATCH
+          + " AND version = :version AND asset_name = :asset AND sha256 = :sha256"), key)
+          .bind("version", version).bind("asset", assetName).bind("sha256", sha256).execute();
+      if (removed > 0) {
+        touch(h, key, now);
+      }
+      return removed > 0;
+    });
+  }
+
   private static void upsertTag(Handle h, PackageKey key, String tag, String version) {
     bindKey(h.createUpdate("INSERT INTO package_dist_tags (" + KEY_COLUMNS + ", tag, version) VALUES (" + KEY_VALUES
         + ", :tag, :version) ON CONFLICT (" + KEY_COLUMNS + ", tag) DO UPDATE SET version = excluded.version"), key)

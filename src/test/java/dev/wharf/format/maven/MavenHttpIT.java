@@ -180,17 +180,30 @@ class MavenHttpIT {
   }
 
   @Test
-  void aMismatchedChecksumIsRefusedAndNotKeptWhileTheFileStaysAndItsTrueChecksumIsServed() {
+  void aMismatchedChecksumTakesBackTheFileJustUploadedAndItsVersionWaitsForTheRightOne() {
     String base = "org/example/checks/lib/1.0/lib-1.0";
-    put(base + ".jar", "the real bytes");
-    HttpResponse<String> mismatch = put(base + ".jar.sha1", digest("SHA-1", "other bytes"));
+    assertThat(put(base + ".pom", pom("org.example.checks", "lib", "1.0")).statusCode()).isEqualTo(201);
+    assertThat(put(base + ".jar", "corrupted in transit").statusCode()).isEqualTo(201);
+    assertThat(status("org.example.checks", "lib", "1.0")).isEqualTo("Published");
+
+    HttpResponse<String> mismatch = put(base + ".jar.sha1", digest("SHA-1", "the real bytes"));
     assertThat(mismatch.statusCode()).isEqualTo(400);
-    assertThat(mismatch.body()).contains("Checksum mismatch");
-    assertThat(get(base + ".jar.sha1").statusCode()).as("not downloadable while Unfinished").isEqualTo(404);
-    put(base + ".pom", pom("org.example.checks", "lib", "1.0"));
-    assertThat(get(base + ".jar.sha1").body().strip()).isEqualTo(digest("SHA-1", "the real bytes"));
-    assertThat(put(base + ".jar.sha256", "not hex at all \u0000").statusCode()).isEqualTo(400);
+    assertThat(mismatch.body()).contains("Checksum mismatch", "not kept");
+    assertThat(get(base + ".jar").statusCode()).as("the bad file is gone").isEqualTo(404);
+    assertThat(status("org.example.checks", "lib", "1.0")).as("waits for its main artifact again")
+        .isEqualTo("Unfinished");
+
+    assertThat(put(base + ".jar", "the real bytes").statusCode()).isEqualTo(201);
+    assertThat(put(base + ".jar.sha1", digest("SHA-1", "the real bytes")).statusCode()).isEqualTo(201);
+    assertThat(status("org.example.checks", "lib", "1.0")).isEqualTo("Published");
+    assertThat(get(base + ".jar").body()).isEqualTo("the real bytes");
+    assertThat(get(base + ".jar.sha256").body().strip()).isEqualTo(digest("SHA-256", "the real bytes"));
     assertThat(put("org/example/checks/lib/1.0/lib-1.0-missing.jar.md5", "00").statusCode()).isEqualTo(404);
+  }
+
+  private static String status(String group, String artifact, String version) {
+    return codeartifact.describePackageVersion(b -> b.domain("acme").repository("libs").format("maven")
+        .namespace(group).packageValue(artifact).packageVersion(version)).packageVersion().statusAsString();
   }
 
   @Test

@@ -71,6 +71,18 @@ abstract class PackageStoreContract {
   }
 
   @Test
+  void anAssetIsRemovedOnlyWithTheContentItHas() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of(), NOW);
+    PackageAsset stored = store.listAssets(LEFTPAD, "1.0.0").getFirst();
+    assertThat(store.removeAsset(LEFTPAD, "1.0.0", stored.name(), "b".repeat(64), NOW)).isFalse();
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).hasSize(1);
+    assertThat(store.removeAsset(LEFTPAD, "1.0.0", stored.name(), stored.sha256(), NOW)).isTrue();
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).isEmpty();
+    assertThat(store.findVersion(LEFTPAD, "1.0.0")).isPresent();
+    assertThat(store.removeAsset(LEFTPAD, "1.0.0", stored.name(), stored.sha256(), NOW)).isFalse();
+  }
+
+  @Test
   void anAssetIsAddedToAnExistingVersionOnlyOnceByName() {
     store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of(), NOW);
     PackageAsset other = new PackageAsset("other.whl", asset('b').sha256(), 3, asset('b').md5(), asset('b').sha1(),

@@ -1,0 +1,626 @@
+package dev.wharf.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A {@link BlobStore} in an S3-compatible bucket, for cluster mode: every node shares the bucket.
+ *
+ * <p>Blob {@code abcdef…} is the object {@code PREFIX/abcdef…}. A put first streams the content to
+ * a spool file on local disk (its SHA-256, the key, is only known at the end), computing the four
+ * digests and the MD5 of every part on the way; memory use is one copy buffer whatever the size.
+ * It then uploads the spool file with a single PutObject up to {@link #partSize()} bytes, or with a
+ * multipart upload of parts of that size beyond it, sending each part's Content-MD5 so that the
+ * bucket rejects a corrupted part; a failed multipart upload is aborted. Afterwards a HeadObject
+ * checks that the object has the expected size and SHA-256 metadata. An object appears under its
+ * key only once PutObject or CompleteMultipartUpload succeeds, so a reader never sees partial
+ * content.
+ *
+ * <p>Storing content that is already present copies the object onto itself (server side) to
+ * refresh its last-modified time, which protects it from a garbage collector's grace period.
+ * Multipart uploads under the prefix older than {@link #STALE_UPLOAD_AGE} (a node that crashed
+ * mid-upload) and leftover spool files are removed when the store is opened.
+ */
+public final class S3BlobStore implements BlobStore {
+
+    /** Multipart uploads and spool files older than this are leftovers of a crash. */
+    public static final Duration STALE_UPLOAD_AGE = Duration.ofHours(24);
+    /** Default part size: 8 MiB; S3 allows 5 MiB to 5 GiB (the last part may be smaller). */
+    public static final long DEFAULT_PART_SIZE = 8L * 1024 * 1024;
+    /** S3's minimum part size but for the last one. */
+    public static final long MINIMUM_PART_SIZE = 5L * 1024 * 1024;
+    /** The largest object CopyObject accepts; bigger blobs are refreshed by uploading them again. */
+    private static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final String SPOOL_SUFFIX = ".spool";
+    private static final String SHA256_METADATA = "sha256";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final S3Client s3;
+    private final boolean ownsClient;
+    private final String bucket;
+    private final String prefix;
+    private final Path spoolDirectory;
+    private final long partSize;
+    private volatile boolean closed;
+
+    /** Where and how to reach the bucket. */
+    public record Location(String bucket, String prefix, Optional<URI> endpoint, boolean pathStyle, String region) {
+        public Location {
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(region, "region");
+        }
+
+        /**
+         * Parses {@code s3://bucket} or {@code s3://bucket/some/prefix}.
+         *
+         * @throws IllegalArgumentException if it is not such a URL
+         */
+        public static Location parse(String url, Optional<URI> endpoint, boolean pathStyle, String region) {
+            if (!url.startsWith("s3://")) {
+                throw new IllegalArgumentException("not an s3://bucket/prefix URL: " + url);
+            }
+            String rest = url.substring("s3://".length());
+            int slash = rest.indexOf('/');
+            String bucket = slash < 0 ? rest : rest.substring(0, slash);
+            String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+            while (prefix.endsWith("/")) {
+                prefix = prefix.substring(0, prefix.length() - 1);
+            }
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new IllegalArgumentException("not a valid S3 bucket name in " + url
+                        + " (3-63 lower-case letters, digits, dots and hyphens)");
+            }
+            if (prefix.startsWith("/") || prefix.contains("//") || prefix.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("not a valid key prefix in " + url);
+            }
+            return new Location(bucket, prefix, endpoint, pathStyle, region);
+        }
+    }
+
+    /**
+     * Opens the store with a client built from the location, the given credentials (the server
+     * passes the standard AWS chain: environment, system properties, profile, container or instance
+     * role) and the URL-connection HTTP client.
+     */
+    public static S3BlobStore open(Location location, Path spoolDirectory, AwsCredentialsProvider credentials)
+            throws IOException {
+        var builder = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofMinutes(2))
+                        .build())
+                .region(Region.of(location.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(location.pathStyle());
+        location.endpoint().ifPresent(builder::endpointOverride);
+        S3Client client = builder.build();
+        try {
+            return new S3BlobStore(client, true, location.bucket(), location.prefix(), spoolDirectory, DEFAULT_PART_SIZE,
+                    Clock.systemUTC());
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A store on a client the caller keeps and closes.
+     *
+     * @param prefix the key prefix without trailing slash, or "" for the bucket's root
+     * @param partSize the multipart part size, at least {@link #MINIMUM_PART_SIZE}
+     */
+    public S3BlobStore(S3Client s3, String bucket, String prefix, Path spoolDirectory, long partSize, Clock clock)
+            throws IOException {
+        this(s3, false, bucket, prefix, spoolDirectory, partSize, clock);
+    }
+
+    private S3BlobStore(S3Client s3, boolean ownsClient, String bucket, String prefix, Path spoolDirectory,
+            long partSize, Clock clock) throws IOException {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.ownsClient = ownsClient;
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(prefix, "prefix");
+        this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+        if (partSize < MINIMUM_PART_SIZE) {
+            throw new IllegalArgumentException("part size must be at least " + MINIMUM_PART_SIZE + " bytes: " + partSize);
+        }
+        this.partSize = partSize;
+        this.spoolDirectory = spoolDirectory.toAbsolutePath().normalize();
+        Files.createDirectories(this.spoolDirectory);
+        Instant staleBefore = clock.instant().minus(STALE_UPLOAD_AGE);
+        removeLeftoverSpoolFiles(staleBefore);
+        abortStaleUploads(staleBefore);
+    }
+
+    /** The multipart part size in bytes. */
+    public long partSize() {
+        return partSize;
+    }
+
+    @Override
+    public BlobDigests put(InputStream content, long maxBytes, String expectedSha256) throws IOException {
+        Objects.requireNonNull(content, "content");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        if (expectedSha256 != null) {
+            BlobStore.requireSha256(expectedSha256);
+        }
+        ensureOpen();
+        Path spool = spoolDirectory.resolve(UUID.randomUUID() + SPOOL_SUFFIX);
+        try {
+            Spooled spooled = spool(content, maxBytes, spool);
+            BlobDigests digests = spooled.digests();
+            if (expectedSha256 != null && !expectedSha256.equals(digests.sha256())) {
+                throw new BlobDigestMismatchException(expectedSha256, digests.sha256());
+            }
+            String key = key(digests.sha256());
+            try {
+                if (!refreshExisting(key, digests)) {
+                    if (digests.size() <= partSize) {
+                        putSingle(key, spool, digests);
+                    } else {
+                        putMultipart(key, spool, spooled.partMd5s(), digests);
+                    }
+                    verifyStored(key, digests);
+                }
+            } catch (SdkException e) {
+                throw new IOException("storing blob " + digests.sha256() + " in s3://" + bucket + "/" + key
+                        + " failed: " + e.getMessage(), e);
+            }
+            return digests;
+        } finally {
+            try {
+                Files.deleteIfExists(spool);
+            } catch (IOException e) {
+                LOG.warn("Could not delete spool file {}", spool, e);
+            }
+        }
+    }
+
+    /** The digests and, for a multipart upload, the base64 MD5 of each part. */
+    private record Spooled(BlobDigests digests, List<String> partMd5s) {}
+
+    private Spooled spool(InputStream content, long maxBytes, Path spool) throws IOException {
+        MessageDigest sha256 = messageDigest("SHA-256");
+        MessageDigest sha1 = messageDigest("SHA-1");
+        MessageDigest md5 = messageDigest("MD5");
+        MessageDigest sha512 = messageDigest("SHA-512");
+        MessageDigest partMd5 = messageDigest("MD5");
+        List<String> partMd5s = new ArrayList<>();
+        long inPart = 0;
+        byte[] buffer = new byte[BUFFER_SIZE];
+        long total = 0;
+        try (FileChannel channel = FileChannel.open(spool, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            while (true) {
+                long remaining = maxBytes - total;
+                int wanted = (int) Math.min(buffer.length, Math.max(remaining, 1));
+                // Never read across a part boundary, so each part's MD5 is exact.
+                wanted = (int) Math.min(wanted, partSize - inPart);
+                int read = content.read(buffer, 0, wanted);
+                if (read < 0) {
+                    break;
+                }
+                if (read > remaining) {
+                    throw new BlobTooLargeException(maxBytes);
+                }
+                sha256.update(buffer, 0, read);
+                sha1.update(buffer, 0, read);
+                md5.update(buffer, 0, read);
+                sha512.update(buffer, 0, read);
+                partMd5.update(buffer, 0, read);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+                total += read;
+                inPart += read;
+                if (inPart == partSize) {
+                    partMd5s.add(Base64.getEncoder().encodeToString(partMd5.digest()));
+                    inPart = 0;
+                }
+            }
+        }
+        if (inPart > 0) {
+            partMd5s.add(Base64.getEncoder().encodeToString(partMd5.digest()));
+        }
+        BlobDigests digests = new BlobDigests(HEX.formatHex(sha256.digest()), HEX.formatHex(sha1.digest()),
+                HEX.formatHex(md5.digest()), HEX.formatHex(sha512.digest()), total);
+        return new Spooled(digests, partMd5s);
+    }
+
+    /**
+     * If the blob is already stored with the right size, refreshes its last-modified time by copying
+     * it onto itself and returns true; returns false when it must be uploaded.
+     */
+    private boolean refreshExisting(String key, BlobDigests digests) {
+        Optional<HeadObjectResponse> head = head(key);
+        if (head.isEmpty() || head.get().contentLength() != digests.size() || digests.size() > MAX_COPY_SIZE
+                || !digests.sha256().equals(head.get().metadata().get(SHA256_METADATA))) {
+            return false;
+        }
+        try {
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
+                    .metadataDirective(MetadataDirective.REPLACE).metadata(metadata(digests)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false; // collected between the head and the copy: upload it again
+        }
+    }
+
+    private void putSingle(String key, Path spool, BlobDigests digests) {
+        String contentMd5 = Base64.getEncoder().encodeToString(HEX.parseHex(digests.md5()));
+        s3.putObject(b -> b.bucket(bucket).key(key).contentLength(digests.size()).contentMD5(contentMd5)
+                .contentType("application/octet-stream").metadata(metadata(digests)), RequestBody.fromFile(spool));
+    }
+
+    private void putMultipart(String key, Path spool, List<String> partMd5s, BlobDigests digests) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                .contentType("application/octet-stream").metadata(metadata(digests))).uploadId();
+        boolean completed = false;
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (int i = 0; i < partMd5s.size(); i++) {
+                int partNumber = i + 1;
+                long offset = i * partSize;
+                long length = Math.min(partSize, digests.size() - offset);
+                String contentMd5 = partMd5s.get(i);
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                        .contentLength(length).contentMD5(contentMd5),
+                        RequestBody.fromContentProvider(new FileRange(spool, offset, length), length,
+                                "application/octet-stream")).eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+            completed = true;
+        } finally {
+            if (!completed) {
+                abortQuietly(key, uploadId);
+            }
+        }
+    }
+
+    /** Checks that the object now in the bucket has the size and SHA-256 just uploaded. */
+    private void verifyStored(String key, BlobDigests digests) throws IOException {
+        Optional<HeadObjectResponse> head = head(key);
+        if (head.isEmpty()) {
+            throw new IOException("blob " + digests.sha256() + " is missing from s3://" + bucket + "/" + key
+                    + " right after it was stored");
+        }
+        long size = head.get().contentLength();
+        String sha256 = head.get().metadata().get(SHA256_METADATA);
+        if (size != digests.size() || !digests.sha256().equals(sha256)) {
+            throw new IOException("blob " + digests.sha256() + " in s3://" + bucket + "/" + key + " has size " + size
+                    + " and sha256 " + sha256 + " after it was stored, expected " + digests.size());
+        }
+    }
+
+    private Map<String, String> metadata(BlobDigests digests) {
+        return Map.of(SHA256_METADATA, digests.sha256());
+    }
+
+    private void abortQuietly(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            // The original failure matters more; the upload is aborted at a later start-up.
+            LOG.warn("Could not abort multipart upload {} of s3://{}/{}: {}", uploadId, bucket, key, e.toString());
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String sha256) throws IOException {
+        String key = key(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean exists(String sha256) throws IOException {
+        return size(sha256) >= 0;
+    }
+
+    @Override
+    public long size(String sha256) throws IOException {
+        String key = key(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return head(key).map(HeadObjectResponse::contentLength).orElse(-1L);
+        } catch (SdkException e) {
+            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastModified(String sha256) throws IOException {
+        String key = key(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            return head(key).map(HeadObjectResponse::lastModified).map(S3BlobStore::seconds);
+        } catch (SdkException e) {
+            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<HeadObjectResponse> head(String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(String sha256) throws IOException {
+        String key = key(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw new IOException("deleting s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, Instant> visitor) throws IOException {
+        Objects.requireNonNull(visitor, "visitor");
+        ensureOpen();
+        try {
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+                String name = object.key().substring(prefix.length());
+                if (isSha256(name)) {
+                    visitor.accept(name, seconds(object.lastModified()));
+                }
+            }
+        } catch (SdkException e) {
+            throw new IOException("listing s3://" + bucket + "/" + prefix + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that the bucket answers, for a readiness probe.
+     *
+     * @throws IOException if it does not
+     */
+    @Override
+    public void checkReachable() throws IOException {
+        ensureOpen();
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (SdkException e) {
+            throw new IOException("bucket " + bucket + " is not reachable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (ownsClient) {
+            s3.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3BlobStore[s3://" + bucket + "/" + prefix + "]";
+    }
+
+    private String key(String sha256) {
+        return prefix + sha256;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    private void abortStaleUploads(Instant olderThan) throws IOException {
+        int aborted = 0;
+        try {
+            String keyMarker = null;
+            String uploadIdMarker = null;
+            while (true) {
+                String keys = keyMarker;
+                String ids = uploadIdMarker;
+                ListMultipartUploadsResponse page = s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)
+                        .keyMarker(keys).uploadIdMarker(ids));
+                for (MultipartUpload upload : page.uploads()) {
+                    if (upload.initiated() != null && upload.initiated().isBefore(olderThan)) {
+                        abortQuietly(upload.key(), upload.uploadId());
+                        aborted++;
+                    }
+                }
+                if (!Boolean.TRUE.equals(page.isTruncated())) {
+                    break;
+                }
+                keyMarker = page.nextKeyMarker();
+                uploadIdMarker = page.nextUploadIdMarker();
+            }
+        } catch (SdkException e) {
+            throw new IOException("cannot list multipart uploads in s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+        }
+        if (aborted > 0) {
+            LOG.info("Aborted {} multipart upload(s) older than {} in s3://{}/{}", aborted, STALE_UPLOAD_AGE, bucket, prefix);
+        }
+    }
+
+    private void removeLeftoverSpoolFiles(Instant olderThan) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(spoolDirectory, "*" + SPOOL_SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(olderThan)) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // another put finished with it
+                }
+            }
+        }
+    }
+
+    /** Listings and HeadObject differ in precision (milliseconds vs the HTTP date's seconds). */
+    private static Instant seconds(Instant time) {
+        return time.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static boolean isSha256(String name) {
+        if (name.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static MessageDigest messageDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime lacks the " + algorithm + " digest", e);
+        }
+    }
+
+    /**
+     * One part of the spool file, re-readable for the SDK's retries: each stream reads the range
+     * afresh, and the previous one is closed.
+     */
+    private static final class FileRange implements ContentStreamProvider {
+        private final Path file;
+        private final long offset;
+        private final long length;
+        private InputStream current;
+
+        FileRange(Path file, long offset, long length) {
+            this.file = file;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        @Override
+        public InputStream newStream() {
+            try {
+                if (current != null) {
+                    current.close();
+                }
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                channel.position(offset);
+                current = new BoundedInputStream(Channels.newInputStream(channel), length);
+                return current;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "FileRange";
+        }
+    }
+
+    /** Reads at most {@code remaining} bytes of a stream. */
+    private static final class BoundedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long remaining) {
+            this.in = in;
+            this.remaining = remaining;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int read = in.read(buffer, off, (int) Math.min(len, remaining));
+            if (read > 0) {
+                remaining -= read;
+            }
+            return read;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,416 @@
+package dev.wharf.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.identity.Principal;
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingServer;
+import dev.wharf.token.IssuedToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.ConflictException;
+import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
+import software.amazon.awssdk.services.iam.model.StatusType;
+
+/**
+ * Three Wharf nodes on one PostgreSQL schema, sharing one blob directory and one master key, as a
+ * cluster behind a load balancer would: any node serves any request, and a change made through one
+ * node takes effect on the others within one second (cross-node invalidation, {@link PostgresChangeBus}).
+ * The delays observed are logged; the only bound checked is the one the docs promise (1 s, plus a
+ * margin for this shared 2-core machine).
+ */
+class ClusterIT {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterIT.class);
+  /** What docs/cluster.md promises, plus a margin for a loaded test machine. */
+  private static final Duration BOUND = Duration.ofMillis(1_500);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String DEVELOPER = """
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codeartifact:*","sts:GetServiceBearerToken"],
+      "Resource":"*"}]}""";
+
+  @TempDir
+  static Path scratch;
+  static String databaseUrl;
+  static Path shared;
+  static List<TestingServer> nodes = new ArrayList<>();
+  static TestingServer a;
+  static TestingServer b;
+  static String account;
+
+  @BeforeAll
+  static void startThreeNodesAtTheSameMoment() throws Exception {
+    databaseUrl = TestingDatabases.freshPostgresUrl();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Map<String, String> environment = Map.of("WHARF_DATABASE_URL", databaseUrl,
+        "WHARF_MASTER_KEY", Base64.getEncoder().encodeToString(key));
+    shared = scratch.resolve("shared-data");
+    CyclicBarrier together = new CyclicBarrier(3);
+    try (ExecutorService starters = Executors.newFixedThreadPool(3)) {
+      List<Future<TestingServer>> started = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        started.add(starters.submit(() -> {
+          together.await();
+          return TestingServer.startNode(shared, environment);
+        }));
+      }
+      for (Future<TestingServer> node : started) {
+        nodes.add(node.get());
+      }
+    }
+    a = nodes.get(0);
+    b = nodes.get(1);
+    account = a.sts(a.rootCredentials()).getCallerIdentity(r -> {}).account();
+    a.codeartifact(a.rootCredentials()).createDomain(r -> r.domain("acme"));
+    a.codeartifact(a.rootCredentials()).createRepository(r -> r.domain("acme").repository("app"));
+  }
+
+  @AfterAll
+  static void stop() {
+    nodes.forEach(TestingServer::close);
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  @Test
+  void threeNodesStartingTogetherMigrateOnceAndCreateOneManagementAccount() throws SQLException {
+    try (Connection connection = DriverManager.getConnection(databaseUrl);
+        ResultSet history = connection.createStatement().executeQuery(
+            "SELECT count(*), count(DISTINCT version), max(CAST(version AS INTEGER)) FROM wharf_schema_history"
+                + " WHERE version IS NOT NULL AND success")) {
+      history.next();
+      assertThat(history.getInt(1)).as("each migration applied once").isEqualTo(history.getInt(2));
+      assertThat(history.getInt(3)).isEqualTo(Database.LATEST_SCHEMA_VERSION);
+    }
+    assertThat(nodes.stream().filter(node -> node.server().firstStart().isPresent()).count())
+        .as("exactly one node did the first start").isEqualTo(1);
+    assertThat(a.server().identity().store().listAccounts()).singleElement()
+        .satisfies(only -> assertThat(only.accountId()).isEqualTo(account));
+  }
+
+  @Test
+  void aNodeWithAnotherMasterKeyRefusesToStart() {
+    byte[] other = new byte[32];
+    new SecureRandom().nextBytes(other);
+    Map<String, String> environment = Map.of("WHARF_DATABASE_URL", databaseUrl,
+        "WHARF_MASTER_KEY", Base64.getEncoder().encodeToString(other));
+    assertThatThrownBy(() -> TestingServer.startNode(scratch.resolve("other-key"), environment))
+        .hasMessageContaining("is not the one this database was created with");
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  @Test
+  void aTokenIssuedByOneNodeWorksOnEveryNode() {
+    String token = a.codeartifact(a.rootCredentials())
+        .getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    for (TestingServer node : nodes) {
+      assertThat(npmGet(node, token, "no-such-package")).as("authorized on " + node.endpoint()).isEqualTo(404);
+      assertThat(npmGet(node, token + "x", "no-such-package")).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aTokenRevokedOnOneNodeIsRefusedByTheOthersWithinOneSecond() {
+    List<Long> delays = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      IssuedToken issued = a.server().tokens().issue(new Principal.Root(account), account, "acme",
+          Instant.now().plus(Duration.ofHours(1)));
+      TestingServer other = nodes.get(1 + i % 2);
+      assertThat(npmGet(other, issued.token(), "no-such-package")).isEqualTo(404);
+      assertThat(a.server().tokens().revoke(issued.tokenId())).isTrue();
+      delays.add(within(BOUND, () -> npmGet(other, issued.token(), "no-such-package") == 401).toMillis());
+    }
+    LOG.info("revocation on node A refused by another node after (ms): {}", delays);
+  }
+
+  @Test
+  void aTokenIssuedOnOneNodeCanBeRevokedThroughAnother() {
+    IssuedToken issued = a.server().tokens().issue(new Principal.Root(account), account, "acme",
+        Instant.now().plus(Duration.ofHours(1)));
+    // A records issued tokens in batches (within about 100 ms), then any node can list and revoke them
+    Duration recorded = within(BOUND, () -> b.server().tokens().find(issued.tokenId()).isPresent());
+    assertThat(b.server().tokens().revoke(issued.tokenId())).isTrue();
+    Duration refused = within(BOUND, () -> npmGet(a, issued.token(), "no-such-package") == 401);
+    LOG.info("token issued on A listed by B after {} ms; revoked through B, refused by A after {} ms",
+        recorded.toMillis(), refused.toMillis());
+  }
+
+  @Test
+  void retiringAndRotatingTokenKeysOnOneNodeTakesEffectOnTheOthersWithinOneSecond() {
+    CodeartifactClient api = a.codeartifact(a.rootCredentials());
+    String token = api.getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    assertThat(npmGet(b, token, "no-such-package")).isEqualTo(404);
+
+    String oldKey = a.server().tokens().currentKeyId();
+    String newKey = a.server().tokens().rotateKey();
+    // a token sealed with the new key on A is accepted by B
+    String sealedWithNew = api.getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    assertThat(sealedWithNew).startsWith(newKey + ".");
+    Duration rotated = within(BOUND, () -> npmGet(b, sealedWithNew, "no-such-package") == 404);
+
+    assertThat(a.server().tokens().retireKey(oldKey)).isTrue();
+    Duration retired = within(BOUND, () -> npmGet(b, token, "no-such-package") == 401);
+    assertThat(npmGet(b, sealedWithNew, "no-such-package")).isEqualTo(404);
+    LOG.info("key rotation seen by node B after {} ms, retirement after {} ms", rotated.toMillis(), retired.toMillis());
+  }
+
+  // ---------------------------------------------------------------- policies and keys
+
+  @Test
+  void identityAndDomainPolicyChangesOnOneNodeApplyOnTheOthersWithinOneSecond() {
+    var iam = a.iam(a.rootCredentials());
+    iam.createUser(r -> r.userName("policy-dev"));
+    iam.putUserPolicy(r -> r.userName("policy-dev").policyName("dev").policyDocument(DEVELOPER));
+    var created = iam.createAccessKey(r -> r.userName("policy-dev")).accessKey();
+    AwsBasicCredentials developer = AwsBasicCredentials.create(created.accessKeyId(), created.secretAccessKey());
+    String token = b.codeartifact(developer)
+        .getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    assertThat(npmGet(b, token, "no-such-package")).isEqualTo(404);
+
+    // IAM: an explicit Deny put through A
+    iam.putUserPolicy(r -> r.userName("policy-dev").policyName("deny").policyDocument("""
+        {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"codeartifact:ReadFromRepository",
+        "Resource":"*"}]}"""));
+    Duration denied = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    iam.deleteUserPolicy(r -> r.userName("policy-dev").policyName("deny"));
+    Duration allowed = within(BOUND, () -> npmGet(b, token, "no-such-package") == 404);
+
+    // the domain's resource policy, put through A
+    var domainOwner = a.codeartifact(a.rootCredentials());
+    domainOwner.putDomainPermissionsPolicy(r -> r.domain("acme").policyDocument("""
+        {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::%s:user/policy-dev"},
+        "Action":"codeartifact:ReadFromRepository","Resource":"*"}]}""".formatted(account)));
+    Duration domainDenied = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    domainOwner.deleteDomainPermissionsPolicy(r -> r.domain("acme"));
+    Duration domainAllowed = within(BOUND, () -> npmGet(b, token, "no-such-package") == 404);
+    LOG.info("identity Deny seen by node B after {} ms, lifted after {} ms; domain Deny after {} ms, lifted after {} ms",
+        denied.toMillis(), allowed.toMillis(), domainDenied.toMillis(), domainAllowed.toMillis());
+  }
+
+  @Test
+  void anAccessKeyDeactivatedOrDeletedOnOneNodeStopsWorkingOnTheOthersWithinOneSecond() {
+    var iam = a.iam(a.rootCredentials());
+    iam.createUser(r -> r.userName("key-dev"));
+    iam.putUserPolicy(r -> r.userName("key-dev").policyName("dev").policyDocument(DEVELOPER));
+    var created = iam.createAccessKey(r -> r.userName("key-dev")).accessKey();
+    AwsBasicCredentials developer = AwsBasicCredentials.create(created.accessKeyId(), created.secretAccessKey());
+    CodeartifactClient onB = b.codeartifact(developer);
+    assertThat(onB.listDomains(r -> {}).domains()).isNotEmpty();
+
+    iam.updateAccessKey(r -> r.userName("key-dev").accessKeyId(created.accessKeyId()).status(StatusType.INACTIVE));
+    Duration deactivated = within(BOUND, () -> refused(onB));
+    iam.updateAccessKey(r -> r.userName("key-dev").accessKeyId(created.accessKeyId()).status(StatusType.ACTIVE));
+    Duration reactivated = within(BOUND, () -> !refused(onB));
+    iam.deleteAccessKey(r -> r.userName("key-dev").accessKeyId(created.accessKeyId()));
+    Duration deleted = within(BOUND, () -> refused(onB));
+    LOG.info("access key deactivation seen by node B after {} ms, reactivation after {} ms, deletion after {} ms",
+        deactivated.toMillis(), reactivated.toMillis(), deleted.toMillis());
+  }
+
+  private static boolean refused(CodeartifactClient client) {
+    try {
+      client.listDomains(r -> {});
+      return false;
+    } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+      return e.statusCode() == 403;
+    }
+  }
+
+  // ---------------------------------------------------------------- packages
+
+  @Test
+  void concurrentPublishesOfTheSameVersionThroughTwoNodesLetExactlyOneWin() throws Exception {
+    CodeartifactClient onA = a.codeartifact(a.rootCredentials());
+    CodeartifactClient onB = b.codeartifact(a.rootCredentials());
+    for (int round = 0; round < 10; round++) {
+      String version = "1.0." + round;
+      CyclicBarrier together = new CyclicBarrier(2);
+      List<Future<String>> outcomes = new ArrayList<>();
+      try (ExecutorService publishers = Executors.newFixedThreadPool(2)) {
+        for (CodeartifactClient client : List.of(onA, onB)) {
+          byte[] content = (client == onA ? "from A " : "from B ").concat(version).getBytes(StandardCharsets.UTF_8);
+          String digest = sha256(content);
+          outcomes.add(publishers.submit(() -> {
+            together.await();
+            try {
+              client.publishPackageVersion(r -> r.domain("acme").repository("app").format(PackageFormat.GENERIC)
+                  .namespace("race").packageValue("contested").packageVersion(version).assetName("file.txt")
+                  .assetSHA256(digest), RequestBody.fromBytes(content));
+              return "won";
+            } catch (ConflictException lost) {
+              return "conflict";
+            }
+          }));
+        }
+        List<String> results = new ArrayList<>();
+        for (Future<String> outcome : outcomes) {
+          results.add(outcome.get());
+        }
+        assertThat(results).as("round " + round).containsExactlyInAnyOrder("won", "conflict");
+      }
+      var assets = onB.listPackageVersionAssets(r -> r.domain("acme").repository("app").format(PackageFormat.GENERIC)
+          .namespace("race").packageValue("contested").packageVersion(version)).assets();
+      assertThat(assets).singleElement().satisfies(asset -> assertThat(asset.name()).isEqualTo("file.txt"));
+    }
+  }
+
+  @Test
+  void aPackagePublishedThroughOneNodeInstallsThroughAnotherWithNpmAndItsStatusChangesApplyEverywhere()
+      throws IOException {
+    TestingClients.requireCommand("npm", "--version");
+    String token = a.codeartifact(a.rootCredentials())
+        .getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    Path publisher = npmHome("publisher", a, token);
+    Path source = write(scratch.resolve("src/package.json"),
+        "{\"name\":\"cluster-hello\",\"version\":\"1.0.0\",\"main\":\"index.js\",\"license\":\"MIT\"}\n").getParent();
+    write(source.resolve("index.js"), "module.exports = 'hello from node A';\n");
+    npmOk(publisher, source, "publish");
+
+    // installed through B at once, with the token A issued
+    Path installer = npmHome("installer", b, token);
+    Path project = write(scratch.resolve("project/package.json"),
+        "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{\"cluster-hello\":\"1.0.0\"}}\n")
+        .getParent();
+    npmOk(installer, project, "install");
+    var node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), Duration.ofMinutes(1),
+        List.of("node", "-e", "console.log(require('cluster-hello'))"));
+    assertThat(node.stdout()).as(node.describe()).contains("hello from node A");
+    JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
+    assertThat(lock.path("packages").path("node_modules/cluster-hello").path("resolved").asText())
+        .startsWith(b.endpoint().toString());
+
+    // B has the packument cached now; unlisting through A takes it out of B's packument within a second
+    assertThat(packument(b, token, "cluster-hello").path("versions").has("1.0.0")).isTrue();
+    a.codeartifact(a.rootCredentials()).updatePackageVersionsStatus(r -> r.domain("acme").repository("app")
+        .format(PackageFormat.NPM).packageValue("cluster-hello").versions("1.0.0")
+        .targetStatus(PackageVersionStatus.UNLISTED));
+    Duration unlisted = within(BOUND, () -> npmGet(b, token, "cluster-hello") == 404
+        || !packument(b, token, "cluster-hello").path("versions").has("1.0.0"));
+    LOG.info("unlisting through node A seen by node B after {} ms", unlisted.toMillis());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Polls until the condition holds and returns how long it took; fails past {@code bound}. */
+  private static Duration within(Duration bound, BooleanSupplier condition) {
+    long start = System.nanoTime();
+    while (!condition.getAsBoolean()) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(elapsed).as("the change took effect within %s", bound).isLessThanOrEqualTo(bound);
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private static String npmUrl(TestingServer node, String path) {
+    return node.endpoint() + "/acme-" + account + "/npm/app/" + path;
+  }
+
+  private static HttpResponse<String> npmResponse(TestingServer node, String token, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(npmUrl(node, path)))
+          .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int npmGet(TestingServer node, String token, String path) {
+    return npmResponse(node, token, path).statusCode();
+  }
+
+  private static JsonNode packument(TestingServer node, String token, String name) {
+    try {
+      return JSON.readTree(npmResponse(node, token, name).body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  private static Path write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, content);
+  }
+
+  /** An npm home whose own userconfig points at {@code node} with {@code token}; nothing else is read. */
+  private static Path npmHome(String name, TestingServer node, String token) throws IOException {
+    Path home = scratch.resolve("home-" + name + "-" + UUID.randomUUID());
+    String registry = npmUrl(node, "");
+    write(home.resolve(".npmrc"), "registry=" + registry + "\n" + registry.substring("http:".length())
+        + ":_authToken=" + token + "\n");
+    write(home.resolve("global-npmrc"), "");
+    return home;
+  }
+
+  private static void npmOk(Path home, Path directory, String... arguments) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
+    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
+    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
+    environment.put("npm_config_update_notifier", "false");
+    environment.put("npm_config_fund", "false");
+    environment.put("npm_config_audit", "false");
+    environment.put("npm_config_fetch_retries", "0");
+    List<String> command = new ArrayList<>(List.of("npm"));
+    command.addAll(List.of(arguments));
+    var result = TestingProcesses.run(directory, environment, Duration.ofMinutes(3), command);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+  }
+}
