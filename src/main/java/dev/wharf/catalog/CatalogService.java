@@ -67,14 +67,109 @@ public final class CatalogService {
     changeListeners.add(Objects.requireNonNull(listener));
   }
 
-  /** Drops the cached resource policies (another node changed something). */
+  /** Drops the cached resource policies, upstream lists and external connections (another node changed something). */
   public void invalidate() {
     policies.invalidateAll();
+    upstreamLists.invalidateAll();
+    connections.invalidateAll();
   }
 
   private void changed() {
     policies.invalidateAll();
+    upstreamLists.invalidateAll();
+    connections.invalidateAll();
     changeListeners.forEach(Runnable::run);
+  }
+
+  /** CodeArtifact's external connection names and the package format each serves. */
+  public static final Map<String, String> EXTERNAL_CONNECTION_FORMATS = Map.ofEntries(
+      Map.entry("public:npmjs", "npm"), Map.entry("public:pypi", "pypi"), Map.entry("public:maven-central", "maven"),
+      Map.entry("public:maven-googleandroid", "maven"), Map.entry("public:maven-gradleplugins", "maven"),
+      Map.entry("public:maven-commonsware", "maven"), Map.entry("public:maven-clojars", "maven"),
+      Map.entry("public:nuget-org", "nuget"), Map.entry("public:ruby-gems-org", "ruby"),
+      Map.entry("public:crates-io", "cargo"));
+  private static final java.util.regex.Pattern CONNECTION_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-:]{1,99}");
+
+  private volatile java.util.Set<String> configuredConnections = java.util.Set.of();
+
+  /** The external connection names this server has an upstream URL for (only those can be associated). */
+  public void configuredExternalConnections(java.util.Set<String> names) {
+    this.configuredConnections = java.util.Set.copyOf(names);
+  }
+
+  private final Cache<List<String>, Optional<String>> connections =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+
+  /** A repository's external connection, if any; cached like {@link #upstreams}. */
+  public Optional<String> externalConnection(String owner, String domainName, String name) {
+    return connections.get(List.of(owner, domainName, name), k -> store.externalConnection(owner, domainName, name));
+  }
+
+  /**
+   * AssociateExternalConnection: one per repository, a name CodeArtifact knows that this server is
+   * configured to reach.
+   */
+  public Repository associateExternalConnection(String owner, String domainName, String name, String connection) {
+    requireConnectionName(connection);
+    Repository repository = describeRepository(owner, domainName, name);
+    if (!EXTERNAL_CONNECTION_FORMATS.containsKey(connection)) {
+      throw new WharfException.Invalid("ValidationException", "Unknown external connection " + connection + "; known: "
+          + String.join(", ", new java.util.TreeSet<>(EXTERNAL_CONNECTION_FORMATS.keySet())));
+    }
+    if (!configuredConnections.contains(connection)) {
+      throw new WharfException.Invalid("ValidationException", "External connection " + connection
+          + " is not configured on this server (the operator sets its URL with --external-connection "
+          + connection + "=URL)");
+    }
+    Optional<String> existing = store.externalConnection(owner, domainName, name);
+    if (existing.isPresent()) {
+      if (existing.get().equals(connection)) {
+        throw new WharfException.Conflict("ConflictException", "Repository " + name + " already has external connection "
+            + connection, "repository", name);
+      }
+      throw new WharfException.LimitExceeded("ServiceQuotaExceededException", "Repository " + name
+          + " already has external connection " + existing.get() + "; a repository can have only one");
+    }
+    switch (store.setExternalConnection(owner, domainName, name, connection)) {
+      case DONE -> changed();
+      case NOT_FOUND -> throw repositoryNotFound(domainName, name);
+      default -> throw new WharfException.LimitExceeded("ServiceQuotaExceededException", "Repository " + name
+          + " already has an external connection; a repository can have only one");
+    }
+    return repository;
+  }
+
+  /** DisassociateExternalConnection. */
+  public Repository disassociateExternalConnection(String owner, String domainName, String name, String connection) {
+    requireConnectionName(connection);
+    Repository repository = describeRepository(owner, domainName, name);
+    if (!store.externalConnection(owner, domainName, name).map(connection::equals).orElse(false)
+        || store.setExternalConnection(owner, domainName, name, null) != CatalogStore.Outcome.DONE) {
+      throw new WharfException.NotFound("ResourceNotFoundException", "Repository " + name
+          + " has no external connection " + connection, "repository", name);
+    }
+    changed();
+    return repository;
+  }
+
+  private static void requireConnectionName(String connection) {
+    if (connection == null || !CONNECTION_NAME.matcher(connection).matches()) {
+      throw new WharfException.Invalid("ValidationException", "externalConnection must match "
+          + CONNECTION_NAME.pattern());
+    }
+  }
+
+  private final Cache<List<String>, List<String>> upstreamLists =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+
+  /**
+   * A repository's direct upstreams in priority order, empty when it has none or does not exist;
+   * cached (cleared by every catalog change on this node, 30 s for other nodes' changes).
+   */
+  public List<String> upstreams(String owner, String domainName, String name) {
+    return upstreamLists.get(List.of(owner, domainName, name), k -> store.findRepository(owner, domainName, name)
+        .map(CatalogStore.RepositoryRow::upstreams).orElse(List.of()));
   }
 
   // ---------------------------------------------------------------- validation

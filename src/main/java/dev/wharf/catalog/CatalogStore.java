@@ -50,6 +50,15 @@ public interface CatalogStore {
 
   Outcome deleteRepository(String domainOwner, String domainName, String name);
 
+  /** The repository's external connection name, if it has one. */
+  Optional<String> externalConnection(String domainOwner, String domainName, String name);
+
+  /**
+   * Sets (or with null removes) the repository's one external connection; ALREADY_EXISTS when it
+   * has another one (nothing changes), NOT_FOUND when the repository does not exist.
+   */
+  Outcome setExternalConnection(String domainOwner, String domainName, String name, String connection);
+
   Outcome setRepositoryPolicy(String domainOwner, String domainName, String name, String expectedRevision,
       String document, String newRevision);
 

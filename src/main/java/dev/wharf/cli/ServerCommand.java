@@ -54,7 +54,19 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--blob-gc-grace-seconds", description = "Age after which a package file no version references is deleted (env WHARF_BLOB_GC_GRACE_SECONDS, default 3600, at least 60). Must exceed the longest upload.")
   Long blobGcGraceSeconds;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds.")
+  @Option(names = "--external-connection", paramLabel = "NAME=URL", description = {"Upstream URL of an external"
+      + " connection repositories may associate, e.g. public:npmjs=https://registry.npmjs.org or"
+      + " public:pypi=https://pypi.org; repeatable (env WHARF_EXTERNAL_CONNECTIONS=NAME=URL,NAME=URL).",
+      "None by default: nothing is fetched from outside unless the operator names it here."})
+  java.util.List<String> externalConnections;
+
+  @Option(names = "--external-metadata-ttl", description = "Seconds an external connection's package metadata is reused before it is fetched again (env WHARF_EXTERNAL_METADATA_TTL, default 300).")
+  Long externalMetadataTtl;
+
+  @Option(names = "--external-timeout", description = "Seconds to connect to and receive metadata from an external connection (artifacts: 20 times that) (env WHARF_EXTERNAL_TIMEOUT, default 30).")
+  Long externalTimeout;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout.")
   Path configFile;
 
   @Override
@@ -68,7 +80,9 @@ final class ServerCommand implements Callable<Integer> {
       config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
           .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize)
           .flag("blob-store", blobStore).flag("s3-endpoint", s3Endpoint).flag("s3-path-style", s3PathStyle)
-          .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds).build();
+          .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
+          .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
+          .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

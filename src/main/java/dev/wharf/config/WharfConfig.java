@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *   <tr><td>s3-path-style</td><td>--s3-path-style</td><td>WHARF_S3_PATH_STYLE</td><td>false (virtual-host style)</td></tr>
  *   <tr><td>s3-region</td><td>--s3-region</td><td>WHARF_S3_REGION</td><td>the server's region</td></tr>
  *   <tr><td>blob-gc-grace-seconds</td><td>--blob-gc-grace-seconds</td><td>WHARF_BLOB_GC_GRACE_SECONDS</td><td>3600</td></tr>
+ *   <tr><td>external-connections</td><td>--external-connection NAME=URL (repeatable)</td><td>WHARF_EXTERNAL_CONNECTIONS
+ *       (NAME=URL,NAME=URL)</td><td>none: no repository reaches outside the server</td></tr>
+ *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
+ *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -49,7 +53,10 @@ public record WharfConfig(
     Optional<String> s3Endpoint,
     boolean s3PathStyle,
     Optional<String> s3Region,
-    long blobGcGraceSeconds) {
+    long blobGcGraceSeconds,
+    Map<String, URI> externalConnections,
+    java.time.Duration externalMetadataTtl,
+    java.time.Duration externalTimeout) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_DATA = "wharf-data";
@@ -61,9 +68,11 @@ public record WharfConfig(
   public static final long DEFAULT_BLOB_GC_GRACE_SECONDS = 3600;
 
   /** Every setting name the config file may hold. */
-  public static final Set<String> SETTING_NAMES =
-      Set.of("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size", "blob-store", "s3-endpoint",
-          "s3-path-style", "s3-region", "blob-gc-grace-seconds");
+  public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
+      "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
+      "external-connections", "external-metadata-ttl", "external-timeout");
+  public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
+  public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]");
   private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
@@ -118,6 +127,18 @@ public record WharfConfig(
     });
     if (blobGcGraceSeconds < 60) {
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
+    }
+    externalConnections = Map.copyOf(externalConnections);
+    externalConnections.forEach((name, url) -> {
+      if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+        throw new ConfigException("external-connections: " + name + " must map to an http(s) URL with a host, got " + url);
+      }
+    });
+    if (externalMetadataTtl.isNegative()) {
+      throw new ConfigException("external-metadata-ttl must be 0 or more seconds, got " + externalMetadataTtl.toSeconds());
+    }
+    if (externalTimeout.isNegative() || externalTimeout.isZero()) {
+      throw new ConfigException("external-timeout must be a positive number of seconds, got " + externalTimeout.toSeconds());
     }
     bootstrapAccountId.ifPresent(id -> {
       if (!ACCOUNT_ID.matcher(id).matches()) {
@@ -243,7 +264,46 @@ public record WharfConfig(
           lookup("s3-endpoint"),
           pathStyle,
           lookup("s3-region"),
-          grace);
+          grace,
+          externalConnections(lookup("external-connections").orElse("")),
+          java.time.Duration.ofSeconds(seconds("external-metadata-ttl", DEFAULT_EXTERNAL_METADATA_TTL_SECONDS)),
+          java.time.Duration.ofSeconds(seconds("external-timeout", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)));
+    }
+
+    private long seconds(String name, long fallback) {
+      return lookup(name).map(value -> {
+        try {
+          return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException(name + " must be a number of seconds, got '" + value + "'");
+        }
+      }).orElse(fallback);
+    }
+
+    /** NAME=URL pairs separated by commas; each name once. */
+    private static Map<String, URI> externalConnections(String value) {
+      Map<String, URI> out = new LinkedHashMap<>();
+      for (String pair : value.split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int equals = pair.indexOf('=');
+        if (equals < 1) {
+          throw new ConfigException("external-connections: '" + pair.trim() + "' is not NAME=URL (e.g. public:npmjs=https://registry.npmjs.org)");
+        }
+        String name = pair.substring(0, equals).trim();
+        String url = pair.substring(equals + 1).trim();
+        URI uri;
+        try {
+          uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("external-connections: " + name + " maps to something that is not a URL: " + url);
+        }
+        if (out.put(name, uri) != null) {
+          throw new ConfigException("external-connections: " + name + " is given twice");
+        }
+      }
+      return out;
     }
   }
 

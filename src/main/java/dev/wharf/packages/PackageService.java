@@ -112,6 +112,7 @@ public final class PackageService {
    */
   public PackageVersion publish(Publication publication, List<AssetContent> contents) {
     requirePublishAllowed(publication.key());
+    boolean newPackage = store.findPackage(publication.key()).isEmpty();
     List<PackageAsset> assets = new ArrayList<>();
     for (AssetContent content : contents) {
       BlobDigests digests;
@@ -130,11 +131,73 @@ public final class PackageService {
         newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
     PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
+    if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
+      setDefaultRestrictions(publication.key(), publication.origin());
+    }
     changed(publication.key());
     if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
       throw versionExists(publication.key(), publication.version());
     }
     return version;
+  }
+
+  /**
+   * CodeArtifact's default origin controls, set when a package's first version arrives: published
+   * directly → publish ALLOW, upstream BLOCK (a same-named package from an upstream or a public
+   * registry cannot slip in: the dependency-confusion defence); taken from an upstream or an
+   * external connection → publish BLOCK, upstream ALLOW. Settings made with
+   * PutPackageOriginConfiguration before are kept.
+   */
+  private void setDefaultRestrictions(PackageKey key, String origin) {
+    if (store.originRestrictions(key).isEmpty()) {
+      store.putOriginRestrictions(key, "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT, clock.instant());
+    }
+  }
+
+  private static final OriginRestrictions INTERNAL_DEFAULT =
+      new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK);
+  private static final OriginRestrictions UPSTREAM_DEFAULT =
+      new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
+
+  /**
+   * Keeps in {@code repository} a version found in another repository of the domain (an upstream):
+   * the version record with its metadata, status, revision and publish time, and asset records that
+   * refer to the same blobs (no bytes copied). Its origin type is the source's (INTERNAL, or EXTERNAL
+   * when it came from an external connection). The package's origin configuration is not checked
+   * here: the caller decided that the package may take versions from upstreams.
+   *
+   * @return the retained version with its assets (the existing one when it was retained meanwhile)
+   */
+  public PackageDocument.VersionWithAssets retain(String repository, PackageDocument.VersionWithAssets found) {
+    PackageVersion source = found.version();
+    PackageKey key = new PackageKey(source.key().domainOwner(), source.key().domainName(), repository,
+        source.key().format(), source.key().namespace(), source.key().name());
+    boolean newPackage = store.findPackage(key).isEmpty();
+    Instant now = clock.instant();
+    PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
+        source.publishedAt(), now, source.summary(), source.metadata(), source.origin());
+    PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
+    if (outcome == PackageStore.InsertOutcome.INSERTED && !newPackage) {
+      // The cached document gains the version in place (after the commit) rather than being read
+      // again whole: retaining one version of a package with thousands costs one insert, not a reload.
+      PackageDocument.VersionWithAssets added = new PackageDocument.VersionWithAssets(copy, found.assets());
+      documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
+          : cached);
+      changeListeners.forEach(listener -> listener.accept(Optional.of(key))); // other nodes drop theirs
+      return added;
+    }
+    if (outcome == PackageStore.InsertOutcome.INSERTED) {
+      setDefaultRestrictions(key, "UPSTREAM");
+    } else {
+      // Retained before with fewer files (PyPI): the files it lacks are added, existing ones kept.
+      for (PackageAsset asset : found.assets()) {
+        store.insertAsset(key, source.version(), asset, now);
+      }
+    }
+    changed(key);
+    return document(key).flatMap(d -> d.versions().stream()
+        .filter(v -> v.version().version().equals(source.version())).findFirst())
+        .orElse(new PackageDocument.VersionWithAssets(copy, found.assets()));
   }
 
   /**
@@ -183,6 +246,7 @@ public final class PackageService {
       String expectedSha256, boolean unfinished) {
     Objects.requireNonNull(expectedSha256, "expectedSha256");
     requirePublishAllowed(key);
+    boolean newPackage = store.findPackage(key).isEmpty();
     document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
         .ifPresent(existing -> {
           Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
@@ -211,6 +275,9 @@ public final class PackageService {
         newRevision(), now, now, null, metadata, "INTERNAL");
     // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
     PackageStore.AssetPublication result = store.publishAsset(wanted, asset, now);
+    if (result.outcome() == PackageStore.AssetOutcome.CREATED && newPackage) {
+      setDefaultRestrictions(key, "INTERNAL");
+    }
     changed(key);
     return switch (result.outcome()) {
       case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
@@ -354,6 +421,76 @@ public final class PackageService {
     changedAll();
   }
 
+  /** Digests an ingested file must have, as its upstream published them (hex; null when not published). */
+  public record ExpectedDigests(String sha256, String sha512, String sha1) {
+    public ExpectedDigests {
+      if (sha256 == null && sha512 == null && sha1 == null) {
+        throw new IllegalArgumentException("at least one expected digest is needed");
+      }
+    }
+  }
+
+  /**
+   * Stores a file fetched from an external connection as an asset of {@code publication}'s version
+   * (created with origin EXTERNAL if absent), once its content matches every digest the upstream
+   * published. The repository's origin configuration for publishing does not apply (this is not a
+   * publish); the caller checked that the package takes versions from upstream.
+   *
+   * @throws UpstreamUnavailableException when the content does not match (nothing is stored)
+   * @throws WharfException.TooLarge when the content exceeds {@code content.maxBytes()}
+   */
+  public PackageDocument.VersionWithAssets ingest(Publication publication, AssetContent content, ExpectedDigests expected,
+      String upstreamName) {
+    PackageKey key = publication.key();
+    BlobDigests digests;
+    try {
+      digests = blobs.put(content.content(), content.maxBytes(), null);
+    } catch (dev.wharf.blob.BlobTooLargeException e) {
+      throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent more than the limit of "
+          + content.maxBytes() + " bytes for " + content.name());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // A blob that fails the check stays unreferenced (garbage for the collector), never visible.
+    if ((expected.sha256() != null && !expected.sha256().equalsIgnoreCase(digests.sha256()))
+        || (expected.sha512() != null && !expected.sha512().equalsIgnoreCase(digests.sha512()))
+        || (expected.sha1() != null && !expected.sha1().equalsIgnoreCase(digests.sha1()))) {
+      throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent " + content.name()
+          + " with content that does not match the hash it publishes for it; it was not stored");
+    }
+    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
+        digests.sha512());
+    boolean newPackage = store.findPackage(key).isEmpty();
+    Instant now = clock.instant();
+    PackageVersion version = new PackageVersion(key, publication.version(), VersionStatus.PUBLISHED, newRevision(), now,
+        now, publication.summary(), publication.metadata(), "EXTERNAL");
+    if (store.insertVersion(version, List.of(asset), publication.distTags(), now) == PackageStore.InsertOutcome.INSERTED) {
+      if (newPackage) {
+        setDefaultRestrictions(key, "EXTERNAL");
+      }
+    } else {
+      store.insertAsset(key, publication.version(), asset, now);
+    }
+    changed(key);
+    return document(key).flatMap(d -> d.versions().stream()
+        .filter(v -> v.version().version().equals(publication.version())).findFirst())
+        .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
+  }
+
+  /** The document with one more version (unchanged if a concurrent reload already has it). */
+  private static Optional<PackageDocument> withVersion(PackageDocument document, PackageDocument.VersionWithAssets added,
+      Instant now) {
+    if (document.versions().stream().anyMatch(v -> v.version().version().equals(added.version().version()))) {
+      return Optional.of(document);
+    }
+    List<PackageDocument.VersionWithAssets> versions = new ArrayList<>(document.versions());
+    versions.add(added);
+    versions.sort(java.util.Comparator.comparing((PackageDocument.VersionWithAssets v) -> v.version().publishedAt())
+        .thenComparing(v -> v.version().version()));
+    return Optional.of(new PackageDocument(new PackageSummary(document.summary().key(), document.summary().createdAt(),
+        now), versions, document.distTags()));
+  }
+
   // ---------------------------------------------------------------- origin controls
 
   /**
@@ -369,7 +506,10 @@ public final class PackageService {
     }
   }
 
-  /** The package's origin restrictions (ALLOW/ALLOW when none were set). */
+  /**
+   * The package's origin restrictions: as set by PutPackageOriginConfiguration or by the first
+   * version's arrival (see {@link #retain}); ALLOW/ALLOW for a package that has neither.
+   */
   public OriginRestrictions originRestrictions(PackageKey key) {
     return store.originRestrictions(key).orElse(OriginRestrictions.DEFAULT);
   }

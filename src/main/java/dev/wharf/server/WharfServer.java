@@ -30,6 +30,7 @@ import dev.wharf.format.npm.NpmRegistry;
 import dev.wharf.format.pypi.PypiEndpoints;
 import dev.wharf.format.pypi.PypiRegistry;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
 import dev.wharf.packages.http.PackageEndpoints;
 import dev.wharf.packages.http.PackageManagementEndpoints;
@@ -217,15 +218,23 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
-      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, config.maxAssetBytes()),
+      UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
+      catalog.configuredExternalConnections(config.externalConnections().keySet());
+      upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
+          key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
+          CatalogService.EXTERNAL_CONNECTION_FORMATS, config.externalConnections(),
+          List.of(new dev.wharf.format.npm.NpmExternalFormat(), new dev.wharf.format.pypi.PypiExternalFormat()),
+          new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
+          config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
+      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, upstreams, config.maxAssetBytes()),
           config.publicUrl(), config.dataDirectory().resolve("tmp"));
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
           new RepositoryEndpoints(authorizer, npm, new PypiEndpoints(authorizer,
-              new PypiRegistry(packages, config.maxAssetBytes()), config.publicUrl(),
+              new PypiRegistry(packages, upstreams, config.maxAssetBytes()), config.publicUrl(),
               config.dataDirectory().resolve("tmp")),
-              new MavenEndpoints(authorizer, new MavenRegistry(packages, config.maxAssetBytes()))));
+              new MavenEndpoints(authorizer, new MavenRegistry(packages, upstreams, config.maxAssetBytes()))));
 
       // two threads: a long blob collection must not hold up the token-use flush
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,

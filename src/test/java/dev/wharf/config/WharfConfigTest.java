@@ -26,12 +26,29 @@ class WharfConfigTest {
     assertThat(config.maxAssetBytes()).isEqualTo(256L * 1024 * 1024);
     assertThat(config.bootstrapAccountId()).isEmpty();
     assertThat(config.masterKey()).isEmpty();
+    assertThat(config.externalConnections()).as("nothing reaches outside unless configured").isEmpty();
+    assertThat(config.externalMetadataTtl()).isEqualTo(java.time.Duration.ofSeconds(300));
+    assertThat(config.externalTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(config.blobStore()).isEmpty();
     assertThat(config.s3Endpoint()).isEmpty();
     assertThat(config.s3PathStyle()).isFalse();
     assertThat(config.s3Region()).isEmpty();
     assertThat(config.effectiveS3Region()).isEqualTo("us-east-1");
     assertThat(config.blobGcGraceSeconds()).isEqualTo(3600);
+  }
+
+  @Test
+  void externalConnectionsAreNameUrlPairs() {
+    WharfConfig config = WharfConfig.builder().environment(Map.of("WHARF_EXTERNAL_CONNECTIONS",
+        "public:npmjs=http://127.0.0.1:1/npm/, public:pypi=https://pypi.example.com")).build();
+    assertThat(config.externalConnections()).containsEntry("public:npmjs", java.net.URI.create("http://127.0.0.1:1/npm"))
+        .containsEntry("public:pypi", java.net.URI.create("https://pypi.example.com")).hasSize(2);
+    assertThatThrownBy(() -> WharfConfig.builder().flag("external-connections", "public:npmjs").build())
+        .hasMessageContaining("external-connections");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("external-connections", "public:npmjs=ftp://x").build())
+        .hasMessageContaining("public:npmjs");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("external-timeout", "0").build())
+        .hasMessageContaining("external-timeout");
   }
 
   @Test
@@ -74,7 +91,8 @@ class WharfConfigTest {
   void everySettingNameIsPinned() {
     assertThat(WharfConfig.SETTING_NAMES)
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
-            "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds");
+            "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
+            "external-connections", "external-metadata-ttl", "external-timeout");
   }
 
   @Test

@@ -73,6 +73,12 @@ public final class CatalogEndpoints {
     ops.add(op("UpdateRepository", "PUT", "/v1/repository", this::repository, r ->
         wrap("repository", repositoryDescription(catalog.updateRepository(owner(r), domainName(r), repositoryName(r),
             r.bodyText("description"), upstreams(r))))));
+    ops.add(op("AssociateExternalConnection", "POST", "/v1/repository/external-connection", this::repository, r ->
+        wrap("repository", repositoryDescription(catalog.associateExternalConnection(owner(r), domainName(r),
+            repositoryName(r), r.query("external-connection"))))));
+    ops.add(op("DisassociateExternalConnection", "DELETE", "/v1/repository/external-connection", this::repository, r ->
+        wrap("repository", repositoryDescription(catalog.disassociateExternalConnection(owner(r), domainName(r),
+            repositoryName(r), r.query("external-connection"))))));
     ops.add(op("DeleteRepository", "DELETE", "/v1/repository", this::repository, r ->
         wrap("repository", repositoryDescription(catalog.deleteRepository(owner(r), domainName(r), repositoryName(r))))));
     ops.add(op("ListRepositories", "POST", "/v1/repositories", r -> new ProtectedResource("*", r.principal().accountId(), List.of()), r -> {
@@ -259,11 +265,15 @@ public final class CatalogEndpoints {
     return node.put("createdTime", RestJsonPages.epochSeconds(repository.createdAt()));
   }
 
-  private static ObjectNode repositoryDescription(Repository repository) {
+  private ObjectNode repositoryDescription(Repository repository) {
     ObjectNode node = repositorySummary(repository);
     ArrayNode upstreams = node.putArray("upstreams");
     repository.upstreams().forEach(name -> upstreams.addObject().put("repositoryName", name));
-    node.putArray("externalConnections");
+    ArrayNode connections = node.putArray("externalConnections");
+    catalog.externalConnection(repository.domainOwner(), repository.domainName(), repository.name())
+        .ifPresent(name -> connections.addObject().put("externalConnectionName", name)
+            .put("packageFormat", CatalogService.EXTERNAL_CONNECTION_FORMATS.getOrDefault(name, "generic"))
+            .put("status", "Available"));
     return node;
   }
 

@@ -193,9 +193,40 @@ public final class SqlCatalogStore implements CatalogStore {
         return Outcome.HAS_DOWNSTREAMS;
       }
       writeUpstreams(h, domainOwner, domainName, name, List.of());
+      h.createUpdate("DELETE FROM repository_external_connections WHERE domain_owner = :owner AND domain_name = :domain"
+          + " AND repository_name = :name").bind("owner", domainOwner).bind("domain", domainName).bind("name", name).execute();
       h.createUpdate("DELETE FROM repositories WHERE domain_owner = :owner AND domain_name = :domain AND name = :name")
           .bind("owner", domainOwner).bind("domain", domainName).bind("name", name).execute();
       return Outcome.DONE;
+    });
+  }
+
+  @Override
+  public Optional<String> externalConnection(String domainOwner, String domainName, String name) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT connection_name FROM repository_external_connections"
+            + " WHERE domain_owner = :owner AND domain_name = :domain AND repository_name = :name")
+        .bind("owner", domainOwner).bind("domain", domainName).bind("name", name).mapTo(String.class).findOne());
+  }
+
+  @Override
+  public Outcome setExternalConnection(String domainOwner, String domainName, String name, String connection) {
+    return jdbi.inTransaction(h -> {
+      if (h.createQuery("SELECT COUNT(*) FROM repositories WHERE domain_owner = :owner AND domain_name = :domain AND name = :name")
+          .bind("owner", domainOwner).bind("domain", domainName).bind("name", name).mapTo(Long.class).one() == 0) {
+        return Outcome.NOT_FOUND;
+      }
+      if (connection == null) {
+        return h.createUpdate("DELETE FROM repository_external_connections WHERE domain_owner = :owner"
+                + " AND domain_name = :domain AND repository_name = :name")
+            .bind("owner", domainOwner).bind("domain", domainName).bind("name", name).execute() > 0
+            ? Outcome.DONE : Outcome.NOT_FOUND;
+      }
+      int inserted = h.createUpdate("INSERT INTO repository_external_connections (domain_owner, domain_name,"
+              + " repository_name, connection_name) VALUES (:owner, :domain, :name, :connection) ON CONFLICT"
+              + " (domain_owner, domain_name, repository_name) DO NOTHING")
+          .bind("owner", domainOwner).bind("domain", domainName).bind("name", name).bind("connection", connection)
+          .execute();
+      return inserted > 0 ? Outcome.DONE : Outcome.ALREADY_EXISTS;
     });
   }
 

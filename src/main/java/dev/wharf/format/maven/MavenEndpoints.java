@@ -60,6 +60,9 @@ public final class MavenEndpoints {
         drainModerately(exchange);
       }
       error(exchange, e);
+    } catch (dev.wharf.packages.UpstreamUnavailableException e) {
+      LOG.warn("maven request {}: {}", exchange.requestId(), e.getMessage());
+      text(exchange, 502, e.getMessage());
     } catch (UncheckedIOException e) {
       LOG.error("maven request {} failed", exchange.requestId(), e);
       text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");

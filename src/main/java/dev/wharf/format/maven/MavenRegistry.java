@@ -53,6 +53,7 @@ public final class MavenRegistry {
       "jpi", "par", "sar", "har");
 
   private final PackageService packages;
+  private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
   /**
    * Files this node stored in the last minutes, with whether storing them published their version:
@@ -69,6 +70,12 @@ public final class MavenRegistry {
   private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
   public MavenRegistry(PackageService packages, long maxFileBytes) {
+    this(packages, null, maxFileBytes);
+  }
+
+  /** @param upstreams how reads fall through to upstream repositories; null for none */
+  public MavenRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
+    this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
     this.maxFileBytes = maxFileBytes;
   }
@@ -91,6 +98,12 @@ public final class MavenRegistry {
 
   /** A stored file that may be downloaded. */
   Optional<PackageAsset> file(Location location, MavenPath.File file) {
+    if (upstreams != null) {
+      // Found here, else in the first upstream that has the file (then retained here).
+      return upstreams.versionWithAsset(location.key(file.groupId(), file.artifactId()), file.fileName())
+          .filter(v -> v.version().version().equals(file.version()) && v.version().status().downloadable())
+          .flatMap(v -> asset(v, file.fileName()));
+    }
     return find(location.key(file.groupId(), file.artifactId()), file.version())
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> asset(v, file.fileName()));
@@ -106,7 +119,10 @@ public final class MavenRegistry {
    * then the group-level metadata listing its Maven plugins, if it has any.
    */
   Optional<byte[]> artifactMetadata(Location location, MavenPath.ArtifactMetadata path) {
-    Optional<PackageDocument> document = packages.document(location.key(path.groupId(), path.artifactId()));
+    PackageKey artifactKey = location.key(path.groupId(), path.artifactId());
+    // Through upstreams: the versions of the whole graph (the repository's own first).
+    Optional<PackageDocument> document = upstreams != null ? upstreams.document(artifactKey)
+        : packages.document(artifactKey);
     if (document.isEmpty()) {
       return groupMetadata(location, path.groupId() + "." + path.artifactId());
     }
@@ -181,8 +197,9 @@ public final class MavenRegistry {
 
   /** A SNAPSHOT version's maven-metadata.xml, from its stored timestamped builds. */
   Optional<byte[]> versionMetadata(Location location, MavenPath.VersionMetadata path) {
-    Optional<PackageDocument.VersionWithAssets> found = find(location.key(path.groupId(), path.artifactId()),
-        path.version());
+    Optional<PackageDocument.VersionWithAssets> found = upstreams != null
+        ? upstreams.version(location.key(path.groupId(), path.artifactId()), path.version())
+        : find(location.key(path.groupId(), path.artifactId()), path.version());
     if (found.isEmpty() || !(found.get().version().status().downloadable()
         || found.get().version().status() == VersionStatus.UNFINISHED)) {
       return Optional.empty();

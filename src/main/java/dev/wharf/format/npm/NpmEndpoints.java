@@ -73,6 +73,9 @@ public final class NpmEndpoints {
       route(exchange, path, token, NpmRequestPath.parse(path.rest()));
     } catch (WharfException e) {
       error(exchange, e);
+    } catch (dev.wharf.packages.UpstreamUnavailableException e) {
+      LOG.warn("npm request {}: {}", exchange.requestId(), e.getMessage());
+      send(exchange, 502, error(e.getMessage()));
     } catch (UncheckedIOException e) {
       LOG.error("npm request {} failed", exchange.requestId(), e);
       send(exchange, 500, error("Internal error (request " + exchange.requestId() + ")"));

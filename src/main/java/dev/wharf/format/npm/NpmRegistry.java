@@ -47,6 +47,7 @@ public final class NpmRegistry {
   private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
 
   private final PackageService packages;
+  private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxTarballBytes;
 
   /** Rendered packuments, weighted by size (characters), valid while their source document is current. */
@@ -57,6 +58,12 @@ public final class NpmRegistry {
           .build();
 
   public NpmRegistry(PackageService packages, long maxTarballBytes) {
+    this(packages, null, maxTarballBytes);
+  }
+
+  /** @param upstreams how reads fall through to upstream repositories; null for none */
+  public NpmRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxTarballBytes) {
+    this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
     if (maxTarballBytes < 1) {
       throw new IllegalArgumentException("maxTarballBytes must be positive");
@@ -363,6 +370,10 @@ public final class NpmRegistry {
     }
     String version = fileName.substring(prefix.length(), fileName.length() - 4);
     PackageKey key = location.key(name);
+    if (upstreams != null) {
+      return upstreams.version(key, version).filter(v -> v.version().status().downloadable())
+          .flatMap(v -> v.assets().stream().filter(a -> ASSET.equals(a.name())).findFirst());
+    }
     return packages.version(key, version).filter(v -> v.status().downloadable())
         .flatMap(v -> packages.assets(key, version).stream().filter(a -> ASSET.equals(a.name())).findFirst());
   }
@@ -377,7 +388,9 @@ public final class NpmRegistry {
    * @param registryUrl the repository endpoint, ending in '/', that tarball URLs start with
    */
   public Optional<String> packument(Location location, NpmPackageName name, String registryUrl, boolean abbreviated) {
-    return packages.document(location.key(name)).flatMap(document -> {
+    PackageKey packageKey = location.key(name);
+    Optional<PackageDocument> merged = upstreams != null ? upstreams.document(packageKey) : packages.document(packageKey);
+    return merged.flatMap(document -> {
       // A rendering is reused while the package service hands out the same document instance.
       RenderKey renderKey = new RenderKey(location.key(name), name.full(), registryUrl, abbreviated);
       Rendered cached = renderings.getIfPresent(renderKey);
@@ -420,9 +433,14 @@ public final class NpmRegistry {
       ObjectNode manifest = (ObjectNode) readTree(version.metadata());
       ObjectNode dist = manifest.with("dist");
       dist.put("tarball", tarballBase + name.tarballFileName(version.version()));
-      dist.put("shasum", asset.get().sha1());
-      dist.put("integrity", "sha512-" + java.util.Base64.getEncoder().encodeToString(
-          java.util.HexFormat.of().parseHex(asset.get().sha512())));
+      if (asset.get().sha1() != null) {
+        dist.put("shasum", asset.get().sha1());
+      }
+      // Null only for a version an external connection lists that was published without a sha512.
+      if (asset.get().sha512() != null) {
+        dist.put("integrity", "sha512-" + java.util.Base64.getEncoder().encodeToString(
+            java.util.HexFormat.of().parseHex(asset.get().sha512())));
+      }
       if (abbreviated) {
         ObjectNode small = JSON.createObjectNode();
         for (String field : ABBREVIATED_FIELDS) {

@@ -74,6 +74,9 @@ public final class PypiEndpoints {
       route(exchange, path, token);
     } catch (WharfException e) {
       error(exchange, e);
+    } catch (dev.wharf.packages.UpstreamUnavailableException e) {
+      LOG.warn("pypi request {}: {}", exchange.requestId(), e.getMessage());
+      text(exchange, 502, e.getMessage());
     } catch (UncheckedIOException e) {
       LOG.error("pypi request {} failed", exchange.requestId(), e);
       text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");

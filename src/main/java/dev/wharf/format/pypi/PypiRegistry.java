@@ -68,6 +68,7 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final PackageService packages;
+  private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
   /** Rendered project pages, weighted by size, valid while their source document is current. */
   private final com.github.benmanes.caffeine.cache.Cache<PageKey, Page> pages =
@@ -77,6 +78,12 @@ public final class PypiRegistry {
           .build();
 
   public PypiRegistry(PackageService packages, long maxFileBytes) {
+    this(packages, null, maxFileBytes);
+  }
+
+  /** @param upstreams how reads fall through to upstream repositories; null for none */
+  public PypiRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
+    this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
     this.maxFileBytes = maxFileBytes;
   }
@@ -409,7 +416,9 @@ public final class PypiRegistry {
   public record Project(String name, List<String> versions, List<IndexFile> files) {}
 
   public Optional<Project> project(Location location, String normalizedName) {
-    return packages.document(location.key(normalizedName)).map(document -> project(document, normalizedName));
+    PackageKey key = location.key(normalizedName);
+    return (upstreams != null ? upstreams.document(key) : packages.document(key))
+        .map(document -> project(document, normalizedName));
   }
 
   private static Project project(PackageDocument document, String normalizedName) {
@@ -456,7 +465,9 @@ public final class PypiRegistry {
    * @param filesUrl the project's URL in the index, ending in '/', that file URLs start with
    */
   public Optional<byte[]> projectPage(Location location, String normalizedName, String filesUrl, boolean json) {
-    return packages.document(location.key(normalizedName)).map(document -> {
+    PackageKey packageKey = location.key(normalizedName);
+    // Through upstreams, a merged document is the same instance while none of its sources changed.
+    return (upstreams != null ? upstreams.document(packageKey) : packages.document(packageKey)).map(document -> {
       PageKey key = new PageKey(location.key(normalizedName), filesUrl, json);
       Page cached = pages.getIfPresent(key);
       if (cached != null && cached.source() == document) {
@@ -505,6 +516,11 @@ public final class PypiRegistry {
 
   /** A file (or its {@code .metadata}) of a downloadable version (Published or Unlisted). */
   public Optional<PackageAsset> file(Location location, String normalizedName, String fileName) {
+    if (upstreams != null) {
+      return upstreams.versionWithAsset(location.key(normalizedName), fileName)
+          .filter(v -> v.version().status().downloadable())
+          .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
+    }
     return packages.document(location.key(normalizedName)).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> v.assets().stream()).filter(a -> a.name().equals(fileName)).findFirst());
@@ -562,7 +578,10 @@ public final class PypiRegistry {
       } else {
         f.put("yanked", file.yanked().get());
       }
-      f.put("size", file.asset().size()).put("upload-time", file.uploadTime());
+      if (file.asset().size() >= 0) { // unknown (-1) for a file an external connection lists but has not sent yet
+        f.put("size", file.asset().size());
+      }
+      f.put("upload-time", file.uploadTime());
     }
     return root.toString();
   }

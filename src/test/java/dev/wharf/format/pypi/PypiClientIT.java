@@ -48,7 +48,7 @@ class PypiClientIT {
       + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
   private static final Path DEBIAN_WHEELS = Path.of("/usr/share/python-wheels");
   /** Writes a wheel and an sdist of a one-module project: name version module [requires-dist...]. */
-  private static final String MAKE_DISTS = """
+  static final String MAKE_DISTS = """
       import io, os, re, sys, tarfile, zipfile
       name, version, module, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
       requires = sys.argv[5:]

@@ -101,7 +101,8 @@ class PackageManagementSdkIT {
     assertThat(described.namespace()).isEqualTo("acme");
     assertThat(described.name()).isEqualTo("described");
     assertThat(described.originConfiguration().restrictions().publish()).isEqualTo(AllowPublish.ALLOW);
-    assertThat(described.originConfiguration().restrictions().upstream()).isEqualTo(AllowUpstream.ALLOW);
+    assertThat(described.originConfiguration().restrictions().upstream())
+        .as("CodeArtifact's default when the first version is published directly").isEqualTo(AllowUpstream.BLOCK);
 
     var put = api.putPackageOriginConfiguration(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
         .namespace("acme").packageValue("described")

@@ -1,0 +1,294 @@
+package dev.wharf.packages;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a package through a repository's upstream graph, as CodeArtifact does: the repository
+ * itself first, then each upstream in the order the repository lists them, each one's own upstreams
+ * searched before the next (depth first); the first repository that has a version wins. Within a
+ * repository whose origin configuration for the package says {@code upstream: BLOCK}, the search
+ * does not go further up (the dependency-confusion defence). A version found upstream is retained
+ * in the repository that was asked (see {@link PackageService#retain}), so it stays available
+ * however the upstream changes. Authorization is the caller's: reading through a repository needs
+ * read permission on that repository only.
+ */
+public final class UpstreamService {
+  /** A repository's direct upstreams in priority order (empty when it has none or does not exist). */
+  @FunctionalInterface
+  public interface RepositoryUpstreams {
+    List<String> upstreams(String domainOwner, String domainName, String repository);
+  }
+
+  /**
+   * What a repository's external connection offers (a public registry): the package as the
+   * connection has it, its versions keyed to that repository and already retained there, or empty.
+   */
+  public interface ExternalSource {
+    /** Whether the repository of {@code key} has an external connection serving the key's format. */
+    boolean connected(PackageKey key);
+
+    /**
+     * The package as the connection's upstream has it now (or cached): versions keyed to the
+     * connected repository, with assets that carry the upstream's published hashes but are not
+     * stored yet; empty when the upstream does not have it.
+     *
+     * @throws UpstreamUnavailableException when the upstream cannot answer and nothing is cached
+     */
+    Optional<PackageDocument> document(PackageKey keyInConnectedRepository);
+
+    /**
+     * Fetches one asset of a version {@link #document} listed, checks it against the published
+     * hashes and stores it in the connected repository (origin EXTERNAL).
+     *
+     * @return the version as now stored in the connected repository
+     * @throws UpstreamUnavailableException when it cannot be fetched or does not match
+     */
+    PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName);
+  }
+
+  private static final ExternalSource NONE = new ExternalSource() {
+    @Override
+    public boolean connected(PackageKey key) {
+      return false;
+    }
+
+    @Override
+    public Optional<PackageDocument> document(PackageKey keyInConnectedRepository) {
+      return Optional.empty();
+    }
+
+    @Override
+    public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
+      throw new IllegalStateException("no external connections");
+    }
+  };
+
+  /** One repository's package (or an external connection's), in search order. */
+  private record Source(PackageDocument document, boolean external) {}
+
+  /** What a search found, and the first upstream failure met on the way (null if none). */
+  private record Search(List<Source> sources, UpstreamUnavailableException failure) {
+    List<PackageDocument> documents() {
+      return sources.stream().map(Source::document).toList();
+    }
+  }
+
+  private final PackageService packages;
+  private final RepositoryUpstreams upstreams;
+  private volatile ExternalSource external = NONE;
+
+  /** Merged documents, reused while every source document is the same instance. */
+  private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Merged> merged =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000).build();
+
+  private record Merged(List<PackageDocument> sources, Optional<PackageDocument> document) {}
+
+  public UpstreamService(PackageService packages, RepositoryUpstreams upstreams) {
+    this.packages = Objects.requireNonNull(packages, "packages");
+    this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
+  }
+
+  /** Sets what external connections answer (the default has none). */
+  public void externalSource(ExternalSource source) {
+    this.external = Objects.requireNonNull(source, "source");
+  }
+
+  /**
+   * The package in each repository searched, in search order, starting with {@code key}'s own
+   * repository; repositories that do not have the package are left out.
+   */
+  private Search search(PackageKey key) {
+    List<Source> found = new ArrayList<>();
+    UpstreamUnavailableException[] failure = new UpstreamUnavailableException[1];
+    visit(key, key.repository(), new HashSet<>(), found, failure);
+    return new Search(found, failure[0]);
+  }
+
+  private void visit(PackageKey key, String repository, Set<String> seen, List<Source> found,
+      UpstreamUnavailableException[] failure) {
+    if (!seen.add(repository)) {
+      return;
+    }
+    PackageKey here = withRepository(key, repository);
+    Optional<PackageDocument> document = packages.document(here);
+    document.ifPresent(d -> found.add(new Source(d, false)));
+    List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
+    boolean connected = external.connected(here);
+    if (direct.isEmpty() && !connected) {
+      return;
+    }
+    if (packages.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
+      return;
+    }
+    for (String upstream : direct) {
+      visit(key, upstream, seen, found, failure);
+    }
+    if (connected) {
+      try {
+        external.document(here).ifPresent(d -> found.add(new Source(d, true)));
+      } catch (UpstreamUnavailableException e) {
+        if (failure[0] == null) {
+          failure[0] = e;
+        }
+      }
+    }
+  }
+
+  /**
+   * The package as a client of {@code key}'s repository sees it: the versions of every repository
+   * searched, the first repository's wins for a version present in several, in publish order;
+   * dist-tags of the repository itself, then those of upstreams for tags it does not set. Versions
+   * keep the key of the repository they are in (not yet retained when that is an upstream).
+   */
+  public Optional<PackageDocument> document(PackageKey key) {
+    Search search = search(key);
+    if (search.sources().isEmpty() && search.failure() != null) {
+      throw search.failure();
+    }
+    List<PackageDocument> sources = search.documents();
+    Merged cached = merged.getIfPresent(key);
+    if (cached != null && sameInstances(cached.sources(), sources)) {
+      return cached.document();
+    }
+    Optional<PackageDocument> result = merge(key, sources);
+    merged.put(key, new Merged(sources, result));
+    return result;
+  }
+
+  private static boolean sameInstances(List<PackageDocument> a, List<PackageDocument> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Optional<PackageDocument> merge(PackageKey key, List<PackageDocument> sources) {
+    if (sources.isEmpty()) {
+      return Optional.empty();
+    }
+    if (sources.size() == 1) {
+      return Optional.of(sources.getFirst());
+    }
+    Map<String, PackageDocument.VersionWithAssets> versions = new LinkedHashMap<>();
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (PackageDocument source : sources) {
+      for (PackageDocument.VersionWithAssets version : source.versions()) {
+        PackageDocument.VersionWithAssets first = versions.putIfAbsent(version.version().version(), version);
+        if (first != null && first != version) {
+          // The same version in several places (PyPI files retained one by one): the first's files, then others'.
+          List<PackageAsset> assets = new ArrayList<>(first.assets());
+          version.assets().stream().filter(a -> assets.stream().noneMatch(b -> b.name().equals(a.name())))
+              .forEach(assets::add);
+          if (assets.size() > first.assets().size()) {
+            versions.put(version.version().version(), new PackageDocument.VersionWithAssets(first.version(), assets));
+          }
+        }
+      }
+    }
+    for (PackageDocument source : sources) {
+      source.distTags().forEach((tag, version) -> {
+        if (versions.containsKey(version)) {
+          tags.putIfAbsent(tag, version);
+        }
+      });
+    }
+    List<PackageDocument.VersionWithAssets> ordered = new ArrayList<>(versions.values());
+    ordered.sort(Comparator.comparing(v -> v.version().publishedAt()));
+    PackageDocument first = sources.getFirst();
+    PackageSummary summary = first.summary().key().equals(key) ? first.summary() : sources.stream()
+        .filter(s -> s.summary().key().repository().equals(key.repository())).findFirst().orElse(first).summary();
+    return Optional.of(new PackageDocument(summary, ordered, tags));
+  }
+
+  /**
+   * A version as a client of {@code key}'s repository gets it: the repository's own, else the first
+   * repository searched that has it, which is then retained in the repository (fetched first when
+   * it is an external connection's); whatever its status: the caller decides whether it may be
+   * downloaded.
+   *
+   * @throws UpstreamUnavailableException when it was not found and an upstream could not answer
+   */
+  public Optional<PackageDocument.VersionWithAssets> version(PackageKey key, String version) {
+    Optional<PackageDocument.VersionWithAssets> local = find(packages.document(key), version);
+    if (local.isPresent()) {
+      return local;
+    }
+    Search search = search(key);
+    for (Source source : search.sources()) {
+      // Only what the upstream would serve is taken from it (not Archived, Disposed or Unfinished versions).
+      Optional<PackageDocument.VersionWithAssets> found = find(Optional.of(source.document()), version)
+          .filter(v -> v.version().status().downloadable());
+      if (found.isPresent()) {
+        PackageDocument.VersionWithAssets stored = found.get();
+        if (source.external()) {
+          for (PackageAsset asset : found.get().assets()) {
+            stored = external.fetch(found.get(), asset.name());
+          }
+        }
+        return Optional.of(bring(key, stored));
+      }
+    }
+    if (search.failure() != null) {
+      throw search.failure();
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The version (of {@code key}'s repository, or of the first repository searched that has the
+   * file, then retained) with an asset of that name.
+   *
+   * @throws UpstreamUnavailableException when it was not found and an upstream could not answer
+   */
+  public Optional<PackageDocument.VersionWithAssets> versionWithAsset(PackageKey key, String assetName) {
+    Optional<PackageDocument.VersionWithAssets> local = packages.document(key).flatMap(d -> withAsset(d, assetName));
+    if (local.isPresent()) {
+      return local;
+    }
+    Search search = search(key);
+    for (Source source : search.sources()) {
+      Optional<PackageDocument.VersionWithAssets> found = withAsset(source.document(), assetName)
+          .filter(v -> v.version().status().downloadable());
+      if (found.isPresent()) {
+        PackageDocument.VersionWithAssets stored = source.external() ? external.fetch(found.get(), assetName) : found.get();
+        return Optional.of(bring(key, stored));
+      }
+    }
+    if (search.failure() != null) {
+      throw search.failure();
+    }
+    return Optional.empty();
+  }
+
+  /** The version as retained in {@code key}'s repository (itself when it is there already). */
+  private PackageDocument.VersionWithAssets bring(PackageKey key, PackageDocument.VersionWithAssets found) {
+    return found.version().key().repository().equals(key.repository()) ? found : packages.retain(key.repository(), found);
+  }
+
+  private static Optional<PackageDocument.VersionWithAssets> withAsset(PackageDocument document, String assetName) {
+    return document.versions().stream().filter(v -> v.assets().stream().anyMatch(a -> a.name().equals(assetName)))
+        .findFirst();
+  }
+
+  private static Optional<PackageDocument.VersionWithAssets> find(Optional<PackageDocument> document, String version) {
+    return document.flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst());
+  }
+
+  static PackageKey withRepository(PackageKey key, String repository) {
+    return repository.equals(key.repository()) ? key : new PackageKey(key.domainOwner(), key.domainName(), repository,
+        key.format(), key.namespace(), key.name());
+  }
+}

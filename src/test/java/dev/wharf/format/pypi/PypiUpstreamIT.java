@@ -1,0 +1,185 @@
+package dev.wharf.format.pypi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.AllowPublish;
+import software.amazon.awssdk.services.codeartifact.model.AllowUpstream;
+import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageVersionSummary;
+
+/**
+ * Real twine and pip through a two-level upstream chain, team → shared → public (repositories of
+ * one Wharf domain): pip installs from the team repository what was uploaded to public, the team
+ * repository retains it (installable after the chain is cut and the upstream's copy is gone), and a
+ * project published in the team repository takes no same-named version from upstreams.
+ */
+class PypiUpstreamIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  @TempDir static Path scratch;
+  static TestingServer wharf;
+  static CodeartifactClient api;
+  static String account;
+  static String token;
+
+  @BeforeAll
+  static void start() {
+    TestingClients.requireCommand("twine", "--version");
+    wharf = TestingServer.start(scratch.resolve("data"));
+    api = wharf.codeartifact(wharf.rootCredentials());
+    account = wharf.managementAccountId();
+    api.createDomain(b -> b.domain("acme"));
+    api.createRepository(b -> b.domain("acme").repository("public"));
+    api.createRepository(b -> b.domain("acme").repository("shared").upstreams(u -> u.repositoryName("public")));
+    api.createRepository(b -> b.domain("acme").repository("team").upstreams(u -> u.repositoryName("shared")));
+    token = api.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  static String endpoint(String repository) {
+    return wharf.endpoint() + "/acme-" + account + "/pypi/" + repository + "/";
+  }
+
+  static String indexUrl(String repository) {
+    return endpoint(repository).replaceFirst("://", "://aws:" + token + "@") + "simple/";
+  }
+
+  static Path directory(String prefix) {
+    try {
+      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Map<String, String> environment(Path home) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("PIP_CONFIG_FILE", "/dev/null");
+    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
+    return environment;
+  }
+
+  static TestingProcesses.Result ok(Path directory, List<String> command) {
+    TestingProcesses.Result result = TestingProcesses.run(directory, environment(directory), TIMEOUT, command);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return result;
+  }
+
+  static void upload(String repository, String name, String version) {
+    Path out = directory("dist");
+    ok(out, List.of("python3", "-c", PypiClientIT.MAKE_DISTS, name, version, name.replace('-', '_'), out.toString()));
+    Path pypirc = out.resolve(".pypirc");
+    try {
+      Files.writeString(pypirc, "[distutils]\nindex-servers = wharf\n\n[wharf]\nrepository = " + endpoint(repository)
+          + "\nusername = aws\npassword = " + token + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String wheel = name.replace('-', '_') + "-" + version + "-py3-none-any.whl";
+    ok(out, List.of("twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository", "wharf",
+        "--config-file", pypirc.toString(), wheel));
+  }
+
+  static Path venv() {
+    Path dir = directory("venv");
+    ok(dir, List.of("python3", "-m", "venv", dir.resolve("env").toString()));
+    return dir.resolve("env");
+  }
+
+  static TestingProcesses.Result pip(Path venv, String repository, String... arguments) {
+    List<String> command = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pip"));
+    command.addAll(List.of(arguments));
+    command.addAll(List.of("--no-cache-dir", "--index-url", indexUrl(repository)));
+    return TestingProcesses.run(venv.getParent(), environment(venv.getParent()), TIMEOUT, command);
+  }
+
+  static String greeting(Path venv, String module) {
+    return ok(venv.getParent(), List.of(venv.resolve("bin/python").toString(), "-c",
+        "import " + module + "; print(" + module + ".GREETING)")).stdout().strip();
+  }
+
+  static List<String> versions(String repository, String name) {
+    return api.listPackageVersions(b -> b.domain("acme").repository(repository).format(PackageFormat.PYPI)
+        .packageValue(name)).versions().stream().map(PackageVersionSummary::version).toList();
+  }
+
+  @Test
+  void pipInstallsThroughTwoLevelsAndTheTeamRepositoryKeepsWhatItFetched() {
+    upload("public", "chained-py", "1.0");
+    upload("public", "chained-py", "1.1");
+
+    Path venv = venv();
+    var install = pip(venv, "team", "install", "chained-py<2");
+    assertThat(install.exitCode()).as(install.describe()).isZero();
+    assertThat(greeting(venv, "chained_py")).isEqualTo("hello from chained-py 1.1");
+    assertThat(versions("team", "chained-py")).containsExactly("1.1");
+    assertThat(api.listPackages(b -> b.domain("acme").repository("shared").format(PackageFormat.PYPI)).packages())
+        .as("only the repository asked retains the version").isEmpty();
+
+    // The index of team lists the whole graph's versions.
+    var index = pip(venv, "team", "index", "versions", "chained-py");
+    assertThat(index.stdout()).as(index.describe()).contains("1.1, 1.0");
+
+    // The upstream's copy disappears and the chain is cut: the retained version still installs.
+    api.deletePackageVersions(b -> b.domain("acme").repository("public").format(PackageFormat.PYPI)
+        .packageValue("chained-py").versions("1.1"));
+    api.updateRepository(b -> b.domain("acme").repository("team").upstreams(List.of()));
+    try {
+      Path fresh = venv();
+      var again = pip(fresh, "team", "install", "chained-py==1.1");
+      assertThat(again.exitCode()).as(again.describe()).isZero();
+      assertThat(greeting(fresh, "chained_py")).isEqualTo("hello from chained-py 1.1");
+    } finally {
+      api.updateRepository(b -> b.domain("acme").repository("team").upstreams(u -> u.repositoryName("shared")));
+    }
+  }
+
+  @Test
+  void aProjectPublishedInTheTeamRepositoryTakesNoSameNamedVersionFromUpstreams() {
+    upload("team", "internal-py", "1.0");
+    upload("public", "internal-py", "9.9");
+    Path venv = venv();
+    var install = pip(venv, "team", "install", "internal-py");
+    assertThat(install.exitCode()).as(install.describe()).isZero();
+    assertThat(greeting(venv, "internal_py")).isEqualTo("hello from internal-py 1.0");
+    var refused = pip(venv(), "team", "install", "internal-py==9.9");
+    assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+  }
+
+  @Test
+  void originControlUpstreamBlockStopsAProjectThatIsOnlyUpstream() {
+    upload("public", "blocked-py", "1.0");
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("team").format(PackageFormat.PYPI)
+        .packageValue("blocked-py").restrictions(r -> r.publish(AllowPublish.ALLOW).upstream(AllowUpstream.BLOCK)));
+    var refused = pip(venv(), "team", "install", "blocked-py");
+    assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+    Path venv = venv();
+    var through = pip(venv, "shared", "install", "blocked-py");
+    assertThat(through.exitCode()).as(through.describe()).isZero();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.wharf.packages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.blob.FileBlobStore;
+import dev.wharf.packages.infrastructure.SqlPackageStore;
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingDatabases;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The upstream graph's search order, merging, retention and origin controls, on SQLite. */
+class UpstreamServiceTest {
+  @TempDir Path directory;
+  Database database;
+  FileBlobStore blobs;
+  PackageService packages;
+  Map<String, List<String>> graph;
+  UpstreamService upstreams;
+
+  @BeforeEach
+  void open() throws IOException {
+    database = TestingDatabases.sqlite(directory);
+    blobs = new FileBlobStore(directory.resolve("blobs"));
+    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    // app → [a, b]; a → [c]: depth first, app, a, c, b.
+    graph = Map.of("app", List.of("a", "b"), "a", List.of("c"));
+    upstreams = new UpstreamService(packages, (owner, domain, repository) -> graph.getOrDefault(repository, List.of()));
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    blobs.close();
+    database.close();
+  }
+
+  static PackageKey key(String repository) {
+    return new PackageKey("111122223333", "acme", repository, "npm", "", "lib");
+  }
+
+  void publish(String repository, String version) {
+    packages.publish(new PackageService.Publication(key(repository), version, "from " + repository, "{}", Map.of(),
+        "INTERNAL"), List.of(new PackageService.AssetContent("package.tgz",
+        new ByteArrayInputStream((repository + version).getBytes(StandardCharsets.UTF_8)), 1000)));
+  }
+
+  @Test
+  void aVersionIsTakenFromTheFirstRepositoryInDepthFirstOrderAndRetained() {
+    publish("b", "1.0.0");
+    publish("c", "1.0.0");
+    var found = upstreams.version(key("app"), "1.0.0").orElseThrow();
+    assertThat(found.version().key().repository()).isEqualTo("app");
+    assertThat(found.version().summary()).as("c (through a) comes before b").isEqualTo("from c");
+    assertThat(packages.versions(key("app"))).extracting(PackageVersion::version).containsExactly("1.0.0");
+    assertThat(packages.versions(key("a"))).as("intermediate repositories do not retain").isEmpty();
+    assertThat(packages.originRestrictions(key("app")))
+        .isEqualTo(new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW));
+
+    // The upstream loses the version: the retained copy remains.
+    packages.deleteVersions(key("c"), List.of("1.0.0"), null);
+    assertThat(upstreams.version(key("app"), "1.0.0")).get().extracting(v -> v.version().summary()).isEqualTo("from c");
+  }
+
+  @Test
+  void theMergedDocumentListsTheWholeGraphWithTheRepositorysOwnVersionFirst() {
+    packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
+    publish("app", "1.0.0");
+    publish("b", "1.0.0");
+    publish("b", "2.0.0");
+    publish("c", "3.0.0");
+    PackageDocument merged = upstreams.document(key("app")).orElseThrow();
+    assertThat(merged.versions()).extracting(v -> v.version().version()).containsExactly("1.0.0", "2.0.0", "3.0.0");
+    assertThat(merged.versions().getFirst().version().summary()).isEqualTo("from app");
+    assertThat(upstreams.document(key("app"))).as("the same instance while no source changed").containsSame(merged);
+  }
+
+  @Test
+  void upstreamBlockStopsTheSearchInThatRepositoryOnly() {
+    publish("c", "1.0.0");
+    publish("b", "2.0.0");
+    packages.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+        OriginRestrictions.Mode.BLOCK));
+    assertThat(upstreams.document(key("app")).orElseThrow().versions()).extracting(v -> v.version().version())
+        .containsExactly("2.0.0");
+    packages.putOriginRestrictions(key("app"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+        OriginRestrictions.Mode.BLOCK));
+    assertThat(upstreams.version(key("app"), "2.0.0")).isEmpty();
+  }
+
+  @Test
+  void aPackagePublishedDirectlyTakesNothingFromUpstreamsByDefault() {
+    publish("app", "1.0.0");
+    publish("b", "9.9.9");
+    assertThat(upstreams.document(key("app")).orElseThrow().versions()).extracting(v -> v.version().version())
+        .containsExactly("1.0.0");
+    assertThat(upstreams.version(key("app"), "9.9.9")).isEmpty();
+  }
+
+  @Test
+  void anUnavailableExternalConnectionIsAnErrorOnlyWhenNothingElseAnswers() {
+    upstreams.externalSource(new UpstreamService.ExternalSource() {
+      @Override
+      public boolean connected(PackageKey key) {
+        return key.repository().equals("b");
+      }
+
+      @Override
+      public Optional<PackageDocument> document(PackageKey key) {
+        throw new UpstreamUnavailableException("public:npmjs: down");
+      }
+
+      @Override
+      public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
+        throw new AssertionError("nothing to fetch");
+      }
+    });
+    assertThatThrownBy(() -> upstreams.document(key("app"))).isInstanceOf(UpstreamUnavailableException.class)
+        .hasMessageContaining("public:npmjs");
+    assertThatThrownBy(() -> upstreams.version(key("app"), "1.0.0")).isInstanceOf(UpstreamUnavailableException.class);
+    publish("c", "1.0.0");
+    assertThat(upstreams.document(key("app")).orElseThrow().versions()).hasSize(1);
+    assertThat(upstreams.version(key("app"), "1.0.0")).isPresent();
+  }
+}
