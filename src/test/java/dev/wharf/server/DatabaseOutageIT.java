@@ -104,7 +104,14 @@ class DatabaseOutageIT {
 
     admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
 
-    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+    // Recovery needs no restart, but the pool reconnects on its own schedule: wait for readiness (bounded).
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    int readyStatus = get("/health/ready").statusCode();
+    while (readyStatus != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      readyStatus = get("/health/ready").statusCode();
+    }
+    assertThat(readyStatus).as("ready again after the database came back").isEqualTo(200);
     codeartifact.createRepository(b -> b.domain("acme").repository("after"));
     iam.createUser(b -> b.userName("after"));
     assertThat(codeartifact.listRepositories(b -> { }).repositories()).extracting(r -> r.name())
