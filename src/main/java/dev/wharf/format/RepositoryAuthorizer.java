@@ -4,7 +4,10 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.WharfException;
 import dev.wharf.policy.PermissionService;
+import dev.wharf.token.AuthorizationToken;
+import dev.wharf.token.InvalidTokenException;
 import dev.wharf.token.RepositoryAccessService;
 import dev.wharf.token.RepositoryAccessService.Access;
 import java.util.Objects;
@@ -53,6 +56,26 @@ public final class RepositoryAuthorizer {
           .decision(allowed.decision()).finish(AuditEvent.Outcome.ALLOWED, null);
     }
     return result;
+  }
+
+  /**
+   * Like {@link #authorize}, for endpoints that answer refusals through their error mapping.
+   *
+   * @return the token, when the action is allowed
+   * @throws WharfException.NotAuthenticated without a valid token
+   * @throws WharfException.AccessDenied when the policies refuse the action
+   * @throws WharfException.NotFound when the repository does not exist
+   */
+  public AuthorizationToken require(Exchange exchange, RepositoryPath path, String token, String action,
+      String packageArn) {
+    return switch (authorize(exchange, path, token, action, packageArn)) {
+      case Access.Unauthenticated unauthenticated -> throw new WharfException.NotAuthenticated(null,
+          unauthenticated.message() == null ? InvalidTokenException.MESSAGE : unauthenticated.message());
+      case Access.Denied denied -> throw new WharfException.AccessDenied(denied.message());
+      case Access.NoSuchRepository missing -> throw new WharfException.NotFound(null,
+          "Repository " + path.repository() + " not found in domain " + path.domainName());
+      case Access.Allowed allowed -> allowed.token();
+    };
   }
 
   /** Whether the token authenticates for this repository's domain, without a policy decision or an audit event. */

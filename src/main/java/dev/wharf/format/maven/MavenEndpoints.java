@@ -7,8 +7,6 @@ import dev.wharf.format.PackageCredentials;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryPath;
 import dev.wharf.packages.PackageAsset;
-import dev.wharf.token.InvalidTokenException;
-import dev.wharf.token.RepositoryAccessService.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -214,24 +212,13 @@ public final class MavenEndpoints {
   }
 
   private void requireRead(Exchange exchange, RepositoryPath path, String token) {
-    require(authorizer.authorize(exchange, path, token, READ, null), path);
+    authorizer.require(exchange, path, token, READ, null);
   }
 
   private void requirePublish(Exchange exchange, RepositoryPath path, String token, String groupId,
       String artifactId) {
-    require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
-        path.domainOwner(), path.domainName(), path.repository(), MavenRegistry.FORMAT, groupId, artifactId)), path);
-  }
-
-  private static void require(Access access, RepositoryPath path) {
-    switch (access) {
-      case Access.Unauthenticated unauthenticated -> throw new WharfException.NotAuthenticated(null,
-          unauthenticated.message() == null ? InvalidTokenException.MESSAGE : unauthenticated.message());
-      case Access.Denied denied -> throw new WharfException.AccessDenied(denied.message());
-      case Access.NoSuchRepository missing -> throw new WharfException.NotFound(null,
-          "Repository " + path.repository() + " not found in domain " + path.domainName());
-      case Access.Allowed allowed -> { }
-    }
+    authorizer.require(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
+        path.domainOwner(), path.domainName(), path.repository(), MavenRegistry.FORMAT, groupId, artifactId));
   }
 
   private static void error(Exchange exchange, WharfException e) {

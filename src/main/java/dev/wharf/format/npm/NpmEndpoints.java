@@ -12,8 +12,6 @@ import dev.wharf.format.RepositoryPath;
 import dev.wharf.identity.Principal;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.token.AuthorizationToken;
-import dev.wharf.token.InvalidTokenException;
-import dev.wharf.token.RepositoryAccessService.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -262,23 +260,12 @@ public final class NpmEndpoints {
   }
 
   private AuthorizationToken requireRead(Exchange exchange, RepositoryPath path, String token) {
-    return require(authorizer.authorize(exchange, path, token, READ, null), path);
+    return authorizer.require(exchange, path, token, READ, null);
   }
 
   private AuthorizationToken requireOnPackage(Exchange exchange, RepositoryPath path, String token, String action,
       NpmPackageName name) {
-    return require(authorizer.authorize(exchange, path, token, action, packageArn(path, name)), path);
-  }
-
-  private static AuthorizationToken require(Access access, RepositoryPath path) {
-    return switch (access) {
-      case Access.Unauthenticated unauthenticated -> throw new WharfException.NotAuthenticated(null,
-          unauthenticated.message() == null ? InvalidTokenException.MESSAGE : unauthenticated.message());
-      case Access.Denied denied -> throw new WharfException.AccessDenied(denied.message());
-      case Access.NoSuchRepository missing -> throw new WharfException.NotFound(null,
-          "Repository " + path.repository() + " not found in domain " + path.domainName());
-      case Access.Allowed allowed -> allowed.token();
-    };
+    return authorizer.require(exchange, path, token, action, packageArn(path, name));
   }
 
   static String username(Principal principal) {

@@ -7,8 +7,6 @@ import dev.wharf.format.PackageCredentials;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryPath;
 import dev.wharf.packages.PackageAsset;
-import dev.wharf.token.InvalidTokenException;
-import dev.wharf.token.RepositoryAccessService.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -295,16 +293,16 @@ public final class PypiEndpoints {
       String action = upload.field(":action");
       if ("yank".equals(action) || "unyank".equals(action)) {
         // Wharf's own PEP 592 action: like npm's deprecate, it changes a version's metadata.
-        require(authorizer.authorize(exchange, path, token, RepositoryAuthorizer.PUT_METADATA,
+        authorizer.require(exchange, path, token, RepositoryAuthorizer.PUT_METADATA,
             CodeArtifactArns.packageArn(authorizer.region(), path.domainOwner(), path.domainName(), path.repository(),
-                PypiRegistry.FORMAT, "", project)), path);
+                PypiRegistry.FORMAT, "", project));
         registry.yank(location, upload.field("name"), upload.field("version"), "yank".equals(action),
             upload.field("yanked_reason"));
         yanked = action;
         outcome = null;
       } else {
-        require(authorizer.authorize(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
-            path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project)), path);
+        authorizer.require(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
+            path.domainOwner(), path.domainName(), path.repository(), PypiRegistry.FORMAT, "", project));
         outcome = registry.upload(location, upload);
       }
     } catch (IOException e) {
@@ -336,18 +334,7 @@ public final class PypiEndpoints {
   }
 
   private void requireRead(Exchange exchange, RepositoryPath path, String token) {
-    require(authorizer.authorize(exchange, path, token, READ, null), path);
-  }
-
-  private static void require(Access access, RepositoryPath path) {
-    switch (access) {
-      case Access.Unauthenticated unauthenticated -> throw new WharfException.NotAuthenticated(null,
-          unauthenticated.message() == null ? InvalidTokenException.MESSAGE : unauthenticated.message());
-      case Access.Denied denied -> throw new WharfException.AccessDenied(denied.message());
-      case Access.NoSuchRepository missing -> throw new WharfException.NotFound(null,
-          "Repository " + path.repository() + " not found in domain " + path.domainName());
-      case Access.Allowed allowed -> { }
-    }
+    authorizer.require(exchange, path, token, READ, null);
   }
 
   private static void error(Exchange exchange, WharfException e) {
