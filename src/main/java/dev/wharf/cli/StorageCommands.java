@@ -158,13 +158,14 @@ final class StorageCommands {
         StorageTransfer.Summary summary = new StorageTransfer(System.out)
             .migrate(from.effectiveDatabaseUrl(), sourceBlobs, target, targetBlobs, key, allowNonEmptyTarget);
         printSummary(summary);
-        System.out.println("Start the new nodes with this installation's master key (" + key.source() + "), e.g."
-            + " WHARF_MASTER_KEY=\"$(cat " + from.dataDirectory().resolve(MasterKey.FILE_NAME) + ")\".");
+        System.out.println("Start the new nodes with this installation's master key (" + key.source() + ")"
+            + (from.masterKey().isPresent() ? ": the same WHARF_MASTER_KEY." : ", e.g. WHARF_MASTER_KEY=\"$(cat "
+                + from.dataDirectory().resolve(MasterKey.FILE_NAME) + ")\"."));
         return 0;
       } catch (StorageTransfer.TransferException | IllegalStateException e) {
         return fail(e.getMessage());
-      } catch (RuntimeException | java.sql.SQLException e) {
-        return fail(rootMessage(e)); // e.g. the database cannot be reached
+      } catch (RuntimeException | java.sql.SQLException | IOException e) {
+        return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
       }
     }
   }
@@ -200,8 +201,8 @@ final class StorageCommands {
         return 0;
       } catch (StorageTransfer.TransferException | IllegalStateException e) {
         return fail(e.getMessage());
-      } catch (RuntimeException | java.sql.SQLException e) {
-        return fail(rootMessage(e)); // e.g. the database cannot be reached
+      } catch (RuntimeException | java.sql.SQLException | IOException e) {
+        return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
       }
     }
   }
@@ -244,8 +245,8 @@ final class StorageCommands {
         return 0;
       } catch (StorageTransfer.TransferException | IllegalStateException e) {
         return fail(e.getMessage());
-      } catch (RuntimeException | java.sql.SQLException e) {
-        return fail(rootMessage(e)); // e.g. the database cannot be reached
+      } catch (RuntimeException | java.sql.SQLException | IOException e) {
+        return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
       }
     }
   }

@@ -135,6 +135,15 @@ class StorageTransferIT {
     assertThat(Files.readString(backup.resolve("tables/access_keys.jsonl"))).doesNotContain(root.secretAccessKey());
     assertThat(Files.readAllLines(backup.resolve("tables/package_versions.jsonl"))).hasSize(2);
 
+    Path unfinished = Files.createDirectories(scratch.resolve("unfinished-backup"));
+    TestingProcesses.Result notABackup = wharf.with("WHARF_MASTER_KEY", masterKey)
+        .run("admin", "restore", "--data", scratch.resolve("nowhere").toString(), "--from", unfinished.toString());
+    assertThat(notABackup.exitCode()).as(notABackup.describe()).isEqualTo(1);
+    assertThat(notABackup.stderr()).contains("has no manifest.json").doesNotContain("Exception");
+    TestingProcesses.Result notEmpty = wharf.run("admin", "backup", "--data", source.toString(), "--to", backup.toString());
+    assertThat(notEmpty.exitCode()).isEqualTo(1);
+    assertThat(notEmpty.stderr()).contains("is not empty");
+
     Path target = scratch.resolve("restored-sqlite");
     TestingProcesses.Result wrongKey = wharf.with("WHARF_MASTER_KEY", Base64.getEncoder().encodeToString(new byte[32]))
         .run("admin", "restore", "--data", target.toString(), "--from", backup.toString());
