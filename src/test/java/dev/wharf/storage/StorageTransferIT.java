@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.format.npm.NpmTestingPackages;
 import dev.wharf.server.WharfServer;
+import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingLauncher;
 import dev.wharf.testing.TestingProcesses;
@@ -22,6 +23,7 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -247,6 +249,7 @@ class StorageTransferIT {
           .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(download.statusCode()).isEqualTo(200);
       assertThat(download.body()).isEqualTo(tarball);
+      npmInstallsTheSameTarball(endpoint + "/acme-" + accountId + "/npm/app/");
       HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint + "/acme-" + accountId
           + "/npm/app/left-pad")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(noToken.statusCode()).isEqualTo(401);
@@ -261,6 +264,33 @@ class StorageTransferIT {
         assertThat(api.listPackages(b -> b.domain("acme").repository("app")).packages()).hasSize(2);
       }
     }
+  }
+
+  /** The real npm client, with its own HOME, config and cache, installs left-pad with the source's token. */
+  static void npmInstallsTheSameTarball(String registry) throws Exception {
+    TestingClients.requireCommand("npm", "--version");
+    Path home = Files.createTempDirectory(scratch, "npm-home-");
+    Path project = Files.createDirectories(home.resolve("project"));
+    Files.writeString(project.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true}");
+    Files.writeString(home.resolve(".npmrc"), "registry=" + registry + "\n" + registry.substring("http:".length())
+        + ":_authToken=" + token + "\n");
+    Files.writeString(home.resolve("global-npmrc"), "");
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
+    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
+    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
+    environment.put("npm_config_update_notifier", "false");
+    environment.put("npm_config_fund", "false");
+    environment.put("npm_config_audit", "false");
+    environment.put("npm_config_fetch_retries", "0");
+    TestingProcesses.Result installed = TestingProcesses.run(project, environment, Duration.ofMinutes(3),
+        List.of("npm", "install", "left-pad@1.0.0"));
+    assertThat(installed.exitCode()).as(installed.describe()).isZero();
+    assertThat(Files.readString(project.resolve("node_modules/left-pad/package.json"))).contains("\"version\":\"1.0.0\"");
+    JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
+    assertThat(lock.path("packages").path("node_modules/left-pad").path("integrity").asText())
+        .isEqualTo(NpmTestingPackages.sha512(tarball));
   }
 
   static Map<String, Long> counts(String jdbcUrl) throws Exception {
