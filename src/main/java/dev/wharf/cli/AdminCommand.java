@@ -9,9 +9,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wharf admin …}: administration through the server's API, signed like any AWS call. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a running Wharf server.",
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = {"Administer a running Wharf server (create-account, token keys), or its storage offline"
+        + " (migrate-storage, backup, restore)."},
     subcommands = {AdminCommand.CreateAccount.class, TokenKeyCommands.RotateTokenKey.class,
-        TokenKeyCommands.ListTokenKeys.class})
+        TokenKeyCommands.ListTokenKeys.class, StorageCommands.MigrateStorage.class, StorageCommands.Backup.class,
+        StorageCommands.Restore.class})
 final class AdminCommand implements Runnable {
   @Override
   public void run() {

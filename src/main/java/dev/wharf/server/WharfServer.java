@@ -278,6 +278,14 @@ public final class WharfServer implements AutoCloseable {
   /** The blob collector runs at least this often (more often with a short grace period). */
   private static final long BLOB_GC_MAX_INTERVAL_SECONDS = 15 * 60;
 
+  /**
+   * Opens the blob store a configuration names (files under data/blobs, or the S3 bucket) as the
+   * server would, with S3 credentials from the default chain; for the storage admin commands.
+   */
+  public static BlobStore openBlobStore(WharfConfig config) throws IOException {
+    return openBlobStore(config, DefaultCredentialsProvider.builder().build());
+  }
+
   /** Files under data/blobs, or the S3 bucket named by --blob-store s3://bucket/prefix. */
   private static BlobStore openBlobStore(WharfConfig config, AwsCredentialsProvider s3Credentials) throws IOException {
     if (config.blobStore().isEmpty()) {

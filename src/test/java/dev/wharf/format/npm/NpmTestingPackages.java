@@ -10,11 +10,11 @@ import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds npm tarballs and publish bodies as npm would send them, with knobs to make them lie. */
-final class NpmTestingPackages {
+public final class NpmTestingPackages {
   private NpmTestingPackages() {}
 
   /** A gzip'd tar with package/package.json (and package/index.js). */
-  static byte[] tarball(String packageJson) {
+  public static byte[] tarball(String packageJson) {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     entry(tar, "package/package.json", packageJson.getBytes(StandardCharsets.UTF_8));
     entry(tar, "package/index.js", "module.exports = 1;\n".getBytes(StandardCharsets.UTF_8));
@@ -59,11 +59,11 @@ final class NpmTestingPackages {
     System.arraycopy(bytes, 0, header, offset, bytes.length);
   }
 
-  static String packageJson(String name, String version) {
+  public static String packageJson(String name, String version) {
     return "{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"description\":\"d\"}";
   }
 
-  static String sha512(byte[] data) {
+  public static String sha512(byte[] data) {
     try {
       return "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(data));
     } catch (Exception e) {
@@ -71,7 +71,7 @@ final class NpmTestingPackages {
     }
   }
 
-  static String sha1(byte[] data) {
+  public static String sha1(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(data));
     } catch (Exception e) {
@@ -80,7 +80,7 @@ final class NpmTestingPackages {
   }
 
   /** The body npm publish sends for name@version with this tarball and these dist values. */
-  static String publishBody(String name, String version, String manifestExtra, String integrity, String shasum,
+  public static String publishBody(String name, String version, String manifestExtra, String integrity, String shasum,
       String base64Data) {
     String manifest = "{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"description\":\"d\"" + manifestExtra
         + ",\"_id\":\"" + name + "@" + version + "\",\"dist\":{\"integrity\":\"" + integrity + "\",\"shasum\":\"" + shasum
