@@ -32,6 +32,7 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -214,8 +215,7 @@ public final class S3BlobStore implements BlobStore {
                     verifyStored(key, digests);
                 }
             } catch (SdkException e) {
-                throw new IOException("storing blob " + digests.sha256() + " in s3://" + bucket + "/" + key
-                        + " failed: " + e.getMessage(), e);
+                throw failure("storing blob " + digests.sha256() + " in s3://" + bucket + "/" + key, e);
             }
             return digests;
         } finally {
@@ -367,7 +367,7 @@ public final class S3BlobStore implements BlobStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {
-            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+            throw failure("reading s3://" + bucket + "/" + key, e);
         }
     }
 
@@ -383,7 +383,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             return head(key).map(HeadObjectResponse::contentLength).orElse(-1L);
         } catch (SdkException e) {
-            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+            throw failure("reading s3://" + bucket + "/" + key, e);
         }
     }
 
@@ -394,7 +394,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             return head(key).map(HeadObjectResponse::lastModified).map(S3BlobStore::seconds);
         } catch (SdkException e) {
-            throw new IOException("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+            throw failure("reading s3://" + bucket + "/" + key, e);
         }
     }
 
@@ -418,7 +418,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
-            throw new IOException("deleting s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+            throw failure("deleting s3://" + bucket + "/" + key, e);
         }
     }
 
@@ -434,8 +434,21 @@ public final class S3BlobStore implements BlobStore {
                 }
             }
         } catch (SdkException e) {
-            throw new IOException("listing s3://" + bucket + "/" + prefix + " failed: " + e.getMessage(), e);
+            throw failure("listing s3://" + bucket + "/" + prefix, e);
         }
+    }
+
+    /**
+     * The failure of an S3 call as an IOException: a {@link BlobStoreUnavailableException} when the
+     * service could not be reached, failed on its side (5xx) or no longer has the bucket, all of which
+     * may pass; a plain one otherwise.
+     */
+    private static IOException failure(String what, SdkException e) {
+        String message = what + " failed: " + e.getMessage();
+        boolean unavailable = e instanceof SdkClientException
+                || (e instanceof S3Exception s3 && (s3.statusCode() >= 500 || (s3.awsErrorDetails() != null
+                        && "NoSuchBucket".equals(s3.awsErrorDetails().errorCode()))));
+        return unavailable ? new BlobStoreUnavailableException(message, e) : new IOException(message, e);
     }
 
     /**
@@ -449,7 +462,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             s3.headBucket(b -> b.bucket(bucket));
         } catch (SdkException e) {
-            throw new IOException("bucket " + bucket + " is not reachable: " + e.getMessage(), e);
+            throw failure("reaching bucket " + bucket, e);
         }
     }
 
@@ -499,7 +512,7 @@ public final class S3BlobStore implements BlobStore {
                 uploadIdMarker = page.nextUploadIdMarker();
             }
         } catch (SdkException e) {
-            throw new IOException("cannot list multipart uploads in s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+            throw failure("listing multipart uploads in s3://" + bucket + "/" + prefix, e);
         }
         if (aborted > 0) {
             LOG.info("Aborted {} multipart upload(s) older than {} in s3://{}/{}", aborted, STALE_UPLOAD_AGE, bucket, prefix);

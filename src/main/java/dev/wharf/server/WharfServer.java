@@ -20,7 +20,6 @@ import dev.wharf.cluster.PostgresChangeBus;
 import dev.wharf.blob.S3BlobStore;
 import dev.wharf.packages.infrastructure.SqlBlobReferences;
 import dev.wharf.store.ClusterLock;
-import dev.wharf.store.DatabaseUnavailable;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.maven.MavenEndpoints;
@@ -429,9 +428,10 @@ public final class WharfServer implements AutoCloseable {
           exchange.send(404, "application/json", "{\"message\":\"No such endpoint\"}");
         }
       } catch (RuntimeException e) {
-        if (DatabaseUnavailable.causedBy(e)) {
-          LOG.warn("request {}: database unavailable: {}", exchange.requestId(), e.toString());
-          exchange.send(503, "application/json", "{\"message\":\"" + DatabaseUnavailable.MESSAGE + "\"}");
+        java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
+        if (unavailable.isPresent()) {
+          LOG.warn("request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
+          exchange.send(503, "application/json", "{\"message\":\"" + unavailable.get() + "\"}");
           return true;
         }
         LOG.error("request {} failed", exchange.requestId(), e);

@@ -117,6 +117,29 @@ class S3BlobStoreIT {
   }
 
   @Test
+  void a_publish_while_the_bucket_is_gone_gets_503_retry_later_and_keeps_nothing() throws Exception {
+    String other = TestingS3.createBucket(s3);
+    try (TestingServer second = startWithBucket(scratch.resolve("third"), "s3://" + other)) {
+      var api = second.codeartifact(second.rootCredentials());
+      api.createDomain(b -> b.domain("acme"));
+      api.createRepository(b -> b.domain("acme").repository("files"));
+      TestingS3.deleteBucket(s3, other);
+
+      byte[] bytes = "a tool".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      var failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+          software.amazon.awssdk.services.codeartifact.model.CodeartifactException.class,
+          () -> api.publishPackageVersion(b -> b.domain("acme").repository("files").format("generic").namespace("ns")
+              .packageValue("tool").packageVersion("1.0").assetName("tool.bin").assetSHA256(sha256),
+              software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes)));
+      assertThat(failure.statusCode()).isEqualTo(503);
+      assertThat(failure.awsErrorDetails().errorCode()).isEqualTo("InternalServerException");
+      assertThat(failure.awsErrorDetails().errorMessage()).contains("blob storage cannot be reached");
+      assertThat(api.listPackages(b -> b.domain("acme").repository("files")).packages()).isEmpty();
+    }
+  }
+
+  @Test
   void a_server_whose_bucket_does_not_exist_refuses_to_start_naming_it_before_creating_anything() {
     Path data = scratch.resolve("absent");
     String absent = "s3://wharf-absent-" + Long.toHexString(System.nanoTime()) + "/blobs";

@@ -109,12 +109,13 @@ public final class AwsQueryEndpoints {
       sendError(exchange, service, new WharfException.Invalid("MalformedQueryString", "The request body could not be read"));
       entry.finish(AuditEvent.Outcome.FAILED, "MalformedQueryString");
     } catch (RuntimeException e) {
-      if (dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
-        LOG.warn("request {}: database unavailable: {}", exchange.requestId(), e.toString());
+      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
+      if (unavailable.isPresent()) {
+        LOG.warn("request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
         entry.finish(AuditEvent.Outcome.FAILED, "ServiceUnavailable");
         exchange.setHeader("x-amzn-RequestId", exchange.requestId());
-        exchange.send(503, "text/xml", error(service, "ServiceUnavailable", "Receiver",
-            dev.wharf.store.DatabaseUnavailable.MESSAGE, exchange.requestId()));
+        exchange.send(503, "text/xml", error(service, "ServiceUnavailable", "Receiver", unavailable.get(),
+            exchange.requestId()));
         return;
       }
       entry.finish(AuditEvent.Outcome.FAILED, "ServiceFailure");

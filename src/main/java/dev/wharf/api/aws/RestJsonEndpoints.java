@@ -131,11 +131,12 @@ public final class RestJsonEndpoints {
         entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
         return;
       }
-      if (dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
+      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
+      if (unavailable.isPresent()) {
         // CodeArtifact's model has no 503 error: its server fault, with the status that says "retry"
-        LOG.warn("request {}: database unavailable: {}", exchange.requestId(), e.toString());
+        LOG.warn("request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
         entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
-        sendError(exchange, 503, "InternalServerException", dev.wharf.store.DatabaseUnavailable.MESSAGE, Map.of());
+        sendError(exchange, 503, "InternalServerException", unavailable.get(), Map.of());
         return;
       }
       entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");

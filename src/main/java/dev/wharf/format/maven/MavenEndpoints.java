@@ -61,9 +61,17 @@ public final class MavenEndpoints {
     } catch (dev.wharf.packages.UpstreamUnavailableException e) {
       LOG.warn("maven request {}: {}", exchange.requestId(), e.getMessage());
       text(exchange, 502, e.getMessage());
-    } catch (UncheckedIOException e) {
-      LOG.error("maven request {} failed", exchange.requestId(), e);
-      text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
+    } catch (RuntimeException e) {
+      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
+      if (unavailable.isPresent()) {
+        LOG.warn("maven request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
+        text(exchange, 503, unavailable.get());
+      } else if (e instanceof UncheckedIOException) {
+        LOG.error("maven request {} failed", exchange.requestId(), e);
+        text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
+      } else {
+        throw e;
+      }
     }
   }
 

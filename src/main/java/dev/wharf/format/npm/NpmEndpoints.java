@@ -74,15 +74,17 @@ public final class NpmEndpoints {
     } catch (dev.wharf.packages.UpstreamUnavailableException e) {
       LOG.warn("npm request {}: {}", exchange.requestId(), e.getMessage());
       send(exchange, 502, error(e.getMessage()));
-    } catch (UncheckedIOException e) {
-      LOG.error("npm request {} failed", exchange.requestId(), e);
-      send(exchange, 500, error("Internal error (request " + exchange.requestId() + ")"));
     } catch (RuntimeException e) {
-      if (!dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
+      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
+      if (unavailable.isPresent()) {
+        LOG.warn("npm request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
+        send(exchange, 503, error(unavailable.get()));
+      } else if (e instanceof UncheckedIOException) {
+        LOG.error("npm request {} failed", exchange.requestId(), e);
+        send(exchange, 500, error("Internal error (request " + exchange.requestId() + ")"));
+      } else {
         throw e;
       }
-      LOG.warn("npm request {}: database unavailable: {}", exchange.requestId(), e.toString());
-      send(exchange, 503, error(dev.wharf.store.DatabaseUnavailable.MESSAGE));
     }
   }
 

@@ -75,15 +75,17 @@ public final class PypiEndpoints {
     } catch (dev.wharf.packages.UpstreamUnavailableException e) {
       LOG.warn("pypi request {}: {}", exchange.requestId(), e.getMessage());
       text(exchange, 502, e.getMessage());
-    } catch (UncheckedIOException e) {
-      LOG.error("pypi request {} failed", exchange.requestId(), e);
-      text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
     } catch (RuntimeException e) {
-      if (!dev.wharf.store.DatabaseUnavailable.causedBy(e)) {
+      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
+      if (unavailable.isPresent()) {
+        LOG.warn("pypi request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
+        text(exchange, 503, unavailable.get());
+      } else if (e instanceof UncheckedIOException) {
+        LOG.error("pypi request {} failed", exchange.requestId(), e);
+        text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
+      } else {
         throw e;
       }
-      LOG.warn("pypi request {}: database unavailable: {}", exchange.requestId(), e.toString());
-      text(exchange, 503, dev.wharf.store.DatabaseUnavailable.MESSAGE);
     }
   }
 
