@@ -35,10 +35,18 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public void insertKey(StoredKey key) {
-    jdbi.useTransaction(h -> h.createUpdate("INSERT INTO token_keys (key_id, seq, key_ciphertext, status, created_at)"
-            + " VALUES (:id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_keys), :ciphertext, 'active', :created)")
-        .bind("id", key.keyId()).bind("ciphertext", key.keyCiphertext()).bind("created", key.createdAt().toEpochMilli())
-        .execute());
+    // Two nodes rotating at once read the same MAX(seq): the loser's insert does nothing and takes the next number.
+    for (int attempt = 0; attempt < 20; attempt++) {
+      int inserted = jdbi.inTransaction(h -> h.createUpdate("INSERT INTO token_keys (key_id, seq, key_ciphertext, status,"
+              + " created_at) VALUES (:id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_keys), :ciphertext, 'active',"
+              + " :created) ON CONFLICT DO NOTHING")
+          .bind("id", key.keyId()).bind("ciphertext", key.keyCiphertext()).bind("created", key.createdAt().toEpochMilli())
+          .execute());
+      if (inserted == 1) {
+        return;
+      }
+    }
+    throw new IllegalStateException("token key " + key.keyId() + " could not be stored: key numbers kept colliding");
   }
 
   @Override

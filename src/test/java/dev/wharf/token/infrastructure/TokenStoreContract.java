@@ -49,6 +49,24 @@ abstract class TokenStoreContract {
   }
 
   @Test
+  void keysCreatedAtOnceFromSeveralThreadsAreAllKept() throws Exception {
+    List<String> ids = java.util.stream.IntStream.range(0, 8).mapToObj(i -> "k" + i).toList();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(ids.size())) {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      var done = ids.stream().map(id -> pool.submit(() -> {
+        start.await();
+        store.insertKey(new StoredKey(id, "c-" + id, false, NOW, null));
+        return id;
+      })).toList();
+      start.countDown();
+      for (var future : done) {
+        future.get();
+      }
+    }
+    assertThat(store.keys()).extracting(StoredKey::keyId).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
   void liveTokensLeaveOutExpiredRevokedAndOtherAccounts() {
     store.insertTokens(List.of(token("live", "111122223333", NOW.plusSeconds(60)),
         token("expired", "111122223333", NOW.minusSeconds(1)), token("revoked", "111122223333", NOW.plusSeconds(60))));
