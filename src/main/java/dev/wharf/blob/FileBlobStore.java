@@ -2,7 +2,6 @@ package dev.wharf.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,13 +15,10 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,12 +44,10 @@ public final class FileBlobStore implements BlobStore {
     public static final Duration TEMPORARY_FILE_MAX_AGE = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
-    private static final int BUFFER_SIZE = 64 * 1024;
     private static final String TEMPORARY_DIRECTORY = "tmp";
     private static final String TEMPORARY_SUFFIX = ".tmp";
     private static final FileAttribute<Set<PosixFilePermission>> READ_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--r--r--"));
-    private static final HexFormat HEX = HexFormat.of();
     // Windows cannot open a directory to force it; everywhere else not doing so risks losing a rename.
     private static final boolean FORCE_DIRECTORIES =
             !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
@@ -139,46 +133,14 @@ public final class FileBlobStore implements BlobStore {
 
     /** Streams content into {@code temporary}, computing the digests, and forces it to disk. */
     private BlobDigests writeTemporary(InputStream content, long maxBytes, Path temporary) throws IOException {
-        MessageDigest sha256 = messageDigest("SHA-256");
-        MessageDigest sha1 = messageDigest("SHA-1");
-        MessageDigest md5 = messageDigest("MD5");
-        MessageDigest sha512 = messageDigest("SHA-512");
-        byte[] buffer = new byte[BUFFER_SIZE];
-        long total = 0;
         // Created read-only (the descriptor still writes), so the mode is on disk with the content.
         FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {READ_ONLY} : new FileAttribute<?>[0];
         Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (FileChannel channel = FileChannel.open(temporary, options, attributes)) {
-            while (true) {
-                long remaining = maxBytes - total;
-                // Never asks for more than the limit allows, except one byte to tell "exactly at the
-                // limit" from "over it", so an oversized upload is not read any further.
-                int wanted = (int) Math.min(buffer.length, Math.max(remaining, 1));
-                int read = content.read(buffer, 0, wanted);
-                if (read < 0) {
-                    break;
-                }
-                if (read > remaining) {
-                    throw new BlobTooLargeException(maxBytes);
-                }
-                sha256.update(buffer, 0, read);
-                sha1.update(buffer, 0, read);
-                md5.update(buffer, 0, read);
-                sha512.update(buffer, 0, read);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
-                }
-                total += read;
-            }
+            BlobDigests digests = DigestingCopy.copy(content, maxBytes, channel, null);
             channel.force(true);
+            return digests;
         }
-        return new BlobDigests(
-                HEX.formatHex(sha256.digest()),
-                HEX.formatHex(sha1.digest()),
-                HEX.formatHex(md5.digest()),
-                HEX.formatHex(sha512.digest()),
-                total);
     }
 
     /**
@@ -379,13 +341,5 @@ public final class FileBlobStore implements BlobStore {
             }
         }
         return true;
-    }
-
-    private static MessageDigest messageDigest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java runtime lacks the " + algorithm + " digest", e);
-        }
     }
 }

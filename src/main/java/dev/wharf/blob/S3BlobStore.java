@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -13,8 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +75,6 @@ public final class S3BlobStore implements BlobStore {
     private static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
-    private static final int BUFFER_SIZE = 64 * 1024;
     private static final String SPOOL_SUFFIX = ".spool";
     private static final String SHA256_METADATA = "sha256";
     private static final HexFormat HEX = HexFormat.of();
@@ -231,51 +227,11 @@ public final class S3BlobStore implements BlobStore {
     private record Spooled(BlobDigests digests, List<String> partMd5s) {}
 
     private Spooled spool(InputStream content, long maxBytes, Path spool) throws IOException {
-        MessageDigest sha256 = messageDigest("SHA-256");
-        MessageDigest sha1 = messageDigest("SHA-1");
-        MessageDigest md5 = messageDigest("MD5");
-        MessageDigest sha512 = messageDigest("SHA-512");
-        MessageDigest partMd5 = messageDigest("MD5");
-        List<String> partMd5s = new ArrayList<>();
-        long inPart = 0;
-        byte[] buffer = new byte[BUFFER_SIZE];
-        long total = 0;
+        DigestingCopy.Parts parts = new DigestingCopy.Parts(partSize);
         try (FileChannel channel = FileChannel.open(spool, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-            while (true) {
-                long remaining = maxBytes - total;
-                int wanted = (int) Math.min(buffer.length, Math.max(remaining, 1));
-                // Never read across a part boundary, so each part's MD5 is exact.
-                wanted = (int) Math.min(wanted, partSize - inPart);
-                int read = content.read(buffer, 0, wanted);
-                if (read < 0) {
-                    break;
-                }
-                if (read > remaining) {
-                    throw new BlobTooLargeException(maxBytes);
-                }
-                sha256.update(buffer, 0, read);
-                sha1.update(buffer, 0, read);
-                md5.update(buffer, 0, read);
-                sha512.update(buffer, 0, read);
-                partMd5.update(buffer, 0, read);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
-                }
-                total += read;
-                inPart += read;
-                if (inPart == partSize) {
-                    partMd5s.add(Base64.getEncoder().encodeToString(partMd5.digest()));
-                    inPart = 0;
-                }
-            }
+            BlobDigests digests = DigestingCopy.copy(content, maxBytes, channel, parts);
+            return new Spooled(digests, parts.md5s());
         }
-        if (inPart > 0) {
-            partMd5s.add(Base64.getEncoder().encodeToString(partMd5.digest()));
-        }
-        BlobDigests digests = new BlobDigests(HEX.formatHex(sha256.digest()), HEX.formatHex(sha1.digest()),
-                HEX.formatHex(md5.digest()), HEX.formatHex(sha512.digest()), total);
-        return new Spooled(digests, partMd5s);
     }
 
     /**
@@ -550,14 +506,6 @@ public final class S3BlobStore implements BlobStore {
             }
         }
         return true;
-    }
-
-    private static MessageDigest messageDigest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java runtime lacks the " + algorithm + " digest", e);
-        }
     }
 
     /**
