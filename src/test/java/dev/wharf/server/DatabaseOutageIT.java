@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.format.RepositoryPath;
-import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPostgresDatabase;
 import dev.wharf.testing.TestingServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,14 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,21 +33,13 @@ import software.amazon.awssdk.services.iam.IamClient;
  */
 class DatabaseOutageIT {
   @TempDir Path scratch;
-  private String database;
-  private String adminUrl;
+  private TestingPostgresDatabase database;
   private TestingServer wharf;
 
   @BeforeEach
   void createDatabase() throws SQLException {
-    String schemaUrl = TestingDatabases.freshPostgresUrl(); // skips or fails when PostgreSQL is absent
-    adminUrl = schemaUrl.substring(0, schemaUrl.indexOf("&currentSchema=") > 0 ? schemaUrl.indexOf("&currentSchema=")
-        : schemaUrl.indexOf("?currentSchema="));
-    database = "wharf_outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT);
-    admin("CREATE DATABASE " + database);
-    URI base = URI.create(adminUrl.substring("jdbc:".length()));
-    String url = "jdbc:postgresql://" + base.getHost() + ":" + (base.getPort() < 0 ? 5432 : base.getPort()) + "/" + database
-        + (base.getRawQuery() == null ? "" : "?" + base.getRawQuery());
-    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_DATABASE_URL", url));
+    database = TestingPostgresDatabase.create("wharf_outage_"); // skips or fails when PostgreSQL is absent
+    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_DATABASE_URL", database.url()));
   }
 
   @AfterEach
@@ -60,8 +48,7 @@ class DatabaseOutageIT {
       wharf.close();
     }
     if (database != null) {
-      admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-      admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      database.close();
     }
   }
 
@@ -76,8 +63,8 @@ class DatabaseOutageIT {
         + "simple/";
     assertThat(get("/health/ready").statusCode()).isEqualTo(200);
 
-    admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-    admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+    database.refuseConnections();
+    database.terminateConnections();
 
     HttpResponse<String> ready = get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(503);
@@ -102,7 +89,7 @@ class DatabaseOutageIT {
     assertThat(index.statusCode()).isEqualTo(503);
     assertThat(index.body()).contains("database cannot be reached");
 
-    admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+    database.allowConnections();
 
     // Recovery needs no restart, but the pool reconnects on its own schedule: wait for readiness (bounded).
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -121,11 +108,5 @@ class DatabaseOutageIT {
   private HttpResponse<String> get(String path) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(wharf.endpoint().resolve(path)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private void admin(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(adminUrl)) {
-      connection.createStatement().execute(sql);
-    }
   }
 }

@@ -3,7 +3,7 @@ package dev.wharf.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.format.RepositoryPath;
-import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPostgresDatabase;
 import dev.wharf.testing.TestingServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,8 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,10 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,21 +48,13 @@ class DatabaseRestartUnderLoadIT {
   private static final int MAX_REQUESTS_PER_WORKER = 3000;
 
   @TempDir Path scratch;
-  private String database;
-  private String adminUrl;
+  private TestingPostgresDatabase database;
   private TestingServer wharf;
 
   @BeforeEach
   void createDatabase() throws SQLException {
-    String schemaUrl = TestingDatabases.freshPostgresUrl(); // skips or fails when PostgreSQL is absent
-    adminUrl = schemaUrl.substring(0, schemaUrl.indexOf("&currentSchema=") > 0 ? schemaUrl.indexOf("&currentSchema=")
-        : schemaUrl.indexOf("?currentSchema="));
-    database = "wharf_restart_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT);
-    admin("CREATE DATABASE " + database);
-    URI base = URI.create(adminUrl.substring("jdbc:".length()));
-    String url = "jdbc:postgresql://" + base.getHost() + ":" + (base.getPort() < 0 ? 5432 : base.getPort()) + "/" + database
-        + (base.getRawQuery() == null ? "" : "?" + base.getRawQuery());
-    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_DATABASE_URL", url));
+    database = TestingPostgresDatabase.create("wharf_restart_"); // skips or fails when PostgreSQL is absent
+    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_DATABASE_URL", database.url()));
   }
 
   @AfterEach
@@ -75,8 +63,7 @@ class DatabaseRestartUnderLoadIT {
       wharf.close();
     }
     if (database != null) {
-      admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-      admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      database.close();
     }
   }
 
@@ -148,12 +135,12 @@ class DatabaseRestartUnderLoadIT {
         Thread.sleep(400);
         boolean refuse = round % 2 == 1; // every other round: new connections refused for a moment, like a restart
         if (refuse) {
-          admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+          database.refuseConnections();
         }
-        admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+        database.terminateConnections();
         if (refuse) {
           Thread.sleep(300);
-          admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+          database.allowConnections();
         }
       }
       return null;
@@ -182,11 +169,5 @@ class DatabaseRestartUnderLoadIT {
     List<String> names = new ArrayList<>();
     codeartifact.listRepositoriesPaginator(b -> { }).repositories().forEach(r -> names.add(r.name()));
     assertThat(names).contains("base", "after").containsAll(created);
-  }
-
-  private void admin(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(adminUrl)) {
-      connection.createStatement().execute(sql);
-    }
   }
 }

@@ -1,0 +1,70 @@
+package dev.wharf.testing;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A PostgreSQL database of its own on the shared test server, for tests that take their database
+ * away (connections refused, backends terminated) without touching anyone else's; dropped on close.
+ */
+public final class TestingPostgresDatabase implements AutoCloseable {
+  private final String adminUrl;
+  private final String name;
+  private final String url;
+
+  private TestingPostgresDatabase(String adminUrl, String name, String url) {
+    this.adminUrl = adminUrl;
+    this.name = name;
+    this.url = url;
+  }
+
+  /** Creates a database named {@code prefix} plus a random suffix; skips or fails as TestingDatabases does without PostgreSQL. */
+  public static TestingPostgresDatabase create(String prefix) throws SQLException {
+    String schemaUrl = TestingDatabases.freshPostgresUrl();
+    int schema = schemaUrl.indexOf("&currentSchema=") > 0 ? schemaUrl.indexOf("&currentSchema=")
+        : schemaUrl.indexOf("?currentSchema=");
+    String adminUrl = schemaUrl.substring(0, schema);
+    String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT);
+    URI base = URI.create(adminUrl.substring("jdbc:".length()));
+    String url = "jdbc:postgresql://" + base.getHost() + ":" + (base.getPort() < 0 ? 5432 : base.getPort()) + "/" + name
+        + (base.getRawQuery() == null ? "" : "?" + base.getRawQuery());
+    TestingPostgresDatabase database = new TestingPostgresDatabase(adminUrl, name, url);
+    database.admin("CREATE DATABASE " + name);
+    return database;
+  }
+
+  /** The JDBC URL a server uses (WHARF_DATABASE_URL). */
+  public String url() {
+    return url;
+  }
+
+  /** New connections are refused until {@link #allowConnections}. */
+  public void refuseConnections() throws SQLException {
+    admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+  }
+
+  public void allowConnections() throws SQLException {
+    admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+  }
+
+  /** Ends every open connection to the database, as a restart does. */
+  public void terminateConnections() throws SQLException {
+    admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+  }
+
+  @Override
+  public void close() throws SQLException {
+    allowConnections();
+    admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+
+  private void admin(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(adminUrl)) {
+      connection.createStatement().execute(sql);
+    }
+  }
+}
