@@ -76,6 +76,24 @@ final class StorageCommands {
     return 1;
   }
 
+  /** One transfer: opens its storage, copies, and closes it again. */
+  @FunctionalInterface
+  interface Transfer {
+    StorageTransfer.Summary run() throws Exception;
+  }
+
+  /** Runs a transfer and prints its summary: exit status 0, or 1 with the reason when it failed. */
+  static int transfer(Transfer transfer) {
+    try {
+      printSummary(transfer.run());
+      return 0;
+    } catch (StorageTransfer.TransferException | IllegalStateException e) {
+      return fail(e.getMessage());
+    } catch (Exception e) {
+      return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
+    }
+  }
+
   static void printSummary(StorageTransfer.Summary summary) {
     long rows = summary.counts().values().stream().mapToLong(pair -> pair[1]).sum();
     System.out.printf("Done: %d rows in %d tables, %d blobs (%d copied, %d already there).%n", rows,
@@ -152,21 +170,20 @@ final class StorageCommands {
       System.out.println("Copying " + redact(from.effectiveDatabaseUrl()) + " + " + from.blobStore().orElse(
           from.dataDirectory().resolve("blobs").toString()) + " into " + redact(to.effectiveDatabaseUrl()) + " + "
           + to.blobStore().orElse(to.dataDirectory().resolve("blobs").toString()));
-      try (BlobStore sourceBlobs = WharfServer.openBlobStore(from);
-          Database target = Database.open(to.effectiveDatabaseUrl());
-          BlobStore targetBlobs = WharfServer.openBlobStore(to)) {
-        StorageTransfer.Summary summary = new StorageTransfer(System.out)
-            .migrate(from.effectiveDatabaseUrl(), sourceBlobs, target, targetBlobs, key, allowNonEmptyTarget);
-        printSummary(summary);
+      int status = transfer(() -> {
+        try (BlobStore sourceBlobs = WharfServer.openBlobStore(from);
+            Database target = Database.open(to.effectiveDatabaseUrl());
+            BlobStore targetBlobs = WharfServer.openBlobStore(to)) {
+          return new StorageTransfer(System.out)
+              .migrate(from.effectiveDatabaseUrl(), sourceBlobs, target, targetBlobs, key, allowNonEmptyTarget);
+        }
+      });
+      if (status == 0) {
         System.out.println("Start the new nodes with this installation's master key (" + key.source() + ")"
             + (from.masterKey().isPresent() ? ": the same WHARF_MASTER_KEY." : ", e.g. WHARF_MASTER_KEY=\"$(cat "
                 + from.dataDirectory().resolve(MasterKey.FILE_NAME) + ")\"."));
-        return 0;
-      } catch (StorageTransfer.TransferException | IllegalStateException e) {
-        return fail(e.getMessage());
-      } catch (RuntimeException | java.sql.SQLException | IOException e) {
-        return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
       }
+      return status;
     }
   }
 
@@ -196,14 +213,11 @@ final class StorageCommands {
         return 2;
       }
       System.out.println("Backing up " + redact(config.effectiveDatabaseUrl()) + " into " + directory);
-      try (BlobStore blobs = WharfServer.openBlobStore(config)) {
-        printSummary(new StorageTransfer(System.out).backup(config.effectiveDatabaseUrl(), blobs, directory));
-        return 0;
-      } catch (StorageTransfer.TransferException | IllegalStateException e) {
-        return fail(e.getMessage());
-      } catch (RuntimeException | java.sql.SQLException | IOException e) {
-        return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
-      }
+      return transfer(() -> {
+        try (BlobStore blobs = WharfServer.openBlobStore(config)) {
+          return new StorageTransfer(System.out).backup(config.effectiveDatabaseUrl(), blobs, directory);
+        }
+      });
     }
   }
 
@@ -239,15 +253,12 @@ final class StorageCommands {
       }
       Files.createDirectories(config.dataDirectory());
       System.out.println("Restoring " + directory + " into " + redact(config.effectiveDatabaseUrl()));
-      try (Database target = Database.open(config.effectiveDatabaseUrl());
-          BlobStore blobs = WharfServer.openBlobStore(config)) {
-        printSummary(new StorageTransfer(System.out).restore(directory, target, blobs, key, allowNonEmptyTarget));
-        return 0;
-      } catch (StorageTransfer.TransferException | IllegalStateException e) {
-        return fail(e.getMessage());
-      } catch (RuntimeException | java.sql.SQLException | IOException e) {
-        return fail(rootMessage(e)); // e.g. the database cannot be reached, a backup file is not JSON
-      }
+      return transfer(() -> {
+        try (Database target = Database.open(config.effectiveDatabaseUrl());
+            BlobStore blobs = WharfServer.openBlobStore(config)) {
+          return new StorageTransfer(System.out).restore(directory, target, blobs, key, allowNonEmptyTarget);
+        }
+      });
     }
   }
 
