@@ -50,9 +50,16 @@ public final class PackageEndpoints {
       if (format != null) {
         requireFormat(format);
       }
-      List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
-          r.query("namespace"), r.query("package-prefix"));
+      String publish = enumMember(r, "publish", "publish", List.of("ALLOW", "BLOCK"));
+      String upstream = enumMember(r, "upstream", "upstream", List.of("ALLOW", "BLOCK"));
       var restrictions = packages.originRestrictions(owner(r), domainName(r), repositoryName(r));
+      // The origin-configuration filters of CodeArtifact: only packages whose setting is the one asked for.
+      List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
+          r.query("namespace"), r.query("package-prefix")).stream().filter(summary -> {
+            var setting = restrictions.getOrDefault(summary.key(), dev.wharf.packages.OriginRestrictions.DEFAULT);
+            return (publish == null || setting.publish().name().equals(publish))
+                && (upstream == null || setting.upstream().name().equals(upstream));
+          }).toList();
       return RestJsonPages.page(found, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "packages",
           summary -> {
             ObjectNode node = JSON.createObjectNode().put("format", summary.key().format());

@@ -147,6 +147,27 @@ class PackageManagementSdkIT {
   }
 
   @Test
+  void listPackagesFiltersByTheOriginConfiguration() {
+    api.createRepository(b -> b.domain("acme").repository("origins"));
+    publish(key("origins", "npm", "", "direct"), "1.0.0"); // publish ALLOW, upstream BLOCK
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("origins").format(PackageFormat.NPM)
+        .packageValue("locked").restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.ALLOW)));
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("origins").format(PackageFormat.NPM)
+        .packageValue("open").restrictions(r -> r.publish(AllowPublish.ALLOW).upstream(AllowUpstream.ALLOW)));
+
+    java.util.function.BiFunction<AllowPublish, AllowUpstream, List<String>> names = (publish, upstream) ->
+        api.listPackages(b -> b.domain("acme").repository("origins").publish(publish).upstream(upstream)).packages()
+            .stream().map(p -> p.packageValue()).sorted().toList();
+    assertThat(names.apply(null, null)).containsExactly("direct", "locked", "open");
+    assertThat(names.apply(AllowPublish.BLOCK, null)).containsExactly("locked");
+    assertThat(names.apply(AllowPublish.ALLOW, null)).containsExactly("direct", "open");
+    assertThat(names.apply(null, AllowUpstream.BLOCK)).containsExactly("direct");
+    assertThat(names.apply(AllowPublish.ALLOW, AllowUpstream.ALLOW)).containsExactly("open");
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("origins").publish("MAYBE")));
+  }
+
+  @Test
   void deletePackageReturnsTheDeletedSummaryAndForgetsEveryVersion() {
     PackageKey key = key("app", "maven", "com.acme", "doomed");
     publish(key, "1.0");
