@@ -287,6 +287,78 @@ public final class UpstreamService {
     return document.flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst());
   }
 
+  // ---------------------------------------------------------------- repositories only (no external connections)
+
+  /**
+   * The repositories a read of {@code key} searches, in search order and each once, starting with
+   * {@code key}'s own: the upstream graph as {@link #document} walks it (not further up from a
+   * repository whose origin configuration for the package says {@code upstream: BLOCK}), without
+   * external connections.
+   */
+  public List<String> searchedRepositories(PackageKey key) {
+    List<String> order = new ArrayList<>();
+    walkRepositories(key, key.repository(), order);
+    return order;
+  }
+
+  private void walkRepositories(PackageKey key, String repository, List<String> order) {
+    if (order.contains(repository)) {
+      return;
+    }
+    order.add(repository);
+    List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
+    if (direct.isEmpty()
+        || packages.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
+      return;
+    }
+    for (String upstream : direct) {
+      walkRepositories(key, upstream, order);
+    }
+  }
+
+  /**
+   * A version as the first of {@code key}'s upstream repositories that has it stores it (in search
+   * order, {@code key}'s own repository left out), whatever its status; nothing is retained and no
+   * external connection is asked (CopyPackageVersions with includeFromUpstream).
+   */
+  public Optional<PackageVersion> upstreamVersion(PackageKey key, String version) {
+    for (String repository : searchedRepositories(key)) {
+      if (!repository.equals(key.repository())) {
+        Optional<PackageVersion> found = packages.version(withRepository(key, repository), version);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code key}'s repository or one of its upstream repositories has the package (no external connection asked). */
+  public boolean existsInRepositories(PackageKey key) {
+    return searchedRepositories(key).stream()
+        .anyMatch(repository -> packages.packageRecord(withRepository(key, repository)).isPresent());
+  }
+
+  /**
+   * Every repository of the upstream graph of {@code repository}, in search order and each once,
+   * starting with itself (package origin configurations not considered: for listings of names).
+   */
+  public List<String> graph(String domainOwner, String domainName, String repository) {
+    List<String> order = new ArrayList<>();
+    walkGraph(domainOwner, domainName, repository, order);
+    return order;
+  }
+
+  private void walkGraph(String domainOwner, String domainName, String repository, List<String> order) {
+    if (order.contains(repository)) {
+      return;
+    }
+    order.add(repository);
+    for (String upstream : upstreams.upstreams(domainOwner, domainName, repository)) {
+      walkGraph(domainOwner, domainName, upstream, order);
+    }
+  }
+
   static PackageKey withRepository(PackageKey key, String repository) {
     return repository.equals(key.repository()) ? key : new PackageKey(key.domainOwner(), key.domainName(), repository,
         key.format(), key.namespace(), key.name());
