@@ -333,7 +333,7 @@ public final class UpstreamService {
     return Optional.empty();
   }
 
-  /** Whether {@code key}'s repository or one of its upstream repositories has the package (no external connection asked). */
+  /** Whether {@code key}'s repository or one of its upstream repositories has the package (no external connection). */
   public boolean existsInRepositories(PackageKey key) {
     return searchedRepositories(key).stream()
         .anyMatch(repository -> packages.packageRecord(withRepository(key, repository)).isPresent());
