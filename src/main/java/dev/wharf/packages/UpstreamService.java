@@ -317,20 +317,27 @@ public final class UpstreamService {
   }
 
   /**
-   * A version as the first of {@code key}'s upstream repositories that has it stores it (in search
-   * order, {@code key}'s own repository left out), whatever its status; nothing is retained and no
-   * external connection is asked (CopyPackageVersions with includeFromUpstream).
+   * Looks versions up in {@code key}'s upstream repositories: each as the first of them that has
+   * it stores it (in search order, {@code key}'s own repository left out), whatever its status.
+   * Nothing is retained and no external connection is asked (CopyPackageVersions with
+   * includeFromUpstream). The graph is walked once, at the first lookup.
    */
-  public Optional<PackageVersion> upstreamVersion(PackageKey key, String version) {
-    for (String repository : searchedRepositories(key)) {
-      if (!repository.equals(key.repository())) {
-        Optional<PackageVersion> found = packages.version(withRepository(key, repository), version);
-        if (found.isPresent()) {
-          return found;
+  public java.util.function.Function<String, Optional<PackageVersion>> upstreamVersions(PackageKey key) {
+    List<String> searched = new ArrayList<>();
+    return version -> {
+      if (searched.isEmpty()) {
+        searched.addAll(searchedRepositories(key));
+      }
+      for (String repository : searched) {
+        if (!repository.equals(key.repository())) {
+          Optional<PackageVersion> found = packages.version(withRepository(key, repository), version);
+          if (found.isPresent()) {
+            return found;
+          }
         }
       }
-    }
-    return Optional.empty();
+      return Optional.empty();
+    };
   }
 
   /** Whether {@code key}'s repository or one of its upstream repositories has the package (no external connection). */

@@ -173,7 +173,7 @@ class UpstreamServiceTest {
     assertThat(without.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Failed.class);
 
     var with = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0"), Map.of("2.0.0", revision), false,
-        v -> upstreams.upstreamVersion(key("app"), v));
+        upstreams.upstreamVersions(key("app")));
     assertThat(with.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
     assertThat(with.outcomes().get("2.0.0")).isEqualTo(new PackageService.VersionOutcome.Succeeded(revision,
         "Published"));

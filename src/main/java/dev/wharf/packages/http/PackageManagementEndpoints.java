@@ -186,7 +186,7 @@ public final class PackageManagementEndpoints {
       }
       return render(packages.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
           r.body().path("allowOverwrite").asBoolean(false),
-          includeFromUpstream ? v -> upstreams.upstreamVersion(sourceKey, v) : v -> java.util.Optional.empty()));
+          includeFromUpstream ? upstreams.upstreamVersions(sourceKey) : v -> java.util.Optional.empty()));
     }));
     return List.copyOf(ops);
   }
