@@ -162,8 +162,9 @@ public final class PackageService {
   /**
    * Keeps in {@code repository} a version found in another repository of the domain (an upstream):
    * the version record with its metadata, status, revision and publish time, and asset records that
-   * refer to the same blobs (no bytes copied). Its origin type is the source's (INTERNAL, or EXTERNAL
-   * when it came from an external connection). The package's origin configuration is not checked
+   * refer to the same blobs (no bytes copied). Its origin type and domain entry point are the
+   * source's (INTERNAL and the repository it was published to, or EXTERNAL and the external connection
+   * it came from), however many repositories it passed through. The package's origin configuration is not checked
    * here: the caller decided that the package may take versions from upstreams.
    *
    * @return the retained version with its assets (the existing one when it was retained meanwhile)
@@ -175,7 +176,7 @@ public final class PackageService {
     boolean newPackage = store.findPackage(key).isEmpty();
     Instant now = clock.instant();
     PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
-        source.publishedAt(), now, source.summary(), source.metadata(), source.origin());
+        source.publishedAt(), now, source.summary(), source.metadata(), source.origin(), source.entryPoint());
     PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
     if (outcome == PackageStore.InsertOutcome.INSERTED && !newPackage) {
       // The cached document gains the version in place (after the commit) rather than being read
@@ -366,6 +367,15 @@ public final class PackageService {
     return store.packageNames(domainOwner, domainName, repository, format, namespace, after, limit);
   }
 
+  /**
+   * As {@link #packageNames(String, String, String, String, String, String, int)}, without the names
+   * that any repository of {@code notIn} also has: for listing an upstream graph's names once each.
+   */
+  public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
+      String namespace, List<String> notIn, String after, int limit) {
+    return store.packageNames(domainOwner, domainName, repository, format, namespace, notIn, after, limit);
+  }
+
   /** Opens an asset's content for streaming, if its blob is present. */
   public Optional<InputStream> open(PackageAsset asset) {
     try {
@@ -432,15 +442,19 @@ public final class PackageService {
 
   /**
    * Stores a file fetched from an external connection as an asset of {@code publication}'s version
-   * (created with origin EXTERNAL if absent), once its content matches every digest the upstream
+   * (created with origin EXTERNAL and the connection, e.g. {@code public:npmjs}, as its domain entry
+   * point if absent; a version that exists keeps its entry point), once its content matches every digest the upstream
    * published. The repository's origin configuration for publishing does not apply (this is not a
    * publish); the caller checked that the package takes versions from upstream.
    *
+   * @param connectionName the external connection's name ({@code public:npmjs}), the version's entry point
+   * @param upstreamName how messages name the upstream (the connection and its host)
    * @throws UpstreamUnavailableException when the content does not match (nothing is stored)
    * @throws WharfException.TooLarge when the content exceeds {@code content.maxBytes()}
    */
   public PackageDocument.VersionWithAssets ingest(Publication publication, AssetContent content, ExpectedDigests expected,
-      String upstreamName) {
+      String connectionName, String upstreamName) {
+    Objects.requireNonNull(connectionName, "connectionName");
     PackageKey key = publication.key();
     BlobDigests digests;
     try {
@@ -463,7 +477,8 @@ public final class PackageService {
     boolean newPackage = store.findPackage(key).isEmpty();
     Instant now = clock.instant();
     PackageVersion version = new PackageVersion(key, publication.version(), VersionStatus.PUBLISHED, newRevision(), now,
-        now, publication.summary(), publication.metadata(), "EXTERNAL");
+        now, publication.summary(), publication.metadata(), "EXTERNAL",
+        PackageVersion.EntryPoint.externalConnection(connectionName));
     if (store.insertVersion(version, List.of(asset), publication.distTags(), now) == PackageStore.InsertOutcome.INSERTED) {
       if (newPackage) {
         setDefaultRestrictions(key, "EXTERNAL");
@@ -567,10 +582,15 @@ public final class PackageService {
 
   private BatchResult batch(PackageKey key, List<String> versions, Map<String, String> revisions,
       VersionStatus expectedStatus, VersionAction action) {
+    return batch(key, name -> store.findVersion(key, name), versions, revisions, expectedStatus, action);
+  }
+
+  private BatchResult batch(PackageKey key, java.util.function.Function<String, Optional<PackageVersion>> finder,
+      List<String> versions, Map<String, String> revisions, VersionStatus expectedStatus, VersionAction action) {
     Map<String, VersionOutcome> outcomes = new java.util.LinkedHashMap<>();
     try {
       for (String name : new java.util.LinkedHashSet<>(versions)) {
-        Optional<PackageVersion> found = store.findVersion(key, name);
+        Optional<PackageVersion> found = finder.apply(name);
         if (found.isEmpty()) {
           outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.NOT_FOUND, "Version " + name + " of "
               + displayName(key) + " not found"));
@@ -656,18 +676,25 @@ public final class PackageService {
 
   /**
    * CopyPackageVersions: copies versions (Published, Unlisted or Archived) with their metadata,
-   * status and revision into another repository of the domain, referring to the same blobs. The
-   * destination's origin configuration must allow publishing.
+   * status, revision and origin (type and domain entry point: a copy does not change where a version
+   * entered the domain) into another repository of the domain, referring to the same blobs. The
+   * destination's origin configuration must allow publishing. A version the source repository does
+   * not have is looked up with {@code fromUpstream} (includeFromUpstream: the source's upstream
+   * repositories; {@code v -> Optional.empty()} otherwise); revisions given must match the version
+   * found, wherever it is.
    */
   public BatchResult copyVersions(PackageKey source, String destinationRepository, List<String> versions,
-      Map<String, String> revisions, boolean allowOverwrite) {
+      Map<String, String> revisions, boolean allowOverwrite,
+      java.util.function.Function<String, Optional<PackageVersion>> fromUpstream) {
     PackageKey destination = new PackageKey(source.domainOwner(), source.domainName(), destinationRepository,
         source.format(), source.namespace(), source.name());
     boolean blocked = originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
     List<String> names = new ArrayList<>(versions);
     revisions.keySet().stream().filter(v -> !names.contains(v)).forEach(names::add);
+    java.util.function.Function<String, Optional<PackageVersion>> finder = name -> store.findVersion(source, name)
+        .or(() -> fromUpstream.apply(name));
     try {
-      return batch(source, names, revisions, null, current -> {
+      return batch(source, finder, names, revisions, null, current -> {
         if (current.status() != VersionStatus.PUBLISHED && current.status() != VersionStatus.UNLISTED
             && current.status() != VersionStatus.ARCHIVED) {
           return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version() + " is "
@@ -678,10 +705,11 @@ public final class PackageService {
               + displayName(destination) + " in repository " + destinationRepository
               + " is blocked by its origin configuration (publish: BLOCK)");
         }
-        List<PackageAsset> assets = store.listAssets(source, current.version());
+        // current.key() is the source repository's, or the upstream repository's that has the version.
+        List<PackageAsset> assets = store.listAssets(current.key(), current.version());
         Instant now = clock.instant();
         PackageVersion copy = new PackageVersion(destination, current.version(), current.status(), current.revision(),
-            current.publishedAt(), now, current.summary(), current.metadata(), current.origin());
+            current.publishedAt(), now, current.summary(), current.metadata(), current.origin(), current.entryPoint());
         return store.copyVersion(copy, assets, allowOverwrite, now) == PackageStore.InsertOutcome.INSERTED
             ? new VersionOutcome.Succeeded(copy.revision(), copy.status().wireName())
             : new VersionOutcome.Failed(VersionErrorCode.ALREADY_EXISTS, "Version " + current.version() + " of "

@@ -80,8 +80,18 @@ public interface PackageStore {
       String namespace, String namePrefix);
 
   /** Up to {@code limit} names of a format and namespace, in name order, after {@code after} (null: the first). */
+  default List<String> packageNames(String domainOwner, String domainName, String repository, String format,
+      String namespace, String after, int limit) {
+    return packageNames(domainOwner, domainName, repository, format, namespace, List.of(), after, limit);
+  }
+
+  /**
+   * As {@link #packageNames(String, String, String, String, String, String, int)}, leaving out the
+   * names that a package of the same format and namespace also has in any of {@code notIn} (other
+   * repositories of the domain): to list the names of an upstream graph once each.
+   */
   List<String> packageNames(String domainOwner, String domainName, String repository, String format, String namespace,
-      String after, int limit);
+      List<String> notIn, String after, int limit);
 
   Map<String, String> distTags(PackageKey key);
 

@@ -287,6 +287,85 @@ public final class UpstreamService {
     return document.flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst());
   }
 
+  // ---------------------------------------------------------------- repositories only (no external connections)
+
+  /**
+   * The repositories a read of {@code key} searches, in search order and each once, starting with
+   * {@code key}'s own: the upstream graph as {@link #document} walks it (not further up from a
+   * repository whose origin configuration for the package says {@code upstream: BLOCK}), without
+   * external connections.
+   */
+  public List<String> searchedRepositories(PackageKey key) {
+    List<String> order = new ArrayList<>();
+    walkRepositories(key, key.repository(), order);
+    return order;
+  }
+
+  private void walkRepositories(PackageKey key, String repository, List<String> order) {
+    if (order.contains(repository)) {
+      return;
+    }
+    order.add(repository);
+    List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
+    if (direct.isEmpty()
+        || packages.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
+      return;
+    }
+    for (String upstream : direct) {
+      walkRepositories(key, upstream, order);
+    }
+  }
+
+  /**
+   * Looks versions up in {@code key}'s upstream repositories: each as the first of them that has
+   * it stores it (in search order, {@code key}'s own repository left out), whatever its status.
+   * Nothing is retained and no external connection is asked (CopyPackageVersions with
+   * includeFromUpstream). The graph is walked once, at the first lookup.
+   */
+  public java.util.function.Function<String, Optional<PackageVersion>> upstreamVersions(PackageKey key) {
+    List<String> searched = new ArrayList<>();
+    return version -> {
+      if (searched.isEmpty()) {
+        searched.addAll(searchedRepositories(key));
+      }
+      for (String repository : searched) {
+        if (!repository.equals(key.repository())) {
+          Optional<PackageVersion> found = packages.version(withRepository(key, repository), version);
+          if (found.isPresent()) {
+            return found;
+          }
+        }
+      }
+      return Optional.empty();
+    };
+  }
+
+  /** Whether {@code key}'s repository or one of its upstream repositories has the package (no external connection). */
+  public boolean existsInRepositories(PackageKey key) {
+    return searchedRepositories(key).stream()
+        .anyMatch(repository -> packages.packageRecord(withRepository(key, repository)).isPresent());
+  }
+
+  /**
+   * Every repository of the upstream graph of {@code repository}, in search order and each once,
+   * starting with itself (package origin configurations not considered: for listings of names).
+   */
+  public List<String> graph(String domainOwner, String domainName, String repository) {
+    List<String> order = new ArrayList<>();
+    walkGraph(domainOwner, domainName, repository, order);
+    return order;
+  }
+
+  private void walkGraph(String domainOwner, String domainName, String repository, List<String> order) {
+    if (order.contains(repository)) {
+      return;
+    }
+    order.add(repository);
+    for (String upstream : upstreams.upstreams(domainOwner, domainName, repository)) {
+      walkGraph(domainOwner, domainName, upstream, order);
+    }
+  }
+
   static PackageKey withRepository(PackageKey key, String repository) {
     return repository.equals(key.repository()) ? key : new PackageKey(key.domainOwner(), key.domainName(), repository,
         key.format(), key.namespace(), key.name());

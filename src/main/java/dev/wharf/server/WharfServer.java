@@ -215,9 +215,9 @@ public final class WharfServer implements AutoCloseable {
       CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
       restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
-      restOperations.addAll(new PackageManagementEndpoints(packages, catalog, permissions).operations());
-      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
+      restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions).operations());
+      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       catalog.configuredExternalConnections(config.externalConnections().keySet());
       upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),

@@ -132,4 +132,55 @@ class UpstreamServiceTest {
     assertThat(upstreams.document(key("app")).orElseThrow().versions()).hasSize(1);
     assertThat(upstreams.version(key("app"), "1.0.0")).isPresent();
   }
+
+  @Test
+  void aRetainedVersionKeepsTheRepositoryItWasPublishedToAsItsEntryPointThroughEveryLevel() {
+    publish("c", "1.0.0");
+    var retained = upstreams.version(key("a"), "1.0.0").orElseThrow();
+    assertThat(retained.version().key().repository()).isEqualTo("a");
+    assertThat(retained.version().entryPoint()).isEqualTo(PackageVersion.EntryPoint.repository("c"));
+    // app reads it through a, which now has its own copy: still c.
+    var again = upstreams.version(key("app"), "1.0.0").orElseThrow();
+    assertThat(again.version().entryPoint()).isEqualTo(PackageVersion.EntryPoint.repository("c"));
+    assertThat(packages.version(key("app"), "1.0.0").orElseThrow().origin()).isEqualTo("INTERNAL");
+    assertThat(packages.version(key("c"), "1.0.0").orElseThrow().entryPoint())
+        .isEqualTo(PackageVersion.EntryPoint.repository("c"));
+  }
+
+  @Test
+  void repositoriesAreWalkedDepthFirstOnceAndNotPastAnUpstreamBlockForThePackage() {
+    graph = Map.of("app", List.of("a", "b"), "a", List.of("c", "b"), "c", List.of("app"));
+    assertThat(upstreams.graph("111122223333", "acme", "app")).containsExactly("app", "a", "c", "b");
+    assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "c", "b");
+    packages.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+        OriginRestrictions.Mode.BLOCK));
+    assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "b");
+    assertThat(upstreams.graph("111122223333", "acme", "app")).as("names are listed whatever packages say")
+        .containsExactly("app", "a", "c", "b");
+  }
+
+  @Test
+  void copyWithUpstreamsTakesTheFirstUpstreamsVersionWithItsRevisionAndEntryPoint() {
+    publish("b", "1.0.0");
+    publish("c", "2.0.0");
+    publish("app", "3.0.0");
+    packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT); // published in app: upstream BLOCK otherwise
+    String revision = packages.version(key("c"), "2.0.0").orElseThrow().revision();
+
+    var without = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0", "3.0.0"), Map.of(), false,
+        v -> Optional.empty());
+    assertThat(without.outcomes().get("3.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
+    assertThat(without.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Failed.class);
+
+    var with = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0"), Map.of("2.0.0", revision), false,
+        upstreams.upstreamVersions(key("app")));
+    assertThat(with.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
+    assertThat(with.outcomes().get("2.0.0")).isEqualTo(new PackageService.VersionOutcome.Succeeded(revision,
+        "Published"));
+    assertThat(packages.version(key("dest"), "2.0.0").orElseThrow().entryPoint())
+        .isEqualTo(PackageVersion.EntryPoint.repository("c"));
+    assertThat(packages.assets(key("dest"), "2.0.0")).isEqualTo(packages.assets(key("c"), "2.0.0"));
+    assertThat(packages.versions(key("app"))).as("nothing retained in the source").extracting(PackageVersion::version)
+        .containsExactly("3.0.0");
+  }
 }

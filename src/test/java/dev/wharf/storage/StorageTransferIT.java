@@ -262,6 +262,11 @@ class StorageTransferIT {
             .asset("cli.bin")).asByteArray();
         assertThat(asset).isEqualTo(tool);
         assertThat(api.listPackages(b -> b.domain("acme").repository("app")).packages()).hasSize(2);
+        // Every column travels, the version's domain entry point (V12) too.
+        var origin = api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+            .packageValue("left-pad").packageVersion("1.0.0")).packageVersion().origin();
+        assertThat(origin.domainEntryPoint().repositoryName()).isEqualTo("app");
+        assertThat(origin.originTypeAsString()).isEqualTo("INTERNAL");
       }
     }
   }

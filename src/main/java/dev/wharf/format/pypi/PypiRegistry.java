@@ -488,22 +488,30 @@ public final class PypiRegistry {
   static final int PROJECT_PAGE_SIZE = 1000;
 
   /**
-   * Hands the repository's project names (normalized, in order) to {@code consumer} a page at a
-   * time, read from the store page by page, so the {@code simple/} root of a large repository is
-   * streamed rather than held in memory.
+   * Hands the project names (normalized, each once) that the repository and every repository of its
+   * upstream graph have to {@code consumer} a page at a time: the repository's own in name order,
+   * then, for each upstream in search order, those of its names that no repository before it has.
+   * Names are read from the store page by page, so the {@code simple/} root of a large repository
+   * is streamed rather than held in memory. External connections' projects are not listed (a public
+   * registry's whole index is not mirrored); such a project appears once a version of it was retained.
    */
   public void forEachProjectPage(Location location, java.util.function.Consumer<List<String>> consumer) {
-    String after = null;
-    while (true) {
-      List<String> page = packages.packageNames(location.domainOwner(), location.domainName(), location.repository(),
-          FORMAT, "", after, PROJECT_PAGE_SIZE);
-      if (!page.isEmpty()) {
-        consumer.accept(page);
+    List<String> repositories = upstreams == null ? List.of(location.repository())
+        : upstreams.graph(location.domainOwner(), location.domainName(), location.repository());
+    for (int i = 0; i < repositories.size(); i++) {
+      List<String> before = repositories.subList(0, i);
+      String after = null;
+      while (true) {
+        List<String> page = packages.packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
+            FORMAT, "", before, after, PROJECT_PAGE_SIZE);
+        if (!page.isEmpty()) {
+          consumer.accept(page);
+        }
+        if (page.size() < PROJECT_PAGE_SIZE) {
+          break;
+        }
+        after = page.getLast();
       }
-      if (page.size() < PROJECT_PAGE_SIZE) {
-        return;
-      }
-      after = page.getLast();
     }
   }
 

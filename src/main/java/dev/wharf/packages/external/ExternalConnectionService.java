@@ -140,7 +140,7 @@ public final class ExternalConnectionService implements UpstreamService.External
       }
       try (InputStream in = Files.newInputStream(fetched)) {
         return packages.ingest(file.publication(), new PackageService.AssetContent(assetName, in, maxFileBytes),
-            file.digests(), upstream);
+            file.digests(), c.name(), upstream);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -157,9 +157,20 @@ public final class PackageEndpoints {
     return new RestOperation(name, method, path, new Permission.PolicyAction("codeartifact:" + name, resource), handler);
   }
 
+  /**
+   * CodeArtifact's PackageVersionOrigin: where the version entered the domain (the repository it was
+   * published to or the external connection it came from, wherever it is read now) and how. Without
+   * a known entry point (versions ingested before Wharf recorded the connection) domainEntryPoint is
+   * left out, as both its members are optional.
+   */
   private static void origin(ObjectNode node, PackageVersion version) {
     ObjectNode origin = node.putObject("origin");
-    origin.putObject("domainEntryPoint").put("repositoryName", version.key().repository());
+    PackageVersion.EntryPoint entryPoint = version.entryPoint();
+    if (entryPoint.repositoryName() != null) {
+      origin.putObject("domainEntryPoint").put("repositoryName", entryPoint.repositoryName());
+    } else if (entryPoint.externalConnectionName() != null) {
+      origin.putObject("domainEntryPoint").put("externalConnectionName", entryPoint.externalConnectionName());
+    }
     origin.put("originType", version.origin());
   }
 

@@ -27,6 +27,7 @@ import dev.wharf.packages.PackageService.BatchResult;
 import dev.wharf.packages.PackageService.VersionOutcome;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.policy.Decision;
 import dev.wharf.policy.PermissionService;
@@ -54,12 +55,15 @@ public final class PackageManagementEndpoints {
   private static final int MAX_VERSIONS = 100;
 
   private final PackageService packages;
+  private final UpstreamService upstreams;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final PermissionService permissions;
 
-  public PackageManagementEndpoints(PackageService packages, CatalogService catalog, PermissionService permissions) {
+  public PackageManagementEndpoints(PackageService packages, UpstreamService upstreams, CatalogService catalog,
+      PermissionService permissions) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.requests = new PackageRequests(packages, catalog);
     this.permissions = Objects.requireNonNull(permissions, "permissions");
@@ -174,12 +178,15 @@ public final class PackageManagementEndpoints {
       catalog.describeRepository(owner, domain, destination);
       requireReadable(r, owner, domain, source);
       PackageKey sourceKey = new PackageKey(owner, domain, source, format(r), namespace(r), packageName(r));
-      if (packages.findPackage(sourceKey).isEmpty()) {
+      // includeFromUpstream: versions only the source's upstream repositories have are copied too (read
+      // permission on the source is what reading through it takes); external connections are not asked.
+      boolean includeFromUpstream = r.body().path("includeFromUpstream").asBoolean(false);
+      if (includeFromUpstream ? !upstreams.existsInRepositories(sourceKey) : packages.findPackage(sourceKey).isEmpty()) {
         throw packageNotFound(sourceKey);
       }
-      // includeFromUpstream is accepted; with no upstreams yet, only the source repository's own versions exist.
       return render(packages.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
-          r.body().path("allowOverwrite").asBoolean(false)));
+          r.body().path("allowOverwrite").asBoolean(false),
+          includeFromUpstream ? upstreams.upstreamVersions(sourceKey) : v -> java.util.Optional.empty()));
     }));
     return List.copyOf(ops);
   }

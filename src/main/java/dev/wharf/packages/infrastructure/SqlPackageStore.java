@@ -47,14 +47,7 @@ public final class SqlPackageStore implements PackageStore {
     return jdbi.inTransaction(h -> {
       bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
           + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
-      int inserted = bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision,"
-              + " published_at, modified_at, summary, metadata, origin) VALUES (" + KEY_VALUES + ", :version, :status,"
-              + " :revision, :published, :modified, :summary, :metadata, :origin) ON CONFLICT (" + KEY_COLUMNS
-              + ", version) DO NOTHING"), key)
-          .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
-          .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
-          .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
-          .execute();
+      int inserted = insertVersionRow(h, version, true);
       if (inserted == 0) {
         h.rollback();
         return InsertOutcome.VERSION_EXISTS;
@@ -99,14 +92,7 @@ public final class SqlPackageStore implements PackageStore {
     return jdbi.inTransaction(h -> {
       bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
           + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
-      int inserted = bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision,"
-              + " published_at, modified_at, summary, metadata, origin) VALUES (" + KEY_VALUES + ", :version, :status,"
-              + " :revision, :published, :modified, :summary, :metadata, :origin) ON CONFLICT (" + KEY_COLUMNS
-              + ", version) DO NOTHING"), key)
-          .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
-          .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
-          .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
-          .execute();
+      int inserted = insertVersionRow(h, version, true);
       if (inserted > 0) {
         insertAssetRow(h, key, version.version(), asset);
         touch(h, key, now);
@@ -140,8 +126,23 @@ public final class SqlPackageStore implements PackageStore {
       touch(h, key, now);
       return new AssetPublication(AssetOutcome.UPDATED, new PackageVersion(key, current.version(), version.status(),
           version.revision(), current.publishedAt(), version.modifiedAt(), current.summary(), current.metadata(),
-          current.origin()));
+          current.origin(), current.entryPoint()));
     });
+  }
+
+  /** Inserts a version's row; with {@code ifAbsent} an existing one is left alone (0 returned). */
+  private static int insertVersionRow(Handle h, PackageVersion version, boolean ifAbsent) {
+    return bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision,"
+            + " published_at, modified_at, summary, metadata, origin, entry_repository, entry_external_connection)"
+            + " VALUES (" + KEY_VALUES + ", :version, :status, :revision, :published, :modified, :summary, :metadata,"
+            + " :origin, :entryRepository, :entryConnection)"
+            + (ifAbsent ? " ON CONFLICT (" + KEY_COLUMNS + ", version) DO NOTHING" : "")), version.key())
+        .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
+        .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
+        .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
+        .bind("entryRepository", version.entryPoint().repositoryName())
+        .bind("entryConnection", version.entryPoint().externalConnectionName())
+        .execute();
   }
 
   private static void insertAssetRow(Handle h, PackageKey key, String version, PackageAsset asset) {
@@ -200,7 +201,11 @@ public final class SqlPackageStore implements PackageStore {
     return new PackageVersion(key(rs), rs.getString("version"), VersionStatus.fromWireName(rs.getString("status")),
         rs.getString("revision"), Instant.ofEpochMilli(rs.getLong("published_at")),
         Instant.ofEpochMilli(rs.getLong("modified_at")), rs.getString("summary"), rs.getString("metadata"),
-        rs.getString("origin"));
+        rs.getString("origin"), entryPoint(rs));
+  }
+
+  private static PackageVersion.EntryPoint entryPoint(ResultSet rs) throws SQLException {
+    return new PackageVersion.EntryPoint(rs.getString("entry_repository"), rs.getString("entry_external_connection"));
   }
 
   private static PackageAsset asset(ResultSet rs) throws SQLException {
@@ -284,13 +289,22 @@ public final class SqlPackageStore implements PackageStore {
 
   @Override
   public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
-      String namespace, String after, int limit) {
-    String sql = "SELECT name FROM packages WHERE domain_owner = :owner AND domain_name = :domain"
+      String namespace, List<String> notIn, String after, int limit) {
+    // NOT EXISTS is one primary-key probe per name and excluded repository: a page costs the same
+    // however many names the excluded repositories have.
+    String sql = "SELECT name FROM packages p WHERE domain_owner = :owner AND domain_name = :domain"
         + " AND repository = :repository AND format = :format AND namespace = :namespace"
-        + (after == null ? "" : " AND name > :after") + " ORDER BY name LIMIT :limit";
+        + (after == null ? "" : " AND name > :after")
+        + (notIn.isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM packages o WHERE o.domain_owner = p.domain_owner"
+            + " AND o.domain_name = p.domain_name AND o.repository IN (<notIn>) AND o.format = p.format"
+            + " AND o.namespace = p.namespace AND o.name = p.name)")
+        + " ORDER BY name LIMIT :limit";
     return jdbi.withHandle(h -> {
       var query = h.createQuery(sql).bind("owner", domainOwner).bind("domain", domainName)
           .bind("repository", repository).bind("format", format).bind("namespace", namespace).bind("limit", limit);
+      if (!notIn.isEmpty()) {
+        query.bindList("notIn", List.copyOf(notIn));
+      }
       if (after != null) {
         query.bind("after", after);
       }
@@ -475,13 +489,7 @@ public final class SqlPackageStore implements PackageStore {
       removeVersion(h, key, version.version());
       bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
           + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
-      bindKey(h.createUpdate("INSERT INTO package_versions (" + KEY_COLUMNS + ", version, status, revision, published_at,"
-              + " modified_at, summary, metadata, origin) VALUES (" + KEY_VALUES + ", :version, :status, :revision,"
-              + " :published, :modified, :summary, :metadata, :origin)"), key)
-          .bind("version", version.version()).bind("status", version.status().wireName()).bind("revision", version.revision())
-          .bind("published", version.publishedAt().toEpochMilli()).bind("modified", version.modifiedAt().toEpochMilli())
-          .bind("summary", version.summary()).bind("metadata", version.metadata()).bind("origin", version.origin())
-          .execute();
+      insertVersionRow(h, version, false);
       for (PackageAsset asset : assets) {
         bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
             + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
@@ -497,7 +505,8 @@ public final class SqlPackageStore implements PackageStore {
   @Override
   public List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
       int offset, int limit) {
-    String sql = "SELECT " + KEY_COLUMNS + ", version, status, revision, published_at, modified_at, origin"
+    String sql = "SELECT " + KEY_COLUMNS + ", version, status, revision, published_at, modified_at, origin,"
+        + " entry_repository, entry_external_connection"
         + " FROM package_versions WHERE " + KEY_MATCH + (status == null ? "" : " AND status = :status")
         + (originType == null ? "" : " AND origin = :origin")
         + (newestFirst ? " ORDER BY published_at DESC, version DESC" : " ORDER BY published_at, version")
@@ -513,7 +522,7 @@ public final class SqlPackageStore implements PackageStore {
       return query.map((rs, ctx) -> new PackageVersion(key(rs), rs.getString("version"),
           VersionStatus.fromWireName(rs.getString("status")), rs.getString("revision"),
           Instant.ofEpochMilli(rs.getLong("published_at")), Instant.ofEpochMilli(rs.getLong("modified_at")), null, null,
-          rs.getString("origin"))).list();
+          rs.getString("origin"), entryPoint(rs))).list();
     });
   }
 

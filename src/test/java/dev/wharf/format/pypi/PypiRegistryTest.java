@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -406,5 +408,41 @@ class PypiRegistryTest {
     assertThat(parsed.all("requires-dist")).containsExactly("a", "b; extra == 'c'");
     assertThat(parsed.first("License")).hasValue("line one\nline two");
     assertThat(parsed.first("Body")).isEmpty();
+  }
+
+  @Test
+  void theRootListsEveryRepositoryOfTheUpstreamGraphOnceAcrossStorePages() {
+    // here → [up1, up2]; up1 → [up2]. Names overlap across pages of PROJECT_PAGE_SIZE.
+    Map<String, List<String>> graph = Map.of("py", List.of("up1", "up2"), "up1", List.of("up2"));
+    PypiRegistry through = new PypiRegistry(packages, new dev.wharf.packages.UpstreamService(packages,
+        (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024);
+    int size = PypiRegistry.PROJECT_PAGE_SIZE;
+    java.util.Set<String> expected = new java.util.TreeSet<>();
+    for (int i = 0; i < size + 10; i++) {
+      String here = String.format("p%05d", i * 2); // even names
+      String up1 = String.format("p%05d", i * 3); // overlaps the even ones every sixth
+      seed("py", here);
+      seed("up1", up1);
+      expected.add(here);
+      expected.add(up1);
+    }
+    seed("up2", "p00000");
+    seed("up2", "zz-only-in-up2");
+    expected.add("zz-only-in-up2");
+    List<String> pages = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    through.forEachProjectPage(HERE, page -> {
+      pages.addAll(page);
+      sizes.add(page.size());
+    });
+    assertThat(pages).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(sizes).allMatch(n -> n <= size);
+    assertThat(pages.subList(0, size + 10)).as("the repository's own names first, in order").isSorted();
+    assertThat(registry.projects(HERE)).as("without upstreams: only its own").hasSize(size + 10);
+  }
+
+  void seed(String repository, String name) {
+    packages.publish(new PackageService.Publication(new PackageKey("111122223333", "acme", repository, "pypi", "", name),
+        "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
   }
 }

@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +30,7 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.AllowPublish;
 import software.amazon.awssdk.services.codeartifact.model.AllowUpstream;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageVersionOriginType;
 import software.amazon.awssdk.services.codeartifact.model.PackageVersionSummary;
 
 /**
@@ -138,8 +147,13 @@ class PypiUpstreamIT {
     assertThat(install.exitCode()).as(install.describe()).isZero();
     assertThat(greeting(venv, "chained_py")).isEqualTo("hello from chained-py 1.1");
     assertThat(versions("team", "chained-py")).containsExactly("1.1");
-    assertThat(api.listPackages(b -> b.domain("acme").repository("shared").format(PackageFormat.PYPI)).packages())
-        .as("only the repository asked retains the version").isEmpty();
+    assertThat(api.listPackages(b -> b.domain("acme").repository("shared").format(PackageFormat.PYPI)
+        .packagePrefix("chained")).packages()).as("only the repository asked retains the version").isEmpty();
+    // Retained in team, it still entered the domain where it was uploaded: public.
+    var origin = api.describePackageVersion(b -> b.domain("acme").repository("team").format(PackageFormat.PYPI)
+        .packageValue("chained-py").packageVersion("1.1")).packageVersion().origin();
+    assertThat(origin.originType()).isEqualTo(PackageVersionOriginType.INTERNAL);
+    assertThat(origin.domainEntryPoint().repositoryName()).isEqualTo("public");
 
     // The index of team lists the whole graph's versions.
     var index = pip(venv, "team", "index", "versions", "chained-py");
@@ -181,5 +195,52 @@ class PypiUpstreamIT {
     Path venv = venv();
     var through = pip(venv, "shared", "install", "blocked-py");
     assertThat(through.exitCode()).as(through.describe()).isZero();
+  }
+
+  static String simpleRoot(String repository, String accept) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint(repository) + "simple/"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("aws:" + token)
+            .getBytes(StandardCharsets.UTF_8)))
+        .header("Accept", accept).GET().build();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      return response.body();
+    }
+  }
+
+  static List<String> rootProjects(String repository) throws IOException, InterruptedException {
+    JsonNode root = new ObjectMapper().readTree(simpleRoot(repository, "application/vnd.pypi.simple.v1+json"));
+    List<String> names = new ArrayList<>();
+    root.path("projects").forEach(p -> names.add(p.path("name").asText()));
+    return names;
+  }
+
+  @Test
+  void theSimpleRootListsTheProjectsOfTheWholeUpstreamGraphOnce() throws Exception {
+    upload("public", "root-public-py", "1.0");
+    upload("public", "root_everywhere-py", "1.0");
+    upload("shared", "root-everywhere-py", "2.0");
+    upload("shared", "root-shared-py", "1.0");
+    upload("team", "root-team-py", "1.0");
+
+    List<String> team = rootProjects("team");
+    assertThat(team).contains("root-public-py", "root-everywhere-py", "root-shared-py", "root-team-py");
+    assertThat(team).as("each project once").doesNotHaveDuplicates();
+    String html = simpleRoot("team", "text/html");
+    assertThat(html).containsOnlyOnce(">root-everywhere-py</a>").contains(">root-public-py</a>", ">root-team-py</a>");
+    assertThat(html).contains("/pypi/team/simple/root-public-py/\"");
+
+    List<String> shared = rootProjects("shared");
+    assertThat(shared).contains("root-public-py", "root-everywhere-py", "root-shared-py").doesNotContain("root-team-py")
+        .doesNotHaveDuplicates();
+    assertThat(rootProjects("public")).contains("root-public-py", "root-everywhere-py")
+        .doesNotContain("root-shared-py", "root-team-py");
+
+    // What the root lists, pip installs through team.
+    Path venv = venv();
+    var install = pip(venv, "team", "install", "root-public-py");
+    assertThat(install.exitCode()).as(install.describe()).isZero();
+    assertThat(greeting(venv, "root_public_py")).isEqualTo("hello from root-public-py 1.0");
   }
 }

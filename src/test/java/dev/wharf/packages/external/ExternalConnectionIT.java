@@ -379,7 +379,13 @@ class ExternalConnectionIT {
       assertThat(versions).as(repository).singleElement().satisfies(v -> {
         assertThat(v.version()).isEqualTo("2.0");
         assertThat(v.origin().originType()).isEqualTo(PackageVersionOriginType.EXTERNAL);
+        assertThat(v.origin().domainEntryPoint().externalConnectionName()).isEqualTo("public:pypi");
+        assertThat(v.origin().domainEntryPoint().repositoryName()).isNull();
       });
+      var described = api.describePackageVersion(b -> b.domain("acme").repository(repository)
+          .format(PackageFormat.PYPI).packageValue("far-away").packageVersion("2.0")).packageVersion().origin();
+      assertThat(described.originType()).as(repository).isEqualTo(PackageVersionOriginType.EXTERNAL);
+      assertThat(described.domainEntryPoint().externalConnectionName()).as(repository).isEqualTo("public:pypi");
     }
   }
 
@@ -406,7 +412,17 @@ class ExternalConnectionIT {
       assertThat(versions).as(repository).singleElement().satisfies(v -> {
         assertThat(v.version()).isEqualTo("1.2.0");
         assertThat(v.origin().originType()).isEqualTo(PackageVersionOriginType.EXTERNAL);
+        assertThat(v.origin().domainEntryPoint().externalConnectionName()).isEqualTo("public:npmjs");
+        assertThat(v.origin().domainEntryPoint().repositoryName()).isNull();
       });
+      // The aws CLI (botocore's model) reads the same origin from DescribePackageVersion.
+      JsonNode described = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(wharf.rootCredentials().accessKeyId(),
+          wharf.rootCredentials().secretAccessKey()).json("codeartifact", "describe-package-version", "--domain", "acme",
+          "--repository", repository, "--format", "npm", "--package", "from-public", "--package-version", "1.2.0");
+      assertThat(described.at("/packageVersion/origin/originType").asText()).as(repository).isEqualTo("EXTERNAL");
+      assertThat(described.at("/packageVersion/origin/domainEntryPoint/externalConnectionName").asText())
+          .as(repository).isEqualTo("public:npmjs");
+      assertThat(described.at("/packageVersion/origin/domainEntryPoint").has("repositoryName")).isFalse();
     }
 
     // The public registry goes away: what was fetched still installs, with an empty npm cache.

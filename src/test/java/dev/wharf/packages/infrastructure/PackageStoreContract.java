@@ -36,6 +36,9 @@ abstract class PackageStoreContract {
 
   protected abstract Database openDatabase();
 
+  /** The JDBC URL of a fresh, empty database (no schema yet). */
+  protected abstract String freshDatabaseUrl();
+
   @BeforeEach
   void open() {
     database = openDatabase();
@@ -377,5 +380,96 @@ abstract class PackageStoreContract {
     assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 50, 10)).isEmpty();
     assertThat(store.latestPublishedVersion(LEFTPAD)).contains("1.0.4");
     assertThat(store.latestPublishedVersion(SCOPED)).isEmpty();
+  }
+
+  @Test
+  void theDomainEntryPointIsStoredAndReadByEveryWriteAndRead() {
+    PackageKey team = new PackageKey("111122223333", "acme", "team", "npm", "", "left-pad");
+    PackageVersion.EntryPoint shared = PackageVersion.EntryPoint.repository("shared");
+    PackageVersion.EntryPoint npmjs = PackageVersion.EntryPoint.externalConnection("public:npmjs");
+    store.insertVersion(new PackageVersion(team, "1.0.0", VersionStatus.PUBLISHED, "r1", NOW, NOW, null, "{}", "INTERNAL",
+        shared), List.of(asset('a')), Map.of(), NOW);
+    store.insertVersion(new PackageVersion(team, "2.0.0", VersionStatus.PUBLISHED, "r2", NOW.plusSeconds(1),
+        NOW.plusSeconds(1), null, "{}", "EXTERNAL", npmjs), List.of(asset('b')), Map.of(), NOW);
+    store.copyVersion(new PackageVersion(team, "3.0.0", VersionStatus.PUBLISHED, "r3", NOW.plusSeconds(2),
+        NOW.plusSeconds(2), null, "{}", "EXTERNAL", PackageVersion.EntryPoint.UNKNOWN), List.of(), true, NOW);
+    store.publishAsset(new PackageVersion(GENERIC, "1.0", VersionStatus.UNFINISHED, "g1", NOW, NOW, null, "{}",
+        "INTERNAL"), asset('c'), NOW);
+    PackageStore.AssetPublication completed = store.publishAsset(new PackageVersion(GENERIC, "1.0",
+        VersionStatus.PUBLISHED, "g2", NOW, NOW, null, "{}", "INTERNAL"), asset('d'), NOW);
+
+    assertThat(store.findVersion(team, "1.0.0").orElseThrow().entryPoint()).isEqualTo(shared);
+    assertThat(store.findVersion(team, "2.0.0").orElseThrow().entryPoint()).isEqualTo(npmjs);
+    assertThat(store.findVersion(team, "3.0.0").orElseThrow().entryPoint()).isEqualTo(PackageVersion.EntryPoint.UNKNOWN);
+    assertThat(store.listVersionsPage(team, null, null, false, 0, 10)).extracting(PackageVersion::entryPoint)
+        .containsExactly(shared, npmjs, PackageVersion.EntryPoint.UNKNOWN);
+    assertThat(store.readDocument(team).orElseThrow().versions()).extracting(v -> v.version().entryPoint())
+        .containsExactly(shared, npmjs, PackageVersion.EntryPoint.UNKNOWN);
+    assertThat(completed.version().entryPoint()).isEqualTo(PackageVersion.EntryPoint.repository(GENERIC.repository()));
+    assertThat(store.findVersion(GENERIC, "1.0").orElseThrow().entryPoint())
+        .isEqualTo(PackageVersion.EntryPoint.repository(GENERIC.repository()));
+  }
+
+  @Test
+  void packageNamesCanLeaveOutThoseOtherRepositoriesHave() {
+    for (String repository : List.of("team", "shared", "base")) {
+      for (String name : switch (repository) {
+        case "team" -> List.of("a", "c");
+        case "shared" -> List.of("a", "b", "d");
+        default -> List.of("b", "e", "f");
+      }) {
+        store.insertVersion(version(new PackageKey("111122223333", "acme", repository, "pypi", "", name), "1.0", "r"),
+            List.of(), Map.of(), NOW);
+      }
+    }
+    store.insertVersion(version(new PackageKey("111122223333", "acme", "team", "npm", "", "e"), "1.0", "r"), List.of(),
+        Map.of(), NOW);
+    assertThat(store.packageNames("111122223333", "acme", "shared", "pypi", "", List.of("team"), null, 10))
+        .containsExactly("b", "d");
+    assertThat(store.packageNames("111122223333", "acme", "base", "pypi", "", List.of("team", "shared"), null, 1))
+        .containsExactly("e");
+    assertThat(store.packageNames("111122223333", "acme", "base", "pypi", "", List.of("team", "shared"), "e", 1))
+        .containsExactly("f");
+    assertThat(store.packageNames("111122223333", "acme", "base", "pypi", "", List.of("team", "shared"), "f", 1)).isEmpty();
+  }
+
+  @Test
+  void migrationTwelveGivesInternalVersionsTheRepositoryTheirLineageWasPublishedTo() {
+    String url = freshDatabaseUrl();
+    org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+        .table("wharf_schema_history").target("11").load().migrate();
+    org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(url);
+    // shared published 1.0.0 (r1); team retained it later; copies keep the revision. other published its own (r2).
+    oldVersion(jdbi, "shared", "p", "1.0.0", "r1", 1000, "INTERNAL");
+    oldVersion(jdbi, "team", "p", "1.0.0", "r1", 5000, "INTERNAL");
+    oldVersion(jdbi, "copies", "p", "1.0.0", "r1", 9000, "INTERNAL");
+    oldVersion(jdbi, "other", "p", "1.0.0", "r2", 2000, "INTERNAL");
+    oldVersion(jdbi, "team", "q", "1.0.0", "r3", 3000, "EXTERNAL");
+
+    try (Database migrated = Database.open(url)) {
+      PackageStore after = new SqlPackageStore(migrated);
+      java.util.function.BiFunction<String, String, PackageVersion.EntryPoint> entry = (repository, name) -> after
+          .findVersion(new PackageKey("111122223333", "acme", repository, "npm", "", name), "1.0.0").orElseThrow()
+          .entryPoint();
+      assertThat(entry.apply("shared", "p")).isEqualTo(PackageVersion.EntryPoint.repository("shared"));
+      assertThat(entry.apply("team", "p")).isEqualTo(PackageVersion.EntryPoint.repository("shared"));
+      assertThat(entry.apply("copies", "p")).isEqualTo(PackageVersion.EntryPoint.repository("shared"));
+      assertThat(entry.apply("other", "p")).isEqualTo(PackageVersion.EntryPoint.repository("other"));
+      assertThat(entry.apply("team", "q")).isEqualTo(PackageVersion.EntryPoint.UNKNOWN);
+    }
+  }
+
+  private static void oldVersion(org.jdbi.v3.core.Jdbi jdbi, String repository, String name, String version,
+      String revision, long modified, String origin) {
+    jdbi.useHandle(h -> {
+      h.createUpdate("INSERT INTO packages (domain_owner, domain_name, repository, format, namespace, name, created_at,"
+          + " modified_at) VALUES ('111122223333', 'acme', :repository, 'npm', '', :name, 0, 0) ON CONFLICT DO NOTHING")
+          .bind("repository", repository).bind("name", name).execute();
+      h.createUpdate("INSERT INTO package_versions (domain_owner, domain_name, repository, format, namespace, name, version,"
+          + " status, revision, published_at, modified_at, summary, metadata, origin) VALUES ('111122223333', 'acme',"
+          + " :repository, 'npm', '', :name, :version, 'Published', :revision, 1000, :modified, NULL, '{}', :origin)")
+          .bind("repository", repository).bind("name", name).bind("version", version).bind("revision", revision)
+          .bind("modified", modified).bind("origin", origin).execute();
+    });
   }
 }

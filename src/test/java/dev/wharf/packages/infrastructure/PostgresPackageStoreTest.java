@@ -8,4 +8,9 @@ class PostgresPackageStoreTest extends PackageStoreContract {
   protected Database openDatabase() {
     return TestingDatabases.postgres();
   }
+
+  @Override
+  protected String freshDatabaseUrl() {
+    return TestingDatabases.freshPostgresUrl();
+  }
 }
