@@ -26,7 +26,8 @@ public interface ExternalFormat {
 
   /**
    * The package as the upstream describes it: versions keyed to {@code key}, with assets that carry
-   * the published hashes (size unknown, -1); files without a usable hash are left out.
+   * the published hashes (size unknown, -1); files without a usable hash are left out. A format
+   * whose files are found by name lists its versions without assets.
    *
    * @throws dev.wharf.packages.UpstreamUnavailableException when the document is malformed
    */
