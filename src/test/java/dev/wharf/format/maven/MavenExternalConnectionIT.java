@@ -206,6 +206,7 @@ class MavenExternalConnectionIT {
   // ---------------------------------------------------------------- a misbehaving upstream
 
   static final byte[] JAR = "not really a jar, but bytes".getBytes(StandardCharsets.UTF_8);
+  static final byte[] BIG = new byte[2_000_000];
   static final String POM = "<project><modelVersion>4.0.0</modelVersion><groupId>org.bad</groupId>"
       + "<artifactId>good</artifactId><version>1.0</version></project>";
 
@@ -235,6 +236,9 @@ class MavenExternalConnectionIT {
         case "/maven/org/bad/mismatch/1.0/mismatch-1.0.jar" -> respond(exchange, 200, JAR);
         case "/maven/org/bad/mismatch/1.0/mismatch-1.0.jar.sha1" -> respond(exchange, 200,
             "0123456789abcdef0123456789abcdef01234567  mismatch-1.0.jar\n");
+        case "/maven/org/bad/big/maven-metadata.xml" -> respond(exchange, 200, metadata("big", "1.0"));
+        case "/maven/org/bad/big/1.0/big-1.0.jar" -> respond(exchange, 200, BIG);
+        case "/maven/org/bad/big/1.0/big-1.0.jar.sha1" -> respond(exchange, 200, digest("SHA-1", BIG));
         case "/maven/org/bad/unchecked/maven-metadata.xml" -> respond(exchange, 200, metadata("unchecked", "1.0"));
         case "/maven/org/bad/unchecked/1.0/unchecked-1.0.jar" -> respond(exchange, 200, JAR);
         case "/maven/org/bad/unchecked/1.0/unchecked-1.0.jar.md5" -> respond(exchange, 200, md5(JAR));
@@ -267,7 +271,7 @@ class MavenExternalConnectionIT {
     String upstream = "127.0.0.1:" + misbehaving.getAddress().getPort();
     try (TestingServer proxy = TestingServer.start(scratch.resolve("proxy"), Clock.systemUTC(), Map.of(
         "WHARF_EXTERNAL_CONNECTIONS", "public:maven-central=http://" + upstream + "/maven",
-        "WHARF_EXTERNAL_TIMEOUT", "2", "WHARF_EXTERNAL_METADATA_TTL", "0"))) {
+        "WHARF_EXTERNAL_TIMEOUT", "2", "WHARF_EXTERNAL_METADATA_TTL", "0", "WHARF_MAX_ASSET_SIZE", "1000000"))) {
       CodeartifactClient proxyApi = proxy.codeartifact(proxy.rootCredentials());
       proxyApi.createDomain(b -> b.domain("acme"));
       proxyApi.createRepository(b -> b.domain("acme").repository("mirror"));
@@ -300,7 +304,10 @@ class MavenExternalConnectionIT {
       HttpResponse<String> unchecked = get(base + "unchecked/1.0/unchecked-1.0.jar", proxyToken);
       assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(502);
       assertThat(unchecked.body()).contains("public:maven-central", "no SHA-512, SHA-256 or SHA-1 checksum");
-      for (String name : List.of("mismatch", "unchecked", "garbage", "slow")) {
+      HttpResponse<String> big = get(base + "big/1.0/big-1.0.jar", proxyToken);
+      assertThat(big.statusCode()).as(big.body()).isEqualTo(502);
+      assertThat(big.body()).contains("public:maven-central", upstream, "more than the limit");
+      for (String name : List.of("mismatch", "unchecked", "big", "garbage", "slow")) {
         assertThatThrownBy(() -> proxyApi.listPackageVersions(b -> b.domain("acme").repository("mirror")
             .format(PackageFormat.MAVEN).namespace("org.bad").packageValue(name))).as(name)
             .isInstanceOf(ResourceNotFoundException.class);
