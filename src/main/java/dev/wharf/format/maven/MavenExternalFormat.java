@@ -36,7 +36,8 @@ import org.w3c.dom.Element;
  * upstream's order, but not their files: a file is found by name at
  * {@code BASE/group/path/artifactId/version/file} and checked against the checksum file next to it
  * ({@code .sha512}, {@code .sha256} or {@code .sha1}, the strongest that exists; Maven Central has
- * {@code .sha1} for everything). SNAPSHOT versions are left out: an external connection serves
+ * {@code .sha1} for everything but signatures, which the client checks against the file they sign).
+ * SNAPSHOT versions are left out: an external connection serves
  * releases only.
  */
 public final class MavenExternalFormat implements ExternalFormat {
@@ -145,7 +146,7 @@ public final class MavenExternalFormat implements ExternalFormat {
     return Optional.of(new NamedFile(URI.create(url), List.of(
         new ChecksumFile(URI.create(url + ".sha512"), Algorithm.SHA512),
         new ChecksumFile(URI.create(url + ".sha256"), Algorithm.SHA256),
-        new ChecksumFile(URI.create(url + ".sha1"), Algorithm.SHA1))));
+        new ChecksumFile(URI.create(url + ".sha1"), Algorithm.SHA1)), assetName.endsWith(".asc")));
   }
 
   /**

@@ -130,8 +130,8 @@ public final class ExternalConnectionService implements UpstreamService.External
 
   /**
    * Fetches a file by name (Maven), then the strongest checksum the upstream publishes for it
-   * (SHA-512, SHA-256, SHA-1: the first that exists); a file without one, or whose checksum does not
-   * match or cannot be read, is not kept.
+   * (SHA-512, SHA-256, SHA-1: the first that exists); a file without one (but a signature), or whose
+   * checksum does not match or cannot be read, is not kept.
    */
   @Override
   public Optional<PackageDocument.VersionWithAssets> fetchNamed(PackageDocument.VersionWithAssets remote,
@@ -148,7 +148,11 @@ public final class ExternalConnectionService implements UpstreamService.External
       if (fetched.isEmpty()) {
         return Optional.empty();
       }
-      PackageService.ExpectedDigests expected = publishedChecksum(c, named.get(), assetName, upstream);
+      PackageService.ExpectedDigests expected = publishedChecksum(c, named.get(), assetName, upstream)
+          .or(() -> named.get().signature() ? Optional.of(new PackageService.ExpectedDigests(sha256(fetched.get()),
+              null, null)) : Optional.empty())
+          .orElseThrow(() -> new UpstreamUnavailableException("The upstream " + upstream + " publishes no SHA-512,"
+              + " SHA-256 or SHA-1 checksum for " + assetName + "; it was not stored"));
       return Optional.of(ingest(c.reader().publication(remote, assetName, fetched.get()), assetName, fetched.get(),
           expected, upstream));
     });
@@ -157,7 +161,8 @@ public final class ExternalConnectionService implements UpstreamService.External
   /** The largest checksum file read (a digest in hex, perhaps followed by the file name). */
   static final int MAX_CHECKSUM_BYTES = 1024;
 
-  private PackageService.ExpectedDigests publishedChecksum(Connection c, ExternalFormat.NamedFile file,
+  /** The strongest checksum the upstream publishes for the file; empty when it publishes none. */
+  private Optional<PackageService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFile file,
       String assetName, String upstream) {
     for (ExternalFormat.ChecksumFile checksum : file.checksums()) {
       requireSameOrigin(c, checksum.url(), assetName, upstream);
@@ -173,14 +178,30 @@ public final class ExternalConnectionService implements UpstreamService.External
       String hex = c.reader().checksum(checksum, body.get()).orElseThrow(() -> new UpstreamUnavailableException(
           "The upstream " + upstream + " publishes a malformed " + checksum.algorithm() + " checksum for " + assetName
               + "; it was not stored"));
-      return switch (checksum.algorithm()) {
+      return Optional.of(switch (checksum.algorithm()) {
         case SHA512 -> new PackageService.ExpectedDigests(null, hex, null);
         case SHA256 -> new PackageService.ExpectedDigests(hex, null, null);
         case SHA1 -> new PackageService.ExpectedDigests(null, null, hex);
-      };
+      });
     }
-    throw new UpstreamUnavailableException("The upstream " + upstream + " publishes no SHA-512, SHA-256 or SHA-1"
-        + " checksum for " + assetName + "; it was not stored");
+    return Optional.empty();
+  }
+
+  /** The SHA-256 of a fetched file (what a signature without a published checksum is stored as). */
+  private static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Connection connectionFor(PackageDocument.VersionWithAssets remote) {

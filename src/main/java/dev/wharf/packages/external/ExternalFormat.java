@@ -59,8 +59,13 @@ public interface ExternalFormat {
   /** Where the upstream would publish a file's checksum in one algorithm. */
   record ChecksumFile(URI url, Algorithm algorithm) {}
 
-  /** A file found by name: where it is, and its possible checksum files, strongest first. */
-  record NamedFile(URI url, List<ChecksumFile> checksums) {
+  /**
+   * A file found by name: where it is, and its possible checksum files, strongest first.
+   * {@code signature} marks a detached signature ({@code .asc}): Maven Central publishes no checksum
+   * for those, and none is needed to trust it, since the client checks it against the file it signs
+   * (which was checked); it is kept without one when the upstream publishes none, checked when it does.
+   */
+  record NamedFile(URI url, List<ChecksumFile> checksums, boolean signature) {
     public NamedFile {
       checksums = List.copyOf(checksums);
     }

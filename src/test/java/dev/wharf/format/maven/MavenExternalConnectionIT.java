@@ -207,6 +207,7 @@ class MavenExternalConnectionIT {
 
   static final byte[] JAR = "not really a jar, but bytes".getBytes(StandardCharsets.UTF_8);
   static final byte[] BIG = new byte[2_000_000];
+  static final String SIGNATURE = "-----BEGIN PGP SIGNATURE-----\n\nnot a real one\n-----END PGP SIGNATURE-----\n";
   static final String POM = "<project><modelVersion>4.0.0</modelVersion><groupId>org.bad</groupId>"
       + "<artifactId>good</artifactId><version>1.0</version></project>";
 
@@ -246,6 +247,9 @@ class MavenExternalConnectionIT {
         case "/maven/org/bad/good/1.0/good-1.0.jar" -> respond(exchange, 200, JAR);
         case "/maven/org/bad/good/1.0/good-1.0.jar.sha1" -> respond(exchange, 200, digest("SHA-1", JAR) + "\n");
         case "/maven/org/bad/good/1.0/good-1.0.pom" -> respond(exchange, 200, POM);
+        case "/maven/org/bad/good/1.0/good-1.0.jar.asc", "/maven/org/bad/good/1.0/good-1.0.pom.asc" ->
+            respond(exchange, 200, SIGNATURE);
+        case "/maven/org/bad/good/1.0/good-1.0.pom.asc.sha1" -> respond(exchange, 200, digest("SHA-1", JAR));
         case "/maven/org/bad/good/1.0/good-1.0.pom.sha256" -> respond(exchange, 200,
             digest("SHA-256", POM.getBytes(StandardCharsets.UTF_8)) + "  good-1.0.pom");
         default -> respond(exchange, 404, "Not Found");
@@ -320,9 +324,17 @@ class MavenExternalConnectionIT {
       HttpResponse<String> pomSha1 = get(base + "good/1.0/good-1.0.pom.sha1", proxyToken);
       assertThat(pomSha1.statusCode()).as(pomSha1.body()).isEqualTo(200);
       assertThat(pomSha1.body().strip()).isEqualTo(digest("SHA-1", POM.getBytes(StandardCharsets.UTF_8)));
+      // A signature without a checksum (as Maven Central has them) is kept: the client checks it against the
+      // file it signs. One whose published checksum does not match is not.
+      HttpResponse<String> signature = get(base + "good/1.0/good-1.0.jar.asc", proxyToken);
+      assertThat(signature.statusCode()).as(signature.body()).isEqualTo(200);
+      assertThat(signature.body()).isEqualTo(SIGNATURE);
+      HttpResponse<String> badSignature = get(base + "good/1.0/good-1.0.pom.asc", proxyToken);
+      assertThat(badSignature.statusCode()).as(badSignature.body()).isEqualTo(502);
+      assertThat(badSignature.body()).contains("does not match the hash");
       assertThat(proxyApi.listPackageVersionAssets(b -> b.domain("acme").repository("mirror")
           .format(PackageFormat.MAVEN).namespace("org.bad").packageValue("good").packageVersion("1.0")).assets())
-          .extracting(a -> a.name()).containsExactlyInAnyOrder("good-1.0.jar", "good-1.0.pom");
+          .extracting(a -> a.name()).containsExactlyInAnyOrder("good-1.0.jar", "good-1.0.pom", "good-1.0.jar.asc");
 
       // Once the upstream is down: its metadata as last fetched, the kept files from the store.
       misbehaving.stop(0);

@@ -131,7 +131,11 @@ class MavenExternalFormatTest {
     assertThat(file.checksums()).extracting(ExternalFormat.ChecksumFile::algorithm).containsExactly(
         ExternalFormat.Algorithm.SHA512, ExternalFormat.Algorithm.SHA256, ExternalFormat.Algorithm.SHA1);
     assertThat(file.checksums().getLast().url()).hasToString(file.url() + ".sha1");
-    assertThat(FORMAT.namedFile(BASE, version, "lib-1.0.pom.asc")).isPresent();
+    assertThat(file.signature()).isFalse();
+    assertThat(FORMAT.namedFile(BASE, version, "lib-1.0.pom.asc")).get().satisfies(asc -> {
+      assertThat(asc.signature()).as("Maven Central publishes no checksum for signatures").isTrue();
+      assertThat(asc.checksums()).hasSize(3);
+    });
     assertThat(FORMAT.namedFile(BASE, version, "other-1.0.jar")).as("another artifact's file").isEmpty();
     assertThat(FORMAT.namedFile(BASE, version, "lib-1.1.jar")).as("another version's file").isEmpty();
     assertThat(FORMAT.namedFile(BASE, version, "lib-1.0.jar.sha1")).as("checksums are not stored").isEmpty();
