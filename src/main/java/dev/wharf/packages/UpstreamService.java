@@ -299,9 +299,10 @@ public final class UpstreamService {
    * The file {@code assetName} of {@code version}, for formats whose files are found by name (Maven):
    * from {@code key}'s repository, else from the first repository searched whose version has it
    * (then retained), else fetched by name from an external connection that lists the version, unless
-   * a repository searched before holds that version from anywhere else (a version published in the
-   * domain is never completed with a public registry's files). When {@code key}'s repository has the
-   * version in a state that cannot be downloaded, it is answered as is.
+   * a repository searched before holds that version from anywhere else or in a state that cannot be
+   * downloaded (a version published in the domain is never completed with a public registry's files).
+   * When {@code key}'s repository has the version in a state that cannot be downloaded, it is
+   * answered as is.
    *
    * @throws UpstreamUnavailableException when it was not found and an upstream could not answer
    */
@@ -328,7 +329,8 @@ public final class UpstreamService {
         }
       }
       if (any.isPresent() && !source.external()) {
-        onlyExternal &= "EXTERNAL".equals(any.get().version().origin());
+        // Published in the domain, or taken out of use there (Archived, Disposed): left as it is.
+        onlyExternal &= "EXTERNAL".equals(any.get().version().origin()) && found.isPresent();
       }
     }
     if (search.failure() != null) {

@@ -216,4 +216,15 @@ class UpstreamServiceTest {
     assertThat(upstreams.versionWithAsset(key("app"), "1.0.0", "package.tgz")).as("its own file still comes")
         .get().extracting(v -> v.version().origin()).isEqualTo("INTERNAL");
   }
+
+  @Test
+  void aCopyTakenOutOfUseInARepositorySearchedBeforeIsNotCompletedFromTheConnection() {
+    ByName external = new ByName();
+    upstreams.externalSource(external);
+    var fetched = upstreams.versionWithAsset(key("b"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
+    packages.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
+    packages.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
+    assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom")).isEmpty();
+    assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar");
+  }
 }
