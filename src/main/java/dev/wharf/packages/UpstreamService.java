@@ -52,6 +52,20 @@ public final class UpstreamService {
      * @throws UpstreamUnavailableException when it cannot be fetched or does not match
      */
     PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName);
+
+    /**
+     * For formats whose metadata lists versions but not their files (Maven): fetches the file
+     * {@code assetName} of a version {@link #document} listed, checks it against the checksum the
+     * upstream publishes next to it and stores it in the connected repository (origin EXTERNAL).
+     *
+     * @return the version as now stored in the connected repository; empty when the upstream does
+     *     not have that file, or the format lists its files
+     * @throws UpstreamUnavailableException when it cannot be fetched, has no checksum or does not match
+     */
+    default Optional<PackageDocument.VersionWithAssets> fetchNamed(PackageDocument.VersionWithAssets remote,
+        String assetName) {
+      return Optional.empty();
+    }
   }
 
   private static final ExternalSource NONE = new ExternalSource() {
@@ -184,8 +198,13 @@ public final class UpstreamService {
     }
     Map<String, PackageDocument.VersionWithAssets> versions = new LinkedHashMap<>();
     Map<String, String> tags = new LinkedHashMap<>();
+    // A version is ordered by its earliest publish time anywhere: a copy fetched from an external
+    // connection is stored at fetch time, the upstream's listing says when (or in which order) it came.
+    Map<String, java.time.Instant> published = new java.util.HashMap<>();
     for (PackageDocument source : sources) {
       for (PackageDocument.VersionWithAssets version : source.versions()) {
+        published.merge(version.version().version(), version.version().publishedAt(),
+            (a, b) -> a.isBefore(b) ? a : b);
         PackageDocument.VersionWithAssets first = versions.putIfAbsent(version.version().version(), version);
         if (first != null && first != version) {
           // The same version in several places (PyPI files retained one by one): the first's files, then others'.
@@ -206,7 +225,7 @@ public final class UpstreamService {
       });
     }
     List<PackageDocument.VersionWithAssets> ordered = new ArrayList<>(versions.values());
-    ordered.sort(Comparator.comparing(v -> v.version().publishedAt()));
+    ordered.sort(Comparator.comparing(v -> published.get(v.version().version())));
     PackageDocument first = sources.getFirst();
     PackageSummary summary = first.summary().key().equals(key) ? first.summary() : sources.stream()
         .filter(s -> s.summary().key().repository().equals(key.repository())).findFirst().orElse(first).summary();
@@ -231,6 +250,9 @@ public final class UpstreamService {
       // Only what the upstream would serve is taken from it (not Archived, Disposed or Unfinished versions).
       Optional<PackageDocument.VersionWithAssets> found = find(Optional.of(source.document()), version)
           .filter(v -> v.version().status().downloadable());
+      if (found.isPresent() && source.external() && found.get().assets().isEmpty()) {
+        continue; // listed without files (Maven): its files are fetched one by one, by name
+      }
       if (found.isPresent()) {
         PackageDocument.VersionWithAssets stored = found.get();
         if (source.external()) {
@@ -271,6 +293,54 @@ public final class UpstreamService {
       throw search.failure();
     }
     return Optional.empty();
+  }
+
+  /**
+   * The file {@code assetName} of {@code version}, for formats whose files are found by name (Maven):
+   * from {@code key}'s repository, else from the first repository searched whose version has it
+   * (then retained), else fetched by name from an external connection that lists the version, unless
+   * a repository searched before holds that version from anywhere else or in a state that cannot be
+   * downloaded (a version published in the domain is never completed with a public registry's files).
+   * When {@code key}'s repository has the version in a state that cannot be downloaded, it is
+   * answered as is.
+   *
+   * @throws UpstreamUnavailableException when it was not found and an upstream could not answer
+   */
+  public Optional<PackageDocument.VersionWithAssets> versionWithAsset(PackageKey key, String version,
+      String assetName) {
+    Optional<PackageDocument.VersionWithAssets> local = find(packages.document(key), version);
+    if (local.isPresent() && (hasAsset(local.get(), assetName) || !local.get().version().status().downloadable())) {
+      return local;
+    }
+    Search search = search(key);
+    boolean onlyExternal = true; // every copy of the version met so far came from an external connection
+    for (Source source : search.sources()) {
+      Optional<PackageDocument.VersionWithAssets> any = find(Optional.of(source.document()), version);
+      Optional<PackageDocument.VersionWithAssets> found = any.filter(v -> v.version().status().downloadable());
+      if (found.isPresent() && hasAsset(found.get(), assetName)) {
+        PackageDocument.VersionWithAssets stored = source.external() ? external.fetch(found.get(), assetName)
+            : found.get();
+        return Optional.of(bring(key, stored));
+      }
+      if (found.isPresent() && source.external() && onlyExternal) {
+        Optional<PackageDocument.VersionWithAssets> fetched = external.fetchNamed(found.get(), assetName);
+        if (fetched.isPresent()) {
+          return Optional.of(bring(key, fetched.get()));
+        }
+      }
+      if (any.isPresent() && !source.external()) {
+        // Published in the domain, or taken out of use there (Archived, Disposed): left as it is.
+        onlyExternal &= "EXTERNAL".equals(any.get().version().origin()) && found.isPresent();
+      }
+    }
+    if (search.failure() != null) {
+      throw search.failure();
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasAsset(PackageDocument.VersionWithAssets version, String assetName) {
+    return version.assets().stream().anyMatch(a -> a.name().equals(assetName));
   }
 
   /** The version as retained in {@code key}'s repository (itself when it is there already). */

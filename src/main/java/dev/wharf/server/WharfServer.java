@@ -222,7 +222,8 @@ public final class WharfServer implements AutoCloseable {
       upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
           CatalogService.EXTERNAL_CONNECTION_FORMATS, config.externalConnections(),
-          List.of(new dev.wharf.format.npm.NpmExternalFormat(), new dev.wharf.format.pypi.PypiExternalFormat()),
+          List.of(new dev.wharf.format.npm.NpmExternalFormat(), new dev.wharf.format.pypi.PypiExternalFormat(),
+              new dev.wharf.format.maven.MavenExternalFormat(clock)),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
       NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, upstreams, config.maxAssetBytes()),

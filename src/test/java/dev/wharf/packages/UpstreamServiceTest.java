@@ -183,4 +183,100 @@ class UpstreamServiceTest {
     assertThat(packages.versions(key("app"))).as("nothing retained in the source").extracting(PackageVersion::version)
         .containsExactly("3.0.0");
   }
+
+  /** An external connection on b whose metadata lists versions without files (as Maven's does). */
+  final class ByName implements UpstreamService.ExternalSource {
+    final java.util.List<String> fetched = new java.util.ArrayList<>();
+
+    @Override
+    public boolean connected(PackageKey key) {
+      return key.repository().equals("b");
+    }
+
+    @Override
+    public Optional<PackageDocument> document(PackageKey key) {
+      java.time.Instant start = java.time.Instant.parse("2020-01-01T00:00:00Z");
+      List<PackageDocument.VersionWithAssets> versions = new java.util.ArrayList<>();
+      for (String version : List.of("1.0.0", "2.0.0", "3.0.0")) {
+        java.time.Instant at = start.plusSeconds(versions.size());
+        versions.add(new PackageDocument.VersionWithAssets(new PackageVersion(key, version, VersionStatus.PUBLISHED,
+            "external", at, at, null, "{}", "EXTERNAL"), List.of()));
+      }
+      return Optional.of(new PackageDocument(new PackageSummary(key, start, start), versions, Map.of()));
+    }
+
+    @Override
+    public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
+      throw new AssertionError("files are found by name here");
+    }
+
+    @Override
+    public Optional<PackageDocument.VersionWithAssets> fetchNamed(PackageDocument.VersionWithAssets remote,
+        String assetName) {
+      fetched.add(remote.version().version() + "/" + assetName);
+      if (assetName.endsWith(".asc")) {
+        return Optional.empty();
+      }
+      byte[] content = assetName.getBytes(StandardCharsets.UTF_8);
+      String sha1;
+      try {
+        sha1 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(content));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      return Optional.of(packages.ingest(new PackageService.Publication(remote.version().key(),
+          remote.version().version(), null, "{}", Map.of(), "EXTERNAL"), new PackageService.AssetContent(assetName,
+          new ByteArrayInputStream(content), 1000), new PackageService.ExpectedDigests(null, null, sha1), "public:test",
+          "test"));
+    }
+  }
+
+  @Test
+  void aFileFoundByNameIsFetchedFromTheExternalConnectionAndKeptInItsRepositoryAndTheOneAsked() {
+    ByName external = new ByName();
+    upstreams.externalSource(external);
+    var found = upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
+    assertThat(found.version().key().repository()).isEqualTo("app");
+    assertThat(found.version().origin()).isEqualTo("EXTERNAL");
+    assertThat(found.assets()).extracting(PackageAsset::name).containsExactly("lib-2.0.0.jar");
+    assertThat(packages.versions(key("b"))).extracting(PackageVersion::version).containsExactly("2.0.0");
+
+    // A second file of the version joins the first, in both repositories; one the upstream lacks is not found.
+    upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom").orElseThrow();
+    assertThat(packages.assets(key("app"), "2.0.0")).extracting(PackageAsset::name)
+        .containsExactlyInAnyOrder("lib-2.0.0.jar", "lib-2.0.0.pom");
+    assertThat(packages.assets(key("b"), "2.0.0")).hasSize(2);
+    assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.jar.asc")).isEmpty();
+    assertThat(upstreams.versionWithAsset(key("app"), "9.9.9", "lib-9.9.9.jar")).as("not listed").isEmpty();
+    assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar", "2.0.0/lib-2.0.0.pom",
+        "2.0.0/lib-2.0.0.jar.asc");
+
+    // Listed without files: version() does not retain an empty copy.
+    assertThat(upstreams.version(key("app"), "3.0.0")).isEmpty();
+    // The merged listing keeps the upstream's order though 2.0.0 was stored just now.
+    assertThat(upstreams.document(key("app")).orElseThrow().versions()).extracting(v -> v.version().version())
+        .containsExactly("1.0.0", "2.0.0", "3.0.0");
+  }
+
+  @Test
+  void aVersionPublishedInTheDomainIsNeverCompletedWithAPublicRegistrysFiles() {
+    ByName external = new ByName();
+    upstreams.externalSource(external);
+    publish("c", "1.0.0"); // INTERNAL, searched (app → a → c) before b's connection
+    assertThat(upstreams.versionWithAsset(key("app"), "1.0.0", "lib-1.0.0-sources.jar")).isEmpty();
+    assertThat(external.fetched).isEmpty();
+    assertThat(upstreams.versionWithAsset(key("app"), "1.0.0", "package.tgz")).as("its own file still comes")
+        .get().extracting(v -> v.version().origin()).isEqualTo("INTERNAL");
+  }
+
+  @Test
+  void aCopyTakenOutOfUseInARepositorySearchedBeforeIsNotCompletedFromTheConnection() {
+    ByName external = new ByName();
+    upstreams.externalSource(external);
+    var fetched = upstreams.versionWithAsset(key("b"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
+    packages.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
+    packages.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
+    assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom")).isEmpty();
+    assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar");
+  }
 }

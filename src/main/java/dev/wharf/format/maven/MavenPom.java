@@ -73,7 +73,7 @@ record MavenPom(String packaging, String name, String description, String url, L
   }
 
   /** Parses XML with DTDs, external entities and XInclude refused (XXE-safe). */
-  private static Optional<Document> document(byte[] content) {
+  static Optional<Document> document(byte[] content) {
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -130,7 +130,7 @@ record MavenPom(String packaging, String name, String description, String url, L
     }
   }
 
-  private static Optional<Element> child(Element parent, String name) {
+  static Optional<Element> child(Element parent, String name) {
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element e && e.getTagName().equals(name)) {
         return Optional.of(e);
@@ -139,7 +139,7 @@ record MavenPom(String packaging, String name, String description, String url, L
     return Optional.empty();
   }
 
-  private static List<Element> children(Element parent, String name) {
+  static List<Element> children(Element parent, String name) {
     List<Element> out = new ArrayList<>();
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element e && e.getTagName().equals(name)) {
@@ -149,7 +149,7 @@ record MavenPom(String packaging, String name, String description, String url, L
     return out;
   }
 
-  private static String text(Element parent, String name) {
+  static String text(Element parent, String name) {
     return child(parent, name).map(e -> e.getTextContent().strip()).filter(s -> !s.isEmpty()).orElse(null);
   }
 }

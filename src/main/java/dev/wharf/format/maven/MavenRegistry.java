@@ -99,9 +99,10 @@ public final class MavenRegistry {
   /** A stored file that may be downloaded. */
   Optional<PackageAsset> file(Location location, MavenPath.File file) {
     if (upstreams != null) {
-      // Found here, else in the first upstream that has the file (then retained here).
-      return upstreams.versionWithAsset(location.key(file.groupId(), file.artifactId()), file.fileName())
-          .filter(v -> v.version().version().equals(file.version()) && v.version().status().downloadable())
+      // Found here, else in the first upstream that has the file, else fetched by name from an external
+      // connection (then retained here).
+      return upstreams.versionWithAsset(location.key(file.groupId(), file.artifactId()), file.version(), file.fileName())
+          .filter(v -> v.version().status().downloadable())
           .flatMap(v -> asset(v, file.fileName()));
     }
     return find(location.key(file.groupId(), file.artifactId()), file.version())

@@ -103,7 +103,7 @@ public final class ExternalConnectionService implements UpstreamService.External
     URI uri = c.reader().metadataUri(c.base(), key);
     try {
       Optional<PackageDocument> document = fetcher.metadata(uri, c.reader().accept(), MAX_METADATA_BYTES)
-          .flatMap(body -> c.reader().parse(key, uri, body, c.name() + " (" + ExternalFetcher.display(c.base()) + ")"));
+          .flatMap(body -> c.reader().parse(key, uri, body, upstreamName(c)));
       cache.put(key, new Cached(now, document));
       return document;
     } catch (UpstreamUnavailableException e) {
@@ -117,31 +117,138 @@ public final class ExternalConnectionService implements UpstreamService.External
 
   @Override
   public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
-    PackageKey key = remote.version().key();
-    Connection c = connection(key).orElseThrow(() -> new UpstreamUnavailableException("Repository " + key.repository()
-        + " no longer has an external connection for " + key.format()));
+    Connection c = connectionFor(remote);
     ExternalFormat.RemoteFile file = c.reader().file(remote, assetName);
-    String upstream = c.name() + " (" + ExternalFetcher.display(c.base()) + ")";
-    if (!sameOrigin(c.base(), file.url())) {
-      throw new UpstreamUnavailableException("The upstream " + upstream + " lists " + assetName + " at another host ("
-          + ExternalFetcher.display(file.url()) + "); it is not fetched");
+    String upstream = upstreamName(c);
+    requireSameOrigin(c, file.url(), assetName, upstream);
+    return withTemporaryFile(target -> {
+      Path fetched = get(c, file.url(), target).orElseThrow(() -> new UpstreamUnavailableException("The upstream "
+          + upstream + " lists " + assetName + " but does not have it"));
+      return Optional.of(ingest(c, file.publication(), assetName, fetched, file.digests(), upstream));
+    }).orElseThrow();
+  }
+
+  /**
+   * Fetches a file by name (Maven), then the strongest checksum the upstream publishes for it
+   * (SHA-512, SHA-256, SHA-1: the first that exists); a file without one (but a signature), or whose
+   * checksum does not match or cannot be read, is not kept.
+   */
+  @Override
+  public Optional<PackageDocument.VersionWithAssets> fetchNamed(PackageDocument.VersionWithAssets remote,
+      String assetName) {
+    Connection c = connectionFor(remote);
+    Optional<ExternalFormat.NamedFile> named = c.reader().namedFile(c.base(), remote, assetName);
+    if (named.isEmpty()) {
+      return Optional.empty();
     }
+    String upstream = upstreamName(c);
+    requireSameOrigin(c, named.get().url(), assetName, upstream);
+    return withTemporaryFile(target -> {
+      Optional<Path> fetched = get(c, named.get().url(), target);
+      if (fetched.isEmpty()) {
+        return Optional.empty();
+      }
+      PackageService.ExpectedDigests expected = publishedChecksum(c, named.get(), assetName, upstream)
+          .or(() -> named.get().signature() ? Optional.of(new PackageService.ExpectedDigests(sha256(fetched.get()),
+              null, null)) : Optional.empty())
+          .orElseThrow(() -> new UpstreamUnavailableException("The upstream " + upstream + " publishes no SHA-512,"
+              + " SHA-256 or SHA-1 checksum for " + assetName + "; it was not stored"));
+      return Optional.of(ingest(c, c.reader().publication(remote, assetName, fetched.get()), assetName, fetched.get(),
+          expected, upstream));
+    });
+  }
+
+  /** The largest checksum file read (a digest in hex, perhaps followed by the file name). */
+  static final int MAX_CHECKSUM_BYTES = 1024;
+
+  /** The strongest checksum the upstream publishes for the file; empty when it publishes none. */
+  private Optional<PackageService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFile file,
+      String assetName, String upstream) {
+    for (ExternalFormat.ChecksumFile checksum : file.checksums()) {
+      requireSameOrigin(c, checksum.url(), assetName, upstream);
+      Optional<byte[]> body;
+      try {
+        body = fetcher.metadata(withCredentials(c.base(), checksum.url()), "text/plain, */*", MAX_CHECKSUM_BYTES);
+      } catch (UpstreamUnavailableException e) {
+        throw new UpstreamUnavailableException(c.name() + ": " + e.getMessage(), e);
+      }
+      if (body.isEmpty()) {
+        continue;
+      }
+      String hex = c.reader().checksum(checksum, body.get()).orElseThrow(() -> new UpstreamUnavailableException(
+          "The upstream " + upstream + " publishes a malformed " + checksum.algorithm() + " checksum for " + assetName
+              + "; it was not stored"));
+      return Optional.of(switch (checksum.algorithm()) {
+        case SHA512 -> new PackageService.ExpectedDigests(null, hex, null);
+        case SHA256 -> new PackageService.ExpectedDigests(hex, null, null);
+        case SHA1 -> new PackageService.ExpectedDigests(null, null, hex);
+      });
+    }
+    return Optional.empty();
+  }
+
+  /** The SHA-256 of a fetched file (what a signature without a published checksum is stored as). */
+  private static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Connection connectionFor(PackageDocument.VersionWithAssets remote) {
+    PackageKey key = remote.version().key();
+    return connection(key).orElseThrow(() -> new UpstreamUnavailableException("Repository " + key.repository()
+        + " no longer has an external connection for " + key.format()));
+  }
+
+  private static String upstreamName(Connection c) {
+    return c.name() + " (" + ExternalFetcher.display(c.base()) + ")";
+  }
+
+  private static void requireSameOrigin(Connection c, URI url, String assetName, String upstream) {
+    if (!sameOrigin(c.base(), url)) {
+      throw new UpstreamUnavailableException("The upstream " + upstream + " lists " + assetName + " at another host ("
+          + ExternalFetcher.display(url) + "); it is not fetched");
+    }
+  }
+
+  /** GETs a file into {@code target}; empty when the upstream does not have it. */
+  private Optional<Path> get(Connection c, URI url, Path target) {
+    try {
+      return fetcher.file(withCredentials(c.base(), url), maxFileBytes, target);
+    } catch (UpstreamUnavailableException e) {
+      throw new UpstreamUnavailableException(c.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private PackageDocument.VersionWithAssets ingest(Connection c, PackageService.Publication publication,
+      String assetName, Path fetched, PackageService.ExpectedDigests digests, String upstream) throws IOException {
+    try (InputStream in = Files.newInputStream(fetched)) {
+      return packages.ingest(publication, new PackageService.AssetContent(assetName, in, maxFileBytes), digests,
+          c.name(), upstream);
+    }
+  }
+
+  private interface WithFile<T> {
+    Optional<T> apply(Path target) throws IOException;
+  }
+
+  /** Runs {@code work} with a fresh temporary file, deleted afterwards whatever happens. */
+  private <T> Optional<T> withTemporaryFile(WithFile<T> work) {
     Path target = null;
     try {
       Files.createDirectories(temporaryDirectory);
       target = Files.createTempFile(temporaryDirectory, "external-", ".part");
-      Path fetched;
-      try {
-        fetched = fetcher.file(withCredentials(c.base(), file.url()), maxFileBytes, target)
-            .orElseThrow(() -> new UpstreamUnavailableException("The upstream " + upstream + " lists " + assetName
-                + " but does not have it"));
-      } catch (UpstreamUnavailableException e) {
-        throw new UpstreamUnavailableException(c.name() + ": " + e.getMessage(), e);
-      }
-      try (InputStream in = Files.newInputStream(fetched)) {
-        return packages.ingest(file.publication(), new PackageService.AssetContent(assetName, in, maxFileBytes),
-            file.digests(), c.name(), upstream);
-      }
+      return work.apply(target);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
