@@ -3,6 +3,7 @@ package dev.wharf.format.maven;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryPath;
@@ -53,25 +54,16 @@ public final class MavenEndpoints {
         throw invalid;
       }
       route(exchange, path, token, request);
-    } catch (WharfException e) {
+    } catch (RuntimeException e) {
       if (e instanceof WharfException.TooLarge) {
         drainModerately(exchange);
       }
-      error(exchange, e);
-    } catch (dev.wharf.packages.UpstreamUnavailableException e) {
-      LOG.warn("maven request {}: {}", exchange.requestId(), e.getMessage());
-      text(exchange, 502, e.getMessage());
-    } catch (RuntimeException e) {
-      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
-      if (unavailable.isPresent()) {
-        LOG.warn("maven request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
-        text(exchange, 503, unavailable.get());
-      } else if (e instanceof UncheckedIOException) {
-        LOG.error("maven request {} failed", exchange.requestId(), e);
-        text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
-      } else {
-        throw e;
-      }
+      FormatErrors.answer("maven", LOG, exchange, e, (ex, status, message) -> {
+        if (status == 401) {
+          ex.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
+        }
+        text(ex, status, message);
+      });
     }
   }
 
@@ -227,22 +219,6 @@ public final class MavenEndpoints {
       String artifactId) {
     authorizer.require(exchange, path, token, PUBLISH, CodeArtifactArns.packageArn(authorizer.region(),
         path.domainOwner(), path.domainName(), path.repository(), MavenRegistry.FORMAT, groupId, artifactId));
-  }
-
-  private static void error(Exchange exchange, WharfException e) {
-    int status = switch (e) {
-      case WharfException.Invalid invalid -> "MethodNotAllowed".equals(invalid.code()) ? 405 : 400;
-      case WharfException.NotAuthenticated notAuthenticated -> 401;
-      case WharfException.AccessDenied denied -> 403;
-      case WharfException.NotFound notFound -> 404;
-      case WharfException.Conflict conflict -> 409;
-      case WharfException.LimitExceeded limit -> 429;
-      case WharfException.TooLarge tooLarge -> 413;
-    };
-    if (status == 401) {
-      exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
-    }
-    text(exchange, status, e.getMessage());
   }
 
   private static void text(Exchange exchange, int status, String message) {

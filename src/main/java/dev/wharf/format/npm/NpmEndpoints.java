@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryPath;
@@ -69,22 +70,13 @@ public final class NpmEndpoints {
             "Authentication required: this repository needs an authorization token (npm _authToken)");
       }
       route(exchange, path, token, NpmRequestPath.parse(path.rest()));
-    } catch (WharfException e) {
-      error(exchange, e);
-    } catch (dev.wharf.packages.UpstreamUnavailableException e) {
-      LOG.warn("npm request {}: {}", exchange.requestId(), e.getMessage());
-      send(exchange, 502, error(e.getMessage()));
     } catch (RuntimeException e) {
-      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
-      if (unavailable.isPresent()) {
-        LOG.warn("npm request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
-        send(exchange, 503, error(unavailable.get()));
-      } else if (e instanceof UncheckedIOException) {
-        LOG.error("npm request {} failed", exchange.requestId(), e);
-        send(exchange, 500, error("Internal error (request " + exchange.requestId() + ")"));
-      } else {
-        throw e;
-      }
+      FormatErrors.answer("npm", LOG, exchange, e, (ex, status, message) -> {
+        if (status == 405) {
+          ex.setHeader("Allow", "GET, HEAD, PUT");
+        }
+        send(ex, status, error(message));
+      });
     }
   }
 
@@ -287,22 +279,6 @@ public final class NpmEndpoints {
 
   private static WharfException methodNotAllowed(String method) {
     return new WharfException.Invalid(METHOD_NOT_ALLOWED, "Method " + method + " is not allowed here");
-  }
-
-  private static void error(Exchange exchange, WharfException e) {
-    int status = switch (e) {
-      case WharfException.Invalid invalid -> METHOD_NOT_ALLOWED.equals(invalid.code()) ? 405 : 400;
-      case WharfException.NotAuthenticated notAuthenticated -> 401;
-      case WharfException.AccessDenied denied -> 403;
-      case WharfException.NotFound notFound -> 404;
-      case WharfException.Conflict conflict -> 409;
-      case WharfException.LimitExceeded limit -> 429;
-      case WharfException.TooLarge tooLarge -> 413;
-    };
-    if (status == 405) {
-      exchange.setHeader("Allow", "GET, HEAD, PUT");
-    }
-    send(exchange, status, error(e.getMessage()));
   }
 
   private static String error(String message) {

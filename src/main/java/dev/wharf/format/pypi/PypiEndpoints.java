@@ -3,6 +3,7 @@ package dev.wharf.format.pypi;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryPath;
@@ -70,22 +71,13 @@ public final class PypiEndpoints {
             "Authentication required: use user 'aws' and an authorization token as the password");
       }
       route(exchange, path, token);
-    } catch (WharfException e) {
-      error(exchange, e);
-    } catch (dev.wharf.packages.UpstreamUnavailableException e) {
-      LOG.warn("pypi request {}: {}", exchange.requestId(), e.getMessage());
-      text(exchange, 502, e.getMessage());
     } catch (RuntimeException e) {
-      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
-      if (unavailable.isPresent()) {
-        LOG.warn("pypi request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
-        text(exchange, 503, unavailable.get());
-      } else if (e instanceof UncheckedIOException) {
-        LOG.error("pypi request {} failed", exchange.requestId(), e);
-        text(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
-      } else {
-        throw e;
-      }
+      FormatErrors.answer("pypi", LOG, exchange, e, (ex, status, message) -> {
+        if (status == 401) {
+          ex.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
+        }
+        text(ex, status, message);
+      });
     }
   }
 
@@ -337,26 +329,6 @@ public final class PypiEndpoints {
 
   private void requireRead(Exchange exchange, RepositoryPath path, String token) {
     authorizer.require(exchange, path, token, READ, null);
-  }
-
-  private static void error(Exchange exchange, WharfException e) {
-    int status = switch (e) {
-      case WharfException.Invalid invalid -> switch (String.valueOf(invalid.code())) {
-        case "MethodNotAllowed" -> 405;
-        case "NotAcceptable" -> 406;
-        default -> 400;
-      };
-      case WharfException.NotAuthenticated notAuthenticated -> 401;
-      case WharfException.AccessDenied denied -> 403;
-      case WharfException.NotFound notFound -> 404;
-      case WharfException.Conflict conflict -> 409;
-      case WharfException.LimitExceeded limit -> 429;
-      case WharfException.TooLarge tooLarge -> 413;
-    };
-    if (status == 401) {
-      exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
-    }
-    text(exchange, status, e.getMessage());
   }
 
   private static void text(Exchange exchange, int status, String message) {
