@@ -13,9 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,16 +37,13 @@ class DatabaseOutageIT {
   @BeforeEach
   void createDatabase() throws SQLException {
     database = TestingPostgresDatabase.create("wharf_outage_"); // skips or fails when PostgreSQL is absent
-    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_DATABASE_URL", database.url()));
+    wharf = database.startServer(scratch.resolve("data"));
   }
 
   @AfterEach
   void dropDatabase() throws SQLException {
-    if (wharf != null) {
-      wharf.close();
-    }
     if (database != null) {
-      database.close();
+      database.close(); // and the server
     }
   }
 

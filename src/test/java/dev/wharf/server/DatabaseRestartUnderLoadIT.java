@@ -12,13 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,16 +52,13 @@ class DatabaseRestartUnderLoadIT {
   @BeforeEach
   void createDatabase() throws SQLException {
     database = TestingPostgresDatabase.create("wharf_restart_"); // skips or fails when PostgreSQL is absent
-    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_DATABASE_URL", database.url()));
+    wharf = database.startServer(scratch.resolve("data"));
   }
 
   @AfterEach
   void dropDatabase() throws SQLException {
-    if (wharf != null) {
-      wharf.close();
-    }
     if (database != null) {
-      database.close();
+      database.close(); // and the server
     }
   }
 

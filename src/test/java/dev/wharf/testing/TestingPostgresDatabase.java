@@ -9,12 +9,14 @@ import java.util.UUID;
 
 /**
  * A PostgreSQL database of its own on the shared test server, for tests that take their database
- * away (connections refused, backends terminated) without touching anyone else's; dropped on close.
+ * away (connections refused, backends terminated) without touching anyone else's; dropped on close,
+ * after the server started on it.
  */
 public final class TestingPostgresDatabase implements AutoCloseable {
   private final String adminUrl;
   private final String name;
   private final String url;
+  private TestingServer server;
 
   private TestingPostgresDatabase(String adminUrl, String name, String url) {
     this.adminUrl = adminUrl;
@@ -42,6 +44,12 @@ public final class TestingPostgresDatabase implements AutoCloseable {
     return url;
   }
 
+  /** Starts a server on this database (closed with it). */
+  public TestingServer startServer(java.nio.file.Path data) {
+    server = TestingServer.start(data, java.time.Clock.systemUTC(), java.util.Map.of("WHARF_DATABASE_URL", url));
+    return server;
+  }
+
   /** New connections are refused until {@link #allowConnections}. */
   public void refuseConnections() throws SQLException {
     admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
@@ -58,6 +66,9 @@ public final class TestingPostgresDatabase implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    if (server != null) {
+      server.close();
+    }
     allowConnections();
     admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
