@@ -47,6 +47,10 @@ public final class ExternalConnectionService implements UpstreamService.External
 
   private record Cached(Instant fetchedAt, Optional<PackageDocument> document) {}
 
+  /** Files found by name that the upstream did not have, and when it said so (remembered for the metadata TTL). */
+  private final com.github.benmanes.caffeine.cache.Cache<URI, Instant> missing =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+
   private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Cached> cache =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -142,10 +146,16 @@ public final class ExternalConnectionService implements UpstreamService.External
       return Optional.empty();
     }
     String upstream = upstreamName(c);
-    requireSameOrigin(c, named.get().url(), assetName, upstream);
+    URI url = named.get().url();
+    requireSameOrigin(c, url, assetName, upstream);
+    Instant missingSince = missing.getIfPresent(url);
+    if (missingSince != null && missingSince.plus(ttl).isAfter(clock.instant())) {
+      return Optional.empty(); // asked again and again (Gradle's .module files): not every time upstream
+    }
     return withTemporaryFile(target -> {
-      Optional<Path> fetched = get(c, named.get().url(), target);
+      Optional<Path> fetched = get(c, url, target);
       if (fetched.isEmpty()) {
+        missing.put(url, clock.instant());
         return Optional.empty();
       }
       PackageService.ExpectedDigests expected = publishedChecksum(c, named.get(), assetName, upstream)

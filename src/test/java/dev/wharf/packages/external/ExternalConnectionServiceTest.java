@@ -1,0 +1,113 @@
+package dev.wharf.packages.external;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.wharf.blob.FileBlobStore;
+import dev.wharf.format.maven.MavenExternalFormat;
+import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageDocument;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionStatus;
+import dev.wharf.packages.infrastructure.SqlPackageStore;
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingClock;
+import dev.wharf.testing.TestingDatabases;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files found by name (Maven) from a local HTTP upstream: what is kept, and how often the upstream is asked. */
+class ExternalConnectionServiceTest {
+  static final String CONNECTION = "public:maven-central";
+  static final byte[] JAR = "the jar".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir Path directory;
+  Database database;
+  FileBlobStore blobs;
+  PackageService packages;
+  HttpServer upstream;
+  final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+  final TestingClock clock = TestingClock.startingNow();
+  ExternalConnectionService service;
+
+  @BeforeEach
+  void open() throws Exception {
+    database = TestingDatabases.sqlite(directory);
+    blobs = new FileBlobStore(directory.resolve("blobs"));
+    packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+    String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(JAR));
+    Map<String, byte[]> files = Map.of("/maven/org/example/lib/1.0/lib-1.0.jar", JAR,
+        "/maven/org/example/lib/1.0/lib-1.0.jar.sha1", (sha1 + "  lib-1.0.jar\n").getBytes(StandardCharsets.UTF_8));
+    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      byte[] body = files.get(path);
+      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+      if (body != null) {
+        exchange.getResponseBody().write(body);
+      }
+      exchange.close();
+    });
+    upstream.start();
+    URI base = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/maven");
+    service = new ExternalConnectionService(packages, key -> Optional.of(CONNECTION), Map.of(CONNECTION, "maven"),
+        Map.of(CONNECTION, base), List.of(new MavenExternalFormat(clock)), new ExternalFetcher(Duration.ofSeconds(5)),
+        Duration.ofMinutes(5), clock, 1_000_000, directory.resolve("tmp"));
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    upstream.stop(0);
+    blobs.close();
+    database.close();
+  }
+
+  static PackageDocument.VersionWithAssets listed() {
+    PackageKey key = new PackageKey("111122223333", "acme", "shared", "maven", "org.example", "lib");
+    var at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    return new PackageDocument.VersionWithAssets(new PackageVersion(key, "1.0", VersionStatus.PUBLISHED, "external", at,
+        at, null, "{}", "EXTERNAL"), List.of());
+  }
+
+  int asked(String file) {
+    return requests.getOrDefault("/maven/org/example/lib/1.0/" + file, new AtomicInteger()).get();
+  }
+
+  @Test
+  void aFileIsKeptOnceItsPublishedChecksumMatches() {
+    var kept = service.fetchNamed(listed(), "lib-1.0.jar").orElseThrow();
+    assertThat(kept.assets()).extracting(PackageAsset::name).containsExactly("lib-1.0.jar");
+    assertThat(kept.version().origin()).isEqualTo("EXTERNAL");
+    assertThat(kept.version().entryPoint()).isEqualTo(PackageVersion.EntryPoint.externalConnection(CONNECTION));
+  }
+
+  @Test
+  void aFileTheUpstreamLacksIsAskedForAgainOnlyAfterTheMetadataTtl() {
+    assertThat(service.fetchNamed(listed(), "lib-1.0.module")).isEmpty();
+    assertThat(service.fetchNamed(listed(), "lib-1.0.module")).isEmpty();
+    assertThat(asked("lib-1.0.module")).isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+    assertThat(service.fetchNamed(listed(), "lib-1.0.module")).isEmpty();
+    assertThat(asked("lib-1.0.module")).isEqualTo(2);
+    assertThat(packages.versions(listed().version().key())).as("nothing kept for a missing file").isEmpty();
+  }
+}
