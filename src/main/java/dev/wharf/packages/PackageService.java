@@ -728,12 +728,13 @@ public final class PackageService {
 
   /**
    * A page of a package's versions straight from the store (publish order, or newest first),
-   * optionally only those with a status (wire name) and origin type; its cost does not depend on
-   * how many versions the package has beyond the offset.
+   * optionally only those with a status (wire name) and origin type, starting after {@code after}
+   * (a position of the previous page's last version; null for the first page): its cost does not
+   * depend on how many versions the package has or how deep the page is.
    */
-  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst, int offset,
-      int limit) {
-    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, offset, limit + 1);
+  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst,
+      PackageStore.VersionPosition after, int limit) {
+    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, after, limit + 1);
     return new VersionPage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
   }
 

@@ -68,17 +68,23 @@ public final class PackageVersionsLoad {
 
         ListPackageVersionsResponse first100 = api.listPackageVersions(b -> b.domain("bench").repository("versions")
             .format(PackageFormat.NPM).packageValue("many").maxResults(100));
-        String middleToken = java.util.Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(Integer.toString(versions / 2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // The token of the page after the first versions / 2 (nextTokens are opaque: walk there by pages of 100).
+        String middleToken = null;
+        for (int walked = 0; walked < versions / 2; walked += 100) {
+          String token = middleToken;
+          middleToken = api.listPackageVersions(b -> b.domain("bench").repository("versions").format(PackageFormat.NPM)
+              .packageValue("many").maxResults(100).nextToken(token)).nextToken();
+        }
+        String middle = middleToken;
         List<Scenario> scenarios = List.of(
             new Scenario("first page, max-results 100", () -> api.listPackageVersions(b -> b.domain("bench")
                 .repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100))),
             new Scenario("second page by nextToken, max-results 100", () -> api.listPackageVersions(b -> b
                 .domain("bench").repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100)
                 .nextToken(first100.nextToken()))),
-            new Scenario("middle page (offset " + versions / 2 + "), max-results 100", () -> api.listPackageVersions(b -> b
+            new Scenario("middle page (after " + versions / 2 + "), max-results 100", () -> api.listPackageVersions(b -> b
                 .domain("bench").repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100)
-                .nextToken(middleToken))),
+                .nextToken(middle))),
             new Scenario("sort-by PUBLISHED_TIME, max-results 100", () -> api.listPackageVersions(b -> b
                 .domain("bench").repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100)
                 .sortBy("PUBLISHED_TIME"))),

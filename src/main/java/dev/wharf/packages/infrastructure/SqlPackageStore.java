@@ -496,21 +496,28 @@ public final class SqlPackageStore implements PackageStore {
 
   @Override
   public List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
-      int offset, int limit) {
-    String sql = "SELECT " + KEY_COLUMNS + ", version, status, revision, published_at, modified_at, origin"
+      VersionPosition after, int limit) {
+    // Keyset paging on package_versions_by_time, or on package_versions_by_status_time when a status is
+    // asked for (both end in published_at, version): the page starts where the last one ended, whatever
+    // its depth. The key columns are not read back: they are the key asked for.
+    String sql = "SELECT version, status, revision, published_at, modified_at, origin"
         + " FROM package_versions WHERE " + KEY_MATCH + (status == null ? "" : " AND status = :status")
         + (originType == null ? "" : " AND origin = :origin")
+        + (after == null ? "" : " AND (published_at, version) " + (newestFirst ? "<" : ">") + " (:after_at, :after_version)")
         + (newestFirst ? " ORDER BY published_at DESC, version DESC" : " ORDER BY published_at, version")
-        + " LIMIT :limit OFFSET :offset";
+        + " LIMIT :limit";
     return jdbi.withHandle(h -> {
-      var query = bindKey(h.createQuery(sql), key).bind("limit", limit).bind("offset", offset);
+      var query = bindKey(h.createQuery(sql), key).bind("limit", limit);
       if (status != null) {
         query.bind("status", status);
       }
       if (originType != null) {
         query.bind("origin", originType);
       }
-      return query.map((rs, ctx) -> new PackageVersion(key(rs), rs.getString("version"),
+      if (after != null) {
+        query.bind("after_at", after.publishedAt().toEpochMilli()).bind("after_version", after.version());
+      }
+      return query.map((rs, ctx) -> new PackageVersion(key, rs.getString("version"),
           VersionStatus.fromWireName(rs.getString("status")), rs.getString("revision"),
           Instant.ofEpochMilli(rs.getLong("published_at")), Instant.ofEpochMilli(rs.getLong("modified_at")), null, null,
           rs.getString("origin"))).list();
