@@ -93,13 +93,14 @@ public final class PackageVersionsLoad {
                 .status("Published"))),
             new Scenario("first page, max-results 1000", () -> api.listPackageVersions(b -> b.domain("bench")
                 .repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(1000))));
-        System.out.printf("%-48s %9s %9s %9s %9s%n", "scenario (" + requests + " requests after 50 warm-up)", "p50 ms",
-            "p90 ms", "p99 ms", "max ms");
+        System.out.printf("%-48s %9s %9s %9s %9s   %s%n", "scenario (" + requests + " requests after 50 warm-up)", "p50 ms",
+            "p90 ms", "p99 ms", "max ms", BenchUsage.header() + " (per request; GC pauses in all)");
         for (Scenario scenario : scenarios) {
           for (int i = 0; i < 50; i++) {
             scenario.call().get();
           }
           double[] millis = new double[requests];
+          BenchUsage usage = BenchUsage.now();
           for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             ListPackageVersionsResponse response = scenario.call().get();
@@ -108,13 +109,15 @@ public final class PackageVersionsLoad {
               throw new IllegalStateException("empty page in " + scenario.name());
             }
           }
+          String spent = usage.perRequest(requests);
           Arrays.sort(millis);
-          System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f%n", scenario.name(), percentile(millis, 50),
-              percentile(millis, 90), percentile(millis, 99), millis[millis.length - 1]);
+          System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f   %s%n", scenario.name(), percentile(millis, 50),
+              percentile(millis, 90), percentile(millis, 99), millis[millis.length - 1], spent);
         }
         // After a write the package is read again from the database (the cache entry is dropped):
         // what the first list after each publish or status change costs.
         double[] cold = new double[Integer.getInteger("coldRequests", 60)];
+        BenchUsage coldUsage = BenchUsage.now();
         for (int i = 0; i < cold.length; i++) {
           server.packages().updateStatus(packageKey, "1.0." + i, dev.wharf.packages.VersionStatus.PUBLISHED);
           long start = System.nanoTime();
@@ -122,9 +125,10 @@ public final class PackageVersionsLoad {
               .packageValue("many").maxResults(100));
           cold[i] = (System.nanoTime() - start) / 1e6;
         }
+        String coldSpent = coldUsage.perRequest(cold.length);
         Arrays.sort(cold);
-        System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f%n", "first page after a write (" + cold.length + " requests)",
-            percentile(cold, 50), percentile(cold, 90), percentile(cold, 99), cold[cold.length - 1]);
+        System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f   %s%n", "first page after a write (" + cold.length + " requests)",
+            percentile(cold, 50), percentile(cold, 90), percentile(cold, 99), cold[cold.length - 1], coldSpent);
         // The whole list page by page, as the CLI's paginator walks it.
         List<Double> walks = new ArrayList<>();
         for (int round = 0; round < 5; round++) {

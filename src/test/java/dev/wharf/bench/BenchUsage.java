@@ -1,0 +1,37 @@
+package dev.wharf.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+
+/**
+ * What the whole benchmark JVM (server and client) spent over a scenario: CPU time, bytes allocated
+ * and stop-the-world GC pauses. Unlike latencies these hardly depend on what else runs on the
+ * machine, so before/after comparisons on a loaded machine can rest on them.
+ */
+record BenchUsage(long cpuNanos, long allocatedBytes, long pauses, long pauseMillis) {
+  static BenchUsage now() {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long pauses = 0;
+    long pauseMillis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      // G1's "Concurrent GC" bean counts background cycles, not pauses.
+      if (!gc.getName().contains("Concurrent")) {
+        pauses += gc.getCollectionCount();
+        pauseMillis += gc.getCollectionTime();
+      }
+    }
+    return new BenchUsage(os.getProcessCpuTime(), threads.getTotalThreadAllocatedBytes(), pauses, pauseMillis);
+  }
+
+  /** Since this reading, per request: CPU ms and KiB allocated; and the GC pauses (count/ms) in all. */
+  String perRequest(int requests) {
+    BenchUsage end = now();
+    return String.format("%7.2f %8.0f %4d/%-4d", (end.cpuNanos - cpuNanos) / 1e6 / requests,
+        (end.allocatedBytes - allocatedBytes) / 1024.0 / requests, end.pauses - pauses, end.pauseMillis - pauseMillis);
+  }
+
+  static String header() {
+    return String.format("%7s %8s %9s", "cpu ms", "KiB", "GC n/ms");
+  }
+}
