@@ -744,12 +744,7 @@ public final class PackageService {
    * status is Published.
    */
   public Optional<String> defaultDisplayVersion(PackageKey key) {
-    if ("npm".equals(key.format())) {
-      String latest = store.distTags(key).get("latest");
-      if (latest != null && store.findVersion(key, latest).isPresent()) {
-        return Optional.of(latest);
-      }
-    }
-    return store.latestPublishedVersion(key);
+    // One read rather than three: it is part of every ListPackageVersions page.
+    return store.taggedOrLatestPublishedVersion(key, "npm".equals(key.format()) ? "latest" : null);
   }
 }

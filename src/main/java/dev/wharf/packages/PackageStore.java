@@ -162,4 +162,10 @@ public interface PackageStore {
 
   /** The most recently published version whose status is Published. */
   Optional<String> latestPublishedVersion(PackageKey key);
+
+  /**
+   * In one read: the version the dist-tag {@code tag} names, when the tag is set and that version
+   * exists (whatever its status); else {@link #latestPublishedVersion}. {@code tag} null: the latter.
+   */
+  Optional<String> taggedOrLatestPublishedVersion(PackageKey key, String tag);
 }

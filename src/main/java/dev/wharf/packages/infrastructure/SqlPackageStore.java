@@ -525,6 +525,21 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
+  public Optional<String> taggedOrLatestPublishedVersion(PackageKey key, String tag) {
+    String tagged = "SELECT v.version FROM package_dist_tags t JOIN package_versions v ON v.domain_owner = t.domain_owner"
+        + " AND v.domain_name = t.domain_name AND v.repository = t.repository AND v.format = t.format"
+        + " AND v.namespace = t.namespace AND v.name = t.name AND v.version = t.version"
+        + " WHERE t.domain_owner = :owner AND t.domain_name = :domain AND t.repository = :repository"
+        + " AND t.format = :format AND t.namespace = :namespace AND t.name = :name AND t.tag = :tag";
+    String latest = "SELECT version FROM package_versions WHERE " + KEY_MATCH
+        + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1";
+    List<String> found = jdbi.withHandle(h -> bindKey(h.createQuery("SELECT COALESCE((" + tagged + "), (" + latest
+        + ")) AS version"), key).bind("tag", tag).bind("status", VersionStatus.PUBLISHED.wireName())
+        .mapTo(String.class).list());
+    return found.isEmpty() ? Optional.empty() : Optional.ofNullable(found.getFirst());
+  }
+
+  @Override
   public Optional<String> latestPublishedVersion(PackageKey key) {
     return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT version FROM package_versions WHERE " + KEY_MATCH
         + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1"), key)

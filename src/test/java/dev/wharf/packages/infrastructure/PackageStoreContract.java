@@ -416,4 +416,23 @@ abstract class PackageStoreContract {
     assertThat(store.latestPublishedVersion(LEFTPAD)).contains("1.0.4");
     assertThat(store.latestPublishedVersion(SCOPED)).isEmpty();
   }
+
+  @Test
+  void theVersionATagNamesComesFirstWhenItExistsElseTheNewestPublishedOne() {
+    for (int i = 0; i < 4; i++) {
+      store.insertVersion(new PackageVersion(LEFTPAD, "1.0." + i, i == 3 ? VersionStatus.UNLISTED : VersionStatus.PUBLISHED,
+          "r" + i, NOW.plusSeconds(i), NOW, null, "{}", "INTERNAL"), List.of(), i == 0 ? Map.of("latest", "1.0.0")
+          : Map.of(), NOW);
+    }
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "latest")).contains("1.0.0");
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "next")).as("tag not set").contains("1.0.2");
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, null)).contains("1.0.2");
+    store.putDistTag(LEFTPAD, "latest", "1.0.3", NOW);
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "latest")).as("whatever the tagged version's status")
+        .contains("1.0.3");
+    store.deleteVersion(LEFTPAD, "1.0.3", "r3", NOW);
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "latest")).as("a tag naming a version that is gone")
+        .contains("1.0.2");
+    assertThat(store.taggedOrLatestPublishedVersion(SCOPED, "latest")).isEmpty();
+  }
 }
