@@ -8,7 +8,24 @@ import java.lang.management.ManagementFactory;
  * and stop-the-world GC pauses. Unlike latencies these hardly depend on what else runs on the
  * machine, so before/after comparisons on a loaded machine can rest on them.
  */
-record BenchUsage(long cpuNanos, long allocatedBytes, long pauses, long pauseMillis) {
+record BenchUsage(long cpuNanos, long allocatedBytes, long pauses, long pauseMillis, long statements) {
+  private static final java.util.concurrent.atomic.AtomicLong STATEMENTS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Counts the SQL statements the server runs from now on (not the audit trail's batched inserts,
+   * which are off the request path): the database reads a request costs, whatever the load.
+   */
+  static void countStatements(org.jdbi.v3.core.Jdbi jdbi) {
+    jdbi.setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
+      @Override
+      public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext context) {
+        if (!context.getRawSql().contains("audit_events")) {
+          STATEMENTS.incrementAndGet();
+        }
+      }
+    });
+  }
+
   static BenchUsage now() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -21,17 +38,19 @@ record BenchUsage(long cpuNanos, long allocatedBytes, long pauses, long pauseMil
         pauseMillis += gc.getCollectionTime();
       }
     }
-    return new BenchUsage(os.getProcessCpuTime(), threads.getTotalThreadAllocatedBytes(), pauses, pauseMillis);
+    return new BenchUsage(os.getProcessCpuTime(), threads.getTotalThreadAllocatedBytes(), pauses, pauseMillis,
+        STATEMENTS.get());
   }
 
-  /** Since this reading, per request: CPU ms and KiB allocated; and the GC pauses (count/ms) in all. */
+  /** Since this reading, per request: SQL statements, CPU ms and KiB allocated; and the GC pauses (count/ms) in all. */
   String perRequest(int requests) {
     BenchUsage end = now();
-    return String.format("%7.2f %8.0f %4d/%-4d", (end.cpuNanos - cpuNanos) / 1e6 / requests,
-        (end.allocatedBytes - allocatedBytes) / 1024.0 / requests, end.pauses - pauses, end.pauseMillis - pauseMillis);
+    return String.format("%5.2f %7.2f %8.0f %4d/%-4d", (end.statements - statements) / (double) requests,
+        (end.cpuNanos - cpuNanos) / 1e6 / requests, (end.allocatedBytes - allocatedBytes) / 1024.0 / requests,
+        end.pauses - pauses, end.pauseMillis - pauseMillis);
   }
 
   static String header() {
-    return String.format("%7s %8s %9s", "cpu ms", "KiB", "GC n/ms");
+    return String.format("%5s %7s %8s %9s", "SQL", "cpu ms", "KiB", "GC n/ms");
   }
 }

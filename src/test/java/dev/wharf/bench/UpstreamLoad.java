@@ -49,6 +49,7 @@ public final class UpstreamLoad {
     WharfConfig config = WharfConfig.builder().environment(Map.of()).flag("port", 0).flag("data", data)
         .flag("bind", "127.0.0.1").build();
     try (WharfServer server = WharfServer.start(config, Clock.systemUTC())) {
+      BenchUsage.countStatements(server.database().jdbi());
       FirstStart first = server.firstStart().orElseThrow();
       Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
       if (!key.find()) {
