@@ -26,6 +26,32 @@ record BenchUsage(long cpuNanos, long allocatedBytes, long pauses, long pauseMil
     });
   }
 
+  /** Stop-the-world GC pauses seen so far, as [start, end] in epoch milliseconds. */
+  private static final java.util.List<long[]> PAUSES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Starts noting every GC pause (not concurrent cycles), to tell which slow requests met one. */
+  static void notePauses() {
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().contains("Concurrent") || !(gc instanceof javax.management.NotificationEmitter emitter)) {
+        continue;
+      }
+      emitter.addNotificationListener((notification, handback) -> {
+        if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+            .equals(notification.getType())) {
+          var info = com.sun.management.GarbageCollectionNotificationInfo
+              .from((javax.management.openmbean.CompositeData) notification.getUserData()).getGcInfo();
+          PAUSES.add(new long[] {jvmStart + info.getStartTime(), jvmStart + info.getEndTime()});
+        }
+      }, null, null);
+    }
+  }
+
+  /** Whether a GC pause overlapped [startMillis, endMillis] (epoch milliseconds). */
+  static boolean pausedDuring(long startMillis, long endMillis) {
+    return PAUSES.stream().anyMatch(pause -> pause[0] <= endMillis && pause[1] >= startMillis);
+  }
+
   static BenchUsage now() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
