@@ -165,7 +165,9 @@ public final class CatalogService {
 
   /**
    * A repository's direct upstreams in priority order, empty when it has none or does not exist;
-   * cached (cleared by every catalog change on this node, 30 s for other nodes' changes).
+   * cached, so a read through an upstream graph queries no repository: cleared by every catalog change
+   * on this node and, through the cluster's change bus, on the others (the 30-second expiry only
+   * bounds a missed notification).
    */
   public List<String> upstreams(String owner, String domainName, String name) {
     return upstreamLists.get(List.of(owner, domainName, name), k -> store.findRepository(owner, domainName, name)

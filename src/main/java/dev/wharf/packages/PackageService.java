@@ -37,6 +37,19 @@ public final class PackageService {
           .expireAfterWrite(java.time.Duration.ofSeconds(30))
           .build();
 
+  /**
+   * Origin restrictions per package (absent: no row, so ALLOW/ALLOW), read on every upstream search
+   * and every publish. Cleared with the package's document: by every write through this service on
+   * this node, and by {@link #invalidate}/{@link #invalidateAll} for other nodes' changes, so a
+   * PutPackageOriginConfiguration reaches other nodes as fast as any other package change; the
+   * expiry only bounds a missed notification, as for documents.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<OriginRestrictions>> restrictions =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(100_000)
+          .expireAfterWrite(java.time.Duration.ofSeconds(30))
+          .build();
+
   private final List<java.util.function.Consumer<Optional<PackageKey>>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -80,23 +93,25 @@ public final class PackageService {
     changeListeners.add(Objects.requireNonNull(listener));
   }
 
-  /** Drops the cached document of one package (another node changed it). */
+  /** Drops what is cached about one package: its document and origin restrictions (another node changed it). */
   public void invalidate(PackageKey key) {
     documents.invalidate(key);
+    restrictions.invalidate(key);
   }
 
-  /** Drops every cached document (another node changed many, or this node may have missed changes). */
+  /** Drops everything cached about packages (another node changed many, or this node may have missed changes). */
   public void invalidateAll() {
     documents.invalidateAll();
+    restrictions.invalidateAll();
   }
 
   private void changed(PackageKey key) {
-    documents.invalidate(key);
+    invalidate(key);
     changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
   }
 
   private void changedAll() {
-    documents.invalidateAll();
+    invalidateAll();
     changeListeners.forEach(listener -> listener.accept(Optional.empty()));
   }
 
@@ -151,6 +166,7 @@ public final class PackageService {
   private void setDefaultRestrictions(PackageKey key, String origin) {
     if (store.originRestrictions(key).isEmpty()) {
       store.putOriginRestrictions(key, "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT, clock.instant());
+      restrictions.invalidate(key); // the caller announces the change (changed) once its writes are done
     }
   }
 
@@ -523,10 +539,11 @@ public final class PackageService {
 
   /**
    * The package's origin restrictions: as set by PutPackageOriginConfiguration or by the first
-   * version's arrival (see {@link #retain}); ALLOW/ALLOW for a package that has neither.
+   * version's arrival (see {@link #retain}); ALLOW/ALLOW for a package that has neither. Cached
+   * like the package's document (cleared by every change to the package, on every node).
    */
   public OriginRestrictions originRestrictions(PackageKey key) {
-    return store.originRestrictions(key).orElse(OriginRestrictions.DEFAULT);
+    return restrictions.get(key, store::originRestrictions).orElse(OriginRestrictions.DEFAULT);
   }
 
   /** The origin restrictions set on a repository's packages (absent ones are ALLOW/ALLOW). */
@@ -739,12 +756,13 @@ public final class PackageService {
 
   /**
    * A page of a package's versions straight from the store (publish order, or newest first),
-   * optionally only those with a status (wire name) and origin type; its cost does not depend on
-   * how many versions the package has beyond the offset.
+   * optionally only those with a status (wire name) and origin type, starting after {@code after}
+   * (a position of the previous page's last version; null for the first page): its cost does not
+   * depend on how many versions the package has or how deep the page is.
    */
-  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst, int offset,
-      int limit) {
-    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, offset, limit + 1);
+  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst,
+      PackageStore.VersionPosition after, int limit) {
+    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, after, limit + 1);
     return new VersionPage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
   }
 
@@ -754,12 +772,7 @@ public final class PackageService {
    * status is Published.
    */
   public Optional<String> defaultDisplayVersion(PackageKey key) {
-    if ("npm".equals(key.format())) {
-      String latest = store.distTags(key).get("latest");
-      if (latest != null && store.findVersion(key, latest).isPresent()) {
-        return Optional.of(latest);
-      }
-    }
-    return store.latestPublishedVersion(key);
+    // One read rather than three: it is part of every ListPackageVersions page.
+    return store.taggedOrLatestPublishedVersion(key, "npm".equals(key.format()) ? "latest" : null);
   }
 }

@@ -148,11 +148,34 @@ public interface PackageStore {
   /**
    * One page of a package's versions in publish order (or newest first), optionally only those with
    * a status (wire name) and origin type, read without their metadata: the returned versions'
-   * {@code summary} and {@code metadata} are null. At most {@code limit} versions from {@code offset}.
+   * {@code summary} and {@code metadata} are null. At most {@code limit} versions, those that come
+   * after {@code after} in that order (from the first when null): keyset paging, so a page's cost
+   * does not grow with how far into the list it is, and pages stay stable while versions come and go.
    */
   List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
-      int offset, int limit);
+      VersionPosition after, int limit);
+
+  /**
+   * A place in a package's version list: a version's publish time and name, which order the list
+   * (publish time, then name; the name is unique in the package).
+   */
+  record VersionPosition(Instant publishedAt, String version) {
+    public VersionPosition {
+      java.util.Objects.requireNonNull(publishedAt, "publishedAt");
+      java.util.Objects.requireNonNull(version, "version");
+    }
+
+    public static VersionPosition of(PackageVersion version) {
+      return new VersionPosition(version.publishedAt(), version.version());
+    }
+  }
 
   /** The most recently published version whose status is Published. */
   Optional<String> latestPublishedVersion(PackageKey key);
+
+  /**
+   * In one read: the version the dist-tag {@code tag} names, when the tag is set and that version
+   * exists (whatever its status); else {@link #latestPublishedVersion}. {@code tag} null: the latter.
+   */
+  Optional<String> taggedOrLatestPublishedVersion(PackageKey key, String tag);
 }

@@ -375,6 +375,11 @@ public final class WharfServer implements AutoCloseable {
     return packages;
   }
 
+  /** The database (benchmarks count the statements a request costs through it). */
+  public Database database() {
+    return database;
+  }
+
   /** Token issuing, verification and revocation (admin commands and tests use it directly). */
   public TokenService tokens() {
     return tokens;

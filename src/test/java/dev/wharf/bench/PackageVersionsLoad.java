@@ -44,6 +44,8 @@ public final class PackageVersionsLoad {
     WharfConfig config = WharfConfig.builder().environment(Map.of()).flag("port", 0).flag("data", data)
         .flag("bind", "127.0.0.1").build();
     try (WharfServer server = WharfServer.start(config, Clock.systemUTC())) {
+      BenchUsage.countStatements(server.database().jdbi());
+      BenchUsage.notePauses();
       FirstStart first = server.firstStart().orElseThrow();
       Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
       if (!key.find()) {
@@ -68,17 +70,23 @@ public final class PackageVersionsLoad {
 
         ListPackageVersionsResponse first100 = api.listPackageVersions(b -> b.domain("bench").repository("versions")
             .format(PackageFormat.NPM).packageValue("many").maxResults(100));
-        String middleToken = java.util.Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(Integer.toString(versions / 2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // The token of the page after the first versions / 2 (nextTokens are opaque: walk there by pages of 100).
+        String middleToken = null;
+        for (int walked = 0; walked < versions / 2; walked += 100) {
+          String token = middleToken;
+          middleToken = api.listPackageVersions(b -> b.domain("bench").repository("versions").format(PackageFormat.NPM)
+              .packageValue("many").maxResults(100).nextToken(token)).nextToken();
+        }
+        String middle = middleToken;
         List<Scenario> scenarios = List.of(
             new Scenario("first page, max-results 100", () -> api.listPackageVersions(b -> b.domain("bench")
                 .repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100))),
             new Scenario("second page by nextToken, max-results 100", () -> api.listPackageVersions(b -> b
                 .domain("bench").repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100)
                 .nextToken(first100.nextToken()))),
-            new Scenario("middle page (offset " + versions / 2 + "), max-results 100", () -> api.listPackageVersions(b -> b
+            new Scenario("middle page (after " + versions / 2 + "), max-results 100", () -> api.listPackageVersions(b -> b
                 .domain("bench").repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100)
-                .nextToken(middleToken))),
+                .nextToken(middle))),
             new Scenario("sort-by PUBLISHED_TIME, max-results 100", () -> api.listPackageVersions(b -> b
                 .domain("bench").repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(100)
                 .sortBy("PUBLISHED_TIME"))),
@@ -87,28 +95,38 @@ public final class PackageVersionsLoad {
                 .status("Published"))),
             new Scenario("first page, max-results 1000", () -> api.listPackageVersions(b -> b.domain("bench")
                 .repository("versions").format(PackageFormat.NPM).packageValue("many").maxResults(1000))));
-        System.out.printf("%-48s %9s %9s %9s %9s%n", "scenario (" + requests + " requests after 50 warm-up)", "p50 ms",
-            "p90 ms", "p99 ms", "max ms");
+        System.out.printf("%-48s %9s %9s %9s %9s   %s  %s%n", "scenario (" + requests + " requests after 50 warm-up)",
+            "p50 ms", "p90 ms", "p99 ms", "max ms", BenchUsage.header(), "over 20 ms (of them during a GC pause)");
         for (Scenario scenario : scenarios) {
           for (int i = 0; i < 50; i++) {
             scenario.call().get();
           }
           double[] millis = new double[requests];
+          BenchUsage usage = BenchUsage.now();
+          int slow = 0;
+          int slowInPause = 0;
           for (int i = 0; i < requests; i++) {
+            long wallStart = System.currentTimeMillis();
             long start = System.nanoTime();
             ListPackageVersionsResponse response = scenario.call().get();
             millis[i] = (System.nanoTime() - start) / 1e6;
             if (response.versions().isEmpty()) {
               throw new IllegalStateException("empty page in " + scenario.name());
             }
+            if (millis[i] > 20) {
+              slow++;
+              slowInPause += BenchUsage.pausedDuring(wallStart, System.currentTimeMillis()) ? 1 : 0;
+            }
           }
+          String spent = usage.perRequest(requests);
           Arrays.sort(millis);
-          System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f%n", scenario.name(), percentile(millis, 50),
-              percentile(millis, 90), percentile(millis, 99), millis[millis.length - 1]);
+          System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f   %s  %d (%d)%n", scenario.name(), percentile(millis, 50),
+              percentile(millis, 90), percentile(millis, 99), millis[millis.length - 1], spent, slow, slowInPause);
         }
         // After a write the package is read again from the database (the cache entry is dropped):
         // what the first list after each publish or status change costs.
         double[] cold = new double[Integer.getInteger("coldRequests", 60)];
+        BenchUsage coldUsage = BenchUsage.now();
         for (int i = 0; i < cold.length; i++) {
           server.packages().updateStatus(packageKey, "1.0." + i, dev.wharf.packages.VersionStatus.PUBLISHED);
           long start = System.nanoTime();
@@ -116,9 +134,10 @@ public final class PackageVersionsLoad {
               .packageValue("many").maxResults(100));
           cold[i] = (System.nanoTime() - start) / 1e6;
         }
+        String coldSpent = coldUsage.perRequest(cold.length);
         Arrays.sort(cold);
-        System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f%n", "first page after a write (" + cold.length + " requests)",
-            percentile(cold, 50), percentile(cold, 90), percentile(cold, 99), cold[cold.length - 1]);
+        System.out.printf("%-48s %9.2f %9.2f %9.2f %9.2f   %s%n", "first page after a write (" + cold.length + " requests)",
+            percentile(cold, 50), percentile(cold, 90), percentile(cold, 99), cold[cold.length - 1], coldSpent);
         // The whole list page by page, as the CLI's paginator walks it.
         List<Double> walks = new ArrayList<>();
         for (int round = 0; round < 5; round++) {

@@ -49,6 +49,7 @@ public final class UpstreamLoad {
     WharfConfig config = WharfConfig.builder().environment(Map.of()).flag("port", 0).flag("data", data)
         .flag("bind", "127.0.0.1").build();
     try (WharfServer server = WharfServer.start(config, Clock.systemUTC())) {
+      BenchUsage.countStatements(server.database().jdbi());
       FirstStart first = server.firstStart().orElseThrow();
       Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
       if (!key.find()) {
@@ -94,8 +95,8 @@ public final class UpstreamLoad {
       }
       System.out.printf("%d versions of a 4 KiB tarball per package; server on port %d, data %s%n", versions,
           server.port(), data);
-      System.out.printf("%-58s %8s %8s %8s %8s%n", "scenario (" + versions + " requests)", "p50 ms", "p90 ms", "p99 ms",
-          "max ms");
+      System.out.printf("%-58s %8s %8s %8s %8s   %s%n", "scenario (" + versions + " requests)", "p50 ms", "p90 ms",
+          "p99 ms", "max ms", BenchUsage.header() + " (per request; GC pauses in all)");
       report("upstream's own time: GET from base", measure(http, token, versions, base));
       report("fall-through miss: first GET through team (retains)", measure(http, token, versions, team));
       report("warm hit on the retained version through team", measure(http, token, versions, team));
@@ -112,15 +113,19 @@ public final class UpstreamLoad {
     }
   }
 
-  private static double[] measure(HttpClient http, String token, int count, IntFunction<URI> uri) throws Exception {
+  private record Measured(double[] sorted, String spent) {}
+
+  private static Measured measure(HttpClient http, String token, int count, IntFunction<URI> uri) throws Exception {
     double[] millis = new double[count];
+    BenchUsage usage = BenchUsage.now();
     for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
       get(http, token, uri.apply(i));
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
+    String spent = usage.perRequest(count);
     Arrays.sort(millis);
-    return millis;
+    return new Measured(millis, spent);
   }
 
   private static void get(HttpClient http, String token, URI uri) throws Exception {
@@ -131,9 +136,10 @@ public final class UpstreamLoad {
     }
   }
 
-  private static void report(String name, double[] sorted) {
-    System.out.printf("%-58s %8.2f %8.2f %8.2f %8.2f%n", name, percentile(sorted, 50), percentile(sorted, 90),
-        percentile(sorted, 99), sorted[sorted.length - 1]);
+  private static void report(String name, Measured measured) {
+    double[] sorted = measured.sorted();
+    System.out.printf("%-58s %8.2f %8.2f %8.2f %8.2f   %s%n", name, percentile(sorted, 50), percentile(sorted, 90),
+        percentile(sorted, 99), sorted[sorted.length - 1], measured.spent());
   }
 
   private static double percentile(double[] sorted, int percentile) {

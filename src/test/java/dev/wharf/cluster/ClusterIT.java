@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.format.npm.NpmTestingPackages;
 import dev.wharf.identity.Principal;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingClients;
@@ -333,6 +334,32 @@ class ClusterIT {
     LOG.info("unlisting through node A seen by node B after {} ms", unlisted.toMillis());
   }
 
+  @Test
+  void anOriginConfigurationPutThroughOneNodeGovernsUpstreamReadsOnTheOthersWithinOneSecond() {
+    var api = a.codeartifact(a.rootCredentials());
+    api.createRepository(r -> r.domain("acme").repository("origin-base"));
+    api.createRepository(r -> r.domain("acme").repository("origin-team").upstreams(u -> u.repositoryName("origin-base")));
+    String token = api.getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    byte[] tarball = NpmTestingPackages.tarball(NpmTestingPackages.packageJson("confusable", "1.0.0"));
+    HttpResponse<String> published = npmSend(a, token, "PUT", "origin-base", "confusable",
+        NpmTestingPackages.publishBody("confusable", "1.0.0", "", NpmTestingPackages.sha512(tarball),
+            NpmTestingPackages.sha1(tarball), Base64.getEncoder().encodeToString(tarball)));
+    assertThat(published.statusCode()).as(published.body()).isBetween(200, 201);
+
+    // B reads through team (it now holds team's origin configuration for the package, and base's document)
+    assertThat(npmSend(b, token, "GET", "origin-team", "confusable", null).statusCode()).isEqualTo(200);
+
+    // upstream: BLOCK put through A stops B taking the package from base; ALLOW again lets it through
+    api.putPackageOriginConfiguration(r -> r.domain("acme").repository("origin-team").format(PackageFormat.NPM)
+        .packageValue("confusable").restrictions(o -> o.publish("ALLOW").upstream("BLOCK")));
+    Duration blocked = within(BOUND, () -> npmSend(b, token, "GET", "origin-team", "confusable", null).statusCode() == 404);
+    api.putPackageOriginConfiguration(r -> r.domain("acme").repository("origin-team").format(PackageFormat.NPM)
+        .packageValue("confusable").restrictions(o -> o.publish("ALLOW").upstream("ALLOW")));
+    Duration allowed = within(BOUND, () -> npmSend(b, token, "GET", "origin-team", "confusable", null).statusCode() == 200);
+    LOG.info("upstream BLOCK put through node A seen by node B after {} ms, ALLOW after {} ms", blocked.toMillis(),
+        allowed.toMillis());
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Polls until the condition holds and returns how long it took; fails past {@code bound}. */
@@ -359,6 +386,21 @@ class ClusterIT {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create(npmUrl(node, path)))
           .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpResponse<String> npmSend(TestingServer node, String token, String method, String repository,
+      String path, String body) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(node.endpoint() + "/acme-" + account + "/npm/" + repository + "/"
+          + path)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+          .build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

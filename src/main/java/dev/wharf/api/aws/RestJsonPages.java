@@ -49,30 +49,4 @@ public final class RestJsonPages {
   public static double epochSeconds(Instant instant) {
     return instant.toEpochMilli() / 1000.0;
   }
-
-  /**
-   * The offset a nextToken made by {@link #token} (or {@link #page}) stands for.
-   *
-   * @throws WharfException.Invalid (ValidationException) for any other token
-   */
-  public static int offset(String nextToken) {
-    if (nextToken == null) {
-      return 0;
-    }
-    int start;
-    try {
-      start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      start = -1;
-    }
-    if (start < 0) {
-      throw new WharfException.Invalid("ValidationException", "The nextToken is not valid");
-    }
-    return start;
-  }
-
-  /** The nextToken for a page that starts at {@code offset}, in the format {@link #page} uses. */
-  public static String token(int offset) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
-  }
 }

@@ -18,6 +18,7 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageStore;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import java.util.ArrayList;
@@ -73,8 +74,9 @@ public final class PackageEndpoints {
           });
     }));
     ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", requests::packageResource, r -> {
-      // Paged in the store, not from the package's cached document: a page costs the same with
-      // 10,000 versions as with 10, also right after a write.
+      // Paged in the store, not from the package's cached document, by keyset (the token names the
+      // last version returned): a page costs the same with 10,000 versions as with 10, however deep,
+      // also right after a write.
       requests.requireRepository(r);
       PackageKey key = key(r);
       if (packages.packageRecord(key).isEmpty()) {
@@ -85,8 +87,9 @@ public final class PackageEndpoints {
       String sortBy = enumMember(r, "sortBy", "sortBy", List.of("PUBLISHED_TIME"));
       Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);
       int limit = maxResults == null ? 100 : maxResults;
-      int offset = RestJsonPages.offset(r.query("next-token"));
-      PackageService.VersionPage page = packages.versionPage(key, status, originType, sortBy != null, offset, limit);
+      boolean newestFirst = sortBy != null;
+      var after = VersionPageToken.decode(r.query("next-token"), key, status, originType, newestFirst);
+      PackageService.VersionPage page = packages.versionPage(key, status, originType, newestFirst, after, limit);
       ObjectNode out = JSON.createObjectNode();
       var list = out.putArray("versions");
       for (PackageVersion v : page.versions()) {
@@ -95,7 +98,8 @@ public final class PackageEndpoints {
         origin(node, v);
       }
       if (page.more()) {
-        out.put("nextToken", RestJsonPages.token(offset + page.versions().size()));
+        out.put("nextToken", VersionPageToken.encode(key, status, originType, newestFirst,
+            PackageStore.VersionPosition.of(page.versions().getLast())));
       }
       out.put("format", key.format());
       if (key.namespaceOrNull() != null) {

@@ -504,26 +504,48 @@ public final class SqlPackageStore implements PackageStore {
 
   @Override
   public List<PackageVersion> listVersionsPage(PackageKey key, String status, String originType, boolean newestFirst,
-      int offset, int limit) {
-    String sql = "SELECT " + KEY_COLUMNS + ", version, status, revision, published_at, modified_at, origin,"
-        + " entry_repository, entry_external_connection"
+      VersionPosition after, int limit) {
+    // Keyset paging on package_versions_by_time, or on package_versions_by_status_time when a status is
+    // asked for (both end in published_at, version): the page starts where the last one ended, whatever
+    // its depth. The key columns are not read back: they are the key asked for.
+    String sql = "SELECT version, status, revision, published_at, modified_at, origin, entry_repository,"
+        + " entry_external_connection"
         + " FROM package_versions WHERE " + KEY_MATCH + (status == null ? "" : " AND status = :status")
         + (originType == null ? "" : " AND origin = :origin")
+        + (after == null ? "" : " AND (published_at, version) " + (newestFirst ? "<" : ">") + " (:after_at, :after_version)")
         + (newestFirst ? " ORDER BY published_at DESC, version DESC" : " ORDER BY published_at, version")
-        + " LIMIT :limit OFFSET :offset";
+        + " LIMIT :limit";
     return jdbi.withHandle(h -> {
-      var query = bindKey(h.createQuery(sql), key).bind("limit", limit).bind("offset", offset);
+      var query = bindKey(h.createQuery(sql), key).bind("limit", limit);
       if (status != null) {
         query.bind("status", status);
       }
       if (originType != null) {
         query.bind("origin", originType);
       }
-      return query.map((rs, ctx) -> new PackageVersion(key(rs), rs.getString("version"),
+      if (after != null) {
+        query.bind("after_at", after.publishedAt().toEpochMilli()).bind("after_version", after.version());
+      }
+      return query.map((rs, ctx) -> new PackageVersion(key, rs.getString("version"),
           VersionStatus.fromWireName(rs.getString("status")), rs.getString("revision"),
           Instant.ofEpochMilli(rs.getLong("published_at")), Instant.ofEpochMilli(rs.getLong("modified_at")), null, null,
           rs.getString("origin"), entryPoint(rs))).list();
     });
+  }
+
+  @Override
+  public Optional<String> taggedOrLatestPublishedVersion(PackageKey key, String tag) {
+    String tagged = "SELECT v.version FROM package_dist_tags t JOIN package_versions v ON v.domain_owner = t.domain_owner"
+        + " AND v.domain_name = t.domain_name AND v.repository = t.repository AND v.format = t.format"
+        + " AND v.namespace = t.namespace AND v.name = t.name AND v.version = t.version"
+        + " WHERE t.domain_owner = :owner AND t.domain_name = :domain AND t.repository = :repository"
+        + " AND t.format = :format AND t.namespace = :namespace AND t.name = :name AND t.tag = :tag";
+    String latest = "SELECT version FROM package_versions WHERE " + KEY_MATCH
+        + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1";
+    List<String> found = jdbi.withHandle(h -> bindKey(h.createQuery("SELECT COALESCE((" + tagged + "), (" + latest
+        + ")) AS version"), key).bind("tag", tag).bind("status", VersionStatus.PUBLISHED.wireName())
+        .mapTo(String.class).list());
+    return found.isEmpty() ? Optional.empty() : Optional.ofNullable(found.getFirst());
   }
 
   @Override

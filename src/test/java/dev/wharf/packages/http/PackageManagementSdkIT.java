@@ -220,6 +220,37 @@ class PackageManagementSdkIT {
     awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersions(b -> b
         .domain("acme").repository("app").format(PackageFormat.GENERIC).namespace("bulk").packageValue("many")
         .nextToken("not-a-token-of-ours")));
+
+    // A nextToken names where the next page starts (keyset): versions deleted from earlier pages meanwhile
+    // neither shift the rest nor make any repeat, as they would with an offset.
+    var page1 = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC)
+        .namespace("bulk").packageValue("many").maxResults(100));
+    assertThat(page1.versions()).extracting(v -> v.version()).isEqualTo(seen.subList(0, 100));
+    packages.deleteVersions(key, seen.subList(0, 10), null);
+    var page2 = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC)
+        .namespace("bulk").packageValue("many").maxResults(100).nextToken(page1.nextToken()));
+    assertThat(page2.versions()).extracting(v -> v.version()).isEqualTo(seen.subList(100, 200));
+    List<String> newestFirst = new ArrayList<>();
+    for (var page : api.listPackageVersionsPaginator(b -> b.domain("acme").repository("app")
+        .format(PackageFormat.GENERIC).namespace("bulk").packageValue("many").maxResults(100).sortBy("PUBLISHED_TIME")
+        .status(PackageVersionStatus.PUBLISHED))) {
+      page.versions().forEach(v -> newestFirst.add(v.version()));
+    }
+    assertThat(newestFirst).isEqualTo(seen.subList(10, seen.size()).reversed());
+
+    // It is refused when edited, or used to continue another listing (other order or filter).
+    String text = new String(java.util.Base64.getUrlDecoder().decode(page1.nextToken()), StandardCharsets.UTF_8);
+    String edited = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        text.replace(seen.get(99), seen.get(500)).getBytes(StandardCharsets.UTF_8));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersions(b -> b
+        .domain("acme").repository("app").format(PackageFormat.GENERIC).namespace("bulk").packageValue("many")
+        .nextToken(edited)));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersions(b -> b
+        .domain("acme").repository("app").format(PackageFormat.GENERIC).namespace("bulk").packageValue("many")
+        .sortBy("PUBLISHED_TIME").nextToken(page1.nextToken())));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersions(b -> b
+        .domain("acme").repository("app").format(PackageFormat.GENERIC).namespace("bulk").packageValue("many")
+        .status(PackageVersionStatus.PUBLISHED).nextToken(page1.nextToken())));
   }
 
   @Test

@@ -361,23 +361,61 @@ abstract class PackageStoreContract {
     assertThat(store.findVersion(copyKey, "1.0.0").orElseThrow().status()).isEqualTo(VersionStatus.UNLISTED);
   }
 
+  private static PackageStore.VersionPosition after(Instant publishedAt, String version) {
+    return new PackageStore.VersionPosition(publishedAt, version);
+  }
+
+  @Test
+  void versionsWithTheSamePublishTimeArePagedByNameWithoutLosingOrRepeatingAny() {
+    for (String version : List.of("2.0.0", "1.0.0", "3.0.0", "1.5.0")) {
+      store.insertVersion(new PackageVersion(LEFTPAD, version, VersionStatus.PUBLISHED, "r", NOW, NOW, null, "{}",
+          "INTERNAL"), List.of(), Map.of(), NOW);
+    }
+    for (boolean newestFirst : List.of(false, true)) {
+      List<String> walked = new java.util.ArrayList<>();
+      PackageStore.VersionPosition position = null;
+      while (true) {
+        List<PackageVersion> page = store.listVersionsPage(LEFTPAD, null, null, newestFirst, position, 1);
+        if (page.isEmpty()) {
+          break;
+        }
+        walked.add(page.getFirst().version());
+        position = PackageStore.VersionPosition.of(page.getFirst());
+      }
+      List<String> expected = newestFirst ? List.of("3.0.0", "2.0.0", "1.5.0", "1.0.0")
+          : List.of("1.0.0", "1.5.0", "2.0.0", "3.0.0");
+      assertThat(walked).isEqualTo(expected);
+    }
+  }
+
   @Test
   void versionsArePagedInPublishOrderOrNewestFirstWithFilters() {
     for (int i = 0; i < 5; i++) {
       store.insertVersion(new PackageVersion(LEFTPAD, "1.0." + i, i == 2 ? VersionStatus.UNLISTED : VersionStatus.PUBLISHED,
           "r" + i, NOW.plusSeconds(i), NOW, null, "{}", i == 4 ? "EXTERNAL" : "INTERNAL"), List.of(), Map.of(), NOW);
     }
-    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 0, 2)).extracting(PackageVersion::version)
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, null, 2)).extracting(PackageVersion::version)
         .containsExactly("1.0.0", "1.0.1");
-    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 2, 10)).extracting(PackageVersion::version)
-        .containsExactly("1.0.2", "1.0.3", "1.0.4");
-    assertThat(store.listVersionsPage(LEFTPAD, null, null, true, 0, 2)).extracting(PackageVersion::version)
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, after(NOW.plusSeconds(1), "1.0.1"), 10))
+        .extracting(PackageVersion::version).containsExactly("1.0.2", "1.0.3", "1.0.4");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, true, null, 2)).extracting(PackageVersion::version)
         .containsExactly("1.0.4", "1.0.3");
-    assertThat(store.listVersionsPage(LEFTPAD, "Unlisted", null, false, 0, 10)).extracting(PackageVersion::version)
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, true, after(NOW.plusSeconds(3), "1.0.3"), 10))
+        .extracting(PackageVersion::version).containsExactly("1.0.2", "1.0.1", "1.0.0");
+    assertThat(store.listVersionsPage(LEFTPAD, "Unlisted", null, false, null, 10)).extracting(PackageVersion::version)
         .containsExactly("1.0.2");
-    assertThat(store.listVersionsPage(LEFTPAD, "Published", "INTERNAL", false, 0, 10)).extracting(PackageVersion::version)
+    assertThat(store.listVersionsPage(LEFTPAD, "Published", "INTERNAL", false, null, 10)).extracting(PackageVersion::version)
         .containsExactly("1.0.0", "1.0.1", "1.0.3");
-    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, 50, 10)).isEmpty();
+    assertThat(store.listVersionsPage(LEFTPAD, "Published", null, false, after(NOW.plusSeconds(1), "1.0.1"), 1))
+        .extracting(PackageVersion::version).as("after a position, whatever status the skipped versions have")
+        .containsExactly("1.0.3");
+    assertThat(store.listVersionsPage(LEFTPAD, null, null, false, after(NOW.plusSeconds(4), "1.0.4"), 10)).isEmpty();
+    var read = store.listVersionsPage(LEFTPAD, null, null, false, null, 1).getFirst();
+    assertThat(read.key()).isEqualTo(LEFTPAD);
+    assertThat(read.revision()).isEqualTo("r0");
+    assertThat(read.publishedAt()).isEqualTo(NOW);
+    assertThat(read.origin()).isEqualTo("INTERNAL");
+    assertThat(read.status()).isEqualTo(VersionStatus.PUBLISHED);
     assertThat(store.latestPublishedVersion(LEFTPAD)).contains("1.0.4");
     assertThat(store.latestPublishedVersion(SCOPED)).isEmpty();
   }
@@ -401,7 +439,7 @@ abstract class PackageStoreContract {
     assertThat(store.findVersion(team, "1.0.0").orElseThrow().entryPoint()).isEqualTo(shared);
     assertThat(store.findVersion(team, "2.0.0").orElseThrow().entryPoint()).isEqualTo(npmjs);
     assertThat(store.findVersion(team, "3.0.0").orElseThrow().entryPoint()).isEqualTo(PackageVersion.EntryPoint.UNKNOWN);
-    assertThat(store.listVersionsPage(team, null, null, false, 0, 10)).extracting(PackageVersion::entryPoint)
+    assertThat(store.listVersionsPage(team, null, null, false, null, 10)).extracting(PackageVersion::entryPoint)
         .containsExactly(shared, npmjs, PackageVersion.EntryPoint.UNKNOWN);
     assertThat(store.readDocument(team).orElseThrow().versions()).extracting(v -> v.version().entryPoint())
         .containsExactly(shared, npmjs, PackageVersion.EntryPoint.UNKNOWN);
@@ -471,5 +509,24 @@ abstract class PackageStoreContract {
           .bind("repository", repository).bind("name", name).bind("version", version).bind("revision", revision)
           .bind("modified", modified).bind("origin", origin).execute();
     });
+  }
+
+  @Test
+  void theVersionATagNamesComesFirstWhenItExistsElseTheNewestPublishedOne() {
+    for (int i = 0; i < 4; i++) {
+      store.insertVersion(new PackageVersion(LEFTPAD, "1.0." + i, i == 3 ? VersionStatus.UNLISTED : VersionStatus.PUBLISHED,
+          "r" + i, NOW.plusSeconds(i), NOW, null, "{}", "INTERNAL"), List.of(), i == 0 ? Map.of("latest", "1.0.0")
+          : Map.of(), NOW);
+    }
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "latest")).contains("1.0.0");
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "next")).as("tag not set").contains("1.0.2");
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, null)).contains("1.0.2");
+    store.putDistTag(LEFTPAD, "latest", "1.0.3", NOW);
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "latest")).as("whatever the tagged version's status")
+        .contains("1.0.3");
+    store.deleteVersion(LEFTPAD, "1.0.3", "r3", NOW);
+    assertThat(store.taggedOrLatestPublishedVersion(LEFTPAD, "latest")).as("a tag naming a version that is gone")
+        .contains("1.0.2");
+    assertThat(store.taggedOrLatestPublishedVersion(SCOPED, "latest")).isEmpty();
   }
 }
