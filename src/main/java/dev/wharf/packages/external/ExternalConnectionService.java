@@ -124,7 +124,7 @@ public final class ExternalConnectionService implements UpstreamService.External
     Connection c = connectionFor(remote);
     ExternalFormat.RemoteFile file = c.reader().file(remote, assetName);
     String upstream = upstreamName(c);
-    requireSameOrigin(c, file.url(), assetName, upstream);
+    requireAllowedFileUrl(c, file.url(), assetName, upstream);
     return withTemporaryFile(target -> {
       Path fetched = get(c, file.url(), target).orElseThrow(() -> new UpstreamUnavailableException("The upstream "
           + upstream + " lists " + assetName + " but does not have it"));
@@ -147,7 +147,7 @@ public final class ExternalConnectionService implements UpstreamService.External
     }
     String upstream = upstreamName(c);
     URI url = named.get().url();
-    requireSameOrigin(c, url, assetName, upstream);
+    requireAllowedFileUrl(c, url, assetName, upstream);
     Instant missingSince = missing.getIfPresent(url);
     if (missingSince != null && missingSince.plus(ttl).isAfter(clock.instant())) {
       return Optional.empty(); // asked again and again (Gradle's .module files): not every time upstream
@@ -175,7 +175,7 @@ public final class ExternalConnectionService implements UpstreamService.External
   private Optional<PackageService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFile file,
       String assetName, String upstream) {
     for (ExternalFormat.ChecksumFile checksum : file.checksums()) {
-      requireSameOrigin(c, checksum.url(), assetName, upstream);
+      requireAllowedFileUrl(c, checksum.url(), assetName, upstream);
       Optional<byte[]> body;
       try {
         body = fetcher.metadata(withCredentials(c.base(), checksum.url()), "text/plain, */*", MAX_CHECKSUM_BYTES);
@@ -224,12 +224,24 @@ public final class ExternalConnectionService implements UpstreamService.External
     return c.name() + " (" + ExternalFetcher.display(c.base()) + ")";
   }
 
-  private static void requireSameOrigin(Connection c, URI url, String assetName, String upstream) {
-    if (!sameOrigin(c.base(), url)) {
-      throw new UpstreamUnavailableException("The upstream " + upstream + " lists " + assetName + " at another host ("
-          + ExternalFetcher.display(url) + "); it is not fetched");
+  private static void requireAllowedFileUrl(Connection c, URI url, String assetName, String upstream) {
+    if (!fileUrlAllowed(c.base(), url)) {
+      throw new UpstreamUnavailableException("The upstream " + upstream + " lists " + assetName + " at another host"
+          + " without HTTPS (" + ExternalFetcher.display(url) + "); it is not fetched");
     }
   }
+
+  /**
+   * Where a listed file may be fetched from: the upstream's own scheme, host and port, or another
+   * host over HTTPS (PyPI lists its files on files.pythonhosted.org, not pypi.org). Either way the
+   * content must match the hash the upstream's metadata gave, and the upstream's credentials go to
+   * its own origin only.
+   */
+  static boolean fileUrlAllowed(URI base, URI url) {
+    return sameOrigin(base, url) || ("https".equalsIgnoreCase(url.getScheme()) && url.getHost() != null
+        && url.getRawUserInfo() == null);
+  }
+
 
   /** GETs a file into {@code target}; empty when the upstream does not have it. */
   private Optional<Path> get(Connection c, URI url, Path target) {
@@ -278,8 +290,8 @@ public final class ExternalConnectionService implements UpstreamService.External
   }
 
   /** A file URL on the upstream's host gets the base URL's credentials, if it has any. */
-  private static URI withCredentials(URI base, URI url) {
-    if (base.getRawUserInfo() == null || url.getRawUserInfo() != null) {
+  static URI withCredentials(URI base, URI url) {
+    if (base.getRawUserInfo() == null || url.getRawUserInfo() != null || !sameOrigin(base, url)) {
       return url;
     }
     return URI.create(url.toString().replaceFirst("://", "://" + base.getRawUserInfo() + "@"));

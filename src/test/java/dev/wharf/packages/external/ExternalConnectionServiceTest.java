@@ -110,4 +110,23 @@ class ExternalConnectionServiceTest {
     assertThat(asked("lib-1.0.module")).isEqualTo(2);
     assertThat(packages.versions(listed().version().key())).as("nothing kept for a missing file").isEmpty();
   }
+
+  @Test
+  void filesComeFromTheUpstreamsOriginOrAnotherHostOverHttpsAndOnlyItsOriginGetsItsCredentials() {
+    URI pypi = URI.create("https://user:secret@pypi.org");
+    assertThat(ExternalConnectionService.fileUrlAllowed(pypi, URI.create("https://pypi.org/x.whl"))).isTrue();
+    assertThat(ExternalConnectionService.fileUrlAllowed(pypi,
+        URI.create("https://files.pythonhosted.org/packages/x.whl"))).as("PyPI's file host").isTrue();
+    assertThat(ExternalConnectionService.fileUrlAllowed(pypi, URI.create("http://files.pythonhosted.org/x.whl")))
+        .as("another host without TLS").isFalse();
+    assertThat(ExternalConnectionService.fileUrlAllowed(URI.create("http://127.0.0.1:8080/npm"),
+        URI.create("http://127.0.0.1:8081/x.tgz"))).as("another port").isFalse();
+    assertThat(ExternalConnectionService.fileUrlAllowed(URI.create("http://127.0.0.1:8080/npm"),
+        URI.create("http://127.0.0.1:8080/x.tgz"))).isTrue();
+
+    assertThat(ExternalConnectionService.withCredentials(pypi, URI.create("https://pypi.org/x.whl")))
+        .hasToString("https://user:secret@pypi.org/x.whl");
+    assertThat(ExternalConnectionService.withCredentials(pypi, URI.create("https://files.pythonhosted.org/x.whl")))
+        .as("credentials stay with the upstream").hasToString("https://files.pythonhosted.org/x.whl");
+  }
 }
