@@ -1,5 +1,6 @@
 package dev.wharf.packages.external;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.ByteArrayOutputStream;
@@ -27,12 +30,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -60,6 +61,7 @@ import software.amazon.awssdk.services.codeartifact.model.ValidationException;
 class ExternalConnectionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final TestingNpm npm = TestingNpm.npm();
 
   @TempDir static Path scratch;
   static TestingServer registry; // the "public registry"
@@ -238,20 +240,7 @@ class ExternalConnectionIT {
   // ---------------------------------------------------------------- clients
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 
   static String npmEndpoint(TestingServer server, String domainAndOwner, String repository) {
@@ -259,31 +248,7 @@ class ExternalConnectionIT {
   }
 
   static Path npmHome(String registryUrl, String authToken) {
-    Path dir = directory("home");
-    write(dir.resolve(".npmrc"), "registry=" + registryUrl + "\n" + registryUrl.replaceFirst("^https?:", "")
-        + ":_authToken=" + authToken + "\n");
-    write(dir.resolve("global-npmrc"), "");
-    return dir;
-  }
-
-  static TestingProcesses.Result npm(Path home, Path directory, String... arguments) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_fetch_retries", "0");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    return TestingProcesses.run(directory, environment, TIMEOUT, command);
-  }
-
-  static void npmOk(Path home, Path directory, String... arguments) {
-    TestingProcesses.Result result = npm(home, directory, arguments);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return TestingNpm.npmrc(directory("home"), registryUrl, authToken);
   }
 
   static void publishToRegistry(String name, String version) {
@@ -291,7 +256,7 @@ class ExternalConnectionIT {
     write(dir.resolve("package.json"), "{\"name\":\"" + name + "\",\"version\":\"" + version
         + "\",\"main\":\"index.js\",\"license\":\"MIT\"}\n");
     write(dir.resolve("index.js"), "module.exports = 'hello from " + name + "@" + version + " on the public registry';\n");
-    npmOk(npmHome(npmEndpoint(registry, "world-" + registryAccount, "public"), registryToken), dir, "publish");
+    npm.runOk(npmHome(npmEndpoint(registry, "world-" + registryAccount, "public"), registryToken), dir, "publish");
   }
 
   static Path teamHome() {
@@ -399,7 +364,7 @@ class ExternalConnectionIT {
     publishToRegistry("from-public", "1.2.0");
 
     Path project = project("from-public", "^1.0.0");
-    npmOk(teamHome(), project, "install");
+    npm.runOk(teamHome(), project, "install");
     assertThat(run(project, "from-public")).isEqualTo("hello from from-public@1.2.0 on the public registry");
     JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
     assertThat(lock.path("packages").path("node_modules/from-public").path("resolved").asText())
@@ -429,7 +394,7 @@ class ExternalConnectionIT {
     registry.close();
     registry = null;
     Path again = project("from-public", "1.2.0");
-    npmOk(teamHome(), again, "install");
+    npm.runOk(teamHome(), again, "install");
     assertThat(run(again, "from-public")).isEqualTo("hello from from-public@1.2.0 on the public registry");
   }
 
