@@ -1,12 +1,14 @@
 package dev.wharf.format.pypi;
 
+import static dev.wharf.testing.TestingFiles.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.cli.WharfCommand;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
+import dev.wharf.testing.TestingWharfCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -113,33 +114,12 @@ class PypiClientIT {
   // ---------------------------------------------------------------- helpers
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 
-  static synchronized void wharfLogin(AwsCredentials credentials, Path dir, String tool) {
-    List<String> names = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
-    Map<String, String> saved = new java.util.HashMap<>();
-    names.forEach(n -> saved.put(n, System.getProperty(n)));
-    try {
-      System.setProperty("aws.accessKeyId", credentials.accessKeyId());
-      System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
-      System.setProperty("aws.region", "us-east-1");
-      int exit = WharfCommand.commandLine().execute("login", "--tool", tool, "--domain", "acme", "--domain-owner",
-          account, "--repository", "py", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString());
-      assertThat(exit).isZero();
-    } finally {
-      saved.forEach((n, v) -> {
-        if (v == null) {
-          System.clearProperty(n);
-        } else {
-          System.setProperty(n, v);
-        }
-      });
-    }
+  static void wharfLogin(AwsCredentials credentials, Path dir, String tool) {
+    assertThat(TestingWharfCommand.execute(credentials, "login", "--tool", tool, "--domain", "acme", "--domain-owner",
+        account, "--repository", "py", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString())).isZero();
   }
 
   static String endpoint() {
@@ -155,14 +135,6 @@ class PypiClientIT {
     Matcher m = Pattern.compile("index-url\\s*=\\s*(\\S+)").matcher(read(home.resolve(".config/pip/pip.conf")));
     assertThat(m.find()).isTrue();
     return m.group(1);
-  }
-
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static Map<String, String> environment() {
