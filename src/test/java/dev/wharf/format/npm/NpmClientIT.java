@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
@@ -47,8 +48,6 @@ class NpmClientIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   /** Audit stays on: npm install's audit request reaches Wharf's advisory endpoint. */
   private static final TestingNpm npm = TestingNpm.npm().config("loglevel", "warn").withoutConfig("audit");
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
   private static final String DENY_READ = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
       + "\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}";
 
@@ -69,10 +68,7 @@ class NpmClientIT {
     account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("app"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     home = newHome();
     wharfLogin(developer, home);
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
@@ -63,8 +64,6 @@ class NpmRealTreeIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
   private static final TestingNpm npm = TestingNpm.npm().config("loglevel", "warn").config("fetch_retries", "1")
       .inherit(NETWORK_ENVIRONMENT).timeout(TIMEOUT);
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
 
   @TempDir static Path scratch;
   static Path cache;
@@ -102,10 +101,7 @@ class NpmRealTreeIT {
     String account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("tree"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     token = wharf.codeartifact(developer)
         .getAuthorizationToken(b -> b.domain("acme").domainOwner(account)).authorizationToken();
     endpoint = wharf.endpoint() + "/acme-" + account + "/npm/tree/";

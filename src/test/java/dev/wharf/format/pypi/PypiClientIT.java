@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingIam;
+import dev.wharf.testing.TestingPip;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingWharfCommand;
@@ -45,8 +47,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PypiClientIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
   private static final Path DEBIAN_WHEELS = Path.of("/usr/share/python-wheels");
   /** Writes a wheel and an sdist of a one-module project: name version module [requires-dist...]. */
   static final String MAKE_DISTS = """
@@ -95,10 +95,7 @@ class PypiClientIT {
     account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("py"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     home = directory("home");
     wharfLogin(developer, home, "twine");
     wharfLogin(developer, home, "pip");
@@ -138,13 +135,9 @@ class PypiClientIT {
   }
 
   static Map<String, String> environment() {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("PIP_CONFIG_FILE", "/dev/null");
-    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
-    return environment;
+    return TestingPip.environment(home);
   }
+
 
   static TestingProcesses.Result run(Path directory, String... command) {
     return TestingProcesses.run(directory, environment(), TIMEOUT, List.of(command));
