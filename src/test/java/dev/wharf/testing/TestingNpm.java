@@ -108,4 +108,19 @@ public final class TestingNpm {
     TestingFiles.write(home.resolve("global-npmrc"), "");
     return home;
   }
+
+  /** A project in {@code directory} whose package.json depends on one package at the range; returns it. */
+  public static Path project(Path directory, String name, String range) {
+    TestingFiles.write(directory.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
+        + "\"dependencies\":{\"" + name + "\":\"" + range + "\"}}\n");
+    return directory;
+  }
+
+  /** What {@code console.log(require(module))} prints in the project (node, in a clean environment). */
+  public static String require(Path project, String module) {
+    TestingProcesses.Result node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), TIMEOUT,
+        List.of("node", "-e", "console.log(require('" + module + "'))"));
+    assertThat(node.exitCode()).as(node.describe()).isZero();
+    return node.stdout().strip();
+  }
 }

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingNpm;
-import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +33,6 @@ import software.amazon.awssdk.services.codeartifact.model.PackageVersionSummary;
  */
 class NpmUpstreamIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final TestingNpm npm = TestingNpm.npm();
 
   @TempDir static Path scratch;
@@ -88,17 +85,11 @@ class NpmUpstreamIT {
   }
 
   static Path project(String name, String range) {
-    Path dir = directory("project");
-    write(dir.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
-        + "\"dependencies\":{\"" + name + "\":\"" + range + "\"}}\n");
-    return dir;
+    return TestingNpm.project(directory("project"), name, range);
   }
 
   static String run(Path project, String module) {
-    var node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), TIMEOUT,
-        List.of("node", "-e", "console.log(require('" + module + "'))"));
-    assertThat(node.exitCode()).as(node.describe()).isZero();
-    return node.stdout().strip();
+    return TestingNpm.require(project, module);
   }
 
   static List<PackageVersionSummary> versions(String repository, String namespace, String name) {

@@ -8,16 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wharf.format.npm.NpmTestingPackages;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingNpm;
+import dev.wharf.testing.TestingPip;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,15 +27,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -181,60 +177,16 @@ class ExternalConnectionIT {
   }
 
   static String packument(String name, String version, String tarballUrl, byte[] tarball) {
-    try {
-      String integrity = "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(tarball));
-      String shasum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(tarball));
-      return "{\"name\":\"" + name + "\",\"dist-tags\":{\"latest\":\"" + version + "\"},\"versions\":{\"" + version
-          + "\":{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"main\":\"index.js\",\"dist\":{\"tarball\":\""
-          + tarballUrl + "\",\"integrity\":\"" + integrity + "\",\"shasum\":\"" + shasum + "\"}}}}";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "{\"name\":\"" + name + "\",\"dist-tags\":{\"latest\":\"" + version + "\"},\"versions\":{\"" + version
+        + "\":{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"main\":\"index.js\",\"dist\":{\"tarball\":\""
+        + tarballUrl + "\",\"integrity\":\"" + NpmTestingPackages.sha512(tarball) + "\",\"shasum\":\""
+        + NpmTestingPackages.sha1(tarball) + "\"}}}}";
   }
 
-  /** An npm tarball: package/package.json and package/index.js (ustar, written here). */
+  /** An npm tarball: package/package.json and package/index.js. */
   static byte[] tarball(String name, String version) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-        add(gzip, "package/package.json", "{\"name\":\"" + name + "\",\"version\":\"" + version
-            + "\",\"main\":\"index.js\"}");
-        add(gzip, "package/index.js", "module.exports = 'hello from " + name + "@" + version + " upstream';\n");
-        gzip.write(new byte[1024]);
-      }
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void add(OutputStream out, String name, String content) throws IOException {
-    byte[] data = content.getBytes(StandardCharsets.UTF_8);
-    byte[] header = new byte[512];
-    put(header, 0, name);
-    put(header, 100, "0000644");
-    put(header, 108, "0000000");
-    put(header, 116, "0000000");
-    put(header, 124, String.format("%011o", data.length));
-    put(header, 136, String.format("%011o", 0));
-    java.util.Arrays.fill(header, 148, 156, (byte) ' ');
-    header[156] = '0';
-    put(header, 257, "ustar");
-    put(header, 263, "00");
-    int sum = 0;
-    for (byte b : header) {
-      sum += b & 0xff;
-    }
-    put(header, 148, String.format("%06o", sum));
-    header[154] = 0;
-    out.write(header);
-    out.write(data);
-    out.write(new byte[(512 - data.length % 512) % 512]);
-  }
-
-  private static void put(byte[] header, int offset, String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(bytes, 0, header, offset, bytes.length);
+    return NpmTestingPackages.tarball("{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"main\":\"index.js\"}",
+        "module.exports = 'hello from " + name + "@" + version + " upstream';\n");
   }
 
   // ---------------------------------------------------------------- clients
@@ -264,17 +216,11 @@ class ExternalConnectionIT {
   }
 
   static Path project(String name, String range) {
-    Path dir = directory("project");
-    write(dir.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
-        + "\"dependencies\":{\"" + name + "\":\"" + range + "\"}}\n");
-    return dir;
+    return TestingNpm.project(directory("project"), name, range);
   }
 
   static String run(Path project, String module) {
-    var node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), TIMEOUT,
-        List.of("node", "-e", "console.log(require('" + module + "'))"));
-    assertThat(node.exitCode()).as(node.describe()).isZero();
-    return node.stdout().strip();
+    return TestingNpm.require(project, module);
   }
 
   // ---------------------------------------------------------------- pip
@@ -300,17 +246,8 @@ class ExternalConnectionIT {
               z.writestr(path, text)
       """;
 
-  static Map<String, String> pythonEnvironment(Path home) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("PIP_CONFIG_FILE", "/dev/null");
-    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
-    return environment;
-  }
-
   static TestingProcesses.Result python(Path directory, String... command) {
-    return TestingProcesses.run(directory, pythonEnvironment(directory), TIMEOUT, List.of(command));
+    return TestingProcesses.run(directory, TestingPip.environment(directory), TIMEOUT, List.of(command));
   }
 
   static TestingProcesses.Result pythonOk(Path directory, String... command) {

@@ -87,9 +87,7 @@ class PackageOriginUpstreamIT {
   }
 
   static void install(String repository, String name, String version) {
-    Path project = directory("project");
-    write(project.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
-        + "\"dependencies\":{\"" + name + "\":\"" + version + "\"}}\n");
+    Path project = TestingNpm.project(directory("project"), name, version);
     npm(repository, project, "install");
     assertThat(project.resolve("node_modules/" + name + "/package.json")).exists();
   }
