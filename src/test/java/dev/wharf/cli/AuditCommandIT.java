@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 
 /** wharf audit: API calls and token uses, allowed and denied, as the account's root sees them. */
@@ -28,11 +27,7 @@ class AuditCommandIT {
   static void start() {
     wharf = TestingServer.start(data);
     root = wharf.rootCredentials();
-    try (CodeartifactClient client = LoginTestingCli.codeArtifact(wharf, root)) {
-      client.createDomain(b -> b.domain("audited"));
-      client.createRepository(b -> b.domain("audited").repository("app"));
-      endpoint = client.getRepositoryEndpoint(b -> b.domain("audited").repository("app").format("npm")).repositoryEndpoint();
-    }
+    endpoint = LoginTestingCli.newRepository(wharf, root, "audited", "app", "npm");
   }
 
   @AfterAll

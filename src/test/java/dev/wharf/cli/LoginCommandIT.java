@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 
 /** wharf get-authorization-token, login and logout against a real server, and beside the real aws CLI. */
 class LoginCommandIT {
@@ -44,11 +43,7 @@ class LoginCommandIT {
   static void start() {
     wharf = TestingServer.start(data);
     root = wharf.rootCredentials();
-    try (CodeartifactClient client = LoginTestingCli.codeArtifact(wharf, root)) {
-      client.createDomain(b -> b.domain("acme"));
-      client.createRepository(b -> b.domain("acme").repository("shared"));
-      npmEndpoint = client.getRepositoryEndpoint(b -> b.domain("acme").repository("shared").format("npm")).repositoryEndpoint();
-    }
+    npmEndpoint = LoginTestingCli.newRepository(wharf, root, "acme", "shared", "npm");
   }
 
   @AfterAll

@@ -103,6 +103,16 @@ final class LoginTestingCli {
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1))).build();
   }
 
+  /** Creates the domain and a repository in it; returns the repository's endpoint for the format. */
+  static String newRepository(TestingServer wharf, AwsCredentials credentials, String domain, String repository,
+      String format) {
+    try (CodeartifactClient client = codeArtifact(wharf, credentials)) {
+      client.createDomain(b -> b.domain(domain));
+      client.createRepository(b -> b.domain(domain).repository(repository));
+      return client.getRepositoryEndpoint(b -> b.domain(domain).repository(repository).format(format)).repositoryEndpoint();
+    }
+  }
+
   /** GET of a repository endpoint with the token as Bearer: the status and the JSON answer. */
   record RepositoryAnswer(int status, JsonNode body) {}
 

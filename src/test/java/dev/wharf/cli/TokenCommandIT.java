@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 
 /** wharf token list / revoke and wharf admin rotate-token-key / list-token-keys against a real server. */
 class TokenCommandIT {
@@ -29,11 +28,7 @@ class TokenCommandIT {
   static void start() {
     wharf = TestingServer.start(data);
     root = wharf.rootCredentials();
-    try (CodeartifactClient client = LoginTestingCli.codeArtifact(wharf, root)) {
-      client.createDomain(b -> b.domain("tools"));
-      client.createRepository(b -> b.domain("tools").repository("internal"));
-      endpoint = client.getRepositoryEndpoint(b -> b.domain("tools").repository("internal").format("pypi")).repositoryEndpoint();
-    }
+    endpoint = LoginTestingCli.newRepository(wharf, root, "tools", "internal", "pypi");
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.wharf.cluster;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,7 @@ import dev.wharf.identity.Principal;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.token.IssuedToken;
@@ -20,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -68,6 +69,7 @@ class ClusterIT {
   private static final Duration BOUND = Duration.ofMillis(1_500);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final TestingNpm npm = TestingNpm.npm();
   private static final String DEVELOPER = """
       {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codeartifact:*","sts:GetServiceBearerToken"],
       "Resource":"*"}]}""";
@@ -309,14 +311,14 @@ class ClusterIT {
     Path source = write(scratch.resolve("src/package.json"),
         "{\"name\":\"cluster-hello\",\"version\":\"1.0.0\",\"main\":\"index.js\",\"license\":\"MIT\"}\n").getParent();
     write(source.resolve("index.js"), "module.exports = 'hello from node A';\n");
-    npmOk(publisher, source, "publish");
+    npm.runOk(publisher, source, "publish");
 
     // installed through B at once, with the token A issued
     Path installer = npmHome("installer", b, token);
     Path project = write(scratch.resolve("project/package.json"),
         "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{\"cluster-hello\":\"1.0.0\"}}\n")
         .getParent();
-    npmOk(installer, project, "install");
+    npm.runOk(installer, project, "install");
     var node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), Duration.ofMinutes(1),
         List.of("node", "-e", "console.log(require('cluster-hello'))"));
     assertThat(node.stdout()).as(node.describe()).contains("hello from node A");
@@ -425,34 +427,8 @@ class ClusterIT {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }
 
-  private static Path write(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    return Files.writeString(file, content);
-  }
-
   /** An npm home whose own userconfig points at {@code node} with {@code token}; nothing else is read. */
-  private static Path npmHome(String name, TestingServer node, String token) throws IOException {
-    Path home = scratch.resolve("home-" + name + "-" + UUID.randomUUID());
-    String registry = npmUrl(node, "");
-    write(home.resolve(".npmrc"), "registry=" + registry + "\n" + registry.substring("http:".length())
-        + ":_authToken=" + token + "\n");
-    write(home.resolve("global-npmrc"), "");
-    return home;
-  }
-
-  private static void npmOk(Path home, Path directory, String... arguments) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_fetch_retries", "0");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    var result = TestingProcesses.run(directory, environment, Duration.ofMinutes(3), command);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
+  private static Path npmHome(String name, TestingServer node, String token) {
+    return TestingNpm.npmrc(scratch.resolve("home-" + name + "-" + UUID.randomUUID()), npmUrl(node, ""), token);
   }
 }

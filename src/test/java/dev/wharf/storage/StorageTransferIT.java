@@ -10,6 +10,7 @@ import dev.wharf.server.WharfServer;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingLauncher;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingS3;
 import dev.wharf.testing.TestingServer;
@@ -23,7 +24,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -277,21 +277,8 @@ class StorageTransferIT {
     Path home = Files.createTempDirectory(scratch, "npm-home-");
     Path project = Files.createDirectories(home.resolve("project"));
     Files.writeString(project.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true}");
-    Files.writeString(home.resolve(".npmrc"), "registry=" + registry + "\n" + registry.substring("http:".length())
-        + ":_authToken=" + token + "\n");
-    Files.writeString(home.resolve("global-npmrc"), "");
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_fetch_retries", "0");
-    TestingProcesses.Result installed = TestingProcesses.run(project, environment, Duration.ofMinutes(3),
-        List.of("npm", "install", "left-pad@1.0.0"));
-    assertThat(installed.exitCode()).as(installed.describe()).isZero();
+    TestingNpm.npmrc(home, registry, token);
+    TestingNpm.npm().runOk(home, project, "install", "left-pad@1.0.0");
     assertThat(Files.readString(project.resolve("node_modules/left-pad/package.json"))).contains("\"version\":\"1.0.0\"");
     JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
     assertThat(lock.path("packages").path("node_modules/left-pad").path("integrity").asText())

@@ -1,9 +1,12 @@
 package dev.wharf.format.maven;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
@@ -11,10 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
@@ -42,8 +42,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MavenClientIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(4);
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
   private static final String DENY_READ = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
       + "\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}";
 
@@ -66,10 +64,7 @@ class MavenClientIT {
     account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("libs"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    AwsBasicCredentials developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    AwsBasicCredentials developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     TestingAwsCli aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(developer.accessKeyId(),
         developer.secretAccessKey());
     TestingAwsCli.Result result = aws.run("codeartifact", "get-authorization-token", "--domain", "acme",
@@ -80,7 +75,7 @@ class MavenClientIT {
         "--repository", "libs", "--format", "maven").path("repositoryEndpoint").asText();
     assertThat(endpoint).endsWith("/acme-" + account + "/maven/libs/");
     settings = scratch.resolve("settings.xml");
-    MavenTestingRepository.write(settings, MavenTestingRepository.settings(endpoint));
+    write(settings, MavenTestingRepository.settings(endpoint));
   }
 
   @AfterAll
@@ -114,8 +109,8 @@ class MavenClientIT {
         "<prefix>compiler</prefix><artifactId>maven-compiler-plugin</artifactId>");
 
     Path project = directory("real-tree");
-    MavenTestingRepository.write(project.resolve("pom.xml"), realTreePom());
-    MavenTestingRepository.write(project.resolve("src/main/java/example/Main.java"), """
+    write(project.resolve("pom.xml"), realTreePom());
+    write(project.resolve("src/main/java/example/Main.java"), """
         package example;
         public class Main {
           public static void main(String[] args) throws Exception {
@@ -212,15 +207,9 @@ class MavenClientIT {
   // ---------------------------------------------------------------- helpers
 
   static TestingProcesses.Result mvn(Path project, Path localRepository, String... goals) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", directory("home").toString());
-    environment.put("JAVA_HOME", System.getProperty("java.home"));
-    environment.put("CODEARTIFACT_AUTH_TOKEN", token);
-    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-s", settings.toString(),
-        "-Dmaven.repo.local=" + localRepository));
-    command.addAll(List.of(goals));
-    return TestingProcesses.run(project, environment, TIMEOUT, command);
+    return MavenTestingRepository.mvn(settings, token, TIMEOUT, directory("home"), project, localRepository, goals);
   }
+
 
   /** parent (pom) with modules lib (a jar holding version.txt) and app (depends on lib). */
   static Path multiModule(String version, String text) {
@@ -231,7 +220,7 @@ class MavenClientIT {
           <snapshotRepository><id>codeartifact</id><url>%1$s</url></snapshotRepository>
         </distributionManagement>
         """.formatted(endpoint);
-    MavenTestingRepository.write(project.resolve("pom.xml"), """
+    write(project.resolve("pom.xml"), """
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
           <groupId>com.example.wharf</groupId>
@@ -254,7 +243,7 @@ class MavenClientIT {
           ? "<dependencies><dependency><groupId>com.example.wharf</groupId><artifactId>lib</artifactId>"
               + "<version>${project.version}</version></dependency></dependencies>"
           : "";
-      MavenTestingRepository.write(project.resolve(module).resolve("pom.xml"), """
+      write(project.resolve(module).resolve("pom.xml"), """
           <project xmlns="http://maven.apache.org/POM/4.0.0">
             <modelVersion>4.0.0</modelVersion>
             <parent><groupId>com.example.wharf</groupId><artifactId>parent</artifactId><version>%s</version></parent>
@@ -263,17 +252,17 @@ class MavenClientIT {
           </project>
           """.formatted(version, module, dependency));
       String className = Character.toUpperCase(module.charAt(0)) + module.substring(1);
-      MavenTestingRepository.write(project.resolve(module).resolve("src/main/java/com/example/wharf/" + module + "/"
+      write(project.resolve(module).resolve("src/main/java/com/example/wharf/" + module + "/"
           + className + ".java"), "package com.example.wharf." + module + ";\npublic class " + className + " {}\n");
     }
-    MavenTestingRepository.write(project.resolve("lib/src/main/resources/version.txt"), text);
+    write(project.resolve("lib/src/main/resources/version.txt"), text);
     return project;
   }
 
   /** A project depending on app (and so on lib) at the version. */
   static Path consumer(String version) {
     Path project = directory("consumer");
-    MavenTestingRepository.write(project.resolve("pom.xml"), """
+    write(project.resolve("pom.xml"), """
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
           <groupId>com.example.other</groupId>
@@ -289,7 +278,7 @@ class MavenClientIT {
           <build>%s</build>
         </project>
         """.formatted(version, MavenTestingRepository.PLUGINS));
-    MavenTestingRepository.write(project.resolve("src/main/java/example/Uses.java"),
+    write(project.resolve("src/main/java/example/Uses.java"),
         "package example;\npublic class Uses { com.example.wharf.lib.Lib lib; com.example.wharf.app.App app; }\n");
     return project;
   }
@@ -332,10 +321,6 @@ class MavenClientIT {
   }
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 }

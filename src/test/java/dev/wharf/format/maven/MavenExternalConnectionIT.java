@@ -1,15 +1,16 @@
 package dev.wharf.format.maven;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,16 +18,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,9 +97,9 @@ class MavenExternalConnectionIT {
     // The public registry holds Maven's plugins (as Maven Central does) and two releases of a library.
     MavenTestingRepository.upload(registryEndpoint, registryToken, MavenTestingRepository.releaseFiles(), 8);
     registrySettings = scratch.resolve("registry-settings.xml");
-    MavenTestingRepository.write(registrySettings, MavenTestingRepository.settings(registryEndpoint));
+    write(registrySettings, MavenTestingRepository.settings(registryEndpoint));
     teamSettings = scratch.resolve("team-settings.xml");
-    MavenTestingRepository.write(teamSettings, MavenTestingRepository.settings(teamEndpoint));
+    write(teamSettings, MavenTestingRepository.settings(teamEndpoint));
     for (String version : List.of("1.0", "1.1")) {
       TestingProcesses.Result deploy = mvn(registrySettings, registryToken, library("greeter", version), directory("m2"),
           "deploy");
@@ -378,20 +376,14 @@ class MavenExternalConnectionIT {
 
   static TestingProcesses.Result mvn(Path settings, String authToken, Path project, Path localRepository,
       String... goals) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", directory("home").toString());
-    environment.put("JAVA_HOME", System.getProperty("java.home"));
-    environment.put("CODEARTIFACT_AUTH_TOKEN", authToken);
-    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-s", settings.toString(),
-        "-Dmaven.repo.local=" + localRepository));
-    command.addAll(List.of(goals));
-    return TestingProcesses.run(project, environment, TIMEOUT, command);
+    return MavenTestingRepository.mvn(settings, authToken, TIMEOUT, directory("home"), project, localRepository, goals);
   }
+
 
   /** com.example.pub:NAME:VERSION, a jar holding version.txt, deployed to the public registry. */
   static Path library(String name, String version) {
     Path project = directory(name);
-    MavenTestingRepository.write(project.resolve("pom.xml"), """
+    write(project.resolve("pom.xml"), """
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
           <groupId>com.example.pub</groupId>
@@ -407,9 +399,9 @@ class MavenExternalConnectionIT {
           <build>%4$s</build>
         </project>
         """.formatted(name, version, registryEndpoint, MavenTestingRepository.PLUGINS));
-    MavenTestingRepository.write(project.resolve("src/main/java/com/example/pub/" + capitalized(name) + ".java"),
+    write(project.resolve("src/main/java/com/example/pub/" + capitalized(name) + ".java"),
         "package com.example.pub;\npublic class " + capitalized(name) + " {}\n");
-    MavenTestingRepository.write(project.resolve("src/main/resources/version.txt"),
+    write(project.resolve("src/main/resources/version.txt"),
         name + " " + version + " from the public registry");
     return project;
   }
@@ -417,7 +409,7 @@ class MavenExternalConnectionIT {
   /** A project depending on com.example.pub:NAME at the version (or range) and using its class. */
   static Path consumer(String name, String version) {
     Path project = directory("consumer");
-    MavenTestingRepository.write(project.resolve("pom.xml"), """
+    write(project.resolve("pom.xml"), """
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
           <groupId>com.example.team</groupId>
@@ -433,7 +425,7 @@ class MavenExternalConnectionIT {
           <build>%s</build>
         </project>
         """.formatted(name, version, MavenTestingRepository.PLUGINS));
-    MavenTestingRepository.write(project.resolve("src/main/java/example/Uses.java"),
+    write(project.resolve("src/main/java/example/Uses.java"),
         "package example;\npublic class Uses { com.example.pub." + capitalized(name) + " used; }\n");
     return project;
   }
@@ -443,10 +435,6 @@ class MavenExternalConnectionIT {
   }
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 }

@@ -3,6 +3,7 @@ package dev.wharf.format.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,9 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -195,12 +198,19 @@ final class MavenTestingRepository {
         """.formatted(endpoint);
   }
 
-  static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * The real mvn in batch mode in {@code project}: these settings and local repository, {@code home}
+   * as HOME, this JVM's JDK, and the token as CODEARTIFACT_AUTH_TOKEN (the settings' password).
+   */
+  static TestingProcesses.Result mvn(Path settings, String authToken, Duration timeout, Path home, Path project,
+      Path localRepository, String... goals) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.put("CODEARTIFACT_AUTH_TOKEN", authToken);
+    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-s", settings.toString(),
+        "-Dmaven.repo.local=" + localRepository));
+    command.addAll(List.of(goals));
+    return TestingProcesses.run(project, environment, timeout, command);
   }
 }

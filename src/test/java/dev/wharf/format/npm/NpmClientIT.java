@@ -1,16 +1,20 @@
 package dev.wharf.format.npm;
 
+import static dev.wharf.testing.TestingFiles.read;
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wharf.cli.WharfCommand;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingIam;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
+import dev.wharf.testing.TestingWharfCommand;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +46,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 class NpmClientIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+  /** Audit stays on: npm install's audit request reaches Wharf's advisory endpoint. */
+  private static final TestingNpm npm = TestingNpm.npm().config("loglevel", "warn").withoutConfig("audit");
   private static final String DENY_READ = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
       + "\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}";
 
@@ -64,10 +68,7 @@ class NpmClientIT {
     account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("app"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     home = newHome();
     wharfLogin(developer, home);
   }
@@ -82,13 +83,7 @@ class NpmClientIT {
   // ---------------------------------------------------------------- helpers
 
   static Path newHome() {
-    try {
-      Path dir = scratch.resolve("home-" + UUID.randomUUID());
-      Files.createDirectories(dir);
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, "home");
   }
 
   /** {@code wharf login --tool npm --home DIR}, in this JVM, with the credentials as the SDK's system properties. */
@@ -97,76 +92,15 @@ class NpmClientIT {
     assertThat(read(dir.resolve(".npmrc"))).contains("registry=" + endpoint());
   }
 
-  static synchronized void wharfLogin(AwsCredentials credentials, Path dir, List<String> extraArguments) {
-    List<String> names = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
-    Map<String, String> saved = new java.util.HashMap<>();
-    names.forEach(n -> saved.put(n, System.getProperty(n)));
-    try {
-      System.setProperty("aws.accessKeyId", credentials.accessKeyId());
-      System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
-      System.setProperty("aws.region", "us-east-1");
-      List<String> arguments = new java.util.ArrayList<>(List.of("login", "--tool", "npm", "--domain", "acme",
-          "--domain-owner", account, "--repository", "app", "--home", dir.toString(), "--endpoint-url",
-          wharf.endpoint().toString()));
-      arguments.addAll(extraArguments);
-      int exit = WharfCommand.commandLine().execute(arguments.toArray(String[]::new));
-      assertThat(exit).isZero();
-    } finally {
-      saved.forEach((n, v) -> {
-        if (v == null) {
-          System.clearProperty(n);
-        } else {
-          System.setProperty(n, v);
-        }
-      });
-    }
+  static void wharfLogin(AwsCredentials credentials, Path dir, List<String> extraArguments) {
+    List<String> arguments = new ArrayList<>(List.of("login", "--tool", "npm", "--domain", "acme", "--domain-owner",
+        account, "--repository", "app", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString()));
+    arguments.addAll(extraArguments);
+    assertThat(TestingWharfCommand.execute(credentials, arguments.toArray(String[]::new))).isZero();
   }
 
   static String endpoint() {
     return wharf.endpoint() + "/acme-" + account + "/npm/app/";
-  }
-
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** npm in {@code directory} with HOME and userconfig at {@code npmHome}, an empty global config and its own cache. */
-  static TestingProcesses.Result npm(Path npmHome, Path directory, String... arguments) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", npmHome.toString());
-    environment.put("npm_config_userconfig", npmHome.resolve(".npmrc").toString());
-    Path global = npmHome.resolve("global-npmrc");
-    if (!Files.exists(global)) {
-      write(global, "");
-    }
-    environment.put("npm_config_globalconfig", global.toString());
-    environment.put("npm_config_cache", npmHome.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_loglevel", "warn");
-    environment.put("npm_config_fetch_retries", "0");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    return TestingProcesses.run(directory, environment, TIMEOUT, command);
-  }
-
-  static TestingProcesses.Result npmOk(Path npmHome, Path directory, String... arguments) {
-    TestingProcesses.Result result = npm(npmHome, directory, arguments);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
-    return result;
   }
 
   /** A small package: package.json and index.js exporting a greeting. */
@@ -194,13 +128,13 @@ class NpmClientIT {
   @Test
   @Order(1)
   void publishedPackagesInstallInACleanProjectWithALockfile() throws IOException {
-    npmOk(home, sourcePackage("hello-wharf", "1.0.0"), "publish");
-    npmOk(home, sourcePackage("@acme/util", "2.0.0"), "publish");
+    npm.runOk(home, sourcePackage("hello-wharf", "1.0.0"), "publish");
+    npm.runOk(home, sourcePackage("@acme/util", "2.0.0"), "publish");
 
     Path project = project("hello-wharf", "^1.0.0", "@acme/util", "2.0.0");
     Path installer = newHome();
     wharfLogin(developer, installer);
-    npmOk(installer, project, "install");
+    npm.runOk(installer, project, "install");
 
     JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
     JsonNode hello = lock.path("packages").path("node_modules/hello-wharf");
@@ -217,7 +151,7 @@ class NpmClientIT {
 
     // and again from the lockfile alone, with an empty cache
     Files.delete(project.resolve("node_modules/hello-wharf/index.js"));
-    npmOk(newHomeLoggedIn(), project, "ci");
+    npm.runOk(newHomeLoggedIn(), project, "ci");
     assertThat(project.resolve("node_modules/hello-wharf/index.js")).exists();
   }
 
@@ -232,13 +166,13 @@ class NpmClientIT {
     assertThat(npmrc).contains("@acme:registry=" + endpoint()).contains("registry=http://127.0.0.1:9/");
 
     Path project = project("@acme/util", "2.0.0");
-    npmOk(installer, project, "install");
+    npm.runOk(installer, project, "install");
     JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
     assertThat(lock.path("packages").path("node_modules/@acme/util").path("resolved").asText())
         .isEqualTo(endpoint() + "@acme/util/-/util-2.0.0.tgz");
 
     Path unscoped = project("hello-wharf", "1.0.0");
-    assertThat(npm(installer, unscoped, "install", "--fetch-retries=0").exitCode())
+    assertThat(npm.run(installer, unscoped, "install", "--fetch-retries=0").exitCode())
         .as("an unscoped package is not looked up in Wharf").isNotZero();
   }
 
@@ -251,7 +185,7 @@ class NpmClientIT {
   @Test
   @Order(2)
   void republishingAVersionIsRefused() {
-    var result = npm(home, sourcePackage("hello-wharf", "1.0.0"), "publish");
+    var result = npm.run(home, sourcePackage("hello-wharf", "1.0.0"), "publish");
     assertThat(result.exitCode()).as(result.describe()).isNotZero();
     // npm 11 checks the packument first and stops with this message itself; NpmPublishHttpIT covers the server's 403
     assertThat(result.stderr()).contains("cannot publish over the previously published versions");
@@ -260,32 +194,32 @@ class NpmClientIT {
   @Test
   @Order(3)
   void distTagsAreAddedListedAndRemoved() {
-    npmOk(home, sourcePackage("hello-wharf", "1.1.0-beta.1"), "publish", "--tag", "beta");
-    npmOk(home, scratch, "dist-tag", "add", "hello-wharf@1.0.0", "stable");
-    String tags = npmOk(home, scratch, "dist-tag", "ls", "hello-wharf").stdout();
+    npm.runOk(home, sourcePackage("hello-wharf", "1.1.0-beta.1"), "publish", "--tag", "beta");
+    npm.runOk(home, scratch, "dist-tag", "add", "hello-wharf@1.0.0", "stable");
+    String tags = npm.runOk(home, scratch, "dist-tag", "ls", "hello-wharf").stdout();
     assertThat(tags).contains("latest: 1.0.0").contains("beta: 1.1.0-beta.1").contains("stable: 1.0.0");
-    npmOk(home, scratch, "dist-tag", "rm", "hello-wharf", "stable");
-    assertThat(npmOk(home, scratch, "dist-tag", "ls", "hello-wharf").stdout()).doesNotContain("stable");
-    assertThat(npmOk(home, scratch, "view", "hello-wharf", "version").stdout().trim()).isEqualTo("1.0.0");
+    npm.runOk(home, scratch, "dist-tag", "rm", "hello-wharf", "stable");
+    assertThat(npm.runOk(home, scratch, "dist-tag", "ls", "hello-wharf").stdout()).doesNotContain("stable");
+    assertThat(npm.runOk(home, scratch, "view", "hello-wharf", "version").stdout().trim()).isEqualTo("1.0.0");
   }
 
   @Test
   @Order(4)
   void deprecateViewWhoamiAndPing() {
-    npmOk(home, scratch, "deprecate", "@acme/util@2.0.0", "use something else");
-    assertThat(npmOk(home, scratch, "view", "@acme/util@2.0.0", "deprecated").stdout()).contains("use something else");
-    assertThat(npmOk(home, scratch, "view", "@acme/util", "description").stdout()).contains("@acme/util for tests");
-    assertThat(npmOk(home, scratch, "whoami").stdout().trim()).isEqualTo("dev");
-    npmOk(home, scratch, "ping");
+    npm.runOk(home, scratch, "deprecate", "@acme/util@2.0.0", "use something else");
+    assertThat(npm.runOk(home, scratch, "view", "@acme/util@2.0.0", "deprecated").stdout()).contains("use something else");
+    assertThat(npm.runOk(home, scratch, "view", "@acme/util", "description").stdout()).contains("@acme/util for tests");
+    assertThat(npm.runOk(home, scratch, "whoami").stdout().trim()).isEqualTo("dev");
+    npm.runOk(home, scratch, "ping");
   }
 
   @Test
   @Order(5)
   void unpublishIsRefusedWithAPointerToDeletePackageVersions() {
-    var result = npm(home, scratch, "unpublish", "hello-wharf@1.0.0", "--force");
+    var result = npm.run(home, scratch, "unpublish", "hello-wharf@1.0.0", "--force");
     assertThat(result.exitCode()).as(result.describe()).isNotZero();
     assertThat(result.stderr()).contains("delete-package-versions");
-    assertThat(npmOk(home, scratch, "view", "hello-wharf@1.0.0", "version").stdout().trim()).isEqualTo("1.0.0");
+    assertThat(npm.runOk(home, scratch, "view", "hello-wharf@1.0.0", "version").stdout().trim()).isEqualTo("1.0.0");
   }
 
   @Test
@@ -316,10 +250,10 @@ class NpmClientIT {
   @Order(7)
   void aDenyPolicyStopsTheTokenAtItsNextInstall() {
     Path installer = newHomeLoggedIn();
-    npmOk(installer, project("hello-wharf", "1.0.0"), "install");
+    npm.runOk(installer, project("hello-wharf", "1.0.0"), "install");
     rootIam.putUserPolicy(b -> b.userName("dev").policyName("deny").policyDocument(DENY_READ));
     try {
-      var result = npm(installer, project("@acme/util", "2.0.0"), "install", "--prefer-online");
+      var result = npm.run(installer, project("@acme/util", "2.0.0"), "install", "--prefer-online");
       assertThat(result.exitCode()).as(result.describe()).isNotZero();
       assertThat(result.stderr()).contains("E403");
     } finally {
@@ -333,7 +267,7 @@ class NpmClientIT {
     Path bad = newHome();
     String hostAndPath = endpoint().substring("http:".length());
     write(bad.resolve(".npmrc"), "registry=" + endpoint() + "\n" + hostAndPath + ":_authToken=not-a-token\n");
-    var result = npm(bad, scratch, "view", "hello-wharf");
+    var result = npm.run(bad, scratch, "view", "hello-wharf");
     assertThat(result.exitCode()).as(result.describe()).isNotZero();
     assertThat(result.stderr()).contains("E401").doesNotContainIgnoringCase("otp");
   }
@@ -349,9 +283,9 @@ class NpmClientIT {
         "--repository", "app");
     assertThat(login.exitCode()).as(login.describe()).isZero();
     Path awsHome = aws.home();
-    npmOk(awsHome, sourcePackage("@acme/from-aws", "0.1.0"), "publish");
+    npm.runOk(awsHome, sourcePackage("@acme/from-aws", "0.1.0"), "publish");
     Path project = project("@acme/from-aws", "0.1.0", "hello-wharf", "1.0.0");
-    npmOk(awsHome, project, "install");
+    npm.runOk(awsHome, project, "install");
     assertThat(project.resolve("node_modules/@acme/from-aws/index.js")).exists();
   }
 
@@ -359,7 +293,7 @@ class NpmClientIT {
   @Order(10)
   void unlistedVersionsLeaveThePackumentArchivedOnesCannotBeInstalledAndOriginBlockStopsPublish() throws IOException {
     for (String version : List.of("1.0.0", "1.1.0", "1.2.0")) {
-      npmOk(home, sourcePackage("status-demo", version), "publish");
+      npm.runOk(home, sourcePackage("status-demo", version), "publish");
     }
     rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
         .packageValue("status-demo").versions("1.1.0").targetStatus("Unlisted"));
@@ -367,22 +301,22 @@ class NpmClientIT {
         .packageValue("status-demo").versions("1.0.0").targetStatus("Archived"));
 
     Path fresh = newHomeLoggedIn();
-    JsonNode versions = JSON.readTree(npmOk(fresh, scratch, "view", "status-demo", "versions", "--json").stdout());
+    JsonNode versions = JSON.readTree(npm.runOk(fresh, scratch, "view", "status-demo", "versions", "--json").stdout());
     assertThat(versions.isArray() ? versions.get(0).asText() : versions.asText()).isEqualTo("1.2.0");
     assertThat(versions.size()).isLessThanOrEqualTo(1);
 
     // Unlisted: not in the packument, but its tarball is served by exact URL (npm sends the token to it).
     Path unlisted = project();
-    npmOk(fresh, unlisted, "install", endpoint() + "status-demo/-/status-demo-1.1.0.tgz");
+    npm.runOk(fresh, unlisted, "install", endpoint() + "status-demo/-/status-demo-1.1.0.tgz");
     assertThat(read(unlisted.resolve("node_modules/status-demo/index.js"))).contains("status-demo@1.1.0");
     // Archived: neither listed nor downloadable.
-    assertThat(npm(fresh, project(), "install", "status-demo@1.0.0").exitCode()).isNotZero();
-    assertThat(npm(fresh, project(), "install", endpoint() + "status-demo/-/status-demo-1.0.0.tgz").exitCode())
+    assertThat(npm.run(fresh, project(), "install", "status-demo@1.0.0").exitCode()).isNotZero();
+    assertThat(npm.run(fresh, project(), "install", endpoint() + "status-demo/-/status-demo-1.0.0.tgz").exitCode())
         .isNotZero();
 
     rootCodeartifact.putPackageOriginConfiguration(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
         .packageValue("status-demo").restrictions(r -> r.publish("BLOCK").upstream("ALLOW")));
-    TestingProcesses.Result blocked = npm(home, sourcePackage("status-demo", "1.3.0"), "publish");
+    TestingProcesses.Result blocked = npm.run(home, sourcePackage("status-demo", "1.3.0"), "publish");
     assertThat(blocked.exitCode()).as(blocked.describe()).isNotZero();
     assertThat(blocked.stderr()).contains("403").contains("origin configuration");
   }
@@ -395,7 +329,7 @@ class NpmClientIT {
     write(source.resolve("package.json"), "{\"name\":\"readme-demo\",\"version\":\"1.0.0\",\"main\":\"index.js\","
         + "\"description\":\"readme demo\",\"license\":\"MIT\",\"homepage\":\"https://example.test/readme-demo\","
         + "\"dependencies\":{\"hello-wharf\":\"^1.0.0\"},\"peerDependencies\":{\"@acme/util\":\"2.x\"}}\n");
-    npmOk(home, source, "publish");
+    npm.runOk(home, source, "publish");
     var readme = rootCodeartifact.getPackageVersionReadme(b -> b.domain("acme").repository("app")
         .format(PackageFormat.NPM).packageValue("readme-demo").packageVersion("1.0.0"));
     assertThat(readme.readme()).contains("Hello from the readme.");

@@ -1,11 +1,14 @@
 package dev.wharf.format.npm;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingIam;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
@@ -55,12 +58,12 @@ class NpmRealTreeIT {
   private static final String ROOT_VERSION = "4.21.2";
   private static final int MINIMUM_TREE = 50;
   private static final int PARALLEL_PUBLISHES = 3;
-  private static final Duration TIMEOUT = Duration.ofMinutes(5);
   /** Passed through to npm when set: the CA bundle and proxies this machine needs to reach the public registry. */
   private static final List<String> NETWORK_ENVIRONMENT = List.of("NODE_EXTRA_CA_CERTS", "HTTPS_PROXY", "https_proxy",
       "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy");
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+  private static final TestingNpm npm = TestingNpm.npm().config("loglevel", "warn").config("fetch_retries", "1")
+      .inherit(NETWORK_ENVIRONMENT).timeout(TIMEOUT);
 
   @TempDir static Path scratch;
   static Path cache;
@@ -82,7 +85,7 @@ class NpmRealTreeIT {
 
     long started = System.nanoTime();
     Path publicHome = home("public", "registry=" + PUBLIC_REGISTRY + "\n");
-    var ping = npm(publicHome, scratch, "ping", "--fetch-timeout=20000");
+    var ping = npm.run(publicHome, scratch, "ping", "--fetch-timeout=20000");
     if (ping.exitCode() != 0) {
       TestingClients.missing("the npm registry " + PUBLIC_REGISTRY + " (npm ping: " + firstError(ping.stderr()) + ")");
     }
@@ -98,10 +101,7 @@ class NpmRealTreeIT {
     String account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("tree"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     token = wharf.codeartifact(developer)
         .getAuthorizationToken(b -> b.domain("acme").domainOwner(account)).authorizationToken();
     endpoint = wharf.endpoint() + "/acme-" + account + "/npm/tree/";
@@ -124,7 +124,7 @@ class NpmRealTreeIT {
     Path installer = wharfHome("installer");
 
     long started = System.nanoTime();
-    npmOk(installer, project, "install", "--ignore-scripts");
+    npm.runOk(installer, project, "install", "--ignore-scripts");
     log("npm install from Wharf: %s", since(started));
     Map<String, String> installed = lockedIntegrities(project.resolve("package-lock.json"), endpoint);
     assertThat(installed.keySet()).as("the tree installed from Wharf").containsExactlyInAnyOrderElementsOf(tree.keySet());
@@ -136,7 +136,7 @@ class NpmRealTreeIT {
     deleteRecursively(project.resolve("node_modules"));
     deleteRecursively(installer.resolve("npm-cache"));
     started = System.nanoTime();
-    npmOk(installer, project, "ci", "--ignore-scripts");
+    npm.runOk(installer, project, "ci", "--ignore-scripts");
     log("npm ci from Wharf with an empty cache: %s", since(started));
     assertThat(lockedIntegrities(project.resolve("package-lock.json"), endpoint)).isEqualTo(tree);
 
@@ -175,7 +175,7 @@ class NpmRealTreeIT {
     Path resolver = cache.resolve("resolve");
     write(resolver.resolve("package.json"), "{\"name\":\"wharf-real-tree\",\"version\":\"1.0.0\",\"private\":true,"
         + "\"dependencies\":{\"" + ROOT_PACKAGE + "\":\"" + ROOT_VERSION + "\"}}\n");
-    npmOk(publicHome, resolver, "install", "--package-lock-only", "--ignore-scripts");
+    npm.runOk(publicHome, resolver, "install", "--package-lock-only", "--ignore-scripts");
     publicLock = lockedEntries(resolver.resolve("package-lock.json"));
     return lockedIntegrities(resolver.resolve("package-lock.json"), PUBLIC_REGISTRY);
   }
@@ -235,7 +235,7 @@ class NpmRealTreeIT {
       List<String> arguments = new ArrayList<>(List.of("pack", "--ignore-scripts", "--pack-destination",
           cache.resolve("tarballs").toString()));
       arguments.addAll(missing);
-      npmOk(publicHome, scratch, arguments.toArray(String[]::new));
+      npm.runOk(publicHome, scratch, arguments.toArray(String[]::new));
     }
     tree.forEach((spec, integrity) ->
         assertThat(sha512(tarball(spec))).as("the cached tarball of %s", spec).isEqualTo(integrity));
@@ -266,7 +266,7 @@ class NpmRealTreeIT {
       List<Future<?>> publishes = new ArrayList<>();
       versionsByName.forEach((name, versions) -> publishes.add(executor.submit(() -> versions.stream()
           .sorted(NpmRealTreeIT::compareVersions)
-          .forEach(version -> npmOk(publisher, scratch, "publish", tarball(name + "@" + version).toString(),
+          .forEach(version -> npm.runOk(publisher, scratch, "publish", tarball(name + "@" + version).toString(),
               "--ignore-scripts", "--registry", endpoint)))));
       for (Future<?> publish : publishes) {
         publish.get();
@@ -311,35 +311,7 @@ class NpmRealTreeIT {
 
   /** A home whose npm reads and publishes through Wharf with the token, as {@code wharf login --tool npm} writes it. */
   private static Path wharfHome(String name) {
-    String hostAndPath = endpoint.substring("http:".length());
-    return home(name, "registry=" + endpoint + "\n" + hostAndPath + ":_authToken=" + token + "\n");
-  }
-
-  private static TestingProcesses.Result npm(Path npmHome, Path directory, String... arguments) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    NETWORK_ENVIRONMENT.forEach(name -> {
-      if (System.getenv(name) != null) {
-        environment.put(name, System.getenv(name));
-      }
-    });
-    environment.put("HOME", npmHome.toString());
-    environment.put("npm_config_userconfig", npmHome.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", npmHome.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", npmHome.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_loglevel", "warn");
-    environment.put("npm_config_fetch_retries", "1");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    return TestingProcesses.run(directory, environment, TIMEOUT, command);
-  }
-
-  private static TestingProcesses.Result npmOk(Path npmHome, Path directory, String... arguments) {
-    TestingProcesses.Result result = npm(npmHome, directory, arguments);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
-    return result;
+    return TestingNpm.npmrc(scratch.resolve("home-" + name), endpoint, token);
   }
 
   // ---------------------------------------------------------------- files
@@ -359,14 +331,7 @@ class NpmRealTreeIT {
     }
   }
 
-  private static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+
 
   private static void deleteRecursively(Path path) {
     if (!Files.exists(path)) {

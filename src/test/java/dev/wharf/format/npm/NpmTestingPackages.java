@@ -15,9 +15,14 @@ public final class NpmTestingPackages {
 
   /** A gzip'd tar with package/package.json (and package/index.js). */
   public static byte[] tarball(String packageJson) {
+    return tarball(packageJson, "module.exports = 1;\n");
+  }
+
+  /** A gzip'd tar with package/package.json and package/index.js. */
+  public static byte[] tarball(String packageJson, String indexJs) {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     entry(tar, "package/package.json", packageJson.getBytes(StandardCharsets.UTF_8));
-    entry(tar, "package/index.js", "module.exports = 1;\n".getBytes(StandardCharsets.UTF_8));
+    entry(tar, "package/index.js", indexJs.getBytes(StandardCharsets.UTF_8));
     tar.writeBytes(new byte[1024]);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(gz)) {

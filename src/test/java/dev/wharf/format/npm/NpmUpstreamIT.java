@@ -1,21 +1,18 @@
 package dev.wharf.format.npm;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.TestingClients;
-import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +33,7 @@ import software.amazon.awssdk.services.codeartifact.model.PackageVersionSummary;
  */
 class NpmUpstreamIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final TestingNpm npm = TestingNpm.npm();
 
   @TempDir static Path scratch;
   static TestingServer wharf;
@@ -70,49 +67,11 @@ class NpmUpstreamIT {
 
   /** A HOME whose .npmrc points npm at one repository with the token, and nothing else. */
   static Path home(String repository) {
-    Path dir = directory("home");
-    String registry = endpoint(repository);
-    write(dir.resolve(".npmrc"), "registry=" + registry + "\n" + registry.replaceFirst("^https?:", "")
-        + ":_authToken=" + token + "\n");
-    write(dir.resolve("global-npmrc"), "");
-    return dir;
+    return TestingNpm.npmrc(directory("home"), endpoint(repository), token);
   }
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static TestingProcesses.Result npm(Path home, Path directory, String... arguments) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_fetch_retries", "0");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    return TestingProcesses.run(directory, environment, TIMEOUT, command);
-  }
-
-  static void npmOk(Path home, Path directory, String... arguments) {
-    TestingProcesses.Result result = npm(home, directory, arguments);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return TestingFiles.directory(scratch, prefix);
   }
 
   static void publish(String repository, String name, String version, String... arguments) {
@@ -122,21 +81,15 @@ class NpmUpstreamIT {
     write(dir.resolve("index.js"), "module.exports = 'hello from " + name + "@" + version + " in " + repository + "';\n");
     List<String> command = new ArrayList<>(List.of("publish"));
     command.addAll(List.of(arguments));
-    npmOk(home(repository), dir, command.toArray(String[]::new));
+    npm.runOk(home(repository), dir, command.toArray(String[]::new));
   }
 
   static Path project(String name, String range) {
-    Path dir = directory("project");
-    write(dir.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
-        + "\"dependencies\":{\"" + name + "\":\"" + range + "\"}}\n");
-    return dir;
+    return TestingNpm.project(directory("project"), name, range);
   }
 
   static String run(Path project, String module) {
-    var node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), TIMEOUT,
-        List.of("node", "-e", "console.log(require('" + module + "'))"));
-    assertThat(node.exitCode()).as(node.describe()).isZero();
-    return node.stdout().strip();
+    return TestingNpm.require(project, module);
   }
 
   static List<PackageVersionSummary> versions(String repository, String namespace, String name) {
@@ -155,14 +108,14 @@ class NpmUpstreamIT {
     publish("shared", "chained", "0.9.0", "--tag", "old");
 
     Path project = project("chained", "^1.0.0");
-    npmOk(home("team"), project, "install");
+    npm.runOk(home("team"), project, "install");
     assertThat(run(project, "chained")).isEqualTo("hello from chained@1.1.0 in public");
     JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
     assertThat(lock.path("packages").path("node_modules/chained").path("resolved").asText())
         .as("the tarball comes from the team repository's own URL").isEqualTo(endpoint("team") + "chained/-/chained-1.1.0.tgz");
 
     // The team repository's packument merges the whole graph.
-    var view = npm(home("team"), directory("view"), "view", "chained", "versions", "--json");
+    var view = npm.run(home("team"), directory("view"), "view", "chained", "versions", "--json");
     assertThat(JSON.readTree(view.stdout()).toString()).isEqualTo("[\"0.9.0\",\"1.0.0\",\"1.1.0\"]");
 
     // Retained in team (the repository asked), with the origin of where it entered the domain; not in shared.
@@ -183,7 +136,7 @@ class NpmUpstreamIT {
     api.updateRepository(b -> b.domain("acme").repository("team").upstreams(List.of()));
     try {
       Path again = project("chained", "1.1.0");
-      npmOk(home("team"), again, "install");
+      npm.runOk(home("team"), again, "install");
       assertThat(run(again, "chained")).isEqualTo("hello from chained@1.1.0 in public");
     } finally {
       api.updateRepository(b -> b.domain("acme").repository("team").upstreams(u -> u.repositoryName("shared")));
@@ -196,11 +149,11 @@ class NpmUpstreamIT {
     publish("public", "@acme/internal", "9.9.9"); // the dependency-confusion attempt
 
     Path project = project("@acme/internal", "*");
-    npmOk(home("team"), project, "install");
+    npm.runOk(home("team"), project, "install");
     assertThat(run(project, "@acme/internal")).isEqualTo("hello from @acme/internal@1.0.0 in team");
-    var view = npm(home("team"), directory("view"), "view", "@acme/internal", "versions", "--json");
+    var view = npm.run(home("team"), directory("view"), "view", "@acme/internal", "versions", "--json");
     assertThat(view.stdout()).contains("1.0.0").doesNotContain("9.9.9");
-    assertThat(npm(home("team"), project("@acme/internal", "9.9.9"), "install").exitCode())
+    assertThat(npm.run(home("team"), project("@acme/internal", "9.9.9"), "install").exitCode())
         .as("the upstream's version cannot be installed through team").isNotZero();
     var restrictions = api.describePackage(b -> b.domain("acme").repository("team").format(PackageFormat.NPM)
         .namespace("acme").packageValue("internal")).packageValue().originConfiguration().restrictions();
@@ -212,13 +165,13 @@ class NpmUpstreamIT {
     publish("public", "blocked-upstream", "1.0.0");
     api.putPackageOriginConfiguration(b -> b.domain("acme").repository("team").format(PackageFormat.NPM)
         .packageValue("blocked-upstream").restrictions(r -> r.publish(AllowPublish.ALLOW).upstream(AllowUpstream.BLOCK)));
-    var result = npm(home("team"), project("blocked-upstream", "1.0.0"), "install");
+    var result = npm.run(home("team"), project("blocked-upstream", "1.0.0"), "install");
     assertThat(result.exitCode()).as(result.describe()).isNotZero();
     assertThat(result.stderr()).contains("404");
 
     // Through shared, which has no such setting, it installs.
     Path project = project("blocked-upstream", "1.0.0");
-    npmOk(home("shared"), project, "install");
+    npm.runOk(home("shared"), project, "install");
     assertThat(run(project, "blocked-upstream")).isEqualTo("hello from blocked-upstream@1.0.0 in public");
   }
 }

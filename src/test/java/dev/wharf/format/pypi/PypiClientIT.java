@@ -1,12 +1,16 @@
 package dev.wharf.format.pypi;
 
+import static dev.wharf.testing.TestingFiles.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.cli.WharfCommand;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingIam;
+import dev.wharf.testing.TestingPip;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
+import dev.wharf.testing.TestingWharfCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -44,8 +47,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PypiClientIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
-  private static final String DEVELOPER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
-      + "\"codeartifact:*\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
   private static final Path DEBIAN_WHEELS = Path.of("/usr/share/python-wheels");
   /** Writes a wheel and an sdist of a one-module project: name version module [requires-dist...]. */
   static final String MAKE_DISTS = """
@@ -94,10 +95,7 @@ class PypiClientIT {
     account = wharf.managementAccountId();
     rootCodeartifact.createDomain(b -> b.domain("acme"));
     rootCodeartifact.createRepository(b -> b.domain("acme").repository("py"));
-    rootIam.createUser(b -> b.userName("dev"));
-    rootIam.putUserPolicy(b -> b.userName("dev").policyName("developer").policyDocument(DEVELOPER));
-    var key = rootIam.createAccessKey(b -> b.userName("dev")).accessKey();
-    developer = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
     home = directory("home");
     wharfLogin(developer, home, "twine");
     wharfLogin(developer, home, "pip");
@@ -113,33 +111,12 @@ class PypiClientIT {
   // ---------------------------------------------------------------- helpers
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 
-  static synchronized void wharfLogin(AwsCredentials credentials, Path dir, String tool) {
-    List<String> names = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region");
-    Map<String, String> saved = new java.util.HashMap<>();
-    names.forEach(n -> saved.put(n, System.getProperty(n)));
-    try {
-      System.setProperty("aws.accessKeyId", credentials.accessKeyId());
-      System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
-      System.setProperty("aws.region", "us-east-1");
-      int exit = WharfCommand.commandLine().execute("login", "--tool", tool, "--domain", "acme", "--domain-owner",
-          account, "--repository", "py", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString());
-      assertThat(exit).isZero();
-    } finally {
-      saved.forEach((n, v) -> {
-        if (v == null) {
-          System.clearProperty(n);
-        } else {
-          System.setProperty(n, v);
-        }
-      });
-    }
+  static void wharfLogin(AwsCredentials credentials, Path dir, String tool) {
+    assertThat(TestingWharfCommand.execute(credentials, "login", "--tool", tool, "--domain", "acme", "--domain-owner",
+        account, "--repository", "py", "--home", dir.toString(), "--endpoint-url", wharf.endpoint().toString())).isZero();
   }
 
   static String endpoint() {
@@ -157,22 +134,10 @@ class PypiClientIT {
     return m.group(1);
   }
 
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  static Map<String, String> environment() {
+    return TestingPip.environment(home);
   }
 
-  static Map<String, String> environment() {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("PIP_CONFIG_FILE", "/dev/null");
-    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
-    return environment;
-  }
 
   static TestingProcesses.Result run(Path directory, String... command) {
     return TestingProcesses.run(directory, environment(), TIMEOUT, List.of(command));

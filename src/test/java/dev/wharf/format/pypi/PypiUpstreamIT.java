@@ -3,25 +3,24 @@ package dev.wharf.format.pypi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingPip;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,21 +76,14 @@ class PypiUpstreamIT {
   }
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 
+
   static Map<String, String> environment(Path home) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("PIP_CONFIG_FILE", "/dev/null");
-    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
-    return environment;
+    return TestingPip.environment(home);
   }
+
 
   static TestingProcesses.Result ok(Path directory, List<String> command) {
     TestingProcesses.Result result = TestingProcesses.run(directory, environment(directory), TIMEOUT, command);
@@ -103,12 +95,8 @@ class PypiUpstreamIT {
     Path out = directory("dist");
     ok(out, List.of("python3", "-c", PypiClientIT.MAKE_DISTS, name, version, name.replace('-', '_'), out.toString()));
     Path pypirc = out.resolve(".pypirc");
-    try {
-      Files.writeString(pypirc, "[distutils]\nindex-servers = wharf\n\n[wharf]\nrepository = " + endpoint(repository)
-          + "\nusername = aws\npassword = " + token + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    TestingFiles.write(pypirc, "[distutils]\nindex-servers = wharf\n\n[wharf]\nrepository = " + endpoint(repository)
+        + "\nusername = aws\npassword = " + token + "\n");
     String wheel = name.replace('-', '_') + "-" + version + "-py3-none-any.whl";
     ok(out, List.of("twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository", "wharf",
         "--config-file", pypirc.toString(), wheel));

@@ -4,6 +4,7 @@ import static dev.wharf.testing.TestingAwsErrors.awsError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.testing.TestingClock;
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingSigner;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
@@ -55,13 +55,9 @@ class AssumeRoleSdkIT {
   }
 
   private static AwsBasicCredentials newUser(String name, String policy) {
-    rootIam.createUser(b -> b.userName(name));
-    if (policy != null) {
-      rootIam.putUserPolicy(b -> b.userName(name).policyName("p").policyDocument(policy));
-    }
-    AccessKey key = rootIam.createAccessKey(b -> b.userName(name)).accessKey();
-    return AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    return TestingIam.user(rootIam, name, "p", policy);
   }
+
 
   private static String trust(String principalArn) {
     return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + principalArn

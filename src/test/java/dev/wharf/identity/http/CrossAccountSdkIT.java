@@ -3,6 +3,7 @@ package dev.wharf.identity.http;
 import static dev.wharf.testing.TestingAwsErrors.awsError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingSigner;
 import java.nio.file.Path;
@@ -55,13 +56,9 @@ class CrossAccountSdkIT {
   }
 
   private static AwsBasicCredentials userOfB(String name, String policy) {
-    iamB.createUser(b -> b.userName(name));
-    if (policy != null) {
-      iamB.putUserPolicy(b -> b.userName(name).policyName("p").policyDocument(policy));
-    }
-    AccessKey key = iamB.createAccessKey(b -> b.userName(name)).accessKey();
-    return AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    return TestingIam.user(iamB, name, "p", policy);
   }
+
 
   private static String roleOfA(String roleName, String trustedPrincipal) {
     iamA.createRole(b -> b.roleName(roleName).assumeRolePolicyDocument(

@@ -3,13 +3,13 @@ package dev.wharf.identity.http;
 import static dev.wharf.testing.TestingAwsErrors.awsError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
@@ -40,10 +40,9 @@ class PermissionsSdkIT {
   }
 
   private static IamClient userClient(String name) {
-    rootIam.createUser(b -> b.userName(name));
-    AccessKey key = rootIam.createAccessKey(b -> b.userName(name)).accessKey();
-    return wharf.iam(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
+    return wharf.iam(TestingIam.user(rootIam, name, null, null));
   }
+
 
   @Test
   void anAllowThenAnExplicitDenyThenItsRemovalTakeEffectAtTheNextRequest() {

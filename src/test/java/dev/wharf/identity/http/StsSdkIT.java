@@ -3,6 +3,7 @@ package dev.wharf.identity.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.CreateAccessKeyResponse;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -39,13 +39,9 @@ class StsSdkIT {
   }
 
   private static AwsBasicCredentials newUser(String name, String policy) {
-    rootIam.createUser(b -> b.userName(name));
-    if (policy != null) {
-      rootIam.putUserPolicy(b -> b.userName(name).policyName("p").policyDocument(policy));
-    }
-    CreateAccessKeyResponse key = rootIam.createAccessKey(b -> b.userName(name));
-    return AwsBasicCredentials.create(key.accessKey().accessKeyId(), key.accessKey().secretAccessKey());
+    return TestingIam.user(rootIam, name, "p", policy);
   }
+
 
   private static String trustAccount() {
     return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::"

@@ -1,5 +1,6 @@
 package dev.wharf.packages.external;
 
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,14 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wharf.format.npm.NpmTestingPackages;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingNpm;
+import dev.wharf.testing.TestingPip;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,17 +27,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,6 +57,7 @@ import software.amazon.awssdk.services.codeartifact.model.ValidationException;
 class ExternalConnectionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final TestingNpm npm = TestingNpm.npm();
 
   @TempDir static Path scratch;
   static TestingServer registry; // the "public registry"
@@ -179,79 +177,22 @@ class ExternalConnectionIT {
   }
 
   static String packument(String name, String version, String tarballUrl, byte[] tarball) {
-    try {
-      String integrity = "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(tarball));
-      String shasum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(tarball));
-      return "{\"name\":\"" + name + "\",\"dist-tags\":{\"latest\":\"" + version + "\"},\"versions\":{\"" + version
-          + "\":{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"main\":\"index.js\",\"dist\":{\"tarball\":\""
-          + tarballUrl + "\",\"integrity\":\"" + integrity + "\",\"shasum\":\"" + shasum + "\"}}}}";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "{\"name\":\"" + name + "\",\"dist-tags\":{\"latest\":\"" + version + "\"},\"versions\":{\"" + version
+        + "\":{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"main\":\"index.js\",\"dist\":{\"tarball\":\""
+        + tarballUrl + "\",\"integrity\":\"" + NpmTestingPackages.sha512(tarball) + "\",\"shasum\":\""
+        + NpmTestingPackages.sha1(tarball) + "\"}}}}";
   }
 
-  /** An npm tarball: package/package.json and package/index.js (ustar, written here). */
+  /** An npm tarball: package/package.json and package/index.js. */
   static byte[] tarball(String name, String version) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-        add(gzip, "package/package.json", "{\"name\":\"" + name + "\",\"version\":\"" + version
-            + "\",\"main\":\"index.js\"}");
-        add(gzip, "package/index.js", "module.exports = 'hello from " + name + "@" + version + " upstream';\n");
-        gzip.write(new byte[1024]);
-      }
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void add(OutputStream out, String name, String content) throws IOException {
-    byte[] data = content.getBytes(StandardCharsets.UTF_8);
-    byte[] header = new byte[512];
-    put(header, 0, name);
-    put(header, 100, "0000644");
-    put(header, 108, "0000000");
-    put(header, 116, "0000000");
-    put(header, 124, String.format("%011o", data.length));
-    put(header, 136, String.format("%011o", 0));
-    java.util.Arrays.fill(header, 148, 156, (byte) ' ');
-    header[156] = '0';
-    put(header, 257, "ustar");
-    put(header, 263, "00");
-    int sum = 0;
-    for (byte b : header) {
-      sum += b & 0xff;
-    }
-    put(header, 148, String.format("%06o", sum));
-    header[154] = 0;
-    out.write(header);
-    out.write(data);
-    out.write(new byte[(512 - data.length % 512) % 512]);
-  }
-
-  private static void put(byte[] header, int offset, String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(bytes, 0, header, offset, bytes.length);
+    return NpmTestingPackages.tarball("{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"main\":\"index.js\"}",
+        "module.exports = 'hello from " + name + "@" + version + " upstream';\n");
   }
 
   // ---------------------------------------------------------------- clients
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 
   static String npmEndpoint(TestingServer server, String domainAndOwner, String repository) {
@@ -259,31 +200,7 @@ class ExternalConnectionIT {
   }
 
   static Path npmHome(String registryUrl, String authToken) {
-    Path dir = directory("home");
-    write(dir.resolve(".npmrc"), "registry=" + registryUrl + "\n" + registryUrl.replaceFirst("^https?:", "")
-        + ":_authToken=" + authToken + "\n");
-    write(dir.resolve("global-npmrc"), "");
-    return dir;
-  }
-
-  static TestingProcesses.Result npm(Path home, Path directory, String... arguments) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_fetch_retries", "0");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    return TestingProcesses.run(directory, environment, TIMEOUT, command);
-  }
-
-  static void npmOk(Path home, Path directory, String... arguments) {
-    TestingProcesses.Result result = npm(home, directory, arguments);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return TestingNpm.npmrc(directory("home"), registryUrl, authToken);
   }
 
   static void publishToRegistry(String name, String version) {
@@ -291,7 +208,7 @@ class ExternalConnectionIT {
     write(dir.resolve("package.json"), "{\"name\":\"" + name + "\",\"version\":\"" + version
         + "\",\"main\":\"index.js\",\"license\":\"MIT\"}\n");
     write(dir.resolve("index.js"), "module.exports = 'hello from " + name + "@" + version + " on the public registry';\n");
-    npmOk(npmHome(npmEndpoint(registry, "world-" + registryAccount, "public"), registryToken), dir, "publish");
+    npm.runOk(npmHome(npmEndpoint(registry, "world-" + registryAccount, "public"), registryToken), dir, "publish");
   }
 
   static Path teamHome() {
@@ -299,17 +216,11 @@ class ExternalConnectionIT {
   }
 
   static Path project(String name, String range) {
-    Path dir = directory("project");
-    write(dir.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
-        + "\"dependencies\":{\"" + name + "\":\"" + range + "\"}}\n");
-    return dir;
+    return TestingNpm.project(directory("project"), name, range);
   }
 
   static String run(Path project, String module) {
-    var node = TestingProcesses.run(project, TestingProcesses.cleanEnvironment(null), TIMEOUT,
-        List.of("node", "-e", "console.log(require('" + module + "'))"));
-    assertThat(node.exitCode()).as(node.describe()).isZero();
-    return node.stdout().strip();
+    return TestingNpm.require(project, module);
   }
 
   // ---------------------------------------------------------------- pip
@@ -335,17 +246,8 @@ class ExternalConnectionIT {
               z.writestr(path, text)
       """;
 
-  static Map<String, String> pythonEnvironment(Path home) {
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("PIP_CONFIG_FILE", "/dev/null");
-    environment.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-    environment.put("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring");
-    return environment;
-  }
-
   static TestingProcesses.Result python(Path directory, String... command) {
-    return TestingProcesses.run(directory, pythonEnvironment(directory), TIMEOUT, List.of(command));
+    return TestingProcesses.run(directory, TestingPip.environment(directory), TIMEOUT, List.of(command));
   }
 
   static TestingProcesses.Result pythonOk(Path directory, String... command) {
@@ -399,7 +301,7 @@ class ExternalConnectionIT {
     publishToRegistry("from-public", "1.2.0");
 
     Path project = project("from-public", "^1.0.0");
-    npmOk(teamHome(), project, "install");
+    npm.runOk(teamHome(), project, "install");
     assertThat(run(project, "from-public")).isEqualTo("hello from from-public@1.2.0 on the public registry");
     JsonNode lock = JSON.readTree(project.resolve("package-lock.json").toFile());
     assertThat(lock.path("packages").path("node_modules/from-public").path("resolved").asText())
@@ -429,7 +331,7 @@ class ExternalConnectionIT {
     registry.close();
     registry = null;
     Path again = project("from-public", "1.2.0");
-    npmOk(teamHome(), again, "install");
+    npm.runOk(teamHome(), again, "install");
     assertThat(run(again, "from-public")).isEqualTo("hello from from-public@1.2.0 on the public registry");
   }
 

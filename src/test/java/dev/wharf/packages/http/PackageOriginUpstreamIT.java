@@ -1,22 +1,18 @@
 package dev.wharf.packages.http;
 
 import static dev.wharf.testing.TestingAwsErrors.awsError;
+import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingClients;
-import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +35,7 @@ import software.amazon.awssdk.services.codeartifact.model.ResourceNotFoundExcept
  * includeFromUpstream is true, and keeps their origin.
  */
 class PackageOriginUpstreamIT {
-  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final TestingNpm npmClient = TestingNpm.npm();
 
   @TempDir static Path scratch;
   static TestingServer wharf;
@@ -73,41 +69,13 @@ class PackageOriginUpstreamIT {
   // ---------------------------------------------------------------- npm
 
   static Path directory(String prefix) {
-    try {
-      return Files.createDirectories(scratch.resolve(prefix + "-" + UUID.randomUUID()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void write(Path file, String content) {
-    try {
-      Files.writeString(file, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestingFiles.directory(scratch, prefix);
   }
 
   /** npm with its own HOME, cache and .npmrc pointing at one repository only. */
   static void npm(String repository, Path directory, String... arguments) {
-    Path home = directory("home");
     String registry = wharf.endpoint() + "/acme-" + account + "/npm/" + repository + "/";
-    write(home.resolve(".npmrc"), "registry=" + registry + "\n" + registry.replaceFirst("^https?:", "")
-        + ":_authToken=" + token + "\n");
-    write(home.resolve("global-npmrc"), "");
-    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
-    environment.put("HOME", home.toString());
-    environment.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-    environment.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-    environment.put("npm_config_cache", home.resolve("npm-cache").toString());
-    environment.put("npm_config_update_notifier", "false");
-    environment.put("npm_config_fund", "false");
-    environment.put("npm_config_audit", "false");
-    environment.put("npm_config_fetch_retries", "0");
-    List<String> command = new ArrayList<>(List.of("npm"));
-    command.addAll(List.of(arguments));
-    TestingProcesses.Result result = TestingProcesses.run(directory, environment, TIMEOUT, command);
-    assertThat(result.exitCode()).as(result.describe()).isZero();
+    npmClient.runOk(TestingNpm.npmrc(directory("home"), registry, token), directory, arguments);
   }
 
   static void publish(String repository, String name, String version) {
@@ -119,9 +87,7 @@ class PackageOriginUpstreamIT {
   }
 
   static void install(String repository, String name, String version) {
-    Path project = directory("project");
-    write(project.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
-        + "\"dependencies\":{\"" + name + "\":\"" + version + "\"}}\n");
+    Path project = TestingNpm.project(directory("project"), name, version);
     npm(repository, project, "install");
     assertThat(project.resolve("node_modules/" + name + "/package.json")).exists();
   }
