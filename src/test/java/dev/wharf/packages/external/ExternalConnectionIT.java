@@ -294,7 +294,7 @@ class ExternalConnectionIT {
   // ---------------------------------------------------------------- npm
 
   @Test
-  @Order(2) // stops the public registry
+  @Order(2) // stops the public registry, then installs again what the tests fetched
   void npmInstallsThroughTeamSharedAndTheExternalConnectionAndKeepsWhatItFetched() throws Exception {
     TestingClients.requireCommand("npm", "--version");
     publishToRegistry("from-public", "1.0.0");
@@ -333,6 +333,15 @@ class ExternalConnectionIT {
     Path again = project("from-public", "1.2.0");
     npm.runOk(teamHome(), again, "install");
     assertThat(run(again, "from-public")).isEqualTo("hello from from-public@1.2.0 on the public registry");
+
+    // And the PyPI project fetched in the first test, into a fresh environment without pip's cache.
+    Path venvDirectory = directory("venv-after");
+    pythonOk(venvDirectory, "python3", "-m", "venv", venvDirectory.resolve("env").toString());
+    String python = venvDirectory.resolve("env/bin/python").toString();
+    String index = (wharf.endpoint() + "/acme-" + account + "/pypi/team/simple/").replace("://", "://aws:" + token + "@");
+    pythonOk(venvDirectory, python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, "far-away==2.0");
+    assertThat(pythonOk(venvDirectory, python, "-c", "import far_away; print(far_away.GREETING)").stdout().strip())
+        .isEqualTo("hello from far-away 2.0");
   }
 
   @Test
