@@ -256,6 +256,16 @@ class ExternalConnectionIT {
     return result;
   }
 
+  /** pip installs the requirement from team into a fresh venv, without a cache; returns far_away.GREETING. */
+  static String pipInstallFromTeam(String requirement) {
+    Path venvDirectory = directory("venv");
+    pythonOk(venvDirectory, "python3", "-m", "venv", venvDirectory.resolve("env").toString());
+    String python = venvDirectory.resolve("env/bin/python").toString();
+    String index = (wharf.endpoint() + "/acme-" + account + "/pypi/team/simple/").replace("://", "://aws:" + token + "@");
+    pythonOk(venvDirectory, python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, requirement);
+    return pythonOk(venvDirectory, python, "-c", "import far_away; print(far_away.GREETING)").stdout().strip();
+  }
+
   @Test
   @Order(1)
   void pipInstallsThroughTeamAndTheExternalConnectionAndTheVersionIsKept() throws Exception {
@@ -268,13 +278,7 @@ class ExternalConnectionIT {
     pythonOk(dists, "twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository", "public",
         "--config-file", dists.resolve(".pypirc").toString(), "far_away-2.0-py3-none-any.whl");
 
-    Path venvDirectory = directory("venv");
-    pythonOk(venvDirectory, "python3", "-m", "venv", venvDirectory.resolve("env").toString());
-    String python = venvDirectory.resolve("env/bin/python").toString();
-    String index = (wharf.endpoint() + "/acme-" + account + "/pypi/team/simple/").replace("://", "://aws:" + token + "@");
-    pythonOk(venvDirectory, python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, "far-away");
-    assertThat(pythonOk(venvDirectory, python, "-c", "import far_away; print(far_away.GREETING)").stdout().strip())
-        .isEqualTo("hello from far-away 2.0");
+    assertThat(pipInstallFromTeam("far-away")).isEqualTo("hello from far-away 2.0");
     for (String repository : List.of("shared-py", "team")) {
       var versions = api.listPackageVersions(b -> b.domain("acme").repository(repository).format(PackageFormat.PYPI)
           .packageValue("far-away")).versions();
@@ -335,13 +339,7 @@ class ExternalConnectionIT {
     assertThat(run(again, "from-public")).isEqualTo("hello from from-public@1.2.0 on the public registry");
 
     // And the PyPI project fetched in the first test, into a fresh environment without pip's cache.
-    Path venvDirectory = directory("venv-after");
-    pythonOk(venvDirectory, "python3", "-m", "venv", venvDirectory.resolve("env").toString());
-    String python = venvDirectory.resolve("env/bin/python").toString();
-    String index = (wharf.endpoint() + "/acme-" + account + "/pypi/team/simple/").replace("://", "://aws:" + token + "@");
-    pythonOk(venvDirectory, python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, "far-away==2.0");
-    assertThat(pythonOk(venvDirectory, python, "-c", "import far_away; print(far_away.GREETING)").stdout().strip())
-        .isEqualTo("hello from far-away 2.0");
+    assertThat(pipInstallFromTeam("far-away==2.0")).isEqualTo("hello from far-away 2.0");
   }
 
   @Test
