@@ -206,10 +206,11 @@ public final class PackageService {
     if (outcome == PackageStore.InsertOutcome.INSERTED) {
       setDefaultRestrictions(key, "UPSTREAM");
     } else {
-      // Retained before with fewer files (PyPI): the files it lacks are added, existing ones kept.
+      // Retained before with fewer files (PyPI, Maven): the files it lacks are added, existing ones kept.
       for (PackageAsset asset : found.assets()) {
         store.insertAsset(key, source.version(), asset, now);
       }
+      fillMetadata(key, source.version(), source.summary(), source.metadata(), now);
     }
     changed(key);
     return document(key).flatMap(d -> d.versions().stream()
@@ -501,11 +502,22 @@ public final class PackageService {
       }
     } else {
       store.insertAsset(key, publication.version(), asset, now);
+      fillMetadata(key, publication.version(), publication.summary(), publication.metadata(), now);
     }
     changed(key);
     return document(key).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().version().equals(publication.version())).findFirst())
         .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
+  }
+
+  /**
+   * A file that describes its version (Maven's POM) can arrive after another file of it (the jar
+   * asked for first): its metadata then fills the version's, which had none.
+   */
+  private void fillMetadata(PackageKey key, String version, String summary, String metadata, Instant now) {
+    if (metadata != null && !"{}".equals(metadata)) {
+      store.fillVersionMetadata(key, version, summary, metadata, now);
+    }
   }
 
   /** The document with one more version (unchanged if a concurrent reload already has it). */

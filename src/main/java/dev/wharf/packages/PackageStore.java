@@ -104,6 +104,14 @@ public interface PackageStore {
   /** Replaces a version's metadata and revision; false when the version does not exist. */
   boolean updateVersionMetadata(PackageKey key, String version, String metadata, String revision, Instant now);
 
+  /**
+   * Gives a version that has no metadata yet ({@code {}}) this metadata and, if it has none, this
+   * summary; the revision stays (nothing a client chose changed: a describing file arrived).
+   *
+   * @return false when the version is absent or already has metadata
+   */
+  boolean fillVersionMetadata(PackageKey key, String version, String summary, String metadata, Instant now);
+
   /** Changes a version's status and revision; false when the version does not exist. */
   boolean updateVersionStatus(PackageKey key, String version, VersionStatus status, String revision, Instant now);
 

@@ -224,8 +224,10 @@ class UpstreamServiceTest {
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
+      boolean pom = assetName.endsWith(".pom"); // the file that describes the version
       return Optional.of(packages.ingest(new PackageService.Publication(remote.version().key(),
-          remote.version().version(), null, "{}", Map.of(), "EXTERNAL"), new PackageService.AssetContent(assetName,
+          remote.version().version(), pom ? "from the pom" : null, pom ? "{\"description\":\"from the pom\"}" : "{}",
+          Map.of(), "EXTERNAL"), new PackageService.AssetContent(assetName,
           new ByteArrayInputStream(content), 1000), new PackageService.ExpectedDigests(null, null, sha1), "public:test",
           "test"));
     }
@@ -278,5 +280,19 @@ class UpstreamServiceTest {
     packages.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
     assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom")).isEmpty();
     assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar");
+  }
+
+  @Test
+  void aPomArrivingAfterTheJarFillsTheVersionsMetadataInTheConnectedRepositoryAndTheOneAsked() {
+    upstreams.externalSource(new ByName());
+    upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
+    assertThat(packages.version(key("app"), "2.0.0").orElseThrow().metadata()).isEqualTo("{}");
+
+    upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom").orElseThrow();
+    for (String repository : List.of("b", "app")) {
+      PackageVersion version = packages.version(key(repository), "2.0.0").orElseThrow();
+      assertThat(version.metadata()).as(repository).isEqualTo("{\"description\":\"from the pom\"}");
+      assertThat(version.summary()).as(repository).isEqualTo("from the pom");
+    }
   }
 }

@@ -351,6 +351,21 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
+  public boolean fillVersionMetadata(PackageKey key, String version, String summary, String metadata, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int updated = bindKey(h.createUpdate("UPDATE package_versions SET metadata = :metadata,"
+          + " summary = COALESCE(summary, :summary), modified_at = :now WHERE " + KEY_MATCH
+          + " AND version = :version AND metadata = '{}'"), key)
+          .bind("metadata", metadata).bind("summary", summary).bind("now", now.toEpochMilli()).bind("version", version)
+          .execute();
+      if (updated > 0) {
+        touch(h, key, now);
+      }
+      return updated > 0;
+    });
+  }
+
+  @Override
   public boolean updateVersionMetadata(PackageKey key, String version, String metadata, String revision, Instant now) {
     return jdbi.inTransaction(h -> {
       int updated = bindKey(h.createUpdate("UPDATE package_versions SET metadata = :metadata, revision = :revision,"
