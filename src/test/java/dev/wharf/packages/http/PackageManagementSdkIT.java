@@ -168,6 +168,33 @@ class PackageManagementSdkIT {
   }
 
   @Test
+  void listPackagesNamespaceFilterMatchesByPrefixAsTheModelSays() {
+    api.createRepository(b -> b.domain("acme").repository("prefixes"));
+    publish(key("prefixes", "maven", "org.example", "core"), "1.0");
+    publish(key("prefixes", "maven", "org.example.tools", "cli"), "1.0");
+    publish(key("prefixes", "maven", "organic", "food"), "1.0");
+    publish(key("prefixes", "maven", "com.other", "lib"), "1.0");
+    publish(key("prefixes", "pypi", "", "org-tools"), "1.0");
+
+    java.util.function.Function<String, List<String>> names = namespace -> api.listPackages(b -> b.domain("acme")
+        .repository("prefixes").namespace(namespace)).packages().stream()
+        .map(p -> p.namespace() + "/" + p.packageValue()).sorted().toList();
+    assertThat(names.apply("org.example")).containsExactly("org.example.tools/cli", "org.example/core");
+    assertThat(names.apply("org")).containsExactly("org.example.tools/cli", "org.example/core", "organic/food");
+    assertThat(names.apply("org.example.tools")).containsExactly("org.example.tools/cli");
+    assertThat(names.apply("net")).isEmpty();
+    assertThat(api.listPackages(b -> b.domain("acme").repository("prefixes").format(PackageFormat.MAVEN)
+        .namespace("org.ex").packagePrefix("c")).packages()).extracting(p -> p.packageValue())
+        .containsExactlyInAnyOrder("core", "cli");
+
+    // The filters follow the model's pattern [^#/\s]+ like every other namespace and name.
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("prefixes").namespace("org/example")));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("prefixes").packagePrefix("has space")));
+  }
+
+  @Test
   void deletePackageReturnsTheDeletedSummaryAndForgetsEveryVersion() {
     PackageKey key = key("app", "maven", "com.acme", "doomed");
     publish(key, "1.0");
