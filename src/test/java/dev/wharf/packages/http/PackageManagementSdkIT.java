@@ -147,6 +147,40 @@ class PackageManagementSdkIT {
   }
 
   @Test
+  void anOriginConfigurationCreatesOnlyPackagesThatCanExistInTheirFormat() {
+    api.createRepository(b -> b.domain("acme").repository("reserved"));
+    record Bad(String format, String namespace, String name, String why) {}
+    for (Bad bad : List.of(
+        new Bad("maven", null, "lib", "A namespace is required for maven packages"),
+        new Bad("generic", null, "tool", "A namespace is required for generic packages"),
+        new Bad("generic", "..", "tool", "must not be . or .."),
+        new Bad("generic", "ns", ".", "must not be . or .."),
+        new Bad("pypi", "acme", "tool", "pypi packages do not have a namespace"),
+        new Bad("pypi", null, "My_Tool", "use my-tool (PEP 503)"),
+        new Bad("npm", "@acme", "tool", "use acme, not @acme"))) {
+      var error = awsError(ValidationException.class, "ValidationException", 400, () -> api
+          .putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(bad.format())
+              .namespace(bad.namespace()).packageValue(bad.name())
+              .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK))));
+      assertThat(error.awsErrorDetails().errorMessage()).as(bad.toString()).contains(bad.why());
+    }
+    assertThat(api.listPackages(b -> b.domain("acme").repository("reserved")).packages())
+        .as("nothing was created").isEmpty();
+
+    // The names a client would use are reserved as before.
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(PackageFormat.PYPI)
+        .packageValue("my-tool").restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK)));
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(PackageFormat.MAVEN)
+        .namespace("com.acme").packageValue("lib")
+        .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK)));
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(PackageFormat.NPM)
+        .namespace("acme").packageValue("tool")
+        .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK)));
+    assertThat(api.listPackages(b -> b.domain("acme").repository("reserved")).packages())
+        .extracting(p -> p.packageValue()).containsExactlyInAnyOrder("my-tool", "lib", "tool");
+  }
+
+  @Test
   void listPackagesFiltersByTheOriginConfiguration() {
     api.createRepository(b -> b.domain("acme").repository("origins"));
     publish(key("origins", "npm", "", "direct"), "1.0.0"); // publish ALLOW, upstream BLOCK
