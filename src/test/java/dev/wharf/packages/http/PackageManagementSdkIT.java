@@ -598,6 +598,28 @@ class PackageManagementSdkIT {
   }
 
   @Test
+  void aVersionOutsideTheModelsPatternIsAValidationExceptionInEveryVersionRead() {
+    PackageKey key = key("app", "npm", "", "patterned");
+    publish(key, "1.0.0");
+    String tooLong = "9".repeat(300);
+    for (String version : List.of("1.0.0/x", "1.0 .0", "#1", tooLong)) {
+      var described = awsError(ValidationException.class, "ValidationException", 400, () -> api.describePackageVersion(
+          b -> b.domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned")
+              .packageVersion(version)));
+      assertThat(described.awsErrorDetails().errorMessage()).as(version).contains("packageVersion")
+          .hasSizeLessThan(400);
+      awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersionAssets(b -> b
+          .domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned").packageVersion(version)));
+      awsError(ValidationException.class, "ValidationException", 400, () -> api.getPackageVersionReadme(b -> b
+          .domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned").packageVersion(version)));
+      awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersionDependencies(b -> b
+          .domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned").packageVersion(version)));
+    }
+    assertThat(api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("patterned").packageVersion("1.0.0")).packageVersion().version()).isEqualTo("1.0.0");
+  }
+
+  @Test
   void eachOperationIsAuthorizedOnThePackageArnAndACopyAlsoNeedsReadOnTheSource() {
     publish(key("team", "npm", "", "guarded"), "1.0.0");
     iam.createUser(b -> b.userName("reader"));
