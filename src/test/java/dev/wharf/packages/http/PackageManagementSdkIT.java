@@ -574,6 +574,32 @@ class PackageManagementSdkIT {
   // ---------------------------------------------------------------- not found and permissions
 
   @Test
+  void aReadThroughUpstreamsLooksInAtMostTwentyFiveRepositories() {
+    // deep-0 -> deep-1 -> ... -> deep-26: deep-24 is the 25th repository a read of deep-0 looks in.
+    for (int i = 26; i >= 0; i--) {
+      String name = "deep-" + i;
+      String upstream = "deep-" + (i + 1);
+      List<software.amazon.awssdk.services.codeartifact.model.UpstreamRepository> upstreams = i == 26 ? List.of()
+          : List.of(software.amazon.awssdk.services.codeartifact.model.UpstreamRepository.builder()
+              .repositoryName(upstream).build());
+      api.createRepository(b -> b.domain("acme").repository(name).upstreams(upstreams));
+    }
+    publish(key("deep-24", "npm", "", "at-the-limit"), "1.0.0");
+    publish(key("deep-25", "npm", "", "past-the-limit"), "1.0.0");
+
+    var copied = api.copyPackageVersions(b -> b.domain("acme").sourceRepository("deep-0").destinationRepository("copies")
+        .format(PackageFormat.NPM).packageValue("at-the-limit").versions("1.0.0").includeFromUpstream(true));
+    assertThat(copied.successfulVersions()).containsOnlyKeys("1.0.0");
+    awsError(ResourceNotFoundException.class, "ResourceNotFoundException", 404, () -> api.copyPackageVersions(b -> b
+        .domain("acme").sourceRepository("deep-0").destinationRepository("copies").format(PackageFormat.NPM)
+        .packageValue("past-the-limit").versions("1.0.0").includeFromUpstream(true)));
+    // From one repository further down, it is within reach.
+    assertThat(api.copyPackageVersions(b -> b.domain("acme").sourceRepository("deep-1").destinationRepository("copies")
+        .format(PackageFormat.NPM).packageValue("past-the-limit").versions("1.0.0").includeFromUpstream(true))
+        .successfulVersions()).containsOnlyKeys("1.0.0");
+  }
+
+  @Test
   void unknownDomainsRepositoriesPackagesAndVersionsAreResourceNotFound() {
     publish(key("app", "npm", "", "known"), "1.0.0");
     awsError(ResourceNotFoundException.class, "ResourceNotFoundException", 404, () -> api.describePackage(b -> b
