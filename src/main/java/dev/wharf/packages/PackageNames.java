@@ -138,9 +138,12 @@ public final class PackageNames {
   }
 
   private static void checkLength(String value, String member) {
-    if (value == null || value.isEmpty()) {
+    if (value == null) {
       throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value null at '" + member
           + "' failed to satisfy constraint: Member must not be null");
+    }
+    if (value.isEmpty()) {
+      throw invalid(value, member, "Member must have length greater than or equal to 1");
     }
     if (value.length() > MAX_LENGTH) {
       throw invalid(value, member, "Member must have length less than or equal to " + MAX_LENGTH);
