@@ -70,6 +70,55 @@ public final class PackageNames {
     return value;
   }
 
+  /**
+   * The checks a package's identity must pass before the API creates it (PutPackageOriginConfiguration
+   * on a package that does not exist yet): the namespace rules of each format (Maven, Swift and
+   * generic packages have one; PyPI, NuGet, Ruby and Cargo packages never do; an npm namespace is the
+   * scope without its {@code @}), generic names are not {@code .} or {@code ..}, and a PyPI name is
+   * the normalized one (PEP 503), which is the only name the API knows a PyPI package by. Without
+   * them a package would be created that no client can ever publish to or read, and the origin
+   * configuration set on it would protect nothing.
+   *
+   * @param namespace null or empty when none was given
+   * @throws WharfException.Invalid as a ValidationException naming the rule
+   */
+  public static void requireCreatable(String format, String namespace, String name) {
+    boolean hasNamespace = namespace != null && !namespace.isEmpty();
+    switch (format) {
+      case "maven", "swift", "generic" -> {
+        if (!hasNamespace) {
+          throw new WharfException.Invalid("ValidationException", "A namespace is required for " + format
+              + " packages");
+        }
+        if (format.equals("generic")) {
+          requireGenericName(namespace, "namespace");
+          requireGenericName(name, "package");
+        }
+      }
+      case "pypi", "nuget", "ruby", "cargo" -> {
+        if (hasNamespace) {
+          throw new WharfException.Invalid("ValidationException", format + " packages do not have a namespace");
+        }
+        if (format.equals("pypi")) {
+          String normalized = PYPI_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(java.util.Locale.ROOT);
+          if (!normalized.equals(name)) {
+            throw new WharfException.Invalid("ValidationException", "PyPI packages are named by their normalized"
+                + " name in the API: use " + normalized + " (PEP 503), not " + name);
+          }
+        }
+      }
+      case "npm" -> {
+        if (hasNamespace && namespace.startsWith("@")) {
+          throw new WharfException.Invalid("ValidationException", "The namespace of an npm package is its scope"
+              + " without the @: use " + namespace.substring(1) + ", not " + namespace);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
+
   private static boolean isGenericAssetCharacter(int c) {
     if (c == ' ' || GENERIC_ASSET_SPECIALS.indexOf(c) >= 0) {
       return true;
@@ -89,9 +138,12 @@ public final class PackageNames {
   }
 
   private static void checkLength(String value, String member) {
-    if (value == null || value.isEmpty()) {
+    if (value == null) {
       throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value null at '" + member
           + "' failed to satisfy constraint: Member must not be null");
+    }
+    if (value.isEmpty()) {
+      throw invalid(value, member, "Member must have length greater than or equal to 1");
     }
     if (value.length() > MAX_LENGTH) {
       throw invalid(value, member, "Member must have length less than or equal to " + MAX_LENGTH);

@@ -369,7 +369,7 @@ public final class PackageService {
         .map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
   }
 
-  /** Packages of a repository; every filter may be null. */
+  /** Packages of a repository; every filter may be null; {@code namespace} and {@code namePrefix} are prefixes. */
   public List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
       String namespace, String namePrefix) {
     return store.listPackages(domainOwner, domainName, repository, format, namespace, namePrefix);

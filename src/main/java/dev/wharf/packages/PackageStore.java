@@ -75,7 +75,11 @@ public interface PackageStore {
   /** The package with every version, asset and dist-tag, read consistently. */
   Optional<PackageDocument> readDocument(PackageKey key);
 
-  /** Packages of a repository, ordered by format, namespace and name; filters are optional (null). */
+  /**
+   * Packages of a repository, ordered by format, namespace and name; filters are optional (null).
+   * {@code namespace} is a prefix, as ListPackages' namespace filter is: "org" lists the packages of
+   * "org", "org.example", "organic"...; it never matches a package without a namespace.
+   */
   List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
       String namespace, String namePrefix);
 

@@ -68,6 +68,14 @@ public final class UpstreamService {
     }
   }
 
+  /**
+   * The most repositories one read looks in, the repository itself included: CodeArtifact's limit
+   * ("the maximum number of repositories CodeArtifact looks in when a package version is requested
+   * is 25"); the ones after it in search order are not searched. It also bounds what one read costs
+   * however the domain's repositories are chained.
+   */
+  public static final int MAX_SEARCHED = 25;
+
   private static final ExternalSource NONE = new ExternalSource() {
     @Override
     public boolean connected(PackageKey key) {
@@ -128,7 +136,7 @@ public final class UpstreamService {
 
   private void visit(PackageKey key, String repository, Set<String> seen, List<Source> found,
       UpstreamUnavailableException[] failure) {
-    if (!seen.add(repository)) {
+    if (seen.size() >= MAX_SEARCHED || !seen.add(repository)) {
       return;
     }
     PackageKey here = withRepository(key, repository);
@@ -372,7 +380,7 @@ public final class UpstreamService {
   }
 
   private void walkRepositories(PackageKey key, String repository, List<String> order) {
-    if (order.contains(repository)) {
+    if (order.size() >= MAX_SEARCHED || order.contains(repository)) {
       return;
     }
     order.add(repository);
@@ -427,7 +435,7 @@ public final class UpstreamService {
   }
 
   private void walkGraph(String domainOwner, String domainName, String repository, List<String> order) {
-    if (order.contains(repository)) {
+    if (order.size() >= MAX_SEARCHED || order.contains(repository)) {
       return;
     }
     order.add(repository);

@@ -205,7 +205,7 @@ public final class WharfServer implements AutoCloseable {
       queryOperations.addAll(tokenEndpoints.queryOperations());
       queryOperations.addAll(new AuditEndpoints(audit, config.region(), clock).operations());
       List<RestOperation> restOperations = new ArrayList<>();
-      restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl()).operations());
+      restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);

@@ -37,6 +37,15 @@ class PackageNamesTest {
   }
 
   @org.junit.jupiter.api.Test
+  void anEmptyNameIsTooShortNotMissing() {
+    assertThatThrownBy(() -> PackageNames.requireModelName("", "namespace"))
+        .hasMessage("1 validation error detected: Value '' at 'namespace' failed to satisfy constraint: Member must"
+            + " have length greater than or equal to 1");
+    assertThatThrownBy(() -> PackageNames.requireModelName(null, "namespace")).hasMessageContaining("Value null at"
+        + " 'namespace'").hasMessageContaining("must not be null");
+  }
+
+  @org.junit.jupiter.api.Test
   void namesLongerThan255CharactersAreRefused() {
     assertThat(PackageNames.requireGenericName("a".repeat(255), "package")).hasSize(255);
     assertThatThrownBy(() -> PackageNames.requireGenericName("a".repeat(256), "package"))

@@ -17,8 +17,11 @@ import dev.wharf.catalog.ResourcePolicy;
 import dev.wharf.catalog.Tag;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.RepositoryPath;
+import dev.wharf.policy.Decision;
+import dev.wharf.policy.PermissionService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,11 +32,13 @@ public final class CatalogEndpoints {
 
   private final CatalogService catalog;
   private final Optional<String> publicUrl;
+  private final PermissionService permissions;
 
   /** @param publicUrl the base URL clients reach the server at when a proxy fronts it; else the request's own */
-  public CatalogEndpoints(CatalogService catalog, Optional<String> publicUrl) {
+  public CatalogEndpoints(CatalogService catalog, Optional<String> publicUrl, PermissionService permissions) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+    this.permissions = Objects.requireNonNull(permissions, "permissions");
   }
 
   public List<RestOperation> operations() {
@@ -64,15 +69,19 @@ public final class CatalogEndpoints {
 
     ops.add(op("CreateRepository", "POST", "/v1/repository", this::repository, r -> {
       List<String> upstreams = upstreams(r);
+      requireAssociable(r, upstreams);
       Repository repository = catalog.createRepository(owner(r), domainName(r), repositoryName(r),
           r.principal().accountId(), r.bodyText("description"), upstreams == null ? List.of() : upstreams, tags(r, "tags"));
       return wrap("repository", repositoryDescription(repository));
     }));
     ops.add(op("DescribeRepository", "GET", "/v1/repository", this::repository, r ->
         wrap("repository", repositoryDescription(catalog.describeRepository(owner(r), domainName(r), repositoryName(r))))));
-    ops.add(op("UpdateRepository", "PUT", "/v1/repository", this::repository, r ->
-        wrap("repository", repositoryDescription(catalog.updateRepository(owner(r), domainName(r), repositoryName(r),
-            r.bodyText("description"), upstreams(r))))));
+    ops.add(op("UpdateRepository", "PUT", "/v1/repository", this::repository, r -> {
+      List<String> upstreams = upstreams(r);
+      requireAssociable(r, upstreams);
+      return wrap("repository", repositoryDescription(catalog.updateRepository(owner(r), domainName(r),
+          repositoryName(r), r.bodyText("description"), upstreams)));
+    }));
     ops.add(op("AssociateExternalConnection", "POST", "/v1/repository/external-connection", this::repository, r ->
         wrap("repository", repositoryDescription(catalog.associateExternalConnection(owner(r), domainName(r),
             repositoryName(r), r.query("external-connection"))))));
@@ -198,6 +207,30 @@ public final class CatalogEndpoints {
   }
 
   // ---------------------------------------------------------------- resources for authorization
+
+  /**
+   * Making a repository an upstream of another lets whoever reads the downstream read the upstream's
+   * packages, so CodeArtifact requires codeartifact:AssociateWithDownstreamRepository on each
+   * upstream repository named (its policy, else its domain's), besides the operation's own action.
+   */
+  private void requireAssociable(RestRequest r, List<String> upstreams) {
+    if (upstreams == null) {
+      return;
+    }
+    String owner = owner(r);
+    String domain = domainName(r);
+    String action = "codeartifact:AssociateWithDownstreamRepository";
+    for (String upstream : new java.util.LinkedHashSet<>(upstreams)) {
+      String name = CatalogService.requireRepositoryName(upstream, "upstreams.member.repositoryName");
+      String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, name);
+      List<dev.wharf.policy.AttachedPolicy> policies = catalog.repositoryPolicies(owner, domain, name)
+          .or(() -> catalog.domainPolicies(owner, domain)).orElse(List.of());
+      Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner, policies, Map.of());
+      if (!decision.allowed()) {
+        throw PermissionService.denied(r.principal(), action, arn, decision);
+      }
+    }
+  }
 
   private ProtectedResource domainInCallerAccount(RestRequest r) {
     String owner = r.principal().accountId();

@@ -17,6 +17,7 @@ import dev.wharf.catalog.CatalogService;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageStore;
 import dev.wharf.packages.PackageSummary;
@@ -55,8 +56,13 @@ public final class PackageEndpoints {
       String upstream = enumMember(r, "upstream", "upstream", List.of("ALLOW", "BLOCK"));
       var restrictions = packages.originRestrictions(owner(r), domainName(r), repositoryName(r));
       // The origin-configuration filters of CodeArtifact: only packages whose setting is the one asked for.
+      // namespace is a prefix too (the model: "it has prefix-matching behavior"); both follow the model's pattern.
+      String packagePrefix = r.query("package-prefix");
+      if (packagePrefix != null) {
+        PackageNames.requireModelName(packagePrefix, "packagePrefix");
+      }
       List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
-          r.query("namespace"), r.query("package-prefix")).stream().filter(summary -> {
+          PackageRequests.namespace(r), packagePrefix).stream().filter(summary -> {
             var setting = restrictions.getOrDefault(summary.key(), dev.wharf.packages.OriginRestrictions.DEFAULT);
             return (publish == null || setting.publish().name().equals(publish))
                 && (upstream == null || setting.upstream().name().equals(upstream));

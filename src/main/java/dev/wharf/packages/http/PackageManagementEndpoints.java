@@ -92,6 +92,10 @@ public final class PackageManagementEndpoints {
     ops.add(op("PutPackageOriginConfiguration", "POST", "/v1/package", requests::packageResource, r -> {
       requests.requireRepository(r);
       PackageKey key = key(r);
+      // It creates the package when there is none: only one a client could publish or read.
+      if (packages.packageRecord(key).isEmpty()) {
+        dev.wharf.packages.PackageNames.requireCreatable(key.format(), key.namespace(), key.name());
+      }
       JsonNode restrictions = r.body().path("restrictions");
       if (restrictions.isMissingNode() || restrictions.isNull()) {
         throw missing("restrictions");

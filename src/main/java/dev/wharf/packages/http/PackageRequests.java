@@ -99,7 +99,7 @@ final class PackageRequests {
 
   PackageVersion existingVersion(RestRequest r) {
     PackageKey key = existingPackage(r);
-    String version = r.requiredQuery("version", "packageVersion");
+    String version = PackageNames.requireModelName(r.requiredQuery("version", "packageVersion"), "packageVersion");
     return packages.version(key, version).orElseThrow(() -> versionNotFound(key, version));
   }
 

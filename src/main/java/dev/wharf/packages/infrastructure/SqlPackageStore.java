@@ -265,7 +265,7 @@ public final class SqlPackageStore implements PackageStore {
       sql.append(" AND format = :format");
     }
     if (namespace != null) {
-      sql.append(" AND namespace = :namespace");
+      sql.append(" AND substr(namespace, 1, :namespaceLength) = :namespace");
     }
     if (namePrefix != null) {
       sql.append(" AND substr(name, 1, :prefixLength) = :prefix");
@@ -278,10 +278,10 @@ public final class SqlPackageStore implements PackageStore {
         query.bind("format", format);
       }
       if (namespace != null) {
-        query.bind("namespace", namespace);
+        query.bind("namespace", namespace).bind("namespaceLength", namespace.codePointCount(0, namespace.length()));
       }
       if (namePrefix != null) {
-        query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.length());
+        query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.codePointCount(0, namePrefix.length()));
       }
       return query.map((rs, ctx) -> summary(rs)).list();
     });

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.AccessDeniedException;
 import software.amazon.awssdk.services.codeartifact.model.ConflictException;
 import software.amazon.awssdk.services.codeartifact.model.DomainDescription;
 import software.amazon.awssdk.services.codeartifact.model.DomainSummary;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.codeartifact.model.UpstreamRepository;
 import software.amazon.awssdk.services.codeartifact.model.UpstreamRepositoryInfo;
 import software.amazon.awssdk.services.codeartifact.model.ValidationException;
 import software.amazon.awssdk.services.codeartifact.model.ValidationExceptionReason;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * CodeArtifact's control plane through the AWS SDK for Java v2 {@code CodeartifactClient} and the
@@ -338,6 +341,42 @@ class CatalogSdkIT {
     assertThat(upstreamNames(updateUpstreams("cat-ten", "app", java.util.Arrays.copyOf(eleven, 10)))).hasSize(10);
     awsError(ValidationException.class, "ValidationException", 400, () -> updateUpstreams("cat-ten", "app", eleven));
     awsError(ValidationException.class, "ValidationException", 400, () -> createRepository("cat-ten", "app2", eleven));
+  }
+
+  @Test
+  void namingAnUpstreamNeedsAssociateWithDownstreamRepositoryOnIt() {
+    createDomain("cat-assoc");
+    createRepository("cat-assoc", "secret");
+    createRepository("cat-assoc", "shared");
+    createRepository("cat-assoc", "mine");
+    // Everything on the domain's repositories except associating "secret" as somebody's upstream.
+    IamClient iam = wharf.iam(wharf.rootCredentials());
+    iam.createUser(b -> b.userName("cat-assoc-dev"));
+    iam.putUserPolicy(b -> b.userName("cat-assoc-dev").policyName("dev").policyDocument("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"codeartifact:*\",\"Resource\":\"*\"},"
+        + "{\"Effect\":\"Deny\",\"Action\":\"codeartifact:AssociateWithDownstreamRepository\",\"Resource\":\""
+        + repositoryArn("cat-assoc", "secret") + "\"}]}"));
+    var key = iam.createAccessKey(b -> b.userName("cat-assoc-dev")).accessKey();
+    CodeartifactClient dev = wharf.codeartifact(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
+
+    AccessDeniedException created = awsError(AccessDeniedException.class, "AccessDeniedException", 403, () -> dev
+        .createRepository(b -> b.domain("cat-assoc").repository("reader").upstreams(upstreams("shared", "secret"))));
+    assertThat(created.awsErrorDetails().errorMessage()).contains("codeartifact:AssociateWithDownstreamRepository",
+        repositoryArn("cat-assoc", "secret"));
+    awsError(ResourceNotFoundException.class, "ResourceNotFoundException", 404,
+        () -> codeartifact.describeRepository(b -> b.domain("cat-assoc").repository("reader")));
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403, () -> dev.updateRepository(b -> b
+        .domain("cat-assoc").repository("mine").upstreams(upstreams("secret"))));
+    assertThat(upstreamNames(codeartifact.describeRepository(b -> b.domain("cat-assoc").repository("mine"))
+        .repository())).isEmpty();
+
+    // Allowed on "shared": both operations work, and a description change alone names no upstream.
+    assertThat(upstreamNames(dev.updateRepository(b -> b.domain("cat-assoc").repository("mine")
+        .upstreams(upstreams("shared"))).repository())).containsExactly("shared");
+    assertThat(upstreamNames(dev.createRepository(b -> b.domain("cat-assoc").repository("reader")
+        .upstreams(upstreams("shared"))).repository())).containsExactly("shared");
+    assertThat(dev.updateRepository(b -> b.domain("cat-assoc").repository("mine").description("mine"))
+        .repository().description()).isEqualTo("mine");
   }
 
   @Test

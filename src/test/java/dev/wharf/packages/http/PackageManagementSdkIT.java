@@ -147,6 +147,40 @@ class PackageManagementSdkIT {
   }
 
   @Test
+  void anOriginConfigurationCreatesOnlyPackagesThatCanExistInTheirFormat() {
+    api.createRepository(b -> b.domain("acme").repository("reserved"));
+    record Bad(String format, String namespace, String name, String why) {}
+    for (Bad bad : List.of(
+        new Bad("maven", null, "lib", "A namespace is required for maven packages"),
+        new Bad("generic", null, "tool", "A namespace is required for generic packages"),
+        new Bad("generic", "..", "tool", "must not be . or .."),
+        new Bad("generic", "ns", ".", "must not be . or .."),
+        new Bad("pypi", "acme", "tool", "pypi packages do not have a namespace"),
+        new Bad("pypi", null, "My_Tool", "use my-tool (PEP 503)"),
+        new Bad("npm", "@acme", "tool", "use acme, not @acme"))) {
+      var error = awsError(ValidationException.class, "ValidationException", 400, () -> api
+          .putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(bad.format())
+              .namespace(bad.namespace()).packageValue(bad.name())
+              .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK))));
+      assertThat(error.awsErrorDetails().errorMessage()).as(bad.toString()).contains(bad.why());
+    }
+    assertThat(api.listPackages(b -> b.domain("acme").repository("reserved")).packages())
+        .as("nothing was created").isEmpty();
+
+    // The names a client would use are reserved as before.
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(PackageFormat.PYPI)
+        .packageValue("my-tool").restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK)));
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(PackageFormat.MAVEN)
+        .namespace("com.acme").packageValue("lib")
+        .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK)));
+    api.putPackageOriginConfiguration(b -> b.domain("acme").repository("reserved").format(PackageFormat.NPM)
+        .namespace("acme").packageValue("tool")
+        .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.BLOCK)));
+    assertThat(api.listPackages(b -> b.domain("acme").repository("reserved")).packages())
+        .extracting(p -> p.packageValue()).containsExactlyInAnyOrder("my-tool", "lib", "tool");
+  }
+
+  @Test
   void listPackagesFiltersByTheOriginConfiguration() {
     api.createRepository(b -> b.domain("acme").repository("origins"));
     publish(key("origins", "npm", "", "direct"), "1.0.0"); // publish ALLOW, upstream BLOCK
@@ -165,6 +199,33 @@ class PackageManagementSdkIT {
     assertThat(names.apply(AllowPublish.ALLOW, AllowUpstream.ALLOW)).containsExactly("open");
     awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
         .repository("origins").publish("MAYBE")));
+  }
+
+  @Test
+  void listPackagesNamespaceFilterMatchesByPrefixAsTheModelSays() {
+    api.createRepository(b -> b.domain("acme").repository("prefixes"));
+    publish(key("prefixes", "maven", "org.example", "core"), "1.0");
+    publish(key("prefixes", "maven", "org.example.tools", "cli"), "1.0");
+    publish(key("prefixes", "maven", "organic", "food"), "1.0");
+    publish(key("prefixes", "maven", "com.other", "lib"), "1.0");
+    publish(key("prefixes", "pypi", "", "org-tools"), "1.0");
+
+    java.util.function.Function<String, List<String>> names = namespace -> api.listPackages(b -> b.domain("acme")
+        .repository("prefixes").namespace(namespace)).packages().stream()
+        .map(p -> p.namespace() + "/" + p.packageValue()).sorted().toList();
+    assertThat(names.apply("org.example")).containsExactly("org.example.tools/cli", "org.example/core");
+    assertThat(names.apply("org")).containsExactly("org.example.tools/cli", "org.example/core", "organic/food");
+    assertThat(names.apply("org.example.tools")).containsExactly("org.example.tools/cli");
+    assertThat(names.apply("net")).isEmpty();
+    assertThat(api.listPackages(b -> b.domain("acme").repository("prefixes").format(PackageFormat.MAVEN)
+        .namespace("org.ex").packagePrefix("c")).packages()).extracting(p -> p.packageValue())
+        .containsExactlyInAnyOrder("core", "cli");
+
+    // The filters follow the model's pattern [^#/\s]+ like every other namespace and name.
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("prefixes").namespace("org/example")));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("prefixes").packagePrefix("has space")));
   }
 
   @Test
@@ -544,6 +605,32 @@ class PackageManagementSdkIT {
   // ---------------------------------------------------------------- not found and permissions
 
   @Test
+  void aReadThroughUpstreamsLooksInAtMostTwentyFiveRepositories() {
+    // deep-0 -> deep-1 -> ... -> deep-26: deep-24 is the 25th repository a read of deep-0 looks in.
+    for (int i = 26; i >= 0; i--) {
+      String name = "deep-" + i;
+      String upstream = "deep-" + (i + 1);
+      List<software.amazon.awssdk.services.codeartifact.model.UpstreamRepository> upstreams = i == 26 ? List.of()
+          : List.of(software.amazon.awssdk.services.codeartifact.model.UpstreamRepository.builder()
+              .repositoryName(upstream).build());
+      api.createRepository(b -> b.domain("acme").repository(name).upstreams(upstreams));
+    }
+    publish(key("deep-24", "npm", "", "at-the-limit"), "1.0.0");
+    publish(key("deep-25", "npm", "", "past-the-limit"), "1.0.0");
+
+    var copied = api.copyPackageVersions(b -> b.domain("acme").sourceRepository("deep-0").destinationRepository("copies")
+        .format(PackageFormat.NPM).packageValue("at-the-limit").versions("1.0.0").includeFromUpstream(true));
+    assertThat(copied.successfulVersions()).containsOnlyKeys("1.0.0");
+    awsError(ResourceNotFoundException.class, "ResourceNotFoundException", 404, () -> api.copyPackageVersions(b -> b
+        .domain("acme").sourceRepository("deep-0").destinationRepository("copies").format(PackageFormat.NPM)
+        .packageValue("past-the-limit").versions("1.0.0").includeFromUpstream(true)));
+    // From one repository further down, it is within reach.
+    assertThat(api.copyPackageVersions(b -> b.domain("acme").sourceRepository("deep-1").destinationRepository("copies")
+        .format(PackageFormat.NPM).packageValue("past-the-limit").versions("1.0.0").includeFromUpstream(true))
+        .successfulVersions()).containsOnlyKeys("1.0.0");
+  }
+
+  @Test
   void unknownDomainsRepositoriesPackagesAndVersionsAreResourceNotFound() {
     publish(key("app", "npm", "", "known"), "1.0.0");
     awsError(ResourceNotFoundException.class, "ResourceNotFoundException", 404, () -> api.describePackage(b -> b
@@ -565,6 +652,28 @@ class PackageManagementSdkIT {
         .restrictions(r -> r.publish("MAYBE").upstream(AllowUpstream.BLOCK))));
     awsError(ValidationException.class, "ValidationException", 400, () -> api.describePackage(b -> b
         .domain("acme").repository("app").format("tarball").packageValue("known")));
+  }
+
+  @Test
+  void aVersionOutsideTheModelsPatternIsAValidationExceptionInEveryVersionRead() {
+    PackageKey key = key("app", "npm", "", "patterned");
+    publish(key, "1.0.0");
+    String tooLong = "9".repeat(300);
+    for (String version : List.of("1.0.0/x", "1.0 .0", "#1", tooLong)) {
+      var described = awsError(ValidationException.class, "ValidationException", 400, () -> api.describePackageVersion(
+          b -> b.domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned")
+              .packageVersion(version)));
+      assertThat(described.awsErrorDetails().errorMessage()).as(version).contains("packageVersion")
+          .hasSizeLessThan(400);
+      awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersionAssets(b -> b
+          .domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned").packageVersion(version)));
+      awsError(ValidationException.class, "ValidationException", 400, () -> api.getPackageVersionReadme(b -> b
+          .domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned").packageVersion(version)));
+      awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackageVersionDependencies(b -> b
+          .domain("acme").repository("app").format(PackageFormat.NPM).packageValue("patterned").packageVersion(version)));
+    }
+    assertThat(api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
+        .packageValue("patterned").packageVersion("1.0.0")).packageVersion().version()).isEqualTo("1.0.0");
   }
 
   @Test

@@ -159,6 +159,9 @@ abstract class PackageStoreContract {
         .containsExactly(SCOPED);
     assertThat(store.listPackages("111122223333", "acme", "app", null, null, "left")).extracting(PackageSummary::key)
         .containsExactly(LEFTPAD);
+    assertThat(store.listPackages("111122223333", "acme", "app", null, "ac", null)).extracting(PackageSummary::key)
+        .as("the namespace filter is a prefix, and never matches a package without a namespace").containsExactly(SCOPED);
+    assertThat(store.listPackages("111122223333", "acme", "app", null, "acmex", null)).isEmpty();
     assertThat(store.listPackages("111122223333", "acme", "app", "pypi", null, null)).isEmpty();
   }
 
