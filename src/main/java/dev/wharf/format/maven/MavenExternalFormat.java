@@ -40,7 +40,7 @@ import org.w3c.dom.Element;
  * SNAPSHOT versions are left out: an external connection serves
  * releases only.
  */
-public final class MavenExternalFormat implements ExternalFormat {
+public final class MavenExternalFormat implements ExternalFormat.NamedFiles {
   /** A version as a repository layout can hold it (a path segment; Maven Central's versions all fit). */
   private static final Pattern VERSION = MavenPath.SEGMENT;
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
@@ -122,11 +122,6 @@ public final class MavenExternalFormat implements ExternalFormat {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
-  }
-
-  @Override
-  public RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
-    throw new UnsupportedOperationException("Maven files are found by name");
   }
 
   @Override

@@ -15,7 +15,6 @@ import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -31,7 +30,7 @@ import java.util.regex.Pattern;
  * the full packument at {@code BASE/NAME} ({@code @scope%2fname}); each version's tarball at its
  * {@code dist.tarball}, checked against {@code dist.integrity} (sha512) and {@code dist.shasum}.
  */
-public final class NpmExternalFormat implements ExternalFormat {
+public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SHA1 = Pattern.compile("[0-9a-fA-F]{40}");
   private static final HexFormat HEX = HexFormat.of();
@@ -86,7 +85,7 @@ public final class NpmExternalFormat implements ExternalFormat {
       } catch (IllegalArgumentException e) {
         continue;
       }
-      Instant published = time(root.path("time").path(entry.getKey()), now);
+      Instant published = ExternalFormat.time(root.path("time").path(entry.getKey()), now);
       String description = manifest.path("description").isTextual() ? manifest.path("description").asText() : null;
       PackageVersion version = new PackageVersion(key, entry.getKey(), VersionStatus.PUBLISHED, "external", published,
           published, description, manifest.toString(), "EXTERNAL");
@@ -104,7 +103,7 @@ public final class NpmExternalFormat implements ExternalFormat {
         tags.put(tag.getKey(), tag.getValue().asText());
       }
     });
-    Instant created = time(root.path("time").path("created"), versions.getFirst().version().publishedAt());
+    Instant created = ExternalFormat.time(root.path("time").path("created"), versions.getFirst().version().publishedAt());
     return Optional.of(new PackageDocument(new PackageSummary(key, created, now), versions, tags));
   }
 
@@ -145,17 +144,6 @@ public final class NpmExternalFormat implements ExternalFormat {
       }
     }
     return null;
-  }
-
-  private static Instant time(JsonNode node, Instant fallback) {
-    if (!node.isTextual()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(node.asText());
-    } catch (DateTimeParseException e) {
-      return fallback;
-    }
   }
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {

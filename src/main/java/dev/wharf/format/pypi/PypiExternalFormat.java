@@ -16,7 +16,6 @@ import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +29,7 @@ import java.util.regex.Pattern;
  * {@code hashes.sha256}. Files without a SHA-256, yanked files and files whose names are not wheels
  * or sdists are left out.
  */
-public final class PypiExternalFormat implements ExternalFormat {
+public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final String URLS = "externalUrls";
@@ -96,7 +95,7 @@ public final class PypiExternalFormat implements ExternalFormat {
         doc.put("requires_python", file.path("requires-python").asText());
       }
       doc.with(URLS).put(name, url.toString());
-      Instant uploaded = time(file.path("upload-time"), now);
+      Instant uploaded = ExternalFormat.time(file.path("upload-time"), now);
       times.merge(version, uploaded, (a, b) -> a.isBefore(b) ? a : b);
     }
     if (assets.isEmpty()) {
@@ -126,17 +125,6 @@ public final class PypiExternalFormat implements ExternalFormat {
     doc.remove(URLS);
     return new RemoteFile(url, new PackageService.ExpectedDigests(asset.sha256(), null, null),
         new PackageService.Publication(version.key(), version.version(), null, doc.toString(), Map.of(), "EXTERNAL"));
-  }
-
-  private static Instant time(JsonNode node, Instant fallback) {
-    if (!node.isTextual()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(node.asText());
-    } catch (DateTimeParseException e) {
-      return fallback;
-    }
   }
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {

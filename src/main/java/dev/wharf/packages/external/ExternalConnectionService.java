@@ -122,7 +122,10 @@ public final class ExternalConnectionService implements UpstreamService.External
   @Override
   public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
     Connection c = connectionFor(remote);
-    ExternalFormat.RemoteFile file = c.reader().file(remote, assetName);
+    if (!(c.reader() instanceof ExternalFormat.ListedFiles listed)) {
+      throw new IllegalStateException(c.reader().format() + " lists no files in its metadata to fetch");
+    }
+    ExternalFormat.RemoteFile file = listed.file(remote, assetName);
     String upstream = upstreamName(c);
     requireAllowedFileUrl(c, file.url(), assetName, upstream);
     return withTemporaryFile(target -> {
@@ -141,7 +144,10 @@ public final class ExternalConnectionService implements UpstreamService.External
   public Optional<PackageDocument.VersionWithAssets> fetchNamed(PackageDocument.VersionWithAssets remote,
       String assetName) {
     Connection c = connectionFor(remote);
-    Optional<ExternalFormat.NamedFile> named = c.reader().namedFile(c.base(), remote, assetName);
+    if (!(c.reader() instanceof ExternalFormat.NamedFiles reader)) {
+      return Optional.empty(); // its files are listed in its metadata, with their hashes
+    }
+    Optional<ExternalFormat.NamedFile> named = reader.namedFile(c.base(), remote, assetName);
     if (named.isEmpty()) {
       return Optional.empty();
     }
@@ -158,12 +164,12 @@ public final class ExternalConnectionService implements UpstreamService.External
         missing.put(url, clock.instant());
         return Optional.empty();
       }
-      PackageService.ExpectedDigests expected = publishedChecksum(c, named.get(), assetName, upstream)
+      PackageService.ExpectedDigests expected = publishedChecksum(c, reader, named.get(), assetName, upstream)
           .or(() -> named.get().signature() ? Optional.of(new PackageService.ExpectedDigests(sha256(fetched.get()),
               null, null)) : Optional.empty())
           .orElseThrow(() -> new UpstreamUnavailableException("The upstream " + upstream + " publishes no SHA-512,"
               + " SHA-256 or SHA-1 checksum for " + assetName + "; it was not stored"));
-      return Optional.of(ingest(c, c.reader().publication(remote, assetName, fetched.get()), assetName, fetched.get(),
+      return Optional.of(ingest(c, reader.publication(remote, assetName, fetched.get()), assetName, fetched.get(),
           expected, upstream));
     });
   }
@@ -172,8 +178,8 @@ public final class ExternalConnectionService implements UpstreamService.External
   static final int MAX_CHECKSUM_BYTES = 1024;
 
   /** The strongest checksum the upstream publishes for the file; empty when it publishes none. */
-  private Optional<PackageService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFile file,
-      String assetName, String upstream) {
+  private Optional<PackageService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFiles reader,
+      ExternalFormat.NamedFile file, String assetName, String upstream) {
     for (ExternalFormat.ChecksumFile checksum : file.checksums()) {
       requireAllowedFileUrl(c, checksum.url(), assetName, upstream);
       Optional<byte[]> body;
@@ -185,7 +191,7 @@ public final class ExternalConnectionService implements UpstreamService.External
       if (body.isEmpty()) {
         continue;
       }
-      String hex = c.reader().checksum(checksum, body.get()).orElseThrow(() -> new UpstreamUnavailableException(
+      String hex = reader.checksum(checksum, body.get()).orElseThrow(() -> new UpstreamUnavailableException(
           "The upstream " + upstream + " publishes a malformed " + checksum.algorithm() + " checksum for " + assetName
               + "; it was not stored"));
       return Optional.of(switch (checksum.algorithm()) {

@@ -10,10 +10,9 @@ import java.util.Optional;
 
 /**
  * How one package format reads a public registry: where a package's metadata is, and what it means.
- * Formats whose metadata lists each version's files with their hashes (npm, PyPI) implement
- * {@link #file}; formats whose metadata lists versions only and whose files are found by name, each
- * with checksum files next to it (Maven), implement {@link #namedFile}, {@link #checksum} and
- * {@link #publication}.
+ * Formats whose metadata lists each version's files with their hashes (npm, PyPI) are
+ * {@link ListedFiles}; formats whose metadata lists versions only and whose files are found by name,
+ * each with checksum files next to it (Maven), are {@link NamedFiles}.
  */
 public interface ExternalFormat {
   /** The package format (npm, pypi) this reads. */
@@ -36,7 +35,22 @@ public interface ExternalFormat {
   /** Where one listed file is, what it must hash to, and the version to store it under. */
   record RemoteFile(URI url, PackageService.ExpectedDigests digests, PackageService.Publication publication) {}
 
-  RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName);
+  /** A format whose metadata lists each version's files with their hashes (npm, PyPI). */
+  interface ListedFiles extends ExternalFormat {
+    RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName);
+  }
+
+  /** A time the upstream's metadata states (ISO-8601), or {@code fallback} when it states none or a malformed one. */
+  static java.time.Instant time(com.fasterxml.jackson.databind.JsonNode node, java.time.Instant fallback) {
+    if (!node.isTextual()) {
+      return fallback;
+    }
+    try {
+      return java.time.Instant.parse(node.asText());
+    } catch (java.time.format.DateTimeParseException e) {
+      return fallback;
+    }
+  }
 
   /** A hash algorithm an upstream publishes checksum files in. */
   enum Algorithm {
@@ -72,25 +86,20 @@ public interface ExternalFormat {
   }
 
   /**
-   * For a format whose files are found by name: where the file {@code assetName} of a version the
-   * document listed (with no assets) is; empty when the format lists its files instead (the
-   * default) or the name cannot be one of that version's files.
+   * A format whose metadata lists versions only: each file is found by name, with the checksum
+   * files the upstream publishes next to it (Maven).
    */
-  default Optional<NamedFile> namedFile(URI base, PackageDocument.VersionWithAssets remote, String assetName) {
-    return Optional.empty();
-  }
+  interface NamedFiles extends ExternalFormat {
+    /**
+     * Where the file {@code assetName} of a version the document listed (with no assets) is; empty
+     * when the name cannot be one of that version's files.
+     */
+    Optional<NamedFile> namedFile(URI base, PackageDocument.VersionWithAssets remote, String assetName);
 
-  /**
-   * The digest (lower-case hex) a checksum file states, or empty when it states none in that
-   * algorithm (malformed).
-   */
-  default Optional<String> checksum(ChecksumFile file, byte[] body) {
-    return Optional.empty();
-  }
+    /** The digest (lower-case hex) a checksum file states, or empty when it states none in that algorithm (malformed). */
+    Optional<String> checksum(ChecksumFile file, byte[] body);
 
-  /** The version a file found by name is stored under, given the fetched content (a POM describes its version). */
-  default PackageService.Publication publication(PackageDocument.VersionWithAssets remote, String assetName,
-      Path content) {
-    throw new UnsupportedOperationException(format() + " lists its files");
+    /** The version a file found by name is stored under, given the fetched content (a POM describes its version). */
+    PackageService.Publication publication(PackageDocument.VersionWithAssets remote, String assetName, Path content);
   }
 }
