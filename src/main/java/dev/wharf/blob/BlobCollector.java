@@ -23,11 +23,13 @@ import org.slf4j.LoggerFactory;
  * no-op, so the worst case is duplicated work. The clocks of the nodes and of the object
  * store must agree to well within the grace period.
  *
- * <p>The one window the rule does not close: byte-identical content re-uploaded during the few
- * milliseconds between the final re-check and the delete of an old orphan of the same content. A
- * version then references a missing blob; its downloads fail with not-found until it is published
- * again. A longer grace period makes old orphans (and so the window) rarer; it never opens for
- * content that is referenced.
+ * <p>The file store deletes with an atomic move aside and a check of what was moved
+ * ({@link FileBlobStore#deleteIfStoredBefore}), so content stored again at the very moment of the
+ * delete is kept. The S3 store cannot: there, byte-identical content re-uploaded during the few
+ * milliseconds between the final re-check and the delete of an old orphan of the same content is
+ * lost, and a version then references a missing blob (its downloads fail with not-found until it
+ * is published again). A longer grace period makes old orphans (and so the window) rarer; it never
+ * opens for content that is referenced.
  */
 public final class BlobCollector {
   private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
@@ -76,10 +78,10 @@ public final class BlobCollector {
     });
     int deleted = 0;
     for (String sha256 : candidates) {
-      if (references.isReferenced(sha256) || isYoung(sha256)) {
+      // A put since the listing makes it young again: deleteIfStoredBefore checks that as it deletes.
+      if (references.isReferenced(sha256) || !blobs.deleteIfStoredBefore(sha256, clock.instant().minus(gracePeriod))) {
         continue;
       }
-      blobs.delete(sha256);
       deleted++;
       LOG.info("Collected unreferenced blob {} (older than {})", sha256, gracePeriod);
     }
@@ -90,9 +92,4 @@ public final class BlobCollector {
     return result;
   }
 
-  /** Re-reads the blob's time: a put since the listing makes it young again; a blob already gone counts as young. */
-  private boolean isYoung(String sha256) throws IOException {
-    Instant cutoff = clock.instant().minus(gracePeriod);
-    return blobs.lastModified(sha256).map(time -> !time.isBefore(cutoff)).orElse(true);
-  }
 }

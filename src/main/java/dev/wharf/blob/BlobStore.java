@@ -64,6 +64,23 @@ public interface BlobStore extends AutoCloseable {
     void delete(String sha256) throws IOException;
 
     /**
+     * Removes a blob unless it was stored (put, or put again) at or after {@code cutoff}: the
+     * garbage collector's delete. A store that can do so atomically closes the window between
+     * reading the time and deleting, in which content stored again would be lost (the file store
+     * does); this default reads the time, then deletes.
+     *
+     * @return true when the blob was removed
+     */
+    default boolean deleteIfStoredBefore(String sha256, Instant cutoff) throws IOException {
+        Optional<Instant> stored = lastModified(sha256);
+        if (stored.isEmpty() || !stored.get().isBefore(cutoff)) {
+            return false;
+        }
+        delete(sha256);
+        return true;
+    }
+
+    /**
      * Visits every stored blob with the time it was last stored, for garbage collection. Blobs put
      * or deleted during the walk may or may not be visited. The order is unspecified.
      */

@@ -209,6 +209,33 @@ public final class FileBlobStore implements BlobStore {
         Files.deleteIfExists(path);
     }
 
+    /**
+     * Moves the blob aside first (an atomic rename into {@code tmp/}), then reads the time of what
+     * was moved: a put that published the same content before the move left its fresh time on it,
+     * and the blob is moved back; a put after the move finds no blob and publishes its own. Either
+     * way content stored again is never lost. During the moment the blob is aside it cannot be read;
+     * only unreferenced blobs (and content stored again at that moment) are ever moved.
+     */
+    @Override
+    public boolean deleteIfStoredBefore(String sha256, Instant cutoff) throws IOException {
+        Path path = blobPath(BlobStore.requireSha256(sha256));
+        Objects.requireNonNull(cutoff, "cutoff");
+        ensureOpen();
+        Path aside = temporaryDirectory.resolve(sha256 + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
+        try {
+            Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (!Files.getLastModifiedTime(aside).toInstant().isBefore(cutoff)) {
+            // Stored again just now: back it goes (over a newer copy of the same content, if one was published meanwhile).
+            Files.move(aside, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return false;
+        }
+        Files.delete(aside);
+        return true;
+    }
+
     @Override
     public void forEach(BiConsumer<String, Instant> visitor) throws IOException {
         Objects.requireNonNull(visitor, "visitor");

@@ -395,6 +395,18 @@ public abstract class BlobStoreContract {
         assertThatThrownBy(() -> store.forEach((sha256, time) -> {})).isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void delete_if_stored_before_removes_a_blob_only_when_it_was_stored_before_the_cutoff() throws Exception {
+        String sha256 = store.put(TestingContent.utf8("hello"), NO_LIMIT, null).sha256();
+
+        assertThat(store.deleteIfStoredBefore(sha256, Instant.now().minus(Duration.ofHours(1)))).isFalse();
+        assertThat(readString(sha256)).isEqualTo("hello");
+        assertThat(store.deleteIfStoredBefore(sha256, Instant.now().plus(Duration.ofHours(1)))).isTrue();
+        assertThat(store.exists(sha256)).isFalse();
+        assertThat(store.deleteIfStoredBefore(sha256, Instant.now().plus(Duration.ofHours(1)))).as("absent").isFalse();
+        assertNoPartialContentLeftBehind();
+    }
+
     /** Every SHA-256 that {@link BlobStore#forEach} reports, in the order it reports them. */
     protected List<String> storedShas() throws IOException {
         List<String> shas = new ArrayList<>();

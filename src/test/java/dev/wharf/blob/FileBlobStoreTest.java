@@ -49,6 +49,30 @@ class FileBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void content_stored_again_while_the_collector_deletes_it_is_never_lost() throws Exception {
+        String sha256 = store.put(TestingContent.utf8("stored again"), NO_LIMIT, null).sha256();
+        Path blob = root().resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+        try (var uploader = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            for (int i = 0; i < 400; i++) {
+                if (!Files.exists(blob)) {
+                    store.put(TestingContent.utf8("stored again"), NO_LIMIT, null);
+                }
+                Files.setLastModifiedTime(blob, FileTime.from(Instant.EPOCH)); // an old orphan
+                var go = new java.util.concurrent.CountDownLatch(1);
+                var again = uploader.submit(() -> {
+                    go.await();
+                    return store.put(TestingContent.utf8("stored again"), NO_LIMIT, null);
+                });
+                go.countDown();
+                store.deleteIfStoredBefore(sha256, Instant.now().minus(Duration.ofMinutes(1)));
+                again.get();
+                assertThat(blob).as("after round %d the content stored again is there", i).hasContent("stored again");
+            }
+        }
+        assertNoPartialContentLeftBehind();
+    }
+
+    @Test
     void a_blob_lives_under_two_levels_of_prefix_directories_and_is_read_only() throws IOException {
         store.put(TestingContent.utf8("hello"), NO_LIMIT, null);
 
