@@ -225,7 +225,8 @@ public final class CatalogEndpoints {
       String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, name);
       List<dev.wharf.policy.AttachedPolicy> policies = catalog.repositoryPolicies(owner, domain, name)
           .or(() -> catalog.domainPolicies(owner, domain)).orElse(List.of());
-      Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner, policies, Map.of());
+      Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner, policies,
+          catalog.resourceTagContext(arn));
       if (!decision.allowed()) {
         throw PermissionService.denied(r.principal(), action, arn, decision);
       }
@@ -248,8 +249,9 @@ public final class CatalogEndpoints {
   }
 
   private ProtectedResource domainResource(String owner, String domain) {
-    return new ProtectedResource(CodeArtifactArns.domain(catalog.region(), owner, domain), owner,
-        catalog.domainPolicies(owner, domain).orElse(List.of()));
+    String arn = CodeArtifactArns.domain(catalog.region(), owner, domain);
+    return new ProtectedResource(arn, owner, catalog.domainPolicies(owner, domain).orElse(List.of()),
+        catalog.resourceTagContext(arn));
   }
 
   private ProtectedResource repository(RestRequest r) {
@@ -258,7 +260,8 @@ public final class CatalogEndpoints {
     String repository = repositoryName(r);
     List<dev.wharf.policy.AttachedPolicy> policies = catalog.repositoryPolicies(owner, domain, repository)
         .or(() -> catalog.domainPolicies(owner, domain)).orElse(List.of());
-    return new ProtectedResource(CodeArtifactArns.repository(catalog.region(), owner, domain, repository), owner, policies);
+    String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, repository);
+    return new ProtectedResource(arn, owner, policies, catalog.resourceTagContext(arn));
   }
 
   private ProtectedResource taggedResource(RestRequest r) {
@@ -268,7 +271,7 @@ public final class CatalogEndpoints {
     List<dev.wharf.policy.AttachedPolicy> policies = parsed.isRepository()
         ? catalog.repositoryPolicies(parsed.owner(), parsed.domain(), parsed.repository()).orElse(List.of())
         : catalog.domainPolicies(parsed.owner(), parsed.domain()).orElse(List.of());
-    return new ProtectedResource(arn, parsed.owner(), policies);
+    return new ProtectedResource(arn, parsed.owner(), policies, catalog.resourceTagContext(arn));
   }
 
   // ---------------------------------------------------------------- rendering
