@@ -223,7 +223,7 @@ public final class CatalogService {
           "must have length between 1 and " + MAX_POLICY_LENGTH);
     }
     try {
-      PolicyDocument.parse(document, PolicyKind.RESOURCE);
+      PolicyDocument.parseNew(document, PolicyKind.RESOURCE);
     } catch (MalformedPolicyException e) {
       throw new WharfException.Invalid("ValidationException", "Invalid policy document: " + e.getMessage());
     }

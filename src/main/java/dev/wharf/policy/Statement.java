@@ -71,6 +71,11 @@ public final class Statement {
         return principal != null;
     }
 
+    /** Whether its principal element is {@code NotPrincipal}. */
+    public boolean notPrincipal() {
+        return notPrincipal;
+    }
+
     /** The action patterns as written (of {@code NotAction} if {@link #notAction()}). */
     public List<String> actions() {
         return sources(actions);

@@ -213,7 +213,10 @@ class CatalogSdkIT {
   void aMalformedDomainPolicyIsAValidationErrorAndLeavesThePolicyAsItWas() {
     createDomain("cat-bad-policy");
     for (String document : List.of("not json", "{}", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Maybe\","
-        + "\"Principal\":\"*\",\"Action\":\"codeartifact:*\",\"Resource\":\"*\"}]}")) {
+        + "\"Principal\":\"*\",\"Action\":\"codeartifact:*\",\"Resource\":\"*\"}]}",
+        // AWS supports NotPrincipal only with Deny: an Allow would grant everyone it does not name
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":"
+            + "\"arn:aws:iam::111111111111:root\"},\"Action\":\"codeartifact:*\",\"Resource\":\"*\"}]}")) {
       awsError(ValidationException.class, "ValidationException", 400,
           () -> codeartifact.putDomainPermissionsPolicy(b -> b.domain("cat-bad-policy").policyDocument(document)));
     }
