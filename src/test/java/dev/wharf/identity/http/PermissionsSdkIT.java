@@ -116,6 +116,36 @@ class PermissionsSdkIT {
   }
 
   @Test
+  void aDenyOnAUserOrRoleArnCannotBeSidesteppedByChangingTheCaseOfItsName() {
+    rootIam.createUser(b -> b.userName("perm-admin"));
+    rootIam.createRole(b -> b.roleName("perm-admin-role").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + account + "\"},\"Action\":\"sts:AssumeRole\"}]}"));
+    IamClient mallory = userClient("perm-mallory");
+    rootIam.putUserPolicy(b -> b.userName("perm-mallory").policyName("all-but-admins").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"},"
+            + "{\"Effect\":\"Deny\",\"Action\":\"iam:*\",\"Resource\":[\"arn:aws:iam::" + account + ":user/perm-admin\","
+            + "\"arn:aws:iam::" + account + ":role/perm-admin-role\"]}]}"));
+    String everything = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+        + "\"Resource\":\"*\"}]}";
+
+    // IAM names are case-insensitive: each spelling names the same user, and the Deny on its ARN applies to all.
+    for (String name : java.util.List.of("perm-admin", "PERM-ADMIN", "Perm-Admin")) {
+      awsError(IamException.class, "AccessDenied", 403, () -> mallory.createAccessKey(b -> b.userName(name)));
+      awsError(IamException.class, "AccessDenied", 403,
+          () -> mallory.putUserPolicy(b -> b.userName(name).policyName("pwn").policyDocument(everything)));
+    }
+    for (String name : java.util.List.of("perm-admin-role", "PERM-ADMIN-ROLE")) {
+      awsError(IamException.class, "AccessDenied", 403,
+          () -> mallory.putRolePolicy(b -> b.roleName(name).policyName("pwn").policyDocument(everything)));
+    }
+    assertThat(rootIam.listAccessKeys(b -> b.userName("perm-admin")).accessKeyMetadata()).isEmpty();
+    assertThat(rootIam.listUserPolicies(b -> b.userName("perm-admin")).policyNames()).isEmpty();
+    assertThat(rootIam.listRolePolicies(b -> b.roleName("perm-admin-role")).policyNames()).isEmpty();
+    // and the Deny is on that user only: another user's name in any case is allowed
+    assertThat(mallory.getUser(b -> b.userName("PERM-MALLORY")).user().userName()).isEqualTo("perm-mallory");
+  }
+
+  @Test
   void theRootUserIsNotGovernedByPoliciesOfItsOwnAccount() {
     assertThat(rootIam.listUsers().users()).isNotNull();
     assertThat(rootIam.listPolicies().policies()).isNotNull();
