@@ -148,9 +148,15 @@ public final class IamEndpoints {
       QueryOperation.ResourceResolver resource = type == PrincipalType.USER
           ? r -> userResource(r, r.required("UserName"), null)
           : r -> roleResource(r, r.required("RoleName"), null);
-      ops.add(op("Attach" + kind + "Policy", resource, (r, x) ->
+      // iam:PolicyARN lets a policy say which managed policies may (not) be attached, as in AWS.
+      QueryOperation.ResourceResolver withPolicyArn = r -> {
+        Resource principal = resource.resolve(r);
+        return new Resource(principal.arn(), principal.accountId(),
+            java.util.Map.of("iam:PolicyARN", List.of(r.required("PolicyArn"))));
+      };
+      ops.add(op("Attach" + kind + "Policy", withPolicyArn, (r, x) ->
           identity.attachPolicy(r.principal().accountId(), type, r.required(kind + "Name"), r.required("PolicyArn"))));
-      ops.add(op("Detach" + kind + "Policy", resource, (r, x) ->
+      ops.add(op("Detach" + kind + "Policy", withPolicyArn, (r, x) ->
           identity.detachPolicy(r.principal().accountId(), type, r.required(kind + "Name"), r.required("PolicyArn"))));
       ops.add(op("ListAttached" + kind + "Policies", resource, (r, x) ->
           page(r, x, "AttachedPolicies", identity.listAttachedPolicies(r.principal().accountId(), type,

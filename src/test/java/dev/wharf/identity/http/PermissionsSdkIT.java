@@ -146,6 +146,30 @@ class PermissionsSdkIT {
   }
 
   @Test
+  void aDenyOnIamPolicyArnKeepsAManagedPolicyFromBeingAttached() {
+    String everything = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+        + "\"Resource\":\"*\"}]}";
+    String adminArn = rootIam.createPolicy(b -> b.policyName("perm-administrator").policyDocument(everything)).policy().arn();
+    String readArn = rootIam.createPolicy(b -> b.policyName("perm-list-users").policyDocument(statement("Allow",
+        "iam:ListUsers", "*"))).policy().arn();
+    IamClient trent = userClient("perm-trent");
+    rootIam.createUser(b -> b.userName("perm-trent-target"));
+    rootIam.putUserPolicy(b -> b.userName("perm-trent").policyName("attach-but-not-admin").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"},"
+            + "{\"Effect\":\"Deny\",\"Action\":\"iam:Attach*Policy\",\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":"
+            + "{\"iam:PolicyARN\":\"" + adminArn + "\"}}}]}"));
+
+    awsError(IamException.class, "AccessDenied", 403,
+        () -> trent.attachUserPolicy(b -> b.userName("perm-trent").policyArn(adminArn)));
+    awsError(IamException.class, "AccessDenied", 403,
+        () -> trent.attachUserPolicy(b -> b.userName("perm-trent-target").policyArn(adminArn)));
+    trent.attachUserPolicy(b -> b.userName("perm-trent-target").policyArn(readArn));
+    assertThat(rootIam.listAttachedUserPolicies(b -> b.userName("perm-trent-target")).attachedPolicies())
+        .extracting(p -> p.policyArn()).containsExactly(readArn);
+    assertThat(rootIam.listAttachedUserPolicies(b -> b.userName("perm-trent")).attachedPolicies()).isEmpty();
+  }
+
+  @Test
   void theRootUserIsNotGovernedByPoliciesOfItsOwnAccount() {
     assertThat(rootIam.listUsers().users()).isNotNull();
     assertThat(rootIam.listPolicies().policies()).isNotNull();
