@@ -46,6 +46,8 @@ public final class CatalogService {
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Cache<String, Optional<List<AttachedPolicy>>> policies =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+  private final Cache<String, Map<String, List<String>>> tagContexts =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
   public CatalogService(CatalogStore store, String region, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -70,12 +72,14 @@ public final class CatalogService {
   /** Drops the cached resource policies, upstream lists and external connections (another node changed something). */
   public void invalidate() {
     policies.invalidateAll();
+    tagContexts.invalidateAll();
     upstreamLists.invalidateAll();
     connections.invalidateAll();
   }
 
   private void changed() {
     policies.invalidateAll();
+    tagContexts.invalidateAll();
     upstreamLists.invalidateAll();
     connections.invalidateAll();
     changeListeners.forEach(Runnable::run);
@@ -219,7 +223,7 @@ public final class CatalogService {
           "must have length between 1 and " + MAX_POLICY_LENGTH);
     }
     try {
-      PolicyDocument.parse(document, PolicyKind.RESOURCE);
+      PolicyDocument.parseNew(document, PolicyKind.RESOURCE);
     } catch (MalformedPolicyException e) {
       throw new WharfException.Invalid("ValidationException", "Invalid policy document: " + e.getMessage());
     }
@@ -509,6 +513,18 @@ public final class CatalogService {
     });
   }
 
+  /**
+   * The {@code aws:ResourceTag/KEY} condition keys of a domain or repository ARN, for its policy
+   * decisions (empty when it has no tags), so a policy conditioned on tags applies as in AWS.
+   */
+  public Map<String, List<String>> resourceTagContext(String arn) {
+    return tagContexts.get(arn, key -> {
+      Map<String, List<String>> context = new HashMap<>();
+      store.tags(arn).forEach(tag -> context.put("aws:ResourceTag/" + tag.key(), List.of(tag.value())));
+      return Map.copyOf(context);
+    });
+  }
+
   private static List<AttachedPolicy> policyList(String arn, String document) {
     return document == null ? List.of()
         : List.of(new AttachedPolicy(arn + "/permissions-policy", PermissionService.parseStored(document, PolicyKind.RESOURCE)));
@@ -545,11 +561,13 @@ public final class CatalogService {
       throw new WharfException.LimitExceeded("ServiceQuotaExceededException", "A resource can have at most " + MAX_TAGS + " tags");
     }
     store.putTags(arn, tags);
+    changed(); // policies conditioned on aws:ResourceTag decide differently now
   }
 
   public void untagResource(String arn, List<String> keys) {
     requireTaggable(arn);
     store.removeTags(arn, keys);
+    changed();
   }
 
   private void removeAllTags(String arn) {

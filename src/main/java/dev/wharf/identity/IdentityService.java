@@ -99,7 +99,7 @@ public final class IdentityService {
       throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PolicySize: " + limit);
     }
     try {
-      return PolicyDocument.parse(document, kind);
+      return PolicyDocument.parseNew(document, kind);
     } catch (MalformedPolicyException e) {
       throw new WharfException.Invalid("MalformedPolicyDocument", e.getMessage());
     }

@@ -33,4 +33,24 @@ public record PolicyDocument(String version, String id, List<Statement> statemen
     public static PolicyDocument parse(String json, PolicyKind kind) throws MalformedPolicyException {
         return PolicyParser.parse(json, kind);
     }
+
+    /**
+     * Parses a policy about to be stored: besides {@link #parse}, refuses what AWS refuses but older stored
+     * policies may hold (they keep parsing): {@code NotPrincipal} with {@code Allow}, and {@code NotPrincipal} in a
+     * role's trust policy.
+     */
+    public static PolicyDocument parseNew(String json, PolicyKind kind) throws MalformedPolicyException {
+        PolicyDocument document = parse(json, kind);
+        for (Statement statement : document.statements()) {
+            if (statement.notPrincipal() && kind == PolicyKind.TRUST) {
+                throw new MalformedPolicyException("NotPrincipal is not allowed in a trust policy (statement "
+                        + statement.index() + ")");
+            }
+            if (statement.notPrincipal() && statement.effect() == Statement.Effect.ALLOW) {
+                throw new MalformedPolicyException("NotPrincipal can only be used with \"Effect\": \"Deny\" (statement "
+                        + statement.index() + ")");
+            }
+        }
+        return document;
+    }
 }

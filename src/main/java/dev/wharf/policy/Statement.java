@@ -71,6 +71,11 @@ public final class Statement {
         return principal != null;
     }
 
+    /** Whether its principal element is {@code NotPrincipal}. */
+    public boolean notPrincipal() {
+        return notPrincipal;
+    }
+
     /** The action patterns as written (of {@code NotAction} if {@link #notAction()}). */
     public List<String> actions() {
         return sources(actions);
@@ -99,7 +104,11 @@ public final class Statement {
 
     /**
      * How this statement's principal element names the caller; {@code NONE} when the statement has none.
-     * {@code NotPrincipal} applies to everyone it does not name, even by account.
+     * {@code NotPrincipal} is AWS's "Deny everyone except": it spares only callers it names themselves
+     * (their ARN, their role's ARN, or the root user by its account). Naming an account does not spare that
+     * account's IAM users and role sessions, which AWS checks one by one. AWS does not support
+     * {@code NotPrincipal} with {@code Allow}; such a statement grants nothing here rather than everything
+     * to everyone it does not name.
      */
     PrincipalMatcher.Match principalMatch(CallerPrincipal caller) {
         if (principal == null) {
@@ -107,7 +116,10 @@ public final class Statement {
         }
         PrincipalMatcher.Match match = principal.match(caller);
         if (notPrincipal) {
-            return match == PrincipalMatcher.Match.NONE ? PrincipalMatcher.Match.SPECIFIC : PrincipalMatcher.Match.NONE;
+            if (effect != Effect.DENY) {
+                return PrincipalMatcher.Match.NONE;
+            }
+            return match == PrincipalMatcher.Match.SPECIFIC ? PrincipalMatcher.Match.NONE : PrincipalMatcher.Match.SPECIFIC;
         }
         return match;
     }

@@ -61,8 +61,9 @@ public final class RepositoryAccessService {
     Optional<List<AttachedPolicy>> policies = catalog.repositoryPolicies(domainOwner, domainName, repository);
     String resource = packageArn != null ? packageArn
         : CodeArtifactArns.repository(catalog.region(), domainOwner, domainName, repository);
+    // A repository's tags are its aws:ResourceTag keys; a package has none of its own.
     Decision decision = permissions.authorize(verified.principal(), origin, action, resource, domainOwner,
-        policies.orElse(List.of()), Map.of());
+        policies.orElse(List.of()), packageArn != null ? Map.of() : catalog.resourceTagContext(resource));
     if (!decision.allowed()) {
       return new Access.Denied(verified, "User: " + verified.principal().arn() + " is not authorized to perform: " + action
           + " on resource: " + resource);

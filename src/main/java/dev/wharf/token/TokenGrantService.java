@@ -66,7 +66,7 @@ public final class TokenGrantService {
     String domainArn = CodeArtifactArns.domain(catalog.region(), owner, domainName);
     Optional<List<AttachedPolicy>> domainPolicies = catalog.domainPolicies(owner, domainName);
     Decision onDomain = permissions.authorize(caller, origin, "codeartifact:GetAuthorizationToken", domainArn, owner,
-        domainPolicies.orElse(List.of()), Map.of());
+        domainPolicies.orElse(List.of()), catalog.resourceTagContext(domainArn));
     if (!onDomain.allowed()) {
       throw PermissionService.denied(caller, "codeartifact:GetAuthorizationToken", domainArn, onDomain);
     }

@@ -464,6 +464,28 @@ class PolicyEvaluatorTest {
                         .resource(policy("{'Sid':'OnlyAlice','Effect':'Deny','NotPrincipal':{'AWS':"
                                 + "'arn:aws:iam::111111111111:user/engineering/alice'},'Action':'*','Resource':'*'}"))
                         .explicitlyDeniedBy("resource-1", "OnlyAlice"),
+                when("a Deny with NotPrincipal naming only an account still denies that account's users (AWS checks"
+                        + " the user itself)")
+                        .identity(policy(ALLOW_READ))
+                        .resource(policy("{'Sid':'OnlyAccountRoot','Effect':'Deny','NotPrincipal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:root'},'Action':'*','Resource':'*'}"))
+                        .explicitlyDeniedBy("resource-1", "OnlyAccountRoot"),
+                when("a Deny with NotPrincipal naming another account denies its users too")
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_READ))
+                        .resource(policy("{'Sid':'OnlyB','Effect':'Deny','NotPrincipal':{'AWS':'222222222222'},"
+                                + "'Action':'*','Resource':'*'}", "{'Effect':'Allow','Principal':{'AWS':'222222222222'},"
+                                + "'Action':'*','Resource':'*'}"))
+                        .explicitlyDeniedBy("resource-1", "OnlyB"),
+                when("an Allow with NotPrincipal (which AWS does not support) grants nothing")
+                        .caller(CAROL)
+                        .resource(policy("{'Effect':'Allow','NotPrincipal':{'AWS':"
+                                + "'arn:aws:iam::111111111111:user/engineering/alice'},'Action':'*','Resource':'*'}"))
+                        .implicitlyDenied(),
+                when("an Allow with NotPrincipal grants nothing across accounts either")
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_READ))
+                        .resource(policy("{'Effect':'Allow','NotPrincipal':{'AWS':'111111111111'},'Action':'*',"
+                                + "'Resource':'*'}"))
+                        .implicitlyDenied(),
 
                 // --- Trust policies ---
                 when("a trust policy naming a role lets a session of that role assume the target role")

@@ -133,7 +133,7 @@ public final class AwsQueryEndpoints {
         QueryOperation.Resource resource = policy.resource().resolve(request);
         entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
         Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
-            resource.arn(), resource.accountId(), List.of(), Map.of());
+            resource.arn(), resource.accountId(), List.of(), resource.context());
         entry.decision(decision);
         if (!decision.allowed()) {
           throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);

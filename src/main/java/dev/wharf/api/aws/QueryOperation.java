@@ -1,5 +1,7 @@
 package dev.wharf.api.aws;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,5 +38,14 @@ public record QueryOperation(String service, String action, Permission permissio
     Resource resolve(QueryRequest request);
   }
 
-  public record Resource(String arn, String accountId) {}
+  public record Resource(String arn, String accountId, Map<String, List<String>> context) {
+    public Resource {
+      context = Map.copyOf(context);
+    }
+
+    /** A resource whose decisions need no condition keys of its own. */
+    public Resource(String arn, String accountId) {
+      this(arn, accountId, Map.of());
+    }
+  }
 }

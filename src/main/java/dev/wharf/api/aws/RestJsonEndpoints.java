@@ -256,7 +256,7 @@ public final class RestJsonEndpoints {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
         entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
         Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
-            resource.arn(), resource.accountId(), resource.policies(), Map.of());
+            resource.arn(), resource.accountId(), resource.policies(), resource.context());
         entry.decision(decision);
         if (!decision.allowed()) {
           throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);

@@ -2,6 +2,7 @@ package dev.wharf.api.aws;
 
 import dev.wharf.policy.AttachedPolicy;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -75,9 +76,16 @@ public record RestOperation(String name, String method, String path, Permission 
     ProtectedResource resolve(RestRequest request);
   }
 
-  public record ProtectedResource(String arn, String accountId, List<AttachedPolicy> policies) {
+  public record ProtectedResource(String arn, String accountId, List<AttachedPolicy> policies,
+      Map<String, List<String>> context) {
     public ProtectedResource {
       policies = List.copyOf(policies);
+      context = Map.copyOf(context);
+    }
+
+    /** A resource whose decisions need no condition keys of its own. */
+    public ProtectedResource(String arn, String accountId, List<AttachedPolicy> policies) {
+      this(arn, accountId, policies, Map.of());
     }
   }
 }

@@ -44,8 +44,10 @@ public final class CatalogEndpoints {
   public List<RestOperation> operations() {
     List<RestOperation> ops = new ArrayList<>();
     ops.add(op("CreateDomain", "POST", "/v1/domain", this::domainInCallerAccount, r -> {
+      List<Tag> tags = tags(r, "tags");
+      requireTaggable(r, domainInCallerAccount(r), tags);
       Domain domain = catalog.createDomain(r.principal().accountId(), r.requiredQuery("domain", "domain"),
-          r.bodyText("encryptionKey"), tags(r, "tags"));
+          r.bodyText("encryptionKey"), tags);
       return wrap("domain", domainDescription(domain));
     }));
     ops.add(op("DescribeDomain", "GET", "/v1/domain", this::domain, r ->
@@ -67,11 +69,13 @@ public final class CatalogEndpoints {
     ops.add(op("DeleteDomainPermissionsPolicy", "DELETE", "/v1/domain/permissions/policy", this::domain, r ->
         wrap("policy", policy(catalog.deleteDomainPolicy(owner(r), domainName(r), r.query("policy-revision"))))));
 
-    ops.add(op("CreateRepository", "POST", "/v1/repository", this::repository, r -> {
+    ops.add(op("CreateRepository", "POST", "/v1/repository", this::newRepository, r -> {
       List<String> upstreams = upstreams(r);
       requireAssociable(r, upstreams);
+      List<Tag> tags = tags(r, "tags");
+      requireTaggable(r, newRepository(r), tags);
       Repository repository = catalog.createRepository(owner(r), domainName(r), repositoryName(r),
-          r.principal().accountId(), r.bodyText("description"), upstreams == null ? List.of() : upstreams, tags(r, "tags"));
+          r.principal().accountId(), r.bodyText("description"), upstreams == null ? List.of() : upstreams, tags);
       return wrap("repository", repositoryDescription(repository));
     }));
     ops.add(op("DescribeRepository", "GET", "/v1/repository", this::repository, r ->
@@ -225,17 +229,73 @@ public final class CatalogEndpoints {
       String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, name);
       List<dev.wharf.policy.AttachedPolicy> policies = catalog.repositoryPolicies(owner, domain, name)
           .or(() -> catalog.domainPolicies(owner, domain)).orElse(List.of());
-      Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner, policies, Map.of());
+      Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner, policies,
+          catalog.resourceTagContext(arn));
       if (!decision.allowed()) {
         throw PermissionService.denied(r.principal(), action, arn, decision);
       }
     }
   }
 
+  /**
+   * Creating a domain or repository with tags also tags it: as in AWS, the caller needs
+   * codeartifact:TagResource on it for those tags (aws:RequestTag, aws:TagKeys), besides the operation's action.
+   */
+  private void requireTaggable(RestRequest r, ProtectedResource created, List<Tag> tags) {
+    if (tags.isEmpty()) {
+      return;
+    }
+    String action = "codeartifact:TagResource";
+    Decision decision = permissions.authorize(r.principal(), r.origin(), action, created.arn(), created.accountId(),
+        created.policies(), created.context());
+    if (!decision.allowed()) {
+      throw PermissionService.denied(r.principal(), action, created.arn(), decision);
+    }
+  }
+
+  /**
+   * The tag condition keys of the request: aws:RequestTag/KEY for each tag it sets ({@code tags}) and
+   * aws:TagKeys for the keys it sets or removes ({@code tagKeys}). Malformed members are left to the handler.
+   */
+  private static Map<String, List<String>> requestTagContext(RestRequest r) {
+    Map<String, List<String>> context = new java.util.HashMap<>();
+    List<String> keys = new ArrayList<>();
+    if (r.body() != null) {
+      for (JsonNode tag : r.body().path("tags")) {
+        if (tag.path("key").isTextual() && tag.path("value").isTextual()) {
+          context.put("aws:RequestTag/" + tag.path("key").asText(), List.of(tag.path("value").asText()));
+          keys.add(tag.path("key").asText());
+        }
+      }
+      for (JsonNode key : r.body().path("tagKeys")) {
+        if (key.isTextual()) {
+          keys.add(key.asText());
+        }
+      }
+    }
+    if (!keys.isEmpty()) {
+      context.put("aws:TagKeys", List.copyOf(new java.util.LinkedHashSet<>(keys)));
+    }
+    return context;
+  }
+
+  private static Map<String, List<String>> merged(Map<String, List<String>> first, Map<String, List<String>> second) {
+    Map<String, List<String>> all = new java.util.HashMap<>(first);
+    all.putAll(second);
+    return all;
+  }
+
   private ProtectedResource domainInCallerAccount(RestRequest r) {
     String owner = r.principal().accountId();
     String domain = domainName(r);
-    return new ProtectedResource(CodeArtifactArns.domain(catalog.region(), owner, domain), owner, List.of());
+    return new ProtectedResource(CodeArtifactArns.domain(catalog.region(), owner, domain), owner, List.of(),
+        requestTagContext(r));
+  }
+
+  private ProtectedResource newRepository(RestRequest r) {
+    ProtectedResource repository = repository(r);
+    return new ProtectedResource(repository.arn(), repository.accountId(), repository.policies(),
+        merged(repository.context(), requestTagContext(r)));
   }
 
   private ProtectedResource domain(RestRequest r) {
@@ -248,8 +308,9 @@ public final class CatalogEndpoints {
   }
 
   private ProtectedResource domainResource(String owner, String domain) {
-    return new ProtectedResource(CodeArtifactArns.domain(catalog.region(), owner, domain), owner,
-        catalog.domainPolicies(owner, domain).orElse(List.of()));
+    String arn = CodeArtifactArns.domain(catalog.region(), owner, domain);
+    return new ProtectedResource(arn, owner, catalog.domainPolicies(owner, domain).orElse(List.of()),
+        catalog.resourceTagContext(arn));
   }
 
   private ProtectedResource repository(RestRequest r) {
@@ -258,7 +319,8 @@ public final class CatalogEndpoints {
     String repository = repositoryName(r);
     List<dev.wharf.policy.AttachedPolicy> policies = catalog.repositoryPolicies(owner, domain, repository)
         .or(() -> catalog.domainPolicies(owner, domain)).orElse(List.of());
-    return new ProtectedResource(CodeArtifactArns.repository(catalog.region(), owner, domain, repository), owner, policies);
+    String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, repository);
+    return new ProtectedResource(arn, owner, policies, catalog.resourceTagContext(arn));
   }
 
   private ProtectedResource taggedResource(RestRequest r) {
@@ -268,7 +330,8 @@ public final class CatalogEndpoints {
     List<dev.wharf.policy.AttachedPolicy> policies = parsed.isRepository()
         ? catalog.repositoryPolicies(parsed.owner(), parsed.domain(), parsed.repository()).orElse(List.of())
         : catalog.domainPolicies(parsed.owner(), parsed.domain()).orElse(List.of());
-    return new ProtectedResource(arn, parsed.owner(), policies);
+    return new ProtectedResource(arn, parsed.owner(), policies,
+        merged(catalog.resourceTagContext(arn), requestTagContext(r)));
   }
 
   // ---------------------------------------------------------------- rendering

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /** IAM's query-protocol actions: parse parameters, call {@link IdentityService}, render AWS's XML. */
@@ -147,9 +148,15 @@ public final class IamEndpoints {
       QueryOperation.ResourceResolver resource = type == PrincipalType.USER
           ? r -> userResource(r, r.required("UserName"), null)
           : r -> roleResource(r, r.required("RoleName"), null);
-      ops.add(op("Attach" + kind + "Policy", resource, (r, x) ->
+      // iam:PolicyARN lets a policy say which managed policies may (not) be attached, as in AWS.
+      QueryOperation.ResourceResolver withPolicyArn = r -> {
+        Resource principal = resource.resolve(r);
+        return new Resource(principal.arn(), principal.accountId(),
+            java.util.Map.of("iam:PolicyARN", List.of(r.required("PolicyArn"))));
+      };
+      ops.add(op("Attach" + kind + "Policy", withPolicyArn, (r, x) ->
           identity.attachPolicy(r.principal().accountId(), type, r.required(kind + "Name"), r.required("PolicyArn"))));
-      ops.add(op("Detach" + kind + "Policy", resource, (r, x) ->
+      ops.add(op("Detach" + kind + "Policy", withPolicyArn, (r, x) ->
           identity.detachPolicy(r.principal().accountId(), type, r.required(kind + "Name"), r.required("PolicyArn"))));
       ops.add(op("ListAttached" + kind + "Policies", resource, (r, x) ->
           page(r, x, "AttachedPolicies", identity.listAttachedPolicies(r.principal().accountId(), type,
@@ -181,15 +188,18 @@ public final class IamEndpoints {
     if (userName == null) {
       return new Resource(IamArns.root(account), account);
     }
-    String path = newPath != null ? newPath
-        : store.findUser(account, userName).map(IamUser::path).orElse("/");
-    return new Resource(IamArns.user(account, path, userName), account);
+    // IAM names are case-insensitive: an existing user is authorized under its ARN as stored, so that a
+    // policy naming user/admin also governs a request saying ADMIN (ARN patterns are case-sensitive).
+    Optional<IamUser> existing = store.findUser(account, userName);
+    String path = newPath != null ? newPath : existing.map(IamUser::path).orElse("/");
+    return new Resource(IamArns.user(account, path, existing.map(IamUser::userName).orElse(userName)), account);
   }
 
   private Resource roleResource(QueryRequest r, String roleName, String newPath) {
     String account = r.principal().accountId();
-    String path = newPath != null ? newPath : store.findRole(account, roleName).map(Role::path).orElse("/");
-    return new Resource(IamArns.role(account, path, roleName), account);
+    Optional<Role> existing = store.findRole(account, roleName);
+    String path = newPath != null ? newPath : existing.map(Role::path).orElse("/");
+    return new Resource(IamArns.role(account, path, existing.map(Role::roleName).orElse(roleName)), account);
   }
 
   private static Resource accountResource(QueryRequest r, String suffix) {

@@ -350,7 +350,7 @@ public final class PackageManagementEndpoints {
     String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, repository);
     String action = "codeartifact:ReadFromRepository";
     Decision decision = permissions.authorize(r.principal(), r.origin(), action, arn, owner,
-        requests.policies(owner, domain, repository), Map.of());
+        requests.policies(owner, domain, repository), catalog.resourceTagContext(arn));
     if (!decision.allowed()) {
       throw PermissionService.denied(r.principal(), action, arn, decision);
     }

@@ -112,8 +112,8 @@ final class PackageRequests {
     String owner = owner(r);
     String domain = domainName(r);
     String repository = repositoryName(r);
-    return new ProtectedResource(CodeArtifactArns.repository(catalog.region(), owner, domain, repository), owner,
-        policies(owner, domain, repository));
+    String arn = CodeArtifactArns.repository(catalog.region(), owner, domain, repository);
+    return new ProtectedResource(arn, owner, policies(owner, domain, repository), catalog.resourceTagContext(arn));
   }
 
   ProtectedResource packageResource(PackageKey key) {

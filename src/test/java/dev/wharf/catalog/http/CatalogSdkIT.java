@@ -213,7 +213,10 @@ class CatalogSdkIT {
   void aMalformedDomainPolicyIsAValidationErrorAndLeavesThePolicyAsItWas() {
     createDomain("cat-bad-policy");
     for (String document : List.of("not json", "{}", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Maybe\","
-        + "\"Principal\":\"*\",\"Action\":\"codeartifact:*\",\"Resource\":\"*\"}]}")) {
+        + "\"Principal\":\"*\",\"Action\":\"codeartifact:*\",\"Resource\":\"*\"}]}",
+        // AWS supports NotPrincipal only with Deny: an Allow would grant everyone it does not name
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":"
+            + "\"arn:aws:iam::111111111111:root\"},\"Action\":\"codeartifact:*\",\"Resource\":\"*\"}]}")) {
       awsError(ValidationException.class, "ValidationException", 400,
           () -> codeartifact.putDomainPermissionsPolicy(b -> b.domain("cat-bad-policy").policyDocument(document)));
     }
@@ -341,6 +344,50 @@ class CatalogSdkIT {
     assertThat(upstreamNames(updateUpstreams("cat-ten", "app", java.util.Arrays.copyOf(eleven, 10)))).hasSize(10);
     awsError(ValidationException.class, "ValidationException", 400, () -> updateUpstreams("cat-ten", "app", eleven));
     awsError(ValidationException.class, "ValidationException", 400, () -> createRepository("cat-ten", "app2", eleven));
+  }
+
+  @Test
+  void tagsAreGuardedByTagResourceAndTheTagConditionKeys() {
+    createDomain("cat-tagguard");
+    createRepository("cat-tagguard", "plain");
+    // May create and tag anything, except create with tags without TagResource, and never touch the "owner" tag.
+    IamClient iam = wharf.iam(wharf.rootCredentials());
+    iam.createUser(b -> b.userName("cat-tagguard-dev"));
+    iam.putUserPolicy(b -> b.userName("cat-tagguard-dev").policyName("dev").policyDocument("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"codeartifact:*\",\"Resource\":\"*\"},"
+        + "{\"Effect\":\"Deny\",\"Action\":[\"codeartifact:TagResource\",\"codeartifact:UntagResource\"],"
+        + "\"Resource\":\"*\",\"Condition\":{\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":\"owner\"}}},"
+        + "{\"Effect\":\"Deny\",\"Action\":\"codeartifact:TagResource\",\"Resource\":\"*\",\"Condition\":"
+        + "{\"StringEquals\":{\"aws:RequestTag/stage\":\"prod\"}}}]}"));
+    var key = iam.createAccessKey(b -> b.userName("cat-tagguard-dev")).accessKey();
+    CodeartifactClient dev = wharf.codeartifact(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
+    String plain = repositoryArn("cat-tagguard", "plain");
+    codeartifact.tagResource(b -> b.resourceArn(plain).tags(tag("owner", "team-a")));
+
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> dev.untagResource(b -> b.resourceArn(plain).tagKeys("owner")));
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> dev.tagResource(b -> b.resourceArn(plain).tags(tag("owner", "mallory"))));
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> dev.tagResource(b -> b.resourceArn(plain).tags(tag("stage", "prod"))));
+    dev.tagResource(b -> b.resourceArn(plain).tags(tag("stage", "dev")));
+    assertThat(codeartifact.listTagsForResource(b -> b.resourceArn(plain)).tags())
+        .containsExactlyInAnyOrder(tag("owner", "team-a"), tag("stage", "dev"));
+
+    // Creating with tags is tagging: it needs TagResource for those tags too, as in AWS.
+    AccessDeniedException created = awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> dev.createRepository(b -> b.domain("cat-tagguard").repository("owned").tags(tag("owner", "mallory"))));
+    assertThat(created.awsErrorDetails().errorMessage()).contains("codeartifact:TagResource");
+    awsError(ResourceNotFoundException.class, "ResourceNotFoundException", 404,
+        () -> codeartifact.describeRepository(b -> b.domain("cat-tagguard").repository("owned")));
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> dev.createDomain(b -> b.domain("cat-tagguard-prod").tags(tag("stage", "prod"))));
+    dev.createRepository(b -> b.domain("cat-tagguard").repository("owned").tags(tag("stage", "dev")));
+    dev.createDomain(b -> b.domain("cat-tagguard-dev"));
+  }
+
+  private static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
   }
 
   @Test

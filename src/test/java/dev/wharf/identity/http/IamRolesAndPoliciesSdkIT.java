@@ -94,6 +94,15 @@ class IamRolesAndPoliciesSdkIT {
   }
 
   @Test
+  void aTrustPolicyWithNotPrincipalIsMalformed() {
+    IamException refused = awsError(IamException.class, "MalformedPolicyDocument", 400, () -> rootIam.createRole(
+        b -> b.roleName("roles-not-principal").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{"
+            + "\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::111111111111:root\"},"
+            + "\"Action\":\"sts:AssumeRole\"}]}")));
+    assertThat(refused.awsErrorDetails().errorMessage()).contains("NotPrincipal");
+  }
+
+  @Test
   void aRoleIsNotDeletedWhileItHasAnInlinePolicy() {
     rootIam.createRole(b -> b.roleName("roles-inline").assumeRolePolicyDocument(trustAccount()));
     rootIam.putRolePolicy(b -> b.roleName("roles-inline").policyName("list").policyDocument(ALLOW_LIST_USERS));

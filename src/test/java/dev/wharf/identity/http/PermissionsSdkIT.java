@@ -116,6 +116,60 @@ class PermissionsSdkIT {
   }
 
   @Test
+  void aDenyOnAUserOrRoleArnCannotBeSidesteppedByChangingTheCaseOfItsName() {
+    rootIam.createUser(b -> b.userName("perm-admin"));
+    rootIam.createRole(b -> b.roleName("perm-admin-role").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + account + "\"},\"Action\":\"sts:AssumeRole\"}]}"));
+    IamClient mallory = userClient("perm-mallory");
+    rootIam.putUserPolicy(b -> b.userName("perm-mallory").policyName("all-but-admins").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"},"
+            + "{\"Effect\":\"Deny\",\"Action\":\"iam:*\",\"Resource\":[\"arn:aws:iam::" + account + ":user/perm-admin\","
+            + "\"arn:aws:iam::" + account + ":role/perm-admin-role\"]}]}"));
+    String everything = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+        + "\"Resource\":\"*\"}]}";
+
+    // IAM names are case-insensitive: each spelling names the same user, and the Deny on its ARN applies to all.
+    for (String name : java.util.List.of("perm-admin", "PERM-ADMIN", "Perm-Admin")) {
+      awsError(IamException.class, "AccessDenied", 403, () -> mallory.createAccessKey(b -> b.userName(name)));
+      awsError(IamException.class, "AccessDenied", 403,
+          () -> mallory.putUserPolicy(b -> b.userName(name).policyName("pwn").policyDocument(everything)));
+    }
+    for (String name : java.util.List.of("perm-admin-role", "PERM-ADMIN-ROLE")) {
+      awsError(IamException.class, "AccessDenied", 403,
+          () -> mallory.putRolePolicy(b -> b.roleName(name).policyName("pwn").policyDocument(everything)));
+    }
+    assertThat(rootIam.listAccessKeys(b -> b.userName("perm-admin")).accessKeyMetadata()).isEmpty();
+    assertThat(rootIam.listUserPolicies(b -> b.userName("perm-admin")).policyNames()).isEmpty();
+    assertThat(rootIam.listRolePolicies(b -> b.roleName("perm-admin-role")).policyNames()).isEmpty();
+    // and the Deny is on that user only: another user's name in any case is allowed
+    assertThat(mallory.getUser(b -> b.userName("PERM-MALLORY")).user().userName()).isEqualTo("perm-mallory");
+  }
+
+  @Test
+  void aDenyOnIamPolicyArnKeepsAManagedPolicyFromBeingAttached() {
+    String everything = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+        + "\"Resource\":\"*\"}]}";
+    String adminArn = rootIam.createPolicy(b -> b.policyName("perm-administrator").policyDocument(everything)).policy().arn();
+    String readArn = rootIam.createPolicy(b -> b.policyName("perm-list-users").policyDocument(statement("Allow",
+        "iam:ListUsers", "*"))).policy().arn();
+    IamClient trent = userClient("perm-trent");
+    rootIam.createUser(b -> b.userName("perm-trent-target"));
+    rootIam.putUserPolicy(b -> b.userName("perm-trent").policyName("attach-but-not-admin").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"},"
+            + "{\"Effect\":\"Deny\",\"Action\":\"iam:Attach*Policy\",\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":"
+            + "{\"iam:PolicyARN\":\"" + adminArn + "\"}}}]}"));
+
+    awsError(IamException.class, "AccessDenied", 403,
+        () -> trent.attachUserPolicy(b -> b.userName("perm-trent").policyArn(adminArn)));
+    awsError(IamException.class, "AccessDenied", 403,
+        () -> trent.attachUserPolicy(b -> b.userName("perm-trent-target").policyArn(adminArn)));
+    trent.attachUserPolicy(b -> b.userName("perm-trent-target").policyArn(readArn));
+    assertThat(rootIam.listAttachedUserPolicies(b -> b.userName("perm-trent-target")).attachedPolicies())
+        .extracting(p -> p.policyArn()).containsExactly(readArn);
+    assertThat(rootIam.listAttachedUserPolicies(b -> b.userName("perm-trent")).attachedPolicies()).isEmpty();
+  }
+
+  @Test
   void theRootUserIsNotGovernedByPoliciesOfItsOwnAccount() {
     assertThat(rootIam.listUsers().users()).isNotNull();
     assertThat(rootIam.listPolicies().policies()).isNotNull();

@@ -1,5 +1,6 @@
 package dev.wharf.token.http;
 
+import static dev.wharf.testing.TestingAwsErrors.awsError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,8 @@ import org.w3c.dom.NodeList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.codeartifact.model.AccessDeniedException;
+import software.amazon.awssdk.services.codeartifact.model.Tag;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 
@@ -196,6 +199,44 @@ class TokenUseIT {
 
     rootIam.deleteUserPolicy(b -> b.userName("use-deny").policyName("deny"));
     assertAllowed(read(token), userArn("use-deny"));
+  }
+
+  @Test
+  void aDenyConditionedOnResourceTagsAppliesToTheTaggedRepositoryAndDomainOnly() {
+    rootCodeartifact.createDomain(b -> b.domain("tagged"));
+    rootCodeartifact.createRepository(b -> b.domain("acme").repository("vault"));
+    AwsBasicCredentials user = newUser("use-tags");
+    rootIam.putUserPolicy(b -> b.userName("use-tags").policyName("describe").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"codeartifact:Describe*\","
+            + "\"Resource\":\"*\"}]}"));
+    rootIam.putUserPolicy(b -> b.userName("use-tags").policyName("protected").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"codeartifact:*\","
+            + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/protected\":\"true\"}}}]}"));
+    String token = token(user);
+    URI vault = endpoint("acme", "vault");
+    assertAllowed(get(vault, "Bearer " + token), userArn("use-tags"));
+    CodeartifactClient codeartifact = wharf.codeartifact(user);
+    String vaultArn = codeartifact.describeRepository(b -> b.domain("acme").domainOwner(account).repository("vault"))
+        .repository().arn();
+    Tag protectedTag = Tag.builder().key("protected").value("true").build();
+
+    rootCodeartifact.tagResource(b -> b.resourceArn(vaultArn).tags(protectedTag));
+    HttpResponse<String> denied = get(vault, "Bearer " + token);
+    assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> codeartifact.describeRepository(b -> b.domain("acme").domainOwner(account).repository("vault")));
+    assertAllowed(get(endpoint("acme", "app"), "Bearer " + token), userArn("use-tags"));
+    codeartifact.describeRepository(b -> b.domain("acme").domainOwner(account).repository("app"));
+
+    String domainArn = rootCodeartifact.describeDomain(b -> b.domain("tagged")).domain().arn();
+    token(user, "tagged", null);
+    rootCodeartifact.tagResource(b -> b.resourceArn(domainArn).tags(protectedTag));
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403, () -> token(user, "tagged", null));
+    awsError(AccessDeniedException.class, "AccessDeniedException", 403,
+        () -> codeartifact.describeDomain(b -> b.domain("tagged").domainOwner(account)));
+
+    rootCodeartifact.untagResource(b -> b.resourceArn(vaultArn).tagKeys("protected"));
+    assertAllowed(get(vault, "Bearer " + token), userArn("use-tags"));
   }
 
   @Test
