@@ -84,4 +84,19 @@ public final class RepositoryAuthorizer {
     return !(access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), action, packageArn)
         instanceof Access.Unauthenticated);
   }
+
+  /**
+   * Whether any of {@code actions} would be allowed on the package, without an audit event: for
+   * requests whose body says which one they need, refused before that body is read.
+   */
+  public boolean mayAnyOf(Exchange exchange, RepositoryPath path, String token, String packageArn, String... actions) {
+    var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
+    for (String action : actions) {
+      if (access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(), action, packageArn)
+          instanceof Access.Allowed) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

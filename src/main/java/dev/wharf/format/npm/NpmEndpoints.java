@@ -173,9 +173,11 @@ public final class NpmEndpoints {
   private void put(Exchange exchange, RepositoryPath path, String token, NpmRegistry.Location location,
       NpmPackageName name) {
     String packageArn = packageArn(path, name);
-    // Authenticate before reading a body; which action it needs (publish or metadata) depends on the body.
-    if (!authorizer.authenticates(exchange, path, token, PUBLISH, packageArn)) {
-      requireOnPackage(exchange, path, token, PUBLISH, name); // audits and answers 401
+    // Which action the body needs (publish or metadata) depends on the body: one that neither is allowed
+    // is refused before it is read (401, 403 or 404, audited), so no token of the domain can make the
+    // server parse and spool a large body for nothing.
+    if (!authorizer.mayAnyOf(exchange, path, token, packageArn, PUBLISH, PUT_METADATA)) {
+      requireOnPackage(exchange, path, token, PUBLISH, name);
     }
     long declared = exchange.contentLength();
     if (declared > NpmPublishParser.bodyLimit(registry.maxTarballBytes())) {

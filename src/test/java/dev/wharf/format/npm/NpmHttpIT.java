@@ -138,6 +138,22 @@ class NpmHttpIT {
   }
 
   @Test
+  void aPutByATokenThatMayNeitherPublishNorPutMetadataIsRefusedBeforeItsBodyIsRead() throws IOException {
+    // Headers declare a 1 MB body and only its first bytes are sent: the answer must come without the rest.
+    try (java.net.Socket socket = new java.net.Socket(URI.create(base).getHost(), URI.create(base).getPort())) {
+      socket.setSoTimeout(20_000);
+      var out = socket.getOutputStream();
+      out.write(("PUT " + URI.create(base).getRawPath() + "not-mine HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+          + noReadToken + "\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"name\":")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 403 Forbidden");
+    }
+  }
+
+  @Test
   void pingWhoamiAuditAndUnpublish() {
     assertThat(send("GET", "-/ping?write=true", null, token).body()).isEqualTo("{}");
     assertThat(send("GET", "-/whoami", null, token).body()).isEqualTo("{\"username\":\"root\"}");
