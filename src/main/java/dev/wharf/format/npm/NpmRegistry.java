@@ -213,10 +213,15 @@ public final class NpmRegistry {
 
   /** Manifest confusion: what the registry shows must be what the tarball installs. */
   static void checkManifest(JsonNode manifest, JsonNode packageJson) {
-    for (String field : List.of("name", "version")) {
-      if (!manifest.path(field).equals(packageJson.path(field))) {
-        throw confusion(field, manifest.path(field), packageJson.path(field));
-      }
+    if (!manifest.path("name").equals(packageJson.path("name"))) {
+      throw confusion("name", manifest.path("name"), packageJson.path("name"));
+    }
+    // npm publishes semver.clean(version) ("v1.2.0" as 1.2.0, "1.0.0+build.7" as 1.0.0) and leaves package.json as
+    // written in the tarball: the same version for semver, so the same thing installs.
+    JsonNode packagedVersion = packageJson.path("version");
+    if (!manifest.path("version").equals(packagedVersion) && !(packagedVersion.isTextual()
+        && manifest.path("version").asText().equals(cleanVersion(packagedVersion.asText())))) {
+      throw confusion("version", manifest.path("version"), packagedVersion);
     }
     for (String field : List.of("dependencies", "optionalDependencies", "peerDependencies")) {
       if (!emptyIfMissing(manifest.path(field)).equals(emptyIfMissing(packageJson.path(field)))) {
@@ -234,6 +239,13 @@ public final class NpmRegistry {
         throw confusion("scripts." + script, claimed, actual);
       }
     }
+  }
+
+  /** What npm's semver.clean makes of a version: no surrounding spaces, leading "=" or "v", or build metadata. */
+  static String cleanVersion(String version) {
+    String cleaned = version.strip().replaceFirst("^[=v]+", "");
+    int build = cleaned.indexOf('+');
+    return build < 0 ? cleaned : cleaned.substring(0, build);
   }
 
   private static JsonNode emptyIfMissing(JsonNode node) {

@@ -1,11 +1,7 @@
 package dev.wharf.format.npm;
 
 import dev.wharf.error.WharfException;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
+import dev.wharf.format.PathEncoding;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,7 +31,7 @@ sealed interface NpmRequestPath {
   record Unknown() implements NpmRequestPath {}
 
   static NpmRequestPath parse(String rawRest) {
-    String decoded = percentDecode(rawRest);
+    String decoded = PathEncoding.percentDecode(rawRest);
     List<String> segments = Arrays.asList(decoded.split("/", -1));
     for (String segment : segments) {
       if (segment.equals(".") || segment.equals("..")) {
@@ -93,37 +89,5 @@ sealed interface NpmRequestPath {
       return new Revision(name);
     }
     return new Unknown();
-  }
-
-  /** Decodes %XX escapes as UTF-8; a malformed escape or invalid UTF-8 is a 400. */
-  static String percentDecode(String raw) {
-    if (raw.indexOf('%') < 0) {
-      return raw;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          throw new WharfException.Invalid("Invalid path: malformed percent-encoding");
-        }
-        int high = Character.digit(raw.charAt(i + 1), 16);
-        int low = Character.digit(raw.charAt(i + 2), 16);
-        if (high < 0 || low < 0) {
-          throw new WharfException.Invalid("Invalid path: malformed percent-encoding");
-        }
-        bytes.write(high * 16 + low);
-        i += 2;
-      } else {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        bytes.write(encoded, 0, encoded.length);
-      }
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-    } catch (CharacterCodingException e) {
-      throw new WharfException.Invalid("Invalid path: percent-encoding is not UTF-8");
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
+import dev.wharf.format.PathEncoding;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryPath;
 import dev.wharf.packages.PackageAsset;
@@ -112,8 +113,10 @@ public final class PypiEndpoints {
     }
     int slash = below.indexOf('/');
     String project = slash < 0 ? below : below.substring(0, slash);
-    String remainder = slash < 0 ? null : below.substring(slash + 1);
-    project = java.net.URLDecoder.decode(project.replace("+", "%2B"), StandardCharsets.UTF_8);
+    // Each segment decoded on its own: pip escapes the '+' of a local version (pkg-1.0%2Bcpu.whl), and
+    // an encoded '/' stays inside its segment (no such file).
+    String remainder = slash < 0 ? null : PathEncoding.percentDecode(below.substring(slash + 1));
+    project = PathEncoding.percentDecode(project);
     if (!PypiNames.validProject(project)) {
       throw new WharfException.NotFound(null, "Not found: " + project);
     }

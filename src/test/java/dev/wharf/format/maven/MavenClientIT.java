@@ -204,6 +204,105 @@ class MavenClientIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void aBomImportVersionRangesClassifiersAndAnAlternateDeploymentRepository() throws IOException {
+    String deployFile = "org.apache.maven.plugins:maven-deploy-plugin:3.1.2:deploy-file";
+    Path local = directory("m2");
+    Path files = directory("files");
+    for (String version : List.of("1.0.0", "1.1.0", "1.2.0")) {
+      Path jar = files.resolve("util-" + version + ".jar");
+      try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+        zip.putNextEntry(new java.util.zip.ZipEntry("version.txt"));
+        zip.write(version.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      List<String> goals = new java.util.ArrayList<>(List.of(deployFile, "-Durl=" + endpoint, "-DrepositoryId=codeartifact",
+          "-Dfile=" + jar, "-DgroupId=com.example.ranges", "-DartifactId=util", "-Dversion=" + version, "-Dpackaging=jar"));
+      if (version.equals("1.2.0")) {
+        goals.addAll(List.of("-Dfiles=" + jar, "-Dclassifiers=sources", "-Dtypes=jar"));
+      }
+      TestingProcesses.Result deployed = mvn(files, local, goals.toArray(String[]::new));
+      assertThat(deployed.exitCode()).as(deployed.describe()).isZero();
+    }
+    Path bom = files.resolve("bom.pom");
+    write(bom, """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.example.ranges</groupId><artifactId>bom</artifactId><version>1.0</version><packaging>pom</packaging>
+          <dependencyManagement><dependencies>
+            <dependency><groupId>com.example.ranges</groupId><artifactId>util</artifactId><version>1.1.0</version></dependency>
+          </dependencies></dependencyManagement>
+        </project>
+        """);
+    TestingProcesses.Result bomDeployed = mvn(files, local, deployFile, "-Durl=" + endpoint, "-DrepositoryId=codeartifact",
+        "-Dfile=" + bom, "-DpomFile=" + bom, "-Dpackaging=pom");
+    assertThat(bomDeployed.exitCode()).as(bomDeployed.describe()).isZero();
+
+    // What version each way of asking resolves to, each time with none of com.example.ranges in the local repository.
+    Path resolving = directory("m2");
+    assertThat(resolvedUtil(resolving, "")).isEqualTo("1.1.0"); // managed by the imported BOM
+    assertThat(resolvedUtil(resolving, "<version>[1.0,)</version>")).isEqualTo("1.2.0");
+    assertThat(resolvedUtil(resolving, "<version>[1.0,1.2.0)</version>")).isEqualTo("1.1.0");
+
+    Path fresh = forget(resolving, "com/example/ranges");
+    TestingProcesses.Result sources = mvn(files, fresh, "org.apache.maven.plugins:maven-dependency-plugin:3.9.0:get",
+        "-Dartifact=com.example.ranges:util:1.2.0:jar:sources");
+    assertThat(sources.exitCode()).as(sources.describe()).isZero();
+    assertThat(fresh.resolve("com/example/ranges/util/1.2.0/util-1.2.0-sources.jar")).isRegularFile();
+
+    // A project without distributionManagement, deployed with -DaltDeploymentRepository=id::url.
+    Path project = rangeConsumer("");
+    TestingProcesses.Result alternate = mvn(project, local, "deploy", "-DaltDeploymentRepository=codeartifact::" + endpoint);
+    assertThat(alternate.exitCode()).as(alternate.describe()).isZero();
+    var deployed = rootCodeartifact.listPackageVersions(b -> b.domain("acme").repository("libs")
+        .format(PackageFormat.MAVEN).namespace("com.example.ranges").packageValue("consumer")).versions();
+    assertThat(deployed).extracting(v -> v.version() + " " + v.status()).containsExactly("1.0 Published");
+  }
+
+  /** The version of com.example.ranges:util a consumer that imports the BOM and asks for it so resolves to. */
+  private static String resolvedUtil(Path localRepository, String version) throws IOException {
+    Path project = rangeConsumer(version);
+    Path listing = project.resolve("dependencies.txt");
+    TestingProcesses.Result list = mvn(project, forget(localRepository, "com/example/ranges"), "dependency:list", "-DoutputFile=" + listing,
+        "-DincludeGroupIds=com.example.ranges");
+    assertThat(list.exitCode()).as(list.describe()).isZero();
+    Matcher m = Pattern.compile("com\\.example\\.ranges:util:jar:([^:]+):compile").matcher(Files.readString(listing));
+    assertThat(m.find()).as(Files.readString(listing)).isTrue();
+    return m.group(1);
+  }
+
+  /** The local repository without the given folder. */
+  private static Path forget(Path localRepository, String folder) throws IOException {
+    Path gone = localRepository.resolve(folder);
+    if (Files.exists(gone)) {
+      try (var walk = Files.walk(gone)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return localRepository;
+  }
+
+  private static Path rangeConsumer(String version) {
+    Path project = directory("ranges");
+    write(project.resolve("pom.xml"), """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.example.ranges</groupId><artifactId>consumer</artifactId><version>1.0</version><packaging>pom</packaging>
+          <dependencyManagement><dependencies>
+            <dependency><groupId>com.example.ranges</groupId><artifactId>bom</artifactId><version>1.0</version>
+              <type>pom</type><scope>import</scope></dependency>
+          </dependencies></dependencyManagement>
+          <dependencies>
+            <dependency><groupId>com.example.ranges</groupId><artifactId>util</artifactId>%s</dependency>
+          </dependencies>
+          <build>%s</build>
+        </project>
+        """.formatted(version, MavenTestingRepository.PLUGINS));
+    return project;
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static TestingProcesses.Result mvn(Path project, Path localRepository, String... goals) {

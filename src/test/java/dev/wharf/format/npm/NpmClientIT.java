@@ -342,4 +342,18 @@ class NpmClientIT {
     assertThat(dependencies).extracting(d -> d.namespace() + "/" + d.packageValue() + " " + d.dependencyType() + " "
         + d.versionRequirement()).containsExactlyInAnyOrder("null/hello-wharf regular ^1.0.0", "acme/util peer 2.x");
   }
+
+  @Test
+  @Order(12)
+  void versionsNpmCleansBeforePublishingArePublishedAsCleaned() {
+    // npm publishes semver.clean(version): "v1.2.0" as 1.2.0, "2.0.0-rc.1+build.7" as 2.0.0-rc.1; the tarball keeps
+    // package.json as written. The npm registry accepts both; neither changes what installs.
+    npm.runOk(home, sourcePackage("cleaned-version", "v1.2.0"), "publish");
+    npm.runOk(home, sourcePackage("cleaned-version", "2.0.0-rc.1+build.7"), "publish", "--tag", "rc");
+    assertThat(npm.runOk(home, scratch, "view", "cleaned-version", "versions", "--json").stdout())
+        .contains("\"1.2.0\"", "\"2.0.0-rc.1\"").doesNotContain("build.7");
+    Path project = project("cleaned-version", "rc");
+    npm.runOk(newHomeLoggedIn(), project, "install");
+    assertThat(read(project.resolve("node_modules/cleaned-version/package.json"))).contains("2.0.0-rc.1+build.7");
+  }
 }

