@@ -759,6 +759,26 @@ public final class PackageService {
     return store.findPackage(key);
   }
 
+  /** One page of a repository's packages, each with its origin restrictions, and whether more follow. */
+  public record PackagePage(List<PackageStore.ListedPackage> packages, boolean more) {
+    public PackagePage {
+      packages = List.copyOf(packages);
+    }
+  }
+
+  /**
+   * A page of a repository's packages straight from the store, in format, namespace and name order,
+   * every filter (origin restrictions included) applied there, starting after {@code after} (the
+   * previous page's last package; null for the first page): its cost does not depend on how many
+   * packages the repository has or how deep the page is.
+   */
+  public PackagePage packagePage(String domainOwner, String domainName, String repository,
+      PackageStore.PackageFilter filter, PackageStore.PackagePosition after, int limit) {
+    List<PackageStore.ListedPackage> found =
+        store.listPackagesPage(domainOwner, domainName, repository, filter, after, limit + 1);
+    return new PackagePage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
+  }
+
   /** One page of versions and whether more follow; the versions carry no summary or metadata. */
   public record VersionPage(List<PackageVersion> versions, boolean more) {
     public VersionPage {

@@ -83,6 +83,46 @@ public interface PackageStore {
   List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
       String namespace, String namePrefix);
 
+  /**
+   * One page of a repository's packages, in the order of {@link #listPackages} (format, namespace,
+   * name), each with its origin restrictions ({@link OriginRestrictions#DEFAULT} when it has none):
+   * at most {@code limit} packages matching {@code filter} that come after {@code after} (from the
+   * first when null). Keyset paging, every filter applied in the query, so a page is full whenever
+   * enough packages match and its cost does not grow with how deep into the listing it is.
+   */
+  List<ListedPackage> listPackagesPage(String domainOwner, String domainName, String repository, PackageFilter filter,
+      PackagePosition after, int limit);
+
+  /**
+   * ListPackages' filters, each optional (null): format, namespace prefix (never matching a package
+   * without a namespace), name prefix, and the publish and upstream origin restriction asked for.
+   */
+  record PackageFilter(String format, String namespace, String namePrefix, OriginRestrictions.Mode publish,
+      OriginRestrictions.Mode upstream) {
+    public static final PackageFilter NONE = new PackageFilter(null, null, null, null, null);
+  }
+
+  /** A place in a repository's package list: a package's format, namespace ('' when none) and name. */
+  record PackagePosition(String format, String namespace, String name) {
+    public PackagePosition {
+      java.util.Objects.requireNonNull(format, "format");
+      java.util.Objects.requireNonNull(namespace, "namespace");
+      java.util.Objects.requireNonNull(name, "name");
+    }
+
+    public static PackagePosition of(PackageKey key) {
+      return new PackagePosition(key.format(), key.namespace(), key.name());
+    }
+  }
+
+  /** A package of a listing page with its origin restrictions. */
+  record ListedPackage(PackageSummary summary, OriginRestrictions restrictions) {
+    public ListedPackage {
+      java.util.Objects.requireNonNull(summary, "summary");
+      java.util.Objects.requireNonNull(restrictions, "restrictions");
+    }
+  }
+
   /** Up to {@code limit} names of a format and namespace, in name order, after {@code after} (null: the first). */
   default List<String> packageNames(String domainOwner, String domainName, String repository, String format,
       String namespace, String after, int limit) {

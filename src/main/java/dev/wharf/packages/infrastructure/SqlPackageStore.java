@@ -288,6 +288,66 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
+  public List<ListedPackage> listPackagesPage(String domainOwner, String domainName, String repository,
+      PackageFilter filter, PackagePosition after, int limit) {
+    // Keyset paging along the packages primary key (owner, domain, repository, format, namespace, name),
+    // in listPackages' order. The origin filters are in the query (a package without a configuration
+    // row is ALLOW/ALLOW), so a page is only short when the listing ends.
+    StringBuilder sql = new StringBuilder("SELECT p.domain_owner, p.domain_name, p.repository, p.format, p.namespace,"
+        + " p.name, p.created_at, p.modified_at, o.publish, o.upstream FROM packages p"
+        + " LEFT JOIN package_origin_configurations o ON o.domain_owner = p.domain_owner"
+        + " AND o.domain_name = p.domain_name AND o.repository = p.repository AND o.format = p.format"
+        + " AND o.namespace = p.namespace AND o.name = p.name"
+        + " WHERE p.domain_owner = :owner AND p.domain_name = :domain AND p.repository = :repository");
+    if (filter.format() != null) {
+      sql.append(" AND p.format = :format");
+    }
+    if (filter.namespace() != null) {
+      sql.append(" AND substr(p.namespace, 1, :namespaceLength) = :namespace");
+    }
+    if (filter.namePrefix() != null) {
+      sql.append(" AND substr(p.name, 1, :prefixLength) = :prefix");
+    }
+    if (filter.publish() != null) {
+      sql.append(" AND COALESCE(o.publish, 'ALLOW') = :publish");
+    }
+    if (filter.upstream() != null) {
+      sql.append(" AND COALESCE(o.upstream, 'ALLOW') = :upstream");
+    }
+    if (after != null) {
+      sql.append(" AND (p.format, p.namespace, p.name) > (:after_format, :after_namespace, :after_name)");
+    }
+    sql.append(" ORDER BY p.format, p.namespace, p.name LIMIT :limit");
+    return jdbi.withHandle(h -> {
+      var query = h.createQuery(sql.toString()).bind("owner", domainOwner).bind("domain", domainName)
+          .bind("repository", repository).bind("limit", limit);
+      if (filter.format() != null) {
+        query.bind("format", filter.format());
+      }
+      if (filter.namespace() != null) {
+        query.bind("namespace", filter.namespace())
+            .bind("namespaceLength", filter.namespace().codePointCount(0, filter.namespace().length()));
+      }
+      if (filter.namePrefix() != null) {
+        query.bind("prefix", filter.namePrefix())
+            .bind("prefixLength", filter.namePrefix().codePointCount(0, filter.namePrefix().length()));
+      }
+      if (filter.publish() != null) {
+        query.bind("publish", filter.publish().name());
+      }
+      if (filter.upstream() != null) {
+        query.bind("upstream", filter.upstream().name());
+      }
+      if (after != null) {
+        query.bind("after_format", after.format()).bind("after_namespace", after.namespace())
+            .bind("after_name", after.name());
+      }
+      return query.map((rs, ctx) -> new ListedPackage(summary(rs),
+          rs.getString("publish") == null ? OriginRestrictions.DEFAULT : restrictions(rs))).list();
+    });
+  }
+
+  @Override
   public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
       String namespace, List<String> notIn, String after, int limit) {
     // NOT EXISTS is one primary-key probe per name and excluded repository: a page costs the same

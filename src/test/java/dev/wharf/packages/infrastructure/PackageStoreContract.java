@@ -166,6 +166,79 @@ abstract class PackageStoreContract {
   }
 
   @Test
+  void packagePagesWalkTheListingInItsOrderWithEveryFilterInTheQuery() {
+    List<PackageKey> keys = new ArrayList<>();
+    for (String[] k : new String[][] {{"npm", "", "b"}, {"npm", "", "a"}, {"npm", "acme", "util"}, {"npm", "acme", "core"},
+        {"maven", "org.example", "core"}, {"maven", "org.example.tools", "cli"}, {"maven", "organic", "food"},
+        {"pypi", "", "a"}, {"pypi", "", "a-b"}, {"pypi", "", "ab"}}) {
+      PackageKey key = new PackageKey("111122223333", "acme", "app", k[0], k[1], k[2]);
+      keys.add(key);
+      store.insertVersion(version(key, "1.0", "r"), List.of(), Map.of(), NOW);
+    }
+    store.insertVersion(version(new PackageKey("111122223333", "acme", "other", "npm", "", "x"), "1.0", "r"), List.of(),
+        Map.of(), NOW);
+    var blockPublish = new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
+    var blockUpstream = new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK);
+    store.putOriginRestrictions(keys.get(1), blockPublish, NOW); // npm a
+    store.putOriginRestrictions(keys.get(4), blockUpstream, NOW); // maven org.example core
+    store.putOriginRestrictions(keys.get(8), OriginRestrictions.DEFAULT, NOW); // pypi a-b, a row saying ALLOW/ALLOW
+    // A package that has only an origin configuration (no version yet) is listed too.
+    PackageKey configuredOnly = new PackageKey("111122223333", "acme", "app", "npm", "", "c");
+    store.putOriginRestrictions(configuredOnly, blockPublish, NOW);
+
+    List<PackageKey> everything = store.listPackages("111122223333", "acme", "app", null, null, null).stream()
+        .map(PackageSummary::key).toList();
+    assertThat(everything).hasSize(11);
+    for (int limit : new int[] {1, 2, 3, 11, 50}) {
+      assertThat(walk(PackageStore.PackageFilter.NONE, limit)).as("limit %d", limit).extracting(l -> l.summary().key())
+          .containsExactlyElementsOf(everything);
+    }
+    List<PackageStore.ListedPackage> all = walk(PackageStore.PackageFilter.NONE, 4);
+    assertThat(all).filteredOn(l -> l.summary().key().equals(keys.get(1))).singleElement()
+        .extracting(PackageStore.ListedPackage::restrictions).isEqualTo(blockPublish);
+    assertThat(all).filteredOn(l -> l.summary().key().equals(keys.get(0))).singleElement()
+        .extracting(PackageStore.ListedPackage::restrictions).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(all.getFirst().summary().createdAt()).isEqualTo(NOW);
+
+    assertThat(names(new PackageStore.PackageFilter(null, null, null, OriginRestrictions.Mode.BLOCK, null), 1))
+        .containsExactly("npm//a", "npm//c");
+    assertThat(names(new PackageStore.PackageFilter(null, null, null, null, OriginRestrictions.Mode.BLOCK), 1))
+        .containsExactly("maven/org.example/core");
+    assertThat(names(new PackageStore.PackageFilter(null, null, null, OriginRestrictions.Mode.ALLOW,
+        OriginRestrictions.Mode.ALLOW), 2)).as("no row is ALLOW/ALLOW").hasSize(8).contains("npm//b", "pypi//a-b")
+        .doesNotContain("npm//a", "npm//c", "maven/org.example/core");
+    assertThat(names(new PackageStore.PackageFilter("maven", "org.example", null, null, null), 1))
+        .containsExactly("maven/org.example/core", "maven/org.example.tools/cli");
+    assertThat(names(new PackageStore.PackageFilter(null, "ac", null, null, null), 1))
+        .as("the namespace filter is a prefix and never matches a package without one")
+        .containsExactly("npm/acme/core", "npm/acme/util");
+    assertThat(names(new PackageStore.PackageFilter("pypi", null, "a", OriginRestrictions.Mode.ALLOW, null), 2))
+        .containsExactly("pypi//a", "pypi//a-b", "pypi//ab");
+    assertThat(names(new PackageStore.PackageFilter("generic", null, null, null, null), 5)).isEmpty();
+    assertThat(store.listPackagesPage("111122223333", "acme", "app", PackageStore.PackageFilter.NONE,
+        PackageStore.PackagePosition.of(everything.getLast()), 5)).isEmpty();
+  }
+
+  private List<PackageStore.ListedPackage> walk(PackageStore.PackageFilter filter, int limit) {
+    List<PackageStore.ListedPackage> found = new ArrayList<>();
+    PackageStore.PackagePosition after = null;
+    while (true) {
+      List<PackageStore.ListedPackage> page = store.listPackagesPage("111122223333", "acme", "app", filter, after, limit);
+      assertThat(page.size()).isLessThanOrEqualTo(limit);
+      found.addAll(page);
+      if (page.size() < limit) {
+        return found;
+      }
+      after = PackageStore.PackagePosition.of(page.getLast().summary().key());
+    }
+  }
+
+  private List<String> names(PackageStore.PackageFilter filter, int limit) {
+    return walk(filter, limit).stream().map(l -> l.summary().key())
+        .map(k -> k.format() + "/" + k.namespace() + "/" + k.name()).toList();
+  }
+
+  @Test
   void distTagsPointOnlyAtExistingVersions() {
     store.insertVersion(version(LEFTPAD, "1.0.0", "r"), List.of(), Map.of("latest", "1.0.0"), NOW);
     assertThat(store.putDistTag(LEFTPAD, "beta", "1.0.0", NOW)).isTrue();
