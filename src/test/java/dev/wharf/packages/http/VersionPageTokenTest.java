@@ -24,6 +24,14 @@ class VersionPageTokenTest {
   }
 
   @Test
+  void aTokenIssuedBeforeTheTokensWereMadeGenericStillReads() {
+    // Issued by the ListPackageVersions-only token code, for KEY, "Published", newest first, after LAST.
+    String issued = "djEKMDkzYTcxZjMyOTI1NjcxZDZjZTc5NDg3ZDg3MjQ2MmQKMTc2NDAwMDAwMDEyMwoxLjAuMC1iZXRhLjErYnVpbGQ";
+    assertThat(VersionPageToken.decode(issued, KEY, "Published", null, true)).isEqualTo(LAST);
+    assertThat(VersionPageToken.encode(KEY, "Published", null, true, LAST)).isEqualTo(issued);
+  }
+
+  @Test
   void aTokenForAnotherPackageFilterOrOrderIsRefused() {
     String token = VersionPageToken.encode(KEY, "Published", null, true, LAST);
     PackageKey other = new PackageKey("111122223333", "acme", "app", "npm", "acme", "other");
