@@ -15,12 +15,12 @@ import dev.wharf.api.aws.RestOperation.Permission;
 import dev.wharf.api.aws.RestRequest;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.error.WharfException;
+import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageStore;
-import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,30 +54,38 @@ public final class PackageEndpoints {
       }
       String publish = enumMember(r, "publish", "publish", List.of("ALLOW", "BLOCK"));
       String upstream = enumMember(r, "upstream", "upstream", List.of("ALLOW", "BLOCK"));
-      var restrictions = packages.originRestrictions(owner(r), domainName(r), repositoryName(r));
       // The origin-configuration filters of CodeArtifact: only packages whose setting is the one asked for.
       // namespace is a prefix too (the model: "it has prefix-matching behavior"); both follow the model's pattern.
       String packagePrefix = r.query("package-prefix");
       if (packagePrefix != null) {
         PackageNames.requireModelName(packagePrefix, "packagePrefix");
       }
-      List<PackageSummary> found = packages.listPackages(owner(r), domainName(r), repositoryName(r), format,
-          PackageRequests.namespace(r), packagePrefix).stream().filter(summary -> {
-            var setting = restrictions.getOrDefault(summary.key(), dev.wharf.packages.OriginRestrictions.DEFAULT);
-            return (publish == null || setting.publish().name().equals(publish))
-                && (upstream == null || setting.upstream().name().equals(upstream));
-          }).toList();
-      return RestJsonPages.page(found, r.query("next-token"), r.queryInt("max-results", "maxResults", 1, 1000), "packages",
-          summary -> {
-            ObjectNode node = JSON.createObjectNode().put("format", summary.key().format());
-            if (summary.key().namespaceOrNull() != null) {
-              node.put("namespace", summary.key().namespace());
-            }
-            node.put("package", summary.key().name());
-            node.set("originConfiguration", PackageManagementEndpoints.originConfiguration(
-                restrictions.getOrDefault(summary.key(), dev.wharf.packages.OriginRestrictions.DEFAULT)));
-            return node;
-          });
+      // Paged in the store by keyset (the token names the last package returned), every filter in the
+      // query: a page costs the same however many packages the repository has and however deep it is.
+      var filter = new PackageStore.PackageFilter(format, PackageRequests.namespace(r), packagePrefix,
+          publish == null ? null : OriginRestrictions.Mode.valueOf(publish),
+          upstream == null ? null : OriginRestrictions.Mode.valueOf(upstream));
+      Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);
+      int limit = maxResults == null ? 100 : maxResults;
+      var after = PackagePageToken.decode(r.query("next-token"), owner(r), domainName(r), repositoryName(r), filter);
+      PackageService.PackagePage page = packages.packagePage(owner(r), domainName(r), repositoryName(r), filter, after,
+          limit);
+      ObjectNode out = JSON.createObjectNode();
+      var list = out.putArray("packages");
+      for (PackageStore.ListedPackage listed : page.packages()) {
+        PackageKey key = listed.summary().key();
+        ObjectNode node = list.addObject().put("format", key.format());
+        if (key.namespaceOrNull() != null) {
+          node.put("namespace", key.namespace());
+        }
+        node.put("package", key.name());
+        node.set("originConfiguration", PackageManagementEndpoints.originConfiguration(listed.restrictions()));
+      }
+      if (page.more()) {
+        out.put("nextToken", PackagePageToken.encode(owner(r), domainName(r), repositoryName(r), filter,
+            PackageStore.PackagePosition.of(page.packages().getLast().summary().key())));
+      }
+      return out;
     }));
     ops.add(op("ListPackageVersions", "POST", "/v1/package/versions", requests::packageResource, r -> {
       // Paged in the store, not from the package's cached document, by keyset (the token names the

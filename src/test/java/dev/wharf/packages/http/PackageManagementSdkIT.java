@@ -202,6 +202,86 @@ class PackageManagementSdkIT {
   }
 
   @Test
+  void listPackagesPaginatorWalksEveryPackageExactlyOnceWithFiltersAppliedBeforePaging() {
+    api.createRepository(b -> b.domain("acme").repository("walk"));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      String format = List.of("generic", "maven", "npm", "pypi").get(i % 4);
+      String namespace = switch (format) {
+        case "generic", "maven" -> "ns" + (i % 3);
+        case "npm" -> i % 2 == 0 ? "" : "scope";
+        default -> "";
+      };
+      String name = String.format("pkg-%03d", i);
+      publish(key("walk", format, namespace, name), "1.0");
+      expected.add(format + "/" + namespace + "/" + name);
+    }
+    // Every 10th package refuses direct publishing; the rest keep the direct-publish default (ALLOW/BLOCK).
+    List<String> blocked = new ArrayList<>();
+    for (int i = 0; i < 250; i += 10) {
+      String[] parts = expected.get(i).split("/", -1);
+      api.putPackageOriginConfiguration(b -> b.domain("acme").repository("walk").format(parts[0])
+          .namespace(parts[1].isEmpty() ? null : parts[1]).packageValue(parts[2])
+          .restrictions(r -> r.publish(AllowPublish.BLOCK).upstream(AllowUpstream.ALLOW)));
+      blocked.add(expected.get(i));
+    }
+
+    List<String> walked = new ArrayList<>();
+    List<Integer> pageSizes = new ArrayList<>();
+    for (var page : api.listPackagesPaginator(b -> b.domain("acme").repository("walk").maxResults(100))) {
+      pageSizes.add(page.packages().size());
+      page.packages().forEach(p -> walked.add(p.formatAsString() + "/" + (p.namespace() == null ? "" : p.namespace())
+          + "/" + p.packageValue()));
+    }
+    assertThat(pageSizes).containsExactly(100, 100, 50);
+    assertThat(walked).as("every package exactly once").doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(walked).as("in format, namespace, name order")
+        .isSortedAccordingTo(java.util.Comparator.comparing((String w) -> w.split("/", -1)[0])
+            .thenComparing(w -> w.split("/", -1)[1]).thenComparing(w -> w.split("/", -1)[2]));
+
+    // The origin filter is applied in the store: every page but the last is full.
+    List<String> walkedBlocked = new ArrayList<>();
+    List<Integer> blockedSizes = new ArrayList<>();
+    for (var page : api.listPackagesPaginator(b -> b.domain("acme").repository("walk").publish(AllowPublish.BLOCK)
+        .maxResults(10))) {
+      blockedSizes.add(page.packages().size());
+      page.packages().forEach(p -> {
+        assertThat(p.originConfiguration().restrictions().publish()).isEqualTo(AllowPublish.BLOCK);
+        walkedBlocked.add(p.formatAsString() + "/" + (p.namespace() == null ? "" : p.namespace()) + "/"
+            + p.packageValue());
+      });
+    }
+    assertThat(blockedSizes).containsExactly(10, 10, 5);
+    assertThat(walkedBlocked).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(blocked);
+    List<String> walkedAllowed = new ArrayList<>();
+    for (var page : api.listPackagesPaginator(b -> b.domain("acme").repository("walk").publish(AllowPublish.ALLOW)
+        .upstream(AllowUpstream.BLOCK).format(PackageFormat.MAVEN).namespace("ns").packagePrefix("pkg-1")
+        .maxResults(7))) {
+      page.packages().forEach(p -> walkedAllowed.add("maven/" + p.namespace() + "/" + p.packageValue()));
+    }
+    assertThat(walkedAllowed).containsExactlyInAnyOrderElementsOf(expected.stream()
+        .filter(e -> e.startsWith("maven/ns") && e.split("/")[2].startsWith("pkg-1") && !blocked.contains(e)).toList());
+
+    // A token continues only the listing it came from; an edited one is refused.
+    var first = api.listPackages(b -> b.domain("acme").repository("walk").maxResults(100));
+    var second = api.listPackages(b -> b.domain("acme").repository("walk").maxResults(100)
+        .nextToken(first.nextToken()));
+    assertThat(second.packages().getFirst().packageValue()).isEqualTo(walked.get(100).split("/", -1)[2]);
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("walk").format(PackageFormat.NPM).nextToken(first.nextToken())));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("app").nextToken(first.nextToken())));
+    String text = new String(java.util.Base64.getUrlDecoder().decode(first.nextToken()), StandardCharsets.UTF_8);
+    String edited = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        text.replace("pkg-", "pkh-").getBytes(StandardCharsets.UTF_8));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("walk").nextToken(edited)));
+    awsError(ValidationException.class, "ValidationException", 400, () -> api.listPackages(b -> b.domain("acme")
+        .repository("walk").nextToken("MTAw")));
+  }
+
+  @Test
   void listPackagesNamespaceFilterMatchesByPrefixAsTheModelSays() {
     api.createRepository(b -> b.domain("acme").repository("prefixes"));
     publish(key("prefixes", "maven", "org.example", "core"), "1.0");
