@@ -558,11 +558,6 @@ public final class PackageService {
     return restrictions.get(key, store::originRestrictions).orElse(OriginRestrictions.DEFAULT);
   }
 
-  /** The origin restrictions set on a repository's packages (absent ones are ALLOW/ALLOW). */
-  public Map<PackageKey, OriginRestrictions> originRestrictions(String domainOwner, String domainName, String repository) {
-    return store.originRestrictions(domainOwner, domainName, repository);
-  }
-
   /** Sets a package's origin restrictions; the package is created (without versions) if needed, as CodeArtifact does. */
   public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions) {
     store.putOriginRestrictions(key, restrictions, clock.instant());

@@ -167,9 +167,6 @@ public interface PackageStore {
   /** The package's origin restrictions, empty when none were set (ALLOW/ALLOW applies). */
   Optional<OriginRestrictions> originRestrictions(PackageKey key);
 
-  /** The origin restrictions set on packages of a repository, by package. */
-  Map<PackageKey, OriginRestrictions> originRestrictions(String domainOwner, String domainName, String repository);
-
   /** Sets a package's origin restrictions, creating the package (without versions) if it does not exist. */
   void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions, Instant now);
 

@@ -479,16 +479,6 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
-  public Map<PackageKey, OriginRestrictions> originRestrictions(String domainOwner, String domainName, String repository) {
-    Map<PackageKey, OriginRestrictions> found = new LinkedHashMap<>();
-    jdbi.useHandle(h -> h.createQuery("SELECT * FROM package_origin_configurations WHERE domain_owner = :owner"
-            + " AND domain_name = :domain AND repository = :repository")
-        .bind("owner", domainOwner).bind("domain", domainName).bind("repository", repository)
-        .map((rs, ctx) -> found.put(key(rs), restrictions(rs))).list());
-    return found;
-  }
-
-  @Override
   public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions, Instant now) {
     jdbi.useTransaction(h -> {
       bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
