@@ -99,6 +99,23 @@ public interface BlobStore extends AutoCloseable {
     void close() throws IOException;
 
     /**
+     * Checks {@link #put}'s arguments as every store does.
+     *
+     * @throws NullPointerException if {@code content} is null
+     * @throws IllegalArgumentException if {@code maxBytes} is negative or {@code expectedSha256} is
+     *     given and not a valid SHA-256
+     */
+    static void requirePutArguments(InputStream content, long maxBytes, String expectedSha256) {
+        Objects.requireNonNull(content, "content");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        if (expectedSha256 != null) {
+            requireSha256(expectedSha256);
+        }
+    }
+
+    /**
      * Checks that {@code sha256} is a SHA-256 as the store keys blobs: exactly 64 lower-case hex
      * characters.
      *

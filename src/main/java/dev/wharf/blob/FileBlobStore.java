@@ -94,13 +94,7 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public BlobDigests put(InputStream content, long maxBytes, String expectedSha256) throws IOException {
-        Objects.requireNonNull(content, "content");
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        }
-        if (expectedSha256 != null) {
-            BlobStore.requireSha256(expectedSha256);
-        }
+        BlobStore.requirePutArguments(content, maxBytes, expectedSha256);
         ensureOpen();
 
         Path temporary = temporaryDirectory.resolve(UUID.randomUUID() + TEMPORARY_SUFFIX);
