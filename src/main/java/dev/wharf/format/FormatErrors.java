@@ -1,33 +1,35 @@
 package dev.wharf.format;
 
+import dev.wharf.api.http.Exchange;
 import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.UpstreamUnavailableException;
-import dev.wharf.api.http.Exchange;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
- * How the package-format endpoints (npm, PyPI, Maven) answer a failure: the same status for the
- * same kind of failure in every format (4xx for the client's mistakes, 502 for an upstream that
- * failed, 503 for a database or blob store that cannot be reached, 500 for Wharf's own faults),
- * each in the body shape its clients read.
+ * How the package endpoints answer a failure, for every format: the same status for the same kind
+ * of failure (4xx for the client's mistakes, 502 for an upstream that failed, 503 for a database or
+ * blob store that cannot be reached, 500 for Wharf's own faults), the Basic challenge on a 401, and
+ * the body in the format's own {@link ErrorBody}.
  */
 public final class FormatErrors {
-  /** Sends a failure in the format's own body shape (and any headers that status needs there). */
-  @FunctionalInterface
-  public interface Body {
-    void send(Exchange exchange, int status, String message);
-  }
+  /** 405s travel as Invalid with this code (the error hierarchy has no "method" kind). */
+  public static final String METHOD_NOT_ALLOWED = "MethodNotAllowed";
 
   private FormatErrors() {}
+
+  /** A 405 (set the Allow header before throwing it). */
+  public static WharfException methodNotAllowed(String method) {
+    return new WharfException.Invalid(METHOD_NOT_ALLOWED, "Method " + method + " is not allowed here");
+  }
 
   /** The HTTP status of a client-facing failure. */
   public static int status(WharfException e) {
     return switch (e) {
       case WharfException.Invalid invalid -> switch (String.valueOf(invalid.code())) {
-        case "MethodNotAllowed" -> 405;
+        case METHOD_NOT_ALLOWED -> 405;
         case "NotAcceptable" -> 406;
         default -> 400;
       };
@@ -44,22 +46,29 @@ public final class FormatErrors {
    * Answers a failure that ended a request of {@code format}; rethrows what is none of the kinds
    * above (the server's last handler answers it with a 500).
    */
-  public static void answer(String format, Logger log, Exchange exchange, RuntimeException failure, Body body) {
+  static void answer(PackageFormat format, Logger log, Exchange exchange, RuntimeException failure) {
+    ErrorBody body = format.errorBody();
     if (failure instanceof WharfException e) {
-      body.send(exchange, status(e), e.getMessage());
+      int status = status(e);
+      if (status == 401) {
+        exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
+      } else if (status == 413) {
+        exchange.drainBody();
+      }
+      body.send(exchange, status, e.getMessage());
       return;
     }
     if (failure instanceof UpstreamUnavailableException e) {
-      log.warn("{} request {}: {}", format, exchange.requestId(), e.getMessage());
+      log.warn("{} request {}: {}", format.name(), exchange.requestId(), e.getMessage());
       body.send(exchange, 502, e.getMessage());
       return;
     }
     Optional<String> unavailable = Unavailable.reason(failure);
     if (unavailable.isPresent()) {
-      log.warn("{} request {}: {}: {}", format, exchange.requestId(), unavailable.get(), failure.toString());
+      log.warn("{} request {}: {}: {}", format.name(), exchange.requestId(), unavailable.get(), failure.toString());
       body.send(exchange, 503, unavailable.get());
     } else if (failure instanceof UncheckedIOException) {
-      log.error("{} request {} failed", format, exchange.requestId(), failure);
+      log.error("{} request {} failed", format.name(), exchange.requestId(), failure);
       body.send(exchange, 500, "Internal error (request " + exchange.requestId() + ")");
     } else {
       throw failure;

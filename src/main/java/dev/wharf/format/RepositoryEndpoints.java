@@ -2,94 +2,126 @@ package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
-import dev.wharf.format.maven.MavenEndpoints;
-import dev.wharf.format.npm.NpmEndpoints;
-import dev.wharf.format.pypi.PypiEndpoints;
-import dev.wharf.token.InvalidTokenException;
-import dev.wharf.token.RepositoryAccessService.Access;
+import dev.wharf.error.WharfException;
+import dev.wharf.token.AuthorizationToken;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The package endpoints under {@code /{domain}-{owner}/{format}/{repo}/}. npm requests below the
- * root go to {@link NpmEndpoints}, PyPI requests (below the root, and uploads to it) to
- * {@link PypiEndpoints}; the repository root answers who the token acts as and whether it
- * may read the repository. Maven requests below the root go to {@link MavenEndpoints}.
+ * Every request under {@code /{domain}-{owner}/{format}/{repo}/}, of every format, goes through
+ * here, and only here are they authorized: this reads the credential (Bearer, or Basic with user
+ * {@code aws}), finds the format's route, checks what the route declares it needs (audited,
+ * refusals too), runs it, and answers any failure in the format's own shape. Nothing about a
+ * repository's content is said before the caller is authenticated: a malformed path, a path no
+ * route takes and a method a path does not allow are answered only after a read is authorized.
  */
 public final class RepositoryEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(RepositoryEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  public static final String READ_ACTION = RepositoryAuthorizer.READ;
 
   private final RepositoryAuthorizer authorizer;
-  private final NpmEndpoints npm;
-  private final PypiEndpoints pypi;
-  private final MavenEndpoints maven;
+  private final FormatRegistry formats;
+  private final Optional<String> publicUrl;
+  private final Map<String, List<PackageRoute<?>>> routes;
 
-  public RepositoryEndpoints(RepositoryAuthorizer authorizer, NpmEndpoints npm, PypiEndpoints pypi,
-      MavenEndpoints maven) {
+  /**
+   * @param publicUrl the base URL clients reach the server at when a proxy fronts it; else each
+   *     request's own origin is used in the URLs answers carry
+   */
+  public RepositoryEndpoints(RepositoryAuthorizer authorizer, FormatRegistry formats, Optional<String> publicUrl) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
-    this.npm = Objects.requireNonNull(npm, "npm");
-    this.pypi = Objects.requireNonNull(pypi, "pypi");
-    this.maven = Objects.requireNonNull(maven, "maven");
+    this.formats = Objects.requireNonNull(formats, "formats");
+    this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+    this.routes = formats.all().stream().collect(Collectors.toUnmodifiableMap(PackageFormat::name, format -> {
+      List<PackageRoute<?>> table = new ArrayList<>();
+      table.add(ROOT);
+      table.addAll(format.routes());
+      return List.copyOf(table);
+    }));
   }
 
-  private Access audited(Exchange exchange, RepositoryPath path, String token, String action) {
-    return authorizer.authorize(exchange, path, token, action, null);
+  /** The repository endpoint itself: who the token acts as, and that it may read the repository. */
+  static final PackageRoute<String> ROOT = PackageRoute.get("repository endpoint", PackageRoute::root, Need.read(),
+      (call, rest) -> {
+        AuthorizationToken token = call.token();
+        RepositoryPath path = call.repository();
+        call.exchange().send(200, "application/json", JSON.createObjectNode()
+            .put("principal", token.principal().arn()).put("tokenId", token.tokenId())
+            .put("domain", path.domainName()).put("domainOwner", path.domainOwner())
+            .put("repository", path.repository()).put("format", path.format())
+            .put("read", "allowed").put("expiresAt", token.expiresAt().toString()).toString());
+      });
+
+  /** Every route of a format, the repository endpoint's first (tests walk them). */
+  public List<PackageRoute<?>> routes(String format) {
+    return routes.getOrDefault(format, List.of());
   }
 
   public boolean accepts(Exchange exchange) {
-    return RepositoryPath.parse(exchange.rawPath()).isPresent();
+    return RepositoryPath.parse(exchange.rawPath()).filter(path -> routes.containsKey(path.format())).isPresent();
   }
 
   public void handle(Exchange exchange) {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
-    if ("npm".equals(path.format()) && !path.rest().isEmpty()) {
-      npm.handle(exchange, path);
-      return;
+    PackageFormat format = formats.find(path.format()).orElseThrow();
+    try {
+      String credential = PackageCredentials.token(exchange.header("Authorization"))
+          .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.credentialHint()));
+      PackageCall call = new PackageCall(exchange, path, credential, publicUrl.orElseGet(exchange::origin), authorizer);
+      dispatch(call, routes.get(format.name()));
+    } catch (RuntimeException e) {
+      FormatErrors.answer(format, LOG, exchange, e);
     }
-    if ("pypi".equals(path.format()) && PypiEndpoints.handles(exchange, path)) {
-      pypi.handle(exchange, path);
-      return;
-    }
-    if ("maven".equals(path.format()) && !path.rest().isEmpty()) {
-      maven.handle(exchange, path);
-      return;
-    }
-    String token = PackageCredentials.token(exchange.header("Authorization")).orElse(null);
-    if (token == null) {
-      unauthorized(exchange, "Authentication required: send an authorization token as Bearer or as Basic aws:<token>");
-      return;
-    }
-    if (!path.rest().isEmpty() || !("GET".equals(exchange.method()) || "HEAD".equals(exchange.method()))) {
-      // Authenticate before saying anything about what exists.
-      Access result = audited(exchange, path, token, READ_ACTION);
-      if (result instanceof Access.Unauthenticated unauthenticated) {
-        unauthorized(exchange, unauthenticated.message());
+  }
+
+  private static void dispatch(PackageCall call, List<PackageRoute<?>> table) {
+    String rest = call.repository().rest();
+    String method = call.exchange().method();
+    TreeSet<String> allowed = new TreeSet<>();
+    for (PackageRoute<?> route : table) {
+      Optional<?> request;
+      try {
+        request = route.path().apply(rest);
+      } catch (WharfException malformed) {
+        call.authorize(PackageAction.READ, null); // say nothing before the caller is authenticated
+        throw malformed;
+      }
+      if (request.isEmpty()) {
+        continue;
+      }
+      if (route.methods().contains(method)) {
+        run(call, route, request.get());
         return;
       }
-      error(exchange, 404, "Not found: the " + path.format() + " endpoints of this repository are not available yet");
-      return;
+      allowed.addAll(route.methods());
     }
-    switch (audited(exchange, path, token, READ_ACTION)) {
-      case Access.Unauthenticated unauthenticated -> unauthorized(exchange, unauthenticated.message());
-      case Access.Denied denied -> error(exchange, 403, denied.message());
-      case Access.NoSuchRepository missing -> error(exchange, 404,
-          "Repository " + path.repository() + " not found in domain " + path.domainName());
-      case Access.Allowed allowed -> exchange.send(200, "application/json", JSON.createObjectNode()
-          .put("principal", allowed.token().principal().arn())
-          .put("tokenId", allowed.token().tokenId())
-          .put("domain", path.domainName()).put("domainOwner", path.domainOwner())
-          .put("repository", path.repository()).put("format", path.format())
-          .put("read", "allowed")
-          .put("expiresAt", allowed.token().expiresAt().toString()).toString());
+    call.authorize(PackageAction.READ, null);
+    if (allowed.isEmpty()) {
+      throw new WharfException.NotFound(null, "Not found");
     }
+    call.exchange().setHeader("Allow", String.join(", ", allowed));
+    throw FormatErrors.methodNotAllowed(method);
   }
 
-  private static void unauthorized(Exchange exchange, String message) {
-    exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
-    error(exchange, 401, message == null ? InvalidTokenException.MESSAGE : message);
-  }
-
-  private static void error(Exchange exchange, int status, String message) {
-    exchange.send(status, "application/json", JSON.createObjectNode().put("error", message).toString());
+  private static <T> void run(PackageCall call, PackageRoute<T> route, Object parsed) {
+    @SuppressWarnings("unchecked") // the route's own path parser made it
+    T request = (T) parsed;
+    switch (route.need()) {
+      case Need.Read<T> read -> call.authorize(PackageAction.READ, null);
+      case Need.OnPackage<T> onPackage -> call.authorize(onPackage.action(), onPackage.subject().apply(request));
+      case Need.DecidedByBody<T> decided -> {
+        call.precheck(decided, decided.subject().apply(request).orElse(null));
+        // fail closed: a handler that forgets to authorize what the body asks for cannot answer a success
+        call.exchange().requireForSuccess(call::authorized, "route " + route.name() + " answered without authorizing");
+      }
+    }
+    route.handler().handle(call, request);
   }
 }

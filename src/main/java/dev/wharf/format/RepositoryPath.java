@@ -4,10 +4,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A package-endpoint path: {@code /{domain}-{owner}/{format}/{repository}/{rest}}. */
+/**
+ * A package-endpoint path: {@code /{domain}-{owner}/{format}/{repository}/{rest}}. Which formats
+ * are served is {@link FormatRegistry}'s to say.
+ */
 public record RepositoryPath(String domainName, String domainOwner, String format, String repository, String rest) {
   private static final Pattern PATH = Pattern.compile(
-      "/([a-z][a-z0-9\\-]{0,48}[a-z0-9])-([0-9]{12})/(npm|pypi|maven|generic|nuget|ruby|swift|cargo)/"
+      "/([a-z][a-z0-9\\-]{0,48}[a-z0-9])-([0-9]{12})/([a-z]{1,16})/"
           + "([A-Za-z0-9][A-Za-z0-9._\\-]{1,99})(/.*)?");
 
   /** The repository endpoint under a base URL (no trailing slash): {@code {base}/{domain}-{owner}/{format}/{repo}/}. */

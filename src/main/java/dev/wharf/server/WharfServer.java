@@ -22,12 +22,14 @@ import dev.wharf.packages.infrastructure.SqlBlobReferences;
 import dev.wharf.store.ClusterLock;
 import dev.wharf.format.RepositoryAuthorizer;
 import dev.wharf.format.RepositoryEndpoints;
-import dev.wharf.format.maven.MavenEndpoints;
-import dev.wharf.format.maven.MavenRegistry;
-import dev.wharf.format.npm.NpmEndpoints;
-import dev.wharf.format.npm.NpmRegistry;
-import dev.wharf.format.pypi.PypiEndpoints;
-import dev.wharf.format.pypi.PypiRegistry;
+import dev.wharf.format.AssetDownloads;
+import dev.wharf.format.FormatContext;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.UnservedFormat;
+import dev.wharf.format.generic.GenericFormat;
+import dev.wharf.format.maven.MavenFormat;
+import dev.wharf.format.npm.NpmFormat;
+import dev.wharf.format.pypi.PypiFormat;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
@@ -226,15 +228,22 @@ public final class WharfServer implements AutoCloseable {
               new dev.wharf.format.maven.MavenExternalFormat(clock)),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
-      NpmEndpoints npm = new NpmEndpoints(authorizer, new NpmRegistry(packages, upstreams, config.maxAssetBytes()),
-          config.publicUrl(), config.dataDirectory().resolve("tmp"));
+      FormatContext formatContext = new FormatContext(packages, upstreams, new AssetDownloads(packages),
+          config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock);
+      // The one list of package formats: a new format is one line here.
+      FormatRegistry formats = new FormatRegistry(List.of(
+          new NpmFormat(formatContext),
+          new PypiFormat(formatContext),
+          new MavenFormat(formatContext),
+          new GenericFormat(),
+          new UnservedFormat("nuget"),
+          new UnservedFormat("ruby"),
+          new UnservedFormat("swift"),
+          new UnservedFormat("cargo")));
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
-          new RepositoryEndpoints(authorizer, npm, new PypiEndpoints(authorizer,
-              new PypiRegistry(packages, upstreams, config.maxAssetBytes()), config.publicUrl(),
-              config.dataDirectory().resolve("tmp")),
-              new MavenEndpoints(authorizer, new MavenRegistry(packages, upstreams, config.maxAssetBytes()))));
+          new RepositoryEndpoints(authorizer, formats, config.publicUrl()));
 
       // two threads: a long blob collection must not hold up the token-use flush
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,

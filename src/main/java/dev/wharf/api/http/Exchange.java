@@ -25,6 +25,8 @@ public final class Exchange {
   private final Callback callback;
   private final String requestId = UUID.randomUUID().toString();
   private boolean completed;
+  private java.util.function.BooleanSupplier successAllowed;
+  private String refusedSuccess;
 
   public Exchange(Request request, Response response, Callback callback) {
     this.request = request;
@@ -116,16 +118,46 @@ public final class Exchange {
     }
   }
 
+  /**
+   * Discards what is left of a moderately oversized body before an error is answered (a client still
+   * sending may lose an early answer to a connection reset); a body declared larger is not read, and
+   * the connection is closed after the answer.
+   */
+  public void drainBody() {
+    try (InputStream in = bodyStream()) {
+      drain(in, request.getLength());
+    } catch (IOException | RuntimeException e) {
+      // the answer is an error anyway
+    }
+  }
+
+  /**
+   * From now on a success (a status below 400) may be answered only while {@code allowed} holds;
+   * otherwise answering fails with an IllegalStateException saying {@code why} (a 500): for routes
+   * that must decide something before they may succeed.
+   */
+  public void requireForSuccess(java.util.function.BooleanSupplier allowed, String why) {
+    this.successAllowed = allowed;
+    this.refusedSuccess = why;
+  }
+
+  private void checkSuccessAllowed(int status) {
+    if (status < 400 && successAllowed != null && !successAllowed.getAsBoolean()) {
+      throw new IllegalStateException(refusedSuccess);
+    }
+  }
+
   /** The declared Content-Length, or -1 when the body is chunked or absent. */
   public long contentLength() {
     return request.getLength();
   }
 
   /**
-   * Streams a response body of known length from {@code content} (closed afterwards), never holding
-   * it whole in memory. A HEAD request gets the headers only. A failure mid-stream aborts the response.
+   * Streams a response body of known length, the first {@code length} bytes of {@code content}
+   * (closed afterwards), never holding it whole in memory. A HEAD request gets the headers only. A failure mid-stream aborts the response.
    */
   public void stream(int status, String contentType, long length, InputStream content) throws IOException {
+    checkSuccessAllowed(status);
     if (completed) {
       content.close();
       return;
@@ -143,9 +175,14 @@ public final class Exchange {
       }
       try (OutputStream out = Content.Sink.asOutputStream(response)) {
         byte[] buffer = new byte[64 * 1024];
+        long left = length;
         int n;
-        while ((n = content.read(buffer)) >= 0) {
+        while (left > 0 && (n = content.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
           out.write(buffer, 0, n);
+          left -= n;
+        }
+        if (left > 0) {
+          throw new IOException("the content ended " + left + " bytes short of its length");
         }
       }
       callback.succeeded();
@@ -167,6 +204,7 @@ public final class Exchange {
    * mid-stream aborts the response (it is already committed).
    */
   public void stream(int status, String contentType, BodyWriter body) {
+    checkSuccessAllowed(status);
     if (completed) {
       return;
     }
@@ -201,6 +239,7 @@ public final class Exchange {
   }
 
   public void send(int status, String contentType, byte[] body) {
+    checkSuccessAllowed(status);
     if (completed) {
       return;
     }
@@ -208,6 +247,10 @@ public final class Exchange {
     response.setStatus(status);
     if (contentType != null) {
       response.getHeaders().put("Content-Type", contentType);
+    }
+    if (status == 304) {
+      response.write(true, null, callback); // no content, and no length of one
+      return;
     }
     response.getHeaders().put("Content-Length", body.length);
     response.write(true, ByteBuffer.wrap(body), callback);

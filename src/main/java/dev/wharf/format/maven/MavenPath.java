@@ -1,8 +1,7 @@
 package dev.wharf.format.maven;
 
 import dev.wharf.error.WharfException;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.wharf.format.PathEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -52,7 +51,7 @@ sealed interface MavenPath {
   static MavenPath parse(String rawRest) {
     List<String> segments = new ArrayList<>();
     for (String raw : rawRest.split("/", -1)) {
-      String segment = decode(raw);
+      String segment = PathEncoding.percentDecode(raw);
       if (segment.equals(".") || segment.equals("..")) {
         throw invalid("Path segments '.' and '..' are not allowed");
       }
@@ -124,33 +123,6 @@ sealed interface MavenPath {
 
   private static WharfException invalid(String message) {
     return new WharfException.Invalid(message);
-  }
-
-  /** Percent-decodes one segment strictly ('+' stays '+'); a bad escape is refused. */
-  private static String decode(String raw) {
-    if (raw.indexOf('%') < 0) {
-      return raw;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          throw invalid("Invalid percent-encoding in the path");
-        }
-        int value;
-        try {
-          value = Integer.parseInt(raw.substring(i + 1, i + 3), 16);
-        } catch (NumberFormatException e) {
-          throw invalid("Invalid percent-encoding in the path");
-        }
-        out.write(value);
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static String printable(String segment) {

@@ -81,10 +81,10 @@ class NpmHttpIT {
   @Test
   void scopedNamesAreServedWithLowerUpperAndRawSlashesAndTarballsFollowThePublicUrl() {
     for (String path : new String[] {"@acme%2futil", "@acme%2Futil", "@acme/util"}) {
-      HttpResponse<String> response = send("GET", path, null, token, "Accept", NpmEndpoints.ABBREVIATED);
+      HttpResponse<String> response = send("GET", path, null, token, "Accept", NpmFormat.ABBREVIATED);
       assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
       assertThat(response.headers().firstValue("Vary")).hasValue("Accept");
-      assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(NpmEndpoints.ABBREVIATED);
+      assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(NpmFormat.ABBREVIATED);
       assertThat(response.body()).contains("\"tarball\":\"https://packages.example.com/acme-" + wharf.managementAccountId()
           + "/npm/app/@acme/util/-/util-1.0.0.tgz\"");
     }

@@ -283,10 +283,10 @@ class NpmRegistryTest {
 
   @Test
   void abbreviatedIsChosenByAccept() {
-    assertThat(NpmEndpoints.wantsAbbreviated("application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*"))
+    assertThat(NpmFormat.wantsAbbreviated("application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*"))
         .isTrue();
-    assertThat(NpmEndpoints.wantsAbbreviated("application/json")).isFalse();
-    assertThat(NpmEndpoints.wantsAbbreviated(null)).isFalse();
-    assertThat(NpmEndpoints.wantsAbbreviated("application/vnd.npm.install-v1+json;q=0")).isFalse();
+    assertThat(NpmFormat.wantsAbbreviated("application/json")).isFalse();
+    assertThat(NpmFormat.wantsAbbreviated(null)).isFalse();
+    assertThat(NpmFormat.wantsAbbreviated("application/vnd.npm.install-v1+json;q=0")).isFalse();
   }
 }

@@ -1,0 +1,25 @@
+package dev.wharf.format;
+
+import dev.wharf.packages.PackageService;
+import dev.wharf.packages.UpstreamService;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What every format is built with: the package core, reads through upstreams, the one download
+ * path, the size limit of a package file, a folder for spooled uploads, and the clock.
+ */
+public record FormatContext(PackageService packages, UpstreamService upstreams, AssetDownloads downloads,
+    long maxAssetBytes, Path temporaryDirectory, Clock clock) {
+  public FormatContext {
+    Objects.requireNonNull(packages, "packages");
+    Objects.requireNonNull(upstreams, "upstreams");
+    Objects.requireNonNull(downloads, "downloads");
+    if (maxAssetBytes < 1) {
+      throw new IllegalArgumentException("maxAssetBytes must be positive");
+    }
+    Objects.requireNonNull(temporaryDirectory, "temporaryDirectory");
+    Objects.requireNonNull(clock, "clock");
+  }
+}

@@ -1,0 +1,78 @@
+package dev.wharf.format;
+
+import dev.wharf.api.http.Exchange;
+import dev.wharf.token.AuthorizationToken;
+import java.util.Objects;
+
+/**
+ * One package request as a route's handler sees it: the exchange, the repository it is addressed
+ * to, and the token it was authorized with. Only a route whose need is decided by the body
+ * authorizes here ({@link #authorize}); every other route is authorized before its handler runs.
+ */
+public final class PackageCall {
+  private final Exchange exchange;
+  private final RepositoryPath repository;
+  private final String credential;
+  private final String baseUrl;
+  private final RepositoryAuthorizer authorizer;
+  private AuthorizationToken token;
+
+  PackageCall(Exchange exchange, RepositoryPath repository, String credential, String baseUrl,
+      RepositoryAuthorizer authorizer) {
+    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.repository = Objects.requireNonNull(repository, "repository");
+    this.credential = Objects.requireNonNull(credential, "credential");
+    this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+  }
+
+  public Exchange exchange() {
+    return exchange;
+  }
+
+  /** The repository (and the path below it) the request is addressed to. */
+  public RepositoryPath repository() {
+    return repository;
+  }
+
+  /** The repository endpoint as the client reaches it (or the public URL), ending in '/'. */
+  public String endpoint() {
+    return repository.endpoint(baseUrl);
+  }
+
+  /** The token the request was authorized with. */
+  public AuthorizationToken token() {
+    if (token == null) {
+      throw new IllegalStateException("the request is not authorized yet");
+    }
+    return token;
+  }
+
+  /**
+   * Authorizes {@code action} on the package (or on the repository when {@code subject} is null),
+   * audited, for routes whose body decides what they need.
+   *
+   * @throws dev.wharf.error.WharfException when refused (401, 403, or 404 for no such repository)
+   */
+  public AuthorizationToken authorize(PackageAction action, PackageRef subject) {
+    token = authorizer.require(exchange, repository, credential, action, subject);
+    return token;
+  }
+
+  /** Whether a decision allowed this request (a success may be answered). */
+  boolean authorized() {
+    return token != null;
+  }
+
+  /** The checks before a body-decided route reads its body. */
+  void precheck(Need.DecidedByBody<?> need, PackageRef subject) {
+    PackageAction first = need.actions().getFirst();
+    if (subject != null) {
+      if (!authorizer.mayAnyOf(exchange, repository, credential, subject, need.actions())) {
+        authorize(first, subject); // refused: audited and answered
+      }
+    } else if (!authorizer.reachable(exchange, repository, credential, first)) {
+      authorize(first, null); // an invalid token or no such repository: audited and answered
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.wharf.format;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One route of a format's package endpoint: the methods it answers, the paths it takes (below the
+ * repository endpoint, still percent-encoded), what it needs and what it does. A route cannot be
+ * made without a {@link Need}, so a format whose route declares nothing stops the server at start.
+ *
+ * @param name a short name for logs, tests and the route table in the docs
+ * @param path parses the path below the repository endpoint; empty when the route does not take
+ *     it; a {@link dev.wharf.error.WharfException} for a malformed path is answered only after the
+ *     caller is authenticated
+ * @param <T> what the path parses to
+ */
+public record PackageRoute<T>(String name, Set<String> methods, Function<String, Optional<T>> path, Need<T> need,
+    Handler<T> handler) {
+  /** What the route does once {@link RepositoryEndpoints} has checked its need. */
+  @FunctionalInterface
+  public interface Handler<T> {
+    void handle(PackageCall call, T request);
+  }
+
+  public PackageRoute {
+    Objects.requireNonNull(name, "name");
+    methods = Set.copyOf(methods);
+    if (methods.isEmpty() || methods.stream().anyMatch(m -> !m.equals(m.toUpperCase(Locale.ROOT)))) {
+      throw new IllegalArgumentException("route " + name + ": methods must be upper-case HTTP methods");
+    }
+    Objects.requireNonNull(path, "route " + name + " declares no path");
+    Objects.requireNonNull(need, "route " + name + " declares no need: every package route says what it needs");
+    Objects.requireNonNull(handler, "route " + name + " has no handler");
+  }
+
+  /** A GET route, which answers HEAD the same way (headers only). */
+  public static <T> PackageRoute<T> get(String name, Function<String, Optional<T>> path, Need<T> need,
+      Handler<T> handler) {
+    return new PackageRoute<>(name, Set.of("GET", "HEAD"), path, need, handler);
+  }
+
+  public static <T> PackageRoute<T> of(String method, String name, Function<String, Optional<T>> path, Need<T> need,
+      Handler<T> handler) {
+    return new PackageRoute<>(name, Set.of(method), path, need, handler);
+  }
+
+  /** A path parser that takes only the paths {@code parser} parses to a {@code type}. */
+  public static <P, T extends P> Function<String, Optional<T>> when(Function<String, P> parser, Class<T> type) {
+    return rest -> {
+      P parsed = parser.apply(rest);
+      return type.isInstance(parsed) ? Optional.of(type.cast(parsed)) : Optional.empty();
+    };
+  }
+
+  /** The repository endpoint itself (an empty path). */
+  public static Optional<String> root(String rest) {
+    return rest.isEmpty() ? Optional.of(rest) : Optional.empty();
+  }
+}

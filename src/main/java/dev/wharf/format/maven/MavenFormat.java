@@ -1,0 +1,177 @@
+package dev.wharf.format.maven;
+
+import static dev.wharf.format.PackageRoute.when;
+
+import dev.wharf.api.http.Exchange;
+import dev.wharf.error.WharfException;
+import dev.wharf.format.ErrorBody;
+import dev.wharf.format.FormatContext;
+import dev.wharf.format.Need;
+import dev.wharf.format.PackageCall;
+import dev.wharf.format.PackageFormat;
+import dev.wharf.format.PackageRef;
+import dev.wharf.format.PackageRoute;
+import dev.wharf.format.RepositoryPath;
+import dev.wharf.packages.PackageAsset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The Maven 2 repository layout under {@code /{domain}-{owner}/maven/{repo}/}, as Maven and
+ * Gradle use it: GET / HEAD / PUT of files, checksums and {@code maven-metadata.xml}. Reads need
+ * ReadFromRepository, uploads PublishPackageVersion on the package the path names. Errors are plain
+ * text, which Maven shows in its transfer errors; 401 carries the Basic challenge Maven and Gradle
+ * wait for before sending credentials.
+ */
+public final class MavenFormat implements PackageFormat {
+  /** Uploaded maven-metadata.xml files are read (up to this size) and discarded. */
+  static final int MAX_METADATA_BYTES = 1024 * 1024;
+  static final int MAX_CHECKSUM_BYTES = 1024;
+  private static final Function<String, Optional<MavenPath>> ANY = rest -> Optional.of(MavenPath.parse(rest));
+
+  private final FormatContext context;
+  private final MavenRegistry registry;
+
+  public MavenFormat(FormatContext context) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.registry = new MavenRegistry(context.packages(), context.upstreams(), context.maxAssetBytes());
+  }
+
+  @Override
+  public String name() {
+    return MavenRegistry.FORMAT;
+  }
+
+  @Override
+  public ErrorBody errorBody() {
+    return ErrorBody.PLAIN_TEXT;
+  }
+
+  @Override
+  public String credentialHint() {
+    return "Authentication required: use user 'aws' and an authorization token as the password";
+  }
+
+  @Override
+  public List<PackageRoute<?>> routes() {
+    Function<String, MavenPath> parser = MavenPath::parse;
+    return List.of(
+        PackageRoute.get("file, checksum or metadata", ANY, Need.read(), this::get),
+        PackageRoute.of("PUT", "artifact metadata upload", when(parser, MavenPath.ArtifactMetadata.class),
+            Need.publish(m -> ref(m.groupId(), m.artifactId())), this::putArtifactMetadata),
+        PackageRoute.of("PUT", "version metadata upload", when(parser, MavenPath.VersionMetadata.class),
+            Need.publish(m -> ref(m.groupId(), m.artifactId())), (call, metadata) -> {
+              read(call.exchange(), MAX_METADATA_BYTES);
+              text(call.exchange(), 201,
+                  "Accepted: maven-metadata.xml is maintained by the repository from the builds it holds");
+            }),
+        PackageRoute.of("PUT", "file or checksum upload", when(parser, MavenPath.File.class),
+            Need.publish(f -> ref(f.groupId(), f.artifactId())), this::putFile));
+  }
+
+  private static PackageRef ref(String groupId, String artifactId) {
+    return new PackageRef(groupId, artifactId);
+  }
+
+  private static MavenRegistry.Location location(PackageCall call) {
+    RepositoryPath path = call.repository();
+    return new MavenRegistry.Location(path.domainOwner(), path.domainName(), path.repository());
+  }
+
+  private void get(PackageCall call, MavenPath request) {
+    Exchange exchange = call.exchange();
+    MavenRegistry.Location location = location(call);
+    switch (request) {
+      case MavenPath.ArtifactMetadata metadata -> sendMetadata(exchange, metadata.checksum(),
+          registry.artifactMetadata(location, metadata).orElseThrow(() -> notFound(metadata.groupId() + ":"
+              + metadata.artifactId())));
+      case MavenPath.VersionMetadata metadata -> sendMetadata(exchange, metadata.checksum(),
+          registry.versionMetadata(location, metadata).orElseThrow(() -> notFound(metadata.groupId() + ":"
+              + metadata.artifactId() + ":" + metadata.version())));
+      case MavenPath.File file -> {
+        PackageAsset asset = registry.file(location, file).orElseThrow(() -> notFound(file.fileName()));
+        if (file.checksum() != null) {
+          text(exchange, 200, file.checksum().of(asset));
+          return;
+        }
+        context.downloads().send(exchange, asset, contentType(file.fileName()),
+            Map.of("X-Checksum-Sha1", asset.sha1(), "X-Checksum-Md5", asset.md5()));
+      }
+    }
+  }
+
+  private static void sendMetadata(Exchange exchange, MavenChecksum checksum, byte[] xml) {
+    exchange.setHeader("Cache-Control", "no-cache");
+    if (checksum != null) {
+      text(exchange, 200, checksum.of(xml));
+    } else {
+      exchange.send(200, "application/xml", xml);
+    }
+  }
+
+  private void putArtifactMetadata(PackageCall call, MavenPath.ArtifactMetadata metadata) {
+    byte[] body = read(call.exchange(), MAX_METADATA_BYTES);
+    if (metadata.checksum() == null) {
+      registry.metadataUploaded(location(call), metadata, body);
+    }
+    text(call.exchange(), 201, "Accepted: maven-metadata.xml is maintained by the repository from the versions it"
+        + " holds");
+  }
+
+  private void putFile(PackageCall call, MavenPath.File file) {
+    Exchange exchange = call.exchange();
+    if (file.checksum() != null) {
+      registry.verifyChecksum(location(call), file, read(exchange, MAX_CHECKSUM_BYTES));
+      text(exchange, 201, "Checksum verified");
+      return;
+    }
+    long declared = exchange.contentLength();
+    if (declared > registry.maxFileBytes()) {
+      throw new WharfException.TooLarge("The file (" + declared + " bytes) exceeds the limit of "
+          + registry.maxFileBytes() + " bytes");
+    }
+    MavenRegistry.PutOutcome outcome = registry.put(location(call), file, exchange.bodyStream());
+    if (outcome == MavenRegistry.PutOutcome.CREATED) {
+      text(exchange, 201, "Created");
+    } else {
+      text(exchange, 200, "OK: the identical file was already there");
+    }
+  }
+
+  private static byte[] read(Exchange exchange, int limit) {
+    try {
+      return exchange.readBody(limit);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String contentType(String fileName) {
+    if (fileName.endsWith(".pom") || fileName.endsWith(".xml")) {
+      return "application/xml";
+    }
+    if (fileName.endsWith(".jar")) {
+      return "application/java-archive";
+    }
+    if (fileName.endsWith(".module")) {
+      return "application/json";
+    }
+    if (fileName.endsWith(".asc")) {
+      return "application/pgp-signature";
+    }
+    return "application/octet-stream";
+  }
+
+  private static WharfException notFound(String what) {
+    return new WharfException.NotFound(null, "Not found: " + what);
+  }
+
+  private static void text(Exchange exchange, int status, String message) {
+    exchange.send(status, "text/plain; charset=utf-8", message + "\n");
+  }
+}

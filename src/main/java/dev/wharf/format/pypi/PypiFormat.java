@@ -1,0 +1,234 @@
+package dev.wharf.format.pypi;
+
+import static dev.wharf.format.PackageRoute.when;
+
+import dev.wharf.api.http.Exchange;
+import dev.wharf.error.WharfException;
+import dev.wharf.format.AcceptHeader;
+import dev.wharf.format.ErrorBody;
+import dev.wharf.format.FormatContext;
+import dev.wharf.format.MultipartForm;
+import dev.wharf.format.Need;
+import dev.wharf.format.PackageAction;
+import dev.wharf.format.PackageCall;
+import dev.wharf.format.PackageFormat;
+import dev.wharf.format.PackageRef;
+import dev.wharf.format.PackageRoute;
+import dev.wharf.format.RepositoryPath;
+import dev.wharf.packages.PackageAsset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PyPI protocols under {@code /{domain}-{owner}/pypi/{repo}/}: the legacy upload API twine
+ * uses (POST to the repository endpoint itself) and the simple repository API pip uses
+ * ({@code simple/}, {@code simple/{project}/}, files and their PEP 658 {@code .metadata} below the
+ * project). Wharf adds PEP 592 yanking: {@code :action=yank} / {@code unyank} posted like an upload.
+ * Each route declares what it needs; errors are plain text, which pip and twine show as they are.
+ */
+public final class PypiFormat implements PackageFormat {
+  private static final Logger LOG = LoggerFactory.getLogger(PypiFormat.class);
+  static final String JSON_TYPE = "application/vnd.pypi.simple.v1+json";
+  static final String HTML_TYPE = "application/vnd.pypi.simple.v1+html";
+  /** Room for the form fields around the file (descriptions can be long). */
+  static final long FORM_OVERHEAD = 16L * 1024 * 1024;
+  private static final Function<String, PypiRequestPath> PARSER = PypiRequestPath::parse;
+
+  private final FormatContext context;
+  private final PypiRegistry registry;
+
+  public PypiFormat(FormatContext context) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.registry = new PypiRegistry(context.packages(), context.upstreams(), context.maxAssetBytes());
+  }
+
+  @Override
+  public String name() {
+    return PypiRegistry.FORMAT;
+  }
+
+  @Override
+  public ErrorBody errorBody() {
+    return ErrorBody.PLAIN_TEXT;
+  }
+
+  @Override
+  public String credentialHint() {
+    return "Authentication required: use user 'aws' and an authorization token as the password";
+  }
+
+  @Override
+  public List<PackageRoute<?>> routes() {
+    return List.of(
+        PackageRoute.of("POST", "upload or yank", PackageRoute::root,
+            Need.decidedByBody("the form's :action uploads a file (publish) or yanks a version (metadata), and"
+                + " its name field names the project", request -> Optional.empty(), PackageAction.PUBLISH,
+                PackageAction.PUT_METADATA),
+            this::upload),
+        PackageRoute.get("simple API redirect", when(PARSER, PypiRequestPath.Redirect.class), Need.read(),
+            (call, redirect) -> redirect(call.exchange(), call.endpoint() + redirect.suffix())),
+        PackageRoute.get("simple index", when(PARSER, PypiRequestPath.Index.class), Need.read(), this::index),
+        PackageRoute.get("simple project page", when(PARSER, PypiRequestPath.Project.class), Need.read(),
+            this::project),
+        PackageRoute.get("file", when(PARSER, PypiRequestPath.File.class), Need.read(), this::download));
+  }
+
+  private static PypiRegistry.Location location(PackageCall call) {
+    RepositoryPath path = call.repository();
+    return new PypiRegistry.Location(path.domainOwner(), path.domainName(), path.repository());
+  }
+
+  private void index(PackageCall call, PypiRequestPath.Index index) {
+    // Streamed from the store page by page: a repository's project list is never held whole.
+    Format format = negotiate(call.exchange());
+    String simple = call.endpoint() + "simple/";
+    call.exchange().stream(200, contentType(format),
+        out -> registry.writeRoot(location(call), format == Format.JSON, simple, out));
+  }
+
+  private void project(PackageCall call, PypiRequestPath.Project project) {
+    Format format = negotiate(call.exchange());
+    String normalized = project.project();
+    byte[] page = registry.projectPage(location(call), normalized, call.endpoint() + "simple/" + normalized + "/",
+        format == Format.JSON).orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
+    call.exchange().send(200, contentType(format), page);
+  }
+
+  private void download(PackageCall call, PypiRequestPath.File file) {
+    PackageAsset asset = registry.file(location(call), file.project(), file.fileName())
+        .orElseThrow(() -> new WharfException.NotFound(null, "Not found: " + file.fileName()));
+    context.downloads().send(call.exchange(), asset, file.fileName().endsWith(PypiRegistry.METADATA_SUFFIX)
+        ? "text/plain; charset=utf-8" : "application/octet-stream");
+  }
+
+  enum Format {
+    JSON,
+    HTML_V1,
+    HTML
+  }
+
+  /** Chooses the answer's format from Accept (406 when none is served) and sets the caching headers. */
+  private static Format negotiate(Exchange exchange) {
+    exchange.setHeader("Vary", "Accept");
+    exchange.setHeader("Cache-Control", "max-age=0, must-revalidate");
+    return chooseFormat(exchange.header("Accept")).orElseThrow(() -> new WharfException.Invalid("NotAcceptable",
+        "None of the Accept types is served: use " + JSON_TYPE + ", " + HTML_TYPE + " or text/html"));
+  }
+
+  private static String contentType(Format format) {
+    return switch (format) {
+      case JSON -> JSON_TYPE;
+      case HTML_V1 -> HTML_TYPE + "; charset=utf-8";
+      case HTML -> "text/html; charset=utf-8";
+    };
+  }
+
+  /** PEP 691 negotiation by q-value; empty when nothing is acceptable (406). No header means HTML. */
+  static Optional<Format> chooseFormat(String header) {
+    AcceptHeader accept = AcceptHeader.parse(header);
+    if (accept.isEmpty()) {
+      return Optional.of(Format.HTML);
+    }
+    return accept.choose(type -> switch (type) {
+      case JSON_TYPE, "application/vnd.pypi.simple.latest+json" -> Format.JSON;
+      case HTML_TYPE, "application/vnd.pypi.simple.latest+html" -> Format.HTML_V1;
+      case "text/html", "text/*", "*/*" -> Format.HTML;
+      default -> null;
+    });
+  }
+
+  /**
+   * An upload or a yank. The form is read as it streams in: when its file part begins, the fields
+   * before it (twine sends {@code :action}, {@code name} and {@code version} first) decide, and a
+   * caller who may not publish the project is refused before the file is read. A form whose file
+   * comes before its name is spooled and decided at its end.
+   */
+  private void upload(PackageCall call, String root) {
+    Exchange exchange = call.exchange();
+    String boundary = MultipartForm.boundary(exchange.header("Content-Type"));
+    long declared = exchange.contentLength();
+    long limit = registry.maxFileBytes() + FORM_OVERHEAD;
+    if (declared > limit) {
+      throw new WharfException.TooLarge("The upload (" + declared + " bytes) exceeds the limit for a "
+          + registry.maxFileBytes() + "-byte file");
+    }
+    try {
+      Files.createDirectories(context.temporaryDirectory());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PackageAction[] decided = {null};
+    MultipartForm.Form form = MultipartForm.read(exchange.bodyStream(), boundary,
+        new MultipartForm.Limits(registry.maxFileBytes(), FORM_OVERHEAD, 10_000), start -> {
+          if (!start.fieldName().equals("content")) {
+            return null; // other files (gpg_signature) are not kept
+          }
+          if (start.fieldsSoFar().containsKey("name")) {
+            decided[0] = authorize(call, new PypiRegistry.Upload(start.fieldsSoFar(), start.fileName(), null));
+          }
+          try {
+            return Files.createTempFile(context.temporaryDirectory(), "pypi-", ".upload");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    String answer;
+    try {
+      List<MultipartForm.StoredFile> contents = form.files().stream().filter(f -> f.fieldName().equals("content"))
+          .toList();
+      if (contents.size() > 1) {
+        throw new WharfException.Invalid("The upload has more than one 'content' file");
+      }
+      Optional<MultipartForm.StoredFile> content = contents.stream().findFirst();
+      PypiRegistry.Upload upload = new PypiRegistry.Upload(form.fields(),
+          content.map(MultipartForm.StoredFile::fileName).orElse(null),
+          content.map(MultipartForm.StoredFile::path).orElse(null));
+      PackageAction action = decided[0] != null ? decided[0] : authorize(call, upload);
+      if (action == PackageAction.PUT_METADATA) {
+        boolean yank = "yank".equals(upload.field(":action"));
+        registry.yank(location(call), upload.field("name"), upload.field("version"), yank,
+            upload.field("yanked_reason"));
+        answer = "OK: " + (yank ? "yanked" : "no longer yanked");
+      } else {
+        answer = registry.upload(location(call), upload) == PypiRegistry.UploadOutcome.CREATED ? "OK"
+            : "OK: the identical file was already there";
+      }
+    } finally {
+      for (MultipartForm.StoredFile file : form.files()) {
+        try {
+          Files.deleteIfExists(file.path());
+        } catch (IOException e) {
+          LOG.warn("could not delete {}", file.path(), e);
+        }
+      }
+    }
+    // answered only once the upload's temporary files are gone
+    text(exchange, 200, answer);
+  }
+
+  /** Authorizes what the form asks for: a yank changes a version's metadata (like npm's deprecate), else publish. */
+  private static PackageAction authorize(PackageCall call, PypiRegistry.Upload upload) {
+    String action = upload.field(":action");
+    PackageAction needed = "yank".equals(action) || "unyank".equals(action) ? PackageAction.PUT_METADATA
+        : PackageAction.PUBLISH;
+    call.authorize(needed, new PackageRef("", PypiRegistry.projectOf(upload)));
+    return needed;
+  }
+
+  private static void redirect(Exchange exchange, String location) {
+    exchange.setHeader("Location", location);
+    text(exchange, 301, "Moved to " + location);
+  }
+
+  private static void text(Exchange exchange, int status, String message) {
+    exchange.send(status, "text/plain; charset=utf-8", message + "\n");
+  }
+}
