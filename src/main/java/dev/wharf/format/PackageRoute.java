@@ -12,13 +12,14 @@ import java.util.function.Function;
  * made without a {@link Need}, so a format whose route declares nothing stops the server at start.
  *
  * @param name a short name for logs, tests and the route table in the docs
+ * @param example a path the route takes (checked at start; tests walk every route with it)
  * @param path parses the path below the repository endpoint; empty when the route does not take
  *     it; a {@link dev.wharf.error.WharfException} for a malformed path is answered only after the
  *     caller is authenticated
  * @param <T> what the path parses to
  */
-public record PackageRoute<T>(String name, Set<String> methods, Function<String, Optional<T>> path, Need<T> need,
-    Handler<T> handler) {
+public record PackageRoute<T>(String name, Set<String> methods, String example, Function<String, Optional<T>> path,
+    Need<T> need, Handler<T> handler) {
   /** What the route does once {@link RepositoryEndpoints} has checked its need. */
   @FunctionalInterface
   public interface Handler<T> {
@@ -34,17 +35,20 @@ public record PackageRoute<T>(String name, Set<String> methods, Function<String,
     Objects.requireNonNull(path, "route " + name + " declares no path");
     Objects.requireNonNull(need, "route " + name + " declares no need: every package route says what it needs");
     Objects.requireNonNull(handler, "route " + name + " has no handler");
+    if (path.apply(Objects.requireNonNull(example, "route " + name + " gives no example")).isEmpty()) {
+      throw new IllegalArgumentException("route " + name + " does not take its own example " + example);
+    }
   }
 
   /** A GET route, which answers HEAD the same way (headers only). */
-  public static <T> PackageRoute<T> get(String name, Function<String, Optional<T>> path, Need<T> need,
-      Handler<T> handler) {
-    return new PackageRoute<>(name, Set.of("GET", "HEAD"), path, need, handler);
+  public static <T> PackageRoute<T> get(String name, String example, Function<String, Optional<T>> path,
+      Need<T> need, Handler<T> handler) {
+    return new PackageRoute<>(name, Set.of("GET", "HEAD"), example, path, need, handler);
   }
 
-  public static <T> PackageRoute<T> of(String method, String name, Function<String, Optional<T>> path, Need<T> need,
-      Handler<T> handler) {
-    return new PackageRoute<>(name, Set.of(method), path, need, handler);
+  public static <T> PackageRoute<T> of(String method, String name, String example,
+      Function<String, Optional<T>> path, Need<T> need, Handler<T> handler) {
+    return new PackageRoute<>(name, Set.of(method), example, path, need, handler);
   }
 
   /** A path parser that takes only the paths {@code parser} parses to a {@code type}. */

@@ -48,7 +48,7 @@ public final class RepositoryEndpoints {
   }
 
   /** The repository endpoint itself: who the token acts as, and that it may read the repository. */
-  static final PackageRoute<String> ROOT = PackageRoute.get("repository endpoint", PackageRoute::root, Need.read(),
+  static final PackageRoute<String> ROOT = PackageRoute.get("repository endpoint", "", PackageRoute::root, Need.read(),
       (call, rest) -> {
         AuthorizationToken token = call.token();
         RepositoryPath path = call.repository();
@@ -58,6 +58,11 @@ public final class RepositoryEndpoints {
             .put("repository", path.repository()).put("format", path.format())
             .put("read", "allowed").put("expiresAt", token.expiresAt().toString()).toString());
       });
+
+  /** The formats served. */
+  public FormatRegistry formats() {
+    return formats;
+  }
 
   /** Every route of a format, the repository endpoint's first (tests walk them). */
   public List<PackageRoute<?>> routes(String format) {

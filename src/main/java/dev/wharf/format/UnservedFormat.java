@@ -25,7 +25,7 @@ public final class UnservedFormat implements PackageFormat {
   @Override
   public List<PackageRoute<?>> routes() {
     return List.of(new PackageRoute<String>("not served yet", Set.of("GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"),
-        java.util.Optional::of, Need.read(), (call, rest) -> {
+        "anything", java.util.Optional::of, Need.read(), (call, rest) -> {
           throw new WharfException.NotFound(null,
               "Not found: the " + name + " endpoints of this repository are not available yet");
         }));

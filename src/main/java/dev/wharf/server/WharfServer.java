@@ -136,6 +136,14 @@ public final class WharfServer implements AutoCloseable {
     return List.copyOf(routes.query().operations().values());
   }
 
+  /** Every package format with every route of its endpoint, the repository endpoint's first (a test walks them). */
+  public java.util.Map<dev.wharf.format.PackageFormat, List<dev.wharf.format.PackageRoute<?>>> packageRoutes() {
+    java.util.Map<dev.wharf.format.PackageFormat, List<dev.wharf.format.PackageRoute<?>>> all =
+        new java.util.LinkedHashMap<>();
+    routes.repositories().formats().all().forEach(format -> all.put(format, routes.repositories().routes(format.name())));
+    return all;
+  }
+
   /** Every registered rest-json operation. */
   public List<RestOperation> restOperations() {
     return List.copyOf(routes.restJson().operations().values());

@@ -61,16 +61,17 @@ public final class MavenFormat implements PackageFormat {
   public List<PackageRoute<?>> routes() {
     Function<String, MavenPath> parser = MavenPath::parse;
     return List.of(
-        PackageRoute.get("file, checksum or metadata", ANY, Need.read(), this::get),
-        PackageRoute.of("PUT", "artifact metadata upload", when(parser, MavenPath.ArtifactMetadata.class),
+        PackageRoute.get("file, checksum or metadata", "com/example/lib/1.0/lib-1.0.jar", ANY, Need.read(), this::get),
+        PackageRoute.of("PUT", "artifact metadata upload", "com/example/lib/maven-metadata.xml", when(parser, MavenPath.ArtifactMetadata.class),
             Need.publish(m -> ref(m.groupId(), m.artifactId())), this::putArtifactMetadata),
-        PackageRoute.of("PUT", "version metadata upload", when(parser, MavenPath.VersionMetadata.class),
+        PackageRoute.of("PUT", "version metadata upload", "com/example/lib/1.0-SNAPSHOT/maven-metadata.xml",
+            when(parser, MavenPath.VersionMetadata.class),
             Need.publish(m -> ref(m.groupId(), m.artifactId())), (call, metadata) -> {
               read(call.exchange(), MAX_METADATA_BYTES);
               text(call.exchange(), 201,
                   "Accepted: maven-metadata.xml is maintained by the repository from the builds it holds");
             }),
-        PackageRoute.of("PUT", "file or checksum upload", when(parser, MavenPath.File.class),
+        PackageRoute.of("PUT", "file or checksum upload", "com/example/lib/1.0/lib-1.0.jar", when(parser, MavenPath.File.class),
             Need.publish(f -> ref(f.groupId(), f.artifactId())), this::putFile));
   }
 

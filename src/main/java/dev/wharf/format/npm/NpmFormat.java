@@ -78,25 +78,26 @@ public final class NpmFormat implements PackageFormat {
     var tarball = when(PARSER, NpmRequestPath.Tarball.class);
     var revision = when(PARSER, NpmRequestPath.Revision.class);
     return List.of(
-        PackageRoute.get("ping", ping, Need.read(), (call, request) -> send(call.exchange(), 200, "{}")),
-        PackageRoute.get("whoami", whoami, Need.read(), (call, request) -> send(call.exchange(), 200,
+        PackageRoute.get("ping", "-/ping", ping, Need.read(), (call, request) -> send(call.exchange(), 200, "{}")),
+        PackageRoute.get("whoami", "-/whoami", whoami, Need.read(), (call, request) -> send(call.exchange(), 200,
             JSON.createObjectNode().put("username", username(call.token().principal())).toString())),
         // Security advisories are not served: an empty answer means "nothing known", and installs go on.
-        PackageRoute.of("POST", "audit", audit, Need.read(), (call, request) -> send(call.exchange(), 200, "{}")),
-        PackageRoute.get("dist-tags", tagList, Need.read(), this::distTags),
-        PackageRoute.of("PUT", "set dist-tag", tag, Need.putMetadata(t -> ref(t.name())), this::putDistTag),
-        PackageRoute.of("DELETE", "remove dist-tag", tag, Need.putMetadata(t -> ref(t.name())), this::deleteDistTag),
-        PackageRoute.get("packument", packument, Need.read(), this::packument),
-        PackageRoute.of("PUT", "publish or deprecate", packument,
+        PackageRoute.of("POST", "audit", "-/npm/v1/security/advisories/bulk", audit, Need.read(), (call, request) -> send(call.exchange(), 200, "{}")),
+        PackageRoute.get("dist-tags", "-/package/@scope%2fpkg/dist-tags", tagList, Need.read(), this::distTags),
+        PackageRoute.of("PUT", "set dist-tag", "-/package/pkg/dist-tags/beta", tag, Need.putMetadata(t -> ref(t.name())), this::putDistTag),
+        PackageRoute.of("DELETE", "remove dist-tag", "-/package/pkg/dist-tags/beta", tag, Need.putMetadata(t -> ref(t.name())), this::deleteDistTag),
+        PackageRoute.get("packument", "@scope%2fpkg", packument, Need.read(), this::packument),
+        PackageRoute.of("PUT", "publish or deprecate", "pkg", packument,
             Need.decidedByBody("the body publishes a version or changes versions' metadata (deprecate)",
                 p -> Optional.of(ref(p.name())), PackageAction.PUBLISH, PackageAction.PUT_METADATA),
             this::put),
-        PackageRoute.of("DELETE", "unpublish (refused)", packument, Need.read(), NpmFormat::refuseUnpublish),
-        PackageRoute.get("tarball", tarball, Need.read(), this::tarball),
-        new PackageRoute<>("unpublish a tarball (refused)", java.util.Set.of("PUT", "DELETE"), tarball, Need.read(),
+        PackageRoute.of("DELETE", "unpublish (refused)", "pkg", packument, Need.read(), NpmFormat::refuseUnpublish),
+        PackageRoute.get("tarball", "pkg/-/pkg-1.0.0.tgz", tarball, Need.read(), this::tarball),
+        new PackageRoute<>("unpublish a tarball (refused)", java.util.Set.of("PUT", "DELETE"),
+            "pkg/-/pkg-1.0.0.tgz", tarball, Need.read(),
             NpmFormat::refuseUnpublish),
         new PackageRoute<>("unpublish a revision (refused)", java.util.Set.of("GET", "HEAD", "PUT", "DELETE"),
-            revision, Need.read(), NpmFormat::refuseUnpublish));
+            "pkg/-rev/3-abc", revision, Need.read(), NpmFormat::refuseUnpublish));
   }
 
   private static PackageRef ref(NpmPackageName name) {

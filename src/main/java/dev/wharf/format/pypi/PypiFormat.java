@@ -68,17 +68,17 @@ public final class PypiFormat implements PackageFormat {
   @Override
   public List<PackageRoute<?>> routes() {
     return List.of(
-        PackageRoute.of("POST", "upload or yank", PackageRoute::root,
+        PackageRoute.of("POST", "upload or yank", "", PackageRoute::root,
             Need.decidedByBody("the form's :action uploads a file (publish) or yanks a version (metadata), and"
                 + " its name field names the project", request -> Optional.empty(), PackageAction.PUBLISH,
                 PackageAction.PUT_METADATA),
             this::upload),
-        PackageRoute.get("simple API redirect", when(PARSER, PypiRequestPath.Redirect.class), Need.read(),
+        PackageRoute.get("simple API redirect", "simple/Some.Project", when(PARSER, PypiRequestPath.Redirect.class), Need.read(),
             (call, redirect) -> redirect(call.exchange(), call.endpoint() + redirect.suffix())),
-        PackageRoute.get("simple index", when(PARSER, PypiRequestPath.Index.class), Need.read(), this::index),
-        PackageRoute.get("simple project page", when(PARSER, PypiRequestPath.Project.class), Need.read(),
+        PackageRoute.get("simple index", "simple/", when(PARSER, PypiRequestPath.Index.class), Need.read(), this::index),
+        PackageRoute.get("simple project page", "simple/some-project/", when(PARSER, PypiRequestPath.Project.class), Need.read(),
             this::project),
-        PackageRoute.get("file", when(PARSER, PypiRequestPath.File.class), Need.read(), this::download));
+        PackageRoute.get("file", "simple/some-project/some_project-1.0-py3-none-any.whl", when(PARSER, PypiRequestPath.File.class), Need.read(), this::download));
   }
 
   private static PypiRegistry.Location location(PackageCall call) {

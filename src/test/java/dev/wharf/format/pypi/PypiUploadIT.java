@@ -151,4 +151,42 @@ class PypiUploadIT {
         HttpResponse.BodyHandlers.ofString());
     assertThat(index.body()).contains("\"filename\":\"tiny-1.0-py3-none-any.whl\"");
   }
+
+  /**
+   * Sends an upload's headers, its fields and the beginning of its file, declaring a 1 MB body,
+   * then nothing more, and reads the status line: a server that waits for the file before
+   * deciding never answers (the read times out).
+   */
+  static String statusOfAnUploadWhoseFileIsNotSent(String authorization) throws Exception {
+    byte[] form = form(new byte[0]);
+    int fileStarts = new String(form, StandardCharsets.ISO_8859_1).indexOf("application/octet-stream\r\n\r\n")
+        + "application/octet-stream\r\n\r\n".length();
+    URI uri = URI.create(endpoint);
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(20_000);
+      var out = socket.getOutputStream();
+      out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + authorization
+          + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: 1000000\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(form, 0, fileStarts);
+      out.write(new byte[1024]);
+      out.flush();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  @Test
+  void anUploadByATokenThatMayNotPublishTheProjectIsRefusedBeforeItsFileIsRead() throws Exception {
+    var iam = wharf.iam(wharf.rootCredentials());
+    var reader = dev.wharf.testing.TestingIam.user(iam, "reader", "p", "{\"Version\":\"2012-10-17\",\"Statement\":"
+        + "[{\"Effect\":\"Allow\",\"Action\":[\"codeartifact:GetAuthorizationToken\",\"sts:GetServiceBearerToken\","
+        + "\"codeartifact:ReadFromRepository\"],\"Resource\":\"*\"}]}");
+    String token = wharf.codeartifact(reader).getAuthorizationToken(b -> b.domain("acme")
+        .domainOwner(wharf.managementAccountId())).authorizationToken();
+    String readerBasic = "Basic " + Base64.getEncoder().encodeToString(("aws:" + token).getBytes(StandardCharsets.UTF_8));
+
+    assertThat(statusOfAnUploadWhoseFileIsNotSent(readerBasic)).isEqualTo("HTTP/1.1 403 Forbidden");
+    assertNoTemporaryFiles();
+  }
 }
