@@ -85,21 +85,24 @@ public final class CatalogService {
     changeListeners.forEach(Runnable::run);
   }
 
-  /** CodeArtifact's external connection names and the package format each serves. */
-  public static final Map<String, String> EXTERNAL_CONNECTION_FORMATS = Map.ofEntries(
-      Map.entry("public:npmjs", "npm"), Map.entry("public:pypi", "pypi"), Map.entry("public:maven-central", "maven"),
-      Map.entry("public:maven-googleandroid", "maven"), Map.entry("public:maven-gradleplugins", "maven"),
-      Map.entry("public:maven-commonsware", "maven"), Map.entry("public:maven-clojars", "maven"),
-      Map.entry("public:nuget-org", "nuget"), Map.entry("public:ruby-gems-org", "ruby"),
-      Map.entry("public:crates-io", "cargo"));
   private static final java.util.regex.Pattern CONNECTION_NAME =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-:]{1,99}");
 
+  private volatile Map<String, String> knownConnections = Map.of();
   private volatile java.util.Set<String> configuredConnections = java.util.Set.of();
 
-  /** The external connection names this server has an upstream URL for (only those can be associated). */
-  public void configuredExternalConnections(java.util.Set<String> names) {
-    this.configuredConnections = java.util.Set.copyOf(names);
+  /**
+   * The external connections: those CodeArtifact has (each name with the package format it serves),
+   * and those this server has an upstream URL for (only those can be associated).
+   */
+  public void externalConnections(Map<String, String> known, java.util.Set<String> configured) {
+    this.knownConnections = Map.copyOf(known);
+    this.configuredConnections = java.util.Set.copyOf(configured);
+  }
+
+  /** The package format an external connection serves, if CodeArtifact has that connection. */
+  public Optional<String> externalConnectionFormat(String connection) {
+    return Optional.ofNullable(knownConnections.get(connection));
   }
 
   private final Cache<List<String>, Optional<String>> connections =
@@ -117,9 +120,9 @@ public final class CatalogService {
   public Repository associateExternalConnection(String owner, String domainName, String name, String connection) {
     requireConnectionName(connection);
     Repository repository = describeRepository(owner, domainName, name);
-    if (!EXTERNAL_CONNECTION_FORMATS.containsKey(connection)) {
+    if (!knownConnections.containsKey(connection)) {
       throw new WharfException.Invalid("ValidationException", "Unknown external connection " + connection + "; known: "
-          + String.join(", ", new java.util.TreeSet<>(EXTERNAL_CONNECTION_FORMATS.keySet())));
+          + String.join(", ", new java.util.TreeSet<>(knownConnections.keySet())));
     }
     if (!configuredConnections.contains(connection)) {
       throw new WharfException.Invalid("ValidationException", "External connection " + connection

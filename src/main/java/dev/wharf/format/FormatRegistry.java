@@ -15,6 +15,22 @@ import java.util.Set;
 public final class FormatRegistry {
   private final Map<String, PackageFormat> formats = new LinkedHashMap<>();
 
+  /**
+   * Every format CodeArtifact has, in the order of its API's enum: the one registration list. A new
+   * format is its own package and one line here.
+   */
+  public static FormatRegistry standard(FormatContext context) {
+    return new FormatRegistry(List.of(
+        new dev.wharf.format.npm.NpmFormat(context),
+        new dev.wharf.format.pypi.PypiFormat(context),
+        new dev.wharf.format.maven.MavenFormat(context),
+        new UnservedFormat("nuget", PackageFormat.Namespaces.NONE, List.of("public:nuget-org")),
+        new dev.wharf.format.generic.GenericFormat(),
+        new UnservedFormat("ruby", PackageFormat.Namespaces.NONE, List.of("public:ruby-gems-org")),
+        new UnservedFormat("swift", PackageFormat.Namespaces.REQUIRED, List.of()),
+        new UnservedFormat("cargo", PackageFormat.Namespaces.NONE, List.of("public:crates-io"))));
+  }
+
   public FormatRegistry(List<PackageFormat> formats) {
     for (PackageFormat format : formats) {
       if (!format.name().matches("[a-z]{1,16}")) {
@@ -43,6 +59,28 @@ public final class FormatRegistry {
   /** Every registered format, in registration order. */
   public List<PackageFormat> all() {
     return List.copyOf(formats.values());
+  }
+
+  /** The format of that name, or a ValidationException as the API answers an unknown format. */
+  public PackageFormat require(String name) {
+    PackageFormat format = name == null ? null : formats.get(name);
+    if (format == null) {
+      throw new dev.wharf.error.WharfException.Invalid("ValidationException", "1 validation error detected: Value '"
+          + name + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + names());
+    }
+    return format;
+  }
+
+  /** Every external connection name, with the format it serves. */
+  public Map<String, String> externalConnectionFormats() {
+    Map<String, String> connections = new java.util.TreeMap<>();
+    formats.values().forEach(format -> format.externalConnections().forEach(name -> connections.put(name, format.name())));
+    return Map.copyOf(connections);
+  }
+
+  /** How each format that can reads a public registry. */
+  public List<dev.wharf.packages.external.ExternalFormat> externalFormats() {
+    return formats.values().stream().flatMap(format -> format.external().stream()).toList();
   }
 
   /** The formats' names, in registration order. */

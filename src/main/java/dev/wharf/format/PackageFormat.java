@@ -1,11 +1,16 @@
 package dev.wharf.format;
 
+import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.external.ExternalFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Everything one package format knows, in one place: its name, the routes of its package
- * endpoint (each declaring what it needs), and how its clients read a failure. The formats are
- * registered once, in {@link FormatRegistry}; nothing else lists or switches on them.
+ * Everything one package format knows, in one place: its name and naming rules, the routes of its
+ * package endpoint (each declaring what it needs), how its clients read a failure, what the API
+ * shows of its versions, and how it reads a public registry. The formats are registered once, in
+ * {@link FormatRegistry}; nothing else lists or switches on them.
  */
 public interface PackageFormat {
   /** The format's name in CodeArtifact's API and in endpoint paths ({@code npm}, {@code pypi}, ...). */
@@ -23,4 +28,78 @@ public interface PackageFormat {
 
   /** What a request without credentials is told: how this format's clients send the token. */
   String credentialHint();
+
+  /** Whether the format's packages have a namespace. */
+  enum Namespaces {
+    /** Every package has one (Maven's groupId, Swift's scope, generic). */
+    REQUIRED,
+    /** No package has one (PyPI, NuGet, RubyGems, Cargo). */
+    NONE,
+    /** A package may have one (npm's scope, named without its {@code @}). */
+    OPTIONAL
+  }
+
+  Namespaces namespaces();
+
+  /**
+   * The checks a package's identity passes before the API creates it (PutPackageOriginConfiguration
+   * on a package that does not exist yet), so that no package is made that no client can ever
+   * publish to or read. The default checks the namespace rule; formats add their own name rules.
+   *
+   * @param namespace null or empty when none was given
+   * @throws WharfException.Invalid as a ValidationException naming the rule
+   */
+  default void requireCreatable(String namespace, String name) {
+    boolean hasNamespace = namespace != null && !namespace.isEmpty();
+    switch (namespaces()) {
+      case REQUIRED -> {
+        if (!hasNamespace) {
+          throw new WharfException.Invalid("ValidationException", "A namespace is required for " + name()
+              + " packages");
+        }
+      }
+      case NONE -> {
+        if (hasNamespace) {
+          throw new WharfException.Invalid("ValidationException", name() + " packages do not have a namespace");
+        }
+      }
+      case OPTIONAL -> { }
+    }
+  }
+
+  /**
+   * Checks a version published with the API's PublishPackageVersion, which only generic packages
+   * are (as in CodeArtifact); every other format is published by its own client.
+   *
+   * @throws WharfException.Invalid as a ValidationException
+   */
+  default void requirePublishableWithApi(String namespace, String name, String version, String assetName) {
+    throw new WharfException.Invalid("ValidationException", "Only generic packages can be published with"
+        + " PublishPackageVersion; publish " + name() + " packages with their own client");
+  }
+
+  /** What the API shows of a version. The default reads only what every format stores. */
+  default VersionDescription describe(PackageVersion version) {
+    VersionDocument document = new VersionDocument(version);
+    return new VersionDescription(version.key().name(), document.summary(null), null, null, List.of(), null,
+        document.listedDependencies());
+  }
+
+  /**
+   * The tag that names a package's default display version (npm's {@code latest}); empty when the
+   * newest published version is it.
+   */
+  default Optional<String> displayVersionTag() {
+    return Optional.empty();
+  }
+
+  /** How the format reads a public registry behind an external connection; empty when it cannot. */
+  default Optional<ExternalFormat> external() {
+    return Optional.empty();
+  }
+
+  /** CodeArtifact's external connection names of this format ({@code public:npmjs}, ...). */
+  default List<String> externalConnections() {
+    return List.of();
+  }
 }

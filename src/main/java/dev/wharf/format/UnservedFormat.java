@@ -12,9 +12,23 @@ import java.util.Set;
  */
 public final class UnservedFormat implements PackageFormat {
   private final String name;
+  private final Namespaces namespaces;
+  private final List<String> externalConnections;
 
-  public UnservedFormat(String name) {
+  public UnservedFormat(String name, Namespaces namespaces, List<String> externalConnections) {
     this.name = Objects.requireNonNull(name, "name");
+    this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
+    this.externalConnections = List.copyOf(externalConnections);
+  }
+
+  @Override
+  public Namespaces namespaces() {
+    return namespaces;
+  }
+
+  @Override
+  public List<String> externalConnections() {
+    return externalConnections;
   }
 
   @Override

@@ -794,12 +794,14 @@ public final class PackageService {
   }
 
   /**
-   * CodeArtifact's defaultDisplayVersion: for npm the version the {@code latest} dist-tag names
-   * (when it exists), else, and for every other format, the most recently published version whose
-   * status is Published.
+   * CodeArtifact's defaultDisplayVersion: the version the dist-tag {@code tag} names (npm's
+   * {@code latest}) when there is one, else the most recently published version whose status is
+   * Published.
+   *
+   * @param tag the format's display-version tag, or null when the format has none
    */
-  public Optional<String> defaultDisplayVersion(PackageKey key) {
+  public Optional<String> defaultDisplayVersion(PackageKey key, String tag) {
     // One read rather than three: it is part of every ListPackageVersions page.
-    return store.taggedOrLatestPublishedVersion(key, "npm".equals(key.format()) ? "latest" : null);
+    return store.taggedOrLatestPublishedVersion(key, tag);
   }
 }

@@ -25,11 +25,6 @@ import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.AssetDownloads;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.FormatRegistry;
-import dev.wharf.format.UnservedFormat;
-import dev.wharf.format.generic.GenericFormat;
-import dev.wharf.format.maven.MavenFormat;
-import dev.wharf.format.npm.NpmFormat;
-import dev.wharf.format.pypi.PypiFormat;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
@@ -214,40 +209,30 @@ public final class WharfServer implements AutoCloseable {
       queryOperations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
       queryOperations.addAll(tokenEndpoints.queryOperations());
       queryOperations.addAll(new AuditEndpoints(audit, config.region(), clock).operations());
-      List<RestOperation> restOperations = new ArrayList<>();
-      restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions).operations());
-      restOperations.addAll(tokenEndpoints.restOperations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       changes = database.dialect() == Database.Dialect.POSTGRESQL
           ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
           : new LocalChangeBus();
       CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
-      restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
-      restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
-      restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions).operations());
-      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
-      catalog.configuredExternalConnections(config.externalConnections().keySet());
+      FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, upstreams,
+          new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
+      catalog.externalConnections(formats.externalConnectionFormats(), config.externalConnections().keySet());
       upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
-          CatalogService.EXTERNAL_CONNECTION_FORMATS, config.externalConnections(),
-          List.of(new dev.wharf.format.npm.NpmExternalFormat(), new dev.wharf.format.pypi.PypiExternalFormat(),
-              new dev.wharf.format.maven.MavenExternalFormat(clock)),
+          formats.externalConnectionFormats(), config.externalConnections(), formats.externalFormats(),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
-      FormatContext formatContext = new FormatContext(packages, upstreams, new AssetDownloads(packages),
-          config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock);
-      // The one list of package formats: a new format is one line here.
-      FormatRegistry formats = new FormatRegistry(List.of(
-          new NpmFormat(formatContext),
-          new PypiFormat(formatContext),
-          new MavenFormat(formatContext),
-          new GenericFormat(),
-          new UnservedFormat("nuget"),
-          new UnservedFormat("ruby"),
-          new UnservedFormat("swift"),
-          new UnservedFormat("cargo")));
+
+      List<RestOperation> restOperations = new ArrayList<>();
+      restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions, formats.names()).operations());
+      restOperations.addAll(tokenEndpoints.restOperations());
+      restOperations.addAll(new PackageEndpoints(packages, catalog, formats).operations());
+      restOperations.addAll(new PackageAssetEndpoints(packages, catalog, formats, config.maxAssetBytes()).operations());
+      restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions, formats)
+          .operations());
+      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       Routes routes = new Routes(
           new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
           new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),

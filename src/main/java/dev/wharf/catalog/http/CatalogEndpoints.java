@@ -28,14 +28,18 @@ import java.util.Optional;
 /** CodeArtifact's domain, repository, policy, tag and endpoint operations over rest-json. */
 public final class CatalogEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
 
   private final CatalogService catalog;
   private final Optional<String> publicUrl;
   private final PermissionService permissions;
 
   /** @param publicUrl the base URL clients reach the server at when a proxy fronts it; else the request's own */
-  public CatalogEndpoints(CatalogService catalog, Optional<String> publicUrl, PermissionService permissions) {
+  /** The package formats, in the order of the model's enum (the format registry's names). */
+  private final List<String> formats;
+
+  public CatalogEndpoints(CatalogService catalog, Optional<String> publicUrl, PermissionService permissions,
+      List<String> formats) {
+    this.formats = List.copyOf(formats);
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
@@ -120,9 +124,9 @@ public final class CatalogEndpoints {
             r.query("policy-revision"))))));
     ops.add(op("GetRepositoryEndpoint", "GET", "/v1/repository/endpoint", this::repository, r -> {
       String format = r.requiredQuery("format", "format");
-      if (!FORMATS.contains(format)) {
+      if (!formats.contains(format)) {
         throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-            + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
+            + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + formats);
       }
       String endpointType = r.query("endpointType");
       if (endpointType != null && !endpointType.equals("ipv4") && !endpointType.equals("dualstack")) {
@@ -368,7 +372,7 @@ public final class CatalogEndpoints {
     ArrayNode connections = node.putArray("externalConnections");
     catalog.externalConnection(repository.domainOwner(), repository.domainName(), repository.name())
         .ifPresent(name -> connections.addObject().put("externalConnectionName", name)
-            .put("packageFormat", CatalogService.EXTERNAL_CONNECTION_FORMATS.getOrDefault(name, "generic"))
+            .put("packageFormat", catalog.externalConnectionFormat(name).orElse("generic"))
             .put("status", "Available"));
     return node;
   }

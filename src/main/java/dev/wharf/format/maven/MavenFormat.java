@@ -12,9 +12,14 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.RepositoryPath;
+import dev.wharf.format.VersionDescription;
+import dev.wharf.format.VersionDocument;
 import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +60,38 @@ public final class MavenFormat implements PackageFormat {
   @Override
   public String credentialHint() {
     return "Authentication required: use user 'aws' and an authorization token as the password";
+  }
+
+  @Override
+  public Namespaces namespaces() {
+    return Namespaces.REQUIRED;
+  }
+
+  @Override
+  public Optional<ExternalFormat> external() {
+    return Optional.of(new MavenExternalFormat(context.clock()));
+  }
+
+  @Override
+  public List<String> externalConnections() {
+    return List.of("public:maven-central", "public:maven-googleandroid", "public:maven-gradleplugins",
+        "public:maven-commonsware", "public:maven-clojars");
+  }
+
+  /** Read from the shape taken from the POM. */
+  @Override
+  public VersionDescription describe(PackageVersion version) {
+    VersionDocument pom = new VersionDocument(version);
+    List<VersionDescription.License> licenses = new ArrayList<>();
+    pom.path("licenses").forEach(node -> {
+      String name = node.path("name").isTextual() ? node.path("name").asText() : null;
+      String url = node.path("url").isTextual() ? node.path("url").asText() : null;
+      if (name != null || url != null) {
+        licenses.add(new VersionDescription.License(name, url));
+      }
+    });
+    return new VersionDescription(version.key().name(), pom.summary("description"), pom.text("url"),
+        VersionDocument.urlOf(pom.path("scm")), licenses, pom.text("description"), pom.listedDependencies());
   }
 
   @Override

@@ -18,11 +18,17 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.RepositoryPath;
+import dev.wharf.format.VersionDescription;
+import dev.wharf.format.VersionDocument;
 import dev.wharf.identity.Principal;
 import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,6 +71,75 @@ public final class NpmFormat implements PackageFormat {
   @Override
   public String credentialHint() {
     return "Authentication required: this repository needs an authorization token (npm _authToken)";
+  }
+
+  @Override
+  public Namespaces namespaces() {
+    return Namespaces.OPTIONAL;
+  }
+
+  @Override
+  public void requireCreatable(String namespace, String name) {
+    if (namespace != null && namespace.startsWith("@")) {
+      throw new WharfException.Invalid("ValidationException", "The namespace of an npm package is its scope"
+          + " without the @: use " + namespace.substring(1) + ", not " + namespace);
+    }
+  }
+
+  /** The default display version is the one the {@code latest} dist-tag names. */
+  @Override
+  public Optional<String> displayVersionTag() {
+    return Optional.of("latest");
+  }
+
+  @Override
+  public Optional<ExternalFormat> external() {
+    return Optional.of(new NpmExternalFormat());
+  }
+
+  @Override
+  public List<String> externalConnections() {
+    return List.of("public:npmjs");
+  }
+
+  /** Read from the version's manifest. */
+  @Override
+  public VersionDescription describe(PackageVersion version) {
+    VersionDocument manifest = new VersionDocument(version);
+    PackageKey key = version.key();
+    List<VersionDescription.License> licenses = new ArrayList<>();
+    addLicense(licenses, manifest.path("license"));
+    manifest.path("licenses").forEach(node -> addLicense(licenses, node));
+    List<VersionDescription.Dependency> dependencies = new ArrayList<>();
+    addDependencies(dependencies, manifest.path("dependencies"), "regular");
+    addDependencies(dependencies, manifest.path("devDependencies"), "dev");
+    addDependencies(dependencies, manifest.path("peerDependencies"), "peer");
+    addDependencies(dependencies, manifest.path("optionalDependencies"), "optional");
+    return new VersionDescription(key.namespace().isEmpty() ? key.name() : "@" + key.namespace() + "/" + key.name(),
+        manifest.summary("description"), manifest.text("homepage"), VersionDocument.urlOf(manifest.path("repository")),
+        licenses, manifest.text("readme"), dependencies);
+  }
+
+  private static void addLicense(List<VersionDescription.License> licenses, JsonNode node) {
+    if (node.isTextual() && !node.asText().isBlank()) {
+      licenses.add(new VersionDescription.License(node.asText(), null));
+    } else if (node.isObject() && node.path("type").isTextual()) {
+      licenses.add(new VersionDescription.License(node.path("type").asText(),
+          node.path("url").isTextual() ? node.path("url").asText() : null));
+    }
+  }
+
+  private static void addDependencies(List<VersionDescription.Dependency> into, JsonNode map, String type) {
+    map.properties().forEach(entry -> {
+      String name = entry.getKey();
+      String namespace = null;
+      if (name.startsWith("@") && name.indexOf('/') > 1) {
+        namespace = name.substring(1, name.indexOf('/'));
+        name = name.substring(name.indexOf('/') + 1);
+      }
+      into.add(new VersionDescription.Dependency(namespace, name, type,
+          entry.getValue().isTextual() ? entry.getValue().asText() : null));
+    });
   }
 
   @Override

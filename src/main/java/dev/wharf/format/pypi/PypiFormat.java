@@ -15,11 +15,17 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.RepositoryPath;
+import dev.wharf.format.VersionDescription;
+import dev.wharf.format.VersionDocument;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.packages.PackageAsset;
+import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +69,68 @@ public final class PypiFormat implements PackageFormat {
   @Override
   public String credentialHint() {
     return "Authentication required: use user 'aws' and an authorization token as the password";
+  }
+
+  @Override
+  public Namespaces namespaces() {
+    return Namespaces.NONE;
+  }
+
+  /** The API knows a PyPI package only by its normalized name (PEP 503). */
+  @Override
+  public void requireCreatable(String namespace, String name) {
+    PackageFormat.super.requireCreatable(namespace, name);
+    String normalized = PypiNames.normalize(name);
+    if (!normalized.equals(name)) {
+      throw new WharfException.Invalid("ValidationException", "PyPI packages are named by their normalized"
+          + " name in the API: use " + normalized + " (PEP 503), not " + name);
+    }
+  }
+
+  @Override
+  public Optional<ExternalFormat> external() {
+    return Optional.of(new PypiExternalFormat());
+  }
+
+  @Override
+  public List<String> externalConnections() {
+    return List.of("public:pypi");
+  }
+
+  /** Read from the upload's metadata fields (the name as uploaded; the package is stored normalized). */
+  @Override
+  public VersionDescription describe(PackageVersion version) {
+    VersionDocument metadata = new VersionDocument(version);
+    List<VersionDescription.License> licenses = new ArrayList<>();
+    String license = metadata.text("license");
+    if (license != null) {
+      licenses.add(new VersionDescription.License(license, null));
+    } else {
+      for (JsonNode classifier : metadata.path("classifiers")) {
+        String value = classifier.asText();
+        if (value.startsWith("License :: ")) {
+          licenses.add(new VersionDescription.License(value.substring(value.lastIndexOf("::") + 2).trim(), null));
+        }
+      }
+    }
+    List<VersionDescription.Dependency> dependencies = new ArrayList<>();
+    metadata.path("requires_dist").forEach(node -> PypiNames.requirement(node.asText()).ifPresent(dependencies::add));
+    String homePage = metadata.text("home_page");
+    return new VersionDescription(metadata.text("name") != null ? metadata.text("name") : version.key().name(),
+        metadata.summary("summary"), homePage != null ? homePage : projectUrl(metadata, "homepage", "home"),
+        projectUrl(metadata, "source", "source code", "repository", "code"), licenses, metadata.text("description"),
+        dependencies);
+  }
+
+  /** PyPI's Project-URL entries are "Label, https://...". */
+  private static String projectUrl(VersionDocument metadata, String... labels) {
+    for (JsonNode entry : metadata.path("project_urls")) {
+      String[] parts = entry.asText().split(",", 2);
+      if (parts.length == 2 && List.of(labels).contains(parts[0].trim().toLowerCase(java.util.Locale.ROOT))) {
+        return parts[1].trim();
+      }
+    }
+    return null;
   }
 
   @Override

@@ -112,4 +112,35 @@ public final class PypiNames {
           + version + "'");
     }
   }
+
+  /** PEP 508: a name, optional [extras], then a version specifier, a URL (@ ...) and/or a marker (; ...). */
+  private static final Pattern REQUIREMENT =
+      Pattern.compile("^\\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\\s*(\\[[^\\]]*\\])?\\s*(.*)$");
+
+  /**
+   * A Requires-Dist entry as the API lists a dependency: "requests[socks] (>=2.0,<3) ; python_version < '3.8'"
+   * gives requests and ">=2.0,<3; python_version < '3.8'"; empty when it is not a PEP 508 requirement.
+   */
+  static java.util.Optional<dev.wharf.format.VersionDescription.Dependency> requirement(String requirement) {
+    java.util.regex.Matcher matcher = REQUIREMENT.matcher(requirement);
+    if (!matcher.matches()) {
+      return java.util.Optional.empty();
+    }
+    String rest = matcher.group(3).trim();
+    String marker = null;
+    int semicolon = rest.indexOf(';');
+    if (semicolon >= 0 && !rest.startsWith("@")) {
+      marker = rest.substring(semicolon + 1).trim();
+      rest = rest.substring(0, semicolon).trim();
+    }
+    if (rest.startsWith("(") && rest.endsWith(")")) {
+      rest = rest.substring(1, rest.length() - 1).trim();
+    }
+    String versionRequirement = rest.isEmpty() ? null : rest;
+    if (marker != null && !marker.isEmpty()) {
+      versionRequirement = (versionRequirement == null ? "" : versionRequirement) + "; " + marker;
+    }
+    return java.util.Optional.of(new dev.wharf.format.VersionDescription.Dependency(null, matcher.group(1),
+        "Requires-Dist", versionRequirement));
+  }
 }

@@ -1,10 +1,8 @@
 package dev.wharf.packages.http;
 
 import static dev.wharf.packages.http.PackageRequests.domainName;
-import static dev.wharf.packages.http.PackageRequests.key;
 import static dev.wharf.packages.http.PackageRequests.owner;
 import static dev.wharf.packages.http.PackageRequests.repositoryName;
-import static dev.wharf.packages.http.PackageRequests.requireFormat;
 import static dev.wharf.packages.http.PackageRequests.versionNotFound;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +15,9 @@ import dev.wharf.api.aws.StreamedPayload;
 import dev.wharf.api.aws.StreamedResponse;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.PackageFormat;
+import dev.wharf.format.generic.GenericFormat;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageNames;
@@ -37,18 +38,18 @@ import java.util.Objects;
  */
 public final class PackageAssetEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** A generic version's metadata document: there is nothing to say about it. */
-  private static final String GENERIC_METADATA = "{}";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackageAssetEndpoints.class);
 
   private final PackageService packages;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final long maxAssetBytes;
 
-  public PackageAssetEndpoints(PackageService packages, CatalogService catalog, long maxAssetBytes) {
+  public PackageAssetEndpoints(PackageService packages, CatalogService catalog, FormatRegistry formats,
+      long maxAssetBytes) {
     this.packages = Objects.requireNonNull(packages, "packages");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.requests = new PackageRequests(packages, catalog);
+    this.requests = new PackageRequests(packages, catalog, formats);
     if (maxAssetBytes < 1) {
       throw new IllegalArgumentException("maxAssetBytes must be positive");
     }
@@ -69,21 +70,14 @@ public final class PackageAssetEndpoints {
   /** The members PublishPackageVersion takes, validated as the model and the generic format constrain them. */
   private record Publication(PackageKey key, String version, String assetName, String assetSha256, boolean unfinished) {}
 
-  private static Publication publication(RestRequest r) {
-    String format = requireFormat(r.requiredQuery("format", "format"));
-    if (!"generic".equals(format)) {
-      throw new WharfException.Invalid("ValidationException", "Only generic packages can be published with"
-          + " PublishPackageVersion; publish " + format + " packages with their own client");
-    }
+  private Publication publication(RestRequest r) {
+    PackageFormat format = requests.requireFormat(r.requiredQuery("format", "format"));
     String namespace = r.query("namespace");
-    if (namespace == null || namespace.isEmpty()) {
-      throw new WharfException.Invalid("ValidationException", "A namespace is required for generic packages");
-    }
-    PackageKey key = new PackageKey(owner(r), domainName(r), repositoryName(r), format,
-        PackageNames.requireGenericName(namespace, "namespace"),
-        PackageNames.requireGenericName(r.requiredQuery("package", "package"), "package"));
-    String version = PackageNames.requireGenericName(r.requiredQuery("version", "packageVersion"), "packageVersion");
-    String assetName = PackageNames.requireGenericAssetName(r.requiredQuery("asset", "assetName"), "assetName");
+    String name = r.requiredQuery("package", "package");
+    String version = r.requiredQuery("version", "packageVersion");
+    String assetName = r.requiredQuery("asset", "assetName");
+    format.requirePublishableWithApi(namespace, name, version, assetName);
+    PackageKey key = new PackageKey(owner(r), domainName(r), repositoryName(r), format.name(), namespace, name);
     String sha256 = r.payload().declaredSha256();
     if (sha256 == null) {
       throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value at 'assetSHA256'"
@@ -108,7 +102,7 @@ public final class PackageAssetEndpoints {
         publication.key().repository());
     StreamedPayload payload = r.payload();
     PackageService.PublishedAsset published = packages.publishAsset(publication.key(), publication.version(),
-        GENERIC_METADATA, new PackageService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
+        GenericFormat.VERSION_DOCUMENT, new PackageService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
         publication.assetSha256(), publication.unfinished());
     PackageVersion version = published.version();
     ObjectNode out = JSON.createObjectNode().put("format", version.key().format())
@@ -122,7 +116,7 @@ public final class PackageAssetEndpoints {
   // ---------------------------------------------------------------- GetPackageVersionAsset
 
   private Object asset(RestRequest r) {
-    PackageKey key = key(r);
+    PackageKey key = requests.key(r);
     String versionName = PackageNames.requireModelName(r.requiredQuery("version", "packageVersion"), "packageVersion");
     String assetName = PackageNames.requireModelAssetName(r.requiredQuery("asset", "asset"), "asset");
     String revision = r.query("revision");
@@ -149,8 +143,14 @@ public final class PackageAssetEndpoints {
         .orElseThrow(() -> new WharfException.NotFound("ResourceNotFoundException", "Asset " + assetName
             + " not found in package version " + versionName + " of " + PackageService.displayName(key), "asset",
             assetName));
-    InputStream content = packages.open(asset).orElseThrow(() -> new IllegalStateException(
-        "the blob of asset " + assetName + " of " + PackageService.displayName(key) + " " + versionName + " is missing"));
+    // A missing blob answers as a missing asset does (logged: the store lost content it should hold).
+    InputStream content = packages.open(asset).orElseThrow(() -> {
+      LOG.error("blob {} of asset {} of {} {} is missing", asset.sha256(), assetName, PackageService.displayName(key),
+          versionName);
+      return new WharfException.NotFound("ResourceNotFoundException", "Asset " + assetName + " of package version "
+          + versionName + " of " + PackageService.displayName(key) + " is missing from the blob store", "asset",
+          assetName);
+    });
     return new StreamedResponse("application/octet-stream", asset.size(), Map.of(
         "X-AssetName", headerValue(asset.name()),
         "X-PackageVersion", headerValue(version.version()),

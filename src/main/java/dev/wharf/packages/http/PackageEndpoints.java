@@ -1,11 +1,9 @@
 package dev.wharf.packages.http;
 
 import static dev.wharf.packages.http.PackageRequests.domainName;
-import static dev.wharf.packages.http.PackageRequests.key;
 import static dev.wharf.packages.http.PackageRequests.owner;
 import static dev.wharf.packages.http.PackageRequests.packageNotFound;
 import static dev.wharf.packages.http.PackageRequests.repositoryName;
-import static dev.wharf.packages.http.PackageRequests.requireFormat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +13,8 @@ import dev.wharf.api.aws.RestOperation.Permission;
 import dev.wharf.api.aws.RestRequest;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.VersionDescription;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
@@ -37,11 +37,13 @@ public final class PackageEndpoints {
       "Disposed", "Deleted");
 
   private final PackageService packages;
+  private final FormatRegistry formats;
   private final PackageRequests requests;
 
-  public PackageEndpoints(PackageService packages, CatalogService catalog) {
+  public PackageEndpoints(PackageService packages, CatalogService catalog, FormatRegistry formats) {
     this.packages = Objects.requireNonNull(packages, "packages");
-    this.requests = new PackageRequests(packages, catalog);
+    this.formats = Objects.requireNonNull(formats, "formats");
+    this.requests = new PackageRequests(packages, catalog, formats);
   }
 
   public List<RestOperation> operations() {
@@ -50,7 +52,7 @@ public final class PackageEndpoints {
       requests.requireRepository(r);
       String format = r.query("format");
       if (format != null) {
-        requireFormat(format);
+        requests.requireFormat(format);
       }
       String publish = enumMember(r, "publish", "publish", List.of("ALLOW", "BLOCK"));
       String upstream = enumMember(r, "upstream", "upstream", List.of("ALLOW", "BLOCK"));
@@ -92,7 +94,7 @@ public final class PackageEndpoints {
       // last version returned): a page costs the same with 10,000 versions as with 10, however deep,
       // also right after a write.
       requests.requireRepository(r);
-      PackageKey key = key(r);
+      PackageKey key = requests.key(r);
       if (packages.packageRecord(key).isEmpty()) {
         throw packageNotFound(key);
       }
@@ -120,7 +122,8 @@ public final class PackageEndpoints {
         out.put("namespace", key.namespace());
       }
       out.put("package", key.name());
-      packages.defaultDisplayVersion(key).ifPresent(v -> out.put("defaultDisplayVersion", v));
+      packages.defaultDisplayVersion(key, formats.require(key.format()).displayVersionTag().orElse(null))
+          .ifPresent(v -> out.put("defaultDisplayVersion", v));
       return out;
     }));
     ops.add(op("DescribePackageVersion", "GET", "/v1/package/version", requests::packageResource, r -> {
@@ -131,7 +134,7 @@ public final class PackageEndpoints {
         node.put("namespace", key.namespace());
       }
       // Read from the format's own version document (PyPI keeps the name as uploaded; the package is stored normalized).
-      VersionMetadata metadata = new VersionMetadata(version);
+      VersionDescription metadata = formats.require(key.format()).describe(version);
       node.put("packageName", key.name()).put("displayName", metadata.displayName()).put("version", version.version());
       putIfPresent(node, "summary", metadata.summary());
       putIfPresent(node, "homePage", metadata.homePage());
@@ -139,7 +142,7 @@ public final class PackageEndpoints {
       node.put("publishedTime", RestJsonPages.epochSeconds(version.publishedAt())).put("revision", version.revision())
           .put("status", version.status().wireName());
       var licenses = node.putArray("licenses");
-      for (VersionMetadata.License license : metadata.licenses()) {
+      for (VersionDescription.License license : metadata.licenses()) {
         ObjectNode entry = licenses.addObject();
         putIfPresent(entry, "name", license.name());
         putIfPresent(entry, "url", license.url());

@@ -1,8 +1,6 @@
 package dev.wharf.packages.http;
 
 import static dev.wharf.packages.http.PackageRequests.domainName;
-import static dev.wharf.packages.http.PackageRequests.format;
-import static dev.wharf.packages.http.PackageRequests.key;
 import static dev.wharf.packages.http.PackageRequests.namespace;
 import static dev.wharf.packages.http.PackageRequests.owner;
 import static dev.wharf.packages.http.PackageRequests.packageName;
@@ -20,6 +18,7 @@ import dev.wharf.api.aws.RestRequest;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatRegistry;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
@@ -58,14 +57,16 @@ public final class PackageManagementEndpoints {
   private final UpstreamService upstreams;
   private final CatalogService catalog;
   private final PackageRequests requests;
+  private final FormatRegistry formats;
   private final PermissionService permissions;
 
   public PackageManagementEndpoints(PackageService packages, UpstreamService upstreams, CatalogService catalog,
-      PermissionService permissions) {
+      PermissionService permissions, FormatRegistry formats) {
+    this.formats = Objects.requireNonNull(formats, "formats");
     this.packages = Objects.requireNonNull(packages, "packages");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.requests = new PackageRequests(packages, catalog);
+    this.requests = new PackageRequests(packages, catalog, formats);
     this.permissions = Objects.requireNonNull(permissions, "permissions");
   }
 
@@ -91,10 +92,10 @@ public final class PackageManagementEndpoints {
     }));
     ops.add(op("PutPackageOriginConfiguration", "POST", "/v1/package", requests::packageResource, r -> {
       requests.requireRepository(r);
-      PackageKey key = key(r);
+      PackageKey key = requests.key(r);
       // It creates the package when there is none: only one a client could publish or read.
       if (packages.packageRecord(key).isEmpty()) {
-        dev.wharf.packages.PackageNames.requireCreatable(key.format(), key.namespace(), key.name());
+        formats.require(key.format()).requireCreatable(key.namespace(), key.name());
       }
       JsonNode restrictions = r.body().path("restrictions");
       if (restrictions.isMissingNode() || restrictions.isNull()) {
@@ -112,7 +113,7 @@ public final class PackageManagementEndpoints {
     ops.add(op("GetPackageVersionReadme", "GET", "/v1/package/version/readme", requests::packageResource, r -> {
       PackageVersion version = requests.existingVersion(r);
       ObjectNode out = versionFields(version);
-      String readme = new VersionMetadata(version).readme();
+      String readme = formats.require(version.key().format()).describe(version).readme();
       if (readme != null) {
         out.put("readme", readme);
       }
@@ -120,7 +121,7 @@ public final class PackageManagementEndpoints {
     }));
     ops.add(op("ListPackageVersionDependencies", "POST", "/v1/package/version/dependencies", requests::packageResource, r -> {
       PackageVersion version = requests.existingVersion(r);
-      ObjectNode out = RestJsonPages.page(new VersionMetadata(version).dependencies(), r.query("next-token"), null,
+      ObjectNode out = RestJsonPages.page(formats.require(version.key().format()).describe(version).dependencies(), r.query("next-token"), null,
           "dependencies", dependency -> {
             ObjectNode node = JSON.createObjectNode();
             if (dependency.namespace() != null) {
@@ -181,7 +182,7 @@ public final class PackageManagementEndpoints {
       catalog.describeRepository(owner, domain, source);
       catalog.describeRepository(owner, domain, destination);
       requireReadable(r, owner, domain, source);
-      PackageKey sourceKey = new PackageKey(owner, domain, source, format(r), namespace(r), packageName(r));
+      PackageKey sourceKey = new PackageKey(owner, domain, source, requests.format(r), namespace(r), packageName(r));
       // includeFromUpstream: versions only the source's upstream repositories have are copied too (read
       // permission on the source is what reading through it takes); external connections are not asked.
       boolean includeFromUpstream = r.body().path("includeFromUpstream").asBoolean(false);
@@ -342,7 +343,7 @@ public final class PackageManagementEndpoints {
 
   private ProtectedResource copyDestination(RestRequest r) {
     return packageArn(owner(r), domainName(r), repositoryMember(r, "destination-repository", "destinationRepository"),
-        format(r), namespace(r), packageName(r));
+        requests.format(r), namespace(r), packageName(r));
   }
 
   /** A copy reads the source: the caller must be allowed codeartifact:ReadFromRepository on it too. */

@@ -5,6 +5,8 @@ import dev.wharf.api.aws.RestRequest;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.PackageFormat;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
@@ -20,14 +22,19 @@ import java.util.Objects;
  * (else the domain's).
  */
 final class PackageRequests {
-  static final List<String> FORMATS = List.of("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo");
-
   private final PackageService packages;
   private final CatalogService catalog;
+  private final FormatRegistry formats;
 
-  PackageRequests(PackageService packages, CatalogService catalog) {
+  PackageRequests(PackageService packages, CatalogService catalog, FormatRegistry formats) {
     this.packages = Objects.requireNonNull(packages, "packages");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.formats = Objects.requireNonNull(formats, "formats");
+  }
+
+  /** The format a request names, validated against the model's enum. */
+  PackageFormat requireFormat(String format) {
+    return formats.require(format);
   }
 
   static String owner(RestRequest r) {
@@ -47,16 +54,8 @@ final class PackageRequests {
     return CatalogService.requireRepositoryName(r.requiredQuery(wireName, member), member);
   }
 
-  static String requireFormat(String format) {
-    if (!FORMATS.contains(format)) {
-      throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + FORMATS);
-    }
-    return format;
-  }
-
-  static String format(RestRequest r) {
-    return requireFormat(r.requiredQuery("format", "format"));
+  String format(RestRequest r) {
+    return requireFormat(r.requiredQuery("format", "format")).name();
   }
 
   static String namespace(RestRequest r) {
@@ -69,7 +68,7 @@ final class PackageRequests {
   }
 
   /** The package the request names, in the repository of its {@code repository} member. */
-  static PackageKey key(RestRequest r) {
+  PackageKey key(RestRequest r) {
     return new PackageKey(owner(r), domainName(r), repositoryName(r), format(r), namespace(r), packageName(r));
   }
 

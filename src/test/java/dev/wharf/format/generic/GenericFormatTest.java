@@ -1,39 +1,40 @@
-package dev.wharf.packages;
+package dev.wharf.format.generic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.packages.PackageNames;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class PackageNamesTest {
+class GenericFormatTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"app.tar.gz", "résumé-ñ.txt", "A b", "x~!@^&()-_+[]{};,.y", "日本語.bin", "..x", "a.."})
   void genericAssetNamesThatCodeArtifactAllowsAreAccepted(String name) {
-    assertThat(PackageNames.requireGenericAssetName(name, "assetName")).isEqualTo(name);
+    assertThat(GenericFormat.requireAssetName(name, "assetName")).isEqualTo(name);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {".", "..", "../x", "a/b", "a\\b", " a", "a ", "a  b", "a\tb", "a\nb", "a:b", "a*b", "a?b",
       "a%2fb", "a\u0000b", "a\u202eb", "", "x#y"})
   void genericAssetNamesOutsideTheRulesAreRefused(String name) {
-    assertThatThrownBy(() -> PackageNames.requireGenericAssetName(name, "assetName"))
+    assertThatThrownBy(() -> GenericFormat.requireAssetName(name, "assetName"))
         .isInstanceOf(WharfException.Invalid.class).hasMessageContaining("assetName");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {".", "..", "a/b", "a#b", "a b", "a\tb", "a\u0000b", ""})
   void genericNamespacesNamesAndVersionsOutsideTheModelOrClimbingAreRefused(String name) {
-    assertThatThrownBy(() -> PackageNames.requireGenericName(name, "package"))
+    assertThatThrownBy(() -> GenericFormat.requireName(name, "package"))
         .isInstanceOf(WharfException.Invalid.class).hasMessageContaining("package");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"my-ns", "1.0.0-rc.1+build.5", "@scope", "..a", "ü"})
   void genericNamesWithinTheModelAreAccepted(String name) {
-    assertThat(PackageNames.requireGenericName(name, "package")).isEqualTo(name);
+    assertThat(GenericFormat.requireName(name, "package")).isEqualTo(name);
   }
 
   @org.junit.jupiter.api.Test
@@ -47,10 +48,10 @@ class PackageNamesTest {
 
   @org.junit.jupiter.api.Test
   void namesLongerThan255CharactersAreRefused() {
-    assertThat(PackageNames.requireGenericName("a".repeat(255), "package")).hasSize(255);
-    assertThatThrownBy(() -> PackageNames.requireGenericName("a".repeat(256), "package"))
+    assertThat(GenericFormat.requireName("a".repeat(255), "package")).hasSize(255);
+    assertThatThrownBy(() -> GenericFormat.requireName("a".repeat(256), "package"))
         .hasMessageContaining("length less than or equal to 255");
-    assertThatThrownBy(() -> PackageNames.requireGenericAssetName("a".repeat(256), "assetName"))
+    assertThatThrownBy(() -> GenericFormat.requireAssetName("a".repeat(256), "assetName"))
         .hasMessageContaining("length less than or equal to 255");
   }
 }
