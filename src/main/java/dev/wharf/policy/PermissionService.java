@@ -106,10 +106,10 @@ public final class PermissionService {
     List<AttachedPolicy> policies = new ArrayList<>();
     for (IdentityStore.InlinePolicy inline : store.listInlinePolicies(accountId, type, name)) {
       policies.add(new AttachedPolicy(type.column() + "/" + name + "/inline/" + inline.policyName(),
-          parseStored(inline.document(), PolicyKind.IDENTITY)));
+          PolicyDocument.parseStored(inline.document(), PolicyKind.IDENTITY)));
     }
     for (ManagedPolicy managed : store.listAttachedPolicies(accountId, type, name)) {
-      policies.add(new AttachedPolicy(managed.arn(), parseStored(managed.document(), PolicyKind.IDENTITY)));
+      policies.add(new AttachedPolicy(managed.arn(), PolicyDocument.parseStored(managed.document(), PolicyKind.IDENTITY)));
     }
     return List.copyOf(policies);
   }
@@ -122,14 +122,5 @@ public final class PermissionService {
         : " because no identity-based or resource-based policy allows the " + action + " action";
     return new dev.wharf.error.WharfException.AccessDenied("User: " + principal.arn() + " is not authorized to perform: "
         + action + " on resource: " + resource + because);
-  }
-
-  /** Parses a policy that was validated when it was stored. */
-  public static PolicyDocument parseStored(String document, PolicyKind kind) {
-    try {
-      return PolicyDocument.parse(document, kind);
-    } catch (MalformedPolicyException e) {
-      throw new IllegalStateException("a stored policy no longer parses: " + e.getMessage(), e);
-    }
   }
 }
