@@ -3,7 +3,6 @@ package dev.wharf.identity;
 import dev.wharf.error.WharfException;
 import dev.wharf.policy.AttachedPolicy;
 import dev.wharf.policy.Decision;
-import dev.wharf.policy.PermissionService;
 import dev.wharf.policy.PolicyDocument;
 import dev.wharf.policy.PolicyKind;
 import java.time.Duration;
