@@ -44,7 +44,8 @@ public final class FormatErrors {
    * Answers a failure that ended a request of {@code format}; rethrows what is none of the kinds
    * above (the server's last handler answers it with a 500).
    */
-  public static void answer(String format, Logger log, Exchange exchange, RuntimeException failure, Body body) {
+  public static void answer(String format, Logger log, Exchange exchange, RuntimeException failure,
+      Unavailable unavailable, Body body) {
     if (failure instanceof WharfException e) {
       body.send(exchange, status(e), e.getMessage());
       return;
@@ -54,10 +55,10 @@ public final class FormatErrors {
       body.send(exchange, 502, e.getMessage());
       return;
     }
-    Optional<String> unavailable = Unavailable.reason(failure);
-    if (unavailable.isPresent()) {
-      log.warn("{} request {}: {}: {}", format, exchange.requestId(), unavailable.get(), failure.toString());
-      body.send(exchange, 503, unavailable.get());
+    Optional<String> reason = unavailable.reason(failure);
+    if (reason.isPresent()) {
+      log.warn("{} request {}: {}: {}", format, exchange.requestId(), reason.get(), failure.toString());
+      body.send(exchange, 503, reason.get());
     } else if (failure instanceof UncheckedIOException) {
       log.error("{} request {} failed", format, exchange.requestId(), failure);
       body.send(exchange, 500, "Internal error (request " + exchange.requestId() + ")");

@@ -2,6 +2,7 @@ package dev.wharf.format.maven;
 
 import dev.wharf.api.http.Exchange;
 import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
@@ -32,10 +33,12 @@ public final class MavenEndpoints {
   static final int MAX_CHECKSUM_BYTES = 1024;
 
   private final RepositoryAuthorizer authorizer;
+  private final Unavailable unavailable;
   private final MavenRegistry registry;
 
-  public MavenEndpoints(RepositoryAuthorizer authorizer, MavenRegistry registry) {
+  public MavenEndpoints(RepositoryAuthorizer authorizer, Unavailable unavailable, MavenRegistry registry) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
@@ -58,7 +61,7 @@ public final class MavenEndpoints {
       if (e instanceof WharfException.TooLarge) {
         drainModerately(exchange);
       }
-      FormatErrors.answer("maven", LOG, exchange, e, (ex, status, message) -> {
+      FormatErrors.answer("maven", LOG, exchange, e, unavailable, (ex, status, message) -> {
         if (status == 401) {
           ex.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
@@ -44,6 +45,7 @@ public final class NpmEndpoints {
       + " use 'aws codeartifact delete-package-versions' (or update-package-versions-status) instead";
 
   private final RepositoryAuthorizer authorizer;
+  private final Unavailable unavailable;
   private final NpmRegistry registry;
   private final Optional<String> publicUrl;
   private final Path temporaryDirectory;
@@ -53,9 +55,10 @@ public final class NpmEndpoints {
    *     request's own origin is used for tarball URLs
    * @param temporaryDirectory where publish bodies are decoded before they are checked and stored
    */
-  public NpmEndpoints(RepositoryAuthorizer authorizer, NpmRegistry registry, Optional<String> publicUrl,
-      Path temporaryDirectory) {
+  public NpmEndpoints(RepositoryAuthorizer authorizer, Unavailable unavailable, NpmRegistry registry,
+      Optional<String> publicUrl, Path temporaryDirectory) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
     this.temporaryDirectory = Objects.requireNonNull(temporaryDirectory, "temporaryDirectory");
@@ -71,7 +74,7 @@ public final class NpmEndpoints {
       }
       route(exchange, path, token, NpmRequestPath.parse(path.rest()));
     } catch (RuntimeException e) {
-      FormatErrors.answer("npm", LOG, exchange, e, (ex, status, message) -> {
+      FormatErrors.answer("npm", LOG, exchange, e, unavailable, (ex, status, message) -> {
         if (status == 405) {
           ex.setHeader("Allow", "GET, HEAD, PUT");
         }

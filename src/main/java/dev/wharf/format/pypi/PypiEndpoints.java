@@ -2,6 +2,7 @@ package dev.wharf.format.pypi;
 
 import dev.wharf.api.http.Exchange;
 import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatErrors;
 import dev.wharf.format.PackageCredentials;
@@ -47,13 +48,15 @@ public final class PypiEndpoints {
   static final long FORM_OVERHEAD = 16L * 1024 * 1024;
 
   private final RepositoryAuthorizer authorizer;
+  private final Unavailable unavailable;
   private final PypiRegistry registry;
   private final Optional<String> publicUrl;
   private final Path temporaryDirectory;
 
-  public PypiEndpoints(RepositoryAuthorizer authorizer, PypiRegistry registry, Optional<String> publicUrl,
-      Path temporaryDirectory) {
+  public PypiEndpoints(RepositoryAuthorizer authorizer, Unavailable unavailable, PypiRegistry registry,
+      Optional<String> publicUrl, Path temporaryDirectory) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
     this.temporaryDirectory = Objects.requireNonNull(temporaryDirectory, "temporaryDirectory");
@@ -73,7 +76,7 @@ public final class PypiEndpoints {
       }
       route(exchange, path, token);
     } catch (RuntimeException e) {
-      FormatErrors.answer("pypi", LOG, exchange, e, (ex, status, message) -> {
+      FormatErrors.answer("pypi", LOG, exchange, e, unavailable, (ex, status, message) -> {
         if (status == 401) {
           ex.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
         }
