@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.error.Unavailable;
 import java.io.IOException;
 
 /**
@@ -8,6 +9,10 @@ import java.io.IOException;
  */
 public final class BlobStoreUnavailableException extends IOException {
     private static final long serialVersionUID = 1L;
+
+    /** The blob store's check, for {@link Unavailable}. */
+    public static final Unavailable.Check CHECK = new Unavailable.Check(BlobStoreUnavailableException.class::isInstance,
+            "The service is temporarily unavailable: its blob storage cannot be reached. Retry later.");
 
     public BlobStoreUnavailableException(String message, Throwable cause) {
         super(message, cause);

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.WharfException;
 import dev.wharf.policy.AttachedPolicy;
 import dev.wharf.policy.MalformedPolicyException;
-import dev.wharf.policy.PermissionService;
 import dev.wharf.policy.PolicyDocument;
 import dev.wharf.policy.PolicyKind;
 import java.time.Clock;
@@ -530,7 +529,7 @@ public final class CatalogService {
 
   private static List<AttachedPolicy> policyList(String arn, String document) {
     return document == null ? List.of()
-        : List.of(new AttachedPolicy(arn + "/permissions-policy", PermissionService.parseStored(document, PolicyKind.RESOURCE)));
+        : List.of(new AttachedPolicy(arn + "/permissions-policy", PolicyDocument.parseStored(document, PolicyKind.RESOURCE)));
   }
 
   // ---------------------------------------------------------------- tags

@@ -46,7 +46,8 @@ public final class FormatErrors {
    * Answers a failure that ended a request of {@code format}; rethrows what is none of the kinds
    * above (the server's last handler answers it with a 500).
    */
-  static void answer(PackageFormat format, Logger log, Exchange exchange, RuntimeException failure) {
+  static void answer(PackageFormat format, Logger log, Exchange exchange, RuntimeException failure,
+      Unavailable unavailable) {
     ErrorBody body = format.errorBody();
     if (failure instanceof WharfException e) {
       int status = status(e);
@@ -63,10 +64,10 @@ public final class FormatErrors {
       body.send(exchange, 502, e.getMessage());
       return;
     }
-    Optional<String> unavailable = Unavailable.reason(failure);
-    if (unavailable.isPresent()) {
-      log.warn("{} request {}: {}: {}", format.name(), exchange.requestId(), unavailable.get(), failure.toString());
-      body.send(exchange, 503, unavailable.get());
+    Optional<String> reason = unavailable.reason(failure);
+    if (reason.isPresent()) {
+      log.warn("{} request {}: {}: {}", format.name(), exchange.requestId(), reason.get(), failure.toString());
+      body.send(exchange, 503, reason.get());
     } else if (failure instanceof UncheckedIOException) {
       log.error("{} request {} failed", format.name(), exchange.requestId(), failure);
       body.send(exchange, 500, "Internal error (request " + exchange.requestId() + ")");

@@ -5,7 +5,7 @@ import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
-import dev.wharf.policy.PermissionService;
+import dev.wharf.identity.PermissionService;
 import dev.wharf.token.AuthorizationToken;
 import dev.wharf.token.InvalidTokenException;
 import dev.wharf.token.RepositoryAccessService;

@@ -2,6 +2,7 @@ package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.token.AuthorizationToken;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class RepositoryEndpoints {
 
   private final RepositoryAuthorizer authorizer;
   private final FormatRegistry formats;
+  private final Unavailable unavailable;
   private final Optional<String> publicUrl;
   private final Map<String, List<PackageRoute<?>>> routes;
 
@@ -35,9 +37,11 @@ public final class RepositoryEndpoints {
    * @param publicUrl the base URL clients reach the server at when a proxy fronts it; else each
    *     request's own origin is used in the URLs answers carry
    */
-  public RepositoryEndpoints(RepositoryAuthorizer authorizer, FormatRegistry formats, Optional<String> publicUrl) {
+  public RepositoryEndpoints(RepositoryAuthorizer authorizer, FormatRegistry formats, Unavailable unavailable,
+      Optional<String> publicUrl) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.formats = Objects.requireNonNull(formats, "formats");
+    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
     this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
     this.routes = formats.all().stream().collect(Collectors.toUnmodifiableMap(PackageFormat::name, format -> {
       List<PackageRoute<?>> table = new ArrayList<>();
@@ -82,7 +86,7 @@ public final class RepositoryEndpoints {
       PackageCall call = new PackageCall(exchange, path, credential, publicUrl.orElseGet(exchange::origin), authorizer);
       dispatch(call, routes.get(format.name()));
     } catch (RuntimeException e) {
-      FormatErrors.answer(format, LOG, exchange, e);
+      FormatErrors.answer(format, LOG, exchange, e, unavailable);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.wharf.identity;
 import dev.wharf.error.WharfException;
 import dev.wharf.policy.AttachedPolicy;
 import dev.wharf.policy.Decision;
-import dev.wharf.policy.PermissionService;
+import dev.wharf.policy.PolicyDocument;
 import dev.wharf.policy.PolicyKind;
 import java.time.Duration;
 import java.util.HashMap;
@@ -74,7 +74,7 @@ public final class StsService {
       context.put("sts:ExternalId", List.of(externalId));
     }
     List<AttachedPolicy> trust = List.of(new AttachedPolicy(role.arn() + "/trust-policy",
-        PermissionService.parseStored(role.trustPolicy(), PolicyKind.TRUST)));
+        PolicyDocument.parseStored(role.trustPolicy(), PolicyKind.TRUST)));
     Decision decision = permissions.authorize(caller, origin, "sts:AssumeRole", role.arn(), role.accountId(), trust, context);
     if (!decision.allowed()) {
       throw new WharfException.AccessDenied(denied);

@@ -34,6 +34,15 @@ public record PolicyDocument(String version, String id, List<Statement> statemen
         return PolicyParser.parse(json, kind);
     }
 
+    /** Parses a policy that was validated when it was stored. */
+    public static PolicyDocument parseStored(String json, PolicyKind kind) {
+        try {
+            return parse(json, kind);
+        } catch (MalformedPolicyException e) {
+            throw new IllegalStateException("a stored policy no longer parses: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Parses a policy about to be stored: besides {@link #parse}, refuses what AWS refuses but older stored
      * policies may hold (they keep parsing): {@code NotPrincipal} with {@code Allow}, and {@code NotPrincipal} in a

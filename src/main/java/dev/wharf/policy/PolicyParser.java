@@ -206,7 +206,7 @@ final class PolicyParser {
             }
         }
 
-        List<ConditionTest> conditions = parseConditions(node.get("Condition"), variables);
+        List<Condition> conditions = parseConditions(node.get("Condition"), variables);
         return new Statement(
                 index,
                 sid,
@@ -251,7 +251,7 @@ final class PolicyParser {
         return PrincipalMatcher.of(aws, services, federated, element);
     }
 
-    private static List<ConditionTest> parseConditions(JsonNode node, boolean variables)
+    private static List<Condition> parseConditions(JsonNode node, boolean variables)
             throws MalformedPolicyException {
         if (node == null) {
             return List.of();
@@ -259,19 +259,19 @@ final class PolicyParser {
         if (!node.isObject()) {
             throw new MalformedPolicyException("Condition must be an object of operators");
         }
-        List<ConditionTest> conditions = new ArrayList<>();
+        List<Condition> conditions = new ArrayList<>();
         for (Map.Entry<String, JsonNode> operator : node.properties()) {
             String operatorName = operator.getKey();
             JsonNode keys = operator.getValue();
             if (!keys.isObject() || keys.isEmpty()) {
                 // Check the name first so that a misspelt operator is reported as such.
-                ConditionTest.compile(operatorName, "aws:placeholder", List.of("placeholder"), false);
+                Condition.compile(operatorName, "aws:placeholder", List.of("placeholder"), false);
                 throw new MalformedPolicyException(
                         "condition " + operatorName + " must be a non-empty object of condition keys");
             }
             for (Map.Entry<String, JsonNode> entry : keys.properties()) {
                 List<String> values = conditionValues(entry.getValue(), operatorName, entry.getKey());
-                conditions.add(ConditionTest.compile(operatorName, entry.getKey(), values, variables));
+                conditions.add(Condition.compile(operatorName, entry.getKey(), values, variables));
             }
         }
         return conditions;

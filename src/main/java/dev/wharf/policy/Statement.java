@@ -25,7 +25,7 @@ public final class Statement {
     private final PolicyPattern[] resources;
     private final boolean notResource;
     private final boolean anyResource;
-    private final ConditionTest[] conditions;
+    private final Condition[] conditions;
 
     Statement(
             int index,
@@ -37,7 +37,7 @@ public final class Statement {
             boolean notAction,
             List<PolicyPattern> resources,
             boolean notResource,
-            List<ConditionTest> conditions) {
+            List<Condition> conditions) {
         this.index = index;
         this.sid = sid;
         this.effect = effect;
@@ -49,7 +49,7 @@ public final class Statement {
         this.notResource = notResource;
         this.anyResource = resources == null
                 || (!notResource && resources.stream().anyMatch(PolicyPattern::isMatchAll));
-        this.conditions = conditions.toArray(ConditionTest[]::new);
+        this.conditions = conditions.toArray(Condition[]::new);
     }
 
     /** The position of this statement in its document, from 1. */
@@ -155,7 +155,7 @@ public final class Statement {
     }
 
     private boolean conditionsHold(RequestScope scope) {
-        for (ConditionTest condition : conditions) {
+        for (Condition condition : conditions) {
             if (!condition.holds(scope)) {
                 return false;
             }

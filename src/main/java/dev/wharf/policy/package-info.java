@@ -10,7 +10,7 @@
  *
  * <ul>
  *   <li>A policy variable without a value (and without a default) makes its Resource pattern match nothing, and
- *       makes the whole condition test (one operator on one key) false, whether or not the operator is negated.
+ *       makes the whole condition (one operator on one key) false, whether or not the operator is negated.
  *   <li>Policy variables are substituted in Resource/NotResource and in the values of String and Arn operators
  *       only; a substituted value always matches literally, never as a wildcard.
  *   <li>ArnEquals and ArnLike both compare the six colon-separated components separately with wildcards; a policy

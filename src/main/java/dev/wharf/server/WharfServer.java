@@ -13,6 +13,7 @@ import dev.wharf.catalog.http.CatalogEndpoints;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.blob.BlobCollector;
+import dev.wharf.blob.BlobStoreUnavailableException;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.cluster.ChangeBus;
 import dev.wharf.cluster.LocalChangeBus;
@@ -40,15 +41,17 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.crypto.MasterKey;
 import dev.wharf.crypto.SecretCipher;
+import dev.wharf.error.Unavailable;
 import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.IdentityService;
 import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.StsService;
 import dev.wharf.identity.http.IamEndpoints;
 import dev.wharf.identity.http.StsEndpoints;
 import dev.wharf.identity.infrastructure.SqlIdentityStore;
-import dev.wharf.policy.PermissionService;
 import dev.wharf.store.Database;
+import dev.wharf.store.DatabaseUnavailable;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
@@ -233,10 +236,14 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions, formats)
           .operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
+      // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
+      Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
+          BlobStoreUnavailableException.CHECK));
       Routes routes = new Routes(
-          new AwsQueryEndpoints(authenticator, permissions, audit, queryOperations),
-          new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, restOperations),
-          new RepositoryEndpoints(authorizer, formats, config.publicUrl()));
+          new AwsQueryEndpoints(authenticator, permissions, audit, unavailable, queryOperations),
+          new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, unavailable,
+              restOperations),
+          new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl()));
 
       // two threads: a long blob collection must not hold up the token-use flush
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
@@ -250,7 +257,7 @@ public final class WharfServer implements AutoCloseable {
           TimeUnit.SECONDS);
 
       Server jetty = httpServer.join();
-      jetty.setHandler(new RootHandler(routes, new Health(database, blobs)));
+      jetty.setHandler(new RootHandler(routes, new Health(database, blobs), unavailable));
       try {
         jetty.start();
       } catch (IOException e) {
@@ -407,10 +414,12 @@ public final class WharfServer implements AutoCloseable {
   private static final class RootHandler extends Handler.Abstract {
     private final Routes routes;
     private final Health health;
+    private final Unavailable unavailable;
 
-    RootHandler(Routes routes, Health health) {
+    RootHandler(Routes routes, Health health, Unavailable unavailable) {
       this.routes = routes;
       this.health = health;
+      this.unavailable = unavailable;
     }
 
     @Override
@@ -436,10 +445,10 @@ public final class WharfServer implements AutoCloseable {
           exchange.send(404, "application/json", "{\"message\":\"No such endpoint\"}");
         }
       } catch (RuntimeException e) {
-        java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
-        if (unavailable.isPresent()) {
-          LOG.warn("request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
-          exchange.send(503, "application/json", "{\"message\":\"" + unavailable.get() + "\"}");
+        java.util.Optional<String> reason = unavailable.reason(e);
+        if (reason.isPresent()) {
+          LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
+          exchange.send(503, "application/json", "{\"message\":\"" + reason.get() + "\"}");
           return true;
         }
         LOG.error("request {} failed", exchange.requestId(), e);

@@ -1,5 +1,6 @@
 package dev.wharf.store;
 
+import dev.wharf.error.Unavailable;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -14,23 +15,21 @@ public final class DatabaseUnavailable {
   /** The message clients see. */
   public static final String MESSAGE = "The service is temporarily unavailable: its database cannot be reached. Retry later.";
 
+  /** The database's check, for {@link Unavailable}. */
+  public static final Unavailable.Check CHECK = new Unavailable.Check(DatabaseUnavailable::unreachable, MESSAGE);
+
   private DatabaseUnavailable() {}
 
-  /** Whether {@code failure} or one of its causes says the database could not be reached. */
-  public static boolean causedBy(Throwable failure) {
-    int depth = 0;
-    for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
-      if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-          || t instanceof org.jdbi.v3.core.ConnectionException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        // 08xxx: connection exceptions; 57P01-57P03: administrator/crash shutdown, cannot connect now
-        if (state.startsWith("08") || state.startsWith("57P0")) {
-          return true;
-        }
-      }
+  /** Whether this one throwable ({@link Unavailable} walks the causes) says the database could not be reached. */
+  private static boolean unreachable(Throwable failure) {
+    if (failure instanceof SQLTransientConnectionException || failure instanceof SQLNonTransientConnectionException
+        || failure instanceof org.jdbi.v3.core.ConnectionException) {
+      return true;
+    }
+    if (failure instanceof SQLException sql && sql.getSQLState() != null) {
+      String state = sql.getSQLState();
+      // 08xxx: connection exceptions; 57P01-57P03: administrator/crash shutdown, cannot connect now
+      return state.startsWith("08") || state.startsWith("57P0");
     }
     return false;
   }

@@ -2,9 +2,9 @@ package dev.wharf.token;
 
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.CodeArtifactArns;
+import dev.wharf.identity.PermissionService;
 import dev.wharf.policy.AttachedPolicy;
 import dev.wharf.policy.Decision;
-import dev.wharf.policy.PermissionService;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

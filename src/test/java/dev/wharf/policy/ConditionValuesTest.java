@@ -22,24 +22,24 @@ class ConditionValuesTest {
         "-1, -1000"
     })
     void readsIsoDatesAndEpochSeconds(String text, long epochMillis) {
-        assertThat(ConditionTest.parseDate(text)).isEqualTo(epochMillis);
+        assertThat(Condition.parseDate(text)).isEqualTo(epochMillis);
     }
 
     @ParameterizedTest(name = "{0} is not a date")
     @ValueSource(strings = {"", "tomorrow", "2026-13-01", "2026-11-25T25:00:00Z", "1e", "20261125T120000"})
     void refusesWhatIsNotADate(String text) {
-        assertThat(ConditionTest.parseDate(text)).isEqualTo(Long.MIN_VALUE);
+        assertThat(Condition.parseDate(text)).isEqualTo(Long.MIN_VALUE);
     }
 
     @ParameterizedTest(name = "{0} is the number {1}")
     @CsvSource({"42, 42", "-7, -7", "+3, 3", "2.5, 2.5", ".5, 0.5", "1e3, 1000", "1.5E-1, 0.15"})
     void readsNumbers(String text, double number) {
-        assertThat(ConditionTest.parseNumber(text)).isEqualTo(number);
+        assertThat(Condition.parseNumber(text)).isEqualTo(number);
     }
 
     @ParameterizedTest(name = "{0} is not a number")
     @ValueSource(strings = {"", "ten", "1.2.3", "0x10", "NaN", "Infinity", "1e", " 1", "1d", "1e999"})
     void refusesWhatIsNotANumber(String text) {
-        assertThat(ConditionTest.parseNumber(text)).isNaN();
+        assertThat(Condition.parseNumber(text)).isNaN();
     }
 }

@@ -4,10 +4,11 @@ import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
+import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
 import dev.wharf.policy.Decision;
-import dev.wharf.policy.PermissionService;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -37,13 +38,15 @@ public final class AwsQueryEndpoints {
   private final AwsAuthenticator authenticator;
   private final PermissionService permissions;
   private final AuditLog audit;
+  private final Unavailable unavailable;
   private final Map<String, QueryOperation> operations = new HashMap<>();
 
   public AwsQueryEndpoints(AwsAuthenticator authenticator, PermissionService permissions, AuditLog audit,
-      List<QueryOperation> operations) {
+      Unavailable unavailable, List<QueryOperation> operations) {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
     for (QueryOperation operation : operations) {
       if (this.operations.put(key(operation.service(), operation.action()), operation) != null) {
         throw new IllegalStateException("duplicate operation " + operation.service() + ":" + operation.action());
@@ -109,12 +112,12 @@ public final class AwsQueryEndpoints {
       sendError(exchange, service, new WharfException.Invalid("MalformedQueryString", "The request body could not be read"));
       entry.finish(AuditEvent.Outcome.FAILED, "MalformedQueryString");
     } catch (RuntimeException e) {
-      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
-      if (unavailable.isPresent()) {
-        LOG.warn("request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
+      java.util.Optional<String> reason = unavailable.reason(e);
+      if (reason.isPresent()) {
+        LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
         entry.finish(AuditEvent.Outcome.FAILED, "ServiceUnavailable");
         exchange.setHeader("x-amzn-RequestId", exchange.requestId());
-        exchange.send(503, "text/xml", error(service, "ServiceUnavailable", "Receiver", unavailable.get(),
+        exchange.send(503, "text/xml", error(service, "ServiceUnavailable", "Receiver", reason.get(),
             exchange.requestId()));
         return;
       }

@@ -1,8 +1,8 @@
 package dev.wharf.api.aws;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
-import dev.wharf.policy.PermissionService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,10 +8,11 @@ import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
+import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
 import dev.wharf.policy.Decision;
-import dev.wharf.policy.PermissionService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -39,14 +40,16 @@ public final class RestJsonEndpoints {
   private final AwsAuthenticator authenticator;
   private final PermissionService permissions;
   private final AuditLog audit;
+  private final Unavailable unavailable;
   private final String serviceName;
   private final Map<String, RestOperation> operations = new HashMap<>();
 
   /** @param serviceName the IAM service prefix used in audit records when no action was resolved (e.g. codeartifact) */
   public RestJsonEndpoints(String pathPrefix, String serviceName, AwsAuthenticator authenticator,
-      PermissionService permissions, AuditLog audit, List<RestOperation> operations) {
+      PermissionService permissions, AuditLog audit, Unavailable unavailable, List<RestOperation> operations) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
     this.pathPrefix = Objects.requireNonNull(pathPrefix, "pathPrefix");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
@@ -131,12 +134,12 @@ public final class RestJsonEndpoints {
         entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
         return;
       }
-      java.util.Optional<String> unavailable = dev.wharf.error.Unavailable.reason(e);
-      if (unavailable.isPresent()) {
+      java.util.Optional<String> reason = unavailable.reason(e);
+      if (reason.isPresent()) {
         // CodeArtifact's model has no 503 error: its server fault, with the status that says "retry"
-        LOG.warn("request {}: {}: {}", exchange.requestId(), unavailable.get(), e.toString());
+        LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
         entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
-        sendError(exchange, 503, "InternalServerException", unavailable.get(), Map.of());
+        sendError(exchange, 503, "InternalServerException", reason.get(), Map.of());
         return;
       }
       entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");

@@ -1,11 +1,17 @@
-package dev.wharf.policy;
+package dev.wharf.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.wharf.identity.IdentityStore;
-import dev.wharf.identity.ManagedPolicy;
-import dev.wharf.identity.Principal;
-import dev.wharf.identity.PrincipalType;
+import dev.wharf.error.WharfException;
+import dev.wharf.policy.AttachedPolicy;
+import dev.wharf.policy.AuthorizationRequest;
+import dev.wharf.policy.CallerPrincipal;
+import dev.wharf.policy.ConditionContext;
+import dev.wharf.policy.Decision;
+import dev.wharf.policy.Outcome;
+import dev.wharf.policy.PolicyDocument;
+import dev.wharf.policy.PolicyEvaluator;
+import dev.wharf.policy.PolicyKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +27,8 @@ import java.util.Set;
  * Who may do what: builds the request context AWS policies see (principal, time, source IP,
  * token issue time) and evaluates the principal's identity policies with any resource policy.
  * Identity policies are cached per principal; any IAM change clears the cache, so a new Deny
- * applies to the very next request.
+ * applies to the very next request. It lives in identity because it joins identity's principals
+ * and stored policies with the policy language, which knows no feature package.
  */
 public final class PermissionService {
   private static final Duration CACHE_TTL = Duration.ofSeconds(30);
@@ -106,30 +113,21 @@ public final class PermissionService {
     List<AttachedPolicy> policies = new ArrayList<>();
     for (IdentityStore.InlinePolicy inline : store.listInlinePolicies(accountId, type, name)) {
       policies.add(new AttachedPolicy(type.column() + "/" + name + "/inline/" + inline.policyName(),
-          parseStored(inline.document(), PolicyKind.IDENTITY)));
+          PolicyDocument.parseStored(inline.document(), PolicyKind.IDENTITY)));
     }
     for (ManagedPolicy managed : store.listAttachedPolicies(accountId, type, name)) {
-      policies.add(new AttachedPolicy(managed.arn(), parseStored(managed.document(), PolicyKind.IDENTITY)));
+      policies.add(new AttachedPolicy(managed.arn(), PolicyDocument.parseStored(managed.document(), PolicyKind.IDENTITY)));
     }
     return List.copyOf(policies);
   }
 
   /** AWS's wording of an authorization failure, for every protocol. */
-  public static dev.wharf.error.WharfException.AccessDenied denied(Principal principal, String action, String resource,
+  public static WharfException.AccessDenied denied(Principal principal, String action, String resource,
       Decision decision) {
     String because = decision.outcome() == Outcome.EXPLICIT_DENY
         ? " with an explicit deny"
         : " because no identity-based or resource-based policy allows the " + action + " action";
-    return new dev.wharf.error.WharfException.AccessDenied("User: " + principal.arn() + " is not authorized to perform: "
+    return new WharfException.AccessDenied("User: " + principal.arn() + " is not authorized to perform: "
         + action + " on resource: " + resource + because);
-  }
-
-  /** Parses a policy that was validated when it was stored. */
-  public static PolicyDocument parseStored(String document, PolicyKind kind) {
-    try {
-      return PolicyDocument.parse(document, kind);
-    } catch (MalformedPolicyException e) {
-      throw new IllegalStateException("a stored policy no longer parses: " + e.getMessage(), e);
-    }
   }
 }

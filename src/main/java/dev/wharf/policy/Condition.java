@@ -16,7 +16,7 @@ import java.util.Locale;
  * One operator applied to one condition key, e.g. {@code "StringLike": {"aws:username": ["a*", "b*"]}},
  * with its values pre-compiled for the operator's family.
  */
-final class ConditionTest {
+final class Condition {
 
     enum SetQualifier {
         NONE,
@@ -50,7 +50,7 @@ final class ConditionTest {
     private final IpRange[] ranges;
     private final boolean[] expectAbsent;
 
-    private ConditionTest(Builder builder) {
+    private Condition(Builder builder) {
         this.operatorName = builder.operatorName;
         this.operator = builder.operator;
         this.qualifier = builder.qualifier;
@@ -94,7 +94,7 @@ final class ConditionTest {
      * @param operatorName e.g. {@code ForAnyValue:StringLikeIfExists}
      * @param variables whether policy variables are substituted (Version 2012-10-17)
      */
-    static ConditionTest compile(String operatorName, String key, List<String> values, boolean variables)
+    static Condition compile(String operatorName, String key, List<String> values, boolean variables)
             throws MalformedPolicyException {
         Builder builder = new Builder();
         builder.operatorName = operatorName;
@@ -199,7 +199,7 @@ final class ConditionTest {
                 }
             }
         }
-        return new ConditionTest(builder);
+        return new Condition(builder);
     }
 
     private static String parseBoolean(String value, String where) throws MalformedPolicyException {
@@ -331,7 +331,7 @@ final class ConditionTest {
         return key;
     }
 
-    /** Whether this test holds for the request. */
+    /** Whether this condition holds for the request. */
     boolean holds(RequestScope scope) {
         List<String> present = scope.values(lowerCaseKey);
         if (operator == ConditionOperator.NULL) {
@@ -350,7 +350,7 @@ final class ConditionTest {
             return qualifier == SetQualifier.NONE && operator.negated;
         }
         if (hasVariables) {
-            // A value whose variable has no value makes the whole test fail rather than silently match nothing.
+            // A value whose variable has no value makes the whole condition fail rather than silently match nothing.
             for (PolicyPattern pattern : patterns) {
                 if (!pattern.resolvable(scope)) {
                     return false;
