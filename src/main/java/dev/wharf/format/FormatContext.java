@@ -22,4 +22,13 @@ public record FormatContext(PackageService packages, UpstreamService upstreams, 
     Objects.requireNonNull(temporaryDirectory, "temporaryDirectory");
     Objects.requireNonNull(clock, "clock");
   }
+
+  /** The folder uploads are spooled to while they are checked, created when missing. */
+  public java.nio.file.Path spoolDirectory() {
+    try {
+      return java.nio.file.Files.createDirectories(temporaryDirectory);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

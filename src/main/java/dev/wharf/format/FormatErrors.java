@@ -48,7 +48,7 @@ public final class FormatErrors {
    */
   static void answer(PackageFormat format, Logger log, Exchange exchange, RuntimeException failure,
       Unavailable unavailable) {
-    ErrorBody body = format.errorBody();
+    ErrorBody body = format.spec().errorBody();
     if (failure instanceof WharfException e) {
       int status = status(e);
       if (status == 401) {

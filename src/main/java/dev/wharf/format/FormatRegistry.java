@@ -74,7 +74,7 @@ public final class FormatRegistry {
   /** Every external connection name, with the format it serves. */
   public Map<String, String> externalConnectionFormats() {
     Map<String, String> connections = new java.util.TreeMap<>();
-    formats.values().forEach(format -> format.externalConnections().forEach(name -> connections.put(name, format.name())));
+    formats.values().forEach(format -> format.spec().externalConnections().forEach(name -> connections.put(name, format.name())));
     return Map.copyOf(connections);
   }
 

@@ -35,6 +35,11 @@ public final class PackageCall {
     return repository;
   }
 
+  /** The repository, as a format's registry addresses it. */
+  public RepositoryLocation location() {
+    return new RepositoryLocation(repository.domainOwner(), repository.domainName(), repository.repository());
+  }
+
   /** The repository endpoint as the client reaches it (or the public URL), ending in '/'. */
   public String endpoint() {
     return repository.endpoint(baseUrl);

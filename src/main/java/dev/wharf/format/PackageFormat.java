@@ -13,22 +13,6 @@ import java.util.Optional;
  * {@link FormatRegistry}; nothing else lists or switches on them.
  */
 public interface PackageFormat {
-  /** The format's name in CodeArtifact's API and in endpoint paths ({@code npm}, {@code pypi}, ...). */
-  String name();
-
-  /**
-   * The routes below {@code /{domain}-{owner}/{format}/{repo}/}, tried in order. The repository
-   * endpoint itself ({@code GET} of the empty path) is answered for every format and need not be
-   * declared; a format may declare other methods on it (PyPI's upload).
-   */
-  List<PackageRoute<?>> routes();
-
-  /** The body of a failure, as this format's clients read it. */
-  ErrorBody errorBody();
-
-  /** What a request without credentials is told: how this format's clients send the token. */
-  String credentialHint();
-
   /** Whether the format's packages have a namespace. */
   enum Namespaces {
     /** Every package has one (Maven's groupId, Swift's scope, generic). */
@@ -39,7 +23,45 @@ public interface PackageFormat {
     OPTIONAL
   }
 
-  Namespaces namespaces();
+  /**
+   * The facts a format states once.
+   *
+   * @param name the format's name in CodeArtifact's API and in endpoint paths ({@code npm}, ...)
+   * @param errorBody the body of a failure, as this format's clients read it
+   * @param credentialHint what a request without credentials is told: how the clients send the token
+   * @param externalConnections CodeArtifact's external connection names of this format
+   */
+  record Spec(String name, Namespaces namespaces, ErrorBody errorBody, String credentialHint,
+      List<String> externalConnections) {
+    /** How pip, twine, Maven and Gradle are told to send the token. */
+    public static final String BASIC_AWS_HINT =
+        "Authentication required: use user 'aws' and an authorization token as the password";
+    /** How clients of formats without a client convention of their own are told. */
+    public static final String ANY_SCHEME_HINT =
+        "Authentication required: send an authorization token as Bearer or as Basic aws:<token>";
+
+    public Spec {
+      java.util.Objects.requireNonNull(name, "name");
+      java.util.Objects.requireNonNull(namespaces, "namespaces");
+      java.util.Objects.requireNonNull(errorBody, "errorBody");
+      java.util.Objects.requireNonNull(credentialHint, "credentialHint");
+      externalConnections = List.copyOf(externalConnections);
+    }
+  }
+
+  Spec spec();
+
+  /** The format's name in CodeArtifact's API and in endpoint paths. */
+  default String name() {
+    return spec().name();
+  }
+
+  /**
+   * The routes below {@code /{domain}-{owner}/{format}/{repo}/}, tried in order. The repository
+   * endpoint itself ({@code GET} of the empty path) is answered for every format and need not be
+   * declared; a format may declare other methods on it (PyPI's upload).
+   */
+  List<PackageRoute<?>> routes();
 
   /**
    * The checks a package's identity passes before the API creates it (PutPackageOriginConfiguration
@@ -51,7 +73,7 @@ public interface PackageFormat {
    */
   default void requireCreatable(String namespace, String name) {
     boolean hasNamespace = namespace != null && !namespace.isEmpty();
-    switch (namespaces()) {
+    switch (spec().namespaces()) {
       case REQUIRED -> {
         if (!hasNamespace) {
           throw new WharfException.Invalid("ValidationException", "A namespace is required for " + name()
@@ -98,8 +120,4 @@ public interface PackageFormat {
     return Optional.empty();
   }
 
-  /** CodeArtifact's external connection names of this format ({@code public:npmjs}, ...). */
-  default List<String> externalConnections() {
-    return List.of();
-  }
 }

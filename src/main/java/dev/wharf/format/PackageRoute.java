@@ -51,10 +51,10 @@ public record PackageRoute<T>(String name, Set<String> methods, String example, 
     return new PackageRoute<>(name, Set.of(method), example, path, need, handler);
   }
 
-  /** A path parser that takes only the paths {@code parser} parses to a {@code type}. */
-  public static <P, T extends P> Function<String, Optional<T>> when(Function<String, P> parser, Class<T> type) {
+  /** A route's path: the paths {@code parser} parses to a {@code type}. */
+  public static <P, T extends P> Function<String, Optional<T>> when(PathParser<P> parser, Class<T> type) {
     return rest -> {
-      P parsed = parser.apply(rest);
+      P parsed = parser.parse(rest);
       return type.isInstance(parsed) ? Optional.of(type.cast(parsed)) : Optional.empty();
     };
   }

@@ -82,7 +82,7 @@ public final class RepositoryEndpoints {
     PackageFormat format = formats.find(path.format()).orElseThrow();
     try {
       String credential = PackageCredentials.token(exchange.header("Authorization"))
-          .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.credentialHint()));
+          .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.spec().credentialHint()));
       PackageCall call = new PackageCall(exchange, path, credential, publicUrl.orElseGet(exchange::origin), authorizer);
       dispatch(call, routes.get(format.name()));
     } catch (RuntimeException e) {

@@ -152,11 +152,11 @@ class PackageRoutePermissionsIT {
     }
     String type = response.headers().firstValue("Content-Type").orElse("");
     boolean head = response.request().method().equals("HEAD"); // headers only
-    if (format.errorBody() == ErrorBody.JSON && head) {
+    if (format.spec().errorBody() == ErrorBody.JSON && head) {
       if (!type.startsWith("application/json")) {
         problems.add(what + ": not JSON: " + type);
       }
-    } else if (format.errorBody() == ErrorBody.JSON) {
+    } else if (format.spec().errorBody() == ErrorBody.JSON) {
       JsonNode error;
       try {
         error = JSON.readTree(response.body()).path("error");

@@ -141,10 +141,23 @@ public final class Exchange {
     this.refusedSuccess = why;
   }
 
-  private void checkSuccessAllowed(int status) {
+  /**
+   * Starts the response (status and type) unless one was already sent; refuses a success the
+   * exchange may not answer yet ({@link #requireForSuccess}).
+   */
+  private boolean begin(int status, String contentType) {
     if (status < 400 && successAllowed != null && !successAllowed.getAsBoolean()) {
       throw new IllegalStateException(refusedSuccess);
     }
+    if (completed) {
+      return false;
+    }
+    completed = true;
+    response.setStatus(status);
+    if (contentType != null) {
+      response.getHeaders().put("Content-Type", contentType);
+    }
+    return true;
   }
 
   /** The declared Content-Length, or -1 when the body is chunked or absent. */
@@ -157,15 +170,9 @@ public final class Exchange {
    * (closed afterwards), never holding it whole in memory. A HEAD request gets the headers only. A failure mid-stream aborts the response.
    */
   public void stream(int status, String contentType, long length, InputStream content) throws IOException {
-    checkSuccessAllowed(status);
-    if (completed) {
+    if (!begin(status, contentType)) {
       content.close();
       return;
-    }
-    completed = true;
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put("Content-Type", contentType);
     }
     response.getHeaders().put("Content-Length", length);
     try (content) {
@@ -204,14 +211,8 @@ public final class Exchange {
    * mid-stream aborts the response (it is already committed).
    */
   public void stream(int status, String contentType, BodyWriter body) {
-    checkSuccessAllowed(status);
-    if (completed) {
+    if (!begin(status, contentType)) {
       return;
-    }
-    completed = true;
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put("Content-Type", contentType);
     }
     if ("HEAD".equals(request.getMethod())) {
       response.write(true, null, callback);
@@ -239,14 +240,8 @@ public final class Exchange {
   }
 
   public void send(int status, String contentType, byte[] body) {
-    checkSuccessAllowed(status);
-    if (completed) {
+    if (!begin(status, contentType)) {
       return;
-    }
-    completed = true;
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put("Content-Type", contentType);
     }
     if (status == 304) {
       response.write(true, null, callback); // no content, and no length of one

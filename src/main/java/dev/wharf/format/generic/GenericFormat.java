@@ -21,29 +21,17 @@ public final class GenericFormat implements PackageFormat {
   public static final String VERSION_DOCUMENT = "{}";
   private static final String ASSET_SPECIALS = "~!@^&()-_+[]{};,.";
 
+  private static final Spec SPEC = new Spec(NAME, Namespaces.REQUIRED, ErrorBody.JSON, Spec.ANY_SCHEME_HINT,
+      List.of());
+
   @Override
-  public String name() {
-    return NAME;
+  public Spec spec() {
+    return SPEC;
   }
 
   @Override
   public List<PackageRoute<?>> routes() {
     return List.of();
-  }
-
-  @Override
-  public ErrorBody errorBody() {
-    return ErrorBody.JSON;
-  }
-
-  @Override
-  public String credentialHint() {
-    return "Authentication required: send an authorization token as Bearer or as Basic aws:<token>";
-  }
-
-  @Override
-  public Namespaces namespaces() {
-    return Namespaces.REQUIRED;
   }
 
   @Override

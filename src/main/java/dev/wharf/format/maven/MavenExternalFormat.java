@@ -196,7 +196,6 @@ public final class MavenExternalFormat implements ExternalFormat.NamedFiles {
   }
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {
-    return new UpstreamUnavailableException("The upstream " + upstream + " answered with a malformed maven-metadata.xml"
-        + " for " + PackageService.displayName(key) + " (" + why + "); nothing was cached");
+    return ExternalFormat.malformed("maven-metadata.xml", upstream, key, why);
   }
 }

@@ -11,7 +11,8 @@ import dev.wharf.format.PackageCall;
 import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
-import dev.wharf.format.RepositoryPath;
+import dev.wharf.format.PathParser;
+import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import dev.wharf.packages.PackageAsset;
@@ -37,45 +38,29 @@ public final class MavenFormat implements PackageFormat {
   /** Uploaded maven-metadata.xml files are read (up to this size) and discarded. */
   static final int MAX_METADATA_BYTES = 1024 * 1024;
   static final int MAX_CHECKSUM_BYTES = 1024;
-  private static final Function<String, Optional<MavenPath>> ANY = rest -> Optional.of(MavenPath.parse(rest));
+  private static final PathParser<MavenPath> PARSER = PathParser.of(MavenPath::parse);
+  private static final Function<String, Optional<MavenPath>> ANY = rest -> Optional.of(PARSER.parse(rest));
 
   private final FormatContext context;
   private final MavenRegistry registry;
 
   public MavenFormat(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
-    this.registry = new MavenRegistry(context.packages(), context.upstreams(), context.maxAssetBytes());
+    this.registry = new MavenRegistry(context);
   }
 
-  @Override
-  public String name() {
-    return MavenRegistry.FORMAT;
-  }
+  private static final Spec SPEC = new Spec(MavenRegistry.FORMAT, Namespaces.REQUIRED, ErrorBody.PLAIN_TEXT,
+      Spec.BASIC_AWS_HINT, List.of("public:maven-central", "public:maven-googleandroid", "public:maven-gradleplugins",
+          "public:maven-commonsware", "public:maven-clojars"));
 
   @Override
-  public ErrorBody errorBody() {
-    return ErrorBody.PLAIN_TEXT;
-  }
-
-  @Override
-  public String credentialHint() {
-    return "Authentication required: use user 'aws' and an authorization token as the password";
-  }
-
-  @Override
-  public Namespaces namespaces() {
-    return Namespaces.REQUIRED;
+  public Spec spec() {
+    return SPEC;
   }
 
   @Override
   public Optional<ExternalFormat> external() {
     return Optional.of(new MavenExternalFormat(context.clock()));
-  }
-
-  @Override
-  public List<String> externalConnections() {
-    return List.of("public:maven-central", "public:maven-googleandroid", "public:maven-gradleplugins",
-        "public:maven-commonsware", "public:maven-clojars");
   }
 
   /** Read from the shape taken from the POM. */
@@ -96,19 +81,18 @@ public final class MavenFormat implements PackageFormat {
 
   @Override
   public List<PackageRoute<?>> routes() {
-    Function<String, MavenPath> parser = MavenPath::parse;
     return List.of(
         PackageRoute.get("file, checksum or metadata", "com/example/lib/1.0/lib-1.0.jar", ANY, Need.read(), this::get),
-        PackageRoute.of("PUT", "artifact metadata upload", "com/example/lib/maven-metadata.xml", when(parser, MavenPath.ArtifactMetadata.class),
+        PackageRoute.of("PUT", "artifact metadata upload", "com/example/lib/maven-metadata.xml", when(PARSER, MavenPath.ArtifactMetadata.class),
             Need.publish(m -> ref(m.groupId(), m.artifactId())), this::putArtifactMetadata),
         PackageRoute.of("PUT", "version metadata upload", "com/example/lib/1.0-SNAPSHOT/maven-metadata.xml",
-            when(parser, MavenPath.VersionMetadata.class),
+            when(PARSER, MavenPath.VersionMetadata.class),
             Need.publish(m -> ref(m.groupId(), m.artifactId())), (call, metadata) -> {
               read(call.exchange(), MAX_METADATA_BYTES);
               text(call.exchange(), 201,
                   "Accepted: maven-metadata.xml is maintained by the repository from the builds it holds");
             }),
-        PackageRoute.of("PUT", "file or checksum upload", "com/example/lib/1.0/lib-1.0.jar", when(parser, MavenPath.File.class),
+        PackageRoute.of("PUT", "file or checksum upload", "com/example/lib/1.0/lib-1.0.jar", when(PARSER, MavenPath.File.class),
             Need.publish(f -> ref(f.groupId(), f.artifactId())), this::putFile));
   }
 
@@ -116,14 +100,9 @@ public final class MavenFormat implements PackageFormat {
     return new PackageRef(groupId, artifactId);
   }
 
-  private static MavenRegistry.Location location(PackageCall call) {
-    RepositoryPath path = call.repository();
-    return new MavenRegistry.Location(path.domainOwner(), path.domainName(), path.repository());
-  }
-
   private void get(PackageCall call, MavenPath request) {
     Exchange exchange = call.exchange();
-    MavenRegistry.Location location = location(call);
+    RepositoryLocation location = call.location();
     switch (request) {
       case MavenPath.ArtifactMetadata metadata -> sendMetadata(exchange, metadata.checksum(),
           registry.artifactMetadata(location, metadata).orElseThrow(() -> notFound(metadata.groupId() + ":"
@@ -155,7 +134,7 @@ public final class MavenFormat implements PackageFormat {
   private void putArtifactMetadata(PackageCall call, MavenPath.ArtifactMetadata metadata) {
     byte[] body = read(call.exchange(), MAX_METADATA_BYTES);
     if (metadata.checksum() == null) {
-      registry.metadataUploaded(location(call), metadata, body);
+      registry.metadataUploaded(call.location(), metadata, body);
     }
     text(call.exchange(), 201, "Accepted: maven-metadata.xml is maintained by the repository from the versions it"
         + " holds");
@@ -164,7 +143,7 @@ public final class MavenFormat implements PackageFormat {
   private void putFile(PackageCall call, MavenPath.File file) {
     Exchange exchange = call.exchange();
     if (file.checksum() != null) {
-      registry.verifyChecksum(location(call), file, read(exchange, MAX_CHECKSUM_BYTES));
+      registry.verifyChecksum(call.location(), file, read(exchange, MAX_CHECKSUM_BYTES));
       text(exchange, 201, "Checksum verified");
       return;
     }
@@ -173,7 +152,7 @@ public final class MavenFormat implements PackageFormat {
       throw new WharfException.TooLarge("The file (" + declared + " bytes) exceeds the limit of "
           + registry.maxFileBytes() + " bytes");
     }
-    MavenRegistry.PutOutcome outcome = registry.put(location(call), file, exchange.bodyStream());
+    MavenRegistry.PutOutcome outcome = registry.put(call.location(), file, exchange.bodyStream());
     if (outcome == MavenRegistry.PutOutcome.CREATED) {
       text(exchange, 201, "Created");
     } else {

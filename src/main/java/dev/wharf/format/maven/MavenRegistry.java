@@ -3,6 +3,8 @@ package dev.wharf.format.maven;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatContext;
+import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -69,25 +71,18 @@ public final class MavenRegistry {
 
   private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
-  public MavenRegistry(PackageService packages, long maxFileBytes) {
-    this(packages, null, maxFileBytes);
-  }
-
-  /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public MavenRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
-    this.upstreams = upstreams;
-    this.packages = Objects.requireNonNull(packages, "packages");
-    this.maxFileBytes = maxFileBytes;
+  public MavenRegistry(FormatContext context) {
+    this.upstreams = context.upstreams();
+    this.packages = context.packages();
+    this.maxFileBytes = context.maxAssetBytes();
   }
 
   public long maxFileBytes() {
     return maxFileBytes;
   }
 
-  public record Location(String domainOwner, String domainName, String repository) {
-    PackageKey key(String groupId, String artifactId) {
-      return new PackageKey(domainOwner, domainName, repository, FORMAT, groupId, artifactId);
-    }
+  private static PackageKey key(RepositoryLocation location, String groupId, String artifactId) {
+    return location.key(FORMAT, groupId, artifactId);
   }
 
   public enum PutOutcome {
@@ -97,21 +92,12 @@ public final class MavenRegistry {
   }
 
   /** A stored file that may be downloaded. */
-  Optional<PackageAsset> file(Location location, MavenPath.File file) {
-    if (upstreams != null) {
-      // Found here, else in the first upstream that has the file, else fetched by name from an external
-      // connection (then retained here).
-      return upstreams.versionWithAsset(location.key(file.groupId(), file.artifactId()), file.version(), file.fileName())
-          .filter(v -> v.version().status().downloadable())
-          .flatMap(v -> asset(v, file.fileName()));
-    }
-    return find(location.key(file.groupId(), file.artifactId()), file.version())
+  Optional<PackageAsset> file(RepositoryLocation location, MavenPath.File file) {
+    // Found here, else in the first upstream that has the file, else fetched by name from an external
+    // connection (then retained here).
+    return upstreams.versionWithAsset(key(location, file.groupId(), file.artifactId()), file.version(), file.fileName())
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> asset(v, file.fileName()));
-  }
-
-  Optional<InputStream> open(PackageAsset asset) {
-    return packages.open(asset);
   }
 
   /**
@@ -119,11 +105,10 @@ public final class MavenRegistry {
    * artifact exists, the path may name a group ({@code org/apache/maven/plugins/maven-metadata.xml}):
    * then the group-level metadata listing its Maven plugins, if it has any.
    */
-  Optional<byte[]> artifactMetadata(Location location, MavenPath.ArtifactMetadata path) {
-    PackageKey artifactKey = location.key(path.groupId(), path.artifactId());
+  Optional<byte[]> artifactMetadata(RepositoryLocation location, MavenPath.ArtifactMetadata path) {
+    PackageKey artifactKey = key(location, path.groupId(), path.artifactId());
     // Through upstreams: the versions of the whole graph (the repository's own first).
-    Optional<PackageDocument> document = upstreams != null ? upstreams.document(artifactKey)
-        : packages.document(artifactKey);
+    Optional<PackageDocument> document = upstreams.document(artifactKey);
     if (document.isEmpty()) {
       return groupMetadata(location, path.groupId() + "." + path.artifactId());
     }
@@ -155,7 +140,7 @@ public final class MavenRegistry {
    * with the prefix Maven's naming convention gives ({@code maven-X-plugin} and
    * {@code X-maven-plugin} → X). Empty when the group has no plugin.
    */
-  private Optional<byte[]> groupMetadata(Location location, String groupId) {
+  private Optional<byte[]> groupMetadata(RepositoryLocation location, String groupId) {
     List<MavenMetadata.Plugin> plugins = new ArrayList<>();
     for (PackageSummary summary : packages.listPackages(location.domainOwner(), location.domainName(),
         location.repository(), FORMAT, groupId, null)) {
@@ -197,10 +182,9 @@ public final class MavenRegistry {
   }
 
   /** A SNAPSHOT version's maven-metadata.xml, from its stored timestamped builds. */
-  Optional<byte[]> versionMetadata(Location location, MavenPath.VersionMetadata path) {
-    Optional<PackageDocument.VersionWithAssets> found = upstreams != null
-        ? upstreams.version(location.key(path.groupId(), path.artifactId()), path.version())
-        : find(location.key(path.groupId(), path.artifactId()), path.version());
+  Optional<byte[]> versionMetadata(RepositoryLocation location, MavenPath.VersionMetadata path) {
+    Optional<PackageDocument.VersionWithAssets> found =
+        upstreams.version(key(location, path.groupId(), path.artifactId()), path.version());
     if (found.isEmpty() || !(found.get().version().status().downloadable()
         || found.get().version().status() == VersionStatus.UNFINISHED)) {
       return Optional.empty();
@@ -257,8 +241,8 @@ public final class MavenRegistry {
    * becomes Published (a POM-only artifact whose packaging says jar, common in Maven Central,
    * never gets a main artifact). Nothing else is read from it; a malformed one is ignored.
    */
-  void metadataUploaded(Location location, MavenPath.ArtifactMetadata path, byte[] body) {
-    PackageKey key = location.key(path.groupId(), path.artifactId());
+  void metadataUploaded(RepositoryLocation location, MavenPath.ArtifactMetadata path, byte[] body) {
+    PackageKey key = key(location, path.groupId(), path.artifactId());
     for (String version : MavenPom.listedVersions(body)) {
       find(key, version).filter(v -> v.version().status() == VersionStatus.UNFINISHED)
           .filter(v -> v.assets().stream().anyMatch(a -> a.name().endsWith(".pom")))
@@ -272,8 +256,8 @@ public final class MavenRegistry {
    * @throws WharfException.NotFound when the file is not stored
    * @throws WharfException.Invalid when it does not match (nothing is kept)
    */
-  void verifyChecksum(Location location, MavenPath.File file, byte[] body) {
-    PackageAsset asset = find(location.key(file.groupId(), file.artifactId()), file.version())
+  void verifyChecksum(RepositoryLocation location, MavenPath.File file, byte[] body) {
+    PackageAsset asset = find(key(location, file.groupId(), file.artifactId()), file.version())
         .flatMap(v -> asset(v, file.fileName()))
         .orElseThrow(() -> new WharfException.NotFound(null, "No file " + file.fileName()
             + " to check this checksum against: upload the file first"));
@@ -282,7 +266,7 @@ public final class MavenRegistry {
     String value = (space < 0 ? sent : sent.substring(0, space)).toLowerCase(Locale.ROOT);
     MavenChecksum checksum = file.checksum();
     if (!value.equals(checksum.of(asset))) {
-      PackageKey key = location.key(file.groupId(), file.artifactId());
+      PackageKey key = key(location, file.groupId(), file.artifactId());
       String message = "Checksum mismatch for " + file.fileName() + ": " + checksum.name().toLowerCase(Locale.ROOT)
           + " sent " + printable(value) + " but the stored file has " + checksum.of(asset);
       RecentFile fresh = recent.asMap().remove(recentKey(key, file.version(), file.fileName()));
@@ -305,8 +289,8 @@ public final class MavenRegistry {
    *     version's status admits no new files
    * @throws WharfException.TooLarge beyond the size limit (nothing is stored)
    */
-  PutOutcome put(Location location, MavenPath.File file, InputStream body) {
-    PackageKey key = location.key(file.groupId(), file.artifactId());
+  PutOutcome put(RepositoryLocation location, MavenPath.File file, InputStream body) {
+    PackageKey key = key(location, file.groupId(), file.artifactId());
     boolean pom = file.suffix().equals(".pom");
     Optional<MavenPom> parsed = Optional.empty();
     InputStream content = body;

@@ -53,12 +53,7 @@ public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public Optional<PackageDocument> parse(PackageKey key, URI documentUri, byte[] body, String upstreamName) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (IOException e) {
-      throw malformed(upstreamName, key, "not JSON");
-    }
+    JsonNode root = ExternalFormat.json(body, "packument", upstreamName, key);
     String full = key.namespace().isEmpty() ? key.name() : "@" + key.namespace() + "/" + key.name();
     if (root == null || !root.isObject() || !root.path("versions").isObject()) {
       throw malformed(upstreamName, key, "no versions object");
@@ -147,7 +142,6 @@ public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
   }
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {
-    return new UpstreamUnavailableException("The upstream " + upstream + " answered with a malformed packument for "
-        + PackageService.displayName(key) + " (" + why + "); nothing was cached");
+    return ExternalFormat.malformed("packument", upstream, key, why);
   }
 }

@@ -17,7 +17,8 @@ import dev.wharf.format.PackageCall;
 import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
-import dev.wharf.format.RepositoryPath;
+import dev.wharf.format.PathParser;
+import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import dev.wharf.identity.Principal;
@@ -27,12 +28,10 @@ import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The npm registry protocol under {@code /{domain}-{owner}/npm/{repo}/}: packuments (full and
@@ -48,34 +47,23 @@ public final class NpmFormat implements PackageFormat {
   static final String ABBREVIATED = "application/vnd.npm.install-v1+json";
   static final String UNPUBLISH_REFUSED = "Unpublish is not supported by this repository (as in AWS CodeArtifact):"
       + " use 'aws codeartifact delete-package-versions' (or update-package-versions-status) instead";
-  private static final Function<String, NpmRequestPath> PARSER = NpmRequestPath::parse;
+  private static final PathParser<NpmRequestPath> PARSER = PathParser.of(NpmRequestPath::parse);
 
   private final NpmRegistry registry;
   private final FormatContext context;
 
   public NpmFormat(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
-    this.registry = new NpmRegistry(context.packages(), context.upstreams(), context.maxAssetBytes());
+    this.registry = new NpmRegistry(context);
   }
 
-  @Override
-  public String name() {
-    return NpmRegistry.FORMAT;
-  }
+  private static final Spec SPEC = new Spec(NpmRegistry.FORMAT, Namespaces.OPTIONAL, ErrorBody.JSON,
+      "Authentication required: this repository needs an authorization token (npm _authToken)",
+      List.of("public:npmjs"));
 
   @Override
-  public ErrorBody errorBody() {
-    return ErrorBody.JSON;
-  }
-
-  @Override
-  public String credentialHint() {
-    return "Authentication required: this repository needs an authorization token (npm _authToken)";
-  }
-
-  @Override
-  public Namespaces namespaces() {
-    return Namespaces.OPTIONAL;
+  public Spec spec() {
+    return SPEC;
   }
 
   @Override
@@ -95,11 +83,6 @@ public final class NpmFormat implements PackageFormat {
   @Override
   public Optional<ExternalFormat> external() {
     return Optional.of(new NpmExternalFormat());
-  }
-
-  @Override
-  public List<String> externalConnections() {
-    return List.of("public:npmjs");
   }
 
   /** Read from the version's manifest. */
@@ -179,31 +162,26 @@ public final class NpmFormat implements PackageFormat {
     return new PackageRef(name.namespace(), name.name());
   }
 
-  private static NpmRegistry.Location location(PackageCall call) {
-    RepositoryPath path = call.repository();
-    return new NpmRegistry.Location(path.domainOwner(), path.domainName(), path.repository());
-  }
-
   private void distTags(PackageCall call, NpmRequestPath.DistTags tags) {
     ObjectNode out = JSON.createObjectNode();
-    registry.distTags(location(call), tags.name()).forEach(out::put);
+    registry.distTags(call.location(), tags.name()).forEach(out::put);
     send(call.exchange(), 200, out.toString());
   }
 
   private void putDistTag(PackageCall call, NpmRequestPath.DistTags tags) {
-    registry.putDistTag(location(call), tags.name(), tags.tag(), distTagVersion(call.exchange()));
+    registry.putDistTag(call.location(), tags.name(), tags.tag(), distTagVersion(call.exchange()));
     send(call.exchange(), 201, JSON.createObjectNode().put("ok", true).toString());
   }
 
   private void deleteDistTag(PackageCall call, NpmRequestPath.DistTags tags) {
-    registry.deleteDistTag(location(call), tags.name(), tags.tag());
+    registry.deleteDistTag(call.location(), tags.name(), tags.tag());
     send(call.exchange(), 200, JSON.createObjectNode().put("ok", true).toString());
   }
 
   private void packument(PackageCall call, NpmRequestPath.Packument packument) {
     Exchange exchange = call.exchange();
     boolean abbreviated = wantsAbbreviated(exchange.header("Accept"));
-    String body = registry.packument(location(call), packument.name(), call.endpoint(), abbreviated)
+    String body = registry.packument(call.location(), packument.name(), call.endpoint(), abbreviated)
         .orElseThrow(() -> NpmRegistry.notFound(packument.name()));
     exchange.setHeader("Vary", "Accept");
     exchange.setHeader("Cache-Control", "no-cache");
@@ -211,7 +189,7 @@ public final class NpmFormat implements PackageFormat {
   }
 
   private void tarball(PackageCall call, NpmRequestPath.Tarball tarball) {
-    PackageAsset asset = registry.tarball(location(call), tarball.name(), tarball.fileName())
+    PackageAsset asset = registry.tarball(call.location(), tarball.name(), tarball.fileName())
         .orElseThrow(() -> NpmRegistry.notFound(tarball.name()));
     context.downloads().send(call.exchange(), asset, "application/octet-stream");
   }
@@ -224,23 +202,18 @@ public final class NpmFormat implements PackageFormat {
       throw new WharfException.TooLarge("The publish request (" + declared + " bytes) exceeds the limit for a "
           + registry.maxTarballBytes() + "-byte tarball");
     }
-    try {
-      Files.createDirectories(context.temporaryDirectory());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try (NpmRegistry.PutRequest request = registry.readPut(location(call), name, exchange.bodyStream(),
-        context.temporaryDirectory())) {
+    try (NpmRegistry.PutRequest request = registry.readPut(call.location(), name, exchange.bodyStream(),
+        context.spoolDirectory())) {
       switch (request) {
         case NpmRegistry.PutRequest.Publish publish -> {
           call.authorize(PackageAction.PUBLISH, ref(name));
-          registry.publish(location(call), publish);
+          registry.publish(call.location(), publish);
           send(exchange, 201, JSON.createObjectNode().put("ok", true).put("id", name.full())
               .put("version", publish.version()).toString());
         }
         case NpmRegistry.PutRequest.Deprecate deprecate -> {
           call.authorize(PackageAction.PUT_METADATA, ref(name));
-          registry.deprecate(location(call), deprecate);
+          registry.deprecate(call.location(), deprecate);
           send(exchange, 200, JSON.createObjectNode().put("ok", true).put("id", name.full()).toString());
         }
       }

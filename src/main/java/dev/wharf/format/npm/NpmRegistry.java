@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatContext;
+import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.npm.NpmPublishParser.Attachment;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
@@ -57,18 +59,10 @@ public final class NpmRegistry {
           .<RenderKey, Rendered>weigher((key, value) -> 64 + value.packument().map(String::length).orElse(0))
           .build();
 
-  public NpmRegistry(PackageService packages, long maxTarballBytes) {
-    this(packages, null, maxTarballBytes);
-  }
-
-  /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public NpmRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxTarballBytes) {
-    this.upstreams = upstreams;
-    this.packages = Objects.requireNonNull(packages, "packages");
-    if (maxTarballBytes < 1) {
-      throw new IllegalArgumentException("maxTarballBytes must be positive");
-    }
-    this.maxTarballBytes = maxTarballBytes;
+  public NpmRegistry(FormatContext context) {
+    this.upstreams = context.upstreams();
+    this.packages = context.packages();
+    this.maxTarballBytes = context.maxAssetBytes();
   }
 
   public long maxTarballBytes() {
@@ -76,10 +70,8 @@ public final class NpmRegistry {
   }
 
   /** Where a package lives. */
-  public record Location(String domainOwner, String domainName, String repository) {
-    PackageKey key(NpmPackageName name) {
-      return new PackageKey(domainOwner, domainName, repository, FORMAT, name.namespace(), name.name());
-    }
+  private static PackageKey key(RepositoryLocation location, NpmPackageName name) {
+    return location.key(FORMAT, name.namespace(), name.name());
   }
 
   // ---------------------------------------------------------------- PUT /{name}
@@ -109,7 +101,7 @@ public final class NpmRegistry {
   }
 
   /** Parses and checks a PUT body; the caller closes the result (it removes temporary files). */
-  public PutRequest readPut(Location location, NpmPackageName name, InputStream body, Path temporaryDirectory) {
+  public PutRequest readPut(RepositoryLocation location, NpmPackageName name, InputStream body, Path temporaryDirectory) {
     NpmPublishParser.Parsed parsed = NpmPublishParser.parse(body, maxTarballBytes, temporaryDirectory);
     try {
       return classify(location, name, parsed);
@@ -119,7 +111,7 @@ public final class NpmRegistry {
     }
   }
 
-  private PutRequest classify(Location location, NpmPackageName name, NpmPublishParser.Parsed parsed) {
+  private PutRequest classify(RepositoryLocation location, NpmPackageName name, NpmPublishParser.Parsed parsed) {
     ObjectNode document = parsed.document();
     String bodyName = document.path("name").asText(null);
     if (bodyName == null || !bodyName.equals(name.full())) {
@@ -267,9 +259,9 @@ public final class NpmRegistry {
     return shortened.replaceAll("\\p{Cntrl}", "?");
   }
 
-  private PutRequest deprecations(Location location, NpmPackageName name, JsonNode versions, NpmPublishParser.Parsed parsed) {
+  private PutRequest deprecations(RepositoryLocation location, NpmPackageName name, JsonNode versions, NpmPublishParser.Parsed parsed) {
     Map<String, PackageVersion> existing = new LinkedHashMap<>();
-    packages.versions(location.key(name)).forEach(v -> existing.put(v.version(), v));
+    packages.versions(key(location, name)).forEach(v -> existing.put(v.version(), v));
     if (existing.isEmpty()) {
       throw new WharfException.Invalid("The packument claims versions it does not attach");
     }
@@ -292,8 +284,8 @@ public final class NpmRegistry {
   }
 
   /** Stores a checked publish; a version that exists → 403 as npm expects. */
-  public PackageVersion publish(Location location, PutRequest.Publish publish) {
-    PackageKey key = location.key(publish.name());
+  public PackageVersion publish(RepositoryLocation location, PutRequest.Publish publish) {
+    PackageKey key = key(location, publish.name());
     if (packages.version(key, publish.version()).isPresent()) {
       throw cannotPublishOver(publish.version());
     }
@@ -314,8 +306,8 @@ public final class NpmRegistry {
     return new WharfException.AccessDenied("You cannot publish over the previously published versions: " + version + ".");
   }
 
-  public void deprecate(Location location, PutRequest.Deprecate deprecate) {
-    PackageKey key = location.key(deprecate.name());
+  public void deprecate(RepositoryLocation location, PutRequest.Deprecate deprecate) {
+    PackageKey key = key(location, deprecate.name());
     deprecate.deprecations().forEach((version, message) -> {
       PackageVersion stored = packages.version(key, version).orElseThrow(() -> notFound(deprecate.name()));
       ObjectNode manifest = (ObjectNode) readTree(stored.metadata());
@@ -330,32 +322,32 @@ public final class NpmRegistry {
 
   // ---------------------------------------------------------------- dist-tags
 
-  public Map<String, String> distTags(Location location, NpmPackageName name) {
-    PackageKey key = location.key(name);
+  public Map<String, String> distTags(RepositoryLocation location, NpmPackageName name) {
+    PackageKey key = key(location, name);
     if (packages.findPackage(key).isEmpty()) {
       throw notFound(name);
     }
     return packages.distTags(key);
   }
 
-  public void putDistTag(Location location, NpmPackageName name, String tag, String version) {
+  public void putDistTag(RepositoryLocation location, NpmPackageName name, String tag, String version) {
     checkTag(tag);
     if (SEMVER.matcher(tag).matches()) {
       throw new WharfException.Invalid("Tag name must not be a valid SemVer range: " + tag);
     }
-    PackageKey key = location.key(name);
+    PackageKey key = key(location, name);
     if (packages.findPackage(key).isEmpty()) {
       throw notFound(name);
     }
     packages.putDistTag(key, tag, version);
   }
 
-  public void deleteDistTag(Location location, NpmPackageName name, String tag) {
+  public void deleteDistTag(RepositoryLocation location, NpmPackageName name, String tag) {
     checkTag(tag);
     if ("latest".equals(tag)) {
       throw new WharfException.Invalid("The latest tag cannot be removed");
     }
-    PackageKey key = location.key(name);
+    PackageKey key = key(location, name);
     if (packages.findPackage(key).isEmpty() || !packages.deleteDistTag(key, tag)) {
       throw new WharfException.NotFound(null, "Tag " + tag + " is not set on " + name.full());
     }
@@ -375,23 +367,14 @@ public final class NpmRegistry {
   // ---------------------------------------------------------------- reading
 
   /** A tarball to stream: its asset (size, digests) for a listed or unlisted version. */
-  public Optional<PackageAsset> tarball(Location location, NpmPackageName name, String fileName) {
+  public Optional<PackageAsset> tarball(RepositoryLocation location, NpmPackageName name, String fileName) {
     String prefix = name.name() + "-";
     if (!fileName.startsWith(prefix) || !fileName.endsWith(".tgz")) {
       return Optional.empty();
     }
     String version = fileName.substring(prefix.length(), fileName.length() - 4);
-    PackageKey key = location.key(name);
-    if (upstreams != null) {
-      return upstreams.version(key, version).filter(v -> v.version().status().downloadable())
-          .flatMap(v -> v.assets().stream().filter(a -> ASSET.equals(a.name())).findFirst());
-    }
-    return packages.version(key, version).filter(v -> v.status().downloadable())
-        .flatMap(v -> packages.assets(key, version).stream().filter(a -> ASSET.equals(a.name())).findFirst());
-  }
-
-  public Optional<InputStream> open(PackageAsset asset) {
-    return packages.open(asset);
+    return upstreams.version(key(location, name), version).filter(v -> v.version().status().downloadable())
+        .flatMap(v -> v.assets().stream().filter(a -> ASSET.equals(a.name())).findFirst());
   }
 
   /**
@@ -399,12 +382,12 @@ public final class NpmRegistry {
    *
    * @param registryUrl the repository endpoint, ending in '/', that tarball URLs start with
    */
-  public Optional<String> packument(Location location, NpmPackageName name, String registryUrl, boolean abbreviated) {
-    PackageKey packageKey = location.key(name);
-    Optional<PackageDocument> merged = upstreams != null ? upstreams.document(packageKey) : packages.document(packageKey);
+  public Optional<String> packument(RepositoryLocation location, NpmPackageName name, String registryUrl, boolean abbreviated) {
+    PackageKey packageKey = key(location, name);
+    Optional<PackageDocument> merged = upstreams.document(packageKey);
     return merged.flatMap(document -> {
       // A rendering is reused while the package service hands out the same document instance.
-      RenderKey renderKey = new RenderKey(location.key(name), name.full(), registryUrl, abbreviated);
+      RenderKey renderKey = new RenderKey(key(location, name), name.full(), registryUrl, abbreviated);
       Rendered cached = renderings.getIfPresent(renderKey);
       if (cached != null && cached.source() == document) {
         return cached.packument();
@@ -514,9 +497,9 @@ public final class NpmRegistry {
   }
 
   /** The versions of a package as the CodeArtifact API lists them (tests and tools). */
-  List<String> versionNames(Location location, NpmPackageName name) {
+  List<String> versionNames(RepositoryLocation location, NpmPackageName name) {
     List<String> names = new ArrayList<>();
-    packages.versions(location.key(name)).forEach(v -> names.add(v.version()));
+    packages.versions(key(location, name)).forEach(v -> names.add(v.version()));
     return names;
   }
 }

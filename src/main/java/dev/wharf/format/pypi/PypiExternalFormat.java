@@ -51,12 +51,7 @@ public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public Optional<PackageDocument> parse(PackageKey key, URI documentUri, byte[] body, String upstreamName) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (IOException e) {
-      throw malformed(upstreamName, key, "not JSON");
-    }
+    JsonNode root = ExternalFormat.json(body, "index page", upstreamName, key);
     if (root == null || !root.isObject() || !root.path("files").isArray()) {
       throw malformed(upstreamName, key, "no files array");
     }
@@ -128,7 +123,6 @@ public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
   }
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {
-    return new UpstreamUnavailableException("The upstream " + upstream + " answered with a malformed index page for "
-        + key.name() + " (" + why + "); nothing was cached");
+    return ExternalFormat.malformed("index page", upstream, key, why);
   }
 }

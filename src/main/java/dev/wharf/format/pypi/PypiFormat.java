@@ -14,7 +14,8 @@ import dev.wharf.format.PackageCall;
 import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
-import dev.wharf.format.RepositoryPath;
+import dev.wharf.format.PathParser;
+import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,34 +46,22 @@ public final class PypiFormat implements PackageFormat {
   static final String HTML_TYPE = "application/vnd.pypi.simple.v1+html";
   /** Room for the form fields around the file (descriptions can be long). */
   static final long FORM_OVERHEAD = 16L * 1024 * 1024;
-  private static final Function<String, PypiRequestPath> PARSER = PypiRequestPath::parse;
+  private static final PathParser<PypiRequestPath> PARSER = PathParser.of(PypiRequestPath::parse);
 
   private final FormatContext context;
   private final PypiRegistry registry;
 
   public PypiFormat(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
-    this.registry = new PypiRegistry(context.packages(), context.upstreams(), context.maxAssetBytes());
+    this.registry = new PypiRegistry(context);
   }
 
-  @Override
-  public String name() {
-    return PypiRegistry.FORMAT;
-  }
+  private static final Spec SPEC = new Spec(PypiRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
+      Spec.BASIC_AWS_HINT, List.of("public:pypi"));
 
   @Override
-  public ErrorBody errorBody() {
-    return ErrorBody.PLAIN_TEXT;
-  }
-
-  @Override
-  public String credentialHint() {
-    return "Authentication required: use user 'aws' and an authorization token as the password";
-  }
-
-  @Override
-  public Namespaces namespaces() {
-    return Namespaces.NONE;
+  public Spec spec() {
+    return SPEC;
   }
 
   /** The API knows a PyPI package only by its normalized name (PEP 503). */
@@ -90,11 +78,6 @@ public final class PypiFormat implements PackageFormat {
   @Override
   public Optional<ExternalFormat> external() {
     return Optional.of(new PypiExternalFormat());
-  }
-
-  @Override
-  public List<String> externalConnections() {
-    return List.of("public:pypi");
   }
 
   /** Read from the upload's metadata fields (the name as uploaded; the package is stored normalized). */
@@ -149,29 +132,24 @@ public final class PypiFormat implements PackageFormat {
         PackageRoute.get("file", "simple/some-project/some_project-1.0-py3-none-any.whl", when(PARSER, PypiRequestPath.File.class), Need.read(), this::download));
   }
 
-  private static PypiRegistry.Location location(PackageCall call) {
-    RepositoryPath path = call.repository();
-    return new PypiRegistry.Location(path.domainOwner(), path.domainName(), path.repository());
-  }
-
   private void index(PackageCall call, PypiRequestPath.Index index) {
     // Streamed from the store page by page: a repository's project list is never held whole.
     Format format = negotiate(call.exchange());
     String simple = call.endpoint() + "simple/";
     call.exchange().stream(200, contentType(format),
-        out -> registry.writeRoot(location(call), format == Format.JSON, simple, out));
+        out -> registry.writeRoot(call.location(), format == Format.JSON, simple, out));
   }
 
   private void project(PackageCall call, PypiRequestPath.Project project) {
     Format format = negotiate(call.exchange());
     String normalized = project.project();
-    byte[] page = registry.projectPage(location(call), normalized, call.endpoint() + "simple/" + normalized + "/",
+    byte[] page = registry.projectPage(call.location(), normalized, call.endpoint() + "simple/" + normalized + "/",
         format == Format.JSON).orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
     call.exchange().send(200, contentType(format), page);
   }
 
   private void download(PackageCall call, PypiRequestPath.File file) {
-    PackageAsset asset = registry.file(location(call), file.project(), file.fileName())
+    PackageAsset asset = registry.file(call.location(), file.project(), file.fileName())
         .orElseThrow(() -> new WharfException.NotFound(null, "Not found: " + file.fileName()));
     context.downloads().send(call.exchange(), asset, file.fileName().endsWith(PypiRegistry.METADATA_SUFFIX)
         ? "text/plain; charset=utf-8" : "application/octet-stream");
@@ -228,11 +206,6 @@ public final class PypiFormat implements PackageFormat {
       throw new WharfException.TooLarge("The upload (" + declared + " bytes) exceeds the limit for a "
           + registry.maxFileBytes() + "-byte file");
     }
-    try {
-      Files.createDirectories(context.temporaryDirectory());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     PackageAction[] decided = {null};
     MultipartForm.Form form = MultipartForm.read(exchange.bodyStream(), boundary,
         new MultipartForm.Limits(registry.maxFileBytes(), FORM_OVERHEAD, 10_000), start -> {
@@ -243,7 +216,7 @@ public final class PypiFormat implements PackageFormat {
             decided[0] = authorize(call, new PypiRegistry.Upload(start.fieldsSoFar(), start.fileName(), null));
           }
           try {
-            return Files.createTempFile(context.temporaryDirectory(), "pypi-", ".upload");
+            return Files.createTempFile(context.spoolDirectory(), "pypi-", ".upload");
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -262,11 +235,11 @@ public final class PypiFormat implements PackageFormat {
       PackageAction action = decided[0] != null ? decided[0] : authorize(call, upload);
       if (action == PackageAction.PUT_METADATA) {
         boolean yank = "yank".equals(upload.field(":action"));
-        registry.yank(location(call), upload.field("name"), upload.field("version"), yank,
+        registry.yank(call.location(), upload.field("name"), upload.field("version"), yank,
             upload.field("yanked_reason"));
         answer = "OK: " + (yank ? "yanked" : "no longer yanked");
       } else {
-        answer = registry.upload(location(call), upload) == PypiRegistry.UploadOutcome.CREATED ? "OK"
+        answer = registry.upload(call.location(), upload) == PypiRegistry.UploadOutcome.CREATED ? "OK"
             : "OK: the identical file was already there";
       }
     } finally {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatContext;
+import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -77,25 +79,18 @@ public final class PypiRegistry {
           .<PageKey, Page>weigher((key, page) -> 64 + page.bytes().length)
           .build();
 
-  public PypiRegistry(PackageService packages, long maxFileBytes) {
-    this(packages, null, maxFileBytes);
-  }
-
-  /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public PypiRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
-    this.upstreams = upstreams;
-    this.packages = Objects.requireNonNull(packages, "packages");
-    this.maxFileBytes = maxFileBytes;
+  public PypiRegistry(FormatContext context) {
+    this.upstreams = context.upstreams();
+    this.packages = context.packages();
+    this.maxFileBytes = context.maxAssetBytes();
   }
 
   public long maxFileBytes() {
     return maxFileBytes;
   }
 
-  public record Location(String domainOwner, String domainName, String repository) {
-    PackageKey key(String normalizedName) {
-      return new PackageKey(domainOwner, domainName, repository, FORMAT, "", normalizedName);
-    }
+  private static PackageKey key(RepositoryLocation location, String normalizedName) {
+    return location.key(FORMAT, "", normalizedName);
   }
 
   /** An upload's form fields (repeated fields in order) and its file, already on disk. */
@@ -127,7 +122,7 @@ public final class PypiRegistry {
    * @throws WharfException.Invalid for a bad or mismatched upload, or a different file already
    *     stored under that name ("File already exists"); nothing is stored then
    */
-  public UploadOutcome upload(Location location, Upload upload) {
+  public UploadOutcome upload(RepositoryLocation location, Upload upload) {
     String action = upload.field(":action");
     if (!"file_upload".equals(action)) {
       throw new WharfException.Invalid("Unsupported :action '" + action + "': only file_upload is supported");
@@ -157,7 +152,7 @@ public final class PypiRegistry {
       throw new WharfException.Invalid(where + " has version '" + metaVersion + "', not '" + version + "'");
     }
     PypiMetadata metadata = file.kind() == PypiNames.Kind.WHEEL ? own : null;
-    PackageKey key = location.key(project);
+    PackageKey key = key(location, project);
     Optional<PackageDocument.VersionWithAssets> existing = find(key, version);
     if (existing.isEmpty()) {
       List<PackageService.AssetContent> contents = new ArrayList<>();
@@ -231,7 +226,7 @@ public final class PypiRegistry {
    * @throws WharfException.NotFound when the project or version does not exist
    * @throws WharfException.Invalid for an invalid name, version or reason
    */
-  public void yank(Location location, String name, String version, boolean yanked, String reason) {
+  public void yank(RepositoryLocation location, String name, String version, boolean yanked, String reason) {
     if (!PypiNames.validProject(name)) {
       throw new WharfException.Invalid("Invalid project name: '" + name + "'");
     }
@@ -242,7 +237,7 @@ public final class PypiRegistry {
       throw new WharfException.Invalid("The yank reason exceeds " + MAX_YANK_REASON_CHARS + " characters");
     }
     String project = PypiNames.normalize(name);
-    PackageKey key = location.key(project);
+    PackageKey key = key(location, project);
     // PEP 440: "1.0" and "1.0.0" name the same release; the stored spelling is the one uploaded.
     String wanted = sameRelease(version);
     dev.wharf.packages.PackageVersion stored = packages.versions(key).stream()
@@ -415,10 +410,9 @@ public final class PypiRegistry {
   /** A project as the index shows it: listed (Published) versions and their files. */
   public record Project(String name, List<String> versions, List<IndexFile> files) {}
 
-  public Optional<Project> project(Location location, String normalizedName) {
-    PackageKey key = location.key(normalizedName);
-    return (upstreams != null ? upstreams.document(key) : packages.document(key))
-        .map(document -> project(document, normalizedName));
+  public Optional<Project> project(RepositoryLocation location, String normalizedName) {
+    PackageKey key = key(location, normalizedName);
+    return upstreams.document(key).map(document -> project(document, normalizedName));
   }
 
   private static Project project(PackageDocument document, String normalizedName) {
@@ -464,11 +458,11 @@ public final class PypiRegistry {
    *
    * @param filesUrl the project's URL in the index, ending in '/', that file URLs start with
    */
-  public Optional<byte[]> projectPage(Location location, String normalizedName, String filesUrl, boolean json) {
-    PackageKey packageKey = location.key(normalizedName);
+  public Optional<byte[]> projectPage(RepositoryLocation location, String normalizedName, String filesUrl, boolean json) {
+    PackageKey packageKey = key(location, normalizedName);
     // Through upstreams, a merged document is the same instance while none of its sources changed.
-    return (upstreams != null ? upstreams.document(packageKey) : packages.document(packageKey)).map(document -> {
-      PageKey key = new PageKey(location.key(normalizedName), filesUrl, json);
+    return upstreams.document(packageKey).map(document -> {
+      PageKey key = new PageKey(key(location, normalizedName), filesUrl, json);
       Page cached = pages.getIfPresent(key);
       if (cached != null && cached.source() == document) {
         return cached.bytes();
@@ -495,9 +489,8 @@ public final class PypiRegistry {
    * is streamed rather than held in memory. External connections' projects are not listed (a public
    * registry's whole index is not mirrored); such a project appears once a version of it was retained.
    */
-  public void forEachProjectPage(Location location, java.util.function.Consumer<List<String>> consumer) {
-    List<String> repositories = upstreams == null ? List.of(location.repository())
-        : upstreams.graph(location.domainOwner(), location.domainName(), location.repository());
+  public void forEachProjectPage(RepositoryLocation location, java.util.function.Consumer<List<String>> consumer) {
+    List<String> repositories = upstreams.graph(location.domainOwner(), location.domainName(), location.repository());
     for (int i = 0; i < repositories.size(); i++) {
       List<String> before = repositories.subList(0, i);
       String after = null;
@@ -516,26 +509,17 @@ public final class PypiRegistry {
   }
 
   /** The normalized names of the repository's projects (all at once: for tests and small repositories). */
-  public List<String> projects(Location location) {
+  public List<String> projects(RepositoryLocation location) {
     List<String> names = new ArrayList<>();
     forEachProjectPage(location, names::addAll);
     return names;
   }
 
   /** A file (or its {@code .metadata}) of a downloadable version (Published or Unlisted). */
-  public Optional<PackageAsset> file(Location location, String normalizedName, String fileName) {
-    if (upstreams != null) {
-      return upstreams.versionWithAsset(location.key(normalizedName), fileName)
-          .filter(v -> v.version().status().downloadable())
-          .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
-    }
-    return packages.document(location.key(normalizedName)).flatMap(d -> d.versions().stream()
+  public Optional<PackageAsset> file(RepositoryLocation location, String normalizedName, String fileName) {
+    return upstreams.versionWithAsset(key(location, normalizedName), fileName)
         .filter(v -> v.version().status().downloadable())
-        .flatMap(v -> v.assets().stream()).filter(a -> a.name().equals(fileName)).findFirst());
-  }
-
-  public Optional<InputStream> open(PackageAsset asset) {
-    return packages.open(asset);
+        .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
   }
 
   // ---- rendering ----
@@ -595,7 +579,7 @@ public final class PypiRegistry {
   }
 
   /** Writes the {@code simple/} root, page by page as the store gives the names. */
-  void writeRoot(Location location, boolean json, String simpleUrl, java.io.OutputStream out) throws IOException {
+  void writeRoot(RepositoryLocation location, boolean json, String simpleUrl, java.io.OutputStream out) throws IOException {
     if (json) {
       try (com.fasterxml.jackson.core.JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
         generator.writeStartObject();

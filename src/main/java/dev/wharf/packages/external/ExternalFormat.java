@@ -40,6 +40,34 @@ public interface ExternalFormat {
     RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName);
   }
 
+  /**
+   * An upstream's answer that is not the document it should be: a 502 for the client, and nothing
+   * cached.
+   *
+   * @param document what the format calls the document ("packument", "index page", ...)
+   */
+  static dev.wharf.packages.UpstreamUnavailableException malformed(String document, String upstream, PackageKey key,
+      String why) {
+    return new dev.wharf.packages.UpstreamUnavailableException("The upstream " + upstream + " answered with a malformed "
+        + document + " for " + PackageService.displayName(key) + " (" + why + "); nothing was cached");
+  }
+
+  /** The upstream's answer as JSON, or {@link #malformed} when it is not JSON. */
+  static com.fasterxml.jackson.databind.JsonNode json(byte[] body, String document, String upstream, PackageKey key) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (java.io.IOException e) {
+      throw malformed(document, upstream, key, "not JSON");
+    }
+  }
+
+  /** The mapper upstream JSON documents are read with. */
+  final class Json {
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private Json() {}
+  }
+
   /** A time the upstream's metadata states (ISO-8601), or {@code fallback} when it states none or a malformed one. */
   static java.time.Instant time(com.fasterxml.jackson.databind.JsonNode node, java.time.Instant fallback) {
     if (!node.isTextual()) {

@@ -1,5 +1,6 @@
 package dev.wharf.format.maven;
 
+import dev.wharf.format.RepositoryLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Maven storage rules on a real SQLite store and blob folder: completion, immutability, statuses, metadata. */
 class MavenRegistryTest {
-  private static final MavenRegistry.Location HERE = new MavenRegistry.Location("111122223333", "acme", "libs");
+  private static final RepositoryLocation HERE = new RepositoryLocation("111122223333", "acme", "libs");
   private static final PackageKey LIB = new PackageKey("111122223333", "acme", "libs", "maven", "com.example", "lib");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +41,7 @@ class MavenRegistryTest {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
     packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new MavenRegistry(packages, 1024 * 1024);
+    registry = new MavenRegistry(context(packages, noUpstreams(packages), 1024 * 1024));
   }
 
   @AfterEach
@@ -248,9 +249,21 @@ class MavenRegistryTest {
 
   @Test
   void overTheLimitNothingIsStored() {
-    MavenRegistry small = new MavenRegistry(packages, 10);
+    MavenRegistry small = new MavenRegistry(context(packages, noUpstreams(packages), 10));
     assertThatThrownBy(() -> small.put(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.jar"),
         new ByteArrayInputStream(new byte[11]))).isInstanceOf(WharfException.TooLarge.class);
     assertThat(packages.version(LIB, "1.0")).isEmpty();
+  }
+
+  /** What a format is built with, over this test's package store and a size limit. */
+  static dev.wharf.format.FormatContext context(PackageService packages, dev.wharf.packages.UpstreamService upstreams,
+      long maxAssetBytes) {
+    return new dev.wharf.format.FormatContext(packages, upstreams, new dev.wharf.format.AssetDownloads(packages),
+        maxAssetBytes, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
+  }
+
+  /** Reads as a repository without upstreams sees them: its own packages only. */
+  static dev.wharf.packages.UpstreamService noUpstreams(PackageService packages) {
+    return new dev.wharf.packages.UpstreamService(packages, (owner, domain, repository) -> java.util.List.of());
   }
 }

@@ -159,4 +159,53 @@ class NpmHttpIT {
     assertThat(unpublish.statusCode()).isEqualTo(405);
     assertThat(unpublish.body()).contains("delete-package-versions");
   }
+
+  @Test
+  void tarballsAnswerHeadConditionalRequestsAndByteRanges() {
+    HttpResponse<String> whole = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token);
+    String etag = whole.headers().firstValue("ETag").orElseThrow();
+    int size = Integer.parseInt(whole.headers().firstValue("Content-Length").orElseThrow());
+    assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+
+    HttpResponse<String> head = send("HEAD", "@acme/util/-/util-1.0.0.tgz", null, token);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(size));
+    assertThat(head.headers().firstValue("ETag")).hasValue(etag);
+
+    HttpResponse<String> unchanged = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token, "If-None-Match", etag);
+    assertThat(unchanged.statusCode()).isEqualTo(304);
+    assertThat(unchanged.body()).isEmpty();
+
+    HttpResponse<String> first = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token, "Range", "bytes=0-9");
+    assertThat(first.statusCode()).isEqualTo(206);
+    assertThat(first.headers().firstValue("Content-Range")).hasValue("bytes 0-9/" + size);
+    assertThat(first.headers().firstValue("Content-Length")).hasValue("10");
+    HttpResponse<String> last = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token, "Range", "bytes=-5");
+    assertThat(last.headers().firstValue("Content-Range")).hasValue("bytes " + (size - 5) + "-" + (size - 1) + "/" + size);
+    HttpResponse<String> beyond = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token, "Range", "bytes=" + size + "-");
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(beyond.headers().firstValue("Content-Range")).hasValue("bytes */" + size);
+    HttpResponse<String> stale = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token, "Range", "bytes=0-9",
+        "If-Range", "\"another\"");
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.headers().firstValue("Content-Length")).hasValue(String.valueOf(size));
+  }
+
+  @Test
+  void aTarballWhoseBlobIsMissingIs404ForNpmAndForTheApi() throws IOException {
+    assertThat(send("PUT", "lost", NpmTestingPackages.publishBody("lost", "1.0.0"), token).statusCode()).isEqualTo(201);
+    HttpResponse<String> tarball = send("GET", "lost/-/lost-1.0.0.tgz", null, token);
+    String sha256 = tarball.headers().firstValue("ETag").orElseThrow().replace("\"", "");
+    java.nio.file.Files.delete(wharf.dataDirectory().resolve("blobs").resolve(sha256.substring(0, 2))
+        .resolve(sha256.substring(2, 4)).resolve(sha256));
+
+    HttpResponse<String> npm = send("GET", "lost/-/lost-1.0.0.tgz", null, token);
+    assertThat(npm.statusCode()).isEqualTo(404);
+    assertThat(npm.body()).startsWith("{\"error\":");
+    var api = wharf.codeartifact(wharf.rootCredentials());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.getPackageVersionAsset(b -> b.domain("acme")
+            .repository("app").format("npm").packageValue("lost").packageVersion("1.0.0").asset("package.tgz"),
+            software.amazon.awssdk.core.sync.ResponseTransformer.toBytes()))
+        .isInstanceOf(software.amazon.awssdk.services.codeartifact.model.ResourceNotFoundException.class);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.wharf.format.npm;
 
+import dev.wharf.format.RepositoryLocation;
 import static dev.wharf.format.npm.NpmTestingPackages.packageJson;
 import static dev.wharf.format.npm.NpmTestingPackages.publishBody;
 import static dev.wharf.format.npm.NpmTestingPackages.sha1;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Publish checks, packument rendering and names, on a real SQLite store and blob folder. */
 class NpmRegistryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final NpmRegistry.Location HERE = new NpmRegistry.Location("111122223333", "acme", "app");
+  private static final RepositoryLocation HERE = new RepositoryLocation("111122223333", "acme", "app");
   private static final String REGISTRY = "http://localhost:8080/acme-111122223333/npm/app/";
 
   @TempDir Path directory;
@@ -47,7 +48,7 @@ class NpmRegistryTest {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
     packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new NpmRegistry(packages, 64 * 1024);
+    registry = new NpmRegistry(context(packages, noUpstreams(packages), 64 * 1024));
     temporary = Files.createDirectories(directory.resolve("tmp"));
   }
 
@@ -112,7 +113,7 @@ class NpmRegistryTest {
     assertThat(abbreviated.path("versions").path("1.0.0").path("dist").path("integrity").asText()).isEqualTo(sha512(tgz));
 
     var asset = registry.tarball(HERE, NpmPackageName.parse("@acme/util"), "util-1.0.0.tgz").orElseThrow();
-    try (var in = registry.open(asset).orElseThrow()) {
+    try (var in = packages.open(asset).orElseThrow()) {
       assertThat(in.readAllBytes()).isEqualTo(tgz);
     }
     assertThat(registry.tarball(HERE, NpmPackageName.parse("@acme/util"), "util-9.0.0.tgz")).isEmpty();
@@ -288,5 +289,17 @@ class NpmRegistryTest {
     assertThat(NpmFormat.wantsAbbreviated("application/json")).isFalse();
     assertThat(NpmFormat.wantsAbbreviated(null)).isFalse();
     assertThat(NpmFormat.wantsAbbreviated("application/vnd.npm.install-v1+json;q=0")).isFalse();
+  }
+
+  /** What a format is built with, over this test's package store and a size limit. */
+  static dev.wharf.format.FormatContext context(PackageService packages, dev.wharf.packages.UpstreamService upstreams,
+      long maxAssetBytes) {
+    return new dev.wharf.format.FormatContext(packages, upstreams, new dev.wharf.format.AssetDownloads(packages),
+        maxAssetBytes, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
+  }
+
+  /** Reads as a repository without upstreams sees them: its own packages only. */
+  static dev.wharf.packages.UpstreamService noUpstreams(PackageService packages) {
+    return new dev.wharf.packages.UpstreamService(packages, (owner, domain, repository) -> java.util.List.of());
   }
 }

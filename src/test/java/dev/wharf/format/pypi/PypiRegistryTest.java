@@ -1,5 +1,6 @@
 package dev.wharf.format.pypi;
 
+import dev.wharf.format.RepositoryLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Upload checks and index rendering, on a real SQLite store and blob folder. */
 class PypiRegistryTest {
-  private static final PypiRegistry.Location HERE = new PypiRegistry.Location("111122223333", "acme", "py");
+  private static final RepositoryLocation HERE = new RepositoryLocation("111122223333", "acme", "py");
   private static final String FILES = "http://localhost:8080/acme-111122223333/pypi/py/simple/foo-bar/";
 
   @TempDir Path directory;
@@ -50,7 +51,7 @@ class PypiRegistryTest {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
     packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new PypiRegistry(packages, 1024 * 1024);
+    registry = new PypiRegistry(context(packages, noUpstreams(packages), 1024 * 1024));
   }
 
   @AfterEach
@@ -346,14 +347,14 @@ class PypiRegistryTest {
     for (int i = 0; i < count; i++) {
       String name = "project-" + i;
       expected.add(name);
-      packages.publish(new PackageService.Publication(HERE.key(name), "1.0", null, "{}", Map.of(), "INTERNAL"),
+      packages.publish(new PackageService.Publication(HERE.key("pypi", "", name), "1.0", null, "{}", Map.of(), "INTERNAL"),
           List.of());
     }
     // another format and another repository are not listed
     packages.publish(new PackageService.Publication(new dev.wharf.packages.PackageKey("111122223333", "acme", "py",
         "npm", "", "left-pad"), "1.0.0", null, "{}", Map.of(), "INTERNAL"), List.of());
-    packages.publish(new PackageService.Publication(new PypiRegistry.Location("111122223333", "acme", "other")
-        .key("elsewhere"), "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
+    packages.publish(new PackageService.Publication(new RepositoryLocation("111122223333", "acme", "other")
+        .key("pypi", "", "elsewhere"), "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
     List<Integer> pageSizes = new java.util.ArrayList<>();
     List<String> seen = new java.util.ArrayList<>();
     registry.forEachProjectPage(HERE, page -> {
@@ -393,7 +394,7 @@ class PypiRegistryTest {
     registry.yank(HERE, "foo-bar", "2.0", false, null);
     assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
         .doesNotContain("data-yanked");
-    assertThat(packages.version(HERE.key("foo-bar"), "2.0").orElseThrow().metadata()).doesNotContain("yanked")
+    assertThat(packages.version(HERE.key("pypi", "", "foo-bar"), "2.0").orElseThrow().metadata()).doesNotContain("yanked")
         .contains("\"requires_dist\"");
     assertThatThrownBy(() -> registry.yank(HERE, "foo-bar", "3.0", true, null))
         .isInstanceOf(WharfException.NotFound.class);
@@ -414,8 +415,8 @@ class PypiRegistryTest {
   void theRootListsEveryRepositoryOfTheUpstreamGraphOnceAcrossStorePages() {
     // here → [up1, up2]; up1 → [up2]. Names overlap across pages of PROJECT_PAGE_SIZE.
     Map<String, List<String>> graph = Map.of("py", List.of("up1", "up2"), "up1", List.of("up2"));
-    PypiRegistry through = new PypiRegistry(packages, new dev.wharf.packages.UpstreamService(packages,
-        (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024);
+    PypiRegistry through = new PypiRegistry(context(packages, new dev.wharf.packages.UpstreamService(packages,
+        (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024));
     int size = PypiRegistry.PROJECT_PAGE_SIZE;
     java.util.Set<String> expected = new java.util.TreeSet<>();
     for (int i = 0; i < size + 10; i++) {
@@ -444,5 +445,17 @@ class PypiRegistryTest {
   void seed(String repository, String name) {
     packages.publish(new PackageService.Publication(new PackageKey("111122223333", "acme", repository, "pypi", "", name),
         "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
+  }
+
+  /** What a format is built with, over this test's package store and a size limit. */
+  static dev.wharf.format.FormatContext context(PackageService packages, dev.wharf.packages.UpstreamService upstreams,
+      long maxAssetBytes) {
+    return new dev.wharf.format.FormatContext(packages, upstreams, new dev.wharf.format.AssetDownloads(packages),
+        maxAssetBytes, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
+  }
+
+  /** Reads as a repository without upstreams sees them: its own packages only. */
+  static dev.wharf.packages.UpstreamService noUpstreams(PackageService packages) {
+    return new dev.wharf.packages.UpstreamService(packages, (owner, domain, repository) -> java.util.List.of());
   }
 }
