@@ -83,7 +83,7 @@ public final class TarGzEntries {
         if (entry == null) {
           return Optional.empty();
         }
-        if (inflated.position() + entry.getSize() > search.maxInflatedBytes()) {
+        if (entry.getSize() > search.maxInflatedBytes() - inflated.position()) {
           throw notWithin(search);
         }
         if (entry.isSparse()) { // its holes are inflated by no budget: skipping them could take hours
