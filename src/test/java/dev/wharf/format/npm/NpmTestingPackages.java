@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Builds npm tarballs and publish bodies as npm would send them, with knobs to make them lie. */
 public final class NpmTestingPackages {
@@ -24,9 +26,30 @@ public final class NpmTestingPackages {
     entry(tar, "package/package.json", packageJson.getBytes(StandardCharsets.UTF_8));
     entry(tar, "package/index.js", indexJs.getBytes(StandardCharsets.UTF_8));
     tar.writeBytes(new byte[1024]);
+    return gzip(tar.toByteArray());
+  }
+
+  /** A gzip'd tar with one file at {@code path}, named by a pax header when it is too long for ustar. */
+  public static byte[] tarballWith(String path, String content) {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry entry = new TarArchiveEntry(path);
+      entry.setSize(bytes.length);
+      out.putArchiveEntry(entry);
+      out.write(bytes);
+      out.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return gzip(tar.toByteArray());
+  }
+
+  private static byte[] gzip(byte[] tar) {
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-      out.write(tar.toByteArray());
+      out.write(tar);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
