@@ -1,5 +1,8 @@
 package dev.wharf.format;
 
+import static dev.wharf.testing.TestingTarballs.gzip;
+import static dev.wharf.testing.TestingTarballs.putFile;
+import static dev.wharf.testing.TestingTarballs.tar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -31,7 +33,7 @@ class TarGzEntriesTest {
 
   @Test
   void theFirstRegularFileWithTheNameIsReadAndALeadingDotSlashDoesNotCount() throws IOException {
-    Path tarGz = gzip(tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/index.js", "module.exports = 1;",
+    Path tarGz = stored(tar("package/index.js", "module.exports = 1;",
         "./package/package.json", "{\"first\":true}", "package/package.json", "{\"second\":true}"));
 
     assertThat(TarGzEntries.firstFile(tarGz, PACKAGE_JSON)).hasValueSatisfying(
@@ -51,18 +53,18 @@ class TarGzEntriesTest {
       putFile(out, "package/other.json", "{}");
     }
 
-    assertThat(TarGzEntries.firstFile(gzip(tar.toByteArray()), PACKAGE_JSON)).isEmpty();
+    assertThat(TarGzEntries.firstFile(stored(tar.toByteArray()), PACKAGE_JSON)).isEmpty();
   }
 
   @Test
   void aSizeFieldEndingInASpaceOrInANulIsRead() throws IOException {
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/package.json", "{\"a\":1}");
+    byte[] tar = tar("package/package.json", "{\"a\":1}");
     for (String size : new String[] {"00000000007 ", "00000000007\0", "     7 \0\0\0\0\0"}) {
       byte[] header = Arrays.copyOf(tar, tar.length);
       System.arraycopy(size.getBytes(StandardCharsets.US_ASCII), 0, header, 124, 12);
       checksum(header);
 
-      assertThat(TarGzEntries.firstFile(gzip(header), PACKAGE_JSON)).as(size).hasValueSatisfying(
+      assertThat(TarGzEntries.firstFile(stored(header), PACKAGE_JSON)).as(size).hasValueSatisfying(
           content -> assertThat(new String(content, StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}"));
     }
   }
@@ -73,7 +75,7 @@ class TarGzEntriesTest {
     byte[] tar = tar(TarArchiveOutputStream.LONGFILE_POSIX, name, "{\"pax\":true}");
     assertThat(tar[156]).as("a pax extended header comes first").isEqualTo((byte) 'x');
 
-    assertThat(TarGzEntries.firstFile(gzip(tar), search(name))).hasValueSatisfying(
+    assertThat(TarGzEntries.firstFile(stored(tar), search(name))).hasValueSatisfying(
         content -> assertThat(new String(content, StandardCharsets.UTF_8)).isEqualTo("{\"pax\":true}"));
   }
 
@@ -83,28 +85,28 @@ class TarGzEntriesTest {
     byte[] tar = tar(TarArchiveOutputStream.LONGFILE_GNU, name, "{\"gnu\":true}");
     assertThat(tar[156]).as("a GNU long-name entry comes first").isEqualTo((byte) 'L');
 
-    assertThat(TarGzEntries.firstFile(gzip(tar), search(name))).hasValueSatisfying(
+    assertThat(TarGzEntries.firstFile(stored(tar), search(name))).hasValueSatisfying(
         content -> assertThat(new String(content, StandardCharsets.UTF_8)).isEqualTo("{\"gnu\":true}"));
   }
 
   @Test
   void aTruncatedArchiveIsInvalid() throws IOException {
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/index.js", "x".repeat(5000),
+    byte[] tar = tar("package/index.js", "x".repeat(5000),
         "package/package.json", "{}");
-    byte[] tarGz = Files.readAllBytes(gzip(tar));
+    byte[] tarGz = Files.readAllBytes(stored(tar));
     Path cutGzip = write(Arrays.copyOf(tarGz, tarGz.length / 2));
-    Path cutTar = gzip(Arrays.copyOf(tar, 512 + 2000));
+    Path cutTar = stored(Arrays.copyOf(tar, 512 + 2000));
 
     for (Path truncated : new Path[] {cutGzip, cutTar}) {
-      assertThatThrownBy(() -> TarGzEntries.firstFile(truncated, PACKAGE_JSON)).isInstanceOf(WharfException.Invalid.class)
-          .hasMessageStartingWith("The tarball is damaged: ");
+      assertThatThrownBy(() -> TarGzEntries.firstFile(truncated, PACKAGE_JSON))
+          .isInstanceOf(WharfException.Invalid.class).hasMessageStartingWith("The tarball is damaged: ");
     }
   }
 
   @Test
   void aBodyThatIsNotGzipIsInvalid() throws IOException {
     for (byte[] body : new byte[][] {"not a tarball".getBytes(StandardCharsets.UTF_8), new byte[0],
-        tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/package.json", "{}")}) {
+        tar("package/package.json", "{}")}) {
       Path file = write(body);
 
       assertThatThrownBy(() -> TarGzEntries.firstFile(file, PACKAGE_JSON)).isInstanceOf(WharfException.Invalid.class)
@@ -114,7 +116,7 @@ class TarGzEntriesTest {
 
   @Test
   void aHeaderWithAnUnreadableOrNegativeSizeIsInvalid() throws IOException {
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/package.json", "{}");
+    byte[] tar = tar("package/package.json", "{}");
     byte[] notOctal = Arrays.copyOf(tar, tar.length);
     System.arraycopy("0000000009z ".getBytes(StandardCharsets.US_ASCII), 0, notOctal, 124, 12);
     checksum(notOctal);
@@ -123,7 +125,7 @@ class TarGzEntriesTest {
     checksum(negative);
 
     for (byte[] corrupt : new byte[][] {notOctal, negative}) {
-      Path file = gzip(corrupt);
+      Path file = stored(corrupt);
       assertThatThrownBy(() -> TarGzEntries.firstFile(file, PACKAGE_JSON)).isInstanceOf(WharfException.Invalid.class)
           .hasMessageStartingWith("The tarball is damaged: ");
     }
@@ -131,13 +133,13 @@ class TarGzEntriesTest {
 
   @Test
   void aSparseFileIsRefusedRatherThanItsHolesSkipped() throws IOException {
-    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/holes", "x", "package/package.json", "{}");
+    byte[] tar = tar("package/holes", "x", "package/package.json", "{}");
     tar[156] = TarConstants.LF_GNUTYPE_SPARSE;
     byte[] gnuSparse = String.join("", "ustar  \0", "\0".repeat(386 - 265), "77777777770 ", "00000000001 ",
         "\0".repeat(483 - 410), "77777777771 ").getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(gnuSparse, 0, tar, 257, gnuSparse.length);
     checksum(tar);
-    Path file = gzip(tar);
+    Path file = stored(tar);
 
     assertThatThrownBy(() -> TarGzEntries.firstFile(file, PACKAGE_JSON)).isInstanceOf(WharfException.Invalid.class)
         .hasMessage("The tarball has a sparse file, which no package archive needs");
@@ -145,8 +147,8 @@ class TarGzEntriesTest {
 
   @Test
   void aFileUpToTheLimitIsReadAndALargerOneIsRefused() throws IOException {
-    Path atLimit = gzip(tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/package.json", "a".repeat(MAX_FILE)));
-    Path overLimit = gzip(tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/package.json", "a".repeat(MAX_FILE + 1)));
+    Path atLimit = stored(tar("package/package.json", "a".repeat(MAX_FILE)));
+    Path overLimit = stored(tar("package/package.json", "a".repeat(MAX_FILE + 1)));
 
     assertThat(TarGzEntries.firstFile(atLimit, PACKAGE_JSON)).hasValueSatisfying(content -> assertThat(content)
         .hasSize(MAX_FILE));
@@ -185,14 +187,14 @@ class TarGzEntriesTest {
 
   @Test
   void theFileMustBeInTheFirstInflatedBytes() throws IOException {
-    Path afterABigFile = gzip(tar(TarArchiveOutputStream.LONGFILE_ERROR, "package/big.bin",
+    Path afterABigFile = stored(tar("package/big.bin",
         "b".repeat((int) MAX_INFLATED), "package/package.json", "{}"));
     String[] manyEmptyFiles = new String[2 * 200];
     for (int i = 0; i < 200; i++) {
       manyEmptyFiles[2 * i] = "package/empty-" + i;
       manyEmptyFiles[2 * i + 1] = "";
     }
-    Path afterManyHeaders = gzip(tar(TarArchiveOutputStream.LONGFILE_ERROR, manyEmptyFiles));
+    Path afterManyHeaders = stored(tar(manyEmptyFiles));
 
     for (Path file : new Path[] {afterABigFile, afterManyHeaders}) {
       assertThatThrownBy(() -> TarGzEntries.firstFile(file, PACKAGE_JSON)).isInstanceOf(WharfException.Invalid.class)
@@ -205,27 +207,6 @@ class TarGzEntriesTest {
     assertThatThrownBy(() -> TarGzEntries.firstFile(directory, PACKAGE_JSON)).isInstanceOf(UncheckedIOException.class);
     assertThatThrownBy(() -> TarGzEntries.firstFile(directory.resolve("missing.tgz"), PACKAGE_JSON))
         .isInstanceOf(UncheckedIOException.class);
-  }
-
-  /** A tar of (name, content) pairs as commons-compress writes it, long names in the given mode. */
-  private static byte[] tar(int longFileMode, String... namesAndContents) throws IOException {
-    ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
-      out.setLongFileMode(longFileMode);
-      for (int i = 0; i < namesAndContents.length; i += 2) {
-        putFile(out, namesAndContents[i], namesAndContents[i + 1]);
-      }
-    }
-    return tar.toByteArray();
-  }
-
-  private static void putFile(TarArchiveOutputStream out, String name, String content) throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry entry = new TarArchiveEntry(name);
-    entry.setSize(bytes.length);
-    out.putArchiveEntry(entry);
-    out.write(bytes);
-    out.closeArchiveEntry();
   }
 
   /** A tar.gz with {@code count} pax or GNU long-name entries holding {@code data} in front of one file. */
@@ -241,7 +222,7 @@ class TarGzEntriesTest {
       }
       putFile(out, "package/package.json", "{}");
     }
-    return gzip(tar.toByteArray());
+    return stored(tar.toByteArray());
   }
 
   /** A pax record "{length} path={path}\n", whose length counts its own digits. */
@@ -264,12 +245,8 @@ class TarGzEntriesTest {
     System.arraycopy(String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII), 0, tar, 148, 8);
   }
 
-  private Path gzip(byte[] tar) throws IOException {
-    ByteArrayOutputStream gzip = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
-      out.write(tar);
-    }
-    return write(gzip.toByteArray());
+  private Path stored(byte[] tar) throws IOException {
+    return write(gzip(tar));
   }
 
   private Path write(byte[] bytes) throws IOException {

@@ -5,7 +5,7 @@ import static dev.wharf.format.npm.NpmTestingPackages.publishBody;
 import static dev.wharf.format.npm.NpmTestingPackages.sha1;
 import static dev.wharf.format.npm.NpmTestingPackages.sha512;
 import static dev.wharf.format.npm.NpmTestingPackages.tarball;
-import static dev.wharf.format.npm.NpmTestingPackages.tarballWith;
+import static dev.wharf.testing.TestingTarballs.tarGz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -229,8 +229,8 @@ class NpmRegistryTest {
 
   @Test
   void aPackageJsonUnderAFolderNameTooLongForUstarIsReadFromItsPaxPath() throws IOException {
-    byte[] tgz = tarballWith("package-" + "x".repeat(200) + "/package.json", packageJson("pkg", "1.0.0"));
-    put("pkg", publishBody("pkg", "1.0.0", "", sha512(tgz), sha1(tgz), Base64.getEncoder().encodeToString(tgz)));
+    byte[] tgz = tarGz("package-" + "x".repeat(200) + "/package.json", packageJson("pkg", "1.0.0"));
+    put("pkg", publishBody("pkg", "1.0.0", tgz));
 
     assertThat(packument("pkg", false).path("versions").path("1.0.0").path("dist").path("integrity").asText())
         .isEqualTo(sha512(tgz));
@@ -238,15 +238,12 @@ class NpmRegistryTest {
 
   @Test
   void aTarballWithoutARootPackageJsonOrWithAnUnreadableOneIsRefused() throws IOException {
-    byte[] nested = tarballWith("package/lib/package.json", packageJson("pkg", "1.0.0"));
-    assertRefused(publishBody("pkg", "1.0.0", "", sha512(nested), sha1(nested), Base64.getEncoder().encodeToString(nested)),
+    assertRefused(publishBody("pkg", "1.0.0", tarGz("package/lib/package.json", packageJson("pkg", "1.0.0"))),
         "The tarball has no package.json in its root folder");
-    byte[] notJson = tarballWith("package/package.json", "{\"name\":");
-    assertRefused(publishBody("pkg", "1.0.0", "", sha512(notJson), sha1(notJson),
-        Base64.getEncoder().encodeToString(notJson)), "The tarball's package.json is not valid JSON");
-    byte[] huge = tarballWith("package/package.json", packageJson("pkg", "1.0.0").replace("\"d\"",
-        "\"" + "d".repeat(4 * 1024 * 1024) + "\""));
-    assertRefused(publishBody("pkg", "1.0.0", "", sha512(huge), sha1(huge), Base64.getEncoder().encodeToString(huge)),
+    assertRefused(publishBody("pkg", "1.0.0", tarGz("package/package.json", "{\"name\":")),
+        "The tarball's package.json is not valid JSON");
+    String huge = packageJson("pkg", "1.0.0").replace("\"d\"", "\"" + "d".repeat(4 * 1024 * 1024) + "\"");
+    assertRefused(publishBody("pkg", "1.0.0", tarGz("package/package.json", huge)),
         "The tarball's package.json is larger than 4194304 bytes");
   }
 
