@@ -1,6 +1,7 @@
 package dev.wharf.format.pypi;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.format.TarGzEntries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,6 +82,8 @@ public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
   private static final Pattern SDIST_PKG_INFO = Pattern.compile("^[^/]+/PKG-INFO$");
   /** How much of an sdist is inflated while looking for PKG-INFO (it is near the start in practice). */
   static final long MAX_SDIST_SCAN_BYTES = 1L << 30;
+  private static final TarGzEntries.Search TAR_PKG_INFO = new TarGzEntries.Search("The sdist", "PKG-INFO",
+      path -> SDIST_PKG_INFO.matcher(path).matches(), MAX_BYTES, MAX_SDIST_SCAN_BYTES);
 
   /**
    * Reads an sdist's top-level {@code {name}-{version}/PKG-INFO} (a .tar.gz or a .zip).
@@ -91,70 +94,8 @@ public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
     if (fileName.endsWith(".zip")) {
       return fromZip(sdist, SDIST_PKG_INFO, "sdist", "PKG-INFO");
     }
-    try (InputStream in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(sdist), 64 * 1024)) {
-      long scanned = 0;
-      byte[] header = new byte[512];
-      while (true) {
-        if (in.readNBytes(header, 0, 512) < 512 || isZero(header)) {
-          throw new WharfException.Invalid("The sdist has no top-level PKG-INFO");
-        }
-        String name = text(header, 0, 100);
-        String prefix = text(header, 345, 155);
-        if (!prefix.isEmpty() && header[257] == 'u') {
-          name = prefix + "/" + name;
-        }
-        long size = octal(header, 124, 12);
-        long padded = (size + 511) / 512 * 512;
-        scanned += 512 + padded;
-        if (scanned > MAX_SDIST_SCAN_BYTES) {
-          throw new WharfException.Invalid("The sdist has no PKG-INFO in its first " + MAX_SDIST_SCAN_BYTES + " bytes");
-        }
-        char type = (char) header[156];
-        if ((type == '0' || type == 0) && SDIST_PKG_INFO.matcher(name.startsWith("./") ? name.substring(2) : name).matches()) {
-          if (size > MAX_BYTES) {
-            throw new WharfException.Invalid("The sdist's PKG-INFO exceeds " + MAX_BYTES + " bytes");
-          }
-          byte[] bytes = in.readNBytes((int) size);
-          if (bytes.length < size) {
-            throw new WharfException.Invalid("The sdist is truncated");
-          }
-          return parse(bytes);
-        }
-        in.skipNBytes(padded); // EOFException when truncated
-      }
-    } catch (java.io.EOFException | ZipException e) {
-      throw new WharfException.Invalid("The sdist is not a valid .tar.gz: " + e.getMessage());
-    } catch (IOException e) {
-      if (e.getClass() == IOException.class) {
-        throw new WharfException.Invalid("The sdist could not be read: " + e.getMessage());
-      }
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean isZero(byte[] header) {
-    for (byte b : header) {
-      if (b != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String text(byte[] header, int offset, int length) {
-    int end = offset;
-    while (end < offset + length && header[end] != 0) {
-      end++;
-    }
-    return new String(header, offset, end - offset, StandardCharsets.UTF_8);
-  }
-
-  private static long octal(byte[] header, int offset, int length) {
-    String digits = text(header, offset, length).trim();
-    if (digits.isEmpty() || !digits.matches("[0-7]+")) {
-      throw new WharfException.Invalid("The sdist has an invalid tar header");
-    }
-    return Long.parseLong(digits, 8);
+    return parse(TarGzEntries.firstFile(sdist, TAR_PKG_INFO)
+        .orElseThrow(() -> new WharfException.Invalid("The sdist has no top-level PKG-INFO")));
   }
 
   /**

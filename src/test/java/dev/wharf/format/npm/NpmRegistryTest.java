@@ -6,6 +6,7 @@ import static dev.wharf.format.npm.NpmTestingPackages.publishBody;
 import static dev.wharf.format.npm.NpmTestingPackages.sha1;
 import static dev.wharf.format.npm.NpmTestingPackages.sha512;
 import static dev.wharf.format.npm.NpmTestingPackages.tarball;
+import static dev.wharf.testing.TestingTarballs.tarGz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -225,6 +226,26 @@ class NpmRegistryTest {
     byte[] junk = "not a tarball".getBytes();
     assertRefused(publishBody("pkg", "1.0.0", "", sha512(junk), sha1(junk), Base64.getEncoder().encodeToString(junk)),
         "not a gzip-compressed tar");
+  }
+
+  @Test
+  void aPackageJsonUnderAFolderNameTooLongForUstarIsReadFromItsPaxPath() throws IOException {
+    byte[] tgz = tarGz("package-" + "x".repeat(200) + "/package.json", packageJson("pkg", "1.0.0"));
+    put("pkg", publishBody("pkg", "1.0.0", tgz));
+
+    assertThat(packument("pkg", false).path("versions").path("1.0.0").path("dist").path("integrity").asText())
+        .isEqualTo(sha512(tgz));
+  }
+
+  @Test
+  void aTarballWithoutARootPackageJsonOrWithAnUnreadableOneIsRefused() throws IOException {
+    assertRefused(publishBody("pkg", "1.0.0", tarGz("package/lib/package.json", packageJson("pkg", "1.0.0"))),
+        "The tarball has no package.json in its root folder");
+    assertRefused(publishBody("pkg", "1.0.0", tarGz("package/package.json", "{\"name\":")),
+        "The tarball's package.json is not valid JSON");
+    String huge = packageJson("pkg", "1.0.0").replace("\"d\"", "\"" + "d".repeat(4 * 1024 * 1024) + "\"");
+    assertRefused(publishBody("pkg", "1.0.0", tarGz("package/package.json", huge)),
+        "The tarball's package.json is larger than 4194304 bytes");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.wharf.format.npm;
 
+import dev.wharf.testing.TestingTarballs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.zip.GZIPOutputStream;
 
 /** Builds npm tarballs and publish bodies as npm would send them, with knobs to make them lie. */
 public final class NpmTestingPackages {
@@ -24,13 +24,7 @@ public final class NpmTestingPackages {
     entry(tar, "package/package.json", packageJson.getBytes(StandardCharsets.UTF_8));
     entry(tar, "package/index.js", indexJs.getBytes(StandardCharsets.UTF_8));
     tar.writeBytes(new byte[1024]);
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-      out.write(tar.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return gz.toByteArray();
+    return TestingTarballs.gzip(tar.toByteArray());
   }
 
   private static void entry(ByteArrayOutputStream tar, String name, byte[] content) {
@@ -96,7 +90,11 @@ public final class NpmTestingPackages {
   }
 
   static String publishBody(String name, String version) {
-    byte[] tgz = tarball(packageJson(name, version));
+    return publishBody(name, version, tarball(packageJson(name, version)));
+  }
+
+  /** The body npm publish sends for name@version with this tarball and its true digests. */
+  static String publishBody(String name, String version, byte[] tgz) {
     return publishBody(name, version, "", sha512(tgz), sha1(tgz), Base64.getEncoder().encodeToString(tgz));
   }
 }

@@ -11,6 +11,7 @@ import dev.wharf.packages.PackageService;
 import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingTarballs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,41 +81,9 @@ class PypiRegistryTest {
     return file;
   }
 
-  /** A .tar.gz with the given entries (path, content), in ustar format. */
+  /** A .tar.gz with the given entries (path, content); paths too long for ustar get pax headers. */
   Path sdist(String... entries) throws IOException {
-    Path file = directory.resolve("sdist-" + System.nanoTime() + ".tar.gz");
-    try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
-      for (int i = 0; i < entries.length; i += 2) {
-        byte[] data = entries[i + 1].getBytes(StandardCharsets.UTF_8);
-        byte[] header = new byte[512];
-        byte[] name = entries[i].getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(name, 0, header, 0, name.length);
-        put(header, 100, String.format("%07o", 0644));
-        put(header, 108, "0000000");
-        put(header, 116, "0000000");
-        put(header, 124, String.format("%011o", data.length));
-        put(header, 136, "00000000000");
-        header[156] = '0';
-        put(header, 257, "ustar");
-        put(header, 263, "00");
-        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
-        int sum = 0;
-        for (byte b : header) {
-          sum += b & 0xff;
-        }
-        put(header, 148, String.format("%06o", sum));
-        out.write(header);
-        out.write(data);
-        out.write(new byte[(512 - data.length % 512) % 512]);
-      }
-      out.write(new byte[1024]);
-    }
-    return file;
-  }
-
-  private static void put(byte[] header, int offset, String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(bytes, 0, header, offset, bytes.length);
+    return Files.write(directory.resolve("sdist-" + System.nanoTime() + ".tar.gz"), TestingTarballs.tarGz(entries));
   }
 
   static String sha256(Path file) throws Exception {
@@ -268,6 +238,29 @@ class PypiRegistryTest {
     assertThat(Files.size(bomb)).isLessThan(1024 * 1024);
     assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py3-none-any.whl",
         bomb, sha256(bomb))), "METADATA exceeds");
+  }
+
+  @Test
+  void anSdistsPkgInfoUnderAFolderNameTooLongForUstarIsReadFromItsPaxPath() throws Exception {
+    Path sdist = sdist("foo-bar-1.0-" + "x".repeat(200) + "/PKG-INFO", metadata("foo-bar", "1.0"));
+
+    assertThat(registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", sdist, sha256(sdist))))
+        .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
+  }
+
+  @Test
+  void anSdistThatIsNotAGzipTarIsTruncatedOrHasAnOversizedPkgInfoIsRefused() throws Exception {
+    Path notGzip = Files.writeString(directory.resolve("plain.tar.gz"), "not a tarball");
+    Path valid = sdist("foo-bar-1.0/setup.py", "x".repeat(10_000), "foo-bar-1.0/PKG-INFO", metadata("foo-bar", "1.0"));
+    Path truncated = Files.write(directory.resolve("truncated.tar.gz"),
+        Arrays.copyOf(Files.readAllBytes(valid), (int) Files.size(valid) / 2));
+    Path oversized = sdist("foo-bar-1.0/PKG-INFO", metadata("foo-bar", "1.0") + "x".repeat(PypiMetadata.MAX_BYTES));
+
+    for (var refused : Map.of(notGzip, "The sdist is not a gzip-compressed tar archive", truncated,
+        "The sdist is damaged: ", oversized, "The sdist's PKG-INFO is larger than 4194304 bytes").entrySet()) {
+      assertRefused(() -> registry.upload(HERE, upload("foo-bar", "1.0", "sdist", "foo-bar-1.0.tar.gz", refused.getKey(),
+          sha256(refused.getKey()))), refused.getValue());
+    }
   }
 
   @Test
