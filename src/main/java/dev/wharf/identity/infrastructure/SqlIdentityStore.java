@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** {@link IdentityStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
 public final class SqlIdentityStore implements IdentityStore {
@@ -39,6 +40,74 @@ public final class SqlIdentityStore implements IdentityStore {
   private static String likePrefix(String prefix) {
     String escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     return escaped + "%";
+  }
+
+  /**
+   * The table of users or of roles and its column of lower-cased names: the two tables are alike
+   * otherwise (account_id, path, created_at), so users and roles are found, listed and deleted alike.
+   */
+  private record EntityTable(String table, String nameColumn) {
+    static final EntityTable USERS = new EntityTable("iam_users", "user_name_lower");
+    static final EntityTable ROLES = new EntityTable("iam_roles", "role_name_lower");
+
+    static EntityTable of(PrincipalType type) {
+      return switch (type) {
+        case USER -> USERS;
+        case ROLE -> ROLES;
+      };
+    }
+
+    /** Counts the entity named :n in account :a (0 or 1). */
+    String countSql() {
+      return "SELECT COUNT(*) FROM " + table + " WHERE account_id = :a AND " + nameColumn + " = :n";
+    }
+  }
+
+  private <T> Optional<T> findEntity(EntityTable entities, String accountId, String name, RowMapper<T> mapper) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM " + entities.table() + " WHERE account_id = :account AND " + entities.nameColumn() + " = :lower")
+        .bind("account", accountId).bind("lower", lower(name)).map(mapper).findOne());
+  }
+
+  private <T> List<T> listEntities(EntityTable entities, String accountId, String pathPrefix, RowMapper<T> mapper) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM " + entities.table()
+            + " WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY " + entities.nameColumn())
+        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map(mapper).list());
+  }
+
+  /**
+   * Deletes a user or role unless something still depends on it: a user's access keys, then its
+   * inline policies, then its attached ones.
+   */
+  private DeleteOutcome deleteEntity(PrincipalType type, String accountId, String entityName) {
+    EntityTable entities = EntityTable.of(type);
+    String name = lower(entityName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      if (count(h, entities.countSql(), accountId, name) == 0) {
+        return DeleteOutcome.NOT_FOUND;
+      }
+      if (type == PrincipalType.USER && count(h,
+          "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_ACCESS_KEYS;
+      }
+      if (principalRows(h, "inline_policies", accountId, type, name) > 0) {
+        return DeleteOutcome.HAS_INLINE_POLICIES;
+      }
+      if (principalRows(h, "policy_attachments", accountId, type, name) > 0) {
+        return DeleteOutcome.HAS_ATTACHED_POLICIES;
+      }
+      h.createUpdate("DELETE FROM " + entities.table() + " WHERE account_id = :a AND " + entities.nameColumn() + " = :n")
+          .bind("a", accountId).bind("n", name).execute();
+      return DeleteOutcome.DELETED;
+    });
+  }
+
+  /** The rows of inline_policies or policy_attachments that belong to the user or role (lower-cased name). */
+  private static long principalRows(Handle h, String table, String accountId, PrincipalType type, String name) {
+    return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE account_id = :a AND principal_type = :t"
+            + " AND principal_name_lower = :n")
+        .bind("a", accountId).bind("t", type.column()).bind("n", name).mapTo(Long.class).one();
   }
 
   @Override
@@ -96,16 +165,12 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public Optional<IamUser> findUser(String accountId, String userName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_users WHERE account_id = :account AND user_name_lower = :lower")
-        .bind("account", accountId).bind("lower", lower(userName)).map((rs, ctx) -> user(rs)).findOne());
+    return findEntity(EntityTable.USERS, accountId, userName, (rs, ctx) -> user(rs));
   }
 
   @Override
   public List<IamUser> listUsers(String accountId, String pathPrefix) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_users WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY user_name_lower")
-        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map((rs, ctx) -> user(rs)).list());
+    return listEntities(EntityTable.USERS, accountId, pathPrefix, (rs, ctx) -> user(rs));
   }
 
   private static IamUser user(ResultSet rs) throws SQLException {
@@ -115,27 +180,7 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public DeleteOutcome deleteUser(String accountId, String userName) {
-    String name = lower(userName);
-    return jdbi.inTransaction(h -> {
-      lockAccount(h, accountId);
-      if (count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n", accountId, name) == 0) {
-        return DeleteOutcome.NOT_FOUND;
-      }
-      if (count(h, "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_ACCESS_KEYS;
-      }
-      if (count(h, "SELECT COUNT(*) FROM inline_policies WHERE account_id = :a AND principal_type = 'user'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_INLINE_POLICIES;
-      }
-      if (count(h, "SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = 'user'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_ATTACHED_POLICIES;
-      }
-      h.createUpdate("DELETE FROM iam_users WHERE account_id = :a AND user_name_lower = :n")
-          .bind("a", accountId).bind("n", name).execute();
-      return DeleteOutcome.DELETED;
-    });
+    return deleteEntity(PrincipalType.USER, accountId, userName);
   }
 
   private static long count(Handle h, String sql, String accountId, String name) {
@@ -147,8 +192,7 @@ public final class SqlIdentityStore implements IdentityStore {
     String owner = key.userName() == null ? null : lower(key.userName());
     return jdbi.inTransaction(h -> {
       lockAccount(h, key.accountId());
-      if (owner != null && count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n",
-          key.accountId(), owner) == 0) {
+      if (owner != null && count(h, EntityTable.USERS.countSql(), key.accountId(), owner) == 0) {
         return InsertOutcome.NO_SUCH_ENTITY;
       }
       var count = h.createQuery("SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND "
@@ -255,16 +299,12 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public Optional<Role> findRole(String accountId, String roleName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_roles WHERE account_id = :account AND role_name_lower = :lower")
-        .bind("account", accountId).bind("lower", lower(roleName)).map((rs, ctx) -> role(rs)).findOne());
+    return findEntity(EntityTable.ROLES, accountId, roleName, (rs, ctx) -> role(rs));
   }
 
   @Override
   public List<Role> listRoles(String accountId, String pathPrefix) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_roles WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY role_name_lower")
-        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map((rs, ctx) -> role(rs)).list());
+    return listEntities(EntityTable.ROLES, accountId, pathPrefix, (rs, ctx) -> role(rs));
   }
 
   private static Role role(ResultSet rs) throws SQLException {
@@ -275,24 +315,7 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public DeleteOutcome deleteRole(String accountId, String roleName) {
-    String name = lower(roleName);
-    return jdbi.inTransaction(h -> {
-      lockAccount(h, accountId);
-      if (count(h, "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n", accountId, name) == 0) {
-        return DeleteOutcome.NOT_FOUND;
-      }
-      if (count(h, "SELECT COUNT(*) FROM inline_policies WHERE account_id = :a AND principal_type = 'role'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_INLINE_POLICIES;
-      }
-      if (count(h, "SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = 'role'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_ATTACHED_POLICIES;
-      }
-      h.createUpdate("DELETE FROM iam_roles WHERE account_id = :a AND role_name_lower = :n")
-          .bind("a", accountId).bind("n", name).execute();
-      return DeleteOutcome.DELETED;
-    });
+    return deleteEntity(PrincipalType.ROLE, accountId, roleName);
   }
 
   @Override
@@ -393,10 +416,7 @@ public final class SqlIdentityStore implements IdentityStore {
     String name = lower(principalName);
     return jdbi.inTransaction(h -> {
       lockAccount(h, accountId);
-      String entities = type == PrincipalType.USER
-          ? "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n"
-          : "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n";
-      if (count(h, entities, accountId, name) == 0) {
+      if (count(h, EntityTable.of(type).countSql(), accountId, name) == 0) {
         return InsertOutcome.NO_SUCH_ENTITY;
       }
       long others = h.createQuery("SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = :t"
