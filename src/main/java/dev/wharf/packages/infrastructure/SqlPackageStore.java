@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /** {@link PackageStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
@@ -270,30 +271,44 @@ public final class SqlPackageStore implements PackageStore {
       String namespace, String namePrefix) {
     StringBuilder sql = new StringBuilder("SELECT * FROM packages WHERE domain_owner = :owner AND domain_name = :domain"
         + " AND repository = :repository");
-    if (format != null) {
-      sql.append(" AND format = :format");
-    }
-    if (namespace != null) {
-      sql.append(" AND substr(namespace, 1, :namespaceLength) = :namespace");
-    }
-    if (namePrefix != null) {
-      sql.append(" AND substr(name, 1, :prefixLength) = :prefix");
-    }
+    appendNameFilters(sql, "", format, namespace, namePrefix);
     sql.append(" ORDER BY format, namespace, name");
     return jdbi.withHandle(h -> {
       var query = h.createQuery(sql.toString()).bind("owner", domainOwner).bind("domain", domainName)
           .bind("repository", repository);
-      if (format != null) {
-        query.bind("format", format);
-      }
-      if (namespace != null) {
-        query.bind("namespace", namespace).bind("namespaceLength", namespace.codePointCount(0, namespace.length()));
-      }
-      if (namePrefix != null) {
-        query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.codePointCount(0, namePrefix.length()));
-      }
+      bindNameFilters(query, format, namespace, namePrefix);
       return query.map((rs, ctx) -> summary(rs)).list();
     });
+  }
+
+  /**
+   * ListPackages' filters on a package's key: its format, a prefix of its namespace and of its name
+   * (a prefix's length in code points, as substr counts on SQLite and PostgreSQL), on the columns of
+   * {@code table} ("" or "p.").
+   */
+  private static void appendNameFilters(StringBuilder sql, String table, String format, String namespace,
+      String namePrefix) {
+    if (format != null) {
+      sql.append(" AND ").append(table).append("format = :format");
+    }
+    if (namespace != null) {
+      sql.append(" AND substr(").append(table).append("namespace, 1, :namespaceLength) = :namespace");
+    }
+    if (namePrefix != null) {
+      sql.append(" AND substr(").append(table).append("name, 1, :prefixLength) = :prefix");
+    }
+  }
+
+  private static void bindNameFilters(Query query, String format, String namespace, String namePrefix) {
+    if (format != null) {
+      query.bind("format", format);
+    }
+    if (namespace != null) {
+      query.bind("namespace", namespace).bind("namespaceLength", namespace.codePointCount(0, namespace.length()));
+    }
+    if (namePrefix != null) {
+      query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.codePointCount(0, namePrefix.length()));
+    }
   }
 
   @Override
@@ -308,15 +323,7 @@ public final class SqlPackageStore implements PackageStore {
         + " AND o.domain_name = p.domain_name AND o.repository = p.repository AND o.format = p.format"
         + " AND o.namespace = p.namespace AND o.name = p.name"
         + " WHERE p.domain_owner = :owner AND p.domain_name = :domain AND p.repository = :repository");
-    if (filter.format() != null) {
-      sql.append(" AND p.format = :format");
-    }
-    if (filter.namespace() != null) {
-      sql.append(" AND substr(p.namespace, 1, :namespaceLength) = :namespace");
-    }
-    if (filter.namePrefix() != null) {
-      sql.append(" AND substr(p.name, 1, :prefixLength) = :prefix");
-    }
+    appendNameFilters(sql, "p.", filter.format(), filter.namespace(), filter.namePrefix());
     if (filter.publish() != null) {
       sql.append(" AND COALESCE(o.publish, 'ALLOW') = :publish");
     }
@@ -330,17 +337,7 @@ public final class SqlPackageStore implements PackageStore {
     return jdbi.withHandle(h -> {
       var query = h.createQuery(sql.toString()).bind("owner", domainOwner).bind("domain", domainName)
           .bind("repository", repository).bind("limit", limit);
-      if (filter.format() != null) {
-        query.bind("format", filter.format());
-      }
-      if (filter.namespace() != null) {
-        query.bind("namespace", filter.namespace())
-            .bind("namespaceLength", filter.namespace().codePointCount(0, filter.namespace().length()));
-      }
-      if (filter.namePrefix() != null) {
-        query.bind("prefix", filter.namePrefix())
-            .bind("prefixLength", filter.namePrefix().codePointCount(0, filter.namePrefix().length()));
-      }
+      bindNameFilters(query, filter.format(), filter.namespace(), filter.namePrefix());
       if (filter.publish() != null) {
         query.bind("publish", filter.publish().name());
       }
