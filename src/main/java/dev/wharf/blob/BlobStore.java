@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.crypto.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -125,14 +126,8 @@ public interface BlobStore extends AutoCloseable {
      */
     static String requireSha256(String sha256) {
         Objects.requireNonNull(sha256, "sha256");
-        if (sha256.length() != 64) {
+        if (!Sha256.isHex(sha256)) {
             throw new IllegalArgumentException("not a SHA-256 (64 lower-case hex characters): " + printable(sha256));
-        }
-        for (int i = 0; i < sha256.length(); i++) {
-            char c = sha256.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                throw new IllegalArgumentException("not a SHA-256 (64 lower-case hex characters): " + printable(sha256));
-            }
         }
         return sha256;
     }

@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.crypto.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -250,7 +251,7 @@ public final class FileBlobStore implements BlobStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (!isSha256(name) || !name.startsWith(prefix)) {
+                if (!Sha256.isHex(name) || !name.startsWith(prefix)) {
                     continue;
                 }
                 BasicFileAttributes attributes;
@@ -348,10 +349,6 @@ public final class FileBlobStore implements BlobStore {
     private static boolean isPrefixDirectory(Path path) {
         String name = path.getFileName().toString();
         return name.length() == 2 && isLowerHex(name) && Files.isDirectory(path);
-    }
-
-    private static boolean isSha256(String name) {
-        return name.length() == 64 && isLowerHex(name);
     }
 
     private static boolean isLowerHex(String value) {

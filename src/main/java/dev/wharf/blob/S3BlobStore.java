@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.crypto.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -379,7 +380,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
                 String name = object.key().substring(prefix.length());
-                if (isSha256(name)) {
+                if (Sha256.isHex(name)) {
                     visitor.accept(name, seconds(object.lastModified()));
                 }
             }
@@ -487,19 +488,6 @@ public final class S3BlobStore implements BlobStore {
     /** Listings and HeadObject differ in precision (milliseconds vs the HTTP date's seconds). */
     private static Instant seconds(Instant time) {
         return time.truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static boolean isSha256(String name) {
-        if (name.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

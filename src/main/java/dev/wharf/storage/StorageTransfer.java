@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.crypto.MasterKey;
 import dev.wharf.crypto.SecretCipher;
+import dev.wharf.crypto.Sha256;
 import dev.wharf.store.Database;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,15 +18,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -337,28 +335,13 @@ public final class StorageTransfer {
         continue;
       }
       try (InputStream in = content.get()) {
-        String actual = sha256(in);
+        String actual = Sha256.hex(in, Long.MAX_VALUE);
         if (!actual.equals(sha256)) {
           problems.add("blob " + sha256 + " reads back with SHA-256 " + actual);
         }
       }
     }
     return problems;
-  }
-
-  private static String sha256(InputStream in) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[64 * 1024];
-    int n;
-    while ((n = in.read(buffer)) > 0) {
-      digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void requireCurrentSchema(int version, String what) throws TransferException {

@@ -4,6 +4,7 @@ import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
+import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.Principal;
 import dev.wharf.policy.Decision;
@@ -80,7 +81,7 @@ public final class AwsQueryEndpoints {
       service = scopeService(exchange);
       Map<String, String> parameters = parameters(exchange, body);
       VerifiedRequest<Principal> verified =
-          authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.QUERY);
+          authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
       service = verified.service();
       entry.principal(verified.principal());
       String action = parameters.get("Action");
