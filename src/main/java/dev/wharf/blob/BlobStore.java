@@ -117,6 +117,17 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
+     * Checks the digests of the content {@link #put} received against the SHA-256 its caller expected.
+     *
+     * @throws BlobDigestMismatchException if {@code expectedSha256} is given and differs
+     */
+    static void requireExpectedSha256(String expectedSha256, BlobDigests digests) throws BlobDigestMismatchException {
+        if (expectedSha256 != null && !expectedSha256.equals(digests.sha256())) {
+            throw new BlobDigestMismatchException(expectedSha256, digests.sha256());
+        }
+    }
+
+    /**
      * Checks that {@code sha256} is a SHA-256 as the store keys blobs: exactly 64 lower-case hex
      * characters.
      *
