@@ -126,14 +126,9 @@ public final class Exchange {
    * it whole in memory. A HEAD request gets the headers only. A failure mid-stream aborts the response.
    */
   public void stream(int status, String contentType, long length, InputStream content) throws IOException {
-    if (completed) {
+    if (!begin(status, contentType)) {
       content.close();
       return;
-    }
-    completed = true;
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put("Content-Type", contentType);
     }
     response.getHeaders().put("Content-Length", length);
     try (content) {
@@ -167,13 +162,8 @@ public final class Exchange {
    * mid-stream aborts the response (it is already committed).
    */
   public void stream(int status, String contentType, BodyWriter body) {
-    if (completed) {
+    if (!begin(status, contentType)) {
       return;
-    }
-    completed = true;
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put("Content-Type", contentType);
     }
     if ("HEAD".equals(request.getMethod())) {
       response.write(true, null, callback);
@@ -201,16 +191,24 @@ public final class Exchange {
   }
 
   public void send(int status, String contentType, byte[] body) {
-    if (completed) {
+    if (!begin(status, contentType)) {
       return;
+    }
+    response.getHeaders().put("Content-Length", body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  /** Starts the response with its status and content type, unless one was sent already: true when this one is sent. */
+  private boolean begin(int status, String contentType) {
+    if (completed) {
+      return false;
     }
     completed = true;
     response.setStatus(status);
     if (contentType != null) {
       response.getHeaders().put("Content-Type", contentType);
     }
-    response.getHeaders().put("Content-Length", body.length);
-    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
   }
 
   public boolean isCompleted() {
