@@ -82,7 +82,7 @@ public final class StorageTransfer {
   public Summary migrate(String sourceUrl, BlobStore sourceBlobs, Database target, BlobStore targetBlobs,
       MasterKey key, boolean allowNonEmptyTarget) throws Exception {
     try (Connection source = Tables.openSnapshot(sourceUrl)) {
-      int version = Tables.schemaVersion(source);
+      int version = Database.schemaVersion(source);
       requireCurrentSchema(version, "the source database");
       checkMasterKey(source, key, "the source database");
       List<Tables.Table> tables = Tables.list(source);
@@ -135,7 +135,7 @@ public final class StorageTransfer {
     manifest.put("formatVersion", FORMAT_VERSION);
     BlobCounts copied;
     try (Connection source = Tables.openSnapshot(sourceUrl)) {
-      int version = Tables.schemaVersion(source);
+      int version = Database.schemaVersion(source);
       requireCurrentSchema(version, "the database");
       manifest.put("schemaVersion", version);
       manifest.put("createdAt", Instant.now().toString());
