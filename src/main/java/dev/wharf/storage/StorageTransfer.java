@@ -95,21 +95,14 @@ public final class StorageTransfer {
         }
         // blobs first: the target's rows never name a blob it lacks, and a re-run resumes here
         BlobCounts blobs = copyBlobs(Tables.referencedBlobs(source), sourceBlobs, targetBlobs);
-        to.setAutoCommit(false);
-        try {
+        loadRows(to, key, "the copied rows", () -> {
           for (Tables.Table table : tables) {
             try (Tables.Inserter inserter = new Tables.Inserter(to, targetTable(targetTables, table.name()))) {
               Tables.read(source, table, inserter::add);
             }
             out.printf("  %-32s %d rows%n", table.name(), sourceCounts.get(table.name()));
           }
-          checkMasterKey(to, key, "the copied rows");
-          to.commit();
-        } catch (Exception e) {
-          to.rollback();
-          throw e;
-        }
-        to.setAutoCommit(true);
+        });
         return verify(sourceCounts, to, targetTables, blobs, targetBlobs);
       }
     }
@@ -220,8 +213,7 @@ public final class StorageTransfer {
       try (BlobStore backupBlobs = new dev.wharf.blob.FileBlobStore(directory.resolve("blobs"))) {
         blobs = copyBlobs(blobSizes.keySet(), backupBlobs, targetBlobs);
       }
-      to.setAutoCommit(false);
-      try {
+      loadRows(to, key, "the backup", () -> {
         for (Tables.Table table : targetTables) {
           if (!TABLE_NAME.matcher(table.name()).matches()) {
             throw new TransferException("unexpected table name " + table.name());
@@ -254,15 +246,32 @@ public final class StorageTransfer {
           }
           out.printf("  %-32s %d rows%n", table.name(), read);
         }
-        checkMasterKey(to, key, "the backup");
-        to.commit();
-      } catch (Exception e) {
-        to.rollback();
-        throw e;
-      }
-      to.setAutoCommit(true);
+      });
       return verify(expected, to, targetTables, blobs, targetBlobs);
     }
+  }
+
+  /** Writes rows into the target. */
+  @FunctionalInterface
+  private interface RowLoad {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code load} in one transaction on {@code to}, committed only if the master key opens the
+   * secrets among the rows ({@code what} names them in the refusal); on any failure nothing is committed.
+   */
+  private static void loadRows(Connection to, MasterKey key, String what, RowLoad load) throws Exception {
+    to.setAutoCommit(false);
+    try {
+      load.run();
+      checkMasterKey(to, key, what);
+      to.commit();
+    } catch (Exception e) {
+      to.rollback();
+      throw e;
+    }
+    to.setAutoCommit(true);
   }
 
   /** Blobs moved: sizes by SHA-256, how many were copied and how many were there already. */
