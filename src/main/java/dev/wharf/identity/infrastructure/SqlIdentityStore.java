@@ -18,12 +18,16 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** {@link IdentityStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
 public final class SqlIdentityStore implements IdentityStore {
   private static final String POLICY_COLUMNS =
       "p.policy_arn, p.account_id, p.policy_name, p.policy_id, p.path, p.description, p.document, p.created_at, p.updated_at,"
           + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count";
+  /** The rows of inline_policies or policy_attachments that belong to one user or role (see {@link #bindPrincipal}). */
+  private static final String PRINCIPAL_MATCH =
+      "account_id = :account AND principal_type = :type AND principal_name_lower = :principal";
 
   private final Jdbi jdbi;
   private final Database.Dialect dialect;
@@ -35,6 +39,12 @@ public final class SqlIdentityStore implements IdentityStore {
 
   private static String lower(String name) {
     return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** Binds the user or role a policy row belongs to: :account, :type and :principal (the lower-cased name). */
+  private static <T extends SqlStatement<T>> T bindPrincipal(T statement, String accountId, PrincipalType type,
+      String principalName) {
+    return statement.bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName));
   }
 
   private static String likePrefix(String prefix) {
@@ -320,40 +330,37 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName, String document) {
-    jdbi.useHandle(h -> h.createUpdate(
+    jdbi.useHandle(h -> bindPrincipal(h.createUpdate(
             "INSERT INTO inline_policies (account_id, principal_type, principal_name_lower, policy_name, policy_name_lower, document)"
                 + " VALUES (:account, :type, :principal, :name, :lower, :document)"
                 + " ON CONFLICT (account_id, principal_type, principal_name_lower, policy_name_lower)"
-                + " DO UPDATE SET document = excluded.document, policy_name = excluded.policy_name")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+                + " DO UPDATE SET document = excluded.document, policy_name = excluded.policy_name"),
+            accountId, type, principalName)
         .bind("name", policyName).bind("lower", lower(policyName)).bind("document", document).execute());
   }
 
   @Override
   public Optional<InlinePolicy> findInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT policy_name, document FROM inline_policies WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal AND policy_name_lower = :lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
-        .bind("lower", lower(policyName))
-        .map((rs, ctx) -> new InlinePolicy(rs.getString("policy_name"), rs.getString("document"))).findOne());
+    return jdbi.withHandle(h -> bindPrincipal(h.createQuery("SELECT policy_name, document FROM inline_policies WHERE "
+            + PRINCIPAL_MATCH + " AND policy_name_lower = :lower"), accountId, type, principalName)
+        .bind("lower", lower(policyName)).map((rs, ctx) -> inlinePolicy(rs)).findOne());
   }
 
   @Override
   public List<InlinePolicy> listInlinePolicies(String accountId, PrincipalType type, String principalName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT policy_name, document FROM inline_policies WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal ORDER BY policy_name_lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
-        .map((rs, ctx) -> new InlinePolicy(rs.getString("policy_name"), rs.getString("document"))).list());
+    return jdbi.withHandle(h -> bindPrincipal(h.createQuery("SELECT policy_name, document FROM inline_policies WHERE "
+            + PRINCIPAL_MATCH + " ORDER BY policy_name_lower"), accountId, type, principalName)
+        .map((rs, ctx) -> inlinePolicy(rs)).list());
+  }
+
+  private static InlinePolicy inlinePolicy(ResultSet rs) throws SQLException {
+    return new InlinePolicy(rs.getString("policy_name"), rs.getString("document"));
   }
 
   @Override
   public boolean deleteInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "DELETE FROM inline_policies WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal AND policy_name_lower = :lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+    return jdbi.withHandle(h -> bindPrincipal(h.createUpdate("DELETE FROM inline_policies WHERE " + PRINCIPAL_MATCH
+            + " AND policy_name_lower = :lower"), accountId, type, principalName)
         .bind("lower", lower(policyName)).execute()) == 1;
   }
 
@@ -434,19 +441,17 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public boolean detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "DELETE FROM policy_attachments WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal AND policy_arn = :arn")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+    return jdbi.withHandle(h -> bindPrincipal(h.createUpdate("DELETE FROM policy_attachments WHERE " + PRINCIPAL_MATCH
+            + " AND policy_arn = :arn"), accountId, type, principalName)
         .bind("arn", policyArn).execute()) == 1;
   }
 
   @Override
   public List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p"
+    return jdbi.withHandle(h -> bindPrincipal(h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p"
             + " JOIN policy_attachments t ON t.policy_arn = p.policy_arn WHERE t.account_id = :account"
-            + " AND t.principal_type = :type AND t.principal_name_lower = :principal ORDER BY p.policy_name_lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+            + " AND t.principal_type = :type AND t.principal_name_lower = :principal ORDER BY p.policy_name_lower"),
+            accountId, type, principalName)
         .map((rs, ctx) -> managedPolicy(rs)).list());
   }
 }
