@@ -7,7 +7,6 @@ import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.Principal;
-import dev.wharf.policy.Decision;
 import dev.wharf.policy.PermissionService;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -132,13 +131,8 @@ public final class AwsQueryEndpoints {
       case QueryOperation.Permission.NoPolicyCheck none -> { }
       case QueryOperation.Permission.PolicyAction policy -> {
         QueryOperation.Resource resource = policy.resource().resolve(request);
-        entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
-        Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
+        PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), resource.context());
-        entry.decision(decision);
-        if (!decision.allowed()) {
-          throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
-        }
       }
     }
   }

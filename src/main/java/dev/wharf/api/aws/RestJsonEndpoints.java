@@ -11,7 +11,6 @@ import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.Principal;
-import dev.wharf.policy.Decision;
 import dev.wharf.policy.PermissionService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -233,13 +232,8 @@ public final class RestJsonEndpoints {
       case RestOperation.Permission.NoPolicyCheck none -> { }
       case RestOperation.Permission.PolicyAction policy -> {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
-        entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
-        Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
+        PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), resource.policies(), resource.context());
-        entry.decision(decision);
-        if (!decision.allowed()) {
-          throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
-        }
       }
     }
   }
