@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.crypto.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -116,6 +117,17 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
+     * Checks the digests of the content {@link #put} received against the SHA-256 its caller expected.
+     *
+     * @throws BlobDigestMismatchException if {@code expectedSha256} is given and differs
+     */
+    static void requireExpectedSha256(String expectedSha256, BlobDigests digests) throws BlobDigestMismatchException {
+        if (expectedSha256 != null && !expectedSha256.equals(digests.sha256())) {
+            throw new BlobDigestMismatchException(expectedSha256, digests.sha256());
+        }
+    }
+
+    /**
      * Checks that {@code sha256} is a SHA-256 as the store keys blobs: exactly 64 lower-case hex
      * characters.
      *
@@ -125,14 +137,8 @@ public interface BlobStore extends AutoCloseable {
      */
     static String requireSha256(String sha256) {
         Objects.requireNonNull(sha256, "sha256");
-        if (sha256.length() != 64) {
+        if (!Sha256.isHex(sha256)) {
             throw new IllegalArgumentException("not a SHA-256 (64 lower-case hex characters): " + printable(sha256));
-        }
-        for (int i = 0; i < sha256.length(); i++) {
-            char c = sha256.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                throw new IllegalArgumentException("not a SHA-256 (64 lower-case hex characters): " + printable(sha256));
-            }
         }
         return sha256;
     }

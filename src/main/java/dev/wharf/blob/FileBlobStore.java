@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.crypto.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -101,9 +102,7 @@ public final class FileBlobStore implements BlobStore {
         boolean published = false;
         try {
             BlobDigests digests = writeTemporary(content, maxBytes, temporary);
-            if (expectedSha256 != null && !expectedSha256.equals(digests.sha256())) {
-                throw new BlobDigestMismatchException(expectedSha256, digests.sha256());
-            }
+            BlobStore.requireExpectedSha256(expectedSha256, digests);
             Path target = blobPath(digests.sha256());
             Path directory = target.getParent();
             ensureDurableDirectory(directory);
@@ -157,50 +156,51 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public Optional<InputStream> open(String sha256) throws IOException {
-        Path path = blobPath(BlobStore.requireSha256(sha256));
-        ensureOpen();
-        try {
-            return Optional.of(Files.newInputStream(path));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        return readFile(sha256, path -> Optional.of(Files.newInputStream(path)), Optional.empty());
     }
 
     @Override
     public boolean exists(String sha256) throws IOException {
-        Path path = blobPath(BlobStore.requireSha256(sha256));
-        ensureOpen();
-        return Files.isRegularFile(path);
+        return Files.isRegularFile(checkedPath(sha256));
     }
 
     @Override
     public long size(String sha256) throws IOException {
-        Path path = blobPath(BlobStore.requireSha256(sha256));
-        ensureOpen();
-        try {
-            return Files.size(path);
-        } catch (NoSuchFileException e) {
-            return -1;
-        }
+        return readFile(sha256, Files::size, -1L);
     }
 
     @Override
     public Optional<Instant> lastModified(String sha256) throws IOException {
-        Path path = blobPath(BlobStore.requireSha256(sha256));
-        ensureOpen();
-        try {
-            return Optional.of(Files.getLastModifiedTime(path).toInstant());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        return readFile(sha256, path -> Optional.of(Files.getLastModifiedTime(path).toInstant()), Optional.empty());
     }
 
     @Override
     public void delete(String sha256) throws IOException {
+        // Empty directories are kept: removing one could race with a put renaming into it.
+        Files.deleteIfExists(checkedPath(sha256));
+    }
+
+    /** Reads something of a blob's file. */
+    @FunctionalInterface
+    private interface FileRead<T> {
+        T from(Path file) throws IOException;
+    }
+
+    /** What {@code read} gets from the blob's file, or {@code absent} when there is no such blob. */
+    private <T> T readFile(String sha256, FileRead<T> read, T absent) throws IOException {
+        Path path = checkedPath(sha256);
+        try {
+            return read.from(path);
+        } catch (NoSuchFileException e) {
+            return absent;
+        }
+    }
+
+    /** The blob's path, once its SHA-256 is checked and the store known to be open. */
+    private Path checkedPath(String sha256) {
         Path path = blobPath(BlobStore.requireSha256(sha256));
         ensureOpen();
-        // Empty directories are kept: removing one could race with a put renaming into it.
-        Files.deleteIfExists(path);
+        return path;
     }
 
     /**
@@ -250,7 +250,7 @@ public final class FileBlobStore implements BlobStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (!isSha256(name) || !name.startsWith(prefix)) {
+                if (!Sha256.isHex(name) || !name.startsWith(prefix)) {
                     continue;
                 }
                 BasicFileAttributes attributes;
@@ -348,10 +348,6 @@ public final class FileBlobStore implements BlobStore {
     private static boolean isPrefixDirectory(Path path) {
         String name = path.getFileName().toString();
         return name.length() == 2 && isLowerHex(name) && Files.isDirectory(path);
-    }
-
-    private static boolean isSha256(String name) {
-        return name.length() == 64 && isLowerHex(name);
     }
 
     private static boolean isLowerHex(String value) {

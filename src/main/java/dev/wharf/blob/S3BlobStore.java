@@ -1,5 +1,6 @@
 package dev.wharf.blob;
 
+import dev.wharf.crypto.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -191,9 +192,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             Spooled spooled = spool(content, maxBytes, spool);
             BlobDigests digests = spooled.digests();
-            if (expectedSha256 != null && !expectedSha256.equals(digests.sha256())) {
-                throw new BlobDigestMismatchException(expectedSha256, digests.sha256());
-            }
+            BlobStore.requireExpectedSha256(expectedSha256, digests);
             String key = key(digests.sha256());
             try {
                 if (!refreshExisting(key, digests)) {
@@ -310,8 +309,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Optional<InputStream> open(String sha256) throws IOException {
-        String key = key(BlobStore.requireSha256(sha256));
-        ensureOpen();
+        String key = checkedKey(sha256);
         try {
             return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
@@ -328,21 +326,19 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public long size(String sha256) throws IOException {
-        String key = key(BlobStore.requireSha256(sha256));
-        ensureOpen();
-        try {
-            return head(key).map(HeadObjectResponse::contentLength).orElse(-1L);
-        } catch (SdkException e) {
-            throw failure("reading s3://" + bucket + "/" + key, e);
-        }
+        return headOf(sha256).map(HeadObjectResponse::contentLength).orElse(-1L);
     }
 
     @Override
     public Optional<Instant> lastModified(String sha256) throws IOException {
-        String key = key(BlobStore.requireSha256(sha256));
-        ensureOpen();
+        return headOf(sha256).map(HeadObjectResponse::lastModified).map(S3BlobStore::seconds);
+    }
+
+    /** The blob's object metadata, or empty when there is no such blob. */
+    private Optional<HeadObjectResponse> headOf(String sha256) throws IOException {
+        String key = checkedKey(sha256);
         try {
-            return head(key).map(HeadObjectResponse::lastModified).map(S3BlobStore::seconds);
+            return head(key);
         } catch (SdkException e) {
             throw failure("reading s3://" + bucket + "/" + key, e);
         }
@@ -363,8 +359,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void delete(String sha256) throws IOException {
-        String key = key(BlobStore.requireSha256(sha256));
-        ensureOpen();
+        String key = checkedKey(sha256);
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
@@ -379,7 +374,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
                 String name = object.key().substring(prefix.length());
-                if (isSha256(name)) {
+                if (Sha256.isHex(name)) {
                     visitor.accept(name, seconds(object.lastModified()));
                 }
             }
@@ -431,6 +426,13 @@ public final class S3BlobStore implements BlobStore {
 
     private String key(String sha256) {
         return prefix + sha256;
+    }
+
+    /** The blob's key, once its SHA-256 is checked and the store known to be open. */
+    private String checkedKey(String sha256) {
+        String key = key(BlobStore.requireSha256(sha256));
+        ensureOpen();
+        return key;
     }
 
     private void ensureOpen() {
@@ -487,19 +489,6 @@ public final class S3BlobStore implements BlobStore {
     /** Listings and HeadObject differ in precision (milliseconds vs the HTTP date's seconds). */
     private static Instant seconds(Instant time) {
         return time.truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static boolean isSha256(String name) {
-        if (name.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

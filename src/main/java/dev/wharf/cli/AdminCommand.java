@@ -35,9 +35,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, String> parameters = new LinkedHashMap<>();
-      parameters.put("Action", "CreateAccount");
-      parameters.put("Version", "2026-11-25");
+      Map<String, String> parameters = ApiClient.wharfAction("CreateAccount");
       if (name != null) {
         parameters.put("AccountName", name);
       }
@@ -46,8 +44,7 @@ final class AdminCommand implements Runnable {
       }
       ApiClient.QueryResult result = api.client().query("wharf", parameters);
       if (!result.ok()) {
-        System.err.println("wharf: " + result.errorCode() + ": " + result.errorMessage());
-        return 1;
+        return result.reportError(System.err);
       }
       Map<String, String> out = new LinkedHashMap<>();
       out.put("accountId", result.value("AccountId"));

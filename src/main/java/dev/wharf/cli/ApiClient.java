@@ -2,6 +2,7 @@ package dev.wharf.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +29,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 /** The CLI's own client of the server: requests signed by the AWS SDK's SigV4 signer, credentials from the AWS chain. */
 final class ApiClient {
   private static final List<String> UNSENDABLE_HEADERS = List.of("host", "content-length");
+  /** The version of Wharf's own query API (service {@code wharf}) this CLI speaks. */
+  static final String WHARF_API_VERSION = "2026-11-25";
 
   private final URI endpoint;
   private final AwsCredentialsProvider credentials;
@@ -45,6 +49,20 @@ final class ApiClient {
       NodeList nodes = document.getElementsByTagName(element);
       return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent();
     }
+
+    /** Prints the error the way every command does, {@code wharf: <Code>: <message>}, and returns the exit code 1. */
+    int reportError(PrintStream err) {
+      err.println("wharf: " + errorCode + ": " + errorMessage);
+      return 1;
+    }
+  }
+
+  /** The parameters of a call of Wharf's own API: its Action and Version, to which the caller adds the action's. */
+  static Map<String, String> wharfAction(String action) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("Action", action);
+    parameters.put("Version", WHARF_API_VERSION);
+    return parameters;
   }
 
   QueryResult query(String service, Map<String, String> parameters) throws IOException, InterruptedException {

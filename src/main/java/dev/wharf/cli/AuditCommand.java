@@ -3,7 +3,6 @@ package dev.wharf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,17 +40,14 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("Action", "LookupAuditEvents");
-    parameters.put("Version", "2026-11-25");
+    Map<String, String> parameters = ApiClient.wharfAction("LookupAuditEvents");
     put(parameters, "Since", since);
     put(parameters, "PrincipalArn", principal);
     put(parameters, "EventAction", action);
     put(parameters, "MaxResults", maxResults == null ? null : maxResults.toString());
     ApiClient.QueryResult result = api.client().query("wharf", parameters);
     if (!result.ok()) {
-      System.err.println("wharf: " + result.errorCode() + ": " + result.errorMessage());
-      return 1;
+      return result.reportError(System.err);
     }
     NodeList members = result.document().getElementsByTagName("member");
     ArrayNode events = new ObjectMapper().createArrayNode();

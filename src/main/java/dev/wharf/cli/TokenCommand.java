@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,8 +20,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "token", mixinStandardHelpOptions = true, description = "List and revoke authorization tokens.",
     subcommands = {TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 final class TokenCommand implements Runnable {
-  static final String VERSION = "2026-11-25";
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -84,11 +81,6 @@ final class TokenCommand implements Runnable {
     }
   }
 
-  static int fail(ApiClient.QueryResult result) {
-    System.err.println("wharf: " + result.errorCode() + ": " + result.errorMessage());
-    return 1;
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = {"List the live (unexpired, unrevoked) tokens of the caller's account.",
           "Credentials come from the standard AWS chain (env vars, AWS_SHARED_CREDENTIALS_FILE, ~/.aws, --profile)."})
@@ -102,9 +94,9 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      ApiClient.QueryResult result = api.client().query("wharf", Map.of("Action", "ListAuthorizationTokens", "Version", VERSION));
+      ApiClient.QueryResult result = api.client().query("wharf", ApiClient.wharfAction("ListAuthorizationTokens"));
       if (!result.ok()) {
-        return fail(result);
+        return result.reportError(System.err);
       }
       List<TokenRow> tokens = members(result, "Tokens").stream().map(TokenRow::of).toList();
       if (output == Output.json) {
@@ -146,13 +138,11 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, String> parameters = new LinkedHashMap<>();
-      parameters.put("Action", "RevokeAuthorizationToken");
-      parameters.put("Version", VERSION);
+      Map<String, String> parameters = ApiClient.wharfAction("RevokeAuthorizationToken");
       parameters.put("TokenId", tokenId);
       ApiClient.QueryResult result = api.client().query("wharf", parameters);
       if (!result.ok()) {
-        return fail(result);
+        return result.reportError(System.err);
       }
       System.out.println("Revoked token " + tokenId + " (" + result.value("Principal") + ", domain "
           + result.value("DomainOwner") + "/" + result.value("Domain") + ").");

@@ -1,7 +1,6 @@
 package dev.wharf.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,13 +12,6 @@ import picocli.CommandLine.Option;
 /** {@code wharf admin rotate-token-key} and {@code list-token-keys}: the keys that seal authorization tokens. */
 final class TokenKeyCommands {
   private TokenKeyCommands() {}
-
-  private static Map<String, String> action(String action) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("Action", action);
-    parameters.put("Version", TokenCommand.VERSION);
-    return parameters;
-  }
 
   @Command(name = "rotate-token-key", mixinStandardHelpOptions = true,
       description = {"Create a new token key: tokens issued from now on are sealed with it; older tokens keep working.",
@@ -36,9 +28,9 @@ final class TokenKeyCommands {
       ApiClient client = api.client();
       if (retire != null) {
         // Check first, so that a mistyped key id does not leave a rotation behind.
-        ApiClient.QueryResult keys = client.query("wharf", action("ListTokenKeys"));
+        ApiClient.QueryResult keys = client.query("wharf", ApiClient.wharfAction("ListTokenKeys"));
         if (!keys.ok()) {
-          return TokenCommand.fail(keys);
+          return keys.reportError(System.err);
         }
         boolean active = TokenCommand.members(keys, "Keys").stream()
             .anyMatch(key -> retire.equals(TokenCommand.text(key, "KeyId")) && "Active".equals(TokenCommand.text(key, "Status")));
@@ -47,19 +39,19 @@ final class TokenKeyCommands {
           return 1;
         }
       }
-      ApiClient.QueryResult rotated = client.query("wharf", action("RotateTokenKey"));
+      ApiClient.QueryResult rotated = client.query("wharf", ApiClient.wharfAction("RotateTokenKey"));
       if (!rotated.ok()) {
-        return TokenCommand.fail(rotated);
+        return rotated.reportError(System.err);
       }
       System.out.println("New token key " + rotated.value("KeyId") + ": tokens issued from now on are sealed with it.");
       if (retire == null) {
         return 0;
       }
-      Map<String, String> parameters = action("RetireTokenKey");
+      Map<String, String> parameters = ApiClient.wharfAction("RetireTokenKey");
       parameters.put("KeyId", retire);
       ApiClient.QueryResult retired = client.query("wharf", parameters);
       if (!retired.ok()) {
-        return TokenCommand.fail(retired);
+        return retired.reportError(System.err);
       }
       System.out.println("Retired token key " + retired.value("RetiredKeyId")
           + ": every token sealed with it is now invalid. Current key: " + retired.value("CurrentKeyId") + ".");
@@ -74,9 +66,9 @@ final class TokenKeyCommands {
 
     @Override
     public Integer call() throws Exception {
-      ApiClient.QueryResult result = api.client().query("wharf", action("ListTokenKeys"));
+      ApiClient.QueryResult result = api.client().query("wharf", ApiClient.wharfAction("ListTokenKeys"));
       if (!result.ok()) {
-        return TokenCommand.fail(result);
+        return result.reportError(System.err);
       }
       String current = result.value("CurrentKeyId");
       List<List<String>> rows = new ArrayList<>();

@@ -84,53 +84,27 @@ public record WharfConfig(
     if (maxAssetBytes < 1) {
       throw new ConfigException("max-asset-size must be a positive number of bytes, got " + maxAssetBytes);
     }
-    if (!REGION.matcher(region).matches()) {
-      throw new ConfigException("region '" + region + "' is not an AWS-style region name such as us-east-1");
-    }
+    requireRegion("region", region);
     databaseUrl.ifPresent(url -> {
       if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
         throw new ConfigException("database-url must start with jdbc:sqlite: or jdbc:postgresql:, got " + url);
       }
     });
-    publicUrl.ifPresent(url -> {
-      URI uri;
-      try {
-        uri = URI.create(url);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("public-url is not a URL: " + url);
-      }
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new ConfigException("public-url must be an http(s) URL with a host, got " + url);
-      }
-    });
+    publicUrl.ifPresent(url -> requireHttpUrl("public-url", url));
     blobStore.ifPresent(url -> {
       if (!url.startsWith("s3://") || !url.substring(5).matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^/\\p{Cntrl}]+)*/?")) {
         throw new ConfigException("blob-store must be s3://bucket or s3://bucket/prefix (unset for files in the data"
             + " directory), got " + url);
       }
     });
-    s3Endpoint.ifPresent(url -> {
-      URI uri;
-      try {
-        uri = URI.create(url);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("s3-endpoint is not a URL: " + url);
-      }
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new ConfigException("s3-endpoint must be an http(s) URL with a host, got " + url);
-      }
-    });
-    s3Region.ifPresent(name -> {
-      if (!REGION.matcher(name).matches()) {
-        throw new ConfigException("s3-region '" + name + "' is not an AWS-style region name such as us-east-1");
-      }
-    });
+    s3Endpoint.ifPresent(url -> requireHttpUrl("s3-endpoint", url));
+    s3Region.ifPresent(name -> requireRegion("s3-region", name));
     if (blobGcGraceSeconds < 60) {
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
-      if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+      if (!isHttpWithHost(url)) {
         throw new ConfigException("external-connections: " + name + " must map to an http(s) URL with a host, got " + url);
       }
     });
@@ -145,6 +119,28 @@ public record WharfConfig(
         throw new ConfigException("WHARF_ACCOUNT_ID must be 12 digits, got " + id);
       }
     });
+  }
+
+  private static void requireRegion(String setting, String name) {
+    if (!REGION.matcher(name).matches()) {
+      throw new ConfigException(setting + " '" + name + "' is not an AWS-style region name such as us-east-1");
+    }
+  }
+
+  private static void requireHttpUrl(String setting, String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(setting + " is not a URL: " + url);
+    }
+    if (!isHttpWithHost(uri)) {
+      throw new ConfigException(setting + " must be an http(s) URL with a host, got " + url);
+    }
+  }
+
+  private static boolean isHttpWithHost(URI uri) {
+    return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
   }
 
   /** The SQLite database file used when no database URL is set. */
@@ -231,20 +227,8 @@ public record WharfConfig(
         }
       }).orElse(DEFAULT_PORT);
       Path data = Path.of(lookup("data").orElse(DEFAULT_DATA));
-      long maxAsset = lookup("max-asset-size").map(value -> {
-        try {
-          return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-          throw new ConfigException("max-asset-size must be a number of bytes, got '" + value + "'");
-        }
-      }).orElse(DEFAULT_MAX_ASSET_BYTES);
-      long grace = lookup("blob-gc-grace-seconds").map(value -> {
-        try {
-          return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-          throw new ConfigException("blob-gc-grace-seconds must be a number of seconds, got '" + value + "'");
-        }
-      }).orElse(DEFAULT_BLOB_GC_GRACE_SECONDS);
+      long maxAsset = number("max-asset-size", "bytes", DEFAULT_MAX_ASSET_BYTES);
+      long grace = number("blob-gc-grace-seconds", "seconds", DEFAULT_BLOB_GC_GRACE_SECONDS);
       boolean pathStyle = lookup("s3-path-style").map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
         case "true", "1", "yes" -> true;
         case "false", "0", "no" -> false;
@@ -266,16 +250,17 @@ public record WharfConfig(
           lookup("s3-region"),
           grace,
           externalConnections(lookup("external-connections").orElse("")),
-          java.time.Duration.ofSeconds(seconds("external-metadata-ttl", DEFAULT_EXTERNAL_METADATA_TTL_SECONDS)),
-          java.time.Duration.ofSeconds(seconds("external-timeout", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)));
+          java.time.Duration.ofSeconds(number("external-metadata-ttl", "seconds", DEFAULT_EXTERNAL_METADATA_TTL_SECONDS)),
+          java.time.Duration.ofSeconds(number("external-timeout", "seconds", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)));
     }
 
-    private long seconds(String name, long fallback) {
+    /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */
+    private long number(String name, String unit, long fallback) {
       return lookup(name).map(value -> {
         try {
           return Long.parseLong(value);
         } catch (NumberFormatException e) {
-          throw new ConfigException(name + " must be a number of seconds, got '" + value + "'");
+          throw new ConfigException(name + " must be a number of " + unit + ", got '" + value + "'");
         }
       }).orElse(fallback);
     }

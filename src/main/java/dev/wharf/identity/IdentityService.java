@@ -149,16 +149,21 @@ public final class IdentityService {
 
   public void deleteUser(String accountId, String userName) {
     requireName("userName", userName, 128);
-    switch (store.deleteUser(accountId, userName)) {
+    entityDeleted(PrincipalType.USER, userName, store.deleteUser(accountId, userName));
+  }
+
+  /** Answers the deletion of a user or role as IAM does: NoSuchEntity, or DeleteConflict naming what must go first. */
+  private void entityDeleted(PrincipalType type, String name, IdentityStore.DeleteOutcome outcome) {
+    switch (outcome) {
       case DELETED -> changed();
-      case NOT_FOUND -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case NOT_FOUND -> throw noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
       case HAS_ACCESS_KEYS -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete entity, must delete access keys first.");
       case HAS_INLINE_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete entity, must delete policies first.");
       case HAS_ATTACHED_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete entity, must detach all policies first.");
-      case ATTACHED_TO_ENTITIES -> throw new IllegalStateException("not a user outcome");
+      case ATTACHED_TO_ENTITIES -> throw new IllegalStateException("not a " + kind(type) + " outcome");
     }
   }
 
@@ -308,15 +313,7 @@ public final class IdentityService {
 
   public void deleteRole(String accountId, String roleName) {
     requireName("roleName", roleName, 64);
-    switch (store.deleteRole(accountId, roleName)) {
-      case DELETED -> changed();
-      case NOT_FOUND -> throw noSuchEntity("The role with name " + roleName + " cannot be found.");
-      case HAS_INLINE_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
-          "Cannot delete entity, must delete policies first.");
-      case HAS_ATTACHED_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
-          "Cannot delete entity, must detach all policies first.");
-      case HAS_ACCESS_KEYS, ATTACHED_TO_ENTITIES -> throw new IllegalStateException("not a role outcome");
-    }
+    entityDeleted(PrincipalType.ROLE, roleName, store.deleteRole(accountId, roleName));
   }
 
   public void putRolePolicy(String accountId, String roleName, String policyName, String document) {

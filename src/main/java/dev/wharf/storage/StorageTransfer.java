@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.crypto.MasterKey;
 import dev.wharf.crypto.SecretCipher;
+import dev.wharf.crypto.Sha256;
 import dev.wharf.store.Database;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,15 +18,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +82,7 @@ public final class StorageTransfer {
   public Summary migrate(String sourceUrl, BlobStore sourceBlobs, Database target, BlobStore targetBlobs,
       MasterKey key, boolean allowNonEmptyTarget) throws Exception {
     try (Connection source = Tables.openSnapshot(sourceUrl)) {
-      int version = Tables.schemaVersion(source);
+      int version = Database.schemaVersion(source);
       requireCurrentSchema(version, "the source database");
       checkMasterKey(source, key, "the source database");
       List<Tables.Table> tables = Tables.list(source);
@@ -97,21 +95,14 @@ public final class StorageTransfer {
         }
         // blobs first: the target's rows never name a blob it lacks, and a re-run resumes here
         BlobCounts blobs = copyBlobs(Tables.referencedBlobs(source), sourceBlobs, targetBlobs);
-        to.setAutoCommit(false);
-        try {
+        loadRows(to, key, "the copied rows", () -> {
           for (Tables.Table table : tables) {
             try (Tables.Inserter inserter = new Tables.Inserter(to, targetTable(targetTables, table.name()))) {
               Tables.read(source, table, inserter::add);
             }
             out.printf("  %-32s %d rows%n", table.name(), sourceCounts.get(table.name()));
           }
-          checkMasterKey(to, key, "the copied rows");
-          to.commit();
-        } catch (Exception e) {
-          to.rollback();
-          throw e;
-        }
-        to.setAutoCommit(true);
+        });
         return verify(sourceCounts, to, targetTables, blobs, targetBlobs);
       }
     }
@@ -137,7 +128,7 @@ public final class StorageTransfer {
     manifest.put("formatVersion", FORMAT_VERSION);
     BlobCounts copied;
     try (Connection source = Tables.openSnapshot(sourceUrl)) {
-      int version = Tables.schemaVersion(source);
+      int version = Database.schemaVersion(source);
       requireCurrentSchema(version, "the database");
       manifest.put("schemaVersion", version);
       manifest.put("createdAt", Instant.now().toString());
@@ -222,8 +213,7 @@ public final class StorageTransfer {
       try (BlobStore backupBlobs = new dev.wharf.blob.FileBlobStore(directory.resolve("blobs"))) {
         blobs = copyBlobs(blobSizes.keySet(), backupBlobs, targetBlobs);
       }
-      to.setAutoCommit(false);
-      try {
+      loadRows(to, key, "the backup", () -> {
         for (Tables.Table table : targetTables) {
           if (!TABLE_NAME.matcher(table.name()).matches()) {
             throw new TransferException("unexpected table name " + table.name());
@@ -256,15 +246,32 @@ public final class StorageTransfer {
           }
           out.printf("  %-32s %d rows%n", table.name(), read);
         }
-        checkMasterKey(to, key, "the backup");
-        to.commit();
-      } catch (Exception e) {
-        to.rollback();
-        throw e;
-      }
-      to.setAutoCommit(true);
+      });
       return verify(expected, to, targetTables, blobs, targetBlobs);
     }
+  }
+
+  /** Writes rows into the target. */
+  @FunctionalInterface
+  private interface RowLoad {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code load} in one transaction on {@code to}, committed only if the master key opens the
+   * secrets among the rows ({@code what} names them in the refusal); on any failure nothing is committed.
+   */
+  private static void loadRows(Connection to, MasterKey key, String what, RowLoad load) throws Exception {
+    to.setAutoCommit(false);
+    try {
+      load.run();
+      checkMasterKey(to, key, what);
+      to.commit();
+    } catch (Exception e) {
+      to.rollback();
+      throw e;
+    }
+    to.setAutoCommit(true);
   }
 
   /** Blobs moved: sizes by SHA-256, how many were copied and how many were there already. */
@@ -337,28 +344,13 @@ public final class StorageTransfer {
         continue;
       }
       try (InputStream in = content.get()) {
-        String actual = sha256(in);
+        String actual = Sha256.hex(in, Long.MAX_VALUE);
         if (!actual.equals(sha256)) {
           problems.add("blob " + sha256 + " reads back with SHA-256 " + actual);
         }
       }
     }
     return problems;
-  }
-
-  private static String sha256(InputStream in) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[64 * 1024];
-    int n;
-    while ((n = in.read(buffer)) > 0) {
-      digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void requireCurrentSchema(int version, String what) throws TransferException {

@@ -1,5 +1,6 @@
 package dev.wharf.storage;
 
+import dev.wharf.store.Database;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -25,7 +26,7 @@ import java.util.TreeSet;
  */
 public final class Tables {
   /** Flyway's history table: written by migrations, never copied. */
-  static final String HISTORY = "wharf_schema_history";
+  static final String HISTORY = Database.SCHEMA_HISTORY_TABLE;
 
   private Tables() {}
 
@@ -71,24 +72,6 @@ public final class Tables {
     } catch (SQLException e) {
       connection.close();
       throw e;
-    }
-  }
-
-  /** The highest applied migration, or -1 when the database has no Wharf schema. */
-  public static int schemaVersion(Connection connection) {
-    try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT version FROM " + HISTORY + " WHERE success")) {
-      int highest = -1;
-      while (result.next()) {
-        try {
-          highest = Math.max(highest, Integer.parseInt(result.getString(1)));
-        } catch (NumberFormatException notNumbered) {
-          // not a versioned migration
-        }
-      }
-      return highest;
-    } catch (SQLException noHistory) {
-      return -1;
     }
   }
 

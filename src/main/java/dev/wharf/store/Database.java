@@ -2,6 +2,10 @@ package dev.wharf.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -69,6 +73,9 @@ public final class Database implements AutoCloseable {
   /** The newest migration shipped in db/migration; bump it with every new V file (a test checks). */
   public static final int LATEST_SCHEMA_VERSION = 13;
 
+  /** Flyway's history table: written by migrations only. */
+  public static final String SCHEMA_HISTORY_TABLE = "wharf_schema_history";
+
   /**
    * Brings the schema up to date. When the history table already records the newest version,
    * Flyway is not loaded at all: it costs a second of start-up and has nothing to do.
@@ -80,17 +87,24 @@ public final class Database implements AutoCloseable {
     Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
-        .table("wharf_schema_history")
+        .table(SCHEMA_HISTORY_TABLE)
         .load()
         .migrate();
   }
 
   /** The highest successfully applied migration version, or -1 when there is none (or no history table yet). */
   static int schemaVersion(DataSource dataSource) {
-    try (var connection = dataSource.getConnection();
-        var statement = connection.createStatement();
-        var result = statement.executeQuery(
-            "SELECT version FROM wharf_schema_history WHERE success")) {
+    try (Connection connection = dataSource.getConnection()) {
+      return schemaVersion(connection);
+    } catch (SQLException noConnection) {
+      return -1;
+    }
+  }
+
+  /** Like {@link #schemaVersion(DataSource)}, over a connection the caller holds (e.g. a backup's snapshot). */
+  public static int schemaVersion(Connection connection) {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT version FROM " + SCHEMA_HISTORY_TABLE + " WHERE success")) {
       int highest = -1;
       while (result.next()) {
         try {
@@ -100,7 +114,7 @@ public final class Database implements AutoCloseable {
         }
       }
       return highest;
-    } catch (java.sql.SQLException noHistoryYet) {
+    } catch (SQLException noHistoryYet) {
       return -1;
     }
   }

@@ -78,7 +78,7 @@ class TablesTest {
       assertThat(names.indexOf("repositories")).isLessThan(names.indexOf("repository_upstreams"));
       assertThat(names.indexOf("packages")).isLessThan(names.indexOf("package_versions"));
       assertThat(names.indexOf("package_versions")).isLessThan(names.indexOf("package_assets"));
-      assertThat(Tables.schemaVersion(connection)).isEqualTo(Database.LATEST_SCHEMA_VERSION);
+      assertThat(Database.schemaVersion(connection)).isEqualTo(Database.LATEST_SCHEMA_VERSION);
     }
   }
 }

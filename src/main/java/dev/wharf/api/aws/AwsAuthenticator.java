@@ -10,10 +10,7 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.Principal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /** Authenticates SigV4-signed AWS API calls and renders failures in each protocol's vocabulary. */
@@ -43,14 +40,6 @@ public final class AwsAuthenticator {
       }
     };
     this.verifier = new SigV4Verifier<>(clock, resolver);
-  }
-
-  public static String sha256Hex(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Verifies the request's signature over the given body hash, or throws NotAuthenticated in the protocol's terms. */

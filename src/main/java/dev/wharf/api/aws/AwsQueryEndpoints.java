@@ -5,10 +5,10 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.error.Unavailable;
+import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
-import dev.wharf.policy.Decision;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +83,7 @@ public final class AwsQueryEndpoints {
       service = scopeService(exchange);
       Map<String, String> parameters = parameters(exchange, body);
       VerifiedRequest<Principal> verified =
-          authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.QUERY);
+          authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
       service = verified.service();
       entry.principal(verified.principal());
       String action = parameters.get("Action");
@@ -134,13 +134,8 @@ public final class AwsQueryEndpoints {
       case QueryOperation.Permission.NoPolicyCheck none -> { }
       case QueryOperation.Permission.PolicyAction policy -> {
         QueryOperation.Resource resource = policy.resource().resolve(request);
-        entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
-        Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
+        PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), resource.context());
-        entry.decision(decision);
-        if (!decision.allowed()) {
-          throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
-        }
       }
     }
   }

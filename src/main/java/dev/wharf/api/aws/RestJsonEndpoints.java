@@ -9,16 +9,13 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.error.Unavailable;
+import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
-import dev.wharf.policy.Decision;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +88,7 @@ public final class RestJsonEndpoints {
         payload = authenticated.payload();
       } else {
         body = exchange.readBody(MAX_BODY_BYTES);
-        verified = authenticator.authenticate(exchange, AwsAuthenticator.sha256Hex(body), AwsAuthenticator.Protocol.REST_JSON);
+        verified = authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.REST_JSON);
       }
       entry.principal(verified.principal());
       if (operation == null) {
@@ -167,7 +164,7 @@ public final class RestJsonEndpoints {
     String declared = exchange.header("x-amz-content-sha256");
     long length = exchange.contentLength();
     InputStream content = StreamedPayload.reading(exchange.bodyStream());
-    if (StreamedPayload.isSha256(declared)) {
+    if (Sha256.isHex(declared)) {
       WharfException.NotAuthenticated failure;
       try {
         VerifiedRequest<Principal> verified = authenticator.authenticate(exchange, declared, AwsAuthenticator.Protocol.REST_JSON);
@@ -213,26 +210,7 @@ public final class RestJsonEndpoints {
 
   /** The SHA-256 of the body, read and discarded, or null when it is longer than maxBytes. */
   private static String hashDiscarding(InputStream content, long declaredLength, long maxBytes) throws IOException {
-    if (declaredLength > maxBytes) {
-      return null;
-    }
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[64 * 1024];
-    long total = 0;
-    int read;
-    while ((read = content.read(buffer)) >= 0) {
-      total += read;
-      if (total > maxBytes) {
-        return null;
-      }
-      sha256.update(buffer, 0, read);
-    }
-    return HexFormat.of().formatHex(sha256.digest());
+    return declaredLength > maxBytes ? null : Sha256.hex(content, maxBytes);
   }
 
   private static JsonNode parseBody(byte[] body) {
@@ -257,13 +235,8 @@ public final class RestJsonEndpoints {
       case RestOperation.Permission.NoPolicyCheck none -> { }
       case RestOperation.Permission.PolicyAction policy -> {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
-        entry.action(policy.iamAction()).resource(resource.arn(), resource.accountId());
-        Decision decision = permissions.authorize(request.principal(), request.origin(), policy.iamAction(),
+        PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), resource.policies(), resource.context());
-        entry.decision(decision);
-        if (!decision.allowed()) {
-          throw PermissionService.denied(request.principal(), policy.iamAction(), resource.arn(), decision);
-        }
       }
     }
   }

@@ -25,20 +25,6 @@ public record StreamedPayload(InputStream content, String declaredSha256, long d
     return new StreamedPayload(InputStream.nullInputStream(), null, 0);
   }
 
-  /** Whether {@code value} is a SHA-256 as x-amz-content-sha256 carries it: 64 lower-case hex characters. */
-  public static boolean isSha256(String value) {
-    if (value == null || value.length() != 64) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** A failure to read the request body (the client went away, a malformed chunk), as opposed to a failure to store it. */
   public static final class ReadException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -17,12 +17,17 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** {@link IdentityStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
 public final class SqlIdentityStore implements IdentityStore {
   private static final String POLICY_COLUMNS =
       "p.policy_arn, p.account_id, p.policy_name, p.policy_id, p.path, p.description, p.document, p.created_at, p.updated_at,"
           + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count";
+  /** The rows of inline_policies or policy_attachments that belong to one user or role (see {@link #bindPrincipal}). */
+  private static final String PRINCIPAL_MATCH =
+      "account_id = :account AND principal_type = :type AND principal_name_lower = :principal";
 
   private final Jdbi jdbi;
   private final Database.Dialect dialect;
@@ -36,9 +41,83 @@ public final class SqlIdentityStore implements IdentityStore {
     return name.toLowerCase(Locale.ROOT);
   }
 
+  /** Binds the user or role a policy row belongs to: :account, :type and :principal (the lower-cased name). */
+  private static <T extends SqlStatement<T>> T bindPrincipal(T statement, String accountId, PrincipalType type,
+      String principalName) {
+    return statement.bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName));
+  }
+
   private static String likePrefix(String prefix) {
     String escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     return escaped + "%";
+  }
+
+  /**
+   * The table of users or of roles and its column of lower-cased names: the two tables are alike
+   * otherwise (account_id, path, created_at), so users and roles are found, listed and deleted alike.
+   */
+  private record EntityTable(String table, String nameColumn) {
+    static final EntityTable USERS = new EntityTable("iam_users", "user_name_lower");
+    static final EntityTable ROLES = new EntityTable("iam_roles", "role_name_lower");
+
+    static EntityTable of(PrincipalType type) {
+      return switch (type) {
+        case USER -> USERS;
+        case ROLE -> ROLES;
+      };
+    }
+
+    /** Counts the entity named :n in account :a (0 or 1). */
+    String countSql() {
+      return "SELECT COUNT(*) FROM " + table + " WHERE account_id = :a AND " + nameColumn + " = :n";
+    }
+  }
+
+  private <T> Optional<T> findEntity(EntityTable entities, String accountId, String name, RowMapper<T> mapper) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM " + entities.table() + " WHERE account_id = :account AND " + entities.nameColumn() + " = :lower")
+        .bind("account", accountId).bind("lower", lower(name)).map(mapper).findOne());
+  }
+
+  private <T> List<T> listEntities(EntityTable entities, String accountId, String pathPrefix, RowMapper<T> mapper) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM " + entities.table()
+            + " WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY " + entities.nameColumn())
+        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map(mapper).list());
+  }
+
+  /**
+   * Deletes a user or role unless something still depends on it: a user's access keys, then its
+   * inline policies, then its attached ones.
+   */
+  private DeleteOutcome deleteEntity(PrincipalType type, String accountId, String entityName) {
+    EntityTable entities = EntityTable.of(type);
+    String name = lower(entityName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      if (count(h, entities.countSql(), accountId, name) == 0) {
+        return DeleteOutcome.NOT_FOUND;
+      }
+      if (type == PrincipalType.USER && count(h,
+          "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_ACCESS_KEYS;
+      }
+      if (principalRows(h, "inline_policies", accountId, type, name) > 0) {
+        return DeleteOutcome.HAS_INLINE_POLICIES;
+      }
+      if (principalRows(h, "policy_attachments", accountId, type, name) > 0) {
+        return DeleteOutcome.HAS_ATTACHED_POLICIES;
+      }
+      h.createUpdate("DELETE FROM " + entities.table() + " WHERE account_id = :a AND " + entities.nameColumn() + " = :n")
+          .bind("a", accountId).bind("n", name).execute();
+      return DeleteOutcome.DELETED;
+    });
+  }
+
+  /** The rows of inline_policies or policy_attachments that belong to the user or role (lower-cased name). */
+  private static long principalRows(Handle h, String table, String accountId, PrincipalType type, String name) {
+    return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE account_id = :a AND principal_type = :t"
+            + " AND principal_name_lower = :n")
+        .bind("a", accountId).bind("t", type.column()).bind("n", name).mapTo(Long.class).one();
   }
 
   @Override
@@ -96,16 +175,12 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public Optional<IamUser> findUser(String accountId, String userName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_users WHERE account_id = :account AND user_name_lower = :lower")
-        .bind("account", accountId).bind("lower", lower(userName)).map((rs, ctx) -> user(rs)).findOne());
+    return findEntity(EntityTable.USERS, accountId, userName, (rs, ctx) -> user(rs));
   }
 
   @Override
   public List<IamUser> listUsers(String accountId, String pathPrefix) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_users WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY user_name_lower")
-        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map((rs, ctx) -> user(rs)).list());
+    return listEntities(EntityTable.USERS, accountId, pathPrefix, (rs, ctx) -> user(rs));
   }
 
   private static IamUser user(ResultSet rs) throws SQLException {
@@ -115,27 +190,7 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public DeleteOutcome deleteUser(String accountId, String userName) {
-    String name = lower(userName);
-    return jdbi.inTransaction(h -> {
-      lockAccount(h, accountId);
-      if (count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n", accountId, name) == 0) {
-        return DeleteOutcome.NOT_FOUND;
-      }
-      if (count(h, "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_ACCESS_KEYS;
-      }
-      if (count(h, "SELECT COUNT(*) FROM inline_policies WHERE account_id = :a AND principal_type = 'user'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_INLINE_POLICIES;
-      }
-      if (count(h, "SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = 'user'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_ATTACHED_POLICIES;
-      }
-      h.createUpdate("DELETE FROM iam_users WHERE account_id = :a AND user_name_lower = :n")
-          .bind("a", accountId).bind("n", name).execute();
-      return DeleteOutcome.DELETED;
-    });
+    return deleteEntity(PrincipalType.USER, accountId, userName);
   }
 
   private static long count(Handle h, String sql, String accountId, String name) {
@@ -147,8 +202,7 @@ public final class SqlIdentityStore implements IdentityStore {
     String owner = key.userName() == null ? null : lower(key.userName());
     return jdbi.inTransaction(h -> {
       lockAccount(h, key.accountId());
-      if (owner != null && count(h, "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n",
-          key.accountId(), owner) == 0) {
+      if (owner != null && count(h, EntityTable.USERS.countSql(), key.accountId(), owner) == 0) {
         return InsertOutcome.NO_SUCH_ENTITY;
       }
       var count = h.createQuery("SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND "
@@ -255,16 +309,12 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public Optional<Role> findRole(String accountId, String roleName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_roles WHERE account_id = :account AND role_name_lower = :lower")
-        .bind("account", accountId).bind("lower", lower(roleName)).map((rs, ctx) -> role(rs)).findOne());
+    return findEntity(EntityTable.ROLES, accountId, roleName, (rs, ctx) -> role(rs));
   }
 
   @Override
   public List<Role> listRoles(String accountId, String pathPrefix) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT * FROM iam_roles WHERE account_id = :account AND path LIKE :prefix ESCAPE '!' ORDER BY role_name_lower")
-        .bind("account", accountId).bind("prefix", likePrefix(pathPrefix)).map((rs, ctx) -> role(rs)).list());
+    return listEntities(EntityTable.ROLES, accountId, pathPrefix, (rs, ctx) -> role(rs));
   }
 
   private static Role role(ResultSet rs) throws SQLException {
@@ -275,62 +325,42 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public DeleteOutcome deleteRole(String accountId, String roleName) {
-    String name = lower(roleName);
-    return jdbi.inTransaction(h -> {
-      lockAccount(h, accountId);
-      if (count(h, "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n", accountId, name) == 0) {
-        return DeleteOutcome.NOT_FOUND;
-      }
-      if (count(h, "SELECT COUNT(*) FROM inline_policies WHERE account_id = :a AND principal_type = 'role'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_INLINE_POLICIES;
-      }
-      if (count(h, "SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = 'role'"
-          + " AND principal_name_lower = :n", accountId, name) > 0) {
-        return DeleteOutcome.HAS_ATTACHED_POLICIES;
-      }
-      h.createUpdate("DELETE FROM iam_roles WHERE account_id = :a AND role_name_lower = :n")
-          .bind("a", accountId).bind("n", name).execute();
-      return DeleteOutcome.DELETED;
-    });
+    return deleteEntity(PrincipalType.ROLE, accountId, roleName);
   }
 
   @Override
   public void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName, String document) {
-    jdbi.useHandle(h -> h.createUpdate(
+    jdbi.useHandle(h -> bindPrincipal(h.createUpdate(
             "INSERT INTO inline_policies (account_id, principal_type, principal_name_lower, policy_name, policy_name_lower, document)"
                 + " VALUES (:account, :type, :principal, :name, :lower, :document)"
                 + " ON CONFLICT (account_id, principal_type, principal_name_lower, policy_name_lower)"
-                + " DO UPDATE SET document = excluded.document, policy_name = excluded.policy_name")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+                + " DO UPDATE SET document = excluded.document, policy_name = excluded.policy_name"),
+            accountId, type, principalName)
         .bind("name", policyName).bind("lower", lower(policyName)).bind("document", document).execute());
   }
 
   @Override
   public Optional<InlinePolicy> findInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT policy_name, document FROM inline_policies WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal AND policy_name_lower = :lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
-        .bind("lower", lower(policyName))
-        .map((rs, ctx) -> new InlinePolicy(rs.getString("policy_name"), rs.getString("document"))).findOne());
+    return jdbi.withHandle(h -> bindPrincipal(h.createQuery("SELECT policy_name, document FROM inline_policies WHERE "
+            + PRINCIPAL_MATCH + " AND policy_name_lower = :lower"), accountId, type, principalName)
+        .bind("lower", lower(policyName)).map((rs, ctx) -> inlinePolicy(rs)).findOne());
   }
 
   @Override
   public List<InlinePolicy> listInlinePolicies(String accountId, PrincipalType type, String principalName) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT policy_name, document FROM inline_policies WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal ORDER BY policy_name_lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
-        .map((rs, ctx) -> new InlinePolicy(rs.getString("policy_name"), rs.getString("document"))).list());
+    return jdbi.withHandle(h -> bindPrincipal(h.createQuery("SELECT policy_name, document FROM inline_policies WHERE "
+            + PRINCIPAL_MATCH + " ORDER BY policy_name_lower"), accountId, type, principalName)
+        .map((rs, ctx) -> inlinePolicy(rs)).list());
+  }
+
+  private static InlinePolicy inlinePolicy(ResultSet rs) throws SQLException {
+    return new InlinePolicy(rs.getString("policy_name"), rs.getString("document"));
   }
 
   @Override
   public boolean deleteInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "DELETE FROM inline_policies WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal AND policy_name_lower = :lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+    return jdbi.withHandle(h -> bindPrincipal(h.createUpdate("DELETE FROM inline_policies WHERE " + PRINCIPAL_MATCH
+            + " AND policy_name_lower = :lower"), accountId, type, principalName)
         .bind("lower", lower(policyName)).execute()) == 1;
   }
 
@@ -393,10 +423,7 @@ public final class SqlIdentityStore implements IdentityStore {
     String name = lower(principalName);
     return jdbi.inTransaction(h -> {
       lockAccount(h, accountId);
-      String entities = type == PrincipalType.USER
-          ? "SELECT COUNT(*) FROM iam_users WHERE account_id = :a AND user_name_lower = :n"
-          : "SELECT COUNT(*) FROM iam_roles WHERE account_id = :a AND role_name_lower = :n";
-      if (count(h, entities, accountId, name) == 0) {
+      if (count(h, EntityTable.of(type).countSql(), accountId, name) == 0) {
         return InsertOutcome.NO_SUCH_ENTITY;
       }
       long others = h.createQuery("SELECT COUNT(*) FROM policy_attachments WHERE account_id = :a AND principal_type = :t"
@@ -414,19 +441,17 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public boolean detachPolicy(String accountId, PrincipalType type, String principalName, String policyArn) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "DELETE FROM policy_attachments WHERE account_id = :account AND principal_type = :type"
-                + " AND principal_name_lower = :principal AND policy_arn = :arn")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+    return jdbi.withHandle(h -> bindPrincipal(h.createUpdate("DELETE FROM policy_attachments WHERE " + PRINCIPAL_MATCH
+            + " AND policy_arn = :arn"), accountId, type, principalName)
         .bind("arn", policyArn).execute()) == 1;
   }
 
   @Override
   public List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p"
+    return jdbi.withHandle(h -> bindPrincipal(h.createQuery("SELECT " + POLICY_COLUMNS + " FROM managed_policies p"
             + " JOIN policy_attachments t ON t.policy_arn = p.policy_arn WHERE t.account_id = :account"
-            + " AND t.principal_type = :type AND t.principal_name_lower = :principal ORDER BY p.policy_name_lower")
-        .bind("account", accountId).bind("type", type.column()).bind("principal", lower(principalName))
+            + " AND t.principal_type = :type AND t.principal_name_lower = :principal ORDER BY p.policy_name_lower"),
+            accountId, type, principalName)
         .map((rs, ctx) -> managedPolicy(rs)).list());
   }
 }

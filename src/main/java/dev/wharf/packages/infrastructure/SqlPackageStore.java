@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /** {@link PackageStore} on JDBC; the same SQL runs on SQLite and PostgreSQL. */
@@ -28,6 +29,9 @@ public final class SqlPackageStore implements PackageStore {
   private static final String KEY_VALUES = ":owner, :domain, :repository, :format, :namespace, :name";
   private static final String KEY_MATCH = "domain_owner = :owner AND domain_name = :domain AND repository = :repository"
       + " AND format = :format AND namespace = :namespace AND name = :name";
+  /** The package's latest version (by publication) with the status :status. */
+  private static final String LATEST_WITH_STATUS = "SELECT version FROM package_versions WHERE " + KEY_MATCH
+      + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1";
 
   private final Jdbi jdbi;
 
@@ -45,19 +49,14 @@ public final class SqlPackageStore implements PackageStore {
       Instant now) {
     PackageKey key = version.key();
     return jdbi.inTransaction(h -> {
-      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
-          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      insertPackageRow(h, key, now);
       int inserted = insertVersionRow(h, version, true);
       if (inserted == 0) {
         h.rollback();
         return InsertOutcome.VERSION_EXISTS;
       }
       for (PackageAsset asset : assets) {
-        bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
-            + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
-            .bind("version", version.version()).bind("asset", asset.name()).bind("sha256", asset.sha256())
-            .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
-            .execute();
+        insertAssetRow(h, key, version.version(), asset, false);
       }
       distTags.forEach((tag, tagged) -> upsertTag(h, key, tag, tagged));
       touch(h, key, now);
@@ -68,21 +67,10 @@ public final class SqlPackageStore implements PackageStore {
   @Override
   public boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now) {
     return jdbi.inTransaction(h -> {
-      boolean exists = bindKey(h.createQuery("SELECT COUNT(*) FROM package_versions WHERE " + KEY_MATCH
-          + " AND version = :version"), key).bind("version", version).mapTo(Long.class).one() > 0;
-      if (!exists) {
+      if (!versionExists(h, key, version)) {
         return false;
       }
-      int inserted = bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256,"
-          + " size, md5, sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"
-          + " ON CONFLICT (" + KEY_COLUMNS + ", version, asset_name) DO NOTHING"), key)
-          .bind("version", version).bind("asset", asset.name()).bind("sha256", asset.sha256())
-          .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
-          .execute();
-      if (inserted > 0) {
-        touch(h, key, now);
-      }
-      return inserted > 0;
+      return touchIfChanged(h, key, now, insertAssetRow(h, key, version, asset, true));
     });
   }
 
@@ -90,11 +78,10 @@ public final class SqlPackageStore implements PackageStore {
   public AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now) {
     PackageKey key = version.key();
     return jdbi.inTransaction(h -> {
-      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
-          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      insertPackageRow(h, key, now);
       int inserted = insertVersionRow(h, version, true);
       if (inserted > 0) {
-        insertAssetRow(h, key, version.version(), asset);
+        insertAssetRow(h, key, version.version(), asset, false);
         touch(h, key, now);
         return new AssetPublication(AssetOutcome.CREATED, version);
       }
@@ -117,12 +104,9 @@ public final class SqlPackageStore implements PackageStore {
         return new AssetPublication(AssetOutcome.UNCHANGED, current);
       }
       if (existing.isEmpty()) {
-        insertAssetRow(h, key, version.version(), asset);
+        insertAssetRow(h, key, version.version(), asset, false);
       }
-      bindKey(h.createUpdate("UPDATE package_versions SET status = :status, revision = :revision, modified_at = :now WHERE "
-          + KEY_MATCH + " AND version = :version"), key)
-          .bind("status", version.status().wireName()).bind("revision", version.revision())
-          .bind("now", version.modifiedAt().toEpochMilli()).bind("version", version.version()).execute();
+      setVersionStatus(h, key, version.version(), version.status(), version.revision(), version.modifiedAt());
       touch(h, key, now);
       return new AssetPublication(AssetOutcome.UPDATED, new PackageVersion(key, current.version(), version.status(),
           version.revision(), current.publishedAt(), version.modifiedAt(), current.summary(), current.metadata(),
@@ -145,12 +129,33 @@ public final class SqlPackageStore implements PackageStore {
         .execute();
   }
 
-  private static void insertAssetRow(Handle h, PackageKey key, String version, PackageAsset asset) {
-    bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
-        + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
+  /** Inserts an asset's row; with {@code ifAbsent} an existing one is left alone (0 returned). */
+  private static int insertAssetRow(Handle h, PackageKey key, String version, PackageAsset asset, boolean ifAbsent) {
+    return bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
+            + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"
+            + (ifAbsent ? " ON CONFLICT (" + KEY_COLUMNS + ", version, asset_name) DO NOTHING" : "")), key)
         .bind("version", version).bind("asset", asset.name()).bind("sha256", asset.sha256())
         .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
         .execute();
+  }
+
+  /** The package's row, inserted unless it is there already. */
+  private static void insertPackageRow(Handle h, PackageKey key, Instant now) {
+    bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
+        + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+  }
+
+  private static boolean versionExists(Handle h, PackageKey key, String version) {
+    return bindKey(h.createQuery("SELECT COUNT(*) FROM package_versions WHERE " + KEY_MATCH + " AND version = :version"),
+        key).bind("version", version).mapTo(Long.class).one() > 0;
+  }
+
+  private static int setVersionStatus(Handle h, PackageKey key, String version, VersionStatus status, String revision,
+      Instant modifiedAt) {
+    return bindKey(h.createUpdate("UPDATE package_versions SET status = :status, revision = :revision,"
+        + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
+        .bind("status", status.wireName()).bind("revision", revision).bind("now", modifiedAt.toEpochMilli())
+        .bind("version", version).execute();
   }
 
   @Override
@@ -159,10 +164,7 @@ public final class SqlPackageStore implements PackageStore {
       int removed = bindKey(h.createUpdate("DELETE FROM package_assets WHERE " + KEY_MATCH
           + " AND version = :version AND asset_name = :asset AND sha256 = :sha256"), key)
           .bind("version", version).bind("asset", assetName).bind("sha256", sha256).execute();
-      if (removed > 0) {
-        touch(h, key, now);
-      }
-      return removed > 0;
+      return touchIfChanged(h, key, now, removed);
     });
   }
 
@@ -175,6 +177,14 @@ public final class SqlPackageStore implements PackageStore {
   private static void touch(Handle h, PackageKey key, Instant now) {
     bindKey(h.createUpdate("UPDATE packages SET modified_at = :now WHERE " + KEY_MATCH), key)
         .bind("now", now.toEpochMilli()).execute();
+  }
+
+  /** Touches the package when a change wrote any row, and says whether it did. */
+  private static boolean touchIfChanged(Handle h, PackageKey key, Instant now, int rowsChanged) {
+    if (rowsChanged > 0) {
+      touch(h, key, now);
+    }
+    return rowsChanged > 0;
   }
 
   @Override
@@ -261,30 +271,44 @@ public final class SqlPackageStore implements PackageStore {
       String namespace, String namePrefix) {
     StringBuilder sql = new StringBuilder("SELECT * FROM packages WHERE domain_owner = :owner AND domain_name = :domain"
         + " AND repository = :repository");
-    if (format != null) {
-      sql.append(" AND format = :format");
-    }
-    if (namespace != null) {
-      sql.append(" AND substr(namespace, 1, :namespaceLength) = :namespace");
-    }
-    if (namePrefix != null) {
-      sql.append(" AND substr(name, 1, :prefixLength) = :prefix");
-    }
+    appendNameFilters(sql, "", format, namespace, namePrefix);
     sql.append(" ORDER BY format, namespace, name");
     return jdbi.withHandle(h -> {
       var query = h.createQuery(sql.toString()).bind("owner", domainOwner).bind("domain", domainName)
           .bind("repository", repository);
-      if (format != null) {
-        query.bind("format", format);
-      }
-      if (namespace != null) {
-        query.bind("namespace", namespace).bind("namespaceLength", namespace.codePointCount(0, namespace.length()));
-      }
-      if (namePrefix != null) {
-        query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.codePointCount(0, namePrefix.length()));
-      }
+      bindNameFilters(query, format, namespace, namePrefix);
       return query.map((rs, ctx) -> summary(rs)).list();
     });
+  }
+
+  /**
+   * ListPackages' filters on a package's key: its format, a prefix of its namespace and of its name
+   * (a prefix's length in code points, as substr counts on SQLite and PostgreSQL), on the columns of
+   * {@code table} ("" or "p.").
+   */
+  private static void appendNameFilters(StringBuilder sql, String table, String format, String namespace,
+      String namePrefix) {
+    if (format != null) {
+      sql.append(" AND ").append(table).append("format = :format");
+    }
+    if (namespace != null) {
+      sql.append(" AND substr(").append(table).append("namespace, 1, :namespaceLength) = :namespace");
+    }
+    if (namePrefix != null) {
+      sql.append(" AND substr(").append(table).append("name, 1, :prefixLength) = :prefix");
+    }
+  }
+
+  private static void bindNameFilters(Query query, String format, String namespace, String namePrefix) {
+    if (format != null) {
+      query.bind("format", format);
+    }
+    if (namespace != null) {
+      query.bind("namespace", namespace).bind("namespaceLength", namespace.codePointCount(0, namespace.length()));
+    }
+    if (namePrefix != null) {
+      query.bind("prefix", namePrefix).bind("prefixLength", namePrefix.codePointCount(0, namePrefix.length()));
+    }
   }
 
   @Override
@@ -299,15 +323,7 @@ public final class SqlPackageStore implements PackageStore {
         + " AND o.domain_name = p.domain_name AND o.repository = p.repository AND o.format = p.format"
         + " AND o.namespace = p.namespace AND o.name = p.name"
         + " WHERE p.domain_owner = :owner AND p.domain_name = :domain AND p.repository = :repository");
-    if (filter.format() != null) {
-      sql.append(" AND p.format = :format");
-    }
-    if (filter.namespace() != null) {
-      sql.append(" AND substr(p.namespace, 1, :namespaceLength) = :namespace");
-    }
-    if (filter.namePrefix() != null) {
-      sql.append(" AND substr(p.name, 1, :prefixLength) = :prefix");
-    }
+    appendNameFilters(sql, "p.", filter.format(), filter.namespace(), filter.namePrefix());
     if (filter.publish() != null) {
       sql.append(" AND COALESCE(o.publish, 'ALLOW') = :publish");
     }
@@ -321,17 +337,7 @@ public final class SqlPackageStore implements PackageStore {
     return jdbi.withHandle(h -> {
       var query = h.createQuery(sql.toString()).bind("owner", domainOwner).bind("domain", domainName)
           .bind("repository", repository).bind("limit", limit);
-      if (filter.format() != null) {
-        query.bind("format", filter.format());
-      }
-      if (filter.namespace() != null) {
-        query.bind("namespace", filter.namespace())
-            .bind("namespaceLength", filter.namespace().codePointCount(0, filter.namespace().length()));
-      }
-      if (filter.namePrefix() != null) {
-        query.bind("prefix", filter.namePrefix())
-            .bind("prefixLength", filter.namePrefix().codePointCount(0, filter.namePrefix().length()));
-      }
+      bindNameFilters(query, filter.format(), filter.namespace(), filter.namePrefix());
       if (filter.publish() != null) {
         query.bind("publish", filter.publish().name());
       }
@@ -387,9 +393,7 @@ public final class SqlPackageStore implements PackageStore {
   @Override
   public boolean putDistTag(PackageKey key, String tag, String version, Instant now) {
     return jdbi.inTransaction(h -> {
-      boolean exists = bindKey(h.createQuery("SELECT COUNT(*) FROM package_versions WHERE " + KEY_MATCH
-          + " AND version = :version"), key).bind("version", version).mapTo(Long.class).one() > 0;
-      if (!exists) {
+      if (!versionExists(h, key, version)) {
         return false;
       }
       upsertTag(h, key, tag, version);
@@ -403,10 +407,7 @@ public final class SqlPackageStore implements PackageStore {
     return jdbi.inTransaction(h -> {
       int deleted = bindKey(h.createUpdate("DELETE FROM package_dist_tags WHERE " + KEY_MATCH + " AND tag = :tag"), key)
           .bind("tag", tag).execute();
-      if (deleted > 0) {
-        touch(h, key, now);
-      }
-      return deleted > 0;
+      return touchIfChanged(h, key, now, deleted);
     });
   }
 
@@ -418,10 +419,7 @@ public final class SqlPackageStore implements PackageStore {
           + " AND version = :version AND metadata = '{}'"), key)
           .bind("metadata", metadata).bind("summary", summary).bind("now", now.toEpochMilli()).bind("version", version)
           .execute();
-      if (updated > 0) {
-        touch(h, key, now);
-      }
-      return updated > 0;
+      return touchIfChanged(h, key, now, updated);
     });
   }
 
@@ -432,25 +430,14 @@ public final class SqlPackageStore implements PackageStore {
           + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
           .bind("metadata", metadata).bind("revision", revision).bind("now", now.toEpochMilli()).bind("version", version)
           .execute();
-      if (updated > 0) {
-        touch(h, key, now);
-      }
-      return updated > 0;
+      return touchIfChanged(h, key, now, updated);
     });
   }
 
   @Override
   public boolean updateVersionStatus(PackageKey key, String version, VersionStatus status, String revision, Instant now) {
-    return jdbi.inTransaction(h -> {
-      int updated = bindKey(h.createUpdate("UPDATE package_versions SET status = :status, revision = :revision,"
-          + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
-          .bind("status", status.wireName()).bind("revision", revision).bind("now", now.toEpochMilli())
-          .bind("version", version).execute();
-      if (updated > 0) {
-        touch(h, key, now);
-      }
-      return updated > 0;
-    });
+    return jdbi.inTransaction(h ->
+        touchIfChanged(h, key, now, setVersionStatus(h, key, version, status, revision, now)));
   }
 
   @Override
@@ -481,8 +468,7 @@ public final class SqlPackageStore implements PackageStore {
   @Override
   public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions, Instant now) {
     jdbi.useTransaction(h -> {
-      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
-          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      insertPackageRow(h, key, now);
       bindKey(h.createUpdate("INSERT INTO package_origin_configurations (" + KEY_COLUMNS + ", publish, upstream) VALUES ("
           + KEY_VALUES + ", :publish, :upstream) ON CONFLICT (" + KEY_COLUMNS + ") DO UPDATE SET publish = excluded.publish,"
           + " upstream = excluded.upstream"), key)
@@ -552,15 +538,10 @@ public final class SqlPackageStore implements PackageStore {
     PackageKey key = version.key();
     return jdbi.inTransaction(h -> {
       removeVersion(h, key, version.version());
-      bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
-          + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+      insertPackageRow(h, key, now);
       insertVersionRow(h, version, false);
       for (PackageAsset asset : assets) {
-        bindKey(h.createUpdate("INSERT INTO package_assets (" + KEY_COLUMNS + ", version, asset_name, sha256, size, md5,"
-            + " sha1, sha512) VALUES (" + KEY_VALUES + ", :version, :asset, :sha256, :size, :md5, :sha1, :sha512)"), key)
-            .bind("version", version.version()).bind("asset", asset.name()).bind("sha256", asset.sha256())
-            .bind("size", asset.size()).bind("md5", asset.md5()).bind("sha1", asset.sha1()).bind("sha512", asset.sha512())
-            .execute();
+        insertAssetRow(h, key, version.version(), asset, false);
       }
       touch(h, key, now);
       return InsertOutcome.INSERTED;
@@ -605,18 +586,15 @@ public final class SqlPackageStore implements PackageStore {
         + " AND v.namespace = t.namespace AND v.name = t.name AND v.version = t.version"
         + " WHERE t.domain_owner = :owner AND t.domain_name = :domain AND t.repository = :repository"
         + " AND t.format = :format AND t.namespace = :namespace AND t.name = :name AND t.tag = :tag";
-    String latest = "SELECT version FROM package_versions WHERE " + KEY_MATCH
-        + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1";
-    List<String> found = jdbi.withHandle(h -> bindKey(h.createQuery("SELECT COALESCE((" + tagged + "), (" + latest
-        + ")) AS version"), key).bind("tag", tag).bind("status", VersionStatus.PUBLISHED.wireName())
+    List<String> found = jdbi.withHandle(h -> bindKey(h.createQuery("SELECT COALESCE((" + tagged + "), ("
+        + LATEST_WITH_STATUS + ")) AS version"), key).bind("tag", tag).bind("status", VersionStatus.PUBLISHED.wireName())
         .mapTo(String.class).list());
     return found.isEmpty() ? Optional.empty() : Optional.ofNullable(found.getFirst());
   }
 
   @Override
   public Optional<String> latestPublishedVersion(PackageKey key) {
-    return jdbi.withHandle(h -> bindKey(h.createQuery("SELECT version FROM package_versions WHERE " + KEY_MATCH
-        + " AND status = :status ORDER BY published_at DESC, version DESC LIMIT 1"), key)
+    return jdbi.withHandle(h -> bindKey(h.createQuery(LATEST_WITH_STATUS), key)
         .bind("status", VersionStatus.PUBLISHED.wireName()).mapTo(String.class).findOne());
   }
 }
