@@ -130,16 +130,7 @@ public final class PackageService {
     boolean newPackage = store.findPackage(publication.key()).isEmpty();
     List<PackageAsset> assets = new ArrayList<>();
     for (AssetContent content : contents) {
-      BlobDigests digests;
-      try {
-        digests = blobs.put(content.content(), content.maxBytes(), null);
-      } catch (dev.wharf.blob.BlobTooLargeException e) {
-        throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      assets.add(new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-          digests.sha512()));
+      assets.add(storeContent(content));
     }
     Instant now = clock.instant();
     PackageVersion version = new PackageVersion(publication.key(), publication.version(), publication.status(),
@@ -227,6 +218,14 @@ public final class PackageService {
    */
   public boolean addAsset(PackageKey key, String version, AssetContent content) {
     requirePublishAllowed(key);
+    PackageAsset asset = storeContent(content);
+    boolean added = store.insertAsset(key, version, asset, clock.instant());
+    changed(key);
+    return added;
+  }
+
+  /** Streams one asset's content into the blob store: the asset record that refers to it. */
+  private PackageAsset storeContent(AssetContent content) {
     BlobDigests digests;
     try {
       digests = blobs.put(content.content(), content.maxBytes(), null);
@@ -235,11 +234,11 @@ public final class PackageService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-        digests.sha512());
-    boolean added = store.insertAsset(key, version, asset, clock.instant());
-    changed(key);
-    return added;
+    return asset(content.name(), digests);
+  }
+
+  private static PackageAsset asset(String name, BlobDigests digests) {
+    return new PackageAsset(name, digests.sha256(), digests.size(), digests.md5(), digests.sha1(), digests.sha512());
   }
 
   /** What {@link #publishAsset} left: the version as it is afterwards and the asset as stored. */
@@ -286,8 +285,7 @@ public final class PackageService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-        digests.sha512());
+    PackageAsset asset = asset(content.name(), digests);
     Instant now = clock.instant();
     PackageVersion wanted = new PackageVersion(key, version, unfinished ? VersionStatus.UNFINISHED : VersionStatus.PUBLISHED,
         newRevision(), now, now, null, metadata, "INTERNAL");
@@ -332,6 +330,11 @@ public final class PackageService {
 
   public static String displayName(PackageKey key) {
     return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
+  }
+
+  private static WharfException.NotFound versionNotFound(PackageKey key, String version) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
+        + " not found", "package-version", version);
   }
 
   private static String newRevision() {
@@ -411,8 +414,7 @@ public final class PackageService {
     boolean done = store.putDistTag(key, tag, version, clock.instant());
     changed(key);
     if (!done) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
-          + " not found", "package-version", version);
+      throw versionNotFound(key, version);
     }
   }
 
@@ -428,8 +430,7 @@ public final class PackageService {
     boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
     changed(key);
     if (!done) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
-          + " not found", "package-version", version);
+      throw versionNotFound(key, version);
     }
   }
 
@@ -437,8 +438,7 @@ public final class PackageService {
     boolean done = store.updateVersionStatus(key, version, status, newRevision(), clock.instant());
     changed(key);
     if (!done) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
-          + " not found", "package-version", version);
+      throw versionNotFound(key, version);
     }
   }
 
@@ -489,8 +489,7 @@ public final class PackageService {
       throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent " + content.name()
           + " with content that does not match the hash it publishes for it; it was not stored");
     }
-    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-        digests.sha512());
+    PackageAsset asset = asset(content.name(), digests);
     boolean newPackage = store.findPackage(key).isEmpty();
     Instant now = clock.instant();
     PackageVersion version = new PackageVersion(key, publication.version(), VersionStatus.PUBLISHED, newRevision(), now,
