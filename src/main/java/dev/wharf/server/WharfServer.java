@@ -30,6 +30,7 @@ import dev.wharf.format.generic.GenericFormat;
 import dev.wharf.format.maven.MavenFormat;
 import dev.wharf.format.npm.NpmFormat;
 import dev.wharf.format.pypi.PypiFormat;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
@@ -210,12 +211,13 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+      PackageListingService listing = new PackageListingService(packages);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       changes = database.dialect() == Database.Dialect.POSTGRESQL
           ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
           : new LocalChangeBus();
       CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
-      restOperations.addAll(new PackageEndpoints(packages, catalog).operations());
+      restOperations.addAll(new PackageEndpoints(packages, listing, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
       restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions).operations());
@@ -228,7 +230,7 @@ public final class WharfServer implements AutoCloseable {
               new dev.wharf.format.maven.MavenExternalFormat(clock)),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
-      FormatContext formatContext = new FormatContext(packages, upstreams, new AssetDownloads(packages),
+      FormatContext formatContext = new FormatContext(packages, listing, upstreams, new AssetDownloads(packages),
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock);
       // The one list of package formats: a new format is one line here.
       FormatRegistry formats = new FormatRegistry(List.of(

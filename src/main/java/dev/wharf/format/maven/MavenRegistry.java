@@ -6,6 +6,7 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
@@ -53,6 +54,7 @@ public final class MavenRegistry {
       "jpi", "par", "sar", "har");
 
   private final PackageService packages;
+  private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
   /**
@@ -69,14 +71,16 @@ public final class MavenRegistry {
 
   private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
-  public MavenRegistry(PackageService packages, long maxFileBytes) {
-    this(packages, null, maxFileBytes);
+  public MavenRegistry(PackageService packages, PackageListingService listing, long maxFileBytes) {
+    this(packages, listing, null, maxFileBytes);
   }
 
   /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public MavenRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
+  public MavenRegistry(PackageService packages, PackageListingService listing,
+      dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
     this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.listing = Objects.requireNonNull(listing, "listing");
     this.maxFileBytes = maxFileBytes;
   }
 
@@ -157,7 +161,7 @@ public final class MavenRegistry {
    */
   private Optional<byte[]> groupMetadata(Location location, String groupId) {
     List<MavenMetadata.Plugin> plugins = new ArrayList<>();
-    for (PackageSummary summary : packages.listPackages(location.domainOwner(), location.domainName(),
+    for (PackageSummary summary : listing.listPackages(location.domainOwner(), location.domainName(),
         location.repository(), FORMAT, groupId, null)) {
       if (!summary.key().namespace().equals(groupId)) {
         continue;

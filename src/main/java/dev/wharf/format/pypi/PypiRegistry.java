@@ -8,6 +8,7 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
@@ -68,6 +69,7 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final PackageService packages;
+  private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
   /** Rendered project pages, weighted by size, valid while their source document is current. */
@@ -77,14 +79,16 @@ public final class PypiRegistry {
           .<PageKey, Page>weigher((key, page) -> 64 + page.bytes().length)
           .build();
 
-  public PypiRegistry(PackageService packages, long maxFileBytes) {
-    this(packages, null, maxFileBytes);
+  public PypiRegistry(PackageService packages, PackageListingService listing, long maxFileBytes) {
+    this(packages, listing, null, maxFileBytes);
   }
 
   /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public PypiRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
+  public PypiRegistry(PackageService packages, PackageListingService listing,
+      dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
     this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.listing = Objects.requireNonNull(listing, "listing");
     this.maxFileBytes = maxFileBytes;
   }
 
@@ -502,7 +506,7 @@ public final class PypiRegistry {
       List<String> before = repositories.subList(0, i);
       String after = null;
       while (true) {
-        List<String> page = packages.packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
+        List<String> page = listing.packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
             FORMAT, "", before, after, PROJECT_PAGE_SIZE);
         if (!page.isEmpty()) {
           consumer.accept(page);

@@ -18,6 +18,7 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageStore;
@@ -37,10 +38,12 @@ public final class PackageEndpoints {
       "Disposed", "Deleted");
 
   private final PackageService packages;
+  private final PackageListingService listing;
   private final PackageRequests requests;
 
-  public PackageEndpoints(PackageService packages, CatalogService catalog) {
+  public PackageEndpoints(PackageService packages, PackageListingService listing, CatalogService catalog) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.listing = Objects.requireNonNull(listing, "listing");
     this.requests = new PackageRequests(packages, catalog);
   }
 
@@ -68,8 +71,8 @@ public final class PackageEndpoints {
       Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);
       int limit = maxResults == null ? 100 : maxResults;
       var after = PackagePageToken.decode(r.query("next-token"), owner(r), domainName(r), repositoryName(r), filter);
-      PackageService.PackagePage page = packages.packagePage(owner(r), domainName(r), repositoryName(r), filter, after,
-          limit);
+      PackageListingService.PackagePage page = listing.packagePage(owner(r), domainName(r), repositoryName(r), filter,
+          after, limit);
       ObjectNode out = JSON.createObjectNode();
       var list = out.putArray("packages");
       for (PackageStore.ListedPackage listed : page.packages()) {
@@ -103,7 +106,7 @@ public final class PackageEndpoints {
       int limit = maxResults == null ? 100 : maxResults;
       boolean newestFirst = sortBy != null;
       var after = VersionPageToken.decode(r.query("next-token"), key, status, originType, newestFirst);
-      PackageService.VersionPage page = packages.versionPage(key, status, originType, newestFirst, after, limit);
+      PackageListingService.VersionPage page = listing.versionPage(key, status, originType, newestFirst, after, limit);
       ObjectNode out = JSON.createObjectNode();
       var list = out.putArray("versions");
       for (PackageVersion v : page.versions()) {

@@ -10,9 +10,9 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.VersionStatus;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,7 @@ class MavenRegistryTest {
   @TempDir Path directory;
   Database database;
   FileBlobStore blobs;
+  TestingPackages services;
   PackageService packages;
   MavenRegistry registry;
 
@@ -39,8 +40,9 @@ class MavenRegistryTest {
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new MavenRegistry(packages, 1024 * 1024);
+    services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    registry = new MavenRegistry(packages, services.listing(), 1024 * 1024);
   }
 
   @AfterEach
@@ -248,7 +250,7 @@ class MavenRegistryTest {
 
   @Test
   void overTheLimitNothingIsStored() {
-    MavenRegistry small = new MavenRegistry(packages, 10);
+    MavenRegistry small = new MavenRegistry(packages, services.listing(), 10);
     assertThatThrownBy(() -> small.put(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.jar"),
         new ByteArrayInputStream(new byte[11]))).isInstanceOf(WharfException.TooLarge.class);
     assertThat(packages.version(LIB, "1.0")).isEmpty();

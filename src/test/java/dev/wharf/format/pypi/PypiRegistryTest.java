@@ -7,9 +7,9 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +39,7 @@ class PypiRegistryTest {
   Database database;
   FileBlobStore blobs;
   PypiRegistry registry;
+  TestingPackages services;
   PackageService packages;
 
   PackageService packages() {
@@ -49,8 +50,9 @@ class PypiRegistryTest {
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new PypiRegistry(packages, 1024 * 1024);
+    services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    registry = new PypiRegistry(packages, services.listing(), 1024 * 1024);
   }
 
   @AfterEach
@@ -414,8 +416,8 @@ class PypiRegistryTest {
   void theRootListsEveryRepositoryOfTheUpstreamGraphOnceAcrossStorePages() {
     // here → [up1, up2]; up1 → [up2]. Names overlap across pages of PROJECT_PAGE_SIZE.
     Map<String, List<String>> graph = Map.of("py", List.of("up1", "up2"), "up1", List.of("up2"));
-    PypiRegistry through = new PypiRegistry(packages, new dev.wharf.packages.UpstreamService(packages,
-        (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024);
+    PypiRegistry through = new PypiRegistry(packages, services.listing(), new dev.wharf.packages.UpstreamService(
+        packages, (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024);
     int size = PypiRegistry.PROJECT_PAGE_SIZE;
     java.util.Set<String> expected = new java.util.TreeSet<>();
     for (int i = 0; i < size + 10; i++) {
