@@ -65,10 +65,14 @@ public final class PackageService {
     return store;
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   /**
    * A version to publish; {@code metadata} is the format's JSON document for it. {@code status} is
    * Published, or Unfinished for a version whose files arrive one by one (Maven, generic) until it
-   * is completed with {@link #updateStatus}.
+   * is completed with {@link VersionLifecycleService#updateStatus}.
    */
   public record Publication(PackageKey key, String version, String summary, String metadata, Map<String, String> distTags,
       String origin, VersionStatus status) {
@@ -111,7 +115,8 @@ public final class PackageService {
     restrictions.invalidateAll();
   }
 
-  private void changed(PackageKey key) {
+  /** After a package service's committed writes to one package: drops what is cached about it, tells the listeners. */
+  void changed(PackageKey key) {
     invalidate(key);
     changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
   }
@@ -338,12 +343,13 @@ public final class PackageService {
     return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
   }
 
-  private static WharfException.NotFound versionNotFound(PackageKey key, String version) {
+  static WharfException.NotFound versionNotFound(PackageKey key, String version) {
     return new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
         + " not found", "package-version", version);
   }
 
-  private static String newRevision() {
+  /** A new version revision: random, so a client's stale revision never matches by chance. */
+  static String newRevision() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getEncoder().encodeToString(bytes);
@@ -410,14 +416,6 @@ public final class PackageService {
   /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
   public void updateMetadata(PackageKey key, String version, String metadata) {
     boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
-    changed(key);
-    if (!done) {
-      throw versionNotFound(key, version);
-    }
-  }
-
-  public void updateStatus(PackageKey key, String version, VersionStatus status) {
-    boolean done = store.updateVersionStatus(key, version, status, newRevision(), clock.instant());
     changed(key);
     if (!done) {
       throw versionNotFound(key, version);
@@ -545,7 +543,7 @@ public final class PackageService {
     changed(key);
   }
 
-  // ---------------------------------------------------------------- package and version management
+  // ---------------------------------------------------------------- package management
 
   /** Removes a package with all its versions' records; its blobs stay until garbage collection exists. */
   public Optional<PackageSummary> deletePackage(PackageKey key) {
@@ -553,176 +551,6 @@ public final class PackageService {
     boolean deleted = existing.isPresent() && store.deletePackage(key);
     changed(key);
     return deleted ? existing : Optional.empty();
-  }
-
-  /** CodeArtifact's PackageVersionErrorCode. */
-  public enum VersionErrorCode {
-    ALREADY_EXISTS,
-    MISMATCHED_REVISION,
-    MISMATCHED_STATUS,
-    NOT_ALLOWED,
-    NOT_FOUND,
-    SKIPPED
-  }
-
-  /** What happened to one version of a batch. */
-  public sealed interface VersionOutcome {
-    /** Done; {@code status} as the API names it (incl. "Deleted"). */
-    record Succeeded(String revision, String status) implements VersionOutcome {}
-
-    record Failed(VersionErrorCode code, String message) implements VersionOutcome {}
-  }
-
-  /** Per version, in request order: the outcome of a batch operation. */
-  public record BatchResult(Map<String, VersionOutcome> outcomes) {
-    public BatchResult {
-      outcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outcomes));
-    }
-  }
-
-  /** What a batch operation does to one version that passed the revision and status checks. */
-  private interface VersionAction {
-    VersionOutcome apply(PackageVersion current);
-  }
-
-  private BatchResult batch(PackageKey key, List<String> versions, Map<String, String> revisions,
-      VersionStatus expectedStatus, VersionAction action) {
-    return batch(key, name -> store.findVersion(key, name), versions, revisions, expectedStatus, action);
-  }
-
-  private BatchResult batch(PackageKey key, java.util.function.Function<String, Optional<PackageVersion>> finder,
-      List<String> versions, Map<String, String> revisions, VersionStatus expectedStatus, VersionAction action) {
-    Map<String, VersionOutcome> outcomes = new java.util.LinkedHashMap<>();
-    try {
-      for (String name : new java.util.LinkedHashSet<>(versions)) {
-        Optional<PackageVersion> found = finder.apply(name);
-        if (found.isEmpty()) {
-          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.NOT_FOUND, "Version " + name + " of "
-              + displayName(key) + " not found"));
-          continue;
-        }
-        PackageVersion current = found.get();
-        String expectedRevision = revisions.get(name);
-        if (expectedRevision != null && !expectedRevision.equals(current.revision())) {
-          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_REVISION, "Version " + name
-              + " has revision " + current.revision() + ", not " + expectedRevision));
-          continue;
-        }
-        if (expectedStatus != null && current.status() != expectedStatus) {
-          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_STATUS, "Version " + name
-              + " has status " + current.status().wireName() + ", not " + expectedStatus.wireName()));
-          continue;
-        }
-        outcomes.put(name, action.apply(current));
-      }
-    } finally {
-      changed(key);
-    }
-    return new BatchResult(outcomes);
-  }
-
-  private static VersionOutcome changedMeanwhile(PackageVersion current) {
-    return new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_REVISION, "Version " + current.version()
-        + " was changed by another request meanwhile");
-  }
-
-  /**
-   * UpdatePackageVersionsStatus: sets Published, Unlisted or Archived (Unfinished versions may be
-   * completed this way); a Disposed version cannot be changed (NOT_ALLOWED).
-   *
-   * @throws WharfException.Invalid for any other target status
-   */
-  public BatchResult updateVersionsStatus(PackageKey key, List<String> versions, Map<String, String> revisions,
-      VersionStatus expectedStatus, VersionStatus targetStatus) {
-    if (targetStatus != VersionStatus.PUBLISHED && targetStatus != VersionStatus.UNLISTED
-        && targetStatus != VersionStatus.ARCHIVED) {
-      throw new WharfException.Invalid("ValidationException", "The target status " + targetStatus.wireName()
-          + " cannot be set with UpdatePackageVersionsStatus: use Published, Unlisted or Archived"
-          + (targetStatus == VersionStatus.DISPOSED ? " (DisposePackageVersions disposes versions)" : ""));
-    }
-    return batch(key, versions, revisions, expectedStatus, current -> {
-      if (current.status() == VersionStatus.DISPOSED) {
-        return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version()
-            + " is Disposed; its status cannot be changed");
-      }
-      if (current.status() == targetStatus) {
-        return new VersionOutcome.Succeeded(current.revision(), targetStatus.wireName());
-      }
-      String revision = newRevision();
-      return store.changeVersionStatus(key, current.version(), current.revision(), targetStatus, revision, false,
-          clock.instant()) ? new VersionOutcome.Succeeded(revision, targetStatus.wireName()) : changedMeanwhile(current);
-    });
-  }
-
-  /**
-   * DisposePackageVersions: the versions' asset records are removed and each is kept as Disposed.
-   * The blobs stay in the blob store (another version or repository may share them) until a
-   * garbage collector exists.
-   */
-  public BatchResult disposeVersions(PackageKey key, List<String> versions, Map<String, String> revisions,
-      VersionStatus expectedStatus) {
-    return batch(key, versions, revisions, expectedStatus, current -> {
-      if (current.status() == VersionStatus.DISPOSED) {
-        return new VersionOutcome.Succeeded(current.revision(), VersionStatus.DISPOSED.wireName());
-      }
-      String revision = newRevision();
-      return store.changeVersionStatus(key, current.version(), current.revision(), VersionStatus.DISPOSED, revision, true,
-          clock.instant()) ? new VersionOutcome.Succeeded(revision, VersionStatus.DISPOSED.wireName())
-          : changedMeanwhile(current);
-    });
-  }
-
-  /** DeletePackageVersions: the versions' records (and assets' records) are removed; status "Deleted". */
-  public BatchResult deleteVersions(PackageKey key, List<String> versions, VersionStatus expectedStatus) {
-    return batch(key, versions, Map.of(), expectedStatus, current ->
-        store.deleteVersion(key, current.version(), current.revision(), clock.instant())
-            ? new VersionOutcome.Succeeded(current.revision(), "Deleted") : changedMeanwhile(current));
-  }
-
-  /**
-   * CopyPackageVersions: copies versions (Published, Unlisted or Archived) with their metadata,
-   * status, revision and origin (type and domain entry point: a copy does not change where a version
-   * entered the domain) into another repository of the domain, referring to the same blobs. The
-   * destination's origin configuration must allow publishing. A version the source repository does
-   * not have is looked up with {@code fromUpstream} (includeFromUpstream: the source's upstream
-   * repositories; {@code v -> Optional.empty()} otherwise); revisions given must match the version
-   * found, wherever it is.
-   */
-  public BatchResult copyVersions(PackageKey source, String destinationRepository, List<String> versions,
-      Map<String, String> revisions, boolean allowOverwrite,
-      java.util.function.Function<String, Optional<PackageVersion>> fromUpstream) {
-    PackageKey destination = new PackageKey(source.domainOwner(), source.domainName(), destinationRepository,
-        source.format(), source.namespace(), source.name());
-    boolean blocked = originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
-    List<String> names = new ArrayList<>(versions);
-    revisions.keySet().stream().filter(v -> !names.contains(v)).forEach(names::add);
-    java.util.function.Function<String, Optional<PackageVersion>> finder = name -> store.findVersion(source, name)
-        .or(() -> fromUpstream.apply(name));
-    try {
-      return batch(source, finder, names, revisions, null, current -> {
-        if (current.status() != VersionStatus.PUBLISHED && current.status() != VersionStatus.UNLISTED
-            && current.status() != VersionStatus.ARCHIVED) {
-          return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version() + " is "
-              + current.status().wireName() + " and cannot be copied");
-        }
-        if (blocked) {
-          return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Publishing to package "
-              + displayName(destination) + " in repository " + destinationRepository
-              + " is blocked by its origin configuration (publish: BLOCK)");
-        }
-        // current.key() is the source repository's, or the upstream repository's that has the version.
-        List<PackageAsset> assets = store.listAssets(current.key(), current.version());
-        Instant now = clock.instant();
-        PackageVersion copy = new PackageVersion(destination, current.version(), current.status(), current.revision(),
-            current.publishedAt(), now, current.summary(), current.metadata(), current.origin(), current.entryPoint());
-        return store.copyVersion(copy, assets, allowOverwrite, now) == PackageStore.InsertOutcome.INSERTED
-            ? new VersionOutcome.Succeeded(copy.revision(), copy.status().wireName())
-            : new VersionOutcome.Failed(VersionErrorCode.ALREADY_EXISTS, "Version " + current.version() + " of "
-                + displayName(destination) + " already exists in repository " + destinationRepository);
-      });
-    } finally {
-      changed(destination);
-    }
   }
 
   // ---------------------------------------------------------------- paged reads (CodeArtifact API)

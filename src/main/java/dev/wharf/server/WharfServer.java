@@ -33,6 +33,7 @@ import dev.wharf.format.pypi.PypiFormat;
 import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.UpstreamService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
 import dev.wharf.packages.http.PackageEndpoints;
 import dev.wharf.packages.http.PackageManagementEndpoints;
@@ -103,16 +104,18 @@ public final class WharfServer implements AutoCloseable {
   private final Routes routes;
   private final BlobStore blobs;
   private final PackageService packages;
+  private final VersionLifecycleService lifecycle;
   private final ChangeBus changes;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs, PackageService packages, ChangeBus changes) {
+      BlobStore blobs, PackageService packages, VersionLifecycleService lifecycle, ChangeBus changes) {
     this.changes = changes;
     this.blobs = blobs;
     this.packages = packages;
+    this.lifecycle = lifecycle;
     this.routes = routes;
     this.audit = audit;
     this.config = config;
@@ -211,6 +214,7 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+      VersionLifecycleService lifecycle = new VersionLifecycleService(packages);
       PackageListingService listing = new PackageListingService(packages);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       changes = database.dialect() == Database.Dialect.POSTGRESQL
@@ -220,7 +224,8 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new PackageEndpoints(packages, listing, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
       UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
-      restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions).operations());
+      restOperations.addAll(new PackageManagementEndpoints(packages, lifecycle, upstreams, catalog, permissions)
+          .operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       catalog.configuredExternalConnections(config.externalConnections().keySet());
       upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
@@ -230,8 +235,8 @@ public final class WharfServer implements AutoCloseable {
               new dev.wharf.format.maven.MavenExternalFormat(clock)),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
-      FormatContext formatContext = new FormatContext(packages, listing, upstreams, new AssetDownloads(packages),
-          config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock);
+      FormatContext formatContext = new FormatContext(packages, lifecycle, listing, upstreams,
+          new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock);
       // The one list of package formats: a new format is one line here.
       FormatRegistry formats = new FormatRegistry(List.of(
           new NpmFormat(formatContext),
@@ -273,7 +278,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
-          packages, changes);
+          packages, lifecycle, changes);
     } catch (Exception | Error e) {
       if (changes != null) {
         changes.close();
@@ -384,6 +389,11 @@ public final class WharfServer implements AutoCloseable {
   /** Packages of every format (tests and benchmarks seed many versions through it directly). */
   public PackageService packages() {
     return packages;
+  }
+
+  /** Status changes, deletion and copies of versions (tests and benchmarks change many through it directly). */
+  public VersionLifecycleService versionLifecycle() {
+    return lifecycle;
   }
 
   /** The database (benchmarks count the statements a request costs through it). */

@@ -128,7 +128,7 @@ public final class PackageVersionsLoad {
         double[] cold = new double[Integer.getInteger("coldRequests", 60)];
         BenchUsage coldUsage = BenchUsage.now();
         for (int i = 0; i < cold.length; i++) {
-          server.packages().updateStatus(packageKey, "1.0." + i, dev.wharf.packages.VersionStatus.PUBLISHED);
+          server.versionLifecycle().updateStatus(packageKey, "1.0." + i, dev.wharf.packages.VersionStatus.PUBLISHED);
           long start = System.nanoTime();
           api.listPackageVersions(b -> b.domain("bench").repository("versions").format(PackageFormat.NPM)
               .packageValue("many").maxResults(100));

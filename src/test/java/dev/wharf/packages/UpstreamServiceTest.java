@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.blob.FileBlobStore;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ class UpstreamServiceTest {
   Database database;
   FileBlobStore blobs;
   PackageService packages;
+  VersionLifecycleService lifecycle;
   Map<String, List<String>> graph;
   UpstreamService upstreams;
 
@@ -33,7 +34,9 @@ class UpstreamServiceTest {
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    lifecycle = services.lifecycle();
     // app → [a, b]; a → [c]: depth first, app, a, c, b.
     graph = Map.of("app", List.of("a", "b"), "a", List.of("c"));
     upstreams = new UpstreamService(packages, (owner, domain, repository) -> graph.getOrDefault(repository, List.of()));
@@ -68,7 +71,7 @@ class UpstreamServiceTest {
         .isEqualTo(new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW));
 
     // The upstream loses the version: the retained copy remains.
-    packages.deleteVersions(key("c"), List.of("1.0.0"), null);
+    lifecycle.deleteVersions(key("c"), List.of("1.0.0"), null);
     assertThat(upstreams.version(key("app"), "1.0.0")).get().extracting(v -> v.version().summary()).isEqualTo("from c");
   }
 
@@ -167,15 +170,15 @@ class UpstreamServiceTest {
     packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT); // published in app: upstream BLOCK otherwise
     String revision = packages.version(key("c"), "2.0.0").orElseThrow().revision();
 
-    var without = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0", "3.0.0"), Map.of(), false,
+    var without = lifecycle.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0", "3.0.0"), Map.of(), false,
         v -> Optional.empty());
-    assertThat(without.outcomes().get("3.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
-    assertThat(without.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Failed.class);
+    assertThat(without.outcomes().get("3.0.0")).isInstanceOf(VersionLifecycleService.VersionOutcome.Succeeded.class);
+    assertThat(without.outcomes().get("1.0.0")).isInstanceOf(VersionLifecycleService.VersionOutcome.Failed.class);
 
-    var with = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0"), Map.of("2.0.0", revision), false,
+    var with = lifecycle.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0"), Map.of("2.0.0", revision), false,
         upstreams.upstreamVersions(key("app")));
-    assertThat(with.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
-    assertThat(with.outcomes().get("2.0.0")).isEqualTo(new PackageService.VersionOutcome.Succeeded(revision,
+    assertThat(with.outcomes().get("1.0.0")).isInstanceOf(VersionLifecycleService.VersionOutcome.Succeeded.class);
+    assertThat(with.outcomes().get("2.0.0")).isEqualTo(new VersionLifecycleService.VersionOutcome.Succeeded(revision,
         "Published"));
     assertThat(packages.version(key("dest"), "2.0.0").orElseThrow().entryPoint())
         .isEqualTo(PackageVersion.EntryPoint.repository("c"));
@@ -277,7 +280,7 @@ class UpstreamServiceTest {
     upstreams.externalSource(external);
     var fetched = upstreams.versionWithAsset(key("b"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
     packages.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
-    packages.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
     assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom")).isEmpty();
     assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar");
   }

@@ -10,6 +10,7 @@ import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class MavenRegistry {
       "jpi", "par", "sar", "har");
 
   private final PackageService packages;
+  private final VersionLifecycleService lifecycle;
   private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
@@ -71,15 +73,17 @@ public final class MavenRegistry {
 
   private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
-  public MavenRegistry(PackageService packages, PackageListingService listing, long maxFileBytes) {
-    this(packages, listing, null, maxFileBytes);
+  public MavenRegistry(PackageService packages, VersionLifecycleService lifecycle, PackageListingService listing,
+      long maxFileBytes) {
+    this(packages, lifecycle, listing, null, maxFileBytes);
   }
 
   /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public MavenRegistry(PackageService packages, PackageListingService listing,
+  public MavenRegistry(PackageService packages, VersionLifecycleService lifecycle, PackageListingService listing,
       dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
     this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.listing = Objects.requireNonNull(listing, "listing");
     this.maxFileBytes = maxFileBytes;
   }
@@ -266,7 +270,7 @@ public final class MavenRegistry {
     for (String version : MavenPom.listedVersions(body)) {
       find(key, version).filter(v -> v.version().status() == VersionStatus.UNFINISHED)
           .filter(v -> v.assets().stream().anyMatch(a -> a.name().endsWith(".pom")))
-          .ifPresent(v -> packages.updateStatus(key, version, VersionStatus.PUBLISHED));
+          .ifPresent(v -> lifecycle.updateStatus(key, version, VersionStatus.PUBLISHED));
     }
   }
 
@@ -293,7 +297,7 @@ public final class MavenRegistry {
       if (fresh != null && fresh.sha256().equals(asset.sha256())
           && packages.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
         if (fresh.publishedItsVersion()) {
-          packages.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
+          lifecycle.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
         }
         message += "; the file was not kept: upload it again";
       }
@@ -423,7 +427,7 @@ public final class MavenRegistry {
           && !a.name().endsWith(".asc") && !a.name().equals(base + ".module"));
     }
     if (complete) {
-      packages.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
+      lifecycle.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
     }
     return complete;
   }

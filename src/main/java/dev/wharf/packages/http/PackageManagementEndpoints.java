@@ -23,11 +23,12 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.PackageService.BatchResult;
-import dev.wharf.packages.PackageService.VersionOutcome;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.UpstreamService;
+import dev.wharf.packages.VersionLifecycleService;
+import dev.wharf.packages.VersionLifecycleService.BatchResult;
+import dev.wharf.packages.VersionLifecycleService.VersionOutcome;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.policy.Decision;
 import dev.wharf.policy.PermissionService;
@@ -55,14 +56,16 @@ public final class PackageManagementEndpoints {
   private static final int MAX_VERSIONS = 100;
 
   private final PackageService packages;
+  private final VersionLifecycleService lifecycle;
   private final UpstreamService upstreams;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final PermissionService permissions;
 
-  public PackageManagementEndpoints(PackageService packages, UpstreamService upstreams, CatalogService catalog,
-      PermissionService permissions) {
+  public PackageManagementEndpoints(PackageService packages, VersionLifecycleService lifecycle,
+      UpstreamService upstreams, CatalogService catalog, PermissionService permissions) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.requests = new PackageRequests(packages, catalog);
@@ -145,20 +148,20 @@ public final class PackageManagementEndpoints {
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
       String target = r.requiredBodyText("targetStatus");
       VersionStatus targetStatus = status(target, "targetStatus");
-      return render(packages.updateVersionsStatus(key, versions, revisions, expected, targetStatus));
+      return render(lifecycle.updateVersionsStatus(key, versions, revisions, expected, targetStatus));
     }));
     ops.add(op("DeletePackageVersions", "POST", "/v1/package/versions/delete", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
-      return render(packages.deleteVersions(key, versions, expected));
+      return render(lifecycle.deleteVersions(key, versions, expected));
     }));
     ops.add(op("DisposePackageVersions", "POST", "/v1/package/versions/dispose", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       Map<String, String> revisions = revisions(r);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
-      return render(packages.disposeVersions(key, versions, revisions, expected));
+      return render(lifecycle.disposeVersions(key, versions, revisions, expected));
     }));
     ops.add(op("CopyPackageVersions", "POST", "/v1/package/versions/copy", this::copyDestination, r -> {
       String owner = owner(r);
@@ -188,7 +191,7 @@ public final class PackageManagementEndpoints {
       if (includeFromUpstream ? !upstreams.existsInRepositories(sourceKey) : packages.findPackage(sourceKey).isEmpty()) {
         throw packageNotFound(sourceKey);
       }
-      return render(packages.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
+      return render(lifecycle.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
           r.body().path("allowOverwrite").asBoolean(false),
           includeFromUpstream ? upstreams.upstreamVersions(sourceKey) : v -> java.util.Optional.empty()));
     }));

@@ -9,6 +9,7 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
@@ -34,6 +35,7 @@ class MavenRegistryTest {
   FileBlobStore blobs;
   TestingPackages services;
   PackageService packages;
+  VersionLifecycleService lifecycle;
   MavenRegistry registry;
 
   @BeforeEach
@@ -42,7 +44,8 @@ class MavenRegistryTest {
     blobs = new FileBlobStore(directory.resolve("blobs"));
     services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
-    registry = new MavenRegistry(packages, services.listing(), 1024 * 1024);
+    lifecycle = services.lifecycle();
+    registry = new MavenRegistry(packages, lifecycle, services.listing(), 1024 * 1024);
   }
 
   @AfterEach
@@ -160,14 +163,14 @@ class MavenRegistryTest {
     // Same state, same bytes: its checksums are stable.
     assertThat(artifactMetadata()).isEqualTo(xml);
 
-    packages.updateStatus(LIB, "1.1", VersionStatus.UNLISTED);
+    lifecycle.updateStatus(LIB, "1.1", VersionStatus.UNLISTED);
     assertThat(artifactMetadata()).doesNotContain("<version>1.1</version>").contains("<release>1.0</release>");
     assertThat(registry.file(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.1/lib-1.1.pom")))
         .as("Unlisted is fetchable").isPresent();
-    packages.updateStatus(LIB, "1.0", VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(LIB, "1.0", VersionStatus.ARCHIVED);
     assertThat(registry.file(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.pom")))
         .as("Archived is not").isEmpty();
-    packages.updateStatus(LIB, "1.1", VersionStatus.DISPOSED);
+    lifecycle.updateStatus(LIB, "1.1", VersionStatus.DISPOSED);
     assertThat(registry.file(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.1/lib-1.1.pom"))).isEmpty();
     assertThatThrownBy(() -> put("com/example/lib/1.0/lib-1.0-sources.jar", "x"))
         .isInstanceOf(WharfException.Conflict.class).hasMessageContaining("Archived");
@@ -250,7 +253,7 @@ class MavenRegistryTest {
 
   @Test
   void overTheLimitNothingIsStored() {
-    MavenRegistry small = new MavenRegistry(packages, services.listing(), 10);
+    MavenRegistry small = new MavenRegistry(packages, lifecycle, services.listing(), 10);
     assertThatThrownBy(() -> small.put(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.jar"),
         new ByteArrayInputStream(new byte[11]))).isInstanceOf(WharfException.TooLarge.class);
     assertThat(packages.version(LIB, "1.0")).isEmpty();

@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +41,16 @@ class NpmRegistryTest {
   FileBlobStore blobs;
   NpmRegistry registry;
   PackageService packages;
+  VersionLifecycleService lifecycle;
   Path temporary;
 
   @BeforeEach
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    lifecycle = services.lifecycle();
     registry = new NpmRegistry(packages, 64 * 1024);
     temporary = Files.createDirectories(directory.resolve("tmp"));
   }
@@ -129,16 +133,16 @@ class NpmRegistryTest {
     NpmPackageName name = NpmPackageName.parse("pkg");
     assertThat(packument("pkg", true).path("versions").has("1.1.0")).isTrue();
 
-    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    lifecycle.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.UNLISTED);
     assertThat(packument("pkg", true).path("versions").has("1.1.0")).isFalse();
     assertThat(packument("pkg", false).path("versions").has("1.1.0")).isFalse();
     assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isPresent();
 
-    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.ARCHIVED);
     assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isEmpty();
     assertThat(packument("pkg", true).path("versions").has("1.0.0")).isTrue();
 
-    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.PUBLISHED);
+    lifecycle.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.PUBLISHED);
     assertThat(packument("pkg", true).path("versions").has("1.1.0")).as("the change shows at the next read").isTrue();
     assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isPresent();
   }

@@ -7,6 +7,7 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingPackages;
@@ -41,10 +42,7 @@ class PypiRegistryTest {
   PypiRegistry registry;
   TestingPackages services;
   PackageService packages;
-
-  PackageService packages() {
-    return packages;
-  }
+  VersionLifecycleService lifecycle;
 
   @BeforeEach
   void open() throws IOException {
@@ -52,6 +50,7 @@ class PypiRegistryTest {
     blobs = new FileBlobStore(directory.resolve("blobs"));
     services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
+    lifecycle = services.lifecycle();
     registry = new PypiRegistry(packages, services.listing(), 1024 * 1024);
   }
 
@@ -239,8 +238,8 @@ class PypiRegistryTest {
     uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
     uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
     var key = new dev.wharf.packages.PackageKey("111122223333", "acme", "py", "pypi", "", "foo-bar");
-    packages().updateStatus(key, "1.0", dev.wharf.packages.VersionStatus.UNLISTED);
-    packages().updateStatus(key, "2.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(key, "1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    lifecycle.updateStatus(key, "2.0", dev.wharf.packages.VersionStatus.ARCHIVED);
     PypiRegistry.Project project = registry.project(HERE, "foo-bar").orElseThrow();
     assertThat(project.versions()).isEmpty();
     assertThat(project.files()).isEmpty();

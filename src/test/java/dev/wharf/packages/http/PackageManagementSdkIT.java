@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.testing.TestingServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ class PackageManagementSdkIT {
   static IamClient iam;
   static String account;
   static PackageService packages;
+  static VersionLifecycleService lifecycle;
 
   @BeforeAll
   static void start() {
@@ -62,6 +64,7 @@ class PackageManagementSdkIT {
     iam = wharf.iam(wharf.rootCredentials());
     account = wharf.managementAccountId();
     packages = wharf.server().packages();
+    lifecycle = wharf.server().versionLifecycle();
     api.createDomain(b -> b.domain("acme"));
     for (String repository : List.of("app", "team", "copies", "locked")) {
       api.createRepository(b -> b.domain("acme").repository(repository));
@@ -367,7 +370,7 @@ class PackageManagementSdkIT {
     var page1 = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC)
         .namespace("bulk").packageValue("many").maxResults(100));
     assertThat(page1.versions()).extracting(v -> v.version()).isEqualTo(seen.subList(0, 100));
-    packages.deleteVersions(key, seen.subList(0, 10), null);
+    lifecycle.deleteVersions(key, seen.subList(0, 10), null);
     var page2 = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC)
         .namespace("bulk").packageValue("many").maxResults(100).nextToken(page1.nextToken()));
     assertThat(page2.versions()).extracting(v -> v.version()).isEqualTo(seen.subList(100, 200));
