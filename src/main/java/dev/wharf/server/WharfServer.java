@@ -32,6 +32,7 @@ import dev.wharf.format.npm.NpmFormat;
 import dev.wharf.format.pypi.PypiFormat;
 import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
@@ -104,6 +105,7 @@ public final class WharfServer implements AutoCloseable {
   private final Routes routes;
   private final BlobStore blobs;
   private final PackageService packages;
+  private final PublishingService publishing;
   private final VersionLifecycleService lifecycle;
   private final ChangeBus changes;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
@@ -111,10 +113,12 @@ public final class WharfServer implements AutoCloseable {
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs, PackageService packages, VersionLifecycleService lifecycle, ChangeBus changes) {
+      BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
+      ChangeBus changes) {
     this.changes = changes;
     this.blobs = blobs;
     this.packages = packages;
+    this.publishing = publishing;
     this.lifecycle = lifecycle;
     this.routes = routes;
     this.audit = audit;
@@ -214,6 +218,7 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+      PublishingService publishing = new PublishingService(packages);
       VersionLifecycleService lifecycle = new VersionLifecycleService(packages);
       PackageListingService listing = new PackageListingService(packages);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
@@ -222,20 +227,20 @@ public final class WharfServer implements AutoCloseable {
           : new LocalChangeBus();
       CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
       restOperations.addAll(new PackageEndpoints(packages, listing, catalog).operations());
-      restOperations.addAll(new PackageAssetEndpoints(packages, catalog, config.maxAssetBytes()).operations());
-      UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
+      restOperations.addAll(new PackageAssetEndpoints(packages, publishing, catalog, config.maxAssetBytes()).operations());
+      UpstreamService upstreams = new UpstreamService(packages, publishing, catalog::upstreams);
       restOperations.addAll(new PackageManagementEndpoints(packages, lifecycle, upstreams, catalog, permissions)
           .operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       catalog.configuredExternalConnections(config.externalConnections().keySet());
-      upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
+      upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(publishing,
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
           CatalogService.EXTERNAL_CONNECTION_FORMATS, config.externalConnections(),
           List.of(new dev.wharf.format.npm.NpmExternalFormat(), new dev.wharf.format.pypi.PypiExternalFormat(),
               new dev.wharf.format.maven.MavenExternalFormat(clock)),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
-      FormatContext formatContext = new FormatContext(packages, lifecycle, listing, upstreams,
+      FormatContext formatContext = new FormatContext(packages, publishing, lifecycle, listing, upstreams,
           new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock);
       // The one list of package formats: a new format is one line here.
       FormatRegistry formats = new FormatRegistry(List.of(
@@ -278,7 +283,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
-          packages, lifecycle, changes);
+          packages, publishing, lifecycle, changes);
     } catch (Exception | Error e) {
       if (changes != null) {
         changes.close();
@@ -386,9 +391,14 @@ public final class WharfServer implements AutoCloseable {
     return audit;
   }
 
-  /** Packages of every format (tests and benchmarks seed many versions through it directly). */
+  /** Packages of every format (tests and benchmarks read them through it directly). */
   public PackageService packages() {
     return packages;
+  }
+
+  /** Publishing of every format (tests and benchmarks seed many versions through it directly). */
+  public PublishingService publishing() {
+    return publishing;
   }
 
   /** Status changes, deletion and copies of versions (tests and benchmarks change many through it directly). */

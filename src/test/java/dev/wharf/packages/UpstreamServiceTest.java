@@ -26,6 +26,7 @@ class UpstreamServiceTest {
   Database database;
   FileBlobStore blobs;
   PackageService packages;
+  PublishingService publishing;
   VersionLifecycleService lifecycle;
   Map<String, List<String>> graph;
   UpstreamService upstreams;
@@ -36,10 +37,11 @@ class UpstreamServiceTest {
     blobs = new FileBlobStore(directory.resolve("blobs"));
     TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
+    publishing = services.publishing();
     lifecycle = services.lifecycle();
     // app → [a, b]; a → [c]: depth first, app, a, c, b.
     graph = Map.of("app", List.of("a", "b"), "a", List.of("c"));
-    upstreams = new UpstreamService(packages, (owner, domain, repository) -> graph.getOrDefault(repository, List.of()));
+    upstreams = services.upstreams((owner, domain, repository) -> graph.getOrDefault(repository, List.of()));
   }
 
   @AfterEach
@@ -53,8 +55,8 @@ class UpstreamServiceTest {
   }
 
   void publish(String repository, String version) {
-    packages.publish(new PackageService.Publication(key(repository), version, "from " + repository, "{}", Map.of(),
-        "INTERNAL"), List.of(new PackageService.AssetContent("package.tgz",
+    publishing.publish(new PublishingService.Publication(key(repository), version, "from " + repository, "{}", Map.of(),
+        "INTERNAL"), List.of(new PublishingService.AssetContent("package.tgz",
         new ByteArrayInputStream((repository + version).getBytes(StandardCharsets.UTF_8)), 1000)));
   }
 
@@ -228,10 +230,10 @@ class UpstreamServiceTest {
         throw new IllegalStateException(e);
       }
       boolean pom = assetName.endsWith(".pom"); // the file that describes the version
-      return Optional.of(packages.ingest(new PackageService.Publication(remote.version().key(),
+      return Optional.of(publishing.ingest(new PublishingService.Publication(remote.version().key(),
           remote.version().version(), pom ? "from the pom" : null, pom ? "{\"description\":\"from the pom\"}" : "{}",
-          Map.of(), "EXTERNAL"), new PackageService.AssetContent(assetName,
-          new ByteArrayInputStream(content), 1000), new PackageService.ExpectedDigests(null, null, sha1), "public:test",
+          Map.of(), "EXTERNAL"), new PublishingService.AssetContent(assetName,
+          new ByteArrayInputStream(content), 1000), new PublishingService.ExpectedDigests(null, null, sha1), "public:test",
           "test"));
     }
   }
@@ -279,7 +281,7 @@ class UpstreamServiceTest {
     ByName external = new ByName();
     upstreams.externalSource(external);
     var fetched = upstreams.versionWithAsset(key("b"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
-    packages.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
+    publishing.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
     lifecycle.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
     assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom")).isEmpty();
     assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar");

@@ -39,8 +39,8 @@ public final class MavenFormat implements PackageFormat {
 
   public MavenFormat(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
-    this.registry = new MavenRegistry(context.packages(), context.lifecycle(), context.listing(), context.upstreams(),
-        context.maxAssetBytes());
+    this.registry = new MavenRegistry(context.packages(), context.publishing(), context.lifecycle(), context.listing(),
+        context.upstreams(), context.maxAssetBytes());
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
@@ -55,6 +56,7 @@ public final class MavenRegistry {
       "jpi", "par", "sar", "har");
 
   private final PackageService packages;
+  private final PublishingService publishing;
   private final VersionLifecycleService lifecycle;
   private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
@@ -73,16 +75,17 @@ public final class MavenRegistry {
 
   private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
-  public MavenRegistry(PackageService packages, VersionLifecycleService lifecycle, PackageListingService listing,
-      long maxFileBytes) {
-    this(packages, lifecycle, listing, null, maxFileBytes);
+  public MavenRegistry(PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
+      PackageListingService listing, long maxFileBytes) {
+    this(packages, publishing, lifecycle, listing, null, maxFileBytes);
   }
 
   /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public MavenRegistry(PackageService packages, VersionLifecycleService lifecycle, PackageListingService listing,
-      dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
+  public MavenRegistry(PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
+      PackageListingService listing, dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
     this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.listing = Objects.requireNonNull(listing, "listing");
     this.maxFileBytes = maxFileBytes;
@@ -295,7 +298,7 @@ public final class MavenRegistry {
           + " sent " + printable(value) + " but the stored file has " + checksum.of(asset);
       RecentFile fresh = recent.asMap().remove(recentKey(key, file.version(), file.fileName()));
       if (fresh != null && fresh.sha256().equals(asset.sha256())
-          && packages.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
+          && publishing.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
         if (fresh.publishedItsVersion()) {
           lifecycle.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
         }
@@ -331,9 +334,9 @@ public final class MavenRegistry {
     if (existing.isEmpty()) {
       String metadata = parsed.map(MavenPom::metadataJson).orElse("{}");
       try {
-        packages.publish(new PackageService.Publication(key, file.version(),
+        publishing.publish(new PublishingService.Publication(key, file.version(),
             parsed.map(MavenPom::description).orElse(null), metadata, Map.of(), "INTERNAL", VersionStatus.UNFINISHED),
-            List.of(new PackageService.AssetContent(file.fileName(), digesting, maxFileBytes)));
+            List.of(new PublishingService.AssetContent(file.fileName(), digesting, maxFileBytes)));
         outcome = PutOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
         // Created meanwhile by another file's upload: the body is consumed and stored; add it from the blob.
@@ -382,7 +385,7 @@ public final class MavenRegistry {
       }
       return same(same.get(), drain(digesting), file);
     }
-    if (packages.addAsset(key, file.version(), new PackageService.AssetContent(file.fileName(), digesting,
+    if (publishing.addAsset(key, file.version(), new PublishingService.AssetContent(file.fileName(), digesting,
         maxFileBytes))) {
       return PutOutcome.CREATED;
     }

@@ -49,7 +49,7 @@ public final class NpmFormat implements PackageFormat {
 
   public NpmFormat(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
-    this.registry = new NpmRegistry(context.packages(), context.upstreams(), context.maxAssetBytes());
+    this.registry = new NpmRegistry(context.packages(), context.publishing(), context.upstreams(), context.maxAssetBytes());
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,6 +48,7 @@ public final class NpmRegistry {
   private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
 
   private final PackageService packages;
+  private final PublishingService publishing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxTarballBytes;
 
@@ -57,14 +59,16 @@ public final class NpmRegistry {
           .<RenderKey, Rendered>weigher((key, value) -> 64 + value.packument().map(String::length).orElse(0))
           .build();
 
-  public NpmRegistry(PackageService packages, long maxTarballBytes) {
-    this(packages, null, maxTarballBytes);
+  public NpmRegistry(PackageService packages, PublishingService publishing, long maxTarballBytes) {
+    this(packages, publishing, null, maxTarballBytes);
   }
 
   /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public NpmRegistry(PackageService packages, dev.wharf.packages.UpstreamService upstreams, long maxTarballBytes) {
+  public NpmRegistry(PackageService packages, PublishingService publishing, dev.wharf.packages.UpstreamService upstreams,
+      long maxTarballBytes) {
     this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     if (maxTarballBytes < 1) {
       throw new IllegalArgumentException("maxTarballBytes must be positive");
     }
@@ -300,9 +304,9 @@ public final class NpmRegistry {
     String description = publish.manifest().path("description").isTextual()
         ? publish.manifest().path("description").asText() : null;
     try (InputStream content = Files.newInputStream(publish.tarball().file())) {
-      return packages.publish(new PackageService.Publication(key, publish.version(), description,
+      return publishing.publish(new PublishingService.Publication(key, publish.version(), description,
           publish.manifest().toString(), publish.distTags(), "INTERNAL"),
-          List.of(new PackageService.AssetContent(ASSET, content, maxTarballBytes)));
+          List.of(new PublishingService.AssetContent(ASSET, content, maxTarballBytes)));
     } catch (WharfException.Conflict lostRace) {
       throw cannotPublishOver(publish.version());
     } catch (IOException e) {

@@ -47,7 +47,8 @@ public final class PypiFormat implements PackageFormat {
 
   public PypiFormat(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
-    this.registry = new PypiRegistry(context.packages(), context.listing(), context.upstreams(), context.maxAssetBytes());
+    this.registry = new PypiRegistry(context.packages(), context.publishing(), context.listing(), context.upstreams(),
+        context.maxAssetBytes());
   }
 
   @Override

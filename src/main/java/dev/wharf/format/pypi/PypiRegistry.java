@@ -10,6 +10,7 @@ import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final PackageService packages;
+  private final PublishingService publishing;
   private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
@@ -79,15 +81,17 @@ public final class PypiRegistry {
           .<PageKey, Page>weigher((key, page) -> 64 + page.bytes().length)
           .build();
 
-  public PypiRegistry(PackageService packages, PackageListingService listing, long maxFileBytes) {
-    this(packages, listing, null, maxFileBytes);
+  public PypiRegistry(PackageService packages, PublishingService publishing, PackageListingService listing,
+      long maxFileBytes) {
+    this(packages, publishing, listing, null, maxFileBytes);
   }
 
   /** @param upstreams how reads fall through to upstream repositories; null for none */
-  public PypiRegistry(PackageService packages, PackageListingService listing,
+  public PypiRegistry(PackageService packages, PublishingService publishing, PackageListingService listing,
       dev.wharf.packages.UpstreamService upstreams, long maxFileBytes) {
     this.upstreams = upstreams;
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.listing = Objects.requireNonNull(listing, "listing");
     this.maxFileBytes = maxFileBytes;
   }
@@ -164,14 +168,14 @@ public final class PypiRegistry {
     PackageKey key = location.key(project);
     Optional<PackageDocument.VersionWithAssets> existing = find(key, version);
     if (existing.isEmpty()) {
-      List<PackageService.AssetContent> contents = new ArrayList<>();
+      List<PublishingService.AssetContent> contents = new ArrayList<>();
       try {
-        contents.add(new PackageService.AssetContent(file.fileName(), Files.newInputStream(upload.content()), maxFileBytes));
+        contents.add(new PublishingService.AssetContent(file.fileName(), Files.newInputStream(upload.content()), maxFileBytes));
         if (metadata != null) {
-          contents.add(new PackageService.AssetContent(file.fileName() + METADATA_SUFFIX,
+          contents.add(new PublishingService.AssetContent(file.fileName() + METADATA_SUFFIX,
               new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
         }
-        packages.publish(new PackageService.Publication(key, version, upload.field("summary"),
+        publishing.publish(new PublishingService.Publication(key, version, upload.field("summary"),
             versionDocument(name, upload, own), Map.of(), "INTERNAL"), contents);
         return UploadOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
@@ -203,11 +207,11 @@ public final class PypiRegistry {
           + existing.version().status().wireName() + ": files can be added only to a Published version");
     }
     if (metadata != null) {
-      packages.addAsset(key, existing.version().version(), new PackageService.AssetContent(
+      publishing.addAsset(key, existing.version().version(), new PublishingService.AssetContent(
           file.fileName() + METADATA_SUFFIX, new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
     }
     try (InputStream in = Files.newInputStream(upload.content())) {
-      if (packages.addAsset(key, existing.version().version(), new PackageService.AssetContent(file.fileName(), in,
+      if (publishing.addAsset(key, existing.version().version(), new PublishingService.AssetContent(file.fileName(), in,
           maxFileBytes))) {
         return UploadOutcome.CREATED;
       }

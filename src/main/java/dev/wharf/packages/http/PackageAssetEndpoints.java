@@ -22,6 +22,7 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionStatus;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +42,15 @@ public final class PackageAssetEndpoints {
   private static final String GENERIC_METADATA = "{}";
 
   private final PackageService packages;
+  private final PublishingService publishing;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final long maxAssetBytes;
 
-  public PackageAssetEndpoints(PackageService packages, CatalogService catalog, long maxAssetBytes) {
+  public PackageAssetEndpoints(PackageService packages, PublishingService publishing, CatalogService catalog,
+      long maxAssetBytes) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.requests = new PackageRequests(packages, catalog);
     if (maxAssetBytes < 1) {
@@ -107,8 +111,8 @@ public final class PackageAssetEndpoints {
     catalog.describeRepository(publication.key().domainOwner(), publication.key().domainName(),
         publication.key().repository());
     StreamedPayload payload = r.payload();
-    PackageService.PublishedAsset published = packages.publishAsset(publication.key(), publication.version(),
-        GENERIC_METADATA, new PackageService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
+    PublishingService.PublishedAsset published = publishing.publishAsset(publication.key(), publication.version(),
+        GENERIC_METADATA, new PublishingService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
         publication.assetSha256(), publication.unfinished());
     PackageVersion version = published.version();
     ObjectNode out = JSON.createObjectNode().put("format", version.key().format())

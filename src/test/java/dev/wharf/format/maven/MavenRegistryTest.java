@@ -45,7 +45,7 @@ class MavenRegistryTest {
     services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
     lifecycle = services.lifecycle();
-    registry = new MavenRegistry(packages, lifecycle, services.listing(), 1024 * 1024);
+    registry = new MavenRegistry(packages, services.publishing(), lifecycle, services.listing(), 1024 * 1024);
   }
 
   @AfterEach
@@ -253,7 +253,7 @@ class MavenRegistryTest {
 
   @Test
   void overTheLimitNothingIsStored() {
-    MavenRegistry small = new MavenRegistry(packages, lifecycle, services.listing(), 10);
+    MavenRegistry small = new MavenRegistry(packages, services.publishing(), lifecycle, services.listing(), 10);
     assertThatThrownBy(() -> small.put(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.jar"),
         new ByteArrayInputStream(new byte[11]))).isInstanceOf(WharfException.TooLarge.class);
     assertThat(packages.version(LIB, "1.0")).isEmpty();

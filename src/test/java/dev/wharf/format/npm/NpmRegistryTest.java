@@ -51,7 +51,7 @@ class NpmRegistryTest {
     TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
     lifecycle = services.lifecycle();
-    registry = new NpmRegistry(packages, 64 * 1024);
+    registry = new NpmRegistry(packages, services.publishing(), 64 * 1024);
     temporary = Files.createDirectories(directory.resolve("tmp"));
   }
 

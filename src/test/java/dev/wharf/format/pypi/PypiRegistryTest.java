@@ -7,6 +7,7 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
@@ -42,6 +43,7 @@ class PypiRegistryTest {
   PypiRegistry registry;
   TestingPackages services;
   PackageService packages;
+  PublishingService publishing;
   VersionLifecycleService lifecycle;
 
   @BeforeEach
@@ -50,8 +52,9 @@ class PypiRegistryTest {
     blobs = new FileBlobStore(directory.resolve("blobs"));
     services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
+    publishing = services.publishing();
     lifecycle = services.lifecycle();
-    registry = new PypiRegistry(packages, services.listing(), 1024 * 1024);
+    registry = new PypiRegistry(packages, publishing, services.listing(), 1024 * 1024);
   }
 
   @AfterEach
@@ -347,13 +350,13 @@ class PypiRegistryTest {
     for (int i = 0; i < count; i++) {
       String name = "project-" + i;
       expected.add(name);
-      packages.publish(new PackageService.Publication(HERE.key(name), "1.0", null, "{}", Map.of(), "INTERNAL"),
+      publishing.publish(new PublishingService.Publication(HERE.key(name), "1.0", null, "{}", Map.of(), "INTERNAL"),
           List.of());
     }
     // another format and another repository are not listed
-    packages.publish(new PackageService.Publication(new dev.wharf.packages.PackageKey("111122223333", "acme", "py",
+    publishing.publish(new PublishingService.Publication(new dev.wharf.packages.PackageKey("111122223333", "acme", "py",
         "npm", "", "left-pad"), "1.0.0", null, "{}", Map.of(), "INTERNAL"), List.of());
-    packages.publish(new PackageService.Publication(new PypiRegistry.Location("111122223333", "acme", "other")
+    publishing.publish(new PublishingService.Publication(new PypiRegistry.Location("111122223333", "acme", "other")
         .key("elsewhere"), "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
     List<Integer> pageSizes = new java.util.ArrayList<>();
     List<String> seen = new java.util.ArrayList<>();
@@ -415,8 +418,8 @@ class PypiRegistryTest {
   void theRootListsEveryRepositoryOfTheUpstreamGraphOnceAcrossStorePages() {
     // here → [up1, up2]; up1 → [up2]. Names overlap across pages of PROJECT_PAGE_SIZE.
     Map<String, List<String>> graph = Map.of("py", List.of("up1", "up2"), "up1", List.of("up2"));
-    PypiRegistry through = new PypiRegistry(packages, services.listing(), new dev.wharf.packages.UpstreamService(
-        packages, (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024);
+    PypiRegistry through = new PypiRegistry(packages, publishing, services.listing(),
+        services.upstreams((owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024);
     int size = PypiRegistry.PROJECT_PAGE_SIZE;
     java.util.Set<String> expected = new java.util.TreeSet<>();
     for (int i = 0; i < size + 10; i++) {
@@ -443,7 +446,7 @@ class PypiRegistryTest {
   }
 
   void seed(String repository, String name) {
-    packages.publish(new PackageService.Publication(new PackageKey("111122223333", "acme", repository, "pypi", "", name),
+    publishing.publish(new PublishingService.Publication(new PackageKey("111122223333", "acme", repository, "pypi", "", name),
         "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
   }
 }
