@@ -40,10 +40,10 @@ public final class PackageService {
 
   /**
    * Origin restrictions per package (absent: no row, so ALLOW/ALLOW), read on every upstream search
-   * and every publish. Cleared with the package's document: by every write through this service on
-   * this node, and by {@link #invalidate}/{@link #invalidateAll} for other nodes' changes, so a
-   * PutPackageOriginConfiguration reaches other nodes as fast as any other package change; the
-   * expiry only bounds a missed notification, as for documents.
+   * and every publish (through {@link OriginControlService}). Cleared with the package's document: by
+   * every write through the package services on this node, and by {@link #invalidate}/{@link #invalidateAll}
+   * for other nodes' changes, so a PutPackageOriginConfiguration reaches other nodes as fast as any other
+   * package change; the expiry only bounds a missed notification, as for documents.
    */
   private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<OriginRestrictions>> restrictions =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
@@ -72,6 +72,10 @@ public final class PackageService {
 
   Clock clock() {
     return clock;
+  }
+
+  com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<OriginRestrictions>> originRestrictionsCache() {
+    return restrictions;
   }
 
   /**
@@ -104,25 +108,6 @@ public final class PackageService {
     invalidateAll();
     changeListeners.forEach(listener -> listener.accept(Optional.empty()));
   }
-
-  /**
-   * CodeArtifact's default origin controls, set when a package's first version arrives: published
-   * directly → publish ALLOW, upstream BLOCK (a same-named package from an upstream or a public
-   * registry cannot slip in: the dependency-confusion defence); taken from an upstream or an
-   * external connection → publish BLOCK, upstream ALLOW. Settings made with
-   * PutPackageOriginConfiguration before are kept.
-   */
-  void setDefaultRestrictions(PackageKey key, String origin) {
-    if (store.originRestrictions(key).isEmpty()) {
-      store.putOriginRestrictions(key, "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT, clock.instant());
-      restrictions.invalidate(key); // the caller announces the change (changed) once its writes are done
-    }
-  }
-
-  private static final OriginRestrictions INTERNAL_DEFAULT =
-      new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK);
-  private static final OriginRestrictions UPSTREAM_DEFAULT =
-      new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
 
   public static String displayName(PackageKey key) {
     return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
@@ -237,23 +222,6 @@ public final class PackageService {
         .thenComparing(v -> v.version().version()));
     return Optional.of(new PackageDocument(new PackageSummary(document.summary().key(), document.summary().createdAt(),
         now), versions, document.distTags()));
-  }
-
-  // ---------------------------------------------------------------- origin controls
-
-  /**
-   * The package's origin restrictions: as set by PutPackageOriginConfiguration or by the first
-   * version's arrival (see {@link PublishingService#retain}); ALLOW/ALLOW for a package that has neither. Cached
-   * like the package's document (cleared by every change to the package, on every node).
-   */
-  public OriginRestrictions originRestrictions(PackageKey key) {
-    return restrictions.get(key, store::originRestrictions).orElse(OriginRestrictions.DEFAULT);
-  }
-
-  /** Sets a package's origin restrictions; the package is created (without versions) if needed, as CodeArtifact does. */
-  public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions) {
-    store.putOriginRestrictions(key, restrictions, clock.instant());
-    changed(key);
   }
 
   // ---------------------------------------------------------------- package management

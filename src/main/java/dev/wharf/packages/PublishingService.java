@@ -24,13 +24,15 @@ import java.util.Optional;
  */
 public final class PublishingService {
   private final PackageService packages;
+  private final OriginControlService origins;
 
   /**
-   * @param packages the package core: its store, blob store, clock, caches, origin restrictions and
-   *     change announcements
+   * @param packages the package core: its store, blob store, clock, caches and change announcements
+   * @param origins the origin controls that may block publishing, and that a new package gets
    */
-  public PublishingService(PackageService packages) {
+  public PublishingService(PackageService packages, OriginControlService origins) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.origins = Objects.requireNonNull(origins, "origins");
   }
 
   /**
@@ -83,7 +85,7 @@ public final class PublishingService {
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
     PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
     if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
-      packages.setDefaultRestrictions(publication.key(), publication.origin());
+      origins.setDefaultRestrictions(publication.key(), publication.origin());
     }
     packages.changed(publication.key());
     if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
@@ -118,7 +120,7 @@ public final class PublishingService {
       return added;
     }
     if (outcome == PackageStore.InsertOutcome.INSERTED) {
-      packages.setDefaultRestrictions(key, "UPSTREAM");
+      origins.setDefaultRestrictions(key, "UPSTREAM");
     } else {
       // Retained before with fewer files (PyPI, Maven): the files it lacks are added, existing ones kept.
       for (PackageAsset asset : found.assets()) {
@@ -216,7 +218,7 @@ public final class PublishingService {
     // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
     PackageStore.AssetPublication result = packages.store().publishAsset(wanted, asset, now);
     if (result.outcome() == PackageStore.AssetOutcome.CREATED && newPackage) {
-      packages.setDefaultRestrictions(key, "INTERNAL");
+      origins.setDefaultRestrictions(key, "INTERNAL");
     }
     packages.changed(key);
     return switch (result.outcome()) {
@@ -303,7 +305,7 @@ public final class PublishingService {
         PackageVersion.EntryPoint.externalConnection(connectionName));
     if (store.insertVersion(version, List.of(asset), publication.distTags(), now) == PackageStore.InsertOutcome.INSERTED) {
       if (newPackage) {
-        packages.setDefaultRestrictions(key, "EXTERNAL");
+        origins.setDefaultRestrictions(key, "EXTERNAL");
       }
     } else {
       store.insertAsset(key, publication.version(), asset, now);
@@ -332,7 +334,7 @@ public final class PublishingService {
    * @throws WharfException.AccessDenied naming the package and the setting
    */
   public void requirePublishAllowed(PackageKey key) {
-    if (packages.originRestrictions(key).publish() == OriginRestrictions.Mode.BLOCK) {
+    if (origins.originRestrictions(key).publish() == OriginRestrictions.Mode.BLOCK) {
       throw new WharfException.AccessDenied("Publishing to package " + displayName(key) + " (" + key.format()
           + ") in repository " + key.repository() + " is blocked by its origin configuration (publish: BLOCK)");
     }

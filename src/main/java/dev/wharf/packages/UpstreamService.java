@@ -104,6 +104,7 @@ public final class UpstreamService {
   }
 
   private final PackageService packages;
+  private final OriginControlService origins;
   private final PublishingService publishing;
   private final RepositoryUpstreams upstreams;
   private volatile ExternalSource external = NONE;
@@ -114,8 +115,10 @@ public final class UpstreamService {
 
   private record Merged(List<PackageDocument> sources, Optional<PackageDocument> document) {}
 
-  public UpstreamService(PackageService packages, PublishingService publishing, RepositoryUpstreams upstreams) {
+  public UpstreamService(PackageService packages, OriginControlService origins, PublishingService publishing,
+      RepositoryUpstreams upstreams) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.origins = Objects.requireNonNull(origins, "origins");
     this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
   }
@@ -149,7 +152,7 @@ public final class UpstreamService {
     if (direct.isEmpty() && !connected) {
       return;
     }
-    if (packages.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
+    if (origins.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
       return;
     }
     for (String upstream : direct) {
@@ -389,7 +392,7 @@ public final class UpstreamService {
     order.add(repository);
     List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
     if (direct.isEmpty()
-        || packages.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
+        || origins.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
       return;
     }
     for (String upstream : direct) {

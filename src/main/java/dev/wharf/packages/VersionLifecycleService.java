@@ -19,10 +19,15 @@ import java.util.Optional;
  */
 public final class VersionLifecycleService {
   private final PackageService packages;
+  private final OriginControlService origins;
 
-  /** @param packages the package core: its store, clock, caches, origin restrictions and change announcements */
-  public VersionLifecycleService(PackageService packages) {
+  /**
+   * @param packages the package core: its store, clock, caches and change announcements
+   * @param origins the origin controls that may block copying into a repository
+   */
+  public VersionLifecycleService(PackageService packages, OriginControlService origins) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.origins = Objects.requireNonNull(origins, "origins");
   }
 
   /**
@@ -180,7 +185,7 @@ public final class VersionLifecycleService {
     PackageStore store = packages.store();
     PackageKey destination = new PackageKey(source.domainOwner(), source.domainName(), destinationRepository,
         source.format(), source.namespace(), source.name());
-    boolean blocked = packages.originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
+    boolean blocked = origins.originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
     List<String> names = new ArrayList<>(versions);
     revisions.keySet().stream().filter(v -> !names.contains(v)).forEach(names::add);
     java.util.function.Function<String, Optional<PackageVersion>> finder = name -> store.findVersion(source, name)

@@ -30,6 +30,7 @@ import dev.wharf.format.generic.GenericFormat;
 import dev.wharf.format.maven.MavenFormat;
 import dev.wharf.format.npm.NpmFormat;
 import dev.wharf.format.pypi.PypiFormat;
+import dev.wharf.packages.OriginControlService;
 import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PublishingService;
@@ -218,8 +219,9 @@ public final class WharfServer implements AutoCloseable {
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
-      PublishingService publishing = new PublishingService(packages);
-      VersionLifecycleService lifecycle = new VersionLifecycleService(packages);
+      OriginControlService origins = new OriginControlService(packages);
+      PublishingService publishing = new PublishingService(packages, origins);
+      VersionLifecycleService lifecycle = new VersionLifecycleService(packages, origins);
       PackageListingService listing = new PackageListingService(packages);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       changes = database.dialect() == Database.Dialect.POSTGRESQL
@@ -228,8 +230,8 @@ public final class WharfServer implements AutoCloseable {
       CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
       restOperations.addAll(new PackageEndpoints(packages, listing, catalog).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, publishing, catalog, config.maxAssetBytes()).operations());
-      UpstreamService upstreams = new UpstreamService(packages, publishing, catalog::upstreams);
-      restOperations.addAll(new PackageManagementEndpoints(packages, lifecycle, upstreams, catalog, permissions)
+      UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams);
+      restOperations.addAll(new PackageManagementEndpoints(packages, origins, lifecycle, upstreams, catalog, permissions)
           .operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       catalog.configuredExternalConnections(config.externalConnections().keySet());

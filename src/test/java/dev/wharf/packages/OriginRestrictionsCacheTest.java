@@ -81,58 +81,58 @@ class OriginRestrictionsCacheTest {
     assertThat(versions(onB)).containsExactly("1.0.0");
     assertThat(versions(onDeaf)).containsExactly("1.0.0");
 
-    nodeA.packages().putOriginRestrictions(key("team"), UPSTREAM_BLOCKED);
+    nodeA.origins().putOriginRestrictions(key("team"), UPSTREAM_BLOCKED);
 
     assertThat(versions(onB)).as("node B heard the change").isEmpty();
-    assertThat(nodeB.packages().originRestrictions(key("team"))).isEqualTo(UPSTREAM_BLOCKED);
+    assertThat(nodeB.origins().originRestrictions(key("team"))).isEqualTo(UPSTREAM_BLOCKED);
     assertThat(versions(onDeaf)).as("a node that heard nothing still has the cached restrictions")
         .containsExactly("1.0.0");
     deaf.packages().invalidate(key("team"));
     assertThat(versions(onDeaf)).isEmpty();
 
-    nodeA.packages().putOriginRestrictions(key("team"), OriginRestrictions.DEFAULT);
+    nodeA.origins().putOriginRestrictions(key("team"), OriginRestrictions.DEFAULT);
     assertThat(versions(onB)).as("lifting the block is heard too").containsExactly("1.0.0");
   }
 
   @Test
   void everythingBeingInvalidatedDropsEveryCachedRestriction() {
-    assertThat(deaf.packages().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
-    nodeA.packages().putOriginRestrictions(key("team"), UPSTREAM_BLOCKED);
-    assertThat(deaf.packages().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(deaf.origins().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
+    nodeA.origins().putOriginRestrictions(key("team"), UPSTREAM_BLOCKED);
+    assertThat(deaf.origins().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
 
     deaf.packages().invalidateAll();
 
-    assertThat(deaf.packages().originRestrictions(key("team"))).isEqualTo(UPSTREAM_BLOCKED);
+    assertThat(deaf.origins().originRestrictions(key("team"))).isEqualTo(UPSTREAM_BLOCKED);
   }
 
   @Test
   void aCachedAbsenceGivesWayToTheDefaultsTheFirstVersionSetsAndComesBackWhenThePackageIsDeleted() {
-    assertThat(nodeA.packages().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
-    assertThat(nodeB.packages().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(nodeA.origins().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(nodeB.origins().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
 
     publishToBase();
 
-    assertThat(nodeA.packages().originRestrictions(key("base"))).as("published directly: publish ALLOW, upstream BLOCK")
+    assertThat(nodeA.origins().originRestrictions(key("base"))).as("published directly: publish ALLOW, upstream BLOCK")
         .isEqualTo(UPSTREAM_BLOCKED);
-    assertThat(nodeB.packages().originRestrictions(key("base"))).isEqualTo(UPSTREAM_BLOCKED);
+    assertThat(nodeB.origins().originRestrictions(key("base"))).isEqualTo(UPSTREAM_BLOCKED);
 
     nodeA.packages().deletePackage(key("base"));
 
-    assertThat(nodeA.packages().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
-    assertThat(nodeB.packages().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(nodeA.origins().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(nodeB.origins().originRestrictions(key("base"))).isEqualTo(OriginRestrictions.DEFAULT);
   }
 
   @Test
   void aVersionRetainedFromAnUpstreamSetsTheRetainingPackagesDefaultsOverACachedAbsence() {
     publishToBase();
     UpstreamService onA = teamOverBase(nodeA);
-    assertThat(nodeA.packages().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
-    assertThat(nodeB.packages().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(nodeA.origins().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
+    assertThat(nodeB.origins().originRestrictions(key("team"))).isEqualTo(OriginRestrictions.DEFAULT);
 
     assertThat(onA.version(key("team"), "1.0.0")).isPresent();
 
     OriginRestrictions fromUpstream = new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
-    assertThat(nodeA.packages().originRestrictions(key("team"))).isEqualTo(fromUpstream);
-    assertThat(nodeB.packages().originRestrictions(key("team"))).isEqualTo(fromUpstream);
+    assertThat(nodeA.origins().originRestrictions(key("team"))).isEqualTo(fromUpstream);
+    assertThat(nodeB.origins().originRestrictions(key("team"))).isEqualTo(fromUpstream);
   }
 }

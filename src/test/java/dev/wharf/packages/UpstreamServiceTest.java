@@ -26,6 +26,7 @@ class UpstreamServiceTest {
   Database database;
   FileBlobStore blobs;
   PackageService packages;
+  OriginControlService origins;
   PublishingService publishing;
   VersionLifecycleService lifecycle;
   Map<String, List<String>> graph;
@@ -37,6 +38,7 @@ class UpstreamServiceTest {
     blobs = new FileBlobStore(directory.resolve("blobs"));
     TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
+    origins = services.origins();
     publishing = services.publishing();
     lifecycle = services.lifecycle();
     // app → [a, b]; a → [c]: depth first, app, a, c, b.
@@ -69,7 +71,7 @@ class UpstreamServiceTest {
     assertThat(found.version().summary()).as("c (through a) comes before b").isEqualTo("from c");
     assertThat(packages.versions(key("app"))).extracting(PackageVersion::version).containsExactly("1.0.0");
     assertThat(packages.versions(key("a"))).as("intermediate repositories do not retain").isEmpty();
-    assertThat(packages.originRestrictions(key("app")))
+    assertThat(origins.originRestrictions(key("app")))
         .isEqualTo(new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW));
 
     // The upstream loses the version: the retained copy remains.
@@ -79,7 +81,7 @@ class UpstreamServiceTest {
 
   @Test
   void theMergedDocumentListsTheWholeGraphWithTheRepositorysOwnVersionFirst() {
-    packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
+    origins.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
     publish("app", "1.0.0");
     publish("b", "1.0.0");
     publish("b", "2.0.0");
@@ -94,11 +96,11 @@ class UpstreamServiceTest {
   void upstreamBlockStopsTheSearchInThatRepositoryOnly() {
     publish("c", "1.0.0");
     publish("b", "2.0.0");
-    packages.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+    origins.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
         OriginRestrictions.Mode.BLOCK));
     assertThat(upstreams.document(key("app")).orElseThrow().versions()).extracting(v -> v.version().version())
         .containsExactly("2.0.0");
-    packages.putOriginRestrictions(key("app"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+    origins.putOriginRestrictions(key("app"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
         OriginRestrictions.Mode.BLOCK));
     assertThat(upstreams.version(key("app"), "2.0.0")).isEmpty();
   }
@@ -157,7 +159,7 @@ class UpstreamServiceTest {
     graph = Map.of("app", List.of("a", "b"), "a", List.of("c", "b"), "c", List.of("app"));
     assertThat(upstreams.graph("111122223333", "acme", "app")).containsExactly("app", "a", "c", "b");
     assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "c", "b");
-    packages.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+    origins.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
         OriginRestrictions.Mode.BLOCK));
     assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "b");
     assertThat(upstreams.graph("111122223333", "acme", "app")).as("names are listed whatever packages say")
@@ -169,7 +171,7 @@ class UpstreamServiceTest {
     publish("b", "1.0.0");
     publish("c", "2.0.0");
     publish("app", "3.0.0");
-    packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT); // published in app: upstream BLOCK otherwise
+    origins.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT); // published in app: upstream BLOCK otherwise
     String revision = packages.version(key("c"), "2.0.0").orElseThrow().revision();
 
     var without = lifecycle.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0", "3.0.0"), Map.of(), false,

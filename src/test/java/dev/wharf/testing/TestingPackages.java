@@ -1,6 +1,7 @@
 package dev.wharf.testing;
 
 import dev.wharf.blob.BlobStore;
+import dev.wharf.packages.OriginControlService;
 import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PublishingService;
@@ -11,17 +12,18 @@ import dev.wharf.store.Database;
 import java.time.Clock;
 
 /** The package services over one SQL package store and blob store, wired as WharfServer wires them. */
-public record TestingPackages(PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
-    PackageListingService listing) {
+public record TestingPackages(PackageService packages, OriginControlService origins, PublishingService publishing,
+    VersionLifecycleService lifecycle, PackageListingService listing) {
 
   public static TestingPackages over(Database database, BlobStore blobs, Clock clock) {
     PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
-    return new TestingPackages(packages, new PublishingService(packages), new VersionLifecycleService(packages),
-        new PackageListingService(packages));
+    OriginControlService origins = new OriginControlService(packages);
+    return new TestingPackages(packages, origins, new PublishingService(packages, origins),
+        new VersionLifecycleService(packages, origins), new PackageListingService(packages));
   }
 
   /** Reads through the upstream repositories {@code upstreams} names. */
   public UpstreamService upstreams(UpstreamService.RepositoryUpstreams upstreams) {
-    return new UpstreamService(packages, publishing, upstreams);
+    return new UpstreamService(packages, origins, publishing, upstreams);
   }
 }

@@ -22,6 +22,7 @@ import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.OriginControlService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
@@ -56,15 +57,18 @@ public final class PackageManagementEndpoints {
   private static final int MAX_VERSIONS = 100;
 
   private final PackageService packages;
+  private final OriginControlService origins;
   private final VersionLifecycleService lifecycle;
   private final UpstreamService upstreams;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final PermissionService permissions;
 
-  public PackageManagementEndpoints(PackageService packages, VersionLifecycleService lifecycle,
-      UpstreamService upstreams, CatalogService catalog, PermissionService permissions) {
+  public PackageManagementEndpoints(PackageService packages, OriginControlService origins,
+      VersionLifecycleService lifecycle, UpstreamService upstreams, CatalogService catalog,
+      PermissionService permissions) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.origins = Objects.requireNonNull(origins, "origins");
     this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -77,14 +81,14 @@ public final class PackageManagementEndpoints {
     ops.add(op("DescribePackage", "GET", "/v1/package", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       ObjectNode description = keyFields(JSON.createObjectNode(), key, "name");
-      description.set("originConfiguration", originConfiguration(packages.originRestrictions(key)));
+      description.set("originConfiguration", originConfiguration(origins.originRestrictions(key)));
       ObjectNode out = JSON.createObjectNode();
       out.set("package", description);
       return out;
     }));
     ops.add(op("DeletePackage", "DELETE", "/v1/package", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
-      OriginRestrictions restrictions = packages.originRestrictions(key);
+      OriginRestrictions restrictions = origins.originRestrictions(key);
       PackageSummary deleted = packages.deletePackage(key).orElseThrow(() -> packageNotFound(key));
       ObjectNode summary = keyFields(JSON.createObjectNode(), deleted.key(), "package");
       summary.set("originConfiguration", originConfiguration(restrictions));
@@ -107,7 +111,7 @@ public final class PackageManagementEndpoints {
         throw new WharfException.Invalid("ValidationException", "Member restrictions must be a structure");
       }
       OriginRestrictions wanted = new OriginRestrictions(mode(restrictions, "publish"), mode(restrictions, "upstream"));
-      packages.putOriginRestrictions(key, wanted);
+      origins.putOriginRestrictions(key, wanted);
       ObjectNode out = JSON.createObjectNode();
       out.set("originConfiguration", originConfiguration(wanted));
       return out;
