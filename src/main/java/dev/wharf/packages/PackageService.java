@@ -40,10 +40,11 @@ public final class PackageService {
 
   /**
    * Origin restrictions per package (absent: no row, so ALLOW/ALLOW), read on every upstream search
-   * and every publish (through {@link OriginControlService}). Cleared with the package's document: by
-   * every write through the package services on this node, and by {@link #invalidate}/{@link #invalidateAll}
-   * for other nodes' changes, so a PutPackageOriginConfiguration reaches other nodes as fast as any other
-   * package change; the expiry only bounds a missed notification, as for documents.
+   * and every publish (through {@link OriginControlService}). Cleared with the package's document:
+   * by every write through the package services on this node, and by {@link #invalidate}/{@link
+   * #invalidateAll} for other nodes' changes, so a PutPackageOriginConfiguration reaches other nodes
+   * as fast as any other package change; the expiry only bounds a missed notification, as for
+   * documents.
    */
   private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<OriginRestrictions>> restrictions =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
@@ -54,6 +55,7 @@ public final class PackageService {
   private final List<java.util.function.Consumer<Optional<PackageKey>>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** @param clock what publish, change and revision times are read from */
   public PackageService(PackageStore store, BlobStore blobs, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -109,8 +111,42 @@ public final class PackageService {
     changeListeners.forEach(listener -> listener.accept(Optional.empty()));
   }
 
+  /**
+   * After a version was retained in a package that had others (see {@link PublishingService#retain}):
+   * the cached document gains the version in place (after the commit) rather than being read
+   * again whole, so retaining one version of a package with thousands costs one insert, not a
+   * reload; the listeners are told, so other nodes drop theirs.
+   */
+  void retained(PackageKey key, PackageDocument.VersionWithAssets added, Instant now) {
+    documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
+        : cached);
+    changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
+  }
+
+  /** The document with one more version (unchanged if a concurrent reload already has it). */
+  private static Optional<PackageDocument> withVersion(PackageDocument document, PackageDocument.VersionWithAssets added,
+      Instant now) {
+    if (document.versions().stream().anyMatch(v -> v.version().version().equals(added.version().version()))) {
+      return Optional.of(document);
+    }
+    List<PackageDocument.VersionWithAssets> versions = new ArrayList<>(document.versions());
+    versions.add(added);
+    versions.sort(java.util.Comparator.comparing((PackageDocument.VersionWithAssets v) -> v.version().publishedAt())
+        .thenComparing(v -> v.version().version()));
+    return Optional.of(new PackageDocument(new PackageSummary(document.summary().key(), document.summary().createdAt(),
+        now), versions, document.distTags()));
+  }
+
+  /** How messages name a package: {@code namespace/name}, or the name alone without a namespace. */
   public static String displayName(PackageKey key) {
     return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
+  }
+
+  /** A new revision for a version: 32 random bytes, Base64-encoded. */
+  static String newRevision() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
   }
 
   static WharfException.NotFound versionNotFound(PackageKey key, String version) {
@@ -118,20 +154,14 @@ public final class PackageService {
         + " not found", "package-version", version);
   }
 
-  /** A new version revision: random, so a client's stale revision never matches by chance. */
-  static String newRevision() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getEncoder().encodeToString(bytes);
-  }
-
+  /** The package's summary, from its cached document; empty when it does not exist. */
   public Optional<PackageSummary> findPackage(PackageKey key) {
     return document(key).map(PackageDocument::summary);
   }
 
   /**
-   * Everything about a package, from a cache that every write through this service clears for
-   * that package (after its commit), so readers never see a stale package on this node; the
+   * Everything about a package, from a cache that every write through the package services clears
+   * for that package (after its commit), so readers never see a stale package on this node; the
    * 30-second expiry bounds what another node's writes can leave stale until cluster invalidation.
    * The same instance is returned until the package changes, so renderings can be cached on it.
    */
@@ -139,19 +169,30 @@ public final class PackageService {
     return documents.get(key, store::readDocument);
   }
 
+  /** The package's versions in publish order, from its cached document (empty when there is no package). */
   public List<PackageVersion> versions(PackageKey key) {
     return document(key).map(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version).toList())
         .orElse(List.of());
   }
 
+  /** One version of the package, from its cached document. */
   public Optional<PackageVersion> version(PackageKey key, String version) {
     return document(key).flatMap(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version)
         .filter(v -> v.version().equals(version)).findFirst());
   }
 
+  /** A version's assets, from the package's cached document (empty when there is no such version). */
   public List<PackageAsset> assets(PackageKey key, String version) {
     return document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
         .map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
+  }
+
+  /**
+   * The package as stored now, read directly (not through the document cache): for API reads that
+   * must not load every version of a large package.
+   */
+  public Optional<PackageSummary> packageRecord(PackageKey key) {
+    return store.findPackage(key);
   }
 
   /** Opens an asset's content for streaming, if its blob is present. */
@@ -163,6 +204,7 @@ public final class PackageService {
     }
   }
 
+  /** The package's dist-tags (tag to version), from its cached document. */
   public Map<String, String> distTags(PackageKey key) {
     return document(key).map(PackageDocument::distTags).orElse(Map.of());
   }
@@ -192,40 +234,6 @@ public final class PackageService {
     }
   }
 
-  /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
-  public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
-    store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
-    changedAll();
-  }
-
-  /**
-   * After a version was retained in a package that had others (see {@link PublishingService#retain}):
-   * the cached document gains the version in place (after the commit) rather than being read
-   * again whole, so retaining one version of a package with thousands costs one insert, not a
-   * reload; the listeners are told, so other nodes drop theirs.
-   */
-  void retained(PackageKey key, PackageDocument.VersionWithAssets added, Instant now) {
-    documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
-        : cached);
-    changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
-  }
-
-  /** The document with one more version (unchanged if a concurrent reload already has it). */
-  private static Optional<PackageDocument> withVersion(PackageDocument document, PackageDocument.VersionWithAssets added,
-      Instant now) {
-    if (document.versions().stream().anyMatch(v -> v.version().version().equals(added.version().version()))) {
-      return Optional.of(document);
-    }
-    List<PackageDocument.VersionWithAssets> versions = new ArrayList<>(document.versions());
-    versions.add(added);
-    versions.sort(java.util.Comparator.comparing((PackageDocument.VersionWithAssets v) -> v.version().publishedAt())
-        .thenComparing(v -> v.version().version()));
-    return Optional.of(new PackageDocument(new PackageSummary(document.summary().key(), document.summary().createdAt(),
-        now), versions, document.distTags()));
-  }
-
-  // ---------------------------------------------------------------- package management
-
   /** Removes a package with all its versions' records; its blobs stay until garbage collection exists. */
   public Optional<PackageSummary> deletePackage(PackageKey key) {
     Optional<PackageSummary> existing = store.findPackage(key);
@@ -234,14 +242,10 @@ public final class PackageService {
     return deleted ? existing : Optional.empty();
   }
 
-  // ---------------------------------------------------------------- paged reads (CodeArtifact API)
-
-  /**
-   * The package as stored now, read directly (not through the document cache): for API reads that
-   * must not load every version of a large package.
-   */
-  public Optional<PackageSummary> packageRecord(PackageKey key) {
-    return store.findPackage(key);
+  /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
+  public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
+    store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
+    changedAll();
   }
 
   /**
