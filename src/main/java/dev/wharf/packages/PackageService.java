@@ -183,8 +183,12 @@ public final class PackageService {
 
   /** A version's assets, from the package's cached document (empty when there is no such version). */
   public List<PackageAsset> assets(PackageKey key, String version) {
-    return document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
-        .map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
+    return versionWithAssets(key, version).map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
+  }
+
+  /** One version with its assets, from the package's cached document. */
+  Optional<PackageDocument.VersionWithAssets> versionWithAssets(PackageKey key, String version) {
+    return document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst());
   }
 
   /**

@@ -129,8 +129,7 @@ public final class PublishingService {
       fillMetadata(key, source.version(), source.summary(), source.metadata(), now);
     }
     packages.changed(key);
-    return packages.document(key).flatMap(d -> d.versions().stream()
-        .filter(v -> v.version().version().equals(source.version())).findFirst())
+    return packages.versionWithAssets(key, source.version())
         .orElse(new PackageDocument.VersionWithAssets(copy, found.assets()));
   }
 
@@ -189,17 +188,15 @@ public final class PublishingService {
     Objects.requireNonNull(expectedSha256, "expectedSha256");
     requirePublishAllowed(key);
     boolean newPackage = packages.store().findPackage(key).isEmpty();
-    packages.document(key)
-        .flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
-        .ifPresent(existing -> {
-          Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
-          if (same.isPresent() && !same.get().sha256().equals(expectedSha256)) {
-            throw assetExists(key, version, content.name());
-          }
-          if (same.isEmpty() && existing.version().status() != VersionStatus.UNFINISHED) {
-            throw notUnfinished(key, version, existing.version().status());
-          }
-        });
+    packages.versionWithAssets(key, version).ifPresent(existing -> {
+      Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
+      if (same.isPresent() && !same.get().sha256().equals(expectedSha256)) {
+        throw assetExists(key, version, content.name());
+      }
+      if (same.isEmpty() && existing.version().status() != VersionStatus.UNFINISHED) {
+        throw notUnfinished(key, version, existing.version().status());
+      }
+    });
     BlobDigests digests;
     try {
       digests = packages.blobs().put(content.content(), content.maxBytes(), expectedSha256);
@@ -312,8 +309,7 @@ public final class PublishingService {
       fillMetadata(key, publication.version(), publication.summary(), publication.metadata(), now);
     }
     packages.changed(key);
-    return packages.document(key).flatMap(d -> d.versions().stream()
-        .filter(v -> v.version().version().equals(publication.version())).findFirst())
+    return packages.versionWithAssets(key, publication.version())
         .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
   }
 
