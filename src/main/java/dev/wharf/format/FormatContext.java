@@ -1,19 +1,27 @@
 package dev.wharf.format;
 
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamService;
+import dev.wharf.packages.VersionLifecycleService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
- * What every format is built with: the package core, reads through upstreams, the one download
- * path, the size limit of a package file, a folder for spooled uploads, and the clock.
+ * What every format is built with: the package core, publishing, version status changes, listings,
+ * reads through upstreams, the one download path, the size limit of a package file, a folder for
+ * spooled uploads, and the clock.
  */
-public record FormatContext(PackageService packages, UpstreamService upstreams, AssetDownloads downloads,
-    long maxAssetBytes, Path temporaryDirectory, Clock clock) {
+public record FormatContext(PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
+    PackageListingService listing, UpstreamService upstreams, AssetDownloads downloads, long maxAssetBytes,
+    Path temporaryDirectory, Clock clock) {
   public FormatContext {
     Objects.requireNonNull(packages, "packages");
+    Objects.requireNonNull(publishing, "publishing");
+    Objects.requireNonNull(lifecycle, "lifecycle");
+    Objects.requireNonNull(listing, "listing");
     Objects.requireNonNull(upstreams, "upstreams");
     Objects.requireNonNull(downloads, "downloads");
     if (maxAssetBytes < 1) {

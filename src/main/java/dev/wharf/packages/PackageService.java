@@ -1,6 +1,5 @@
 package dev.wharf.packages;
 
-import dev.wharf.blob.BlobDigests;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.error.WharfException;
 import java.io.IOException;
@@ -17,11 +16,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Packages, versions and assets of every format: the one entry point the npm, PyPI and Maven
- * endpoints and the CodeArtifact API call. Publishing stores the assets' blobs first and then
- * commits all metadata in one transaction, so a version is never visible half-published, and a
- * published version is immutable: of concurrent publishes of one version exactly one wins.
- * Authorization is the caller's job.
+ * The package core of every format: reads of one package (its document, versions, assets and
+ * dist-tags, cached), the changes to one package that no other service owns (dist-tags, metadata,
+ * deletion), and what every package service shares: the store, the blob store, the clock, the
+ * caches and the change announcements. The other use cases have their own entry point built on
+ * it: {@link PublishingService} (versions and files arriving), {@link VersionLifecycleService}
+ * (statuses, deletion and copies of versions), {@link OriginControlService} (origin restrictions)
+ * and {@link PackageListingService} (lists and pages). Authorization is the caller's job.
  */
 public final class PackageService {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,10 +40,11 @@ public final class PackageService {
 
   /**
    * Origin restrictions per package (absent: no row, so ALLOW/ALLOW), read on every upstream search
-   * and every publish. Cleared with the package's document: by every write through this service on
-   * this node, and by {@link #invalidate}/{@link #invalidateAll} for other nodes' changes, so a
-   * PutPackageOriginConfiguration reaches other nodes as fast as any other package change; the
-   * expiry only bounds a missed notification, as for documents.
+   * and every publish (through {@link OriginControlService}). Cleared with the package's document:
+   * by every write through the package services on this node, and by {@link #invalidate}/{@link
+   * #invalidateAll} for other nodes' changes, so a PutPackageOriginConfiguration reaches other nodes
+   * as fast as any other package change; the expiry only bounds a missed notification, as for
+   * documents.
    */
   private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<OriginRestrictions>> restrictions =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
@@ -53,36 +55,29 @@ public final class PackageService {
   private final List<java.util.function.Consumer<Optional<PackageKey>>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** @param clock what publish, change and revision times are read from */
   public PackageService(PackageStore store, BlobStore blobs, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /**
-   * A version to publish; {@code metadata} is the format's JSON document for it. {@code status} is
-   * Published, or Unfinished for a version whose files arrive one by one (Maven, generic) until it
-   * is completed with {@link #updateStatus}.
-   */
-  public record Publication(PackageKey key, String version, String summary, String metadata, Map<String, String> distTags,
-      String origin, VersionStatus status) {
-    public Publication {
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(version, "version");
-      Objects.requireNonNull(metadata, "metadata");
-      distTags = Map.copyOf(distTags);
-      origin = origin == null ? "INTERNAL" : origin;
-      status = status == null ? VersionStatus.PUBLISHED : status;
-      if (status != VersionStatus.PUBLISHED && status != VersionStatus.UNFINISHED) {
-        throw new IllegalArgumentException("a version is published as Published or Unfinished, not " + status);
-      }
-    }
+  // What the other package services share: passed through this core, never held twice.
 
-    /** A version published complete. */
-    public Publication(PackageKey key, String version, String summary, String metadata, Map<String, String> distTags,
-        String origin) {
-      this(key, version, summary, metadata, distTags, origin, VersionStatus.PUBLISHED);
-    }
+  PackageStore store() {
+    return store;
+  }
+
+  BlobStore blobs() {
+    return blobs;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<OriginRestrictions>> originRestrictionsCache() {
+    return restrictions;
   }
 
   /**
@@ -105,7 +100,8 @@ public final class PackageService {
     restrictions.invalidateAll();
   }
 
-  private void changed(PackageKey key) {
+  /** After a package service's committed writes to one package: drops what is cached about it, tells the listeners. */
+  void changed(PackageKey key) {
     invalidate(key);
     changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
   }
@@ -115,409 +111,16 @@ public final class PackageService {
     changeListeners.forEach(listener -> listener.accept(Optional.empty()));
   }
 
-  /** The content of one asset, read once; it must be at most {@code maxBytes} long. */
-  public record AssetContent(String name, InputStream content, long maxBytes) {}
-
   /**
-   * Publishes a version with its assets.
-   *
-   * @throws WharfException.Conflict if the version exists (nothing is changed)
-   * @throws WharfException.TooLarge if an asset exceeds its limit
-   * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
+   * After a version was retained in a package that had others (see {@link PublishingService#retain}):
+   * the cached document gains the version in place (after the commit) rather than being read
+   * again whole, so retaining one version of a package with thousands costs one insert, not a
+   * reload; the listeners are told, so other nodes drop theirs.
    */
-  public PackageVersion publish(Publication publication, List<AssetContent> contents) {
-    requirePublishAllowed(publication.key());
-    boolean newPackage = store.findPackage(publication.key()).isEmpty();
-    List<PackageAsset> assets = new ArrayList<>();
-    for (AssetContent content : contents) {
-      BlobDigests digests;
-      try {
-        digests = blobs.put(content.content(), content.maxBytes(), null);
-      } catch (dev.wharf.blob.BlobTooLargeException e) {
-        throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      assets.add(new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-          digests.sha512()));
-    }
-    Instant now = clock.instant();
-    PackageVersion version = new PackageVersion(publication.key(), publication.version(), publication.status(),
-        newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
-    // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
-    PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
-    if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
-      setDefaultRestrictions(publication.key(), publication.origin());
-    }
-    changed(publication.key());
-    if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
-      throw versionExists(publication.key(), publication.version());
-    }
-    return version;
-  }
-
-  /**
-   * CodeArtifact's default origin controls, set when a package's first version arrives: published
-   * directly → publish ALLOW, upstream BLOCK (a same-named package from an upstream or a public
-   * registry cannot slip in: the dependency-confusion defence); taken from an upstream or an
-   * external connection → publish BLOCK, upstream ALLOW. Settings made with
-   * PutPackageOriginConfiguration before are kept.
-   */
-  private void setDefaultRestrictions(PackageKey key, String origin) {
-    if (store.originRestrictions(key).isEmpty()) {
-      store.putOriginRestrictions(key, "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT, clock.instant());
-      restrictions.invalidate(key); // the caller announces the change (changed) once its writes are done
-    }
-  }
-
-  private static final OriginRestrictions INTERNAL_DEFAULT =
-      new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK);
-  private static final OriginRestrictions UPSTREAM_DEFAULT =
-      new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
-
-  /**
-   * Keeps in {@code repository} a version found in another repository of the domain (an upstream):
-   * the version record with its metadata, status, revision and publish time, and asset records that
-   * refer to the same blobs (no bytes copied). Its origin type and domain entry point are the
-   * source's (INTERNAL and the repository it was published to, or EXTERNAL and the external connection
-   * it came from), however many repositories it passed through. The package's origin configuration is not checked
-   * here: the caller decided that the package may take versions from upstreams.
-   *
-   * @return the retained version with its assets (the existing one when it was retained meanwhile)
-   */
-  public PackageDocument.VersionWithAssets retain(String repository, PackageDocument.VersionWithAssets found) {
-    PackageVersion source = found.version();
-    PackageKey key = new PackageKey(source.key().domainOwner(), source.key().domainName(), repository,
-        source.key().format(), source.key().namespace(), source.key().name());
-    boolean newPackage = store.findPackage(key).isEmpty();
-    Instant now = clock.instant();
-    PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
-        source.publishedAt(), now, source.summary(), source.metadata(), source.origin(), source.entryPoint());
-    PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
-    if (outcome == PackageStore.InsertOutcome.INSERTED && !newPackage) {
-      // The cached document gains the version in place (after the commit) rather than being read
-      // again whole: retaining one version of a package with thousands costs one insert, not a reload.
-      PackageDocument.VersionWithAssets added = new PackageDocument.VersionWithAssets(copy, found.assets());
-      documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
-          : cached);
-      changeListeners.forEach(listener -> listener.accept(Optional.of(key))); // other nodes drop theirs
-      return added;
-    }
-    if (outcome == PackageStore.InsertOutcome.INSERTED) {
-      setDefaultRestrictions(key, "UPSTREAM");
-    } else {
-      // Retained before with fewer files (PyPI, Maven): the files it lacks are added, existing ones kept.
-      for (PackageAsset asset : found.assets()) {
-        store.insertAsset(key, source.version(), asset, now);
-      }
-      fillMetadata(key, source.version(), source.summary(), source.metadata(), now);
-    }
-    changed(key);
-    return document(key).flatMap(d -> d.versions().stream()
-        .filter(v -> v.version().version().equals(source.version())).findFirst())
-        .orElse(new PackageDocument.VersionWithAssets(copy, found.assets()));
-  }
-
-  /**
-   * Adds assets to an existing version (PyPI: another file of a release), all or nothing per asset.
-   *
-   * @return false when the version does not exist or an asset of that name is already there
-   * @throws WharfException.TooLarge if an asset exceeds its limit
-   * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
-   */
-  public boolean addAsset(PackageKey key, String version, AssetContent content) {
-    requirePublishAllowed(key);
-    BlobDigests digests;
-    try {
-      digests = blobs.put(content.content(), content.maxBytes(), null);
-    } catch (dev.wharf.blob.BlobTooLargeException e) {
-      throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-        digests.sha512());
-    boolean added = store.insertAsset(key, version, asset, clock.instant());
-    changed(key);
-    return added;
-  }
-
-  /** What {@link #publishAsset} left: the version as it is afterwards and the asset as stored. */
-  public record PublishedAsset(PackageVersion version, PackageAsset asset) {}
-
-  /**
-   * Publishes one asset of a version whose files arrive one by one (generic packages, the API's
-   * PublishPackageVersion). The version is created if absent, Unfinished when {@code unfinished},
-   * else Published; an Unfinished version takes more assets and becomes Published with the first call
-   * without {@code unfinished}. Sending an asset the version already has with the same content
-   * changes nothing and succeeds, whatever the status (as CodeArtifact's republishing of identical
-   * assets does). The content is streamed into the blob store and checked against
-   * {@code expectedSha256} before any metadata is written; on any failure nothing is visible.
-   *
-   * @throws WharfException.Conflict if an asset of that name exists with other content, or the version
-   *     is no longer Unfinished and lacks this asset (checked before the content is read, and again
-   *     atomically when the metadata is committed)
-   * @throws WharfException.Invalid if the content's SHA-256 is not {@code expectedSha256}
-   * @throws WharfException.TooLarge if the content exceeds {@code content.maxBytes()}
-   */
-  public PublishedAsset publishAsset(PackageKey key, String version, String metadata, AssetContent content,
-      String expectedSha256, boolean unfinished) {
-    Objects.requireNonNull(expectedSha256, "expectedSha256");
-    requirePublishAllowed(key);
-    boolean newPackage = store.findPackage(key).isEmpty();
-    document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
-        .ifPresent(existing -> {
-          Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
-          if (same.isPresent() && !same.get().sha256().equals(expectedSha256)) {
-            throw assetExists(key, version, content.name());
-          }
-          if (same.isEmpty() && existing.version().status() != VersionStatus.UNFINISHED) {
-            throw notUnfinished(key, version, existing.version().status());
-          }
-        });
-    BlobDigests digests;
-    try {
-      digests = blobs.put(content.content(), content.maxBytes(), expectedSha256);
-    } catch (dev.wharf.blob.BlobTooLargeException e) {
-      throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
-    } catch (dev.wharf.blob.BlobDigestMismatchException e) {
-      throw new WharfException.Invalid("ValidationException", "The SHA-256 of asset " + content.name() + " ("
-          + e.actualSha256() + ") does not match the assetSHA256 sent (" + expectedSha256 + ")");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-        digests.sha512());
-    Instant now = clock.instant();
-    PackageVersion wanted = new PackageVersion(key, version, unfinished ? VersionStatus.UNFINISHED : VersionStatus.PUBLISHED,
-        newRevision(), now, now, null, metadata, "INTERNAL");
-    // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
-    PackageStore.AssetPublication result = store.publishAsset(wanted, asset, now);
-    if (result.outcome() == PackageStore.AssetOutcome.CREATED && newPackage) {
-      setDefaultRestrictions(key, "INTERNAL");
-    }
-    changed(key);
-    return switch (result.outcome()) {
-      case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
-      case ASSET_CONFLICT -> throw assetExists(key, version, content.name());
-      case NOT_UNFINISHED -> throw notUnfinished(key, version, result.version().status());
-    };
-  }
-
-  /**
-   * Takes one asset back out of a version if it still has that content (its blob is left to the
-   * collector). For a format whose upload protocol proves a file bad only after storing it (Maven
-   * uploads a file, then its checksums); never a way to change a file: the caller decides when.
-   */
-  public boolean removeAsset(PackageKey key, String version, String assetName, String sha256) {
-    boolean removed = store.removeAsset(key, version, assetName, sha256, clock.instant());
-    changed(key);
-    return removed;
-  }
-
-  private static WharfException.Conflict assetExists(PackageKey key, String version, String asset) {
-    return new WharfException.Conflict("ConflictException", "Asset " + asset + " of package version " + version + " of "
-        + displayName(key) + " already exists with different content", "asset", asset);
-  }
-
-  private static WharfException.Conflict notUnfinished(PackageKey key, String version, VersionStatus status) {
-    return new WharfException.Conflict("ConflictException", "Package version " + version + " of " + displayName(key)
-        + " is " + status.wireName() + ": assets can be added only while it is Unfinished", "package-version", version);
-  }
-
-  public static WharfException.Conflict versionExists(PackageKey key, String version) {
-    return new WharfException.Conflict("ConflictException", "Package version " + version + " of "
-        + displayName(key) + " already exists", "package-version", version);
-  }
-
-  public static String displayName(PackageKey key) {
-    return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
-  }
-
-  private static String newRevision() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getEncoder().encodeToString(bytes);
-  }
-
-  public Optional<PackageSummary> findPackage(PackageKey key) {
-    return document(key).map(PackageDocument::summary);
-  }
-
-  /**
-   * Everything about a package, from a cache that every write through this service clears for
-   * that package (after its commit), so readers never see a stale package on this node; the
-   * 30-second expiry bounds what another node's writes can leave stale until cluster invalidation.
-   * The same instance is returned until the package changes, so renderings can be cached on it.
-   */
-  public Optional<PackageDocument> document(PackageKey key) {
-    return documents.get(key, store::readDocument);
-  }
-
-  public List<PackageVersion> versions(PackageKey key) {
-    return document(key).map(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version).toList())
-        .orElse(List.of());
-  }
-
-  public Optional<PackageVersion> version(PackageKey key, String version) {
-    return document(key).flatMap(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version)
-        .filter(v -> v.version().equals(version)).findFirst());
-  }
-
-  public List<PackageAsset> assets(PackageKey key, String version) {
-    return document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst())
-        .map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
-  }
-
-  /** Packages of a repository; every filter may be null; {@code namespace} and {@code namePrefix} are prefixes. */
-  public List<PackageSummary> listPackages(String domainOwner, String domainName, String repository, String format,
-      String namespace, String namePrefix) {
-    return store.listPackages(domainOwner, domainName, repository, format, namespace, namePrefix);
-  }
-
-  /**
-   * A page of package names of one format and namespace in a repository, in name order, after
-   * {@code after} (null: from the start): for listings too large to read at once.
-   */
-  public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
-      String namespace, String after, int limit) {
-    return store.packageNames(domainOwner, domainName, repository, format, namespace, after, limit);
-  }
-
-  /**
-   * As {@link #packageNames(String, String, String, String, String, String, int)}, without the names
-   * that any repository of {@code notIn} also has: for listing an upstream graph's names once each.
-   */
-  public List<String> packageNames(String domainOwner, String domainName, String repository, String format,
-      String namespace, List<String> notIn, String after, int limit) {
-    return store.packageNames(domainOwner, domainName, repository, format, namespace, notIn, after, limit);
-  }
-
-  /** Opens an asset's content for streaming, if its blob is present. */
-  public Optional<InputStream> open(PackageAsset asset) {
-    try {
-      return blobs.open(asset.sha256());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  public Map<String, String> distTags(PackageKey key) {
-    return document(key).map(PackageDocument::distTags).orElse(Map.of());
-  }
-
-  /** @throws WharfException.NotFound when the version does not exist */
-  public void putDistTag(PackageKey key, String tag, String version) {
-    boolean done = store.putDistTag(key, tag, version, clock.instant());
-    changed(key);
-    if (!done) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
-          + " not found", "package-version", version);
-    }
-  }
-
-  /** @return false when the tag was not set */
-  public boolean deleteDistTag(PackageKey key, String tag) {
-    boolean done = store.deleteDistTag(key, tag, clock.instant());
-    changed(key);
-    return done;
-  }
-
-  /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
-  public void updateMetadata(PackageKey key, String version, String metadata) {
-    boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
-    changed(key);
-    if (!done) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
-          + " not found", "package-version", version);
-    }
-  }
-
-  public void updateStatus(PackageKey key, String version, VersionStatus status) {
-    boolean done = store.updateVersionStatus(key, version, status, newRevision(), clock.instant());
-    changed(key);
-    if (!done) {
-      throw new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
-          + " not found", "package-version", version);
-    }
-  }
-
-  /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
-  public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
-    store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
-    changedAll();
-  }
-
-  /** Digests an ingested file must have, as its upstream published them (hex; null when not published). */
-  public record ExpectedDigests(String sha256, String sha512, String sha1) {
-    public ExpectedDigests {
-      if (sha256 == null && sha512 == null && sha1 == null) {
-        throw new IllegalArgumentException("at least one expected digest is needed");
-      }
-    }
-  }
-
-  /**
-   * Stores a file fetched from an external connection as an asset of {@code publication}'s version
-   * (created with origin EXTERNAL and the connection, e.g. {@code public:npmjs}, as its domain entry
-   * point if absent; a version that exists keeps its entry point), once its content matches every digest the upstream
-   * published. The repository's origin configuration for publishing does not apply (this is not a
-   * publish); the caller checked that the package takes versions from upstream.
-   *
-   * @param connectionName the external connection's name ({@code public:npmjs}), the version's entry point
-   * @param upstreamName how messages name the upstream (the connection and its host)
-   * @throws UpstreamUnavailableException when the content does not match (nothing is stored)
-   * @throws WharfException.TooLarge when the content exceeds {@code content.maxBytes()}
-   */
-  public PackageDocument.VersionWithAssets ingest(Publication publication, AssetContent content, ExpectedDigests expected,
-      String connectionName, String upstreamName) {
-    Objects.requireNonNull(connectionName, "connectionName");
-    PackageKey key = publication.key();
-    BlobDigests digests;
-    try {
-      digests = blobs.put(content.content(), content.maxBytes(), null);
-    } catch (dev.wharf.blob.BlobTooLargeException e) {
-      throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent more than the limit of "
-          + content.maxBytes() + " bytes for " + content.name());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    // A blob that fails the check stays unreferenced (garbage for the collector), never visible.
-    if ((expected.sha256() != null && !expected.sha256().equalsIgnoreCase(digests.sha256()))
-        || (expected.sha512() != null && !expected.sha512().equalsIgnoreCase(digests.sha512()))
-        || (expected.sha1() != null && !expected.sha1().equalsIgnoreCase(digests.sha1()))) {
-      throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent " + content.name()
-          + " with content that does not match the hash it publishes for it; it was not stored");
-    }
-    PackageAsset asset = new PackageAsset(content.name(), digests.sha256(), digests.size(), digests.md5(), digests.sha1(),
-        digests.sha512());
-    boolean newPackage = store.findPackage(key).isEmpty();
-    Instant now = clock.instant();
-    PackageVersion version = new PackageVersion(key, publication.version(), VersionStatus.PUBLISHED, newRevision(), now,
-        now, publication.summary(), publication.metadata(), "EXTERNAL",
-        PackageVersion.EntryPoint.externalConnection(connectionName));
-    if (store.insertVersion(version, List.of(asset), publication.distTags(), now) == PackageStore.InsertOutcome.INSERTED) {
-      if (newPackage) {
-        setDefaultRestrictions(key, "EXTERNAL");
-      }
-    } else {
-      store.insertAsset(key, publication.version(), asset, now);
-      fillMetadata(key, publication.version(), publication.summary(), publication.metadata(), now);
-    }
-    changed(key);
-    return document(key).flatMap(d -> d.versions().stream()
-        .filter(v -> v.version().version().equals(publication.version())).findFirst())
-        .orElseThrow(() -> new IllegalStateException("ingested version vanished"));
-  }
-
-  /**
-   * A file that describes its version (Maven's POM) can arrive after another file of it (the jar
-   * asked for first): its metadata then fills the version's, which had none.
-   */
-  private void fillMetadata(PackageKey key, String version, String summary, String metadata, Instant now) {
-    if (metadata != null && !"{}".equals(metadata)) {
-      store.fillVersionMetadata(key, version, summary, metadata, now);
-    }
+  void retained(PackageKey key, PackageDocument.VersionWithAssets added, Instant now) {
+    documents.asMap().computeIfPresent(key, (k, cached) -> cached.isPresent() ? withVersion(cached.get(), added, now)
+        : cached);
+    changeListeners.forEach(listener -> listener.accept(Optional.of(key)));
   }
 
   /** The document with one more version (unchanged if a concurrent reload already has it). */
@@ -534,217 +137,59 @@ public final class PackageService {
         now), versions, document.distTags()));
   }
 
-  // ---------------------------------------------------------------- origin controls
+  /** How messages name a package: {@code namespace/name}, or the name alone without a namespace. */
+  public static String displayName(PackageKey key) {
+    return key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
+  }
 
-  /**
-   * Refuses a publish (a new version or a file added to one) when the package's origin
-   * configuration in that repository says {@code publish: BLOCK}; every format goes through here.
-   *
-   * @throws WharfException.AccessDenied naming the package and the setting
-   */
-  public void requirePublishAllowed(PackageKey key) {
-    if (originRestrictions(key).publish() == OriginRestrictions.Mode.BLOCK) {
-      throw new WharfException.AccessDenied("Publishing to package " + displayName(key) + " (" + key.format()
-          + ") in repository " + key.repository() + " is blocked by its origin configuration (publish: BLOCK)");
-    }
+  /** A new revision for a version: 32 random bytes, Base64-encoded. */
+  static String newRevision() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  static WharfException.NotFound versionNotFound(PackageKey key, String version) {
+    return new WharfException.NotFound("ResourceNotFoundException", "Version " + version + " of " + displayName(key)
+        + " not found", "package-version", version);
+  }
+
+  /** The package's summary, from its cached document; empty when it does not exist. */
+  public Optional<PackageSummary> findPackage(PackageKey key) {
+    return document(key).map(PackageDocument::summary);
   }
 
   /**
-   * The package's origin restrictions: as set by PutPackageOriginConfiguration or by the first
-   * version's arrival (see {@link #retain}); ALLOW/ALLOW for a package that has neither. Cached
-   * like the package's document (cleared by every change to the package, on every node).
+   * Everything about a package, from a cache that every write through the package services clears
+   * for that package (after its commit), so readers never see a stale package on this node; the
+   * 30-second expiry bounds what another node's writes can leave stale until cluster invalidation.
+   * The same instance is returned until the package changes, so renderings can be cached on it.
    */
-  public OriginRestrictions originRestrictions(PackageKey key) {
-    return restrictions.get(key, store::originRestrictions).orElse(OriginRestrictions.DEFAULT);
+  public Optional<PackageDocument> document(PackageKey key) {
+    return documents.get(key, store::readDocument);
   }
 
-  /** Sets a package's origin restrictions; the package is created (without versions) if needed, as CodeArtifact does. */
-  public void putOriginRestrictions(PackageKey key, OriginRestrictions restrictions) {
-    store.putOriginRestrictions(key, restrictions, clock.instant());
-    changed(key);
+  /** The package's versions in publish order, from its cached document (empty when there is no package). */
+  public List<PackageVersion> versions(PackageKey key) {
+    return document(key).map(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version).toList())
+        .orElse(List.of());
   }
 
-  // ---------------------------------------------------------------- package and version management
-
-  /** Removes a package with all its versions' records; its blobs stay until garbage collection exists. */
-  public Optional<PackageSummary> deletePackage(PackageKey key) {
-    Optional<PackageSummary> existing = store.findPackage(key);
-    boolean deleted = existing.isPresent() && store.deletePackage(key);
-    changed(key);
-    return deleted ? existing : Optional.empty();
+  /** One version of the package, from its cached document. */
+  public Optional<PackageVersion> version(PackageKey key, String version) {
+    return document(key).flatMap(d -> d.versions().stream().map(PackageDocument.VersionWithAssets::version)
+        .filter(v -> v.version().equals(version)).findFirst());
   }
 
-  /** CodeArtifact's PackageVersionErrorCode. */
-  public enum VersionErrorCode {
-    ALREADY_EXISTS,
-    MISMATCHED_REVISION,
-    MISMATCHED_STATUS,
-    NOT_ALLOWED,
-    NOT_FOUND,
-    SKIPPED
+  /** A version's assets, from the package's cached document (empty when there is no such version). */
+  public List<PackageAsset> assets(PackageKey key, String version) {
+    return versionWithAssets(key, version).map(PackageDocument.VersionWithAssets::assets).orElse(List.of());
   }
 
-  /** What happened to one version of a batch. */
-  public sealed interface VersionOutcome {
-    /** Done; {@code status} as the API names it (incl. "Deleted"). */
-    record Succeeded(String revision, String status) implements VersionOutcome {}
-
-    record Failed(VersionErrorCode code, String message) implements VersionOutcome {}
+  /** One version with its assets, from the package's cached document. */
+  Optional<PackageDocument.VersionWithAssets> versionWithAssets(PackageKey key, String version) {
+    return document(key).flatMap(d -> d.versions().stream().filter(v -> v.version().version().equals(version)).findFirst());
   }
-
-  /** Per version, in request order: the outcome of a batch operation. */
-  public record BatchResult(Map<String, VersionOutcome> outcomes) {
-    public BatchResult {
-      outcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outcomes));
-    }
-  }
-
-  /** What a batch operation does to one version that passed the revision and status checks. */
-  private interface VersionAction {
-    VersionOutcome apply(PackageVersion current);
-  }
-
-  private BatchResult batch(PackageKey key, List<String> versions, Map<String, String> revisions,
-      VersionStatus expectedStatus, VersionAction action) {
-    return batch(key, name -> store.findVersion(key, name), versions, revisions, expectedStatus, action);
-  }
-
-  private BatchResult batch(PackageKey key, java.util.function.Function<String, Optional<PackageVersion>> finder,
-      List<String> versions, Map<String, String> revisions, VersionStatus expectedStatus, VersionAction action) {
-    Map<String, VersionOutcome> outcomes = new java.util.LinkedHashMap<>();
-    try {
-      for (String name : new java.util.LinkedHashSet<>(versions)) {
-        Optional<PackageVersion> found = finder.apply(name);
-        if (found.isEmpty()) {
-          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.NOT_FOUND, "Version " + name + " of "
-              + displayName(key) + " not found"));
-          continue;
-        }
-        PackageVersion current = found.get();
-        String expectedRevision = revisions.get(name);
-        if (expectedRevision != null && !expectedRevision.equals(current.revision())) {
-          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_REVISION, "Version " + name
-              + " has revision " + current.revision() + ", not " + expectedRevision));
-          continue;
-        }
-        if (expectedStatus != null && current.status() != expectedStatus) {
-          outcomes.put(name, new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_STATUS, "Version " + name
-              + " has status " + current.status().wireName() + ", not " + expectedStatus.wireName()));
-          continue;
-        }
-        outcomes.put(name, action.apply(current));
-      }
-    } finally {
-      changed(key);
-    }
-    return new BatchResult(outcomes);
-  }
-
-  private static VersionOutcome changedMeanwhile(PackageVersion current) {
-    return new VersionOutcome.Failed(VersionErrorCode.MISMATCHED_REVISION, "Version " + current.version()
-        + " was changed by another request meanwhile");
-  }
-
-  /**
-   * UpdatePackageVersionsStatus: sets Published, Unlisted or Archived (Unfinished versions may be
-   * completed this way); a Disposed version cannot be changed (NOT_ALLOWED).
-   *
-   * @throws WharfException.Invalid for any other target status
-   */
-  public BatchResult updateVersionsStatus(PackageKey key, List<String> versions, Map<String, String> revisions,
-      VersionStatus expectedStatus, VersionStatus targetStatus) {
-    if (targetStatus != VersionStatus.PUBLISHED && targetStatus != VersionStatus.UNLISTED
-        && targetStatus != VersionStatus.ARCHIVED) {
-      throw new WharfException.Invalid("ValidationException", "The target status " + targetStatus.wireName()
-          + " cannot be set with UpdatePackageVersionsStatus: use Published, Unlisted or Archived"
-          + (targetStatus == VersionStatus.DISPOSED ? " (DisposePackageVersions disposes versions)" : ""));
-    }
-    return batch(key, versions, revisions, expectedStatus, current -> {
-      if (current.status() == VersionStatus.DISPOSED) {
-        return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version()
-            + " is Disposed; its status cannot be changed");
-      }
-      if (current.status() == targetStatus) {
-        return new VersionOutcome.Succeeded(current.revision(), targetStatus.wireName());
-      }
-      String revision = newRevision();
-      return store.changeVersionStatus(key, current.version(), current.revision(), targetStatus, revision, false,
-          clock.instant()) ? new VersionOutcome.Succeeded(revision, targetStatus.wireName()) : changedMeanwhile(current);
-    });
-  }
-
-  /**
-   * DisposePackageVersions: the versions' asset records are removed and each is kept as Disposed.
-   * The blobs stay in the blob store (another version or repository may share them) until a
-   * garbage collector exists.
-   */
-  public BatchResult disposeVersions(PackageKey key, List<String> versions, Map<String, String> revisions,
-      VersionStatus expectedStatus) {
-    return batch(key, versions, revisions, expectedStatus, current -> {
-      if (current.status() == VersionStatus.DISPOSED) {
-        return new VersionOutcome.Succeeded(current.revision(), VersionStatus.DISPOSED.wireName());
-      }
-      String revision = newRevision();
-      return store.changeVersionStatus(key, current.version(), current.revision(), VersionStatus.DISPOSED, revision, true,
-          clock.instant()) ? new VersionOutcome.Succeeded(revision, VersionStatus.DISPOSED.wireName())
-          : changedMeanwhile(current);
-    });
-  }
-
-  /** DeletePackageVersions: the versions' records (and assets' records) are removed; status "Deleted". */
-  public BatchResult deleteVersions(PackageKey key, List<String> versions, VersionStatus expectedStatus) {
-    return batch(key, versions, Map.of(), expectedStatus, current ->
-        store.deleteVersion(key, current.version(), current.revision(), clock.instant())
-            ? new VersionOutcome.Succeeded(current.revision(), "Deleted") : changedMeanwhile(current));
-  }
-
-  /**
-   * CopyPackageVersions: copies versions (Published, Unlisted or Archived) with their metadata,
-   * status, revision and origin (type and domain entry point: a copy does not change where a version
-   * entered the domain) into another repository of the domain, referring to the same blobs. The
-   * destination's origin configuration must allow publishing. A version the source repository does
-   * not have is looked up with {@code fromUpstream} (includeFromUpstream: the source's upstream
-   * repositories; {@code v -> Optional.empty()} otherwise); revisions given must match the version
-   * found, wherever it is.
-   */
-  public BatchResult copyVersions(PackageKey source, String destinationRepository, List<String> versions,
-      Map<String, String> revisions, boolean allowOverwrite,
-      java.util.function.Function<String, Optional<PackageVersion>> fromUpstream) {
-    PackageKey destination = new PackageKey(source.domainOwner(), source.domainName(), destinationRepository,
-        source.format(), source.namespace(), source.name());
-    boolean blocked = originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
-    List<String> names = new ArrayList<>(versions);
-    revisions.keySet().stream().filter(v -> !names.contains(v)).forEach(names::add);
-    java.util.function.Function<String, Optional<PackageVersion>> finder = name -> store.findVersion(source, name)
-        .or(() -> fromUpstream.apply(name));
-    try {
-      return batch(source, finder, names, revisions, null, current -> {
-        if (current.status() != VersionStatus.PUBLISHED && current.status() != VersionStatus.UNLISTED
-            && current.status() != VersionStatus.ARCHIVED) {
-          return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version() + " is "
-              + current.status().wireName() + " and cannot be copied");
-        }
-        if (blocked) {
-          return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Publishing to package "
-              + displayName(destination) + " in repository " + destinationRepository
-              + " is blocked by its origin configuration (publish: BLOCK)");
-        }
-        // current.key() is the source repository's, or the upstream repository's that has the version.
-        List<PackageAsset> assets = store.listAssets(current.key(), current.version());
-        Instant now = clock.instant();
-        PackageVersion copy = new PackageVersion(destination, current.version(), current.status(), current.revision(),
-            current.publishedAt(), now, current.summary(), current.metadata(), current.origin(), current.entryPoint());
-        return store.copyVersion(copy, assets, allowOverwrite, now) == PackageStore.InsertOutcome.INSERTED
-            ? new VersionOutcome.Succeeded(copy.revision(), copy.status().wireName())
-            : new VersionOutcome.Failed(VersionErrorCode.ALREADY_EXISTS, "Version " + current.version() + " of "
-                + displayName(destination) + " already exists in repository " + destinationRepository);
-      });
-    } finally {
-      changed(destination);
-    }
-  }
-
-  // ---------------------------------------------------------------- paged reads (CodeArtifact API)
 
   /**
    * The package as stored now, read directly (not through the document cache): for API reads that
@@ -754,43 +199,57 @@ public final class PackageService {
     return store.findPackage(key);
   }
 
-  /** One page of a repository's packages, each with its origin restrictions, and whether more follow. */
-  public record PackagePage(List<PackageStore.ListedPackage> packages, boolean more) {
-    public PackagePage {
-      packages = List.copyOf(packages);
+  /** Opens an asset's content for streaming, if its blob is present. */
+  public Optional<InputStream> open(PackageAsset asset) {
+    try {
+      return blobs.open(asset.sha256());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  /**
-   * A page of a repository's packages straight from the store, in format, namespace and name order,
-   * every filter (origin restrictions included) applied there, starting after {@code after} (the
-   * previous page's last package; null for the first page): its cost does not depend on how many
-   * packages the repository has or how deep the page is.
-   */
-  public PackagePage packagePage(String domainOwner, String domainName, String repository,
-      PackageStore.PackageFilter filter, PackageStore.PackagePosition after, int limit) {
-    List<PackageStore.ListedPackage> found =
-        store.listPackagesPage(domainOwner, domainName, repository, filter, after, limit + 1);
-    return new PackagePage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
+  /** The package's dist-tags (tag to version), from its cached document. */
+  public Map<String, String> distTags(PackageKey key) {
+    return document(key).map(PackageDocument::distTags).orElse(Map.of());
   }
 
-  /** One page of versions and whether more follow; the versions carry no summary or metadata. */
-  public record VersionPage(List<PackageVersion> versions, boolean more) {
-    public VersionPage {
-      versions = List.copyOf(versions);
+  /** @throws WharfException.NotFound when the version does not exist */
+  public void putDistTag(PackageKey key, String tag, String version) {
+    boolean done = store.putDistTag(key, tag, version, clock.instant());
+    changed(key);
+    if (!done) {
+      throw versionNotFound(key, version);
     }
   }
 
-  /**
-   * A page of a package's versions straight from the store (publish order, or newest first),
-   * optionally only those with a status (wire name) and origin type, starting after {@code after}
-   * (a position of the previous page's last version; null for the first page): its cost does not
-   * depend on how many versions the package has or how deep the page is.
-   */
-  public VersionPage versionPage(PackageKey key, String status, String originType, boolean newestFirst,
-      PackageStore.VersionPosition after, int limit) {
-    List<PackageVersion> found = store.listVersionsPage(key, status, originType, newestFirst, after, limit + 1);
-    return new VersionPage(found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
+  /** @return false when the tag was not set */
+  public boolean deleteDistTag(PackageKey key, String tag) {
+    boolean done = store.deleteDistTag(key, tag, clock.instant());
+    changed(key);
+    return done;
+  }
+
+  /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
+  public void updateMetadata(PackageKey key, String version, String metadata) {
+    boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
+    changed(key);
+    if (!done) {
+      throw versionNotFound(key, version);
+    }
+  }
+
+  /** Removes a package with all its versions' records; its blobs stay until garbage collection exists. */
+  public Optional<PackageSummary> deletePackage(PackageKey key) {
+    Optional<PackageSummary> existing = store.findPackage(key);
+    boolean deleted = existing.isPresent() && store.deletePackage(key);
+    changed(key);
+    return deleted ? existing : Optional.empty();
+  }
+
+  /** Forgets a deleted repository's packages (their blobs stay until garbage collection exists). */
+  public void deleteRepositoryContents(dev.wharf.catalog.Repository repository) {
+    store.deleteRepositoryContents(repository.domainOwner(), repository.domainName(), repository.name());
+    changedAll();
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.Set;
  * searched before the next (depth first); the first repository that has a version wins. Within a
  * repository whose origin configuration for the package says {@code upstream: BLOCK}, the search
  * does not go further up (the dependency-confusion defence). A version found upstream is retained
- * in the repository that was asked (see {@link PackageService#retain}), so it stays available
+ * in the repository that was asked (see {@link PublishingService#retain}), so it stays available
  * however the upstream changes. Authorization is the caller's: reading through a repository needs
  * read permission on that repository only.
  */
@@ -104,6 +104,8 @@ public final class UpstreamService {
   }
 
   private final PackageService packages;
+  private final OriginControlService origins;
+  private final PublishingService publishing;
   private final RepositoryUpstreams upstreams;
   private volatile ExternalSource external = NONE;
 
@@ -113,8 +115,11 @@ public final class UpstreamService {
 
   private record Merged(List<PackageDocument> sources, Optional<PackageDocument> document) {}
 
-  public UpstreamService(PackageService packages, RepositoryUpstreams upstreams) {
+  public UpstreamService(PackageService packages, OriginControlService origins, PublishingService publishing,
+      RepositoryUpstreams upstreams) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.origins = Objects.requireNonNull(origins, "origins");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
   }
 
@@ -147,7 +152,7 @@ public final class UpstreamService {
     if (direct.isEmpty() && !connected) {
       return;
     }
-    if (packages.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
+    if (origins.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
       return;
     }
     for (String upstream : direct) {
@@ -353,7 +358,8 @@ public final class UpstreamService {
 
   /** The version as retained in {@code key}'s repository (itself when it is there already). */
   private PackageDocument.VersionWithAssets bring(PackageKey key, PackageDocument.VersionWithAssets found) {
-    return found.version().key().repository().equals(key.repository()) ? found : packages.retain(key.repository(), found);
+    return found.version().key().repository().equals(key.repository()) ? found
+        : publishing.retain(key.repository(), found);
   }
 
   private static Optional<PackageDocument.VersionWithAssets> withAsset(PackageDocument document, String assetName) {
@@ -386,7 +392,7 @@ public final class UpstreamService {
     order.add(repository);
     List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
     if (direct.isEmpty()
-        || packages.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
+        || origins.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
       return;
     }
     for (String upstream : direct) {

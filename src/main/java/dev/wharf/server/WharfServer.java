@@ -26,8 +26,12 @@ import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.AssetDownloads;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.FormatRegistry;
+import dev.wharf.packages.OriginControlService;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.http.PackageAssetEndpoints;
 import dev.wharf.packages.http.PackageEndpoints;
 import dev.wharf.packages.http.PackageManagementEndpoints;
@@ -100,16 +104,21 @@ public final class WharfServer implements AutoCloseable {
   private final Routes routes;
   private final BlobStore blobs;
   private final PackageService packages;
+  private final PublishingService publishing;
+  private final VersionLifecycleService lifecycle;
   private final ChangeBus changes;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs, PackageService packages, ChangeBus changes) {
+      BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
+      ChangeBus changes) {
     this.changes = changes;
     this.blobs = blobs;
     this.packages = packages;
+    this.publishing = publishing;
+    this.lifecycle = lifecycle;
     this.routes = routes;
     this.audit = audit;
     this.config = config;
@@ -213,16 +222,20 @@ public final class WharfServer implements AutoCloseable {
       queryOperations.addAll(tokenEndpoints.queryOperations());
       queryOperations.addAll(new AuditEndpoints(audit, config.region(), clock).operations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+      OriginControlService origins = new OriginControlService(packages);
+      PublishingService publishing = new PublishingService(packages, origins);
+      VersionLifecycleService lifecycle = new VersionLifecycleService(packages, origins);
+      PackageListingService listing = new PackageListingService(packages);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
       changes = database.dialect() == Database.Dialect.POSTGRESQL
           ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
           : new LocalChangeBus();
       CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
-      UpstreamService upstreams = new UpstreamService(packages, catalog::upstreams);
-      FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, upstreams,
-          new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
+      UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams);
+      FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, publishing, lifecycle, listing,
+          upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
       catalog.externalConnections(formats.externalConnectionFormats(), config.externalConnections().keySet());
-      upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(packages,
+      upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(publishing,
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
           formats.externalConnectionFormats(), config.externalConnections(), formats.externalFormats(),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
@@ -231,10 +244,11 @@ public final class WharfServer implements AutoCloseable {
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions, formats.names()).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
-      restOperations.addAll(new PackageEndpoints(packages, catalog, formats).operations());
-      restOperations.addAll(new PackageAssetEndpoints(packages, catalog, formats, config.maxAssetBytes()).operations());
-      restOperations.addAll(new PackageManagementEndpoints(packages, upstreams, catalog, permissions, formats)
+      restOperations.addAll(new PackageEndpoints(packages, listing, catalog, formats).operations());
+      restOperations.addAll(new PackageAssetEndpoints(packages, publishing, catalog, formats, config.maxAssetBytes())
           .operations());
+      restOperations.addAll(new PackageManagementEndpoints(packages, origins, lifecycle, upstreams, catalog, permissions,
+          formats).operations());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
       // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
       Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
@@ -271,7 +285,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
-          packages, changes);
+          packages, publishing, lifecycle, changes);
     } catch (Exception | Error e) {
       if (changes != null) {
         changes.close();
@@ -379,9 +393,19 @@ public final class WharfServer implements AutoCloseable {
     return audit;
   }
 
-  /** Packages of every format (tests and benchmarks seed many versions through it directly). */
+  /** Packages of every format (tests and benchmarks read them through it directly). */
   public PackageService packages() {
     return packages;
+  }
+
+  /** Publishing of every format (tests and benchmarks seed many versions through it directly). */
+  public PublishingService publishing() {
+    return publishing;
+  }
+
+  /** Status changes, deletion and copies of versions (tests and benchmarks change many through it directly). */
+  public VersionLifecycleService versionLifecycle() {
+    return lifecycle;
   }
 
   /** The database (benchmarks count the statements a request costs through it). */

@@ -2,7 +2,7 @@ package dev.wharf.bench;
 
 import dev.wharf.config.WharfConfig;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.server.FirstStart;
 import dev.wharf.server.WharfServer;
 import java.net.URI;
@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
  * for Java v2 on loopback: every request SigV4-signed by the SDK and verified by the server, the
  * response parsed by the SDK, so each figure is the whole round trip a real client sees. The
  * server runs in this JVM on a free port with its own temporary data directory (SQLite); the
- * versions are seeded through PackageService, as the format endpoints store them.
+ * versions are seeded through PublishingService, as the format endpoints store them.
  *   bench/package-versions.sh [versions] [requests per scenario]
  */
 public final class PackageVersionsLoad {
@@ -61,7 +61,7 @@ public final class PackageVersionsLoad {
         PackageKey packageKey = new PackageKey(account, "bench", "versions", "npm", "", "many");
         long seedStart = System.nanoTime();
         for (int i = 0; i < versions; i++) {
-          server.packages().publish(new PackageService.Publication(packageKey, "1." + (i / 1000) + "." + (i % 1000),
+          server.publishing().publish(new PublishingService.Publication(packageKey, "1." + (i / 1000) + "." + (i % 1000),
               "version " + i, "{\"name\":\"many\"}", i == versions - 1 ? Map.of("latest", "1." + (i / 1000) + "."
               + (i % 1000)) : Map.of(), "INTERNAL"), List.of());
         }
@@ -128,7 +128,7 @@ public final class PackageVersionsLoad {
         double[] cold = new double[Integer.getInteger("coldRequests", 60)];
         BenchUsage coldUsage = BenchUsage.now();
         for (int i = 0; i < cold.length; i++) {
-          server.packages().updateStatus(packageKey, "1.0." + i, dev.wharf.packages.VersionStatus.PUBLISHED);
+          server.versionLifecycle().updateStatus(packageKey, "1.0." + i, dev.wharf.packages.VersionStatus.PUBLISHED);
           long start = System.nanoTime();
           api.listPackageVersions(b -> b.domain("bench").repository("versions").format(PackageFormat.NPM)
               .packageValue("many").maxResults(100));

@@ -2,7 +2,7 @@ package dev.wharf.bench;
 
 import dev.wharf.config.WharfConfig;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.server.FirstStart;
 import dev.wharf.server.WharfServer;
 import java.io.ByteArrayInputStream;
@@ -77,9 +77,9 @@ public final class UpstreamLoad {
           content[0] = (byte) i;
           content[1] = (byte) (i >> 8);
           content[2] = (byte) packageKey.name().charAt(0);
-          server.packages().publish(new PackageService.Publication(packageKey, "1.0." + i, null,
+          server.publishing().publish(new PublishingService.Publication(packageKey, "1.0." + i, null,
               "{\"name\":\"" + packageKey.name() + "\",\"version\":\"1.0." + i + "\"}", Map.of(), "INTERNAL"),
-              List.of(new PackageService.AssetContent("package.tgz", new ByteArrayInputStream(content), 1 << 20)));
+              List.of(new PublishingService.AssetContent("package.tgz", new ByteArrayInputStream(content), 1 << 20)));
         }
       }
       String root = "http://127.0.0.1:" + server.port() + "/bench-" + account + "/npm/";

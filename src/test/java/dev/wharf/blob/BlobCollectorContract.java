@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.infrastructure.SqlBlobReferences;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Blob garbage collection on a real store with references from a real metadata database (an asset
- * published through PackageService). Blob ages are real: the test waits a little over a second
+ * published through PublishingService). Blob ages are real: the test waits a little over a second
  * between the old blobs and the young one (S3 times have one-second resolution) and runs the
  * collector with a clock just under one grace period after the young blob.
  */
@@ -38,6 +39,7 @@ abstract class BlobCollectorContract {
   protected BlobStore store;
   private Database database;
   private PackageService packages;
+  private PublishingService publishing;
 
   protected abstract BlobStore createStore(Path directory) throws Exception;
 
@@ -45,7 +47,9 @@ abstract class BlobCollectorContract {
   void open() throws Exception {
     store = createStore(directory);
     database = TestingDatabases.sqlite(directory);
-    packages = new PackageService(new SqlPackageStore(database), store, Clock.systemUTC());
+    TestingPackages services = TestingPackages.over(database, store, Clock.systemUTC());
+    packages = services.packages();
+    publishing = services.publishing();
   }
 
   @AfterEach
@@ -57,8 +61,8 @@ abstract class BlobCollectorContract {
   @Test
   void an_old_orphan_is_collected_while_a_referenced_blob_and_a_young_orphan_are_kept() throws Exception {
     String oldOrphan = store.put(TestingContent.utf8("old orphan"), Long.MAX_VALUE, null).sha256();
-    packages.publish(new PackageService.Publication(KEY, "1.0", null, "{}", Map.of(), null),
-        List.of(new PackageService.AssetContent("tool.bin", TestingContent.utf8("referenced"), 1000)));
+    publishing.publish(new PublishingService.Publication(KEY, "1.0", null, "{}", Map.of(), null),
+        List.of(new PublishingService.AssetContent("tool.bin", TestingContent.utf8("referenced"), 1000)));
     String referenced = TestingContent.sha256Of("referenced".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Thread.sleep(1_100);
     String youngOrphan = store.put(TestingContent.utf8("young orphan"), Long.MAX_VALUE, null).sha256();

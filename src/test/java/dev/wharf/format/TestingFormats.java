@@ -1,10 +1,8 @@
 package dev.wharf.format;
 
 import dev.wharf.blob.FileBlobStore;
-import dev.wharf.packages.PackageService;
-import dev.wharf.packages.UpstreamService;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,11 +18,11 @@ final class TestingFormats {
     try {
       Path scratch = Files.createTempDirectory("wharf-formats");
       scratch.toFile().deleteOnExit();
-      PackageService packages = new PackageService(new SqlPackageStore(TestingDatabases.sqlite(scratch)),
+      TestingPackages services = TestingPackages.over(TestingDatabases.sqlite(scratch),
           new FileBlobStore(scratch.resolve("blobs")), Clock.systemUTC());
-      UpstreamService upstreams = new UpstreamService(packages, (owner, domain, repository) -> List.of());
-      return FormatRegistry.standard(new FormatContext(packages, upstreams, new AssetDownloads(packages), 1024,
-          scratch.resolve("tmp"), Clock.systemUTC()));
+      return FormatRegistry.standard(new FormatContext(services.packages(), services.publishing(),
+          services.lifecycle(), services.listing(), services.upstreams((owner, domain, repository) -> List.of()),
+          new AssetDownloads(services.packages()), 1024, scratch.resolve("tmp"), Clock.systemUTC()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

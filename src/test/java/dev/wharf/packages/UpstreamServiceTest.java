@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.blob.FileBlobStore;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,9 @@ class UpstreamServiceTest {
   Database database;
   FileBlobStore blobs;
   PackageService packages;
+  OriginControlService origins;
+  PublishingService publishing;
+  VersionLifecycleService lifecycle;
   Map<String, List<String>> graph;
   UpstreamService upstreams;
 
@@ -33,10 +36,14 @@ class UpstreamServiceTest {
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
+    TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    origins = services.origins();
+    publishing = services.publishing();
+    lifecycle = services.lifecycle();
     // app → [a, b]; a → [c]: depth first, app, a, c, b.
     graph = Map.of("app", List.of("a", "b"), "a", List.of("c"));
-    upstreams = new UpstreamService(packages, (owner, domain, repository) -> graph.getOrDefault(repository, List.of()));
+    upstreams = services.upstreams((owner, domain, repository) -> graph.getOrDefault(repository, List.of()));
   }
 
   @AfterEach
@@ -50,8 +57,8 @@ class UpstreamServiceTest {
   }
 
   void publish(String repository, String version) {
-    packages.publish(new PackageService.Publication(key(repository), version, "from " + repository, "{}", Map.of(),
-        "INTERNAL"), List.of(new PackageService.AssetContent("package.tgz",
+    publishing.publish(new PublishingService.Publication(key(repository), version, "from " + repository, "{}", Map.of(),
+        "INTERNAL"), List.of(new PublishingService.AssetContent("package.tgz",
         new ByteArrayInputStream((repository + version).getBytes(StandardCharsets.UTF_8)), 1000)));
   }
 
@@ -64,17 +71,17 @@ class UpstreamServiceTest {
     assertThat(found.version().summary()).as("c (through a) comes before b").isEqualTo("from c");
     assertThat(packages.versions(key("app"))).extracting(PackageVersion::version).containsExactly("1.0.0");
     assertThat(packages.versions(key("a"))).as("intermediate repositories do not retain").isEmpty();
-    assertThat(packages.originRestrictions(key("app")))
+    assertThat(origins.originRestrictions(key("app")))
         .isEqualTo(new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW));
 
     // The upstream loses the version: the retained copy remains.
-    packages.deleteVersions(key("c"), List.of("1.0.0"), null);
+    lifecycle.deleteVersions(key("c"), List.of("1.0.0"), null);
     assertThat(upstreams.version(key("app"), "1.0.0")).get().extracting(v -> v.version().summary()).isEqualTo("from c");
   }
 
   @Test
   void theMergedDocumentListsTheWholeGraphWithTheRepositorysOwnVersionFirst() {
-    packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
+    origins.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
     publish("app", "1.0.0");
     publish("b", "1.0.0");
     publish("b", "2.0.0");
@@ -89,11 +96,11 @@ class UpstreamServiceTest {
   void upstreamBlockStopsTheSearchInThatRepositoryOnly() {
     publish("c", "1.0.0");
     publish("b", "2.0.0");
-    packages.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+    origins.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
         OriginRestrictions.Mode.BLOCK));
     assertThat(upstreams.document(key("app")).orElseThrow().versions()).extracting(v -> v.version().version())
         .containsExactly("2.0.0");
-    packages.putOriginRestrictions(key("app"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+    origins.putOriginRestrictions(key("app"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
         OriginRestrictions.Mode.BLOCK));
     assertThat(upstreams.version(key("app"), "2.0.0")).isEmpty();
   }
@@ -152,7 +159,7 @@ class UpstreamServiceTest {
     graph = Map.of("app", List.of("a", "b"), "a", List.of("c", "b"), "c", List.of("app"));
     assertThat(upstreams.graph("111122223333", "acme", "app")).containsExactly("app", "a", "c", "b");
     assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "c", "b");
-    packages.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
+    origins.putOriginRestrictions(key("a"), new OriginRestrictions(OriginRestrictions.Mode.ALLOW,
         OriginRestrictions.Mode.BLOCK));
     assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "b");
     assertThat(upstreams.graph("111122223333", "acme", "app")).as("names are listed whatever packages say")
@@ -164,18 +171,18 @@ class UpstreamServiceTest {
     publish("b", "1.0.0");
     publish("c", "2.0.0");
     publish("app", "3.0.0");
-    packages.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT); // published in app: upstream BLOCK otherwise
+    origins.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT); // published in app: upstream BLOCK otherwise
     String revision = packages.version(key("c"), "2.0.0").orElseThrow().revision();
 
-    var without = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0", "3.0.0"), Map.of(), false,
+    var without = lifecycle.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0", "3.0.0"), Map.of(), false,
         v -> Optional.empty());
-    assertThat(without.outcomes().get("3.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
-    assertThat(without.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Failed.class);
+    assertThat(without.outcomes().get("3.0.0")).isInstanceOf(VersionLifecycleService.VersionOutcome.Succeeded.class);
+    assertThat(without.outcomes().get("1.0.0")).isInstanceOf(VersionLifecycleService.VersionOutcome.Failed.class);
 
-    var with = packages.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0"), Map.of("2.0.0", revision), false,
+    var with = lifecycle.copyVersions(key("app"), "dest", List.of("1.0.0", "2.0.0"), Map.of("2.0.0", revision), false,
         upstreams.upstreamVersions(key("app")));
-    assertThat(with.outcomes().get("1.0.0")).isInstanceOf(PackageService.VersionOutcome.Succeeded.class);
-    assertThat(with.outcomes().get("2.0.0")).isEqualTo(new PackageService.VersionOutcome.Succeeded(revision,
+    assertThat(with.outcomes().get("1.0.0")).isInstanceOf(VersionLifecycleService.VersionOutcome.Succeeded.class);
+    assertThat(with.outcomes().get("2.0.0")).isEqualTo(new VersionLifecycleService.VersionOutcome.Succeeded(revision,
         "Published"));
     assertThat(packages.version(key("dest"), "2.0.0").orElseThrow().entryPoint())
         .isEqualTo(PackageVersion.EntryPoint.repository("c"));
@@ -225,10 +232,10 @@ class UpstreamServiceTest {
         throw new IllegalStateException(e);
       }
       boolean pom = assetName.endsWith(".pom"); // the file that describes the version
-      return Optional.of(packages.ingest(new PackageService.Publication(remote.version().key(),
+      return Optional.of(publishing.ingest(new PublishingService.Publication(remote.version().key(),
           remote.version().version(), pom ? "from the pom" : null, pom ? "{\"description\":\"from the pom\"}" : "{}",
-          Map.of(), "EXTERNAL"), new PackageService.AssetContent(assetName,
-          new ByteArrayInputStream(content), 1000), new PackageService.ExpectedDigests(null, null, sha1), "public:test",
+          Map.of(), "EXTERNAL"), new PublishingService.AssetContent(assetName,
+          new ByteArrayInputStream(content), 1000), new PublishingService.ExpectedDigests(null, null, sha1), "public:test",
           "test"));
     }
   }
@@ -276,8 +283,8 @@ class UpstreamServiceTest {
     ByName external = new ByName();
     upstreams.externalSource(external);
     var fetched = upstreams.versionWithAsset(key("b"), "2.0.0", "lib-2.0.0.jar").orElseThrow();
-    packages.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
-    packages.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
+    publishing.retain("c", fetched); // app → a → c: c holds an EXTERNAL copy, then archives it
+    lifecycle.updateStatus(key("c"), "2.0.0", VersionStatus.ARCHIVED);
     assertThat(upstreams.versionWithAsset(key("app"), "2.0.0", "lib-2.0.0.pom")).isEmpty();
     assertThat(external.fetched).containsExactly("2.0.0/lib-2.0.0.jar");
   }

@@ -6,6 +6,7 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamUnavailableException;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.packages.external.ExternalFormat;
@@ -177,7 +178,7 @@ public final class MavenExternalFormat implements ExternalFormat.NamedFiles {
   }
 
   @Override
-  public PackageService.Publication publication(PackageDocument.VersionWithAssets remote, String assetName,
+  public PublishingService.Publication publication(PackageDocument.VersionWithAssets remote, String assetName,
       Path content) {
     PackageVersion version = remote.version();
     Optional<MavenPom> pom = Optional.empty();
@@ -191,7 +192,7 @@ public final class MavenExternalFormat implements ExternalFormat.NamedFiles {
       }
     }
     // Complete upstream: stored Published (the version's other files follow when clients ask for them).
-    return new PackageService.Publication(version.key(), version.version(), pom.map(MavenPom::description).orElse(null),
+    return new PublishingService.Publication(version.key(), version.version(), pom.map(MavenPom::description).orElse(null),
         pom.map(MavenPom::metadataJson).orElse("{}"), Map.of(), "EXTERNAL", VersionStatus.PUBLISHED);
   }
 

@@ -8,9 +8,12 @@ import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -55,6 +58,9 @@ public final class MavenRegistry {
       "jpi", "par", "sar", "har");
 
   private final PackageService packages;
+  private final PublishingService publishing;
+  private final VersionLifecycleService lifecycle;
+  private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
   /**
@@ -74,6 +80,9 @@ public final class MavenRegistry {
   public MavenRegistry(FormatContext context) {
     this.upstreams = context.upstreams();
     this.packages = context.packages();
+    this.publishing = context.publishing();
+    this.lifecycle = context.lifecycle();
+    this.listing = context.listing();
     this.maxFileBytes = context.maxAssetBytes();
   }
 
@@ -142,7 +151,7 @@ public final class MavenRegistry {
    */
   private Optional<byte[]> groupMetadata(RepositoryLocation location, String groupId) {
     List<MavenMetadata.Plugin> plugins = new ArrayList<>();
-    for (PackageSummary summary : packages.listPackages(location.domainOwner(), location.domainName(),
+    for (PackageSummary summary : listing.listPackages(location.domainOwner(), location.domainName(),
         location.repository(), FORMAT, groupId, null)) {
       if (!summary.key().namespace().equals(groupId)) {
         continue;
@@ -246,7 +255,7 @@ public final class MavenRegistry {
     for (String version : MavenPom.listedVersions(body)) {
       find(key, version).filter(v -> v.version().status() == VersionStatus.UNFINISHED)
           .filter(v -> v.assets().stream().anyMatch(a -> a.name().endsWith(".pom")))
-          .ifPresent(v -> packages.updateStatus(key, version, VersionStatus.PUBLISHED));
+          .ifPresent(v -> lifecycle.updateStatus(key, version, VersionStatus.PUBLISHED));
     }
   }
 
@@ -271,9 +280,9 @@ public final class MavenRegistry {
           + " sent " + printable(value) + " but the stored file has " + checksum.of(asset);
       RecentFile fresh = recent.asMap().remove(recentKey(key, file.version(), file.fileName()));
       if (fresh != null && fresh.sha256().equals(asset.sha256())
-          && packages.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
+          && publishing.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
         if (fresh.publishedItsVersion()) {
-          packages.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
+          lifecycle.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
         }
         message += "; the file was not kept: upload it again";
       }
@@ -307,9 +316,9 @@ public final class MavenRegistry {
     if (existing.isEmpty()) {
       String metadata = parsed.map(MavenPom::metadataJson).orElse("{}");
       try {
-        packages.publish(new PackageService.Publication(key, file.version(),
+        publishing.publish(new PublishingService.Publication(key, file.version(),
             parsed.map(MavenPom::description).orElse(null), metadata, Map.of(), "INTERNAL", VersionStatus.UNFINISHED),
-            List.of(new PackageService.AssetContent(file.fileName(), digesting, maxFileBytes)));
+            List.of(new PublishingService.AssetContent(file.fileName(), digesting, maxFileBytes)));
         outcome = PutOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
         // Created meanwhile by another file's upload: the body is consumed and stored; add it from the blob.
@@ -358,7 +367,7 @@ public final class MavenRegistry {
       }
       return same(same.get(), drain(digesting), file);
     }
-    if (packages.addAsset(key, file.version(), new PackageService.AssetContent(file.fileName(), digesting,
+    if (publishing.addAsset(key, file.version(), new PublishingService.AssetContent(file.fileName(), digesting,
         maxFileBytes))) {
       return PutOutcome.CREATED;
     }
@@ -403,7 +412,7 @@ public final class MavenRegistry {
           && !a.name().endsWith(".asc") && !a.name().equals(base + ".module"));
     }
     if (complete) {
-      packages.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
+      lifecycle.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
     }
     return complete;
   }

@@ -9,6 +9,7 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamUnavailableException;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.packages.external.ExternalFormat;
@@ -121,8 +122,8 @@ public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
         dist.set(kept, manifest.path("dist").get(kept));
       }
     }
-    return new RemoteFile(url, new PackageService.ExpectedDigests(null, asset.sha512(), asset.sha1()),
-        new PackageService.Publication(version.key(), version.version(), version.summary(), stored.toString(), Map.of(),
+    return new RemoteFile(url, new PublishingService.ExpectedDigests(null, asset.sha512(), asset.sha1()),
+        new PublishingService.Publication(version.key(), version.version(), version.summary(), stored.toString(), Map.of(),
             "EXTERNAL"));
   }
 

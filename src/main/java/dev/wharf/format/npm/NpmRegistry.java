@@ -12,6 +12,7 @@ import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,6 +50,7 @@ public final class NpmRegistry {
   private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
 
   private final PackageService packages;
+  private final PublishingService publishing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxTarballBytes;
 
@@ -62,6 +64,7 @@ public final class NpmRegistry {
   public NpmRegistry(FormatContext context) {
     this.upstreams = context.upstreams();
     this.packages = context.packages();
+    this.publishing = context.publishing();
     this.maxTarballBytes = context.maxAssetBytes();
   }
 
@@ -292,9 +295,9 @@ public final class NpmRegistry {
     String description = publish.manifest().path("description").isTextual()
         ? publish.manifest().path("description").asText() : null;
     try (InputStream content = Files.newInputStream(publish.tarball().file())) {
-      return packages.publish(new PackageService.Publication(key, publish.version(), description,
+      return publishing.publish(new PublishingService.Publication(key, publish.version(), description,
           publish.manifest().toString(), publish.distTags(), "INTERNAL"),
-          List.of(new PackageService.AssetContent(ASSET, content, maxTarballBytes)));
+          List.of(new PublishingService.AssetContent(ASSET, content, maxTarballBytes)));
     } catch (WharfException.Conflict lostRace) {
       throw cannotPublishOver(publish.version());
     } catch (IOException e) {

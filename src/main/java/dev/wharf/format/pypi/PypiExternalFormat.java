@@ -7,9 +7,9 @@ import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamUnavailableException;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.packages.external.ExternalFormat;
@@ -118,8 +118,8 @@ public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
     }
     URI url = URI.create(doc.path(URLS).path(assetName).asText());
     doc.remove(URLS);
-    return new RemoteFile(url, new PackageService.ExpectedDigests(asset.sha256(), null, null),
-        new PackageService.Publication(version.key(), version.version(), null, doc.toString(), Map.of(), "EXTERNAL"));
+    return new RemoteFile(url, new PublishingService.ExpectedDigests(asset.sha256(), null, null),
+        new PublishingService.Publication(version.key(), version.version(), null, doc.toString(), Map.of(), "EXTERNAL"));
   }
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {

@@ -10,7 +10,9 @@ import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -70,6 +72,8 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final PackageService packages;
+  private final PublishingService publishing;
+  private final PackageListingService listing;
   private final dev.wharf.packages.UpstreamService upstreams;
   private final long maxFileBytes;
   /** Rendered project pages, weighted by size, valid while their source document is current. */
@@ -82,6 +86,8 @@ public final class PypiRegistry {
   public PypiRegistry(FormatContext context) {
     this.upstreams = context.upstreams();
     this.packages = context.packages();
+    this.publishing = context.publishing();
+    this.listing = context.listing();
     this.maxFileBytes = context.maxAssetBytes();
   }
 
@@ -155,14 +161,14 @@ public final class PypiRegistry {
     PackageKey key = key(location, project);
     Optional<PackageDocument.VersionWithAssets> existing = find(key, version);
     if (existing.isEmpty()) {
-      List<PackageService.AssetContent> contents = new ArrayList<>();
+      List<PublishingService.AssetContent> contents = new ArrayList<>();
       try {
-        contents.add(new PackageService.AssetContent(file.fileName(), Files.newInputStream(upload.content()), maxFileBytes));
+        contents.add(new PublishingService.AssetContent(file.fileName(), Files.newInputStream(upload.content()), maxFileBytes));
         if (metadata != null) {
-          contents.add(new PackageService.AssetContent(file.fileName() + METADATA_SUFFIX,
+          contents.add(new PublishingService.AssetContent(file.fileName() + METADATA_SUFFIX,
               new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
         }
-        packages.publish(new PackageService.Publication(key, version, upload.field("summary"),
+        publishing.publish(new PublishingService.Publication(key, version, upload.field("summary"),
             versionDocument(name, upload, own), Map.of(), "INTERNAL"), contents);
         return UploadOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
@@ -194,11 +200,11 @@ public final class PypiRegistry {
           + existing.version().status().wireName() + ": files can be added only to a Published version");
     }
     if (metadata != null) {
-      packages.addAsset(key, existing.version().version(), new PackageService.AssetContent(
+      publishing.addAsset(key, existing.version().version(), new PublishingService.AssetContent(
           file.fileName() + METADATA_SUFFIX, new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
     }
     try (InputStream in = Files.newInputStream(upload.content())) {
-      if (packages.addAsset(key, existing.version().version(), new PackageService.AssetContent(file.fileName(), in,
+      if (publishing.addAsset(key, existing.version().version(), new PublishingService.AssetContent(file.fileName(), in,
           maxFileBytes))) {
         return UploadOutcome.CREATED;
       }
@@ -495,7 +501,7 @@ public final class PypiRegistry {
       List<String> before = repositories.subList(0, i);
       String after = null;
       while (true) {
-        List<String> page = packages.packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
+        List<String> page = listing.packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
             FORMAT, "", before, after, PROJECT_PAGE_SIZE);
         if (!page.isEmpty()) {
           consumer.accept(page);

@@ -2,7 +2,7 @@ package dev.wharf.packages.external;
 
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.UpstreamUnavailableException;
 import java.io.IOException;
@@ -34,7 +34,7 @@ public final class ExternalConnectionService implements UpstreamService.External
   /** The largest metadata document read from an upstream (npm packuments of popular packages reach tens of MB). */
   public static final long MAX_METADATA_BYTES = 64L * 1024 * 1024;
 
-  private final PackageService packages;
+  private final PublishingService publishing;
   private final Function<PackageKey, Optional<String>> connectionOf;
   private final Map<String, String> formats;
   private final Map<String, URI> urls;
@@ -59,10 +59,10 @@ public final class ExternalConnectionService implements UpstreamService.External
    * @param formats the package format each connection name serves
    * @param urls the configured upstream base URL of each connection name
    */
-  public ExternalConnectionService(PackageService packages, Function<PackageKey, Optional<String>> connectionOf,
+  public ExternalConnectionService(PublishingService publishing, Function<PackageKey, Optional<String>> connectionOf,
       Map<String, String> formats, Map<String, URI> urls, List<ExternalFormat> readers, ExternalFetcher fetcher,
       Duration ttl, Clock clock, long maxFileBytes, Path temporaryDirectory) {
-    this.packages = Objects.requireNonNull(packages, "packages");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.connectionOf = Objects.requireNonNull(connectionOf, "connectionOf");
     this.formats = Map.copyOf(formats);
     this.urls = Map.copyOf(urls);
@@ -164,8 +164,8 @@ public final class ExternalConnectionService implements UpstreamService.External
         missing.put(url, clock.instant());
         return Optional.empty();
       }
-      PackageService.ExpectedDigests expected = publishedChecksum(c, reader, named.get(), assetName, upstream)
-          .or(() -> named.get().signature() ? Optional.of(new PackageService.ExpectedDigests(sha256(fetched.get()),
+      PublishingService.ExpectedDigests expected = publishedChecksum(c, reader, named.get(), assetName, upstream)
+          .or(() -> named.get().signature() ? Optional.of(new PublishingService.ExpectedDigests(sha256(fetched.get()),
               null, null)) : Optional.empty())
           .orElseThrow(() -> new UpstreamUnavailableException("The upstream " + upstream + " publishes no SHA-512,"
               + " SHA-256 or SHA-1 checksum for " + assetName + "; it was not stored"));
@@ -178,7 +178,7 @@ public final class ExternalConnectionService implements UpstreamService.External
   static final int MAX_CHECKSUM_BYTES = 1024;
 
   /** The strongest checksum the upstream publishes for the file; empty when it publishes none. */
-  private Optional<PackageService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFiles reader,
+  private Optional<PublishingService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFiles reader,
       ExternalFormat.NamedFile file, String assetName, String upstream) {
     for (ExternalFormat.ChecksumFile checksum : file.checksums()) {
       requireAllowedFileUrl(c, checksum.url(), assetName, upstream);
@@ -195,9 +195,9 @@ public final class ExternalConnectionService implements UpstreamService.External
           "The upstream " + upstream + " publishes a malformed " + checksum.algorithm() + " checksum for " + assetName
               + "; it was not stored"));
       return Optional.of(switch (checksum.algorithm()) {
-        case SHA512 -> new PackageService.ExpectedDigests(null, hex, null);
-        case SHA256 -> new PackageService.ExpectedDigests(hex, null, null);
-        case SHA1 -> new PackageService.ExpectedDigests(null, null, hex);
+        case SHA512 -> new PublishingService.ExpectedDigests(null, hex, null);
+        case SHA256 -> new PublishingService.ExpectedDigests(hex, null, null);
+        case SHA1 -> new PublishingService.ExpectedDigests(null, null, hex);
       });
     }
     return Optional.empty();
@@ -258,10 +258,10 @@ public final class ExternalConnectionService implements UpstreamService.External
     }
   }
 
-  private PackageDocument.VersionWithAssets ingest(Connection c, PackageService.Publication publication,
-      String assetName, Path fetched, PackageService.ExpectedDigests digests, String upstream) throws IOException {
+  private PackageDocument.VersionWithAssets ingest(Connection c, PublishingService.Publication publication,
+      String assetName, Path fetched, PublishingService.ExpectedDigests digests, String upstream) throws IOException {
     try (InputStream in = Files.newInputStream(fetched)) {
-      return packages.ingest(publication, new PackageService.AssetContent(assetName, in, maxFileBytes), digests,
+      return publishing.ingest(publication, new PublishingService.AssetContent(assetName, in, maxFileBytes), digests,
           c.name(), upstream);
     }
   }

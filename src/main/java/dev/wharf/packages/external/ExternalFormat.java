@@ -3,6 +3,7 @@ package dev.wharf.packages.external;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,7 @@ public interface ExternalFormat {
   Optional<PackageDocument> parse(PackageKey key, URI documentUri, byte[] body, String upstreamName);
 
   /** Where one listed file is, what it must hash to, and the version to store it under. */
-  record RemoteFile(URI url, PackageService.ExpectedDigests digests, PackageService.Publication publication) {}
+  record RemoteFile(URI url, PublishingService.ExpectedDigests digests, PublishingService.Publication publication) {}
 
   /** A format whose metadata lists each version's files with their hashes (npm, PyPI). */
   interface ListedFiles extends ExternalFormat {
@@ -128,6 +129,6 @@ public interface ExternalFormat {
     Optional<String> checksum(ChecksumFile file, byte[] body);
 
     /** The version a file found by name is stored under, given the fetched content (a POM describes its version). */
-    PackageService.Publication publication(PackageDocument.VersionWithAssets remote, String assetName, Path content);
+    PublishingService.Publication publication(PackageDocument.VersionWithAssets remote, String assetName, Path content);
   }
 }

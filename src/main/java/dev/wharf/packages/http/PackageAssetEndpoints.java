@@ -23,6 +23,7 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionStatus;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,13 +42,15 @@ public final class PackageAssetEndpoints {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackageAssetEndpoints.class);
 
   private final PackageService packages;
+  private final PublishingService publishing;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final long maxAssetBytes;
 
-  public PackageAssetEndpoints(PackageService packages, CatalogService catalog, FormatRegistry formats,
-      long maxAssetBytes) {
+  public PackageAssetEndpoints(PackageService packages, PublishingService publishing, CatalogService catalog,
+      FormatRegistry formats, long maxAssetBytes) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.requests = new PackageRequests(packages, catalog, formats);
     if (maxAssetBytes < 1) {
@@ -101,8 +104,8 @@ public final class PackageAssetEndpoints {
     catalog.describeRepository(publication.key().domainOwner(), publication.key().domainName(),
         publication.key().repository());
     StreamedPayload payload = r.payload();
-    PackageService.PublishedAsset published = packages.publishAsset(publication.key(), publication.version(),
-        GenericFormat.VERSION_DOCUMENT, new PackageService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
+    PublishingService.PublishedAsset published = publishing.publishAsset(publication.key(), publication.version(),
+        GenericFormat.VERSION_DOCUMENT, new PublishingService.AssetContent(publication.assetName(), payload.content(), maxAssetBytes),
         publication.assetSha256(), publication.unfinished());
     PackageVersion version = published.version();
     ObjectNode out = JSON.createObjectNode().put("format", version.key().format())

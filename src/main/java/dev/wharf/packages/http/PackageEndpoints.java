@@ -18,6 +18,7 @@ import dev.wharf.format.VersionDescription;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageNames;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageStore;
@@ -37,11 +38,14 @@ public final class PackageEndpoints {
       "Disposed", "Deleted");
 
   private final PackageService packages;
+  private final PackageListingService listing;
   private final FormatRegistry formats;
   private final PackageRequests requests;
 
-  public PackageEndpoints(PackageService packages, CatalogService catalog, FormatRegistry formats) {
+  public PackageEndpoints(PackageService packages, PackageListingService listing, CatalogService catalog,
+      FormatRegistry formats) {
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.listing = Objects.requireNonNull(listing, "listing");
     this.formats = Objects.requireNonNull(formats, "formats");
     this.requests = new PackageRequests(packages, catalog, formats);
   }
@@ -70,8 +74,8 @@ public final class PackageEndpoints {
       Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);
       int limit = maxResults == null ? 100 : maxResults;
       var after = PackagePageToken.decode(r.query("next-token"), owner(r), domainName(r), repositoryName(r), filter);
-      PackageService.PackagePage page = packages.packagePage(owner(r), domainName(r), repositoryName(r), filter, after,
-          limit);
+      PackageListingService.PackagePage page = listing.packagePage(owner(r), domainName(r), repositoryName(r), filter,
+          after, limit);
       ObjectNode out = JSON.createObjectNode();
       var list = out.putArray("packages");
       for (PackageStore.ListedPackage listed : page.packages()) {
@@ -105,7 +109,7 @@ public final class PackageEndpoints {
       int limit = maxResults == null ? 100 : maxResults;
       boolean newestFirst = sortBy != null;
       var after = VersionPageToken.decode(r.query("next-token"), key, status, originType, newestFirst);
-      PackageService.VersionPage page = packages.versionPage(key, status, originType, newestFirst, after, limit);
+      PackageListingService.VersionPage page = listing.versionPage(key, status, originType, newestFirst, after, limit);
       ObjectNode out = JSON.createObjectNode();
       var list = out.putArray("versions");
       for (PackageVersion v : page.versions()) {

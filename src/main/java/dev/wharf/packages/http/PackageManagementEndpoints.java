@@ -22,12 +22,14 @@ import dev.wharf.format.FormatRegistry;
 import dev.wharf.identity.PermissionService;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.OriginControlService;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.PackageService.BatchResult;
-import dev.wharf.packages.PackageService.VersionOutcome;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.UpstreamService;
+import dev.wharf.packages.VersionLifecycleService;
+import dev.wharf.packages.VersionLifecycleService.BatchResult;
+import dev.wharf.packages.VersionLifecycleService.VersionOutcome;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.policy.Decision;
 import java.util.ArrayList;
@@ -54,16 +56,21 @@ public final class PackageManagementEndpoints {
   private static final int MAX_VERSIONS = 100;
 
   private final PackageService packages;
+  private final OriginControlService origins;
+  private final VersionLifecycleService lifecycle;
   private final UpstreamService upstreams;
   private final CatalogService catalog;
   private final PackageRequests requests;
   private final FormatRegistry formats;
   private final PermissionService permissions;
 
-  public PackageManagementEndpoints(PackageService packages, UpstreamService upstreams, CatalogService catalog,
+  public PackageManagementEndpoints(PackageService packages, OriginControlService origins,
+      VersionLifecycleService lifecycle, UpstreamService upstreams, CatalogService catalog,
       PermissionService permissions, FormatRegistry formats) {
     this.formats = Objects.requireNonNull(formats, "formats");
     this.packages = Objects.requireNonNull(packages, "packages");
+    this.origins = Objects.requireNonNull(origins, "origins");
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.requests = new PackageRequests(packages, catalog, formats);
@@ -75,14 +82,14 @@ public final class PackageManagementEndpoints {
     ops.add(op("DescribePackage", "GET", "/v1/package", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       ObjectNode description = keyFields(JSON.createObjectNode(), key, "name");
-      description.set("originConfiguration", originConfiguration(packages.originRestrictions(key)));
+      description.set("originConfiguration", originConfiguration(origins.originRestrictions(key)));
       ObjectNode out = JSON.createObjectNode();
       out.set("package", description);
       return out;
     }));
     ops.add(op("DeletePackage", "DELETE", "/v1/package", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
-      OriginRestrictions restrictions = packages.originRestrictions(key);
+      OriginRestrictions restrictions = origins.originRestrictions(key);
       PackageSummary deleted = packages.deletePackage(key).orElseThrow(() -> packageNotFound(key));
       ObjectNode summary = keyFields(JSON.createObjectNode(), deleted.key(), "package");
       summary.set("originConfiguration", originConfiguration(restrictions));
@@ -105,7 +112,7 @@ public final class PackageManagementEndpoints {
         throw new WharfException.Invalid("ValidationException", "Member restrictions must be a structure");
       }
       OriginRestrictions wanted = new OriginRestrictions(mode(restrictions, "publish"), mode(restrictions, "upstream"));
-      packages.putOriginRestrictions(key, wanted);
+      origins.putOriginRestrictions(key, wanted);
       ObjectNode out = JSON.createObjectNode();
       out.set("originConfiguration", originConfiguration(wanted));
       return out;
@@ -146,20 +153,20 @@ public final class PackageManagementEndpoints {
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
       String target = r.requiredBodyText("targetStatus");
       VersionStatus targetStatus = status(target, "targetStatus");
-      return render(packages.updateVersionsStatus(key, versions, revisions, expected, targetStatus));
+      return render(lifecycle.updateVersionsStatus(key, versions, revisions, expected, targetStatus));
     }));
     ops.add(op("DeletePackageVersions", "POST", "/v1/package/versions/delete", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
-      return render(packages.deleteVersions(key, versions, expected));
+      return render(lifecycle.deleteVersions(key, versions, expected));
     }));
     ops.add(op("DisposePackageVersions", "POST", "/v1/package/versions/dispose", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       List<String> versions = versions(r, true);
       Map<String, String> revisions = revisions(r);
       VersionStatus expected = status(r.bodyText("expectedStatus"), "expectedStatus");
-      return render(packages.disposeVersions(key, versions, revisions, expected));
+      return render(lifecycle.disposeVersions(key, versions, revisions, expected));
     }));
     ops.add(op("CopyPackageVersions", "POST", "/v1/package/versions/copy", this::copyDestination, r -> {
       String owner = owner(r);
@@ -189,7 +196,7 @@ public final class PackageManagementEndpoints {
       if (includeFromUpstream ? !upstreams.existsInRepositories(sourceKey) : packages.findPackage(sourceKey).isEmpty()) {
         throw packageNotFound(sourceKey);
       }
-      return render(packages.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
+      return render(lifecycle.copyVersions(sourceKey, destination, versions == null ? List.of() : versions, revisions,
           r.body().path("allowOverwrite").asBoolean(false),
           includeFromUpstream ? upstreams.upstreamVersions(sourceKey) : v -> java.util.Optional.empty()));
     }));

@@ -10,10 +10,11 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,15 +34,19 @@ class MavenRegistryTest {
   @TempDir Path directory;
   Database database;
   FileBlobStore blobs;
+  TestingPackages services;
   PackageService packages;
+  VersionLifecycleService lifecycle;
   MavenRegistry registry;
 
   @BeforeEach
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new MavenRegistry(context(packages, noUpstreams(packages), 1024 * 1024));
+    services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    lifecycle = services.lifecycle();
+    registry = new MavenRegistry(context(services, 1024 * 1024));
   }
 
   @AfterEach
@@ -159,14 +164,14 @@ class MavenRegistryTest {
     // Same state, same bytes: its checksums are stable.
     assertThat(artifactMetadata()).isEqualTo(xml);
 
-    packages.updateStatus(LIB, "1.1", VersionStatus.UNLISTED);
+    lifecycle.updateStatus(LIB, "1.1", VersionStatus.UNLISTED);
     assertThat(artifactMetadata()).doesNotContain("<version>1.1</version>").contains("<release>1.0</release>");
     assertThat(registry.file(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.1/lib-1.1.pom")))
         .as("Unlisted is fetchable").isPresent();
-    packages.updateStatus(LIB, "1.0", VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(LIB, "1.0", VersionStatus.ARCHIVED);
     assertThat(registry.file(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.pom")))
         .as("Archived is not").isEmpty();
-    packages.updateStatus(LIB, "1.1", VersionStatus.DISPOSED);
+    lifecycle.updateStatus(LIB, "1.1", VersionStatus.DISPOSED);
     assertThat(registry.file(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.1/lib-1.1.pom"))).isEmpty();
     assertThatThrownBy(() -> put("com/example/lib/1.0/lib-1.0-sources.jar", "x"))
         .isInstanceOf(WharfException.Conflict.class).hasMessageContaining("Archived");
@@ -249,21 +254,17 @@ class MavenRegistryTest {
 
   @Test
   void overTheLimitNothingIsStored() {
-    MavenRegistry small = new MavenRegistry(context(packages, noUpstreams(packages), 10));
+    MavenRegistry small = new MavenRegistry(context(services, 10));
     assertThatThrownBy(() -> small.put(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.jar"),
         new ByteArrayInputStream(new byte[11]))).isInstanceOf(WharfException.TooLarge.class);
     assertThat(packages.version(LIB, "1.0")).isEmpty();
   }
 
-  /** What a format is built with, over this test's package store and a size limit. */
-  static dev.wharf.format.FormatContext context(PackageService packages, dev.wharf.packages.UpstreamService upstreams,
-      long maxAssetBytes) {
-    return new dev.wharf.format.FormatContext(packages, upstreams, new dev.wharf.format.AssetDownloads(packages),
-        maxAssetBytes, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
-  }
-
-  /** Reads as a repository without upstreams sees them: its own packages only. */
-  static dev.wharf.packages.UpstreamService noUpstreams(PackageService packages) {
-    return new dev.wharf.packages.UpstreamService(packages, (owner, domain, repository) -> java.util.List.of());
+  /** What a format is built with, over this test's package services (no upstreams) and a size limit. */
+  static dev.wharf.format.FormatContext context(TestingPackages services, long maxAssetBytes) {
+    return new dev.wharf.format.FormatContext(services.packages(), services.publishing(), services.lifecycle(),
+        services.listing(), services.upstreams((owner, domain, repository) -> java.util.List.of()),
+        new dev.wharf.format.AssetDownloads(services.packages()), maxAssetBytes,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
   }
 }

@@ -15,9 +15,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,14 +43,17 @@ class NpmRegistryTest {
   FileBlobStore blobs;
   NpmRegistry registry;
   PackageService packages;
+  VersionLifecycleService lifecycle;
   Path temporary;
 
   @BeforeEach
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new NpmRegistry(context(packages, noUpstreams(packages), 64 * 1024));
+    TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    lifecycle = services.lifecycle();
+    registry = new NpmRegistry(context(services, 64 * 1024));
     temporary = Files.createDirectories(directory.resolve("tmp"));
   }
 
@@ -131,16 +135,16 @@ class NpmRegistryTest {
     NpmPackageName name = NpmPackageName.parse("pkg");
     assertThat(packument("pkg", true).path("versions").has("1.1.0")).isTrue();
 
-    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    lifecycle.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.UNLISTED);
     assertThat(packument("pkg", true).path("versions").has("1.1.0")).isFalse();
     assertThat(packument("pkg", false).path("versions").has("1.1.0")).isFalse();
     assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isPresent();
 
-    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.ARCHIVED);
     assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isEmpty();
     assertThat(packument("pkg", true).path("versions").has("1.0.0")).isTrue();
 
-    packages.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.PUBLISHED);
+    lifecycle.updateStatus(key, "1.1.0", dev.wharf.packages.VersionStatus.PUBLISHED);
     assertThat(packument("pkg", true).path("versions").has("1.1.0")).as("the change shows at the next read").isTrue();
     assertThat(registry.tarball(HERE, name, "pkg-1.1.0.tgz")).isPresent();
   }
@@ -312,15 +316,11 @@ class NpmRegistryTest {
     assertThat(NpmFormat.wantsAbbreviated("application/vnd.npm.install-v1+json;q=0")).isFalse();
   }
 
-  /** What a format is built with, over this test's package store and a size limit. */
-  static dev.wharf.format.FormatContext context(PackageService packages, dev.wharf.packages.UpstreamService upstreams,
-      long maxAssetBytes) {
-    return new dev.wharf.format.FormatContext(packages, upstreams, new dev.wharf.format.AssetDownloads(packages),
-        maxAssetBytes, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
-  }
-
-  /** Reads as a repository without upstreams sees them: its own packages only. */
-  static dev.wharf.packages.UpstreamService noUpstreams(PackageService packages) {
-    return new dev.wharf.packages.UpstreamService(packages, (owner, domain, repository) -> java.util.List.of());
+  /** What a format is built with, over this test's package services (no upstreams) and a size limit. */
+  static dev.wharf.format.FormatContext context(TestingPackages services, long maxAssetBytes) {
+    return new dev.wharf.format.FormatContext(services.packages(), services.publishing(), services.lifecycle(),
+        services.listing(), services.upstreams((owner, domain, repository) -> java.util.List.of()),
+        new dev.wharf.format.AssetDownloads(services.packages()), maxAssetBytes,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
   }
 }

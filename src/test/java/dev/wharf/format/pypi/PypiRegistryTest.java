@@ -8,10 +8,12 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
+import dev.wharf.packages.PublishingService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingTarballs;
+import dev.wharf.testing.TestingPackages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,18 +44,20 @@ class PypiRegistryTest {
   Database database;
   FileBlobStore blobs;
   PypiRegistry registry;
+  TestingPackages services;
   PackageService packages;
-
-  PackageService packages() {
-    return packages;
-  }
+  PublishingService publishing;
+  VersionLifecycleService lifecycle;
 
   @BeforeEach
   void open() throws IOException {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, Clock.systemUTC());
-    registry = new PypiRegistry(context(packages, noUpstreams(packages), 1024 * 1024));
+    services = TestingPackages.over(database, blobs, Clock.systemUTC());
+    packages = services.packages();
+    publishing = services.publishing();
+    lifecycle = services.lifecycle();
+    registry = new PypiRegistry(context(services, 1024 * 1024));
   }
 
   @AfterEach
@@ -208,8 +212,8 @@ class PypiRegistryTest {
     uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
     uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
     var key = new dev.wharf.packages.PackageKey("111122223333", "acme", "py", "pypi", "", "foo-bar");
-    packages().updateStatus(key, "1.0", dev.wharf.packages.VersionStatus.UNLISTED);
-    packages().updateStatus(key, "2.0", dev.wharf.packages.VersionStatus.ARCHIVED);
+    lifecycle.updateStatus(key, "1.0", dev.wharf.packages.VersionStatus.UNLISTED);
+    lifecycle.updateStatus(key, "2.0", dev.wharf.packages.VersionStatus.ARCHIVED);
     PypiRegistry.Project project = registry.project(HERE, "foo-bar").orElseThrow();
     assertThat(project.versions()).isEmpty();
     assertThat(project.files()).isEmpty();
@@ -340,13 +344,13 @@ class PypiRegistryTest {
     for (int i = 0; i < count; i++) {
       String name = "project-" + i;
       expected.add(name);
-      packages.publish(new PackageService.Publication(HERE.key("pypi", "", name), "1.0", null, "{}", Map.of(), "INTERNAL"),
+      publishing.publish(new PublishingService.Publication(HERE.key("pypi", "", name), "1.0", null, "{}", Map.of(), "INTERNAL"),
           List.of());
     }
     // another format and another repository are not listed
-    packages.publish(new PackageService.Publication(new dev.wharf.packages.PackageKey("111122223333", "acme", "py",
+    publishing.publish(new PublishingService.Publication(new dev.wharf.packages.PackageKey("111122223333", "acme", "py",
         "npm", "", "left-pad"), "1.0.0", null, "{}", Map.of(), "INTERNAL"), List.of());
-    packages.publish(new PackageService.Publication(new RepositoryLocation("111122223333", "acme", "other")
+    publishing.publish(new PublishingService.Publication(new RepositoryLocation("111122223333", "acme", "other")
         .key("pypi", "", "elsewhere"), "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
     List<Integer> pageSizes = new java.util.ArrayList<>();
     List<String> seen = new java.util.ArrayList<>();
@@ -408,8 +412,10 @@ class PypiRegistryTest {
   void theRootListsEveryRepositoryOfTheUpstreamGraphOnceAcrossStorePages() {
     // here → [up1, up2]; up1 → [up2]. Names overlap across pages of PROJECT_PAGE_SIZE.
     Map<String, List<String>> graph = Map.of("py", List.of("up1", "up2"), "up1", List.of("up2"));
-    PypiRegistry through = new PypiRegistry(context(packages, new dev.wharf.packages.UpstreamService(packages,
-        (owner, domain, repository) -> graph.getOrDefault(repository, List.of())), 1024 * 1024));
+    PypiRegistry through = new PypiRegistry(new dev.wharf.format.FormatContext(packages, publishing, lifecycle,
+        services.listing(), services.upstreams((owner, domain, repository) -> graph.getOrDefault(repository, List.of())),
+        new dev.wharf.format.AssetDownloads(packages), 1024 * 1024, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+        Clock.systemUTC()));
     int size = PypiRegistry.PROJECT_PAGE_SIZE;
     java.util.Set<String> expected = new java.util.TreeSet<>();
     for (int i = 0; i < size + 10; i++) {
@@ -436,19 +442,15 @@ class PypiRegistryTest {
   }
 
   void seed(String repository, String name) {
-    packages.publish(new PackageService.Publication(new PackageKey("111122223333", "acme", repository, "pypi", "", name),
+    publishing.publish(new PublishingService.Publication(new PackageKey("111122223333", "acme", repository, "pypi", "", name),
         "1.0", null, "{}", Map.of(), "INTERNAL"), List.of());
   }
 
-  /** What a format is built with, over this test's package store and a size limit. */
-  static dev.wharf.format.FormatContext context(PackageService packages, dev.wharf.packages.UpstreamService upstreams,
-      long maxAssetBytes) {
-    return new dev.wharf.format.FormatContext(packages, upstreams, new dev.wharf.format.AssetDownloads(packages),
-        maxAssetBytes, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
-  }
-
-  /** Reads as a repository without upstreams sees them: its own packages only. */
-  static dev.wharf.packages.UpstreamService noUpstreams(PackageService packages) {
-    return new dev.wharf.packages.UpstreamService(packages, (owner, domain, repository) -> java.util.List.of());
+  /** What a format is built with, over this test's package services (no upstreams) and a size limit. */
+  static dev.wharf.format.FormatContext context(TestingPackages services, long maxAssetBytes) {
+    return new dev.wharf.format.FormatContext(services.packages(), services.publishing(), services.lifecycle(),
+        services.listing(), services.upstreams((owner, domain, repository) -> java.util.List.of()),
+        new dev.wharf.format.AssetDownloads(services.packages()), maxAssetBytes,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
   }
 }

@@ -11,10 +11,10 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.VersionStatus;
-import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingClock;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingPackages;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -51,7 +51,8 @@ class ExternalConnectionServiceTest {
   void open() throws Exception {
     database = TestingDatabases.sqlite(directory);
     blobs = new FileBlobStore(directory.resolve("blobs"));
-    packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+    TestingPackages services = TestingPackages.over(database, blobs, clock);
+    packages = services.packages();
     String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(JAR));
     Map<String, byte[]> files = Map.of("/maven/org/example/lib/1.0/lib-1.0.jar", JAR,
         "/maven/org/example/lib/1.0/lib-1.0.jar.sha1", (sha1 + "  lib-1.0.jar\n").getBytes(StandardCharsets.UTF_8));
@@ -68,7 +69,7 @@ class ExternalConnectionServiceTest {
     });
     upstream.start();
     URI base = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/maven");
-    service = new ExternalConnectionService(packages, key -> Optional.of(CONNECTION), Map.of(CONNECTION, "maven"),
+    service = new ExternalConnectionService(services.publishing(), key -> Optional.of(CONNECTION), Map.of(CONNECTION, "maven"),
         Map.of(CONNECTION, base), List.of(new MavenExternalFormat(clock)), new ExternalFetcher(Duration.ofSeconds(5)),
         Duration.ofMinutes(5), clock, 1_000_000, directory.resolve("tmp"));
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingServer;
 import java.io.ByteArrayInputStream;
@@ -29,7 +29,7 @@ class PackageManagementCliIT {
   static TestingServer wharf;
   static TestingAwsCli aws;
   static String account;
-  static PackageService packages;
+  static PublishingService publishing;
 
   @BeforeAll
   static void start() {
@@ -37,7 +37,7 @@ class PackageManagementCliIT {
     aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(wharf.rootCredentials().accessKeyId(),
         wharf.rootCredentials().secretAccessKey());
     account = wharf.managementAccountId();
-    packages = wharf.server().packages();
+    publishing = wharf.server().publishing();
     var api = wharf.codeartifact(wharf.rootCredentials());
     api.createDomain(b -> b.domain("acme"));
     api.createRepository(b -> b.domain("acme").repository("app"));
@@ -52,8 +52,8 @@ class PackageManagementCliIT {
   }
 
   private static void publish(PackageKey key, String version, String metadata) {
-    packages.publish(new PackageService.Publication(key, version, null, metadata, Map.of(), "INTERNAL"),
-        List.of(new PackageService.AssetContent("f-" + version, new ByteArrayInputStream(
+    publishing.publish(new PublishingService.Publication(key, version, null, metadata, Map.of(), "INTERNAL"),
+        List.of(new PublishingService.AssetContent("f-" + version, new ByteArrayInputStream(
             version.getBytes(StandardCharsets.UTF_8)), 100)));
   }
 
@@ -69,7 +69,7 @@ class PackageManagementCliIT {
   void theCliPaginatesListPackageVersionsOverMoreThanAThousandVersions() {
     PackageKey key = new PackageKey(account, "acme", "app", "pypi", "", "bulk");
     for (int i = 0; i < 1_050; i++) {
-      packages.publish(new PackageService.Publication(key, "0." + i, null, "{}", Map.of(), "INTERNAL"), List.of());
+      publishing.publish(new PublishingService.Publication(key, "0." + i, null, "{}", Map.of(), "INTERNAL"), List.of());
     }
     JsonNode all = aws.json(with("list-package-versions", "--repository", "app", "--format", "pypi", "--package", "bulk",
         "--page-size", "100"));

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PublishingService;
+import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.testing.TestingServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  * configuration, list-package-versions (filters, sorting, defaultDisplayVersion, pagination over
  * 1,000+ versions), describe-package-version, readme, dependencies, status updates, dispose, delete
  * and copy, with the model's error types and per-version error codes, and IAM checks. Versions
- * are seeded through PackageService (the format endpoints' own entry point); real npm and pip
+ * are seeded through PublishingService (the format endpoints' own entry point); real npm and pip
  * runs are in PackageStatusClientsIT.
  */
 class PackageManagementSdkIT {
@@ -54,6 +56,8 @@ class PackageManagementSdkIT {
   static IamClient iam;
   static String account;
   static PackageService packages;
+  static PublishingService publishing;
+  static VersionLifecycleService lifecycle;
 
   @BeforeAll
   static void start() {
@@ -62,6 +66,8 @@ class PackageManagementSdkIT {
     iam = wharf.iam(wharf.rootCredentials());
     account = wharf.managementAccountId();
     packages = wharf.server().packages();
+    publishing = wharf.server().publishing();
+    lifecycle = wharf.server().versionLifecycle();
     api.createDomain(b -> b.domain("acme"));
     for (String repository : List.of("app", "team", "copies", "locked")) {
       api.createRepository(b -> b.domain("acme").repository(repository));
@@ -80,8 +86,8 @@ class PackageManagementSdkIT {
   }
 
   private static void publish(PackageKey key, String version, String metadata, Map<String, String> distTags) {
-    packages.publish(new PackageService.Publication(key, version, null, metadata, distTags, "INTERNAL"),
-        List.of(new PackageService.AssetContent("file-" + version, new ByteArrayInputStream(
+    publishing.publish(new PublishingService.Publication(key, version, null, metadata, distTags, "INTERNAL"),
+        List.of(new PublishingService.AssetContent("file-" + version, new ByteArrayInputStream(
             (key.name() + "@" + version).getBytes(StandardCharsets.UTF_8)), 1024)));
   }
 
@@ -117,7 +123,7 @@ class PackageManagementSdkIT {
       assertThat(p.originConfiguration().restrictions().upstream()).isEqualTo(AllowUpstream.ALLOW);
     });
 
-    // Enforced centrally: any format's publish goes through PackageService and is refused.
+    // Enforced centrally: any format's publish goes through PublishingService and is refused.
     assertThatThrownBy(() -> publish(key, "2.0.0")).isInstanceOf(WharfException.AccessDenied.class)
         .hasMessageContaining("blocked by its origin configuration");
     assertThat(api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
@@ -334,7 +340,7 @@ class PackageManagementSdkIT {
   void listPackageVersionsPagesThroughMoreThanAThousandVersions() {
     PackageKey key = key("app", "generic", "bulk", "many");
     for (int i = 0; i < 1_050; i++) {
-      packages.publish(new PackageService.Publication(key, "1.0." + i, null, "{}", Map.of(), "INTERNAL"), List.of());
+      publishing.publish(new PublishingService.Publication(key, "1.0." + i, null, "{}", Map.of(), "INTERNAL"), List.of());
     }
     List<String> seen = new ArrayList<>();
     int pages = 0;
@@ -367,7 +373,7 @@ class PackageManagementSdkIT {
     var page1 = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC)
         .namespace("bulk").packageValue("many").maxResults(100));
     assertThat(page1.versions()).extracting(v -> v.version()).isEqualTo(seen.subList(0, 100));
-    packages.deleteVersions(key, seen.subList(0, 10), null);
+    lifecycle.deleteVersions(key, seen.subList(0, 10), null);
     var page2 = api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC)
         .namespace("bulk").packageValue("many").maxResults(100).nextToken(page1.nextToken()));
     assertThat(page2.versions()).extracting(v -> v.version()).isEqualTo(seen.subList(100, 200));
@@ -446,7 +452,7 @@ class PackageManagementSdkIT {
         + "\"license\":\"MIT\",\"readme\":\"# Web\\nHello\","
         + "\"dependencies\":{\"left-pad\":\"^1.3.0\",\"@acme/util\":\"~2.0.0\"},\"devDependencies\":{\"jest\":\"29.x\"},"
         + "\"peerDependencies\":{\"react\":\">=18\"},\"optionalDependencies\":{\"fsevents\":\"*\"}}";
-    packages.publish(new PackageService.Publication(key("app", "npm", "acme", "web"), "1.2.0", "The web kit", manifest,
+    publishing.publish(new PublishingService.Publication(key("app", "npm", "acme", "web"), "1.2.0", "The web kit", manifest,
         Map.of("latest", "1.2.0"), "INTERNAL"), List.of());
 
     var version = api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.NPM)
@@ -486,7 +492,7 @@ class PackageManagementSdkIT {
         + "\"license\":\"Apache-2.0\",\"description\":\"Acme tools\\n==========\","
         + "\"project_urls\":[\"Source, https://git.example/tools\"],"
         + "\"requires_dist\":[\"requests[socks] (>=2.0,<3)\",\"click>=8; python_version >= '3.8'\",\"attrs\"]}";
-    packages.publish(new PackageService.Publication(key("app", "pypi", "", "acme-tools"), "0.3", "Tools", document,
+    publishing.publish(new PublishingService.Publication(key("app", "pypi", "", "acme-tools"), "0.3", "Tools", document,
         Map.of(), "INTERNAL"), List.of());
     var version = api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.PYPI)
         .packageValue("acme-tools").packageVersion("0.3")).packageVersion();
@@ -513,7 +519,7 @@ class PackageManagementSdkIT {
         + "\"package\":\"slf4j-api\",\"dependencyType\":\"compile\",\"versionRequirement\":\"2.0.13\"},"
         + "{\"namespace\":\"org.junit.jupiter\",\"package\":\"junit-jupiter\",\"dependencyType\":\"test\","
         + "\"versionRequirement\":\"[5.10,6)\"}]}";
-    packages.publish(new PackageService.Publication(key("app", "maven", "com.acme", "core"), "1.0", null, document,
+    publishing.publish(new PublishingService.Publication(key("app", "maven", "com.acme", "core"), "1.0", null, document,
         Map.of(), "INTERNAL"), List.of());
     var version = api.describePackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.MAVEN)
         .namespace("com.acme").packageValue("core").packageVersion("1.0")).packageVersion();
