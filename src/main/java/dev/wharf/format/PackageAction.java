@@ -2,18 +2,16 @@ package dev.wharf.format;
 
 /** The IAM actions a package request can need, as CodeArtifact names them. */
 public enum PackageAction {
-  READ("codeartifact:ReadFromRepository"),
-  PUBLISH("codeartifact:PublishPackageVersion"),
-  PUT_METADATA("codeartifact:PutPackageMetadata");
-
-  private final String iamName;
-
-  PackageAction(String iamName) {
-    this.iamName = iamName;
-  }
+  READ,
+  PUBLISH,
+  PUT_METADATA;
 
   /** The action's name in policies, e.g. {@code codeartifact:ReadFromRepository}. */
   public String iamName() {
-    return iamName;
+    return switch (this) {
+      case READ -> "codeartifact:ReadFromRepository";
+      case PUBLISH -> "codeartifact:PublishPackageVersion";
+      case PUT_METADATA -> "codeartifact:PutPackageMetadata";
+    };
   }
 }

@@ -2,7 +2,6 @@ package dev.wharf.format;
 
 import dev.wharf.api.http.Exchange;
 import dev.wharf.token.AuthorizationToken;
-import java.util.Objects;
 
 /**
  * One package request as a route's handler sees it: the exchange, the repository it is addressed
@@ -19,11 +18,12 @@ public final class PackageCall {
 
   PackageCall(Exchange exchange, RepositoryPath repository, String credential, String baseUrl,
       RepositoryAuthorizer authorizer) {
-    this.exchange = Objects.requireNonNull(exchange, "exchange");
-    this.repository = Objects.requireNonNull(repository, "repository");
-    this.credential = Objects.requireNonNull(credential, "credential");
-    this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    // one per request, made only by RepositoryEndpoints
+    this.exchange = exchange;
+    this.repository = repository;
+    this.credential = credential;
+    this.baseUrl = baseUrl;
+    this.authorizer = authorizer;
   }
 
   public Exchange exchange() {

@@ -3,7 +3,6 @@ package dev.wharf.format.maven;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.PublishingService;

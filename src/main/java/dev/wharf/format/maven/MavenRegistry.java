@@ -8,12 +8,10 @@ import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.PublishingService;
-import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,12 +55,7 @@ public final class MavenRegistry {
   private static final Set<String> OWN_EXTENSION_PACKAGINGS = Set.of("war", "ear", "rar", "aar", "zip", "hpi", "nbm",
       "jpi", "par", "sar", "har");
 
-  private final PackageService packages;
-  private final PublishingService publishing;
-  private final VersionLifecycleService lifecycle;
-  private final PackageListingService listing;
-  private final dev.wharf.packages.UpstreamService upstreams;
-  private final long maxFileBytes;
+  private final FormatContext context;
   /**
    * Files this node stored in the last minutes, with whether storing them published their version:
    * Maven uploads a file and then its checksums, so a checksum that does not match takes back out a
@@ -78,16 +71,11 @@ public final class MavenRegistry {
   private record RecentFile(String sha256, boolean publishedItsVersion) {}
 
   public MavenRegistry(FormatContext context) {
-    this.upstreams = context.upstreams();
-    this.packages = context.packages();
-    this.publishing = context.publishing();
-    this.lifecycle = context.lifecycle();
-    this.listing = context.listing();
-    this.maxFileBytes = context.maxAssetBytes();
+    this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
   public long maxFileBytes() {
-    return maxFileBytes;
+    return context.maxAssetBytes();
   }
 
   private static PackageKey key(RepositoryLocation location, String groupId, String artifactId) {
@@ -104,7 +92,7 @@ public final class MavenRegistry {
   Optional<PackageAsset> file(RepositoryLocation location, MavenPath.File file) {
     // Found here, else in the first upstream that has the file, else fetched by name from an external
     // connection (then retained here).
-    return upstreams.versionWithAsset(key(location, file.groupId(), file.artifactId()), file.version(), file.fileName())
+    return context.upstreams().versionWithAsset(key(location, file.groupId(), file.artifactId()), file.version(), file.fileName())
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> asset(v, file.fileName()));
   }
@@ -117,7 +105,7 @@ public final class MavenRegistry {
   Optional<byte[]> artifactMetadata(RepositoryLocation location, MavenPath.ArtifactMetadata path) {
     PackageKey artifactKey = key(location, path.groupId(), path.artifactId());
     // Through upstreams: the versions of the whole graph (the repository's own first).
-    Optional<PackageDocument> document = upstreams.document(artifactKey);
+    Optional<PackageDocument> document = context.upstreams().document(artifactKey);
     if (document.isEmpty()) {
       return groupMetadata(location, path.groupId() + "." + path.artifactId());
     }
@@ -151,12 +139,12 @@ public final class MavenRegistry {
    */
   private Optional<byte[]> groupMetadata(RepositoryLocation location, String groupId) {
     List<MavenMetadata.Plugin> plugins = new ArrayList<>();
-    for (PackageSummary summary : listing.listPackages(location.domainOwner(), location.domainName(),
+    for (PackageSummary summary : context.listing().listPackages(location.domainOwner(), location.domainName(),
         location.repository(), FORMAT, groupId, null)) {
       if (!summary.key().namespace().equals(groupId)) {
         continue;
       }
-      packages.document(summary.key()).flatMap(d -> d.versions().stream()
+      context.packages().document(summary.key()).flatMap(d -> d.versions().stream()
           .map(PackageDocument.VersionWithAssets::version)
           .filter(v -> v.status().listed())
           .reduce((first, second) -> second))
@@ -193,7 +181,7 @@ public final class MavenRegistry {
   /** A SNAPSHOT version's maven-metadata.xml, from its stored timestamped builds. */
   Optional<byte[]> versionMetadata(RepositoryLocation location, MavenPath.VersionMetadata path) {
     Optional<PackageDocument.VersionWithAssets> found =
-        upstreams.version(key(location, path.groupId(), path.artifactId()), path.version());
+        context.upstreams().version(key(location, path.groupId(), path.artifactId()), path.version());
     if (found.isEmpty() || !(found.get().version().status().downloadable()
         || found.get().version().status() == VersionStatus.UNFINISHED)) {
       return Optional.empty();
@@ -255,7 +243,7 @@ public final class MavenRegistry {
     for (String version : MavenPom.listedVersions(body)) {
       find(key, version).filter(v -> v.version().status() == VersionStatus.UNFINISHED)
           .filter(v -> v.assets().stream().anyMatch(a -> a.name().endsWith(".pom")))
-          .ifPresent(v -> lifecycle.updateStatus(key, version, VersionStatus.PUBLISHED));
+          .ifPresent(v -> context.lifecycle().updateStatus(key, version, VersionStatus.PUBLISHED));
     }
   }
 
@@ -280,9 +268,9 @@ public final class MavenRegistry {
           + " sent " + printable(value) + " but the stored file has " + checksum.of(asset);
       RecentFile fresh = recent.asMap().remove(recentKey(key, file.version(), file.fileName()));
       if (fresh != null && fresh.sha256().equals(asset.sha256())
-          && publishing.removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
+          && context.publishing().removeAsset(key, file.version(), file.fileName(), asset.sha256())) {
         if (fresh.publishedItsVersion()) {
-          lifecycle.updateStatus(key, file.version(), VersionStatus.UNFINISHED);
+          context.lifecycle().updateStatus(key, file.version(), VersionStatus.UNFINISHED);
         }
         message += "; the file was not kept: upload it again";
       }
@@ -316,9 +304,9 @@ public final class MavenRegistry {
     if (existing.isEmpty()) {
       String metadata = parsed.map(MavenPom::metadataJson).orElse("{}");
       try {
-        publishing.publish(new PublishingService.Publication(key, file.version(),
+        context.publishing().publish(new PublishingService.Publication(key, file.version(),
             parsed.map(MavenPom::description).orElse(null), metadata, Map.of(), "INTERNAL", VersionStatus.UNFINISHED),
-            List.of(new PublishingService.AssetContent(file.fileName(), digesting, maxFileBytes)));
+            List.of(new PublishingService.AssetContent(file.fileName(), digesting, context.maxAssetBytes())));
         outcome = PutOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
         // Created meanwhile by another file's upload: the body is consumed and stored; add it from the blob.
@@ -327,7 +315,7 @@ public final class MavenRegistry {
           throw raced;
         }
         String digest = HexFormat.of().formatHex(sha256.digest());
-        InputStream stored = packages.open(new PackageAsset(file.fileName(), digest, 0, null, null, null))
+        InputStream stored = context.packages().open(new PackageAsset(file.fileName(), digest, 0, null, null, null))
             .orElseThrow(() -> raced);
         outcome = add(key, existing.get(), file, stored, digest);
       }
@@ -336,7 +324,7 @@ public final class MavenRegistry {
     }
     if (outcome == PutOutcome.CREATED) {
       if (pom && parsed.isPresent() && existing.isPresent()) {
-        packages.updateMetadata(key, file.version(), parsed.get().metadataJson());
+        context.packages().updateMetadata(key, file.version(), parsed.get().metadataJson());
       }
       boolean published = completeIfReady(key, file);
       find(key, file.version()).flatMap(v -> asset(v, file.fileName())).ifPresent(stored ->
@@ -367,8 +355,8 @@ public final class MavenRegistry {
       }
       return same(same.get(), drain(digesting), file);
     }
-    if (publishing.addAsset(key, file.version(), new PublishingService.AssetContent(file.fileName(), digesting,
-        maxFileBytes))) {
+    if (context.publishing().addAsset(key, file.version(), new PublishingService.AssetContent(file.fileName(), digesting,
+        context.maxAssetBytes()))) {
       return PutOutcome.CREATED;
     }
     // Lost a race with another upload of that file name: exactly one of them is stored.
@@ -412,7 +400,7 @@ public final class MavenRegistry {
           && !a.name().endsWith(".asc") && !a.name().equals(base + ".module"));
     }
     if (complete) {
-      lifecycle.updateStatus(key, file.version(), VersionStatus.PUBLISHED);
+      context.lifecycle().updateStatus(key, file.version(), VersionStatus.PUBLISHED);
     }
     return complete;
   }
@@ -423,7 +411,7 @@ public final class MavenRegistry {
   }
 
   private Optional<PackageDocument.VersionWithAssets> find(PackageKey key, String version) {
-    return packages.document(key).flatMap(d -> d.versions().stream()
+    return context.packages().document(key).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().version().equals(version)).findFirst());
   }
 
@@ -439,8 +427,8 @@ public final class MavenRegistry {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         total += n;
-        if (total > maxFileBytes) {
-          throw new WharfException.TooLarge("The file exceeds the limit of " + maxFileBytes + " bytes");
+        if (total > context.maxAssetBytes()) {
+          throw new WharfException.TooLarge("The file exceeds the limit of " + context.maxAssetBytes() + " bytes");
         }
       }
     } catch (IOException e) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.PublishingService;

@@ -18,7 +18,6 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
-import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import dev.wharf.identity.Principal;

@@ -10,7 +10,6 @@ import dev.wharf.format.npm.NpmPublishParser.Attachment;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.PublishingService;
 import java.io.IOException;
@@ -49,10 +48,7 @@ public final class NpmRegistry {
       "acceptDependencies", "libc");
   private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
 
-  private final PackageService packages;
-  private final PublishingService publishing;
-  private final dev.wharf.packages.UpstreamService upstreams;
-  private final long maxTarballBytes;
+  private final FormatContext context;
 
   /** Rendered packuments, weighted by size (characters), valid while their source document is current. */
   private final com.github.benmanes.caffeine.cache.Cache<RenderKey, Rendered> renderings =
@@ -62,14 +58,11 @@ public final class NpmRegistry {
           .build();
 
   public NpmRegistry(FormatContext context) {
-    this.upstreams = context.upstreams();
-    this.packages = context.packages();
-    this.publishing = context.publishing();
-    this.maxTarballBytes = context.maxAssetBytes();
+    this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
   public long maxTarballBytes() {
-    return maxTarballBytes;
+    return context.maxAssetBytes();
   }
 
   /** Where a package lives. */
@@ -105,7 +98,7 @@ public final class NpmRegistry {
 
   /** Parses and checks a PUT body; the caller closes the result (it removes temporary files). */
   public PutRequest readPut(RepositoryLocation location, NpmPackageName name, InputStream body, Path temporaryDirectory) {
-    NpmPublishParser.Parsed parsed = NpmPublishParser.parse(body, maxTarballBytes, temporaryDirectory);
+    NpmPublishParser.Parsed parsed = NpmPublishParser.parse(body, context.maxAssetBytes(), temporaryDirectory);
     try {
       return classify(location, name, parsed);
     } catch (RuntimeException e) {
@@ -264,7 +257,7 @@ public final class NpmRegistry {
 
   private PutRequest deprecations(RepositoryLocation location, NpmPackageName name, JsonNode versions, NpmPublishParser.Parsed parsed) {
     Map<String, PackageVersion> existing = new LinkedHashMap<>();
-    packages.versions(key(location, name)).forEach(v -> existing.put(v.version(), v));
+    context.packages().versions(key(location, name)).forEach(v -> existing.put(v.version(), v));
     if (existing.isEmpty()) {
       throw new WharfException.Invalid("The packument claims versions it does not attach");
     }
@@ -289,15 +282,15 @@ public final class NpmRegistry {
   /** Stores a checked publish; a version that exists → 403 as npm expects. */
   public PackageVersion publish(RepositoryLocation location, PutRequest.Publish publish) {
     PackageKey key = key(location, publish.name());
-    if (packages.version(key, publish.version()).isPresent()) {
+    if (context.packages().version(key, publish.version()).isPresent()) {
       throw cannotPublishOver(publish.version());
     }
     String description = publish.manifest().path("description").isTextual()
         ? publish.manifest().path("description").asText() : null;
     try (InputStream content = Files.newInputStream(publish.tarball().file())) {
-      return publishing.publish(new PublishingService.Publication(key, publish.version(), description,
+      return context.publishing().publish(new PublishingService.Publication(key, publish.version(), description,
           publish.manifest().toString(), publish.distTags(), "INTERNAL"),
-          List.of(new PublishingService.AssetContent(ASSET, content, maxTarballBytes)));
+          List.of(new PublishingService.AssetContent(ASSET, content, context.maxAssetBytes())));
     } catch (WharfException.Conflict lostRace) {
       throw cannotPublishOver(publish.version());
     } catch (IOException e) {
@@ -312,14 +305,14 @@ public final class NpmRegistry {
   public void deprecate(RepositoryLocation location, PutRequest.Deprecate deprecate) {
     PackageKey key = key(location, deprecate.name());
     deprecate.deprecations().forEach((version, message) -> {
-      PackageVersion stored = packages.version(key, version).orElseThrow(() -> notFound(deprecate.name()));
+      PackageVersion stored = context.packages().version(key, version).orElseThrow(() -> notFound(deprecate.name()));
       ObjectNode manifest = (ObjectNode) readTree(stored.metadata());
       if (message.isEmpty()) {
         manifest.remove("deprecated");
       } else {
         manifest.put("deprecated", message);
       }
-      packages.updateMetadata(key, version, manifest.toString());
+      context.packages().updateMetadata(key, version, manifest.toString());
     });
   }
 
@@ -327,10 +320,10 @@ public final class NpmRegistry {
 
   public Map<String, String> distTags(RepositoryLocation location, NpmPackageName name) {
     PackageKey key = key(location, name);
-    if (packages.findPackage(key).isEmpty()) {
+    if (context.packages().findPackage(key).isEmpty()) {
       throw notFound(name);
     }
-    return packages.distTags(key);
+    return context.packages().distTags(key);
   }
 
   public void putDistTag(RepositoryLocation location, NpmPackageName name, String tag, String version) {
@@ -339,10 +332,10 @@ public final class NpmRegistry {
       throw new WharfException.Invalid("Tag name must not be a valid SemVer range: " + tag);
     }
     PackageKey key = key(location, name);
-    if (packages.findPackage(key).isEmpty()) {
+    if (context.packages().findPackage(key).isEmpty()) {
       throw notFound(name);
     }
-    packages.putDistTag(key, tag, version);
+    context.packages().putDistTag(key, tag, version);
   }
 
   public void deleteDistTag(RepositoryLocation location, NpmPackageName name, String tag) {
@@ -351,7 +344,7 @@ public final class NpmRegistry {
       throw new WharfException.Invalid("The latest tag cannot be removed");
     }
     PackageKey key = key(location, name);
-    if (packages.findPackage(key).isEmpty() || !packages.deleteDistTag(key, tag)) {
+    if (context.packages().findPackage(key).isEmpty() || !context.packages().deleteDistTag(key, tag)) {
       throw new WharfException.NotFound(null, "Tag " + tag + " is not set on " + name.full());
     }
   }
@@ -376,7 +369,7 @@ public final class NpmRegistry {
       return Optional.empty();
     }
     String version = fileName.substring(prefix.length(), fileName.length() - 4);
-    return upstreams.version(key(location, name), version).filter(v -> v.version().status().downloadable())
+    return context.upstreams().version(key(location, name), version).filter(v -> v.version().status().downloadable())
         .flatMap(v -> v.assets().stream().filter(a -> ASSET.equals(a.name())).findFirst());
   }
 
@@ -387,7 +380,7 @@ public final class NpmRegistry {
    */
   public Optional<String> packument(RepositoryLocation location, NpmPackageName name, String registryUrl, boolean abbreviated) {
     PackageKey packageKey = key(location, name);
-    Optional<PackageDocument> merged = upstreams.document(packageKey);
+    Optional<PackageDocument> merged = context.upstreams().document(packageKey);
     return merged.flatMap(document -> {
       // A rendering is reused while the package service hands out the same document instance.
       RenderKey renderKey = new RenderKey(key(location, name), name.full(), registryUrl, abbreviated);
@@ -502,7 +495,7 @@ public final class NpmRegistry {
   /** The versions of a package as the CodeArtifact API lists them (tests and tools). */
   List<String> versionNames(RepositoryLocation location, NpmPackageName name) {
     List<String> names = new ArrayList<>();
-    packages.versions(key(location, name)).forEach(v -> names.add(v.version()));
+    context.packages().versions(key(location, name)).forEach(v -> names.add(v.version()));
     return names;
   }
 }

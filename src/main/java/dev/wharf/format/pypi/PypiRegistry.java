@@ -10,8 +10,6 @@ import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
-import dev.wharf.packages.PackageListingService;
-import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionStatus;
 import java.io.ByteArrayInputStream;
@@ -71,11 +69,7 @@ public final class PypiRegistry {
   /** The longest description (readme) kept; PyPI itself keeps far less in practice. */
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
-  private final PackageService packages;
-  private final PublishingService publishing;
-  private final PackageListingService listing;
-  private final dev.wharf.packages.UpstreamService upstreams;
-  private final long maxFileBytes;
+  private final FormatContext context;
   /** Rendered project pages, weighted by size, valid while their source document is current. */
   private final com.github.benmanes.caffeine.cache.Cache<PageKey, Page> pages =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
@@ -84,15 +78,11 @@ public final class PypiRegistry {
           .build();
 
   public PypiRegistry(FormatContext context) {
-    this.upstreams = context.upstreams();
-    this.packages = context.packages();
-    this.publishing = context.publishing();
-    this.listing = context.listing();
-    this.maxFileBytes = context.maxAssetBytes();
+    this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
   public long maxFileBytes() {
-    return maxFileBytes;
+    return context.maxAssetBytes();
   }
 
   private static PackageKey key(RepositoryLocation location, String normalizedName) {
@@ -163,12 +153,12 @@ public final class PypiRegistry {
     if (existing.isEmpty()) {
       List<PublishingService.AssetContent> contents = new ArrayList<>();
       try {
-        contents.add(new PublishingService.AssetContent(file.fileName(), Files.newInputStream(upload.content()), maxFileBytes));
+        contents.add(new PublishingService.AssetContent(file.fileName(), Files.newInputStream(upload.content()), context.maxAssetBytes()));
         if (metadata != null) {
           contents.add(new PublishingService.AssetContent(file.fileName() + METADATA_SUFFIX,
               new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
         }
-        publishing.publish(new PublishingService.Publication(key, version, upload.field("summary"),
+        context.publishing().publish(new PublishingService.Publication(key, version, upload.field("summary"),
             versionDocument(name, upload, own), Map.of(), "INTERNAL"), contents);
         return UploadOutcome.CREATED;
       } catch (WharfException.Conflict raced) {
@@ -200,12 +190,12 @@ public final class PypiRegistry {
           + existing.version().status().wireName() + ": files can be added only to a Published version");
     }
     if (metadata != null) {
-      publishing.addAsset(key, existing.version().version(), new PublishingService.AssetContent(
+      context.publishing().addAsset(key, existing.version().version(), new PublishingService.AssetContent(
           file.fileName() + METADATA_SUFFIX, new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
     }
     try (InputStream in = Files.newInputStream(upload.content())) {
-      if (publishing.addAsset(key, existing.version().version(), new PublishingService.AssetContent(file.fileName(), in,
-          maxFileBytes))) {
+      if (context.publishing().addAsset(key, existing.version().version(), new PublishingService.AssetContent(file.fileName(), in,
+          context.maxAssetBytes()))) {
         return UploadOutcome.CREATED;
       }
     } catch (IOException e) {
@@ -246,7 +236,7 @@ public final class PypiRegistry {
     PackageKey key = key(location, project);
     // PEP 440: "1.0" and "1.0.0" name the same release; the stored spelling is the one uploaded.
     String wanted = sameRelease(version);
-    dev.wharf.packages.PackageVersion stored = packages.versions(key).stream()
+    dev.wharf.packages.PackageVersion stored = context.packages().versions(key).stream()
         .filter(v -> v.version().equals(version) || sameRelease(v.version()).equals(wanted))
         .findFirst().orElseThrow(() -> new WharfException.NotFound(null, "Version " + version + " of " + project
             + " not found"));
@@ -262,7 +252,7 @@ public final class PypiRegistry {
       document.remove("yanked");
       document.remove("yanked_reason");
     }
-    packages.updateMetadata(key, stored.version(), document.toString());
+    context.packages().updateMetadata(key, stored.version(), document.toString());
   }
 
   private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("^(\\d+(?:\\.\\d+)*)(.*)$");
@@ -287,7 +277,7 @@ public final class PypiRegistry {
   }
 
   private Optional<PackageDocument.VersionWithAssets> find(PackageKey key, String version) {
-    return packages.document(key).flatMap(d -> d.versions().stream()
+    return context.packages().document(key).flatMap(d -> d.versions().stream()
         .filter(v -> v.version().version().equals(version)).findFirst());
   }
 
@@ -418,7 +408,7 @@ public final class PypiRegistry {
 
   public Optional<Project> project(RepositoryLocation location, String normalizedName) {
     PackageKey key = key(location, normalizedName);
-    return upstreams.document(key).map(document -> project(document, normalizedName));
+    return context.upstreams().document(key).map(document -> project(document, normalizedName));
   }
 
   private static Project project(PackageDocument document, String normalizedName) {
@@ -467,7 +457,7 @@ public final class PypiRegistry {
   public Optional<byte[]> projectPage(RepositoryLocation location, String normalizedName, String filesUrl, boolean json) {
     PackageKey packageKey = key(location, normalizedName);
     // Through upstreams, a merged document is the same instance while none of its sources changed.
-    return upstreams.document(packageKey).map(document -> {
+    return context.upstreams().document(packageKey).map(document -> {
       PageKey key = new PageKey(key(location, normalizedName), filesUrl, json);
       Page cached = pages.getIfPresent(key);
       if (cached != null && cached.source() == document) {
@@ -496,12 +486,12 @@ public final class PypiRegistry {
    * registry's whole index is not mirrored); such a project appears once a version of it was retained.
    */
   public void forEachProjectPage(RepositoryLocation location, java.util.function.Consumer<List<String>> consumer) {
-    List<String> repositories = upstreams.graph(location.domainOwner(), location.domainName(), location.repository());
+    List<String> repositories = context.upstreams().graph(location.domainOwner(), location.domainName(), location.repository());
     for (int i = 0; i < repositories.size(); i++) {
       List<String> before = repositories.subList(0, i);
       String after = null;
       while (true) {
-        List<String> page = listing.packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
+        List<String> page = context.listing().packageNames(location.domainOwner(), location.domainName(), repositories.get(i),
             FORMAT, "", before, after, PROJECT_PAGE_SIZE);
         if (!page.isEmpty()) {
           consumer.accept(page);
@@ -523,7 +513,7 @@ public final class PypiRegistry {
 
   /** A file (or its {@code .metadata}) of a downloadable version (Published or Unlisted). */
   public Optional<PackageAsset> file(RepositoryLocation location, String normalizedName, String fileName) {
-    return upstreams.versionWithAsset(key(location, normalizedName), fileName)
+    return context.upstreams().versionWithAsset(key(location, normalizedName), fileName)
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
   }
