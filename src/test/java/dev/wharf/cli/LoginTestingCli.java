@@ -113,14 +113,19 @@ final class LoginTestingCli {
     }
   }
 
-  /** GET of a repository endpoint with the token as Bearer: the status and the JSON answer. */
+  /**
+   * GET of a repository endpoint with the token as Bearer: the status and the answer, as JSON when it
+   * is JSON (a refusal comes in the format's own shape: plain text for PyPI and Maven, as text here).
+   */
   record RepositoryAnswer(int status, JsonNode body) {}
 
   static RepositoryAnswer getRepository(String endpoint, String token) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint))
           .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return new RepositoryAnswer(response.statusCode(), JSON.readTree(response.body()));
+      boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+      return new RepositoryAnswer(response.statusCode(), json ? JSON.readTree(response.body())
+          : com.fasterxml.jackson.databind.node.TextNode.valueOf(response.body()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
