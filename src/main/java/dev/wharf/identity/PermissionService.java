@@ -64,16 +64,21 @@ public final class PermissionService {
     };
   }
 
-  /** The global condition keys of a request by this principal. */
-  public ConditionContext.Builder context(Principal principal, RequestOrigin origin, Instant now) {
-    ConditionContext.Builder context = ConditionContext.builder()
+  /** The keys of every request, whoever makes it: time and connection. */
+  private static ConditionContext.Builder requestKeys(RequestOrigin origin, Instant now) {
+    return ConditionContext.builder()
         .put("aws:CurrentTime", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)))
         .put("aws:EpochTime", Long.toString(now.getEpochSecond()))
-        .put("aws:PrincipalAccount", principal.accountId())
-        .put("aws:PrincipalType", principal.principalType())
-        .put("aws:userid", principal.userId())
         .put("aws:SourceIp", origin.sourceIp())
         .put("aws:SecureTransport", Boolean.toString(origin.secureTransport()));
+  }
+
+  /** The global condition keys of a request by this principal. */
+  public ConditionContext.Builder context(Principal principal, RequestOrigin origin, Instant now) {
+    ConditionContext.Builder context = requestKeys(origin, now)
+        .put("aws:PrincipalAccount", principal.accountId())
+        .put("aws:PrincipalType", principal.principalType())
+        .put("aws:userid", principal.userId());
     switch (principal) {
       case Principal.Root root -> context.put("aws:PrincipalArn", root.arn());
       case Principal.User user -> context.put("aws:PrincipalArn", user.arn()).put("aws:username", user.userName());
@@ -96,6 +101,22 @@ public final class PermissionService {
     extraContext.forEach(context::put);
     AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
     return evaluator.evaluate(request, identityPoliciesOf(principal), resourcePolicies, resourceAccountId);
+  }
+
+  /**
+   * Decides whether a web identity of an OIDC provider may assume a role: the role's trust policy
+   * alone decides (a web identity has no identity policies), with the global keys a federated caller
+   * has and the provider's claims as {@code extraContext}.
+   */
+  public Decision authorizeWebIdentity(String providerArn, String accountId, RequestOrigin origin, String roleArn,
+      List<AttachedPolicy> trustPolicy, Map<String, List<String>> extraContext) {
+    ConditionContext.Builder context = requestKeys(origin, clock.instant())
+        .put("aws:PrincipalType", "WebIdentityUser")
+        .put("aws:FederatedProvider", providerArn);
+    extraContext.forEach(context::put);
+    AuthorizationRequest request = new AuthorizationRequest("sts:AssumeRoleWithWebIdentity", roleArn,
+        CallerPrincipal.federated(accountId, providerArn), context.build());
+    return evaluator.evaluate(request, List.of(), trustPolicy, accountId);
   }
 
   /** The identity policies (inline and attached) that apply to a principal. */

@@ -70,11 +70,15 @@ final class PrincipalMatcher {
     }
 
     /**
-     * How this element names {@code caller}. Service and federated principals never match an IAM caller.
+     * How this element names {@code caller}. Service principals never match; a federated principal matches only a
+     * web identity of that provider, and a web identity matches nothing else but {@code *}.
      */
     Match match(CallerPrincipal caller) {
         if (everyone) {
             return Match.SPECIFIC;
+        }
+        if (caller.federatedProvider() != null) {
+            return federated.contains(caller.federatedProvider()) ? Match.SPECIFIC : Match.NONE;
         }
         for (String arn : arns) {
             if (arn.equals(caller.arn()) || caller.matchingArns().contains(arn)) {

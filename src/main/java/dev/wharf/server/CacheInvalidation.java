@@ -4,6 +4,7 @@ import dev.wharf.catalog.CatalogService;
 import dev.wharf.cluster.ChangeBus;
 import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.IdentityService;
+import dev.wharf.identity.oidc.OidcProviderService;
 import dev.wharf.identity.PermissionService;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
@@ -26,12 +27,14 @@ final class CacheInvalidation {
 
   private CacheInvalidation() {}
 
-  static void connect(ChangeBus bus, IdentityService identity, CredentialService credentials,
+  static void connect(ChangeBus bus, IdentityService identity, OidcProviderService oidcProviders, CredentialService credentials,
       PermissionService permissions, TokenService tokens, CatalogService catalog, PackageService packages) {
     // Users, access keys, roles and identity policies: resolved keys and roles, identity policies and
     // the token principals' existence are cached; any IAM change clears them all.
     identity.onChange(() -> bus.publish(IDENTITY, ChangeBus.EVERYTHING));
+    oidcProviders.onChange(() -> bus.publish(IDENTITY, ChangeBus.EVERYTHING));
     bus.subscribe(IDENTITY, key -> {
+      oidcProviders.invalidate();
       credentials.invalidate();
       permissions.invalidate();
       tokens.invalidatePrincipals();

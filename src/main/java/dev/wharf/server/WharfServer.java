@@ -16,6 +16,11 @@ import dev.wharf.blob.BlobCollector;
 import dev.wharf.blob.BlobStoreUnavailableException;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.cluster.ChangeBus;
+import dev.wharf.identity.http.OidcProviderEndpoints;
+import dev.wharf.identity.infrastructure.SqlOidcProviderStore;
+import dev.wharf.identity.oidc.IssuerKeys;
+import dev.wharf.identity.oidc.OidcProviderService;
+import dev.wharf.identity.oidc.WebIdentityVerifier;
 import dev.wharf.cluster.LocalChangeBus;
 import dev.wharf.cluster.PostgresChangeBus;
 import dev.wharf.blob.S3BlobStore;
@@ -200,7 +205,9 @@ public final class WharfServer implements AutoCloseable {
       PermissionService permissions = new PermissionService(identityStore, clock);
       identity.onChange(credentials::invalidate);
       identity.onChange(permissions::invalidate);
-      StsService sts = new StsService(identityStore, credentials, permissions);
+      OidcProviderService oidcProviders = new OidcProviderService(new SqlOidcProviderStore(database), clock);
+      StsService sts = new StsService(identityStore, credentials, permissions,
+          new WebIdentityVerifier(oidcProviders, IssuerKeys.defaults(clock), clock));
 
       Optional<FirstStart> firstStart = Bootstrap.createManagementAccount(identity, identityStore,
           config.dataDirectory(), config.bootstrapAccountId(), config.region());
@@ -217,6 +224,7 @@ public final class WharfServer implements AutoCloseable {
       AuditLog audit = new AuditLog(database, clock);
       List<QueryOperation> queryOperations = new ArrayList<>();
       queryOperations.addAll(new IamEndpoints(identity).operations());
+      queryOperations.addAll(new OidcProviderEndpoints(oidcProviders).operations());
       queryOperations.addAll(new StsEndpoints(sts).operations());
       queryOperations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
       queryOperations.addAll(tokenEndpoints.queryOperations());
@@ -230,7 +238,8 @@ public final class WharfServer implements AutoCloseable {
       changes = database.dialect() == Database.Dialect.POSTGRESQL
           ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
           : new LocalChangeBus();
-      CacheInvalidation.connect(changes, identity, credentials, permissions, tokens, catalog, packages);
+      CacheInvalidation.connect(changes, identity, oidcProviders, credentials, permissions, tokens, catalog,
+          packages);
       UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams);
       FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, publishing, lifecycle, listing,
           upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));

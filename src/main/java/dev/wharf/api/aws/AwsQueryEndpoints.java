@@ -82,22 +82,30 @@ public final class AwsQueryEndpoints {
       byte[] body = "POST".equals(exchange.method()) ? exchange.readBody(MAX_BODY_BYTES) : new byte[0];
       service = scopeService(exchange);
       Map<String, String> parameters = parameters(exchange, body);
-      VerifiedRequest<Principal> verified =
-          authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
-      service = verified.service();
-      entry.principal(verified.principal());
       String action = parameters.get("Action");
+      // An unsigned operation (AssumeRoleWithWebIdentity) carries its own proof; a signature on it is ignored, as AWS does.
+      QueryOperation operation = operations.get(key(service, action));
+      Principal principal = null;
+      String accessKeyId = null;
+      if (operation == null || !(operation.permission() instanceof QueryOperation.Permission.Unsigned)) {
+        VerifiedRequest<Principal> verified =
+            authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
+        service = verified.service();
+        principal = verified.principal();
+        accessKeyId = verified.accessKeyId();
+        entry.principal(principal);
+        operation = operations.get(key(service, action));
+      }
       entry.action(service + ":" + action);
       if (action == null || action.isEmpty()) {
         throw new WharfException.Invalid("MissingAction", "Missing Action");
       }
-      QueryOperation operation = operations.get(key(service, action));
       if (operation == null) {
         throw new WharfException.Invalid("InvalidAction", "Could not find operation " + action + " for service " + service);
       }
       var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
-      QueryRequest request = new QueryRequest(service, action, Map.copyOf(parameters), verified.principal(),
-          verified.accessKeyId(), origin, exchange.requestId());
+      QueryRequest request = new QueryRequest(service, action, Map.copyOf(parameters), principal, accessKeyId, origin,
+          exchange.requestId());
       authorize(operation, request, entry);
       XmlBuilder result = new XmlBuilder();
       operation.handler().handle(request, result);
@@ -132,6 +140,7 @@ public final class AwsQueryEndpoints {
   private void authorize(QueryOperation operation, QueryRequest request, AuditLog.Entry entry) {
     switch (operation.permission()) {
       case QueryOperation.Permission.NoPolicyCheck none -> { }
+      case QueryOperation.Permission.Unsigned unsigned -> { }
       case QueryOperation.Permission.PolicyAction policy -> {
         QueryOperation.Resource resource = policy.resource().resolve(request);
         PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),

@@ -30,6 +30,12 @@ public record QueryOperation(String service, String action, Permission permissio
 
     /** No policy check here, with the reason (e.g. GetCallerIdentity, or checked inside the service). */
     record NoPolicyCheck(String reason) implements Permission {}
+
+    /**
+     * Neither signed nor policy-checked, with the reason: the request proves itself (as AWS answers
+     * AssumeRoleWithWebIdentity unsigned). The handler sees no principal.
+     */
+    record Unsigned(String reason) implements Permission {}
   }
 
   /** Names the resource an action applies to: its ARN and owning account. */

@@ -55,6 +55,15 @@ public record QueryRequest(
     return Boolean.parseBoolean(value);
   }
 
+  /** A list parameter ({@code Name.member.1}, {@code Name.member.2}, …) in member order; empty when absent. */
+  public List<String> members(String name) {
+    List<String> values = new ArrayList<>();
+    for (int i = 1; parameters.containsKey(name + ".member." + i); i++) {
+      values.add(parameters.get(name + ".member." + i));
+    }
+    return values;
+  }
+
   /** Refuses a parameter family Wharf does not implement rather than silently ignoring it. */
   public void refuseUnsupported(String... prefixes) {
     List<String> found = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.wharf.identity.http;
 
 import dev.wharf.api.aws.QueryOperation;
 import dev.wharf.api.aws.QueryOperation.Permission;
+import dev.wharf.api.aws.XmlBuilder;
 import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.StsService;
 import java.util.List;
@@ -28,13 +29,29 @@ public final class StsEndpoints {
                   "SourceIdentity", "ProvidedContexts");
               StsService.AssumedRole assumed = sts.assumeRole(r.principal(), r.origin(), r.required("RoleArn"),
                   r.required("RoleSessionName"), r.optionalInt("DurationSeconds"), r.optional("ExternalId"));
-              CredentialService.SessionCredentials credentials = assumed.credentials();
-              x.element("Credentials", c -> c.text("AccessKeyId", credentials.accessKeyId())
-                      .text("SecretAccessKey", credentials.secretAccessKey())
-                      .text("SessionToken", credentials.sessionToken())
-                      .text("Expiration", credentials.principal().expiresAt()))
-                  .element("AssumedRoleUser", u -> u.text("AssumedRoleId", credentials.principal().userId())
-                      .text("Arn", credentials.principal().arn()));
+              session(x, assumed.credentials());
+            }),
+        new QueryOperation("sts", "AssumeRoleWithWebIdentity",
+            new Permission.Unsigned("the web identity token is the proof: StsService verifies it against a registered"
+                + " OIDC provider and the role's trust policy decides"),
+            (r, x) -> {
+              r.refuseUnsupported("Policy", "PolicyArns", "ProviderId");
+              StsService.WebIdentitySession assumed = sts.assumeRoleWithWebIdentity(r.origin(), r.required("RoleArn"),
+                  r.required("RoleSessionName"), r.required("WebIdentityToken"), r.optionalInt("DurationSeconds"));
+              session(x, assumed.credentials());
+              x.text("SubjectFromWebIdentityToken", assumed.identity().subject())
+                  .text("Audience", assumed.identity().audience())
+                  .text("Provider", assumed.identity().claims().getIssuer());
             }));
+  }
+
+  /** The Credentials and AssumedRoleUser members every AssumeRole call answers. */
+  private static void session(XmlBuilder x, CredentialService.SessionCredentials credentials) {
+    x.element("Credentials", c -> c.text("AccessKeyId", credentials.accessKeyId())
+            .text("SecretAccessKey", credentials.secretAccessKey())
+            .text("SessionToken", credentials.sessionToken())
+            .text("Expiration", credentials.principal().expiresAt()))
+        .element("AssumedRoleUser", u -> u.text("AssumedRoleId", credentials.principal().userId())
+            .text("Arn", credentials.principal().arn()));
   }
 }

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 class QueryOperationPermissionsIT {
   private static final List<String> MAY_SKIP_POLICY_CHECK =
       List.of("sts:GetCallerIdentity", "sts:AssumeRole", "codeartifact:GetAuthorizationToken");
+  /** The operations AWS answers without a signature: the request carries its own proof. */
+  private static final List<String> MAY_BE_UNSIGNED = List.of("sts:AssumeRoleWithWebIdentity");
 
   @TempDir static Path data;
   static TestingServer wharf;
@@ -65,6 +67,14 @@ class QueryOperationPermissionsIT {
             problems.add(name + " gives no reason for skipping the policy check");
           }
         }
+        case Permission.Unsigned unsigned -> {
+          if (!MAY_BE_UNSIGNED.contains(name)) {
+            problems.add(name + " is answered unsigned but is not one of " + MAY_BE_UNSIGNED);
+          }
+          if (unsigned.reason() == null || unsigned.reason().isBlank()) {
+            problems.add(name + " gives no reason for skipping the signature");
+          }
+        }
       }
     }
     for (RestOperation operation : restOperations) {
@@ -92,11 +102,13 @@ class QueryOperationPermissionsIT {
     AwsBasicCredentials noPolicy = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
     // Enough parameters for every operation to name its resource, so the answer is the authorization decision.
     String parameters = "&UserName=no-policy&RoleName=some-role&PolicyName=p&AccessKeyId=" + key.accessKeyId()
-        + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp&TokenId=t&KeyId=k";
+        + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp&TokenId=t&KeyId=k"
+        + "&Url=https%3A%2F%2Fissuer.example&ClientID=c&OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A"
+        + wharf.managementAccountId() + "%3Aoidc-provider%2Fissuer.example";
 
     List<String> notRefused = new ArrayList<>();
     for (QueryOperation operation : operations) {
-      if (operation.permission() instanceof Permission.NoPolicyCheck) {
+      if (!(operation.permission() instanceof Permission.PolicyAction)) {
         continue;
       }
       TestingSigner.Response response = wharf.signer().form("Action=" + operation.action() + "&Version=2010-05-08" + parameters)
@@ -106,5 +118,22 @@ class QueryOperationPermissionsIT {
       }
     }
     assertThat(notRefused).isEmpty();
+  }
+
+  @Test
+  void onlyTheDeclaredUnsignedOperationIsAnsweredWithoutASignature() {
+    List<String> answered = new ArrayList<>();
+    for (QueryOperation operation : operations) {
+      if (!operation.service().equals("sts")) {
+        continue;
+      }
+      TestingSigner.Response response = wharf.signer().form("Action=" + operation.action()
+          + "&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId()
+          + "%3Arole%2Fci&RoleSessionName=job&WebIdentityToken=not.a.jwt").unsigned();
+      if (response.status() != 403) {
+        answered.add(operation.action() + " → " + response.status() + " " + response.error().code());
+      }
+    }
+    assertThat(answered).containsExactly("AssumeRoleWithWebIdentity → 400 InvalidIdentityToken");
   }
 }
