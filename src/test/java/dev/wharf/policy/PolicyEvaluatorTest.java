@@ -35,7 +35,19 @@ class PolicyEvaluatorTest {
     private static final String REVOKE_OLDER_SESSIONS = "{'Sid':'RevokeOlderSessions','Effect':'Deny','Action':'*',"
             + "'Resource':'*','Condition':{'DateLessThan':{'aws:TokenIssueTime':'2026-11-25T12:00:00Z'}}}";
 
+    private static final String WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
+    private static final String GITHUB_HOST = "token.actions.githubusercontent.com";
+    private static final String GITHUB_ARN = "arn:aws:iam::111111111111:oidc-provider/" + GITHUB_HOST;
+    private static final CallerPrincipal GITHUB = CallerPrincipal.federated(ACCOUNT_A, GITHUB_ARN);
+
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
+
+    /** A trust policy letting GitHub's OIDC provider assume the role, with a Condition block or none. */
+    private static String trustGithub(String condition) {
+        return policy("{'Sid':'TrustGithub','Effect':'Allow','Principal':{'Federated':'" + GITHUB_ARN
+                + "'},'Action':'sts:AssumeRoleWithWebIdentity'" + (condition == null ? "" : ",'Condition':" + condition)
+                + "}");
+    }
 
     /** An identity policy allowing codeartifact:* on everything when the given Condition block holds. */
     private static String allowWhen(String condition) {
@@ -530,6 +542,86 @@ class PolicyEvaluatorTest {
                         .caller(DEPLOYER_SESSION).action("sts:TagSession").on(TARGET_ROLE)
                         .trust(policy("{'Effect':'Allow','Principal':{'AWS':"
                                 + "'arn:aws:iam::111111111111:role/ci/Deployer'},'Action':'sts:AssumeRole'}"))
+                        .implicitlyDenied(),
+
+                // --- Federated principals (AssumeRoleWithWebIdentity) ---
+                when("a trust policy naming the OIDC provider lets its web identity assume the role")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringEquals':{'" + GITHUB_HOST + ":aud':'sts.amazonaws.com'}}"))
+                        .with(GITHUB_HOST + ":aud", "sts.amazonaws.com").allowedBy("trust", "TrustGithub"),
+                when("a web identity of another provider does not match the Federated principal")
+                        .caller(CallerPrincipal.federated(ACCOUNT_A,
+                                "arn:aws:iam::111111111111:oidc-provider/gitlab.com"))
+                        .action(WEB_IDENTITY).on(TARGET_ROLE).trust(trustGithub(null)).implicitlyDenied(),
+                when("a sub pattern with StringLike admits the main branch")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringLike':{'" + GITHUB_HOST + ":sub':'repo:org/app:ref:refs/heads/main'}}"))
+                        .with(GITHUB_HOST + ":sub", "repo:org/app:ref:refs/heads/main").allowed(),
+                when("a sub pattern with StringLike refuses another branch")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringLike':{'" + GITHUB_HOST + ":sub':'repo:org/app:ref:refs/heads/main'}}"))
+                        .with(GITHUB_HOST + ":sub", "repo:org/app:ref:refs/heads/feature").implicitlyDenied(),
+                when("a sub wildcard over the repository admits every branch and tag of it")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringLike':{'" + GITHUB_HOST + ":sub':'repo:org/app:*'}}"))
+                        .with(GITHUB_HOST + ":sub", "repo:org/app:ref:refs/tags/v1.0.0").allowed(),
+                when("a sub wildcard over the repository refuses a repository whose name only starts alike")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringLike':{'" + GITHUB_HOST + ":sub':'repo:org/app:*'}}"))
+                        .with(GITHUB_HOST + ":sub", "repo:org/app-fork:ref:refs/heads/main").implicitlyDenied(),
+                when("a trust policy without an aud condition still matches (the token's aud is checked against the"
+                        + " provider's client IDs before)")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringLike':{'" + GITHUB_HOST + ":sub':'repo:org/*'}}"))
+                        .with(GITHUB_HOST + ":sub", "repo:org/app:ref:refs/heads/main").allowed(),
+                when("a condition on a claim the token lacks refuses")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringEquals':{'" + GITHUB_HOST + ":amr':'mfa'}}")).implicitlyDenied(),
+                when("ForAnyValue over amr admits a token with mfa among its methods")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'ForAnyValue:StringEquals':{'" + GITHUB_HOST + ":amr':'mfa'}}"))
+                        .with(GITHUB_HOST + ":amr", "pwd", "mfa").allowed(),
+                when("a session name condition on the web identity applies")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(trustGithub("{'StringLike':{'sts:RoleSessionName':'gha-*'}}"))
+                        .with("sts:RoleSessionName", "laptop").implicitlyDenied(),
+                when("a Deny for the provider in the trust policy wins over its Allow")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(policy("{'Sid':'TrustGithub','Effect':'Allow','Principal':{'Federated':'" + GITHUB_ARN
+                                + "'},'Action':'sts:AssumeRoleWithWebIdentity'}",
+                                "{'Sid':'NoForks','Effect':'Deny','Principal':{'Federated':'" + GITHUB_ARN
+                                + "'},'Action':'sts:AssumeRoleWithWebIdentity','Condition':{'StringLike':{'"
+                                + GITHUB_HOST + ":sub':'repo:fork/*'}}}"))
+                        .with(GITHUB_HOST + ":sub", "repo:fork/app:ref:refs/heads/main")
+                        .explicitlyDeniedBy("trust", "NoForks"),
+                when("a trust policy for sts:AssumeRole does not let a web identity in")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':{'Federated':'" + GITHUB_ARN
+                                + "'},'Action':'sts:AssumeRole'}")).implicitlyDenied(),
+                when("a trust policy naming an IAM principal does not let a web identity in")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':'111111111111'},"
+                                + "'Action':'sts:AssumeRoleWithWebIdentity'}")).implicitlyDenied(),
+                when("a Federated principal never matches an IAM caller")
+                        .caller(ALICE).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .identity(policy(ALLOW_ALL)).trust(trustGithub(null)).implicitlyDenied(),
+                when("a trust policy with Principal * lets a web identity in, as in AWS (the conditions must narrow it)")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':'*','Action':'sts:AssumeRoleWithWebIdentity'}"))
+                        .allowed(),
+                when("a provider of another account trusted by a role across accounts is not enough without the"
+                        + " role's account")
+                        .caller(CallerPrincipal.federated("222222222222",
+                                "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"))
+                        .action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':{'Federated':"
+                                + "'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com'},"
+                                + "'Action':'sts:AssumeRoleWithWebIdentity'}")).implicitlyDenied(),
+                when("the aws:FederatedProvider key can pin the provider in a condition")
+                        .caller(GITHUB).action(WEB_IDENTITY).on(TARGET_ROLE)
+                        .trust(policy("{'Effect':'Allow','Principal':'*','Action':'sts:AssumeRoleWithWebIdentity',"
+                                + "'Condition':{'StringEquals':{'aws:FederatedProvider':'" + GITHUB_ARN + "'}}}"))
+                        .with("aws:FederatedProvider", "arn:aws:iam::111111111111:oidc-provider/gitlab.com")
                         .implicitlyDenied(),
 
                 // --- Revoking older sessions ---
