@@ -1,0 +1,15 @@
+package dev.wharf.identity.infrastructure;
+
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingDatabases;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteOidcProviderStoreTest extends OidcProviderStoreContract {
+  @TempDir Path directory;
+
+  @Override
+  protected Database openDatabase() {
+    return TestingDatabases.sqlite(directory);
+  }
+}
