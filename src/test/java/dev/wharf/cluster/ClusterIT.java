@@ -13,6 +13,7 @@ import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingOidcIssuer;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.token.IssuedToken;
 import java.io.IOException;
@@ -48,13 +49,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.ConflictException;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
 import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Three Wharf nodes on one PostgreSQL schema, sharing one blob directory and one master key, as a
@@ -252,6 +256,37 @@ class ClusterIT {
     Duration deleted = within(BOUND, () -> refused(onB));
     LOG.info("access key deactivation seen by node B after {} ms, reactivation after {} ms, deletion after {} ms",
         deactivated.toMillis(), reactivated.toMillis(), deleted.toMillis());
+  }
+
+  @Test
+  void anOidcProviderRegisteredOrDeletedOnOneNodeGovernsWebIdentitiesOnTheOthersWithinOneSecond() {
+    try (TestingOidcIssuer issuer = TestingOidcIssuer.start(scratch);
+        StsClient anonymousOnB = StsClient.builder().endpointOverride(b.endpoint()).region(Region.US_EAST_1)
+            .credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
+      var iam = a.iam(a.rootCredentials());
+      String providerArn = "arn:aws:iam::" + account + ":oidc-provider/" + issuer.issuer().substring("https://".length());
+      String roleArn = iam.createRole(r -> r.roleName("cluster-ci").assumeRolePolicyDocument("""
+          {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"%s"},
+          "Action":"sts:AssumeRoleWithWebIdentity"}]}""".formatted(providerArn))).role().arn();
+      String token = issuer.rsaToken(issuer.claims("repo:org/app:ref:refs/heads/main", "sts.amazonaws.com").build());
+      BooleanSupplier assumed = () -> {
+        try {
+          anonymousOnB.assumeRoleWithWebIdentity(r -> r.roleArn(roleArn).roleSessionName("job").webIdentityToken(token));
+          return true;
+        } catch (software.amazon.awssdk.services.sts.model.StsException e) {
+          return false;
+        }
+      };
+      assertThat(assumed.getAsBoolean()).as("no provider yet; B remembers that").isFalse();
+
+      iam.createOpenIDConnectProvider(r -> r.url(issuer.issuer()).clientIDList("sts.amazonaws.com")
+          .thumbprintList(issuer.thumbprint()));
+      Duration registered = within(BOUND, assumed::getAsBoolean);
+      iam.deleteOpenIDConnectProvider(r -> r.openIDConnectProviderArn(providerArn));
+      Duration deleted = within(BOUND, () -> !assumed.getAsBoolean());
+      LOG.info("OIDC provider registration seen by node B after {} ms, deletion after {} ms", registered.toMillis(),
+          deleted.toMillis());
+    }
   }
 
   private static boolean refused(CodeartifactClient client) {
