@@ -165,7 +165,8 @@ public final class IamEndpoints {
     return List.copyOf(ops);
   }
 
-  private static QueryOperation op(String action, QueryOperation.ResourceResolver resource, QueryOperation.Handler handler) {
+  /** An IAM action whose permission is the IAM action of the same name on the resolved resource. */
+  static QueryOperation op(String action, QueryOperation.ResourceResolver resource, QueryOperation.Handler handler) {
     return new QueryOperation(IAM, action, new Permission.PolicyAction("iam:" + action, resource), handler);
   }
 

@@ -1,7 +1,6 @@
 package dev.wharf.identity.http;
 
 import dev.wharf.api.aws.QueryOperation;
-import dev.wharf.api.aws.QueryOperation.Permission;
 import dev.wharf.api.aws.QueryOperation.Resource;
 import dev.wharf.api.aws.QueryRequest;
 import dev.wharf.identity.oidc.OidcProvider;
@@ -19,35 +18,31 @@ public final class OidcProviderEndpoints {
 
   public List<QueryOperation> operations() {
     return List.of(
-        op("CreateOpenIDConnectProvider",
+        IamEndpoints.op("CreateOpenIDConnectProvider",
             r -> new Resource(OidcProviderService.arnFor(account(r), r.required("Url")), account(r)), (r, x) -> {
               r.refuseUnsupported("Tags");
               OidcProvider provider = providers.create(account(r), r.required("Url"), r.members("ClientIDList"),
                   r.members("ThumbprintList"));
               x.text("OpenIDConnectProviderArn", provider.arn());
             }),
-        op("GetOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) -> {
+        IamEndpoints.op("GetOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) -> {
           OidcProvider provider = providers.get(account(r), r.required("OpenIDConnectProviderArn"));
           x.text("Url", provider.url())
               .element("ClientIDList", list -> provider.clientIds().forEach(id -> list.text("member", id)))
               .element("ThumbprintList", list -> provider.thumbprints().forEach(print -> list.text("member", print)))
               .text("CreateDate", provider.createdAt());
         }),
-        op("ListOpenIDConnectProviders", r -> new Resource("arn:aws:iam::" + account(r) + ":oidc-provider/*", account(r)),
+        IamEndpoints.op("ListOpenIDConnectProviders", r -> new Resource("arn:aws:iam::" + account(r) + ":oidc-provider/*", account(r)),
             (r, x) -> x.element("OpenIDConnectProviderList", list -> providers.list(account(r))
                 .forEach(provider -> list.element("member", m -> m.text("Arn", provider.arn()))))),
-        op("DeleteOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) ->
+        IamEndpoints.op("DeleteOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) ->
             providers.delete(account(r), r.required("OpenIDConnectProviderArn"))),
-        op("AddClientIDToOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) ->
+        IamEndpoints.op("AddClientIDToOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) ->
             providers.addClientId(account(r), r.required("OpenIDConnectProviderArn"), r.required("ClientID"))),
-        op("RemoveClientIDFromOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) ->
+        IamEndpoints.op("RemoveClientIDFromOpenIDConnectProvider", OidcProviderEndpoints::providerResource, (r, x) ->
             providers.removeClientId(account(r), r.required("OpenIDConnectProviderArn"), r.required("ClientID"))),
-        op("UpdateOpenIDConnectProviderThumbprint", OidcProviderEndpoints::providerResource, (r, x) ->
+        IamEndpoints.op("UpdateOpenIDConnectProviderThumbprint", OidcProviderEndpoints::providerResource, (r, x) ->
             providers.updateThumbprints(account(r), r.required("OpenIDConnectProviderArn"), r.members("ThumbprintList"))));
-  }
-
-  private static QueryOperation op(String action, QueryOperation.ResourceResolver resource, QueryOperation.Handler handler) {
-    return new QueryOperation("iam", action, new Permission.PolicyAction("iam:" + action, resource), handler);
   }
 
   private static String account(QueryRequest r) {
