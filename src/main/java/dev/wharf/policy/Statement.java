@@ -119,7 +119,9 @@ public final class Statement {
             if (effect != Effect.DENY) {
                 return PrincipalMatcher.Match.NONE;
             }
-            return match == PrincipalMatcher.Match.SPECIFIC ? PrincipalMatcher.Match.NONE : PrincipalMatcher.Match.SPECIFIC;
+            return match == PrincipalMatcher.Match.SPECIFIC || match == PrincipalMatcher.Match.SELF
+                    ? PrincipalMatcher.Match.NONE
+                    : PrincipalMatcher.Match.SPECIFIC;
         }
         return match;
     }
