@@ -179,9 +179,13 @@ public final class IamEndpoints {
     return switch (r.principal()) {
       case Principal.Root root -> null;
       case Principal.User user -> user.userName();
-      case Principal.AssumedRole session -> throw new WharfException.Invalid("ValidationError",
-          "Must specify userName when calling with non-User credentials");
+      case Principal.AssumedRole session -> throw mustNameUser();
+      case Principal.FederatedUser federated -> throw mustNameUser();
     };
+  }
+
+  private static WharfException mustNameUser() {
+    return new WharfException.Invalid("ValidationError", "Must specify userName when calling with non-User credentials");
   }
 
   private Resource userResource(QueryRequest r, String userName, String newPath) {
