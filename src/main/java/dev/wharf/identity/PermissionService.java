@@ -80,8 +80,16 @@ public final class PermissionService {
 
   /** The global condition keys of a request by this principal. */
   public ConditionContext.Builder context(Principal principal, RequestOrigin origin, Instant now) {
-    ConditionContext.Builder context = requestKeys(origin, now)
-        .put("aws:PrincipalAccount", principal.accountId())
+    return principalKeys(principal, requestKeys(origin, now));
+  }
+
+  /** The condition keys that describe the principal itself, with no request or connection keys. */
+  public ConditionContext.Builder principalContext(Principal principal) {
+    return principalKeys(principal, ConditionContext.builder());
+  }
+
+  private static ConditionContext.Builder principalKeys(Principal principal, ConditionContext.Builder context) {
+    context.put("aws:PrincipalAccount", principal.accountId())
         .put("aws:PrincipalType", principal.principalType())
         .put("aws:userid", principal.userId());
     switch (principal) {

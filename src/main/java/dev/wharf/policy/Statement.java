@@ -131,6 +131,15 @@ public final class Statement {
         return matchesAction(action) && matchesResource(resource, scope) && conditionsHold(scope);
     }
 
+    /** The condition keys this statement reads, for a request its action and resource match (else none). */
+    void conditionKeysFor(String action, String resource, RequestScope scope, java.util.Collection<String> keys) {
+        if (matchesAction(action) && matchesResource(resource, scope)) {
+            for (Condition condition : conditions) {
+                keys.add(condition.key());
+            }
+        }
+    }
+
     private boolean matchesAction(String action) {
         boolean matched = false;
         for (PolicyPattern pattern : actions) {

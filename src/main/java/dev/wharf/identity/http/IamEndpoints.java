@@ -243,7 +243,7 @@ public final class IamEndpoints {
         .text("CreateDate", policy.createdAt()).text("UpdateDate", policy.updatedAt());
   }
 
-  private static <T> void page(QueryRequest r, XmlBuilder x, String listName, List<T> items, BiConsumer<XmlBuilder, T> render) {
+  static <T> void page(QueryRequest r, XmlBuilder x, String listName, List<T> items, BiConsumer<XmlBuilder, T> render) {
     pageOf(r, x, listName, items, (m, item) -> m.element("member", e -> render.accept(e, item)));
   }
 

@@ -104,7 +104,8 @@ class QueryOperationPermissionsIT {
     String parameters = "&UserName=no-policy&RoleName=some-role&PolicyName=p&AccessKeyId=" + key.accessKeyId()
         + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp&TokenId=t&KeyId=k"
         + "&Url=https%3A%2F%2Fissuer.example&ClientID=c&OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A"
-        + wharf.managementAccountId() + "%3Aoidc-provider%2Fissuer.example&Name=federated";
+        + wharf.managementAccountId() + "%3Aoidc-provider%2Fissuer.example&Name=federated&PolicySourceArn=arn%3Aaws%3Aiam%3A%3A"
+        + wharf.managementAccountId() + "%3Auser%2Fno-policy";
 
     List<String> notRefused = new ArrayList<>();
     for (QueryOperation operation : operations) {
