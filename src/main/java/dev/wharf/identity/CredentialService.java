@@ -11,9 +11,13 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -33,6 +37,7 @@ public final class CredentialService {
   private final Cache<String, Optional<Resolved>> keys;
   private final Cache<String, Optional<Role>> roles;
   private final Cache<String, Optional<IamUser>> users;
+  private final Map<String, IdentityStore.AccessKeyUse> pendingKeyUses = new ConcurrentHashMap<>();
 
   /** Why credentials were refused. */
   public enum Problem {
@@ -75,6 +80,28 @@ public final class CredentialService {
     this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
     this.roles = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
     this.users = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+  }
+
+  /**
+   * Notes that a long-term access key signed an accepted request (GetAccessKeyLastUsed); stored by
+   * {@link #flushKeyUses}, off the request path. Session keys are not recorded.
+   */
+  public void recordKeyUse(String accessKeyId, String service, String region) {
+    if (accessKeyId.startsWith("AKIA")) {
+      pendingKeyUses.put(accessKeyId, new IdentityStore.AccessKeyUse(accessKeyId, clock.instant(), service, region));
+    }
+  }
+
+  /** Stores the key uses noted since the last flush (called every few seconds and at shutdown). */
+  public void flushKeyUses() {
+    List<IdentityStore.AccessKeyUse> batch = new ArrayList<>();
+    for (String id : List.copyOf(pendingKeyUses.keySet())) {
+      IdentityStore.AccessKeyUse use = pendingKeyUses.remove(id);
+      if (use != null) {
+        batch.add(use);
+      }
+    }
+    store.recordAccessKeyUses(batch);
   }
 
   /** Drops every cached key, role and user (called on any IAM change). */

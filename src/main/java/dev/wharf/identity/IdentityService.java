@@ -230,6 +230,21 @@ public final class IdentityService {
     changed();
   }
 
+  /** GetAccessKeyLastUsed's answer: the key's owner (null for a root key) and its latest use, if it was used. */
+  public record KeyLastUsed(String userName, Optional<IdentityStore.AccessKeyUse> use) {}
+
+  /** An access key of the account, found by its id alone; empty when the account has no such key. */
+  public Optional<AccessKey> findAccessKey(String accountId, String accessKeyId) {
+    return store.findAccessKey(accessKeyId).map(IdentityStore.StoredAccessKey::key)
+        .filter(key -> key.accountId().equals(accountId));
+  }
+
+  public KeyLastUsed accessKeyLastUsed(String accountId, String accessKeyId) {
+    AccessKey key = findAccessKey(accountId, accessKeyId)
+        .orElseThrow(() -> noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found."));
+    return new KeyLastUsed(key.userName(), store.accessKeyLastUsed(accessKeyId));
+  }
+
   // ---------------------------------------------------------------- inline policies
 
   /** The entity's name as stored (IAM matches names regardless of case); NoSuchEntity when absent. */

@@ -1,6 +1,8 @@
 package dev.wharf.identity;
 
+import java.util.Collection;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -31,6 +33,9 @@ public interface IdentityStore {
 
   /** An access key and its encrypted secret. */
   record StoredAccessKey(AccessKey key, String secretCiphertext) {}
+
+  /** When an access key last signed an accepted request, for which service (signing name) and region. */
+  record AccessKeyUse(String accessKeyId, Instant at, String service, String region) {}
 
   // settings
   Optional<String> setting(String name);
@@ -72,6 +77,12 @@ public interface IdentityStore {
   boolean updateAccessKeyStatus(String accountId, String userName, String accessKeyId, AccessKey.Status status);
 
   boolean deleteAccessKey(String accountId, String userName, String accessKeyId);
+
+  /** Records the latest uses of access keys; an older use than the one stored leaves it as it is. */
+  void recordAccessKeyUses(Collection<AccessKeyUse> uses);
+
+  /** The latest recorded use of an access key; empty when it was never used (or does not exist). */
+  Optional<AccessKeyUse> accessKeyLastUsed(String accessKeyId);
 
   // roles
   boolean insertRole(Role role);

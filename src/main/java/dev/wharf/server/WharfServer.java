@@ -107,6 +107,7 @@ public final class WharfServer implements AutoCloseable {
 
   private final ScheduledExecutorService background;
   private final TokenService tokens;
+  private final CredentialService credentials;
   private final AuditLog audit;
   private final Routes routes;
   private final BlobStore blobs;
@@ -118,10 +119,11 @@ public final class WharfServer implements AutoCloseable {
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
-      IdentityService identity, ScheduledExecutorService background, TokenService tokens, AuditLog audit, Routes routes,
-      BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
+      IdentityService identity, ScheduledExecutorService background, TokenService tokens, CredentialService credentials,
+      AuditLog audit, Routes routes, BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
       ChangeBus changes) {
     this.changes = changes;
+    this.credentials = credentials;
     this.blobs = blobs;
     this.packages = packages;
     this.publishing = publishing;
@@ -276,6 +278,7 @@ public final class WharfServer implements AutoCloseable {
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().name("wharf-background-", 0).daemon().factory());
       background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(() -> runQuietly(credentials::flushKeyUses), 5, 5, TimeUnit.SECONDS);
       BlobCollector collector = new BlobCollector(blobs, new SqlBlobReferences(database),
           Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
       long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
@@ -297,8 +300,8 @@ public final class WharfServer implements AutoCloseable {
         }
         throw e;
       }
-      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, audit, routes, blobs,
-          packages, publishing, lifecycle, changes);
+      return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, credentials, audit,
+          routes, blobs, packages, publishing, lifecycle, changes);
     } catch (Exception | Error e) {
       if (changes != null) {
         changes.close();
@@ -437,6 +440,7 @@ public final class WharfServer implements AutoCloseable {
     try {
       jetty.stop();
       tokens.close();
+      credentials.flushKeyUses();
       audit.close();
       blobs.close();
     } catch (Exception e) {

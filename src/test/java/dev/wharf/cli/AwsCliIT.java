@@ -139,6 +139,33 @@ class AwsCliIT {
   // ---------------------------------------------------------------- IAM users and keys
 
   @Test
+  void getAccessKeyLastUsedShowsNothingBeforeTheFirstUseAndThenTheServiceAndRegion() throws Exception {
+    root.json("iam", "create-user", "--user-name", "cli-hal");
+    JsonNode key = root.json("iam", "create-access-key", "--user-name", "cli-hal").path("AccessKey");
+    String keyId = key.path("AccessKeyId").asText();
+    TestingAwsCli hal = root.withKey(keyId, key.path("SecretAccessKey").asText());
+    JsonNode unused = root.json("iam", "get-access-key-last-used", "--access-key-id", keyId);
+    assertThat(unused.path("UserName").asText()).isEqualTo("cli-hal");
+    assertThat(unused.path("AccessKeyLastUsed").path("ServiceName").asText()).isEqualTo("N/A");
+    assertThat(unused.path("AccessKeyLastUsed").has("LastUsedDate")).isFalse();
+
+    hal.json("sts", "get-caller-identity");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode used = unused;
+    while (!used.path("AccessKeyLastUsed").has("LastUsedDate") && System.nanoTime() < deadline) {
+      Thread.sleep(200); // uses are stored off the request path, every few seconds
+      used = root.json("iam", "get-access-key-last-used", "--access-key-id", keyId);
+    }
+    assertThat(used.path("AccessKeyLastUsed").path("ServiceName").asText()).isEqualTo("sts");
+    assertThat(used.path("AccessKeyLastUsed").path("Region").asText()).isEqualTo("us-east-1");
+    assertThat(used.path("AccessKeyLastUsed").path("LastUsedDate").asText()).isNotEmpty();
+
+    assertServiceError(root.run("iam", "get-access-key-last-used", "--access-key-id", "AKIAUNKNOWNKEY000000"),
+        "NoSuchEntity");
+    assertServiceError(hal.run("iam", "get-access-key-last-used", "--access-key-id", keyId), "AccessDenied");
+  }
+
+  @Test
   void aUserIsCreatedReadListedAndDeleted() {
     JsonNode created = root.json("iam", "create-user", "--user-name", "cli-grace", "--path", "/team/");
     assertThat(created.path("User").path("Arn").asText()).isEqualTo("arn:aws:iam::" + account + ":user/team/cli-grace");

@@ -16,6 +16,7 @@ import java.util.Objects;
 /** Authenticates SigV4-signed AWS API calls and renders failures in each protocol's vocabulary. */
 public final class AwsAuthenticator {
   private final SigV4Verifier<Principal> verifier;
+  private final CredentialService credentials;
 
   /** The two AWS protocols Wharf speaks: they name the same failures differently. */
   public enum Protocol {
@@ -24,7 +25,7 @@ public final class AwsAuthenticator {
   }
 
   public AwsAuthenticator(Clock clock, CredentialService credentials) {
-    Objects.requireNonNull(credentials, "credentials");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
     CredentialResolver<Principal> resolver = (accessKeyId, sessionToken) -> {
       try {
         CredentialService.Resolved resolved = credentials.resolve(accessKeyId, sessionToken);
@@ -46,7 +47,9 @@ public final class AwsAuthenticator {
   public VerifiedRequest<Principal> authenticate(Exchange exchange, String payloadSha256Hex, Protocol protocol) {
     SignedRequest request = new SignedRequest(exchange.method(), exchange.rawPath(), exchange.rawQuery(), exchange.headers());
     try {
-      return verifier.verify(request, payloadSha256Hex);
+      VerifiedRequest<Principal> verified = verifier.verify(request, payloadSha256Hex);
+      credentials.recordKeyUse(verified.accessKeyId(), verified.service(), verified.region());
+      return verified;
     } catch (SigV4Exception e) {
       throw notAuthenticated(e, protocol);
     }

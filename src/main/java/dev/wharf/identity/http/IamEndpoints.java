@@ -78,6 +78,20 @@ public final class IamEndpoints {
         identity.updateAccessKey(r.principal().accountId(), targetUser(r), r.required("AccessKeyId"), r.required("Status"))));
     ops.add(op("DeleteAccessKey", r -> userResource(r, targetUser(r), null), (r, x) ->
         identity.deleteAccessKey(r.principal().accountId(), targetUser(r), r.required("AccessKeyId"))));
+    // Authorized on the key's owner; a key the account does not have is checked against user/* (then NoSuchEntity).
+    ops.add(op("GetAccessKeyLastUsed", r -> identity.findAccessKey(r.principal().accountId(), r.required("AccessKeyId"))
+        .map(key -> userResource(r, key.userName(), null)).orElseGet(() -> accountResource(r, "user/*")), (r, x) -> {
+          IdentityService.KeyLastUsed lastUsed = identity.accessKeyLastUsed(r.principal().accountId(),
+              r.required("AccessKeyId"));
+          if (lastUsed.userName() != null) {
+            x.text("UserName", lastUsed.userName());
+          }
+          x.element("AccessKeyLastUsed", u -> {
+            lastUsed.use().ifPresent(use -> u.text("LastUsedDate", use.at()));
+            u.text("ServiceName", lastUsed.use().map(IdentityStore.AccessKeyUse::service).orElse("N/A"))
+                .text("Region", lastUsed.use().map(IdentityStore.AccessKeyUse::region).orElse("N/A"));
+          });
+        }));
     // inline policies
     for (PrincipalType type : PrincipalType.values()) {
       String kind = type == PrincipalType.USER ? "User" : "Role";

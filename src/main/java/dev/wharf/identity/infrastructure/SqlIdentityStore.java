@@ -11,6 +11,7 @@ import dev.wharf.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -244,6 +245,30 @@ public final class SqlIdentityStore implements IdentityStore {
                 + " ON u.account_id = k.account_id AND u.user_name_lower = k.user_name_lower WHERE k.access_key_id = :id")
         .bind("id", accessKeyId)
         .map((rs, ctx) -> new StoredAccessKey(accessKey(rs), rs.getString("secret_ciphertext"))).findOne());
+  }
+
+  @Override
+  public void recordAccessKeyUses(Collection<AccessKeyUse> uses) {
+    if (uses.isEmpty()) {
+      return;
+    }
+    jdbi.useTransaction(h -> {
+      var batch = h.prepareBatch("UPDATE access_keys SET last_used_at = :at, last_used_service = :service,"
+          + " last_used_region = :region WHERE access_key_id = :id AND (last_used_at IS NULL OR last_used_at < :at)");
+      uses.forEach(use -> batch.bind("id", use.accessKeyId()).bind("at", use.at().toEpochMilli())
+          .bind("service", use.service()).bind("region", use.region()).add());
+      batch.execute();
+    });
+  }
+
+  @Override
+  public Optional<AccessKeyUse> accessKeyLastUsed(String accessKeyId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT last_used_at, last_used_service, last_used_region FROM access_keys"
+            + " WHERE access_key_id = :id AND last_used_at IS NOT NULL")
+        .bind("id", accessKeyId)
+        .map((rs, ctx) -> new AccessKeyUse(accessKeyId, Instant.ofEpochMilli(rs.getLong("last_used_at")),
+            rs.getString("last_used_service"), rs.getString("last_used_region")))
+        .findOne());
   }
 
   @Override

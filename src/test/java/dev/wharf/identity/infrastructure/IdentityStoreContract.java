@@ -150,6 +150,23 @@ abstract class IdentityStoreContract {
   }
 
   @Test
+  void anAccessKeyKeepsItsLatestUseAndAnOlderOneDoesNotReplaceIt() {
+    store.insertUser(user("alice"));
+    store.insertAccessKey(new AccessKey("AKIAALICE00000000002", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "alice", 2);
+    assertThat(store.accessKeyLastUsed("AKIAALICE00000000002")).isEmpty();
+
+    store.recordAccessKeyUses(List.of(
+        new IdentityStore.AccessKeyUse("AKIAALICE00000000002", NOW.plusSeconds(60), "codeartifact", "us-east-1"),
+        new IdentityStore.AccessKeyUse("AKIAUNKNOWN000000000", NOW, "iam", "us-east-1")));
+    store.recordAccessKeyUses(List.of(
+        new IdentityStore.AccessKeyUse("AKIAALICE00000000002", NOW.plusSeconds(30), "sts", "eu-west-1")));
+
+    assertThat(store.accessKeyLastUsed("AKIAALICE00000000002")).contains(
+        new IdentityStore.AccessKeyUse("AKIAALICE00000000002", NOW.plusSeconds(60), "codeartifact", "us-east-1"));
+    assertThat(store.accessKeyLastUsed("AKIAUNKNOWN000000000")).isEmpty();
+  }
+
+  @Test
   void inlinePoliciesAreReplacedByNameIgnoringCase() {
     store.insertUser(user("alice"));
     store.putInlinePolicy(ACCOUNT, PrincipalType.USER, "alice", "Read", "{\"v\":1}");
