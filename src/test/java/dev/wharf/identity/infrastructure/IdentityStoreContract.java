@@ -34,6 +34,9 @@ abstract class IdentityStoreContract {
 
   protected abstract Database openDatabase() throws Exception;
 
+  /** A database that no migration has touched yet. */
+  protected abstract String freshDatabaseUrl();
+
   @BeforeEach
   void open() throws Exception {
     database = openDatabase();
@@ -311,6 +314,29 @@ abstract class IdentityStoreContract {
     store.deletePolicyVersion(arn, "v4");
     assertThat(store.deleteManagedPolicy(arn)).isEqualTo(DeleteOutcome.DELETED);
     assertThat(store.listPolicyVersions(arn)).isEmpty();
+  }
+
+  @Test
+  void migrationFifteenMakesEveryExistingManagedPolicyItsOwnDefaultVersionOne() {
+    String url = freshDatabaseUrl();
+    org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+        .table("wharf_schema_history").target("14").load().migrate();
+    org.jdbi.v3.core.Jdbi.create(url).useHandle(h -> h.execute("INSERT INTO managed_policies (policy_arn, account_id,"
+        + " policy_name, policy_name_lower, policy_id, path, description, document, created_at, updated_at) VALUES"
+        + " ('arn:aws:iam::111122223333:policy/old', '111122223333', 'old', 'old', 'ANPAOLD', '/', NULL, '{\"old\":1}',"
+        + " 1000, 2000)"));
+
+    try (Database migrated = Database.open(url)) {
+      IdentityStore after = new SqlIdentityStore(migrated);
+      String arn = "arn:aws:iam::111122223333:policy/old";
+      assertThat(after.findManagedPolicy(arn)).get().extracting(ManagedPolicy::defaultVersionId, ManagedPolicy::document)
+          .containsExactly("v1", "{\"old\":1}");
+      assertThat(after.listPolicyVersions(arn)).extracting(PolicyVersion::versionId, PolicyVersion::document,
+              PolicyVersion::defaultVersion, PolicyVersion::createdAt)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("v1", "{\"old\":1}", true, Instant.ofEpochMilli(1000)));
+      assertThat(after.insertPolicyVersion(arn, "{}", false, 5, NOW)).get().extracting(PolicyVersion::versionId)
+          .isEqualTo("v2");
+    }
   }
 
   private static ManagedPolicy policy(String arn) {
