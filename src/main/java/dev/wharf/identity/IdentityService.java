@@ -448,6 +448,23 @@ public final class IdentityService {
     return store.listGroups(accountId, pathPrefix == null ? "/" : pathPrefix);
   }
 
+  /** Renames the group and/or moves it to another path (null keeps either); its users and policies follow. */
+  public void updateGroup(String accountId, String groupName, String newGroupName, String newPath) {
+    IamGroup group = getGroup(accountId, groupName);
+    if (newGroupName != null) {
+      requireName("newGroupName", newGroupName, 128);
+    }
+    String name = newGroupName == null ? group.groupName() : newGroupName;
+    String path = newPath == null ? group.path() : requirePath(newPath);
+    switch (store.updateGroup(accountId, group.groupName(), name, path)) {
+      case INSERTED -> changed();
+      case ALREADY_EXISTS -> throw new WharfException.Conflict("EntityAlreadyExists",
+          "Group with name " + name + " already exists.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The group with name " + groupName + " cannot be found.");
+      case LIMIT_REACHED -> throw new IllegalStateException("a rename adds nothing");
+    }
+  }
+
   /** DeleteConflict while the group has users, inline policies or attached policies, as in AWS. */
   public void deleteGroup(String accountId, String groupName) {
     requireName("groupName", groupName, 128);

@@ -99,6 +99,12 @@ public interface IdentityStore {
 
   List<IamGroup> listGroups(String accountId, String pathPrefix);
 
+  /**
+   * Renames the group and/or changes its path; its users and policies follow. INSERTED when done,
+   * ALREADY_EXISTS when another group has the new name, NO_SUCH_ENTITY when the group is gone.
+   */
+  InsertOutcome updateGroup(String accountId, String groupName, String newGroupName, String newPath);
+
   /** Deletes the group only when it has no users, inline policies or attachments. */
   DeleteOutcome deleteGroup(String accountId, String groupName);
 

@@ -167,6 +167,9 @@ public final class IamEndpoints {
     ops.add(op("ListGroups", r -> accountResource(r, "group/*"), (r, x) ->
         page(r, x, "Groups", identity.listGroups(r.principal().accountId(), r.optional("PathPrefix")),
             IamEndpoints::group)));
+    ops.add(op("UpdateGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->
+        identity.updateGroup(r.principal().accountId(), r.required("GroupName"), r.optional("NewGroupName"),
+            r.optional("NewPath"))));
     ops.add(op("DeleteGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->
         identity.deleteGroup(r.principal().accountId(), r.required("GroupName"))));
     ops.add(op("AddUserToGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->

@@ -512,6 +512,40 @@ public final class SqlIdentityStore implements IdentityStore {
     return listEntities(EntityTable.GROUPS, accountId, pathPrefix, (rs, ctx) -> group(rs));
   }
 
+  @Override
+  public InsertOutcome updateGroup(String accountId, String groupName, String newGroupName, String newPath) {
+    String from = lower(groupName);
+    String to = lower(newGroupName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      if (count(h, EntityTable.GROUPS.countSql(), accountId, from) == 0) {
+        return InsertOutcome.NO_SUCH_ENTITY;
+      }
+      if (!to.equals(from) && count(h, EntityTable.GROUPS.countSql(), accountId, to) > 0) {
+        return InsertOutcome.ALREADY_EXISTS;
+      }
+      // Memberships reference the group's key: they are taken out, the group renamed, then put back.
+      List<String> members = h.createQuery("SELECT user_name_lower FROM iam_group_members WHERE account_id = :a"
+              + " AND group_name_lower = :n").bind("a", accountId).bind("n", from).mapTo(String.class).list();
+      h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a AND group_name_lower = :n")
+          .bind("a", accountId).bind("n", from).execute();
+      h.createUpdate("UPDATE iam_groups SET group_name = :name, group_name_lower = :to, path = :path"
+              + " WHERE account_id = :a AND group_name_lower = :from")
+          .bind("name", newGroupName).bind("to", to).bind("path", newPath).bind("a", accountId).bind("from", from)
+          .execute();
+      for (String member : members) {
+        h.createUpdate("INSERT INTO iam_group_members (account_id, group_name_lower, user_name_lower) VALUES (:a, :g, :u)")
+            .bind("a", accountId).bind("g", to).bind("u", member).execute();
+      }
+      for (String table : List.of("inline_policies", "policy_attachments")) {
+        h.createUpdate("UPDATE " + table + " SET principal_name_lower = :to WHERE account_id = :a"
+                + " AND principal_type = :t AND principal_name_lower = :from")
+            .bind("to", to).bind("a", accountId).bind("t", PrincipalType.GROUP.column()).bind("from", from).execute();
+      }
+      return InsertOutcome.INSERTED;
+    });
+  }
+
   private static IamGroup group(ResultSet rs) throws SQLException {
     return new IamGroup(rs.getString("account_id"), rs.getString("group_name"), rs.getString("group_id"),
         rs.getString("path"), Instant.ofEpochMilli(rs.getLong("created_at")));

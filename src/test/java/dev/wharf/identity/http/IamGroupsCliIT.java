@@ -168,6 +168,22 @@ class IamGroupsCliIT {
     assertThat(root.run("iam", "delete-user", "--user-name", "carol").exitCode()).isZero();
   }
 
+  @Test
+  void aRenamedGroupKeepsItsUsersAndCannotTakeATakenName() {
+    root.json("iam", "create-group", "--group-name", "testers");
+    root.json("iam", "create-group", "--group-name", "reviewers");
+    root.json("iam", "create-user", "--user-name", "dave");
+    root.run("iam", "add-user-to-group", "--group-name", "testers", "--user-name", "dave");
+    assertThat(errorCode(root.run("iam", "update-group", "--group-name", "testers", "--new-group-name", "Reviewers")))
+        .isEqualTo("EntityAlreadyExists");
+    assertThat(root.run("iam", "update-group", "--group-name", "testers", "--new-group-name", "qa", "--new-path",
+        "/quality/").exitCode()).isZero();
+    JsonNode group = root.json("iam", "get-group", "--group-name", "qa");
+    assertThat(group.path("Group").path("Arn").asText()).isEqualTo("arn:aws:iam::" + account + ":group/quality/qa");
+    assertThat(group.path("Users").get(0).path("UserName").asText()).isEqualTo("dave");
+    assertThat(errorCode(root.run("iam", "get-group", "--group-name", "testers"))).isEqualTo("NoSuchEntity");
+  }
+
   private static int get(String url, String token) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();

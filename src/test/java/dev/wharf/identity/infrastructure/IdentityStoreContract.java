@@ -282,6 +282,30 @@ abstract class IdentityStoreContract {
   }
 
   @Test
+  void aRenamedGroupKeepsItsUsersAndPoliciesAndCannotTakeAnotherGroupsName() {
+    store.insertUser(user("alice"));
+    store.insertGroup(group("devs"), 300);
+    store.insertGroup(group("ops"), 300);
+    store.addUserToGroup(ACCOUNT, "devs", "alice", 10);
+    store.putInlinePolicy(ACCOUNT, PrincipalType.GROUP, "devs", "p", "{}");
+    store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
+    store.attachPolicy(ACCOUNT, PrincipalType.GROUP, "devs", "arn:aws:iam::111122223333:policy/m", 10);
+
+    assertThat(store.updateGroup(ACCOUNT, "devs", "OPS", "/")).isEqualTo(InsertOutcome.ALREADY_EXISTS);
+    assertThat(store.updateGroup(ACCOUNT, "nope", "x", "/")).isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
+    assertThat(store.updateGroup(ACCOUNT, "devs", "Builders", "/ci/")).isEqualTo(InsertOutcome.INSERTED);
+
+    assertThat(store.findGroup(ACCOUNT, "devs")).isEmpty();
+    assertThat(store.findGroup(ACCOUNT, "builders")).get().extracting(IamGroup::groupName, IamGroup::path)
+        .containsExactly("Builders", "/ci/");
+    assertThat(store.listGroupsForUser(ACCOUNT, "alice")).extracting(IamGroup::groupName).containsExactly("Builders");
+    assertThat(store.listInlinePolicies(ACCOUNT, PrincipalType.GROUP, "builders")).hasSize(1);
+    assertThat(store.listAttachedPolicies(ACCOUNT, PrincipalType.GROUP, "builders")).hasSize(1);
+    assertThat(store.updateGroup(ACCOUNT, "Builders", "builders", "/ci/")).as("a change of case only")
+        .isEqualTo(InsertOutcome.INSERTED);
+  }
+
+  @Test
   void aManagedPolicyStartsAtVersionOneAndNewVersionsAreNumberedOnwardBelowTheLimit() {
     String arn = "arn:aws:iam::111122223333:policy/m";
     store.insertManagedPolicy(policy(arn));
