@@ -588,18 +588,24 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public List<IamUser> listGroupMembers(String accountId, String groupName) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT u.* FROM iam_users u JOIN iam_group_members m"
-            + " ON m.account_id = u.account_id AND m.user_name_lower = u.user_name_lower"
-            + " WHERE m.account_id = :a AND m.group_name_lower = :g ORDER BY u.user_name_lower")
-        .bind("a", accountId).bind("g", lower(groupName)).map((rs, ctx) -> user(rs)).list());
+    return acrossMemberships(EntityTable.USERS, EntityTable.GROUPS, accountId, groupName, (rs, ctx) -> user(rs));
   }
 
   @Override
   public List<IamGroup> listGroupsForUser(String accountId, String userName) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT g.* FROM iam_groups g JOIN iam_group_members m"
-            + " ON m.account_id = g.account_id AND m.group_name_lower = g.group_name_lower"
-            + " WHERE m.account_id = :a AND m.user_name_lower = :u ORDER BY g.group_name_lower")
-        .bind("a", accountId).bind("u", lower(userName)).map((rs, ctx) -> group(rs)).list());
+    return acrossMemberships(EntityTable.GROUPS, EntityTable.USERS, accountId, userName, (rs, ctx) -> group(rs));
+  }
+
+  /**
+   * The users of a group or the groups of a user, in name order: iam_group_members names its
+   * columns as the two tables do (user_name_lower, group_name_lower).
+   */
+  private <T> List<T> acrossMemberships(EntityTable listed, EntityTable of, String accountId, String name,
+      RowMapper<T> mapper) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT e.* FROM " + listed.table() + " e JOIN iam_group_members m"
+            + " ON m.account_id = e.account_id AND m." + listed.nameColumn() + " = e." + listed.nameColumn()
+            + " WHERE m.account_id = :a AND m." + of.nameColumn() + " = :n ORDER BY e." + listed.nameColumn())
+        .bind("a", accountId).bind("n", lower(name)).map(mapper).list());
   }
 
   @Override
