@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Turns an access key id (and session token) into the principal it belongs to and the secret
@@ -30,6 +32,7 @@ public final class CredentialService {
   private final ObjectMapper json = new ObjectMapper();
   private final Cache<String, Optional<Resolved>> keys;
   private final Cache<String, Optional<Role>> roles;
+  private final Cache<String, Optional<IamUser>> users;
 
   /** Why credentials were refused. */
   public enum Problem {
@@ -56,9 +59,14 @@ public final class CredentialService {
   /** A principal and the secret its requests are signed with; inactive keys are resolved too and flagged. */
   public record Resolved(Principal principal, String secretAccessKey, boolean active) {}
 
-  /** Temporary credentials of a role session. */
+  /** Temporary credentials: a role session, a GetSessionToken session or a federated user. */
   public record SessionCredentials(String accessKeyId, String secretAccessKey, String sessionToken,
-      Principal.AssumedRole principal) {}
+      Principal principal) {
+    /** When the credentials expire. */
+    public Instant expiresAt() {
+      return principal.session().expiresAt();
+    }
+  }
 
   public CredentialService(IdentityStore store, SecretCipher cipher, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -66,12 +74,14 @@ public final class CredentialService {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
     this.roles = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.users = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
   }
 
-  /** Drops every cached key and role (called on any IAM change). */
+  /** Drops every cached key, role and user (called on any IAM change). */
   public void invalidate() {
     keys.invalidateAll();
     roles.invalidateAll();
+    users.invalidateAll();
   }
 
   /** Resolves credentials for a signed request. */
@@ -116,24 +126,33 @@ public final class CredentialService {
   }
 
   /** Issues credentials for a new session of the role, valid for the duration. */
-  public SessionCredentials issueSession(Role role, String sessionName, Duration duration) {
+  public SessionCredentials issueRoleSession(Role role, String sessionName, Duration duration, SessionScope scope) {
+    return seal(session -> new Principal.AssumedRole(role.accountId(), role.roleName(), role.roleId(), role.path(),
+        sessionName, session), duration, scope);
+  }
+
+  /** Issues GetSessionToken credentials: the user itself, for the duration. */
+  public SessionCredentials issueUserSession(Principal.User user, Duration duration) {
+    return seal(session -> new Principal.User(user.accountId(), user.userName(), user.userId(), user.path(), session),
+        duration, SessionScope.NONE);
+  }
+
+  /** Issues GetFederationToken credentials: a federated user named {@code name}, acting for the user. */
+  public SessionCredentials issueFederatedSession(Principal.User user, String name, Duration duration,
+      SessionScope scope) {
+    Principal.User longTerm = new Principal.User(user.accountId(), user.userName(), user.userId(), user.path());
+    return seal(session -> new Principal.FederatedUser(user.accountId(), name, longTerm, session), duration, scope);
+  }
+
+  private SessionCredentials seal(Function<Principal.Session, Principal> principalOf, Duration duration,
+      SessionScope scope) {
     Instant issued = clock.instant();
-    Instant expires = issued.plus(duration);
+    Principal principal = principalOf.apply(new Principal.Session(issued, issued.plus(duration), scope));
     String accessKeyId = RandomIds.withPrefix("ASIA");
     String secret = RandomIds.secretAccessKey();
-    ObjectNode payload = json.createObjectNode()
-        .put("k", accessKeyId)
-        .put("s", secret)
-        .put("a", role.accountId())
-        .put("r", role.roleName())
-        .put("ri", role.roleId())
-        .put("rp", role.path())
-        .put("n", sessionName)
-        .put("i", issued.toEpochMilli())
-        .put("e", expires.toEpochMilli());
+    ObjectNode payload = json.createObjectNode().put("k", accessKeyId).put("s", secret);
+    PrincipalCodec.write(principal, payload);
     String token = cipher.encrypt(payload.toString(), SESSION_CONTEXT);
-    var principal = new Principal.AssumedRole(role.accountId(), role.roleName(), role.roleId(), role.path(), sessionName,
-        issued, expires);
     return new SessionCredentials(accessKeyId, secret, token, principal);
   }
 
@@ -142,26 +161,41 @@ public final class CredentialService {
     try {
       payload = json.readTree(cipher.decrypt(sessionToken, SESSION_CONTEXT));
     } catch (SecretCipher.DecryptionException | IOException e) {
-      throw new CredentialException(Problem.INVALID_SESSION_TOKEN, "The security token included in the request is invalid.");
+      throw invalidSession();
     }
     if (!accessKeyId.equals(payload.path("k").asText())) {
-      throw new CredentialException(Problem.INVALID_SESSION_TOKEN, "The security token included in the request is invalid.");
+      throw invalidSession();
     }
-    Instant expires = Instant.ofEpochMilli(payload.path("e").asLong());
-    if (!clock.instant().isBefore(expires)) {
+    Principal principal = PrincipalCodec.read(payload).orElseThrow(CredentialService::invalidSession);
+    Principal.Session session = principal.session();
+    if (session == null) {
+      throw invalidSession();
+    }
+    if (!clock.instant().isBefore(session.expiresAt())) {
       throw new CredentialException(Problem.EXPIRED_SESSION, "The security token included in the request is expired");
     }
-    String accountId = payload.path("a").asText();
-    String roleName = payload.path("r").asText();
-    String roleId = payload.path("ri").asText();
-    // A deleted (or deleted and re-created) role ends its sessions, as in AWS.
-    Optional<Role> role = roles.get(accountId + "/" + roleName.toLowerCase(java.util.Locale.ROOT),
-        k -> store.findRole(accountId, roleName));
-    if (role.isEmpty() || !role.get().roleId().equals(roleId)) {
-      throw new CredentialException(Problem.INVALID_SESSION_TOKEN, "The security token included in the request is invalid.");
+    // A deleted (or deleted and re-created) role or user ends its sessions, as in AWS.
+    boolean alive = switch (principal) {
+      case Principal.AssumedRole role -> roles.get(role.accountId() + "/" + role.roleName().toLowerCase(Locale.ROOT),
+              k -> store.findRole(role.accountId(), role.roleName()))
+          .filter(found -> found.roleId().equals(role.roleId())).isPresent();
+      case Principal.User user -> userAlive(user);
+      case Principal.FederatedUser federated -> userAlive(federated.user());
+      case Principal.Root root -> false;
+    };
+    if (!alive) {
+      throw invalidSession();
     }
-    var principal = new Principal.AssumedRole(accountId, role.get().roleName(), roleId, role.get().path(),
-        payload.path("n").asText(), Instant.ofEpochMilli(payload.path("i").asLong()), expires);
     return new Resolved(principal, payload.path("s").asText(), true);
+  }
+
+  private boolean userAlive(Principal.User user) {
+    return users.get(user.accountId() + "/" + user.userName().toLowerCase(Locale.ROOT),
+            k -> store.findUser(user.accountId(), user.userName()))
+        .filter(found -> found.userId().equals(user.userId())).isPresent();
+  }
+
+  private static CredentialException invalidSession() {
+    return new CredentialException(Problem.INVALID_SESSION_TOKEN, "The security token included in the request is invalid.");
   }
 }

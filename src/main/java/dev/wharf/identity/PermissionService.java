@@ -37,6 +37,7 @@ public final class PermissionService {
   private final Clock clock;
   private final PolicyEvaluator evaluator = new PolicyEvaluator();
   private final Cache<String, List<AttachedPolicy>> identityPolicies;
+  private final Cache<SessionScope, List<AttachedPolicy>> sessionPolicies;
 
   /** Facts about the connection a request came in on. */
   public record RequestOrigin(String sourceIp, boolean secureTransport) {
@@ -47,11 +48,13 @@ public final class PermissionService {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.identityPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.sessionPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
   }
 
-  /** Drops cached identity policies (called on any IAM change). */
+  /** Drops cached identity and session policies (called on any IAM change). */
   public void invalidate() {
     identityPolicies.invalidateAll();
+    sessionPolicies.invalidateAll();
   }
 
   /** The policy-language view of a principal. */
@@ -61,6 +64,8 @@ public final class PermissionService {
       case Principal.User user -> new CallerPrincipal(user.accountId(), user.arn(), false, Set.of(user.arn()));
       case Principal.AssumedRole session -> new CallerPrincipal(session.accountId(), session.arn(), false,
           Set.of(session.arn(), session.roleArn()));
+      case Principal.FederatedUser federated -> new CallerPrincipal(federated.accountId(), federated.arn(), false,
+          Set.of(federated.arn()));
     };
   }
 
@@ -75,15 +80,32 @@ public final class PermissionService {
 
   /** The global condition keys of a request by this principal. */
   public ConditionContext.Builder context(Principal principal, RequestOrigin origin, Instant now) {
-    ConditionContext.Builder context = requestKeys(origin, now)
-        .put("aws:PrincipalAccount", principal.accountId())
+    return principalKeys(principal, requestKeys(origin, now));
+  }
+
+  /** The condition keys that describe the principal itself, with no request or connection keys. */
+  public ConditionContext.Builder principalContext(Principal principal) {
+    return principalKeys(principal, ConditionContext.builder());
+  }
+
+  private static ConditionContext.Builder principalKeys(Principal principal, ConditionContext.Builder context) {
+    context.put("aws:PrincipalAccount", principal.accountId())
         .put("aws:PrincipalType", principal.principalType())
         .put("aws:userid", principal.userId());
     switch (principal) {
       case Principal.Root root -> context.put("aws:PrincipalArn", root.arn());
       case Principal.User user -> context.put("aws:PrincipalArn", user.arn()).put("aws:username", user.userName());
-      case Principal.AssumedRole session -> context.put("aws:PrincipalArn", session.roleArn())
-          .put("aws:TokenIssueTime", DateTimeFormatter.ISO_INSTANT.format(session.issuedAt().truncatedTo(ChronoUnit.SECONDS)));
+      case Principal.AssumedRole session -> context.put("aws:PrincipalArn", session.roleArn());
+      case Principal.FederatedUser federated -> context.put("aws:PrincipalArn", federated.arn());
+    }
+    Principal.Session session = principal.session();
+    if (session != null) {
+      context.put("aws:TokenIssueTime",
+          DateTimeFormatter.ISO_INSTANT.format(session.issuedAt().truncatedTo(ChronoUnit.SECONDS)));
+      session.scope().tags().forEach((key, value) -> context.put("aws:PrincipalTag/" + key, value));
+      if (session.scope().sourceIdentity() != null) {
+        context.put("aws:SourceIdentity", session.scope().sourceIdentity());
+      }
     }
     return context;
   }
@@ -100,7 +122,8 @@ public final class PermissionService {
     ConditionContext.Builder context = context(principal, origin, clock.instant());
     extraContext.forEach(context::put);
     AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
-    return evaluator.evaluate(request, identityPoliciesOf(principal), resourcePolicies, resourceAccountId);
+    return evaluator.evaluate(request, identityPoliciesOf(principal), limitsOf(principal), resourcePolicies,
+        resourceAccountId);
   }
 
   /**
@@ -130,6 +153,7 @@ public final class PermissionService {
           key -> loadUser(user.accountId(), user.userName()));
       case Principal.AssumedRole session -> identityPolicies.get("role/" + session.accountId() + "/" + session.roleId(),
           key -> load(session.accountId(), PrincipalType.ROLE, session.roleName()));
+      case Principal.FederatedUser federated -> identityPoliciesOf(federated.user());
     };
   }
 
@@ -137,6 +161,33 @@ public final class PermissionService {
     List<AttachedPolicy> policies = new ArrayList<>(load(accountId, PrincipalType.USER, userName));
     for (IamGroup group : store.listGroupsForUser(accountId, userName)) {
       policies.addAll(load(accountId, PrincipalType.GROUP, group.groupName()));
+    }
+    return List.copyOf(policies);
+  }
+
+  /**
+   * The policy sets that bound what the principal's identity policies grant: a session's policies, where it
+   * was given some. A federated user is always bounded by its session policies: given none, its identity
+   * policies grant nothing, as in AWS.
+   */
+  public List<List<AttachedPolicy>> limitsOf(Principal principal) {
+    Principal.Session session = principal.session();
+    if (session == null
+        || !(session.scope().hasSessionPolicies() || principal instanceof Principal.FederatedUser)) {
+      return List.of();
+    }
+    return List.of(sessionPolicies.get(session.scope(), this::loadSessionPolicies));
+  }
+
+  private List<AttachedPolicy> loadSessionPolicies(SessionScope scope) {
+    List<AttachedPolicy> policies = new ArrayList<>();
+    if (scope.policy() != null) {
+      policies.add(new AttachedPolicy("session-policy", PolicyDocument.parseStored(scope.policy(), PolicyKind.IDENTITY)));
+    }
+    for (String arn : scope.policyArns()) {
+      // A managed session policy deleted since the session began allows nothing.
+      store.findManagedPolicy(arn).ifPresent(managed -> policies.add(
+          new AttachedPolicy(managed.arn(), PolicyDocument.parseStored(managed.document(), PolicyKind.IDENTITY))));
     }
     return List.copyOf(policies);
   }

@@ -25,7 +25,8 @@ import java.util.Objects;
 public final class PolicyEvaluator {
 
     /**
-     * Evaluates one request.
+     * Evaluates one request without limiting policies: {@code evaluate(request, identityPolicies, List.of(),
+     * resourcePolicies, resourceAccountId)}.
      *
      * @param request the action, resource, caller and condition context
      * @param identityPolicies the policies attached to the caller (ignored for the root user)
@@ -41,8 +42,34 @@ public final class PolicyEvaluator {
             List<AttachedPolicy> identityPolicies,
             List<AttachedPolicy> resourcePolicies,
             String resourceAccountId) {
+        return evaluate(request, identityPolicies, List.of(), resourcePolicies, resourceAccountId);
+    }
+
+    /**
+     * Evaluates one request with limiting policies, such as a permissions boundary or (later) an STS session
+     * policy. Each element of {@code limits} is one set of policies that must itself allow the request for an
+     * identity-based grant to count; a {@code Deny} applying in any set denies the request outright. A
+     * resource-policy grant naming the caller's own ARN (the user, or the role session itself) within its account
+     * is not limited, as in AWS; a grant naming the role, {@code *} or only the account is. Limits do not apply to
+     * the root user. An empty {@code limits} list limits nothing; an empty set inside it allows nothing.
+     *
+     * @param request the action, resource, caller and condition context
+     * @param identityPolicies the policies attached to the caller (ignored for the root user)
+     * @param limits the limiting policy sets of the caller, each of which must allow (ignored for the root user)
+     * @param resourcePolicies the policies attached to the resource, or the role's trust policy
+     * @param resourceAccountId the account that owns the resource
+     * @return as {@link #evaluate(AuthorizationRequest, List, List, String)}; an explicit deny may name a
+     *     limiting policy
+     */
+    public Decision evaluate(
+            AuthorizationRequest request,
+            List<AttachedPolicy> identityPolicies,
+            List<List<AttachedPolicy>> limits,
+            List<AttachedPolicy> resourcePolicies,
+            String resourceAccountId) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(identityPolicies, "identityPolicies");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resourcePolicies, "resourcePolicies");
         Objects.requireNonNull(resourceAccountId, "resourceAccountId");
         CallerPrincipal caller = request.principal();
@@ -52,6 +79,8 @@ public final class PolicyEvaluator {
 
         AttachedPolicy identityAllowPolicy = null;
         Statement identityAllow = null;
+        boolean limited = false;
+        boolean limitsAllow = true;
         if (!caller.root()) {
             for (int p = 0, policies = identityPolicies.size(); p < policies; p++) {
                 AttachedPolicy policy = identityPolicies.get(p);
@@ -76,10 +105,40 @@ public final class PolicyEvaluator {
                     identityAllow = statement;
                 }
             }
+            for (int l = 0, sets = limits.size(); l < sets; l++) {
+                limited = true;
+                List<AttachedPolicy> set = limits.get(l);
+                boolean setAllows = false;
+                for (int p = 0, policies = set.size(); p < policies; p++) {
+                    AttachedPolicy policy = set.get(p);
+                    List<Statement> statements = policy.document().statements();
+                    for (int s = 0, count = statements.size(); s < count; s++) {
+                        Statement statement = statements.get(s);
+                        boolean deny = statement.effect() == Statement.Effect.DENY;
+                        if (!deny && setAllows) {
+                            continue;
+                        }
+                        if (statement.hasPrincipal()
+                                && statement.principalMatch(caller) == PrincipalMatcher.Match.NONE) {
+                            continue;
+                        }
+                        if (!statement.applies(action, resource, scope)) {
+                            continue;
+                        }
+                        if (deny) {
+                            return new Decision(Outcome.EXPLICIT_DENY, policy.name(), statement.sid());
+                        }
+                        setAllows = true;
+                    }
+                }
+                limitsAllow &= setAllows;
+            }
         }
 
         AttachedPolicy specificAllowPolicy = null;
         Statement specificAllow = null;
+        AttachedPolicy selfAllowPolicy = null;
+        Statement selfAllow = null;
         AttachedPolicy accountAllowPolicy = null;
         Statement accountAllow = null;
         for (int p = 0, policies = resourcePolicies.size(); p < policies; p++) {
@@ -88,7 +147,8 @@ public final class PolicyEvaluator {
             for (int s = 0, count = statements.size(); s < count; s++) {
                 Statement statement = statements.get(s);
                 boolean deny = statement.effect() == Statement.Effect.DENY;
-                if (!deny && specificAllow != null) {
+                // Under limits, a grant naming the caller itself still matters after one naming its role.
+                if (!deny && specificAllow != null && (!limited || selfAllow != null)) {
                     continue;
                 }
                 // A statement without a principal (an identity policy passed here by mistake) grants nothing.
@@ -96,7 +156,8 @@ public final class PolicyEvaluator {
                 if (match == PrincipalMatcher.Match.NONE) {
                     continue;
                 }
-                if (!deny && match == PrincipalMatcher.Match.ACCOUNT && accountAllow != null) {
+                if (!deny && match != PrincipalMatcher.Match.SELF && (match == PrincipalMatcher.Match.ACCOUNT
+                        ? accountAllow != null : specificAllow != null)) {
                     continue;
                 }
                 if (!statement.applies(action, resource, scope)) {
@@ -105,27 +166,39 @@ public final class PolicyEvaluator {
                 if (deny) {
                     return new Decision(Outcome.EXPLICIT_DENY, policy.name(), statement.sid());
                 }
-                if (match == PrincipalMatcher.Match.SPECIFIC) {
-                    specificAllowPolicy = policy;
-                    specificAllow = statement;
-                } else {
+                if (match == PrincipalMatcher.Match.ACCOUNT) {
                     accountAllowPolicy = policy;
                     accountAllow = statement;
+                    continue;
+                }
+                if (specificAllow == null) {
+                    specificAllowPolicy = policy;
+                    specificAllow = statement;
+                }
+                if (match == PrincipalMatcher.Match.SELF && selfAllow == null) {
+                    selfAllowPolicy = policy;
+                    selfAllow = statement;
                 }
             }
         }
 
+        // A grant limited by the caller's boundary (or session policy) counts only where every limit allows too.
+        boolean identityAllowed = identityAllow != null && limitsAllow;
+        boolean specificAllowed = specificAllow != null && limitsAllow;
         boolean sameAccount = resourceAccountId.equals(caller.accountId());
         boolean trustRequired = requiresTrustPolicy(action);
         if (sameAccount && !trustRequired) {
             if (caller.root()) {
                 return Decision.ROOT_ALLOW;
             }
-            if (identityAllow != null) {
+            if (identityAllowed) {
                 return new Decision(Outcome.ALLOW, identityAllowPolicy.name(), identityAllow.sid());
             }
-            if (specificAllow != null) {
+            if (specificAllowed) {
                 return new Decision(Outcome.ALLOW, specificAllowPolicy.name(), specificAllow.sid());
+            }
+            if (selfAllow != null) {
+                return new Decision(Outcome.ALLOW, selfAllowPolicy.name(), selfAllow.sid());
             }
             return Decision.IMPLICIT_DENY;
         }
@@ -137,11 +210,14 @@ public final class PolicyEvaluator {
         if (caller.root()) {
             return new Decision(Outcome.ALLOW, resourceAllowPolicy.name(), resourceAllow.sid());
         }
-        if (identityAllow != null) {
+        if (identityAllowed) {
             return new Decision(Outcome.ALLOW, identityAllowPolicy.name(), identityAllow.sid());
         }
-        if (sameAccount && specificAllow != null) {
+        if (sameAccount && specificAllowed) {
             return new Decision(Outcome.ALLOW, specificAllowPolicy.name(), specificAllow.sid());
+        }
+        if (sameAccount && selfAllow != null) {
+            return new Decision(Outcome.ALLOW, selfAllowPolicy.name(), selfAllow.sid());
         }
         return Decision.IMPLICIT_DENY;
     }

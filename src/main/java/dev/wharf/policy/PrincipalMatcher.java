@@ -15,8 +15,13 @@ final class PrincipalMatcher {
         NONE,
         /** Names only the caller's account (its id or its root ARN): enough across accounts, not within one. */
         ACCOUNT,
-        /** Names the caller itself (one of its matching ARNs) or everyone ({@code *}). */
-        SPECIFIC
+        /** Names one of the caller's matching ARNs (for a role session, the role), or everyone ({@code *}). */
+        SPECIFIC,
+        /**
+         * Names the caller's own ARN (the user, or the role session itself): a grant to it is not limited by the
+         * caller's permissions boundary or session policy, as in AWS. Otherwise treated as {@link #SPECIFIC}.
+         */
+        SELF
     }
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -80,10 +85,17 @@ final class PrincipalMatcher {
         if (caller.federatedProvider() != null) {
             return federated.contains(caller.federatedProvider()) ? Match.SPECIFIC : Match.NONE;
         }
+        Match named = Match.NONE;
         for (String arn : arns) {
-            if (arn.equals(caller.arn()) || caller.matchingArns().contains(arn)) {
-                return Match.SPECIFIC;
+            if (arn.equals(caller.arn())) {
+                return Match.SELF;
             }
+            if (caller.matchingArns().contains(arn)) {
+                named = Match.SPECIFIC;
+            }
+        }
+        if (named != Match.NONE) {
+            return named;
         }
         for (String account : accounts) {
             if (account.equals(caller.accountId())) {

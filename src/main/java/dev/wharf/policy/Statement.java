@@ -119,7 +119,9 @@ public final class Statement {
             if (effect != Effect.DENY) {
                 return PrincipalMatcher.Match.NONE;
             }
-            return match == PrincipalMatcher.Match.SPECIFIC ? PrincipalMatcher.Match.NONE : PrincipalMatcher.Match.SPECIFIC;
+            return match == PrincipalMatcher.Match.SPECIFIC || match == PrincipalMatcher.Match.SELF
+                    ? PrincipalMatcher.Match.NONE
+                    : PrincipalMatcher.Match.SPECIFIC;
         }
         return match;
     }
@@ -127,6 +129,15 @@ public final class Statement {
     /** Whether the action, resource and conditions of this statement all match the request. */
     boolean applies(String action, String resource, RequestScope scope) {
         return matchesAction(action) && matchesResource(resource, scope) && conditionsHold(scope);
+    }
+
+    /** The condition keys this statement reads, for a request its action and resource match (else none). */
+    void conditionKeysFor(String action, String resource, RequestScope scope, java.util.Collection<String> keys) {
+        if (matchesAction(action) && matchesResource(resource, scope)) {
+            for (Condition condition : conditions) {
+                keys.add(condition.key());
+            }
+        }
     }
 
     private boolean matchesAction(String action) {

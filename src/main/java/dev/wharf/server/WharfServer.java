@@ -17,6 +17,7 @@ import dev.wharf.blob.BlobStoreUnavailableException;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.cluster.ChangeBus;
 import dev.wharf.identity.http.OidcProviderEndpoints;
+import dev.wharf.identity.http.PolicySimulationEndpoints;
 import dev.wharf.identity.infrastructure.SqlOidcProviderStore;
 import dev.wharf.identity.oidc.IssuerKeys;
 import dev.wharf.identity.oidc.OidcProviderService;
@@ -55,6 +56,7 @@ import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.IdentityService;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.PermissionService;
+import dev.wharf.identity.PolicySimulator;
 import dev.wharf.identity.StsService;
 import dev.wharf.identity.http.IamEndpoints;
 import dev.wharf.identity.http.StsEndpoints;
@@ -225,6 +227,8 @@ public final class WharfServer implements AutoCloseable {
       List<QueryOperation> queryOperations = new ArrayList<>();
       queryOperations.addAll(new IamEndpoints(identity).operations());
       queryOperations.addAll(new OidcProviderEndpoints(oidcProviders).operations());
+      queryOperations.addAll(new PolicySimulationEndpoints(new PolicySimulator(identityStore, permissions, clock))
+          .operations());
       queryOperations.addAll(new StsEndpoints(sts).operations());
       queryOperations.addAll(new AdminEndpoints(identity, () -> managementAccount).operations());
       queryOperations.addAll(tokenEndpoints.queryOperations());

@@ -50,9 +50,10 @@ public final class TokenGrantService {
     Instant expires;
     long duration = durationSeconds == null ? DEFAULT_DURATION_SECONDS : durationSeconds;
     if (duration == 0) {
-      if (!(caller instanceof Principal.AssumedRole session)) {
-        throw new WharfException.Invalid("ValidationException", "A durationSeconds of 0 is only valid with credentials"
-            + " from an assumed role; the token then expires with the role session");
+      Principal.Session session = caller.session();
+      if (session == null) {
+        throw new WharfException.Invalid("ValidationException", "A durationSeconds of 0 is only valid with temporary"
+            + " credentials (an assumed role); the token then expires with the session");
       }
       expires = session.expiresAt();
     } else if (duration < MIN_DURATION_SECONDS || duration > MAX_DURATION_SECONDS) {

@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.crypto.SecretCipher;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.Principal;
+import dev.wharf.identity.PrincipalCodec;
 import dev.wharf.identity.Role;
 import dev.wharf.store.BatchWriter;
 import java.io.IOException;
@@ -178,16 +179,8 @@ public final class TokenService implements AutoCloseable {
         .put("do", domainOwner)
         .put("d", domainName)
         .put("ia", issuedAt.toEpochMilli())
-        .put("ea", expiresAt.toEpochMilli())
-        .put("a", principal.accountId());
-    switch (principal) {
-      case Principal.Root root -> payload.put("p", "root");
-      case Principal.User user -> payload.put("p", "user").put("u", user.userName()).put("i", user.userId())
-          .put("up", user.path());
-      case Principal.AssumedRole session -> payload.put("p", "session").put("u", session.roleName())
-          .put("i", session.roleId()).put("up", session.rolePath()).put("n", session.sessionName())
-          .put("si", session.issuedAt().toEpochMilli()).put("se", session.expiresAt().toEpochMilli());
-    }
+        .put("ea", expiresAt.toEpochMilli());
+    PrincipalCodec.write(principal, payload);
     String keyId = keys.currentKeyId();
     String token = keyId + "." + keys.active().get(keyId).encrypt(payload.toString(), TOKEN_CONTEXT + keyId);
     records.submit(new TokenStore.TokenRecord(tokenId, principal.accountId(), principal.arn(), domainOwner, domainName,
@@ -231,16 +224,7 @@ public final class TokenService implements AutoCloseable {
     } catch (SecretCipher.DecryptionException | IOException e) {
       throw new InvalidTokenException();
     }
-    String account = payload.path("a").asText();
-    Principal principal = switch (payload.path("p").asText()) {
-      case "root" -> new Principal.Root(account);
-      case "user" -> new Principal.User(account, payload.path("u").asText(), payload.path("i").asText(),
-          payload.path("up").asText());
-      case "session" -> new Principal.AssumedRole(account, payload.path("u").asText(), payload.path("i").asText(),
-          payload.path("up").asText(), payload.path("n").asText(), Instant.ofEpochMilli(payload.path("si").asLong()),
-          Instant.ofEpochMilli(payload.path("se").asLong()));
-      default -> throw new InvalidTokenException();
-    };
+    Principal principal = PrincipalCodec.read(payload).orElseThrow(InvalidTokenException::new);
     return new AuthorizationToken(payload.path("t").asText(), principal, payload.path("do").asText(),
         payload.path("d").asText(), Instant.ofEpochMilli(payload.path("ia").asLong()),
         Instant.ofEpochMilli(payload.path("ea").asLong()), keyId);
@@ -251,11 +235,16 @@ public final class TokenService implements AutoCloseable {
     String key = principal.accountId() + "/" + principal.userId();
     return principalsAlive.get(key, k -> switch (principal) {
       case Principal.Root root -> identities.findAccount(root.accountId()).isPresent();
-      case Principal.User user -> identities.findUser(user.accountId(), user.userName())
-          .map(found -> found.userId().equals(user.userId())).orElse(false);
+      case Principal.User user -> userAlive(user);
+      case Principal.FederatedUser federated -> userAlive(federated.user());
       case Principal.AssumedRole session -> identities.findRole(session.accountId(), session.roleName())
           .map(Role::roleId).map(id -> id.equals(session.roleId())).orElse(false);
     });
+  }
+
+  private boolean userAlive(Principal.User user) {
+    return identities.findUser(user.accountId(), user.userName()).map(found -> found.userId().equals(user.userId()))
+        .orElse(false);
   }
 
   // ---------------------------------------------------------------- revocation and listing

@@ -43,6 +43,8 @@ public class PolicyEvaluationBenchmark {
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
     private List<AttachedPolicy> identityPolicies;
     private List<AttachedPolicy> resourcePolicies;
+    /** A permissions boundary and a session policy, the two limits of a role session under a boundary. */
+    private List<List<AttachedPolicy>> limits;
     private AuthorizationRequest allowedRequest;
     private AuthorizationRequest deniedRequest;
 
@@ -112,6 +114,18 @@ public class PolicyEvaluationBenchmark {
                   {"Sid":"NoDeletes","Effect":"Deny","Principal":"*","Action":"codeartifact:Delete*","Resource":"*"}]}
                 """, PolicyKind.RESOURCE)));
 
+        limits = List.of(
+                List.of(identity("Boundary", """
+                        {"Version":"2012-10-17","Statement":[
+                          {"Sid":"WithinCodeArtifact","Effect":"Allow","Action":["codeartifact:*","sts:GetServiceBearerToken"],
+                           "Resource":"*"},
+                          {"Sid":"NoDomainChanges","Effect":"Deny","Action":["codeartifact:*Domain*"],"Resource":"*"}]}
+                        """)),
+                List.of(identity("SessionPolicy", """
+                        {"Version":"2012-10-17","Statement":[
+                          {"Sid":"ReadOnly","Effect":"Allow","Action":["codeartifact:Read*","codeartifact:Get*",
+                           "codeartifact:Describe*","codeartifact:List*"],"Resource":"*"}]}
+                        """)));
         String arn = "arn:aws:iam::111111111111:user/engineering/alice";
         CallerPrincipal alice = new CallerPrincipal(ACCOUNT, arn, false, Set.of(arn));
         ConditionContext context = ConditionContext.builder()
@@ -123,7 +137,7 @@ public class PolicyEvaluationBenchmark {
                 .build();
         allowedRequest = new AuthorizationRequest("codeartifact:ReadFromRepository", PACKAGE, alice, context);
         deniedRequest = new AuthorizationRequest("codeartifact:CopyPackageVersions", PACKAGE, alice, context);
-        if (!allow().allowed() || denied().allowed()) {
+        if (!allow().allowed() || denied().allowed() || !allowWithinLimits().allowed()) {
             throw new IllegalStateException("The benchmark's policies do not decide as intended");
         }
     }
@@ -141,5 +155,10 @@ public class PolicyEvaluationBenchmark {
     @Benchmark
     public Decision denied() {
         return evaluator.evaluate(deniedRequest, identityPolicies, resourcePolicies, ACCOUNT);
+    }
+
+    @Benchmark
+    public Decision allowWithinLimits() {
+        return evaluator.evaluate(allowedRequest, identityPolicies, limits, resourcePolicies, ACCOUNT);
     }
 }

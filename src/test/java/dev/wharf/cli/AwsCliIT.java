@@ -110,6 +110,32 @@ class AwsCliIT {
     assertThat(identity.path("Account").asText()).isEqualTo(account);
   }
 
+  private static TestingAwsCli session(JsonNode credentials) {
+    return TestingAwsCli.at(wharf.endpoint(), scratch).withSession(credentials.path("AccessKeyId").asText(),
+        credentials.path("SecretAccessKey").asText(), credentials.path("SessionToken").asText());
+  }
+
+  @Test
+  void getSessionTokenAndGetFederationTokenCredentialsWorkWithTheRealCli() {
+    TestingAwsCli gina = userWithKey("cli-gina", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+        + "\"Action\":[\"sts:GetFederationToken\",\"iam:ListUsers\"],\"Resource\":\"*\"}]}");
+
+    JsonNode user = session(gina.json("sts", "get-session-token", "--duration-seconds", "900").path("Credentials"))
+        .json("sts", "get-caller-identity");
+    assertThat(user.path("Arn").asText()).isEqualTo("arn:aws:iam::" + account + ":user/cli-gina");
+
+    JsonNode federation = gina.json("sts", "get-federation-token", "--name", "contractor", "--policy",
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:ListUsers\",\"Resource\":\"*\"}]}");
+    assertThat(federation.path("FederatedUser").path("Arn").asText())
+        .isEqualTo("arn:aws:sts::" + account + ":federated-user/contractor");
+    TestingAwsCli contractor = session(federation.path("Credentials"));
+    assertThat(contractor.json("sts", "get-caller-identity").path("Arn").asText())
+        .isEqualTo("arn:aws:sts::" + account + ":federated-user/contractor");
+    // As in AWS, federated credentials cannot call IAM whatever their policies allow.
+    assertServiceError(contractor.run("iam", "list-users"), "AccessDenied");
+    assertServiceError(gina.run("sts", "get-federation-token", "--name", "has space"), "ValidationError");
+  }
+
   // ---------------------------------------------------------------- IAM users and keys
 
   @Test

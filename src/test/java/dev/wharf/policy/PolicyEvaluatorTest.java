@@ -662,7 +662,115 @@ class PolicyEvaluatorTest {
                                 + "'Action':'codeartifact:Read*','Resource':'*'}"))
                         .explicitlyDeniedBy("resource-1", "NoReads"),
                 when("a group's Allow does not reach another account's repository without its resource policy")
-                        .caller(BOB_FROM_B).identity(policy(ALLOW_CODEARTIFACT)).implicitlyDenied());
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_CODEARTIFACT)).implicitlyDenied(),
+
+                // --- Permissions boundaries and other limits (session policies) ---
+                when("an identity allow within the boundary allows, reported by the identity statement")
+                        .identity(policy(ALLOW_CODEARTIFACT)).boundary(policy(ALLOW_READ))
+                        .allowedBy("identity-1", "AllowCodeArtifact"),
+                when("an identity allow outside the boundary is implicitly denied")
+                        .identity(policy(ALLOW_CODEARTIFACT)).boundary(policy(ALLOW_READ))
+                        .action("codeartifact:PublishPackageVersion").implicitlyDenied(),
+                when("a boundary that does not mention codeartifact cuts off an identity allow-all")
+                        .identity(policy(ALLOW_ALL)).boundary(policy(
+                                "{'Effect':'Allow','Action':'s3:*','Resource':'*'}")).implicitlyDenied(),
+                when("a boundary allow alone grants nothing")
+                        .boundary(policy(ALLOW_ALL)).implicitlyDenied(),
+                when("a Deny in the boundary denies explicitly, named after the boundary")
+                        .identity(policy(ALLOW_ALL)).boundary(policy(ALLOW_ALL, DENY_READ))
+                        .explicitlyDeniedBy("boundary-1", "DenyRead"),
+                when("a Deny in the identity policy still wins under an allowing boundary")
+                        .identity(policy(ALLOW_ALL, DENY_READ)).boundary(policy(ALLOW_ALL))
+                        .explicitlyDeniedBy("identity-1", "DenyRead"),
+                when("a resource policy naming the user itself is not limited by the boundary")
+                        .boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .resource(grantTo("{'AWS':'" + ALICE.arn() + "'}")).allowedBy("resource-1", "Grant"),
+                when("a resource policy naming the user does not override a Deny in the boundary")
+                        .boundary(policy(ALLOW_ALL, DENY_READ))
+                        .resource(grantTo("{'AWS':'" + ALICE.arn() + "'}")).explicitlyDeniedBy("boundary-1", "DenyRead"),
+                when("a resource policy granting Principal * is limited by the boundary")
+                        .boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .resource(grantTo("'*'")).implicitlyDenied(),
+                when("a resource policy granting Principal * within the boundary allows")
+                        .boundary(policy(ALLOW_READ)).resource(grantTo("'*'")).allowedBy("resource-1", "Grant"),
+                when("a resource policy naming the role is limited by the session's boundary")
+                        .caller(DEPLOYER_SESSION)
+                        .boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .resource(grantTo("{'AWS':'arn:aws:iam::111111111111:role/ci/Deployer'}")).implicitlyDenied(),
+                when("a resource policy naming the role session itself is not limited by the boundary")
+                        .caller(DEPLOYER_SESSION)
+                        .boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .resource(grantTo("{'AWS':'" + DEPLOYER_SESSION.arn() + "'}")).allowedBy("resource-1", "Grant"),
+                when("a session named by the resource policy and by its role is granted through its own ARN")
+                        .caller(DEPLOYER_SESSION).boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .resource(grantTo("{'AWS':'arn:aws:iam::111111111111:role/ci/Deployer'}"))
+                        .resource(policy("{'Sid':'Own','Effect':'Allow','Principal':{'AWS':'" + DEPLOYER_SESSION.arn()
+                                + "'},'Action':'codeartifact:*','Resource':'*'}"))
+                        .allowedBy("resource-2", "Own"),
+                when("across accounts a grant naming the caller does not lift its boundary")
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_ALL))
+                        .boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .resource(grantTo("{'AWS':'" + BOB_FROM_B.arn() + "'}")).implicitlyDenied(),
+                when("across accounts an identity allow within the boundary and the domain grant allow")
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_ALL)).boundary(policy(ALLOW_CODEARTIFACT))
+                        .resource(grantTo("{'AWS':'222222222222'}")).allowedBy("identity-1", "AllowAll"),
+                when("across accounts a Deny in the caller's boundary wins over both grants")
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_ALL)).boundary(policy(ALLOW_ALL, DENY_READ))
+                        .resource(grantTo("{'AWS':'222222222222'}")).explicitlyDeniedBy("boundary-1", "DenyRead"),
+                when("the root user is not limited (it cannot have a boundary)")
+                        .caller(ROOT_A).boundary(policy(DENY_READ)).allowed(),
+                when("a same-account trust policy naming the user lets it assume the role outside its boundary")
+                        .action("sts:AssumeRole").on(TARGET_ROLE)
+                        .boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .trust(policy("{'Sid':'TrustAlice','Effect':'Allow','Principal':{'AWS':'" + ALICE.arn()
+                                + "'},'Action':'sts:AssumeRole'}")).allowedBy("trust", "TrustAlice"),
+                when("a cross-account assume-role needs the identity allow within the caller's boundary")
+                        .caller(BOB_FROM_B).action("sts:AssumeRole").on(TARGET_ROLE).identity(policy(ALLOW_ALL))
+                        .boundary(policy(ALLOW_CODEARTIFACT))
+                        .trust(policy("{'Effect':'Allow','Principal':{'AWS':'" + BOB_FROM_B.arn()
+                                + "'},'Action':'sts:AssumeRole'}")).implicitlyDenied(),
+                when("every limit must allow: a boundary allows but a session policy does not")
+                        .identity(policy(ALLOW_ALL)).boundary(policy(ALLOW_ALL))
+                        .sessionPolicy(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}")).implicitlyDenied(),
+                when("every limit allowing lets the identity allow through")
+                        .identity(policy(ALLOW_ALL)).boundary(policy(ALLOW_CODEARTIFACT)).sessionPolicy(policy(ALLOW_READ))
+                        .allowedBy("identity-1", "AllowAll"),
+                when("a Deny in a later limit denies even when an earlier one does not allow")
+                        .identity(policy(ALLOW_ALL)).boundary(policy("{'Effect':'Allow','Action':'s3:*','Resource':'*'}"))
+                        .sessionPolicy(policy(DENY_READ)).explicitlyDeniedBy("session-1", "DenyRead"),
+                when("a boundary with a condition on a principal tag allows a caller with that tag")
+                        .identity(policy(ALLOW_ALL)).boundary(allowWhen("{'StringEquals':{'aws:PrincipalTag/team':'build'}}"))
+                        .with("aws:PrincipalTag/team", "build").allowedBy("identity-1", "AllowAll"),
+                when("a boundary with a condition on a principal tag cuts off a caller without it")
+                        .identity(policy(ALLOW_ALL)).boundary(allowWhen("{'StringEquals':{'aws:PrincipalTag/team':'build'}}"))
+                        .implicitlyDenied(),
+
+                // --- Principal, resource and request tags ---
+                when("aws:PrincipalTag decides an identity allow when the tag matches")
+                        .identity(allowWhen("{'StringEquals':{'aws:PrincipalTag/Team':'build'}}"))
+                        .with("aws:PrincipalTag/team", "build").allowedBy("identity-1", "Conditional"),
+                when("aws:PrincipalTag with another value does not allow")
+                        .identity(allowWhen("{'StringEquals':{'aws:PrincipalTag/team':'build'}}"))
+                        .with("aws:PrincipalTag/team", "web").implicitlyDenied(),
+                when("aws:PrincipalTag of a caller without tags does not allow")
+                        .identity(allowWhen("{'StringEquals':{'aws:PrincipalTag/team':'build'}}")).implicitlyDenied(),
+                when("a Deny on iam:ResourceTag protects a tagged IAM user")
+                        .action("iam:DeleteUser").on("arn:aws:iam::111111111111:user/admin").identity(policy(ALLOW_ALL,
+                                "{'Sid':'KeepProtected','Effect':'Deny','Action':'iam:*','Resource':'*',"
+                                        + "'Condition':{'StringEquals':{'iam:ResourceTag/protected':'true'}}}"))
+                        .with("iam:ResourceTag/protected", "true").explicitlyDeniedBy("identity-1", "KeepProtected"),
+                when("aws:TagKeys with ForAllValues refuses a tag key outside the list")
+                        .action("iam:TagUser").on("arn:aws:iam::111111111111:user/bob")
+                        .identity(policy("{'Effect':'Allow','Action':'iam:TagUser','Resource':'*','Condition':"
+                                + "{'ForAllValues:StringEquals':{'aws:TagKeys':['team']}}}"))
+                        .with("aws:TagKeys", "team", "cost-center").implicitlyDenied(),
+                when("aws:RequestTag with aws:TagKeys within the list allows")
+                        .action("iam:TagUser").on("arn:aws:iam::111111111111:user/bob")
+                        .identity(policy("{'Sid':'TeamOnly','Effect':'Allow','Action':'iam:TagUser','Resource':'*',"
+                                + "'Condition':{'ForAllValues:StringEquals':{'aws:TagKeys':['team']},"
+                                + "'StringEquals':{'aws:RequestTag/team':'build'}}}"))
+                        .with("aws:TagKeys", "team").with("aws:RequestTag/team", "build")
+                        .allowedBy("identity-1", "TeamOnly"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -684,7 +792,7 @@ class PolicyEvaluatorTest {
 
     @Test
     void theCaseTableIsLargeEnoughToCoverTheLanguage() {
-        assertThat(cases().count()).isGreaterThanOrEqualTo(70);
+        assertThat(cases().count()).isGreaterThanOrEqualTo(100);
     }
 
     @Test
@@ -732,6 +840,8 @@ class PolicyEvaluatorTest {
         private final String description;
         private final List<String> identityPolicies = new ArrayList<>();
         private final List<String> resourcePolicies = new ArrayList<>();
+        private final List<String> boundaryPolicies = new ArrayList<>();
+        private final List<String> sessionPolicies = new ArrayList<>();
         private String trustPolicy;
         private CallerPrincipal caller = ALICE;
         private String action = "codeartifact:ReadFromRepository";
@@ -753,6 +863,18 @@ class PolicyEvaluatorTest {
 
         Case resource(String json) {
             resourcePolicies.add(json);
+            return this;
+        }
+
+        /** A policy of the caller's permissions boundary (the first limit). */
+        Case boundary(String json) {
+            boundaryPolicies.add(json);
+            return this;
+        }
+
+        /** A session policy (a second limit, as STS session policies will be). */
+        Case sessionPolicy(String json) {
+            sessionPolicies.add(json);
             return this;
         }
 
@@ -823,9 +945,21 @@ class PolicyEvaluatorTest {
             if (trustPolicy != null) {
                 resources.add(new AttachedPolicy("trust", PolicyDocument.parse(trustPolicy, PolicyKind.TRUST)));
             }
+            List<List<AttachedPolicy>> limits = new ArrayList<>();
+            for (List<String> set : List.of(boundaryPolicies, sessionPolicies)) {
+                String prefix = set == boundaryPolicies ? "boundary-" : "session-";
+                List<AttachedPolicy> parsed = new ArrayList<>();
+                for (String json : set) {
+                    parsed.add(new AttachedPolicy(prefix + (parsed.size() + 1), PolicyDocument.parse(json, PolicyKind.IDENTITY)));
+                }
+                if (!parsed.isEmpty()) {
+                    limits.add(parsed);
+                }
+            }
             return evaluator.evaluate(
                     new AuthorizationRequest(action, resource, caller, context.build()),
                     identity,
+                    limits,
                     resources,
                     resourceAccount);
         }

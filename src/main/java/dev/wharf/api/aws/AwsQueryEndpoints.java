@@ -138,6 +138,7 @@ public final class AwsQueryEndpoints {
   }
 
   private void authorize(QueryOperation operation, QueryRequest request, AuditLog.Entry entry) {
+    refuseForTemporaryUsers(request);
     switch (operation.permission()) {
       case QueryOperation.Permission.NoPolicyCheck none -> { }
       case QueryOperation.Permission.Unsigned unsigned -> { }
@@ -146,6 +147,30 @@ public final class AwsQueryEndpoints {
         PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), resource.context());
       }
+    }
+  }
+
+  /**
+   * What AWS refuses to GetSessionToken and GetFederationToken credentials, whatever their policies say: IAM
+   * (Wharf has no MFA, which AWS would require), and STS beyond AssumeRole (session tokens) or
+   * GetCallerIdentity.
+   */
+  private static void refuseForTemporaryUsers(QueryRequest request) {
+    String caller = switch (request.principal()) {
+      case null -> null;
+      case Principal.User user when user.session() != null -> "GetSessionToken";
+      case Principal.FederatedUser federated -> "GetFederationToken";
+      case Principal.User user -> null;
+      case Principal.Root root -> null;
+      case Principal.AssumedRole role -> null;
+    };
+    if (caller == null || request.action().equals("GetCallerIdentity")
+        || (caller.equals("GetSessionToken") && request.action().equals("AssumeRole"))) {
+      return;
+    }
+    if (request.service().equals("iam") || request.service().equals("sts")) {
+      throw new WharfException.AccessDenied("Credentials from " + caller + " cannot call " + request.service() + ":"
+          + request.action() + (request.service().equals("iam") ? " without MFA" : ""));
     }
   }
 

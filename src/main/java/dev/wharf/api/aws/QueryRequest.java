@@ -4,6 +4,7 @@ import dev.wharf.error.WharfException;
 import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +63,36 @@ public record QueryRequest(
       values.add(parameters.get(name + ".member." + i));
     }
     return values;
+  }
+
+  /** One field of a list of structures ({@code Name.member.1.Field}, …) in member order; empty when absent. */
+  public List<String> members(String name, String field) {
+    List<String> values = new ArrayList<>();
+    for (int i = 1; parameters.containsKey(name + ".member." + i + "." + field); i++) {
+      values.add(parameters.get(name + ".member." + i + "." + field));
+    }
+    return values;
+  }
+
+  /**
+   * A list of Key/Value structures such as {@code Tags} ({@code Tags.member.1.Key}, {@code Tags.member.1.Value},
+   * …) in member order; a member without a Value, or a key given twice, is a ValidationError.
+   */
+  public Map<String, String> keyValueMembers(String name) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 1; parameters.containsKey(name + ".member." + i + ".Key"); i++) {
+      String key = parameters.get(name + ".member." + i + ".Key");
+      String value = parameters.get(name + ".member." + i + ".Value");
+      if (value == null) {
+        throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value null at '"
+            + Character.toLowerCase(name.charAt(0)) + name.substring(1) + "." + i + ".member.value' failed to satisfy"
+            + " constraint: Member must not be null");
+      }
+      if (entries.put(key, value) != null) {
+        throw new WharfException.Invalid("InvalidParameterValue", "Duplicate tag keys found: " + key);
+      }
+    }
+    return entries;
   }
 
   /** Refuses a parameter family Wharf does not implement rather than silently ignoring it. */

@@ -248,6 +248,7 @@ public final class NpmFormat implements PackageFormat {
       case Principal.Root root -> "root";
       case Principal.User user -> user.userName();
       case Principal.AssumedRole role -> role.roleName() + "/" + role.sessionName();
+      case Principal.FederatedUser federated -> federated.name();
     };
   }
 

@@ -240,9 +240,13 @@ public final class IamEndpoints {
     return switch (r.principal()) {
       case Principal.Root root -> null;
       case Principal.User user -> user.userName();
-      case Principal.AssumedRole session -> throw new WharfException.Invalid("ValidationError",
-          "Must specify userName when calling with non-User credentials");
+      case Principal.AssumedRole session -> throw mustNameUser();
+      case Principal.FederatedUser federated -> throw mustNameUser();
     };
+  }
+
+  private static WharfException mustNameUser() {
+    return new WharfException.Invalid("ValidationError", "Must specify userName when calling with non-User credentials");
   }
 
   private Resource userResource(QueryRequest r, String userName, String newPath) {
@@ -312,7 +316,7 @@ public final class IamEndpoints {
         .text("CreateDate", policy.createdAt()).text("UpdateDate", policy.updatedAt());
   }
 
-  private static <T> void page(QueryRequest r, XmlBuilder x, String listName, List<T> items, BiConsumer<XmlBuilder, T> render) {
+  static <T> void page(QueryRequest r, XmlBuilder x, String listName, List<T> items, BiConsumer<XmlBuilder, T> render) {
     pageOf(r, x, listName, items, (m, item) -> m.element("member", e -> render.accept(e, item)));
   }
 

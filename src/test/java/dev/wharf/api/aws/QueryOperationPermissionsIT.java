@@ -20,12 +20,12 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 /**
  * Every query-protocol operation declares what it needs (fail closed): an IAM action named after
  * the operation, or an explicit reason for no policy check, allowed only where AWS checks nothing
- * (GetCallerIdentity) or the service checks itself (AssumeRole, GetAuthorizationToken). And the real server enforces it:
+ * (GetCallerIdentity, GetSessionToken) or the service checks itself (AssumeRole, GetAuthorizationToken). And the real server enforces it:
  * a user without any policy is refused every operation that declares an action.
  */
 class QueryOperationPermissionsIT {
   private static final List<String> MAY_SKIP_POLICY_CHECK =
-      List.of("sts:GetCallerIdentity", "sts:AssumeRole", "codeartifact:GetAuthorizationToken");
+      List.of("sts:GetCallerIdentity", "sts:GetSessionToken", "sts:AssumeRole", "codeartifact:GetAuthorizationToken");
   /** The operations AWS answers without a signature: the request carries its own proof. */
   private static final List<String> MAY_BE_UNSIGNED = List.of("sts:AssumeRoleWithWebIdentity");
 
@@ -104,7 +104,8 @@ class QueryOperationPermissionsIT {
     String parameters = "&UserName=no-policy&RoleName=some-role&GroupName=some-group&VersionId=v1&PolicyName=p&AccessKeyId=" + key.accessKeyId()
         + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp&TokenId=t&KeyId=k"
         + "&Url=https%3A%2F%2Fissuer.example&ClientID=c&OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A"
-        + wharf.managementAccountId() + "%3Aoidc-provider%2Fissuer.example";
+        + wharf.managementAccountId() + "%3Aoidc-provider%2Fissuer.example&Name=federated&PolicySourceArn=arn%3Aaws%3Aiam%3A%3A"
+        + wharf.managementAccountId() + "%3Auser%2Fno-policy";
 
     List<String> notRefused = new ArrayList<>();
     for (QueryOperation operation : operations) {

@@ -225,7 +225,9 @@ class AssumeRoleSdkIT {
   void unsupportedAssumeRoleParametersAreRefusedRatherThanIgnored() {
     AwsBasicCredentials kate = newUser("ar-kate", ALLOW_ASSUME);
     String role = createRole("ar-scoped", "arn:aws:iam::" + account + ":root", null, null);
-    awsError(StsException.class, "ValidationError", 400, () -> wharf.sts(kate).assumeRole(AssumeRoleRequest.builder()
-        .roleArn(role).roleSessionName("s").policy(ALLOW_LIST_USERS).roleSessionName("scoped").build()));
+    StsException refused = awsError(StsException.class, "ValidationError", 400, () -> wharf.sts(kate).assumeRole(
+        AssumeRoleRequest.builder().roleArn(role).roleSessionName("scoped").serialNumber("arn:aws:iam::" + account
+            + ":mfa/kate").tokenCode("123456").build()));
+    assertThat(refused.awsErrorDetails().errorMessage()).containsAnyOf("SerialNumber", "TokenCode");
   }
 }

@@ -242,6 +242,28 @@ class WebIdentityCliIT {
     }
   }
 
+  @Test
+  void aSessionPolicyPassedWithTheRealCliBoundsTheWebIdentitySessionAndItsTokens() throws Exception {
+    String tokenOnly = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+        + "\"codeartifact:GetAuthorizationToken\",\"sts:GetServiceBearerToken\"],\"Resource\":\"*\"}]}";
+    TestingAwsCli.Result assumed = TestingAwsCli.at(wharf.endpoint(), scratch).run("sts",
+        "assume-role-with-web-identity", "--role-arn", roleArn, "--role-session-name", "limited", "--web-identity-token",
+        mainBranchToken(), "--policy", tokenOnly);
+    assertThat(assumed.exitCode()).as(assumed.describe()).isZero();
+    JsonNode credentials = assumed.json().path("Credentials");
+    assertThat(assumed.json().path("PackedPolicySize").asInt()).isBetween(1, 100);
+    TestingAwsCli limited = TestingAwsCli.at(wharf.endpoint(), scratch).withSession(
+        credentials.path("AccessKeyId").asText(), credentials.path("SecretAccessKey").asText(),
+        credentials.path("SessionToken").asText());
+    String token = limited.json("codeartifact", "get-authorization-token", "--domain", "acme", "--domain-owner", account)
+        .path("authorizationToken").asText();
+    // The role may read; the session policy does not let this session, nor its token, do it.
+    assertThat(get(wharf.endpoint() + "/acme-" + account + "/npm/app/", token)).isEqualTo(403);
+    TestingAwsCli.Result listed = limited.run("codeartifact", "list-repositories");
+    assertThat(listed.exitCode()).isNotZero();
+    assertThat(listed.stderr()).contains("AccessDenied");
+  }
+
   private static int get(String url, String token) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
