@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * IAM: users, access keys, roles, inline and managed policies, with AWS's names, limits and
+ * IAM: users, groups, access keys, roles, inline and managed policies (with their versions), with AWS's names, limits and
  * errors. Callers have already been authorized for the action; this service checks the request
  * itself and the state it changes. Every change notifies the listeners so caches of keys and
  * policies drop what they hold at once.
@@ -25,11 +25,17 @@ public final class IdentityService {
   /** Inline policy size limits (characters, whitespace not counted), as AWS applies them. */
   public static final int USER_INLINE_POLICY_LIMIT = 2048;
   public static final int ROLE_INLINE_POLICY_LIMIT = 10240;
+  public static final int GROUP_INLINE_POLICY_LIMIT = 5120;
   public static final int MANAGED_POLICY_LIMIT = 6144;
   public static final int TRUST_POLICY_LIMIT = 2048;
   public static final int MAX_MANAGED_POLICIES_ATTACHED = 10;
+  /** AWS: at most 300 groups per account, a user in at most 10 groups, a managed policy with at most 5 versions. */
+  public static final int MAX_GROUPS_PER_ACCOUNT = 300;
+  public static final int MAX_GROUPS_PER_USER = 10;
+  public static final int MAX_POLICY_VERSIONS = 5;
 
   private static final Pattern ENTITY_NAME = Pattern.compile("[\\w+=,.@-]+");
+  private static final Pattern VERSION_ID = Pattern.compile("v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
   private static final Pattern PATH = Pattern.compile("/|/[\\u0021-\\u007E]*/");
 
   private final IdentityStore store;
@@ -163,7 +169,10 @@ public final class IdentityService {
           "Cannot delete entity, must delete policies first.");
       case HAS_ATTACHED_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete entity, must detach all policies first.");
-      case ATTACHED_TO_ENTITIES -> throw new IllegalStateException("not a " + kind(type) + " outcome");
+      case HAS_GROUP_MEMBERS -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must remove users from group first.");
+      case ATTACHED_TO_ENTITIES, HAS_VERSIONS, IS_DEFAULT_VERSION ->
+          throw new IllegalStateException("not a " + kind(type) + " outcome");
     }
   }
 
@@ -192,6 +201,7 @@ public final class IdentityService {
       case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
           "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
       case NO_SUCH_ENTITY -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case ALREADY_EXISTS -> throw new IllegalStateException("access key ids are unique");
     }
     return new NewAccessKey(key, secret);
   }
@@ -249,19 +259,27 @@ public final class IdentityService {
 
   /** The entity's name as stored (IAM matches names regardless of case); NoSuchEntity when absent. */
   private String requireEntity(String accountId, PrincipalType type, String name) {
-    return type == PrincipalType.USER ? getUser(accountId, name).userName() : getRole(accountId, name).roleName();
+    return switch (type) {
+      case USER -> getUser(accountId, name).userName();
+      case ROLE -> getRole(accountId, name).roleName();
+      case GROUP -> getGroup(accountId, name).groupName();
+    };
   }
 
   private static String kind(PrincipalType type) {
-    return type == PrincipalType.USER ? "user" : "role";
+    return type.column();
   }
 
-  /** Adds or replaces an inline policy of a user or role (AWS's size limit for each). */
+  /** Adds or replaces an inline policy of a user, group or role (AWS's size limit for each). */
   public void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName,
       String document) {
     requireName("policyName", policyName, 128);
     String name = requireEntity(accountId, type, principalName);
-    parsePolicy(document, PolicyKind.IDENTITY, type == PrincipalType.USER ? USER_INLINE_POLICY_LIMIT : ROLE_INLINE_POLICY_LIMIT);
+    parsePolicy(document, PolicyKind.IDENTITY, switch (type) {
+      case USER -> USER_INLINE_POLICY_LIMIT;
+      case ROLE -> ROLE_INLINE_POLICY_LIMIT;
+      case GROUP -> GROUP_INLINE_POLICY_LIMIT;
+    });
     store.putInlinePolicy(accountId, type, name, policyName, document);
     changed();
   }
@@ -343,7 +361,7 @@ public final class IdentityService {
     parsePolicy(document, PolicyKind.IDENTITY, MANAGED_POLICY_LIMIT);
     var now = clock.instant();
     ManagedPolicy policy = new ManagedPolicy(IamArns.policy(accountId, checkedPath, policyName), accountId, policyName,
-        RandomIds.withPrefix("ANPA"), checkedPath, description, document, now, now, 0);
+        RandomIds.withPrefix("ANPA"), checkedPath, description, document, now, now, 0, "v1");
     if (!store.insertManagedPolicy(policy)) {
       throw new WharfException.Conflict("EntityAlreadyExists", "A policy called " + policyName
           + " already exists. Duplicate names are not allowed.");
@@ -386,7 +404,10 @@ public final class IdentityService {
       case NOT_FOUND -> throw noSuchEntity("Policy " + policyArn + " was not found.");
       case ATTACHED_TO_ENTITIES -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete a policy attached to entities.");
-      case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES ->
+      case HAS_VERSIONS -> throw new WharfException.Conflict("DeleteConflict",
+          "This policy has more than one version. Before you delete a policy, you must delete the policy's versions."
+              + " The default version is deleted with the policy.");
+      case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES, HAS_GROUP_MEMBERS, IS_DEFAULT_VERSION ->
           throw new IllegalStateException("not a policy outcome");
     }
   }
@@ -397,8 +418,9 @@ public final class IdentityService {
     switch (store.attachPolicy(accountId, type, canonical, policyArn, MAX_MANAGED_POLICIES_ATTACHED)) {
       case INSERTED -> changed();
       case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PoliciesPer"
-          + (type == PrincipalType.USER ? "User" : "Role") + ": " + MAX_MANAGED_POLICIES_ATTACHED);
+          + type.operationName() + ": " + MAX_MANAGED_POLICIES_ATTACHED);
       case NO_SUCH_ENTITY -> throw noSuchEntity("The " + kind(type) + " with name " + principalName + " cannot be found.");
+      case ALREADY_EXISTS -> throw new IllegalStateException("attaching is idempotent");
     }
   }
 
@@ -413,5 +435,159 @@ public final class IdentityService {
   public List<ManagedPolicy> listAttachedPolicies(String accountId, PrincipalType type, String principalName) {
     requireEntity(accountId, type, principalName);
     return store.listAttachedPolicies(accountId, type, principalName);
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  public IamGroup createGroup(String accountId, String groupName, String path) {
+    requireName("groupName", groupName, 128);
+    IamGroup group = new IamGroup(accountId, groupName, RandomIds.withPrefix("AGPA"), requirePath(path), clock.instant());
+    switch (store.insertGroup(group, MAX_GROUPS_PER_ACCOUNT)) {
+      case INSERTED -> changed();
+      case ALREADY_EXISTS -> throw new WharfException.Conflict("EntityAlreadyExists",
+          "Group with name " + groupName + " already exists.");
+      case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
+          "Cannot exceed quota for GroupsPerAccount: " + MAX_GROUPS_PER_ACCOUNT);
+      case NO_SUCH_ENTITY -> throw new IllegalStateException("a group needs nothing else");
+    }
+    return group;
+  }
+
+  public IamGroup getGroup(String accountId, String groupName) {
+    requireName("groupName", groupName, 128);
+    return store.findGroup(accountId, groupName)
+        .orElseThrow(() -> noSuchEntity("The group with name " + groupName + " cannot be found."));
+  }
+
+  public List<IamGroup> listGroups(String accountId, String pathPrefix) {
+    return store.listGroups(accountId, pathPrefix == null ? "/" : pathPrefix);
+  }
+
+  /** Renames the group and/or moves it to another path (null keeps either); its users and policies follow. */
+  public void updateGroup(String accountId, String groupName, String newGroupName, String newPath) {
+    IamGroup group = getGroup(accountId, groupName);
+    if (newGroupName != null) {
+      requireName("newGroupName", newGroupName, 128);
+    }
+    String name = newGroupName == null ? group.groupName() : newGroupName;
+    String path = newPath == null ? group.path() : requirePath(newPath);
+    switch (store.updateGroup(accountId, group.groupName(), name, path)) {
+      case INSERTED -> changed();
+      case ALREADY_EXISTS -> throw new WharfException.Conflict("EntityAlreadyExists",
+          "Group with name " + name + " already exists.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The group with name " + groupName + " cannot be found.");
+      case LIMIT_REACHED -> throw new IllegalStateException("a rename adds nothing");
+    }
+  }
+
+  /** DeleteConflict while the group has users, inline policies or attached policies, as in AWS. */
+  public void deleteGroup(String accountId, String groupName) {
+    requireName("groupName", groupName, 128);
+    entityDeleted(PrincipalType.GROUP, groupName, store.deleteGroup(accountId, groupName));
+  }
+
+  /** The group's users: the group's policies apply to each of them from the next request on. */
+  public List<IamUser> listGroupMembers(String accountId, String groupName) {
+    return store.listGroupMembers(accountId, getGroup(accountId, groupName).groupName());
+  }
+
+  public List<IamGroup> listGroupsForUser(String accountId, String userName) {
+    return store.listGroupsForUser(accountId, getUser(accountId, userName).userName());
+  }
+
+  public void addUserToGroup(String accountId, String groupName, String userName) {
+    String group = getGroup(accountId, groupName).groupName();
+    String user = getUser(accountId, userName).userName();
+    switch (store.addUserToGroup(accountId, group, user, MAX_GROUPS_PER_USER)) {
+      case INSERTED -> changed();
+      case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
+          "Cannot exceed quota for GroupsPerUser: " + MAX_GROUPS_PER_USER);
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The user with name " + userName + " or the group with name "
+          + groupName + " cannot be found.");
+      case ALREADY_EXISTS -> throw new IllegalStateException("adding is idempotent");
+    }
+  }
+
+  public void removeUserFromGroup(String accountId, String groupName, String userName) {
+    String group = getGroup(accountId, groupName).groupName();
+    String user = getUser(accountId, userName).userName();
+    if (!store.removeUserFromGroup(accountId, group, user)) {
+      throw noSuchEntity("User " + user + " is not in group " + group + ".");
+    }
+    changed();
+  }
+
+  // ---------------------------------------------------------------- managed policy versions
+
+  /** A policy of the caller's account: AWS-managed ones cannot be changed. */
+  private ManagedPolicy ownPolicy(String accountId, String policyArn) {
+    ManagedPolicy policy = getPolicy(accountId, policyArn);
+    if (!policy.accountId().equals(accountId)) {
+      throw new WharfException.Invalid("InvalidInput", "AWS managed policies cannot be changed.");
+    }
+    return policy;
+  }
+
+  private static void requireVersionId(String versionId) {
+    if (versionId == null || !VERSION_ID.matcher(versionId).matches()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + versionId
+          + "' at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern:"
+          + " v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
+    }
+  }
+
+  private static WharfException.NotFound noSuchVersion(String policyArn, String versionId) {
+    return noSuchEntity("Policy " + policyArn + " version " + versionId + " does not exist or is not attachable.");
+  }
+
+  /** Adds a version (at most five); as default, it governs every request from the next one on. */
+  public PolicyVersion createPolicyVersion(String accountId, String policyArn, String document, boolean setAsDefault) {
+    ownPolicy(accountId, policyArn);
+    parsePolicy(document, PolicyKind.IDENTITY, MANAGED_POLICY_LIMIT);
+    PolicyVersion version = store.insertPolicyVersion(policyArn, document, setAsDefault, MAX_POLICY_VERSIONS,
+            clock.instant())
+        .orElseThrow(() -> {
+          ownPolicy(accountId, policyArn);
+          return new WharfException.LimitExceeded("LimitExceeded",
+              "A managed policy can have up to " + MAX_POLICY_VERSIONS + " versions. Before you create a new version,"
+                  + " you must delete an existing version.");
+        });
+    changed();
+    return version;
+  }
+
+  public PolicyVersion getPolicyVersion(String accountId, String policyArn, String versionId) {
+    getPolicy(accountId, policyArn);
+    requireVersionId(versionId);
+    return store.findPolicyVersion(policyArn, versionId).orElseThrow(() -> noSuchVersion(policyArn, versionId));
+  }
+
+  public List<PolicyVersion> listPolicyVersions(String accountId, String policyArn) {
+    getPolicy(accountId, policyArn);
+    return store.listPolicyVersions(policyArn);
+  }
+
+  /** Deletes a version; the default one cannot be (DeleteConflict), as in AWS. */
+  public void deletePolicyVersion(String accountId, String policyArn, String versionId) {
+    ownPolicy(accountId, policyArn);
+    requireVersionId(versionId);
+    switch (store.deletePolicyVersion(policyArn, versionId)) {
+      case DELETED -> changed();
+      case NOT_FOUND -> throw noSuchVersion(policyArn, versionId);
+      case IS_DEFAULT_VERSION -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete the default version of a policy.");
+      case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES, ATTACHED_TO_ENTITIES, HAS_GROUP_MEMBERS,
+          HAS_VERSIONS -> throw new IllegalStateException("not a policy version outcome");
+    }
+  }
+
+  /** Makes the version the one evaluated, from the next request on, on every node. */
+  public void setDefaultPolicyVersion(String accountId, String policyArn, String versionId) {
+    ownPolicy(accountId, policyArn);
+    requireVersionId(versionId);
+    if (!store.setDefaultPolicyVersion(policyArn, versionId, clock.instant())) {
+      throw noSuchVersion(policyArn, versionId);
+    }
+    changed();
   }
 }

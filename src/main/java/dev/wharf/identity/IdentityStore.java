@@ -1,8 +1,8 @@
 package dev.wharf.identity;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -18,14 +18,21 @@ public interface IdentityStore {
     HAS_ACCESS_KEYS,
     HAS_INLINE_POLICIES,
     HAS_ATTACHED_POLICIES,
-    ATTACHED_TO_ENTITIES
+    ATTACHED_TO_ENTITIES,
+    /** A group that has users, or a user that is in groups. */
+    HAS_GROUP_MEMBERS,
+    /** A managed policy with versions besides the default one. */
+    HAS_VERSIONS,
+    /** The default version of a managed policy. */
+    IS_DEFAULT_VERSION
   }
 
   /** How a guarded insert (access key, policy attachment) ended. */
   enum InsertOutcome {
     INSERTED,
     LIMIT_REACHED,
-    NO_SUCH_ENTITY
+    NO_SUCH_ENTITY,
+    ALREADY_EXISTS
   }
 
   /** An inline policy: its name and document. */
@@ -57,7 +64,7 @@ public interface IdentityStore {
 
   List<IamUser> listUsers(String accountId, String pathPrefix);
 
-  /** Deletes the user only when no access key, inline policy or attachment remains. */
+  /** Deletes the user only when no access key, inline policy, attachment or group membership remains. */
   DeleteOutcome deleteUser(String accountId, String userName);
 
   // access keys
@@ -94,6 +101,35 @@ public interface IdentityStore {
   /** Deletes the role only when no inline policy or attachment remains. */
   DeleteOutcome deleteRole(String accountId, String roleName);
 
+  // groups
+  /** Inserts the group unless one of that name exists or the account has maxGroups already. */
+  InsertOutcome insertGroup(IamGroup group, int maxGroups);
+
+  Optional<IamGroup> findGroup(String accountId, String groupName);
+
+  List<IamGroup> listGroups(String accountId, String pathPrefix);
+
+  /**
+   * Renames the group and/or changes its path; its users and policies follow. INSERTED when done,
+   * ALREADY_EXISTS when another group has the new name, NO_SUCH_ENTITY when the group is gone.
+   */
+  InsertOutcome updateGroup(String accountId, String groupName, String newGroupName, String newPath);
+
+  /** Deletes the group only when it has no users, inline policies or attachments. */
+  DeleteOutcome deleteGroup(String accountId, String groupName);
+
+  /**
+   * Adds the user to the group (idempotently) unless the user is in maxGroupsPerUser other groups already, or the
+   * user or group no longer exists.
+   */
+  InsertOutcome addUserToGroup(String accountId, String groupName, String userName, int maxGroupsPerUser);
+
+  boolean removeUserFromGroup(String accountId, String groupName, String userName);
+
+  List<IamUser> listGroupMembers(String accountId, String groupName);
+
+  List<IamGroup> listGroupsForUser(String accountId, String userName);
+
   // inline policies
   void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName, String document);
 
@@ -111,8 +147,27 @@ public interface IdentityStore {
   /** Policies of an account; with includeAwsManaged, also the AWS-managed ones. */
   List<ManagedPolicy> listManagedPolicies(String accountId, boolean includeAwsManaged, String pathPrefix);
 
-  /** Deletes the policy only when it is attached to nothing. */
+  /** Deletes the policy (and its one remaining version) only when it is attached to nothing and has no other version. */
   DeleteOutcome deleteManagedPolicy(String policyArn);
+
+  // managed policy versions
+  /**
+   * Adds the next version (v2, v3, … never reusing a number) unless the policy has maxVersions already or no
+   * longer exists (then empty); as default, its document becomes the policy's.
+   */
+  Optional<PolicyVersion> insertPolicyVersion(String policyArn, String document, boolean setAsDefault, int maxVersions,
+      Instant now);
+
+  Optional<PolicyVersion> findPolicyVersion(String policyArn, String versionId);
+
+  /** Newest first, as IAM lists them. */
+  List<PolicyVersion> listPolicyVersions(String policyArn);
+
+  /** Deletes a version other than the default one. */
+  DeleteOutcome deletePolicyVersion(String policyArn, String versionId);
+
+  /** Makes the version the default (the one evaluated); false when there is no such version. */
+  boolean setDefaultPolicyVersion(String policyArn, String versionId, Instant now);
 
   // attachments
   /** Attaches (idempotently) unless the entity has maxAttached others already or no longer exists. */

@@ -2,7 +2,7 @@ package dev.wharf.identity;
 
 import java.time.Instant;
 
-/** A managed policy, attachable to users and roles. AWS-managed ones have account id "aws". */
+/** A managed policy, attachable to users, groups and roles. {@code document} is the default version's. AWS-managed ones have account id "aws". */
 public record ManagedPolicy(
     String arn,
     String accountId,
@@ -13,4 +13,5 @@ public record ManagedPolicy(
     String document,
     Instant createdAt,
     Instant updatedAt,
-    int attachmentCount) {}
+    int attachmentCount,
+    String defaultVersionId) {}

@@ -142,16 +142,27 @@ public final class PermissionService {
     return evaluator.evaluate(request, List.of(), trustPolicy, accountId);
   }
 
-  /** The identity policies (inline and attached) that apply to a principal. */
+  /**
+   * The identity policies that apply to a principal: its inline and attached ones, and for a user
+   * also those of each of its groups (IAM evaluates them all as the user's identity policies).
+   */
   public List<AttachedPolicy> identityPoliciesOf(Principal principal) {
     return switch (principal) {
       case Principal.Root root -> List.of();
       case Principal.User user -> identityPolicies.get("user/" + user.accountId() + "/" + user.userId(),
-          key -> load(user.accountId(), PrincipalType.USER, user.userName()));
+          key -> loadUser(user.accountId(), user.userName()));
       case Principal.AssumedRole session -> identityPolicies.get("role/" + session.accountId() + "/" + session.roleId(),
           key -> load(session.accountId(), PrincipalType.ROLE, session.roleName()));
       case Principal.FederatedUser federated -> identityPoliciesOf(federated.user());
     };
+  }
+
+  private List<AttachedPolicy> loadUser(String accountId, String userName) {
+    List<AttachedPolicy> policies = new ArrayList<>(load(accountId, PrincipalType.USER, userName));
+    for (IamGroup group : store.listGroupsForUser(accountId, userName)) {
+      policies.addAll(load(accountId, PrincipalType.GROUP, group.groupName()));
+    }
+    return List.copyOf(policies);
   }
 
   /**

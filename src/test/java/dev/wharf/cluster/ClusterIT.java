@@ -239,6 +239,52 @@ class ClusterIT {
   }
 
   @Test
+  void groupMembershipGroupPoliciesAndDefaultVersionsChangedOnOneNodeApplyOnTheOthersWithinOneSecond() {
+    var iam = a.iam(a.rootCredentials());
+    iam.createUser(r -> r.userName("group-dev"));
+    var created = iam.createAccessKey(r -> r.userName("group-dev")).accessKey();
+    AwsBasicCredentials developer = AwsBasicCredentials.create(created.accessKeyId(), created.secretAccessKey());
+    String policyArn = iam.createPolicy(r -> r.policyName("cluster-developer").policyDocument(DEVELOPER)).policy().arn();
+    iam.createGroup(r -> r.groupName("cluster-devs"));
+    iam.attachGroupPolicy(r -> r.groupName("cluster-devs").policyArn(policyArn));
+    iam.addUserToGroup(r -> r.groupName("cluster-devs").userName("group-dev"));
+    var onB = b.codeartifact(developer);
+    within(BOUND, () -> tokenFrom(onB) != null);
+    String token = tokenFrom(onB);
+    assertThat(npmGet(b, token, "no-such-package")).isEqualTo(404);
+
+    // a Deny through the group, put through A
+    iam.putGroupPolicy(r -> r.groupName("cluster-devs").policyName("deny").policyDocument("""
+        {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"codeartifact:ReadFromRepository",
+        "Resource":"*"}]}"""));
+    Duration denied = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    iam.deleteGroupPolicy(r -> r.groupName("cluster-devs").policyName("deny"));
+    within(BOUND, () -> npmGet(b, token, "no-such-package") == 404);
+
+    // a new default version of the group's policy that no longer allows reads
+    iam.createPolicyVersion(r -> r.policyArn(policyArn).setAsDefault(true).policyDocument("""
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"codeartifact:ListDomains","Resource":"*"}]}"""));
+    Duration newDefault = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    iam.setDefaultPolicyVersion(r -> r.policyArn(policyArn).versionId("v1"));
+    within(BOUND, () -> npmGet(b, token, "no-such-package") == 404);
+
+    // leaving the group takes its Allow away
+    iam.removeUserFromGroup(r -> r.groupName("cluster-devs").userName("group-dev"));
+    Duration removed = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    LOG.info("group Deny seen by node B after {} ms, new default version after {} ms, removal after {} ms",
+        denied.toMillis(), newDefault.toMillis(), removed.toMillis());
+  }
+
+  /** A token from the node, or null while it does not see the caller's Allow yet. */
+  private static String tokenFrom(software.amazon.awssdk.services.codeartifact.CodeartifactClient node) {
+    try {
+      return node.getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    } catch (software.amazon.awssdk.services.codeartifact.model.AccessDeniedException e) {
+      return null;
+    }
+  }
+
+  @Test
   void anAccessKeyDeactivatedOrDeletedOnOneNodeStopsWorkingOnTheOthersWithinOneSecond() {
     var iam = a.iam(a.rootCredentials());
     iam.createUser(r -> r.userName("key-dev"));

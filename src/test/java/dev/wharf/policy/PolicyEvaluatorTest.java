@@ -635,6 +635,35 @@ class PolicyEvaluatorTest {
                 when("the revoke-older-sessions deny does not apply to long-term credentials without an issue time")
                         .identity(policy(ALLOW_ALL)).identity(policy(REVOKE_OLDER_SESSIONS)).allowed(),
 
+                // --- Groups: PermissionService passes a user's own policies first, then each group's,
+                // all as identity policies (IAM evaluates them alike) ---
+                when("a group's Allow is enough for its user without a policy of its own")
+                        .identity(policy(ALLOW_CODEARTIFACT)).allowedBy("identity-1", "AllowCodeArtifact"),
+                when("a group's Deny overrides the user's own Allow")
+                        .identity(policy(ALLOW_ALL)).identity(policy(DENY_READ))
+                        .explicitlyDeniedBy("identity-2", "DenyRead"),
+                when("the user's own Deny overrides a group's Allow")
+                        .identity(policy(DENY_READ)).identity(policy(ALLOW_CODEARTIFACT))
+                        .explicitlyDeniedBy("identity-1", "DenyRead"),
+                when("a Deny in one group overrides an Allow in another group")
+                        .identity(policy(ALLOW_READ)).identity(policy(ALLOW_ALL)).identity(policy(DENY_READ))
+                        .explicitlyDeniedBy("identity-3", "DenyRead"),
+                when("a group's Allow for another action does not allow")
+                        .identity(policy(ALLOW_READ)).action("codeartifact:PublishPackageVersion").implicitlyDenied(),
+                when("a group's Allow conditioned on aws:username allows the member it names")
+                        .identity(allowWhen("{'StringEquals':{'aws:username':'alice'}}"))
+                        .with("aws:username", "alice").allowed(),
+                when("a group's Allow conditioned on aws:username does not allow another member")
+                        .identity(allowWhen("{'StringEquals':{'aws:username':'alice'}}"))
+                        .with("aws:username", "carol").caller(CAROL).implicitlyDenied(),
+                when("a group's Allow does not override a repository policy's Deny")
+                        .identity(policy(ALLOW_CODEARTIFACT))
+                        .resource(policy("{'Sid':'NoReads','Effect':'Deny','Principal':'*',"
+                                + "'Action':'codeartifact:Read*','Resource':'*'}"))
+                        .explicitlyDeniedBy("resource-1", "NoReads"),
+                when("a group's Allow does not reach another account's repository without its resource policy")
+                        .caller(BOB_FROM_B).identity(policy(ALLOW_CODEARTIFACT)).implicitlyDenied(),
+
                 // --- Permissions boundaries and other limits (session policies) ---
                 when("an identity allow within the boundary allows, reported by the identity statement")
                         .identity(policy(ALLOW_CODEARTIFACT)).boundary(policy(ALLOW_READ))

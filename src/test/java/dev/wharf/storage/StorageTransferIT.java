@@ -87,6 +87,19 @@ class StorageTransferIT {
       try (CodeartifactClient api = server.codeartifact(root); var iam = server.iam(root)) {
         iam.createUser(b -> b.userName("ci"));
         iam.createAccessKey(b -> b.userName("ci"));
+        // Groups, memberships, group policies and policy versions (V15) travel too.
+        iam.createGroup(b -> b.groupName("builders"));
+        iam.addUserToGroup(b -> b.groupName("builders").userName("ci"));
+        iam.putGroupPolicy(b -> b.groupName("builders").policyName("read").policyDocument(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"codeartifact:List*\","
+                + "\"Resource\":\"*\"}]}"));
+        String policyArn = iam.createPolicy(b -> b.policyName("versioned").policyDocument(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"codeartifact:Get*\","
+                + "\"Resource\":\"*\"}]}")).policy().arn();
+        iam.createPolicyVersion(b -> b.policyArn(policyArn).setAsDefault(true).policyDocument(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"codeartifact:Describe*\","
+                + "\"Resource\":\"*\"}]}"));
+        iam.attachGroupPolicy(b -> b.groupName("builders").policyArn(policyArn));
         api.createDomain(b -> b.domain("acme"));
         api.createRepository(b -> b.domain("acme").repository("app"));
         token = api.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
@@ -110,6 +123,8 @@ class StorageTransferIT {
     sourceCounts = counts("jdbc:sqlite:" + source.resolve("wharf.db"));
     assertThat(sourceCounts).containsEntry("package_versions", 2L).containsEntry("package_assets", 2L);
     assertThat(sourceCounts.get("authorization_tokens")).isEqualTo(1L);
+    assertThat(sourceCounts).containsEntry("iam_groups", 1L).containsEntry("iam_group_members", 1L)
+        .containsEntry("managed_policy_versions", 2L);
     wharf = TestingLauncher.create(scratch.resolve("home")).with(Map.of(
         "AWS_ACCESS_KEY_ID", TestingS3.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", TestingS3.SECRET_ACCESS_KEY,
         "AWS_REGION", TestingS3.REGION));
@@ -267,6 +282,14 @@ class StorageTransferIT {
             .packageValue("left-pad").packageVersion("1.0.0")).packageVersion().origin();
         assertThat(origin.domainEntryPoint().repositoryName()).isEqualTo("app");
         assertThat(origin.originTypeAsString()).isEqualTo("INTERNAL");
+      }
+      try (var iam = software.amazon.awssdk.services.iam.IamClient.builder().endpointOverride(URI.create(endpoint))
+          .region(Region.AWS_GLOBAL).credentialsProvider(StaticCredentialsProvider.create(root))
+          .httpClient(UrlConnectionHttpClient.create()).build()) {
+        assertThat(iam.getGroup(b -> b.groupName("builders")).users()).extracting(u -> u.userName()).containsExactly("ci");
+        var attached = iam.listAttachedGroupPolicies(b -> b.groupName("builders")).attachedPolicies();
+        assertThat(attached).hasSize(1);
+        assertThat(iam.getPolicy(b -> b.policyArn(attached.get(0).policyArn())).policy().defaultVersionId()).isEqualTo("v2");
       }
     }
   }

@@ -8,10 +8,12 @@ import dev.wharf.api.aws.XmlBuilder;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.AccessKey;
 import dev.wharf.identity.IamArns;
+import dev.wharf.identity.IamGroup;
 import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityService;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.Principal;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
@@ -94,18 +96,14 @@ public final class IamEndpoints {
         }));
     // inline policies
     for (PrincipalType type : PrincipalType.values()) {
-      String kind = type == PrincipalType.USER ? "User" : "Role";
-      QueryOperation.ResourceResolver resource = type == PrincipalType.USER
-          ? r -> userResource(r, r.required("UserName"), null)
-          : r -> roleResource(r, r.required("RoleName"), null);
+      String kind = type.operationName();
+      QueryOperation.ResourceResolver resource = r -> entityResource(r, type);
       ops.add(op("Put" + kind + "Policy", resource, (r, x) -> identity.putInlinePolicy(r.principal().accountId(), type,
           r.required(kind + "Name"), r.required("PolicyName"), r.required("PolicyDocument"))));
       ops.add(op("Get" + kind + "Policy", resource, (r, x) -> {
         IdentityStore.InlinePolicy policy = identity.getInlinePolicy(r.principal().accountId(), type,
             r.required(kind + "Name"), r.required("PolicyName"));
-        String entityName = type == PrincipalType.USER
-            ? identity.getUser(r.principal().accountId(), r.required("UserName")).userName()
-            : identity.getRole(r.principal().accountId(), r.required("RoleName")).roleName();
+        String entityName = entityName(r, type);
         x.text(kind + "Name", entityName).text("PolicyName", policy.policyName())
             .text("PolicyDocument", encodeDocument(policy.document()));
       }));
@@ -143,25 +141,14 @@ public final class IamEndpoints {
       ManagedPolicy policy = identity.getPolicy(r.principal().accountId(), r.required("PolicyArn"));
       x.element("Policy", p -> policy(p, policy));
     }));
-    ops.add(op("GetPolicyVersion", IamEndpoints::policyResource, (r, x) -> {
-      ManagedPolicy policy = identity.getPolicy(r.principal().accountId(), r.required("PolicyArn"));
-      if (!"v1".equals(r.required("VersionId"))) {
-        throw new WharfException.NotFound("NoSuchEntity", "Policy " + policy.arn() + " version "
-            + r.required("VersionId") + " does not exist or is not attachable.");
-      }
-      x.element("PolicyVersion", v -> v.text("Document", encodeDocument(policy.document())).text("VersionId", "v1")
-          .text("IsDefaultVersion", true).text("CreateDate", policy.createdAt()));
-    }));
     ops.add(op("ListPolicies", r -> accountResource(r, "policy/*"), (r, x) ->
         page(r, x, "Policies", identity.listPolicies(r.principal().accountId(), r.optional("Scope"),
             r.optionalBoolean("OnlyAttached"), r.optional("PathPrefix")), IamEndpoints::policy)));
     ops.add(op("DeletePolicy", IamEndpoints::policyResource, (r, x) ->
         identity.deletePolicy(r.principal().accountId(), r.required("PolicyArn"))));
     for (PrincipalType type : PrincipalType.values()) {
-      String kind = type == PrincipalType.USER ? "User" : "Role";
-      QueryOperation.ResourceResolver resource = type == PrincipalType.USER
-          ? r -> userResource(r, r.required("UserName"), null)
-          : r -> roleResource(r, r.required("RoleName"), null);
+      String kind = type.operationName();
+      QueryOperation.ResourceResolver resource = r -> entityResource(r, type);
       // iam:PolicyARN lets a policy say which managed policies may (not) be attached, as in AWS.
       QueryOperation.ResourceResolver withPolicyArn = r -> {
         Resource principal = resource.resolve(r);
@@ -176,7 +163,81 @@ public final class IamEndpoints {
           page(r, x, "AttachedPolicies", identity.listAttachedPolicies(r.principal().accountId(), type,
               r.required(kind + "Name")), (m, p) -> m.text("PolicyName", p.policyName()).text("PolicyArn", p.arn()))));
     }
+    groupOperations(ops);
+    policyVersionOperations(ops);
     return List.copyOf(ops);
+  }
+
+  private void groupOperations(List<QueryOperation> ops) {
+    ops.add(op("CreateGroup", r -> groupResource(r, r.required("GroupName"), r.optional("Path")), (r, x) -> {
+      IamGroup group = identity.createGroup(r.principal().accountId(), r.required("GroupName"), r.optional("Path"));
+      x.element("Group", g -> group(g, group));
+    }));
+    ops.add(op("GetGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) -> {
+      IamGroup group = identity.getGroup(r.principal().accountId(), r.required("GroupName"));
+      x.element("Group", g -> group(g, group));
+      page(r, x, "Users", identity.listGroupMembers(r.principal().accountId(), group.groupName()), IamEndpoints::user);
+    }));
+    ops.add(op("ListGroups", r -> accountResource(r, "group/*"), (r, x) ->
+        page(r, x, "Groups", identity.listGroups(r.principal().accountId(), r.optional("PathPrefix")),
+            IamEndpoints::group)));
+    ops.add(op("UpdateGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->
+        identity.updateGroup(r.principal().accountId(), r.required("GroupName"), r.optional("NewGroupName"),
+            r.optional("NewPath"))));
+    ops.add(op("DeleteGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->
+        identity.deleteGroup(r.principal().accountId(), r.required("GroupName"))));
+    ops.add(op("AddUserToGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->
+        identity.addUserToGroup(r.principal().accountId(), r.required("GroupName"), r.required("UserName"))));
+    ops.add(op("RemoveUserFromGroup", r -> groupResource(r, r.required("GroupName"), null), (r, x) ->
+        identity.removeUserFromGroup(r.principal().accountId(), r.required("GroupName"), r.required("UserName"))));
+    ops.add(op("ListGroupsForUser", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        page(r, x, "Groups", identity.listGroupsForUser(r.principal().accountId(), r.required("UserName")),
+            IamEndpoints::group)));
+  }
+
+  private void policyVersionOperations(List<QueryOperation> ops) {
+    ops.add(op("CreatePolicyVersion", IamEndpoints::policyResource, (r, x) -> {
+      PolicyVersion version = identity.createPolicyVersion(r.principal().accountId(), r.required("PolicyArn"),
+          r.required("PolicyDocument"), r.optionalBoolean("SetAsDefault"));
+      x.element("PolicyVersion", v -> v.text("VersionId", version.versionId())
+          .text("IsDefaultVersion", version.defaultVersion()).text("CreateDate", version.createdAt()));
+    }));
+    ops.add(op("GetPolicyVersion", IamEndpoints::policyResource, (r, x) -> {
+      PolicyVersion version = identity.getPolicyVersion(r.principal().accountId(), r.required("PolicyArn"),
+          r.required("VersionId"));
+      x.element("PolicyVersion", v -> v.text("Document", encodeDocument(version.document()))
+          .text("VersionId", version.versionId()).text("IsDefaultVersion", version.defaultVersion())
+          .text("CreateDate", version.createdAt()));
+    }));
+    ops.add(op("ListPolicyVersions", IamEndpoints::policyResource, (r, x) ->
+        page(r, x, "Versions", identity.listPolicyVersions(r.principal().accountId(), r.required("PolicyArn")),
+            (v, version) -> v.text("VersionId", version.versionId()).text("IsDefaultVersion", version.defaultVersion())
+                .text("CreateDate", version.createdAt()))));
+    ops.add(op("DeletePolicyVersion", IamEndpoints::policyResource, (r, x) ->
+        identity.deletePolicyVersion(r.principal().accountId(), r.required("PolicyArn"), r.required("VersionId"))));
+    ops.add(op("SetDefaultPolicyVersion", IamEndpoints::policyResource, (r, x) ->
+        identity.setDefaultPolicyVersion(r.principal().accountId(), r.required("PolicyArn"), r.required("VersionId"))));
+  }
+
+  /** The user, group or role a policy operation is about, under its ARN. */
+  private Resource entityResource(QueryRequest r, PrincipalType type) {
+    String name = r.required(type.operationName() + "Name");
+    return switch (type) {
+      case USER -> userResource(r, name, null);
+      case ROLE -> roleResource(r, name, null);
+      case GROUP -> groupResource(r, name, null);
+    };
+  }
+
+  /** The entity's name as stored (names match regardless of case); NoSuchEntity when absent. */
+  private String entityName(QueryRequest r, PrincipalType type) {
+    String account = r.principal().accountId();
+    String name = r.required(type.operationName() + "Name");
+    return switch (type) {
+      case USER -> identity.getUser(account, name).userName();
+      case ROLE -> identity.getRole(account, name).roleName();
+      case GROUP -> identity.getGroup(account, name).groupName();
+    };
   }
 
   /** An IAM action whose permission is the IAM action of the same name on the resolved resource. */
@@ -221,6 +282,13 @@ public final class IamEndpoints {
     return new Resource(IamArns.role(account, path, existing.map(Role::roleName).orElse(roleName)), account);
   }
 
+  private Resource groupResource(QueryRequest r, String groupName, String newPath) {
+    String account = r.principal().accountId();
+    Optional<IamGroup> existing = store.findGroup(account, groupName);
+    String path = newPath != null ? newPath : existing.map(IamGroup::path).orElse("/");
+    return new Resource(IamArns.group(account, path, existing.map(IamGroup::groupName).orElse(groupName)), account);
+  }
+
   private static Resource accountResource(QueryRequest r, String suffix) {
     return new Resource("arn:aws:iam::" + r.principal().accountId() + ":" + suffix, r.principal().accountId());
   }
@@ -239,6 +307,11 @@ public final class IamEndpoints {
         .text("Arn", user.arn()).text("CreateDate", user.createdAt());
   }
 
+  private static void group(XmlBuilder x, IamGroup group) {
+    x.text("Path", group.path()).text("GroupName", group.groupName()).text("GroupId", group.groupId())
+        .text("Arn", group.arn()).text("CreateDate", group.createdAt());
+  }
+
   private static void accessKey(XmlBuilder x, AccessKey key) {
     x.text("UserName", key.userName()).text("AccessKeyId", key.accessKeyId()).text("Status", key.status().name())
         .text("CreateDate", key.createdAt());
@@ -252,7 +325,7 @@ public final class IamEndpoints {
 
   private static void policy(XmlBuilder x, ManagedPolicy policy) {
     x.text("PolicyName", policy.policyName()).text("PolicyId", policy.policyId()).text("Arn", policy.arn())
-        .text("Path", policy.path()).text("DefaultVersionId", "v1").text("AttachmentCount", policy.attachmentCount())
+        .text("Path", policy.path()).text("DefaultVersionId", policy.defaultVersionId()).text("AttachmentCount", policy.attachmentCount())
         .text("PermissionsBoundaryUsageCount", 0).text("IsAttachable", true).text("Description", policy.description())
         .text("CreateDate", policy.createdAt()).text("UpdateDate", policy.updatedAt());
   }

@@ -2,9 +2,11 @@ package dev.wharf.identity.infrastructure;
 
 import dev.wharf.identity.AccessKey;
 import dev.wharf.identity.Account;
+import dev.wharf.identity.IamGroup;
 import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
 import dev.wharf.store.Database;
@@ -25,8 +27,9 @@ import org.jdbi.v3.core.statement.SqlStatement;
 public final class SqlIdentityStore implements IdentityStore {
   private static final String POLICY_COLUMNS =
       "p.policy_arn, p.account_id, p.policy_name, p.policy_id, p.path, p.description, p.document, p.created_at, p.updated_at,"
+          + " p.default_version_id,"
           + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count";
-  /** The rows of inline_policies or policy_attachments that belong to one user or role (see {@link #bindPrincipal}). */
+  /** The rows of inline_policies or policy_attachments that belong to one user, group or role (see {@link #bindPrincipal}). */
   private static final String PRINCIPAL_MATCH =
       "account_id = :account AND principal_type = :type AND principal_name_lower = :principal";
 
@@ -54,17 +57,19 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   /**
-   * The table of users or of roles and its column of lower-cased names: the two tables are alike
-   * otherwise (account_id, path, created_at), so users and roles are found, listed and deleted alike.
+   * The table of users, groups or roles and its column of lower-cased names: the tables are alike
+   * otherwise (account_id, path, created_at), so users, groups and roles are found, listed and deleted alike.
    */
   private record EntityTable(String table, String nameColumn) {
     static final EntityTable USERS = new EntityTable("iam_users", "user_name_lower");
     static final EntityTable ROLES = new EntityTable("iam_roles", "role_name_lower");
+    static final EntityTable GROUPS = new EntityTable("iam_groups", "group_name_lower");
 
     static EntityTable of(PrincipalType type) {
       return switch (type) {
         case USER -> USERS;
         case ROLE -> ROLES;
+        case GROUP -> GROUPS;
       };
     }
 
@@ -87,8 +92,8 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   /**
-   * Deletes a user or role unless something still depends on it: a user's access keys, then its
-   * inline policies, then its attached ones.
+   * Deletes a user, group or role unless something still depends on it: a user's access keys, then
+   * group memberships (a user's groups, a group's users), then inline policies, then attached ones.
    */
   private DeleteOutcome deleteEntity(PrincipalType type, String accountId, String entityName) {
     EntityTable entities = EntityTable.of(type);
@@ -101,6 +106,10 @@ public final class SqlIdentityStore implements IdentityStore {
       if (type == PrincipalType.USER && count(h,
           "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
         return DeleteOutcome.HAS_ACCESS_KEYS;
+      }
+      if (type != PrincipalType.ROLE && count(h, "SELECT COUNT(*) FROM iam_group_members WHERE account_id = :a AND "
+          + entities.nameColumn() + " = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_GROUP_MEMBERS;
       }
       if (principalRows(h, "inline_policies", accountId, type, name) > 0) {
         return DeleteOutcome.HAS_INLINE_POLICIES;
@@ -391,15 +400,25 @@ public final class SqlIdentityStore implements IdentityStore {
 
   @Override
   public boolean insertManagedPolicy(ManagedPolicy policy) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "INSERT INTO managed_policies (policy_arn, account_id, policy_name, policy_name_lower, policy_id, path,"
-                + " description, document, created_at, updated_at) VALUES (:arn, :account, :name, :lower, :id, :path,"
-                + " :description, :document, :created, :updated) ON CONFLICT DO NOTHING")
-        .bind("arn", policy.arn()).bind("account", policy.accountId()).bind("name", policy.policyName())
-        .bind("lower", lower(policy.policyName())).bind("id", policy.policyId()).bind("path", policy.path())
-        .bind("description", policy.description()).bind("document", policy.document())
-        .bind("created", policy.createdAt().toEpochMilli()).bind("updated", policy.updatedAt().toEpochMilli())
-        .execute()) == 1;
+    return jdbi.inTransaction(h -> {
+      int inserted = h.createUpdate(
+              "INSERT INTO managed_policies (policy_arn, account_id, policy_name, policy_name_lower, policy_id, path,"
+                  + " description, document, created_at, updated_at, default_version_id, next_version_number)"
+                  + " VALUES (:arn, :account, :name, :lower, :id, :path, :description, :document, :created, :updated,"
+                  + " 'v1', 2) ON CONFLICT DO NOTHING")
+          .bind("arn", policy.arn()).bind("account", policy.accountId()).bind("name", policy.policyName())
+          .bind("lower", lower(policy.policyName())).bind("id", policy.policyId()).bind("path", policy.path())
+          .bind("description", policy.description()).bind("document", policy.document())
+          .bind("created", policy.createdAt().toEpochMilli()).bind("updated", policy.updatedAt().toEpochMilli())
+          .execute();
+      if (inserted == 1) {
+        h.createUpdate("INSERT INTO managed_policy_versions (policy_arn, version_id, document, created_at)"
+                + " VALUES (:arn, 'v1', :document, :created)")
+            .bind("arn", policy.arn()).bind("document", policy.document())
+            .bind("created", policy.createdAt().toEpochMilli()).execute();
+      }
+      return inserted == 1;
+    });
   }
 
   @Override
@@ -421,7 +440,7 @@ public final class SqlIdentityStore implements IdentityStore {
     return new ManagedPolicy(rs.getString("policy_arn"), rs.getString("account_id"), rs.getString("policy_name"),
         rs.getString("policy_id"), rs.getString("path"), rs.getString("description"), rs.getString("document"),
         Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")),
-        rs.getInt("attachment_count"));
+        rs.getInt("attachment_count"), rs.getString("default_version_id"));
   }
 
   @Override
@@ -437,6 +456,12 @@ public final class SqlIdentityStore implements IdentityStore {
       if (attached > 0) {
         return DeleteOutcome.ATTACHED_TO_ENTITIES;
       }
+      long versions = h.createQuery("SELECT COUNT(*) FROM managed_policy_versions WHERE policy_arn = :arn")
+          .bind("arn", policyArn).mapTo(Long.class).one();
+      if (versions > 1) {
+        return DeleteOutcome.HAS_VERSIONS;
+      }
+      h.createUpdate("DELETE FROM managed_policy_versions WHERE policy_arn = :arn").bind("arn", policyArn).execute();
       h.createUpdate("DELETE FROM managed_policies WHERE policy_arn = :arn").bind("arn", policyArn).execute();
       return DeleteOutcome.DELETED;
     });
@@ -478,5 +503,214 @@ public final class SqlIdentityStore implements IdentityStore {
             + " AND t.principal_type = :type AND t.principal_name_lower = :principal ORDER BY p.policy_name_lower"),
             accountId, type, principalName)
         .map((rs, ctx) -> managedPolicy(rs)).list());
+  }
+
+  @Override
+  public InsertOutcome insertGroup(IamGroup group, int maxGroups) {
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, group.accountId());
+      if (count(h, EntityTable.GROUPS.countSql(), group.accountId(), lower(group.groupName())) > 0) {
+        return InsertOutcome.ALREADY_EXISTS;
+      }
+      long groups = h.createQuery("SELECT COUNT(*) FROM iam_groups WHERE account_id = :a")
+          .bind("a", group.accountId()).mapTo(Long.class).one();
+      if (groups >= maxGroups) {
+        return InsertOutcome.LIMIT_REACHED;
+      }
+      int inserted = h.createUpdate("INSERT INTO iam_groups (account_id, group_name, group_name_lower, group_id, path,"
+              + " created_at) VALUES (:account, :name, :lower, :id, :path, :created)"
+              + " ON CONFLICT (account_id, group_name_lower) DO NOTHING")
+          .bind("account", group.accountId()).bind("name", group.groupName()).bind("lower", lower(group.groupName()))
+          .bind("id", group.groupId()).bind("path", group.path()).bind("created", group.createdAt().toEpochMilli())
+          .execute();
+      return inserted == 1 ? InsertOutcome.INSERTED : InsertOutcome.ALREADY_EXISTS;
+    });
+  }
+
+  @Override
+  public Optional<IamGroup> findGroup(String accountId, String groupName) {
+    return findEntity(EntityTable.GROUPS, accountId, groupName, (rs, ctx) -> group(rs));
+  }
+
+  @Override
+  public List<IamGroup> listGroups(String accountId, String pathPrefix) {
+    return listEntities(EntityTable.GROUPS, accountId, pathPrefix, (rs, ctx) -> group(rs));
+  }
+
+  @Override
+  public InsertOutcome updateGroup(String accountId, String groupName, String newGroupName, String newPath) {
+    String from = lower(groupName);
+    String to = lower(newGroupName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      if (count(h, EntityTable.GROUPS.countSql(), accountId, from) == 0) {
+        return InsertOutcome.NO_SUCH_ENTITY;
+      }
+      if (!to.equals(from) && count(h, EntityTable.GROUPS.countSql(), accountId, to) > 0) {
+        return InsertOutcome.ALREADY_EXISTS;
+      }
+      // Memberships reference the group's key: they are taken out, the group renamed, then put back.
+      List<String> members = h.createQuery("SELECT user_name_lower FROM iam_group_members WHERE account_id = :a"
+              + " AND group_name_lower = :n").bind("a", accountId).bind("n", from).mapTo(String.class).list();
+      h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a AND group_name_lower = :n")
+          .bind("a", accountId).bind("n", from).execute();
+      h.createUpdate("UPDATE iam_groups SET group_name = :name, group_name_lower = :to, path = :path"
+              + " WHERE account_id = :a AND group_name_lower = :from")
+          .bind("name", newGroupName).bind("to", to).bind("path", newPath).bind("a", accountId).bind("from", from)
+          .execute();
+      for (String member : members) {
+        h.createUpdate("INSERT INTO iam_group_members (account_id, group_name_lower, user_name_lower) VALUES (:a, :g, :u)")
+            .bind("a", accountId).bind("g", to).bind("u", member).execute();
+      }
+      for (String table : List.of("inline_policies", "policy_attachments")) {
+        h.createUpdate("UPDATE " + table + " SET principal_name_lower = :to WHERE account_id = :a"
+                + " AND principal_type = :t AND principal_name_lower = :from")
+            .bind("to", to).bind("a", accountId).bind("t", PrincipalType.GROUP.column()).bind("from", from).execute();
+      }
+      return InsertOutcome.INSERTED;
+    });
+  }
+
+  private static IamGroup group(ResultSet rs) throws SQLException {
+    return new IamGroup(rs.getString("account_id"), rs.getString("group_name"), rs.getString("group_id"),
+        rs.getString("path"), Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  @Override
+  public DeleteOutcome deleteGroup(String accountId, String groupName) {
+    return deleteEntity(PrincipalType.GROUP, accountId, groupName);
+  }
+
+  @Override
+  public InsertOutcome addUserToGroup(String accountId, String groupName, String userName, int maxGroupsPerUser) {
+    String group = lower(groupName);
+    String user = lower(userName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      if (count(h, EntityTable.GROUPS.countSql(), accountId, group) == 0
+          || count(h, EntityTable.USERS.countSql(), accountId, user) == 0) {
+        return InsertOutcome.NO_SUCH_ENTITY;
+      }
+      long others = h.createQuery("SELECT COUNT(*) FROM iam_group_members WHERE account_id = :a AND user_name_lower = :u"
+              + " AND group_name_lower <> :g")
+          .bind("a", accountId).bind("u", user).bind("g", group).mapTo(Long.class).one();
+      if (others >= maxGroupsPerUser) {
+        return InsertOutcome.LIMIT_REACHED;
+      }
+      h.createUpdate("INSERT INTO iam_group_members (account_id, group_name_lower, user_name_lower)"
+              + " VALUES (:a, :g, :u) ON CONFLICT DO NOTHING")
+          .bind("a", accountId).bind("g", group).bind("u", user).execute();
+      return InsertOutcome.INSERTED;
+    });
+  }
+
+  @Override
+  public boolean removeUserFromGroup(String accountId, String groupName, String userName) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a"
+            + " AND group_name_lower = :g AND user_name_lower = :u")
+        .bind("a", accountId).bind("g", lower(groupName)).bind("u", lower(userName)).execute()) == 1;
+  }
+
+  @Override
+  public List<IamUser> listGroupMembers(String accountId, String groupName) {
+    return acrossMemberships(EntityTable.USERS, EntityTable.GROUPS, accountId, groupName, (rs, ctx) -> user(rs));
+  }
+
+  @Override
+  public List<IamGroup> listGroupsForUser(String accountId, String userName) {
+    return acrossMemberships(EntityTable.GROUPS, EntityTable.USERS, accountId, userName, (rs, ctx) -> group(rs));
+  }
+
+  /**
+   * The users of a group or the groups of a user, in name order: iam_group_members names its
+   * columns as the two tables do (user_name_lower, group_name_lower).
+   */
+  private <T> List<T> acrossMemberships(EntityTable listed, EntityTable of, String accountId, String name,
+      RowMapper<T> mapper) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT e.* FROM " + listed.table() + " e JOIN iam_group_members m"
+            + " ON m.account_id = e.account_id AND m." + listed.nameColumn() + " = e." + listed.nameColumn()
+            + " WHERE m.account_id = :a AND m." + of.nameColumn() + " = :n ORDER BY e." + listed.nameColumn())
+        .bind("a", accountId).bind("n", lower(name)).map(mapper).list());
+  }
+
+  @Override
+  public Optional<PolicyVersion> insertPolicyVersion(String policyArn, String document, boolean setAsDefault,
+      int maxVersions, Instant now) {
+    return jdbi.inTransaction(h -> {
+      // Locks the policy row (PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock): the count and
+      // the version number are read and advanced in one step.
+      Optional<Integer> next = h.createQuery("SELECT next_version_number FROM managed_policies WHERE policy_arn = :arn"
+              + (dialect == Database.Dialect.POSTGRESQL ? " FOR UPDATE" : ""))
+          .bind("arn", policyArn).mapTo(Integer.class).findOne();
+      if (next.isEmpty()) {
+        return Optional.empty();
+      }
+      long versions = h.createQuery("SELECT COUNT(*) FROM managed_policy_versions WHERE policy_arn = :arn")
+          .bind("arn", policyArn).mapTo(Long.class).one();
+      if (versions >= maxVersions) {
+        return Optional.empty();
+      }
+      String versionId = "v" + next.get();
+      h.createUpdate("INSERT INTO managed_policy_versions (policy_arn, version_id, document, created_at)"
+              + " VALUES (:arn, :version, :document, :created)")
+          .bind("arn", policyArn).bind("version", versionId).bind("document", document)
+          .bind("created", now.toEpochMilli()).execute();
+      h.createUpdate("UPDATE managed_policies SET next_version_number = next_version_number + 1 WHERE policy_arn = :arn")
+          .bind("arn", policyArn).execute();
+      if (setAsDefault) {
+        makeDefault(h, policyArn, versionId, now);
+      }
+      return Optional.of(new PolicyVersion(policyArn, versionId, document, setAsDefault, now));
+    });
+  }
+
+  /** Copies the version's document into the policy row, which evaluation reads. */
+  private static boolean makeDefault(Handle h, String policyArn, String versionId, Instant now) {
+    return h.createUpdate("UPDATE managed_policies SET default_version_id = :version, updated_at = :now,"
+            + " document = (SELECT v.document FROM managed_policy_versions v WHERE v.policy_arn = :arn"
+            + " AND v.version_id = :version) WHERE policy_arn = :arn AND EXISTS (SELECT 1 FROM managed_policy_versions v"
+            + " WHERE v.policy_arn = :arn AND v.version_id = :version)")
+        .bind("arn", policyArn).bind("version", versionId).bind("now", now.toEpochMilli()).execute() == 1;
+  }
+
+  private static final String VERSION_COLUMNS = "SELECT v.policy_arn, v.version_id, v.document, v.created_at,"
+      + " (v.version_id = p.default_version_id) AS is_default FROM managed_policy_versions v"
+      + " JOIN managed_policies p ON p.policy_arn = v.policy_arn WHERE v.policy_arn = :arn";
+
+  @Override
+  public Optional<PolicyVersion> findPolicyVersion(String policyArn, String versionId) {
+    return jdbi.withHandle(h -> h.createQuery(VERSION_COLUMNS + " AND v.version_id = :version")
+        .bind("arn", policyArn).bind("version", versionId).map((rs, ctx) -> policyVersion(rs)).findOne());
+  }
+
+  @Override
+  public List<PolicyVersion> listPolicyVersions(String policyArn) {
+    return jdbi.withHandle(h -> h.createQuery(VERSION_COLUMNS + " ORDER BY CAST(SUBSTR(v.version_id, 2) AS INTEGER) DESC")
+        .bind("arn", policyArn).map((rs, ctx) -> policyVersion(rs)).list());
+  }
+
+  private static PolicyVersion policyVersion(ResultSet rs) throws SQLException {
+    return new PolicyVersion(rs.getString("policy_arn"), rs.getString("version_id"), rs.getString("document"),
+        rs.getBoolean("is_default"), Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  @Override
+  public DeleteOutcome deletePolicyVersion(String policyArn, String versionId) {
+    return jdbi.inTransaction(h -> {
+      Optional<String> defaultVersion = h.createQuery("SELECT default_version_id FROM managed_policies"
+              + " WHERE policy_arn = :arn" + (dialect == Database.Dialect.POSTGRESQL ? " FOR UPDATE" : ""))
+          .bind("arn", policyArn).mapTo(String.class).findOne();
+      if (defaultVersion.isPresent() && defaultVersion.get().equals(versionId)) {
+        return DeleteOutcome.IS_DEFAULT_VERSION;
+      }
+      int deleted = h.createUpdate("DELETE FROM managed_policy_versions WHERE policy_arn = :arn AND version_id = :version")
+          .bind("arn", policyArn).bind("version", versionId).execute();
+      return deleted == 1 ? DeleteOutcome.DELETED : DeleteOutcome.NOT_FOUND;
+    });
+  }
+
+  @Override
+  public boolean setDefaultPolicyVersion(String policyArn, String versionId, Instant now) {
+    return jdbi.inTransaction(h -> makeDefault(h, policyArn, versionId, now));
   }
 }

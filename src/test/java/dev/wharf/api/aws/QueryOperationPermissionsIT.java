@@ -101,7 +101,7 @@ class QueryOperationPermissionsIT {
     AccessKey key = rootIam.createAccessKey(b -> b.userName("no-policy")).accessKey();
     AwsBasicCredentials noPolicy = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
     // Enough parameters for every operation to name its resource, so the answer is the authorization decision.
-    String parameters = "&UserName=no-policy&RoleName=some-role&PolicyName=p&AccessKeyId=" + key.accessKeyId()
+    String parameters = "&UserName=no-policy&RoleName=some-role&GroupName=some-group&VersionId=v1&PolicyName=p&AccessKeyId=" + key.accessKeyId()
         + "&PolicyArn=arn%3Aaws%3Aiam%3A%3A" + wharf.managementAccountId() + "%3Apolicy%2Fp&TokenId=t&KeyId=k"
         + "&Url=https%3A%2F%2Fissuer.example&ClientID=c&OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A"
         + wharf.managementAccountId() + "%3Aoidc-provider%2Fissuer.example&Name=federated&PolicySourceArn=arn%3Aaws%3Aiam%3A%3A"

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.identity.AccessKey;
 import dev.wharf.identity.Account;
+import dev.wharf.identity.IamGroup;
 import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.IdentityStore.DeleteOutcome;
 import dev.wharf.identity.IdentityStore.InsertOutcome;
 import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
 import dev.wharf.store.Database;
@@ -31,6 +33,9 @@ abstract class IdentityStoreContract {
   private IdentityStore store;
 
   protected abstract Database openDatabase() throws Exception;
+
+  /** A database that no migration has touched yet. */
+  protected abstract String freshDatabaseUrl();
 
   @BeforeEach
   void open() throws Exception {
@@ -230,8 +235,153 @@ abstract class IdentityStoreContract {
     }
   }
 
+  private static IamGroup group(String name) {
+    return new IamGroup(ACCOUNT, name, "AGPA" + name.toUpperCase() + "0000000000", "/", NOW);
+  }
+
+  @Test
+  void groupNamesAreUniqueRegardlessOfCaseAndTheAccountHoldsAtMostTheMaximum() {
+    assertThat(store.insertGroup(group("Developers"), 2)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.insertGroup(new IamGroup(ACCOUNT, "developers", "AGPAOTHER", "/", NOW), 2))
+        .isEqualTo(InsertOutcome.ALREADY_EXISTS);
+    assertThat(store.insertGroup(new IamGroup(ACCOUNT, "ops", "AGPAOPS", "/team/", NOW), 2)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.insertGroup(group("third"), 2)).isEqualTo(InsertOutcome.LIMIT_REACHED);
+    assertThat(store.findGroup(ACCOUNT, "DEVELOPERS")).get().extracting(IamGroup::groupName).isEqualTo("Developers");
+    assertThat(store.listGroups(ACCOUNT, "/")).extracting(IamGroup::groupName).containsExactly("Developers", "ops");
+    assertThat(store.listGroups(ACCOUNT, "/team/")).extracting(IamGroup::groupName).containsExactly("ops");
+  }
+
+  @Test
+  void aUserJoinsAtMostTheMaximumOfGroupsAndIsListedBothWays() {
+    store.insertUser(user("alice"));
+    store.insertUser(user("bob"));
+    for (String name : List.of("a", "b", "c")) {
+      store.insertGroup(group(name), 300);
+    }
+    assertThat(store.addUserToGroup(ACCOUNT, "a", "Alice", 2)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.addUserToGroup(ACCOUNT, "b", "alice", 2)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.addUserToGroup(ACCOUNT, "B", "alice", 2)).as("adding again is idempotent").isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.addUserToGroup(ACCOUNT, "c", "alice", 2)).isEqualTo(InsertOutcome.LIMIT_REACHED);
+    assertThat(store.addUserToGroup(ACCOUNT, "a", "bob", 2)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.addUserToGroup(ACCOUNT, "a", "ghost", 2)).isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
+    assertThat(store.addUserToGroup(ACCOUNT, "nope", "bob", 2)).isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
+
+    assertThat(store.listGroupsForUser(ACCOUNT, "ALICE")).extracting(IamGroup::groupName).containsExactly("a", "b");
+    assertThat(store.listGroupMembers(ACCOUNT, "a")).extracting(IamUser::userName).containsExactly("alice", "bob");
+    assertThat(store.removeUserFromGroup(ACCOUNT, "A", "Bob")).isTrue();
+    assertThat(store.removeUserFromGroup(ACCOUNT, "a", "bob")).isFalse();
+    assertThat(store.listGroupMembers(ACCOUNT, "a")).extracting(IamUser::userName).containsExactly("alice");
+  }
+
+  @Test
+  void aGroupWithUsersOrPoliciesCannotBeDeletedNorAUserInAGroup() {
+    store.insertUser(user("alice"));
+    store.insertGroup(group("devs"), 300);
+    store.addUserToGroup(ACCOUNT, "devs", "alice", 10);
+    store.putInlinePolicy(ACCOUNT, PrincipalType.GROUP, "devs", "p", "{}");
+    store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
+    assertThat(store.attachPolicy(ACCOUNT, PrincipalType.GROUP, "DEVS", "arn:aws:iam::111122223333:policy/m", 10))
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.findManagedPolicy("arn:aws:iam::111122223333:policy/m")).get()
+        .extracting(ManagedPolicy::attachmentCount).isEqualTo(1);
+
+    assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.HAS_GROUP_MEMBERS);
+    assertThat(store.deleteGroup(ACCOUNT, "devs")).isEqualTo(DeleteOutcome.HAS_GROUP_MEMBERS);
+    store.removeUserFromGroup(ACCOUNT, "devs", "alice");
+    assertThat(store.deleteGroup(ACCOUNT, "devs")).isEqualTo(DeleteOutcome.HAS_INLINE_POLICIES);
+    store.deleteInlinePolicy(ACCOUNT, PrincipalType.GROUP, "devs", "p");
+    assertThat(store.deleteGroup(ACCOUNT, "devs")).isEqualTo(DeleteOutcome.HAS_ATTACHED_POLICIES);
+    assertThat(store.listAttachedPolicies(ACCOUNT, PrincipalType.GROUP, "devs")).hasSize(1);
+    store.detachPolicy(ACCOUNT, PrincipalType.GROUP, "devs", "arn:aws:iam::111122223333:policy/m");
+    assertThat(store.deleteGroup(ACCOUNT, "devs")).isEqualTo(DeleteOutcome.DELETED);
+    assertThat(store.deleteGroup(ACCOUNT, "devs")).isEqualTo(DeleteOutcome.NOT_FOUND);
+    assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.DELETED);
+  }
+
+  @Test
+  void aRenamedGroupKeepsItsUsersAndPoliciesAndCannotTakeAnotherGroupsName() {
+    store.insertUser(user("alice"));
+    store.insertGroup(group("devs"), 300);
+    store.insertGroup(group("ops"), 300);
+    store.addUserToGroup(ACCOUNT, "devs", "alice", 10);
+    store.putInlinePolicy(ACCOUNT, PrincipalType.GROUP, "devs", "p", "{}");
+    store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
+    store.attachPolicy(ACCOUNT, PrincipalType.GROUP, "devs", "arn:aws:iam::111122223333:policy/m", 10);
+
+    assertThat(store.updateGroup(ACCOUNT, "devs", "OPS", "/")).isEqualTo(InsertOutcome.ALREADY_EXISTS);
+    assertThat(store.updateGroup(ACCOUNT, "nope", "x", "/")).isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
+    assertThat(store.updateGroup(ACCOUNT, "devs", "Builders", "/ci/")).isEqualTo(InsertOutcome.INSERTED);
+
+    assertThat(store.findGroup(ACCOUNT, "devs")).isEmpty();
+    assertThat(store.findGroup(ACCOUNT, "builders")).get().extracting(IamGroup::groupName, IamGroup::path)
+        .containsExactly("Builders", "/ci/");
+    assertThat(store.listGroupsForUser(ACCOUNT, "alice")).extracting(IamGroup::groupName).containsExactly("Builders");
+    assertThat(store.listInlinePolicies(ACCOUNT, PrincipalType.GROUP, "builders")).hasSize(1);
+    assertThat(store.listAttachedPolicies(ACCOUNT, PrincipalType.GROUP, "builders")).hasSize(1);
+    assertThat(store.updateGroup(ACCOUNT, "Builders", "builders", "/ci/")).as("a change of case only")
+        .isEqualTo(InsertOutcome.INSERTED);
+  }
+
+  @Test
+  void aManagedPolicyStartsAtVersionOneAndNewVersionsAreNumberedOnwardBelowTheLimit() {
+    String arn = "arn:aws:iam::111122223333:policy/m";
+    store.insertManagedPolicy(policy(arn));
+    assertThat(store.listPolicyVersions(arn)).extracting(PolicyVersion::versionId, PolicyVersion::defaultVersion)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("v1", true));
+    assertThat(store.insertPolicyVersion(arn, "{\"v\":2}", false, 3, NOW)).get()
+        .extracting(PolicyVersion::versionId, PolicyVersion::defaultVersion).containsExactly("v2", false);
+    assertThat(store.insertPolicyVersion(arn, "{\"v\":3}", true, 3, NOW)).get()
+        .extracting(PolicyVersion::versionId).isEqualTo("v3");
+    assertThat(store.insertPolicyVersion(arn, "{\"v\":4}", false, 3, NOW)).as("at the limit").isEmpty();
+    assertThat(store.insertPolicyVersion("arn:aws:iam::111122223333:policy/none", "{}", false, 3, NOW)).isEmpty();
+
+    assertThat(store.findManagedPolicy(arn)).get().extracting(ManagedPolicy::defaultVersionId, ManagedPolicy::document)
+        .containsExactly("v3", "{\"v\":3}");
+    assertThat(store.listPolicyVersions(arn)).extracting(PolicyVersion::versionId).containsExactly("v3", "v2", "v1");
+    assertThat(store.deletePolicyVersion(arn, "v3")).isEqualTo(DeleteOutcome.IS_DEFAULT_VERSION);
+    assertThat(store.deleteManagedPolicy(arn)).isEqualTo(DeleteOutcome.HAS_VERSIONS);
+    assertThat(store.deletePolicyVersion(arn, "v2")).isEqualTo(DeleteOutcome.DELETED);
+    assertThat(store.deletePolicyVersion(arn, "v2")).isEqualTo(DeleteOutcome.NOT_FOUND);
+    assertThat(store.insertPolicyVersion(arn, "{\"v\":4}", false, 3, NOW)).as("a number is never reused").get()
+        .extracting(PolicyVersion::versionId).isEqualTo("v4");
+
+    assertThat(store.setDefaultPolicyVersion(arn, "v1", NOW)).isTrue();
+    assertThat(store.setDefaultPolicyVersion(arn, "v9", NOW)).isFalse();
+    assertThat(store.findManagedPolicy(arn)).get().extracting(ManagedPolicy::defaultVersionId, ManagedPolicy::document)
+        .containsExactly("v1", "{}");
+    assertThat(store.findPolicyVersion(arn, "v4")).get().extracting(PolicyVersion::document, PolicyVersion::defaultVersion)
+        .containsExactly("{\"v\":4}", false);
+    store.deletePolicyVersion(arn, "v3");
+    store.deletePolicyVersion(arn, "v4");
+    assertThat(store.deleteManagedPolicy(arn)).isEqualTo(DeleteOutcome.DELETED);
+    assertThat(store.listPolicyVersions(arn)).isEmpty();
+  }
+
+  @Test
+  void migrationFifteenMakesEveryExistingManagedPolicyItsOwnDefaultVersionOne() {
+    String url = freshDatabaseUrl();
+    org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+        .table("wharf_schema_history").target("14").load().migrate();
+    org.jdbi.v3.core.Jdbi.create(url).useHandle(h -> h.execute("INSERT INTO managed_policies (policy_arn, account_id,"
+        + " policy_name, policy_name_lower, policy_id, path, description, document, created_at, updated_at) VALUES"
+        + " ('arn:aws:iam::111122223333:policy/old', '111122223333', 'old', 'old', 'ANPAOLD', '/', NULL, '{\"old\":1}',"
+        + " 1000, 2000)"));
+
+    try (Database migrated = Database.open(url)) {
+      IdentityStore after = new SqlIdentityStore(migrated);
+      String arn = "arn:aws:iam::111122223333:policy/old";
+      assertThat(after.findManagedPolicy(arn)).get().extracting(ManagedPolicy::defaultVersionId, ManagedPolicy::document)
+          .containsExactly("v1", "{\"old\":1}");
+      assertThat(after.listPolicyVersions(arn)).extracting(PolicyVersion::versionId, PolicyVersion::document,
+              PolicyVersion::defaultVersion, PolicyVersion::createdAt)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("v1", "{\"old\":1}", true, Instant.ofEpochMilli(1000)));
+      assertThat(after.insertPolicyVersion(arn, "{}", false, 5, NOW)).get().extracting(PolicyVersion::versionId)
+          .isEqualTo("v2");
+    }
+  }
+
   private static ManagedPolicy policy(String arn) {
     return new ManagedPolicy(arn, ACCOUNT, arn.substring(arn.lastIndexOf('/') + 1), "ANPA" + Math.abs(arn.hashCode()),
-        "/", null, "{}", NOW, NOW, 0);
+        "/", null, "{}", NOW, NOW, 0, "v1");
   }
 }

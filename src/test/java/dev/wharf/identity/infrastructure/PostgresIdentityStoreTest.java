@@ -8,4 +8,9 @@ class PostgresIdentityStoreTest extends IdentityStoreContract {
   protected Database openDatabase() {
     return TestingDatabases.postgres();
   }
+
+  @Override
+  protected String freshDatabaseUrl() {
+    return TestingDatabases.freshPostgresUrl();
+  }
 }

@@ -12,4 +12,9 @@ class SqliteIdentityStoreTest extends IdentityStoreContract {
   protected Database openDatabase() {
     return TestingDatabases.sqlite(directory);
   }
+
+  @Override
+  protected String freshDatabaseUrl() {
+    return "jdbc:sqlite:" + directory.resolve("fresh.db");
+  }
 }
