@@ -26,8 +26,9 @@ import java.util.Set;
 /**
  * Who may do what: builds the request context AWS policies see (principal, time, source IP,
  * token issue time) and evaluates the principal's identity policies with any resource policy.
- * Identity policies are cached per principal; any IAM change clears the cache, so a new Deny
- * applies to the very next request. It lives in identity because it joins identity's principals
+ * What a principal brings to every decision (identity policies, permissions boundary, tags) is
+ * cached per principal; any IAM change clears the cache, so a new Deny, boundary or tag applies
+ * to the very next request. It lives in identity because it joins identity's principals
  * and stored policies with the policy language, which knows no feature package.
  */
 public final class PermissionService {
@@ -36,7 +37,19 @@ public final class PermissionService {
   private final IdentityStore store;
   private final Clock clock;
   private final PolicyEvaluator evaluator = new PolicyEvaluator();
-  private final Cache<String, List<AttachedPolicy>> identityPolicies;
+  private final Cache<String, PrincipalPolicies> principals;
+
+  /**
+   * What a user or role brings to a decision, loaded once and cached.
+   *
+   * @param identity its inline and attached policies
+   * @param limits its permissions boundary as a one-element list of one policy set, or empty
+   * @param tagContext its tags as {@code aws:PrincipalTag/KEY} condition keys
+   */
+  private record PrincipalPolicies(List<AttachedPolicy> identity, List<List<AttachedPolicy>> limits,
+      Map<String, List<String>> tagContext) {
+    static final PrincipalPolicies NONE = new PrincipalPolicies(List.of(), List.of(), Map.of());
+  }
 
   /** Facts about the connection a request came in on. */
   public record RequestOrigin(String sourceIp, boolean secureTransport) {
@@ -46,12 +59,12 @@ public final class PermissionService {
   public PermissionService(IdentityStore store, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.identityPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
   }
 
-  /** Drops cached identity policies (called on any IAM change). */
+  /** Drops cached identity policies, boundaries and tags (called on any IAM change). */
   public void invalidate() {
-    identityPolicies.invalidateAll();
+    principals.invalidateAll();
   }
 
   /** The policy-language view of a principal. */
@@ -97,10 +110,12 @@ public final class PermissionService {
    */
   public Decision authorize(Principal principal, RequestOrigin origin, String action, String resource,
       String resourceAccountId, List<AttachedPolicy> resourcePolicies, Map<String, List<String>> extraContext) {
+    PrincipalPolicies policies = policiesOf(principal);
     ConditionContext.Builder context = context(principal, origin, clock.instant());
+    policies.tagContext().forEach(context::put);
     extraContext.forEach(context::put);
     AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
-    return evaluator.evaluate(request, identityPoliciesOf(principal), resourcePolicies, resourceAccountId);
+    return evaluator.evaluate(request, policies.identity(), policies.limits(), resourcePolicies, resourceAccountId);
   }
 
   /**
@@ -121,13 +136,36 @@ public final class PermissionService {
 
   /** The identity policies (inline and attached) that apply to a principal. */
   public List<AttachedPolicy> identityPoliciesOf(Principal principal) {
+    return policiesOf(principal).identity();
+  }
+
+  private PrincipalPolicies policiesOf(Principal principal) {
     return switch (principal) {
-      case Principal.Root root -> List.of();
-      case Principal.User user -> identityPolicies.get("user/" + user.accountId() + "/" + user.userId(),
-          key -> load(user.accountId(), PrincipalType.USER, user.userName()));
-      case Principal.AssumedRole session -> identityPolicies.get("role/" + session.accountId() + "/" + session.roleId(),
-          key -> load(session.accountId(), PrincipalType.ROLE, session.roleName()));
+      case Principal.Root root -> PrincipalPolicies.NONE;
+      case Principal.User user -> principals.get("user/" + user.accountId() + "/" + user.userId(),
+          key -> loadPrincipal(user.accountId(), PrincipalType.USER, user.userName()));
+      case Principal.AssumedRole session -> principals.get("role/" + session.accountId() + "/" + session.roleId(),
+          key -> loadPrincipal(session.accountId(), PrincipalType.ROLE, session.roleName()));
     };
+  }
+
+  private PrincipalPolicies loadPrincipal(String accountId, PrincipalType type, String name) {
+    String boundaryArn = switch (type) {
+      case USER -> store.findUser(accountId, name).map(IamUser::permissionsBoundary).orElse(null);
+      case ROLE -> store.findRole(accountId, name).map(Role::permissionsBoundary).orElse(null);
+    };
+    List<List<AttachedPolicy>> limits = List.of();
+    if (boundaryArn != null) {
+      // A boundary whose policy is gone (it cannot be deleted while in use) allows nothing: fail closed.
+      limits = List.of(store.findManagedPolicy(boundaryArn)
+          .map(p -> List.of(new AttachedPolicy(p.arn(), PolicyDocument.parseStored(p.document(), PolicyKind.IDENTITY))))
+          .orElse(List.of()));
+    }
+    Map<String, List<String>> tags = new java.util.HashMap<>();
+    for (Tag tag : store.listTags(accountId, TaggedEntity.of(type), name)) {
+      tags.put("aws:PrincipalTag/" + tag.key(), List.of(tag.value()));
+    }
+    return new PrincipalPolicies(load(accountId, type, name), limits, Map.copyOf(tags));
   }
 
   private List<AttachedPolicy> load(String accountId, PrincipalType type, String name) {
