@@ -85,7 +85,9 @@ class StorageTransferIT {
       accountId = server.managementAccountId();
       root = server.rootCredentials();
       try (CodeartifactClient api = server.codeartifact(root); var iam = server.iam(root)) {
-        iam.createUser(b -> b.userName("ci"));
+        // tags and a boundary (schema 16) travel with their user
+        iam.createUser(b -> b.userName("ci").tags(software.amazon.awssdk.services.iam.model.Tag.builder()
+            .key("team").value("build").build()).permissionsBoundary("arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess"));
         iam.createAccessKey(b -> b.userName("ci"));
         api.createDomain(b -> b.domain("acme"));
         api.createRepository(b -> b.domain("acme").repository("app"));
@@ -267,6 +269,14 @@ class StorageTransferIT {
             .packageValue("left-pad").packageVersion("1.0.0")).packageVersion().origin();
         assertThat(origin.domainEntryPoint().repositoryName()).isEqualTo("app");
         assertThat(origin.originTypeAsString()).isEqualTo("INTERNAL");
+      }
+      try (var iam = software.amazon.awssdk.services.iam.IamClient.builder().endpointOverride(URI.create(endpoint))
+          .region(Region.AWS_GLOBAL).credentialsProvider(StaticCredentialsProvider.create(root))
+          .httpClient(UrlConnectionHttpClient.create()).build()) {
+        var ci = iam.getUser(b -> b.userName("ci")).user();
+        assertThat(ci.tags()).extracting(t -> t.key() + "=" + t.value()).containsExactly("team=build");
+        assertThat(ci.permissionsBoundary().permissionsBoundaryArn())
+            .isEqualTo("arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess");
       }
     }
   }

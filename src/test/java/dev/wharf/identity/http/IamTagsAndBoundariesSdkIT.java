@@ -215,6 +215,31 @@ class IamTagsAndBoundariesSdkIT {
   }
 
   @Test
+  void aRenameEndsTheAuthorizationTokensIssuedUnderTheOldName() throws Exception {
+    CodeartifactClient root = codeartifactAs(wharf.rootCredentials());
+    root.createDomain(b -> b.domain("tb-rename"));
+    root.createRepository(b -> b.domain("tb-rename").repository("app"));
+    AwsBasicCredentials keys = TestingIam.user(rootIam, "tb-token-holder", null, null);
+    rootIam.attachUserPolicy(b -> b.userName("tb-token-holder").policyArn(READ_ONLY));
+    String token = codeartifactAs(keys).getAuthorizationToken(b -> b.domain("tb-rename")).authorizationToken();
+    assertThat(npmGet(token)).isEqualTo(404);
+
+    rootIam.updateUser(b -> b.userName("tb-token-holder").newUserName("tb-token-holder-renamed"));
+    assertThat(npmGet(token)).isEqualTo(401);
+    // the access keys follow the user: a new token acts as the renamed user
+    String fresh = codeartifactAs(keys).getAuthorizationToken(b -> b.domain("tb-rename")).authorizationToken();
+    assertThat(npmGet(fresh)).isEqualTo(404);
+  }
+
+  private static int npmGet(String token) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(wharf.endpoint() + "/tb-rename-" + account
+        + "/npm/app/no-such-package")).header("Authorization", "Bearer " + token).GET().build();
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+  }
+
+  @Test
   void badTagAndBoundaryInputIsAnsweredInAwsShapesNeverA500() {
     rootIam.createUser(b -> b.userName("tb-bad-input"));
     List<Tag> tooMany = new ArrayList<>();
