@@ -34,9 +34,17 @@ public final class IdentityService {
   public static final int MAX_GROUPS_PER_USER = 10;
   public static final int MAX_POLICY_VERSIONS = 5;
 
+  /** AWS: at most 50 tags per user, role or policy; keys of 1..128 and values of 0..256 characters. */
+  public static final int MAX_TAGS = 50;
+  public static final int MAX_TAG_KEY_LENGTH = 128;
+  public static final int MAX_TAG_VALUE_LENGTH = 256;
+
   private static final Pattern ENTITY_NAME = Pattern.compile("[\\w+=,.@-]+");
   private static final Pattern VERSION_ID = Pattern.compile("v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
   private static final Pattern PATH = Pattern.compile("/|/[\\u0021-\\u007E]*/");
+  private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+  private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+  private static final Pattern POLICY_ARN = Pattern.compile("arn:aws:iam::(\\d{12}|aws):policy/(.+/)?[\\w+=,.@-]+");
 
   private final IdentityStore store;
   private final SecretCipher cipher;
@@ -134,13 +142,42 @@ public final class IdentityService {
   // ---------------------------------------------------------------- users
 
   public IamUser createUser(String accountId, String userName, String path) {
+    return createUser(accountId, userName, path, null, List.of());
+  }
+
+  /** Creates a user with an optional permissions boundary (a managed policy ARN, or null) and tags. */
+  public IamUser createUser(String accountId, String userName, String path, String permissionsBoundary, List<Tag> tags) {
     requireName("userName", userName, 64);
-    IamUser user = new IamUser(accountId, userName, RandomIds.withPrefix("AIDA"), requirePath(path), clock.instant());
+    String checkedPath = requirePath(path);
+    requireTags(tags);
+    String boundary = permissionsBoundary == null ? null : boundaryPolicy(accountId, permissionsBoundary).arn();
+    IamUser user = new IamUser(accountId, userName, RandomIds.withPrefix("AIDA"), checkedPath, clock.instant(), boundary);
     if (!store.insertUser(user)) {
       throw new WharfException.Conflict("EntityAlreadyExists", "User with name " + userName + " already exists.");
     }
+    storeNewTags(accountId, TaggedEntity.USER, userName, tags);
     changed();
     return user;
+  }
+
+  /**
+   * Renames a user and/or moves it to another path (null keeps each), as IAM's UpdateUser. Its access keys,
+   * policies and tags follow it. Authorization tokens issued to it before stop working: they name the user
+   * by its old name, and a token is honoured only while a user of that name and id exists (fail closed).
+   */
+  public IamUser updateUser(String accountId, String userName, String newUserName, String newPath) {
+    requireName("userName", userName, 128);
+    if (newUserName != null) {
+      requireName("newUserName", newUserName, 64);
+    }
+    String path = newPath == null ? null : requirePath(newPath);
+    switch (store.updateUser(accountId, userName, newUserName, path)) {
+      case RENAMED -> changed();
+      case NOT_FOUND -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case NAME_TAKEN -> throw new WharfException.Conflict("EntityAlreadyExists",
+          "User with name " + newUserName + " already exists.");
+    }
+    return getUser(accountId, newUserName == null ? userName : newUserName);
   }
 
   public IamUser getUser(String accountId, String userName) {
@@ -314,21 +351,70 @@ public final class IdentityService {
 
   public Role createRole(String accountId, String roleName, String path, String trustPolicy, Integer maxSessionDuration,
       String description) {
+    return createRole(accountId, roleName, path, trustPolicy, maxSessionDuration, description, null, List.of());
+  }
+
+  /** Creates a role with an optional permissions boundary (a managed policy ARN, or null) and tags. */
+  public Role createRole(String accountId, String roleName, String path, String trustPolicy, Integer maxSessionDuration,
+      String description, String permissionsBoundary, List<Tag> tags) {
     requireName("roleName", roleName, 64);
     parsePolicy(trustPolicy, PolicyKind.TRUST, TRUST_POLICY_LIMIT);
-    int max = maxSessionDuration == null ? 3600 : maxSessionDuration;
+    int max = requireMaxSessionDuration(maxSessionDuration == null ? 3600 : maxSessionDuration);
+    requireDescription(description);
+    String checkedPath = requirePath(path);
+    requireTags(tags);
+    String boundary = permissionsBoundary == null ? null : boundaryPolicy(accountId, permissionsBoundary).arn();
+    Role role = new Role(accountId, roleName, RandomIds.withPrefix("AROA"), checkedPath, trustPolicy, max,
+        description, clock.instant(), boundary);
+    if (!store.insertRole(role)) {
+      throw new WharfException.Conflict("EntityAlreadyExists", "Role with name " + roleName + " already exists.");
+    }
+    storeNewTags(accountId, TaggedEntity.ROLE, roleName, tags);
+    changed();
+    return role;
+  }
+
+  private static int requireMaxSessionDuration(int max) {
     if (max < 3600 || max > 43200) {
       throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + max
           + "' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200");
     }
+    return max;
+  }
+
+  private static void requireDescription(String description) {
     if (description != null && description.length() > 1000) {
       throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at 'description'"
           + " failed to satisfy constraint: Member must have length less than or equal to 1000");
     }
-    Role role = new Role(accountId, roleName, RandomIds.withPrefix("AROA"), requirePath(path), trustPolicy, max,
-        description, clock.instant());
-    if (!store.insertRole(role)) {
-      throw new WharfException.Conflict("EntityAlreadyExists", "Role with name " + roleName + " already exists.");
+  }
+
+  /**
+   * UpdateRole and UpdateRoleDescription: a null maximum session duration keeps the current one; the description
+   * is replaced when {@code setDescription} (an empty one clears it, as in IAM).
+   */
+  public Role updateRole(String accountId, String roleName, Integer maxSessionDuration, boolean setDescription,
+      String description) {
+    Role role = getRole(accountId, roleName);
+    int max = maxSessionDuration == null ? role.maxSessionDuration() : requireMaxSessionDuration(maxSessionDuration);
+    requireDescription(description);
+    String newDescription = !setDescription ? role.description()
+        : description == null || description.isEmpty() ? null : description;
+    return writeRole(new Role(role.accountId(), role.roleName(), role.roleId(), role.path(), role.trustPolicy(), max,
+        newDescription, role.createdAt(), role.permissionsBoundary()));
+  }
+
+  /** UpdateAssumeRolePolicy: replaces the role's trust policy. */
+  public Role updateAssumeRolePolicy(String accountId, String roleName, String trustPolicy) {
+    Role role = getRole(accountId, roleName);
+    parsePolicy(trustPolicy, PolicyKind.TRUST, TRUST_POLICY_LIMIT);
+    return writeRole(new Role(role.accountId(), role.roleName(), role.roleId(), role.path(), trustPolicy,
+        role.maxSessionDuration(), role.description(), role.createdAt(), role.permissionsBoundary()));
+  }
+
+  private Role writeRole(Role role) {
+    if (!store.updateRole(role)) {
+      throw noSuchEntity("The role with name " + role.roleName() + " cannot be found.");
     }
     changed();
     return role;
@@ -356,9 +442,16 @@ public final class IdentityService {
   // ---------------------------------------------------------------- managed policies
 
   public ManagedPolicy createPolicy(String accountId, String policyName, String path, String document, String description) {
+    return createPolicy(accountId, policyName, path, document, description, List.of());
+  }
+
+  /** Creates a managed policy with tags. */
+  public ManagedPolicy createPolicy(String accountId, String policyName, String path, String document, String description,
+      List<Tag> tags) {
     requireName("policyName", policyName, 128);
     String checkedPath = requirePath(path);
     parsePolicy(document, PolicyKind.IDENTITY, MANAGED_POLICY_LIMIT);
+    requireTags(tags);
     var now = clock.instant();
     ManagedPolicy policy = new ManagedPolicy(IamArns.policy(accountId, checkedPath, policyName), accountId, policyName,
         RandomIds.withPrefix("ANPA"), checkedPath, description, document, now, now, 0, "v1");
@@ -366,13 +459,14 @@ public final class IdentityService {
       throw new WharfException.Conflict("EntityAlreadyExists", "A policy called " + policyName
           + " already exists. Duplicate names are not allowed.");
     }
+    storeNewTags(accountId, TaggedEntity.POLICY, policy.arn(), tags);
     changed();
     return policy;
   }
 
   /** A managed policy visible to the account: its own or AWS-managed. */
   public ManagedPolicy getPolicy(String accountId, String policyArn) {
-    if (policyArn == null || !policyArn.startsWith("arn:aws:iam::")) {
+    if (policyArn == null || !POLICY_ARN.matcher(policyArn).matches()) {
       throw new WharfException.Invalid("InvalidInput", "ARN " + policyArn + " is not valid.");
     }
     return store.findManagedPolicy(policyArn)
@@ -396,14 +490,14 @@ public final class IdentityService {
 
   public void deletePolicy(String accountId, String policyArn) {
     ManagedPolicy policy = getPolicy(accountId, policyArn);
-    if (policy.accountId().equals("aws")) {
+    if (policy.awsManaged()) {
       throw new WharfException.Invalid("InvalidInput", "AWS managed policies cannot be deleted.");
     }
     switch (store.deleteManagedPolicy(policyArn)) {
       case DELETED -> changed();
       case NOT_FOUND -> throw noSuchEntity("Policy " + policyArn + " was not found.");
       case ATTACHED_TO_ENTITIES -> throw new WharfException.Conflict("DeleteConflict",
-          "Cannot delete a policy attached to entities.");
+          "Cannot delete a policy attached to entities (or used as a permissions boundary).");
       case HAS_VERSIONS -> throw new WharfException.Conflict("DeleteConflict",
           "This policy has more than one version. Before you delete a policy, you must delete the policy's versions."
               + " The default version is deleted with the policy.");
@@ -589,5 +683,163 @@ public final class IdentityService {
       throw noSuchVersion(policyArn, versionId);
     }
     changed();
+  }
+
+  // ---------------------------------------------------------------- permissions boundaries
+
+  /** The managed policy a boundary names: a well-formed ARN (InvalidInput) of a policy the account sees (NoSuchEntity). */
+  private ManagedPolicy boundaryPolicy(String accountId, String policyArn) {
+    if (policyArn == null || !POLICY_ARN.matcher(policyArn).matches()) {
+      throw new WharfException.Invalid("InvalidInput", "ARN " + policyArn + " is not valid.");
+    }
+    return store.findManagedPolicy(policyArn)
+        .filter(p -> p.accountId().equals(accountId) || p.awsManaged())
+        .orElseThrow(() -> noSuchEntity("Scope ARN: " + policyArn + " does not exist or is not attachable."));
+  }
+
+  /** Sets the permissions boundary of a user or role: the managed policy that limits its identity policies. */
+  public void putPermissionsBoundary(String accountId, PrincipalType type, String name, String policyArn) {
+    String canonical = requireEntity(accountId, type, name);
+    String arn = boundaryPolicy(accountId, policyArn).arn();
+    if (!store.setPermissionsBoundary(accountId, type, canonical, arn)) {
+      throw noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
+    }
+    changed();
+  }
+
+  /** Removes the permissions boundary of a user or role (nothing to do when it has none). */
+  public void deletePermissionsBoundary(String accountId, PrincipalType type, String name) {
+    String canonical = requireEntity(accountId, type, name);
+    if (!store.setPermissionsBoundary(accountId, type, canonical, null)) {
+      throw noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
+    }
+    changed();
+  }
+
+  // ---------------------------------------------------------------- tags
+
+  /** Checks tags as IAM does: at most 50, keys of 1..128 and values of 0..256 allowed characters, no aws: prefix. */
+  static void requireTags(List<Tag> tags) {
+    if (tags.size() > MAX_TAGS) {
+      throw new WharfException.LimitExceeded("LimitExceeded", "The number of tags has reached the maximum limit.");
+    }
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Tag tag : tags) {
+      requireTagKey(tag.key(), "tags.member.key");
+      if (tag.value().length() > MAX_TAG_VALUE_LENGTH || !TAG_VALUE.matcher(tag.value()).matches()) {
+        throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at"
+            + " 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to "
+            + MAX_TAG_VALUE_LENGTH + " and satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+      }
+      if (!keys.add(tag.key().toLowerCase(java.util.Locale.ROOT))) {
+        throw new WharfException.Invalid("InvalidInput",
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+      }
+    }
+  }
+
+  private static void requireTagKey(String key, String field) {
+    if (key == null || key.isEmpty() || key.length() > MAX_TAG_KEY_LENGTH || !TAG_KEY.matcher(key).matches()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at '" + field
+          + "' failed to satisfy constraint: Member must have length between 1 and " + MAX_TAG_KEY_LENGTH
+          + " and satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+    }
+    if (key.regionMatches(true, 0, "aws:", 0, 4)) {
+      throw new WharfException.Invalid("InvalidInput", "User-defined tag keys can't start with \"aws:\"."
+          + " This prefix is reserved for AWS.");
+    }
+  }
+
+  /** The name under which the entity's tags are kept: the user's or role's stored name, or the policy's ARN. */
+  private String requireTagged(String accountId, TaggedEntity entity, String name) {
+    return switch (entity) {
+      case USER -> getUser(accountId, name).userName();
+      case ROLE -> getRole(accountId, name).roleName();
+      case POLICY -> {
+        ManagedPolicy policy = getPolicy(accountId, name);
+        if (policy.awsManaged()) {
+          throw new WharfException.Invalid("InvalidInput", "AWS managed policies cannot be tagged.");
+        }
+        yield policy.arn();
+      }
+    };
+  }
+
+  private void storeNewTags(String accountId, TaggedEntity entity, String key, List<Tag> tags) {
+    if (!tags.isEmpty()) {
+      store.putTags(accountId, entity, key, tags, MAX_TAGS);
+    }
+  }
+
+  /** TagUser, TagRole, TagPolicy: adds tags or replaces the values of existing keys (regardless of case). */
+  public void tag(String accountId, TaggedEntity entity, String name, List<Tag> tags) {
+    requireTags(tags);
+    String key = requireTagged(accountId, entity, name);
+    switch (store.putTags(accountId, entity, key, tags, MAX_TAGS)) {
+      case INSERTED -> changed();
+      case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
+          "The number of tags has reached the maximum limit.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The " + entity.column() + " with name " + name + " cannot be found.");
+    }
+  }
+
+  /** UntagUser, UntagRole, UntagPolicy: removes the tags with these keys; unknown keys are ignored, as in IAM. */
+  public void untag(String accountId, TaggedEntity entity, String name, List<String> keys) {
+    if (keys.size() > MAX_TAGS) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at 'tagKeys'"
+          + " failed to satisfy constraint: Member must have length less than or equal to " + MAX_TAGS);
+    }
+    for (String tagKey : keys) {
+      if (tagKey == null || tagKey.isEmpty() || tagKey.length() > MAX_TAG_KEY_LENGTH) {
+        throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at 'tagKeys'"
+            + " failed to satisfy constraint: Member must have length between 1 and " + MAX_TAG_KEY_LENGTH);
+      }
+    }
+    String key = requireTagged(accountId, entity, name);
+    if (!store.removeTags(accountId, entity, key, keys)) {
+      throw noSuchEntity("The " + entity.column() + " with name " + name + " cannot be found.");
+    }
+    changed();
+  }
+
+  /** ListUserTags, ListRoleTags, ListPolicyTags: the entity's tags ordered by key. */
+  public List<Tag> listTags(String accountId, TaggedEntity entity, String name) {
+    String key = switch (entity) {
+      case USER -> getUser(accountId, name).userName();
+      case ROLE -> getRole(accountId, name).roleName();
+      case POLICY -> getPolicy(accountId, name).arn();
+    };
+    return store.listTags(accountId, entity, key);
+  }
+
+  // ---------------------------------------------------------------- AWS managed policies
+
+  /** The AWS managed policies every installation has, with AWS's documents (v1, as published). */
+  public static final List<ManagedPolicy> AWS_MANAGED_POLICIES = List.of(
+      awsManaged("AWSCodeArtifactAdminAccess", "ANPAWHARFCODEARTIFACT01",
+          "Provides full access to AWS CodeArtifact via the AWS Management Console.",
+          "[\"codeartifact:*\"]", "2020-06-16T23:53:00Z"),
+      awsManaged("AWSCodeArtifactReadOnlyAccess", "ANPAWHARFCODEARTIFACT02",
+          "Provides read only access to AWS CodeArtifact via the AWS Management Console.",
+          "[\"codeartifact:Describe*\",\"codeartifact:Get*\",\"codeartifact:List*\",\"codeartifact:ReadFromRepository\"]",
+          "2020-06-25T21:23:00Z"));
+
+  private static ManagedPolicy awsManaged(String name, String id, String description, String actions, String created) {
+    String document = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Action\":" + actions
+        + ",\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"sts:GetServiceBearerToken\","
+        + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"sts:AWSServiceName\":\"codeartifact.amazonaws.com\"}}}]}";
+    java.time.Instant at = java.time.Instant.parse(created);
+    return new ManagedPolicy("arn:aws:iam::aws:policy/" + name, "aws", name, id, "/", description, document, at, at, 0, "v1");
+  }
+
+  /**
+   * Makes sure the AWS managed policies exist (run at start; idempotent, so every node of a cluster may run it).
+   * They are written at start rather than by a migration so that a freshly migrated database stays empty for
+   * restore and migrate-storage, which carry them along like any other row.
+   */
+  public void installAwsManagedPolicies() {
+    for (ManagedPolicy policy : AWS_MANAGED_POLICIES) {
+      store.insertManagedPolicy(policy);
+    }
   }
 }

@@ -35,6 +35,13 @@ public interface IdentityStore {
     ALREADY_EXISTS
   }
 
+  /** How a rename ended. */
+  enum RenameOutcome {
+    RENAMED,
+    NOT_FOUND,
+    NAME_TAKEN
+  }
+
   /** An inline policy: its name and document. */
   record InlinePolicy(String policyName, String document) {}
 
@@ -64,8 +71,14 @@ public interface IdentityStore {
 
   List<IamUser> listUsers(String accountId, String pathPrefix);
 
-  /** Deletes the user only when no access key, inline policy, attachment or group membership remains. */
+  /** Deletes the user (and its tags) only when no access key, inline policy, attachment or group membership remains. */
   DeleteOutcome deleteUser(String accountId, String userName);
+
+  /**
+   * Renames a user and/or moves it to another path (null keeps each), carrying its access keys, policies,
+   * attachments and tags along, in one transaction.
+   */
+  RenameOutcome updateUser(String accountId, String userName, String newUserName, String newPath);
 
   // access keys
   /**
@@ -98,7 +111,7 @@ public interface IdentityStore {
 
   List<Role> listRoles(String accountId, String pathPrefix);
 
-  /** Deletes the role only when no inline policy or attachment remains. */
+  /** Deletes the role (and its tags) only when no inline policy or attachment remains. */
   DeleteOutcome deleteRole(String accountId, String roleName);
 
   // groups
@@ -130,6 +143,26 @@ public interface IdentityStore {
 
   List<IamGroup> listGroupsForUser(String accountId, String userName);
 
+  /** Writes the role's trust policy, maximum session duration and description; false when it does not exist. */
+  boolean updateRole(Role role);
+
+  // permissions boundaries
+  /** Sets (or with null, removes) the permissions boundary of a user or role; false when it does not exist. */
+  boolean setPermissionsBoundary(String accountId, PrincipalType type, String name, String policyArn);
+
+  // tags
+  /** The entity's tags ordered by key; {@code entityKey} is the user or role name, or the policy ARN. */
+  List<Tag> listTags(String accountId, TaggedEntity entity, String entityKey);
+
+  /**
+   * Adds the tags, replacing any with the same key regardless of case, unless the entity no longer exists or would
+   * then have more than {@code maxTags}; the check and the write are one atomic step.
+   */
+  InsertOutcome putTags(String accountId, TaggedEntity entity, String entityKey, List<Tag> tags, int maxTags);
+
+  /** Removes the tags with these keys (regardless of case; absent keys are ignored); false when there is no entity. */
+  boolean removeTags(String accountId, TaggedEntity entity, String entityKey, List<String> keys);
+
   // inline policies
   void putInlinePolicy(String accountId, PrincipalType type, String principalName, String policyName, String document);
 
@@ -147,7 +180,10 @@ public interface IdentityStore {
   /** Policies of an account; with includeAwsManaged, also the AWS-managed ones. */
   List<ManagedPolicy> listManagedPolicies(String accountId, boolean includeAwsManaged, String pathPrefix);
 
-  /** Deletes the policy (and its one remaining version) only when it is attached to nothing and has no other version. */
+  /**
+   * Deletes the policy (with its one remaining version and its tags) only when it is attached to nothing, has no
+   * other version and is no one's permissions boundary.
+   */
   DeleteOutcome deleteManagedPolicy(String policyArn);
 
   // managed policy versions

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,8 +37,20 @@ public final class PermissionService {
   private final IdentityStore store;
   private final Clock clock;
   private final PolicyEvaluator evaluator = new PolicyEvaluator();
-  private final Cache<String, List<AttachedPolicy>> identityPolicies;
+  private final Cache<String, PrincipalPolicies> principals;
   private final Cache<SessionScope, List<AttachedPolicy>> sessionPolicies;
+
+  /**
+   * What a user or role brings to a decision, loaded once and cached.
+   *
+   * @param identity its inline and attached policies (and, for a user, those of its groups)
+   * @param limits its permissions boundary as a one-element list of one policy set, or empty
+   * @param tagContext its tags as {@code aws:PrincipalTag/KEY} condition keys
+   */
+  private record PrincipalPolicies(List<AttachedPolicy> identity, List<List<AttachedPolicy>> limits,
+      Map<String, List<String>> tagContext) {
+    static final PrincipalPolicies NONE = new PrincipalPolicies(List.of(), List.of(), Map.of());
+  }
 
   /** Facts about the connection a request came in on. */
   public record RequestOrigin(String sourceIp, boolean secureTransport) {
@@ -47,13 +60,13 @@ public final class PermissionService {
   public PermissionService(IdentityStore store, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.identityPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
     this.sessionPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
   }
 
-  /** Drops cached identity and session policies (called on any IAM change). */
+  /** Drops cached identity policies, boundaries, tags and session policies (called on any IAM change). */
   public void invalidate() {
-    identityPolicies.invalidateAll();
+    principals.invalidateAll();
     sessionPolicies.invalidateAll();
   }
 
@@ -88,7 +101,9 @@ public final class PermissionService {
     return principalKeys(principal, ConditionContext.builder());
   }
 
-  private static ConditionContext.Builder principalKeys(Principal principal, ConditionContext.Builder context) {
+  /** The principal's keys: who it is, its tags (a session's tags override its role's), its session. */
+  private ConditionContext.Builder principalKeys(Principal principal, ConditionContext.Builder context) {
+    policiesOf(principal).tagContext().forEach(context::put);
     context.put("aws:PrincipalAccount", principal.accountId())
         .put("aws:PrincipalType", principal.principalType())
         .put("aws:userid", principal.userId());
@@ -147,36 +162,65 @@ public final class PermissionService {
    * also those of each of its groups (IAM evaluates them all as the user's identity policies).
    */
   public List<AttachedPolicy> identityPoliciesOf(Principal principal) {
+    return policiesOf(principal).identity();
+  }
+
+  private PrincipalPolicies policiesOf(Principal principal) {
     return switch (principal) {
-      case Principal.Root root -> List.of();
-      case Principal.User user -> identityPolicies.get("user/" + user.accountId() + "/" + user.userId(),
-          key -> loadUser(user.accountId(), user.userName()));
-      case Principal.AssumedRole session -> identityPolicies.get("role/" + session.accountId() + "/" + session.roleId(),
-          key -> load(session.accountId(), PrincipalType.ROLE, session.roleName()));
-      case Principal.FederatedUser federated -> identityPoliciesOf(federated.user());
+      case Principal.Root root -> PrincipalPolicies.NONE;
+      case Principal.User user -> principals.get("user/" + user.accountId() + "/" + user.userId(),
+          key -> loadPrincipal(user.accountId(), PrincipalType.USER, user.userName()));
+      case Principal.AssumedRole session -> principals.get("role/" + session.accountId() + "/" + session.roleId(),
+          key -> loadPrincipal(session.accountId(), PrincipalType.ROLE, session.roleName()));
+      // A federated user acts with its IAM user's policies and boundary; its tags are its session's alone.
+      case Principal.FederatedUser federated -> {
+        PrincipalPolicies user = policiesOf(federated.user());
+        yield new PrincipalPolicies(user.identity(), user.limits(), Map.of());
+      }
     };
   }
 
-  private List<AttachedPolicy> loadUser(String accountId, String userName) {
-    List<AttachedPolicy> policies = new ArrayList<>(load(accountId, PrincipalType.USER, userName));
-    for (IamGroup group : store.listGroupsForUser(accountId, userName)) {
-      policies.addAll(load(accountId, PrincipalType.GROUP, group.groupName()));
+  private PrincipalPolicies loadPrincipal(String accountId, PrincipalType type, String name) {
+    String boundaryArn = switch (type) {
+      case USER -> store.findUser(accountId, name).map(IamUser::permissionsBoundary).orElse(null);
+      case ROLE -> store.findRole(accountId, name).map(Role::permissionsBoundary).orElse(null);
+      case GROUP -> throw new IllegalArgumentException("a group is not a principal");
+    };
+    List<List<AttachedPolicy>> limits = List.of();
+    if (boundaryArn != null) {
+      // A boundary whose policy is gone (it cannot be deleted while in use) allows nothing: fail closed.
+      limits = List.of(store.findManagedPolicy(boundaryArn)
+          .map(p -> List.of(new AttachedPolicy(p.arn(), PolicyDocument.parseStored(p.document(), PolicyKind.IDENTITY))))
+          .orElse(List.of()));
     }
-    return List.copyOf(policies);
+    Map<String, List<String>> tags = new HashMap<>();
+    for (Tag tag : store.listTags(accountId, TaggedEntity.of(type), name)) {
+      tags.put("aws:PrincipalTag/" + tag.key(), List.of(tag.value()));
+    }
+    List<AttachedPolicy> identity = new ArrayList<>(load(accountId, type, name));
+    if (type == PrincipalType.USER) {
+      for (IamGroup group : store.listGroupsForUser(accountId, name)) {
+        identity.addAll(load(accountId, PrincipalType.GROUP, group.groupName()));
+      }
+    }
+    return new PrincipalPolicies(List.copyOf(identity), limits, Map.copyOf(tags));
   }
 
   /**
-   * The policy sets that bound what the principal's identity policies grant: a session's policies, where it
-   * was given some. A federated user is always bounded by its session policies: given none, its identity
+   * The policy sets that bound what the principal's identity policies grant: its permissions boundary, and a
+   * session's policies, where it was given some. A federated user is always bounded by its session policies: given none, its identity
    * policies grant nothing, as in AWS.
    */
   public List<List<AttachedPolicy>> limitsOf(Principal principal) {
+    List<List<AttachedPolicy>> boundary = policiesOf(principal).limits();
     Principal.Session session = principal.session();
     if (session == null
         || !(session.scope().hasSessionPolicies() || principal instanceof Principal.FederatedUser)) {
-      return List.of();
+      return boundary;
     }
-    return List.of(sessionPolicies.get(session.scope(), this::loadSessionPolicies));
+    List<List<AttachedPolicy>> limits = new ArrayList<>(boundary);
+    limits.add(sessionPolicies.get(session.scope(), this::loadSessionPolicies));
+    return limits;
   }
 
   private List<AttachedPolicy> loadSessionPolicies(SessionScope scope) {

@@ -19,6 +19,10 @@
  *       role session) and {@code aws:username} (IAM users only) are derived from the caller.
  *   <li>{@code NotPrincipal} spares a caller it names by ARN or by account; {@code Service} and {@code Federated}
  *       principals never match an IAM caller.
+ *   <li>Under limits (a permissions boundary, a session policy), a resource-policy grant is unlimited only when it
+ *       names the caller's own ARN (the user, or the role session); {@code Principal: "*"} is limited, like a grant
+ *       to the role.
+ *   <li>A permissions boundary whose policy cannot be read is an empty limit: it allows nothing.
  * </ul>
  */
 package dev.wharf.policy;

@@ -205,6 +205,7 @@ public final class WharfServer implements AutoCloseable {
       Bootstrap.checkMasterKey(identityStore, cipher, masterKey);
 
       IdentityService identity = new IdentityService(identityStore, cipher, clock);
+      identity.installAwsManagedPolicies();
       CredentialService credentials = new CredentialService(identityStore, cipher, clock);
       PermissionService permissions = new PermissionService(identityStore, clock);
       identity.onChange(credentials::invalidate);

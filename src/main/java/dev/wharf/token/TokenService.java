@@ -230,9 +230,14 @@ public final class TokenService implements AutoCloseable {
         Instant.ofEpochMilli(payload.path("ea").asLong()), keyId);
   }
 
-  /** Deleting the user (or role, or account) ends its tokens; deleting only the access key used does not. */
+  /**
+   * Deleting the user (or role, or account) ends its tokens; deleting only the access key used does not. So does
+   * renaming or moving a user (UpdateUser): a token names the user as it was, and acts only while a user of that
+   * name, path and id exists (the cache key holds the ARN, so a renamed user's new tokens are not mistaken for
+   * its old ones).
+   */
   private boolean principalAlive(Principal principal) {
-    String key = principal.accountId() + "/" + principal.userId();
+    String key = principal.accountId() + "/" + principal.userId() + "/" + principal.arn();
     return principalsAlive.get(key, k -> switch (principal) {
       case Principal.Root root -> identities.findAccount(root.accountId()).isPresent();
       case Principal.User user -> userAlive(user);
@@ -243,8 +248,8 @@ public final class TokenService implements AutoCloseable {
   }
 
   private boolean userAlive(Principal.User user) {
-    return identities.findUser(user.accountId(), user.userName()).map(found -> found.userId().equals(user.userId()))
-        .orElse(false);
+    return identities.findUser(user.accountId(), user.userName())
+        .map(found -> found.userId().equals(user.userId()) && found.arn().equals(user.arn())).orElse(false);
   }
 
   // ---------------------------------------------------------------- revocation and listing

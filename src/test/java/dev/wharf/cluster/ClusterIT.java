@@ -285,6 +285,37 @@ class ClusterIT {
   }
 
   @Test
+  void aPermissionsBoundaryOrTagChangedOnOneNodeAppliesOnTheOthersWithinOneSecond() {
+    var iam = a.iam(a.rootCredentials());
+    iam.createUser(r -> r.userName("boundary-dev"));
+    iam.putUserPolicy(r -> r.userName("boundary-dev").policyName("dev").policyDocument(DEVELOPER));
+    var created = iam.createAccessKey(r -> r.userName("boundary-dev")).accessKey();
+    AwsBasicCredentials developer = AwsBasicCredentials.create(created.accessKeyId(), created.secretAccessKey());
+    String token = b.codeartifact(developer)
+        .getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    assertThat(npmGet(b, token, "no-such-package")).isEqualTo(404);
+
+    String iamOnly = iam.createPolicy(r -> r.policyName("cluster-iam-only").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"*\"}]}"))
+        .policy().arn();
+    iam.putUserPermissionsBoundary(r -> r.userName("boundary-dev").permissionsBoundary(iamOnly));
+    Duration bounded = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    iam.deleteUserPermissionsBoundary(r -> r.userName("boundary-dev"));
+    Duration unbounded = within(BOUND, () -> npmGet(b, token, "no-such-package") == 404);
+
+    // a Deny conditioned on a principal tag: the tag put through A decides on B
+    iam.putUserPolicy(r -> r.userName("boundary-dev").policyName("frozen").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"codeartifact:*\","
+            + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalTag/frozen\":\"true\"}}}]}"));
+    assertThat(npmGet(b, token, "no-such-package")).isEqualTo(404);
+    iam.tagUser(r -> r.userName("boundary-dev").tags(software.amazon.awssdk.services.iam.model.Tag.builder()
+        .key("frozen").value("true").build()));
+    Duration tagged = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
+    LOG.info("boundary seen by node B after {} ms, removal after {} ms; principal tag after {} ms",
+        bounded.toMillis(), unbounded.toMillis(), tagged.toMillis());
+  }
+
+  @Test
   void anAccessKeyDeactivatedOrDeletedOnOneNodeStopsWorkingOnTheOthersWithinOneSecond() {
     var iam = a.iam(a.rootCredentials());
     iam.createUser(r -> r.userName("key-dev"));

@@ -85,7 +85,9 @@ class StorageTransferIT {
       accountId = server.managementAccountId();
       root = server.rootCredentials();
       try (CodeartifactClient api = server.codeartifact(root); var iam = server.iam(root)) {
-        iam.createUser(b -> b.userName("ci"));
+        // tags and a boundary (schema 16) travel with their user
+        iam.createUser(b -> b.userName("ci").tags(software.amazon.awssdk.services.iam.model.Tag.builder()
+            .key("team").value("build").build()).permissionsBoundary("arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess"));
         iam.createAccessKey(b -> b.userName("ci"));
         // Groups, memberships, group policies and policy versions (V15) travel too.
         iam.createGroup(b -> b.groupName("builders"));
@@ -124,7 +126,7 @@ class StorageTransferIT {
     assertThat(sourceCounts).containsEntry("package_versions", 2L).containsEntry("package_assets", 2L);
     assertThat(sourceCounts.get("authorization_tokens")).isEqualTo(1L);
     assertThat(sourceCounts).containsEntry("iam_groups", 1L).containsEntry("iam_group_members", 1L)
-        .containsEntry("managed_policy_versions", 2L);
+        .containsEntry("managed_policy_versions", 4L); // v1 and v2 of the test's policy, v1 of each AWS managed one
     wharf = TestingLauncher.create(scratch.resolve("home")).with(Map.of(
         "AWS_ACCESS_KEY_ID", TestingS3.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", TestingS3.SECRET_ACCESS_KEY,
         "AWS_REGION", TestingS3.REGION));
@@ -290,6 +292,10 @@ class StorageTransferIT {
         var attached = iam.listAttachedGroupPolicies(b -> b.groupName("builders")).attachedPolicies();
         assertThat(attached).hasSize(1);
         assertThat(iam.getPolicy(b -> b.policyArn(attached.get(0).policyArn())).policy().defaultVersionId()).isEqualTo("v2");
+        var ci = iam.getUser(b -> b.userName("ci")).user();
+        assertThat(ci.tags()).extracting(t -> t.key() + "=" + t.value()).containsExactly("team=build");
+        assertThat(ci.permissionsBoundary().permissionsBoundaryArn())
+            .isEqualTo("arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess");
       }
     }
   }

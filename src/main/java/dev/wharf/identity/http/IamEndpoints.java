@@ -17,10 +17,15 @@ import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.Principal;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
+import dev.wharf.identity.Tag;
+import dev.wharf.identity.TaggedEntity;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -40,10 +45,10 @@ public final class IamEndpoints {
   public List<QueryOperation> operations() {
     List<QueryOperation> ops = new ArrayList<>();
     // users
-    ops.add(op("CreateUser", r -> userResource(r, r.required("UserName"), r.optional("Path")), (r, x) -> {
-      r.refuseUnsupported("PermissionsBoundary", "Tags");
-      IamUser user = identity.createUser(r.principal().accountId(), r.required("UserName"), r.optional("Path"));
-      x.element("User", u -> user(u, user));
+    ops.add(op("CreateUser", withRequest(r -> userResource(r, r.required("UserName"), r.optional("Path"))), (r, x) -> {
+      IamUser user = identity.createUser(r.principal().accountId(), r.required("UserName"), r.optional("Path"),
+          r.optional("PermissionsBoundary"), tags(r));
+      x.element("User", u -> userDetails(u, user));
     }));
     ops.add(op("GetUser", r -> userResource(r, targetUser(r), null), (r, x) -> {
       String name = targetUser(r);
@@ -53,7 +58,7 @@ public final class IamEndpoints {
             .text("CreateDate", account.createdAt()));
       } else {
         IamUser user = identity.getUser(r.principal().accountId(), name);
-        x.element("User", u -> user(u, user));
+        x.element("User", u -> userDetails(u, user));
       }
     }));
     ops.add(op("ListUsers", r -> accountResource(r, "user/*"), (r, x) -> {
@@ -62,6 +67,9 @@ public final class IamEndpoints {
     }));
     ops.add(op("DeleteUser", r -> userResource(r, r.required("UserName"), null), (r, x) ->
         identity.deleteUser(r.principal().accountId(), r.required("UserName"))));
+    ops.add(op("UpdateUser", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        identity.updateUser(r.principal().accountId(), r.required("UserName"), r.optional("NewUserName"),
+            r.optional("NewPath"))));
     // access keys
     ops.add(op("CreateAccessKey", r -> userResource(r, targetUser(r), null), (r, x) -> {
       IdentityService.NewAccessKey created = identity.createAccessKey(r.principal().accountId(), targetUser(r));
@@ -114,37 +122,50 @@ public final class IamEndpoints {
           r.required(kind + "Name"), r.required("PolicyName"))));
     }
     // roles
-    ops.add(op("CreateRole", r -> roleResource(r, r.required("RoleName"), r.optional("Path")), (r, x) -> {
-      r.refuseUnsupported("PermissionsBoundary", "Tags");
+    ops.add(op("CreateRole", withRequest(r -> roleResource(r, r.required("RoleName"), r.optional("Path"))), (r, x) -> {
       Role role = identity.createRole(r.principal().accountId(), r.required("RoleName"), r.optional("Path"),
-          r.required("AssumeRolePolicyDocument"), r.optionalInt("MaxSessionDuration"), r.optional("Description"));
-      x.element("Role", e -> role(e, role));
+          r.required("AssumeRolePolicyDocument"), r.optionalInt("MaxSessionDuration"), r.optional("Description"),
+          r.optional("PermissionsBoundary"), tags(r));
+      x.element("Role", e -> roleDetails(e, role));
     }));
     ops.add(op("GetRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) -> {
       Role role = identity.getRole(r.principal().accountId(), r.required("RoleName"));
-      x.element("Role", e -> role(e, role));
+      x.element("Role", e -> roleDetails(e, role));
     }));
+    ops.add(op("UpdateRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
+        identity.updateRole(r.principal().accountId(), r.required("RoleName"), r.optionalInt("MaxSessionDuration"),
+            r.optional("Description") != null, r.optional("Description"))));
+    ops.add(op("UpdateRoleDescription", r -> roleResource(r, r.required("RoleName"), null), (r, x) -> {
+      String description = r.optional("Description");
+      if (description == null) {
+        throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value null at"
+            + " 'description' failed to satisfy constraint: Member must not be null");
+      }
+      Role role = identity.updateRole(r.principal().accountId(), r.required("RoleName"), null, true, description);
+      x.element("Role", e -> roleDetails(e, role));
+    }));
+    ops.add(op("UpdateAssumeRolePolicy", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
+        identity.updateAssumeRolePolicy(r.principal().accountId(), r.required("RoleName"), r.required("PolicyDocument"))));
     ops.add(op("ListRoles", r -> accountResource(r, "role/*"), (r, x) ->
         page(r, x, "Roles", identity.listRoles(r.principal().accountId(), r.optional("PathPrefix")),
             IamEndpoints::role)));
     ops.add(op("DeleteRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
         identity.deleteRole(r.principal().accountId(), r.required("RoleName"))));
     // managed policies
-    ops.add(op("CreatePolicy", r -> new Resource(IamArns.policy(r.principal().accountId(),
-        r.optional("Path") == null ? "/" : r.optional("Path"), r.required("PolicyName")), r.principal().accountId()), (r, x) -> {
-      r.refuseUnsupported("Tags");
+    ops.add(op("CreatePolicy", withRequest(r -> new Resource(IamArns.policy(r.principal().accountId(),
+        r.optional("Path") == null ? "/" : r.optional("Path"), r.required("PolicyName")), r.principal().accountId())), (r, x) -> {
       ManagedPolicy policy = identity.createPolicy(r.principal().accountId(), r.required("PolicyName"), r.optional("Path"),
-          r.required("PolicyDocument"), r.optional("Description"));
-      x.element("Policy", p -> policy(p, policy));
+          r.required("PolicyDocument"), r.optional("Description"), tags(r));
+      x.element("Policy", p -> policyDetails(p, policy));
     }));
-    ops.add(op("GetPolicy", IamEndpoints::policyResource, (r, x) -> {
+    ops.add(op("GetPolicy", this::policyResource, (r, x) -> {
       ManagedPolicy policy = identity.getPolicy(r.principal().accountId(), r.required("PolicyArn"));
-      x.element("Policy", p -> policy(p, policy));
+      x.element("Policy", p -> policyDetails(p, policy));
     }));
     ops.add(op("ListPolicies", r -> accountResource(r, "policy/*"), (r, x) ->
         page(r, x, "Policies", identity.listPolicies(r.principal().accountId(), r.optional("Scope"),
             r.optionalBoolean("OnlyAttached"), r.optional("PathPrefix")), IamEndpoints::policy)));
-    ops.add(op("DeletePolicy", IamEndpoints::policyResource, (r, x) ->
+    ops.add(op("DeletePolicy", this::policyResource, (r, x) ->
         identity.deletePolicy(r.principal().accountId(), r.required("PolicyArn"))));
     for (PrincipalType type : PrincipalType.values()) {
       String kind = type.operationName();
@@ -162,6 +183,33 @@ public final class IamEndpoints {
       ops.add(op("ListAttached" + kind + "Policies", resource, (r, x) ->
           page(r, x, "AttachedPolicies", identity.listAttachedPolicies(r.principal().accountId(), type,
               r.required(kind + "Name")), (m, p) -> m.text("PolicyName", p.policyName()).text("PolicyArn", p.arn()))));
+      // permissions boundaries; iam:PermissionsBoundary lets a policy say which boundary must (not) be set
+      ops.add(op("Put" + kind + "PermissionsBoundary", withRequest(resource), (r, x) ->
+          identity.putPermissionsBoundary(r.principal().accountId(), type, r.required(kind + "Name"),
+              r.required("PermissionsBoundary"))));
+      ops.add(op("Delete" + kind + "PermissionsBoundary", resource, (r, x) ->
+          identity.deletePermissionsBoundary(r.principal().accountId(), type, r.required(kind + "Name"))));
+    }
+    // tags of users, roles and managed policies
+    for (TaggedEntity entity : TaggedEntity.values()) {
+      String kind = switch (entity) {
+        case USER -> "User";
+        case ROLE -> "Role";
+        case POLICY -> "Policy";
+      };
+      String nameParameter = entity == TaggedEntity.POLICY ? "PolicyArn" : kind + "Name";
+      QueryOperation.ResourceResolver resource = switch (entity) {
+        case USER -> r -> userResource(r, r.required("UserName"), null);
+        case ROLE -> r -> roleResource(r, r.required("RoleName"), null);
+        case POLICY -> this::policyResource;
+      };
+      ops.add(op("Tag" + kind, withRequest(resource), (r, x) ->
+          identity.tag(r.principal().accountId(), entity, r.required(nameParameter), requiredTags(r))));
+      ops.add(op("Untag" + kind, withRequest(resource), (r, x) ->
+          identity.untag(r.principal().accountId(), entity, r.required(nameParameter), r.members("TagKeys"))));
+      ops.add(op("List" + kind + "Tags", resource, (r, x) ->
+          pageOf(r, x, "Tags", identity.listTags(r.principal().accountId(), entity, r.required(nameParameter)),
+              (m, tag) -> m.element("member", e -> tag(e, tag)))));
     }
     groupOperations(ops);
     policyVersionOperations(ops);
@@ -196,26 +244,26 @@ public final class IamEndpoints {
   }
 
   private void policyVersionOperations(List<QueryOperation> ops) {
-    ops.add(op("CreatePolicyVersion", IamEndpoints::policyResource, (r, x) -> {
+    ops.add(op("CreatePolicyVersion", this::policyResource, (r, x) -> {
       PolicyVersion version = identity.createPolicyVersion(r.principal().accountId(), r.required("PolicyArn"),
           r.required("PolicyDocument"), r.optionalBoolean("SetAsDefault"));
       x.element("PolicyVersion", v -> v.text("VersionId", version.versionId())
           .text("IsDefaultVersion", version.defaultVersion()).text("CreateDate", version.createdAt()));
     }));
-    ops.add(op("GetPolicyVersion", IamEndpoints::policyResource, (r, x) -> {
+    ops.add(op("GetPolicyVersion", this::policyResource, (r, x) -> {
       PolicyVersion version = identity.getPolicyVersion(r.principal().accountId(), r.required("PolicyArn"),
           r.required("VersionId"));
       x.element("PolicyVersion", v -> v.text("Document", encodeDocument(version.document()))
           .text("VersionId", version.versionId()).text("IsDefaultVersion", version.defaultVersion())
           .text("CreateDate", version.createdAt()));
     }));
-    ops.add(op("ListPolicyVersions", IamEndpoints::policyResource, (r, x) ->
+    ops.add(op("ListPolicyVersions", this::policyResource, (r, x) ->
         page(r, x, "Versions", identity.listPolicyVersions(r.principal().accountId(), r.required("PolicyArn")),
             (v, version) -> v.text("VersionId", version.versionId()).text("IsDefaultVersion", version.defaultVersion())
                 .text("CreateDate", version.createdAt()))));
-    ops.add(op("DeletePolicyVersion", IamEndpoints::policyResource, (r, x) ->
+    ops.add(op("DeletePolicyVersion", this::policyResource, (r, x) ->
         identity.deletePolicyVersion(r.principal().accountId(), r.required("PolicyArn"), r.required("VersionId"))));
-    ops.add(op("SetDefaultPolicyVersion", IamEndpoints::policyResource, (r, x) ->
+    ops.add(op("SetDefaultPolicyVersion", this::policyResource, (r, x) ->
         identity.setDefaultPolicyVersion(r.principal().accountId(), r.required("PolicyArn"), r.required("VersionId"))));
   }
 
@@ -272,14 +320,75 @@ public final class IamEndpoints {
     // policy naming user/admin also governs a request saying ADMIN (ARN patterns are case-sensitive).
     Optional<IamUser> existing = store.findUser(account, userName);
     String path = newPath != null ? newPath : existing.map(IamUser::path).orElse("/");
-    return new Resource(IamArns.user(account, path, existing.map(IamUser::userName).orElse(userName)), account);
+    return new Resource(IamArns.user(account, path, existing.map(IamUser::userName).orElse(userName)), account,
+        existing.map(u -> resourceTags(account, TaggedEntity.USER, u.userName())).orElse(Map.of()));
   }
 
   private Resource roleResource(QueryRequest r, String roleName, String newPath) {
     String account = r.principal().accountId();
     Optional<Role> existing = store.findRole(account, roleName);
     String path = newPath != null ? newPath : existing.map(Role::path).orElse("/");
-    return new Resource(IamArns.role(account, path, existing.map(Role::roleName).orElse(roleName)), account);
+    return new Resource(IamArns.role(account, path, existing.map(Role::roleName).orElse(roleName)), account,
+        existing.map(role -> resourceTags(account, TaggedEntity.ROLE, role.roleName())).orElse(Map.of()));
+  }
+
+  /** The tags of an existing IAM resource as {@code iam:ResourceTag/KEY} and {@code aws:ResourceTag/KEY}. */
+  private Map<String, List<String>> resourceTags(String account, TaggedEntity entity, String key) {
+    Map<String, List<String>> context = new HashMap<>();
+    for (Tag tag : store.listTags(account, entity, key)) {
+      context.put("iam:ResourceTag/" + tag.key(), List.of(tag.value()));
+      context.put("aws:ResourceTag/" + tag.key(), List.of(tag.value()));
+    }
+    return context;
+  }
+
+  /**
+   * Adds what the request asks to set to the resource's condition keys: {@code aws:RequestTag/KEY} for each tag,
+   * {@code aws:TagKeys} for the keys set or removed, {@code iam:PermissionsBoundary} for a boundary.
+   */
+  private static QueryOperation.ResourceResolver withRequest(QueryOperation.ResourceResolver resource) {
+    return r -> {
+      Resource resolved = resource.resolve(r);
+      Map<String, List<String>> context = new HashMap<>(resolved.context());
+      List<Tag> tags = tags(r);
+      LinkedHashSet<String> keys = new LinkedHashSet<>(r.members("TagKeys"));
+      for (Tag tag : tags) {
+        context.put("aws:RequestTag/" + tag.key(), List.of(tag.value()));
+        keys.add(tag.key());
+      }
+      if (!keys.isEmpty()) {
+        context.put("aws:TagKeys", List.copyOf(keys));
+      }
+      if (r.optional("PermissionsBoundary") != null) {
+        context.put("iam:PermissionsBoundary", List.of(r.optional("PermissionsBoundary")));
+      }
+      return new Resource(resolved.arn(), resolved.accountId(), context);
+    };
+  }
+
+  /** The {@code Tags.member.N.Key/Value} list of a request (empty when absent); a member without both is invalid. */
+  static List<Tag> tags(QueryRequest r) {
+    List<Tag> tags = new ArrayList<>();
+    for (int i = 1; r.optional("Tags.member." + i + ".Key") != null || r.optional("Tags.member." + i + ".Value") != null;
+        i++) {
+      String key = r.optional("Tags.member." + i + ".Key");
+      String value = r.optional("Tags.member." + i + ".Value");
+      if (key == null || value == null) {
+        throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value null at 'tags."
+            + i + ".member." + (key == null ? "key" : "value") + "' failed to satisfy constraint: Member must not be null");
+      }
+      tags.add(new Tag(key, value));
+    }
+    return tags;
+  }
+
+  private static List<Tag> requiredTags(QueryRequest r) {
+    List<Tag> tags = tags(r);
+    if (tags.isEmpty()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value null at 'tags'"
+          + " failed to satisfy constraint: Member must not be null");
+    }
+    return tags;
   }
 
   private Resource groupResource(QueryRequest r, String groupName, String newPath) {
@@ -293,8 +402,11 @@ public final class IamEndpoints {
     return new Resource("arn:aws:iam::" + r.principal().accountId() + ":" + suffix, r.principal().accountId());
   }
 
-  private static Resource policyResource(QueryRequest r) {
-    return new Resource(r.required("PolicyArn"), r.principal().accountId());
+  private Resource policyResource(QueryRequest r) {
+    String arn = r.required("PolicyArn");
+    String account = r.principal().accountId();
+    return new Resource(arn, account, arn.startsWith("arn:aws:iam::" + account + ":policy/")
+        ? resourceTags(account, TaggedEntity.POLICY, arn) : Map.of());
   }
 
   /** IAM returns policy documents URL-encoded (RFC 3986); the CLI decodes them. */
@@ -312,6 +424,44 @@ public final class IamEndpoints {
         .text("Arn", group.arn()).text("CreateDate", group.createdAt());
   }
 
+  /** A user as GetUser and CreateUser show it: with its permissions boundary and tags. */
+  private void userDetails(XmlBuilder x, IamUser user) {
+    user(x, user);
+    boundary(x, user.permissionsBoundary());
+    tags(x, store.listTags(user.accountId(), TaggedEntity.USER, user.userName()));
+  }
+
+  private void roleDetails(XmlBuilder x, Role role) {
+    role(x, role);
+    boundary(x, role.permissionsBoundary());
+    tags(x, store.listTags(role.accountId(), TaggedEntity.ROLE, role.roleName()));
+  }
+
+  private void policyDetails(XmlBuilder x, ManagedPolicy policy) {
+    policy(x, policy);
+    if (!policy.awsManaged()) {
+      tags(x, store.listTags(policy.accountId(), TaggedEntity.POLICY, policy.arn()));
+    }
+  }
+
+  private static void boundary(XmlBuilder x, String policyArn) {
+    if (policyArn != null) {
+      x.element("PermissionsBoundary", b -> b.text("PermissionsBoundaryType", "Policy")
+          .text("PermissionsBoundaryArn", policyArn));
+    }
+  }
+
+  /** IAM leaves Tags out when there are none. */
+  private static void tags(XmlBuilder x, List<Tag> tags) {
+    if (!tags.isEmpty()) {
+      x.element("Tags", list -> tags.forEach(tag -> list.element("member", m -> tag(m, tag))));
+    }
+  }
+
+  private static void tag(XmlBuilder x, Tag tag) {
+    x.text("Key", tag.key()).text("Value", tag.value());
+  }
+
   private static void accessKey(XmlBuilder x, AccessKey key) {
     x.text("UserName", key.userName()).text("AccessKeyId", key.accessKeyId()).text("Status", key.status().name())
         .text("CreateDate", key.createdAt());
@@ -326,7 +476,7 @@ public final class IamEndpoints {
   private static void policy(XmlBuilder x, ManagedPolicy policy) {
     x.text("PolicyName", policy.policyName()).text("PolicyId", policy.policyId()).text("Arn", policy.arn())
         .text("Path", policy.path()).text("DefaultVersionId", policy.defaultVersionId()).text("AttachmentCount", policy.attachmentCount())
-        .text("PermissionsBoundaryUsageCount", 0).text("IsAttachable", true).text("Description", policy.description())
+        .text("PermissionsBoundaryUsageCount", policy.boundaryUsageCount()).text("IsAttachable", true).text("Description", policy.description())
         .text("CreateDate", policy.createdAt()).text("UpdateDate", policy.updatedAt());
   }
 

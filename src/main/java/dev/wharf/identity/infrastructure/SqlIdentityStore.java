@@ -9,10 +9,13 @@ import dev.wharf.identity.ManagedPolicy;
 import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
+import dev.wharf.identity.Tag;
+import dev.wharf.identity.TaggedEntity;
 import dev.wharf.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +31,9 @@ public final class SqlIdentityStore implements IdentityStore {
   private static final String POLICY_COLUMNS =
       "p.policy_arn, p.account_id, p.policy_name, p.policy_id, p.path, p.description, p.document, p.created_at, p.updated_at,"
           + " p.default_version_id,"
-          + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count";
+          + " (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = p.policy_arn) AS attachment_count,"
+          + " (SELECT COUNT(*) FROM iam_users u WHERE u.permissions_boundary = p.policy_arn)"
+          + " + (SELECT COUNT(*) FROM iam_roles r WHERE r.permissions_boundary = p.policy_arn) AS boundary_usage_count";
   /** The rows of inline_policies or policy_attachments that belong to one user, group or role (see {@link #bindPrincipal}). */
   private static final String PRINCIPAL_MATCH =
       "account_id = :account AND principal_type = :type AND principal_name_lower = :principal";
@@ -119,6 +124,9 @@ public final class SqlIdentityStore implements IdentityStore {
       }
       h.createUpdate("DELETE FROM " + entities.table() + " WHERE account_id = :a AND " + entities.nameColumn() + " = :n")
           .bind("a", accountId).bind("n", name).execute();
+      if (type != PrincipalType.GROUP) { // groups have no tags
+        deleteTags(h, accountId, TaggedEntity.of(type), name);
+      }
       return DeleteOutcome.DELETED;
     });
   }
@@ -176,11 +184,12 @@ public final class SqlIdentityStore implements IdentityStore {
   @Override
   public boolean insertUser(IamUser user) {
     return jdbi.withHandle(h -> h.createUpdate(
-            "INSERT INTO iam_users (account_id, user_name, user_name_lower, user_id, path, created_at)"
-                + " VALUES (:account, :name, :lower, :id, :path, :created) ON CONFLICT (account_id, user_name_lower) DO NOTHING")
+            "INSERT INTO iam_users (account_id, user_name, user_name_lower, user_id, path, created_at, permissions_boundary)"
+                + " VALUES (:account, :name, :lower, :id, :path, :created, :boundary)"
+                + " ON CONFLICT (account_id, user_name_lower) DO NOTHING")
         .bind("account", user.accountId()).bind("name", user.userName()).bind("lower", lower(user.userName()))
         .bind("id", user.userId()).bind("path", user.path()).bind("created", user.createdAt().toEpochMilli())
-        .execute()) == 1;
+        .bind("boundary", user.permissionsBoundary()).execute()) == 1;
   }
 
   @Override
@@ -195,7 +204,7 @@ public final class SqlIdentityStore implements IdentityStore {
 
   private static IamUser user(ResultSet rs) throws SQLException {
     return new IamUser(rs.getString("account_id"), rs.getString("user_name"), rs.getString("user_id"),
-        rs.getString("path"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        rs.getString("path"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("permissions_boundary"));
   }
 
   @Override
@@ -333,12 +342,12 @@ public final class SqlIdentityStore implements IdentityStore {
   public boolean insertRole(Role role) {
     return jdbi.withHandle(h -> h.createUpdate(
             "INSERT INTO iam_roles (account_id, role_name, role_name_lower, role_id, path, trust_policy,"
-                + " max_session_duration, description, created_at) VALUES (:account, :name, :lower, :id, :path, :trust,"
-                + " :max, :description, :created) ON CONFLICT (account_id, role_name_lower) DO NOTHING")
+                + " max_session_duration, description, created_at, permissions_boundary) VALUES (:account, :name, :lower, :id,"
+                + " :path, :trust, :max, :description, :created, :boundary) ON CONFLICT (account_id, role_name_lower) DO NOTHING")
         .bind("account", role.accountId()).bind("name", role.roleName()).bind("lower", lower(role.roleName()))
         .bind("id", role.roleId()).bind("path", role.path()).bind("trust", role.trustPolicy())
         .bind("max", role.maxSessionDuration()).bind("description", role.description())
-        .bind("created", role.createdAt().toEpochMilli()).execute()) == 1;
+        .bind("created", role.createdAt().toEpochMilli()).bind("boundary", role.permissionsBoundary()).execute()) == 1;
   }
 
   @Override
@@ -354,7 +363,7 @@ public final class SqlIdentityStore implements IdentityStore {
   private static Role role(ResultSet rs) throws SQLException {
     return new Role(rs.getString("account_id"), rs.getString("role_name"), rs.getString("role_id"),
         rs.getString("path"), rs.getString("trust_policy"), rs.getInt("max_session_duration"),
-        rs.getString("description"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        rs.getString("description"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("permissions_boundary"));
   }
 
   @Override
@@ -440,7 +449,7 @@ public final class SqlIdentityStore implements IdentityStore {
     return new ManagedPolicy(rs.getString("policy_arn"), rs.getString("account_id"), rs.getString("policy_name"),
         rs.getString("policy_id"), rs.getString("path"), rs.getString("description"), rs.getString("document"),
         Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")),
-        rs.getInt("attachment_count"), rs.getString("default_version_id"));
+        rs.getInt("attachment_count"), rs.getString("default_version_id"), rs.getInt("boundary_usage_count"));
   }
 
   @Override
@@ -451,7 +460,9 @@ public final class SqlIdentityStore implements IdentityStore {
       if (exists == 0) {
         return DeleteOutcome.NOT_FOUND;
       }
-      long attached = h.createQuery("SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = :arn")
+      long attached = h.createQuery("SELECT (SELECT COUNT(*) FROM policy_attachments WHERE policy_arn = :arn)"
+              + " + (SELECT COUNT(*) FROM iam_users WHERE permissions_boundary = :arn)"
+              + " + (SELECT COUNT(*) FROM iam_roles WHERE permissions_boundary = :arn)")
           .bind("arn", policyArn).mapTo(Long.class).one();
       if (attached > 0) {
         return DeleteOutcome.ATTACHED_TO_ENTITIES;
@@ -462,7 +473,10 @@ public final class SqlIdentityStore implements IdentityStore {
         return DeleteOutcome.HAS_VERSIONS;
       }
       h.createUpdate("DELETE FROM managed_policy_versions WHERE policy_arn = :arn").bind("arn", policyArn).execute();
+      String accountId = h.createQuery("SELECT account_id FROM managed_policies WHERE policy_arn = :arn")
+          .bind("arn", policyArn).mapTo(String.class).one();
       h.createUpdate("DELETE FROM managed_policies WHERE policy_arn = :arn").bind("arn", policyArn).execute();
+      deleteTags(h, accountId, TaggedEntity.POLICY, policyArn);
       return DeleteOutcome.DELETED;
     });
   }
@@ -712,5 +726,140 @@ public final class SqlIdentityStore implements IdentityStore {
   @Override
   public boolean setDefaultPolicyVersion(String policyArn, String versionId, Instant now) {
     return jdbi.inTransaction(h -> makeDefault(h, policyArn, versionId, now));
+  }
+
+  // ---------------------------------------------------------------- updates, boundaries and tags
+
+  @Override
+  public RenameOutcome updateUser(String accountId, String userName, String newUserName, String newPath) {
+    String name = lower(userName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      Optional<IamUser> user = h.createQuery("SELECT * FROM iam_users WHERE account_id = :a AND user_name_lower = :n")
+          .bind("a", accountId).bind("n", name).map((rs, ctx) -> user(rs)).findOne();
+      if (user.isEmpty()) {
+        return RenameOutcome.NOT_FOUND;
+      }
+      String renamed = newUserName == null ? user.get().userName() : newUserName;
+      String to = lower(renamed);
+      if (!to.equals(name) && count(h, EntityTable.USERS.countSql(), accountId, to) > 0) {
+        return RenameOutcome.NAME_TAKEN;
+      }
+      // Group memberships reference the user's key: they step aside while it changes and come back under the new one.
+      List<String> groups = h.createQuery("SELECT group_name_lower FROM iam_group_members WHERE account_id = :a"
+              + " AND user_name_lower = :n").bind("a", accountId).bind("n", name).mapTo(String.class).list();
+      h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a AND user_name_lower = :n")
+          .bind("a", accountId).bind("n", name).execute();
+      h.createUpdate("UPDATE iam_users SET user_name = :name, user_name_lower = :to, path = :path"
+              + " WHERE account_id = :a AND user_name_lower = :n")
+          .bind("name", renamed).bind("to", to).bind("path", newPath == null ? user.get().path() : newPath)
+          .bind("a", accountId).bind("n", name).execute();
+      for (String group : groups) {
+        h.createUpdate("INSERT INTO iam_group_members (account_id, group_name_lower, user_name_lower) VALUES (:a, :g, :to)")
+            .bind("a", accountId).bind("g", group).bind("to", to).execute();
+      }
+      if (!to.equals(name)) {
+        // Everything that names the user by its lower-cased name follows it.
+        for (String sql : List.of(
+            "UPDATE access_keys SET user_name_lower = :to WHERE account_id = :a AND user_name_lower = :n",
+            "UPDATE inline_policies SET principal_name_lower = :to WHERE account_id = :a AND principal_type = 'user'"
+                + " AND principal_name_lower = :n",
+            "UPDATE policy_attachments SET principal_name_lower = :to WHERE account_id = :a AND principal_type = 'user'"
+                + " AND principal_name_lower = :n",
+            "UPDATE iam_tags SET entity_key = :to WHERE account_id = :a AND entity_type = 'user' AND entity_key = :n")) {
+          h.createUpdate(sql).bind("to", to).bind("a", accountId).bind("n", name).execute();
+        }
+      }
+      return RenameOutcome.RENAMED;
+    });
+  }
+
+  @Override
+  public boolean updateRole(Role role) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE iam_roles SET trust_policy = :trust, max_session_duration = :max,"
+            + " description = :description WHERE account_id = :account AND role_name_lower = :lower")
+        .bind("trust", role.trustPolicy()).bind("max", role.maxSessionDuration()).bind("description", role.description())
+        .bind("account", role.accountId()).bind("lower", lower(role.roleName())).execute()) == 1;
+  }
+
+  @Override
+  public boolean setPermissionsBoundary(String accountId, PrincipalType type, String name, String policyArn) {
+    EntityTable entities = EntityTable.of(type);
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE " + entities.table() + " SET permissions_boundary = :arn"
+            + " WHERE account_id = :a AND " + entities.nameColumn() + " = :n")
+        .bind("arn", policyArn).bind("a", accountId).bind("n", lower(name)).execute()) == 1;
+  }
+
+  /** Users and roles are keyed by their lower-cased name, policies by their ARN. */
+  private static String tagEntityKey(TaggedEntity entity, String key) {
+    return entity == TaggedEntity.POLICY ? key : lower(key);
+  }
+
+  @Override
+  public List<Tag> listTags(String accountId, TaggedEntity entity, String entityKey) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT tag_key, tag_value FROM iam_tags WHERE account_id = :a"
+            + " AND entity_type = :t AND entity_key = :k ORDER BY tag_key_lower")
+        .bind("a", accountId).bind("t", entity.column()).bind("k", tagEntityKey(entity, entityKey))
+        .map((rs, ctx) -> new Tag(rs.getString("tag_key"), rs.getString("tag_value"))).list());
+  }
+
+  private static boolean tagEntityExists(Handle h, String accountId, TaggedEntity entity, String key) {
+    return switch (entity) {
+      case USER -> count(h, EntityTable.USERS.countSql(), accountId, key) > 0;
+      case ROLE -> count(h, EntityTable.ROLES.countSql(), accountId, key) > 0;
+      case POLICY -> count(h, "SELECT COUNT(*) FROM managed_policies WHERE account_id = :a AND policy_arn = :n",
+          accountId, key) > 0;
+    };
+  }
+
+  @Override
+  public InsertOutcome putTags(String accountId, TaggedEntity entity, String entityKey, List<Tag> tags, int maxTags) {
+    String key = tagEntityKey(entity, entityKey);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      if (!tagEntityExists(h, accountId, entity, key)) {
+        return InsertOutcome.NO_SUCH_ENTITY;
+      }
+      List<String> present = new ArrayList<>(h.createQuery("SELECT tag_key_lower FROM iam_tags WHERE account_id = :a"
+              + " AND entity_type = :t AND entity_key = :k")
+          .bind("a", accountId).bind("t", entity.column()).bind("k", key).mapTo(String.class).list());
+      for (Tag tag : tags) {
+        if (!present.contains(lower(tag.key()))) {
+          present.add(lower(tag.key()));
+        }
+      }
+      if (present.size() > maxTags) {
+        return InsertOutcome.LIMIT_REACHED;
+      }
+      for (Tag tag : tags) {
+        h.createUpdate("INSERT INTO iam_tags (account_id, entity_type, entity_key, tag_key, tag_key_lower, tag_value)"
+                + " VALUES (:a, :t, :k, :key, :lower, :value) ON CONFLICT (account_id, entity_type, entity_key, tag_key_lower)"
+                + " DO UPDATE SET tag_key = excluded.tag_key, tag_value = excluded.tag_value")
+            .bind("a", accountId).bind("t", entity.column()).bind("k", key).bind("key", tag.key())
+            .bind("lower", lower(tag.key())).bind("value", tag.value()).execute();
+      }
+      return InsertOutcome.INSERTED;
+    });
+  }
+
+  @Override
+  public boolean removeTags(String accountId, TaggedEntity entity, String entityKey, List<String> keys) {
+    String key = tagEntityKey(entity, entityKey);
+    return jdbi.inTransaction(h -> {
+      if (!tagEntityExists(h, accountId, entity, key)) {
+        return false;
+      }
+      for (String tagKey : keys) {
+        h.createUpdate("DELETE FROM iam_tags WHERE account_id = :a AND entity_type = :t AND entity_key = :k"
+                + " AND tag_key_lower = :lower")
+            .bind("a", accountId).bind("t", entity.column()).bind("k", key).bind("lower", lower(tagKey)).execute();
+      }
+      return true;
+    });
+  }
+
+  private static void deleteTags(Handle h, String accountId, TaggedEntity entity, String key) {
+    h.createUpdate("DELETE FROM iam_tags WHERE account_id = :a AND entity_type = :t AND entity_key = :k")
+        .bind("a", accountId).bind("t", entity.column()).bind("k", key).execute();
   }
 }

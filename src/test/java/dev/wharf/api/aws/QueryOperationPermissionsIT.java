@@ -95,6 +95,19 @@ class QueryOperationPermissionsIT {
   }
 
   @Test
+  void theTagBoundaryAndUpdateOperationsOfIamAreDeclaredWithTheirOwnAction() {
+    List<String> declared = operations.stream()
+        .filter(operation -> operation.permission() instanceof Permission.PolicyAction action
+            && action.iamAction().equals(operation.service() + ":" + operation.action()))
+        .map(operation -> operation.service() + ":" + operation.action()).toList();
+    assertThat(declared).contains("iam:UpdateUser", "iam:UpdateRole", "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy", "iam:TagUser", "iam:UntagUser", "iam:ListUserTags", "iam:TagRole",
+        "iam:UntagRole", "iam:ListRoleTags", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags",
+        "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary", "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary");
+  }
+
+  @Test
   void aUserWithoutPoliciesIsRefusedEveryOperationThatDeclaresAnAction() {
     var rootIam = wharf.iam(wharf.rootCredentials());
     rootIam.createUser(b -> b.userName("no-policy"));

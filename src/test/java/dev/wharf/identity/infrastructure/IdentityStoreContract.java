@@ -13,6 +13,8 @@ import dev.wharf.identity.ManagedPolicy;
 import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
+import dev.wharf.identity.Tag;
+import dev.wharf.identity.TaggedEntity;
 import dev.wharf.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -209,6 +211,101 @@ abstract class IdentityStoreContract {
   }
 
   @Test
+  void tagsAreKeptOncePerKeyRegardlessOfCaseUpToTheLimitAndGoWithTheirEntity() {
+    store.insertUser(user("alice"));
+    assertThat(store.putTags(ACCOUNT, TaggedEntity.USER, "ALICE", List.of(new Tag("team", "build"), new Tag("cost", "")), 3))
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.putTags(ACCOUNT, TaggedEntity.USER, "alice", List.of(new Tag("Team", "web")), 3))
+        .isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.USER, "Alice"))
+        .containsExactly(new Tag("cost", ""), new Tag("Team", "web"));
+    assertThat(store.putTags(ACCOUNT, TaggedEntity.USER, "alice", List.of(new Tag("a", "1"), new Tag("b", "2")), 3))
+        .isEqualTo(InsertOutcome.LIMIT_REACHED);
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.USER, "alice")).hasSize(2);
+    assertThat(store.putTags(ACCOUNT, TaggedEntity.USER, "nobody", List.of(new Tag("a", "1")), 3))
+        .isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
+    assertThat(store.removeTags(ACCOUNT, TaggedEntity.USER, "alice", List.of("TEAM", "absent"))).isTrue();
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.USER, "alice")).containsExactly(new Tag("cost", ""));
+    assertThat(store.removeTags(ACCOUNT, TaggedEntity.USER, "nobody", List.of("a"))).isFalse();
+
+    assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.DELETED);
+    store.insertUser(user("alice"));
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.USER, "alice")).isEmpty();
+  }
+
+  @Test
+  void rolesAndPoliciesHaveTagsOfTheirOwn() {
+    store.insertRole(new Role(ACCOUNT, "alice", "AROAALICE00000000000", "/", "{}", 3600, null, NOW));
+    store.insertUser(user("alice"));
+    store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
+    store.putTags(ACCOUNT, TaggedEntity.ROLE, "alice", List.of(new Tag("kind", "role")), 50);
+    store.putTags(ACCOUNT, TaggedEntity.POLICY, "arn:aws:iam::111122223333:policy/m", List.of(new Tag("kind", "policy")), 50);
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.USER, "alice")).isEmpty();
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.ROLE, "alice")).containsExactly(new Tag("kind", "role"));
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.POLICY, "arn:aws:iam::111122223333:policy/m"))
+        .containsExactly(new Tag("kind", "policy"));
+    assertThat(store.deleteManagedPolicy("arn:aws:iam::111122223333:policy/m")).isEqualTo(DeleteOutcome.DELETED);
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.POLICY, "arn:aws:iam::111122223333:policy/m")).isEmpty();
+  }
+
+  @Test
+  void aPermissionsBoundaryIsStoredWithItsEntityAndKeepsItsPolicyFromBeingDeleted() {
+    String arn = "arn:aws:iam::111122223333:policy/boundary";
+    store.insertManagedPolicy(policy(arn));
+    store.insertUser(user("alice"));
+    store.insertRole(new Role(ACCOUNT, "Deployer", "AROADEPLOYER00000000", "/", "{}", 3600, null, NOW, arn));
+    assertThat(store.setPermissionsBoundary(ACCOUNT, PrincipalType.USER, "ALICE", arn)).isTrue();
+    assertThat(store.setPermissionsBoundary(ACCOUNT, PrincipalType.USER, "nobody", arn)).isFalse();
+    assertThat(store.findUser(ACCOUNT, "alice")).get().extracting(IamUser::permissionsBoundary).isEqualTo(arn);
+    assertThat(store.findRole(ACCOUNT, "deployer")).get().extracting(Role::permissionsBoundary).isEqualTo(arn);
+    assertThat(store.findManagedPolicy(arn)).get().extracting(ManagedPolicy::boundaryUsageCount).isEqualTo(2);
+    assertThat(store.deleteManagedPolicy(arn)).isEqualTo(DeleteOutcome.ATTACHED_TO_ENTITIES);
+    store.setPermissionsBoundary(ACCOUNT, PrincipalType.USER, "alice", null);
+    store.setPermissionsBoundary(ACCOUNT, PrincipalType.ROLE, "Deployer", null);
+    assertThat(store.findUser(ACCOUNT, "alice")).get().extracting(IamUser::permissionsBoundary).isNull();
+    assertThat(store.deleteManagedPolicy(arn)).isEqualTo(DeleteOutcome.DELETED);
+  }
+
+  @Test
+  void aRenamedUserTakesItsKeysPoliciesAttachmentsAndTagsAlong() {
+    store.insertUser(user("alice"));
+    store.insertUser(user("bob"));
+    store.insertAccessKey(new AccessKey("AKIAALICE00000000000", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "s", 2);
+    store.putInlinePolicy(ACCOUNT, PrincipalType.USER, "alice", "p", "{}");
+    store.insertManagedPolicy(policy("arn:aws:iam::111122223333:policy/m"));
+    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", "arn:aws:iam::111122223333:policy/m", 10);
+    store.putTags(ACCOUNT, TaggedEntity.USER, "alice", List.of(new Tag("team", "build")), 50);
+
+    assertThat(store.updateUser(ACCOUNT, "alice", "BOB", null)).isEqualTo(IdentityStore.RenameOutcome.NAME_TAKEN);
+    assertThat(store.updateUser(ACCOUNT, "nobody", "carol", null)).isEqualTo(IdentityStore.RenameOutcome.NOT_FOUND);
+    assertThat(store.updateUser(ACCOUNT, "ALICE", "Carol", "/eng/")).isEqualTo(IdentityStore.RenameOutcome.RENAMED);
+
+    assertThat(store.findUser(ACCOUNT, "alice")).isEmpty();
+    IamUser carol = store.findUser(ACCOUNT, "carol").orElseThrow();
+    assertThat(carol.userName()).isEqualTo("Carol");
+    assertThat(carol.path()).isEqualTo("/eng/");
+    assertThat(carol.userId()).isEqualTo(user("alice").userId());
+    assertThat(store.listAccessKeys(ACCOUNT, "carol")).extracting(AccessKey::userName).containsExactly("Carol");
+    assertThat(store.listInlinePolicies(ACCOUNT, PrincipalType.USER, "carol")).hasSize(1);
+    assertThat(store.listAttachedPolicies(ACCOUNT, PrincipalType.USER, "carol")).hasSize(1);
+    assertThat(store.listTags(ACCOUNT, TaggedEntity.USER, "carol")).containsExactly(new Tag("team", "build"));
+    assertThat(store.updateUser(ACCOUNT, "carol", null, "/")).isEqualTo(IdentityStore.RenameOutcome.RENAMED);
+    assertThat(store.findUser(ACCOUNT, "carol")).get().extracting(IamUser::path).isEqualTo("/");
+  }
+
+  @Test
+  void aRoleUpdateWritesItsTrustPolicyDurationAndDescription() {
+    Role role = new Role(ACCOUNT, "Deployer", "AROADEPLOYER00000000", "/", "{}", 3600, "old", NOW);
+    store.insertRole(role);
+    Role changed = new Role(ACCOUNT, "deployer", role.roleId(), "/", "{\"Statement\":[]}", 7200, null, NOW);
+    assertThat(store.updateRole(changed)).isTrue();
+    assertThat(store.findRole(ACCOUNT, "Deployer")).get()
+        .extracting(Role::roleName, Role::trustPolicy, Role::maxSessionDuration, Role::description)
+        .containsExactly("Deployer", "{\"Statement\":[]}", 7200, null);
+    assertThat(store.updateRole(new Role(ACCOUNT, "nobody", "x", "/", "{}", 3600, null, NOW))).isFalse();
+  }
+
+  @Test
   void settingsKeepTheirFirstValue() {
     assertThat(store.setting("x")).isEmpty();
     assertThat(store.putSettingIfAbsent("x", "1")).isEqualTo("1");
@@ -233,6 +330,17 @@ abstract class IdentityStoreContract {
     } finally {
       pool.shutdown();
     }
+  }
+
+  @Test
+  void aRenamedUserStaysInItsGroups() {
+    store.insertUser(user("dana"));
+    store.insertGroup(group("builders"), 300);
+    assertThat(store.addUserToGroup(ACCOUNT, "builders", "dana", 10)).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.updateUser(ACCOUNT, "dana", "erin", null)).isEqualTo(IdentityStore.RenameOutcome.RENAMED);
+    assertThat(store.listGroupMembers(ACCOUNT, "builders")).extracting(IamUser::userName).containsExactly("erin");
+    assertThat(store.listGroupsForUser(ACCOUNT, "erin")).extracting(IamGroup::groupName).containsExactly("builders");
+    assertThat(store.listGroupsForUser(ACCOUNT, "dana")).isEmpty();
   }
 
   private static IamGroup group(String name) {
