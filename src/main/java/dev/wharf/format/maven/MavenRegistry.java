@@ -74,10 +74,6 @@ public final class MavenRegistry {
     this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
-  public long maxFileBytes() {
-    return context.maxAssetBytes();
-  }
-
   private static PackageKey key(RepositoryLocation location, String groupId, String artifactId) {
     return location.key(FORMAT, groupId, artifactId);
   }
