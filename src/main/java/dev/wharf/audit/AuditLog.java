@@ -2,6 +2,7 @@ package dev.wharf.audit;
 
 import dev.wharf.store.BatchWriter;
 import dev.wharf.store.Database;
+import dev.wharf.store.SqlBatch;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -105,19 +106,15 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void write(List<AuditEvent> events) {
-    jdbi.useTransaction(h -> {
-      var insert = h.prepareBatch("INSERT INTO audit_events (event_id, occurred_at, request_id, principal_account,"
-          + " principal_arn, resource_account, action, resource, source_ip, outcome, decided_by, error_code, token_id)"
-          + " VALUES (:id, :at, :request, :pacct, :parn, :racct, :action, :resource, :ip, :outcome, :decided, :error, :token)");
-      for (AuditEvent e : events) {
-        insert.bind("id", e.eventId()).bind("at", e.occurredAt().toEpochMilli()).bind("request", e.requestId())
-            .bind("pacct", e.principalAccount()).bind("parn", e.principalArn()).bind("racct", e.resourceAccount())
-            .bind("action", e.action()).bind("resource", e.resource()).bind("ip", e.sourceIp())
-            .bind("outcome", e.outcome().name().toLowerCase(Locale.ROOT)).bind("decided", e.decidedBy())
-            .bind("error", e.errorCode()).bind("token", e.tokenId()).add();
-      }
-      insert.execute();
-    });
+    SqlBatch.execute(jdbi, "INSERT INTO audit_events (event_id, occurred_at, request_id, principal_account,"
+        + " principal_arn, resource_account, action, resource, source_ip, outcome, decided_by, error_code, token_id)"
+        + " VALUES (:id, :at, :request, :pacct, :parn, :racct, :action, :resource, :ip, :outcome, :decided, :error, :token)",
+        events, (insert, e) -> insert
+        .bind("id", e.eventId()).bind("at", e.occurredAt().toEpochMilli()).bind("request", e.requestId())
+        .bind("pacct", e.principalAccount()).bind("parn", e.principalArn()).bind("racct", e.resourceAccount())
+        .bind("action", e.action()).bind("resource", e.resource()).bind("ip", e.sourceIp())
+        .bind("outcome", e.outcome().name().toLowerCase(Locale.ROOT)).bind("decided", e.decidedBy())
+        .bind("error", e.errorCode()).bind("token", e.tokenId()));
   }
 
   /** Waits until everything recorded so far is stored (tests, shutdown, and before a lookup). */

@@ -4,20 +4,18 @@ import java.util.Locale;
 
 /** The package tools {@code wharf login} configures, the repository format each uses, and whether it takes a namespace. */
 enum LoginTool {
-  NPM("npm", true),
-  PNPM("npm", true),
-  YARN("npm", true),
-  PIP("pypi", false),
-  TWINE("pypi", false),
-  MAVEN("maven", false),
-  GRADLE("maven", false);
+  NPM("npm"),
+  PNPM("npm"),
+  YARN("npm"),
+  PIP("pypi"),
+  TWINE("pypi"),
+  MAVEN("maven"),
+  GRADLE("maven");
 
   private final String format;
-  private final boolean namespaceSupported;
 
-  LoginTool(String format, boolean namespaceSupported) {
+  LoginTool(String format) {
     this.format = format;
-    this.namespaceSupported = namespaceSupported;
   }
 
   /** The repository format, as GetRepositoryEndpoint names it. */
@@ -25,8 +23,9 @@ enum LoginTool {
     return format;
   }
 
+  /** Whether a login can be limited to a namespace: only npm's scopes ({@code @ns:registry}) are. */
   boolean namespaceSupported() {
-    return namespaceSupported;
+    return format.equals("npm");
   }
 
   String displayName() {

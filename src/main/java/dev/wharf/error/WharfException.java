@@ -44,51 +44,50 @@ public abstract sealed class WharfException extends RuntimeException {
     }
   }
 
-  /** The named resource does not exist (404). */
-  public static final class NotFound extends WharfException {
+  /**
+   * An error about one named resource: its type and id, when known, travel with the error (CodeArtifact
+   * returns them as {@code resourceType} and {@code resourceId}).
+   */
+  public abstract static sealed class ResourceError extends WharfException {
     private final String resourceType;
     private final String resourceId;
 
-    public NotFound(String code, String message, String resourceType, String resourceId) {
+    private ResourceError(String code, String message, String resourceType, String resourceId) {
       super(code, message);
       this.resourceType = resourceType;
       this.resourceId = resourceId;
     }
 
-    public NotFound(String code, String message) {
-      this(code, message, null, null);
-    }
-
+    /** The type of the resource (e.g. {@code domain}), or null when not known. */
     public String resourceType() {
       return resourceType;
     }
 
+    /** The name or id of the resource, or null when not known. */
     public String resourceId() {
       return resourceId;
     }
   }
 
-  /** The request conflicts with the current state: already exists, still in use (409). */
-  public static final class Conflict extends WharfException {
-    private final String resourceType;
-    private final String resourceId;
+  /** The named resource does not exist (404). */
+  public static final class NotFound extends ResourceError {
+    public NotFound(String code, String message, String resourceType, String resourceId) {
+      super(code, message, resourceType, resourceId);
+    }
 
+    public NotFound(String code, String message) {
+      this(code, message, null, null);
+    }
+  }
+
+  /** The request conflicts with the current state: already exists, still in use (409). */
+  public static final class Conflict extends ResourceError {
     public Conflict(String code, String message, String resourceType, String resourceId) {
-      super(code, message);
-      this.resourceType = resourceType;
-      this.resourceId = resourceId;
+      super(code, message, resourceType, resourceId);
     }
 
     public Conflict(String code, String message) {
       this(code, message, null, null);
-    }
-
-    public String resourceType() {
-      return resourceType;
-    }
-
-    public String resourceId() {
-      return resourceId;
     }
   }
 

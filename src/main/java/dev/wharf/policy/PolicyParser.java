@@ -139,18 +139,10 @@ final class PolicyParser {
         JsonNode notPrincipalNode = node.get("NotPrincipal");
         PrincipalMatcher principal = null;
         if (kind == PolicyKind.IDENTITY) {
-            if (principalNode != null || notPrincipalNode != null) {
-                throw new MalformedPolicyException((principalNode != null ? "Principal" : "NotPrincipal")
-                        + " is not allowed in an identity policy");
-            }
+            refuseElement("Principal", principalNode, notPrincipalNode, "an identity policy");
         } else {
-            if (principalNode != null && notPrincipalNode != null) {
-                throw new MalformedPolicyException("has both Principal and NotPrincipal; use exactly one");
-            }
-            if (principalNode == null && notPrincipalNode == null) {
-                throw new MalformedPolicyException("missing required field Principal (or NotPrincipal) in a "
-                        + (kind == PolicyKind.TRUST ? "trust" : "resource") + " policy");
-            }
+            requireOneElement("Principal", principalNode, notPrincipalNode,
+                    " in a " + (kind == PolicyKind.TRUST ? "trust" : "resource") + " policy");
             principal = principalNode != null
                     ? parsePrincipal(principalNode, "Principal")
                     : parsePrincipal(notPrincipalNode, "NotPrincipal");
@@ -159,12 +151,7 @@ final class PolicyParser {
         // Action
         JsonNode actionNode = node.get("Action");
         JsonNode notActionNode = node.get("NotAction");
-        if (actionNode != null && notActionNode != null) {
-            throw new MalformedPolicyException("has both Action and NotAction; use exactly one");
-        }
-        if (actionNode == null && notActionNode == null) {
-            throw new MalformedPolicyException("missing required field Action (or NotAction)");
-        }
+        requireOneElement("Action", actionNode, notActionNode, "");
         String actionElement = actionNode != null ? "Action" : "NotAction";
         List<PolicyPattern> actions = new ArrayList<>();
         for (String action : strings(actionNode != null ? actionNode : notActionNode, actionElement)) {
@@ -184,17 +171,9 @@ final class PolicyParser {
         JsonNode notResourceNode = node.get("NotResource");
         List<PolicyPattern> resources = null;
         if (kind == PolicyKind.TRUST) {
-            if (resourceNode != null || notResourceNode != null) {
-                throw new MalformedPolicyException((resourceNode != null ? "Resource" : "NotResource")
-                        + " is not allowed in a trust policy");
-            }
+            refuseElement("Resource", resourceNode, notResourceNode, "a trust policy");
         } else {
-            if (resourceNode != null && notResourceNode != null) {
-                throw new MalformedPolicyException("has both Resource and NotResource; use exactly one");
-            }
-            if (resourceNode == null && notResourceNode == null) {
-                throw new MalformedPolicyException("missing required field Resource (or NotResource)");
-            }
+            requireOneElement("Resource", resourceNode, notResourceNode, "");
             String resourceElement = resourceNode != null ? "Resource" : "NotResource";
             resources = new ArrayList<>();
             for (String resource : strings(resourceNode != null ? resourceNode : notResourceNode, resourceElement)) {
@@ -302,6 +281,25 @@ final class PolicyParser {
         }
         throw new MalformedPolicyException("condition " + operator + " on " + key
                 + " has a value that is not a string, number or boolean: " + node);
+    }
+
+    /** Refuses a statement that has the element or its Not form where neither belongs (e.g. "an identity policy"). */
+    private static void refuseElement(String element, JsonNode node, JsonNode notNode, String policy)
+            throws MalformedPolicyException {
+        if (node != null || notNode != null) {
+            throw new MalformedPolicyException((node != null ? element : "Not" + element) + " is not allowed in " + policy);
+        }
+    }
+
+    /** Requires exactly one of the element and its Not form; {@code where} ends the message when both are missing. */
+    private static void requireOneElement(String element, JsonNode node, JsonNode notNode, String where)
+            throws MalformedPolicyException {
+        if (node != null && notNode != null) {
+            throw new MalformedPolicyException("has both " + element + " and Not" + element + "; use exactly one");
+        }
+        if (node == null && notNode == null) {
+            throw new MalformedPolicyException("missing required field " + element + " (or Not" + element + ")" + where);
+        }
     }
 
     /** A string or a non-empty list of strings. */

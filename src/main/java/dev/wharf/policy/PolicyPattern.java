@@ -175,6 +175,16 @@ final class PolicyPattern {
         return value != null ? value : defaults[token];
     }
 
+    /** Whether the whole of {@code text} matches at least one of the patterns. */
+    static boolean anyMatches(PolicyPattern[] patterns, String text, boolean ignoreCase, VariableSource variables) {
+        for (PolicyPattern pattern : patterns) {
+            if (pattern.matches(text, ignoreCase, variables)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the whole of {@code text} matches; false if a variable has no value. */
     boolean matches(String text, boolean ignoreCase, VariableSource variables) {
         return matches(text, 0, text.length(), ignoreCase, variables);

@@ -141,28 +141,14 @@ public final class Statement {
     }
 
     private boolean matchesAction(String action) {
-        boolean matched = false;
-        for (PolicyPattern pattern : actions) {
-            if (pattern.matches(action, true, null)) {
-                matched = true;
-                break;
-            }
-        }
-        return matched != notAction;
+        return PolicyPattern.anyMatches(actions, action, true, null) != notAction;
     }
 
     private boolean matchesResource(String resource, RequestScope scope) {
         if (anyResource) {
             return true;
         }
-        boolean matched = false;
-        for (PolicyPattern pattern : resources) {
-            if (pattern.matches(resource, false, scope)) {
-                matched = true;
-                break;
-            }
-        }
-        return matched != notResource;
+        return PolicyPattern.anyMatches(resources, resource, false, scope) != notResource;
     }
 
     private boolean conditionsHold(RequestScope scope) {

@@ -2,6 +2,7 @@ package dev.wharf.server;
 
 import dev.wharf.admin.AdminEndpoints;
 import dev.wharf.api.aws.AwsAuthenticator;
+import dev.wharf.api.aws.AwsEndpointContext;
 import dev.wharf.api.aws.AwsQueryEndpoints;
 import dev.wharf.api.aws.QueryOperation;
 import dev.wharf.api.aws.RestJsonEndpoints;
@@ -269,10 +270,10 @@ public final class WharfServer implements AutoCloseable {
       // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
       Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
           BlobStoreUnavailableException.CHECK));
+      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable);
       Routes routes = new Routes(
-          new AwsQueryEndpoints(authenticator, permissions, audit, unavailable, queryOperations),
-          new RestJsonEndpoints("/v1/", "codeartifact", authenticator, permissions, audit, unavailable,
-              restOperations),
+          new AwsQueryEndpoints(awsContext, queryOperations),
+          new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations),
           new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl()));
 
       // two threads: a long blob collection must not hold up the token-use flush

@@ -4,10 +4,8 @@ import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
-import dev.wharf.error.Unavailable;
 import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
-import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -35,18 +33,11 @@ public final class AwsQueryEndpoints {
       "sts", "https://sts.amazonaws.com/doc/2011-06-15/",
       "wharf", "https://wharf.dev/doc/2026-11-25/");
 
-  private final AwsAuthenticator authenticator;
-  private final PermissionService permissions;
-  private final AuditLog audit;
-  private final Unavailable unavailable;
+  private final AwsEndpointContext context;
   private final Map<String, QueryOperation> operations = new HashMap<>();
 
-  public AwsQueryEndpoints(AwsAuthenticator authenticator, PermissionService permissions, AuditLog audit,
-      Unavailable unavailable, List<QueryOperation> operations) {
-    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-    this.permissions = Objects.requireNonNull(permissions, "permissions");
-    this.audit = Objects.requireNonNull(audit, "audit");
-    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
+  public AwsQueryEndpoints(AwsEndpointContext context, List<QueryOperation> operations) {
+    this.context = Objects.requireNonNull(context, "context");
     for (QueryOperation operation : operations) {
       if (this.operations.put(key(operation.service(), operation.action()), operation) != null) {
         throw new IllegalStateException("duplicate operation " + operation.service() + ":" + operation.action());
@@ -77,7 +68,7 @@ public final class AwsQueryEndpoints {
 
   public void handle(Exchange exchange) {
     String service = "sts";
-    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress());
+    AuditLog.Entry entry = context.beginAudit(exchange);
     try {
       byte[] body = "POST".equals(exchange.method()) ? exchange.readBody(MAX_BODY_BYTES) : new byte[0];
       service = scopeService(exchange);
@@ -89,7 +80,7 @@ public final class AwsQueryEndpoints {
       String accessKeyId = null;
       if (operation == null || !(operation.permission() instanceof QueryOperation.Permission.Unsigned)) {
         VerifiedRequest<Principal> verified =
-            authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
+            context.authenticator().authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
         service = verified.service();
         principal = verified.principal();
         accessKeyId = verified.accessKeyId();
@@ -103,9 +94,8 @@ public final class AwsQueryEndpoints {
       if (operation == null) {
         throw new WharfException.Invalid("InvalidAction", "Could not find operation " + action + " for service " + service);
       }
-      var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
-      QueryRequest request = new QueryRequest(service, action, Map.copyOf(parameters), principal, accessKeyId, origin,
-          exchange.requestId());
+      QueryRequest request = new QueryRequest(service, action, Map.copyOf(parameters), principal, accessKeyId,
+          AwsEndpointContext.origin(exchange), exchange.requestId());
       authorize(operation, request, entry);
       XmlBuilder result = new XmlBuilder();
       operation.handler().handle(request, result);
@@ -113,14 +103,12 @@ public final class AwsQueryEndpoints {
       exchange.send(200, "text/xml", response(service, action, result, exchange.requestId()));
       entry.finish(AuditEvent.Outcome.ALLOWED, null);
     } catch (WharfException e) {
-      String code = sendError(exchange, service, e);
-      entry.finish(e instanceof WharfException.AccessDenied || e instanceof WharfException.NotAuthenticated
-          ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED, code);
+      AwsEndpointContext.finishWithError(entry, e, sendError(exchange, service, e));
     } catch (IOException e) {
       sendError(exchange, service, new WharfException.Invalid("MalformedQueryString", "The request body could not be read"));
       entry.finish(AuditEvent.Outcome.FAILED, "MalformedQueryString");
     } catch (RuntimeException e) {
-      java.util.Optional<String> reason = unavailable.reason(e);
+      java.util.Optional<String> reason = context.unavailable().reason(e);
       if (reason.isPresent()) {
         LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
         entry.finish(AuditEvent.Outcome.FAILED, "ServiceUnavailable");
@@ -144,7 +132,7 @@ public final class AwsQueryEndpoints {
       case QueryOperation.Permission.Unsigned unsigned -> { }
       case QueryOperation.Permission.PolicyAction policy -> {
         QueryOperation.Resource resource = policy.resource().resolve(request);
-        PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
+        PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), resource.context());
       }
     }
@@ -229,42 +217,24 @@ public final class AwsQueryEndpoints {
         .toString();
   }
 
-  /** Renders the error; returns the code sent. */
+  /** Renders the error; returns the code sent: the service's own when the error names one, else the kind's usual. */
   private static String sendError(Exchange exchange, String service, WharfException e) {
-    int status;
-    String code;
-    switch (e) {
-      case WharfException.Invalid invalid -> {
-        status = 400;
-        code = invalid.code() == null ? "ValidationError" : invalid.code();
-      }
-      case WharfException.NotAuthenticated unauthenticated -> {
-        status = AwsAuthenticator.status(unauthenticated);
-        code = unauthenticated.code();
-      }
-      case WharfException.AccessDenied denied -> {
-        status = 403;
-        code = "AccessDenied";
-      }
-      case WharfException.NotFound notFound -> {
-        status = 404;
-        code = notFound.code() == null ? "NoSuchEntity" : notFound.code();
-      }
-      case WharfException.Conflict conflict -> {
-        status = 409;
-        code = conflict.code() == null ? "EntityAlreadyExists" : conflict.code();
-      }
-      case WharfException.LimitExceeded limit -> {
-        status = 409;
-        code = limit.code() == null ? "LimitExceeded" : limit.code();
-      }
-      case WharfException.TooLarge tooLarge -> {
-        status = 413;
-        code = "RequestEntityTooLarge";
-      }
-    }
+    ErrorCode usual = switch (e) {
+      case WharfException.Invalid invalid -> new ErrorCode(400, "ValidationError");
+      case WharfException.NotAuthenticated unauthenticated ->
+          new ErrorCode(AwsAuthenticator.status(unauthenticated), unauthenticated.code());
+      case WharfException.AccessDenied denied -> new ErrorCode(403, "AccessDenied");
+      case WharfException.NotFound notFound -> new ErrorCode(404, "NoSuchEntity");
+      case WharfException.Conflict conflict -> new ErrorCode(409, "EntityAlreadyExists");
+      case WharfException.LimitExceeded limit -> new ErrorCode(409, "LimitExceeded");
+      case WharfException.TooLarge tooLarge -> new ErrorCode(413, "RequestEntityTooLarge");
+    };
+    String code = e.code() == null ? usual.code() : e.code();
     exchange.setHeader("x-amzn-RequestId", exchange.requestId());
-    exchange.send(status, "text/xml", error(service, code, "Sender", e.getMessage(), exchange.requestId()));
+    exchange.send(usual.status(), "text/xml", error(service, code, "Sender", e.getMessage(), exchange.requestId()));
     return code;
   }
+
+  /** The HTTP status of an error, and the code it is answered with unless it names its own. */
+  private record ErrorCode(int status, String code) {}
 }

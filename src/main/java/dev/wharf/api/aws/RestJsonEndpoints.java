@@ -8,10 +8,8 @@ import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
-import dev.wharf.error.Unavailable;
 import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
-import dev.wharf.identity.PermissionService;
 import dev.wharf.identity.Principal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,22 +32,18 @@ public final class RestJsonEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String pathPrefix;
-  private final AwsAuthenticator authenticator;
-  private final PermissionService permissions;
-  private final AuditLog audit;
-  private final Unavailable unavailable;
   private final String serviceName;
+  private final AwsEndpointContext context;
+  private final AwsAuthenticator authenticator;
   private final Map<String, RestOperation> operations = new HashMap<>();
 
   /** @param serviceName the IAM service prefix used in audit records when no action was resolved (e.g. codeartifact) */
-  public RestJsonEndpoints(String pathPrefix, String serviceName, AwsAuthenticator authenticator,
-      PermissionService permissions, AuditLog audit, Unavailable unavailable, List<RestOperation> operations) {
-    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
-    this.audit = Objects.requireNonNull(audit, "audit");
-    this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
+  public RestJsonEndpoints(String pathPrefix, String serviceName, AwsEndpointContext context,
+      List<RestOperation> operations) {
     this.pathPrefix = Objects.requireNonNull(pathPrefix, "pathPrefix");
-    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-    this.permissions = Objects.requireNonNull(permissions, "permissions");
+    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+    this.context = Objects.requireNonNull(context, "context");
+    this.authenticator = context.authenticator();
     for (RestOperation operation : operations) {
       if (!operation.path().startsWith(pathPrefix)) {
         throw new IllegalStateException(operation.name() + " is outside " + pathPrefix);
@@ -70,7 +64,7 @@ public final class RestJsonEndpoints {
   }
 
   public void handle(Exchange exchange) {
-    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress());
+    AuditLog.Entry entry = context.beginAudit(exchange);
     try {
       RestOperation operation = operations.get(exchange.method() + " " + exchange.rawPath());
       entry.action(serviceName + ":" + (operation == null ? "UnknownOperation" : operation.name()));
@@ -100,9 +94,8 @@ public final class RestJsonEndpoints {
       Map<String, String> query = new LinkedHashMap<>();
       FormEncoding.decodeInto(exchange.rawQuery(), query, true);
       JsonNode json = parseBody(body);
-      var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
       RestRequest request = new RestRequest(operation.name(), query, json, verified.principal(), verified.accessKeyId(),
-          origin, exchange.requestId(), exchange.origin(), payload);
+          AwsEndpointContext.origin(exchange), exchange.requestId(), exchange.origin(), payload);
       authorize(operation, request, entry);
       Object result = operation.handler().handle(request);
       if (result instanceof StreamedResponse streamedResponse) {
@@ -117,9 +110,7 @@ public final class RestJsonEndpoints {
       exchange.send(200, "application/json", out);
       entry.finish(AuditEvent.Outcome.ALLOWED, null);
     } catch (WharfException e) {
-      String type = sendError(exchange, e);
-      entry.finish(e instanceof WharfException.AccessDenied || e instanceof WharfException.NotAuthenticated
-          ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILED, type);
+      AwsEndpointContext.finishWithError(entry, e, sendError(exchange, e));
     } catch (IOException e) {
       sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
       entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
@@ -131,7 +122,7 @@ public final class RestJsonEndpoints {
         entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
         return;
       }
-      java.util.Optional<String> reason = unavailable.reason(e);
+      java.util.Optional<String> reason = context.unavailable().reason(e);
       if (reason.isPresent()) {
         // CodeArtifact's model has no 503 error: its server fault, with the status that says "retry"
         LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
@@ -235,7 +226,7 @@ public final class RestJsonEndpoints {
       case RestOperation.Permission.NoPolicyCheck none -> { }
       case RestOperation.Permission.PolicyAction policy -> {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
-        PolicyCheck.require(permissions, entry, request.principal(), request.origin(), policy.iamAction(),
+        PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), resource.policies(), resource.context());
       }
     }
@@ -244,48 +235,32 @@ public final class RestJsonEndpoints {
   /** Renders the error; returns the error type sent. */
   private static String sendError(Exchange exchange, WharfException e) {
     Map<String, String> extra = new LinkedHashMap<>();
-    int status;
-    String type;
-    switch (e) {
+    ErrorType error = switch (e) {
       case WharfException.Invalid invalid -> {
-        status = 400;
-        type = "ValidationException";
         extra.put("reason", e.getMessage() != null && e.getMessage().contains("not valid JSON") ? "CANNOT_PARSE"
             : "FIELD_VALIDATION_FAILED");
+        yield new ErrorType(400, "ValidationException");
       }
-      case WharfException.NotAuthenticated unauthenticated -> {
-        status = 403;
-        type = unauthenticated.code();
-      }
-      case WharfException.AccessDenied denied -> {
-        status = 403;
-        type = "AccessDeniedException";
-      }
-      case WharfException.NotFound notFound -> {
-        status = 404;
-        type = "ResourceNotFoundException";
-        putIfPresent(extra, "resourceId", notFound.resourceId());
-        putIfPresent(extra, "resourceType", notFound.resourceType());
-      }
-      case WharfException.Conflict conflict -> {
-        status = 409;
-        type = "ConflictException";
-        putIfPresent(extra, "resourceId", conflict.resourceId());
-        putIfPresent(extra, "resourceType", conflict.resourceType());
-      }
-      case WharfException.LimitExceeded limit -> {
-        status = 402;
-        type = "ServiceQuotaExceededException";
-      }
+      case WharfException.NotAuthenticated unauthenticated -> new ErrorType(403, unauthenticated.code());
+      case WharfException.AccessDenied denied -> new ErrorType(403, "AccessDeniedException");
+      case WharfException.NotFound notFound -> new ErrorType(404, "ResourceNotFoundException");
+      case WharfException.Conflict conflict -> new ErrorType(409, "ConflictException");
+      case WharfException.LimitExceeded limit -> new ErrorType(402, "ServiceQuotaExceededException");
       case WharfException.TooLarge tooLarge -> {
-        status = 413;
-        type = "ValidationException";
         extra.put("reason", "OTHER");
+        yield new ErrorType(413, "ValidationException");
       }
+    };
+    if (e instanceof WharfException.ResourceError resource) {
+      putIfPresent(extra, "resourceId", resource.resourceId());
+      putIfPresent(extra, "resourceType", resource.resourceType());
     }
-    sendError(exchange, status, type, e.getMessage(), extra);
-    return type;
+    sendError(exchange, error.status(), error.type(), e.getMessage(), extra);
+    return error.type();
   }
+
+  /** The HTTP status and {@code x-amzn-ErrorType} an error is answered with. */
+  private record ErrorType(int status, String type) {}
 
   private static void putIfPresent(Map<String, String> map, String key, String value) {
     if (value != null) {

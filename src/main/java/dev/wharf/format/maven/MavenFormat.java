@@ -148,9 +148,9 @@ public final class MavenFormat implements PackageFormat {
       return;
     }
     long declared = exchange.contentLength();
-    if (declared > registry.maxFileBytes()) {
+    if (declared > context.maxAssetBytes()) {
       throw new WharfException.TooLarge("The file (" + declared + " bytes) exceeds the limit of "
-          + registry.maxFileBytes() + " bytes");
+          + context.maxAssetBytes() + " bytes");
     }
     MavenRegistry.PutOutcome outcome = registry.put(call.location(), file, exchange.bodyStream());
     if (outcome == MavenRegistry.PutOutcome.CREATED) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -102,26 +103,26 @@ record MavenPom(String packaging, String name, String description, String url, L
     put(out, "name", name);
     put(out, "description", description);
     put(out, "url", url);
-    if (!licenses.isEmpty()) {
-      ArrayNode array = out.putArray("licenses");
-      for (License license : licenses) {
-        ObjectNode l = array.addObject();
-        put(l, "name", license.name());
-        put(l, "url", license.url());
-      }
-    }
+    putObjects(out, "licenses", licenses, (l, license) -> {
+      put(l, "name", license.name());
+      put(l, "url", license.url());
+    });
     put(out, "scm", scm);
-    if (!dependencies.isEmpty()) {
-      ArrayNode array = out.putArray("dependencies");
-      for (Dependency dependency : dependencies) {
-        ObjectNode d = array.addObject();
-        put(d, "namespace", dependency.groupId());
-        put(d, "package", dependency.artifactId());
-        put(d, "dependencyType", dependency.scope() == null ? "compile" : dependency.scope());
-        put(d, "versionRequirement", dependency.version());
-      }
-    }
+    putObjects(out, "dependencies", dependencies, (d, dependency) -> {
+      put(d, "namespace", dependency.groupId());
+      put(d, "package", dependency.artifactId());
+      put(d, "dependencyType", dependency.scope() == null ? "compile" : dependency.scope());
+      put(d, "versionRequirement", dependency.version());
+    });
     return out.toString();
+  }
+
+  /** An array of one object per item, each filled by {@code fill}; left out when there are no items. */
+  private static <T> void putObjects(ObjectNode node, String field, List<T> items, BiConsumer<ObjectNode, T> fill) {
+    if (!items.isEmpty()) {
+      ArrayNode array = node.putArray(field);
+      items.forEach(item -> fill.accept(array.addObject(), item));
+    }
   }
 
   private static void put(ObjectNode node, String field, String value) {

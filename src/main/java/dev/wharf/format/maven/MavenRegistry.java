@@ -74,10 +74,6 @@ public final class MavenRegistry {
     this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
-  public long maxFileBytes() {
-    return context.maxAssetBytes();
-  }
-
   private static PackageKey key(RepositoryLocation location, String groupId, String artifactId) {
     return location.key(FORMAT, groupId, artifactId);
   }
@@ -259,8 +255,8 @@ public final class MavenRegistry {
         .orElseThrow(() -> new WharfException.NotFound(null, "No file " + file.fileName()
             + " to check this checksum against: upload the file first"));
     String sent = new String(body, StandardCharsets.UTF_8).strip();
-    int space = indexOfWhitespace(sent);
-    String value = (space < 0 ? sent : sent.substring(0, space)).toLowerCase(Locale.ROOT);
+    // the first word: `sha1sum` and the like write the file name after the checksum
+    String value = sent.split("\\p{javaWhitespace}", 2)[0].toLowerCase(Locale.ROOT);
     MavenChecksum checksum = file.checksum();
     if (!value.equals(checksum.of(asset))) {
       PackageKey key = key(location, file.groupId(), file.artifactId());
@@ -463,15 +459,6 @@ public final class MavenRegistry {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static int indexOfWhitespace(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isWhitespace(s.charAt(i))) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static String printable(String value) {

@@ -197,9 +197,9 @@ public final class NpmFormat implements PackageFormat {
     NpmPackageName name = packument.name();
     Exchange exchange = call.exchange();
     long declared = exchange.contentLength();
-    if (declared > NpmPublishParser.bodyLimit(registry.maxTarballBytes())) {
+    if (declared > NpmPublishParser.bodyLimit(context.maxAssetBytes())) {
       throw new WharfException.TooLarge("The publish request (" + declared + " bytes) exceeds the limit for a "
-          + registry.maxTarballBytes() + "-byte tarball");
+          + context.maxAssetBytes() + "-byte tarball");
     }
     try (NpmRegistry.PutRequest request = registry.readPut(call.location(), name, exchange.bodyStream(),
         context.spoolDirectory())) {

@@ -61,10 +61,6 @@ public final class NpmRegistry {
     this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
-  public long maxTarballBytes() {
-    return context.maxAssetBytes();
-  }
-
   /** Where a package lives. */
   private static PackageKey key(RepositoryLocation location, NpmPackageName name) {
     return location.key(FORMAT, name.namespace(), name.name());

@@ -199,14 +199,14 @@ public final class PypiFormat implements PackageFormat {
     Exchange exchange = call.exchange();
     String boundary = MultipartForm.boundary(exchange.header("Content-Type"));
     long declared = exchange.contentLength();
-    long limit = registry.maxFileBytes() + FORM_OVERHEAD;
+    long limit = context.maxAssetBytes() + FORM_OVERHEAD;
     if (declared > limit) {
       throw new WharfException.TooLarge("The upload (" + declared + " bytes) exceeds the limit for a "
-          + registry.maxFileBytes() + "-byte file");
+          + context.maxAssetBytes() + "-byte file");
     }
     PackageAction[] decided = {null};
     MultipartForm.Form form = MultipartForm.read(exchange.bodyStream(), boundary,
-        new MultipartForm.Limits(registry.maxFileBytes(), FORM_OVERHEAD, 10_000), start -> {
+        new MultipartForm.Limits(context.maxAssetBytes(), FORM_OVERHEAD, 10_000), start -> {
           if (!start.fieldName().equals("content")) {
             return null; // other files (gpg_signature) are not kept
           }

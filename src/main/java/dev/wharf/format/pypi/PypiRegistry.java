@@ -81,10 +81,6 @@ public final class PypiRegistry {
     this.context = java.util.Objects.requireNonNull(context, "context");
   }
 
-  public long maxFileBytes() {
-    return context.maxAssetBytes();
-  }
-
   private static PackageKey key(RepositoryLocation location, String normalizedName) {
     return location.key(FORMAT, "", normalizedName);
   }

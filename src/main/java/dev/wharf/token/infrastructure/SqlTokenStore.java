@@ -1,6 +1,7 @@
 package dev.wharf.token.infrastructure;
 
 import dev.wharf.store.Database;
+import dev.wharf.store.SqlBatch;
 import dev.wharf.token.TokenStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +24,11 @@ public final class SqlTokenStore implements TokenStore {
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     long value = rs.getLong(column);
     return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+  }
+
+  /** Runs an update of one row by :id at the instant :at; true when it changed the row (false: gone or already done). */
+  private boolean updatesOneRow(String sql, String id, Instant at) {
+    return jdbi.withHandle(h -> h.createUpdate(sql).bind("at", at.toEpochMilli()).bind("id", id).execute()) == 1;
   }
 
   @Override
@@ -51,24 +57,18 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public boolean retireKey(String keyId, Instant at) {
-    return jdbi.withHandle(h -> h.createUpdate("UPDATE token_keys SET status = 'retired', retired_at = :at"
-            + " WHERE key_id = :id AND status = 'active'")
-        .bind("at", at.toEpochMilli()).bind("id", keyId).execute()) == 1;
+    return updatesOneRow("UPDATE token_keys SET status = 'retired', retired_at = :at WHERE key_id = :id AND status = 'active'",
+        keyId, at);
   }
 
   @Override
   public void insertTokens(List<TokenRecord> tokens) {
-    jdbi.useTransaction(h -> {
-      var batch = h.prepareBatch("INSERT INTO authorization_tokens (token_id, principal_account, principal_arn,"
-          + " domain_owner, domain_name, key_id, issued_at, expires_at) VALUES (:id, :account, :arn, :owner, :domain,"
-          + " :key, :issued, :expires)");
-      for (TokenRecord token : tokens) {
-        batch.bind("id", token.tokenId()).bind("account", token.principalAccount()).bind("arn", token.principalArn())
-            .bind("owner", token.domainOwner()).bind("domain", token.domainName()).bind("key", token.keyId())
-            .bind("issued", token.issuedAt().toEpochMilli()).bind("expires", token.expiresAt().toEpochMilli()).add();
-      }
-      batch.execute();
-    });
+    SqlBatch.execute(jdbi, "INSERT INTO authorization_tokens (token_id, principal_account, principal_arn,"
+        + " domain_owner, domain_name, key_id, issued_at, expires_at) VALUES (:id, :account, :arn, :owner, :domain,"
+        + " :key, :issued, :expires)", tokens, (batch, token) -> batch
+        .bind("id", token.tokenId()).bind("account", token.principalAccount()).bind("arn", token.principalArn())
+        .bind("owner", token.domainOwner()).bind("domain", token.domainName()).bind("key", token.keyId())
+        .bind("issued", token.issuedAt().toEpochMilli()).bind("expires", token.expiresAt().toEpochMilli()));
   }
 
   private static TokenRecord token(ResultSet rs) throws SQLException {
@@ -99,9 +99,8 @@ public final class SqlTokenStore implements TokenStore {
 
   @Override
   public boolean revokeToken(String tokenId, Instant at) {
-    return jdbi.withHandle(h -> h.createUpdate("UPDATE authorization_tokens SET revoked_at = :at"
-            + " WHERE token_id = :id AND revoked_at IS NULL")
-        .bind("at", at.toEpochMilli()).bind("id", tokenId).execute()) == 1;
+    return updatesOneRow("UPDATE authorization_tokens SET revoked_at = :at WHERE token_id = :id AND revoked_at IS NULL",
+        tokenId, at);
   }
 
   @Override
@@ -109,11 +108,8 @@ public final class SqlTokenStore implements TokenStore {
     if (lastUses.isEmpty()) {
       return;
     }
-    jdbi.useTransaction(h -> {
-      var batch = h.prepareBatch("UPDATE authorization_tokens SET last_used_at = :at WHERE token_id = :id");
-      lastUses.forEach((id, at) -> batch.bind("id", id).bind("at", at.toEpochMilli()).add());
-      batch.execute();
-    });
+    SqlBatch.execute(jdbi, "UPDATE authorization_tokens SET last_used_at = :at WHERE token_id = :id", lastUses.entrySet(),
+        (batch, use) -> batch.bind("id", use.getKey()).bind("at", use.getValue().toEpochMilli()));
   }
 
   @Override
