@@ -77,61 +77,21 @@ public final class PolicyEvaluator {
         String resource = request.resource();
         RequestScope scope = new RequestScope(request);
 
-        AttachedPolicy identityAllowPolicy = null;
-        Statement identityAllow = null;
+        Decision identity = Decision.IMPLICIT_DENY;
         boolean limited = false;
         boolean limitsAllow = true;
         if (!caller.root()) {
-            for (int p = 0, policies = identityPolicies.size(); p < policies; p++) {
-                AttachedPolicy policy = identityPolicies.get(p);
-                List<Statement> statements = policy.document().statements();
-                for (int s = 0, count = statements.size(); s < count; s++) {
-                    Statement statement = statements.get(s);
-                    boolean deny = statement.effect() == Statement.Effect.DENY;
-                    if (!deny && identityAllow != null) {
-                        continue; // Already allowed; only a Deny can still change the answer.
-                    }
-                    if (statement.hasPrincipal()
-                            && statement.principalMatch(caller) == PrincipalMatcher.Match.NONE) {
-                        continue;
-                    }
-                    if (!statement.applies(action, resource, scope)) {
-                        continue;
-                    }
-                    if (deny) {
-                        return new Decision(Outcome.EXPLICIT_DENY, policy.name(), statement.sid());
-                    }
-                    identityAllowPolicy = policy;
-                    identityAllow = statement;
-                }
+            identity = decide(identityPolicies, caller, action, resource, scope);
+            if (identity.outcome() == Outcome.EXPLICIT_DENY) {
+                return identity;
             }
             for (int l = 0, sets = limits.size(); l < sets; l++) {
                 limited = true;
-                List<AttachedPolicy> set = limits.get(l);
-                boolean setAllows = false;
-                for (int p = 0, policies = set.size(); p < policies; p++) {
-                    AttachedPolicy policy = set.get(p);
-                    List<Statement> statements = policy.document().statements();
-                    for (int s = 0, count = statements.size(); s < count; s++) {
-                        Statement statement = statements.get(s);
-                        boolean deny = statement.effect() == Statement.Effect.DENY;
-                        if (!deny && setAllows) {
-                            continue;
-                        }
-                        if (statement.hasPrincipal()
-                                && statement.principalMatch(caller) == PrincipalMatcher.Match.NONE) {
-                            continue;
-                        }
-                        if (!statement.applies(action, resource, scope)) {
-                            continue;
-                        }
-                        if (deny) {
-                            return new Decision(Outcome.EXPLICIT_DENY, policy.name(), statement.sid());
-                        }
-                        setAllows = true;
-                    }
+                Decision limit = decide(limits.get(l), caller, action, resource, scope);
+                if (limit.outcome() == Outcome.EXPLICIT_DENY) {
+                    return limit;
                 }
-                limitsAllow &= setAllows;
+                limitsAllow &= limit.allowed();
             }
         }
 
@@ -183,7 +143,7 @@ public final class PolicyEvaluator {
         }
 
         // A grant limited by the caller's boundary (or session policy) counts only where every limit allows too.
-        boolean identityAllowed = identityAllow != null && limitsAllow;
+        boolean identityAllowed = identity.allowed() && limitsAllow;
         boolean specificAllowed = specificAllow != null && limitsAllow;
         boolean sameAccount = resourceAccountId.equals(caller.accountId());
         boolean trustRequired = requiresTrustPolicy(action);
@@ -192,7 +152,7 @@ public final class PolicyEvaluator {
                 return Decision.ROOT_ALLOW;
             }
             if (identityAllowed) {
-                return new Decision(Outcome.ALLOW, identityAllowPolicy.name(), identityAllow.sid());
+                return identity;
             }
             if (specificAllowed) {
                 return new Decision(Outcome.ALLOW, specificAllowPolicy.name(), specificAllow.sid());
@@ -211,7 +171,7 @@ public final class PolicyEvaluator {
             return new Decision(Outcome.ALLOW, resourceAllowPolicy.name(), resourceAllow.sid());
         }
         if (identityAllowed) {
-            return new Decision(Outcome.ALLOW, identityAllowPolicy.name(), identityAllow.sid());
+            return identity;
         }
         if (sameAccount && specificAllowed) {
             return new Decision(Outcome.ALLOW, specificAllowPolicy.name(), specificAllow.sid());
@@ -220,6 +180,40 @@ public final class PolicyEvaluator {
             return new Decision(Outcome.ALLOW, selfAllowPolicy.name(), selfAllow.sid());
         }
         return Decision.IMPLICIT_DENY;
+    }
+
+    /**
+     * One set of identity-side policies (the caller's own, or one limit) on its own: the first applicable
+     * {@code Deny}, else the first applicable {@code Allow}, else an implicit deny. It allocates only the
+     * answer.
+     */
+    private static Decision decide(List<AttachedPolicy> policies, CallerPrincipal caller, String action,
+            String resource, RequestScope scope) {
+        AttachedPolicy allowPolicy = null;
+        Statement allow = null;
+        for (int p = 0, count = policies.size(); p < count; p++) {
+            AttachedPolicy policy = policies.get(p);
+            List<Statement> statements = policy.document().statements();
+            for (int s = 0, statementCount = statements.size(); s < statementCount; s++) {
+                Statement statement = statements.get(s);
+                boolean deny = statement.effect() == Statement.Effect.DENY;
+                if (!deny && allow != null) {
+                    continue; // Already allowed; only a Deny can still change the answer.
+                }
+                if (statement.hasPrincipal() && statement.principalMatch(caller) == PrincipalMatcher.Match.NONE) {
+                    continue;
+                }
+                if (!statement.applies(action, resource, scope)) {
+                    continue;
+                }
+                if (deny) {
+                    return new Decision(Outcome.EXPLICIT_DENY, policy.name(), statement.sid());
+                }
+                allowPolicy = policy;
+                allow = statement;
+            }
+        }
+        return allow == null ? Decision.IMPLICIT_DENY : new Decision(Outcome.ALLOW, allowPolicy.name(), allow.sid());
     }
 
     /** The actions a role's trust policy governs: without its grant, no identity policy can allow them. */
