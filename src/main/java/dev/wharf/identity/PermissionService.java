@@ -93,17 +93,18 @@ public final class PermissionService {
 
   /** The global condition keys of a request by this principal. */
   public ConditionContext.Builder context(Principal principal, RequestOrigin origin, Instant now) {
-    return principalKeys(principal, requestKeys(origin, now));
+    return principalKeys(principal, policiesOf(principal), requestKeys(origin, now));
   }
 
   /** The condition keys that describe the principal itself, with no request or connection keys. */
   public ConditionContext.Builder principalContext(Principal principal) {
-    return principalKeys(principal, ConditionContext.builder());
+    return principalKeys(principal, policiesOf(principal), ConditionContext.builder());
   }
 
   /** The principal's keys: who it is, its tags (a session's tags override its role's), its session. */
-  private ConditionContext.Builder principalKeys(Principal principal, ConditionContext.Builder context) {
-    policiesOf(principal).tagContext().forEach(context::put);
+  private static ConditionContext.Builder principalKeys(Principal principal, PrincipalPolicies policies,
+      ConditionContext.Builder context) {
+    policies.tagContext().forEach(context::put);
     context.put("aws:PrincipalAccount", principal.accountId())
         .put("aws:PrincipalType", principal.principalType())
         .put("aws:userid", principal.userId());
@@ -134,10 +135,11 @@ public final class PermissionService {
    */
   public Decision authorize(Principal principal, RequestOrigin origin, String action, String resource,
       String resourceAccountId, List<AttachedPolicy> resourcePolicies, Map<String, List<String>> extraContext) {
-    ConditionContext.Builder context = context(principal, origin, clock.instant());
+    PrincipalPolicies policies = policiesOf(principal); // one cache lookup per decision
+    ConditionContext.Builder context = principalKeys(principal, policies, requestKeys(origin, clock.instant()));
     extraContext.forEach(context::put);
     AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
-    return evaluator.evaluate(request, identityPoliciesOf(principal), limitsOf(principal), resourcePolicies,
+    return evaluator.evaluate(request, policies.identity(), limitsOf(principal, policies), resourcePolicies,
         resourceAccountId);
   }
 
@@ -212,7 +214,11 @@ public final class PermissionService {
    * policies grant nothing, as in AWS.
    */
   public List<List<AttachedPolicy>> limitsOf(Principal principal) {
-    List<List<AttachedPolicy>> boundary = policiesOf(principal).limits();
+    return limitsOf(principal, policiesOf(principal));
+  }
+
+  private List<List<AttachedPolicy>> limitsOf(Principal principal, PrincipalPolicies policies) {
+    List<List<AttachedPolicy>> boundary = policies.limits();
     Principal.Session session = principal.session();
     if (session == null
         || !(session.scope().hasSessionPolicies() || principal instanceof Principal.FederatedUser)) {
