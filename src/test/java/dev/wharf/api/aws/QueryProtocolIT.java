@@ -229,7 +229,7 @@ class QueryProtocolIT {
 
   @Test
   void aRefusedCreateLeavesNothingBehind() {
-    assertError(signer().form("Action=CreateUser&Version=2010-05-08&UserName=tagged&Tags.member.1.Key=team&Tags.member.1.Value=a")
+    assertError(signer().form("Action=CreateUser&Version=2010-05-08&UserName=tagged&Tags.member.1.Key=team&Tags.member.1.Value=%7Bbraces%7D")
         .signed(root, "iam"), 400, "ValidationError");
     assertError(signer().form("Action=GetUser&Version=2010-05-08&UserName=tagged").signed(root, "iam"), 404, "NoSuchEntity");
     assertError(signer().form("Action=CreateRole&Version=2010-05-08&RoleName=half&MaxSessionDuration=10&AssumeRolePolicyDocument="
