@@ -474,13 +474,41 @@ public final class IdentityService {
         .orElseThrow(() -> noSuchEntity("Policy " + policyArn + " does not exist or is not attachable."));
   }
 
+  /**
+   * ListEntitiesForPolicy: the account's users, groups and roles that use the policy. {@code entityFilter} is
+   * User, Role, Group, LocalManagedPolicy or AWSManagedPolicy (the last two keep all entities when the policy is
+   * of that kind, none otherwise); {@code usageFilter} is PermissionsPolicy or PermissionsBoundary; null keeps all.
+   */
+  public List<IdentityStore.PolicyEntity> listEntitiesForPolicy(String accountId, String policyArn, String entityFilter,
+      String pathPrefix, String usageFilter) {
+    requireEnum("entityFilter", entityFilter, List.of("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"));
+    requireEnum("policyUsageFilter", usageFilter, List.of("PermissionsPolicy", "PermissionsBoundary"));
+    String prefix = pathPrefix == null ? "/" : pathPrefix;
+    ManagedPolicy policy = getPolicy(accountId, policyArn);
+    if (("LocalManagedPolicy".equals(entityFilter) && policy.awsManaged())
+        || ("AWSManagedPolicy".equals(entityFilter) && !policy.awsManaged())) {
+      return List.of();
+    }
+    return store.listEntitiesForPolicy(accountId, policy.arn()).stream()
+        .filter(e -> entityFilter == null || entityFilter.endsWith("ManagedPolicy")
+            || e.type().operationName().equals(entityFilter))
+        .filter(e -> usageFilter == null || e.boundary() == usageFilter.equals("PermissionsBoundary"))
+        .filter(e -> e.path().startsWith(prefix))
+        .toList();
+  }
+
+  private static void requireEnum(String field, String value, List<String> allowed) {
+    if (value != null && !allowed.contains(value)) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + value + "' at '"
+          + field + "' failed to satisfy constraint: Member must satisfy enum value set: [" + String.join(", ", allowed)
+          + "]");
+    }
+  }
+
   /** Scope: "All", "AWS" or "Local", as IAM's ListPolicies. */
   public List<ManagedPolicy> listPolicies(String accountId, String scope, boolean onlyAttached, String pathPrefix) {
+    requireEnum("scope", scope, List.of("All", "AWS", "Local"));
     String effectiveScope = scope == null ? "All" : scope;
-    if (!List.of("All", "AWS", "Local").contains(effectiveScope)) {
-      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + scope
-          + "' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]");
-    }
     return store.listManagedPolicies(accountId, !effectiveScope.equals("Local"), pathPrefix == null ? "/" : pathPrefix)
         .stream()
         .filter(p -> !effectiveScope.equals("AWS") || p.accountId().equals("aws"))
@@ -719,7 +747,7 @@ public final class IdentityService {
   // ---------------------------------------------------------------- tags
 
   /** Checks tags as IAM does: at most 50, keys of 1..128 and values of 0..256 allowed characters, no aws: prefix. */
-  static void requireTags(List<Tag> tags) {
+  public static void requireTags(List<Tag> tags) {
     if (tags.size() > MAX_TAGS) {
       throw new WharfException.LimitExceeded("LimitExceeded", "The number of tags has reached the maximum limit.");
     }
@@ -762,6 +790,12 @@ public final class IdentityService {
         }
         yield policy.arn();
       }
+      case OIDC_PROVIDER -> {
+        if (!store.taggedEntityExists(accountId, entity, name)) {
+          throw noSuchTagged(entity, name);
+        }
+        yield name;
+      }
     };
   }
 
@@ -779,7 +813,7 @@ public final class IdentityService {
       case INSERTED -> changed();
       case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
           "The number of tags has reached the maximum limit.");
-      case NO_SUCH_ENTITY -> throw noSuchEntity("The " + entity.column() + " with name " + name + " cannot be found.");
+      case NO_SUCH_ENTITY -> throw noSuchTagged(entity, name);
     }
   }
 
@@ -797,9 +831,14 @@ public final class IdentityService {
     }
     String key = requireTagged(accountId, entity, name);
     if (!store.removeTags(accountId, entity, key, keys)) {
-      throw noSuchEntity("The " + entity.column() + " with name " + name + " cannot be found.");
+      throw noSuchTagged(entity, name);
     }
     changed();
+  }
+
+  private static WharfException noSuchTagged(TaggedEntity entity, String name) {
+    return noSuchEntity(entity == TaggedEntity.OIDC_PROVIDER ? "OpenIDConnect Provider not found for arn " + name
+        : "The " + entity.column() + " with name " + name + " cannot be found.");
   }
 
   /** ListUserTags, ListRoleTags, ListPolicyTags: the entity's tags ordered by key. */
@@ -808,6 +847,7 @@ public final class IdentityService {
       case USER -> getUser(accountId, name).userName();
       case ROLE -> getRole(accountId, name).roleName();
       case POLICY -> getPolicy(accountId, name).arn();
+      case OIDC_PROVIDER -> requireTagged(accountId, entity, name);
     };
     return store.listTags(accountId, entity, key);
   }

@@ -51,6 +51,9 @@ public interface IdentityStore {
   /** When an access key last signed an accepted request, for which service (signing name) and region. */
   record AccessKeyUse(String accessKeyId, Instant at, String service, String region) {}
 
+  /** A user, group or role that uses a managed policy: attached to it, or ({@code boundary}) as its boundary. */
+  record PolicyEntity(PrincipalType type, String name, String id, String path, boolean boundary) {}
+
   // settings
   Optional<String> setting(String name);
 
@@ -150,6 +153,9 @@ public interface IdentityStore {
   /** Sets (or with null, removes) the permissions boundary of a user or role; false when it does not exist. */
   boolean setPermissionsBoundary(String accountId, PrincipalType type, String name, String policyArn);
 
+  /** The account's users, groups and roles that use the managed policy, ordered by type and name. */
+  List<PolicyEntity> listEntitiesForPolicy(String accountId, String policyArn);
+
   // tags
   /** The entity's tags ordered by key; {@code entityKey} is the user or role name, or the policy ARN. */
   List<Tag> listTags(String accountId, TaggedEntity entity, String entityKey);
@@ -159,6 +165,9 @@ public interface IdentityStore {
    * then have more than {@code maxTags}; the check and the write are one atomic step.
    */
   InsertOutcome putTags(String accountId, TaggedEntity entity, String entityKey, List<Tag> tags, int maxTags);
+
+  /** Whether the tagged entity exists (for an OpenID Connect provider, which this store does not read otherwise). */
+  boolean taggedEntityExists(String accountId, TaggedEntity entity, String entityKey);
 
   /** Removes the tags with these keys (regardless of case; absent keys are ignored); false when there is no entity. */
   boolean removeTags(String accountId, TaggedEntity entity, String entityKey, List<String> keys);

@@ -230,7 +230,7 @@ public final class WharfServer implements AutoCloseable {
       AuditLog audit = new AuditLog(database, clock);
       List<QueryOperation> queryOperations = new ArrayList<>();
       queryOperations.addAll(new IamEndpoints(identity).operations());
-      queryOperations.addAll(new OidcProviderEndpoints(oidcProviders).operations());
+      queryOperations.addAll(new OidcProviderEndpoints(oidcProviders, identity).operations());
       queryOperations.addAll(new PolicySimulationEndpoints(new PolicySimulator(identityStore, permissions, clock))
           .operations());
       queryOperations.addAll(new StsEndpoints(sts).operations());

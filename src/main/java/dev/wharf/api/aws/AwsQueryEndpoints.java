@@ -134,6 +134,11 @@ public final class AwsQueryEndpoints {
         QueryOperation.Resource resource = policy.resource().resolve(request);
         PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), List.of(), resource.context());
+        for (String also : resource.alsoRequired()) {
+          PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), also,
+              resource.arn(), resource.accountId(), List.of(), resource.context());
+        }
+        entry.action(policy.iamAction());
       }
     }
   }

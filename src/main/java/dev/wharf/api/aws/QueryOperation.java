@@ -44,14 +44,30 @@ public record QueryOperation(String service, String action, Permission permissio
     Resource resolve(QueryRequest request);
   }
 
-  public record Resource(String arn, String accountId, Map<String, List<String>> context) {
+  /**
+   * The resource with its condition keys, and the IAM actions the request also needs on it beside the
+   * operation's own (as AWS asks for iam:TagUser when CreateUser passes tags).
+   */
+  public record Resource(String arn, String accountId, Map<String, List<String>> context, List<String> alsoRequired) {
     public Resource {
       context = Map.copyOf(context);
+      alsoRequired = List.copyOf(alsoRequired);
+    }
+
+    public Resource(String arn, String accountId, Map<String, List<String>> context) {
+      this(arn, accountId, context, List.of());
     }
 
     /** A resource whose decisions need no condition keys of its own. */
     public Resource(String arn, String accountId) {
       this(arn, accountId, Map.of());
+    }
+
+    /** This resource, on which the request also needs {@code iamAction}. */
+    public Resource alsoRequiring(String iamAction) {
+      List<String> actions = new java.util.ArrayList<>(alsoRequired);
+      actions.add(iamAction);
+      return new Resource(arn, accountId, context, actions);
     }
   }
 }

@@ -228,6 +228,11 @@ public final class RestJsonEndpoints {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
         PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
             resource.arn(), resource.accountId(), resource.policies(), resource.context());
+        for (String also : resource.alsoRequired()) {
+          PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), also,
+              resource.arn(), resource.accountId(), resource.policies(), resource.context());
+        }
+        entry.action(policy.iamAction());
       }
     }
   }

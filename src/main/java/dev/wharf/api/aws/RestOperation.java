@@ -76,16 +76,33 @@ public record RestOperation(String name, String method, String path, Permission 
     ProtectedResource resolve(RestRequest request);
   }
 
+  /**
+   * The resource with its policies and condition keys, and the IAM actions the request also needs on it beside
+   * the operation's own (as AWS asks for codeartifact:TagResource when CreateRepository passes tags).
+   */
   public record ProtectedResource(String arn, String accountId, List<AttachedPolicy> policies,
-      Map<String, List<String>> context) {
+      Map<String, List<String>> context, List<String> alsoRequired) {
     public ProtectedResource {
       policies = List.copyOf(policies);
       context = Map.copyOf(context);
+      alsoRequired = List.copyOf(alsoRequired);
+    }
+
+    public ProtectedResource(String arn, String accountId, List<AttachedPolicy> policies,
+        Map<String, List<String>> context) {
+      this(arn, accountId, policies, context, List.of());
     }
 
     /** A resource whose decisions need no condition keys of its own. */
     public ProtectedResource(String arn, String accountId, List<AttachedPolicy> policies) {
       this(arn, accountId, policies, Map.of());
+    }
+
+    /** This resource, on which the request also needs {@code iamAction}. */
+    public ProtectedResource alsoRequiring(String iamAction) {
+      List<String> actions = new java.util.ArrayList<>(alsoRequired);
+      actions.add(iamAction);
+      return new ProtectedResource(arn, accountId, policies, context, actions);
     }
   }
 }

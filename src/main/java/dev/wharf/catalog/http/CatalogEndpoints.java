@@ -47,9 +47,8 @@ public final class CatalogEndpoints {
 
   public List<RestOperation> operations() {
     List<RestOperation> ops = new ArrayList<>();
-    ops.add(op("CreateDomain", "POST", "/v1/domain", this::domainInCallerAccount, r -> {
+    ops.add(op("CreateDomain", "POST", "/v1/domain", tagging(this::domainInCallerAccount), r -> {
       List<Tag> tags = tags(r, "tags");
-      requireTaggable(r, domainInCallerAccount(r), tags);
       Domain domain = catalog.createDomain(r.principal().accountId(), r.requiredQuery("domain", "domain"),
           r.bodyText("encryptionKey"), tags);
       return wrap("domain", domainDescription(domain));
@@ -73,11 +72,10 @@ public final class CatalogEndpoints {
     ops.add(op("DeleteDomainPermissionsPolicy", "DELETE", "/v1/domain/permissions/policy", this::domain, r ->
         wrap("policy", policy(catalog.deleteDomainPolicy(owner(r), domainName(r), r.query("policy-revision"))))));
 
-    ops.add(op("CreateRepository", "POST", "/v1/repository", this::newRepository, r -> {
+    ops.add(op("CreateRepository", "POST", "/v1/repository", tagging(this::newRepository), r -> {
       List<String> upstreams = upstreams(r);
       requireAssociable(r, upstreams);
       List<Tag> tags = tags(r, "tags");
-      requireTaggable(r, newRepository(r), tags);
       Repository repository = catalog.createRepository(owner(r), domainName(r), repositoryName(r),
           r.principal().accountId(), r.bodyText("description"), upstreams == null ? List.of() : upstreams, tags);
       return wrap("repository", repositoryDescription(repository));
@@ -242,19 +240,15 @@ public final class CatalogEndpoints {
   }
 
   /**
-   * Creating a domain or repository with tags also tags it: as in AWS, the caller needs
+   * Creating a domain or repository with tags also tags it: as in AWS, the caller also needs
    * codeartifact:TagResource on it for those tags (aws:RequestTag, aws:TagKeys), besides the operation's action.
    */
-  private void requireTaggable(RestRequest r, ProtectedResource created, List<Tag> tags) {
-    if (tags.isEmpty()) {
-      return;
-    }
-    String action = "codeartifact:TagResource";
-    Decision decision = permissions.authorize(r.principal(), r.origin(), action, created.arn(), created.accountId(),
-        created.policies(), created.context());
-    if (!decision.allowed()) {
-      throw PermissionService.denied(r.principal(), action, created.arn(), decision);
-    }
+  private static RestOperation.ResourceResolver tagging(RestOperation.ResourceResolver created) {
+    return r -> {
+      ProtectedResource resource = created.resolve(r);
+      boolean tagged = r.body() != null && !r.body().path("tags").isEmpty();
+      return tagged ? resource.alsoRequiring("codeartifact:TagResource") : resource;
+    };
   }
 
   /**

@@ -45,7 +45,8 @@ public final class IamEndpoints {
   public List<QueryOperation> operations() {
     List<QueryOperation> ops = new ArrayList<>();
     // users
-    ops.add(op("CreateUser", withRequest(r -> userResource(r, r.required("UserName"), r.optional("Path"))), (r, x) -> {
+    ops.add(op("CreateUser", creating(TaggedEntity.USER, r -> userResource(r, r.required("UserName"), r.optional("Path"))),
+        (r, x) -> {
       IamUser user = identity.createUser(r.principal().accountId(), r.required("UserName"), r.optional("Path"),
           r.optional("PermissionsBoundary"), tags(r));
       x.element("User", u -> userDetails(u, user));
@@ -122,7 +123,8 @@ public final class IamEndpoints {
           r.required(kind + "Name"), r.required("PolicyName"))));
     }
     // roles
-    ops.add(op("CreateRole", withRequest(r -> roleResource(r, r.required("RoleName"), r.optional("Path"))), (r, x) -> {
+    ops.add(op("CreateRole", creating(TaggedEntity.ROLE, r -> roleResource(r, r.required("RoleName"), r.optional("Path"))),
+        (r, x) -> {
       Role role = identity.createRole(r.principal().accountId(), r.required("RoleName"), r.optional("Path"),
           r.required("AssumeRolePolicyDocument"), r.optionalInt("MaxSessionDuration"), r.optional("Description"),
           r.optional("PermissionsBoundary"), tags(r));
@@ -152,11 +154,27 @@ public final class IamEndpoints {
     ops.add(op("DeleteRole", r -> roleResource(r, r.required("RoleName"), null), (r, x) ->
         identity.deleteRole(r.principal().accountId(), r.required("RoleName"))));
     // managed policies
-    ops.add(op("CreatePolicy", withRequest(r -> new Resource(IamArns.policy(r.principal().accountId(),
+    ops.add(op("CreatePolicy", creating(TaggedEntity.POLICY, r -> new Resource(IamArns.policy(r.principal().accountId(),
         r.optional("Path") == null ? "/" : r.optional("Path"), r.required("PolicyName")), r.principal().accountId())), (r, x) -> {
       ManagedPolicy policy = identity.createPolicy(r.principal().accountId(), r.required("PolicyName"), r.optional("Path"),
           r.required("PolicyDocument"), r.optional("Description"), tags(r));
       x.element("Policy", p -> policyDetails(p, policy));
+    }));
+    ops.add(op("ListEntitiesForPolicy", this::policyResource, (r, x) -> {
+      List<IdentityStore.PolicyEntity> entities = identity.listEntitiesForPolicy(r.principal().accountId(),
+          r.required("PolicyArn"), r.optional("EntityFilter"), r.optional("PathPrefix"), r.optional("PolicyUsageFilter"));
+      // One page over all three lists, in IAM's order: groups, users, roles.
+      List<IdentityStore.PolicyEntity> ordered = new ArrayList<>();
+      for (PrincipalType type : List.of(PrincipalType.GROUP, PrincipalType.USER, PrincipalType.ROLE)) {
+        entities.stream().filter(e -> e.type() == type).forEach(ordered::add);
+      }
+      Page<IdentityStore.PolicyEntity> page = Page.of(r, ordered);
+      for (PrincipalType type : List.of(PrincipalType.GROUP, PrincipalType.USER, PrincipalType.ROLE)) {
+        String kind = type.operationName();
+        x.element("Policy" + kind + "s", list -> page.items().stream().filter(e -> e.type() == type).forEach(e ->
+            list.element("member", m -> m.text(kind + "Name", e.name()).text(kind + "Id", e.id()))));
+      }
+      page.writeTruncation(x);
     }));
     ops.add(op("GetPolicy", this::policyResource, (r, x) -> {
       ManagedPolicy policy = identity.getPolicy(r.principal().accountId(), r.required("PolicyArn"));
@@ -190,18 +208,18 @@ public final class IamEndpoints {
       ops.add(op("Delete" + kind + "PermissionsBoundary", resource, (r, x) ->
           identity.deletePermissionsBoundary(r.principal().accountId(), type, r.required(kind + "Name"))));
     }
-    // tags of users, roles and managed policies
+    // tags of users, roles, managed policies and OpenID Connect providers
     for (TaggedEntity entity : TaggedEntity.values()) {
-      String kind = switch (entity) {
-        case USER -> "User";
-        case ROLE -> "Role";
-        case POLICY -> "Policy";
+      String kind = entity.operationName();
+      String nameParameter = switch (entity) {
+        case USER, ROLE -> kind + "Name";
+        case POLICY, OIDC_PROVIDER -> kind + "Arn";
       };
-      String nameParameter = entity == TaggedEntity.POLICY ? "PolicyArn" : kind + "Name";
       QueryOperation.ResourceResolver resource = switch (entity) {
         case USER -> r -> userResource(r, r.required("UserName"), null);
         case ROLE -> r -> roleResource(r, r.required("RoleName"), null);
         case POLICY -> this::policyResource;
+        case OIDC_PROVIDER -> r -> oidcProviderResource(store, r);
       };
       ops.add(op("Tag" + kind, withRequest(resource), (r, x) ->
           identity.tag(r.principal().accountId(), entity, r.required(nameParameter), requiredTags(r))));
@@ -334,6 +352,11 @@ public final class IamEndpoints {
 
   /** The tags of an existing IAM resource as {@code iam:ResourceTag/KEY} and {@code aws:ResourceTag/KEY}. */
   private Map<String, List<String>> resourceTags(String account, TaggedEntity entity, String key) {
+    return resourceTags(store, account, entity, key);
+  }
+
+  private static Map<String, List<String>> resourceTags(IdentityStore store, String account, TaggedEntity entity,
+      String key) {
     Map<String, List<String>> context = new HashMap<>();
     for (Tag tag : store.listTags(account, entity, key)) {
       context.put("iam:ResourceTag/" + tag.key(), List.of(tag.value()));
@@ -346,7 +369,7 @@ public final class IamEndpoints {
    * Adds what the request asks to set to the resource's condition keys: {@code aws:RequestTag/KEY} for each tag,
    * {@code aws:TagKeys} for the keys set or removed, {@code iam:PermissionsBoundary} for a boundary.
    */
-  private static QueryOperation.ResourceResolver withRequest(QueryOperation.ResourceResolver resource) {
+  static QueryOperation.ResourceResolver withRequest(QueryOperation.ResourceResolver resource) {
     return r -> {
       Resource resolved = resource.resolve(r);
       Map<String, List<String>> context = new HashMap<>(resolved.context());
@@ -363,6 +386,18 @@ public final class IamEndpoints {
         context.put("iam:PermissionsBoundary", List.of(r.optional("PermissionsBoundary")));
       }
       return new Resource(resolved.arn(), resolved.accountId(), context);
+    };
+  }
+
+  /**
+   * The resource of a Create call: with the request's condition keys, and, when the call passes tags, also
+   * needing iam:Tag{kind} on the new resource, as IAM asks.
+   */
+  static QueryOperation.ResourceResolver creating(TaggedEntity entity, QueryOperation.ResourceResolver resource) {
+    QueryOperation.ResourceResolver withRequest = withRequest(resource);
+    return r -> {
+      Resource resolved = withRequest.resolve(r);
+      return tags(r).isEmpty() ? resolved : resolved.alsoRequiring("iam:Tag" + entity.operationName());
     };
   }
 
@@ -400,6 +435,13 @@ public final class IamEndpoints {
 
   private static Resource accountResource(QueryRequest r, String suffix) {
     return new Resource("arn:aws:iam::" + r.principal().accountId() + ":" + suffix, r.principal().accountId());
+  }
+
+  /** An OpenID Connect provider named by the request, with its tags as condition keys. */
+  static Resource oidcProviderResource(IdentityStore store, QueryRequest r) {
+    String arn = r.required("OpenIDConnectProviderArn");
+    String account = r.principal().accountId();
+    return new Resource(arn, account, resourceTags(store, account, TaggedEntity.OIDC_PROVIDER, arn));
   }
 
   private Resource policyResource(QueryRequest r) {
@@ -452,7 +494,7 @@ public final class IamEndpoints {
   }
 
   /** IAM leaves Tags out when there are none. */
-  private static void tags(XmlBuilder x, List<Tag> tags) {
+  static void tags(XmlBuilder x, List<Tag> tags) {
     if (!tags.isEmpty()) {
       x.element("Tags", list -> tags.forEach(tag -> list.element("member", m -> tag(m, tag))));
     }
@@ -487,30 +529,41 @@ public final class IamEndpoints {
   /** IAM's Marker/MaxItems pagination over a sorted list; the marker is the offset of the next item. */
   private static <T> void pageOf(QueryRequest r, XmlBuilder x, String listName, List<T> items,
       BiConsumer<XmlBuilder, T> renderMember) {
-    Integer maxItems = r.optionalInt("MaxItems");
-    int max = maxItems == null ? 100 : maxItems;
-    if (max < 1 || max > 1000) {
-      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + max
-          + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000");
-    }
-    int start = 0;
-    String marker = r.optional("Marker");
-    if (marker != null) {
-      try {
-        start = Integer.parseInt(marker);
-      } catch (NumberFormatException e) {
-        start = -1;
+    Page<T> page = Page.of(r, items);
+    x.element(listName, list -> page.items().forEach(item -> renderMember.accept(list, item)));
+    page.writeTruncation(x);
+  }
+
+  /** One page of a sorted list, and the offset of the next item when there are more (null otherwise). */
+  private record Page<T>(List<T> items, Integer nextMarker) {
+    static <T> Page<T> of(QueryRequest r, List<T> items) {
+      Integer maxItems = r.optionalInt("MaxItems");
+      int max = maxItems == null ? 100 : maxItems;
+      if (max < 1 || max > 1000) {
+        throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + max
+            + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000");
       }
-      if (start < 0 || start > items.size()) {
-        throw new WharfException.Invalid("ValidationError", "Invalid Marker");
+      int start = 0;
+      String marker = r.optional("Marker");
+      if (marker != null) {
+        try {
+          start = Integer.parseInt(marker);
+        } catch (NumberFormatException e) {
+          start = -1;
+        }
+        if (start < 0 || start > items.size()) {
+          throw new WharfException.Invalid("ValidationError", "Invalid Marker");
+        }
       }
+      int end = Math.min(items.size(), start + max);
+      return new Page<>(items.subList(start, end), end < items.size() ? end : null);
     }
-    int end = Math.min(items.size(), start + max);
-    List<T> pageItems = items.subList(start, end);
-    x.element(listName, list -> pageItems.forEach(item -> renderMember.accept(list, item)));
-    x.text("IsTruncated", end < items.size());
-    if (end < items.size()) {
-      x.text("Marker", Integer.toString(end));
+
+    void writeTruncation(XmlBuilder x) {
+      x.text("IsTruncated", nextMarker != null);
+      if (nextMarker != null) {
+        x.text("Marker", Integer.toString(nextMarker));
+      }
     }
   }
 }

@@ -520,6 +520,36 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   @Override
+  public List<PolicyEntity> listEntitiesForPolicy(String accountId, String policyArn) {
+    List<String> selects = new ArrayList<>();
+    for (PrincipalType type : PrincipalType.values()) {
+      String kind = type.column();
+      String columns = "SELECT '" + kind + "' AS kind, e." + kind + "_name AS name, e." + kind + "_id AS id, e.path AS path";
+      selects.add(columns + ", 0 AS boundary FROM " + EntityTable.of(type).table() + " e JOIN policy_attachments a"
+          + " ON a.account_id = e.account_id AND a.principal_type = '" + kind + "' AND a.principal_name_lower = e."
+          + kind + "_name_lower WHERE e.account_id = :a AND a.policy_arn = :arn");
+      if (type != PrincipalType.GROUP) {
+        selects.add(columns + ", 1 AS boundary FROM " + EntityTable.of(type).table()
+            + " e WHERE e.account_id = :a AND e.permissions_boundary = :arn");
+      }
+    }
+    return jdbi.withHandle(h -> h.createQuery(String.join(" UNION ALL ", selects) + " ORDER BY kind, name")
+        .bind("a", accountId).bind("arn", policyArn)
+        .map((rs, ctx) -> new PolicyEntity(principalType(rs.getString("kind")), rs.getString("name"),
+            rs.getString("id"), rs.getString("path"), rs.getInt("boundary") == 1))
+        .list());
+  }
+
+  private static PrincipalType principalType(String column) {
+    for (PrincipalType type : PrincipalType.values()) {
+      if (type.column().equals(column)) {
+        return type;
+      }
+    }
+    throw new IllegalStateException("unknown principal type " + column);
+  }
+
+  @Override
   public InsertOutcome insertGroup(IamGroup group, int maxGroups) {
     return jdbi.inTransaction(h -> {
       lockAccount(h, group.accountId());
@@ -792,7 +822,7 @@ public final class SqlIdentityStore implements IdentityStore {
 
   /** Users and roles are keyed by their lower-cased name, policies by their ARN. */
   private static String tagEntityKey(TaggedEntity entity, String key) {
-    return entity == TaggedEntity.POLICY ? key : lower(key);
+    return entity.keyedByArn() ? key : lower(key);
   }
 
   @Override
@@ -803,11 +833,18 @@ public final class SqlIdentityStore implements IdentityStore {
         .map((rs, ctx) -> new Tag(rs.getString("tag_key"), rs.getString("tag_value"))).list());
   }
 
+  @Override
+  public boolean taggedEntityExists(String accountId, TaggedEntity entity, String entityKey) {
+    return jdbi.withHandle(h -> tagEntityExists(h, accountId, entity, tagEntityKey(entity, entityKey)));
+  }
+
   private static boolean tagEntityExists(Handle h, String accountId, TaggedEntity entity, String key) {
     return switch (entity) {
       case USER -> count(h, EntityTable.USERS.countSql(), accountId, key) > 0;
       case ROLE -> count(h, EntityTable.ROLES.countSql(), accountId, key) > 0;
       case POLICY -> count(h, "SELECT COUNT(*) FROM managed_policies WHERE account_id = :a AND policy_arn = :n",
+          accountId, key) > 0;
+      case OIDC_PROVIDER -> count(h, "SELECT COUNT(*) FROM oidc_providers WHERE account_id = :a AND provider_arn = :n",
           accountId, key) > 0;
     };
   }

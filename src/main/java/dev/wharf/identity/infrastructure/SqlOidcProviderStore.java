@@ -68,8 +68,11 @@ public final class SqlOidcProviderStore implements OidcProviderStore {
 
   @Override
   public boolean delete(String providerArn) {
-    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM oidc_providers WHERE provider_arn = :arn")
-        .bind("arn", providerArn).execute()) == 1;
+    return jdbi.inTransaction(h -> {
+      h.createUpdate("DELETE FROM iam_tags WHERE entity_type = 'oidc-provider' AND entity_key = :arn")
+          .bind("arn", providerArn).execute();
+      return h.createUpdate("DELETE FROM oidc_providers WHERE provider_arn = :arn").bind("arn", providerArn).execute() == 1;
+    });
   }
 
   private static OidcProvider provider(ResultSet rs) throws SQLException {

@@ -24,5 +24,6 @@ public interface OidcProviderStore {
   /** Replaces the client IDs and thumbprints of an existing provider; false when it does not exist. */
   boolean update(OidcProvider provider);
 
+  /** Deletes the provider and its tags; false when it does not exist. */
   boolean delete(String providerArn);
 }

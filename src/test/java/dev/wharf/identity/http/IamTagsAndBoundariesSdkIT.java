@@ -169,6 +169,111 @@ class IamTagsAndBoundariesSdkIT {
     assertThat(rootIam.listPolicyTags(b -> b.policyArn(arn)).tags()).isEmpty();
   }
 
+  @Test
+  void creatingWithTagsAlsoNeedsTheTagAction() {
+    AwsBasicCredentials keys = TestingIam.user(rootIam, "tb-creator", "create-only", statements(
+        "{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateUser\",\"iam:CreatePolicy\","
+            + "\"iam:CreateOpenIDConnectProvider\",\"iam:GetUser\"],\"Resource\":\"*\"}"));
+    IamClient creator = wharf.iam(keys);
+    Tag team = Tag.builder().key("team").value("build").build();
+    assertThat(awsError(IamException.class, "AccessDenied", 403,
+        () -> creator.createUser(b -> b.userName("tb-created").tags(team))).awsErrorDetails().errorMessage())
+        .contains("iam:TagUser");
+    awsError(IamException.class, "NoSuchEntity", 404, () -> creator.getUser(b -> b.userName("tb-created")));
+    awsError(IamException.class, "AccessDenied", 403, () -> creator.createPolicy(b -> b.policyName("tb-created")
+        .policyDocument(statements(statement("Allow", "codeartifact:List*"))).tags(team)));
+    awsError(IamException.class, "AccessDenied", 403, () -> creator.createOpenIDConnectProvider(b -> b
+        .url("https://tagged.example.com").clientIDList("sts.amazonaws.com").tags(team)));
+    creator.createUser(b -> b.userName("tb-created"));
+
+    rootIam.putUserPolicy(b -> b.userName("tb-creator").policyName("tag-build-only").policyDocument(statements(
+        "{\"Effect\":\"Allow\",\"Action\":\"iam:TagUser\",\"Resource\":\"*\","
+            + "\"Condition\":{\"StringEquals\":{\"aws:RequestTag/team\":\"build\"}}}")));
+    creator.createUser(b -> b.userName("tb-created-tagged").tags(team));
+    assertThat(creator.getUser(b -> b.userName("tb-created-tagged")).user().tags()).containsExactly(team);
+    awsError(IamException.class, "AccessDenied", 403, () -> creator.createUser(b -> b.userName("tb-created-web")
+        .tags(Tag.builder().key("team").value("web").build())));
+  }
+
+  @Test
+  void openIdConnectProvidersCarryTags() {
+    Tag env = Tag.builder().key("env").value("ci").build();
+    String arn = rootIam.createOpenIDConnectProvider(b -> b.url("https://tokens.example.com/tb")
+        .clientIDList("sts.amazonaws.com").tags(env)).openIDConnectProviderArn();
+    assertThat(rootIam.getOpenIDConnectProvider(b -> b.openIDConnectProviderArn(arn)).tags()).containsExactly(env);
+    rootIam.tagOpenIDConnectProvider(b -> b.openIDConnectProviderArn(arn)
+        .tags(Tag.builder().key("owner").value("ops").build()));
+    assertThat(rootIam.listOpenIDConnectProviderTags(b -> b.openIDConnectProviderArn(arn)).tags())
+        .extracting(Tag::key).containsExactly("env", "owner");
+    rootIam.untagOpenIDConnectProvider(b -> b.openIDConnectProviderArn(arn).tagKeys("ENV"));
+    assertThat(rootIam.listOpenIDConnectProviderTags(b -> b.openIDConnectProviderArn(arn)).tags())
+        .extracting(Tag::key).containsExactly("owner");
+
+    // A tag on the provider decides who may delete it.
+    AwsBasicCredentials keys = TestingIam.user(rootIam, "tb-oidc-admin", "not-owned-by-ops", statements(
+        statement("Allow", "iam:*"),
+        "{\"Effect\":\"Deny\",\"Action\":\"iam:DeleteOpenIDConnectProvider\",\"Resource\":\"*\","
+            + "\"Condition\":{\"StringEquals\":{\"iam:ResourceTag/owner\":\"ops\"}}}"));
+    IamClient admin = wharf.iam(keys);
+    awsError(IamException.class, "AccessDenied", 403,
+        () -> admin.deleteOpenIDConnectProvider(b -> b.openIDConnectProviderArn(arn)));
+    rootIam.deleteOpenIDConnectProvider(b -> b.openIDConnectProviderArn(arn));
+    awsError(IamException.class, "NoSuchEntity", 404,
+        () -> rootIam.listOpenIDConnectProviderTags(b -> b.openIDConnectProviderArn(arn)));
+    awsError(IamException.class, "NoSuchEntity", 404, () -> rootIam.tagOpenIDConnectProvider(b -> b
+        .openIDConnectProviderArn(arn).tags(env)));
+    // Registered again, the provider starts without the old tags.
+    rootIam.createOpenIDConnectProvider(b -> b.url("https://tokens.example.com/tb").clientIDList("sts.amazonaws.com"));
+    assertThat(rootIam.listOpenIDConnectProviderTags(b -> b.openIDConnectProviderArn(arn)).tags()).isEmpty();
+    rootIam.deleteOpenIDConnectProvider(b -> b.openIDConnectProviderArn(arn));
+  }
+
+  @Test
+  void listEntitiesForPolicyNamesTheUsersGroupsAndRolesThatUseIt() {
+    String arn = policy("tb-used", statements(statement("Allow", "codeartifact:List*")));
+    rootIam.createUser(b -> b.userName("tb-user-a").path("/eng/"));
+    rootIam.createUser(b -> b.userName("tb-user-b").permissionsBoundary(arn));
+    rootIam.createGroup(b -> b.groupName("tb-group"));
+    rootIam.createRole(b -> b.roleName("tb-used-role").assumeRolePolicyDocument(trust()));
+    rootIam.attachUserPolicy(b -> b.userName("tb-user-a").policyArn(arn));
+    rootIam.attachGroupPolicy(b -> b.groupName("tb-group").policyArn(arn));
+    rootIam.attachRolePolicy(b -> b.roleName("tb-used-role").policyArn(arn));
+
+    var all = rootIam.listEntitiesForPolicy(b -> b.policyArn(arn));
+    assertThat(all.policyUsers()).extracting(u -> u.userName()).containsExactly("tb-user-a", "tb-user-b");
+    assertThat(all.policyUsers().get(0).userId()).startsWith("AIDA");
+    assertThat(all.policyGroups()).extracting(g -> g.groupName()).containsExactly("tb-group");
+    assertThat(all.policyRoles()).extracting(r -> r.roleName()).containsExactly("tb-used-role");
+    assertThat(all.isTruncated()).isFalse();
+
+    assertThat(rootIam.listEntitiesForPolicy(b -> b.policyArn(arn).entityFilter("Role")).policyUsers()).isEmpty();
+    assertThat(rootIam.listEntitiesForPolicy(b -> b.policyArn(arn).policyUsageFilter("PermissionsBoundary"))
+        .policyUsers()).extracting(u -> u.userName()).containsExactly("tb-user-b");
+    assertThat(rootIam.listEntitiesForPolicy(b -> b.policyArn(arn).pathPrefix("/eng/")).policyUsers())
+        .extracting(u -> u.userName()).containsExactly("tb-user-a");
+    assertThat(rootIam.listEntitiesForPolicy(b -> b.policyArn(arn).entityFilter("AWSManagedPolicy")).policyRoles())
+        .isEmpty();
+    var first = rootIam.listEntitiesForPolicy(b -> b.policyArn(arn).maxItems(2));
+    assertThat(first.isTruncated()).isTrue();
+    var rest = rootIam.listEntitiesForPolicy(b -> b.policyArn(arn).marker(first.marker()));
+    assertThat(first.policyGroups().size() + first.policyUsers().size() + first.policyRoles().size()
+        + rest.policyUsers().size() + rest.policyRoles().size() + rest.policyGroups().size()).isEqualTo(4);
+    // Paginated by the SDK's own paginator, every entity once.
+    List<String> names = new ArrayList<>();
+    rootIam.listEntitiesForPolicyPaginator(b -> b.policyArn(arn).maxItems(1)).forEach(page -> {
+      page.policyGroups().forEach(g -> names.add(g.groupName()));
+      page.policyUsers().forEach(u -> names.add(u.userName()));
+      page.policyRoles().forEach(r -> names.add(r.roleName()));
+    });
+    assertThat(names).containsExactly("tb-group", "tb-user-a", "tb-user-b", "tb-used-role");
+
+    awsError(IamException.class, "NoSuchEntity", 404, () -> rootIam.listEntitiesForPolicy(b -> b
+        .policyArn("arn:aws:iam::" + account + ":policy/absent")));
+    awsError(IamException.class, "ValidationError", 400, () -> rootIam.listEntitiesForPolicy(b -> b.policyArn(arn)
+        .entityFilter("Robot")));
+    awsError(IamException.class, "InvalidInput", 400, () -> rootIam.listEntitiesForPolicy(b -> b.policyArn("nope")));
+  }
+
   private static String trust() {
     return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::"
         + account + ":root\"},\"Action\":\"sts:AssumeRole\"}]}";

@@ -267,6 +267,23 @@ abstract class IdentityStoreContract {
   }
 
   @Test
+  void theEntitiesOfAPolicyAreItsAttachmentsAndItsBoundaryUses() {
+    String arn = "arn:aws:iam::111122223333:policy/used";
+    store.insertManagedPolicy(policy(arn));
+    store.insertUser(user("Alice"));
+    store.insertUser(user("bob"));
+    store.insertGroup(group("builders"), 300);
+    store.insertRole(new Role(ACCOUNT, "Deployer", "AROADEPLOYER00000000", "/", "{}", 3600, null, NOW, arn));
+    store.attachPolicy(ACCOUNT, PrincipalType.USER, "alice", arn, 10);
+    store.attachPolicy(ACCOUNT, PrincipalType.GROUP, "BUILDERS", arn, 10);
+    store.attachPolicy(ACCOUNT, PrincipalType.ROLE, "deployer", arn, 10);
+    assertThat(store.listEntitiesForPolicy(ACCOUNT, arn)).extracting(e -> e.type() + " " + e.name() + " " + e.boundary())
+        .containsExactly("GROUP builders false", "ROLE Deployer false", "ROLE Deployer true", "USER Alice false");
+    assertThat(store.listEntitiesForPolicy("999999999999", arn)).isEmpty();
+    assertThat(store.listEntitiesForPolicy(ACCOUNT, "arn:aws:iam::111122223333:policy/unused")).isEmpty();
+  }
+
+  @Test
   void aRenamedUserTakesItsKeysPoliciesAttachmentsAndTagsAlong() {
     store.insertUser(user("alice"));
     store.insertUser(user("bob"));
