@@ -44,7 +44,7 @@ public final class AssetDownloads {
     exchange.setHeader("Cache-Control", IMMUTABLE);
     exchange.setHeader("Accept-Ranges", "bytes");
     headers.forEach(exchange::setHeader);
-    if (matches(exchange.header("If-None-Match"), etag)) {
+    if (EntityTags.anyMatches(exchange.header("If-None-Match"), etag)) {
       exchange.send(304, null, new byte[0]);
       return;
     }
@@ -75,23 +75,6 @@ public final class AssetDownloads {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** Whether an If-None-Match header names this ETag (or is {@code *}). */
-  private static boolean matches(String ifNoneMatch, String etag) {
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    for (String candidate : ifNoneMatch.split(",")) {
-      String value = candidate.trim();
-      if (value.startsWith("W/")) {
-        value = value.substring(2);
-      }
-      if (value.equals("*") || value.equals(etag)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

@@ -235,6 +235,11 @@ public final class Exchange {
     response.getHeaders().put(name, value);
   }
 
+  /** Adds a header line beside any of the same name already set (e.g. a second Vary). */
+  public void addHeader(String name, String value) {
+    response.getHeaders().add(name, value);
+  }
+
   public void send(int status, String contentType, String body) {
     send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
   }

@@ -12,6 +12,7 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
+import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
@@ -123,11 +124,11 @@ public final class MavenFormat implements PackageFormat {
   }
 
   private static void sendMetadata(Exchange exchange, MavenChecksum checksum, byte[] xml) {
-    exchange.setHeader("Cache-Control", "no-cache");
     if (checksum != null) {
+      exchange.setHeader("Cache-Control", "no-cache");
       text(exchange, 200, checksum.of(xml));
     } else {
-      exchange.send(200, "application/xml", xml);
+      RenderedMetadata.of(xml, null).send(exchange, "application/xml");
     }
   }
 

@@ -18,6 +18,7 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
+import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import dev.wharf.identity.Principal;
@@ -180,11 +181,10 @@ public final class NpmFormat implements PackageFormat {
   private void packument(PackageCall call, NpmRequestPath.Packument packument) {
     Exchange exchange = call.exchange();
     boolean abbreviated = wantsAbbreviated(exchange.header("Accept"));
-    String body = registry.packument(call.location(), packument.name(), call.endpoint(), abbreviated)
+    RenderedMetadata body = registry.packument(call.location(), packument.name(), call.endpoint(), abbreviated)
         .orElseThrow(() -> NpmRegistry.notFound(packument.name()));
     exchange.setHeader("Vary", "Accept");
-    exchange.setHeader("Cache-Control", "no-cache");
-    exchange.send(200, abbreviated ? ABBREVIATED + "; charset=utf-8" : "application/json; charset=utf-8", body);
+    body.send(exchange, abbreviated ? ABBREVIATED + "; charset=utf-8" : "application/json; charset=utf-8");
   }
 
   private void tarball(PackageCall call, NpmRequestPath.Tarball tarball) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatContext;
+import dev.wharf.format.RenderedMetadata;
+import dev.wharf.format.Renderings;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.npm.NpmPublishParser.Attachment;
 import dev.wharf.packages.PackageAsset;
@@ -50,12 +52,8 @@ public final class NpmRegistry {
 
   private final FormatContext context;
 
-  /** Rendered packuments, weighted by size (characters), valid while their source document is current. */
-  private final com.github.benmanes.caffeine.cache.Cache<RenderKey, Rendered> renderings =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-          .maximumWeight(64L * 1024 * 1024)
-          .<RenderKey, Rendered>weigher((key, value) -> 64 + value.packument().map(String::length).orElse(0))
-          .build();
+  /** Rendered packuments, up to 64 MB of them. */
+  private final Renderings<RenderKey> renderings = new Renderings<>(64L * 1024 * 1024);
 
   public NpmRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");
@@ -374,25 +372,15 @@ public final class NpmRegistry {
    *
    * @param registryUrl the repository endpoint, ending in '/', that tarball URLs start with
    */
-  public Optional<String> packument(RepositoryLocation location, NpmPackageName name, String registryUrl, boolean abbreviated) {
+  public Optional<RenderedMetadata> packument(RepositoryLocation location, NpmPackageName name, String registryUrl,
+      boolean abbreviated) {
     PackageKey packageKey = key(location, name);
-    Optional<PackageDocument> merged = context.upstreams().document(packageKey);
-    return merged.flatMap(document -> {
-      // A rendering is reused while the package service hands out the same document instance.
-      RenderKey renderKey = new RenderKey(key(location, name), name.full(), registryUrl, abbreviated);
-      Rendered cached = renderings.getIfPresent(renderKey);
-      if (cached != null && cached.source() == document) {
-        return cached.packument();
-      }
-      Optional<String> packument = render(document, name, registryUrl, abbreviated);
-      renderings.put(renderKey, new Rendered(document, packument));
-      return packument;
-    });
+    return context.upstreams().document(packageKey).flatMap(document ->
+        renderings.get(new RenderKey(packageKey, name.full(), registryUrl, abbreviated), document, d ->
+            render(d, name, registryUrl, abbreviated).map(body -> RenderedMetadata.of(body, d.summary().modifiedAt()))));
   }
 
   private record RenderKey(PackageKey key, String fullName, String registryUrl, boolean abbreviated) {}
-
-  private record Rendered(PackageDocument source, Optional<String> packument) {}
 
   static Optional<String> render(PackageDocument document, NpmPackageName name, String registryUrl, boolean abbreviated) {
     ObjectNode out = JSON.createObjectNode();

@@ -15,6 +15,7 @@ import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
+import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,9 +142,10 @@ public final class PypiFormat implements PackageFormat {
   private void project(PackageCall call, PypiRequestPath.Project project) {
     Format format = negotiate(call.exchange());
     String normalized = project.project();
-    byte[] page = registry.projectPage(call.location(), normalized, call.endpoint() + "simple/" + normalized + "/",
-        format == Format.JSON).orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
-    call.exchange().send(200, contentType(format), page);
+    RenderedMetadata page = registry.projectPage(call.location(), normalized, call.endpoint() + "simple/" + normalized
+        + "/", format == Format.JSON).orElseThrow(() -> new WharfException.NotFound(null, "No project named " + normalized));
+    call.exchange().addHeader("Vary", "Accept");
+    page.send(call.exchange(), contentType(format));
   }
 
   private void download(PackageCall call, PypiRequestPath.File file) {

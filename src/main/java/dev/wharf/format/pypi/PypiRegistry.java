@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatContext;
+import dev.wharf.format.RenderedMetadata;
+import dev.wharf.format.Renderings;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
@@ -70,12 +72,8 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final FormatContext context;
-  /** Rendered project pages, weighted by size, valid while their source document is current. */
-  private final com.github.benmanes.caffeine.cache.Cache<PageKey, Page> pages =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-          .maximumWeight(64L * 1024 * 1024)
-          .<PageKey, Page>weigher((key, page) -> 64 + page.bytes().length)
-          .build();
+  /** Rendered project pages, up to 64 MB of them. */
+  private final Renderings<PageKey> pages = new Renderings<>(64L * 1024 * 1024);
 
   public PypiRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");
@@ -450,25 +448,19 @@ public final class PypiRegistry {
    *
    * @param filesUrl the project's URL in the index, ending in '/', that file URLs start with
    */
-  public Optional<byte[]> projectPage(RepositoryLocation location, String normalizedName, String filesUrl, boolean json) {
+  public Optional<RenderedMetadata> projectPage(RepositoryLocation location, String normalizedName, String filesUrl,
+      boolean json) {
     PackageKey packageKey = key(location, normalizedName);
     // Through upstreams, a merged document is the same instance while none of its sources changed.
-    return context.upstreams().document(packageKey).map(document -> {
-      PageKey key = new PageKey(key(location, normalizedName), filesUrl, json);
-      Page cached = pages.getIfPresent(key);
-      if (cached != null && cached.source() == document) {
-        return cached.bytes();
-      }
-      Project project = project(document, normalizedName);
-      byte[] bytes = (json ? json(project, filesUrl) : html(project, filesUrl)).getBytes(StandardCharsets.UTF_8);
-      pages.put(key, new Page(document, bytes));
-      return bytes;
-    });
+    return context.upstreams().document(packageKey).flatMap(document ->
+        pages.get(new PageKey(packageKey, filesUrl, json), document, d -> {
+          Project project = project(d, normalizedName);
+          String page = json ? json(project, filesUrl) : html(project, filesUrl);
+          return Optional.of(RenderedMetadata.of(page, d.summary().modifiedAt()));
+        }));
   }
 
   private record PageKey(PackageKey key, String filesUrl, boolean json) {}
-
-  private record Page(PackageDocument source, byte[] bytes) {}
 
   /** How many project names {@link #forEachProjectPage} reads from the store at a time. */
   static final int PROJECT_PAGE_SIZE = 1000;

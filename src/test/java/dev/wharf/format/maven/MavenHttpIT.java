@@ -288,6 +288,23 @@ class MavenHttpIT {
   }
 
   @Test
+  void mavenMetadataRevalidatesWithItsETagAndIsGzippedWhenAccepted() {
+    String base = "org/example/revalidated/lib/";
+    for (int minor = 0; minor < 45; minor++) {
+      put(base + "1." + minor + "/lib-1." + minor + ".pom", "<project><packaging>pom</packaging></project>");
+    }
+    String etag = dev.wharf.testing.TestingRevalidation.assertRevalidates(endpoint + base + "maven-metadata.xml", basic());
+    put(base + "2.0/lib-2.0.pom", "<project><packaging>pom</packaging></project>");
+    var changed = dev.wharf.testing.TestingRevalidation.get(endpoint + base + "maven-metadata.xml", basic(),
+        "If-None-Match", etag);
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(new String(changed.body(), StandardCharsets.UTF_8)).contains("<release>2.0</release>");
+    // Its checksum is of the uncompressed document, as Maven checks it.
+    assertThat(get(base + "maven-metadata.xml.sha1").body().strip())
+        .isEqualTo(digest("SHA-1", new String(changed.body(), StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void anUploadedMetadataIsAcceptedButNeverTrustedMalformedOrNot() {
     String base = "org/example/meta/lib/";
     put(base + "1.0/lib-1.0.pom", "<project><packaging>pom</packaging></project>");

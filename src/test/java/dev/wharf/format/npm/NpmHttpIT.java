@@ -161,6 +161,28 @@ class NpmHttpIT {
   }
 
   @Test
+  void packumentsRevalidateWithETagsAndDatesAndAreGzippedWhenAccepted() {
+    for (int minor = 0; minor < 6; minor++) {
+      assertThat(send("PUT", "revalidated", NpmTestingPackages.publishBody("revalidated", "1." + minor + ".0"), token)
+          .statusCode()).isEqualTo(201);
+    }
+    String full = dev.wharf.testing.TestingRevalidation.assertRevalidates(base + "revalidated", "Bearer " + token);
+    String abbreviated = dev.wharf.testing.TestingRevalidation.assertRevalidates(base + "revalidated", "Bearer " + token,
+        "Accept", NpmFormat.ABBREVIATED);
+    assertThat(abbreviated).isNotEqualTo(full);
+
+    // A new version is a new document: the old ETag no longer matches.
+    assertThat(send("PUT", "revalidated", NpmTestingPackages.publishBody("revalidated", "2.0.0"), token).statusCode())
+        .isEqualTo(201);
+    var changed = dev.wharf.testing.TestingRevalidation.get(base + "revalidated", "Bearer " + token, "If-None-Match", full);
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(new String(changed.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"2.0.0\"");
+    // A conditional request is still authenticated first.
+    assertThat(dev.wharf.testing.TestingRevalidation.get(base + "revalidated", "Bearer nope", "If-None-Match", full)
+        .statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void tarballsAnswerHeadConditionalRequestsAndByteRanges() {
     HttpResponse<String> whole = send("GET", "@acme/util/-/util-1.0.0.tgz", null, token);
     String etag = whole.headers().firstValue("ETag").orElseThrow();

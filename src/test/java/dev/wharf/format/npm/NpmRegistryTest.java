@@ -75,7 +75,7 @@ class NpmRegistryTest {
   }
 
   private JsonNode packument(String name, boolean abbreviated) throws IOException {
-    return JSON.readTree(registry.packument(HERE, NpmPackageName.parse(name), REGISTRY, abbreviated).orElseThrow());
+    return JSON.readTree(registry.packument(HERE, NpmPackageName.parse(name), REGISTRY, abbreviated).orElseThrow().body());
   }
 
   private void assertNothingLeftBehind() throws IOException {

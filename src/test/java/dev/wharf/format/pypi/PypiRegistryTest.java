@@ -1,5 +1,6 @@
 package dev.wharf.format.pypi;
 
+import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.RepositoryLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -325,15 +326,16 @@ class PypiRegistryTest {
   @Test
   void aProjectPageIsRenderedOnceAndRenderedAgainWhenThePackageChanges() throws Exception {
     uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
-    byte[] json = registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow();
-    byte[] html = registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow();
+    RenderedMetadata json = registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow();
+    RenderedMetadata html = registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow();
     assertThat(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow()).isSameAs(json);
     assertThat(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow()).isSameAs(html);
-    assertThat(new String(html, StandardCharsets.UTF_8)).contains("foo_bar-1.0-py3-none-any.whl#sha256=");
+    assertThat(new String(html.body(), StandardCharsets.UTF_8)).contains("foo_bar-1.0-py3-none-any.whl#sha256=");
     uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
-    byte[] after = registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow();
+    RenderedMetadata after = registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow();
     assertThat(after).isNotSameAs(json);
-    assertThat(new String(after, StandardCharsets.UTF_8)).contains("foo_bar-2.0-py3-none-any.whl");
+    assertThat(after.etag()).isNotEqualTo(json.etag());
+    assertThat(new String(after.body(), StandardCharsets.UTF_8)).contains("foo_bar-2.0-py3-none-any.whl");
     assertThat(registry.projectPage(HERE, "nothing", FILES, true)).isEmpty();
   }
 
@@ -378,18 +380,18 @@ class PypiRegistryTest {
     uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0"));
     uploadWheel("foo-bar", "2.0", "foo_bar-2.0-py3-none-any.whl", metadata("foo-bar", "2.0"));
     registry.yank(HERE, "Foo.Bar", "2.0.0", true, "broken \"build\"");
-    String html = new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8);
+    String html = new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow().body(), StandardCharsets.UTF_8);
     assertThat(html).contains("data-yanked=\"broken &quot;build&quot;\">foo_bar-2.0-py3-none-any.whl")
         .doesNotContain("data-yanked=\"broken &quot;build&quot;\">foo_bar-1.0");
-    String json = new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow(), StandardCharsets.UTF_8);
+    String json = new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow().body(), StandardCharsets.UTF_8);
     assertThat(json).contains("\"yanked\":\"broken \\\"build\\\"\"", "\"yanked\":false");
     registry.yank(HERE, "foo-bar", "2.0", true, null);
-    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow(), StandardCharsets.UTF_8))
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, true).orElseThrow().body(), StandardCharsets.UTF_8))
         .contains("\"yanked\":true");
-    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow().body(), StandardCharsets.UTF_8))
         .contains("data-yanked=\"\">foo_bar-2.0");
     registry.yank(HERE, "foo-bar", "2.0", false, null);
-    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow(), StandardCharsets.UTF_8))
+    assertThat(new String(registry.projectPage(HERE, "foo-bar", FILES, false).orElseThrow().body(), StandardCharsets.UTF_8))
         .doesNotContain("data-yanked");
     assertThat(packages.version(HERE.key("pypi", "", "foo-bar"), "2.0").orElseThrow().metadata()).doesNotContain("yanked")
         .contains("\"requires_dist\"");

@@ -52,6 +52,10 @@ class PypiUploadIT {
   }
 
   static byte[] wheel(int padding) throws IOException {
+    return wheel(padding, "1.0");
+  }
+
+  static byte[] wheel(int padding, String version) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       zip.setLevel(0);
@@ -60,10 +64,10 @@ class PypiUploadIT {
       code.setTime(315532800000L);
       zip.putNextEntry(code);
       zip.write(new byte[padding]);
-      ZipEntry metadata = new ZipEntry("tiny-1.0.dist-info/METADATA");
+      ZipEntry metadata = new ZipEntry("tiny-" + version + ".dist-info/METADATA");
       metadata.setTime(315532800000L);
       zip.putNextEntry(metadata);
-      zip.write("Metadata-Version: 2.1\nName: tiny\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8));
+      zip.write(("Metadata-Version: 2.1\nName: tiny\nVersion: " + version + "\n").getBytes(StandardCharsets.UTF_8));
       zip.closeEntry();
     }
     return bytes.toByteArray();
@@ -90,7 +94,8 @@ class PypiUploadIT {
       out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
           + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
-    out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"tiny-1.0-py3-none-any.whl\""
+    out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"tiny-"
+        + fields.get("version") + "-py3-none-any.whl\""
         + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     out.write(content);
     out.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
@@ -150,6 +155,20 @@ class PypiUploadIT {
         .header("Authorization", basic).header("Accept", "application/vnd.pypi.simple.v1+json").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(index.body()).contains("\"filename\":\"tiny-1.0-py3-none-any.whl\"");
+  }
+
+  @Test
+  void projectPagesRevalidateWithETagsAndDatesAndAreGzippedWhenAccepted() throws Exception {
+    String multipart = "multipart/form-data; boundary=" + BOUNDARY;
+    for (int minor = 0; minor < 8; minor++) {
+      String version = "2." + minor;
+      HttpResponse<String> uploaded = post(basic, multipart, form(wheel(100, version), Map.of("version", version)));
+      assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+    }
+    String html = dev.wharf.testing.TestingRevalidation.assertRevalidates(endpoint + "simple/tiny/", basic);
+    String json = dev.wharf.testing.TestingRevalidation.assertRevalidates(endpoint + "simple/tiny/", basic,
+        "Accept", "application/vnd.pypi.simple.v1+json");
+    assertThat(json).isNotEqualTo(html);
   }
 
   /**

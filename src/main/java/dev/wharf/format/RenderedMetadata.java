@@ -1,0 +1,155 @@
+package dev.wharf.format;
+
+import dev.wharf.api.http.Exchange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A rendered metadata document (an npm packument, a PyPI simple page, a maven-metadata.xml) and the one way
+ * every format answers with one: a strong ETag from its bytes ({@code If-None-Match} → 304), its
+ * {@code Last-Modified} when the format knows it ({@code If-Modified-Since} → 304 when no ETag is asked
+ * about), gzip when the client accepts it (compressed once per rendering and kept with it), and
+ * {@code no-cache}, so that clients keep a copy and revalidate it on each use.
+ */
+public final class RenderedMetadata {
+  /** Smaller documents are sent as they are: gzip would save less than its own overhead. */
+  static final int GZIP_MIN_BYTES = 1024;
+
+  private final byte[] body;
+  private final String tag;
+  private final Instant lastModified;
+  private volatile byte[] gzipped;
+
+  private RenderedMetadata(byte[] body, Instant lastModified) {
+    this.body = body;
+    this.tag = tagOf(body);
+    this.lastModified = lastModified == null ? null : lastModified.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** A document whose last change is {@code lastModified} (null when unknown). */
+  public static RenderedMetadata of(byte[] body, Instant lastModified) {
+    return new RenderedMetadata(body.clone(), lastModified);
+  }
+
+  public static RenderedMetadata of(String body, Instant lastModified) {
+    return new RenderedMetadata(body.getBytes(StandardCharsets.UTF_8), lastModified);
+  }
+
+  /** The document's bytes, uncompressed (a copy). */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** About the bytes it holds: the document, and room for its gzip'd form (typically a fifth of it or less). */
+  int weight() {
+    return body.length + body.length / 4;
+  }
+
+  /** The strong ETag of the uncompressed document. */
+  public String etag() {
+    return "\"" + tag + "\"";
+  }
+
+  /** Answers 200 with the document, or 304 when the client's copy is current. */
+  public void send(Exchange exchange, String contentType) {
+    boolean gzip = body.length >= GZIP_MIN_BYTES && acceptsGzip(exchange.header("Accept-Encoding"));
+    // A representation's strong ETag names its bytes: the gzip'd one has its own.
+    String etag = gzip ? "\"" + tag + "-gzip\"" : etag();
+    exchange.addHeader("Vary", "Accept-Encoding");
+    exchange.setHeader("ETag", etag);
+    exchange.setHeader("Cache-Control", "no-cache");
+    if (lastModified != null) {
+      exchange.setHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(lastModified.atOffset(ZoneOffset.UTC)));
+    }
+    if (notModified(exchange)) {
+      exchange.send(304, null, new byte[0]);
+      return;
+    }
+    if (gzip) {
+      exchange.setHeader("Content-Encoding", "gzip");
+      exchange.send(200, contentType, gzipped());
+    } else {
+      exchange.send(200, contentType, body);
+    }
+  }
+
+  private boolean notModified(Exchange exchange) {
+    String ifNoneMatch = exchange.header("If-None-Match");
+    if (ifNoneMatch != null) { // RFC 9110 13.1.3: when both are sent, If-Modified-Since is ignored
+      return EntityTags.anyMatches(ifNoneMatch, etag(), "\"" + tag + "-gzip\"");
+    }
+    String ifModifiedSince = exchange.header("If-Modified-Since");
+    if (ifModifiedSince == null || lastModified == null) {
+      return false;
+    }
+    try {
+      Instant since = ZonedDateTime.parse(ifModifiedSince.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return !lastModified.isAfter(since);
+    } catch (DateTimeParseException e) {
+      return false; // an invalid date is ignored (RFC 9110 13.1.3)
+    }
+  }
+
+  private byte[] gzipped() {
+    byte[] compressed = gzipped;
+    if (compressed == null) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+      try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+        gzip.write(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      compressed = out.toByteArray();
+      gzipped = compressed;
+    }
+    return compressed;
+  }
+
+  /** Whether an Accept-Encoding header admits gzip (named, or {@code *}, with a q-value above zero). */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    boolean star = false;
+    for (String part : acceptEncoding.split(",")) {
+      String[] pieces = part.split(";");
+      String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
+      boolean refused = false;
+      for (int i = 1; i < pieces.length; i++) {
+        String parameter = pieces[i].trim().toLowerCase(Locale.ROOT);
+        if (parameter.startsWith("q=")) {
+          refused = parameter.substring(2).trim().matches("0(\\.0{0,3})?");
+        }
+      }
+      if (coding.equals("gzip") || coding.equals("x-gzip")) {
+        return !refused;
+      }
+      if (coding.equals("*")) {
+        star = !refused;
+      }
+    }
+    return star;
+  }
+
+  private static String tagOf(byte[] body) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.wharf.format;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.wharf.packages.PackageDocument;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Rendered metadata documents of one kind (npm packuments, PyPI project pages), each kept while the package
+ * document it was rendered from is the current one (the package service and the upstream merge hand out the
+ * same instance until something changes), within a bound on their total size.
+ *
+ * @param <K> what distinguishes two renderings of one package (its key, the URL it is served under, the variant)
+ */
+public final class Renderings<K> {
+  private final Cache<K, Rendering> cache;
+
+  private record Rendering(PackageDocument source, Optional<RenderedMetadata> rendered) {
+    int weight() {
+      return 64 + rendered.map(RenderedMetadata::weight).orElse(0);
+    }
+  }
+
+  public Renderings(long maxBytes) {
+    this.cache = Caffeine.newBuilder().maximumWeight(maxBytes).<K, Rendering>weigher((key, r) -> r.weight()).build();
+  }
+
+  /** The rendering of {@code document} under {@code key}: the kept one, or {@code render}'s, then kept. */
+  public Optional<RenderedMetadata> get(K key, PackageDocument document,
+      Function<PackageDocument, Optional<RenderedMetadata>> render) {
+    Rendering cached = cache.getIfPresent(key);
+    if (cached != null && cached.source() == document) {
+      return cached.rendered();
+    }
+    Optional<RenderedMetadata> rendered = render.apply(document);
+    cache.put(key, new Rendering(document, rendered));
+    return rendered;
+  }
+}
