@@ -35,14 +35,10 @@ final class AdminCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, String> parameters = ApiClient.wharfAction("CreateAccount");
-      if (name != null) {
-        parameters.put("AccountName", name);
-      }
-      if (accountId != null) {
-        parameters.put("AccountId", accountId);
-      }
-      ApiClient.QueryResult result = api.client().query("wharf", parameters);
+      Map<String, String> parameters = new LinkedHashMap<>();
+      parameters.put("AccountName", name);
+      parameters.put("AccountId", accountId);
+      ApiClient.QueryResult result = api.client().wharf("CreateAccount", parameters);
       if (!result.ok()) {
         return result.reportError(System.err);
       }

@@ -57,12 +57,25 @@ final class ApiClient {
     }
   }
 
-  /** The parameters of a call of Wharf's own API: its Action and Version, to which the caller adds the action's. */
-  static Map<String, String> wharfAction(String action) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("Action", action);
-    parameters.put("Version", WHARF_API_VERSION);
-    return parameters;
+  /** Calls an action of Wharf's own API that takes no parameters. */
+  QueryResult wharf(String action) throws IOException, InterruptedException {
+    return wharf(action, Map.of());
+  }
+
+  /**
+   * Calls an action of Wharf's own API (service {@code wharf}): its Action and Version, then the
+   * action's parameters in their order; a parameter whose value is null is not sent.
+   */
+  QueryResult wharf(String action, Map<String, String> parameters) throws IOException, InterruptedException {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("Action", action);
+    form.put("Version", WHARF_API_VERSION);
+    parameters.forEach((name, value) -> {
+      if (value != null) {
+        form.put(name, value);
+      }
+    });
+    return query("wharf", form);
   }
 
   QueryResult query(String service, Map<String, String> parameters) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package dev.wharf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,12 +41,12 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> parameters = ApiClient.wharfAction("LookupAuditEvents");
-    put(parameters, "Since", since);
-    put(parameters, "PrincipalArn", principal);
-    put(parameters, "EventAction", action);
-    put(parameters, "MaxResults", maxResults == null ? null : maxResults.toString());
-    ApiClient.QueryResult result = api.client().query("wharf", parameters);
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("Since", since);
+    parameters.put("PrincipalArn", principal);
+    parameters.put("EventAction", action);
+    parameters.put("MaxResults", maxResults == null ? null : maxResults.toString());
+    ApiClient.QueryResult result = api.client().wharf("LookupAuditEvents", parameters);
     if (!result.ok()) {
       return result.reportError(System.err);
     }
@@ -67,11 +68,5 @@ final class AuditCommand implements Callable<Integer> {
     events.forEach(event -> System.out.println(String.join("\t",
         FIELDS.stream().map(field -> event.path(field).asText("-")).toList())));
     return 0;
-  }
-
-  private static void put(Map<String, String> parameters, String name, String value) {
-    if (value != null) {
-      parameters.put(name, value);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.wharf.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,9 +38,7 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         ".yarnrc.yml, which is not written: use yarn classic, npm or pnpm.",
         "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
 final class LoginCommand implements Callable<Integer> {
-  @Option(names = "--tool", required = true, paramLabel = "TOOL",
-      description = "npm, pnpm, yarn, pip, twine, maven or gradle.")
-  LoginTool tool;
+  @Mixin LoginOptions.Tool toolOption;
 
   @Option(names = "--domain", required = true, description = "The repository's domain.")
   String domain;
@@ -65,13 +62,13 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the files that would be written, token included, and change nothing.")
   boolean dryRun;
 
-  @Option(names = "--home", paramLabel = "DIR", description = "The folder that stands for ~ (default: $HOME, else the JVM's user.home).")
-  Path home;
+  @Mixin LoginOptions.Home home;
 
   @Mixin ApiClientOptions api;
 
   @Override
   public Integer call() throws Exception {
+    LoginTool tool = toolOption.tool;
     if (namespace != null && !tool.namespaceSupported()) {
       System.err.println("wharf: Argument --namespace is not supported for " + tool);
       return 2;
@@ -100,7 +97,7 @@ final class LoginCommand implements Callable<Integer> {
     };
     LoginSetup.Plan plan;
     try {
-      plan = LoginSetup.login(tool, scope, LoginSetup.Places.of(home), endpoint, token.authorizationToken(), namespace,
+      plan = LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace,
           alwaysAuth);
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());

@@ -1,9 +1,9 @@
 package dev.wharf.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wharf logout}: removes what {@code wharf login} (or {@code aws codeartifact login}) wrote for Wharf. */
@@ -20,9 +20,7 @@ import picocli.CommandLine.Option;
         "Wharf endpoints are known by their path: /{domain}-{owner}/{format}/{repo}/.",
         "No call is made to the server."})
 final class LogoutCommand implements Callable<Integer> {
-  @Option(names = "--tool", required = true, paramLabel = "TOOL",
-      description = "npm, pnpm, yarn, pip, twine, maven or gradle.")
-  LoginTool tool;
+  @Mixin LoginOptions.Tool toolOption;
 
   @Option(names = "--scope", defaultValue = "user", paramLabel = "user|project",
       description = "The user's file (default) or the project's, in the current folder.")
@@ -35,13 +33,12 @@ final class LogoutCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the new content of the file and change nothing.")
   boolean dryRun;
 
-  @Option(names = "--home", paramLabel = "DIR", description = "The folder that stands for ~ (default: $HOME, else the JVM's user.home).")
-  Path home;
+  @Mixin LoginOptions.Home home;
 
   @Override
   public Integer call() {
     try {
-      LoginSetup.Plan plan = LoginSetup.logout(tool, scope, LoginSetup.Places.of(home), host);
+      LoginSetup.Plan plan = LoginSetup.logout(toolOption.tool, scope, home.places(), host);
       if (dryRun) {
         LoginSetup.printDryRun(plan, System.out);
         return 0;

@@ -69,15 +69,23 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout.")
   Path configFile;
 
-  @Override
-  public Integer call() throws Exception {
+  /**
+   * The server's settings before its flags: the WHARF_* environment variables, then the --config
+   * file when there is one. The offline admin commands start from the same.
+   */
+  static WharfConfig.Builder settings(Path configFile) {
     WharfConfig.Builder builder = WharfConfig.builder().environment(System.getenv());
     if (configFile != null) {
       builder.configFile(configFile);
     }
+    return builder;
+  }
+
+  @Override
+  public Integer call() throws Exception {
     WharfConfig config;
     try {
-      config = builder.flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
+      config = settings(configFile).flag("port", port).flag("data", data).flag("region", region).flag("database-url", databaseUrl)
           .flag("public-url", publicUrl).flag("bind", bind).flag("max-asset-size", maxAssetSize)
           .flag("blob-store", blobStore).flag("s3-endpoint", s3Endpoint).flag("s3-path-style", s3PathStyle)
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)

@@ -49,11 +49,7 @@ final class StorageCommands {
     Path configFile;
 
     WharfConfig config() {
-      WharfConfig.Builder builder = WharfConfig.builder().environment(System.getenv());
-      if (configFile != null) {
-        builder.configFile(configFile);
-      }
-      return builder.flag("data", data).flag("database-url", databaseUrl).flag("blob-store", blobStore)
+      return ServerCommand.settings(configFile).flag("data", data).flag("database-url", databaseUrl).flag("blob-store", blobStore)
           .flag("s3-endpoint", s3Endpoint).flag("s3-path-style", s3PathStyle).flag("s3-region", s3Region).build();
     }
   }

@@ -94,7 +94,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      ApiClient.QueryResult result = api.client().query("wharf", ApiClient.wharfAction("ListAuthorizationTokens"));
+      ApiClient.QueryResult result = api.client().wharf("ListAuthorizationTokens");
       if (!result.ok()) {
         return result.reportError(System.err);
       }
@@ -138,9 +138,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, String> parameters = ApiClient.wharfAction("RevokeAuthorizationToken");
-      parameters.put("TokenId", tokenId);
-      ApiClient.QueryResult result = api.client().query("wharf", parameters);
+      ApiClient.QueryResult result = api.client().wharf("RevokeAuthorizationToken", Map.of("TokenId", tokenId));
       if (!result.ok()) {
         return result.reportError(System.err);
       }

@@ -28,7 +28,7 @@ final class TokenKeyCommands {
       ApiClient client = api.client();
       if (retire != null) {
         // Check first, so that a mistyped key id does not leave a rotation behind.
-        ApiClient.QueryResult keys = client.query("wharf", ApiClient.wharfAction("ListTokenKeys"));
+        ApiClient.QueryResult keys = client.wharf("ListTokenKeys");
         if (!keys.ok()) {
           return keys.reportError(System.err);
         }
@@ -39,7 +39,7 @@ final class TokenKeyCommands {
           return 1;
         }
       }
-      ApiClient.QueryResult rotated = client.query("wharf", ApiClient.wharfAction("RotateTokenKey"));
+      ApiClient.QueryResult rotated = client.wharf("RotateTokenKey");
       if (!rotated.ok()) {
         return rotated.reportError(System.err);
       }
@@ -47,9 +47,7 @@ final class TokenKeyCommands {
       if (retire == null) {
         return 0;
       }
-      Map<String, String> parameters = ApiClient.wharfAction("RetireTokenKey");
-      parameters.put("KeyId", retire);
-      ApiClient.QueryResult retired = client.query("wharf", parameters);
+      ApiClient.QueryResult retired = client.wharf("RetireTokenKey", Map.of("KeyId", retire));
       if (!retired.ok()) {
         return retired.reportError(System.err);
       }
@@ -66,7 +64,7 @@ final class TokenKeyCommands {
 
     @Override
     public Integer call() throws Exception {
-      ApiClient.QueryResult result = api.client().query("wharf", ApiClient.wharfAction("ListTokenKeys"));
+      ApiClient.QueryResult result = api.client().wharf("ListTokenKeys");
       if (!result.ok()) {
         return result.reportError(System.err);
       }

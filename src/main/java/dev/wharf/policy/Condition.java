@@ -380,20 +380,10 @@ final class Condition {
     private boolean matchesAnyPolicyValue(String value, RequestScope scope) {
         switch (operator.family) {
             case STRING_EQUALS, STRING_LIKE -> {
-                for (PolicyPattern pattern : patterns) {
-                    if (pattern.matches(value, false, scope)) {
-                        return true;
-                    }
-                }
-                return false;
+                return matchesAnyPattern(value, false, scope);
             }
             case STRING_EQUALS_IGNORE_CASE -> {
-                for (PolicyPattern pattern : patterns) {
-                    if (pattern.matches(value, true, scope)) {
-                        return true;
-                    }
-                }
-                return false;
+                return matchesAnyPattern(value, true, scope);
             }
             case ARN -> {
                 return matchesArn(value, scope);
@@ -423,20 +413,10 @@ final class Condition {
                 return false;
             }
             case BOOL -> {
-                for (String expected : strings) {
-                    if (expected.equalsIgnoreCase(value)) {
-                        return true;
-                    }
-                }
-                return false;
+                return equalsAnyString(value, true);
             }
             case BINARY -> {
-                for (String expected : strings) {
-                    if (expected.equals(value)) {
-                        return true;
-                    }
-                }
-                return false;
+                return equalsAnyString(value, false);
             }
             case IP_ADDRESS -> {
                 for (IpRange range : ranges) {
@@ -448,6 +428,25 @@ final class Condition {
             }
             case NULL -> {
                 return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean matchesAnyPattern(String value, boolean ignoreCase, RequestScope scope) {
+        for (PolicyPattern pattern : patterns) {
+            if (pattern.matches(value, ignoreCase, scope)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bool compares case-insensitively ("TRUE" is true), BinaryEquals exactly. */
+    private boolean equalsAnyString(String value, boolean ignoreCase) {
+        for (String expected : strings) {
+            if (ignoreCase ? expected.equalsIgnoreCase(value) : expected.equals(value)) {
+                return true;
             }
         }
         return false;

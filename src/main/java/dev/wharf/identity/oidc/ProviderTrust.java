@@ -77,22 +77,29 @@ final class ProviderTrust extends X509ExtendedTrustManager {
     }
   }
 
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  /** One of the trust manager's server checks, whichever the connection (engine or socket) calls. */
+  @FunctionalInterface
+  private interface ServerCheck {
+    void run(X509ExtendedTrustManager manager) throws CertificateException;
+  }
+
+  /** The system trust store first; only when it refuses the chain, the pinned top certificate. */
+  private void systemElsePinned(X509Certificate[] chain, ServerCheck check) throws CertificateException {
     try {
-      system.checkServerTrusted(chain, authType, engine);
+      check.run(system);
     } catch (CertificateException untrusted) {
-      pinned(chain).checkServerTrusted(chain, authType, engine);
+      check.run(pinned(chain));
     }
   }
 
   @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    systemElsePinned(chain, manager -> manager.checkServerTrusted(chain, authType, engine));
+  }
+
+  @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    try {
-      system.checkServerTrusted(chain, authType, socket);
-    } catch (CertificateException untrusted) {
-      pinned(chain).checkServerTrusted(chain, authType, socket);
-    }
+    systemElsePinned(chain, manager -> manager.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
