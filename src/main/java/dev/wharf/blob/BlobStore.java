@@ -49,6 +49,15 @@ public interface BlobStore extends AutoCloseable {
      */
     Optional<InputStream> open(String sha256) throws IOException;
 
+    /**
+     * Opens a blob for serving: as a channel where the store keeps files, else as {@link #open}'s stream.
+     *
+     * @return the reader, to be closed by the caller, or empty if no such blob is stored
+     */
+    default Optional<BlobReader> openReader(String sha256) throws IOException {
+        return open(sha256).map(BlobReader.Stream::new);
+    }
+
     /** Whether a blob with this SHA-256 is stored. */
     boolean exists(String sha256) throws IOException;
 

@@ -160,6 +160,11 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public Optional<BlobReader> openReader(String sha256) throws IOException {
+        return readFile(sha256, path -> Optional.of(new BlobReader.Channel(FileChannel.open(path))), Optional.empty());
+    }
+
+    @Override
     public boolean exists(String sha256) throws IOException {
         return Files.isRegularFile(checkedPath(sha256));
     }

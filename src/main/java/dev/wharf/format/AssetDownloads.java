@@ -1,11 +1,11 @@
 package dev.wharf.format;
 
 import dev.wharf.api.http.Exchange;
+import dev.wharf.blob.BlobReader;
 import dev.wharf.error.WharfException;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
@@ -48,32 +48,43 @@ public final class AssetDownloads {
       exchange.send(304, null, new byte[0]);
       return;
     }
-    InputStream content = packages.open(asset).orElseThrow(() -> {
+    BlobReader content = packages.openReader(asset).orElseThrow(() -> {
       LOG.error("blob {} of asset {} is missing", asset.sha256(), asset.name());
       return new WharfException.NotFound(null, "Not found: " + asset.name());
     });
     String range = exchange.header("Range");
     String ifRange = exchange.header("If-Range");
     try {
-      if (range == null || (ifRange != null && !ifRange.trim().equals(etag))) {
-        exchange.stream(200, contentType, asset.size(), content);
-        return;
-      }
-      long[] span = span(range, asset.size());
-      if (span == null) { // not one byte range: the whole file, as if there were none
-        exchange.stream(200, contentType, asset.size(), content);
+      long[] span = range == null || (ifRange != null && !ifRange.trim().equals(etag)) ? null : span(range, asset.size());
+      if (span == null) { // no range, or not one byte range: the whole file, as if there were none
+        send(exchange, 200, contentType, content, 0, asset.size());
       } else if (span.length == 0) {
         content.close();
         exchange.setHeader("Content-Range", "bytes */" + asset.size());
         exchange.send(416, "text/plain; charset=utf-8", "Range not satisfiable: the file has " + asset.size()
             + " bytes\n");
       } else {
-        content.skipNBytes(span[0]);
         exchange.setHeader("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + asset.size());
-        exchange.stream(206, contentType, span[1] - span[0] + 1, content);
+        send(exchange, 206, contentType, content, span[0], span[1] - span[0] + 1);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void send(Exchange exchange, int status, String contentType, BlobReader content, long offset,
+      long length) throws IOException {
+    try {
+      switch (content) {
+        case BlobReader.Channel file -> exchange.stream(status, contentType, length, file.channel(), offset);
+        case BlobReader.Stream stream -> {
+          stream.stream().skipNBytes(offset);
+          exchange.stream(status, contentType, length, stream.stream());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      content.close();
+      throw e;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.wharf.packages;
 
+import dev.wharf.blob.BlobReader;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.error.WharfException;
 import java.io.IOException;
@@ -203,6 +204,15 @@ public final class PackageService {
   public Optional<InputStream> open(PackageAsset asset) {
     try {
       return blobs.open(asset.sha256());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Opens an asset's blob for serving (see {@link BlobStore#openReader}); empty when the blob is missing. */
+  public Optional<BlobReader> openReader(PackageAsset asset) {
+    try {
+      return blobs.openReader(asset.sha256());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -92,6 +92,27 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void a_reader_for_serving_gives_the_same_bytes_from_any_offset_and_nothing_for_a_missing_blob() throws IOException {
+        store.put(TestingContent.utf8("hello"), NO_LIMIT, null);
+
+        try (BlobReader reader = store.openReader(HELLO.sha256()).orElseThrow()) {
+            byte[] read = switch (reader) {
+                case BlobReader.Channel channel -> {
+                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(3);
+                    channel.channel().position(2).read(buffer);
+                    yield java.util.Arrays.copyOf(buffer.array(), buffer.position());
+                }
+                case BlobReader.Stream stream -> {
+                    stream.stream().skipNBytes(2);
+                    yield stream.stream().readAllBytes();
+                }
+            };
+            assertThat(new String(read, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("llo");
+        }
+        assertThat(store.openReader(EMPTY.sha256())).isEmpty();
+    }
+
+    @Test
     void storing_empty_content_reports_the_known_digests_of_nothing_even_with_a_zero_limit() throws IOException {
         BlobDigests digests = store.put(InputStream.nullInputStream(), 0, EMPTY.sha256());
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -196,6 +198,41 @@ public final class Exchange {
     } catch (IOException | RuntimeException e) {
       // the client went away or the blob could not be read: the response is already committed
       callback.failed(e);
+    }
+  }
+
+  /**
+   * Sends {@code length} bytes of {@code channel} from {@code offset} (the channel closed afterwards): read in
+   * Jetty's pooled direct buffers and written as the connection takes them, without a copy through the heap
+   * or a thread waiting on the socket. A HEAD request gets the headers only. A failure mid-stream aborts the
+   * response (it is already committed).
+   */
+  public void stream(int status, String contentType, long length, SeekableByteChannel channel, long offset)
+      throws IOException {
+    if (!begin(status, contentType)) {
+      channel.close();
+      return;
+    }
+    response.getHeaders().put("Content-Length", length);
+    if ("HEAD".equals(request.getMethod())) {
+      channel.close();
+      response.write(true, null, callback);
+      return;
+    }
+    ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true,
+        CHANNEL_BUFFER_BYTES);
+    Content.Source source = Content.Source.from(buffers, channel, offset, length);
+    Content.copy(source, response, Callback.from(callback, () -> closeQuietly(channel)));
+  }
+
+  /** What {@link #stream(int, String, long, SeekableByteChannel, long)} reads at a time. */
+  private static final int CHANNEL_BUFFER_BYTES = 64 * 1024;
+
+  private static void closeQuietly(SeekableByteChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // read to the end or abandoned: nothing is lost by a failed close of a read-only channel
     }
   }
 
