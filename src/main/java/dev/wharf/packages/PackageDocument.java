@@ -13,6 +13,19 @@ public record PackageDocument(PackageSummary summary, List<VersionWithAssets> ve
     distTags = Map.copyOf(distTags);
   }
 
+  /**
+   * About the heap the document holds, in bytes (its metadata text counted twice: Java strings of Latin-1
+   * text are a byte a character, other text two, plus the objects around them), for caches bounded by size.
+   */
+  public long approximateBytes() {
+    long bytes = 256;
+    for (VersionWithAssets entry : versions) {
+      String metadata = entry.version().metadata();
+      bytes += 256 + (metadata == null ? 0 : 2L * metadata.length()) + 320L * entry.assets().size();
+    }
+    return bytes;
+  }
+
   public record VersionWithAssets(PackageVersion version, List<PackageAsset> assets) {
     public VersionWithAssets {
       assets = List.copyOf(assets);

@@ -31,11 +31,15 @@ public final class PackageService {
   private final PackageStore store;
   private final BlobStore blobs;
   private final Clock clock;
-  /** Weighted by versions, so a few packages with thousands of versions cannot crowd out memory. */
+  /**
+   * Weighted by the heap they hold, within a sixth of the heap ({@link HeapShare}), so a few packages with
+   * thousands of versions cannot crowd out memory.
+   */
   private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Optional<PackageDocument>> documents =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-          .maximumWeight(200_000)
-          .<PackageKey, Optional<PackageDocument>>weigher((key, document) -> 1 + document.map(d -> d.versions().size()).orElse(0))
+          .maximumWeight(HeapShare.of(6))
+          .<PackageKey, Optional<PackageDocument>>weigher((key, document) ->
+              (int) Math.min(Integer.MAX_VALUE, 64 + document.map(PackageDocument::approximateBytes).orElse(0L)))
           .expireAfterWrite(java.time.Duration.ofSeconds(30))
           .build();
 

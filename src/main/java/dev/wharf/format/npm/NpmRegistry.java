@@ -52,8 +52,8 @@ public final class NpmRegistry {
 
   private final FormatContext context;
 
-  /** Rendered packuments, up to 64 MB of them. */
-  private final Renderings<RenderKey> renderings = new Renderings<>(64L * 1024 * 1024);
+  /** Rendered packuments, within a sixteenth of the heap. */
+  private final Renderings<RenderKey> renderings = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
 
   public NpmRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");

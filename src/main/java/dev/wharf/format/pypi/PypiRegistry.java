@@ -72,8 +72,8 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final FormatContext context;
-  /** Rendered project pages, up to 64 MB of them. */
-  private final Renderings<PageKey> pages = new Renderings<>(64L * 1024 * 1024);
+  /** Rendered project pages, within a sixteenth of the heap. */
+  private final Renderings<PageKey> pages = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
 
   public PypiRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");
