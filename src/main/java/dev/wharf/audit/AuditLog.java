@@ -5,28 +5,67 @@ import dev.wharf.store.Database;
 import dev.wharf.store.SqlBatch;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The audit trail. Requests hand events to a {@link BatchWriter}, so auditing adds no database
  * round trip to a request. Events are queryable by account.
+ *
+ * <p>Allowed uses of the {@code counted} actions (the server counts package reads, unless told to record
+ * each) are not events of their own: they are counted in memory per principal, token, resource, source
+ * address, deciding statement and minute, and the counts are written every {@link #COUNT_FLUSH_SECONDS}
+ * seconds, at {@link #flush} and at {@link #close}. A lookup shows a count as one event of that minute.
+ * Denials, failures and every other action stay one event each.
  */
 public final class AuditLog implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
   private static final int QUEUE_CAPACITY = 100_000;
   private static final int BATCH = 2_000;
+  /** How often counted uses are written; a crash loses at most this much of them. */
+  public static final int COUNT_FLUSH_SECONDS = 5;
 
   private final Jdbi jdbi;
   private final Clock clock;
   private final BatchWriter<AuditEvent> writer;
+  private final Set<String> counted;
+  private final ConcurrentHashMap<CountKey, Long> counts = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService countFlusher;
+  private final Object countWrite = new Object();
 
+  /** What one count is kept per: everything of an event but its time (truncated to the minute) and request. */
+  private record CountKey(long minuteStart, String principalAccount, String principalArn, String resourceAccount,
+      String action, String resource, String sourceIp, String decidedBy, String tokenId) {}
+
+  /** An audit trail that records every request as an event. */
   public AuditLog(Database database, Clock clock) {
+    this(database, clock, Set.of());
+  }
+
+  /** An audit trail that counts allowed uses of the {@code counted} actions per minute. */
+  public AuditLog(Database database, Clock clock, Set<String> counted) {
     this.jdbi = Objects.requireNonNull(database, "database").jdbi();
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.counted = Set.copyOf(counted);
     this.writer = new BatchWriter<>("audit", QUEUE_CAPACITY, BATCH, this::write);
+    if (this.counted.isEmpty()) {
+      this.countFlusher = null;
+    } else {
+      this.countFlusher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("audit-counts")
+          .daemon().factory());
+      countFlusher.scheduleWithFixedDelay(this::flushCountsQuietly, COUNT_FLUSH_SECONDS, COUNT_FLUSH_SECONDS,
+          TimeUnit.SECONDS);
+    }
   }
 
   /** A new event stamped now; fields may be null where unknown. */
@@ -94,12 +133,18 @@ public final class AuditLog implements AutoCloseable {
       return this;
     }
 
-    /** Records the event (once; later calls are ignored). */
+    /** Records the event, or counts it when it is an allowed use of a counted action (once; later calls are ignored). */
     public void finish(AuditEvent.Outcome outcome, String errorCode) {
       if (finished) {
         return;
       }
       finished = true;
+      if (outcome == AuditEvent.Outcome.ALLOWED && action != null && counted.contains(action)) {
+        long minute = clock.millis() / 60_000 * 60_000;
+        counts.merge(new CountKey(minute, principalAccount, principalArn, resourceAccount, action, resource, sourceIp,
+            decidedBy, tokenId), 1L, Long::sum);
+        return;
+      }
       record(requestId, principalAccount, principalArn, resourceAccount, action == null ? "unknown" : action, resource,
           sourceIp, outcome, decidedBy, errorCode, tokenId);
     }
@@ -117,42 +162,134 @@ public final class AuditLog implements AutoCloseable {
         .bind("error", e.errorCode()).bind("token", e.tokenId()));
   }
 
-  /** Waits until everything recorded so far is stored (tests, shutdown, and before a lookup). */
+  /** Waits until everything recorded and counted so far is stored (tests, shutdown, and before a lookup). */
   public void flush() {
     writer.flush();
+    flushCounts();
   }
 
-  /** Events that concern an account (as the caller's or the resource's), newest first. */
+  /**
+   * Writes the counts gathered so far. Each key is taken out of the map atomically, so a use counted while
+   * this runs lands in this write or in the next one, never in neither.
+   */
+  private void flushCounts() {
+    synchronized (countWrite) {
+      List<Map.Entry<CountKey, Long>> taken = new ArrayList<>();
+      for (CountKey key : counts.keySet()) {
+        Long n = counts.remove(key);
+        if (n != null) {
+          taken.add(Map.entry(key, n));
+        }
+      }
+      if (taken.isEmpty()) {
+        return;
+      }
+      try {
+        writeCounts(taken);
+      } catch (RuntimeException e) {
+        taken.forEach(entry -> counts.merge(entry.getKey(), entry.getValue(), Long::sum));
+        throw e;
+      }
+    }
+  }
+
+  private void writeCounts(List<Map.Entry<CountKey, Long>> taken) {
+    SqlBatch.execute(jdbi, "INSERT INTO audit_read_counts (minute_start, principal_account, principal_arn,"
+        + " resource_account, action, resource, source_ip, decided_by, token_id, request_count)"
+        + " VALUES (:minute, :pacct, :parn, :racct, :action, :resource, :ip, :decided, :token, :n)",
+        taken, (insert, e) -> insert.bind("minute", e.getKey().minuteStart())
+        .bind("pacct", e.getKey().principalAccount()).bind("parn", e.getKey().principalArn())
+        .bind("racct", e.getKey().resourceAccount()).bind("action", e.getKey().action())
+        .bind("resource", e.getKey().resource()).bind("ip", e.getKey().sourceIp())
+        .bind("decided", e.getKey().decidedBy()).bind("token", e.getKey().tokenId()).bind("n", e.getValue()));
+  }
+
+  private void flushCountsQuietly() {
+    try {
+      flushCounts();
+    } catch (RuntimeException e) {
+      LOG.warn("writing audit counts failed, kept for the next try: {}", e.toString());
+    }
+  }
+
+  /**
+   * Events that concern an account (as the caller's or the resource's), newest first: recorded events, and
+   * counted uses as one event per key and minute.
+   */
   public List<AuditEvent> lookup(String accountId, Instant since, String principalArn, String action, int limit) {
     flush();
-    StringBuilder sql = new StringBuilder("SELECT * FROM audit_events WHERE (principal_account = :account"
-        + " OR resource_account = :account) AND occurred_at >= :since");
+    StringBuilder filter = new StringBuilder();
     if (principalArn != null) {
-      sql.append(" AND principal_arn = :principal");
+      filter.append(" AND principal_arn = :principal");
     }
     if (action != null) {
-      sql.append(" AND action = :action");
+      filter.append(" AND action = :action");
     }
-    sql.append(" ORDER BY occurred_at DESC, event_id LIMIT :limit");
-    return jdbi.withHandle(h -> {
-      var query = h.createQuery(sql.toString()).bind("account", accountId).bind("since", since.toEpochMilli())
-          .bind("limit", limit);
-      if (principalArn != null) {
-        query.bind("principal", principalArn);
-      }
-      if (action != null) {
-        query.bind("action", action);
-      }
-      return query.map((rs, ctx) -> new AuditEvent(rs.getString("event_id"), Instant.ofEpochMilli(rs.getLong("occurred_at")),
-          rs.getString("request_id"), rs.getString("principal_account"), rs.getString("principal_arn"),
-          rs.getString("resource_account"), rs.getString("action"), rs.getString("resource"), rs.getString("source_ip"),
-          AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)), rs.getString("decided_by"),
-          rs.getString("error_code"), rs.getString("token_id"))).list();
+    String events = "SELECT * FROM audit_events WHERE (principal_account = :account OR resource_account = :account)"
+        + " AND occurred_at >= :since" + filter + " ORDER BY occurred_at DESC, event_id LIMIT :limit";
+    String grouped = "SELECT minute_start, principal_account, principal_arn, resource_account, action, resource,"
+        + " source_ip, decided_by, token_id, SUM(request_count) AS request_count FROM audit_read_counts"
+        + " WHERE (principal_account = :account OR resource_account = :account) AND minute_start >= :since" + filter
+        + " GROUP BY minute_start, principal_account, principal_arn, resource_account, action, resource, source_ip,"
+        + " decided_by, token_id ORDER BY minute_start DESC LIMIT :limit";
+    List<AuditEvent> found = new ArrayList<>();
+    jdbi.useHandle(h -> {
+      found.addAll(bindLookup(h.createQuery(events), accountId, since.toEpochMilli(), principalArn, action, limit)
+          .map((rs, ctx) -> new AuditEvent(rs.getString("event_id"), Instant.ofEpochMilli(rs.getLong("occurred_at")),
+              rs.getString("request_id"), rs.getString("principal_account"), rs.getString("principal_arn"),
+              rs.getString("resource_account"), rs.getString("action"), rs.getString("resource"),
+              rs.getString("source_ip"), AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
+              rs.getString("decided_by"), rs.getString("error_code"), rs.getString("token_id"))).list());
+      // A minute counts from its start: the one in which `since` falls is shown whole.
+      found.addAll(bindLookup(h.createQuery(grouped), accountId, since.toEpochMilli() / 60_000 * 60_000, principalArn,
+          action, limit)
+          .map((rs, ctx) -> {
+            CountKey key = new CountKey(rs.getLong("minute_start"), rs.getString("principal_account"),
+                rs.getString("principal_arn"), rs.getString("resource_account"), rs.getString("action"),
+                rs.getString("resource"), rs.getString("source_ip"), rs.getString("decided_by"),
+                rs.getString("token_id"));
+            return new AuditEvent(countEventId(key), Instant.ofEpochMilli(key.minuteStart()), null,
+                key.principalAccount(), key.principalArn(), key.resourceAccount(), key.action(), key.resource(),
+                key.sourceIp(), AuditEvent.Outcome.ALLOWED, key.decidedBy(), null, key.tokenId(),
+                rs.getLong("request_count"));
+          }).list());
     });
+    found.sort(java.util.Comparator.comparing(AuditEvent::occurredAt).reversed().thenComparing(AuditEvent::eventId));
+    return List.copyOf(found.subList(0, Math.min(limit, found.size())));
+  }
+
+  private static org.jdbi.v3.core.statement.Query bindLookup(org.jdbi.v3.core.statement.Query query, String accountId,
+      long since, String principalArn, String action, int limit) {
+    query.bind("account", accountId).bind("since", since).bind("limit", limit);
+    if (principalArn != null) {
+      query.bind("principal", principalArn);
+    }
+    if (action != null) {
+      query.bind("action", action);
+    }
+    return query;
+  }
+
+  /** A stable id for the count of one key in one minute: the same on every lookup and every node. */
+  private static String countEventId(CountKey key) {
+    String joined = String.join("\n", Long.toString(key.minuteStart()), String.valueOf(key.principalArn()),
+        String.valueOf(key.resourceAccount()), key.action(), String.valueOf(key.resource()),
+        String.valueOf(key.sourceIp()), String.valueOf(key.decidedBy()), String.valueOf(key.tokenId()));
+    return "count-" + dev.wharf.crypto.Sha256.hex(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .substring(0, 32);
   }
 
   @Override
   public void close() {
+    if (countFlusher != null) {
+      countFlusher.shutdown();
+      try {
+        countFlusher.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      flushCountsQuietly();
+    }
     writer.close();
   }
 }

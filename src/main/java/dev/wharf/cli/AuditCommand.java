@@ -17,9 +17,11 @@ import picocli.CommandLine.Option;
 /** {@code wharf audit}: who did what, when, from where, and whether it was allowed. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {"Show audit events of your account: every API call and token use, allowed or denied, newest first.",
+        "Allowed package reads are counted per token, package and minute (Count), unless the server runs with"
+            + " --audit-reads each.",
         "Needs wharf:LookupAuditEvents (an account's root user has it)."})
 final class AuditCommand implements Callable<Integer> {
-  private static final List<String> FIELDS = List.of("Time", "Outcome", "Principal", "Action", "Resource", "SourceIp",
+  private static final List<String> FIELDS = List.of("Time", "Count", "Outcome", "Principal", "Action", "Resource", "SourceIp",
       "DecidedBy", "ErrorCode", "TokenId", "RequestId");
 
   @Mixin ApiClientOptions api;

@@ -66,7 +66,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--external-timeout", description = "Seconds to connect to and receive metadata from an external connection (artifacts: 20 times that) (env WHARF_EXTERNAL_TIMEOUT, default 30).")
   Long externalTimeout;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout.")
+  @Option(names = "--audit-reads", paramLabel = "per-minute|each", description = "How allowed package reads enter the audit trail: counted per token, package, address and minute, or one event each (env WHARF_AUDIT_READS, default per-minute). Denials, writes and token issues are always one event each.")
+  String auditReads;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads.")
   Path configFile;
 
   /**
@@ -90,7 +93,8 @@ final class ServerCommand implements Callable<Integer> {
           .flag("blob-store", blobStore).flag("s3-endpoint", s3Endpoint).flag("s3-path-style", s3PathStyle)
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
-          .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout).build();
+          .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout)
+          .flag("audit-reads", auditReads).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

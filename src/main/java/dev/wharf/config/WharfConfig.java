@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *       (NAME=URL,NAME=URL)</td><td>none: no repository reaches outside the server</td></tr>
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
  *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
+ *   <tr><td>audit-reads</td><td>--audit-reads</td><td>WHARF_AUDIT_READS</td><td>per-minute (or each)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -56,7 +57,16 @@ public record WharfConfig(
     long blobGcGraceSeconds,
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
-    java.time.Duration externalTimeout) {
+    java.time.Duration externalTimeout,
+    AuditReads auditReads) {
+
+  /** How allowed package reads enter the audit trail. */
+  public enum AuditReads {
+    /** Counted per token, package, source address and minute: a busy registry writes a row per key, not per read. */
+    PER_MINUTE,
+    /** One event each, like every other request. */
+    EACH
+  }
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_DATA = "wharf-data";
@@ -70,7 +80,7 @@ public record WharfConfig(
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-      "external-connections", "external-metadata-ttl", "external-timeout");
+      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
@@ -102,6 +112,7 @@ public record WharfConfig(
     if (blobGcGraceSeconds < 60) {
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
+    java.util.Objects.requireNonNull(auditReads, "auditReads");
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -251,7 +262,12 @@ public record WharfConfig(
           grace,
           externalConnections(lookup("external-connections").orElse("")),
           java.time.Duration.ofSeconds(number("external-metadata-ttl", "seconds", DEFAULT_EXTERNAL_METADATA_TTL_SECONDS)),
-          java.time.Duration.ofSeconds(number("external-timeout", "seconds", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)));
+          java.time.Duration.ofSeconds(number("external-timeout", "seconds", DEFAULT_EXTERNAL_TIMEOUT_SECONDS)),
+          lookup("audit-reads").map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "per-minute" -> AuditReads.PER_MINUTE;
+            case "each" -> AuditReads.EACH;
+            default -> throw new ConfigException("audit-reads must be per-minute or each, got '" + value + "'");
+          }).orElse(AuditReads.PER_MINUTE));
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */

@@ -29,6 +29,7 @@ import dev.wharf.blob.S3BlobStore;
 import dev.wharf.packages.infrastructure.SqlBlobReferences;
 import dev.wharf.store.ClusterLock;
 import dev.wharf.format.RepositoryAuthorizer;
+import dev.wharf.format.PackageAction;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.AssetDownloads;
 import dev.wharf.format.FormatContext;
@@ -227,7 +228,8 @@ public final class WharfServer implements AutoCloseable {
       TokenEndpoints tokenEndpoints = new TokenEndpoints(grants, tokens, config.region(), () -> managementAccount);
 
       AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials);
-      AuditLog audit = new AuditLog(database, clock);
+      AuditLog audit = new AuditLog(database, clock, config.auditReads() == WharfConfig.AuditReads.PER_MINUTE
+          ? java.util.Set.of(PackageAction.READ.iamName()) : java.util.Set.of());
       List<QueryOperation> queryOperations = new ArrayList<>();
       queryOperations.addAll(new IamEndpoints(identity).operations());
       queryOperations.addAll(new OidcProviderEndpoints(oidcProviders, identity).operations());

@@ -36,6 +36,67 @@ class AuditCommandIT {
   }
 
   @Test
+  void allowedReadsAreCountedPerTokenPackageAndMinuteAndDenialsStayEventsOfTheirOwn() throws Exception {
+    var token = run(root, against(wharf, "get-authorization-token", "--domain", "audited", "--query", "authorizationToken",
+        "--output", "text")).out().strip();
+    for (int i = 0; i < 5; i++) {
+      assertThat(getRepository(endpoint, token).status()).isEqualTo(200);
+    }
+    assertThat(getRepository(endpoint, token + "x").status()).isEqualTo(401);
+    assertThat(getRepository(endpoint, token + "x").status()).isEqualTo(401);
+
+    var result = run(root, against(wharf, "audit", "--output", "json", "--action", "codeartifact:ReadFromRepository"));
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode events = new ObjectMapper().readTree(result.out());
+    String tokenId = tokenIdOf(endpoint, token);
+    // Five reads with one token in one minute are one event of Count 5 (two, should the minute turn).
+    long counted = 0;
+    for (JsonNode e : events) {
+      if (e.path("TokenId").asText().equals(tokenId)) {
+        assertThat(e.path("Outcome").asText()).isEqualTo("allowed");
+        assertThat(e.path("RequestId").isMissingNode()).isTrue();
+        assertThat(e.path("EventId").asText()).startsWith("count-");
+        counted += e.path("Count").asLong();
+      }
+    }
+    assertThat(counted).isEqualTo(5);
+    assertThat(events).filteredOn(e -> e.path("Outcome").asText().equals("denied")).hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(e -> {
+          assertThat(e.path("Count").asLong()).isEqualTo(1);
+          assertThat(e.path("RequestId").asText()).isNotBlank();
+        });
+  }
+
+  @Test
+  void withAuditReadsEachEveryReadIsAnEventOfItsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path other)
+      throws Exception {
+    try (TestingServer each = TestingServer.start(other, java.time.Clock.systemUTC(), java.util.Map.of("WHARF_AUDIT_READS", "each"))) {
+      AwsBasicCredentials eachRoot = each.rootCredentials();
+      String eachEndpoint = LoginTestingCli.newRepository(each, eachRoot, "audited", "app", "npm");
+      var token = run(eachRoot, against(each, "get-authorization-token", "--domain", "audited", "--query",
+          "authorizationToken", "--output", "text")).out().strip();
+      for (int i = 0; i < 3; i++) {
+        assertThat(getRepository(eachEndpoint, token).status()).isEqualTo(200);
+      }
+      var result = run(eachRoot, against(each, "audit", "--output", "json", "--action", "codeartifact:ReadFromRepository"));
+      JsonNode events = new ObjectMapper().readTree(result.out());
+      String tokenId = tokenIdOf(eachEndpoint, token);
+      assertThat(events).filteredOn(e -> e.path("TokenId").asText().equals(tokenId)).hasSize(3)
+          .allSatisfy(e -> {
+            assertThat(e.path("Count").asLong()).isEqualTo(1);
+            assertThat(e.path("RequestId").asText()).isNotBlank();
+          });
+    }
+  }
+
+  /** The token's id, as the repository endpoint tells its holder (one more read: ask after the lookup). */
+  private static String tokenIdOf(String endpoint, String token) {
+    var answer = getRepository(endpoint, token);
+    assertThat(answer.status()).isEqualTo(200);
+    return answer.body().path("tokenId").asText();
+  }
+
+  @Test
   void theAuditShowsAnAllowedTokenUseAndADeniedCallWithWhoAndWhatButNoSecret() throws Exception {
     var token = run(root, against(wharf, "get-authorization-token", "--domain", "audited", "--query", "authorizationToken",
         "--output", "text")).out().strip();
@@ -66,7 +127,7 @@ class AuditCommandIT {
 
     var text = run(root, against(wharf, "audit", "--action", "codeartifact:ReadFromRepository"));
     assertThat(text.exitCode()).isZero();
-    assertThat(text.out().lines()).first().asString().startsWith("Time\tOutcome\tPrincipal");
+    assertThat(text.out().lines()).first().asString().startsWith("Time\tCount\tOutcome\tPrincipal");
     assertThat(text.out().lines().skip(1)).allSatisfy(line -> assertThat(line).contains("codeartifact:ReadFromRepository"));
   }
 }

@@ -92,7 +92,18 @@ class WharfConfigTest {
     assertThat(WharfConfig.SETTING_NAMES)
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
             "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-            "external-connections", "external-metadata-ttl", "external-timeout");
+            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+  }
+
+  @Test
+  void allowedReadsAreCountedPerMinuteUnlessEachIsAsked() {
+    assertThat(WharfConfig.builder().build().auditReads()).isEqualTo(WharfConfig.AuditReads.PER_MINUTE);
+    assertThat(WharfConfig.builder().flag("audit-reads", "EACH").build().auditReads())
+        .isEqualTo(WharfConfig.AuditReads.EACH);
+    assertThat(WharfConfig.builder().environment(java.util.Map.of("WHARF_AUDIT_READS", "per-minute")).build()
+        .auditReads()).isEqualTo(WharfConfig.AuditReads.PER_MINUTE);
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-reads", "never").build())
+        .hasMessageContaining("audit-reads must be per-minute or each");
   }
 
   @Test

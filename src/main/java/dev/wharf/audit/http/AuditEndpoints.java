@@ -14,7 +14,8 @@ import java.util.Objects;
 
 /**
  * {@code wharf:LookupAuditEvents}: the audit events that concern the caller's account (as caller
- * or as resource owner), newest first. Parameters: Since (ISO-8601 or a duration like PT1H,
+ * or as resource owner), newest first; counted package reads as one event per minute with their
+ * {@code Count} (and no RequestId), every other event with a Count of 1. Parameters: Since (ISO-8601 or a duration like PT1H,
  * default the last 24 hours), PrincipalArn, EventAction, MaxResults (1..1000, default 100).
  */
 public final class AuditEndpoints {
@@ -43,7 +44,8 @@ public final class AuditEndpoints {
           List<AuditEvent> events = audit.lookup(r.principal().accountId(), since, r.optional("PrincipalArn"),
               r.optional("EventAction"), limit);
           x.element("Events", list -> events.forEach(e -> list.element("member", m -> m
-              .text("EventId", e.eventId()).text("Time", e.occurredAt()).text("RequestId", e.requestId())
+              .text("EventId", e.eventId()).text("Time", e.occurredAt()).text("Count", e.count())
+              .text("RequestId", e.requestId())
               .text("Principal", e.principalArn()).text("Action", e.action()).text("Resource", e.resource())
               .text("SourceIp", e.sourceIp()).text("Outcome", e.outcome().name().toLowerCase(Locale.ROOT))
               .text("DecidedBy", e.decidedBy()).text("ErrorCode", e.errorCode()).text("TokenId", e.tokenId()))));

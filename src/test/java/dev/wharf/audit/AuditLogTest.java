@@ -1,0 +1,96 @@
+package dev.wharf.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wharf.store.Database;
+import dev.wharf.testing.TestingDatabases;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The audit trail on SQLite and PostgreSQL: counted reads, individual events, and lookups over both. */
+class AuditLogTest {
+  private static final String READ = "codeartifact:ReadFromRepository";
+  private static final String ACCOUNT = "111122223333";
+  private static final String ALICE = "arn:aws:iam::111122223333:user/alice";
+  private static final String REPO = "arn:aws:codeartifact:us-east-1:111122223333:repository/d/r";
+
+  @TempDir Path directory;
+
+  private Database open(String kind) {
+    return kind.equals("sqlite") ? TestingDatabases.sqlite(directory) : TestingDatabases.postgres();
+  }
+
+  private static void use(AuditLog audit, String token, AuditEvent.Outcome outcome) {
+    audit.begin("req-" + token, "10.0.0.1").action(READ).resource(REPO, ACCOUNT)
+        .principal(new dev.wharf.identity.Principal.Root(ACCOUNT)).token(token).finish(outcome, null);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void allowedReadsOfOneMinuteAreOneCountPerTokenWhileDenialsStayEvents(String kind) throws Exception {
+    Instant noon = Instant.parse("2026-12-06T12:00:10Z");
+    try (Database database = open(kind);
+        AuditLog audit = new AuditLog(database, Clock.fixed(noon, ZoneOffset.UTC), Set.of(READ))) {
+      // Counted from many threads at once, and flushed meanwhile: none lost, none twice.
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      for (int i = 0; i < 4_000; i++) {
+        threads.submit(() -> use(audit, "t1", AuditEvent.Outcome.ALLOWED));
+        if (i % 1000 == 0) {
+          threads.submit(audit::flush);
+        }
+      }
+      threads.shutdown();
+      assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      use(audit, "t2", AuditEvent.Outcome.ALLOWED);
+      use(audit, "t1", AuditEvent.Outcome.DENIED);
+
+      List<AuditEvent> events = audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), null, READ, 100);
+      assertThat(events).filteredOn(e -> e.tokenId().equals("t1") && e.outcome() == AuditEvent.Outcome.ALLOWED)
+          .singleElement().satisfies(e -> {
+            assertThat(e.count()).isEqualTo(4_000);
+            assertThat(e.occurredAt()).isEqualTo(Instant.parse("2026-12-06T12:00:00Z"));
+            assertThat(e.requestId()).isNull();
+            assertThat(e.principalArn()).isEqualTo("arn:aws:iam::111122223333:root");
+            assertThat(e.resource()).isEqualTo(REPO);
+            assertThat(e.sourceIp()).isEqualTo("10.0.0.1");
+          });
+      assertThat(events).filteredOn(e -> e.tokenId().equals("t2")).singleElement()
+          .extracting(AuditEvent::count).isEqualTo(1L);
+      assertThat(events).filteredOn(e -> e.outcome() == AuditEvent.Outcome.DENIED).singleElement()
+          .satisfies(e -> {
+            assertThat(e.count()).isEqualTo(1);
+            assertThat(e.requestId()).isEqualTo("req-t1");
+          });
+      // The same lookup again gives the same ids; another account sees none of it.
+      assertThat(audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), null, READ, 100)).extracting(AuditEvent::eventId)
+          .containsExactlyInAnyOrderElementsOf(events.stream().map(AuditEvent::eventId).toList());
+      assertThat(audit.lookup("999988887777", noon.minus(Duration.ofHours(1)), null, null, 100)).isEmpty();
+      assertThat(audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), ALICE, null, 100)).isEmpty();
+      assertThat(audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), null, null, 2)).hasSize(2);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void withoutCountedActionsEveryReadIsAnEvent(String kind) throws Exception {
+    Instant noon = Instant.parse("2026-12-06T12:00:10Z");
+    try (Database database = open(kind); AuditLog audit = new AuditLog(database, Clock.fixed(noon, ZoneOffset.UTC))) {
+      for (int i = 0; i < 3; i++) {
+        use(audit, "t1", AuditEvent.Outcome.ALLOWED);
+      }
+      assertThat(audit.lookup(ACCOUNT, noon.minusSeconds(60), null, READ, 100)).hasSize(3)
+          .allSatisfy(e -> assertThat(e.count()).isEqualTo(1));
+    }
+  }
+}
