@@ -8,8 +8,10 @@
 # random file inside, so gzip cannot shrink it), then runs wrk -t2 on each, alternating, RUNS times
 # (default 2) after a 5 s warm-up each, and prints one table: requests/s, p50, p99, server CPU time
 # per request (utime+stime from /proc/PID/stat over the runs, all nginx workers summed) and RSS.
+# With METADATA=N (default 0: off) it also publishes a package of N versions and compares its packument,
+# full and abbreviated, with nginx serving the very bytes Wharf rendered (fetched once, as static files).
 # Env: RUNS (2), WHARF_PORT (18590), NGINX_PORT (18591), WHARF_BIN (./wharf of this checkout),
-#   KEEP=1 keeps the work directory.
+#   METADATA (0), KEEP=1 keeps the work directory.
 # Needs: wrk, nginx, curl, python3, the aws CLI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -100,12 +102,13 @@ for url in "$wharf_url" "$nginx_url"; do
 done
 
 declare -A rps p50 p99 cpu requests
-run() { # side url pids... ; appends this run's figures
+run() { # side url pids... ; appends this run's figures (LUA: the wrk script, default the token's)
   local side=$1 url=$2; shift 2
-  wrk -t2 -c"$connections" -d5s -s "$work/auth.lua" "$url" >/dev/null
+  local lua="${LUA:-$work/auth.lua}"
+  wrk -t2 -c"$connections" -d5s -s "$lua" "$url" >/dev/null
   local before after out n
   before=$(ticks "$@")
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/auth.lua" "$url")
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url")
   after=$(ticks "$@")
   if grep -q "Non-2xx" <<<"$out"; then echo "$side: $(grep Non-2xx <<<"$out")" >&2; exit 1; fi
   n=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -121,13 +124,59 @@ for i in $(seq 1 "$RUNS"); do
 done
 
 mean() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:]]; print(round(sum(v)/len(v)))" "$@"; }
-wharf_mean=$(mean ${rps[wharf]}); nginx_mean=$(mean ${rps[nginx]})
 nginx_rss=0
 for pid in $nginx_pids; do nginx_rss=$((nginx_rss + $(rss_mb "$pid"))); done
-echo
-echo "## $bytes-byte file, wrk -t2 -c$connections -d${seconds}s x $RUNS runs each, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-echo "| | requests/s (runs) | p50 (runs) | p99 (runs) | CPU µs/request (runs) | RSS after |"
-echo "|---|---|---|---|---|---|"
-echo "| Wharf, token-checked | ${rps[wharf]}(mean $wharf_mean) | ${p50[wharf]}| ${p99[wharf]}| ${cpu[wharf]}| $(rss_mb "$wharf_pid") MB |"
-echo "| nginx, static file | ${rps[nginx]}(mean $nginx_mean) | ${p50[nginx]}| ${p99[nginx]}| ${cpu[nginx]}| $nginx_rss MB (workers) |"
-echo "| Wharf / nginx | $(python3 -c "print(f'{100 * $wharf_mean / $nginx_mean:.0f} %')") | | | | |"
+table() { # title wharf-side nginx-side
+  local w n
+  w=$(mean ${rps[$2]}); n=$(mean ${rps[$3]})
+  echo
+  echo "## $1, wrk -t2 -c$connections -d${seconds}s x $RUNS runs each, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+  echo "| | requests/s (runs) | p50 (runs) | p99 (runs) | CPU µs/request (runs) | RSS after |"
+  echo "|---|---|---|---|---|---|"
+  echo "| Wharf, token-checked | ${rps[$2]}(mean $w) | ${p50[$2]}| ${p99[$2]}| ${cpu[$2]}| $(rss_mb "$wharf_pid") MB |"
+  echo "| nginx, static file | ${rps[$3]}(mean $n) | ${p50[$3]}| ${p99[$3]}| ${cpu[$3]}| $nginx_rss MB (workers) |"
+  echo "| Wharf / nginx | $(python3 -c "print(f'{100 * $w / $n:.0f} %')") | | | | |"
+}
+table "$bytes-byte file" wharf nginx
+
+if [ "${METADATA:-0}" -gt 0 ]; then
+  for v in $(seq 1 "$METADATA"); do
+    mkdir -p "$work/meta/package"
+    echo "{\"name\":\"metabench\",\"version\":\"1.0.$v\",\"description\":\"version $v\",\"dependencies\":{\"express\":\"^4.21.2\",\"lodash\":\"^4.17.21\"}}" \
+      > "$work/meta/package/package.json"
+    tar -czf "$work/meta.tgz" -C "$work/meta" package
+    python3 - "$work/meta.tgz" "$work/meta.json" "1.0.$v" <<'PY'
+import base64, hashlib, json, sys
+data = open(sys.argv[1], 'rb').read(); version = sys.argv[3]
+dist = {"integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(),
+        "shasum": hashlib.sha1(data).hexdigest(), "tarball": "http://x/metabench-%s.tgz" % version}
+manifest = {"name": "metabench", "version": version, "_id": "metabench@" + version, "description": "version " + version,
+            "dependencies": {"express": "^4.21.2", "lodash": "^4.17.21"}, "dist": dist}
+body = {"_id": "metabench", "name": "metabench", "dist-tags": {"latest": version}, "versions": {version: manifest},
+        "_attachments": {"metabench-%s.tgz" % version: {"content_type": "application/octet-stream",
+                                                       "data": base64.b64encode(data).decode(), "length": len(data)}}}
+json.dump(body, open(sys.argv[2], 'w'))
+PY
+    curl -sS --fail-with-body -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      --data-binary @"$work/meta.json" "${endpoint}metabench" >/dev/null
+  done
+  abbreviated="application/vnd.npm.install-v1+json"
+  curl -sf -H "Authorization: Bearer $token" "${endpoint}metabench" -o "$work/www/metabench-full.json"
+  curl -sf -H "Authorization: Bearer $token" -H "Accept: $abbreviated" "${endpoint}metabench" \
+    -o "$work/www/metabench-abbreviated.json"
+  chmod a+r "$work/www"/*.json
+  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["Accept"] = "%s"\n' "$token" "$abbreviated" \
+    > "$work/abbreviated.lua"
+  echo '-- no headers' > "$work/none.lua"
+  for i in $(seq 1 "$RUNS"); do
+    run wharf-full "${endpoint}metabench" "$wharf_pid"
+    # shellcheck disable=SC2086
+    LUA="$work/none.lua" run nginx-full "http://127.0.0.1:$NGINX_PORT/metabench-full.json" $nginx_pids
+    LUA="$work/abbreviated.lua" run wharf-abbreviated "${endpoint}metabench" "$wharf_pid"
+    # shellcheck disable=SC2086
+    LUA="$work/none.lua" run nginx-abbreviated "http://127.0.0.1:$NGINX_PORT/metabench-abbreviated.json" $nginx_pids
+  done
+  table "full packument of $METADATA versions ($(stat -c %s "$work/www/metabench-full.json") bytes)" wharf-full nginx-full
+  table "abbreviated packument of $METADATA versions ($(stat -c %s "$work/www/metabench-abbreviated.json") bytes)" \
+    wharf-abbreviated nginx-abbreviated
+fi
