@@ -6,11 +6,11 @@
 # Starts both servers itself (Wharf with ./wharf server on a fresh data directory and the launcher's
 # default settings; nginx from PATH on its own config), publishes one tarball of the given size (a
 # random file inside, so gzip cannot shrink it), then runs wrk -t2 on each, alternating, RUNS times
-# (default 2) after a 5 s warm-up each, and prints one table: requests/s, p50, p99, server CPU time
+# (default 2) after a warm-up each (WARMUP seconds, default 10: the JIT needs it), and prints one table: requests/s, p50, p99, server CPU time
 # per request (utime+stime from /proc/PID/stat over the runs, all nginx workers summed) and RSS.
 # With METADATA=N (default 0: off) it also publishes a package of N versions and compares its packument,
 # full and abbreviated, with nginx serving the very bytes Wharf rendered (fetched once, as static files).
-# Env: RUNS (2), WHARF_PORT (18590), NGINX_PORT (18591), WHARF_BIN (./wharf of this checkout),
+# Env: RUNS (2), WARMUP (10), WHARF_PORT (18590), NGINX_PORT (18591), WHARF_BIN (./wharf of this checkout),
 #   METADATA (0), KEEP=1 keeps the work directory.
 # Needs: wrk, nginx, curl, python3, the aws CLI.
 set -euo pipefail
@@ -105,7 +105,7 @@ declare -A rps p50 p99 cpu requests
 run() { # side url pids... ; appends this run's figures (LUA: the wrk script, default the token's)
   local side=$1 url=$2; shift 2
   local lua="${LUA:-$work/auth.lua}"
-  wrk -t2 -c"$connections" -d5s -s "$lua" "$url" >/dev/null
+  wrk -t2 -c"$connections" -d"${WARMUP:-10}s" -s "$lua" "$url" >/dev/null
   local before after out n
   before=$(ticks "$@")
   out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url")

@@ -376,6 +376,10 @@ public final class WharfServer implements AutoCloseable {
     http.setUriCompliance(UriCompliance.DEFAULT.with("wharf-npm", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
         UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     http.setSendServerVersion(false);
+    // Jetty's header cache looks every header line up in a trie of lines seen before; package requests
+    // carry a long Authorization value that is never in it, and the lookups cost more than they save
+    // (about a fifth of the tarball rate in bench/files/file-bench.sh, docs/benchmarks.md).
+    http.setHeaderCacheSize(0);
     http.setSendDateHeader(true);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(config.bindAddress());
