@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * An {@code Accept} header as content negotiation reads it: media ranges in the client's order,
- * each with its quality ({@code q}, 1 when absent, 0 when malformed). One parser for every format.
+ * each with its quality ({@code q}, 1 when absent, 0 when malformed). One parser for every format, and
+ * for {@code Accept-Encoding}, whose codings have the same grammar.
  */
 public record AcceptHeader(List<Range> ranges) {
   /** One media range, its type lower-cased, parameters other than q dropped. */

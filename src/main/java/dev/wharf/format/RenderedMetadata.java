@@ -1,20 +1,17 @@
 package dev.wharf.format;
 
 import dev.wharf.api.http.Exchange;
+import dev.wharf.crypto.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -31,12 +28,16 @@ public final class RenderedMetadata {
   private final byte[] body;
   private final String tag;
   private final Instant lastModified;
+  /** The Last-Modified header's value, formatted once per rendering (null when unknown). */
+  private final String lastModifiedHeader;
   private volatile byte[] gzipped;
 
   private RenderedMetadata(byte[] body, Instant lastModified) {
     this.body = body;
-    this.tag = tagOf(body);
+    this.tag = Sha256.hex(body).substring(0, 32);
     this.lastModified = lastModified == null ? null : lastModified.truncatedTo(ChronoUnit.SECONDS);
+    this.lastModifiedHeader = this.lastModified == null ? null
+        : DateTimeFormatter.RFC_1123_DATE_TIME.format(this.lastModified.atOffset(ZoneOffset.UTC));
   }
 
   /** A document whose last change is {@code lastModified} (null when unknown). */
@@ -71,8 +72,8 @@ public final class RenderedMetadata {
     exchange.addHeader("Vary", "Accept-Encoding");
     exchange.setHeader("ETag", etag);
     exchange.setHeader("Cache-Control", "no-cache");
-    if (lastModified != null) {
-      exchange.setHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(lastModified.atOffset(ZoneOffset.UTC)));
+    if (lastModifiedHeader != null) {
+      exchange.setHeader("Last-Modified", lastModifiedHeader);
     }
     if (notModified(exchange)) {
       exchange.send(304, null, new byte[0]);
@@ -118,38 +119,14 @@ public final class RenderedMetadata {
     return compressed;
   }
 
-  /** Whether an Accept-Encoding header admits gzip (named, or {@code *}, with a q-value above zero). */
+  /** Whether an Accept-Encoding header admits gzip: named (or as x-gzip), else {@code *}, with a q-value above 0. */
   static boolean acceptsGzip(String acceptEncoding) {
-    if (acceptEncoding == null) {
-      return false;
-    }
-    boolean star = false;
-    for (String part : acceptEncoding.split(",")) {
-      String[] pieces = part.split(";");
-      String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
-      boolean refused = false;
-      for (int i = 1; i < pieces.length; i++) {
-        String parameter = pieces[i].trim().toLowerCase(Locale.ROOT);
-        if (parameter.startsWith("q=")) {
-          refused = parameter.substring(2).trim().matches("0(\\.0{0,3})?");
-        }
-      }
-      if (coding.equals("gzip") || coding.equals("x-gzip")) {
-        return !refused;
-      }
-      if (coding.equals("*")) {
-        star = !refused;
+    AcceptHeader codings = AcceptHeader.parse(acceptEncoding);
+    for (AcceptHeader.Range coding : codings.ranges()) {
+      if (coding.type().equals("gzip") || coding.type().equals("x-gzip")) {
+        return coding.quality() > 0;
       }
     }
-    return star;
-  }
-
-  private static String tagOf(byte[] body) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return codings.accepts("*");
   }
 }
