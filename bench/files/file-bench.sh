@@ -1,37 +1,62 @@
 #!/usr/bin/env bash
-# Package files against the physical limit (issue 15): Wharf serving an npm tarball, token-checked,
+# Package files and metadata against the physical limit (issue 15): Wharf serving a package file, token-checked,
 # policy-evaluated and audited, side by side with nginx serving the same bytes as a static file
-# (worker_processes auto, sendfile on, access log off), in one run.
+# (worker_processes auto, sendfile on, access log off), in one run, for each format of FORMATS.
 #   bench/files/file-bench.sh [seconds] [connections] [size-bytes]     defaults: 10 64 58342
 # Starts both servers itself (Wharf with ./wharf server on a fresh data directory and the launcher's
-# default settings; nginx from PATH on its own config), publishes one tarball of the given size (a
-# random file inside, so gzip cannot shrink it), then runs wrk -t2 on each, alternating, RUNS times
-# (default 2) after a warm-up each (WARMUP seconds, default 10: the JIT needs it), and prints one table: requests/s, p50, p99, server CPU time
-# per request (utime+stime from /proc/PID/stat over the runs, all nginx workers summed) and RSS.
-# With METADATA=N (default 0: off) it also publishes a package of N versions and compares its packument,
-# full and abbreviated, with nginx serving the very bytes Wharf rendered (fetched once, as static files).
-# Env: RUNS (2), WARMUP (10), WHARF_PORT (18590), NGINX_PORT (18591), WHARF_BIN (./wharf of this checkout),
-#   METADATA (0), KEEP=1 keeps the work directory.
+# default settings; nginx from PATH on its own config) and publishes, per format, one file of about the
+# given size with random bytes inside (so gzip cannot shrink it) the way its client does, then fetches it
+# at the URL that client would use, with its credentials:
+#   npm    a tarball, PUT of the packument with it attached; GET <endpoint>filebench/-/filebench-1.0.0.tgz,
+#          Authorization: Bearer <token>
+#   pypi   a wheel of exactly the size, uploaded the way twine does (bench/pypi/pypi_tool.py: legacy API,
+#          multipart); GET of the file's URL on simple/filebench/, Authorization: Basic aws:<token>
+#   maven  a jar of exactly the size and its POM, PUT; GET <endpoint>bench/files/filebench/1.0.0/filebench-1.0.0.jar,
+#          Authorization: Basic aws:<token>
+# With METADATA=N (default 0: off) it also publishes a package of N versions per format and compares its
+# metadata with nginx serving the very bytes Wharf rendered (fetched once with curl, as static files): npm's
+# packument, full and abbreviated (Accept: application/vnd.npm.install-v1+json); PyPI's simple page of N files,
+# HTML (Accept: text/html) and PEP 691 JSON (Accept: application/vnd.pypi.simple.v1+json); Maven's
+# maven-metadata.xml of N versions.
+# Both sides get the same request headers (Authorization, Accept; no Accept-Encoding, as wrk sends none, so
+# both answer uncompressed bytes), and nginx answers each file with the Content-Type Wharf answered.
+# Per case, wrk -t2 runs on each side in turn, RUNS times (default 2), each after a warm-up (WARMUP seconds,
+# default 10: the JIT needs it). Prints one table, a row per case: requests/s, p50, p99, server CPU time per
+# request (utime+stime from /proc/PID/stat over the measured runs, all nginx workers summed), Wharf / nginx
+# requests/s, and RSS after the case.
+# Env: FORMATS ("npm pypi maven"), METADATA (0), RUNS (2), WARMUP (10), WHARF_PORT (18590), NGINX_PORT (18591),
+#   WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work directory.
 # Needs: wrk, nginx, curl, python3, the aws CLI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-10}"
 connections="${2:-64}"
 size="${3:-58342}"
+FORMATS="${FORMATS:-npm pypi maven}"
+METADATA="${METADATA:-0}"
 RUNS="${RUNS:-2}"
+WARMUP="${WARMUP:-10}"
 WHARF_PORT="${WHARF_PORT:-18590}"
 NGINX_PORT="${NGINX_PORT:-18591}"
 WHARF_BIN="${WHARF_BIN:-$root/wharf}"
+pypi_tool="$root/bench/pypi/pypi_tool.py"
+for format in $FORMATS; do
+  case "$format" in npm | pypi | maven) ;; *) echo "FORMATS: no format $format (npm, pypi, maven)" >&2; exit 1 ;; esac
+done
+[ -n "${FORMATS// /}" ] || { echo "FORMATS names no format" >&2; exit 1; }
+has() { [[ " $FORMATS " == *" $1 "* ]]; }
 for tool in wrk nginx curl python3 aws; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
 done
 work="$(mktemp -d)"
 chmod 755 "$work"  # nginx workers run as another user
+www="$work/www"    # nginx's root: a copy of each case's answer, named after the case
+mkdir -p "$www" "$work/pkg"
 cleanup() {
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
   kill "$(jobs -p)" 2>/dev/null || true
   wait 2>/dev/null || true
-  [ "${KEEP:-0}" = 1 ] && echo "kept $work" || rm -rf "$work"
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -44,25 +69,6 @@ ticks() { # utime+stime of the processes $@, in clock ticks
 }
 rss_mb() { echo $(( $(ps -o rss= -p "$1" | tr -d ' ') / 1024 )); }
 
-# the tarball: package.json and a random file of the size asked for (less the archive's overhead)
-mkdir -p "$work/pkg/package" "$work/www"
-head -c "$((size > 2000 ? size - 1500 : size))" /dev/urandom > "$work/pkg/package/blob.bin"
-echo '{"name":"filebench","version":"1.0.0"}' > "$work/pkg/package/package.json"
-tar -czf "$work/www/filebench-1.0.0.tgz" -C "$work/pkg" package
-chmod -R a+rX "$work/www"
-python3 - "$work/www/filebench-1.0.0.tgz" "$work/publish.json" <<'PY'
-import base64, hashlib, json, sys
-data = open(sys.argv[1], 'rb').read()
-dist = {"integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(),
-        "shasum": hashlib.sha1(data).hexdigest(), "tarball": "http://x/filebench-1.0.0.tgz"}
-body = {"_id": "filebench", "name": "filebench", "dist-tags": {"latest": "1.0.0"},
-        "versions": {"1.0.0": {"name": "filebench", "version": "1.0.0", "_id": "filebench@1.0.0", "dist": dist}},
-        "_attachments": {"filebench-1.0.0.tgz": {"content_type": "application/octet-stream",
-                                                 "data": base64.b64encode(data).decode(), "length": len(data)}}}
-json.dump(body, open(sys.argv[2], 'w'))
-PY
-bytes=$(stat -c %s "$work/www/filebench-1.0.0.tgz")
-
 "$WHARF_BIN" server --port "$WHARF_PORT" --data "$work/data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$WHARF_PORT/health" >/dev/null && break; sleep 0.2; done
 wharf_pid=$(ss -ltnp "sport = :$WHARF_PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
@@ -73,79 +79,66 @@ aws_wharf() {
 aws_wharf codeartifact create-domain --domain bench >/dev/null
 aws_wharf codeartifact create-repository --domain bench --repository files >/dev/null
 token=$(aws_wharf codeartifact get-authorization-token --domain bench --query authorizationToken --output text)
-endpoint=$(aws_wharf codeartifact get-repository-endpoint --domain bench --repository files --format npm \
-  --query repositoryEndpoint --output text)
-curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  --data-binary @"$work/publish.json" "${endpoint}filebench" >/dev/null
-printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$token" > "$work/auth.lua"
-wharf_url="${endpoint}filebench/-/filebench-1.0.0.tgz"
-
-cat > "$work/nginx.conf" <<EOF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  server { listen 127.0.0.1:$NGINX_PORT; root $work/www; }
+endpoint() { # format: the repository's endpoint for it, ending in '/'
+  local url
+  url=$(aws_wharf codeartifact get-repository-endpoint --domain bench --repository files --format "$1" \
+    --query repositoryEndpoint --output text)
+  echo "${url%/}/"
 }
-EOF
-nginx -c "$work/nginx.conf"
-for _ in $(seq 1 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
-nginx_url="http://127.0.0.1:$NGINX_PORT/filebench-1.0.0.tgz"
-nginx_pids=$(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')
-for url in "$wharf_url" "$nginx_url"; do
-  got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "Authorization: Bearer $token" "$url")
-  [ "$got" = "200 $bytes" ] || { echo "$url answered $got, not 200 $bytes" >&2; exit 1; }
-done
+bearer="Authorization: Bearer $token"
+basic="Authorization: Basic $(printf 'aws:%s' "$token" | base64 -w0)"
 
-declare -A rps p50 p99 cpu requests
-run() { # side url pids... ; appends this run's figures (LUA: the wrk script, default the token's)
-  local side=$1 url=$2; shift 2
-  local lua="${LUA:-$work/auth.lua}"
-  wrk -t2 -c"$connections" -d"${WARMUP:-10}s" -s "$lua" "$url" >/dev/null
-  local before after out n
-  before=$(ticks "$@")
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url")
-  after=$(ticks "$@")
-  if grep -q "Non-2xx" <<<"$out"; then echo "$side: $(grep Non-2xx <<<"$out")" >&2; exit 1; fi
-  n=$(awk '/requests in/ {print $1}' <<<"$out")
-  rps[$side]+="$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") "
-  p50[$side]+="$(awk '$1 == "50%" {print $2}' <<<"$out") "
-  p99[$side]+="$(awk '$1 == "99%" {print $2}' <<<"$out") "
-  cpu[$side]+="$(python3 -c "import os; print(round(($after - $before) / os.sysconf('SC_CLK_TCK') / $n * 1e6, 1))") "
+# The cases, in the table's order. serve() registers one: Wharf's answer to a client's request, saved once as
+# nginx's file; compare() measures it on both sides.
+cases=()
+declare -A case_label case_url case_type
+serve() { # id label wharf-url source header... : source is the uploaded file the answer must equal, or - (rendered)
+  local id=$1 h got
+  local headers=()
+  case_label[$id]=$2 case_url[$id]=$3
+  local source=$4
+  shift 4
+  for h in "$@"; do headers+=(-H "$h"); done
+  got=$(curl -sS -o "$www/$id" -w '%{http_code} %{content_type}' "${headers[@]}" "${case_url[$id]}")
+  [ "${got%% *}" = 200 ] || { echo "${case_url[$id]} answered ${got%% *}, not 200" >&2; exit 1; }
+  if [ "$source" != - ] && ! cmp -s "$source" "$www/$id"; then
+    echo "${case_url[$id]} answered other bytes than $source" >&2; exit 1
+  fi
+  chmod a+r "$www/$id"
+  case_type[$id]=${got#* }
+  for h in "$@"; do printf 'wrk.headers["%s"] = "%s"\n' "${h%%: *}" "${h#*: }"; done > "$work/$id.lua"
+  cases+=("$id")
 }
-for i in $(seq 1 "$RUNS"); do
-  run wharf "$wharf_url" "$wharf_pid"
-  # shellcheck disable=SC2086
-  run nginx "$nginx_url" $nginx_pids
-done
 
-mean() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:]]; print(round(sum(v)/len(v)))" "$@"; }
-nginx_rss=0
-for pid in $nginx_pids; do nginx_rss=$((nginx_rss + $(rss_mb "$pid"))); done
-table() { # title wharf-side nginx-side
-  local w n
-  w=$(mean ${rps[$2]}); n=$(mean ${rps[$3]})
-  echo
-  echo "## $1, wrk -t2 -c$connections -d${seconds}s x $RUNS runs each, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-  echo "| | requests/s (runs) | p50 (runs) | p99 (runs) | CPU µs/request (runs) | RSS after |"
-  echo "|---|---|---|---|---|---|"
-  echo "| Wharf, token-checked | ${rps[$2]}(mean $w) | ${p50[$2]}| ${p99[$2]}| ${cpu[$2]}| $(rss_mb "$wharf_pid") MB |"
-  echo "| nginx, static file | ${rps[$3]}(mean $n) | ${p50[$3]}| ${p99[$3]}| ${cpu[$3]}| $nginx_rss MB (workers) |"
-  echo "| Wharf / nginx | $(python3 -c "print(f'{100 * $w / $n:.0f} %')") | | | | |"
-}
-table "$bytes-byte file" wharf nginx
-
-if [ "${METADATA:-0}" -gt 0 ]; then
-  for v in $(seq 1 "$METADATA"); do
-    mkdir -p "$work/meta/package"
-    echo "{\"name\":\"metabench\",\"version\":\"1.0.$v\",\"description\":\"version $v\",\"dependencies\":{\"express\":\"^4.21.2\",\"lodash\":\"^4.17.21\"}}" \
-      > "$work/meta/package/package.json"
-    tar -czf "$work/meta.tgz" -C "$work/meta" package
-    python3 - "$work/meta.tgz" "$work/meta.json" "1.0.$v" <<'PY'
+if has npm; then
+  npm_endpoint=$(endpoint npm)
+  # the tarball: package.json and a random file of the size asked for (less the archive's overhead)
+  mkdir -p "$work/pkg/package"
+  head -c "$((size > 2000 ? size - 1500 : size))" /dev/urandom > "$work/pkg/package/blob.bin"
+  echo '{"name":"filebench","version":"1.0.0"}' > "$work/pkg/package/package.json"
+  tar -czf "$work/pkg/filebench-1.0.0.tgz" -C "$work/pkg" package
+  python3 - "$work/pkg/filebench-1.0.0.tgz" "$work/publish.json" <<'PY'
+import base64, hashlib, json, sys
+data = open(sys.argv[1], 'rb').read()
+dist = {"integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(),
+        "shasum": hashlib.sha1(data).hexdigest(), "tarball": "http://x/filebench-1.0.0.tgz"}
+body = {"_id": "filebench", "name": "filebench", "dist-tags": {"latest": "1.0.0"},
+        "versions": {"1.0.0": {"name": "filebench", "version": "1.0.0", "_id": "filebench@1.0.0", "dist": dist}},
+        "_attachments": {"filebench-1.0.0.tgz": {"content_type": "application/octet-stream",
+                                                 "data": base64.b64encode(data).decode(), "length": len(data)}}}
+json.dump(body, open(sys.argv[2], 'w'))
+PY
+  curl -sf -X PUT -H "$bearer" -H 'Content-Type: application/json' \
+    --data-binary @"$work/publish.json" "${npm_endpoint}filebench" >/dev/null
+  serve npm-tarball "npm tarball" "${npm_endpoint}filebench/-/filebench-1.0.0.tgz" "$work/pkg/filebench-1.0.0.tgz" \
+    "$bearer"
+  if [ "$METADATA" -gt 0 ]; then
+    for v in $(seq 1 "$METADATA"); do
+      mkdir -p "$work/meta/package"
+      echo "{\"name\":\"metabench\",\"version\":\"1.0.$v\",\"description\":\"version $v\",\"dependencies\":{\"express\":\"^4.21.2\",\"lodash\":\"^4.17.21\"}}" \
+        > "$work/meta/package/package.json"
+      tar -czf "$work/meta.tgz" -C "$work/meta" package
+      python3 - "$work/meta.tgz" "$work/meta.json" "1.0.$v" <<'PY'
 import base64, hashlib, json, sys
 data = open(sys.argv[1], 'rb').read(); version = sys.argv[3]
 dist = {"integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(),
@@ -157,26 +150,149 @@ body = {"_id": "metabench", "name": "metabench", "dist-tags": {"latest": version
                                                        "data": base64.b64encode(data).decode(), "length": len(data)}}}
 json.dump(body, open(sys.argv[2], 'w'))
 PY
-    curl -sS --fail-with-body -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      --data-binary @"$work/meta.json" "${endpoint}metabench" >/dev/null
-  done
-  abbreviated="application/vnd.npm.install-v1+json"
-  curl -sf -H "Authorization: Bearer $token" "${endpoint}metabench" -o "$work/www/metabench-full.json"
-  curl -sf -H "Authorization: Bearer $token" -H "Accept: $abbreviated" "${endpoint}metabench" \
-    -o "$work/www/metabench-abbreviated.json"
-  chmod a+r "$work/www"/*.json
-  printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["Accept"] = "%s"\n' "$token" "$abbreviated" \
-    > "$work/abbreviated.lua"
-  echo '-- no headers' > "$work/none.lua"
-  for i in $(seq 1 "$RUNS"); do
-    run wharf-full "${endpoint}metabench" "$wharf_pid"
-    # shellcheck disable=SC2086
-    LUA="$work/none.lua" run nginx-full "http://127.0.0.1:$NGINX_PORT/metabench-full.json" $nginx_pids
-    LUA="$work/abbreviated.lua" run wharf-abbreviated "${endpoint}metabench" "$wharf_pid"
-    # shellcheck disable=SC2086
-    LUA="$work/none.lua" run nginx-abbreviated "http://127.0.0.1:$NGINX_PORT/metabench-abbreviated.json" $nginx_pids
-  done
-  table "full packument of $METADATA versions ($(stat -c %s "$work/www/metabench-full.json") bytes)" wharf-full nginx-full
-  table "abbreviated packument of $METADATA versions ($(stat -c %s "$work/www/metabench-abbreviated.json") bytes)" \
-    wharf-abbreviated nginx-abbreviated
+      curl -sS --fail-with-body -X PUT -H "$bearer" -H 'Content-Type: application/json' \
+        --data-binary @"$work/meta.json" "${npm_endpoint}metabench" >/dev/null
+    done
+    serve npm-full "npm packument, full, $METADATA versions" "${npm_endpoint}metabench" - "$bearer"
+    serve npm-abbreviated "npm packument, abbreviated, $METADATA versions" "${npm_endpoint}metabench" - "$bearer" \
+      "Accept: application/vnd.npm.install-v1+json"
+  fi
 fi
+
+if has pypi; then
+  pypi_endpoint=$(endpoint pypi)
+  file_url() { # simple-page-url file-name: the file's URL on that page (HTML), resolved as pip resolves it
+    curl -sSf -H "$basic" -H 'Accept: text/html' "$1" | python3 -c '
+import html, re, sys, urllib.parse
+page, name = sys.argv[1], sys.argv[2]
+for href in re.findall(r"href=\"([^\"]+)\"", sys.stdin.read()):
+    url = urllib.parse.urljoin(page, html.unescape(href)).split("#")[0]
+    if urllib.parse.unquote(url.rsplit("/", 1)[-1]) == name:
+        print(url)
+        break
+else:
+    sys.exit(f"{name} is not on {page}")' "$1" "$2"
+  }
+  wheel="$work/pkg/filebench-1.0.0-py3-none-any.whl"
+  python3 "$pypi_tool" sized "$wheel" filebench 1.0.0 "$size"
+  python3 "$pypi_tool" upload "$pypi_endpoint" "$token" "$wheel"
+  wheel_url=$(file_url "${pypi_endpoint}simple/filebench/" "$(basename "$wheel")")
+  serve pypi-wheel "PyPI wheel" "$wheel_url" "$wheel" "$basic"
+  if [ "$METADATA" -gt 0 ]; then
+    mapfile -t wheels < <(python3 "$pypi_tool" many "$work/wheels" metabench "$METADATA")
+    python3 "$pypi_tool" upload "$pypi_endpoint" "$token" "${wheels[@]}"
+    serve pypi-html "PyPI simple page, HTML, $METADATA files" "${pypi_endpoint}simple/metabench/" - "$basic" \
+      "Accept: text/html"
+    serve pypi-json "PyPI simple page, JSON, $METADATA files" "${pypi_endpoint}simple/metabench/" - "$basic" \
+      "Accept: application/vnd.pypi.simple.v1+json"
+  fi
+fi
+
+if has maven; then
+  maven_endpoint=$(endpoint maven)
+  make_jar() { # path bytes: a jar (a manifest and a file of random bytes, stored) of exactly bytes, or its smallest
+    python3 - "$1" "$2" <<'PY'
+import os, sys, zipfile
+path, size = sys.argv[1], int(sys.argv[2])
+def write(payload):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(zipfile.ZipInfo("META-INF/MANIFEST.MF", (2020, 1, 1, 0, 0, 0)),
+                   "Manifest-Version: 1.0\r\nCreated-By: wharf-bench\r\n\r\n")
+        z.writestr(zipfile.ZipInfo("blob.bin", (2020, 1, 1, 0, 0, 0)), payload)
+payload = os.urandom(size)
+write(b"")
+write(payload[:max(0, size - os.path.getsize(path))])  # stored: the archive grows byte for byte
+PY
+  }
+  maven_deploy() { # group-path artifact jar version... : PUT of each version's POM and jar, one curl
+    local group=$1 artifact=$2 jar=$3 version base pom
+    shift 3
+    mkdir -p "$work/poms"
+    : > "$work/deploy.curl"
+    for version in "$@"; do
+      base="$maven_endpoint$group/$artifact/$version/$artifact-$version"
+      pom="$work/poms/$artifact-$version.pom"
+      printf '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version></project>\n' \
+        "${group//\//.}" "$artifact" "$version" > "$pom"
+      printf 'url = "%s"\nupload-file = "%s"\noutput = "/dev/null"\n' "$base.pom" "$pom" "$base.jar" "$jar" \
+        >> "$work/deploy.curl"
+    done
+    curl -sS --fail --fail-early -H "$basic" -K "$work/deploy.curl"
+  }
+  make_jar "$work/pkg/filebench-1.0.0.jar" "$size"
+  maven_deploy bench/files filebench "$work/pkg/filebench-1.0.0.jar" 1.0.0
+  serve maven-jar "Maven jar" "${maven_endpoint}bench/files/filebench/1.0.0/filebench-1.0.0.jar" \
+    "$work/pkg/filebench-1.0.0.jar" "$basic"
+  if [ "$METADATA" -gt 0 ]; then
+    make_jar "$work/pkg/metabench.jar" 0
+    # shellcheck disable=SC2046
+    maven_deploy bench/meta metabench "$work/pkg/metabench.jar" $(seq -f '1.0.%g' 1 "$METADATA")
+    serve maven-metadata "maven-metadata.xml, $METADATA versions" \
+      "${maven_endpoint}bench/meta/metabench/maven-metadata.xml" - "$basic"
+  fi
+fi
+
+{
+  cat <<EOF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;  # Jetty has no such limit: reconnects would slow nginx alone
+  sendfile on;
+  tcp_nopush on;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $www;
+EOF
+  for id in "${cases[@]}"; do
+    printf '    location = /%s { types { } default_type "%s"; }\n' "$id" "${case_type[$id]}"
+  done
+  printf '  }\n}\n'
+} > "$work/nginx.conf"
+nginx -c "$work/nginx.conf"
+for _ in $(seq 1 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
+read -r -a nginx_pids <<<"$(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"
+
+declare -A rps p50 p99 cpu
+run() { # id side url pid... : a warm-up, then a measured run; appends its figures under "id side"
+  local id=$1 key="$1 $2" url=$3
+  shift 3
+  wrk -t2 -c"$connections" -d"${WARMUP}s" -s "$work/$id.lua" "$url" >/dev/null
+  local before after out n
+  before=$(ticks "$@")
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/$id.lua" "$url")
+  after=$(ticks "$@")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$key: $(grep Non-2xx <<<"$out")" >&2; exit 1; fi
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  rps[$key]+="$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") "
+  p50[$key]+="$(awk '$1 == "50%" {print $2}' <<<"$out") "
+  p99[$key]+="$(awk '$1 == "99%" {print $2}' <<<"$out") "
+  cpu[$key]+="$(python3 -c "import os; print(round(($after - $before) / os.sysconf('SC_CLK_TCK') / $n * 1e6, 1))") "
+}
+mean() { python3 -c "import sys; v=[float(x) for x in sys.argv[1].split()]; print(round(sum(v)/len(v)))" "$1"; }
+rows=()
+compare() { # id: Wharf's URL and nginx's copy of its answer, in turn, RUNS times; appends the case's row
+  local id=$1 nginx_url="http://127.0.0.1:$NGINX_PORT/$1" bytes got w n pid nginx_rss=0
+  bytes=$(stat -c %s "$www/$id")
+  got=$(curl -s -o /dev/null -w '%{http_code} %{size_download} %{content_type}' "$nginx_url")
+  [ "$got" = "200 $bytes ${case_type[$id]}" ] \
+    || { echo "$nginx_url answered $got, not 200 $bytes ${case_type[$id]}" >&2; exit 1; }
+  echo "${case_label[$id]} ($bytes bytes, ${case_type[$id]}): $RUNS x ${WARMUP}+${seconds} s on each side" >&2
+  for _ in $(seq 1 "$RUNS"); do
+    run "$id" wharf "${case_url[$id]}" "$wharf_pid"
+    run "$id" nginx "$nginx_url" "${nginx_pids[@]}"
+  done
+  w=$(mean "${rps[$id wharf]}"); n=$(mean "${rps[$id nginx]}")
+  for pid in "${nginx_pids[@]}"; do nginx_rss=$((nginx_rss + $(rss_mb "$pid"))); done
+  rows+=("| ${case_label[$id]} | $bytes | ${rps[$id wharf]}(mean $w) | ${rps[$id nginx]}(mean $n) | $(python3 -c "print(f'{100 * $w / $n:.0f} %')") | ${p50[$id wharf]}/ ${p50[$id nginx]}| ${p99[$id wharf]}/ ${p99[$id nginx]}| ${cpu[$id wharf]}/ ${cpu[$id nginx]}| $(rss_mb "$wharf_pid") / $nginx_rss MB |")
+}
+for id in "${cases[@]}"; do compare "$id"; done
+
+echo
+echo "## wrk -t2 -c$connections -d${seconds}s after ${WARMUP}s warm-up, x $RUNS runs each side, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+echo "| case | bytes | Wharf requests/s (runs) | nginx requests/s (runs) | Wharf / nginx | p50 Wharf / nginx (runs) | p99 Wharf / nginx (runs) | CPU µs/request Wharf / nginx (runs) | RSS after, Wharf / nginx workers |"
+echo "|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"

@@ -3,6 +3,9 @@
 
   pypi_tool.py many DIR NAME COUNT        generate COUNT tiny wheels of NAME (versions 1.0.0, 1.0.1, ...)
   pypi_tool.py big FILE NAME MB           generate one wheel holding MB MiB of random bytes (stored, not deflated)
+  pypi_tool.py sized FILE NAME VERSION BYTES
+                                          generate one wheel of exactly BYTES bytes (random bytes, stored), or of
+                                          its smallest size when BYTES is below it
   pypi_tool.py upload URL TOKEN FILE...   upload wheels the way twine does (legacy API, multipart/form-data,
                                           sha256/md5/blake2_256 digests), streamed from disk, one connection
   pypi_tool.py replay INDEX ROUNDS PROJECT...
@@ -49,6 +52,8 @@ def write_wheel(path, name, version, payload=None, payload_mb=0):
             f"Requires-Python: >=3.8\n\nBenchmark package.\n")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
         z.writestr(zipfile.ZipInfo(f"{dist}/__init__.py", (2020, 1, 1, 0, 0, 0)), f"VERSION = '{version}'\n")
+        if payload is not None:
+            z.writestr(zipfile.ZipInfo(f"{dist}/blob.bin", (2020, 1, 1, 0, 0, 0)), payload)
         if payload_mb:
             with z.open(zipfile.ZipInfo(f"{dist}/blob.bin", (2020, 1, 1, 0, 0, 0)), "w", force_zip64=True) as out:
                 for _ in range(payload_mb):
@@ -180,6 +185,12 @@ if __name__ == "__main__":
         path, name, mb = args[0], args[1], int(args[2])
         write_wheel(path + ".tmp", name, f"1.0.{mb}", payload_mb=mb)
         os.replace(path + ".tmp", path)
+    elif command == "sized":
+        path, name, version, size = args[0], args[1], args[2], int(args[3])
+        payload = os.urandom(size)
+        write_wheel(path, name, version, payload=b"")
+        # stored entries: the archive grows byte for byte with the payload
+        write_wheel(path, name, version, payload=payload[:max(0, size - os.path.getsize(path))])
     elif command == "upload":
         upload(args[0], args[1], args[2:])
     elif command == "replay":
