@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# The soak test of issue 15: a long run at half the measured maximum, mixed reads and publishes over
+# npm, PyPI and Maven, watching the server for errors and for growth in memory, open files and threads.
+#   bench/soak/soak.sh
+# Starts Wharf ($WHARF_BIN server on a fresh data dir and a free port, the launcher's default settings;
+# the aws CLI with the root credentials of <data>/credentials creates domain `soak` and repository
+# `mixed`, then get-authorization-token and the npm, PyPI and Maven endpoints) and seeds it: npm
+# package soak-seed (SEED_VERSIONS versions, 8 KiB tarballs, published by bench/npm/npm-put.mjs),
+# PyPI project soak-seed (tiny wheels, uploaded as twine does by bench/pypi/pypi_tool.py), Maven
+# artifact dev.wharf.soak:seed (16 KiB jar and a POM per version, then maven-metadata.xml, PUT with
+# Basic aws:<token>). Then three wrk runs of the same mix (bench/soak/soak.lua), CONNECTIONS threads
+# of one connection each:
+#   warm-up   WARMUP s unthrottled (the JIT needs it)
+#   phase 1   MAX_SECONDS s unthrottled: the maximum, in requests/s
+#   phase 2   DURATION s paced at RATE_SHARE of that maximum (wrk's delay(): each thread's k-th request
+#             is due at start + k / (its share of the rate)); the achieved rate is what counts
+# The mix, by weight: npm packument full 15, abbreviated 15, tarball 10; PyPI simple page HTML 10,
+# JSON 10, a wheel 10; Maven jar 10, POM 8, maven-metadata.xml 8 (all of the seeded packages); and
+# PUBLISH_PERCENT % of the requests start a publish, npm, PyPI and Maven in turn: an npm PUT of a new
+# version (tarball built in Lua), a PyPI upload of a new wheel, a Maven deploy of a new version (jar,
+# POM and maven-metadata.xml: three requests). Every publish is a new version, unique per phase,
+# thread and counter, into packages of the thread that take PER_PACKAGE versions each (so no document
+# grows without bound). Every response that is not 2xx/3xx counts as an error, as do wrk's socket
+# errors and timeouts (10 s).
+# During phase 2 it samples the server JVM every SAMPLE_SECONDS s: VmRSS and Threads from
+# /proc/PID/status, open files as the entries of /proc/PID/fd; it prints the series and a summary
+# (start / end / max of each, requests, achieved rate, errors by kind, publishes per format). At the
+# end it checks with real reads that every package published into holds exactly the versions that
+# got a 2xx (npm packument, PyPI JSON simple page, maven-metadata.xml; plus the one publish per thread
+# whose answer wrk had not read when it stopped, if the server has it) and that the last one's file
+# downloads. Exit status 1 on any error or failed check.
+# Env (defaults): DURATION 600, MAX_SECONDS 30, RATE_SHARE 0.5, CONNECTIONS 16, WARMUP 10,
+#   SAMPLE_SECONDS 10, PUBLISH_PERCENT 2, PER_PACKAGE 100, SEED_VERSIONS 5,
+#   WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work dir.
+# Needs: wrk (with LuaJIT, linked to libcrypto), zlib, curl, python3, node, the aws CLI.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+DURATION="${DURATION:-600}"
+MAX_SECONDS="${MAX_SECONDS:-30}"
+RATE_SHARE="${RATE_SHARE:-0.5}"
+CONNECTIONS="${CONNECTIONS:-16}"
+WARMUP="${WARMUP:-10}"
+SAMPLE_SECONDS="${SAMPLE_SECONDS:-10}"
+PUBLISH_PERCENT="${PUBLISH_PERCENT:-2}"
+PER_PACKAGE="${PER_PACKAGE:-100}"
+SEED_VERSIONS="${SEED_VERSIONS:-5}"
+WHARF_BIN="${WHARF_BIN:-$root/wharf}"
+for tool in wrk curl python3 node aws; do
+  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
+done
+work="$(mktemp -d)"
+cleanup() {
+  local p; for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { printf '\n== %s\n' "$*" >&2; }
+say() { printf '   %s\n' "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# ---------------------------------------------------------------- Wharf
+port=$(free_port)
+log "start Wharf ($WHARF_BIN server --port $port)"
+data="$work/wharf-data"
+"$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
+launcher=$!
+for _ in $(seq 1 3000); do
+  curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break
+  kill -0 "$launcher" 2>/dev/null || { tail -n 20 "$work/wharf.log" >&2; exit 1; }
+  sleep 0.2
+done
+pid=$(ss -ltnpH "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+[ -n "$pid" ] || { echo "Wharf does not listen on $port" >&2; exit 1; }
+awsw() { AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_CONFIG_FILE="$data/config" \
+  aws --endpoint-url "http://127.0.0.1:$port" "$@"; }
+account=$(awsw sts get-caller-identity --query Account --output text)
+awsw codeartifact create-domain --domain soak >/dev/null
+awsw codeartifact create-repository --domain soak --domain-owner "$account" --repository mixed >/dev/null
+token=$(awsw codeartifact get-authorization-token --domain soak --domain-owner "$account" \
+  --query authorizationToken --output text)
+endpoint() { # format -> the repository endpoint, with a trailing slash
+  local url
+  url=$(awsw codeartifact get-repository-endpoint --domain soak --domain-owner "$account" --repository mixed \
+    --format "$1" --query repositoryEndpoint --output text)
+  echo "${url%/}/"
+}
+npm_url=$(endpoint npm); pypi_url=$(endpoint pypi); maven_url=$(endpoint maven)
+say "Wharf: pid $pid (java); endpoints $npm_url $pypi_url $maven_url"
+bearer="Authorization: Bearer $token"
+basic="Authorization: Basic $(printf 'aws:%s' "$token" | base64 -w0)"
+
+# ---------------------------------------------------------------- seeds
+log "seed: $SEED_VERSIONS versions each of npm soak-seed, PyPI soak-seed, Maven dev.wharf.soak:seed"
+mkdir -p "$work/seed"
+: >"$work/seed/npm.tsv"
+for i in $(seq 0 $((SEED_VERSIONS - 1))); do
+  dir="$work/seed/npm-$i"
+  mkdir -p "$dir/package"
+  echo "{\"name\":\"soak-seed\",\"version\":\"0.1.$i\"}" >"$dir/package/package.json"
+  head -c 8192 /dev/urandom >"$dir/package/blob.bin"
+  tar -czf "$work/seed/soak-seed-0.1.$i.tgz" -C "$dir" package
+  printf 'soak-seed\t0.1.%s\t%s\n' "$i" "$work/seed/soak-seed-0.1.$i.tgz" >>"$work/seed/npm.tsv"
+done
+node "$root/bench/npm/npm-put.mjs" "$npm_url" "$token" <"$work/seed/npm.tsv" >/dev/null
+python3 "$root/bench/pypi/pypi_tool.py" many "$work/seed/pypi" soak-seed "$SEED_VERSIONS" >"$work/seed/pypi.txt"
+xargs -a "$work/seed/pypi.txt" python3 "$root/bench/pypi/pypi_tool.py" upload "$pypi_url" "$token"
+versions=""
+for i in $(seq 0 $((SEED_VERSIONS - 1))); do
+  base="dev/wharf/soak/seed/0.1.$i/seed-0.1.$i"
+  head -c 16384 /dev/urandom >"$work/seed/seed.jar"
+  printf '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>dev.wharf.soak</groupId><artifactId>seed</artifactId><version>0.1.%s</version><packaging>jar</packaging></project>\n' \
+    "$i" >"$work/seed/seed.pom"
+  curl -sS --fail-with-body -o /dev/null -X PUT -H "$basic" --data-binary @"$work/seed/seed.jar" "$maven_url$base.jar"
+  curl -sS --fail-with-body -o /dev/null -X PUT -H "$basic" --data-binary @"$work/seed/seed.pom" "$maven_url$base.pom"
+  versions+="<version>0.1.$i</version>"
+done
+curl -sS --fail-with-body -o /dev/null -X PUT -H "$basic" --data-binary \
+  "<metadata><groupId>dev.wharf.soak</groupId><artifactId>seed</artifactId><versioning><versions>$versions</versions></versioning></metadata>" \
+  "${maven_url}dev/wharf/soak/seed/maven-metadata.xml"
+last=$((SEED_VERSIONS - 1))
+for check in "$bearer|${npm_url}soak-seed/-/soak-seed-0.1.$last.tgz" \
+  "$basic|${pypi_url}simple/soak-seed/soak_seed-1.0.$last-py3-none-any.whl" \
+  "$basic|${maven_url}dev/wharf/soak/seed/0.1.$last/seed-0.1.$last.jar" \
+  "$basic|${maven_url}dev/wharf/soak/seed/maven-metadata.xml"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "${check%%|*}" "${check#*|}")
+  [ "$code" = 200 ] || { echo "seed check: ${check#*|} answered $code" >&2; exit 1; }
+done
+# pypi_tool.py's versions are 1.0.0, 1.0.1, ...; the Lua script reads soak_seed-1.0.<i>
+[ "$(head -n1 "$work/seed/pypi.txt" | xargs basename)" = soak_seed-1.0.0-py3-none-any.whl ]
+
+# ---------------------------------------------------------------- the mix
+export SOAK_TOKEN="$token" SOAK_THREADS="$CONNECTIONS" SOAK_PUBLISH_PERCENT="$PUBLISH_PERCENT" \
+  SOAK_PER_PACKAGE="$PER_PACKAGE" SOAK_SEED_VERSIONS="$SEED_VERSIONS"
+SOAK_NPM="/${npm_url#http://*/}"; SOAK_PYPI="/${pypi_url#http://*/}"; SOAK_MAVEN="/${maven_url#http://*/}"
+export SOAK_NPM SOAK_PYPI SOAK_MAVEN
+mix() { # phase seconds rate(0: unthrottled) -> wrk's output in $work/wrk-<phase>.txt
+  SOAK_PHASE="$1" SOAK_RATE="$3" wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$2s" --timeout 10s --latency \
+    -s "$here/soak.lua" "http://127.0.0.1:$port/" >"$work/wrk-$1.txt" 2>&1
+}
+field() { awk -v k="$2" '$1 == "SOAK" && $2 == k' "$work/wrk-$1.txt"; }
+errors_of() { # phase -> total errors: non-2xx/3xx answers and socket errors
+  { field "$1" kind | awk '{print $5}'; field "$1" socket | awk '{print $4 + $6 + $8 + $10}'; } | awk '{s += $1} END {print s + 0}'
+}
+if [ "$WARMUP" -gt 0 ]; then
+  log "warm-up: ${WARMUP}s unthrottled"
+  mix 0 "$WARMUP" 0
+fi
+log "phase 1: the maximum, ${MAX_SECONDS}s unthrottled, $CONNECTIONS connections"
+mix 1 "$MAX_SECONDS" 0
+max=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-1.txt")
+[ -n "$max" ] || { cat "$work/wrk-1.txt" >&2; exit 1; }
+target=$(python3 -c "print(round($max * $RATE_SHARE, 1))")
+say "maximum $max req/s (p50 $(field 1 latency | awk '{print $4}') ms, p99 $(field 1 latency | awk '{print $6}') ms, $(errors_of 1) errors); target $target req/s"
+
+log "phase 2: ${DURATION}s at $target req/s, sampling the server every ${SAMPLE_SECONDS}s"
+sample() { # seconds-since-start -> "t rss_kb open_files threads"
+  local files
+  # shellcheck disable=SC2012 # only counted
+  files=$(ls "/proc/$pid/fd" | wc -l)
+  awk -v t="$1" -v files="$files" '/^VmRSS:/ {r = $2} /^Threads:/ {n = $2} END {print t, r, files, n}' "/proc/$pid/status"
+}
+mix 2 "$DURATION" "$target" &
+wrk_job=$!
+start=$(date +%s)
+sleep 1 # the connections are open
+sample 1 >"$work/series.txt"
+next=$SAMPLE_SECONDS
+while kill -0 "$wrk_job" 2>/dev/null; do
+  sleep 1
+  elapsed=$(( $(date +%s) - start ))
+  if [ "$elapsed" -ge "$next" ] && kill -0 "$wrk_job" 2>/dev/null; then
+    sample "$elapsed" >>"$work/series.txt"
+    next=$((next + SAMPLE_SECONDS))
+  fi
+done
+wait "$wrk_job" || { cat "$work/wrk-2.txt" >&2; exit 1; }
+sleep 1 # the connections are closed
+read -r _ rss_after fd_after th_after < <(sample after)
+
+# ---------------------------------------------------------------- report
+log "phase 2: the server over time"
+{
+  echo "| t (s) | RSS (MB) | open files | threads |"
+  echo "|---|---|---|---|"
+  awk '{printf "| %d | %.0f | %d | %d |\n", $1, $2 / 1024, $3, $4}' "$work/series.txt"
+  echo "| 1 s after the run | $((rss_after / 1024)) | $fd_after | $th_after |"
+} >&2
+series() { # column -> start end max
+  awk -v c="$1" 'NR == 1 {s = $c} {e = $c; if ($c > m) m = $c} END {print s, e, m}' "$work/series.txt"
+}
+read -r rss0 rss1 rssmax < <(series 2)
+read -r fd0 fd1 fdmax < <(series 3)
+read -r th0 th1 thmax < <(series 4)
+requests=$(field 2 summary | awk '{print $4}')
+achieved=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-2.txt")
+errors=$(errors_of 2)
+by_kind=$( { field 2 kind | awk '$5 > 0 {printf "%s %d, ", $3, $5}'
+  field 2 socket | awk '{printf "socket connect %d read %d write %d timeout %d", $4, $6, $8, $10}'; } )
+pubs() { field 2 published | awk -v f="$1" '$3 == f {s += $5} END {print s + 0}'; }
+log "phase 2: requests by kind"
+{
+  printf '   %-24s %8s %6s %9s %9s\n' kind count errors "mean ms" "max ms"
+  field 2 kind | sort -k3 | awk '{printf "   %-24s %8d %6d %9.2f %9.1f\n", $3, $4, $5, $6, $7}'
+} >&2
+field 2 failure | sed 's/^SOAK failure /   failed: /' >&2
+
+log "check: every package published into holds the versions that were answered 2xx"
+cat "$work"/wrk-*.txt | awk '$1 == "SOAK" && $2 == "published" {print $3, $4, $5, $6}' >"$work/published.txt"
+cat "$work"/wrk-*.txt | awk '$1 == "SOAK" && $2 == "unanswered" {print $3, $4, $5}' >"$work/unanswered.txt"
+verdict=$(python3 - "$work/published.txt" "$work/unanswered.txt" "$npm_url" "$pypi_url" "$maven_url" "$token" <<'PY'
+import base64, json, re, sys, urllib.error, urllib.request
+listing, unanswered_listing, npm, pypi, maven, token = sys.argv[1:]
+# a publish in flight when wrk stopped: the server may hold that version though no answer counted it
+unanswered = {(f, n): v for f, n, v in (line.split() for line in open(unanswered_listing, errors="replace"))}
+basic = "Basic " + base64.b64encode(f"aws:{token}".encode()).decode()
+
+def get(url, auth, accept="*/*"):
+    request = urllib.request.Request(url, headers={"Authorization": auth, "Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+problems, checked = [], {"npm": 0, "pypi": 0, "maven": 0}
+for line in open(listing, errors="replace"):
+    fmt, name, count, last = line.split()
+    count = int(count)
+    if fmt == "npm":
+        status, body = get(npm + name, "Bearer " + token)
+        versions = list(json.loads(body).get("versions", {})) if status == 200 else []
+        status_file, _ = get(f"{npm}{name}/-/{name}-{last}.tgz", "Bearer " + token)
+    elif fmt == "pypi":
+        status, body = get(f"{pypi}simple/{name}/", basic, "application/vnd.pypi.simple.v1+json")
+        files = [f["filename"] for f in json.loads(body).get("files", [])] if status == 200 else []
+        versions = [f.split("-")[1] for f in files]
+        status_file, _ = get(f"{pypi}simple/{name}/{name.replace('-', '_')}-{last}-py3-none-any.whl", basic)
+    else:
+        status, body = get(f"{maven}dev/wharf/soak/{name}/maven-metadata.xml", basic)
+        versions = re.findall(r"<version>([^<]+)</version>", body.decode()) if status == 200 else []
+        status_file, _ = get(f"{maven}dev/wharf/soak/{name}/{last}/{name}-{last}.jar", basic)
+    checked[fmt] += count
+    if unanswered.get((fmt, name)) in versions:
+        versions.remove(unanswered[(fmt, name)])
+    if status != 200 or len(versions) != count or last not in versions or status_file != 200:
+        problems.append(f"{fmt} {name}: expected {count} versions with {last}, read {status} with "
+                        f"{len(versions)} versions, its file {status_file}")
+for p in problems[:10]:
+    print("   " + p, file=sys.stderr)
+print(f"{'FAIL' if problems else 'ok'}: npm {checked['npm']}, PyPI {checked['pypi']}, Maven {checked['maven']}"
+      f" versions found as answered ({len(unanswered)} unanswered when wrk stopped)")
+PY
+) || verdict="FAIL: the check did not run to its end"
+say "$verdict, all phases"
+
+log "summary ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
+mb() { echo $(( $1 / 1024 )); }
+echo "soak: ${DURATION}s at $target req/s ($RATE_SHARE of the maximum $max req/s), $CONNECTIONS connections:" \
+  "achieved $achieved req/s, $requests requests, p50 $(field 2 latency | awk '{print $4}') ms," \
+  "p99 $(field 2 latency | awk '{print $6}') ms; errors $errors ($by_kind);" \
+  "publishes npm $(pubs npm), PyPI $(pubs pypi), Maven $(pubs maven) versions;" \
+  "under load start/end/max: RSS $(mb "$rss0")/$(mb "$rss1")/$(mb "$rssmax") MB, open files $fd0/$fd1/$fdmax," \
+  "threads $th0/$th1/$thmax; 1 s after: RSS $(mb "$rss_after") MB, open files $fd_after, threads $th_after;" \
+  "check $verdict"
+[ "$errors" = 0 ] && [ "${verdict%%:*}" = ok ]
