@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,13 +79,14 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /** Starts an event for one request; the endpoint fills in what it learns and finishes it once. */
-  public Entry begin(String requestId, String sourceIp) {
+  /** Starts an event; the request id is asked for only when the event is recorded on its own (not counted). */
+  public Entry begin(Supplier<String> requestId, String sourceIp) {
     return new Entry(requestId, sourceIp);
   }
 
   /** An audit event being assembled along a request. */
   public final class Entry {
-    private final String requestId;
+    private final Supplier<String> requestId;
     private final String sourceIp;
     private String principalAccount;
     private String principalArn;
@@ -95,7 +97,7 @@ public final class AuditLog implements AutoCloseable {
     private String tokenId;
     private boolean finished;
 
-    private Entry(String requestId, String sourceIp) {
+    private Entry(Supplier<String> requestId, String sourceIp) {
       this.requestId = requestId;
       this.sourceIp = sourceIp;
     }
@@ -145,7 +147,7 @@ public final class AuditLog implements AutoCloseable {
             decidedBy, tokenId), 1L, Long::sum);
         return;
       }
-      record(requestId, principalAccount, principalArn, resourceAccount, action == null ? "unknown" : action, resource,
+      record(requestId.get(), principalAccount, principalArn, resourceAccount, action == null ? "unknown" : action, resource,
           sourceIp, outcome, decidedBy, errorCode, tokenId);
     }
   }

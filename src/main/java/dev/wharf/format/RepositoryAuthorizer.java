@@ -53,7 +53,7 @@ public final class RepositoryAuthorizer {
       PackageRef subject) {
     Access result = decide(exchange, path, token, action, subject);
     String arn = packageArn(path, subject);
-    AuditLog.Entry entry = audit.begin(exchange.requestId(), exchange.remoteAddress()).action(action.iamName())
+    AuditLog.Entry entry = audit.begin(exchange::requestId, exchange.remoteAddress()).action(action.iamName())
         .resource(arn != null ? arn
             : CodeArtifactArns.repository(access.region(), path.domainOwner(), path.domainName(), path.repository()),
             path.domainOwner());

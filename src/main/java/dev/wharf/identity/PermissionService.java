@@ -85,10 +85,26 @@ public final class PermissionService {
   /** The keys of every request, whoever makes it: time and connection. */
   private static ConditionContext.Builder requestKeys(RequestOrigin origin, Instant now) {
     return ConditionContext.builder()
-        .put("aws:CurrentTime", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)))
+        .put("aws:CurrentTime", currentTime(now))
         .put("aws:EpochTime", Long.toString(now.getEpochSecond()))
         .put("aws:SourceIp", origin.sourceIp())
         .put("aws:SecureTransport", Boolean.toString(origin.secureTransport()));
+  }
+
+  /** aws:CurrentTime as last formatted: every request of the same second has the same value. */
+  private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
+  private record FormattedSecond(long epochSecond, String iso) {}
+
+  /** aws:CurrentTime of {@code now}, formatted once per second rather than once per request. */
+  private static String currentTime(Instant now) {
+    FormattedSecond last = lastSecond;
+    if (last.epochSecond() != now.getEpochSecond()) {
+      last = new FormattedSecond(now.getEpochSecond(),
+          DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)));
+      lastSecond = last;
+    }
+    return last.iso();
   }
 
   /** The global condition keys of a request by this principal. */

@@ -366,9 +366,12 @@ public final class WharfServer implements AutoCloseable {
   }
 
   private static Server jetty(WharfConfig config) {
+    // Platform threads, not a virtual thread per request: Jetty then runs a request on the thread that saw it
+    // readable and hands the selector on, where a virtual thread costs a hand-off to the carrier pool and a
+    // selector wake-up per request (about 15 % of the package-file rate, docs/benchmarks.md). Responses are
+    // written asynchronously, so a slow download holds no thread; 200 covers blocking uploads and upstream fetches.
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("wharf-http");
-    threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     // npm sends scoped names as @scope%2fname: let encoded separators through; NpmRequestPath decodes

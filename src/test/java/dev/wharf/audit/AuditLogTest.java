@@ -32,7 +32,7 @@ class AuditLogTest {
   }
 
   private static void use(AuditLog audit, String token, AuditEvent.Outcome outcome) {
-    audit.begin("req-" + token, "10.0.0.1").action(READ).resource(REPO, ACCOUNT)
+    audit.begin(() -> "req-" + token, "10.0.0.1").action(READ).resource(REPO, ACCOUNT)
         .principal(new dev.wharf.identity.Principal.Root(ACCOUNT)).token(token).finish(outcome, null);
   }
 

@@ -24,7 +24,7 @@ public record AwsEndpointContext(AwsAuthenticator authenticator, PermissionServi
 
   /** Starts the audit entry of a call; the endpoint fills it in and finishes it. */
   AuditLog.Entry beginAudit(Exchange exchange) {
-    return audit.begin(exchange.requestId(), exchange.remoteAddress());
+    return audit.begin(exchange::requestId, exchange.remoteAddress());
   }
 
   /** Where the request comes from, as conditions on the source address and transport see it. */
