@@ -59,6 +59,8 @@ public final class FileBlobStore implements BlobStore {
     /** Blob directories whose entries in their parents are known to be on disk. */
     private final Set<Path> durableDirectories = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Recently read files up to 8 MiB, mapped, 64 MiB of them at most (see {@link MappedBlobs}). */
+    private final MappedBlobs mapped = new MappedBlobs(64L << 20, 8L << 20);
 
     /**
      * Opens (creating if needed) a store in {@code root} and removes leftover temporary files.
@@ -161,7 +163,10 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public Optional<BlobReader> openReader(String sha256) throws IOException {
-        return readFile(sha256, path -> Optional.of(new BlobReader.Channel(FileChannel.open(path))), Optional.empty());
+        return readFile(sha256, path -> {
+            Optional<BlobReader> mappedFile = mapped.open(sha256, path);
+            return mappedFile.isPresent() ? mappedFile : Optional.of(new BlobReader.Channel(FileChannel.open(path)));
+        }, Optional.empty());
     }
 
     @Override
@@ -182,7 +187,9 @@ public final class FileBlobStore implements BlobStore {
     @Override
     public void delete(String sha256) throws IOException {
         // Empty directories are kept: removing one could race with a put renaming into it.
-        Files.deleteIfExists(checkedPath(sha256));
+        Path path = checkedPath(sha256);
+        mapped.invalidate(sha256);
+        Files.deleteIfExists(path);
     }
 
     /** Reads something of a blob's file. */
@@ -231,6 +238,7 @@ public final class FileBlobStore implements BlobStore {
             Files.move(aside, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return false;
         }
+        mapped.invalidate(sha256);
         Files.delete(aside);
         return true;
     }
@@ -282,6 +290,7 @@ public final class FileBlobStore implements BlobStore {
     @Override
     public void close() {
         closed = true;
+        mapped.close();
     }
 
     @Override

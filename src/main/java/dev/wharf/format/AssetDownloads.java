@@ -76,6 +76,7 @@ public final class AssetDownloads {
       long length) throws IOException {
     try {
       switch (content) {
+        case BlobReader.Mapped file -> exchange.send(status, contentType, file.slice(offset, length));
         case BlobReader.Channel file -> exchange.stream(status, contentType, length, file.channel(), offset);
         case BlobReader.Stream stream -> {
           stream.stream().skipNBytes(offset);

@@ -97,6 +97,12 @@ public abstract class BlobStoreContract {
 
         try (BlobReader reader = store.openReader(HELLO.sha256()).orElseThrow()) {
             byte[] read = switch (reader) {
+                case BlobReader.Mapped mapped -> {
+                    java.nio.ByteBuffer slice = mapped.slice(2, 3);
+                    byte[] bytes = new byte[slice.remaining()];
+                    slice.get(bytes);
+                    yield bytes;
+                }
                 case BlobReader.Channel channel -> {
                     java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(3);
                     channel.channel().position(2).read(buffer);

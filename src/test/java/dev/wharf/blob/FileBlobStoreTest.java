@@ -49,6 +49,29 @@ class FileBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void a_small_file_is_served_mapped_and_its_mapping_goes_with_the_blob() throws IOException {
+        String sha256 = store.put(TestingContent.utf8("mapped"), NO_LIMIT, null).sha256();
+
+        try (BlobReader reader = store.openReader(sha256).orElseThrow()) {
+            assertThat(reader).isInstanceOf(BlobReader.Mapped.class);
+            assertThat(java.nio.charset.StandardCharsets.UTF_8.decode(((BlobReader.Mapped) reader).slice(0, 6))
+                    .toString()).isEqualTo("mapped");
+        }
+        store.delete(sha256);
+
+        assertThat(store.openReader(sha256)).as("no mapping outlives a delete").isEmpty();
+    }
+
+    @Test
+    void a_file_above_eight_mebibytes_is_read_as_a_channel() throws IOException {
+        String sha256 = store.put(TestingContent.generated((8L << 20) + 1, 7), NO_LIMIT, null).sha256();
+
+        try (BlobReader reader = store.openReader(sha256).orElseThrow()) {
+            assertThat(reader).isInstanceOf(BlobReader.Channel.class);
+        }
+    }
+
+    @Test
     void content_stored_again_while_the_collector_deletes_it_is_never_lost() throws Exception {
         String sha256 = store.put(TestingContent.utf8("stored again"), NO_LIMIT, null).sha256();
         Path blob = root().resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);

@@ -329,6 +329,18 @@ public final class Exchange {
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
+  /**
+   * Sends a body that is already in memory (a mapped file: written to the socket from where it is, without a
+   * copy). A HEAD request gets the headers only.
+   */
+  public void send(int status, String contentType, ByteBuffer body) {
+    if (!begin(status, contentType)) {
+      return;
+    }
+    response.getHeaders().put("Content-Length", body.remaining());
+    response.write(true, "HEAD".equals(request.getMethod()) ? null : body, callback);
+  }
+
   public boolean isCompleted() {
     return completed;
   }
