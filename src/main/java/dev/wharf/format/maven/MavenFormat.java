@@ -109,8 +109,8 @@ public final class MavenFormat implements PackageFormat {
           registry.artifactMetadata(location, metadata).orElseThrow(() -> notFound(metadata.groupId() + ":"
               + metadata.artifactId())));
       case MavenPath.VersionMetadata metadata -> sendMetadata(exchange, metadata.checksum(),
-          registry.versionMetadata(location, metadata).orElseThrow(() -> notFound(metadata.groupId() + ":"
-              + metadata.artifactId() + ":" + metadata.version())));
+          registry.versionMetadata(location, metadata).map(xml -> RenderedMetadata.of(xml, null))
+              .orElseThrow(() -> notFound(metadata.groupId() + ":" + metadata.artifactId() + ":" + metadata.version())));
       case MavenPath.File file -> {
         PackageAsset asset = registry.file(location, file).orElseThrow(() -> notFound(file.fileName()));
         if (file.checksum() != null) {
@@ -123,12 +123,12 @@ public final class MavenFormat implements PackageFormat {
     }
   }
 
-  private static void sendMetadata(Exchange exchange, MavenChecksum checksum, byte[] xml) {
+  private static void sendMetadata(Exchange exchange, MavenChecksum checksum, RenderedMetadata xml) {
     if (checksum != null) {
       exchange.setHeader("Cache-Control", "no-cache");
-      text(exchange, 200, checksum.of(xml));
+      text(exchange, 200, checksum.of(xml.body()));
     } else {
-      RenderedMetadata.of(xml, null).send(exchange, "application/xml");
+      xml.send(exchange, "application/xml");
     }
   }
 

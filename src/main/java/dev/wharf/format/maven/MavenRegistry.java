@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatContext;
+import dev.wharf.format.RenderedMetadata;
+import dev.wharf.format.Renderings;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
@@ -56,6 +58,8 @@ public final class MavenRegistry {
       "jpi", "par", "sar", "har");
 
   private final FormatContext context;
+  /** Rendered artifact-level maven-metadata.xml, kept while their package document is current. */
+  private final Renderings<PackageKey> artifactMetadata = new Renderings<>(dev.wharf.packages.HeapShare.of(32));
   /**
    * Files this node stored in the last minutes, with whether storing them published their version:
    * Maven uploads a file and then its checksums, so a checksum that does not match takes back out a
@@ -98,17 +102,23 @@ public final class MavenRegistry {
    * artifact exists, the path may name a group ({@code org/apache/maven/plugins/maven-metadata.xml}):
    * then the group-level metadata listing its Maven plugins, if it has any.
    */
-  Optional<byte[]> artifactMetadata(RepositoryLocation location, MavenPath.ArtifactMetadata path) {
+  Optional<RenderedMetadata> artifactMetadata(RepositoryLocation location, MavenPath.ArtifactMetadata path) {
     PackageKey artifactKey = key(location, path.groupId(), path.artifactId());
-    // Through upstreams: the versions of the whole graph (the repository's own first).
+    // Through upstreams: the versions of the whole graph (the repository's own first), a document that is the
+    // same instance while none of its sources changed, so its rendering is kept as long.
     Optional<PackageDocument> document = context.upstreams().document(artifactKey);
     if (document.isEmpty()) {
-      return groupMetadata(location, path.groupId() + "." + path.artifactId());
+      return groupMetadata(location, path.groupId() + "." + path.artifactId())
+          .map(xml -> RenderedMetadata.of(xml, null));
     }
+    return artifactMetadata.get(artifactKey, document.get(), d -> render(path, d));
+  }
+
+  private static Optional<RenderedMetadata> render(MavenPath.ArtifactMetadata path, PackageDocument document) {
     List<String> versions = new ArrayList<>();
     String release = null;
     Instant lastUpdated = null;
-    for (PackageDocument.VersionWithAssets v : document.get().versions()) {
+    for (PackageDocument.VersionWithAssets v : document.versions()) {
       PackageVersion version = v.version();
       if (!version.status().listed()) {
         continue;
@@ -124,8 +134,8 @@ public final class MavenRegistry {
     if (versions.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(MavenMetadata.artifact(path.groupId(), path.artifactId(), versions, versions.getLast(), release,
-        lastUpdated));
+    return Optional.of(RenderedMetadata.of(MavenMetadata.artifact(path.groupId(), path.artifactId(), versions,
+        versions.getLast(), release, lastUpdated), null));
   }
 
   /**

@@ -83,7 +83,7 @@ class MavenRegistryTest {
 
   String artifactMetadata() {
     return new String(registry.artifactMetadata(HERE, (MavenPath.ArtifactMetadata) MavenPath.parse(
-        "com/example/lib/maven-metadata.xml")).orElseThrow(), StandardCharsets.UTF_8);
+        "com/example/lib/maven-metadata.xml")).orElseThrow().body(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -204,7 +204,7 @@ class MavenRegistryTest {
     registry.put(HERE, (MavenPath.File) MavenPath.parse("org/example/plugins/not-a-plugin/1.0/not-a-plugin-1.0.pom"),
         new ByteArrayInputStream("<project><packaging>pom</packaging></project>".getBytes(StandardCharsets.UTF_8)));
     String xml = new String(registry.artifactMetadata(HERE, (MavenPath.ArtifactMetadata) MavenPath.parse(
-        "org/example/plugins/maven-metadata.xml")).orElseThrow(), StandardCharsets.UTF_8);
+        "org/example/plugins/maven-metadata.xml")).orElseThrow().body(), StandardCharsets.UTF_8);
     assertThat(xml).contains("<plugins><plugin><name>Tidy</name><prefix>tidy</prefix>"
         + "<artifactId>maven-tidy-plugin</artifactId></plugin></plugins>").doesNotContain("not-a-plugin");
     assertThat(registry.artifactMetadata(HERE, (MavenPath.ArtifactMetadata) MavenPath.parse(
