@@ -32,18 +32,9 @@ CLIENTS="${CLIENTS:-4}"
 WHARF_BIN="${WHARF_BIN:-$root/wharf}"
 tool="$here/pypi_tool.py"
 for t in python3 wrk curl jq aws; do command -v "$t" >/dev/null || { echo "needs $t" >&2; exit 1; }; done
-work="$(mktemp -d)"
-chmod 755 "$work" # nginx's worker (www-data when started as root) reads the static index below it
-cleanup() {
-  local p; for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { printf '\n== %s\n' "$*" >&2; }
-say() { printf '   %s\n' "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_work
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null || true; }
 wrk_summary() { awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad+=$NF}
   END {printf "%s %s %s %s\n", r, p50, p99, bad+0}' "$1"; }
@@ -55,19 +46,8 @@ fi
 
 # ---------------------------------------------------------------- Wharf
 port=$(free_port)
-log "start Wharf ($WHARF_BIN server --port $port)"
 data="$work/wharf-data"
-WHARF_MAX_ASSET_SIZE=$(( (BIG_MB + 64) * 1024 * 1024 )) \
-  ${server_cpu[@]+"${server_cpu[@]}"} "$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
-launcher=$!
-for _ in $(seq 1 3000); do
-  curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break
-  kill -0 "$launcher" 2>/dev/null || { tail -n 20 "$work/wharf.log" >&2; exit 1; }
-  sleep 0.2
-done
-pid=$(ss -ltnpH "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
-awsw() { AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_CONFIG_FILE="$data/config" \
-  aws --endpoint-url "http://127.0.0.1:$port" "$@"; }
+WHARF_MAX_ASSET_SIZE=$(( (BIG_MB + 64) * 1024 * 1024 )) start_wharf "$port" "$data" ${server_cpu[@]+"${server_cpu[@]}"}
 account=$(awsw sts get-caller-identity --query Account --output text)
 awsw codeartifact create-domain --domain bench >/dev/null
 awsw codeartifact create-repository --domain bench --domain-owner "$account" --repository py >/dev/null

@@ -49,33 +49,14 @@ WHARF_BIN="${WHARF_BIN:-$root/wharf}"
 for tool in wrk curl python3 node aws; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
 done
-work="$(mktemp -d)"
-cleanup() {
-  local p; for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-log() { printf '\n== %s\n' "$*" >&2; }
-say() { printf '   %s\n' "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_work
 
 # ---------------------------------------------------------------- Wharf
 port=$(free_port)
-log "start Wharf ($WHARF_BIN server --port $port)"
 data="$work/wharf-data"
-"$WHARF_BIN" server --port "$port" --data "$data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
-launcher=$!
-for _ in $(seq 1 3000); do
-  curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break
-  kill -0 "$launcher" 2>/dev/null || { tail -n 20 "$work/wharf.log" >&2; exit 1; }
-  sleep 0.2
-done
-pid=$(ss -ltnpH "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
-[ -n "$pid" ] || { echo "Wharf does not listen on $port" >&2; exit 1; }
-awsw() { AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_CONFIG_FILE="$data/config" \
-  aws --endpoint-url "http://127.0.0.1:$port" "$@"; }
+start_wharf "$port" "$data"
 account=$(awsw sts get-caller-identity --query Account --output text)
 awsw codeartifact create-domain --domain soak >/dev/null
 awsw codeartifact create-repository --domain soak --domain-owner "$account" --repository mixed >/dev/null

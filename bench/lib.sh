@@ -1,0 +1,46 @@
+# Shared by the benchmark scripts (source it after `set -euo pipefail`): a work directory removed on exit,
+# log lines, a free port, and a Wharf server started on a fresh data directory with the aws CLI set up
+# for its root credentials.
+#   bench_work                      makes $work (755: nginx's workers read below it) and removes it on exit
+#                                   unless KEEP=1; background jobs are stopped then
+#   start_wharf PORT DATA [CMD...]  runs [CMD...] $WHARF_BIN server on PORT with DATA, waits for /health,
+#                                   sets $pid (the JVM listening on PORT); awsw runs the aws CLI against it
+# shellcheck shell=bash
+
+log() { printf '\n== %s\n' "$*" >&2; }
+say() { printf '   %s\n' "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+bench_cleanup() {
+  local p
+  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
+}
+
+bench_work() {
+  work="$(mktemp -d)"
+  chmod 755 "$work"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+start_wharf() {
+  wharf_port=$1 wharf_data=$2
+  shift 2
+  log "start Wharf ($WHARF_BIN server --port $wharf_port)"
+  "$@" "$WHARF_BIN" server --port "$wharf_port" --data "$wharf_data" --bind 127.0.0.1 >"$work/wharf.log" 2>&1 &
+  local launcher=$!
+  for _ in $(seq 1 3000); do
+    curl -sf -o /dev/null "http://127.0.0.1:$wharf_port/health" && break
+    kill -0 "$launcher" 2>/dev/null || { tail -n 20 "$work/wharf.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  pid=$(ss -ltnpH "sport = :$wharf_port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+  [ -n "$pid" ] || { echo "Wharf does not listen on $wharf_port" >&2; exit 1; }
+}
+
+awsw() {
+  AWS_SHARED_CREDENTIALS_FILE="$wharf_data/credentials" AWS_CONFIG_FILE="$wharf_data/config" \
+    aws --endpoint-url "http://127.0.0.1:$wharf_port" "$@"
+}
