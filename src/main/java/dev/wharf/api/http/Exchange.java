@@ -16,10 +16,8 @@ import java.util.UUID;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /** One HTTP request and its response: the small surface endpoints use, over Jetty's core API. */
@@ -38,7 +36,10 @@ public final class Exchange {
     this.callback = callback;
   }
 
-  /** This request's id, made when first asked for: most package requests never need one (a random UUID costs a lock on the shared SecureRandom). */
+  /**
+   * This request's id, made when first asked for: most package requests never need one, and a random UUID
+   * takes the lock of the shared SecureRandom.
+   */
   public String requestId() {
     if (requestId == null) {
       requestId = UUID.randomUUID().toString();
@@ -225,40 +226,10 @@ public final class Exchange {
       response.write(true, null, callback);
       return;
     }
-    ByteBufferPool pool = request.getComponents().getByteBufferPool();
-    if (length <= CHANNEL_BUFFER_BYTES) {
-      writeWhole(pool, channel, offset, (int) length);
-      return;
-    }
-    ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(pool, true, CHANNEL_BUFFER_BYTES);
+    ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true,
+        CHANNEL_BUFFER_BYTES);
     Content.Source source = Content.Source.from(buffers, channel, offset, length);
     Content.copy(source, response, Callback.from(callback, () -> closeQuietly(channel)));
-  }
-
-  /**
-   * A body that fits one buffer (most package files, every metadata file): read whole, then written as the
-   * response's one and last write, without the copy loop's demand and callback round per chunk.
-   */
-  private void writeWhole(ByteBufferPool pool, SeekableByteChannel channel, long offset, int length)
-      throws IOException {
-    RetainableByteBuffer buffer = pool.acquire(length, true);
-    try (channel) {
-      ByteBuffer bytes = buffer.getByteBuffer();
-      int start = BufferUtil.flipToFill(bytes);
-      bytes.limit(start + length);
-      channel.position(offset);
-      while (bytes.hasRemaining()) {
-        if (channel.read(bytes) < 0) {
-          throw new IOException("the content ended " + bytes.remaining() + " bytes short of its length");
-        }
-      }
-      BufferUtil.flipToFlush(bytes, start);
-    } catch (IOException | RuntimeException e) {
-      buffer.release();
-      callback.failed(e);
-      return;
-    }
-    response.write(true, buffer.getByteBuffer(), Callback.from(callback, buffer::release));
   }
 
   /** What {@link #stream(int, String, long, SeekableByteChannel, long)} reads at a time. */
@@ -318,23 +289,19 @@ public final class Exchange {
   }
 
   public void send(int status, String contentType, byte[] body) {
+    send(status, contentType, ByteBuffer.wrap(body));
+  }
+
+  /**
+   * Sends a body that is already in memory (bytes, or a mapped file written to the socket from where it is,
+   * without a copy). A 304 gets neither content nor a length of one; a HEAD request gets the headers only.
+   */
+  public void send(int status, String contentType, ByteBuffer body) {
     if (!begin(status, contentType)) {
       return;
     }
     if (status == 304) {
-      response.write(true, null, callback); // no content, and no length of one
-      return;
-    }
-    response.getHeaders().put("Content-Length", body.length);
-    response.write(true, ByteBuffer.wrap(body), callback);
-  }
-
-  /**
-   * Sends a body that is already in memory (a mapped file: written to the socket from where it is, without a
-   * copy). A HEAD request gets the headers only.
-   */
-  public void send(int status, String contentType, ByteBuffer body) {
-    if (!begin(status, contentType)) {
+      response.write(true, null, callback);
       return;
     }
     response.getHeaders().put("Content-Length", body.remaining());
