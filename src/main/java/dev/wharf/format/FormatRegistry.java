@@ -28,7 +28,7 @@ public final class FormatRegistry {
         new dev.wharf.format.generic.GenericFormat(),
         new UnservedFormat("ruby", PackageFormat.Namespaces.NONE, List.of("public:ruby-gems-org")),
         new UnservedFormat("swift", PackageFormat.Namespaces.REQUIRED, List.of()),
-        new UnservedFormat("cargo", PackageFormat.Namespaces.NONE, List.of("public:crates-io"))));
+        new dev.wharf.format.cargo.CargoFormat(context)));
   }
 
   public FormatRegistry(List<PackageFormat> formats) {

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-/** Reads the token a package client sends: {@code Bearer <token>} (npm) or Basic {@code aws:<token>} (pip, twine, Maven). */
+/**
+ * Reads the token a package client sends: {@code Bearer <token>} (npm), Basic {@code aws:<token>}
+ * (pip, twine, Maven), or the token alone as the whole header value (cargo's credential providers).
+ */
 public final class PackageCredentials {
   private PackageCredentials() {}
 
@@ -31,6 +34,9 @@ public final class PackageCredentials {
       String token = decoded.substring(colon + 1);
       return token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
-    return Optional.empty();
+    return BARE_TOKEN.matcher(value).matches() ? Optional.of(value) : Optional.empty();
   }
+
+  /** A value with no scheme: one word of the characters tokens are made of. */
+  private static final java.util.regex.Pattern BARE_TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]{1,4096}");
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -61,14 +62,30 @@ public final class TarGzEntries {
    * @throws UncheckedIOException when the file cannot be read
    */
   public static Optional<byte[]> firstFile(Path tarGz, Search search) {
+    return read(tarGz, search, null);
+  }
+
+  /**
+   * Like {@link #firstFile}, but reads the whole archive and shows {@code everyEntry} the name of each
+   * entry of any type (without a leading {@code ./}), which throws to refuse the archive: a Cargo
+   * crate whose entries must all lie in its own folder. The search's inflated bound is the whole
+   * archive's.
+   *
+   * @throws WharfException.Invalid as {@link #firstFile}, or as {@code everyEntry} refuses a name
+   */
+  public static Optional<byte[]> fileOfCheckedArchive(Path tarGz, Search search, Consumer<String> everyEntry) {
+    return read(tarGz, search, Objects.requireNonNull(everyEntry, "everyEntry"));
+  }
+
+  private static Optional<byte[]> read(Path tarGz, Search search, Consumer<String> everyEntry) {
     try (InputStream file = Files.newInputStream(tarGz)) {
-      return firstFile(new ServerSide(file), search);
+      return read(new ServerSide(file), search, everyEntry);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static Optional<byte[]> firstFile(InputStream gzip, Search search) {
+  private static Optional<byte[]> read(InputStream gzip, Search search, Consumer<String> everyEntry) {
     Budget inflated;
     try {
       inflated = new Budget(new GZIPInputStream(gzip, 64 * 1024), search.maxInflatedBytes());
@@ -76,25 +93,33 @@ public final class TarGzEntries {
       throw new WharfException.Invalid(search.archive() + " is not a gzip-compressed tar archive" + detail(e));
     }
     try (TarArchiveInputStream tar = new HeaderChainBound(inflated)) {
+      Optional<byte[]> found = Optional.empty();
       while (true) {
         inflated.allowFurther((long) search.maxFileBytes() + HEADER_RECORDS_BYTES);
         TarArchiveEntry entry = tar.getNextEntry();
         inflated.allowAll();
         if (entry == null) {
-          return Optional.empty();
+          return found;
+        }
+        if (everyEntry != null) {
+          everyEntry.accept(withoutDotSlash(entry.getName()));
         }
         if (entry.getSize() > search.maxInflatedBytes() - inflated.position()) {
-          throw notWithin(search);
+          throw notWithin(search, everyEntry != null);
         }
         if (entry.isSparse()) { // its holes are inflated by no budget: skipping them could take hours
           throw new WharfException.Invalid(search.archive() + " has a sparse file, which no package archive needs");
         }
-        if (isRegularFile(entry) && search.path().test(withoutDotSlash(entry.getName()))) {
+        if (found.isEmpty() && isRegularFile(entry) && search.path().test(withoutDotSlash(entry.getName()))) {
           if (entry.getSize() > search.maxFileBytes() || entry.getRealSize() > search.maxFileBytes()) {
             throw new WharfException.Invalid(search.archive() + "'s " + search.file() + " is larger than "
                 + search.maxFileBytes() + " bytes");
           }
-          return Optional.of(tar.readNBytes(search.maxFileBytes()));
+          found = Optional.of(tar.readNBytes(search.maxFileBytes()));
+          if (everyEntry == null) {
+            return found;
+          }
+          continue;
         }
         tar.transferTo(OutputStream.nullOutputStream());
       }
@@ -102,7 +127,7 @@ public final class TarGzEntries {
       throw e;
     } catch (IOException | RuntimeException e) { // commons-compress reports corrupt headers in many ways
       if (inflated.exhausted()) {
-        throw inflated.position() >= search.maxInflatedBytes() ? notWithin(search)
+        throw inflated.position() >= search.maxInflatedBytes() ? notWithin(search, everyEntry != null)
             : new WharfException.Invalid(search.archive() + " has a header entry larger than " + search.maxFileBytes()
                 + " bytes");
       }
@@ -110,7 +135,11 @@ public final class TarGzEntries {
     }
   }
 
-  private static WharfException.Invalid notWithin(Search search) {
+  private static WharfException.Invalid notWithin(Search search, boolean wholeArchive) {
+    if (wholeArchive) {
+      return new WharfException.Invalid(search.archive() + " unpacks to more than " + search.maxInflatedBytes()
+          + " bytes");
+    }
     return new WharfException.Invalid(search.archive() + " has no " + search.file() + " in its first "
         + search.maxInflatedBytes() + " bytes");
   }

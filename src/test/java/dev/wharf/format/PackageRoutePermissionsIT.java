@@ -53,7 +53,9 @@ class PackageRoutePermissionsIT {
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nsome-project\r\n"
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1.0\r\n"
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"some_project-1.0.tar.gz\""
-          + "\r\nContent-Type: application/octet-stream\r\n\r\nnot read\r\n--" + BOUNDARY + "--\r\n");
+          + "\r\nContent-Type: application/octet-stream\r\n\r\nnot read\r\n--" + BOUNDARY + "--\r\n",
+      // cargo's framing: a 32-bit little-endian length (31: one ASCII character), the JSON, then the crate's
+      "cargo publish", "\u001f\u0000\u0000\u0000{\"name\":\"serde\",\"vers\":\"1.0.0\"}\u0008\u0000\u0000\u0000not read");
 
   @TempDir static Path data;
   static TestingServer wharf;
@@ -152,7 +154,19 @@ class PackageRoutePermissionsIT {
     }
     String type = response.headers().firstValue("Content-Type").orElse("");
     boolean head = response.request().method().equals("HEAD"); // headers only
-    if (format.spec().errorBody() == ErrorBody.JSON && head) {
+    if (format.spec().errorBody() == dev.wharf.format.cargo.CargoFormat.ERRORS) {
+      if (!type.startsWith("application/json")) {
+        problems.add(what + ": not JSON: " + type);
+      } else if (!head) {
+        try {
+          if (JSON.readTree(response.body()).path("errors").path(0).path("detail").asText().isBlank()) {
+            problems.add(what + ": not {\"errors\": [{\"detail\": ...}]}: " + response.body());
+          }
+        } catch (IOException e) {
+          problems.add(what + ": not cargo's JSON: " + response.body());
+        }
+      }
+    } else if (format.spec().errorBody() == ErrorBody.JSON && head) {
       if (!type.startsWith("application/json")) {
         problems.add(what + ": not JSON: " + type);
       }
