@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The Cargo benchmark of issue 16: Wharf (token-checked) against nginx serving the same sparse registry as
+# static files, in one run.
+#   bench/cargo/cargo-bench.sh
+# The data is the crates.io crates Debian unpacks under /usr/share/cargo/registry (apt-get install
+# librust-serde-json-dev librust-regex-dev librust-anyhow-dev: 81 crates), published into a fresh Wharf with
+# cargo's publish protocol (bench/cargo/crates.py), then copied out of Wharf (index files and .crate files,
+# checksums verified) into nginx's root as a static sparse registry. Then:
+#   (a) one index file (serde_json's), wrk on one connection for 10 s: p50 and p99 (target: p50 <= 2 ms);
+#       and on 64 connections: requests/s
+#   (b) cargo fetch of a project that depends on every crate of the set whose required dependencies are all
+#       in it (crates.py resolvable: all 81 today, at their exact versions), with a fresh CARGO_HOME (no
+#       index or crate cache) and no Cargo.lock each run, crates.io replaced by the registry; $RUNS runs per
+#       side, alternating: median wall time (target: Wharf within 1.3x of nginx)
+# Env (defaults): RUNS 5, WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work dir.
+# Needs: cargo, nginx, wrk, curl, python3 (3.11: tomllib), the aws CLI, Debian's crates.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+RUNS="${RUNS:-5}"
+WHARF_BIN="${WHARF_BIN:-$root/wharf}"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+PATH="$PATH:$HOME/.cargo/bin"
+for tool in cargo nginx wrk curl python3 aws; do
+  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
+done
+[ -d /usr/share/cargo/registry/serde_json-1.0.87 ] || { echo "needs Debian's crates (see the header)" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_work
+
+start_wharf "$(free_port)" "$work/wharf-data"
+account=$(awsw sts get-caller-identity --query Account --output text)
+awsw codeartifact create-domain --domain bench >/dev/null
+awsw codeartifact create-repository --domain bench --repository crates >/dev/null
+token=$(awsw codeartifact get-authorization-token --domain bench --domain-owner "$account" \
+  --query authorizationToken --output text)
+endpoint=$(awsw codeartifact get-repository-endpoint --domain bench --domain-owner "$account" \
+  --repository crates --format cargo --query repositoryEndpoint --output text)
+log "publish Debian's crates into Wharf"
+python3 "$here/crates.py" publish "$endpoint" "$token" /usr/share/cargo/registry/*/
+names=$(for d in /usr/share/cargo/registry/*/; do sed -n 's/^name = "\(.*\)"/\1/p' "$d/Cargo.toml" | head -n1; done)
+
+nginx_port=$(free_port)
+static="$work/static"
+mkdir -p "$static" "$work/nginx"
+# shellcheck disable=SC2086 # one argument per crate name
+python3 "$here/crates.py" stage "$endpoint" "$token" "$static" $names
+printf '{"dl":"http://127.0.0.1:%s/crates/{crate}/{version}/download"}\n' "$nginx_port" >"$static/config.json"
+cat >"$work/nginx/nginx.conf" <<CONF
+daemon off;
+user root;
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  default_type text/plain;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server { listen 127.0.0.1:$nginx_port; root $static; }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/config.json" && break; sleep 0.1; done
+nginx_url="http://127.0.0.1:$nginx_port/"
+
+log "(a) serde_json's index file"
+index=se/rd/serde_json
+one() { wrk -t1 -c1 -d3s "$@" >/dev/null; wrk -t1 -c1 -d10s --latency "$@"; }
+many() { wrk -t2 -c64 -d5s "$@" >/dev/null; wrk -t2 -c64 -d10s "$@"; }
+w1=$(one -H "Authorization: $token" "$endpoint$index"); n1=$(one "$nginx_url$index")
+w64=$(many -H "Authorization: $token" "$endpoint$index"); n64=$(many "$nginx_url$index")
+pct() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
+rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+
+log "(b) cargo fetch, fresh CARGO_HOME and no Cargo.lock, $RUNS runs each"
+project="$work/project"
+mkdir -p "$project/src"
+cat >"$project/Cargo.toml" <<TOML
+[package]
+name = "bench-app"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+TOML
+python3 "$here/crates.py" resolvable /usr/share/cargo/registry/*/ >"$work/resolvable"
+for d in /usr/share/cargo/registry/*/; do
+  name=$(sed -n 's/^name = "\(.*\)"/\1/p' "$d/Cargo.toml" | head -n1)
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$d/Cargo.toml" | head -n1)
+  grep -qx "$name" "$work/resolvable" \
+    && printf '%s = "=%s"\n' "$name" "$version" >>"$project/Cargo.toml"
+done
+echo 'fn main() {}' >"$project/src/main.rs"
+fetch() { # side -> seconds
+  local home="$work/cargo-$1-$RANDOM" url="$endpoint" start end
+  [ "$1" = nginx ] && url="$nginx_url"
+  mkdir -p "$home"
+  printf '[registries.bench]\nindex = "sparse+%s"\n[source.crates-io]\nreplace-with = "bench"\n' "$url" \
+    >"$home/config.toml"
+  rm -f "$project/Cargo.lock"
+  start=$(date +%s.%N)
+  (cd "$project" && CARGO_HOME="$home" CARGO_REGISTRIES_BENCH_TOKEN="$token" \
+    CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS="cargo:token" cargo fetch --quiet >"$work/fetch-$1.log" 2>&1) \
+    || { echo "cargo fetch from $1 failed:" >&2; tail -n 20 "$work/fetch-$1.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$(find "$home/registry/cache" -name '*.crate' | wc -l) $(echo "$end - $start" | bc)"
+  rm -rf "$home"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+fetch wharf >/dev/null; fetch nginx >/dev/null # warm up
+: >"$work/times-wharf"; : >"$work/times-nginx"
+for i in $(seq 1 "$RUNS"); do
+  for side in wharf nginx; do
+    read -r crates seconds < <(fetch "$side")
+    echo "$seconds" >>"$work/times-$side"
+    say "run $i $side $seconds s ($crates crates)"
+  done
+done
+fw=$(median <"$work/times-wharf"); fn=$(median <"$work/times-nginx")
+
+printf '\n| measure | Wharf | nginx | Wharf / nginx |\n|---|---|---|---|\n'
+printf '| (a) %s, one connection, p50 / p99 | %s / %s | %s / %s | |\n' "$index" "$(pct "$w1" 50%)" "$(pct "$w1" 99%)" \
+  "$(pct "$n1" 50%)" "$(pct "$n1" 99%)"
+printf '| (a) %s, 64 connections (req/s) | %s | %s | %.0f%% |\n' "$index" "$(rps "$w64")" "$(rps "$n64")" \
+  "$(echo "100 * $(rps "$w64") / $(rps "$n64")" | bc -l)"
+printf '| (b) cargo fetch, cold, median of %s (s) | %s | %s | %.2fx |\n' "$RUNS" "$fw" "$fn" "$(echo "$fw / $fn" | bc -l)"
+printf '\nload average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
