@@ -31,11 +31,16 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   $${env.CODEARTIFACT_AUTH_TOKEN}; prints the export line",
         "  gradle           ~/.gradle/gradle.properties: codeartifactUrl; prints the",
         "                   export line and a Kotlin DSL repository block",
+        "  cargo            ~/.cargo/config.toml ($CARGO_HOME): registry 'codeartifact'",
+        "                   (sparse index; credential-provider runs 'wharf",
+        "                   get-authorization-token', so no token is written and it",
+        "                   renews itself), the default registry, replacing crates.io",
         "",
         "--scope project writes in the current folder instead: .npmrc, pip.conf,",
-        ".pypirc, .mvn/settings.xml, gradle.properties. The token is printed only by",
-        "--dry-run and in the export line for maven and gradle. yarn 2+ (berry) reads",
-        ".yarnrc.yml, which is not written: use yarn classic, npm or pnpm.",
+        ".pypirc, .mvn/settings.xml, gradle.properties, .cargo/config.toml. The token",
+        "is printed only by --dry-run and in the export line for maven and gradle.",
+        "yarn 2+ (berry) reads .yarnrc.yml, which is not written: use yarn classic,",
+        "npm or pnpm.",
         "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
 final class LoginCommand implements Callable<Integer> {
   @Mixin LoginOptions.Tool toolOption;
@@ -98,9 +103,12 @@ final class LoginCommand implements Callable<Integer> {
     LoginSetup.Plan plan;
     try {
       plan = LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace,
-          alwaysAuth);
+          alwaysAuth, tool == LoginTool.CARGO ? tokenCommand() : List.of());
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
+      return 1;
+    } catch (CargoConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
       return 1;
     }
     if (dryRun) {
@@ -115,10 +123,36 @@ final class LoginCommand implements Callable<Integer> {
       return 1;
     }
     System.out.println("Successfully configured " + tool + " to use Wharf repository " + endpoint);
-    System.out.println("Login expires in " + relativeTime(Duration.between(Instant.now(), token.expiration()))
-        + " at " + token.expiration().truncatedTo(ChronoUnit.SECONDS));
+    if (tool != LoginTool.CARGO) { // cargo asks for a new token each time: this login does not expire
+      System.out.println("Login expires in " + relativeTime(Duration.between(Instant.now(), token.expiration()))
+          + " at " + token.expiration().truncatedTo(ChronoUnit.SECONDS));
+    }
     printNotes(plan);
     return 0;
+  }
+
+  /**
+   * This wharf's get-authorization-token with this login's domain, server and credentials, printing the
+   * token alone: what cargo runs for a token.
+   */
+  private List<String> tokenCommand() {
+    List<String> command = new ArrayList<>(WharfExecutable.command());
+    command.addAll(List.of("get-authorization-token", "--domain", domain));
+    if (domainOwner != null) {
+      command.addAll(List.of("--domain-owner", domainOwner));
+    }
+    if (durationSeconds != null) {
+      command.addAll(List.of("--duration-seconds", durationSeconds.toString()));
+    }
+    command.addAll(List.of("--endpoint-url", api.endpoint().toString()));
+    if (api.profile != null) {
+      command.addAll(List.of("--profile", api.profile));
+    }
+    if (api.region != null) {
+      command.addAll(List.of("--region", api.region));
+    }
+    command.addAll(List.of("--query", "authorizationToken", "--output", "text"));
+    return command;
   }
 
   private static void printNotes(LoginSetup.Plan plan) {

@@ -2,6 +2,7 @@ package dev.wharf.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ final class LoginSetup {
 
   /**
    * Where the files are: the folder that stands for ~, the project folder, and the environment
-   * (NPM_CONFIG_USERCONFIG, XDG_CONFIG_HOME, GRADLE_USER_HOME are honoured unless home was given explicitly).
+   * (NPM_CONFIG_USERCONFIG, XDG_CONFIG_HOME, GRADLE_USER_HOME, CARGO_HOME are honoured unless home was given explicitly).
    */
   record Places(Path home, Path projectDirectory, Map<String, String> environment, boolean homeGiven) {
     Places {
@@ -48,6 +49,7 @@ final class LoginSetup {
           case TWINE -> projectDirectory.resolve(".pypirc");
           case MAVEN -> projectDirectory.resolve(".mvn").resolve("settings.xml");
           case GRADLE -> projectDirectory.resolve("gradle.properties");
+          case CARGO -> cargoConfig(projectDirectory.resolve(".cargo"));
         };
       }
       return switch (tool) {
@@ -62,7 +64,14 @@ final class LoginSetup {
         case MAVEN -> home.resolve(".m2").resolve("settings.xml");
         case GRADLE -> (variable("GRADLE_USER_HOME") != null ? Path.of(variable("GRADLE_USER_HOME")) : home.resolve(".gradle"))
             .resolve("gradle.properties");
+        case CARGO -> cargoConfig(variable("CARGO_HOME") != null ? Path.of(variable("CARGO_HOME")) : home.resolve(".cargo"));
       };
+    }
+
+    /** config.toml, unless the folder has the older config, which cargo then reads instead. */
+    private static Path cargoConfig(Path folder) {
+      Path legacy = folder.resolve("config");
+      return Files.isRegularFile(legacy) ? legacy : folder.resolve("config.toml");
     }
   }
 
@@ -83,9 +92,11 @@ final class LoginSetup {
    * The changes that point tool at the repository endpoint with the token.
    *
    * @param npmAlwaysAuth whether to write {@code always-auth=true} (npm 9 and later reject the setting)
+   * @param tokenCommand for cargo, which runs it for a fresh token each time it needs one: a command that
+   *     prints the token alone (the token itself is not written)
    */
   static Plan login(LoginTool tool, Scope scope, Places places, String endpoint, String token, String namespace,
-      boolean npmAlwaysAuth) throws IOException {
+      boolean npmAlwaysAuth, List<String> tokenCommand) throws IOException {
     if (namespace != null && !tool.namespaceSupported()) {
       throw new IllegalArgumentException("Argument --namespace is not supported for " + tool);
     }
@@ -137,6 +148,17 @@ final class LoginSetup {
         notes.add("  }");
         yield GradleProperties.login(existing, endpoint);
       }
+      case CARGO -> {
+        notes.add("cargo runs this for a fresh token whenever it needs one (no token is written):");
+        notes.add("");
+        notes.add("  " + String.join(" ", tokenCommand));
+        notes.add("");
+        notes.add("Registry '" + CargoConfig.REGISTRY + "' is the default one and replaces crates.io.");
+        if (scope == Scope.project) {
+          notes.add("cargo reads " + file + " in " + file.getParent().getParent() + " and the folders below it.");
+        }
+        yield CargoConfig.login(existing, endpoint, tokenCommand);
+      }
     };
     return new Plan(List.of(new FileChange(file, content)), notes);
   }
@@ -154,6 +176,7 @@ final class LoginSetup {
       case TWINE -> PypircConfig.logout(existing.get(), host);
       case MAVEN -> MavenSettings.logout(existing.get());
       case GRADLE -> GradleProperties.logout(existing.get());
+      case CARGO -> CargoConfig.logout(existing.get(), host);
     };
     if (content.equals(existing.get())) {
       return new Plan(List.of(), List.of("Nothing to do: " + file + " has no Wharf login for " + tool + "."));

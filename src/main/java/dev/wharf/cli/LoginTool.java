@@ -10,7 +10,8 @@ enum LoginTool {
   PIP("pypi"),
   TWINE("pypi"),
   MAVEN("maven"),
-  GRADLE("maven");
+  GRADLE("maven"),
+  CARGO("cargo");
 
   private final String format;
 

@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
         "  twine            the [codeartifact] section and its index-servers entry",
         "  maven            the 'codeartifact' server",
         "  gradle           codeartifactUrl",
+        "  cargo            registries.codeartifact when its index is a Wharf /cargo/",
+        "                   endpoint, and registry.default, source.crates-io.replace-with",
+        "                   when they name it",
         "",
         "Wharf endpoints are known by their path: /{domain}-{owner}/{format}/{repo}/.",
         "No call is made to the server."})
@@ -48,6 +51,9 @@ final class LogoutCommand implements Callable<Integer> {
       return 0;
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
+      return 1;
+    } catch (CargoConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
       return 1;
     } catch (IOException e) {
       System.err.println("wharf: " + e);

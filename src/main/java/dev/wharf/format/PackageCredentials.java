@@ -6,12 +6,14 @@ import java.util.Optional;
 
 /**
  * Reads the token a package client sends: {@code Bearer <token>} (npm), Basic {@code aws:<token>}
- * (pip, twine, Maven), or the token alone as the whole header value (cargo's credential providers).
+ * (pip, twine, Maven), or, for a format that takes it, the token alone as the whole header value
+ * (cargo's credential providers).
  */
 public final class PackageCredentials {
   private PackageCredentials() {}
 
-  public static Optional<String> token(String authorization) {
+  /** @param bare whether the token alone (no scheme) is taken, as {@link PackageFormat#acceptsBareToken()} says */
+  public static Optional<String> token(String authorization, boolean bare) {
     if (authorization == null) {
       return Optional.empty();
     }
@@ -34,7 +36,7 @@ public final class PackageCredentials {
       String token = decoded.substring(colon + 1);
       return token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
-    return BARE_TOKEN.matcher(value).matches() ? Optional.of(value) : Optional.empty();
+    return bare && BARE_TOKEN.matcher(value).matches() ? Optional.of(value) : Optional.empty();
   }
 
   /** A value with no scheme: one word of the characters tokens are made of. */

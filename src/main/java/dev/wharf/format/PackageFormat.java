@@ -115,6 +115,14 @@ public interface PackageFormat {
     return Optional.empty();
   }
 
+  /**
+   * Whether the format's clients send the token alone as the whole {@code Authorization} value, with
+   * no scheme (cargo's credential providers); every format takes {@code Bearer} and Basic {@code aws:}.
+   */
+  default boolean acceptsBareToken() {
+    return false;
+  }
+
   /** How the format reads a public registry behind an external connection; empty when it cannot. */
   default Optional<ExternalFormat> external() {
     return Optional.empty();

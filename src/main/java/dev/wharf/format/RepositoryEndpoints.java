@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every request under {@code /{domain}-{owner}/{format}/{repo}/}, of every format, goes through
- * here, and only here are they authorized: this reads the credential (Bearer, or Basic with user
- * {@code aws}), finds the format's route, checks what the route declares it needs (audited,
+ * here, and only here are they authorized: this reads the credential (Bearer, Basic with user
+ * {@code aws}, or the token alone for a format whose clients send it so), finds the format's route, checks what the route declares it needs (audited,
  * refusals too), runs it, and answers any failure in the format's own shape. Nothing about a
  * repository's content is said before the caller is authenticated: a malformed path, a path no
  * route takes and a method a path does not allow are answered only after a read is authorized.
@@ -81,7 +81,7 @@ public final class RepositoryEndpoints {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
     PackageFormat format = formats.find(path.format()).orElseThrow();
     try {
-      String credential = PackageCredentials.token(exchange.header("Authorization"))
+      String credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken())
           .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.spec().credentialHint()));
       PackageCall call = new PackageCall(exchange, path, credential, publicUrl.orElseGet(exchange::origin), authorizer);
       dispatch(call, routes.get(format.name()));

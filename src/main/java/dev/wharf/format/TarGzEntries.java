@@ -66,18 +66,31 @@ public final class TarGzEntries {
   }
 
   /**
-   * Like {@link #firstFile}, but reads the whole archive and shows {@code everyEntry} the name of each
-   * entry of any type (without a leading {@code ./}), which throws to refuse the archive: a Cargo
-   * crate whose entries must all lie in its own folder. The search's inflated bound is the whole
-   * archive's.
+   * Like {@link #firstFile}, but reads the whole archive and shows {@code everyEntry} each entry of
+   * any type, which throws to refuse the archive: a Cargo crate whose entries must all be files and
+   * folders in its own folder. The search's inflated bound is the whole archive's.
    *
-   * @throws WharfException.Invalid as {@link #firstFile}, or as {@code everyEntry} refuses a name
+   * @throws WharfException.Invalid as {@link #firstFile}, or as {@code everyEntry} refuses an entry
    */
-  public static Optional<byte[]> fileOfCheckedArchive(Path tarGz, Search search, Consumer<String> everyEntry) {
+  public static Optional<byte[]> fileOfCheckedArchive(Path tarGz, Search search, Consumer<Entry> everyEntry) {
     return read(tarGz, search, Objects.requireNonNull(everyEntry, "everyEntry"));
   }
 
-  private static Optional<byte[]> read(Path tarGz, Search search, Consumer<String> everyEntry) {
+  /**
+   * One entry of an archive, as {@link #fileOfCheckedArchive} shows it.
+   *
+   * @param name the entry's name, without a leading {@code ./}
+   * @param kind what it is: links, devices and FIFOs are {@link Kind#OTHER}
+   */
+  public record Entry(String name, Kind kind) {
+    public enum Kind {
+      FILE,
+      DIRECTORY,
+      OTHER
+    }
+  }
+
+  private static Optional<byte[]> read(Path tarGz, Search search, Consumer<Entry> everyEntry) {
     try (InputStream file = Files.newInputStream(tarGz)) {
       return read(new ServerSide(file), search, everyEntry);
     } catch (IOException e) {
@@ -85,7 +98,7 @@ public final class TarGzEntries {
     }
   }
 
-  private static Optional<byte[]> read(InputStream gzip, Search search, Consumer<String> everyEntry) {
+  private static Optional<byte[]> read(InputStream gzip, Search search, Consumer<Entry> everyEntry) {
     Budget inflated;
     try {
       inflated = new Budget(new GZIPInputStream(gzip, 64 * 1024), search.maxInflatedBytes());
@@ -102,7 +115,8 @@ public final class TarGzEntries {
           return found;
         }
         if (everyEntry != null) {
-          everyEntry.accept(withoutDotSlash(entry.getName()));
+          everyEntry.accept(new Entry(withoutDotSlash(entry.getName()), isRegularFile(entry) ? Entry.Kind.FILE
+              : entry.getLinkFlag() == TarConstants.LF_DIR ? Entry.Kind.DIRECTORY : Entry.Kind.OTHER));
         }
         if (entry.getSize() > search.maxInflatedBytes() - inflated.position()) {
           throw notWithin(search, everyEntry != null);

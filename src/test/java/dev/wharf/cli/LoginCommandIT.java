@@ -7,13 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingLauncher;
+import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -149,6 +153,82 @@ class LoginCommandIT {
 
     assertThat(result.exitCode()).isZero();
     assertThat(Files.readString(home.resolve(".npmrc"))).isEqualTo("fund=false\n");
+  }
+
+  @Test
+  void cargoLoginWritesACredentialProviderThatPrintsAWorkingTokenAndNoToken() throws Exception {
+    var result = run(root, against(wharf, "login", "--tool", "cargo", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String cargoEndpoint = npmEndpoint.replace("/npm/", "/cargo/");
+    assertThat(result.out()).startsWith("Successfully configured cargo to use Wharf repository " + cargoEndpoint + "\n")
+        .doesNotContain("Login expires").doesNotContainPattern(TOKEN.pattern());
+    String config = Files.readString(home.resolve(".cargo/config.toml"));
+    assertThat(config).doesNotContainPattern(TOKEN.pattern());
+    JsonNode toml = new TomlMapper().readTree(config);
+    assertThat(toml.at("/registries/codeartifact/index").asText()).isEqualTo("sparse+" + cargoEndpoint);
+    assertThat(toml.at("/registry/default").asText()).isEqualTo("codeartifact");
+    assertThat(toml.at("/source/crates-io/replace-with").asText()).isEqualTo("codeartifact");
+    List<String> provider = new ArrayList<>();
+    toml.at("/registries/codeartifact/credential-provider").forEach(word -> provider.add(word.asText()));
+    assertThat(provider.getFirst()).isEqualTo("cargo:token-from-stdout");
+
+    // what cargo runs, with the credentials cargo's environment would have
+    requireNoRebuild(provider.get(1));
+    var printed = TestingProcesses.run(home, credentialsEnvironment(), Duration.ofMinutes(2),
+        provider.subList(1, provider.size()));
+
+    assertThat(printed.exitCode()).as(printed.describe()).isZero();
+    assertThat(printed.stdout()).matches(TOKEN.pattern() + "\n");
+    assertThat(getRepository(cargoEndpoint + "config.json", printed.stdout().strip()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void cargoSearchesTheRepositoryWithTheTokenOfTheWrittenCredentialProvider() throws Exception {
+    Path installedCargo = Path.of(System.getProperty("user.home"), ".cargo", "bin", "cargo");
+    String cargo = Files.isExecutable(installedCargo) ? installedCargo.toString() : "cargo";
+    TestingClients.requireCommand(cargo, "--version");
+    Files.createDirectories(home.resolve(".cargo"));
+    Files.writeString(home.resolve(".cargo/config.toml"), "[term]\ncolor = \"never\"\n");
+    var login = run(root, against(wharf, "login", "--tool", "cargo", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+    assertThat(login.exitCode()).as(login.err()).isZero();
+    Map<String, String> environment = credentialsEnvironment();
+    environment.put("CARGO_HOME", home.resolve(".cargo").toString());
+    environment.put("RUSTUP_HOME", System.getenv().getOrDefault("RUSTUP_HOME",
+        Path.of(System.getProperty("user.home"), ".rustup").toString()));
+
+    requireNoRebuild(new TomlMapper().readTree(Files.readString(home.resolve(".cargo/config.toml")))
+        .at("/registries/codeartifact/credential-provider").get(1).asText());
+    var search = TestingProcesses.run(home, environment, Duration.ofMinutes(2), List.of(cargo, "search", "anything"));
+
+    assertThat(search.exitCode()).as(search.describe()).isZero();
+    assertThat(Files.readString(home.resolve(".cargo/config.toml"))).startsWith("[term]\ncolor = \"never\"\n\n");
+    var logout = run(root, "logout", "--tool", "cargo", "--home", home.toString());
+    assertThat(logout.exitCode()).as(logout.err()).isZero();
+    assertThat(Files.readString(home.resolve(".cargo/config.toml"))).isEqualTo("[term]\ncolor = \"never\"\n");
+  }
+
+  /**
+   * Fails when the command is the ./wharf launcher and the jar is older than the sources: the launcher
+   * would rebuild the jar this JVM runs from.
+   */
+  private void requireNoRebuild(String command) {
+    if (Path.of(command).getFileName().toString().equals("wharf")) {
+      TestingLauncher.create(home);
+    }
+  }
+
+  /** A clean environment with HOME, this JDK and root's keys, as a shell where cargo runs would have them. */
+  private Map<String, String> credentialsEnvironment() {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.put("AWS_ACCESS_KEY_ID", root.accessKeyId());
+    environment.put("AWS_SECRET_ACCESS_KEY", root.secretAccessKey());
+    environment.put("AWS_REGION", "us-east-1");
+    return environment;
   }
 
   // ---------------------------------------------------------------- beside the real aws CLI

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class LoginSetupTest {
+  static final List<String> TOKEN_COMMAND = List.of("/opt/wharf/wharf", "get-authorization-token", "--domain", "acme",
+      "--query", "authorizationToken", "--output", "text");
+
   @TempDir Path home;
   @TempDir Path project;
 
@@ -29,7 +33,7 @@ class LoginSetupTest {
   }
 
   LoginSetup.Plan login(LoginTool tool, LoginSetup.Scope scope) throws Exception {
-    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false);
+    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false, TOKEN_COMMAND);
   }
 
   @Test
@@ -40,18 +44,21 @@ class LoginSetupTest {
     assertThat(places().file(LoginTool.TWINE, LoginSetup.Scope.user)).isEqualTo(home.resolve(".pypirc"));
     assertThat(places().file(LoginTool.MAVEN, LoginSetup.Scope.user)).isEqualTo(home.resolve(".m2/settings.xml"));
     assertThat(places().file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gradle/gradle.properties"));
+    assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(home.resolve(".cargo/config.toml"));
     assertThat(places().file(LoginTool.NPM, LoginSetup.Scope.project)).isEqualTo(project.resolve(".npmrc"));
+    assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.project)).isEqualTo(project.resolve(".cargo/config.toml"));
   }
 
   @Test
   void theToolsOwnVariablesAreHonouredWhenHomeIsNotGivenExplicitly() {
     var environment = Map.of("NPM_CONFIG_USERCONFIG", "/etc/npmrc-user", "XDG_CONFIG_HOME", "/xdg",
-        "GRADLE_USER_HOME", "/gradle-home");
+        "GRADLE_USER_HOME", "/gradle-home", "CARGO_HOME", "/cargo-home");
     var implicit = new LoginSetup.Places(home, project, environment, false);
 
     assertThat(implicit.file(LoginTool.NPM, LoginSetup.Scope.user)).isEqualTo(Path.of("/etc/npmrc-user"));
     assertThat(implicit.file(LoginTool.PIP, LoginSetup.Scope.user)).isEqualTo(Path.of("/xdg/pip/pip.conf"));
     assertThat(implicit.file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(Path.of("/gradle-home/gradle.properties"));
+    assertThat(implicit.file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(Path.of("/cargo-home/config.toml"));
     assertThat(new LoginSetup.Places(home, project, environment, true).file(LoginTool.NPM, LoginSetup.Scope.user))
         .isEqualTo(home.resolve(".npmrc"));
   }
@@ -98,6 +105,7 @@ class LoginSetupTest {
       case TWINE -> "[distutils]\nindex-servers =\n    pypi\n\n[pypi]\nusername = __token__\n";
       case MAVEN -> "<settings>\n  <offline>false</offline>\n</settings>\n";
       case GRADLE -> "org.gradle.caching=true\n";
+      case CARGO -> "# mine\n[build]\njobs = 4\n";
     };
     Files.createDirectories(file.getParent());
     Files.writeString(file, before);
@@ -115,7 +123,7 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE"})
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO"})
   void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
     LoginSetup.apply(login(tool, LoginSetup.Scope.user));
     LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
@@ -124,9 +132,10 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE"})
+  @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO"})
   void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
-    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false))
+    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false,
+        TOKEN_COMMAND))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Argument --namespace is not supported for " + tool.displayName());
   }
@@ -134,7 +143,7 @@ class LoginSetupTest {
   @Test
   void npmWithANamespaceWritesTheScopedRegistry() throws Exception {
     LoginSetup.apply(LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places(), endpoint(LoginTool.NPM), "k1.t",
-        "acme", false));
+        "acme", false, List.of()));
 
     assertThat(Files.readString(home.resolve(".npmrc"))).startsWith("@acme:registry=" + endpoint(LoginTool.NPM) + "\n");
   }
@@ -149,6 +158,23 @@ class LoginSetupTest {
     assertThat(login(LoginTool.GRADLE, LoginSetup.Scope.user).notes())
         .contains("    url = uri(providers.gradleProperty(\"codeartifactUrl\").get())");
     assertThat(login(LoginTool.NPM, LoginSetup.Scope.user).notes()).noneMatch(line -> line.contains("k1.token"));
+  }
+
+  @Test
+  void cargoKeepsTheTokenOutOfItsFileAndNamesTheCommandThatFetchesIt() throws Exception {
+    LoginSetup.Plan plan = login(LoginTool.CARGO, LoginSetup.Scope.user);
+
+    assertThat(plan.files().getFirst().content()).doesNotContain("k1.token");
+    assertThat(plan.notes()).noneMatch(line -> line.contains("k1.token"))
+        .contains("  " + String.join(" ", TOKEN_COMMAND));
+  }
+
+  @Test
+  void cargoReadsItsOlderConfigFileWhenThereIsOne() throws Exception {
+    Files.createDirectories(home.resolve(".cargo"));
+    Files.writeString(home.resolve(".cargo/config"), "[build]\njobs = 2\n");
+
+    assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(home.resolve(".cargo/config"));
   }
 
   @Test

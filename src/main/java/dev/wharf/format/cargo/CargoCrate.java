@@ -31,7 +31,19 @@ final class CargoCrate {
     String folder = name + "-" + version + "/";
     TarGzEntries.Search search = new TarGzEntries.Search("The crate", "Cargo.toml",
         path -> path.equals(folder + "Cargo.toml"), MAX_MANIFEST_BYTES, MAX_UNPACKED_BYTES);
-    byte[] manifest = TarGzEntries.fileOfCheckedArchive(crate, search, entry -> requireInside(entry, folder))
+    String manifestPath = (folder + "Cargo.toml").toLowerCase(java.util.Locale.ROOT);
+    int[] manifests = {0};
+    byte[] manifest = TarGzEntries.fileOfCheckedArchive(crate, search, entry -> {
+      requireInside(entry.name(), folder);
+      if (entry.kind() == TarGzEntries.Entry.Kind.OTHER) {
+        throw new WharfException.Invalid("The crate has an entry that is neither a file nor a folder (a link or a"
+            + " device): " + abbreviate(entry.name()));
+      }
+      // as crates.io: one manifest, spelled Cargo.toml; unpacking would keep the last of several
+      if (entry.name().toLowerCase(java.util.Locale.ROOT).equals(manifestPath) && ++manifests[0] > 1) {
+        throw new WharfException.Invalid("The crate has more than one " + folder + "Cargo.toml (in any case)");
+      }
+    })
         .orElseThrow(() -> new WharfException.Invalid("The crate has no " + folder + "Cargo.toml"));
     JsonNode toml;
     try {
@@ -46,6 +58,10 @@ final class CargoCrate {
     return new Manifest(pkg.path("name").asText(), pkg.path("version").asText());
   }
 
+  private static String abbreviate(String name) {
+    return name.length() > 200 ? name.substring(0, 200) + "..." : name;
+  }
+
   private static void requireInside(String entry, String folder) {
     String trimmed = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
     boolean inside = (entry.startsWith(folder) || trimmed.equals(folder.substring(0, folder.length() - 1)))
@@ -58,7 +74,7 @@ final class CargoCrate {
     if (!inside) {
       throw new WharfException.Invalid("The crate has an entry outside " + folder + ", the folder of the crate"
           + " and version the publish request names: "
-          + (entry.length() > 200 ? entry.substring(0, 200) + "..." : entry));
+          + abbreviate(entry));
     }
   }
 }

@@ -67,6 +67,12 @@ public final class CargoFormat implements PackageFormat {
     return SPEC;
   }
 
+  /** cargo's credential providers send the token alone. */
+  @Override
+  public boolean acceptsBareToken() {
+    return true;
+  }
+
   /** The API knows a crate by its lower-case name, which cargo's index paths use. */
   @Override
   public void requireCreatable(String namespace, String name) {
@@ -123,7 +129,7 @@ public final class CargoFormat implements PackageFormat {
         PackageRoute.of("PUT", "unyank", "api/v1/crates/serde/1.0.0/unyank", unyank,
             Need.putMetadata(request -> crate(request.name())), this::yank),
         new PackageRoute<>("owners", java.util.Set.of("GET", "PUT", "DELETE"), "api/v1/crates/serde/owners",
-            when(PARSER, CargoRequestPath.Owners.class), Need.read(), CargoFormat::owners),
+            when(PARSER, CargoRequestPath.Owners.class), Need.read(), this::owners),
         PackageRoute.get("search", "api/v1/crates", when(PARSER, CargoRequestPath.Search.class), Need.read(),
             (call, request) -> search(call)));
   }
@@ -144,7 +150,6 @@ public final class CargoFormat implements PackageFormat {
   }
 
   private void indexFile(PackageCall call, CargoRequestPath.IndexFile request) {
-    call.exchange().setHeader("Cache-Control", "max-age=0, must-revalidate");
     registry.indexFile(call.location(), request.name())
         .orElseThrow(() -> new WharfException.NotFound(null, "No crate named " + request.name()))
         .send(call.exchange(), INDEX_TYPE);
@@ -170,14 +175,15 @@ public final class CargoFormat implements PackageFormat {
           + context.maxAssetBytes() + "-byte crate");
     }
     InputStream body = exchange.bodyStream();
-    CargoPublish.Metadata metadata = CargoPublish.readMetadata(body);
-    call.authorize(PackageAction.PUBLISH, crate(metadata.name()));
+    CargoPublish.Head head = CargoPublish.readHead(body);
+    call.authorize(PackageAction.PUBLISH, crate(head.name()));
+    CargoPublish.Metadata metadata = CargoPublish.readMetadata(body, head);
     CargoPublish.Crate spooled = CargoPublish.spoolCrate(body, context.spoolDirectory(), context.maxAssetBytes());
     CargoRegistry.PublishOutcome outcome;
     try {
       outcome = registry.publish(call.location(), metadata, spooled);
     } finally {
-      CargoPublish.deleteQuietly(spooled.file());
+      dev.wharf.format.SpoolFiles.deleteQuietly(spooled.file());
     }
     ObjectNode answer = JSON.createObjectNode();
     ObjectNode warnings = answer.putObject("warnings");
@@ -197,7 +203,10 @@ public final class CargoFormat implements PackageFormat {
   }
 
   /** Owners are IAM's business here, as in CodeArtifact: listed as none, and not changed. */
-  private static void owners(PackageCall call, CargoRequestPath.Owners request) {
+  private void owners(PackageCall call, CargoRequestPath.Owners request) {
+    if (registry.indexFile(call.location(), request.name()).isEmpty()) {
+      throw new WharfException.NotFound(null, "No crate named " + request.name());
+    }
     if (!call.exchange().method().equals("GET")) {
       throw new WharfException.Invalid("cargo owner cannot change owners: who may publish " + request.name()
           + " is decided by IAM and repository policies");

@@ -14,10 +14,6 @@ import java.util.regex.Pattern;
 public final class CargoNames {
   static final int MAX_NAME_LENGTH = 64;
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
-  /** SemVer 2.0: three numbers without leading zeros, optional pre-release and build. */
-  private static final Pattern VERSION = Pattern.compile(
-      "(0|[1-9]\\d{0,17})\\.(0|[1-9]\\d{0,17})\\.(0|[1-9]\\d{0,17})"
-          + "(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
   static final int MAX_VERSION_LENGTH = 128;
 
   private CargoNames() {}
@@ -27,7 +23,7 @@ public final class CargoNames {
   }
 
   public static boolean validVersion(String version) {
-    return version != null && version.length() <= MAX_VERSION_LENGTH && VERSION.matcher(version).matches();
+    return version != null && version.length() <= MAX_VERSION_LENGTH && dev.wharf.format.SemVer.matches(version);
   }
 
   /** The name a crate is stored under: lower case. */

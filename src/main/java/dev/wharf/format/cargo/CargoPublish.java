@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.SpoolFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,16 +19,20 @@ import java.util.HexFormat;
 
 /**
  * The body of {@code cargo publish} ({@code PUT api/v1/crates/new}): a 32-bit little-endian length
- * and the publish metadata as JSON, then a 32-bit little-endian length and the {@code .crate}. The
- * metadata is read first and on its own, so that the caller is authorized for the crate it names
- * before the crate itself is read.
+ * and the publish metadata as JSON, then a 32-bit little-endian length and the {@code .crate}. Only
+ * the start of the metadata is read before the caller is authorized for the crate it names (cargo
+ * writes {@code name} first); the rest of it and the crate are read after.
  */
 final class CargoPublish {
   /** The most JSON a publish may carry (the readme is in it). */
   static final int MAX_METADATA_BYTES = 8 * 1024 * 1024;
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+  /** How much of the metadata is read before the caller is authorized: it must name the crate within it. */
+  static final int MAX_HEAD_BYTES = 64 * 1024;
+  private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_METADATA_BYTES)
-          .build()).build());
+          .maxTokenCount(200_000).build())
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper JSON = new ObjectMapper(FACTORY);
 
   private CargoPublish() {}
 
@@ -37,14 +42,53 @@ final class CargoPublish {
   /** The crate, spooled to a file, with its SHA-256 (the index's {@code cksum}). */
   record Crate(Path file, String sha256) {}
 
-  /** Reads the metadata part. @throws WharfException.Invalid for a malformed or oversized one */
-  static Metadata readMetadata(InputStream body) {
+  /** The metadata's length, its first bytes, and the crate they name. */
+  record Head(int length, byte[] start, String name) {}
+
+  /**
+   * Reads the metadata's length and at most its first {@link #MAX_HEAD_BYTES}, and finds the crate's
+   * name there, without building anything from the rest.
+   *
+   * @throws WharfException.Invalid when the name is not there
+   */
+  static Head readHead(InputStream body) {
     long length = readLength(body, "metadata");
     if (length > MAX_METADATA_BYTES) {
       throw new WharfException.TooLarge("The publish metadata (" + length + " bytes) exceeds " + MAX_METADATA_BYTES
           + " bytes");
     }
-    byte[] json = readExactly(body, (int) length, "metadata");
+    byte[] start = readExactly(body, (int) Math.min(length, MAX_HEAD_BYTES), "metadata");
+    try (com.fasterxml.jackson.core.JsonParser parser = FACTORY.createParser(start)) {
+      if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new WharfException.Invalid("The publish metadata is not a JSON object");
+      }
+      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+        if (field.equals("name")) {
+          return new Head((int) length, start, CargoNames.requireName(value == com.fasterxml.jackson.core.JsonToken
+              .VALUE_STRING ? parser.getText() : null));
+        }
+        parser.skipChildren();
+      }
+      throw new WharfException.Invalid("The publish metadata has no name");
+    } catch (IOException e) {
+      throw new WharfException.Invalid(length > MAX_HEAD_BYTES && e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+          ? "The publish metadata must name the crate within its first " + MAX_HEAD_BYTES + " bytes"
+          : "The publish metadata is not valid JSON");
+    }
+  }
+
+  /**
+   * Reads the rest of the metadata after {@link #readHead} and parses the whole of it.
+   *
+   * @throws WharfException.Invalid for a malformed one, or one that names another crate than its head
+   */
+  static Metadata readMetadata(InputStream body, Head head) {
+    byte[] json = new byte[head.length()];
+    System.arraycopy(head.start(), 0, json, 0, head.start().length);
+    byte[] rest = readExactly(body, head.length() - head.start().length, "metadata");
+    System.arraycopy(rest, 0, json, head.start().length, rest.length);
     JsonNode node;
     try {
       node = JSON.readTree(json);
@@ -55,6 +99,9 @@ final class CargoPublish {
       throw new WharfException.Invalid("The publish metadata is not a JSON object");
     }
     String name = CargoNames.requireName(node.path("name").isTextual() ? node.path("name").asText() : null);
+    if (!name.equals(head.name())) { // cannot be, with duplicate fields refused; checked all the same
+      throw new WharfException.Invalid("The publish metadata names two crates");
+    }
     String version = CargoNames.requireVersion(node.path("vers").isTextual() ? node.path("vers").asText() : null);
     String description = node.path("description").isTextual() ? node.path("description").asText() : null;
     return new Metadata(node, name, version, description);
@@ -86,26 +133,17 @@ final class CargoPublish {
       }
       return new Crate(file, HexFormat.of().formatHex(sha256.digest()));
     } catch (IOException e) {
-      deleteQuietly(file);
+      SpoolFiles.deleteQuietly(file);
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
-      deleteQuietly(file);
+      SpoolFiles.deleteQuietly(file);
       throw new IllegalStateException(e);
     } catch (RuntimeException e) {
-      deleteQuietly(file);
+      SpoolFiles.deleteQuietly(file);
       throw e;
     }
   }
 
-  static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException ignored) {
-        // a spool file left behind is removed with the spool directory
-      }
-    }
-  }
 
   private static long readLength(InputStream body, String part) {
     byte[] bytes = readExactly(body, 4, part + " length");

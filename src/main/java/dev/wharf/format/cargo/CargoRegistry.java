@@ -9,6 +9,8 @@ import dev.wharf.format.FormatContext;
 import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.Renderings;
 import dev.wharf.format.RepositoryLocation;
+import dev.wharf.format.SemVer;
+import dev.wharf.format.VersionDocument;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -118,7 +120,7 @@ public final class CargoRegistry {
 
   private static void requireSameSpelling(PackageDocument document, String name) {
     for (PackageDocument.VersionWithAssets version : document.versions()) {
-      String stored = readDocument(version.version()).path("name").asText("");
+      String stored = new VersionDocument(version.version()).path("name").asText("");
       if (!stored.isEmpty() && !stored.equals(name)) {
         throw new WharfException.Invalid("The crate was published as '" + stored + "': names are case-insensitive,"
             + " publish it as '" + stored + "'");
@@ -129,12 +131,7 @@ public final class CargoRegistry {
 
   /** SemVer: versions that differ only in build metadata are the same version. */
   static boolean sameVersion(String a, String b) {
-    return withoutBuild(a).equals(withoutBuild(b));
-  }
-
-  private static String withoutBuild(String version) {
-    int plus = version.indexOf('+');
-    return plus < 0 ? version : version.substring(0, plus);
+    return SemVer.withoutBuild(a).equals(SemVer.withoutBuild(b));
   }
 
   private static PublishOutcome unchangedOrRefused(PackageDocument.VersionWithAssets stored,
@@ -156,6 +153,9 @@ public final class CargoRegistry {
     out.put("vers", metadata.version());
     ArrayNode deps = out.putArray("deps");
     JsonNode requested = request.path("deps");
+    if (!requested.isMissingNode() && !requested.isArray()) {
+      throw new WharfException.Invalid("'deps' must be a list of dependencies");
+    }
     if (requested.size() > MAX_DEPENDENCIES) {
       throw new WharfException.Invalid("The crate has more than " + MAX_DEPENDENCIES + " dependencies");
     }
@@ -263,14 +263,6 @@ public final class CargoRegistry {
     return out;
   }
 
-  static JsonNode readDocument(PackageVersion version) {
-    try {
-      JsonNode node = version.metadata() == null ? null : JSON.readTree(version.metadata());
-      return node != null && node.isObject() ? node : JSON.createObjectNode();
-    } catch (IOException e) {
-      return JSON.createObjectNode();
-    }
-  }
 
   // ---------------------------------------------------------------- yank
 
@@ -285,7 +277,16 @@ public final class CargoRegistry {
     PackageVersion stored = context.packages().versions(key).stream()
         .filter(v -> v.version().equals(version)).findFirst()
         .orElseThrow(() -> new WharfException.NotFound(null, "crate " + name + "@" + version + " does not exist"));
-    ObjectNode document = (ObjectNode) readDocument(stored).deepCopy();
+    if (!yanked && stored.status() == VersionStatus.UNLISTED) {
+      throw new WharfException.Invalid("crate " + name + "@" + version + " is Unlisted (set with the API's"
+          + " UpdatePackageVersionsStatus), which cargo sees as yanked: set it back to Published with the API");
+    }
+    ObjectNode document;
+    try {
+      document = JSON.readTree(stored.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
+    } catch (IOException e) {
+      document = JSON.createObjectNode();
+    }
     document.put("yanked", yanked);
     context.packages().updateMetadata(key, stored.version(), document.toString());
   }
@@ -321,7 +322,7 @@ public final class CargoRegistry {
 
   /** One version's line of the index, as crates.io writes it. */
   static String indexLine(PackageVersion version, PackageAsset crate) {
-    JsonNode stored = readDocument(version);
+    VersionDocument stored = new VersionDocument(version);
     ObjectNode line = JSON.createObjectNode();
     line.put("name", stored.path("name").asText(version.key().name()));
     line.put("vers", version.version());
@@ -395,14 +396,14 @@ public final class CargoRegistry {
     return context.packages().document(key(location, name)).flatMap(document -> {
       PackageVersion newest = null;
       for (PackageDocument.VersionWithAssets entry : document.versions()) {
-        if (entry.version().status().listed() && !readDocument(entry.version()).path("yanked").asBoolean(false)) {
+        if (entry.version().status().listed() && !new VersionDocument(entry.version()).path("yanked").asBoolean(false)) {
           newest = entry.version();
         }
       }
       if (newest == null) {
         return Optional.empty();
       }
-      JsonNode stored = readDocument(newest);
+      VersionDocument stored = new VersionDocument(newest);
       return Optional.of(new Found(stored.path("name").asText(name), newest.version(),
           stored.path("description").isTextual() ? stored.path("description").asText() : null));
     });

@@ -154,12 +154,8 @@ final class NpmPublishParser {
     }
   }
 
-  static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // a leftover temporary file is harmless
-    }
+  private static void deleteQuietly(Path file) {
+    dev.wharf.format.SpoolFiles.deleteQuietly(file);
   }
 
   /** Writes through, computing SHA-1 and SHA-512, refusing to grow past the limit. */

@@ -40,8 +40,6 @@ public final class NpmRegistry {
   /** CodeArtifact's asset name for an npm tarball. */
   static final String ASSET = "package.tgz";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SEMVER = Pattern.compile(
-      "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
   private static final Pattern TAG = Pattern.compile("[A-Za-z][A-Za-z0-9._\\-]{0,99}");
   /** Fields of a version that the abbreviated ("corgi") document keeps. */
   private static final List<String> ABBREVIATED_FIELDS = List.of("name", "version", "dependencies", "optionalDependencies",
@@ -122,7 +120,7 @@ public final class NpmRegistry {
           + versions.size() + " version(s) and attaches " + parsed.attachments().size());
     }
     String version = versions.fieldNames().next();
-    if (!SEMVER.matcher(version).matches()) {
+    if (!dev.wharf.format.SemVer.matches(version)) {
       throw new WharfException.Invalid("Invalid version: \"" + printable(version) + "\" is not a semantic version");
     }
     if (!(versions.path(version) instanceof ObjectNode manifest)) {
@@ -322,7 +320,7 @@ public final class NpmRegistry {
 
   public void putDistTag(RepositoryLocation location, NpmPackageName name, String tag, String version) {
     checkTag(tag);
-    if (SEMVER.matcher(tag).matches()) {
+    if (dev.wharf.format.SemVer.matches(tag)) {
       throw new WharfException.Invalid("Tag name must not be a valid SemVer range: " + tag);
     }
     PackageKey key = key(location, name);

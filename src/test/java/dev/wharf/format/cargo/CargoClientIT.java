@@ -244,6 +244,17 @@ class CargoClientIT {
     result = cargo(pinned, "run", "--quiet");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout().strip()).isEqualTo("v011-7");
+
+    // a version Unlisted with the API is yanked for cargo, and cargo cannot undo what the API set
+    rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("crates").format(PackageFormat.CARGO)
+        .packageValue("wharf-leaf").versions("0.1.1").targetStatus("Unlisted"));
+    assertThat(get(CargoNames.indexPath("wharf-leaf")).body()).contains("\"vers\":\"0.1.1\"", "\"yanked\":true");
+    result = cargo(leaf, "yank", "--undo", "--version", "0.1.1", "wharf-leaf", "--registry", "wharf");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("is Unlisted");
+    rootCodeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("crates").format(PackageFormat.CARGO)
+        .packageValue("wharf-leaf").versions("0.1.1").targetStatus("Published"));
+    assertThat(get(CargoNames.indexPath("wharf-leaf")).body()).doesNotContain("\"yanked\":true");
   }
 
   @Test

@@ -27,7 +27,7 @@ class CargoPublishTest {
     byte[] crate = "crate bytes".getBytes(StandardCharsets.UTF_8);
     ByteArrayInputStream in = new ByteArrayInputStream(body("{\"name\":\"Foo-bar\",\"vers\":\"1.2.3\",\"description\":\"d\"}",
         crate));
-    CargoPublish.Metadata metadata = CargoPublish.readMetadata(in);
+    CargoPublish.Metadata metadata = CargoPublish.readMetadata(in, CargoPublish.readHead(in));
     assertThat(metadata.name()).isEqualTo("Foo-bar");
     assertThat(metadata.version()).isEqualTo("1.2.3");
     assertThat(metadata.description()).isEqualTo("d");
@@ -37,19 +37,33 @@ class CargoPublishTest {
         java.security.MessageDigest.getInstance("SHA-256").digest(crate)));
   }
 
+  private static CargoPublish.Metadata read(byte[] body) {
+    ByteArrayInputStream in = new ByteArrayInputStream(body);
+    return CargoPublish.readMetadata(in, CargoPublish.readHead(in));
+  }
+
   @Test
   void malformedAndOversizedBodiesAreRefusedAndLeaveNoFile() throws Exception {
-    assertThatThrownBy(() -> CargoPublish.readMetadata(new ByteArrayInputStream(new byte[] {1, 0})))
-        .isInstanceOf(WharfException.Invalid.class).hasMessageContaining("ends inside");
-    assertThatThrownBy(() -> CargoPublish.readMetadata(new ByteArrayInputStream(new byte[] {-1, -1, -1, -1})))
-        .isInstanceOf(WharfException.TooLarge.class);
-    assertThatThrownBy(() -> CargoPublish.readMetadata(new ByteArrayInputStream(body("[1]", new byte[1]))))
-        .isInstanceOf(WharfException.Invalid.class).hasMessageContaining("not a JSON object");
-    assertThatThrownBy(() -> CargoPublish.readMetadata(new ByteArrayInputStream(body("{\"name\":\"x\",\"vers\":\"1\"}",
-        new byte[1])))).isInstanceOf(WharfException.Invalid.class).hasMessageContaining("SemVer");
+    assertThatThrownBy(() -> read(new byte[] {1, 0})).isInstanceOf(WharfException.Invalid.class)
+        .hasMessageContaining("ends inside");
+    assertThatThrownBy(() -> read(new byte[] {-1, -1, -1, -1})).isInstanceOf(WharfException.TooLarge.class);
+    assertThatThrownBy(() -> read(body("[1]", new byte[1]))).isInstanceOf(WharfException.Invalid.class)
+        .hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> read(body("{\"name\":\"x\",\"vers\":\"1\"}", new byte[1])))
+        .isInstanceOf(WharfException.Invalid.class).hasMessageContaining("SemVer");
     String nested = "[".repeat(1000) + "]".repeat(1000);
-    assertThatThrownBy(() -> CargoPublish.readMetadata(new ByteArrayInputStream(body("{\"a\":" + nested + "}",
-        new byte[1])))).isInstanceOf(WharfException.Invalid.class);
+    assertThatThrownBy(() -> read(body("{\"name\":\"x\",\"a\":" + nested + "}", new byte[1])))
+        .isInstanceOf(WharfException.Invalid.class);
+    // the name must come early: nothing past the first 64 KiB is read before the caller is authorized
+    String late = "{\"readme\":\"" + "x".repeat(CargoPublish.MAX_HEAD_BYTES) + "\",\"name\":\"x\",\"vers\":\"1.0.0\"}";
+    assertThatThrownBy(() -> CargoPublish.readHead(new ByteArrayInputStream(body(late, new byte[1]))))
+        .isInstanceOf(WharfException.Invalid.class).hasMessageContaining("within its first");
+    // one name only: a second "name" cannot change the crate after authorization
+    assertThatThrownBy(() -> read(body("{\"name\":\"allowed\",\"vers\":\"1.0.0\",\"name\":\"other\"}", new byte[1])))
+        .isInstanceOf(WharfException.Invalid.class);
+    // many small tokens are bounded, whatever their nesting
+    String wide = "{\"name\":\"x\",\"vers\":\"1.0.0\",\"a\":[" + "{},".repeat(300_000) + "{}]}";
+    assertThatThrownBy(() -> read(body(wide, new byte[1]))).isInstanceOf(WharfException.Invalid.class);
 
     ByteArrayInputStream tooLarge = new ByteArrayInputStream(body("{}", new byte[2000]));
     tooLarge.skipNBytes(6);
