@@ -26,7 +26,7 @@ public final class FormatRegistry {
         new dev.wharf.format.maven.MavenFormat(context),
         new UnservedFormat("nuget", PackageFormat.Namespaces.NONE, List.of("public:nuget-org")),
         new dev.wharf.format.generic.GenericFormat(),
-        new UnservedFormat("ruby", PackageFormat.Namespaces.NONE, List.of("public:ruby-gems-org")),
+        new dev.wharf.format.ruby.RubyFormat(context),
         new UnservedFormat("swift", PackageFormat.Namespaces.REQUIRED, List.of()),
         new dev.wharf.format.cargo.CargoFormat(context)));
   }

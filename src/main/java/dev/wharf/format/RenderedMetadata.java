@@ -31,10 +31,13 @@ public final class RenderedMetadata {
   /** The Last-Modified header's value, formatted once per rendering (null when unknown). */
   private final String lastModifiedHeader;
   private volatile byte[] gzipped;
+  /** Whether a gzip'd representation is offered (not for documents whose ETag clients check against the bytes). */
+  private final boolean gzipOffered;
 
-  private RenderedMetadata(byte[] body, Instant lastModified) {
+  private RenderedMetadata(byte[] body, Instant lastModified, String tag, boolean gzipOffered) {
     this.body = body;
-    this.tag = Sha256.hex(body).substring(0, 32);
+    this.tag = tag;
+    this.gzipOffered = gzipOffered;
     this.lastModified = lastModified == null ? null : lastModified.truncatedTo(ChronoUnit.SECONDS);
     this.lastModifiedHeader = this.lastModified == null ? null
         : DateTimeFormatter.RFC_1123_DATE_TIME.format(this.lastModified.atOffset(ZoneOffset.UTC));
@@ -42,11 +45,30 @@ public final class RenderedMetadata {
 
   /** A document whose last change is {@code lastModified} (null when unknown). */
   public static RenderedMetadata of(byte[] body, Instant lastModified) {
-    return new RenderedMetadata(body.clone(), lastModified);
+    return new RenderedMetadata(body.clone(), lastModified, Sha256.hex(body).substring(0, 32), true);
   }
 
   public static RenderedMetadata of(String body, Instant lastModified) {
-    return new RenderedMetadata(body.getBytes(StandardCharsets.UTF_8), lastModified);
+    return of(body.getBytes(StandardCharsets.UTF_8), lastModified);
+  }
+
+  /**
+   * A document of RubyGems' compact index: its ETag is the MD5 of its bytes, which bundler checks
+   * against what it received (after its HTTP client inflated it), so it is sent as it is, never gzip'd.
+   */
+  public static RenderedMetadata md5Tagged(String body, Instant lastModified) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    try {
+      return new RenderedMetadata(bytes, lastModified,
+          java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes)), false);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** When the document last changed, or null when unknown. */
+  public Instant lastModified() {
+    return lastModified;
   }
 
   /** The document's bytes, uncompressed (a copy). */
@@ -59,6 +81,11 @@ public final class RenderedMetadata {
     return body.length + body.length / 4;
   }
 
+  /** The ETag's value without quotes: the MD5 of a {@link #md5Tagged} document. */
+  public String tag() {
+    return tag;
+  }
+
   /** The strong ETag of the uncompressed document. */
   public String etag() {
     return "\"" + tag + "\"";
@@ -66,7 +93,7 @@ public final class RenderedMetadata {
 
   /** Answers 200 with the document, or 304 when the client's copy is current. */
   public void send(Exchange exchange, String contentType) {
-    boolean gzip = body.length >= GZIP_MIN_BYTES && acceptsGzip(exchange.header("Accept-Encoding"));
+    boolean gzip = gzipOffered && body.length >= GZIP_MIN_BYTES && acceptsGzip(exchange.header("Accept-Encoding"));
     // A representation's strong ETag names its bytes: the gzip'd one has its own.
     String etag = gzip ? "\"" + tag + "-gzip\"" : etag();
     exchange.addHeader("Vary", "Accept-Encoding");

@@ -375,9 +375,11 @@ public final class WharfServer implements AutoCloseable {
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     // npm sends scoped names as @scope%2fname: let encoded separators through; NpmRequestPath decodes
-    // the raw path itself and refuses "." and ".." segments, encoded or not.
-    http.setUriCompliance(UriCompliance.DEFAULT.with("wharf-npm", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
-        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+    // the raw path itself and refuses "." and ".." segments, encoded or not. gem push joins its --host
+    // (the endpoint, ending in '/') and "/api/v1/gems": let the empty segment through, which only
+    // RubyRequestPath reads (every other format's parser takes no path with one).
+    http.setUriCompliance(UriCompliance.DEFAULT.with("wharf", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
     http.setSendServerVersion(false);
     // Jetty's header cache looks every header line up in a trie of lines seen before; package requests
     // carry a long Authorization value that is never in it, and the lookups cost more than they save

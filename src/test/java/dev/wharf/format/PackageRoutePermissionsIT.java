@@ -46,16 +46,44 @@ class PackageRoutePermissionsIT {
    * The bodies of routes whose body decides what they need (every such route must have one here):
    * each names a package, so the decision is the one under test.
    */
-  private static final Map<String, String> DECIDING_BODIES = Map.of(
-      "npm publish or deprecate", "{\"_id\":\"pkg\",\"name\":\"pkg\",\"versions\":{\"1.0.0\":{\"name\":\"pkg\","
-          + "\"version\":\"1.0.0\",\"deprecated\":\"old\"}}}",
-      "pypi upload or yank", "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\":action\"\r\n\r\nfile_upload\r\n"
+  private static final Map<String, byte[]> DECIDING_BODIES = Map.of(
+      "ruby push", rubyGem(),
+      "ruby yank", bytes("gem_name=rake&version=13.0.6"),
+      "npm publish or deprecate", bytes("{\"_id\":\"pkg\",\"name\":\"pkg\",\"versions\":{\"1.0.0\":{\"name\":\"pkg\","
+          + "\"version\":\"1.0.0\",\"deprecated\":\"old\"}}}"),
+      "pypi upload or yank", bytes("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\":action\"\r\n\r\nfile_upload\r\n"
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nsome-project\r\n"
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1.0\r\n"
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"some_project-1.0.tar.gz\""
-          + "\r\nContent-Type: application/octet-stream\r\n\r\nnot read\r\n--" + BOUNDARY + "--\r\n",
+          + "\r\nContent-Type: application/octet-stream\r\n\r\nnot read\r\n--" + BOUNDARY + "--\r\n"),
       // cargo's framing: a 32-bit little-endian length (31: one ASCII character), the JSON, then the crate's
-      "cargo publish", "\u001f\u0000\u0000\u0000{\"name\":\"serde\",\"vers\":\"1.0.0\"}\u0008\u0000\u0000\u0000not read");
+      "cargo publish", bytes("\u001f\u0000\u0000\u0000{\"name\":\"serde\",\"vers\":\"1.0.0\"}\u0008\u0000\u0000\u0000not read"));
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A gem's first entry, its specification (gzip'd YAML) naming rake: what the push is decided on. */
+  private static byte[] rubyGem() {
+    try {
+      java.io.ByteArrayOutputStream yaml = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(yaml)) {
+        gzip.write(bytes("--- !ruby/object:Gem::Specification\nname: rake\nversion: !ruby/object:Gem::Version\n"
+            + "  version: 13.0.6\nplatform: ruby\n"));
+      }
+      java.io.ByteArrayOutputStream gem = new java.io.ByteArrayOutputStream();
+      try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gem)) {
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("metadata.gz");
+        entry.setSize(yaml.size());
+        tar.putArchiveEntry(entry);
+        tar.write(yaml.toByteArray());
+        tar.closeArchiveEntry();
+      }
+      return gem.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   @TempDir static Path data;
   static TestingServer wharf;
@@ -103,7 +131,7 @@ class PackageRoutePermissionsIT {
     for (var entry : wharf.server().packageRoutes().entrySet()) {
       PackageFormat format = entry.getKey();
       for (PackageRoute<?> route : entry.getValue()) {
-        String body = DECIDING_BODIES.get(format.name() + " " + route.name());
+        byte[] body = DECIDING_BODIES.get(format.name() + " " + route.name());
         for (String method : route.methods()) {
           String what = format.name() + " " + route.name() + " (" + method + " " + route.example() + ")";
           walked++;
@@ -134,7 +162,7 @@ class PackageRoutePermissionsIT {
   void refusalsAreAuditedWithTheActionTheRouteDeclares() {
     HttpResponse<String> refused = send(wharf.server().packageRoutes().keySet().stream()
         .filter(f -> f.name().equals("maven")).findFirst().orElseThrow(), "PUT", "com/example/lib/1.0/lib-1.0.jar",
-        "jar", "Bearer " + readOnlyToken);
+        bytes("jar"), "Bearer " + readOnlyToken);
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(wharf.server().audit().lookup(account, java.time.Instant.EPOCH, null,
             "codeartifact:PublishPackageVersion", 1000).stream()
@@ -186,11 +214,11 @@ class PackageRoutePermissionsIT {
     }
   }
 
-  private static HttpResponse<String> send(PackageFormat format, String method, String path, String body,
+  private static HttpResponse<String> send(PackageFormat format, String method, String path, byte[] body,
       String authorization) {
     URI uri = URI.create(wharf.endpoint() + "/acme-" + account + "/" + format.name() + "/app/" + path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     if (body != null) {
       request.header("Content-Type", format.name().equals("pypi") ? "multipart/form-data; boundary=" + BOUNDARY
           : "application/json");
