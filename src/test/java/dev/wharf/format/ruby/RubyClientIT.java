@@ -123,7 +123,11 @@ class RubyClientIT {
 
   /** A gem of the test's own: name, version, dependencies ("name", "requirement"...) and a module. */
   static Path ownGem(String name, String version, String... dependencies) throws IOException {
-    Path dir = TestingFiles.directory(scratch, name + "-" + version);
+    return platformGem(name, version, "ruby", dependencies);
+  }
+
+  static Path platformGem(String name, String version, String platform, String... dependencies) throws IOException {
+    Path dir = TestingFiles.directory(scratch, name + "-" + version + "-" + platform);
     String module = "Wharf" + name.substring("wharf-".length()).substring(0, 1).toUpperCase()
         + name.substring("wharf-".length() + 1);
     Files.createDirectories(dir.resolve("lib"));
@@ -138,7 +142,8 @@ class RubyClientIT {
           s.license = "MIT"
           s.homepage = "https://example.com/%s"
           s.files = ["lib/%s.rb"]
-        """.formatted(name, version, name, name, name.replace('-', '_')));
+          s.platform = "%s"
+        """.formatted(name, version, name, name, name.replace('-', '_'), platform));
     for (int i = 0; i < dependencies.length; i += 2) {
       spec.append("  s.add_dependency \"").append(dependencies[i]).append("\", \"").append(dependencies[i + 1])
           .append("\"\n");
@@ -147,8 +152,9 @@ class RubyClientIT {
     Files.writeString(dir.resolve(name + ".gemspec"), spec);
     TestingProcesses.Result built = run(dir, Map.of(), "gem", "build", name + ".gemspec");
     assertThat(built.exitCode()).as(built.toString()).isZero();
-    Path gem = gems.resolve(name + "-" + version + ".gem");
-    Files.move(dir.resolve(name + "-" + version + ".gem"), gem);
+    String file = RubyNames.fullName(name, version, platform) + ".gem";
+    Path gem = gems.resolve(file);
+    Files.move(dir.resolve(file), gem);
     return gem;
   }
 
@@ -242,6 +248,33 @@ class RubyClientIT {
     assertThat(used.stdout().strip()).isEqualTo("wharf-lib 1.0.0");
   }
 
+  @Test
+  @Order(4)
+  void platformGemsAndPrereleasesAreIndexedAndChosenAsGemChoosesThem() throws IOException {
+    for (Path gem : List.of(ownGem("wharf-native", "1.0.0"), platformGem("wharf-native", "1.0.0", "x86_64-linux"),
+        ownGem("wharf-pre", "1.0.0"), ownGem("wharf-pre", "1.1.0.pre1"))) {
+      TestingProcesses.Result pushed = push(gem);
+      assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+    }
+    assertThat(get("info/wharf-native").body()).contains("\n1.0.0 |checksum:", "\n1.0.0-x86_64-linux |checksum:");
+    assertThat(get("versions").body()).contains("\nwharf-native 1.0.0,1.0.0-x86_64-linux ", "\nwharf-pre 1.0.0,1.1.0.pre1 ");
+    assertThat(api.listPackageVersionAssets(b -> b.domain("acme").repository("gems").format(PackageFormat.RUBY)
+        .packageValue("wharf-native").packageVersion("1.0.0")).assets()).extracting(a -> a.name())
+        .contains("wharf-native-1.0.0.gem", "wharf-native-1.0.0-x86_64-linux.gem");
+
+    Map<String, String> fresh = Map.of("GEM_HOME", TestingFiles.directory(scratch, "gem-home-2").toString(),
+        "GEM_PATH", scratch.resolve("gem-home-2").toString());
+    TestingProcesses.Result installed = run(scratch, fresh, "gem", "install", "wharf-native", "wharf-pre",
+        "--no-document", "--clear-sources", "--source", sourceWithToken());
+    assertThat(installed.exitCode()).as(installed.toString()).isZero();
+    assertThat(installed.stdout()).contains("Successfully installed wharf-native-1.0.0-x86_64-linux",
+        "Successfully installed wharf-pre-1.0.0");
+    TestingProcesses.Result pre = run(scratch, fresh, "gem", "install", "wharf-pre", "--pre", "--no-document",
+        "--clear-sources", "--source", sourceWithToken());
+    assertThat(pre.exitCode()).as(pre.toString()).isZero();
+    assertThat(pre.stdout()).contains("Successfully installed wharf-pre-1.1.0.pre1");
+  }
+
   // ---------------------------------------------------------------- bad input
 
   /** A .gem tar of the given entries (name, bytes). */
@@ -298,7 +331,7 @@ class RubyClientIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void badGemsAreRefusedWithAPlainMessageAndNothingIsStored() {
     Map<String, String> cases = new LinkedHashMap<>();
     byte[] data = dataTarGz("lib/x.rb");
@@ -365,7 +398,7 @@ class RubyClientIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aTokenThatMayOnlyReadIsRefusedOnTheSpecificationBeforeTheRestIsRead() {
     AwsBasicCredentials reader = TestingIam.user(wharf.iam(wharf.rootCredentials()), "reader", "read-only", """
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codeartifact:GetAuthorizationToken",
