@@ -67,6 +67,11 @@ public final class CargoFormat implements PackageFormat {
     return SPEC;
   }
 
+  @Override
+  public java.util.Optional<dev.wharf.packages.external.ExternalFormat> external() {
+    return java.util.Optional.of(new CargoExternalFormat());
+  }
+
   /** cargo's credential providers send the token alone. */
   @Override
   public boolean acceptsBareToken() {

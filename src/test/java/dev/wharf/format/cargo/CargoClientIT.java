@@ -59,7 +59,7 @@ class CargoClientIT {
 
   @BeforeAll
   static void start() throws IOException {
-    TestingClients.requireCommand(cargo(), "--version");
+    TestingClients.requireCommand(cargoCommand(), "--version");
     TestingClients.requireCommand("aws", "--version");
     if (TestingCrates.debianCrates().size() < 20) {
       TestingClients.missing("Debian's crates (apt-get install librust-serde-json-dev librust-regex-dev"
@@ -93,12 +93,7 @@ class CargoClientIT {
         [source.crates-io]
         replace-with = "wharf"
         """.formatted(endpoint(), tokenCommand));
-    environment = TestingProcesses.cleanEnvironment(System.getenv("PATH") + ":" + rustBin());
-    environment.put("HOME", TestingFiles.directory(scratch, "home").toString());
-    environment.put("CARGO_HOME", cargoHome.toString());
-    environment.put("RUSTUP_HOME", System.getenv().getOrDefault("RUSTUP_HOME",
-        Path.of(System.getProperty("user.home"), ".rustup").toString()));
-    environment.put("CARGO_TERM_COLOR", "never");
+    environment = cargoEnvironment(cargoHome, TestingFiles.directory(scratch, "home"));
   }
 
   @AfterAll
@@ -112,9 +107,21 @@ class CargoClientIT {
     return Path.of(System.getProperty("user.home"), ".cargo", "bin").toString();
   }
 
-  private static String cargo() {
+  /** rustup's cargo, which is not on CI's PATH, else cargo from PATH. */
+  static String cargoCommand() {
     Path installed = Path.of(rustBin(), "cargo");
     return Files.isExecutable(installed) ? installed.toString() : "cargo";
+  }
+
+  /** A clean environment for cargo with its own CARGO_HOME and HOME, and rustup's toolchains. */
+  static Map<String, String> cargoEnvironment(Path cargoHome, Path home) {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(System.getenv("PATH") + ":" + rustBin());
+    environment.put("HOME", home.toString());
+    environment.put("CARGO_HOME", cargoHome.toString());
+    environment.put("RUSTUP_HOME", System.getenv().getOrDefault("RUSTUP_HOME",
+        Path.of(System.getProperty("user.home"), ".rustup").toString()));
+    environment.put("CARGO_TERM_COLOR", "never");
+    return environment;
   }
 
   static String endpoint() {
@@ -127,7 +134,7 @@ class CargoClientIT {
 
   static TestingProcesses.Result cargo(Path directory, String... arguments) {
     List<String> command = new ArrayList<>();
-    command.add(cargo());
+    command.add(cargoCommand());
     command.addAll(List.of(arguments));
     return TestingProcesses.run(directory, environment, TIMEOUT, command);
   }
