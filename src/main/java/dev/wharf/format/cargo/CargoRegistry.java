@@ -351,7 +351,7 @@ public final class CargoRegistry {
         .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
   }
 
-  /** A crate that search found: its name as published, its newest listed version, its description. */
+  /** A crate that search found: its name as published, its highest listed version (SemVer), its description. */
   public record Found(String name, String maxVersion, String description) {}
 
   public record SearchResult(List<Found> crates, int total) {}
@@ -396,7 +396,8 @@ public final class CargoRegistry {
     return context.packages().document(key(location, name)).flatMap(document -> {
       PackageVersion newest = null;
       for (PackageDocument.VersionWithAssets entry : document.versions()) {
-        if (entry.version().status().listed() && !new VersionDocument(entry.version()).path("yanked").asBoolean(false)) {
+        if (entry.version().status().listed() && !new VersionDocument(entry.version()).path("yanked").asBoolean(false)
+            && (newest == null || SemVer.compare(entry.version().version(), newest.version()) > 0)) {
           newest = entry.version();
         }
       }
