@@ -301,12 +301,23 @@ public final class CargoRegistry {
   public Optional<RenderedMetadata> indexFile(RepositoryLocation location, String name) {
     PackageKey key = key(location, name);
     return context.upstreams().document(key).flatMap(document ->
-        indexFiles.get(key, document, d -> render(d).map(body -> RenderedMetadata.of(body, d.summary().modifiedAt()))));
+        indexFiles.get(key, document, d -> render(d, key.repository()).map(body -> RenderedMetadata.of(body,
+            d.summary().modifiedAt()))));
   }
 
-  static Optional<String> render(PackageDocument document) {
-    StringBuilder out = new StringBuilder();
+  /**
+   * The index file of a merged document. Versions that differ only in build metadata are one version to
+   * cargo: the repository's own is listed (else the first), as for versions present in several places.
+   */
+  static Optional<String> render(PackageDocument document, String repository) {
+    java.util.Map<String, PackageDocument.VersionWithAssets> chosen = new java.util.LinkedHashMap<>();
     for (PackageDocument.VersionWithAssets entry : document.versions()) {
+      chosen.merge(SemVer.withoutBuild(entry.version().version()), entry, (first, other) ->
+          !first.version().key().repository().equals(repository)
+              && other.version().key().repository().equals(repository) ? other : first);
+    }
+    StringBuilder out = new StringBuilder();
+    for (PackageDocument.VersionWithAssets entry : chosen.values()) {
       VersionStatus status = entry.version().status();
       if (!status.downloadable()) {
         continue;
@@ -346,7 +357,13 @@ public final class CargoRegistry {
   /** The {@code .crate} of a downloadable version (Published or Unlisted), through the upstreams. */
   public Optional<PackageAsset> crateFile(RepositoryLocation location, String name, String version) {
     String fileName = fileName(name, version);
-    return context.upstreams().versionWithAsset(key(location, name), fileName)
+    PackageKey key = key(location, name);
+    boolean ownOtherBuild = context.packages().document(key).stream().flatMap(d -> d.versions().stream())
+        .anyMatch(v -> !v.version().version().equals(version) && sameVersion(v.version().version(), version));
+    if (ownOtherBuild) {
+      return Optional.empty(); // the repository has this version under other build metadata: an upstream's is not kept
+    }
+    return context.upstreams().versionWithAsset(key, fileName)
         .filter(v -> v.version().status().downloadable())
         .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
   }
