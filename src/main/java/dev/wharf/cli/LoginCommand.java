@@ -35,10 +35,18 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   (sparse index; credential-provider runs 'wharf",
         "                   get-authorization-token', so no token is written and it",
         "                   renews itself), the default registry, replacing crates.io",
+        "  gem              ~/.gem/credentials: 'Bearer TOKEN' under the endpoint, the",
+        "                   key 'gem push --host ENDPOINT' takes; ~/.gemrc: the endpoint",
+        "                   with aws:TOKEN@ first in :sources:, for 'gem install'",
+        "  bundler          ~/.bundle/config: BUNDLE_<HOST> (aws:TOKEN), the credential",
+        "                   bundler sends to the endpoint's host; prints the Gemfile's",
+        "                   source line",
         "",
         "--scope project writes in the current folder instead: .npmrc, pip.conf,",
-        ".pypirc, .mvn/settings.xml, gradle.properties, .cargo/config.toml. The token",
-        "is printed only by --dry-run and in the export line for maven and gradle.",
+        ".pypirc, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
+        ".bundle/config (gem has no project file). The token is printed only by",
+        "--dry-run and in the export line for maven and gradle. A login with a token",
+        "in a file lasts as long as the token: run wharf login again when it expires.",
         "yarn 2+ (berry) reads .yarnrc.yml, which is not written: use yarn classic,",
         "npm or pnpm.",
         "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
@@ -78,6 +86,11 @@ final class LoginCommand implements Callable<Integer> {
       System.err.println("wharf: Argument --namespace is not supported for " + tool);
       return 2;
     }
+    if (scope == LoginSetup.Scope.project && !tool.projectScopeSupported()) {
+      System.err.println("wharf: --scope project is not supported for " + tool
+          + ": RubyGems reads its credentials and its gemrc from the user's folders only");
+      return 2;
+    }
     if (namespace != null) {
       try {
         NpmrcConfig.scope(namespace);
@@ -109,6 +122,9 @@ final class LoginCommand implements Callable<Integer> {
       return 1;
     } catch (CargoConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
+      return 1;
+    } catch (GemConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
       return 1;
     }
     if (dryRun) {

@@ -18,7 +18,8 @@ final class LoginSetup {
 
   /**
    * Where the files are: the folder that stands for ~, the project folder, and the environment
-   * (NPM_CONFIG_USERCONFIG, XDG_CONFIG_HOME, GRADLE_USER_HOME, CARGO_HOME are honoured unless home was given explicitly).
+   * (NPM_CONFIG_USERCONFIG, XDG_CONFIG_HOME, XDG_DATA_HOME, GRADLE_USER_HOME, CARGO_HOME, BUNDLE_USER_CONFIG and the
+   * like are honoured unless home was given explicitly).
    */
   record Places(Path home, Path projectDirectory, Map<String, String> environment, boolean homeGiven) {
     Places {
@@ -50,6 +51,9 @@ final class LoginSetup {
           case MAVEN -> projectDirectory.resolve(".mvn").resolve("settings.xml");
           case GRADLE -> projectDirectory.resolve("gradle.properties");
           case CARGO -> cargoConfig(projectDirectory.resolve(".cargo"));
+          case GEM -> throw new IllegalArgumentException("--scope project is not supported for gem: RubyGems reads"
+              + " its credentials and its gemrc from the user's folders only");
+          case BUNDLER -> projectDirectory.resolve(".bundle").resolve("config");
         };
       }
       return switch (tool) {
@@ -65,7 +69,36 @@ final class LoginSetup {
         case GRADLE -> (variable("GRADLE_USER_HOME") != null ? Path.of(variable("GRADLE_USER_HOME")) : home.resolve(".gradle"))
             .resolve("gradle.properties");
         case CARGO -> cargoConfig(variable("CARGO_HOME") != null ? Path.of(variable("CARGO_HOME")) : home.resolve(".cargo"));
+        case GEM -> firstExisting(home.resolve(".gem").resolve("credentials"), xdg("XDG_DATA_HOME", ".local/share")
+            .resolve("gem").resolve("credentials"));
+        case BUNDLER -> bundlerConfig();
       };
+    }
+
+    /** gem's gemrc, where its sources are: ~/.gemrc, unless only $XDG_CONFIG_HOME/gem/gemrc exists (RubyGems 3.3). */
+    Path gemrc() {
+      return firstExisting(home.resolve(".gemrc"), xdg("XDG_CONFIG_HOME", ".config").resolve("gem").resolve("gemrc"));
+    }
+
+    /** The folder $name names, else home's folder of that name. */
+    private Path xdg(String name, String underHome) {
+      return variable(name) != null ? Path.of(variable(name)) : home.resolve(underHome);
+    }
+
+    /** Where bundler's Settings#global_config_file looks. */
+    private Path bundlerConfig() {
+      for (String name : List.of("BUNDLE_CONFIG", "BUNDLE_USER_CONFIG")) {
+        if (variable(name) != null) {
+          return Path.of(variable(name));
+        }
+      }
+      return variable("BUNDLE_USER_HOME") != null ? Path.of(variable("BUNDLE_USER_HOME")).resolve("config")
+          : home.resolve(".bundle").resolve("config");
+    }
+
+    /** The usual file, unless only the other one exists: RubyGems reads the second when the first is absent. */
+    private static Path firstExisting(Path usual, Path alternative) {
+      return !Files.isRegularFile(usual) && Files.isRegularFile(alternative) ? alternative : usual;
     }
 
     /** config.toml, unless the folder has the older config, which cargo then reads instead. */
@@ -103,6 +136,7 @@ final class LoginSetup {
     Path file = places.file(tool, scope);
     String existing = ConfigFiles.read(file).orElse("");
     List<String> notes = new ArrayList<>();
+    List<FileChange> more = new ArrayList<>();
     String content = switch (tool) {
       case NPM, PNPM, YARN -> NpmrcConfig.login(existing, endpoint, token,
           namespace == null ? null : NpmrcConfig.scope(namespace), npmAlwaysAuth);
@@ -159,29 +193,74 @@ final class LoginSetup {
         }
         yield CargoConfig.login(existing, endpoint, tokenCommand);
       }
+      case GEM -> {
+        Path gemrc = places.gemrc();
+        String sources = GemConfig.loginGemrc(ConfigFiles.read(gemrc).orElse(""), endpoint, token);
+        more.add(new FileChange(gemrc, sources));
+        List<String> others = GemConfig.otherSourcesForDisplay(sources);
+        notes.add("Push with (" + file + " has the key for this --host):");
+        notes.add("");
+        notes.add("  gem push --host " + endpoint + " NAME-VERSION.gem");
+        notes.add("");
+        notes.add("gem install searches the repository first: it heads the :sources: of " + gemrc
+            + (others.isEmpty() ? ", alone (rubygems.org is not searched)." : ", before " + String.join(", ", others) + "."));
+        notes.add("Both files hold the token: when it has expired, run wharf login again.");
+        yield GemConfig.loginCredentials(existing, endpoint, token);
+      }
+      case BUNDLER -> {
+        String key = BundlerConfig.key(endpoint);
+        notes.add("Use the repository in your Gemfile (bundler takes the credential for its host from " + key
+            + " in " + file + "):");
+        notes.add("");
+        notes.add("  source \"" + endpoint + "\"");
+        notes.add("");
+        if (places.environment().containsKey(key)) {
+          notes.add(key + " is set in the environment too, and bundler uses that one: unset it.");
+        }
+        if (scope == Scope.project) {
+          notes.add("bundler reads " + file + " when it runs in " + file.getParent().getParent() + ".");
+        }
+        notes.add("The file holds the token: when it has expired, run wharf login again.");
+        yield BundlerConfig.login(existing, endpoint, token);
+      }
     };
-    return new Plan(List.of(new FileChange(file, content)), notes);
+    List<FileChange> files = new ArrayList<>();
+    files.add(new FileChange(file, content));
+    files.addAll(more);
+    return new Plan(files, notes);
   }
 
   /** The changes that undo what login wrote for tool; host limits them to endpoints on that host. */
   static Plan logout(LoginTool tool, Scope scope, Places places, String host) throws IOException {
     Path file = places.file(tool, scope);
-    var existing = ConfigFiles.read(file);
-    if (existing.isEmpty()) {
-      return new Plan(List.of(), List.of("Nothing to do: " + file + " does not exist."));
+    List<Path> files = tool == LoginTool.GEM ? List.of(file, places.gemrc()) : List.of(file);
+    List<FileChange> changes = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (Path each : files) {
+      var existing = ConfigFiles.read(each);
+      if (existing.isEmpty()) {
+        notes.add("Nothing to do: " + each + " does not exist.");
+        continue;
+      }
+      String content = switch (tool) {
+        case NPM, PNPM, YARN -> NpmrcConfig.logout(existing.get(), host);
+        case PIP -> PipConfig.logout(existing.get(), host);
+        case TWINE -> PypircConfig.logout(existing.get(), host);
+        case MAVEN -> MavenSettings.logout(existing.get());
+        case GRADLE -> GradleProperties.logout(existing.get());
+        case CARGO -> CargoConfig.logout(existing.get(), host);
+        case GEM -> each.equals(file) ? GemConfig.logoutCredentials(existing.get(), host)
+            : GemConfig.logoutGemrc(existing.get(), host);
+        case BUNDLER -> BundlerConfig.logout(existing.get(), host);
+      };
+      if (content.equals(existing.get())) {
+        notes.add("Nothing to do: " + each + " has no Wharf login for " + tool + ".");
+      } else {
+        changes.add(new FileChange(each, content));
+        notes.add("Removed the Wharf login for " + tool + " from " + each + ".");
+      }
     }
-    String content = switch (tool) {
-      case NPM, PNPM, YARN -> NpmrcConfig.logout(existing.get(), host);
-      case PIP -> PipConfig.logout(existing.get(), host);
-      case TWINE -> PypircConfig.logout(existing.get(), host);
-      case MAVEN -> MavenSettings.logout(existing.get());
-      case GRADLE -> GradleProperties.logout(existing.get());
-      case CARGO -> CargoConfig.logout(existing.get(), host);
-    };
-    if (content.equals(existing.get())) {
-      return new Plan(List.of(), List.of("Nothing to do: " + file + " has no Wharf login for " + tool + "."));
-    }
-    return new Plan(List.of(new FileChange(file, content)), List.of("Removed the Wharf login for " + tool + " from " + file + "."));
+    return new Plan(changes, notes);
   }
 
   /** Writes every file of the plan (owner-only); a file whose new content is empty is deleted. */

@@ -11,7 +11,9 @@ enum LoginTool {
   TWINE("pypi"),
   MAVEN("maven"),
   GRADLE("maven"),
-  CARGO("cargo");
+  CARGO("cargo"),
+  GEM("ruby"),
+  BUNDLER("ruby");
 
   private final String format;
 
@@ -27,6 +29,14 @@ enum LoginTool {
   /** Whether a login can be limited to a namespace: only npm's scopes ({@code @ns:registry}) are. */
   boolean namespaceSupported() {
     return format.equals("npm");
+  }
+
+  /**
+   * Whether {@code --scope project} has a file to write: gem has none (it reads ~/.gemrc and its
+   * credentials from the user's folders only).
+   */
+  boolean projectScopeSupported() {
+    return this != GEM;
   }
 
   String displayName() {

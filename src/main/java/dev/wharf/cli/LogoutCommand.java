@@ -19,6 +19,11 @@ import picocli.CommandLine.Option;
         "  cargo            registries.codeartifact when its index is a Wharf /cargo/",
         "                   endpoint, and registry.default, source.crates-io.replace-with",
         "                   when they name it",
+        "  gem              keys of Wharf /ruby/ endpoints in ~/.gem/credentials, and",
+        "                   those endpoints in :sources: of ~/.gemrc (the list goes",
+        "                   when it is left empty)",
+        "  bundler          BUNDLE_<HOST> settings with an aws: credential in",
+        "                   ~/.bundle/config (not for *.amazonaws.com hosts)",
         "",
         "Wharf endpoints are known by their path: /{domain}-{owner}/{format}/{repo}/.",
         "No call is made to the server."})
@@ -55,6 +60,12 @@ final class LogoutCommand implements Callable<Integer> {
     } catch (CargoConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
       return 1;
+    } catch (GemConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
+      return 1;
+    } catch (IllegalArgumentException e) {
+      System.err.println("wharf: " + e.getMessage());
+      return 2;
     } catch (IOException e) {
       System.err.println("wharf: " + e);
       return 1;

@@ -15,6 +15,7 @@ import dev.wharf.testing.TestingServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -208,6 +209,119 @@ class LoginCommandIT {
     var logout = run(root, "logout", "--tool", "cargo", "--home", home.toString());
     assertThat(logout.exitCode()).as(logout.err()).isZero();
     assertThat(Files.readString(home.resolve(".cargo/config.toml"))).isEqualTo("[term]\ncolor = \"never\"\n");
+  }
+
+  @Test
+  void gemLoginLetsGemPushAndGemInstallWorkWithNoKeyVariableAndNoSourceFlag() throws Exception {
+    TestingClients.requireCommand("gem", "--version");
+    Files.writeString(home.resolve(".gemrc"), "---\ngem: --no-document\n");
+    var login = run(root, against(wharf, "login", "--tool", "gem", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(login.exitCode()).as(login.err()).isZero();
+    String rubyEndpoint = npmEndpoint.replace("/npm/", "/ruby/");
+    assertThat(login.out()).startsWith("Successfully configured gem to use Wharf repository " + rubyEndpoint + "\n")
+        .contains("Login expires in 12 hours", "gem push --host " + rubyEndpoint, "run wharf login again")
+        .doesNotContainPattern(TOKEN.pattern());
+    for (Path file : List.of(home.resolve(".gem/credentials"), home.resolve(".gemrc"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+          .isEqualTo("rw-------");
+    }
+    Path gem = ownGem("wharf-login-gem", "1.0.0");
+
+    var pushed = ruby(home, freshGemHome(), "gem", "push", gem.toString(), "--host", rubyEndpoint);
+    assertThat(pushed.exitCode()).as(pushed.describe()).isZero();
+    assertThat(pushed.stdout()).contains("Successfully registered gem");
+
+    Map<String, String> installHome = freshGemHome();
+    var installed = ruby(home, installHome, "gem", "install", "wharf-login-gem");
+    assertThat(installed.exitCode()).as(installed.describe()).isZero();
+    assertThat(installed.stdout()).contains("Successfully installed wharf-login-gem-1.0.0");
+    var used = ruby(home, installHome, "ruby", "-e", "require 'wharf_login_gem'; puts WharfLoginGem.hello");
+    assertThat(used.stdout()).as(used.describe()).isEqualTo("wharf-login-gem 1.0.0\n");
+
+    var logout = run(root, "logout", "--tool", "gem", "--home", home.toString());
+    assertThat(logout.exitCode()).as(logout.err()).isZero();
+    assertThat(home.resolve(".gem/credentials")).doesNotExist();
+    assertThat(Files.readString(home.resolve(".gemrc"))).isEqualTo("---\ngem: \"--no-document\"\n");
+  }
+
+  @Test
+  void bundlerLoginLetsBundleInstallFromAGemfileWhoseSourceHasNoCredentials() throws Exception {
+    TestingClients.requireCommand("gem", "--version");
+    TestingClients.requireCommand("bundle", "--version");
+    String rubyEndpoint = npmEndpoint.replace("/npm/", "/ruby/");
+    String token = run(root, against(wharf, "get-authorization-token", "--domain", "acme", "--query",
+        "authorizationToken", "--output", "text")).out().strip();
+    Map<String, String> pushing = freshGemHome();
+    pushing.put("GEM_HOST_API_KEY", "Bearer " + token);
+    var pushed = ruby(home, pushing, "gem", "push", ownGem("wharf-login-bundle", "2.0.0").toString(), "--host",
+        rubyEndpoint);
+    assertThat(pushed.exitCode()).as(pushed.describe()).isZero();
+
+    var login = run(root, against(wharf, "login", "--tool", "bundler", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(login.exitCode()).as(login.err()).isZero();
+    assertThat(login.out()).contains("  source \"" + rubyEndpoint + "\"\n", "run wharf login again")
+        .doesNotContainPattern(TOKEN.pattern());
+    Path config = home.resolve(".bundle/config");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
+    Path project = Files.createDirectories(home.resolve("project"));
+    Files.writeString(project.resolve("Gemfile"), "source \"" + rubyEndpoint + "\"\n\ngem \"wharf-login-bundle\"\n");
+    Map<String, String> bundling = freshGemHome();
+    bundling.put("BUNDLE_PATH", project.resolve("vendor").toString());
+    var installed = ruby(project, bundling, "bundle", "install");
+    assertThat(installed.exitCode()).as(installed.describe()).isZero();
+    assertThat(Files.readString(project.resolve("Gemfile.lock"))).contains("wharf-login-bundle (2.0.0)")
+        .doesNotContainPattern(TOKEN.pattern());
+    var used = ruby(project, bundling, "bundle", "exec", "ruby", "-e",
+        "require 'wharf_login_bundle'; puts WharfLoginBundle.hello");
+    assertThat(used.stdout()).as(used.describe()).isEqualTo("wharf-login-bundle 2.0.0\n");
+
+    var logout = run(root, "logout", "--tool", "bundler", "--home", home.toString());
+    assertThat(logout.exitCode()).as(logout.err()).isZero();
+    assertThat(config).doesNotExist();
+  }
+
+  /** A clean environment with HOME and an empty GEM_HOME of its own: no gem key, no bundler setting. */
+  private Map<String, String> freshGemHome() throws IOException {
+    Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
+    environment.put("HOME", home.toString());
+    Path gemHome = Files.createTempDirectory(home, "gem-home");
+    environment.put("GEM_HOME", gemHome.toString());
+    environment.put("GEM_PATH", gemHome.toString());
+    return environment;
+  }
+
+  private static TestingProcesses.Result ruby(Path directory, Map<String, String> environment, String... command) {
+    return TestingProcesses.run(directory, environment, Duration.ofMinutes(5), List.of(command));
+  }
+
+  /** A gem of this test's own, built by gem build: lib/NAME.rb with a module whose hello says its name and version. */
+  private Path ownGem(String name, String version) throws IOException {
+    Path dir = Files.createDirectories(home.resolve("build").resolve(name));
+    String file = name.replace('-', '_');
+    StringBuilder module = new StringBuilder();
+    for (String word : file.split("_")) {
+      module.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+    }
+    Files.createDirectories(dir.resolve("lib"));
+    Files.writeString(dir.resolve("lib").resolve(file + ".rb"),
+        "module " + module + "\n  def self.hello\n    \"" + name + " " + version + "\"\n  end\nend\n");
+    Files.writeString(dir.resolve(name + ".gemspec"), """
+        Gem::Specification.new do |s|
+          s.name = "%s"
+          s.version = "%s"
+          s.summary = "%s, a gem of Wharf's login tests"
+          s.authors = ["Wharf"]
+          s.license = "MIT"
+          s.files = ["lib/%s.rb"]
+        end
+        """.formatted(name, version, name, file));
+    var built = ruby(dir, freshGemHome(), "gem", "build", name + ".gemspec");
+    assertThat(built.exitCode()).as(built.describe()).isZero();
+    return dir.resolve(name + "-" + version + ".gem");
   }
 
   /**

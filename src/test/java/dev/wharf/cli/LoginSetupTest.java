@@ -47,18 +47,42 @@ class LoginSetupTest {
     assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(home.resolve(".cargo/config.toml"));
     assertThat(places().file(LoginTool.NPM, LoginSetup.Scope.project)).isEqualTo(project.resolve(".npmrc"));
     assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.project)).isEqualTo(project.resolve(".cargo/config.toml"));
+    assertThat(places().file(LoginTool.GEM, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gem/credentials"));
+    assertThat(places().gemrc()).isEqualTo(home.resolve(".gemrc"));
+    assertThat(places().file(LoginTool.BUNDLER, LoginSetup.Scope.user)).isEqualTo(home.resolve(".bundle/config"));
+    assertThat(places().file(LoginTool.BUNDLER, LoginSetup.Scope.project)).isEqualTo(project.resolve(".bundle/config"));
+  }
+
+  @Test
+  void gemHasNoProjectFile() {
+    assertThatThrownBy(() -> places().file(LoginTool.GEM, LoginSetup.Scope.project))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--scope project is not supported for gem");
+  }
+
+  @Test
+  void gemReadsItsXdgFilesWhenOnlyTheyExist() throws Exception {
+    Files.createDirectories(home.resolve(".local/share/gem"));
+    Files.writeString(home.resolve(".local/share/gem/credentials"), "---\n");
+    Files.createDirectories(home.resolve(".config/gem"));
+    Files.writeString(home.resolve(".config/gem/gemrc"), "---\n");
+
+    assertThat(places().file(LoginTool.GEM, LoginSetup.Scope.user)).isEqualTo(home.resolve(".local/share/gem/credentials"));
+    assertThat(places().gemrc()).isEqualTo(home.resolve(".config/gem/gemrc"));
+    Files.writeString(home.resolve(".gemrc"), "---\n");
+    assertThat(places().gemrc()).isEqualTo(home.resolve(".gemrc"));
   }
 
   @Test
   void theToolsOwnVariablesAreHonouredWhenHomeIsNotGivenExplicitly() {
     var environment = Map.of("NPM_CONFIG_USERCONFIG", "/etc/npmrc-user", "XDG_CONFIG_HOME", "/xdg",
-        "GRADLE_USER_HOME", "/gradle-home", "CARGO_HOME", "/cargo-home");
+        "GRADLE_USER_HOME", "/gradle-home", "CARGO_HOME", "/cargo-home", "BUNDLE_USER_HOME", "/bundle-home");
     var implicit = new LoginSetup.Places(home, project, environment, false);
 
     assertThat(implicit.file(LoginTool.NPM, LoginSetup.Scope.user)).isEqualTo(Path.of("/etc/npmrc-user"));
     assertThat(implicit.file(LoginTool.PIP, LoginSetup.Scope.user)).isEqualTo(Path.of("/xdg/pip/pip.conf"));
     assertThat(implicit.file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(Path.of("/gradle-home/gradle.properties"));
     assertThat(implicit.file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(Path.of("/cargo-home/config.toml"));
+    assertThat(implicit.file(LoginTool.BUNDLER, LoginSetup.Scope.user)).isEqualTo(Path.of("/bundle-home/config"));
     assertThat(new LoginSetup.Places(home, project, environment, true).file(LoginTool.NPM, LoginSetup.Scope.user))
         .isEqualTo(home.resolve(".npmrc"));
   }
@@ -81,7 +105,7 @@ class LoginSetupTest {
   @ParameterizedTest
   @EnumSource(LoginTool.class)
   void aDryRunPrintsTheFileAndWritesNothing(LoginTool tool) throws Exception {
-    LoginSetup.Plan plan = login(tool, LoginSetup.Scope.project);
+    LoginSetup.Plan plan = login(tool, tool.projectScopeSupported() ? LoginSetup.Scope.project : LoginSetup.Scope.user);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     LoginSetup.printDryRun(plan, new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -106,6 +130,8 @@ class LoginSetupTest {
       case MAVEN -> "<settings>\n  <offline>false</offline>\n</settings>\n";
       case GRADLE -> "org.gradle.caching=true\n";
       case CARGO -> "# mine\n[build]\njobs = 4\n";
+      case GEM -> "---\n:rubygems_api_key: \"rubygems_0123\"\n";
+      case BUNDLER -> "---\nBUNDLE_PATH: \"vendor/bundle\"\n";
     };
     Files.createDirectories(file.getParent());
     Files.writeString(file, before);
@@ -123,16 +149,17 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO"})
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
     LoginSetup.apply(login(tool, LoginSetup.Scope.user));
     LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
 
     assertThat(places().file(tool, LoginSetup.Scope.user)).doesNotExist();
+    assertThat(places().gemrc()).doesNotExist();
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO"})
+  @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
     assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false,
         TOKEN_COMMAND))
@@ -167,6 +194,40 @@ class LoginSetupTest {
     assertThat(plan.files().getFirst().content()).doesNotContain("k1.token");
     assertThat(plan.notes()).noneMatch(line -> line.contains("k1.token"))
         .contains("  " + String.join(" ", TOKEN_COMMAND));
+  }
+
+  @Test
+  void gemWritesItsCredentialsAndItsGemrcBothOwnerOnlyAndPrintsNoToken() throws Exception {
+    Files.writeString(home.resolve(".gemrc"), "---\ngem: --no-document\n");
+    Files.setPosixFilePermissions(home.resolve(".gemrc"), PosixFilePermissions.fromString("rw-r--r--"));
+    LoginSetup.Plan plan = login(LoginTool.GEM, LoginSetup.Scope.user);
+
+    LoginSetup.apply(plan);
+
+    assertThat(plan.files()).extracting(LoginSetup.FileChange::path)
+        .containsExactly(home.resolve(".gem/credentials"), home.resolve(".gemrc"));
+    for (Path file : List.of(home.resolve(".gem/credentials"), home.resolve(".gemrc"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      assertThat(Files.readString(file)).contains("k1.token");
+    }
+    assertThat(Files.readString(home.resolve(".gemrc"))).startsWith("---\ngem: \"--no-document\"\n:sources:\n");
+    assertThat(plan.notes()).noneMatch(line -> line.contains("k1.token"))
+        .contains("  gem push --host " + endpoint(LoginTool.GEM) + " NAME-VERSION.gem")
+        .anyMatch(line -> line.contains("run wharf login again"));
+
+    LoginSetup.apply(LoginSetup.logout(LoginTool.GEM, LoginSetup.Scope.user, places(), null));
+    assertThat(home.resolve(".gem/credentials")).doesNotExist();
+    assertThat(Files.readString(home.resolve(".gemrc"))).isEqualTo("---\ngem: \"--no-document\"\n");
+  }
+
+  @Test
+  void bundlerPrintsTheGemfileSourceAndNoToken() throws Exception {
+    LoginSetup.Plan plan = login(LoginTool.BUNDLER, LoginSetup.Scope.user);
+
+    assertThat(plan.notes()).noneMatch(line -> line.contains("k1.token"))
+        .contains("  source \"" + endpoint(LoginTool.BUNDLER) + "\"")
+        .anyMatch(line -> line.contains("run wharf login again"));
+    assertThat(plan.files().getFirst().content()).isEqualTo("---\nBUNDLE_127__0__0__1: \"aws:k1.token\"\n");
   }
 
   @Test
