@@ -142,6 +142,17 @@ public final class PublishingService {
    */
   public boolean addAsset(PackageKey key, String version, AssetContent content) {
     requirePublishAllowed(key);
+    return addDerivedAsset(key, version, content);
+  }
+
+  /**
+   * Adds an asset Wharf made from the version's own files (a gem's marshalled specification, made from
+   * a gem an external connection gave): not a publish, so the package's origin configuration (which
+   * blocks publishing to a package that came from a public registry) does not apply.
+   *
+   * @return false when the version does not exist or an asset of that name is already there
+   */
+  public boolean addDerivedAsset(PackageKey key, String version, AssetContent content) {
     PackageAsset asset = storeContent(content);
     boolean added = packages.store().insertAsset(key, version, asset, packages.clock().instant());
     packages.changed(key);

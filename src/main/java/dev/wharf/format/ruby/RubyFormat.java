@@ -59,6 +59,11 @@ public final class RubyFormat implements PackageFormat {
   }
 
   @Override
+  public Optional<dev.wharf.packages.external.ExternalFormat> external() {
+    return Optional.of(new RubyExternalFormat());
+  }
+
+  @Override
   public void requireCreatable(String namespace, String name) {
     PackageFormat.super.requireCreatable(namespace, name);
     if (!RubyNames.validName(name)) {

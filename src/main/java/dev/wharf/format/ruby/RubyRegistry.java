@@ -22,11 +22,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -314,10 +311,52 @@ public final class RubyRegistry {
    * empty when there is none or its platform's gem was yanked.
    */
   Optional<PackageAsset> file(RepositoryLocation location, String name, String fileName) {
+    if (fileName.endsWith(SPEC_SUFFIX)) {
+      return specification(location, name, fileName);
+    }
     return context.upstreams().versionWithAsset(key(location, name), fileName)
         .filter(v -> v.version().status().downloadable())
         .filter(v -> !yanked(v, fileName))
         .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(fileName)).findFirst());
+  }
+
+  /**
+   * A gem's marshalled specification: found through the gem it belongs to (kept in the repository
+   * first, from an upstream or an external connection), and made from that gem when it came from an
+   * external connection (whose index has no checksum of its own for one).
+   */
+  private Optional<PackageAsset> specification(RepositoryLocation location, String name, String fileName) {
+    String gemFile = fileName.substring(0, fileName.length() - SPEC_SUFFIX.length()) + GEM_SUFFIX;
+    PackageKey key = key(location, name);
+    Optional<PackageDocument.VersionWithAssets> found = context.upstreams().versionWithAsset(key, gemFile)
+        .filter(v -> v.version().status().downloadable())
+        .filter(v -> !yanked(v, gemFile));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<PackageAsset> stored = found.get().assets().stream().filter(a -> a.name().equals(fileName)).findFirst();
+    if (stored.isPresent()) {
+      return stored;
+    }
+    Optional<PackageAsset> gem = found.get().assets().stream().filter(a -> a.name().equals(gemFile)).findFirst();
+    if (gem.isEmpty() || !found.get().version().key().equals(key)) {
+      return Optional.empty();
+    }
+    GemPackage.Spooled spooled;
+    try (InputStream in = context.packages().open(gem.get()).orElseThrow(() -> new WharfException.NotFound(null,
+        "Not found: " + gemFile))) {
+      spooled = GemPackage.read(in, context.spoolDirectory(), context.maxAssetBytes(), spec -> { });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    dev.wharf.format.SpoolFiles.deleteQuietly(spooled.file());
+    if (!(spooled.spec().fullName() + SPEC_SUFFIX).equals(fileName)) {
+      return Optional.empty();
+    }
+    byte[] quickSpec = GemMarshal.quickSpec(spooled.spec());
+    context.publishing().addDerivedAsset(key, found.get().version().version(), asset(fileName, quickSpec));
+    return version(key, found.get().version().version()).flatMap(v -> v.assets().stream()
+        .filter(a -> a.name().equals(fileName)).findFirst());
   }
 
   private static boolean yanked(PackageDocument.VersionWithAssets version, String fileName) {
