@@ -56,7 +56,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--external-connection", paramLabel = "NAME=URL", description = {"Upstream URL of an external"
       + " connection repositories may associate, e.g. public:npmjs=https://registry.npmjs.org or"
-      + " public:pypi=https://pypi.org or public:maven-central=https://repo1.maven.org/maven2; repeatable (env WHARF_EXTERNAL_CONNECTIONS=NAME=URL,NAME=URL).",
+      + " public:pypi=https://pypi.org, public:maven-central=https://repo1.maven.org/maven2,"
+      + " public:crates-io=https://index.crates.io/ or public:ruby-gems-org=https://rubygems.org/; repeatable"
+      + " (env WHARF_EXTERNAL_CONNECTIONS=NAME=URL,NAME=URL).",
       "None by default: nothing is fetched from outside unless the operator names it here."})
   java.util.List<String> externalConnections;
 
