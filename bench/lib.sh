@@ -5,6 +5,9 @@
 #                                   unless KEEP=1; background jobs are stopped then
 #   start_wharf PORT DATA [CMD...]  runs [CMD...] $WHARF_BIN server on PORT with DATA, waits for /health,
 #                                   sets $pid (the JVM listening on PORT); awsw runs the aws CLI against it
+#   start_nginx PORT ROOT [DIRECTIVE...]  nginx serving ROOT as static files on PORT (worker_processes auto,
+#                                   sendfile, no access log, keep-alive without a request limit), each
+#                                   DIRECTIVE added to its http block; its pid file is $work/nginx.pid
 # shellcheck shell=bash
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -43,4 +46,22 @@ start_wharf() {
 awsw() {
   AWS_SHARED_CREDENTIALS_FILE="$wharf_data/credentials" AWS_CONFIG_FILE="$wharf_data/config" \
     aws --endpoint-url "http://127.0.0.1:$wharf_port" "$@"
+}
+
+start_nginx() {
+  local port=$1 root=$2 directive
+  shift 2
+  mkdir -p "$work/nginx"
+  {
+    printf 'daemon off;\nuser root;\nworker_processes auto;\npid %s/nginx.pid;\nerror_log %s/nginx/error.log;\n' \
+      "$work" "$work"
+    printf 'events { worker_connections 1024; }\nhttp {\n  access_log off;\n  sendfile on;\n'
+    printf '  keepalive_requests 1000000;\n  default_type text/plain;\n'
+    for directive in "$@"; do printf '  %s;\n' "$directive"; done
+    for temp in client_body proxy fastcgi uwsgi scgi; do printf '  %s_temp_path %s/nginx/%s;\n' "$temp" "$work" "$temp"; done
+    printf '  server { listen 127.0.0.1:%s; root %s; }\n}\n' "$port" "$root"
+  } >"$work/nginx/nginx.conf"
+  log "start $(nginx -v 2>&1 | sed 's/.*: //') on port $port"
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 }

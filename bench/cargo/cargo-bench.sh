@@ -43,32 +43,11 @@ names=$(for d in /usr/share/cargo/registry/*/; do sed -n 's/^name = "\(.*\)"/\1/
 
 nginx_port=$(free_port)
 static="$work/static"
-mkdir -p "$static" "$work/nginx"
+mkdir -p "$static"
 # shellcheck disable=SC2086 # one argument per crate name
 python3 "$here/crates.py" stage "$endpoint" "$token" "$static" $names
 printf '{"dl":"http://127.0.0.1:%s/crates/{crate}/{version}/download"}\n' "$nginx_port" >"$static/config.json"
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  default_type text/plain;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$nginx_port; root $static; }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/config.json" && break; sleep 0.1; done
+start_nginx "$nginx_port" "$static"
 nginx_url="http://127.0.0.1:$nginx_port/"
 
 log "(a) serde_json's index file"

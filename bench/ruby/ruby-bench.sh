@@ -63,7 +63,7 @@ say "$pushed gems pushed"
 
 nginx_port=$(free_port)
 static="$work/static"
-mkdir -p "$static/info" "$static/gems" "$static/quick/Marshal.4.8" "$work/nginx"
+mkdir -p "$static/info" "$static/gems" "$static/quick/Marshal.4.8"
 get() { curl -sf -H "Authorization: Bearer $token" "$endpoint$1" -o "$static/$1"; }
 get versions; get names
 while read -r name; do
@@ -72,29 +72,7 @@ while read -r name; do
     get "gems/$name-$version.gem"; get "quick/Marshal.4.8/$name-$version.gemspec.rz"
   done
 done < <(tail -n +2 "$static/names")
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  etag off;
-  keepalive_requests 1000000;
-  default_type text/plain;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$nginx_port; root $static; }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/versions" && break; sleep 0.1; done
+start_nginx "$nginx_port" "$static" "etag off"
 nginx_url="http://127.0.0.1:$nginx_port/"
 
 log "(a) test-unit's info file"

@@ -8,7 +8,6 @@ import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
-import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
@@ -34,7 +33,6 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final String CRATES_IO_INDEX = "index.crates.io";
-  private static final String URL = "externalUrl";
   /** The index-line fields kept as the version's document (the checksum is the asset's). */
   private static final List<String> KEPT = List.of("name", "vers", "deps", "features", "features2", "links",
       "rust_version", "yanked");
@@ -83,7 +81,7 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
           document.set(field, entry.path(field));
         }
       }
-      document.put(URL, downloadUrl(base, name, version));
+      document.putObject(URLS).put(CargoRegistry.fileName(name, version), downloadUrl(base, name, version));
       versions.add(new PackageDocument.VersionWithAssets(new PackageVersion(key, version, VersionStatus.PUBLISHED,
           "external", now, now, null, document.toString(), "EXTERNAL"),
           List.of(new PackageAsset(CargoRegistry.fileName(name, version), cksum, -1, null, null, null))));
@@ -96,21 +94,9 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
-    PackageVersion version = remote.version();
-    PackageAsset asset = remote.assets().stream().filter(a -> a.name().equals(assetName)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no asset " + assetName));
-    ObjectNode document;
-    try {
-      document = (ObjectNode) JSON.readTree(version.metadata());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    URI url = URI.create(document.path(URL).asText());
-    document.remove(URL);
-    return new RemoteFile(url, new PublishingService.ExpectedDigests(asset.sha256(), null, null),
-        new PublishingService.Publication(version.key(), version.version(), null, document.toString(), Map.of(),
-            "EXTERNAL"));
+    return ListedFiles.urlIn(remote, assetName);
   }
+
 
   static String downloadUrl(String indexBase, String name, String version) {
     URI base = URI.create(indexBase);

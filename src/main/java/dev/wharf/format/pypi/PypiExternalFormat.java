@@ -9,11 +9,9 @@ import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
-import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamUnavailableException;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.packages.external.ExternalFormat;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +30,6 @@ import java.util.regex.Pattern;
 public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final String URLS = "externalUrls";
 
   @Override
   public String format() {
@@ -107,20 +104,9 @@ public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
-    PackageVersion version = remote.version();
-    PackageAsset asset = remote.assets().stream().filter(a -> a.name().equals(assetName)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no asset " + assetName));
-    ObjectNode doc;
-    try {
-      doc = (ObjectNode) JSON.readTree(version.metadata());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    URI url = URI.create(doc.path(URLS).path(assetName).asText());
-    doc.remove(URLS);
-    return new RemoteFile(url, new PublishingService.ExpectedDigests(asset.sha256(), null, null),
-        new PublishingService.Publication(version.key(), version.version(), null, doc.toString(), Map.of(), "EXTERNAL"));
+    return ListedFiles.urlIn(remote, assetName);
   }
+
 
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {
     return ExternalFormat.malformed("index page", upstream, key, why);

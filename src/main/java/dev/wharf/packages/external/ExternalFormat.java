@@ -39,6 +39,31 @@ public interface ExternalFormat {
   /** A format whose metadata lists each version's files with their hashes (npm, PyPI). */
   interface ListedFiles extends ExternalFormat {
     RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName);
+
+    /** Where {@link #urlIn} keeps each listed file's URL in a remote version's document, until it is fetched. */
+    String URLS = "externalUrls";
+
+    /**
+     * The file of a remote version whose document keeps its files' URLs under {@link #URLS} (as
+     * {@code parse} wrote it): that URL, the asset's SHA-256, and the document without the URLs to
+     * store the version with.
+     */
+    static RemoteFile urlIn(PackageDocument.VersionWithAssets remote, String assetName) {
+      dev.wharf.packages.PackageVersion version = remote.version();
+      dev.wharf.packages.PackageAsset asset = remote.assets().stream().filter(a -> a.name().equals(assetName))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("no asset " + assetName));
+      com.fasterxml.jackson.databind.node.ObjectNode document;
+      try {
+        document = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(version.metadata());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      URI url = URI.create(document.path(URLS).path(assetName).asText());
+      document.remove(URLS);
+      return new RemoteFile(url, new PublishingService.ExpectedDigests(asset.sha256(), null, null),
+          new PublishingService.Publication(version.key(), version.version(), null, document.toString(),
+              java.util.Map.of(), "EXTERNAL"));
+    }
   }
 
   /**
