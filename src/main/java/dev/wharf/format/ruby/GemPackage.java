@@ -17,11 +17,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.commons.io.input.TeeInputStream;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -57,49 +56,50 @@ final class GemPackage {
     BoundedInputStream bounded = null;
     try {
       file = Files.createTempFile(directory, "gem-", ".gem");
-      MessageDigest whole = sha256();
+      MessageDigest whole = digest("SHA-256");
       bounded = BoundedInputStream.builder().setInputStream(body).setMaxCount(maxBytes + 1).get();
-      Gemspec spec = null;
-      Map<String, String> digests = new HashMap<>();
+      Gemspec spec;
+      Map<String, Map<String, String>> digests = new HashMap<>();
       byte[] checksums = null;
-      try (OutputStream copy = Files.newOutputStream(file);
-          TarArchiveInputStream tar = new TarArchiveInputStream(new TeeInputStream(new DigestInputStream(bounded, whole),
-              copy))) {
-        TarArchiveEntry entry;
-        while ((entry = next(tar)) != null) {
-          String name = entry.getName();
-          MessageDigest digest = sha256();
-          InputStream content = new DigestInputStream(tar, digest);
-          switch (name) {
-            case "metadata.gz" -> {
-              if (spec != null) {
-                throw new WharfException.Invalid("The gem has two metadata.gz");
-              }
-              spec = Gemspec.parse(gunzip(content, Gemspec.MAX_BYTES, "metadata.gz"));
-              whenNamed.accept(spec);
-            }
-            case "data.tar.gz" -> {
-              if (data != null) {
-                throw new WharfException.Invalid("The gem has two data.tar.gz");
-              }
-              data = Files.createTempFile(directory, "gem-data-", ".tar.gz");
-              try (OutputStream out = Files.newOutputStream(data)) {
-                content.transferTo(out);
-              }
-            }
-            case "checksums.yaml.gz" -> checksums = gunzip(content, MAX_CHECKSUMS_BYTES, "checksums.yaml.gz");
-            default -> { }
-          }
-          content.transferTo(OutputStream.nullOutputStream());
-          digests.put(name, HexFormat.of().formatHex(digest.digest()));
+      try (OutputStream copy = Files.newOutputStream(file)) {
+        InputStream copied = new TeeInputStream(new DigestInputStream(bounded, whole), copy);
+        GemTar tar = new GemTar(copied);
+        // gem build writes the specification first: the caller is authorized on it before the rest is read
+        String first = tar.next();
+        if (!"metadata.gz".equals(first)) {
+          throw new WharfException.Invalid("The gem does not begin with its metadata.gz, as every gem RubyGems"
+              + " builds does");
         }
-        bounded.transferTo(OutputStream.nullOutputStream()); // the tar's padding, copied with the rest
+        Digesting metadata = new Digesting(new BoundedInputStream.Builder().setInputStream(tar.content())
+            .setMaxCount(MAX_METADATA_COMPRESSED + 1).get());
+        spec = Gemspec.parse(gunzip(metadata, Gemspec.MAX_BYTES, "metadata.gz"));
+        if (metadata.drain() > MAX_METADATA_COMPRESSED) {
+          throw new WharfException.Invalid("The gem's metadata.gz is larger than " + MAX_METADATA_COMPRESSED + " bytes");
+        }
+        whenNamed.accept(spec);
+        digests.put(first, metadata.hex());
+        String name;
+        while ((name = tar.next()) != null) {
+          if (!LATER_ENTRIES.contains(name) || digests.containsKey(name)) {
+            throw new WharfException.Invalid("The gem has an unexpected or repeated entry: "
+                + (name.length() > 100 ? name.substring(0, 100) + "..." : name));
+          }
+          Digesting content = new Digesting(tar.content());
+          if (name.equals("data.tar.gz")) {
+            data = Files.createTempFile(directory, "gem-data-", ".tar.gz");
+            try (OutputStream out = Files.newOutputStream(data)) {
+              content.transferTo(out);
+            }
+          } else if (name.equals("checksums.yaml.gz")) {
+            checksums = gunzip(content, MAX_CHECKSUMS_BYTES, "checksums.yaml.gz");
+          }
+          content.drain();
+          digests.put(name, content.hex());
+        }
+        copied.transferTo(OutputStream.nullOutputStream()); // the end-of-archive blocks, stored and digested too
       }
       if (bounded.getCount() > maxBytes) {
         throw new WharfException.TooLarge("The gem exceeds the limit of " + maxBytes + " bytes");
-      }
-      if (spec == null) {
-        throw new WharfException.Invalid("The gem has no metadata.gz: it is not a gem RubyGems builds");
       }
       if (data == null) {
         throw new WharfException.Invalid("The gem has no data.tar.gz");
@@ -112,10 +112,13 @@ final class GemPackage {
       return new Spooled(spec, file, HexFormat.of().formatHex(whole.digest()), Files.size(file));
     } catch (IOException e) {
       SpoolFiles.deleteQuietly(file);
-      if (bounded != null && bounded.getCount() > maxBytes) {
+      throw new UncheckedIOException(e);
+    } catch (WharfException.Invalid e) {
+      SpoolFiles.deleteQuietly(file);
+      if (bounded != null && bounded.getCount() > maxBytes) { // cut short by the bound, not by the client
         throw new WharfException.TooLarge("The gem exceeds the limit of " + maxBytes + " bytes");
       }
-      throw new WharfException.Invalid("The gem is not a tar archive: " + e.getMessage());
+      throw e;
     } catch (RuntimeException e) {
       SpoolFiles.deleteQuietly(file);
       throw e;
@@ -124,13 +127,51 @@ final class GemPackage {
     }
   }
 
-  private static TarArchiveEntry next(TarArchiveInputStream tar) throws IOException {
-    try {
-      return tar.getNextEntry();
-    } catch (IllegalArgumentException e) { // commons-compress reports some corrupt headers so
-      throw new IOException("a damaged tar header", e);
+  /** The entries a gem may have after its metadata.gz (signed gems add the .sig files). */
+  private static final java.util.Set<String> LATER_ENTRIES = java.util.Set.of("data.tar.gz", "checksums.yaml.gz",
+      "metadata.gz.sig", "data.tar.gz.sig", "checksums.yaml.gz.sig");
+  /** The largest metadata.gz accepted, compressed: what is read before the caller is authorized. */
+  static final int MAX_METADATA_COMPRESSED = 1024 * 1024;
+
+  /** An entry's bytes, read through SHA-256 and SHA-512 (the algorithms checksums.yaml.gz states). */
+  private static final class Digesting extends java.io.FilterInputStream {
+    private final MessageDigest sha256 = digest("SHA-256");
+    private final MessageDigest sha512 = digest("SHA-512");
+    private long count;
+
+    Digesting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        sha256.update(buffer, offset, n);
+        sha512.update(buffer, offset, n);
+        count += n;
+      }
+      return n;
+    }
+
+    /** Reads the rest; the bytes read in all. */
+    long drain() throws IOException {
+      transferTo(OutputStream.nullOutputStream());
+      return count;
+    }
+
+    Map<String, String> hex() {
+      return Map.of("SHA256", HexFormat.of().formatHex(sha256.digest()), "SHA512",
+          HexFormat.of().formatHex(sha512.digest()));
     }
   }
+
 
   private static void requireInside(String name) {
     boolean inside = !name.startsWith("/") && !name.contains("\\");
@@ -143,8 +184,8 @@ final class GemPackage {
     }
   }
 
-  /** checksums.yaml.gz: {@code SHA256: {metadata.gz: hex, data.tar.gz: hex}} (and SHA512, not checked). */
-  private static void verify(byte[] checksums, Map<String, String> digests) {
+  /** checksums.yaml.gz: {@code SHA256: {metadata.gz: hex, data.tar.gz: hex}} and SHA512 the same: each must match. */
+  private static void verify(byte[] checksums, Map<String, Map<String, String>> digests) {
     JsonNode root;
     try {
       LoaderOptions limits = new LoaderOptions();
@@ -158,13 +199,15 @@ final class GemPackage {
     if (root == null) {
       return;
     }
-    root.path("SHA256").properties().forEach(entry -> {
-      String actual = digests.get(entry.getKey());
-      if (actual != null && !actual.equalsIgnoreCase(entry.getValue().asText())) {
-        throw new WharfException.Invalid("The gem's " + entry.getKey() + " does not match its SHA256 in"
-            + " checksums.yaml.gz");
-      }
-    });
+    for (String algorithm : List.of("SHA256", "SHA512")) {
+      root.path(algorithm).properties().forEach(entry -> {
+        Map<String, String> actual = digests.get(entry.getKey());
+        if (actual != null && !actual.get(algorithm).equalsIgnoreCase(entry.getValue().asText())) {
+          throw new WharfException.Invalid("The gem's " + entry.getKey() + " does not match its " + algorithm
+              + " in checksums.yaml.gz");
+        }
+      });
+    }
   }
 
   private static byte[] gunzip(InputStream content, int maxBytes, String what) {
@@ -179,9 +222,9 @@ final class GemPackage {
     }
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest digest(String algorithm) {
     try {
-      return MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

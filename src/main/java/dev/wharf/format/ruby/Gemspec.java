@@ -97,7 +97,8 @@ record Gemspec(String name, String version, String platform, String summary, Str
         requirement(root.path("required_rubygems_version"), "required_rubygems_version"),
         text(root, "rubygems_version") != null ? text(root, "rubygems_version") : "3.3.15",
         specificationVersion < 1 || specificationVersion > 4 ? 4 : specificationVersion,
-        root.path("date").asText("").length() >= 10 ? root.path("date").asText().substring(0, 10) : "1980-01-02");
+        root.path("date").asText("").matches("\\d{4}-\\d{2}-\\d{2}.*") ? root.path("date").asText().substring(0, 10)
+            : "1980-01-02"); // RubyGems' default date; Gem::Specification#date= refuses anything else
   }
 
   /** The name RubyGems gives the gem's file, without {@code .gem}: {@code name-version[-platform]}. */

@@ -6,14 +6,19 @@ import java.util.regex.Pattern;
 /**
  * Gem names, versions and platforms as RubyGems checks them: a name is letters, digits, {@code .},
  * {@code -} and {@code _} with at least one letter (rubygems.org's rule); a version is
- * {@code Gem::Version}'s pattern (a prerelease has a letter in it); a platform is {@code ruby} or
+ * {@code Gem::Version}'s pattern as gem build writes it, without {@code -} (a prerelease has a letter
+ * in it); a platform is {@code ruby} or
  * {@code cpu-os[-version]}.
  */
 final class RubyNames {
   static final int MAX_NAME_LENGTH = 100;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
   private static final Pattern LETTER = Pattern.compile(".*[A-Za-z].*");
-  private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
+  /**
+   * Gem::Version's pattern without '-': RubyGems turns a '-' into ".pre." (gem build writes "1.0.0.pre.rc1"),
+   * and in the compact index and file names a '-' after the version starts the platform.
+   */
+  private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9a-zA-Z]+)*");
   private static final Pattern PLATFORM = Pattern.compile("[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+){0,3}");
 
   private RubyNames() {}

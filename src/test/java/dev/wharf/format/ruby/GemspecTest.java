@@ -103,7 +103,8 @@ class GemspecTest {
     assertThat(RubyNames.validName("123")).isFalse();
     assertThat(RubyNames.validName("a/b")).isFalse();
     assertThat(RubyNames.validVersion("1.0.0.pre1")).isTrue();
-    assertThat(RubyNames.validVersion("1.0.0-rc.1")).isTrue();
+    assertThat(RubyNames.validVersion("1.0.0.pre.rc.1")).isTrue();
+    assertThat(RubyNames.validVersion("1.0-x86")).isFalse(); // a '-' after the version starts the platform
     assertThat(RubyNames.validVersion("v1")).isFalse();
     assertThat(RubyNames.prerelease("1.0.0.pre1")).isTrue();
     assertThat(RubyNames.prerelease("1.0.0")).isFalse();

@@ -281,6 +281,7 @@ class RubyClientIT {
   static byte[] gem(Map<String, byte[]> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
       for (var entry : entries.entrySet()) {
         TarArchiveEntry header = new TarArchiveEntry(entry.getKey());
         header.setSize(entry.getValue().length);
@@ -355,8 +356,10 @@ class RubyClientIT {
     HttpResponse<String> harmless = pushBytes(gem(aliases), "Bearer " + token);
     assertThat(harmless.statusCode()).as(harmless.body()).isEqualTo(200);
     assertThat(get("info/wharf-bomb").body()).hasSizeLessThan(200);
-    cases.put("not a YAML gem specification", b64(gem(Map.of("metadata.gz", gzip("- [unclosed".getBytes(
-        StandardCharsets.UTF_8)), "data.tar.gz", data))));
+    Map<String, byte[]> unclosed = new LinkedHashMap<>();
+    unclosed.put("metadata.gz", gzip("- [unclosed".getBytes(StandardCharsets.UTF_8)));
+    unclosed.put("data.tar.gz", data);
+    cases.put("not a YAML gem specification", b64(gem(unclosed)));
 
     Map<String, byte[]> tagged = new LinkedHashMap<>();
     tagged.put("metadata.gz", gzip(("--- !ruby/object:Gem::Specification\nname: !ruby/object:Kernel\n  system: id\n"
@@ -381,7 +384,23 @@ class RubyClientIT {
     badData.put("data.tar.gz", "not a tar".getBytes(StandardCharsets.UTF_8));
     cases.put("data.tar.gz is not a gzip-compressed tar", b64(gem(badData)));
 
-    cases.put("has no metadata.gz", b64("not a gem at all".getBytes(StandardCharsets.UTF_8)));
+    cases.put("not a tar archive", b64("not a gem at all".getBytes(StandardCharsets.UTF_8)));
+
+    // a GNU long name: RubyGems would read the entry under another name than a general tar reader does
+    Map<String, byte[]> longName = new LinkedHashMap<>();
+    longName.put("metadata.gz", gzip(spec("wharf-long", "1.0.0").getBytes(StandardCharsets.UTF_8)));
+    longName.put("x".repeat(120), data);
+    cases.put("not a plain file", b64(gem(longName)));
+
+    Map<String, byte[]> dataFirst = new LinkedHashMap<>();
+    dataFirst.put("data.tar.gz", data);
+    dataFirst.put("metadata.gz", gzip(spec("wharf-late", "1.0.0").getBytes(StandardCharsets.UTF_8)));
+    cases.put("does not begin with its metadata.gz", b64(gem(dataFirst)));
+
+    Map<String, byte[]> dashed = new LinkedHashMap<>();
+    dashed.put("metadata.gz", gzip(spec("wharf-dash", "1.0-x86").getBytes(StandardCharsets.UTF_8)));
+    dashed.put("data.tar.gz", data);
+    cases.put("Invalid gem version", b64(gem(dashed)));
 
     cases.forEach((expected, encoded) -> {
       HttpResponse<String> response = pushBytes(java.util.Base64.getDecoder().decode(encoded), "Bearer " + token);
