@@ -87,25 +87,45 @@ public final class RubyRegistry {
     }
     Optional<PackageAsset> same = existing.get().assets().stream().filter(a -> a.name().equals(fileName)).findFirst();
     if (same.isPresent()) {
-      if (same.get().sha256().equals(gem.sha256())) {
-        return PushOutcome.UNCHANGED;
-      }
-      throw new WharfException.Conflict(null, "Repushing of gem versions is not allowed: " + fileName
-          + " was pushed with other content");
+      return unchangedOrRefused(key, spec, same.get(), gem.sha256());
     }
     PackageVersion stored = existing.get().version();
-    context.publishing().addAsset(key, stored.version(), asset(quickSpecName(spec), quickSpec));
     try (InputStream in = Files.newInputStream(gem.file())) {
       if (!context.publishing().addAsset(key, stored.version(), new PublishingService.AssetContent(fileName, in,
-          context.maxAssetBytes()))) {
-        throw new WharfException.Conflict(null, "Repushing of gem versions is not allowed: " + fileName
-            + " was pushed at the same time");
+          context.maxAssetBytes()))) { // another push of this file came first
+        PackageAsset first = version(key, stored.version()).flatMap(v -> v.assets().stream()
+            .filter(a -> a.name().equals(fileName)).findFirst()).orElseThrow(() -> repushed(fileName));
+        return unchangedOrRefused(key, spec, first, gem.sha256());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    context.packages().updateMetadata(key, stored.version(), document(stored, spec, gem.sha256()).toString());
+    // the specification of the gem that was stored: added after it, so a losing push adds none
+    context.publishing().addAsset(key, stored.version(), asset(quickSpecName(spec), quickSpec));
+    listPlatform(key, spec, gem.sha256());
     return PushOutcome.CREATED;
+  }
+
+  private PushOutcome unchangedOrRefused(PackageKey key, Gemspec spec, PackageAsset stored, String sha256) {
+    if (!stored.sha256().equals(sha256)) {
+      throw repushed(stored.name());
+    }
+    listPlatform(key, spec, sha256); // repairs a push that stopped between its file and its index entry
+    return PushOutcome.UNCHANGED;
+  }
+
+  private static WharfException.Conflict repushed(String fileName) {
+    return new WharfException.Conflict(null, "Repushing of gem versions is not allowed: " + fileName
+        + " was pushed with other content");
+  }
+
+  /** Adds the platform's entry to the version's current document, unless it is there. */
+  private void listPlatform(PackageKey key, Gemspec spec, String sha256) {
+    PackageVersion current = version(key, spec.version()).map(PackageDocument.VersionWithAssets::version).orElseThrow();
+    if (new VersionDocument(current).path("platforms").has(spec.platform())) {
+      return;
+    }
+    context.packages().updateMetadata(key, current.version(), document(current, spec, sha256).toString());
   }
 
   private List<PublishingService.AssetContent> contents(GemPackage.Spooled gem, String fileName, byte[] quickSpec) {

@@ -292,6 +292,34 @@ class CargoClientIT {
     assertThat(result.stderr()).contains("already exists");
   }
 
+  @Test
+  @Order(8)
+  void ofConcurrentPublishesOfOneVersionWithDifferentBytesExactlyOneWins() throws Exception {
+    TestingCrates.Crate a = TestingCrates.fromDirectory(crate("wharf-race", "1.0.0", false, "", "pub fn a() {}\n"));
+    TestingCrates.Crate b = TestingCrates.fromDirectory(crate("wharf-race", "1.0.0", false, "", "pub fn b() {}\n"));
+    assertThat(a.sha256()).isNotEqualTo(b.sha256());
+    String token = token();
+    List<java.util.concurrent.Callable<HttpResponse<String>>> publishes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      byte[] body = (i % 2 == 0 ? a : b).publishBody();
+      publishes.add(() -> TestingCrates.publish(endpoint(), token, body));
+    }
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      for (var future : pool.invokeAll(publishes)) {
+        answers.add(future.get());
+      }
+    }
+    JsonNode line = JSON.readTree(get(CargoNames.indexPath("wharf-race")).body().strip());
+    String stored = line.path("cksum").asText();
+    assertThat(stored).isIn(a.sha256(), b.sha256());
+    for (int i = 0; i < 8; i++) {
+      boolean won = (i % 2 == 0 ? a : b).sha256().equals(stored);
+      assertThat(answers.get(i).statusCode()).as(answers.get(i).body()).isEqualTo(won ? 200 : 409);
+    }
+    assertThat(storedVersions("wharf-race")).containsExactly("1.0.0");
+  }
+
   static String detail(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body()).path("errors").get(0).path("detail").asText();

@@ -275,6 +275,46 @@ class RubyClientIT {
     assertThat(pre.stdout()).contains("Successfully installed wharf-pre-1.1.0.pre1");
   }
 
+  @Test
+  @Order(7)
+  void ofConcurrentPushesOfOneVersionWithDifferentBytesExactlyOneWins() throws Exception {
+    Path first = ownGem("wharf-race", "1.0.0");
+    byte[] a = Files.readAllBytes(first);
+    Files.delete(first);
+    byte[] b = Files.readAllBytes(platformGem("wharf-race", "1.0.0", "ruby", "rake", ">= 1"));
+    assertThat(a).isNotEqualTo(b);
+    List<java.util.concurrent.Callable<HttpResponse<String>>> pushes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      byte[] gem = i % 2 == 0 ? a : b;
+      pushes.add(() -> pushBytes(gem, "Bearer " + token));
+    }
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      for (var future : pool.invokeAll(pushes)) {
+        answers.add(future.get());
+      }
+    }
+    assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isIn(200, 409));
+    var assets = api.listPackageVersionAssets(x -> x.domain("acme").repository("gems").format(PackageFormat.RUBY)
+        .packageValue("wharf-race").packageVersion("1.0.0")).assets();
+    assertThat(assets).extracting(x -> x.name()).containsExactlyInAnyOrder("wharf-race-1.0.0.gem",
+        "wharf-race-1.0.0.gemspec.rz");
+    String stored = assets.stream().filter(x -> x.name().endsWith(".gem")).findFirst().orElseThrow().hashes()
+        .get(software.amazon.awssdk.services.codeartifact.model.HashAlgorithm.SHA_256);
+    String winner = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(stored.equals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(a))) ? a : b));
+    assertThat(winner).isEqualTo(stored);
+    // every push of the winning bytes succeeded, every push of the others was refused
+    for (int i = 0; i < 8; i++) {
+      byte[] sent = i % 2 == 0 ? a : b;
+      boolean won = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(sent))
+          .equals(stored);
+      assertThat(answers.get(i).statusCode()).as(answers.get(i).body()).isEqualTo(won ? 200 : 409);
+    }
+    assertThat(get("info/wharf-race").body().lines().filter(l -> l.startsWith("1.0.0 "))).hasSize(1);
+  }
+
   // ---------------------------------------------------------------- bad input
 
   /** A .gem tar of the given entries (name, bytes). */
