@@ -102,6 +102,8 @@ public final class CargoRegistry {
       if (same.isPresent()) {
         return unchangedOrRefused(same.get(), metadata, sha256);
       }
+    } else {
+      requireNoLookalike(location, metadata.name());
     }
     try (InputStream in = Files.newInputStream(crate)) {
       context.publishing().publish(new PublishingService.Publication(key, metadata.version(), metadata.description(),
@@ -126,6 +128,24 @@ public final class CargoRegistry {
             + " publish it as '" + stored + "'");
       }
       return;
+    }
+  }
+
+  /**
+   * As crates.io: a new crate may not be named like one the repository has but for {@code -} and
+   * {@code _} ({@code foo-bar} beside {@code foo_bar}), which people would mistake for each other.
+   */
+  private void requireNoLookalike(RepositoryLocation location, String name) {
+    String canonical = CargoNames.key(name).replace('-', '_');
+    int separator = canonical.indexOf('_');
+    String prefix = separator < 0 ? canonical : canonical.substring(0, separator);
+    for (var other : context.listing().listPackages(location.domainOwner(), location.domainName(),
+        location.repository(), FORMAT, null, prefix)) {
+      String otherName = other.key().name();
+      if (!otherName.equals(CargoNames.key(name)) && otherName.replace('-', '_').equals(canonical)) {
+        throw new WharfException.Invalid("crate " + name + " is too like the existing crate " + otherName
+            + ": names that differ only in '-' and '_' are refused, as crates.io refuses them");
+      }
     }
   }
 

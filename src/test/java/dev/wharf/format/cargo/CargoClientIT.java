@@ -393,6 +393,12 @@ class CargoClientIT {
     assertThat(rootCodeartifact.listPackages(b -> b.domain("acme").repository("crates").format(PackageFormat.CARGO)
         .packagePrefix("wharf-bad")).packages()).isEmpty();
 
+    // a name that differs from an existing crate's only in '-' and '_'
+    TestingCrates.Crate lookalike = TestingCrates.fromDirectory(crate("wharf_leaf", "9.0.0", false, "", "pub fn f() {}\n"));
+    response = TestingCrates.publish(endpoint(), token, lookalike.publishBody());
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(detail(response)).contains("too like the existing crate wharf-leaf");
+
     // the good one still goes in, and a token without permission is refused before the crate is read
     assertThat(TestingCrates.publish(endpoint(), token, good.publishBody()).statusCode()).isEqualTo(200);
     assertThat(storedVersions("wharf-bad")).containsExactly("1.0.0");
