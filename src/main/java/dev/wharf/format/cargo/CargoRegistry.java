@@ -20,7 +20,6 @@ import dev.wharf.packages.VersionStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -445,9 +444,5 @@ public final class CargoRegistry {
       return Optional.of(new Found(stored.path("name").asText(name), newest.version(),
           stored.path("description").isTextual() ? stored.path("description").asText() : null));
     });
-  }
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }
