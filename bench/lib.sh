@@ -57,7 +57,9 @@ start_nginx() {
       "$work" "$work"
     printf 'events { worker_connections 1024; }\nhttp {\n  access_log off;\n  sendfile on;\n'
     printf '  keepalive_requests 1000000;\n  default_type text/plain;\n'
-    for directive in "$@"; do printf '  %s;\n' "$directive"; done
+    for directive in "$@"; do
+      case "$directive" in *'}') printf '  %s\n' "$directive" ;; *) printf '  %s;\n' "$directive" ;; esac
+    done
     for temp in client_body proxy fastcgi uwsgi scgi; do printf '  %s_temp_path %s/nginx/%s;\n' "$temp" "$work" "$temp"; done
     printf '  server { listen 127.0.0.1:%s; root %s; }\n}\n' "$port" "$root"
   } >"$work/nginx/nginx.conf"

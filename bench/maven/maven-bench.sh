@@ -38,6 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 log() { printf '\n== %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh" # for start_nginx; this script keeps its own work directory and clean-up
 wharf_port=$(python3 "$here/tree.py" free-port)
 nginx_port=$(python3 "$here/tree.py" free-port)
 
@@ -58,32 +60,10 @@ t=$(date +%s)
 python3 "$here/tree.py" upload "$wharf_url" "$token" 8
 log "uploaded into Wharf in $(( $(date +%s) - t )) s"
 
-log "start nginx $(nginx -v 2>&1 | sed 's/.*: //') on port $nginx_port"
-mkdir -p "$work/static" "$work/nginx"
+mkdir -p "$work/static"
 python3 "$here/tree.py" stage "$work/static"
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  types { application/java-archive jar; application/xml pom; text/plain sha1; }
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$nginx_port; root $work/static; }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.1; done
+start_nginx "$nginx_port" "$work/static" "tcp_nopush on" \
+  "types { application/java-archive jar; application/xml pom; text/plain sha1; }"
 nginx_url="http://127.0.0.1:$nginx_port/"
 
 settings() { # url auth? -> settings.xml on stdout
