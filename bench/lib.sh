@@ -5,6 +5,10 @@
 #                                   unless KEEP=1; background jobs are stopped then
 #   start_wharf PORT DATA [CMD...]  runs [CMD...] $WHARF_BIN server on PORT with DATA, waits for /health,
 #                                   sets $pid (the JVM listening on PORT); awsw runs the aws CLI against it
+#   alternate RUNS FUNCTION WHAT    runs FUNCTION wharf and FUNCTION nginx once each to warm up, then RUNS times
+#                                   in turn (FUNCTION prints "COUNT SECONDS"); sets $median_wharf, $median_nginx
+#   document_rows NAME AUTH URL NGINX_URL  prints two table rows for one document: wrk on one connection (p50,
+#                                   p99) and on 64 connections (req/s), Wharf with header AUTH against nginx
 #   start_nginx PORT ROOT [DIRECTIVE...]  nginx serving ROOT as static files on PORT (worker_processes auto,
 #                                   sendfile, no access log, keep-alive without a request limit), each
 #                                   DIRECTIVE added to its http block; its pid file is $work/nginx.pid
@@ -66,4 +70,34 @@ start_nginx() {
   log "start $(nginx -v 2>&1 | sed 's/.*: //') on port $port"
   nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+alternate() {
+  local runs=$1 run=$2 what=$3 i side count seconds
+  "$run" wharf >/dev/null; "$run" nginx >/dev/null
+  : >"$work/times-wharf"; : >"$work/times-nginx"
+  for i in $(seq 1 "$runs"); do
+    for side in wharf nginx; do
+      read -r count seconds < <("$run" "$side")
+      echo "$seconds" >>"$work/times-$side"
+      say "run $i $side $seconds s ($count $what)"
+    done
+  done
+  median_wharf=$(median <"$work/times-wharf"); median_nginx=$(median <"$work/times-nginx")
+}
+
+document_rows() {
+  local name=$1 auth=$2 url=$3 nginx=$4 w1 n1 w64 n64
+  one() { wrk -t1 -c1 -d3s "$@" >/dev/null; wrk -t1 -c1 -d10s --latency "$@"; }
+  many() { wrk -t2 -c64 -d5s "$@" >/dev/null; wrk -t2 -c64 -d10s "$@"; }
+  pct() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
+  rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+  w1=$(one -H "$auth" "$url"); n1=$(one "$nginx")
+  w64=$(many -H "$auth" "$url"); n64=$(many "$nginx")
+  printf '| (a) %s, one connection, p50 / p99 | %s / %s | %s / %s | |\n' "$name" "$(pct "$w1" 50%)" "$(pct "$w1" 99%)" \
+    "$(pct "$n1" 50%)" "$(pct "$n1" 99%)"
+  printf '| (a) %s, 64 connections (req/s) | %s | %s | %.0f%% |\n' "$name" "$(rps "$w64")" "$(rps "$n64")" \
+    "$(echo "100 * $(rps "$w64") / $(rps "$n64")" | bc -l)"
 }

@@ -52,12 +52,7 @@ nginx_url="http://127.0.0.1:$nginx_port/"
 
 log "(a) serde_json's index file"
 index=se/rd/serde_json
-one() { wrk -t1 -c1 -d3s "$@" >/dev/null; wrk -t1 -c1 -d10s --latency "$@"; }
-many() { wrk -t2 -c64 -d5s "$@" >/dev/null; wrk -t2 -c64 -d10s "$@"; }
-w1=$(one -H "Authorization: $token" "$endpoint$index"); n1=$(one "$nginx_url$index")
-w64=$(many -H "Authorization: $token" "$endpoint$index"); n64=$(many "$nginx_url$index")
-pct() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
-rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+rows=$(document_rows "$index" "Authorization: $token" "$endpoint$index" "$nginx_url$index")
 
 log "(b) cargo fetch, fresh CARGO_HOME and no Cargo.lock, $RUNS runs each"
 project="$work/project"
@@ -93,22 +88,9 @@ fetch() { # side -> seconds
   echo "$(find "$home/registry/cache" -name '*.crate' | wc -l) $(echo "$end - $start" | bc)"
   rm -rf "$home"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-fetch wharf >/dev/null; fetch nginx >/dev/null # warm up
-: >"$work/times-wharf"; : >"$work/times-nginx"
-for i in $(seq 1 "$RUNS"); do
-  for side in wharf nginx; do
-    read -r crates seconds < <(fetch "$side")
-    echo "$seconds" >>"$work/times-$side"
-    say "run $i $side $seconds s ($crates crates)"
-  done
-done
-fw=$(median <"$work/times-wharf"); fn=$(median <"$work/times-nginx")
+alternate "$RUNS" fetch crates
 
-printf '\n| measure | Wharf | nginx | Wharf / nginx |\n|---|---|---|---|\n'
-printf '| (a) %s, one connection, p50 / p99 | %s / %s | %s / %s | |\n' "$index" "$(pct "$w1" 50%)" "$(pct "$w1" 99%)" \
-  "$(pct "$n1" 50%)" "$(pct "$n1" 99%)"
-printf '| (a) %s, 64 connections (req/s) | %s | %s | %.0f%% |\n' "$index" "$(rps "$w64")" "$(rps "$n64")" \
-  "$(echo "100 * $(rps "$w64") / $(rps "$n64")" | bc -l)"
-printf '| (b) cargo fetch, cold, median of %s (s) | %s | %s | %.2fx |\n' "$RUNS" "$fw" "$fn" "$(echo "$fw / $fn" | bc -l)"
+printf '\n| measure | Wharf | nginx | Wharf / nginx |\n|---|---|---|---|\n%s\n' "$rows"
+printf '| (b) cargo fetch, cold, median of %s (s) | %s | %s | %.2fx |\n' "$RUNS" "$median_wharf" "$median_nginx" \
+  "$(echo "$median_wharf / $median_nginx" | bc -l)"
 printf '\nload average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

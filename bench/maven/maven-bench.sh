@@ -89,7 +89,6 @@ resolve() { # side -> seconds on stdout
   echo "$(find "$local_repo" -name '*.jar' | wc -l) $(echo "$end - $start" | bc)"
   rm -rf "$local_repo" "$work/project/target"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 log "(a) resolution with mvn $(mvn -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g'), fresh local repository, $RUNS runs each"
 resolve nginx >/dev/null; resolve wharf >/dev/null # warm up both (page cache, JIT)

@@ -77,12 +77,7 @@ nginx_url="http://127.0.0.1:$nginx_port/"
 
 log "(a) test-unit's info file"
 info=info/test-unit
-one() { wrk -t1 -c1 -d3s "$@" >/dev/null; wrk -t1 -c1 -d10s --latency "$@"; }
-many() { wrk -t2 -c64 -d5s "$@" >/dev/null; wrk -t2 -c64 -d10s "$@"; }
-w1=$(one -H "Authorization: Bearer $token" "$endpoint$info"); n1=$(one "$nginx_url$info")
-w64=$(many -H "Authorization: Bearer $token" "$endpoint$info"); n64=$(many "$nginx_url$info")
-pct() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
-rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+rows=$(document_rows "$info" "Authorization: Bearer $token" "$endpoint$info" "$nginx_url$info")
 
 log "(b) bundle install, fresh HOME and BUNDLE_PATH, $RUNS runs each"
 host=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlparse(sys.argv[1]).hostname.replace(".", "__").upper())' "$endpoint")
@@ -116,22 +111,9 @@ while True:
     ok -= bad
 print("\n".join(sorted(ok)))
 PY
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-install wharf >/dev/null; install nginx >/dev/null # warm up
-: >"$work/times-wharf"; : >"$work/times-nginx"
-for i in $(seq 1 "$RUNS"); do
-  for side in wharf nginx; do
-    read -r gems seconds < <(install "$side")
-    echo "$seconds" >>"$work/times-$side"
-    say "run $i $side $seconds s ($gems gems in the lock file)"
-  done
-done
-bw=$(median <"$work/times-wharf"); bn=$(median <"$work/times-nginx")
+alternate "$RUNS" install "gems in the lock file"
 
-printf '\n| measure | Wharf | nginx | Wharf / nginx |\n|---|---|---|---|\n'
-printf '| (a) %s, one connection, p50 / p99 | %s / %s | %s / %s | |\n' "$info" "$(pct "$w1" 50%)" "$(pct "$w1" 99%)" \
-  "$(pct "$n1" 50%)" "$(pct "$n1" 99%)"
-printf '| (a) %s, 64 connections (req/s) | %s | %s | %.0f%% |\n' "$info" "$(rps "$w64")" "$(rps "$n64")" \
-  "$(echo "100 * $(rps "$w64") / $(rps "$n64")" | bc -l)"
-printf '| (b) bundle install, cold, median of %s (s) | %s | %s | %.2fx |\n' "$RUNS" "$bw" "$bn" "$(echo "$bw / $bn" | bc -l)"
+printf '\n| measure | Wharf | nginx | Wharf / nginx |\n|---|---|---|---|\n%s\n' "$rows"
+printf '| (b) bundle install, cold, median of %s (s) | %s | %s | %.2fx |\n' "$RUNS" "$median_wharf" "$median_nginx" \
+  "$(echo "$median_wharf / $median_nginx" | bc -l)"
 printf '\nload average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
