@@ -7,18 +7,17 @@ import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingCrates;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingPublicRegistry;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ class CargoExternalConnectionIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path scratch;
-  static TestingServer registry;
+  static TestingPublicRegistry registry;
   static TestingServer wharf;
   static CodeartifactClient api;
   static String token;
@@ -53,25 +52,14 @@ class CargoExternalConnectionIT {
       TestingClients.missing("Debian's crates (apt-get install librust-serde-json-dev librust-regex-dev"
           + " librust-anyhow-dev)");
     }
-    registry = TestingServer.start(scratch.resolve("registry"));
-    CodeartifactClient publicApi = registry.codeartifact(registry.rootCredentials());
-    publicApi.createDomain(b -> b.domain("world"));
-    publicApi.createRepository(b -> b.domain("world").repository("crates-io"));
-    String registryToken = publicApi.getAuthorizationToken(b -> b.domain("world")).authorizationToken();
-    String path = "/world-" + registry.managementAccountId() + "/cargo/crates-io/";
+    registry = TestingPublicRegistry.start(scratch.resolve("registry"), "cargo", "crates-io");
     for (Path dir : TestingCrates.debianCrates()) {
-      assertThat(TestingCrates.publish(registry.endpoint() + path, registryToken,
+      assertThat(TestingCrates.publish(registry.endpoint(), registry.token(),
           TestingCrates.fromDirectory(dir).publishBody()).statusCode()).isEqualTo(200);
     }
-    String publicBase = registry.endpoint().toString().replace("://", "://aws:"
-        + URLEncoder.encode(registryToken, StandardCharsets.UTF_8) + "@") + path;
-
-    wharf = TestingServer.start(scratch.resolve("wharf"), Clock.systemUTC(), Map.of(
-        "WHARF_EXTERNAL_CONNECTIONS", "public:crates-io=" + publicBase, "WHARF_EXTERNAL_METADATA_TTL", "0"));
+    wharf = TestingPublicRegistry.mirror(scratch.resolve("wharf"), "public:crates-io", registry.endpointWithToken(),
+        "crates");
     api = wharf.codeartifact(wharf.rootCredentials());
-    api.createDomain(b -> b.domain("acme"));
-    api.createRepository(b -> b.domain("acme").repository("crates"));
-    api.associateExternalConnection(b -> b.domain("acme").repository("crates").externalConnection("public:crates-io"));
     token = api.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
     endpoint = api.getRepositoryEndpoint(b -> b.domain("acme").repository("crates").format(PackageFormat.CARGO))
         .repositoryEndpoint();
@@ -142,14 +130,9 @@ class CargoExternalConnectionIT {
       exchange.close();
     });
     lying.start();
-    try (TestingServer proxy = TestingServer.start(scratch.resolve("proxy"), Clock.systemUTC(), Map.of(
-        "WHARF_EXTERNAL_CONNECTIONS", "public:crates-io=http://127.0.0.1:" + lying.getAddress().getPort() + "/index/",
-        "WHARF_EXTERNAL_METADATA_TTL", "0"))) {
+    try (TestingServer proxy = TestingPublicRegistry.mirror(scratch.resolve("proxy"), "public:crates-io",
+        "http://127.0.0.1:" + lying.getAddress().getPort() + "/index/", "mirror")) {
       CodeartifactClient proxyApi = proxy.codeartifact(proxy.rootCredentials());
-      proxyApi.createDomain(b -> b.domain("acme"));
-      proxyApi.createRepository(b -> b.domain("acme").repository("mirror"));
-      proxyApi.associateExternalConnection(b -> b.domain("acme").repository("mirror")
-          .externalConnection("public:crates-io"));
       String proxyToken = proxyApi.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
       String base = proxyApi.getRepositoryEndpoint(b -> b.domain("acme").repository("mirror")
           .format(PackageFormat.CARGO)).repositoryEndpoint();

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingProcesses;
+import dev.wharf.testing.TestingPublicRegistry;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ class RubyExternalConnectionIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path scratch;
-  static TestingServer registry;
+  static TestingPublicRegistry registry;
   static TestingServer wharf;
   static CodeartifactClient api;
   static String token;
@@ -52,23 +50,12 @@ class RubyExternalConnectionIT {
     environment.put("GEM_HOME", TestingFiles.directory(scratch, "gem-home").toString());
     environment.put("GEM_PATH", environment.get("GEM_HOME"));
 
-    registry = TestingServer.start(scratch.resolve("registry"));
-    CodeartifactClient publicApi = registry.codeartifact(registry.rootCredentials());
-    publicApi.createDomain(b -> b.domain("world"));
-    publicApi.createRepository(b -> b.domain("world").repository("rubygems"));
-    String registryToken = publicApi.getAuthorizationToken(b -> b.domain("world")).authorizationToken();
-    String path = "/world-" + registry.managementAccountId() + "/ruby/rubygems/";
-    push(registry.endpoint() + path, registryToken, gem("wharf-ext-lib", "1.2.0"));
-    push(registry.endpoint() + path, registryToken, gem("wharf-ext-app", "0.3.0", "wharf-ext-lib", "~> 1.0"));
-    String publicBase = registry.endpoint().toString().replace("://", "://aws:"
-        + URLEncoder.encode(registryToken, StandardCharsets.UTF_8) + "@") + path;
-
-    wharf = TestingServer.start(scratch.resolve("wharf"), Clock.systemUTC(), Map.of(
-        "WHARF_EXTERNAL_CONNECTIONS", "public:ruby-gems-org=" + publicBase, "WHARF_EXTERNAL_METADATA_TTL", "0"));
+    registry = TestingPublicRegistry.start(scratch.resolve("registry"), "ruby", "rubygems");
+    push(registry.endpoint(), registry.token(), gem("wharf-ext-lib", "1.2.0"));
+    push(registry.endpoint(), registry.token(), gem("wharf-ext-app", "0.3.0", "wharf-ext-lib", "~> 1.0"));
+    wharf = TestingPublicRegistry.mirror(scratch.resolve("wharf"), "public:ruby-gems-org",
+        registry.endpointWithToken(), "gems");
     api = wharf.codeartifact(wharf.rootCredentials());
-    api.createDomain(b -> b.domain("acme"));
-    api.createRepository(b -> b.domain("acme").repository("gems"));
-    api.associateExternalConnection(b -> b.domain("acme").repository("gems").externalConnection("public:ruby-gems-org"));
     token = api.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
     endpoint = api.getRepositoryEndpoint(b -> b.domain("acme").repository("gems").format(PackageFormat.RUBY))
         .repositoryEndpoint();
