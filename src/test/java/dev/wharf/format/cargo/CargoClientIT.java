@@ -82,17 +82,7 @@ class CargoClientIT {
         + " AWS_CONFIG_FILE=" + awsHome.resolve("config") + "\nexec aws --endpoint-url " + wharf.endpoint()
         + " codeartifact get-authorization-token --domain acme --domain-owner " + account
         + " --query authorizationToken --output text\n");
-    Files.writeString(cargoHome.resolve("config.toml"), """
-        [registries.wharf]
-        index = "sparse+%s"
-        credential-provider = ["cargo:token-from-stdout", "sh", "%s"]
-
-        [registry]
-        default = "wharf"
-
-        [source.crates-io]
-        replace-with = "wharf"
-        """.formatted(endpoint(), tokenCommand));
+    writeConfig(cargoHome, endpoint(), tokenCommand);
     environment = cargoEnvironment(cargoHome, TestingFiles.directory(scratch, "home"));
   }
 
@@ -105,6 +95,24 @@ class CargoClientIT {
 
   private static String rustBin() {
     return Path.of(System.getProperty("user.home"), ".cargo", "bin").toString();
+  }
+
+  /**
+   * cargo's configuration with the registry {@code wharf} as its only one (crates.io replaced by it), its
+   * token printed by {@code tokenCommand} whenever cargo needs one, as the seed's credential provider does.
+   */
+  static void writeConfig(Path cargoHome, String endpoint, Path tokenCommand) throws IOException {
+    Files.writeString(cargoHome.resolve("config.toml"), """
+        [registries.wharf]
+        index = "sparse+%s"
+        credential-provider = ["cargo:token-from-stdout", "sh", "%s"]
+
+        [registry]
+        default = "wharf"
+
+        [source.crates-io]
+        replace-with = "wharf"
+        """.formatted(endpoint, tokenCommand));
   }
 
   /** rustup's cargo, which is not on CI's PATH, else cargo from PATH. */

@@ -55,7 +55,7 @@ class CargoUpstreamIT {
 
   @BeforeAll
   static void start() {
-    TestingClients.requireCommand(cargo(), "--version");
+    TestingClients.requireCommand(CargoClientIT.cargoCommand(), "--version");
     wharf = TestingServer.start(scratch.resolve("data"));
     api = wharf.codeartifact(wharf.rootCredentials());
     account = wharf.managementAccountId();
@@ -70,15 +70,6 @@ class CargoUpstreamIT {
     if (wharf != null) {
       wharf.close();
     }
-  }
-
-  private static String rustBin() {
-    return Path.of(System.getProperty("user.home"), ".cargo", "bin").toString();
-  }
-
-  private static String cargo() {
-    Path installed = Path.of(rustBin(), "cargo");
-    return Files.isExecutable(installed) ? installed.toString() : "cargo";
   }
 
   static String endpoint(String repository) {
@@ -254,24 +245,8 @@ class CargoUpstreamIT {
       Path cargoHome = TestingFiles.directory(scratch, "cargo-home");
       // cargo asks for the token whenever it needs one, as with the seed's provider (here without the aws CLI)
       Path tokenCommand = TestingFiles.write(cargoHome.resolve("token.sh"), "#!/bin/sh\necho '" + token + "'\n");
-      Files.writeString(cargoHome.resolve("config.toml"), """
-          [registries.wharf]
-          index = "sparse+%s"
-          credential-provider = ["cargo:token-from-stdout", "sh", "%s"]
-
-          [registry]
-          default = "wharf"
-
-          [source.crates-io]
-          replace-with = "wharf"
-          """.formatted(endpoint("app"), tokenCommand));
-      Map<String, String> environment = TestingProcesses.cleanEnvironment(System.getenv("PATH") + ":" + rustBin());
-      environment.put("HOME", TestingFiles.directory(scratch, "home").toString());
-      environment.put("CARGO_HOME", cargoHome.toString());
-      environment.put("RUSTUP_HOME", System.getenv().getOrDefault("RUSTUP_HOME",
-          Path.of(System.getProperty("user.home"), ".rustup").toString()));
-      environment.put("CARGO_TERM_COLOR", "never");
-      cargoEnvironment = environment;
+      CargoClientIT.writeConfig(cargoHome, endpoint("app"), tokenCommand);
+      cargoEnvironment = CargoClientIT.cargoEnvironment(cargoHome, TestingFiles.directory(scratch, "home"));
     }
     return cargoEnvironment;
   }
@@ -291,7 +266,7 @@ class CargoUpstreamIT {
         """.formatted(dependencies));
     Files.createDirectories(project.resolve("src"));
     Files.writeString(project.resolve("src/main.rs"), main);
-    return TestingProcesses.run(project, cargoEnvironment(), TIMEOUT, List.of(cargo(), "run", "--quiet"));
+    return TestingProcesses.run(project, cargoEnvironment(), TIMEOUT, List.of(CargoClientIT.cargoCommand(), "run", "--quiet"));
   }
 
   @Test
