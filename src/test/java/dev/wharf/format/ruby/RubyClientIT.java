@@ -313,6 +313,21 @@ class RubyClientIT {
       assertThat(answers.get(i).statusCode()).as(answers.get(i).body()).isEqualTo(won ? 200 : 409);
     }
     assertThat(get("info/wharf-race").body().lines().filter(l -> l.startsWith("1.0.0 "))).hasSize(1);
+
+    // two platforms of one new version pushed at once: both are listed
+    for (String version : List.of("2.0.0", "2.0.1", "2.0.2")) {
+      byte[] ruby = Files.readAllBytes(ownGem("wharf-race", version));
+      byte[] linux = Files.readAllBytes(platformGem("wharf-race", version, "x86_64-linux"));
+      List<java.util.concurrent.Callable<HttpResponse<String>>> both = List.of(
+          () -> pushBytes(ruby, "Bearer " + token), () -> pushBytes(linux, "Bearer " + token));
+      try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+        for (var future : pool.invokeAll(both)) {
+          assertThat(future.get().statusCode()).as(future.get().body()).isEqualTo(200);
+        }
+      }
+      assertThat(get("info/wharf-race").body()).contains("\n" + version + " |checksum:",
+          "\n" + version + "-x86_64-linux |checksum:");
+    }
   }
 
   // ---------------------------------------------------------------- bad input
