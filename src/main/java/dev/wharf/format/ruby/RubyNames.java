@@ -35,11 +35,6 @@ final class RubyNames {
     return platform != null && platform.length() <= 64 && PLATFORM.matcher(platform).matches();
   }
 
-  /** Whether RubyGems treats the version as a prerelease: it has a letter. */
-  static boolean prerelease(String version) {
-    return LETTER.matcher(version).matches();
-  }
-
   static String requireName(String name) {
     if (!validName(name)) {
       throw new WharfException.Invalid("Invalid gem name '" + abbreviate(name) + "': a gem name is 1 to "
