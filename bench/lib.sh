@@ -5,6 +5,8 @@
 #                                   unless KEEP=1; background jobs are stopped then
 #   start_wharf PORT DATA [CMD...]  runs [CMD...] $WHARF_BIN server on PORT with DATA, waits for /health,
 #                                   sets $pid (the JVM listening on PORT); awsw runs the aws CLI against it
+#   bench_repository REPO FORMAT    in the started Wharf: domain bench, repository REPO; sets $account, $token
+#                                   and $endpoint (REPO's endpoint for FORMAT)
 #   alternate RUNS FUNCTION WHAT    runs FUNCTION wharf and FUNCTION nginx once each to warm up, then RUNS times
 #                                   in turn (FUNCTION prints "COUNT SECONDS"); sets $median_wharf, $median_nginx
 #   document_rows NAME AUTH URL NGINX_URL  prints two table rows for one document: wrk on one connection (p50,
@@ -100,4 +102,14 @@ document_rows() {
     "$(pct "$n1" 50%)" "$(pct "$n1" 99%)"
   printf '| (a) %s, 64 connections (req/s) | %s | %s | %.0f%% |\n' "$name" "$(rps "$w64")" "$(rps "$n64")" \
     "$(echo "100 * $(rps "$w64") / $(rps "$n64")" | bc -l)"
+}
+
+bench_repository() {
+  account=$(awsw sts get-caller-identity --query Account --output text)
+  awsw codeartifact create-domain --domain bench >/dev/null
+  awsw codeartifact create-repository --domain bench --repository "$1" >/dev/null
+  token=$(awsw codeartifact get-authorization-token --domain bench --domain-owner "$account" \
+    --query authorizationToken --output text)
+  endpoint=$(awsw codeartifact get-repository-endpoint --domain bench --domain-owner "$account" \
+    --repository "$1" --format "$2" --query repositoryEndpoint --output text)
 }

@@ -30,13 +30,7 @@ source "$root/bench/lib.sh"
 bench_work
 
 start_wharf "$(free_port)" "$work/wharf-data"
-account=$(awsw sts get-caller-identity --query Account --output text)
-awsw codeartifact create-domain --domain bench >/dev/null
-awsw codeartifact create-repository --domain bench --repository crates >/dev/null
-token=$(awsw codeartifact get-authorization-token --domain bench --domain-owner "$account" \
-  --query authorizationToken --output text)
-endpoint=$(awsw codeartifact get-repository-endpoint --domain bench --domain-owner "$account" \
-  --repository crates --format cargo --query repositoryEndpoint --output text)
+bench_repository crates cargo
 log "publish Debian's crates into Wharf"
 python3 "$here/crates.py" publish "$endpoint" "$token" /usr/share/cargo/registry/*/
 names=$(for d in /usr/share/cargo/registry/*/; do sed -n 's/^name = "\(.*\)"/\1/p' "$d/Cargo.toml" | head -n1; done)

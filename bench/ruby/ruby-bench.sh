@@ -27,13 +27,7 @@ source "$root/bench/lib.sh"
 bench_work
 
 start_wharf "$(free_port)" "$work/wharf-data"
-account=$(awsw sts get-caller-identity --query Account --output text)
-awsw codeartifact create-domain --domain bench >/dev/null
-awsw codeartifact create-repository --domain bench --repository gems >/dev/null
-token=$(awsw codeartifact get-authorization-token --domain bench --domain-owner "$account" \
-  --query authorizationToken --output text)
-endpoint=$(awsw codeartifact get-repository-endpoint --domain bench --domain-owner "$account" \
-  --repository gems --format ruby --query repositoryEndpoint --output text)
+bench_repository gems ruby
 
 log "build Ruby's bundled gems again and push them into Wharf"
 mkdir -p "$work/gems"
