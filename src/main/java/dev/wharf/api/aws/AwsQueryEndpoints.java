@@ -2,6 +2,7 @@ package dev.wharf.api.aws;
 
 import dev.wharf.api.aws.sigv4.VerifiedRequest;
 import dev.wharf.api.http.Exchange;
+import dev.wharf.api.http.FormEncoding;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;

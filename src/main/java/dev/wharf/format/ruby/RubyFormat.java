@@ -2,7 +2,7 @@ package dev.wharf.format.ruby;
 
 import static dev.wharf.format.PackageRoute.when;
 
-import dev.wharf.api.aws.FormEncoding;
+import dev.wharf.api.http.FormEncoding;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.ErrorBody;

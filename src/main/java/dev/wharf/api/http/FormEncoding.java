@@ -1,4 +1,4 @@
-package dev.wharf.api.aws;
+package dev.wharf.api.http;
 
 import dev.wharf.error.WharfException;
 import java.net.URLDecoder;
