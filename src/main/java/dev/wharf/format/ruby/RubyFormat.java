@@ -115,12 +115,12 @@ public final class RubyFormat implements PackageFormat {
         .send(call.exchange(), TEXT);
   }
 
-  /** A file name is NAME-VERSION[-PLATFORM]: the name is found by trying each '-' before a digit. */
+  /** A file name is NAME-VERSION[-PLATFORM]: the name is found by trying each '-' that a version follows. */
   private void file(PackageCall call, RubyRequestPath.File request) {
     String full = request.fullName();
     for (int dash = full.indexOf('-'); dash > 0; dash = full.indexOf('-', dash + 1)) {
       String name = full.substring(0, dash);
-      if (dash + 1 < full.length() && Character.isDigit(full.charAt(dash + 1)) && RubyNames.validName(name)) {
+      if (RubyNames.validName(name) && versionAndPlatform(full.substring(dash + 1))) {
         Optional<PackageAsset> asset = registry.file(call.location(), name, request.fileName());
         if (asset.isPresent()) {
           context.downloads().send(call.exchange(), asset.get(), "application/octet-stream");
@@ -129,6 +129,12 @@ public final class RubyFormat implements PackageFormat {
       }
     }
     throw new WharfException.NotFound(null, "Not found: " + request.fileName());
+  }
+
+  /** Whether text is {@code VERSION} or {@code VERSION-PLATFORM}: only such a split is looked up (each look-up may ask upstreams). */
+  private static boolean versionAndPlatform(String text) {
+    String[] parts = text.split("-", 2);
+    return RubyNames.validVersion(parts[0]) && (parts.length == 1 || RubyNames.validPlatform(parts[1]));
   }
 
   /** gem push: the specification, read first, authorizes publishing the gem it names; then the rest is read. */
