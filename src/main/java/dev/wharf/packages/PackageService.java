@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The package core of every format: reads of one package (its document, versions, assets and
@@ -245,11 +246,40 @@ public final class PackageService {
 
   /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
   public void updateMetadata(PackageKey key, String version, String metadata) {
-    boolean done = store.updateVersionMetadata(key, version, metadata, newRevision(), clock.instant());
+    boolean done = store.updateVersionMetadata(key, version, metadata, null, newRevision(), clock.instant());
     changed(key);
     if (!done) {
       throw versionNotFound(key, version);
     }
+  }
+
+  private static final int METADATA_CHANGE_ATTEMPTS = 16;
+
+  /**
+   * Changes a version's metadata from what the store holds now (not the cached document): {@code change}
+   * gets the stored version and gives its new metadata, or empty to leave it as it is, and may throw to
+   * refuse. The new metadata is written only if no other change (on any node) came between the read and
+   * the write; otherwise {@code change} runs again on the newer version, so two changes made at once (a
+   * yank and a deprecation, two platforms of a gem) both stay.
+   *
+   * @throws WharfException.NotFound when the version does not exist
+   */
+  public void changeMetadata(PackageKey key, String version, Function<PackageVersion, Optional<String>> change) {
+    for (int attempt = 0; attempt < METADATA_CHANGE_ATTEMPTS; attempt++) {
+      PackageVersion stored = store.findVersion(key, version).orElseThrow(() -> versionNotFound(key, version));
+      Optional<String> metadata = change.apply(stored);
+      if (metadata.isEmpty() || metadata.get().equals(stored.metadata())) {
+        return;
+      }
+      boolean done = store.updateVersionMetadata(key, version, metadata.get(), stored.revision(), newRevision(),
+          clock.instant());
+      changed(key);
+      if (done) {
+        return;
+      }
+    }
+    throw new WharfException.Conflict(null, "Version " + version + " of " + displayName(key)
+        + " kept changing while this change was made; try again");
   }
 
   /** Removes a package with all its versions' records; its blobs stay until garbage collection exists. */

@@ -145,8 +145,12 @@ public interface PackageStore {
   /** Removes a tag; false when it was not set. */
   boolean deleteDistTag(PackageKey key, String tag, Instant now);
 
-  /** Replaces a version's metadata and revision; false when the version does not exist. */
-  boolean updateVersionMetadata(PackageKey key, String version, String metadata, String revision, Instant now);
+  /**
+   * Replaces a version's metadata and revision, if its revision is still {@code expectedRevision} (any
+   * revision when that is null); false when the version does not exist or another change came first.
+   */
+  boolean updateVersionMetadata(PackageKey key, String version, String metadata, String expectedRevision,
+      String revision, Instant now);
 
   /**
    * Gives a version that has no metadata yet ({@code {}}) this metadata and, if it has none, this

@@ -300,14 +300,16 @@ public final class CargoRegistry {
       throw new WharfException.Invalid("crate " + name + "@" + version + " is Unlisted (set with the API's"
           + " UpdatePackageVersionsStatus), which cargo sees as yanked: set it back to Published with the API");
     }
-    ObjectNode document;
-    try {
-      document = JSON.readTree(stored.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
-    } catch (IOException e) {
-      document = JSON.createObjectNode();
-    }
-    document.put("yanked", yanked);
-    context.packages().updateMetadata(key, stored.version(), document.toString());
+    context.packages().changeMetadata(key, stored.version(), current -> {
+      ObjectNode document;
+      try {
+        document = JSON.readTree(current.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
+      } catch (IOException e) {
+        document = JSON.createObjectNode();
+      }
+      document.put("yanked", yanked);
+      return Optional.of(document.toString());
+    });
   }
 
   // ---------------------------------------------------------------- reading

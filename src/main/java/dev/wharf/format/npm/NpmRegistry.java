@@ -297,14 +297,16 @@ public final class NpmRegistry {
   public void deprecate(RepositoryLocation location, PutRequest.Deprecate deprecate) {
     PackageKey key = key(location, deprecate.name());
     deprecate.deprecations().forEach((version, message) -> {
-      PackageVersion stored = context.packages().version(key, version).orElseThrow(() -> notFound(deprecate.name()));
-      ObjectNode manifest = (ObjectNode) readTree(stored.metadata());
-      if (message.isEmpty()) {
-        manifest.remove("deprecated");
-      } else {
-        manifest.put("deprecated", message);
-      }
-      context.packages().updateMetadata(key, version, manifest.toString());
+      context.packages().version(key, version).orElseThrow(() -> notFound(deprecate.name()));
+      context.packages().changeMetadata(key, version, stored -> {
+        ObjectNode manifest = (ObjectNode) readTree(stored.metadata());
+        if (message.isEmpty()) {
+          manifest.remove("deprecated");
+        } else {
+          manifest.put("deprecated", message);
+        }
+        return Optional.of(manifest.toString());
+      });
     });
   }
 

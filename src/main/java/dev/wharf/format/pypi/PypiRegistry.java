@@ -234,19 +234,22 @@ public final class PypiRegistry {
         .filter(v -> v.version().equals(version) || sameRelease(v.version()).equals(wanted))
         .findFirst().orElseThrow(() -> new WharfException.NotFound(null, "Version " + version + " of " + project
             + " not found"));
-    ObjectNode document = readMetadata(stored.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
-    if (yanked) {
-      document.put("yanked", true);
-      if (reason != null && !reason.isBlank()) {
-        document.put("yanked_reason", reason.strip());
+    context.packages().changeMetadata(key, stored.version(), current -> {
+      ObjectNode document = readMetadata(current.metadata()) instanceof ObjectNode object ? object
+          : JSON.createObjectNode();
+      if (yanked) {
+        document.put("yanked", true);
+        if (reason != null && !reason.isBlank()) {
+          document.put("yanked_reason", reason.strip());
+        } else {
+          document.remove("yanked_reason");
+        }
       } else {
+        document.remove("yanked");
         document.remove("yanked_reason");
       }
-    } else {
-      document.remove("yanked");
-      document.remove("yanked_reason");
-    }
-    context.packages().updateMetadata(key, stored.version(), document.toString());
+      return Optional.of(document.toString());
+    });
   }
 
   private static final java.util.regex.Pattern RELEASE = java.util.regex.Pattern.compile("^(\\d+(?:\\.\\d+)*)(.*)$");

@@ -48,29 +48,6 @@ public final class RubyRegistry {
 
   private final FormatContext context;
   private final Renderings<PackageKey> infos = new Renderings<>(HeapShare.of(32));
-  /**
-   * Serializes the changes of a version's document on this node (a platform's entry, a yank), which
-   * read it and write it back: two platforms of one version pushed at once both stay listed. Nodes of
-   * a cluster can still race here (the store has no compare-and-set of a document).
-   */
-  private final java.util.concurrent.locks.ReentrantLock[] documentLocks = new java.util.concurrent.locks.ReentrantLock[64];
-
-  {
-    for (int i = 0; i < documentLocks.length; i++) {
-      documentLocks[i] = new java.util.concurrent.locks.ReentrantLock();
-    }
-  }
-
-  private void changeDocument(PackageKey key, String version, Runnable change) {
-    var lock = documentLocks[Math.floorMod(java.util.Objects.hash(key, version), documentLocks.length)];
-    lock.lock();
-    try {
-      change.run();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   public RubyRegistry(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
   }
@@ -143,13 +120,9 @@ public final class RubyRegistry {
 
   /** Adds the platform's entry to the version's current document, unless it is there. */
   private void listPlatform(PackageKey key, Gemspec spec, String sha256) {
-    changeDocument(key, spec.version(), () -> {
-      PackageVersion current = version(key, spec.version()).map(PackageDocument.VersionWithAssets::version)
-          .orElseThrow();
-      if (!new VersionDocument(current).path("platforms").has(spec.platform())) {
-        context.packages().updateMetadata(key, current.version(), document(current, spec, sha256).toString());
-      }
-    });
+    context.packages().changeMetadata(key, spec.version(), current ->
+        new VersionDocument(current).path("platforms").has(spec.platform()) ? Optional.empty()
+            : Optional.of(document(current, spec, sha256).toString()));
   }
 
   private List<PublishingService.AssetContent> contents(GemPackage.Spooled gem, String fileName, byte[] quickSpec) {
@@ -228,10 +201,10 @@ public final class RubyRegistry {
    */
   void yank(RepositoryLocation location, String name, String version, String platform) {
     PackageKey key = key(location, name);
-    changeDocument(key, version, () -> {
-      PackageVersion stored = version(key, version).map(PackageDocument.VersionWithAssets::version)
-          .orElseThrow(() -> new WharfException.NotFound(null, "The version " + version + " of " + name
-              + " does not exist"));
+    if (version(key, version).isEmpty()) {
+      throw new WharfException.NotFound(null, "The version " + version + " of " + name + " does not exist");
+    }
+    context.packages().changeMetadata(key, version, stored -> {
       ObjectNode document = parse(stored.metadata());
       JsonNode entry = document.path("platforms").path(platform);
       if (!entry.isObject()) {
@@ -243,7 +216,7 @@ public final class RubyRegistry {
             + ") was already yanked");
       }
       ((ObjectNode) entry).put("yanked", true);
-      context.packages().updateMetadata(key, stored.version(), document.toString());
+      return Optional.of(document.toString());
     });
   }
 

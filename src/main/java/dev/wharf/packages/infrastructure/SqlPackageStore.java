@@ -424,12 +424,14 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
-  public boolean updateVersionMetadata(PackageKey key, String version, String metadata, String revision, Instant now) {
+  public boolean updateVersionMetadata(PackageKey key, String version, String metadata, String expectedRevision,
+      String revision, Instant now) {
     return jdbi.inTransaction(h -> {
       int updated = bindKey(h.createUpdate("UPDATE package_versions SET metadata = :metadata, revision = :revision,"
-          + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
+          + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"
+          + (expectedRevision == null ? "" : " AND revision = :expected")), key)
           .bind("metadata", metadata).bind("revision", revision).bind("now", now.toEpochMilli()).bind("version", version)
-          .execute();
+          .bind("expected", expectedRevision).execute();
       return touchIfChanged(h, key, now, updated);
     });
   }

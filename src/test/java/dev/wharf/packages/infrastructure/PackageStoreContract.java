@@ -2,20 +2,27 @@ package dev.wharf.packages.infrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.blob.FileBlobStore;
 import dev.wharf.packages.OriginRestrictions;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
+import dev.wharf.packages.PackageService;
 import dev.wharf.packages.PackageStore;
 import dev.wharf.packages.PackageStore.InsertOutcome;
 import dev.wharf.packages.PackageSummary;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.VersionStatus;
 import dev.wharf.store.Database;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +31,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The behaviour every {@link PackageStore} must have; run against SQLite and PostgreSQL. */
 abstract class PackageStoreContract {
@@ -251,7 +259,8 @@ abstract class PackageStoreContract {
   @Test
   void metadataAndStatusChangeWithANewRevision() {
     store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(), Map.of(), NOW);
-    assertThat(store.updateVersionMetadata(LEFTPAD, "1.0.0", "{\"deprecated\":\"no\"}", "r2", NOW.plusSeconds(1))).isTrue();
+    assertThat(store.updateVersionMetadata(LEFTPAD, "1.0.0", "{\"deprecated\":\"no\"}", null, "r2", NOW.plusSeconds(1)))
+        .isTrue();
     assertThat(store.updateVersionStatus(LEFTPAD, "1.0.0", VersionStatus.UNLISTED, "r3", NOW.plusSeconds(2))).isTrue();
     assertThat(store.updateVersionStatus(LEFTPAD, "2.0.0", VersionStatus.UNLISTED, "r3", NOW)).isFalse();
     PackageVersion stored = store.findVersion(LEFTPAD, "1.0.0").orElseThrow();
@@ -260,6 +269,61 @@ abstract class PackageStoreContract {
     assertThat(stored.revision()).isEqualTo("r3");
     assertThat(stored.publishedAt()).isEqualTo(NOW);
   }
+
+  @Test
+  void aMetadataChangeExpectingAnOldRevisionIsRefused() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(), Map.of(), NOW);
+    assertThat(store.updateVersionMetadata(LEFTPAD, "1.0.0", "{\"a\":1}", "r1", "r2", NOW)).isTrue();
+    assertThat(store.updateVersionMetadata(LEFTPAD, "1.0.0", "{\"b\":1}", "r1", "r3", NOW)).isFalse();
+    assertThat(store.updateVersionMetadata(LEFTPAD, "9.9.9", "{\"b\":1}", null, "r3", NOW)).isFalse();
+    PackageVersion stored = store.findVersion(LEFTPAD, "1.0.0").orElseThrow();
+    assertThat(stored.metadata()).isEqualTo("{\"a\":1}");
+    assertThat(stored.revision()).isEqualTo("r2");
+  }
+
+  @Test
+  void metadataChangesMadeAtOnceThroughTwoServicesAllStay(@TempDir Path directory) throws Exception {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(), Map.of(), NOW);
+    var blobs = new FileBlobStore(directory);
+    // two services over one store: two nodes of a cluster, each with its own cached documents
+    List<PackageService> nodes = List.of(new PackageService(store, blobs, Clock.systemUTC()),
+        new PackageService(store, blobs, Clock.systemUTC()));
+    int changes = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(changes);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < changes; i++) {
+        String field = "f" + i;
+        PackageService node = nodes.get(i % 2);
+        done.add(pool.submit(() -> {
+          go.await();
+          node.changeMetadata(LEFTPAD, "1.0.0", stored -> {
+            ObjectNode document;
+            try {
+              document = JSON.readTree(stored.metadata()) instanceof ObjectNode object ? object : JSON.createObjectNode();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return Optional.of(document.put(field, true).toString());
+          });
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> change : done) {
+        change.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    var stored = JSON.readTree(store.findVersion(LEFTPAD, "1.0.0").orElseThrow().metadata());
+    for (int i = 0; i < changes; i++) {
+      assertThat(stored.path("f" + i).asBoolean()).as("f" + i).isTrue();
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void ofConcurrentPublishesOfOneVersionExactlyOneWinsAndNoneIsHalfVisible() throws Exception {
