@@ -1,5 +1,6 @@
 package dev.wharf.identity;
 
+import dev.wharf.crypto.PasswordHashes;
 import dev.wharf.crypto.RandomIds;
 import dev.wharf.crypto.SecretCipher;
 import dev.wharf.error.WharfException;
@@ -7,6 +8,8 @@ import dev.wharf.policy.MalformedPolicyException;
 import dev.wharf.policy.PolicyDocument;
 import dev.wharf.policy.PolicyKind;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,10 +17,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * IAM: users, groups, access keys, roles, inline and managed policies (with their versions), with AWS's names, limits and
- * errors. Callers have already been authorized for the action; this service checks the request
- * itself and the state it changes. Every change notifies the listeners so caches of keys and
- * policies drop what they hold at once.
+ * IAM: users, groups, access keys, console passwords (login profiles) and the account password policy, roles, inline
+ * and managed policies (with their versions), with AWS's names, limits and errors. Callers have already been
+ * authorized for the action; this service checks the request itself and the state it changes. Every change notifies
+ * the listeners so caches of keys and policies drop what they hold at once (a login profile change has nothing
+ * cached to drop; a password policy change does, for AllowUsersToChangePassword).
  */
 public final class IdentityService {
   /** AWS: at most two access keys per user. */
@@ -49,12 +53,19 @@ public final class IdentityService {
   private final IdentityStore store;
   private final SecretCipher cipher;
   private final Clock clock;
+  private final PasswordHashes passwords;
   private final List<Runnable> changeListeners = new ArrayList<>();
 
   public IdentityService(IdentityStore store, SecretCipher cipher, Clock clock) {
+    this(store, cipher, clock, new PasswordHashes());
+  }
+
+  /** With the hasher of console passwords (tests may pass cheaper parameters). */
+  public IdentityService(IdentityStore store, SecretCipher cipher, Clock clock, PasswordHashes passwords) {
     this.store = Objects.requireNonNull(store, "store");
     this.cipher = Objects.requireNonNull(cipher, "cipher");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.passwords = Objects.requireNonNull(passwords, "passwords");
   }
 
   /** Registers a callback run after every change to keys, users, roles or policies. */
@@ -208,6 +219,8 @@ public final class IdentityService {
           "Cannot delete entity, must detach all policies first.");
       case HAS_GROUP_MEMBERS -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete entity, must remove users from group first.");
+      case HAS_LOGIN_PROFILE -> throw new WharfException.Conflict("DeleteConflict",
+          "Cannot delete entity, must delete login profile first.");
       case ATTACHED_TO_ENTITIES, HAS_VERSIONS, IS_DEFAULT_VERSION ->
           throw new IllegalStateException("not a " + kind(type) + " outcome");
     }
@@ -290,6 +303,241 @@ public final class IdentityService {
     AccessKey key = findAccessKey(accountId, accessKeyId)
         .orElseThrow(() -> noSuchEntity("The Access Key with id " + accessKeyId + " cannot be found."));
     return new KeyLastUsed(key.userName(), store.accessKeyLastUsed(accessKeyId));
+  }
+
+  // ---------------------------------------------------------------- console passwords and the password policy
+
+  /**
+   * A console sign-in whose password matched: who signed in, and whether they must set a new password before
+   * anything else (the profile asks for it, or the password is older than the policy's MaxPasswordAge).
+   */
+  public record PasswordSignIn(Principal.User principal, boolean passwordResetRequired) {}
+
+  /**
+   * UpdateAccountPasswordPolicy's parameters; a null or false one takes its default, as in AWS (the operation does
+   * not update in part).
+   */
+  public record PasswordPolicyUpdate(Integer minimumPasswordLength, boolean requireSymbols, boolean requireNumbers,
+      boolean requireUppercaseCharacters, boolean requireLowercaseCharacters, boolean allowUsersToChangePassword,
+      Integer maxPasswordAge, Integer passwordReusePrevention, boolean hardExpiry) {}
+
+  private static final Pattern PASSWORD = Pattern.compile("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
+
+  /** Checks a password as IAM's passwordType: 1..128 of tab, LF, CR and U+0020..U+00FF. The value is never echoed. */
+  private static void requirePassword(String field, String password) {
+    if (password == null || password.isEmpty()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at '" + field
+          + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    }
+    if (password.length() > PasswordPolicy.MAX_LENGTH) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at '" + field
+          + "' failed to satisfy constraint: Member must have length less than or equal to " + PasswordPolicy.MAX_LENGTH);
+    }
+    if (!PASSWORD.matcher(password).matches()) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value at '" + field
+          + "' failed to satisfy constraint: Member must satisfy regular expression pattern:"
+          + " [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
+    }
+  }
+
+  private static WharfException.NotFound noLoginProfile(String userName) {
+    return noSuchEntity("Login Profile for User " + userName + " cannot be found.");
+  }
+
+  private static WharfException.Conflict changedMeanwhile(String userName) {
+    return new WharfException.Conflict("EntityTemporarilyUnmodifiable", "Login Profile for User " + userName
+        + " changed while this request was being made; try again.");
+  }
+
+  /**
+   * Refuses a new password of the user (PasswordPolicyViolation, naming each rule it breaks) unless it meets the
+   * account's password policy, or AWS's default policy when there is none, and, under PasswordReusePrevention N,
+   * is none of the user's N latest passwords (the current one, {@code currentHash}, counts as the first).
+   */
+  private void requireAcceptable(IamUser user, String password, String currentHash) {
+    Optional<PasswordPolicy> policy = store.findPasswordPolicy(user.accountId());
+    List<String> violations = new ArrayList<>(policy.map(p -> p.violations(password))
+        .orElseGet(() -> PasswordPolicy.defaultViolations(password, user.userName(),
+            store.findAccount(user.accountId()).map(Account::name).orElse(null))));
+    int reuse = policy.map(PasswordPolicy::passwordReusePrevention).orElse(0);
+    if (violations.isEmpty() && reuse > 0) {
+      List<String> latest = new ArrayList<>();
+      if (currentHash != null) {
+        latest.add(currentHash);
+      }
+      latest.addAll(store.passwordHistory(user.accountId(), user.userName(), reuse - latest.size()));
+      if (latest.stream().anyMatch(hash -> passwords.verify(password, hash))) {
+        violations.add("Password should not be one of the user's " + reuse + " latest passwords");
+      }
+    }
+    if (!violations.isEmpty()) {
+      throw new WharfException.Invalid("PasswordPolicyViolation", String.join("; ", violations));
+    }
+  }
+
+  /** CreateLoginProfile: gives the user a console password; EntityAlreadyExists when it has one. */
+  public LoginProfile createLoginProfile(String accountId, String userName, String password,
+      boolean passwordResetRequired) {
+    requirePassword("password", password);
+    IamUser user = getUser(accountId, userName);
+    if (store.findLoginProfile(accountId, user.userName()).isPresent()) {
+      throw new WharfException.Conflict("EntityAlreadyExists", "Login Profile for user " + user.userName()
+          + " already exists.");
+    }
+    requireAcceptable(user, password, null);
+    Instant now = clock.instant();
+    LoginProfile profile = new LoginProfile(accountId, user.userName(), now, passwordResetRequired, now, null);
+    switch (store.insertLoginProfile(profile, passwords.hash(password))) {
+      case INSERTED -> { }
+      case ALREADY_EXISTS -> throw new WharfException.Conflict("EntityAlreadyExists", "Login Profile for user "
+          + user.userName() + " already exists.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case LIMIT_REACHED -> throw new IllegalStateException("a user has one login profile, no limit");
+    }
+    return profile;
+  }
+
+  /** GetLoginProfile: NoSuchEntity when the user does not exist or has no console password. */
+  public LoginProfile getLoginProfile(String accountId, String userName) {
+    IamUser user = getUser(accountId, userName);
+    return store.findLoginProfile(accountId, user.userName()).map(IdentityStore.StoredLoginProfile::profile)
+        .orElseThrow(() -> noLoginProfile(user.userName()));
+  }
+
+  /**
+   * UpdateLoginProfile: sets a new password (checked as a new one is) and/or whether the user must change it at
+   * the next sign-in; a null leaves each as it is.
+   */
+  public void updateLoginProfile(String accountId, String userName, String password, Boolean passwordResetRequired) {
+    if (password != null) {
+      requirePassword("password", password);
+    }
+    IamUser user = getUser(accountId, userName);
+    IdentityStore.StoredLoginProfile stored = store.findLoginProfile(accountId, user.userName())
+        .orElseThrow(() -> noLoginProfile(user.userName()));
+    if (password == null) {
+      if (passwordResetRequired != null
+          && !store.setPasswordResetRequired(accountId, user.userName(), passwordResetRequired)) {
+        throw noLoginProfile(user.userName());
+      }
+      return;
+    }
+    requireAcceptable(user, password, stored.passwordHash());
+    boolean reset = passwordResetRequired != null ? passwordResetRequired : stored.profile().passwordResetRequired();
+    if (!store.replacePassword(accountId, user.userName(), stored.passwordHash(), passwords.hash(password), reset,
+        clock.instant(), PasswordPolicy.MAX_REUSE_PREVENTION)) {
+      throw changedMeanwhile(user.userName());
+    }
+  }
+
+  /** DeleteLoginProfile: the user can no longer sign in to the console (its access keys still work, as in AWS). */
+  public void deleteLoginProfile(String accountId, String userName) {
+    IamUser user = getUser(accountId, userName);
+    if (!store.deleteLoginProfile(accountId, user.userName(), clock.instant(), PasswordPolicy.MAX_REUSE_PREVENTION)) {
+      throw noLoginProfile(user.userName());
+    }
+  }
+
+  /**
+   * ChangePassword: the calling IAM user replaces its own console password, proving the current one (a wrong one
+   * is AccessDenied); the new one must meet the password policy, and no reset is required afterwards.
+   */
+  public void changePassword(Principal.User caller, String oldPassword, String newPassword) {
+    requirePassword("oldPassword", oldPassword);
+    requirePassword("newPassword", newPassword);
+    IamUser user = store.findUser(caller.accountId(), caller.userName())
+        .filter(found -> found.userId().equals(caller.userId()))
+        .orElseThrow(() -> noSuchEntity("The user with name " + caller.userName() + " cannot be found."));
+    IdentityStore.StoredLoginProfile stored = store.findLoginProfile(user.accountId(), user.userName())
+        .orElseThrow(() -> noLoginProfile(user.userName()));
+    if (!passwords.verify(oldPassword, stored.passwordHash())) {
+      throw new WharfException.AccessDenied("The old password is incorrect.");
+    }
+    requireAcceptable(user, newPassword, stored.passwordHash());
+    if (!store.replacePassword(user.accountId(), user.userName(), stored.passwordHash(), passwords.hash(newPassword),
+        false, clock.instant(), PasswordPolicy.MAX_REUSE_PREVENTION)) {
+      throw changedMeanwhile(user.userName());
+    }
+  }
+
+  /**
+   * Checks a console sign-in: the user's principal when it has a login profile and the password matches it,
+   * else empty. The password is checked against a decoy hash when the user or its profile does not exist, so that
+   * the time an answer takes tells nothing of either; the password is neither logged nor kept. Under a password
+   * policy with MaxPasswordAge, an expired password requires a reset, or with HardExpiry signs in no more (an
+   * administrator must set a new one). A match records the use (GetUser's PasswordLastUsed) and moves a hash made
+   * with older parameters to the current ones. No attempt is counted or limited here.
+   */
+  public Optional<PasswordSignIn> verifyConsolePassword(String accountId, String userName, String password) {
+    boolean wellFormed = userName != null && !userName.isEmpty() && userName.length() <= 128
+        && ENTITY_NAME.matcher(userName).matches();
+    Optional<IamUser> user = wellFormed ? store.findUser(accountId, userName) : Optional.empty();
+    Optional<IdentityStore.StoredLoginProfile> stored =
+        user.flatMap(found -> store.findLoginProfile(accountId, found.userName()));
+    String hash = stored.map(IdentityStore.StoredLoginProfile::passwordHash).orElse(passwords.decoy());
+    // A missing or too long password (none can be one) is still checked, as "" or shortened: every answer takes
+    // as long as any other, and a huge one costs no more.
+    String checked = password == null ? ""
+        : password.length() > PasswordPolicy.MAX_LENGTH ? password.substring(0, PasswordPolicy.MAX_LENGTH) : password;
+    boolean matches = passwords.verify(checked, hash);
+    if (!matches || !checked.equals(password) || stored.isEmpty()) {
+      return Optional.empty();
+    }
+    LoginProfile profile = stored.get().profile();
+    Instant now = clock.instant();
+    Optional<PasswordPolicy> expiring = store.findPasswordPolicy(accountId).filter(PasswordPolicy::expirePasswords);
+    boolean expired = expiring.isPresent()
+        && !now.isBefore(profile.passwordChangedAt().plus(Duration.ofDays(expiring.get().maxPasswordAge())));
+    if (expired && expiring.get().hardExpiry()) {
+      return Optional.empty();
+    }
+    String rehashed = passwords.needsRehash(stored.get().passwordHash()) ? passwords.hash(password) : null;
+    store.recordPasswordUse(accountId, profile.userName(), now, stored.get().passwordHash(), rehashed);
+    return Optional.of(new PasswordSignIn(user.get().principal(), profile.passwordResetRequired() || expired));
+  }
+
+  /** UpdateAccountPasswordPolicy: replaces the account's password policy; parameters left out take their defaults. */
+  public PasswordPolicy updateAccountPasswordPolicy(String accountId, PasswordPolicyUpdate update) {
+    int minimumLength = update.minimumPasswordLength() == null ? PasswordPolicy.DEFAULT_MINIMUM_LENGTH
+        : requireRange("minimumPasswordLength", update.minimumPasswordLength(), PasswordPolicy.MIN_MINIMUM_LENGTH,
+            PasswordPolicy.MAX_LENGTH);
+    int maxAge = update.maxPasswordAge() == null ? 0
+        : requireRange("maxPasswordAge", update.maxPasswordAge(), 1, PasswordPolicy.MAX_PASSWORD_AGE);
+    int reuse = update.passwordReusePrevention() == null ? 0
+        : requireRange("passwordReusePrevention", update.passwordReusePrevention(), 1,
+            PasswordPolicy.MAX_REUSE_PREVENTION);
+    PasswordPolicy policy = new PasswordPolicy(minimumLength, update.requireSymbols(), update.requireNumbers(),
+        update.requireUppercaseCharacters(), update.requireLowercaseCharacters(), update.allowUsersToChangePassword(),
+        maxAge, reuse, update.hardExpiry());
+    store.putPasswordPolicy(accountId, policy);
+    changed(); // AllowUsersToChangePassword changes what users may do
+    return policy;
+  }
+
+  private static int requireRange(String field, int value, int min, int max) {
+    if (value < min) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + value + "' at '"
+          + field + "' failed to satisfy constraint: Member must have value greater than or equal to " + min);
+    }
+    if (value > max) {
+      throw new WharfException.Invalid("ValidationError", "1 validation error detected: Value '" + value + "' at '"
+          + field + "' failed to satisfy constraint: Member must have value less than or equal to " + max);
+    }
+    return value;
+  }
+
+  /** GetAccountPasswordPolicy: NoSuchEntity while the account has none (AWS's default policy applies then). */
+  public PasswordPolicy getAccountPasswordPolicy(String accountId) {
+    return store.findPasswordPolicy(accountId).orElseThrow(() -> noSuchEntity("The Password Policy with domain name "
+        + accountId + " cannot be found."));
+  }
+
+  /** DeleteAccountPasswordPolicy: AWS's default policy applies again. */
+  public void deleteAccountPasswordPolicy(String accountId) {
+    if (!store.deletePasswordPolicy(accountId)) {
+      throw noSuchEntity("The account policy with name PasswordPolicy cannot be found.");
+    }
+    changed();
   }
 
   // ---------------------------------------------------------------- inline policies
@@ -529,7 +777,8 @@ public final class IdentityService {
       case HAS_VERSIONS -> throw new WharfException.Conflict("DeleteConflict",
           "This policy has more than one version. Before you delete a policy, you must delete the policy's versions."
               + " The default version is deleted with the policy.");
-      case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES, HAS_GROUP_MEMBERS, IS_DEFAULT_VERSION ->
+      case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES, HAS_GROUP_MEMBERS, IS_DEFAULT_VERSION,
+          HAS_LOGIN_PROFILE ->
           throw new IllegalStateException("not a policy outcome");
     }
   }
@@ -699,7 +948,7 @@ public final class IdentityService {
       case IS_DEFAULT_VERSION -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete the default version of a policy.");
       case HAS_ACCESS_KEYS, HAS_INLINE_POLICIES, HAS_ATTACHED_POLICIES, ATTACHED_TO_ENTITIES, HAS_GROUP_MEMBERS,
-          HAS_VERSIONS -> throw new IllegalStateException("not a policy version outcome");
+          HAS_VERSIONS, HAS_LOGIN_PROFILE -> throw new IllegalStateException("not a policy version outcome");
     }
   }
 

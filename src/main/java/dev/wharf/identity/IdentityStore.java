@@ -24,7 +24,9 @@ public interface IdentityStore {
     /** A managed policy with versions besides the default one. */
     HAS_VERSIONS,
     /** The default version of a managed policy. */
-    IS_DEFAULT_VERSION
+    IS_DEFAULT_VERSION,
+    /** A user with a console password (login profile). */
+    HAS_LOGIN_PROFILE
   }
 
   /** How a guarded insert (access key, policy attachment) ended. */
@@ -51,6 +53,9 @@ public interface IdentityStore {
   /** When an access key last signed an accepted request, for which service (signing name) and region. */
   record AccessKeyUse(String accessKeyId, Instant at, String service, String region) {}
 
+  /** A user's login profile and the hash of its password (a PHC string, see {@code dev.wharf.crypto.PasswordHashes}). */
+  record StoredLoginProfile(LoginProfile profile, String passwordHash) {}
+
   /** A user, group or role that uses a managed policy: attached to it, or ({@code boundary}) as its boundary. */
   record PolicyEntity(PrincipalType type, String name, String id, String path, boolean boundary) {}
 
@@ -74,14 +79,57 @@ public interface IdentityStore {
 
   List<IamUser> listUsers(String accountId, String pathPrefix);
 
-  /** Deletes the user (and its tags) only when no access key, inline policy, attachment or group membership remains. */
+  /**
+   * Deletes the user (with its tags and password history) only when no login profile, access key, inline policy,
+   * attachment or group membership remains.
+   */
   DeleteOutcome deleteUser(String accountId, String userName);
 
   /**
    * Renames a user and/or moves it to another path (null keeps each), carrying its access keys, policies,
-   * attachments and tags along, in one transaction.
+   * attachments, tags, login profile and password history along, in one transaction.
    */
   RenameOutcome updateUser(String accountId, String userName, String newUserName, String newPath);
+
+  // login profiles (console passwords)
+  /** Inserts the user's login profile unless the user no longer exists (NO_SUCH_ENTITY) or has one (ALREADY_EXISTS). */
+  InsertOutcome insertLoginProfile(LoginProfile profile, String passwordHash);
+
+  /** The user's login profile (with the user's name as stored) and password hash; empty when it has none. */
+  Optional<StoredLoginProfile> findLoginProfile(String accountId, String userName);
+
+  /**
+   * Replaces the user's password hash with {@code newHash}, set at {@code now}, only while the hash is still
+   * {@code expectedHash} (compare and set, so a password checked against the old hash cannot overwrite one changed
+   * meanwhile), and sets the reset flag. The replaced hash joins the user's password history, of which the latest
+   * {@code historyKept} stay. False when the profile is gone or its password changed meanwhile.
+   */
+  boolean replacePassword(String accountId, String userName, String expectedHash, String newHash,
+      boolean passwordResetRequired, Instant now, int historyKept);
+
+  /** Sets whether the user must choose a new password at the next sign-in; false when the user has no login profile. */
+  boolean setPasswordResetRequired(String accountId, String userName, boolean required);
+
+  /**
+   * Records a console sign-in with the password at {@code at}; with a {@code rehashed} hash (the same password under
+   * new hash parameters), also puts it in place of the stored one if that is still {@code expectedHash}.
+   */
+  void recordPasswordUse(String accountId, String userName, Instant at, String expectedHash, String rehashed);
+
+  /** Deletes the user's login profile; its hash joins the password history (the latest {@code historyKept} stay). */
+  boolean deleteLoginProfile(String accountId, String userName, Instant now, int historyKept);
+
+  /** The hashes of the user's earlier passwords (not the current one), latest first, at most {@code limit}. */
+  List<String> passwordHistory(String accountId, String userName, int limit);
+
+  // the account password policy
+  Optional<PasswordPolicy> findPasswordPolicy(String accountId);
+
+  /** Stores the account's password policy, replacing any it had. */
+  void putPasswordPolicy(String accountId, PasswordPolicy policy);
+
+  /** False when the account had no password policy. */
+  boolean deletePasswordPolicy(String accountId);
 
   // access keys
   /**

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -220,8 +221,26 @@ public final class PermissionService {
       for (IamGroup group : store.listGroupsForUser(accountId, name)) {
         identity.addAll(load(accountId, PrincipalType.GROUP, group.groupName()));
       }
+      store.findUser(accountId, name).ifPresent(user -> passwordChangeGrant(user).ifPresent(identity::add));
     }
     return new PrincipalPolicies(List.copyOf(identity), limits, Map.copyOf(tags));
+  }
+
+  /** The name under which decisions report the grant of the account's AllowUsersToChangePassword. */
+  private static final String PASSWORD_POLICY_GRANT = "account/password-policy/AllowUsersToChangePassword";
+
+  /**
+   * AllowUsersToChangePassword, as IAM applies it at the account level rather than through a policy of the user's:
+   * while the account's password policy has it, every IAM user may call iam:ChangePassword on itself and
+   * iam:GetAccountPasswordPolicy. It counts as one of the user's identity policies, so an explicit Deny or a
+   * permissions boundary still limits it.
+   */
+  private Optional<AttachedPolicy> passwordChangeGrant(IamUser user) {
+    return store.findPasswordPolicy(user.accountId()).filter(PasswordPolicy::allowUsersToChangePassword)
+        .map(policy -> new AttachedPolicy(PASSWORD_POLICY_GRANT, PolicyDocument.parseStored(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:ChangePassword\","
+                + "\"Resource\":\"" + literalJson(user.arn()) + "\"},{\"Effect\":\"Allow\","
+                + "\"Action\":\"iam:GetAccountPasswordPolicy\",\"Resource\":\"*\"}]}", PolicyKind.IDENTITY)));
   }
 
   /**
@@ -268,6 +287,22 @@ public final class PermissionService {
       policies.add(new AttachedPolicy(managed.arn(), PolicyDocument.parseStored(managed.document(), PolicyKind.IDENTITY)));
     }
     return List.copyOf(policies);
+  }
+
+  /**
+   * An ARN as a policy's JSON string that matches only itself: a path may hold the wildcards {@code *} and {@code ?}
+   * or a {@code $}, which the policy language's escapes make literal, and JSON's special characters.
+   */
+  private static String literalJson(String arn) {
+    StringBuilder out = new StringBuilder();
+    for (char c : arn.toCharArray()) {
+      switch (c) {
+        case '*', '?', '$' -> out.append("${").append(c).append('}');
+        case '"', '\\' -> out.append('\\').append(c);
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** AWS's wording of an authorization failure, for every protocol. */

@@ -12,7 +12,9 @@ import dev.wharf.identity.IamGroup;
 import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityService;
 import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.LoginProfile;
 import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.PasswordPolicy;
 import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.Principal;
 import dev.wharf.identity.PrincipalType;
@@ -231,7 +233,79 @@ public final class IamEndpoints {
     }
     groupOperations(ops);
     policyVersionOperations(ops);
+    passwordOperations(ops);
     return List.copyOf(ops);
+  }
+
+  /** Console passwords (login profiles), ChangePassword and the account password policy. */
+  private void passwordOperations(List<QueryOperation> ops) {
+    ops.add(op("CreateLoginProfile", r -> userResource(r, loginProfileUser(r), null), (r, x) -> {
+      LoginProfile profile = identity.createLoginProfile(r.principal().accountId(), loginProfileUser(r),
+          r.required("Password"), r.optionalBoolean("PasswordResetRequired"));
+      x.element("LoginProfile", p -> loginProfile(p, profile));
+    }));
+    ops.add(op("GetLoginProfile", r -> userResource(r, loginProfileUser(r), null), (r, x) -> {
+      LoginProfile profile = identity.getLoginProfile(r.principal().accountId(), loginProfileUser(r));
+      x.element("LoginProfile", p -> loginProfile(p, profile));
+    }));
+    ops.add(op("UpdateLoginProfile", r -> userResource(r, r.required("UserName"), null), (r, x) ->
+        identity.updateLoginProfile(r.principal().accountId(), r.required("UserName"), r.optional("Password"),
+            r.optional("PasswordResetRequired") == null ? null : r.optionalBoolean("PasswordResetRequired"))));
+    ops.add(op("DeleteLoginProfile", r -> userResource(r, loginProfileUser(r), null), (r, x) ->
+        identity.deleteLoginProfile(r.principal().accountId(), loginProfileUser(r))));
+    // On the caller's own ARN: ChangePassword changes no one else's password.
+    ops.add(op("ChangePassword", r -> r.principal() instanceof Principal.User user
+        ? userResource(r, user.userName(), null) : new Resource(r.principal().arn(), r.principal().accountId()),
+        (r, x) -> {
+          if (!(r.principal() instanceof Principal.User user)) {
+            throw new WharfException.Invalid("InvalidUserType",
+                "Only an IAM user can change its own password with ChangePassword.");
+          }
+          identity.changePassword(user, r.required("OldPassword"), r.required("NewPassword"));
+        }));
+    // The password policy is no resource of its own: IAM authorizes these actions on "*".
+    QueryOperation.ResourceResolver anyResource = r -> new Resource("*", r.principal().accountId());
+    ops.add(op("UpdateAccountPasswordPolicy", anyResource, (r, x) ->
+        identity.updateAccountPasswordPolicy(r.principal().accountId(), new IdentityService.PasswordPolicyUpdate(
+            r.optionalInt("MinimumPasswordLength"), r.optionalBoolean("RequireSymbols"),
+            r.optionalBoolean("RequireNumbers"), r.optionalBoolean("RequireUppercaseCharacters"),
+            r.optionalBoolean("RequireLowercaseCharacters"), r.optionalBoolean("AllowUsersToChangePassword"),
+            r.optionalInt("MaxPasswordAge"), r.optionalInt("PasswordReusePrevention"),
+            r.optionalBoolean("HardExpiry")))));
+    ops.add(op("GetAccountPasswordPolicy", anyResource, (r, x) -> {
+      PasswordPolicy policy = identity.getAccountPasswordPolicy(r.principal().accountId());
+      x.element("PasswordPolicy", p -> p.text("MinimumPasswordLength", policy.minimumPasswordLength())
+          .text("RequireSymbols", policy.requireSymbols()).text("RequireNumbers", policy.requireNumbers())
+          .text("RequireUppercaseCharacters", policy.requireUppercaseCharacters())
+          .text("RequireLowercaseCharacters", policy.requireLowercaseCharacters())
+          .text("AllowUsersToChangePassword", policy.allowUsersToChangePassword())
+          .text("ExpirePasswords", policy.expirePasswords())
+          .text("MaxPasswordAge", policy.expirePasswords() ? policy.maxPasswordAge() : null)
+          .text("PasswordReusePrevention", policy.passwordReusePrevention() > 0 ? policy.passwordReusePrevention() : null)
+          .text("HardExpiry", policy.hardExpiry()));
+    }));
+    ops.add(op("DeleteAccountPasswordPolicy", anyResource, (r, x) ->
+        identity.deleteAccountPasswordPolicy(r.principal().accountId())));
+  }
+
+  /**
+   * The user a login-profile call is about: the parameter, else the calling user itself. The root user must name
+   * one (AWS lets it omit the name only in an AssumeRoot session, which Wharf does not have).
+   */
+  private static String loginProfileUser(QueryRequest r) {
+    String name = r.optional("UserName");
+    if (name != null) {
+      return name;
+    }
+    if (r.principal() instanceof Principal.User user) {
+      return user.userName();
+    }
+    throw mustNameUser();
+  }
+
+  private static void loginProfile(XmlBuilder x, LoginProfile profile) {
+    x.text("UserName", profile.userName()).text("CreateDate", profile.createdAt())
+        .text("PasswordResetRequired", profile.passwordResetRequired());
   }
 
   private void groupOperations(List<QueryOperation> ops) {
@@ -469,6 +543,8 @@ public final class IamEndpoints {
   /** A user as GetUser and CreateUser show it: with its permissions boundary and tags. */
   private void userDetails(XmlBuilder x, IamUser user) {
     user(x, user);
+    x.text("PasswordLastUsed", store.findLoginProfile(user.accountId(), user.userName())
+        .map(stored -> stored.profile().passwordLastUsedAt()).orElse(null));
     boundary(x, user.permissionsBoundary());
     tags(x, store.listTags(user.accountId(), TaggedEntity.USER, user.userName()));
   }

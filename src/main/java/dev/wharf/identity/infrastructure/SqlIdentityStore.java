@@ -5,6 +5,8 @@ import dev.wharf.identity.Account;
 import dev.wharf.identity.IamGroup;
 import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityStore;
+import dev.wharf.identity.LoginProfile;
+import dev.wharf.identity.PasswordPolicy;
 import dev.wharf.identity.ManagedPolicy;
 import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.PrincipalType;
@@ -97,8 +99,8 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   /**
-   * Deletes a user, group or role unless something still depends on it: a user's access keys, then
-   * group memberships (a user's groups, a group's users), then inline policies, then attached ones.
+   * Deletes a user, group or role unless something still depends on it: a user's login profile, then its access
+   * keys, then group memberships (a user's groups, a group's users), then inline policies, then attached ones.
    */
   private DeleteOutcome deleteEntity(PrincipalType type, String accountId, String entityName) {
     EntityTable entities = EntityTable.of(type);
@@ -107,6 +109,10 @@ public final class SqlIdentityStore implements IdentityStore {
       lockAccount(h, accountId);
       if (count(h, entities.countSql(), accountId, name) == 0) {
         return DeleteOutcome.NOT_FOUND;
+      }
+      if (type == PrincipalType.USER && count(h,
+          "SELECT COUNT(*) FROM iam_login_profiles WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
+        return DeleteOutcome.HAS_LOGIN_PROFILE;
       }
       if (type == PrincipalType.USER && count(h,
           "SELECT COUNT(*) FROM access_keys WHERE account_id = :a AND user_name_lower = :n", accountId, name) > 0) {
@@ -126,6 +132,10 @@ public final class SqlIdentityStore implements IdentityStore {
           .bind("a", accountId).bind("n", name).execute();
       if (type != PrincipalType.GROUP) { // groups have no tags
         deleteTags(h, accountId, TaggedEntity.of(type), name);
+      }
+      if (type == PrincipalType.USER) {
+        h.createUpdate("DELETE FROM iam_password_history WHERE account_id = :a AND user_name_lower = :n")
+            .bind("a", accountId).bind("n", name).execute();
       }
       return DeleteOutcome.DELETED;
     });
@@ -336,6 +346,162 @@ public final class SqlIdentityStore implements IdentityStore {
       }
       return update.execute() == 1;
     });
+  }
+
+  // ---------------------------------------------------------------- login profiles and the password policy
+
+  @Override
+  public InsertOutcome insertLoginProfile(LoginProfile profile, String passwordHash) {
+    String user = lower(profile.userName());
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, profile.accountId());
+      if (count(h, EntityTable.USERS.countSql(), profile.accountId(), user) == 0) {
+        return InsertOutcome.NO_SUCH_ENTITY;
+      }
+      int inserted = h.createUpdate("INSERT INTO iam_login_profiles (account_id, user_name_lower, password_hash,"
+              + " password_reset_required, created_at, password_changed_at) VALUES (:a, :n, :hash, :reset, :created,"
+              + " :created) ON CONFLICT (account_id, user_name_lower) DO NOTHING")
+          .bind("a", profile.accountId()).bind("n", user).bind("hash", passwordHash)
+          .bind("reset", profile.passwordResetRequired() ? 1 : 0).bind("created", profile.createdAt().toEpochMilli())
+          .execute();
+      return inserted == 1 ? InsertOutcome.INSERTED : InsertOutcome.ALREADY_EXISTS;
+    });
+  }
+
+  @Override
+  public Optional<StoredLoginProfile> findLoginProfile(String accountId, String userName) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT p.*, u.user_name FROM iam_login_profiles p JOIN iam_users u"
+            + " ON u.account_id = p.account_id AND u.user_name_lower = p.user_name_lower"
+            + " WHERE p.account_id = :a AND p.user_name_lower = :n")
+        .bind("a", accountId).bind("n", lower(userName))
+        .map((rs, ctx) -> new StoredLoginProfile(loginProfile(rs), rs.getString("password_hash"))).findOne());
+  }
+
+  private static LoginProfile loginProfile(ResultSet rs) throws SQLException {
+    long lastUsed = rs.getLong("password_last_used_at");
+    Instant passwordLastUsed = rs.wasNull() ? null : Instant.ofEpochMilli(lastUsed);
+    return new LoginProfile(rs.getString("account_id"), rs.getString("user_name"),
+        Instant.ofEpochMilli(rs.getLong("created_at")), rs.getInt("password_reset_required") == 1,
+        Instant.ofEpochMilli(rs.getLong("password_changed_at")), passwordLastUsed);
+  }
+
+  @Override
+  public boolean replacePassword(String accountId, String userName, String expectedHash, String newHash,
+      boolean passwordResetRequired, Instant now, int historyKept) {
+    String user = lower(userName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      int updated = h.createUpdate("UPDATE iam_login_profiles SET password_hash = :hash, password_reset_required = :reset,"
+              + " password_changed_at = :now WHERE account_id = :a AND user_name_lower = :n AND password_hash = :expected")
+          .bind("hash", newHash).bind("reset", passwordResetRequired ? 1 : 0).bind("now", now.toEpochMilli())
+          .bind("a", accountId).bind("n", user).bind("expected", expectedHash).execute();
+      if (updated == 1) {
+        remember(h, accountId, user, expectedHash, now, historyKept);
+      }
+      return updated == 1;
+    });
+  }
+
+  /**
+   * Adds a replaced password's hash to the user's history and keeps only the latest {@code historyKept}. Its time
+   * is later than any before it, even within one millisecond (or under a clock that stands still), so that "latest"
+   * is always well defined.
+   */
+  private static void remember(Handle h, String accountId, String user, String passwordHash, Instant at,
+      int historyKept) {
+    long latest = h.createQuery("SELECT COALESCE(MAX(replaced_at), 0) FROM iam_password_history WHERE account_id = :a"
+            + " AND user_name_lower = :n").bind("a", accountId).bind("n", user).mapTo(Long.class).one();
+    h.createUpdate("INSERT INTO iam_password_history (account_id, user_name_lower, password_hash, replaced_at)"
+            + " VALUES (:a, :n, :hash, :at) ON CONFLICT DO NOTHING")
+        .bind("a", accountId).bind("n", user).bind("hash", passwordHash)
+        .bind("at", Math.max(at.toEpochMilli(), latest + 1)).execute();
+    h.createUpdate("DELETE FROM iam_password_history WHERE account_id = :a AND user_name_lower = :n AND password_hash"
+            + " NOT IN (SELECT password_hash FROM iam_password_history WHERE account_id = :a AND user_name_lower = :n"
+            + " ORDER BY replaced_at DESC, password_hash LIMIT :kept)")
+        .bind("a", accountId).bind("n", user).bind("kept", historyKept).execute();
+  }
+
+  @Override
+  public boolean setPasswordResetRequired(String accountId, String userName, boolean required) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE iam_login_profiles SET password_reset_required = :reset"
+            + " WHERE account_id = :a AND user_name_lower = :n")
+        .bind("reset", required ? 1 : 0).bind("a", accountId).bind("n", lower(userName)).execute()) == 1;
+  }
+
+  @Override
+  public void recordPasswordUse(String accountId, String userName, Instant at, String expectedHash, String rehashed) {
+    jdbi.useHandle(h -> {
+      h.createUpdate("UPDATE iam_login_profiles SET password_last_used_at = :at WHERE account_id = :a"
+              + " AND user_name_lower = :n AND (password_last_used_at IS NULL OR password_last_used_at < :at)")
+          .bind("at", at.toEpochMilli()).bind("a", accountId).bind("n", lower(userName)).execute();
+      if (rehashed != null) {
+        h.createUpdate("UPDATE iam_login_profiles SET password_hash = :hash WHERE account_id = :a"
+                + " AND user_name_lower = :n AND password_hash = :expected")
+            .bind("hash", rehashed).bind("a", accountId).bind("n", lower(userName)).bind("expected", expectedHash)
+            .execute();
+      }
+    });
+  }
+
+  @Override
+  public boolean deleteLoginProfile(String accountId, String userName, Instant now, int historyKept) {
+    String user = lower(userName);
+    return jdbi.inTransaction(h -> {
+      lockAccount(h, accountId);
+      Optional<String> hash = h.createQuery("SELECT password_hash FROM iam_login_profiles WHERE account_id = :a"
+              + " AND user_name_lower = :n").bind("a", accountId).bind("n", user).mapTo(String.class).findOne();
+      if (hash.isEmpty()) {
+        return false;
+      }
+      h.createUpdate("DELETE FROM iam_login_profiles WHERE account_id = :a AND user_name_lower = :n")
+          .bind("a", accountId).bind("n", user).execute();
+      remember(h, accountId, user, hash.get(), now, historyKept);
+      return true;
+    });
+  }
+
+  @Override
+  public List<String> passwordHistory(String accountId, String userName, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT password_hash FROM iam_password_history WHERE account_id = :a"
+            + " AND user_name_lower = :n ORDER BY replaced_at DESC, password_hash LIMIT :limit")
+        .bind("a", accountId).bind("n", lower(userName)).bind("limit", limit).mapTo(String.class).list());
+  }
+
+  @Override
+  public Optional<PasswordPolicy> findPasswordPolicy(String accountId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM iam_password_policies WHERE account_id = :a")
+        .bind("a", accountId)
+        .map((rs, ctx) -> new PasswordPolicy(rs.getInt("minimum_password_length"), rs.getInt("require_symbols") == 1,
+            rs.getInt("require_numbers") == 1, rs.getInt("require_uppercase_characters") == 1,
+            rs.getInt("require_lowercase_characters") == 1, rs.getInt("allow_users_to_change_password") == 1,
+            rs.getInt("max_password_age"), rs.getInt("password_reuse_prevention"), rs.getInt("hard_expiry") == 1))
+        .findOne());
+  }
+
+  @Override
+  public void putPasswordPolicy(String accountId, PasswordPolicy policy) {
+    jdbi.useHandle(h -> h.createUpdate("INSERT INTO iam_password_policies (account_id, minimum_password_length,"
+            + " require_symbols, require_numbers, require_uppercase_characters, require_lowercase_characters,"
+            + " allow_users_to_change_password, max_password_age, password_reuse_prevention, hard_expiry) VALUES (:a,"
+            + " :length, :symbols, :numbers, :upper, :lower, :change, :age, :reuse, :hard) ON CONFLICT (account_id) DO"
+            + " UPDATE SET minimum_password_length = excluded.minimum_password_length, require_symbols ="
+            + " excluded.require_symbols, require_numbers = excluded.require_numbers, require_uppercase_characters ="
+            + " excluded.require_uppercase_characters, require_lowercase_characters ="
+            + " excluded.require_lowercase_characters, allow_users_to_change_password ="
+            + " excluded.allow_users_to_change_password, max_password_age = excluded.max_password_age,"
+            + " password_reuse_prevention = excluded.password_reuse_prevention, hard_expiry = excluded.hard_expiry")
+        .bind("a", accountId).bind("length", policy.minimumPasswordLength())
+        .bind("symbols", policy.requireSymbols() ? 1 : 0).bind("numbers", policy.requireNumbers() ? 1 : 0)
+        .bind("upper", policy.requireUppercaseCharacters() ? 1 : 0)
+        .bind("lower", policy.requireLowercaseCharacters() ? 1 : 0)
+        .bind("change", policy.allowUsersToChangePassword() ? 1 : 0).bind("age", policy.maxPasswordAge())
+        .bind("reuse", policy.passwordReusePrevention()).bind("hard", policy.hardExpiry() ? 1 : 0).execute());
+  }
+
+  @Override
+  public boolean deletePasswordPolicy(String accountId) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM iam_password_policies WHERE account_id = :a")
+        .bind("a", accountId).execute()) == 1;
   }
 
   @Override
@@ -796,7 +962,9 @@ public final class SqlIdentityStore implements IdentityStore {
                 + " AND principal_name_lower = :n",
             "UPDATE policy_attachments SET principal_name_lower = :to WHERE account_id = :a AND principal_type = 'user'"
                 + " AND principal_name_lower = :n",
-            "UPDATE iam_tags SET entity_key = :to WHERE account_id = :a AND entity_type = 'user' AND entity_key = :n")) {
+            "UPDATE iam_tags SET entity_key = :to WHERE account_id = :a AND entity_type = 'user' AND entity_key = :n",
+            "UPDATE iam_login_profiles SET user_name_lower = :to WHERE account_id = :a AND user_name_lower = :n",
+            "UPDATE iam_password_history SET user_name_lower = :to WHERE account_id = :a AND user_name_lower = :n")) {
           h.createUpdate(sql).bind("to", to).bind("a", accountId).bind("n", name).execute();
         }
       }

@@ -9,7 +9,9 @@ import dev.wharf.identity.IamUser;
 import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.IdentityStore.DeleteOutcome;
 import dev.wharf.identity.IdentityStore.InsertOutcome;
+import dev.wharf.identity.LoginProfile;
 import dev.wharf.identity.ManagedPolicy;
+import dev.wharf.identity.PasswordPolicy;
 import dev.wharf.identity.PolicyVersion;
 import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
@@ -503,6 +505,134 @@ abstract class IdentityStoreContract {
       assertThat(after.insertPolicyVersion(arn, "{}", false, 5, NOW)).get().extracting(PolicyVersion::versionId)
           .isEqualTo("v2");
     }
+  }
+
+  // ---------------------------------------------------------------- login profiles and the password policy
+
+  private static LoginProfile profile(String userName, boolean resetRequired) {
+    return new LoginProfile(ACCOUNT, userName, NOW, resetRequired, NOW, null);
+  }
+
+  @Test
+  void aUserHasAtMostOneLoginProfileFoundRegardlessOfCase() {
+    store.insertUser(user("Alice"));
+    assertThat(store.findLoginProfile(ACCOUNT, "alice")).isEmpty();
+
+    assertThat(store.insertLoginProfile(profile("alice", true), "$hash1")).isEqualTo(InsertOutcome.INSERTED);
+    assertThat(store.insertLoginProfile(profile("ALICE", false), "$hash2")).isEqualTo(InsertOutcome.ALREADY_EXISTS);
+    assertThat(store.insertLoginProfile(profile("ghost", false), "$hash3")).isEqualTo(InsertOutcome.NO_SUCH_ENTITY);
+
+    IdentityStore.StoredLoginProfile stored = store.findLoginProfile(ACCOUNT, "ALICE").orElseThrow();
+    assertThat(stored.passwordHash()).isEqualTo("$hash1");
+    assertThat(stored.profile()).isEqualTo(new LoginProfile(ACCOUNT, "Alice", NOW, true, NOW, null));
+    assertThat(store.setPasswordResetRequired(ACCOUNT, "alice", false)).isTrue();
+    assertThat(store.findLoginProfile(ACCOUNT, "alice").orElseThrow().profile().passwordResetRequired()).isFalse();
+    assertThat(store.setPasswordResetRequired(ACCOUNT, "ghost", true)).isFalse();
+  }
+
+  @Test
+  void aPasswordIsReplacedOnlyWhileItIsTheExpectedOneAndTheReplacedOnesAreKeptLatestFirst() {
+    store.insertUser(user("alice"));
+    store.insertLoginProfile(profile("alice", true), "$h0");
+
+    assertThat(store.replacePassword(ACCOUNT, "alice", "$other", "$h1", false, NOW.plusSeconds(1), 3)).isFalse();
+    assertThat(store.replacePassword(ACCOUNT, "ALICE", "$h0", "$h1", false, NOW.plusSeconds(1), 3)).isTrue();
+    assertThat(store.replacePassword(ACCOUNT, "ghost", "$h0", "$h1", false, NOW.plusSeconds(1), 3)).isFalse();
+
+    IdentityStore.StoredLoginProfile stored = store.findLoginProfile(ACCOUNT, "alice").orElseThrow();
+    assertThat(stored.passwordHash()).isEqualTo("$h1");
+    assertThat(stored.profile().passwordResetRequired()).isFalse();
+    assertThat(stored.profile().createdAt()).as("CreateDate stays the first password's").isEqualTo(NOW);
+    assertThat(stored.profile().passwordChangedAt()).isEqualTo(NOW.plusSeconds(1));
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 24)).containsExactly("$h0");
+
+    for (int i = 2; i <= 5; i++) {
+      assertThat(store.replacePassword(ACCOUNT, "alice", "$h" + (i - 1), "$h" + i, i == 5, NOW.plusSeconds(i), 3)).isTrue();
+    }
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 24)).as("the latest 3 are kept").containsExactly("$h4", "$h3", "$h2");
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 2)).containsExactly("$h4", "$h3");
+    assertThat(store.findLoginProfile(ACCOUNT, "alice").orElseThrow().profile().passwordResetRequired()).isTrue();
+  }
+
+  @Test
+  void passwordsReplacedWithinOneInstantStayInTheOrderTheyWereReplaced() {
+    store.insertUser(user("alice"));
+    store.insertLoginProfile(profile("alice", false), "$z");
+    List<String> hashes = List.of("$z", "$a", "$m", "$b");
+    for (int i = 1; i < hashes.size(); i++) {
+      store.replacePassword(ACCOUNT, "alice", hashes.get(i - 1), hashes.get(i), false, NOW, 24);
+    }
+    store.deleteLoginProfile(ACCOUNT, "alice", NOW, 24);
+
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 24)).containsExactly("$b", "$m", "$a", "$z");
+  }
+
+  @Test
+  void aSignInIsRecordedAndAnUpgradedHashReplacesOnlyTheOneItWasMadeFrom() {
+    store.insertUser(user("alice"));
+    store.insertLoginProfile(profile("alice", false), "$old-parameters");
+
+    store.recordPasswordUse(ACCOUNT, "alice", NOW.plusSeconds(60), "$old-parameters", "$new-parameters");
+    store.recordPasswordUse(ACCOUNT, "alice", NOW.plusSeconds(30), "$old-parameters", "$stale");
+
+    IdentityStore.StoredLoginProfile stored = store.findLoginProfile(ACCOUNT, "alice").orElseThrow();
+    assertThat(stored.passwordHash()).isEqualTo("$new-parameters");
+    assertThat(stored.profile().passwordLastUsedAt()).as("an older use does not replace a later one")
+        .isEqualTo(NOW.plusSeconds(60));
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 24)).as("the same password under new parameters").isEmpty();
+  }
+
+  @Test
+  void aUserWithALoginProfileCannotBeDeletedAndItsPasswordHistoryGoesWithIt() {
+    store.insertUser(user("alice"));
+    store.insertLoginProfile(profile("alice", false), "$h0");
+    store.insertAccessKey(new AccessKey("AKIAALICE00000000009", ACCOUNT, "alice", AccessKey.Status.Active, NOW), "c", 2);
+
+    assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.HAS_LOGIN_PROFILE);
+    assertThat(store.deleteLoginProfile(ACCOUNT, "ALICE", NOW.plusSeconds(1), 24)).isTrue();
+    assertThat(store.deleteLoginProfile(ACCOUNT, "alice", NOW.plusSeconds(2), 24)).isFalse();
+    assertThat(store.findLoginProfile(ACCOUNT, "alice")).isEmpty();
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 24)).containsExactly("$h0");
+
+    assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.HAS_ACCESS_KEYS);
+    store.deleteAccessKey(ACCOUNT, "alice", "AKIAALICE00000000009");
+    assertThat(store.deleteUser(ACCOUNT, "alice")).isEqualTo(DeleteOutcome.DELETED);
+    store.insertUser(user("alice"));
+    assertThat(store.passwordHistory(ACCOUNT, "alice", 24)).isEmpty();
+  }
+
+  @Test
+  void aRenamedUserTakesItsLoginProfileAndPasswordHistoryAlong() {
+    store.insertUser(user("alice"));
+    store.insertLoginProfile(profile("alice", false), "$h0");
+    store.replacePassword(ACCOUNT, "alice", "$h0", "$h1", false, NOW.plusSeconds(1), 24);
+
+    assertThat(store.updateUser(ACCOUNT, "alice", "Carol", null)).isEqualTo(IdentityStore.RenameOutcome.RENAMED);
+
+    assertThat(store.findLoginProfile(ACCOUNT, "alice")).isEmpty();
+    assertThat(store.findLoginProfile(ACCOUNT, "carol")).get().satisfies(stored -> {
+      assertThat(stored.profile().userName()).isEqualTo("Carol");
+      assertThat(stored.passwordHash()).isEqualTo("$h1");
+    });
+    assertThat(store.passwordHistory(ACCOUNT, "carol", 24)).containsExactly("$h0");
+    assertThat(store.deleteUser(ACCOUNT, "carol")).isEqualTo(DeleteOutcome.HAS_LOGIN_PROFILE);
+  }
+
+  @Test
+  void theAccountPasswordPolicyIsStoredReplacedAndDeleted() {
+    PasswordPolicy strict = new PasswordPolicy(14, true, true, true, true, true, 90, 24, true);
+    PasswordPolicy loose = new PasswordPolicy(6, false, false, false, false, false, 0, 0, false);
+    assertThat(store.findPasswordPolicy(ACCOUNT)).isEmpty();
+
+    store.putPasswordPolicy(ACCOUNT, strict);
+    assertThat(store.findPasswordPolicy(ACCOUNT)).contains(strict);
+    store.putPasswordPolicy(ACCOUNT, loose);
+    assertThat(store.findPasswordPolicy(ACCOUNT)).contains(loose);
+    assertThat(store.findPasswordPolicy("999999999999")).isEmpty();
+
+    assertThat(store.deletePasswordPolicy(ACCOUNT)).isTrue();
+    assertThat(store.deletePasswordPolicy(ACCOUNT)).isFalse();
+    assertThat(store.findPasswordPolicy(ACCOUNT)).isEmpty();
   }
 
   private static ManagedPolicy policy(String arn) {
