@@ -219,6 +219,16 @@ public final class AuditLog implements AutoCloseable {
    * counted uses as one event per key and minute.
    */
   public List<AuditEvent> lookup(String accountId, Instant since, String principalArn, String action, int limit) {
+    return lookup(accountId, since, null, principalArn, action, null, limit);
+  }
+
+  /**
+   * Like {@link #lookup(String, Instant, String, String, int)}, also before {@code until} (exclusive; null: now)
+   * and with one outcome only (null: any). Counted reads are allowed ones, so an outcome other than ALLOWED
+   * leaves them out.
+   */
+  public List<AuditEvent> lookup(String accountId, Instant since, Instant until, String principalArn, String action,
+      AuditEvent.Outcome outcome, int limit) {
     flush();
     StringBuilder filter = new StringBuilder();
     if (principalArn != null) {
@@ -227,24 +237,35 @@ public final class AuditLog implements AutoCloseable {
     if (action != null) {
       filter.append(" AND action = :action");
     }
+    long untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
     String events = "SELECT * FROM audit_events WHERE (principal_account = :account OR resource_account = :account)"
-        + " AND occurred_at >= :since" + filter + " ORDER BY occurred_at DESC, event_id LIMIT :limit";
+        + " AND occurred_at >= :since AND occurred_at < :until" + filter
+        + (outcome == null ? "" : " AND outcome = :outcome") + " ORDER BY occurred_at DESC, event_id LIMIT :limit";
     String grouped = "SELECT minute_start, principal_account, principal_arn, resource_account, action, resource,"
         + " source_ip, decided_by, token_id, SUM(request_count) AS request_count FROM audit_read_counts"
-        + " WHERE (principal_account = :account OR resource_account = :account) AND minute_start >= :since" + filter
+        + " WHERE (principal_account = :account OR resource_account = :account) AND minute_start >= :since"
+        + " AND minute_start < :until" + filter
         + " GROUP BY minute_start, principal_account, principal_arn, resource_account, action, resource, source_ip,"
         + " decided_by, token_id ORDER BY minute_start DESC LIMIT :limit";
     List<AuditEvent> found = new ArrayList<>();
     jdbi.useHandle(h -> {
-      found.addAll(bindLookup(h.createQuery(events), accountId, since.toEpochMilli(), principalArn, action, limit)
+      var query = bindLookup(h.createQuery(events), accountId, since.toEpochMilli(), principalArn, action, limit)
+          .bind("until", untilMillis);
+      if (outcome != null) {
+        query.bind("outcome", outcome.name().toLowerCase(Locale.ROOT));
+      }
+      found.addAll(query
           .map((rs, ctx) -> new AuditEvent(rs.getString("event_id"), Instant.ofEpochMilli(rs.getLong("occurred_at")),
               rs.getString("request_id"), rs.getString("principal_account"), rs.getString("principal_arn"),
               rs.getString("resource_account"), rs.getString("action"), rs.getString("resource"),
               rs.getString("source_ip"), AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
               rs.getString("decided_by"), rs.getString("error_code"), rs.getString("token_id"))).list());
+      if (outcome != null && outcome != AuditEvent.Outcome.ALLOWED) {
+        return;
+      }
       // A minute counts from its start: the one in which `since` falls is shown whole.
       found.addAll(bindLookup(h.createQuery(grouped), accountId, since.toEpochMilli() / 60_000 * 60_000, principalArn,
-          action, limit)
+          action, limit).bind("until", untilMillis)
           .map((rs, ctx) -> {
             CountKey key = new CountKey(rs.getLong("minute_start"), rs.getString("principal_account"),
                 rs.getString("principal_arn"), rs.getString("resource_account"), rs.getString("action"),

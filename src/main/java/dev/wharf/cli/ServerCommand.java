@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code wharf server}: runs the server in the foreground until Ctrl-C or SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = {"Start the Wharf server (data under ./wharf-data unless --data says otherwise).",
-        "Each setting can also come from its environment variable or the config file."})
+        "Each setting can also come from its environment variable or the config file.",
+        "It serves the AWS APIs, the package repositories, and a web console at /console/."})
 final class ServerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 

@@ -1,6 +1,11 @@
 package dev.wharf.server;
 
 import dev.wharf.admin.AdminEndpoints;
+import dev.wharf.console.ConsoleAssets;
+import dev.wharf.console.ConsoleEndpoints;
+import dev.wharf.console.ConsolePages;
+import dev.wharf.console.ConsoleSessions;
+import dev.wharf.console.ConsoleSignIn;
 import dev.wharf.api.aws.AwsAuthenticator;
 import dev.wharf.api.aws.AwsEndpointContext;
 import dev.wharf.api.aws.AwsQueryEndpoints;
@@ -162,13 +167,19 @@ public final class WharfServer implements AutoCloseable {
     return all;
   }
 
+  /** Every route of the web console (a test checks that each declares what it needs). */
+  public List<ConsoleEndpoints.Route> consoleRoutes() {
+    return routes.console().routes();
+  }
+
   /** Every registered rest-json operation. */
   public List<RestOperation> restOperations() {
     return List.copyOf(routes.restJson().operations().values());
   }
 
   /** The endpoint families, in the order a request is offered to them. */
-  private record Routes(AwsQueryEndpoints query, RestJsonEndpoints restJson, RepositoryEndpoints repositories) {}
+  private record Routes(AwsQueryEndpoints query, RestJsonEndpoints restJson, RepositoryEndpoints repositories,
+      ConsoleEndpoints console) {}
 
   /** Opens storage, bootstraps on first start and starts serving. */
   public static WharfServer start(WharfConfig config, Clock clock) throws Exception {
@@ -273,16 +284,27 @@ public final class WharfServer implements AutoCloseable {
       Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
           BlobStoreUnavailableException.CHECK));
       AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable);
+      RestJsonEndpoints codeartifactEndpoints = new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations);
+      ConsoleSessions consoleSessions = new ConsoleSessions(database, clock, tokens::principalAlive);
+      ConsoleAssets consoleAssets = new ConsoleAssets();
+      AwsQueryEndpoints queryEndpoints = new AwsQueryEndpoints(awsContext, queryOperations);
+      ConsolePages consolePages = new ConsolePages(codeartifactEndpoints, queryEndpoints,
+          new ConsoleSignIn((account, user, password) -> identity.verifyConsolePassword(account, user, password)
+              .map(verified -> new ConsoleSignIn.Verified(verified.principal(), verified.passwordResetRequired())),
+              credentials, audit), consoleSessions, consoleAssets,
+          config.publicUrl());
       Routes routes = new Routes(
-          new AwsQueryEndpoints(awsContext, queryOperations),
-          new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations),
-          new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl()));
+          queryEndpoints,
+          codeartifactEndpoints,
+          new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl()),
+          new ConsoleEndpoints(consolePages.routes(), consoleSessions, codeartifactEndpoints, consoleAssets));
 
       // two threads: a long blob collection must not hold up the token-use flush
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().name("wharf-background-", 0).daemon().factory());
       background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
       background.scheduleWithFixedDelay(() -> runQuietly(credentials::flushKeyUses), 5, 5, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(() -> runQuietly(consoleSessions::removeExpired), 10, 10, TimeUnit.MINUTES);
       BlobCollector collector = new BlobCollector(blobs, new SqlBlobReferences(database),
           Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
       long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
@@ -489,6 +511,8 @@ public final class WharfServer implements AutoCloseable {
         } else if ("/health/ready".equals(path)) {
           Health.Readiness readiness = health.check();
           exchange.send(readiness.ready() ? 200 : 503, "application/json", readiness.json());
+        } else if (routes.console().accepts(exchange)) {
+          routes.console().handle(exchange);
         } else if (AwsQueryEndpoints.accepts(exchange)) {
           routes.query().handle(exchange);
         } else if (routes.restJson().accepts(exchange)) {

@@ -234,9 +234,10 @@ public final class TokenService implements AutoCloseable {
    * Deleting the user (or role, or account) ends its tokens; deleting only the access key used does not. So does
    * renaming or moving a user (UpdateUser): a token names the user as it was, and acts only while a user of that
    * name, path and id exists (the cache key holds the ARN, so a renamed user's new tokens are not mistaken for
-   * its old ones).
+   * its old ones). The web console asks the same of a session's principal on every request. Cached, and
+   * dropped on any IAM change on every node.
    */
-  private boolean principalAlive(Principal principal) {
+  public boolean principalAlive(Principal principal) {
     String key = principal.accountId() + "/" + principal.userId() + "/" + principal.arn();
     return principalsAlive.get(key, k -> switch (principal) {
       case Principal.Root root -> identities.findAccount(root.accountId()).isPresent();

@@ -126,6 +126,38 @@ public final class AwsQueryEndpoints {
     }
   }
 
+  /**
+   * Runs an operation for a caller authenticated by other means (a console session), along the path a
+   * signed request takes once its signature is checked: the same refusals, the declared policy check,
+   * the handler and the audit entry.
+   *
+   * @return the result's members, as the response's {@code <ActionResult>} element would hold them
+   * @throws WharfException as the API would answer it
+   */
+  public String call(String service, String action, Map<String, String> parameters, Caller caller) {
+    QueryOperation operation = operations.get(key(service, action));
+    if (operation == null || operation.permission() instanceof QueryOperation.Permission.Unsigned) {
+      throw new IllegalArgumentException("no signed operation " + service + ":" + action);
+    }
+    AuditLog.Entry entry = context.audit().begin(caller::requestId, caller.origin().sourceIp());
+    entry.action(service + ":" + action).principal(caller.principal());
+    try {
+      QueryRequest request = new QueryRequest(service, action, Map.copyOf(parameters), caller.principal(), null,
+          caller.origin(), caller.requestId());
+      authorize(operation, request, entry);
+      XmlBuilder result = new XmlBuilder();
+      operation.handler().handle(request, result);
+      entry.finish(AuditEvent.Outcome.ALLOWED, null);
+      return result.toString();
+    } catch (WharfException e) {
+      AwsEndpointContext.finishWithError(entry, e, e.code() == null ? "Error" : e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      entry.finish(AuditEvent.Outcome.FAILED, "ServiceFailure");
+      throw e;
+    }
+  }
+
   private void authorize(QueryOperation operation, QueryRequest request, AuditLog.Entry entry) {
     refuseForTemporaryUsers(request);
     switch (operation.permission()) {

@@ -37,6 +37,7 @@ public final class RestJsonEndpoints {
   private final AwsEndpointContext context;
   private final AwsAuthenticator authenticator;
   private final Map<String, RestOperation> operations = new HashMap<>();
+  private final Map<String, RestOperation> byName = new HashMap<>();
 
   /** @param serviceName the IAM service prefix used in audit records when no action was resolved (e.g. codeartifact) */
   public RestJsonEndpoints(String pathPrefix, String serviceName, AwsEndpointContext context,
@@ -49,7 +50,8 @@ public final class RestJsonEndpoints {
       if (!operation.path().startsWith(pathPrefix)) {
         throw new IllegalStateException(operation.name() + " is outside " + pathPrefix);
       }
-      if (this.operations.put(operation.method() + " " + operation.path(), operation) != null) {
+      if (this.operations.put(operation.method() + " " + operation.path(), operation) != null
+          || byName.put(operation.name(), operation) != null) {
         throw new IllegalStateException("duplicate route for " + operation.name());
       }
     }
@@ -135,6 +137,43 @@ public final class RestJsonEndpoints {
       LOG.error("request {} failed", exchange.requestId(), e);
       sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",
           Map.of());
+    }
+  }
+
+  /**
+   * Runs an operation for a caller already authenticated by other means (a console session) along the
+   * very path a signed request takes once its signature is checked: the operation's declared policy
+   * check, its handler, and its audit entry. So the console can do and see nothing the API would not
+   * let the same principal do.
+   *
+   * @param query the operation's query-string members, by wire name
+   * @param body its JSON body, or null
+   * @return what the handler returned (a Jackson node, a record or map, null, or a {@link StreamedResponse})
+   * @throws WharfException as the API would answer it (the caller shows its message)
+   */
+  public Object call(String operationName, Map<String, String> query, JsonNode body, Caller caller) {
+    RestOperation operation = byName.get(operationName);
+    if (operation == null) {
+      throw new IllegalArgumentException("no operation " + operationName);
+    }
+    if (operation.payload() instanceof RestOperation.Payload.Streamed) {
+      throw new IllegalArgumentException(operationName + " streams its body, which a call cannot give");
+    }
+    AuditLog.Entry entry = context.audit().begin(caller::requestId, caller.origin().sourceIp());
+    entry.action(serviceName + ":" + operation.name()).principal(caller.principal());
+    try {
+      RestRequest request = new RestRequest(operation.name(), query, body, caller.principal(), null, caller.origin(),
+          caller.requestId(), caller.serverOrigin());
+      authorize(operation, request, entry);
+      Object result = operation.handler().handle(request);
+      entry.finish(AuditEvent.Outcome.ALLOWED, null);
+      return result;
+    } catch (WharfException e) {
+      AwsEndpointContext.finishWithError(entry, e, errorType(e, new LinkedHashMap<>()).type());
+      throw e;
+    } catch (RuntimeException e) {
+      entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
+      throw e;
     }
   }
 
@@ -241,6 +280,13 @@ public final class RestJsonEndpoints {
   /** Renders the error; returns the error type sent. */
   private static String sendError(Exchange exchange, WharfException e) {
     Map<String, String> extra = new LinkedHashMap<>();
+    ErrorType error = errorType(e, extra);
+    sendError(exchange, error.status(), error.type(), e.getMessage(), extra);
+    return error.type();
+  }
+
+  /** The status and error type CodeArtifact answers the error with; adds its extra members to {@code extra}. */
+  private static ErrorType errorType(WharfException e, Map<String, String> extra) {
     ErrorType error = switch (e) {
       case WharfException.Invalid invalid -> {
         extra.put("reason", e.getMessage() != null && e.getMessage().contains("not valid JSON") ? "CANNOT_PARSE"
@@ -261,8 +307,7 @@ public final class RestJsonEndpoints {
       putIfPresent(extra, "resourceId", resource.resourceId());
       putIfPresent(extra, "resourceType", resource.resourceType());
     }
-    sendError(exchange, error.status(), error.type(), e.getMessage(), extra);
-    return error.type();
+    return error;
   }
 
   /** The HTTP status and {@code x-amzn-ErrorType} an error is answered with. */

@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@code wharf:LookupAuditEvents}: the audit events that concern the caller's account (as caller
  * or as resource owner), newest first; counted package reads as one event per minute with their
  * {@code Count} (and no RequestId), every other event with a Count of 1. Parameters: Since (ISO-8601 or a duration like PT1H,
- * default the last 24 hours), PrincipalArn, EventAction, MaxResults (1..1000, default 100).
+ * default the last 24 hours), Until (the same forms, exclusive: the next page of a listing starts at its last
+ * event's time), PrincipalArn, EventAction, Outcome (allowed, denied or failed), MaxResults (1..1000, default 100).
  */
 public final class AuditEndpoints {
   private final AuditLog audit;
@@ -41,8 +42,9 @@ public final class AuditEndpoints {
             throw new WharfException.Invalid("ValidationError", "MaxResults must be between 1 and 1000");
           }
           Instant since = since(r.optional("Since"));
-          List<AuditEvent> events = audit.lookup(r.principal().accountId(), since, r.optional("PrincipalArn"),
-              r.optional("EventAction"), limit);
+          Instant until = r.optional("Until") == null ? null : since(r.optional("Until"));
+          List<AuditEvent> events = audit.lookup(r.principal().accountId(), since, until, r.optional("PrincipalArn"),
+              r.optional("EventAction"), outcome(r.optional("Outcome")), limit);
           x.element("Events", list -> events.forEach(e -> list.element("member", m -> m
               .text("EventId", e.eventId()).text("Time", e.occurredAt()).text("Count", e.count())
               .text("RequestId", e.requestId())
@@ -50,6 +52,17 @@ public final class AuditEndpoints {
               .text("SourceIp", e.sourceIp()).text("Outcome", e.outcome().name().toLowerCase(Locale.ROOT))
               .text("DecidedBy", e.decidedBy()).text("ErrorCode", e.errorCode()).text("TokenId", e.tokenId()))));
         }));
+  }
+
+  private static AuditEvent.Outcome outcome(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return AuditEvent.Outcome.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new WharfException.Invalid("ValidationError", "Outcome must be allowed, denied or failed");
+    }
   }
 
   private Instant since(String value) {

@@ -1,0 +1,267 @@
+package dev.wharf.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wharf.audit.AuditEvent;
+import dev.wharf.testing.TestingIam;
+import dev.wharf.testing.TestingServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The console's defences over plain HTTP, as a hostile page or client would probe them: declared access
+ * on every route, security headers, CSRF and cross-site posts, session fixation, no open redirect,
+ * cookies, sign-in limits and their audit, and a session that ends when its user is deleted.
+ */
+class ConsoleSecurityIT {
+  private static final String PASSWORD = "Wharf-console-1";
+  private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  @TempDir static java.nio.file.Path scratch;
+  static TestingServer wharf;
+  static IamClient rootIam;
+  static CodeartifactClient rootCodeartifact;
+  static String account;
+
+  @BeforeAll
+  static void start() {
+    wharf = TestingServer.start(scratch.resolve("data"));
+    rootIam = wharf.iam(wharf.rootCredentials());
+    rootCodeartifact = wharf.codeartifact(wharf.rootCredentials());
+    account = wharf.managementAccountId();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (wharf != null) {
+      wharf.close();
+    }
+  }
+
+  /** A browser: its cookies, kept as a console response sets them. */
+  static final class Browser {
+    final Map<String, String> cookies = new LinkedHashMap<>();
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+      return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form, String origin)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
+              .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+              .collect(Collectors.joining("&"))));
+      if (origin != null) {
+        request.header("Origin", origin);
+      }
+      return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+      if (!cookies.isEmpty()) {
+        request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining("; ")));
+      }
+      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      for (String set : response.headers().allValues("Set-Cookie")) {
+        String pair = set.split(";", 2)[0];
+        String name = pair.substring(0, pair.indexOf('='));
+        String value = pair.substring(pair.indexOf('=') + 1);
+        if (value.isEmpty()) {
+          cookies.remove(name);
+        } else {
+          cookies.put(name, value);
+        }
+      }
+      return response;
+    }
+
+    /** The sign-in form's token (its pre-session cookie is set by the GET). */
+    String signInToken() throws IOException, InterruptedException {
+      return csrf(get("/console/sign-in"));
+    }
+
+    HttpResponse<String> signInWithPassword(String user, String password) throws IOException, InterruptedException {
+      return post("/console/sign-in", Map.of("csrf", signInToken(), "method", "password", "account", account,
+          "user", user, "password", password), null);
+    }
+
+    HttpResponse<String> signInWithKey(AwsBasicCredentials key) throws IOException, InterruptedException {
+      return post("/console/sign-in", Map.of("csrf", signInToken(), "method", "key", "accessKeyId",
+          key.accessKeyId(), "secretAccessKey", key.secretAccessKey()), null);
+    }
+  }
+
+  static URI uri(String path) {
+    return wharf.endpoint().resolve(path);
+  }
+
+  static String csrf(HttpResponse<String> page) {
+    Matcher matcher = CSRF.matcher(page.body());
+    assertThat(matcher.find()).as("a form with a CSRF token in " + page.body()).isTrue();
+    return matcher.group(1);
+  }
+
+  static void user(String name) {
+    TestingIam.user(rootIam, name, "developer", TestingIam.DEVELOPER);
+    rootIam.createLoginProfile(b -> b.userName(name).password(PASSWORD));
+  }
+
+  @Test
+  void everyRouteDeclaresWhatItNeedsAndARouteWithoutADeclarationCannotBeMade() {
+    assertThat(wharf.server().consoleRoutes()).isNotEmpty().allSatisfy(route -> assertThat(route.access()).isNotNull());
+    assertThat(wharf.server().consoleRoutes()).filteredOn(r -> r.method().equals("POST")).extracting(
+        r -> r.path().pattern()).contains("/sign-in", "/sign-out", "/domains");
+    assertThatThrownBy(() -> new ConsoleEndpoints.Route("GET", "/x", null, r -> null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("access");
+    assertThatThrownBy(() -> new ConsoleEndpoints.Reply.Redirect("//evil.example/"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ConsoleEndpoints.Reply.Redirect("https://evil.example/"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void everyPageForbidsFramesAndInlineScript() throws Exception {
+    Browser browser = new Browser();
+    for (HttpResponse<String> page : List.of(browser.get("/console/sign-in"), browser.get("/console/no-such-page"))) {
+      String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+      assertThat(policy).contains("frame-ancestors 'none'", "script-src 'self'", "default-src 'none'")
+          .doesNotContain("unsafe-inline", "unsafe-eval");
+      assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(page.body()).doesNotContainPattern("<script>|<script [^>]*>[^<]|\\son[a-z]+=");
+    }
+    assertThat(browser.get("/console/no-such-page").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void signInStartsAFreshHttpOnlyStrictSessionAndGoesOnlyToTheConsole() throws Exception {
+    user("fixation");
+    Browser browser = new Browser();
+    browser.cookies.put(ConsoleEndpoints.SESSION_COOKIE, "chosen-by-an-attacker");
+    HttpResponse<String> signedIn = browser.post("/console/sign-in?next=//evil.example/", Map.of("csrf",
+        browser.signInToken(), "method", "password", "account", account, "user", "fixation", "password", PASSWORD,
+        "next", "https://evil.example/"), null);
+    assertThat(signedIn.statusCode()).isEqualTo(303);
+    assertThat(signedIn.headers().firstValue("Location")).hasValue("/console/domains");
+    String cookie = signedIn.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith(ConsoleEndpoints.SESSION_COOKIE + "=")).findFirst().orElseThrow();
+    assertThat(cookie).contains("HttpOnly", "SameSite=Strict", "Path=/console/");
+    assertThat(browser.cookies.get(ConsoleEndpoints.SESSION_COOKIE)).isNotEqualTo("chosen-by-an-attacker").hasSize(43);
+    assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
+
+    Browser attacker = new Browser();
+    attacker.cookies.put(ConsoleEndpoints.SESSION_COOKIE, "chosen-by-an-attacker");
+    assertThat(attacker.get("/console/domains").headers().firstValue("Location")).hasValue("/console/sign-in");
+    // the page after sign-in never shows the password or the secret
+    assertThat(browser.get("/console/domains").body()).doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void crossSitePostsAndPostsWithoutTheSessionsTokenChangeNothing() throws Exception {
+    user("poster");
+    Browser browser = new Browser();
+    browser.signInWithPassword("poster", PASSWORD);
+    String token = csrf(browser.get("/console/domains"));
+    HttpResponse<String> crossSite = browser.post("/console/domains", Map.of("csrf", token, "name", "crosssite"),
+        "https://evil.example");
+    HttpResponse<String> noToken = browser.post("/console/domains", Map.of("name", "notoken"), null);
+    HttpResponse<String> otherToken = browser.post("/console/domains", Map.of("csrf", "x".repeat(43), "name",
+        "othertoken"), null);
+    assertThat(List.of(crossSite.statusCode(), noToken.statusCode(), otherToken.statusCode())).containsOnly(403);
+    Browser stranger = new Browser();
+    assertThat(stranger.post("/console/domains", Map.of("csrf", token, "name", "nosession"), null).statusCode())
+        .isEqualTo(403);
+    assertThat(rootCodeartifact.listDomains(b -> { }).domains()).extracting(d -> d.name())
+        .doesNotContain("crosssite", "notoken", "othertoken", "nosession");
+    HttpResponse<String> created = browser.post("/console/domains", Map.of("csrf", token, "name", "posted"), null);
+    assertThat(created.statusCode()).isEqualTo(303);
+    assertThat(rootCodeartifact.listDomains(b -> { }).domains()).extracting(d -> d.name()).contains("posted");
+    // the sign-in form has its own token: a post without it signs nobody in
+    assertThat(new Browser().post("/console/sign-in", Map.of("method", "password", "account", account, "user",
+        "poster", "password", PASSWORD), null).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void rootSignsInWithItsAccessKeyAndAWrongSecretIsRefused() throws Exception {
+    AwsBasicCredentials root = wharf.rootCredentials();
+    Browser wrong = new Browser();
+    HttpResponse<String> refused = wrong.signInWithKey(AwsBasicCredentials.create(root.accessKeyId(), "wrong"));
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("incorrect").doesNotContain(root.accessKeyId());
+    Browser browser = new Browser();
+    assertThat(browser.signInWithKey(root).statusCode()).isEqualTo(303);
+    assertThat(browser.get("/console/domains").body()).contains("arn:aws:iam::" + account + ":root")
+        .doesNotContain(root.secretAccessKey());
+  }
+
+  @Test
+  void failedSignInsAreLimitedPerUserAndAudited() throws Exception {
+    user("guessed");
+    Instant before = Instant.now();
+    for (int i = 0; i < ConsoleSignIn.MAX_FAILURES_PER_USER; i++) {
+      assertThat(new Browser().signInWithPassword("guessed", "wrong-" + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> limited = new Browser().signInWithPassword("guessed", PASSWORD);
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("Too many failed sign-in attempts");
+    wharf.server().audit().flush();
+    List<AuditEvent> events = wharf.server().audit().lookup(account, before, null, ConsoleSignIn.AUDIT_ACTION, 100);
+    assertThat(events).filteredOn(e -> "AuthenticationFailed".equals(e.errorCode()))
+        .hasSizeGreaterThanOrEqualTo(ConsoleSignIn.MAX_FAILURES_PER_USER);
+    assertThat(events).filteredOn(e -> "Throttled".equals(e.errorCode())).isNotEmpty();
+  }
+
+  @Test
+  void aPasswordThatMustBeResetSignsNobodyIn() throws Exception {
+    user("reset");
+    rootIam.updateLoginProfile(b -> b.userName("reset").passwordResetRequired(true));
+    HttpResponse<String> refused = new Browser().signInWithPassword("reset", PASSWORD);
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("must be changed");
+  }
+
+  @Test
+  void aSessionEndsWithinASecondWhenItsUserIsDeleted() throws Exception {
+    user("leaving");
+    Browser browser = new Browser();
+    browser.signInWithPassword("leaving", PASSWORD);
+    assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
+    rootIam.deleteLoginProfile(b -> b.userName("leaving"));
+    rootIam.deleteUserPolicy(b -> b.userName("leaving").policyName("developer"));
+    rootIam.listAccessKeys(b -> b.userName("leaving")).accessKeyMetadata()
+        .forEach(k -> rootIam.deleteAccessKey(b -> b.userName("leaving").accessKeyId(k.accessKeyId())));
+    rootIam.deleteUser(b -> b.userName("leaving"));
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    HttpResponse<String> after = browser.get("/console/domains");
+    while (after.statusCode() == 200 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      after = browser.get("/console/domains");
+    }
+    assertThat(after.statusCode()).isEqualTo(303);
+    assertThat(after.headers().firstValue("Location")).hasValue("/console/sign-in");
+  }
+}
