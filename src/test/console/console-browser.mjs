@@ -119,6 +119,7 @@ try {
     const hrefs = await readme.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href") || ""));
     check(hrefs.every((href) => !/^\s*(javascript|data|vbscript):/i.test(href)), "no script link: " + hrefs);
     check(hrefs.some((href) => href === "https://example.com/docs"), "ordinary links stay: " + hrefs);
+    const versionPath = new URL(page.url()).pathname;
     const install = await page.locator("#install").textContent();
     check(install === `npm install ${process.env.PACKAGE}@1.0.0`, "the install line: " + install);
     // an asset downloads in the browser with the session
@@ -136,8 +137,17 @@ try {
     for (const path of [new URL(page.url()).pathname + "?format=npm"]) {
       await accessible(path);
     }
-    await accessible("/console/domains");
+    const repositoryPath = versionPath.replace(/\/packages\/.*$/, "");
+    for (const path of ["/console/domains", repositoryPath, versionPath, versionPath.replace(/\/versions\/.*$/, ""),
+      repositoryPath.replace(/\/repositories\/.*$/, "") + "?prefix=xss"]) {
+      await accessible(path);
+    }
     await accessible("/console/sign-in", false);
+    // a search across the domain's repositories finds the package by its prefix
+    await page.goto(repositoryPath.replace(/\/repositories\/.*$/, ""));
+    await page.getByLabel("Package name starts with").fill("xss");
+    await page.getByRole("button", { name: "Search the domain" }).click();
+    await page.getByRole("link", { name: process.env.PACKAGE }).waitFor();
     // a phone-sized screen: the page does not scroll sideways
     const phone = await newPage({ viewport: { width: 375, height: 700 } });
     await phone.goto("/console/domains");

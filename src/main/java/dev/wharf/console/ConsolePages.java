@@ -67,6 +67,8 @@ public final class ConsolePages {
         new Route("GET", "/sign-in", new Access.Public("the sign-in form"), this::signInForm),
         new Route("POST", "/sign-in", new Access.Public("checks the credentials it is given (ConsoleSignIn)"),
             this::signIn),
+        new Route("POST", "/change-password", new Access.Public("checks the current password it is given, as the"
+            + " sign-in does, then calls iam:ChangePassword as that user"), this::changePassword),
         new Route("POST", "/sign-out", signedIn, this::signOut),
         new Route("GET", "/static/" + SEGMENT + "/" + SEGMENT, new Access.Public("the style sheet and the script"),
             this::asset),
@@ -122,10 +124,58 @@ public final class ConsolePages {
           ? signIn.withAccessKey(request.form().get("accessKeyId"), request.form().get("secretAccessKey"), address,
               requestId)
           : signIn.withPassword(request.form().get("account"), request.form().get("user"),
-              request.form().get("password"), address, requestId);
+              request.form().get("password"), address, requestId, false);
     } catch (ConsoleSignIn.Refused refused) {
+      if (refused.mustChangePassword()) {
+        return changePasswordPage(request, 200, refused.getMessage());
+      }
       return signInPage(request, refused.throttled() ? 429 : 401, refused.getMessage(), method);
     }
+    return startSession(request, principal);
+  }
+
+  /** The form that sets a new password: the user proves the current one again (no session exists yet). */
+  private Reply changePasswordPage(ConsoleRequest request, int status, String message) {
+    String token = java.util.UUID.randomUUID().toString();
+    request.exchange().addHeader("Set-Cookie", ConsoleEndpoints.setCookie(request.exchange(),
+        ConsoleEndpoints.SIGN_IN_COOKIE, token, 3600));
+    return Reply.Page.of(status, "console/change-password.jte", "signInToken", token, "message", message,
+        "accountId", Objects.requireNonNullElse(request.form().get("account"), ""),
+        "userName", Objects.requireNonNullElse(request.form().get("user"), ""));
+  }
+
+  /**
+   * Sets a new console password for a user whose password must be changed, then signs it in: the current
+   * password is checked as a sign-in is (limited and audited), and the change is iam:ChangePassword called
+   * as that user, with its policy check and the password policy.
+   */
+  private Reply changePassword(ConsoleRequest request) {
+    String account = request.form().get("account");
+    String user = request.form().get("user");
+    String current = request.form().get("password");
+    String changed = request.form().get("newPassword");
+    if (changed == null || !changed.equals(request.form().get("confirmPassword"))) {
+      return changePasswordPage(request, 400, "The new passwords do not match.");
+    }
+    Principal principal;
+    try {
+      principal = signIn.withPassword(account, user, current, request.exchange().remoteAddress(),
+          request.exchange().requestId(), true);
+    } catch (ConsoleSignIn.Refused refused) {
+      return changePasswordPage(request, refused.throttled() ? 429 : 401, refused.getMessage());
+    }
+    try {
+      query.call("iam", "ChangePassword", Map.of("OldPassword", current, "NewPassword", changed),
+          new dev.wharf.api.aws.Caller(principal, new dev.wharf.identity.PermissionService.RequestOrigin(
+              request.exchange().remoteAddress(), request.exchange().isSecure()), request.exchange().requestId(),
+              request.exchange().origin()));
+    } catch (WharfException refused) {
+      return changePasswordPage(request, 400, refused.getMessage());
+    }
+    return startSession(request, principal);
+  }
+
+  private Reply startSession(ConsoleRequest request, Principal principal) {
     // a new session id, whatever cookie the browser came with: no session fixation
     request.session().ifPresent(sessions::end);
     ConsoleSessions.Session session = sessions.start(principal);
@@ -235,8 +285,41 @@ public final class ConsolePages {
     ConsoleViews.Domain domain = new ConsoleViews.Domain(name, owner, described.path("status").asText(),
         described.path("arn").asText(), described.path("repositoryCount").asLong(),
         described.path("assetSizeBytes").asLong(), time(described.path("createdTime")));
+    String prefix = request.queryParameter("prefix");
     return Reply.Page.of(200, "console/domain.jte", "domain", domain, "repositories", rows, "next",
-        text(listed.path("nextToken")));
+        text(listed.path("nextToken")), "prefix", Objects.requireNonNullElse(prefix, ""), "found",
+        prefix == null ? null : searchDomain(request, owner, name, prefix.strip()));
+  }
+
+  /**
+   * Packages whose names start with {@code prefix} in every repository of the domain the principal may list
+   * ({@link #PAGE_SIZE} at most per repository; a repository it may not list is left out).
+   */
+  private List<PackageRef> searchDomain(ConsoleRequest request, String owner, String domain, String prefix) {
+    List<PackageRef> found = new ArrayList<>();
+    String next = null;
+    do {
+      Map<String, String> query = new LinkedHashMap<>(Map.of("domain", domain, "domain-owner", owner));
+      if (next != null) {
+        query.put("next-token", next);
+      }
+      JsonNode listed = call(request, "ListRepositoriesInDomain", query, null);
+      for (JsonNode r : listed.path("repositories")) {
+        String repository = r.path("name").asText();
+        try {
+          JsonNode packages = call(request, "ListPackages", Map.of("domain", domain, "domain-owner", owner,
+              "repository", repository, "package-prefix", prefix, "max-results", String.valueOf(PAGE_SIZE)), null);
+          for (JsonNode p : packages.path("packages")) {
+            found.add(new PackageRef(owner, domain, repository, p.path("format").asText(), text(p.path("namespace")),
+                p.path("package").asText()));
+          }
+        } catch (WharfException.AccessDenied denied) {
+          // not this repository
+        }
+      }
+      next = text(listed.path("nextToken"));
+    } while (next != null);
+    return found;
   }
 
   private Reply createRepository(ConsoleRequest request) {

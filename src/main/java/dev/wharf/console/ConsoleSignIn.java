@@ -40,14 +40,25 @@ public final class ConsoleSignIn {
   /** Why a sign-in was refused; the message is the one shown, and says nothing of which part was wrong. */
   public static final class Refused extends Exception {
     private final boolean throttled;
+    private final boolean mustChangePassword;
 
     Refused(String message, boolean throttled) {
+      this(message, throttled, false);
+    }
+
+    Refused(String message, boolean throttled, boolean mustChangePassword) {
       super(message, null, false, false);
       this.throttled = throttled;
+      this.mustChangePassword = mustChangePassword;
     }
 
     public boolean throttled() {
       return throttled;
+    }
+
+    /** The password was right, but must be changed before the user signs in. */
+    public boolean mustChangePassword() {
+      return mustChangePassword;
     }
   }
 
@@ -63,20 +74,22 @@ public final class ConsoleSignIn {
     this.audit = Objects.requireNonNull(audit, "audit");
   }
 
-  /** Signs in with a console password. */
-  public Principal withPassword(String accountId, String userName, String password, String address, String requestId)
-      throws Refused {
+  /**
+   * Signs in with a console password. A password that must be changed first is refused with
+   * {@link Refused#mustChangePassword()}, unless {@code changing} (the form that sets the new one).
+   */
+  public Principal withPassword(String accountId, String userName, String password, String address, String requestId,
+      boolean changing) throws Refused {
     String user = "user:" + blank(accountId) + "/" + blank(userName).toLowerCase(Locale.ROOT);
     AuditLog.Entry entry = begin(address, requestId);
     entry.resource(userArnGuess(accountId, userName), blank(accountId));
     throttle(entry, user, address);
     Optional<Verified> verified = accountId == null || userName == null || password == null ? Optional.empty()
         : passwords.verify(accountId.strip(), userName.strip(), password);
-    if (verified.isPresent() && verified.get().mustChangePassword()) {
+    if (verified.isPresent() && verified.get().mustChangePassword() && !changing) {
       failures.invalidate(user);
       entry.principal(verified.get().principal()).finish(AuditEvent.Outcome.DENIED, "PasswordResetRequired");
-      throw new Refused("Your password must be changed before you sign in: change it with `aws iam change-password`"
-          + " (with your access key), or ask an administrator to set a new one.", false);
+      throw new Refused("Your password has expired or must be reset: set a new one.", false, true);
     }
     return finish(entry, verified.map(Verified::principal), user, address);
   }

@@ -236,12 +236,32 @@ class ConsoleSecurityIT {
   }
 
   @Test
-  void aPasswordThatMustBeResetSignsNobodyIn() throws Exception {
+  void aPasswordThatMustBeResetIsChangedBeforeTheUserSignsIn() throws Exception {
     user("reset");
     rootIam.updateLoginProfile(b -> b.userName("reset").passwordResetRequired(true));
-    HttpResponse<String> refused = new Browser().signInWithPassword("reset", PASSWORD);
-    assertThat(refused.statusCode()).isEqualTo(401);
-    assertThat(refused.body()).contains("must be changed");
+    Browser browser = new Browser();
+    HttpResponse<String> mustChange = browser.signInWithPassword("reset", PASSWORD);
+    assertThat(mustChange.statusCode()).isEqualTo(200);
+    assertThat(mustChange.body()).contains("Set a new password");
+    assertThat(browser.cookies).doesNotContainKey(ConsoleEndpoints.SESSION_COOKIE);
+    String token = csrf(mustChange);
+    Map<String, String> form = new LinkedHashMap<>(Map.of("csrf", token, "account", account, "user", "reset",
+        "password", PASSWORD, "newPassword", "Another-password-2", "confirmPassword", "Another-password-3"));
+    assertThat(browser.post("/console/change-password", form, null).body()).contains("do not match");
+    // without iam:ChangePassword the change is refused with IAM's message, as the API refuses it
+    form.put("csrf", browser.cookies.get(ConsoleEndpoints.SIGN_IN_COOKIE));
+    form.put("confirmPassword", "Another-password-2");
+    HttpResponse<String> denied = browser.post("/console/change-password", form, null);
+    assertThat(denied.statusCode()).isEqualTo(400);
+    assertThat(denied.body()).contains("iam:ChangePassword");
+    rootIam.putUserPolicy(b -> b.userName("reset").policyName("change").policyDocument("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:ChangePassword\",\"Resource\":\"*\"}]}"));
+    form.put("csrf", browser.cookies.get(ConsoleEndpoints.SIGN_IN_COOKIE));
+    HttpResponse<String> changed = browser.post("/console/change-password", form, null);
+    assertThat(changed.statusCode()).as(changed.body()).isEqualTo(303);
+    assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
+    assertThat(new Browser().signInWithPassword("reset", PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(new Browser().signInWithPassword("reset", "Another-password-2").statusCode()).isEqualTo(303);
   }
 
   @Test
