@@ -75,6 +75,8 @@ public final class ConsolePagesLoad {
           new String[] {"domain (repositories)", "/console/domains/" + account + "/bench"},
           new String[] {"repository, first 50 packages", repository},
           new String[] {"repository, prefix search", repository + "?prefix=" + middle.substring(0, 8) + "&format=npm"},
+          new String[] {"domain-wide prefix search", "/console/domains/" + account + "/bench?prefix="
+              + middle.substring(0, 8)},
           new String[] {"package (versions)", repository + "/packages/npm/-/" + middle},
           new String[] {"version (readme, assets, deps)", repository + "/packages/npm/-/" + middle + "/versions/1.0.0"},
           new String[] {"connection instructions (npm)", repository + "/connect?format=npm"},
