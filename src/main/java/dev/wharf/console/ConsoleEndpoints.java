@@ -115,15 +115,24 @@ public final class ConsoleEndpoints {
     record Written() implements Reply {}
   }
 
+  /**
+   * Where browsers reach the console: the scheme and authority of {@code --public-url} when one is set (behind a
+   * TLS proxy the request itself arrives over plain HTTP, with the proxy's Host), else the request's own.
+   */
+  public record Origin(String value, boolean secure) {}
+
   private final List<Route> routes;
+  private final Optional<Origin> publicOrigin;
   private final ConsoleSessions sessions;
   private final RestJsonEndpoints codeartifact;
   private final ConsoleAssets assets;
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
   public ConsoleEndpoints(List<Route> routes, ConsoleSessions sessions, RestJsonEndpoints codeartifact,
-      ConsoleAssets assets) {
+      ConsoleAssets assets, Optional<String> publicUrl) {
     this.routes = List.copyOf(routes); // a null Access has already failed in Route's constructor
+    this.publicOrigin = publicUrl.map(java.net.URI::create).map(uri -> new Origin(uri.getScheme() + "://"
+        + uri.getRawAuthority(), "https".equalsIgnoreCase(uri.getScheme())));
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.codeartifact = Objects.requireNonNull(codeartifact, "codeartifact");
     this.assets = Objects.requireNonNull(assets, "assets");
@@ -170,9 +179,10 @@ public final class ConsoleEndpoints {
         return;
       }
       Map<String, String> form = Map.of();
+      Origin origin = origin(exchange);
       if ("POST".equals(exchange.method())) {
         form = readForm(exchange);
-        if (!sameOrigin(exchange)) {
+        if (!sameOrigin(exchange, origin)) {
           refuse(exchange, session, "The form came from another site.");
           return;
         }
@@ -196,10 +206,12 @@ public final class ConsoleEndpoints {
       }
       List<String> groups = new ArrayList<>();
       for (int i = 1; i <= matched.groupCount(); i++) {
-        groups.add(matched.group(i) == null ? null : URLDecoder.decode(matched.group(i), StandardCharsets.UTF_8));
+        // a path's '+' is a plus, not a space (URLDecoder decodes forms)
+        groups.add(matched.group(i) == null ? null : URLDecoder.decode(matched.group(i).replace("+", "%2B"),
+            StandardCharsets.UTF_8));
       }
-      ConsoleRequest request = new ConsoleRequest(exchange, session, groups, query(exchange), form, caller(exchange,
-          session));
+      ConsoleRequest request = new ConsoleRequest(exchange, origin, session, groups, query(exchange), form,
+          caller(exchange, origin, session));
       Reply reply;
       try {
         reply = route.handler().handle(request);
@@ -219,10 +231,15 @@ public final class ConsoleEndpoints {
     }
   }
 
-  private Optional<dev.wharf.api.aws.Caller> caller(Exchange exchange, Optional<ConsoleSessions.Session> session) {
+  private Optional<dev.wharf.api.aws.Caller> caller(Exchange exchange, Origin origin,
+      Optional<ConsoleSessions.Session> session) {
     return session.map(s -> new dev.wharf.api.aws.Caller(s.principal(),
         new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure()), exchange.requestId(),
-        exchange.origin()));
+        origin.value()));
+  }
+
+  private Origin origin(Exchange exchange) {
+    return publicOrigin.orElseGet(() -> new Origin(exchange.origin(), exchange.isSecure()));
   }
 
   private void refuse(Exchange exchange, Optional<ConsoleSessions.Session> session, String message) {
@@ -273,9 +290,9 @@ public final class ConsoleEndpoints {
    * Whether a POST comes from a console page: browsers send {@code Origin} with every POST; when it is
    * there it must be this server's (the CSRF token is checked besides).
    */
-  private static boolean sameOrigin(Exchange exchange) {
+  private static boolean sameOrigin(Exchange exchange, Origin expected) {
     String origin = exchange.header("Origin");
-    return origin == null || origin.equals(exchange.origin());
+    return origin == null || origin.equals(expected.value());
   }
 
   /** The sign-in form's token: the hidden field must equal the pre-session cookie set with the form. */
@@ -301,10 +318,10 @@ public final class ConsoleEndpoints {
     return null;
   }
 
-  /** A Set-Cookie value for the console: HttpOnly, SameSite=Strict, Secure when the request came over TLS. */
-  static String setCookie(Exchange exchange, String name, String value, long maxAgeSeconds) {
+  /** A Set-Cookie value for the console: HttpOnly, SameSite=Strict, Secure when browsers reach it over TLS. */
+  static String setCookie(Origin origin, String name, String value, long maxAgeSeconds) {
     return name + "=" + value + "; Path=" + PREFIX + "/; HttpOnly; SameSite=Strict"
-        + (exchange.isSecure() ? "; Secure" : "") + "; Max-Age=" + maxAgeSeconds;
+        + (origin.secure() ? "; Secure" : "") + "; Max-Age=" + maxAgeSeconds;
   }
 
   private static Map<String, String> query(Exchange exchange) {

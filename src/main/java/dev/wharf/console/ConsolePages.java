@@ -36,6 +36,8 @@ import java.util.Optional;
 public final class ConsolePages {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PAGE_SIZE = 50;
+  /** A domain-wide search asks at most this many repositories (each one ListPackages call). */
+  static final int MAX_SEARCHED_REPOSITORIES = 100;
   private static final String SEGMENT = "([^/]+)";
 
   private final RestJsonEndpoints codeartifact;
@@ -103,7 +105,7 @@ public final class ConsolePages {
 
   private Reply signInPage(ConsoleRequest request, int status, String error, String method) {
     String token = java.util.UUID.randomUUID().toString();
-    request.exchange().addHeader("Set-Cookie", ConsoleEndpoints.setCookie(request.exchange(),
+    request.exchange().addHeader("Set-Cookie", ConsoleEndpoints.setCookie(request.origin(),
         ConsoleEndpoints.SIGN_IN_COOKIE, token, 3600));
     Map<String, Object> parameters = new HashMap<>();
     parameters.put("signInToken", token);
@@ -118,7 +120,7 @@ public final class ConsolePages {
     String address = request.exchange().remoteAddress();
     String requestId = request.exchange().requestId();
     String method = "key".equals(request.form().get("method")) ? "key" : "password";
-    Principal principal;
+    ConsoleSignIn.SignedIn principal;
     try {
       principal = method.equals("key")
           ? signIn.withAccessKey(request.form().get("accessKeyId"), request.form().get("secretAccessKey"), address,
@@ -137,7 +139,7 @@ public final class ConsolePages {
   /** The form that sets a new password: the user proves the current one again (no session exists yet). */
   private Reply changePasswordPage(ConsoleRequest request, int status, String message) {
     String token = java.util.UUID.randomUUID().toString();
-    request.exchange().addHeader("Set-Cookie", ConsoleEndpoints.setCookie(request.exchange(),
+    request.exchange().addHeader("Set-Cookie", ConsoleEndpoints.setCookie(request.origin(),
         ConsoleEndpoints.SIGN_IN_COOKIE, token, 3600));
     return Reply.Page.of(status, "console/change-password.jte", "signInToken", token, "message", message,
         "accountId", Objects.requireNonNullElse(request.form().get("account"), ""),
@@ -157,7 +159,7 @@ public final class ConsolePages {
     if (changed == null || !changed.equals(request.form().get("confirmPassword"))) {
       return changePasswordPage(request, 400, "The new passwords do not match.");
     }
-    Principal principal;
+    ConsoleSignIn.SignedIn principal;
     try {
       principal = signIn.withPassword(account, user, current, request.exchange().remoteAddress(),
           request.exchange().requestId(), true);
@@ -166,29 +168,29 @@ public final class ConsolePages {
     }
     try {
       query.call("iam", "ChangePassword", Map.of("OldPassword", current, "NewPassword", changed),
-          new dev.wharf.api.aws.Caller(principal, new dev.wharf.identity.PermissionService.RequestOrigin(
+          new dev.wharf.api.aws.Caller(principal.principal(), new dev.wharf.identity.PermissionService.RequestOrigin(
               request.exchange().remoteAddress(), request.exchange().isSecure()), request.exchange().requestId(),
-              request.exchange().origin()));
+              request.origin().value()));
     } catch (WharfException refused) {
       return changePasswordPage(request, 400, refused.getMessage());
     }
     return startSession(request, principal);
   }
 
-  private Reply startSession(ConsoleRequest request, Principal principal) {
+  private Reply startSession(ConsoleRequest request, ConsoleSignIn.SignedIn signedIn) {
     // a new session id, whatever cookie the browser came with: no session fixation
     request.session().ifPresent(sessions::end);
-    ConsoleSessions.Session session = sessions.start(principal);
+    ConsoleSessions.Session session = sessions.start(signedIn.principal(), signedIn.credential());
     return new Reply.Redirect(Paths.domains(), List.of(
-        ConsoleEndpoints.setCookie(request.exchange(), ConsoleEndpoints.SESSION_COOKIE, session.id(),
+        ConsoleEndpoints.setCookie(request.origin(), ConsoleEndpoints.SESSION_COOKIE, session.id(),
             ConsoleSessions.ABSOLUTE.toSeconds()),
-        ConsoleEndpoints.setCookie(request.exchange(), ConsoleEndpoints.SIGN_IN_COOKIE, "", 0)));
+        ConsoleEndpoints.setCookie(request.origin(), ConsoleEndpoints.SIGN_IN_COOKIE, "", 0)));
   }
 
   private Reply signOut(ConsoleRequest request) {
     request.session().ifPresent(sessions::end);
     return new Reply.Redirect(ConsoleEndpoints.PREFIX + "/sign-in", List.of(
-        ConsoleEndpoints.setCookie(request.exchange(), ConsoleEndpoints.SESSION_COOKIE, "", 0)));
+        ConsoleEndpoints.setCookie(request.origin(), ConsoleEndpoints.SESSION_COOKIE, "", 0)));
   }
 
   private Reply asset(ConsoleRequest request) {
@@ -298,6 +300,7 @@ public final class ConsolePages {
   private List<PackageRef> searchDomain(ConsoleRequest request, String owner, String domain, String prefix) {
     List<PackageRef> found = new ArrayList<>();
     String next = null;
+    int searched = 0;
     do {
       Map<String, String> query = new LinkedHashMap<>(Map.of("domain", domain, "domain-owner", owner));
       if (next != null) {
@@ -305,6 +308,9 @@ public final class ConsolePages {
       }
       JsonNode listed = call(request, "ListRepositoriesInDomain", query, null);
       for (JsonNode r : listed.path("repositories")) {
+        if (searched++ == MAX_SEARCHED_REPOSITORIES) {
+          return found;
+        }
         String repository = r.path("name").asText();
         try {
           JsonNode packages = call(request, "ListPackages", Map.of("domain", domain, "domain-owner", owner,
@@ -313,8 +319,8 @@ public final class ConsolePages {
             found.add(new PackageRef(owner, domain, repository, p.path("format").asText(), text(p.path("namespace")),
                 p.path("package").asText()));
           }
-        } catch (WharfException.AccessDenied denied) {
-          // not this repository
+        } catch (WharfException.AccessDenied | WharfException.NotFound notThisOne) {
+          // a repository the principal may not list, or one deleted meanwhile
         }
       }
       next = text(listed.path("nextToken"));
@@ -375,7 +381,7 @@ public final class ConsolePages {
     Map<String, String> query = new LinkedHashMap<>(repositoryQuery(request));
     query.put("format", format);
     String endpoint = call(request, "GetRepositoryEndpoint", query, null).path("repositoryEndpoint").asText();
-    String server = publicUrl.orElse(request.exchange().origin());
+    String server = publicUrl.orElse(request.origin().value());
     return Reply.Page.of(200, "console/connect.jte", "repository", repository, "format", format,
         "formats", ConnectionInstructions.FORMATS, "endpoint", endpoint, "setups",
         ConnectionInstructions.forFormat(format, server, endpoint, repository.domain(), repository.owner(),

@@ -11,7 +11,8 @@ import java.util.Optional;
  * posted form, the session (present on every {@link ConsoleEndpoints.Access.SignedIn} route) and the
  * caller the session's principal calls operations as.
  */
-public record ConsoleRequest(Exchange exchange, Optional<ConsoleSessions.Session> session, List<String> groups,
+public record ConsoleRequest(Exchange exchange, ConsoleEndpoints.Origin origin,
+    Optional<ConsoleSessions.Session> session, List<String> groups,
     Map<String, String> query, Map<String, String> form, Optional<dev.wharf.api.aws.Caller> caller) {
 
   public ConsoleRequest {

@@ -25,8 +25,10 @@ import org.jdbi.v3.core.Jdbi;
  * Each session has a CSRF token of its own, which every form of the session posts back.
  *
  * <p>A session ends when it has been idle for {@link #IDLE}, at the latest {@link #ABSOLUTE} after it
- * began, at sign-out, and as soon as its principal no longer exists (the user is deleted or renamed:
- * {@code alive} is the check the token service makes, kept current on every node by the change bus).
+ * began, at sign-out, as soon as its principal no longer exists (the user is deleted or renamed:
+ * {@code alive} is the check the token service makes, kept current on every node by the change bus), and
+ * as soon as what it signed in with no longer holds ({@code credentials}: the access key deactivated or
+ * deleted, the console password deleted or changed since).
  */
 public final class ConsoleSessions {
   public static final Duration IDLE = Duration.ofMinutes(30);
@@ -39,6 +41,17 @@ public final class ConsoleSessions {
   private final Jdbi jdbi;
   private final Clock clock;
   private final Predicate<Principal> alive;
+  private final Credentials credentials;
+
+  /** Whether what a session signed in with still holds. */
+  @FunctionalInterface
+  public interface Credentials {
+    /**
+     * @param credential {@link ConsoleSignIn.SignedIn#credential()}
+     * @param since when the session began
+     */
+    boolean stillValid(Principal principal, String credential, Instant since);
+  }
 
   /** A live session: the principal it acts as and the token its forms must post. */
   public record Session(String id, Principal principal, String csrf, Instant createdAt) {
@@ -55,23 +68,25 @@ public final class ConsoleSessions {
     }
   }
 
-  public ConsoleSessions(Database database, Clock clock, Predicate<Principal> alive) {
+  public ConsoleSessions(Database database, Clock clock, Predicate<Principal> alive, Credentials credentials) {
     this.jdbi = Objects.requireNonNull(database, "database").jdbi();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.alive = Objects.requireNonNull(alive, "alive");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
   }
 
   /** Starts a session for a principal that just signed in; a fresh id, never one the browser offered. */
-  public Session start(Principal principal) {
+  public Session start(Principal principal, String credential) {
     String id = randomToken();
     String csrf = randomToken();
     Instant now = clock.instant();
     ObjectNode encoded = JSON.createObjectNode();
     PrincipalCodec.write(principal, encoded);
-    jdbi.useHandle(h -> h.createUpdate("INSERT INTO console_sessions (id_sha256, account_id, principal, csrf,"
-            + " created_at, seen_at) VALUES (:id, :account, :principal, :csrf, :now, :now)")
+    jdbi.useHandle(h -> h.createUpdate("INSERT INTO console_sessions (id_sha256, account_id, principal, credential,"
+            + " csrf, created_at, seen_at) VALUES (:id, :account, :principal, :credential, :csrf, :now, :now)")
         .bind("id", Sha256.hex(id.getBytes(StandardCharsets.US_ASCII))).bind("account", principal.accountId())
-        .bind("principal", encoded.toString()).bind("csrf", csrf).bind("now", now.toEpochMilli()).execute());
+        .bind("principal", encoded.toString()).bind("credential", credential).bind("csrf", csrf)
+        .bind("now", now.toEpochMilli()).execute());
     return new Session(id, principal, csrf, now);
   }
 
@@ -81,9 +96,9 @@ public final class ConsoleSessions {
       return Optional.empty();
     }
     String hash = Sha256.hex(id.getBytes(StandardCharsets.UTF_8));
-    Optional<Stored> stored = jdbi.withHandle(h -> h.createQuery("SELECT principal, csrf, created_at, seen_at FROM"
-            + " console_sessions WHERE id_sha256 = :id").bind("id", hash)
-        .map((rs, ctx) -> new Stored(rs.getString("principal"), rs.getString("csrf"),
+    Optional<Stored> stored = jdbi.withHandle(h -> h.createQuery("SELECT principal, credential, csrf, created_at,"
+            + " seen_at FROM console_sessions WHERE id_sha256 = :id").bind("id", hash)
+        .map((rs, ctx) -> new Stored(rs.getString("principal"), rs.getString("credential"), rs.getString("csrf"),
             Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("seen_at"))))
         .findOne());
     if (stored.isEmpty()) {
@@ -92,7 +107,8 @@ public final class ConsoleSessions {
     Instant now = clock.instant();
     Optional<Principal> principal = principal(stored.get().principal());
     if (now.isAfter(stored.get().createdAt().plus(ABSOLUTE)) || now.isAfter(stored.get().seenAt().plus(IDLE))
-        || principal.isEmpty() || !alive.test(principal.get())) {
+        || principal.isEmpty() || !alive.test(principal.get())
+        || !credentials.stillValid(principal.get(), stored.get().credential(), stored.get().createdAt())) {
       delete(hash);
       return Optional.empty();
     }
@@ -121,7 +137,7 @@ public final class ConsoleSessions {
         .execute());
   }
 
-  private record Stored(String principal, String csrf, Instant createdAt, Instant seenAt) {}
+  private record Stored(String principal, String credential, String csrf, Instant createdAt, Instant seenAt) {}
 
   private static Optional<Principal> principal(String json) {
     try {

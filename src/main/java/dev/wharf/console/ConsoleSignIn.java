@@ -74,36 +74,57 @@ public final class ConsoleSignIn {
     this.audit = Objects.requireNonNull(audit, "audit");
   }
 
+  /** Who signed in, and with what: the credential a session re-checks on each request. */
+  public record SignedIn(Principal principal, String credential) {
+    /** The credential of a password sign-in. */
+    public static final String PASSWORD = "password";
+
+    /** The credential of an access-key sign-in. */
+    public static String key(String accessKeyId) {
+      return "key:" + accessKeyId;
+    }
+  }
+
+  private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("\\d{12}");
+  private static final java.util.regex.Pattern USER_NAME = java.util.regex.Pattern.compile("[\\w+=,.@-]{1,64}");
+
   /**
    * Signs in with a console password. A password that must be changed first is refused with
    * {@link Refused#mustChangePassword()}, unless {@code changing} (the form that sets the new one).
    */
-  public Principal withPassword(String accountId, String userName, String password, String address, String requestId,
+  public SignedIn withPassword(String accountId, String userName, String password, String address, String requestId,
       boolean changing) throws Refused {
-    String user = "user:" + blank(accountId) + "/" + blank(userName).toLowerCase(Locale.ROOT);
+    String account = blank(accountId);
+    String name = blank(userName);
+    boolean wellFormed = ACCOUNT.matcher(account).matches() && USER_NAME.matcher(name).matches() && password != null;
+    String user = "user:" + (wellFormed ? account + "/" + name.toLowerCase(Locale.ROOT) : "malformed");
     AuditLog.Entry entry = begin(address, requestId);
-    entry.resource(userArnGuess(accountId, userName), blank(accountId));
+    if (wellFormed) { // only a well-formed name goes into the trail: the form's fields are the caller's to fill
+      entry.resource("arn:aws:iam::" + account + ":user/" + name, account);
+    }
     throttle(entry, user, address);
-    Optional<Verified> verified = accountId == null || userName == null || password == null ? Optional.empty()
-        : passwords.verify(accountId.strip(), userName.strip(), password);
+    Optional<Verified> verified = wellFormed ? passwords.verify(account, name, password) : Optional.empty();
     if (verified.isPresent() && verified.get().mustChangePassword() && !changing) {
-      failures.invalidate(user);
+      succeeded(user, address);
       entry.principal(verified.get().principal()).finish(AuditEvent.Outcome.DENIED, "PasswordResetRequired");
       throw new Refused("Your password has expired or must be reset: set a new one.", false, true);
     }
-    return finish(entry, verified.map(Verified::principal), user, address);
+    return new SignedIn(finish(entry, verified.map(Verified::principal), user, address), SignedIn.PASSWORD);
   }
 
   /** Signs in with an access key pair (long-term keys: a user's or root's). */
-  public Principal withAccessKey(String accessKeyId, String secretAccessKey, String address, String requestId)
+  public SignedIn withAccessKey(String accessKeyId, String secretAccessKey, String address, String requestId)
       throws Refused {
-    String key = "key:" + blank(accessKeyId);
+    String id = blank(accessKeyId);
+    String key = "key:" + (id.length() <= 128 ? id : "malformed");
     AuditLog.Entry entry = begin(address, requestId);
     throttle(entry, key, address);
     Optional<Principal> principal = Optional.empty();
-    if (accessKeyId != null && secretAccessKey != null && !accessKeyId.isBlank()) {
+    if (secretAccessKey != null && !id.isEmpty() && id.length() <= 128) {
       try {
-        CredentialService.Resolved resolved = credentials.resolve(accessKeyId.strip(), null);
+        CredentialService.Resolved resolved = credentials.resolve(id, null);
+        // the key's account sees the attempt in its trail, right or wrong
+        entry.resource(resolved.principal().arn(), resolved.principal().accountId());
         if (resolved.active() && MessageDigest.isEqual(resolved.secretAccessKey().getBytes(StandardCharsets.UTF_8),
             secretAccessKey.strip().getBytes(StandardCharsets.UTF_8))) {
           principal = Optional.of(resolved.principal());
@@ -112,45 +133,48 @@ public final class ConsoleSignIn {
         // refused below, as a wrong secret is
       }
     }
-    return finish(entry, principal, key, address);
+    return new SignedIn(finish(entry, principal, key, address), SignedIn.key(id));
   }
 
   private AuditLog.Entry begin(String address, String requestId) {
     return audit.begin(() -> requestId, address).action(AUDIT_ACTION);
   }
 
+  /**
+   * Counts the attempt before anything is checked, so that attempts made at once cannot all pass a count
+   * read before any of them failed; past a limit, refuses it.
+   */
   private void throttle(AuditLog.Entry entry, String subject, String address) throws Refused {
-    if (count(subject) >= MAX_FAILURES_PER_USER || count("ip:" + address) >= MAX_FAILURES_PER_ADDRESS) {
+    int bySubject = failures.get(subject, k -> new AtomicInteger()).incrementAndGet();
+    int byAddress = failures.get("ip:" + address, k -> new AtomicInteger()).incrementAndGet();
+    if (bySubject > MAX_FAILURES_PER_USER || byAddress > MAX_FAILURES_PER_ADDRESS) {
       entry.finish(AuditEvent.Outcome.DENIED, "Throttled");
       throw new Refused("Too many failed sign-in attempts. Wait " + FAILURE_WINDOW.toMinutes()
           + " minutes and try again.", true);
     }
   }
 
+  /** A right password or key: its attempt no longer counts against the user or the address. */
+  private void succeeded(String subject, String address) {
+    failures.invalidate(subject);
+    AtomicInteger byAddress = failures.getIfPresent("ip:" + address);
+    if (byAddress != null) {
+      byAddress.decrementAndGet();
+    }
+  }
+
   private Principal finish(AuditLog.Entry entry, Optional<Principal> principal, String subject, String address)
       throws Refused {
     if (principal.isEmpty()) {
-      failures.get(subject, k -> new AtomicInteger()).incrementAndGet();
-      failures.get("ip:" + address, k -> new AtomicInteger()).incrementAndGet();
       entry.finish(AuditEvent.Outcome.DENIED, "AuthenticationFailed");
       throw new Refused("Your authentication information is incorrect. Please try again.", false);
     }
-    failures.invalidate(subject);
+    succeeded(subject, address);
     entry.principal(principal.get()).finish(AuditEvent.Outcome.ALLOWED, null);
     return principal.get();
   }
 
-  private int count(String key) {
-    AtomicInteger count = failures.getIfPresent(key);
-    return count == null ? 0 : count.get();
-  }
-
   private static String blank(String value) {
     return value == null ? "" : value.strip();
-  }
-
-  /** The ARN of the user the form names (the path is not known before the user is found), for the audit trail. */
-  private static String userArnGuess(String accountId, String userName) {
-    return "arn:aws:iam::" + blank(accountId) + ":user/" + blank(userName);
   }
 }

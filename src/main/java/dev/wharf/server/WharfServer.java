@@ -167,6 +167,30 @@ public final class WharfServer implements AutoCloseable {
     return all;
   }
 
+  /**
+   * Whether what a console session signed in with still holds: its access key active and still the
+   * principal's, or the principal's console password unchanged since the session began.
+   */
+  private static boolean consoleCredentialHolds(IdentityService identity, CredentialService credentials,
+      dev.wharf.identity.Principal principal, String credential, java.time.Instant since) {
+    if (credential.startsWith("key:")) {
+      try {
+        CredentialService.Resolved resolved = credentials.resolve(credential.substring("key:".length()), null);
+        return resolved.active() && resolved.principal().arn().equals(principal.arn());
+      } catch (CredentialService.CredentialException gone) {
+        return false;
+      }
+    }
+    if (ConsoleSignIn.SignedIn.PASSWORD.equals(credential) && principal instanceof dev.wharf.identity.Principal.User user) {
+      try {
+        return !identity.getLoginProfile(user.accountId(), user.userName()).passwordChangedAt().isAfter(since);
+      } catch (dev.wharf.error.WharfException.NotFound noProfile) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   /** Every route of the web console (a test checks that each declares what it needs). */
   public List<ConsoleEndpoints.Route> consoleRoutes() {
     return routes.console().routes();
@@ -285,7 +309,8 @@ public final class WharfServer implements AutoCloseable {
           BlobStoreUnavailableException.CHECK));
       AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable);
       RestJsonEndpoints codeartifactEndpoints = new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations);
-      ConsoleSessions consoleSessions = new ConsoleSessions(database, clock, tokens::principalAlive);
+      ConsoleSessions consoleSessions = new ConsoleSessions(database, clock, tokens::principalAlive,
+          (principal, credential, since) -> consoleCredentialHolds(identity, credentials, principal, credential, since));
       ConsoleAssets consoleAssets = new ConsoleAssets();
       AwsQueryEndpoints queryEndpoints = new AwsQueryEndpoints(awsContext, queryOperations);
       ConsolePages consolePages = new ConsolePages(codeartifactEndpoints, queryEndpoints,
@@ -297,7 +322,8 @@ public final class WharfServer implements AutoCloseable {
           queryEndpoints,
           codeartifactEndpoints,
           new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl()),
-          new ConsoleEndpoints(consolePages.routes(), consoleSessions, codeartifactEndpoints, consoleAssets));
+          new ConsoleEndpoints(consolePages.routes(), consoleSessions, codeartifactEndpoints, consoleAssets,
+              config.publicUrl()));
 
       // two threads: a long blob collection must not hold up the token-use flush
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,

@@ -59,9 +59,22 @@ class ConsoleSecurityIT {
     }
   }
 
-  /** A browser: its cookies, kept as a console response sets them. */
+  /**
+   * A browser: its cookies, kept as a console response sets them. The tests of the sign-in limits each come
+   * from an address of their own on the loopback network (127.0.0.0/8), since the limits count by address.
+   */
   static final class Browser {
     final Map<String, String> cookies = new LinkedHashMap<>();
+    private final HttpClient http;
+
+    Browser() {
+      this.http = HTTP;
+    }
+
+    Browser(String localAddress) throws IOException {
+      this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+          .localAddress(java.net.InetAddress.getByName(localAddress)).build();
+    }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
       return send(HttpRequest.newBuilder(uri(path)).GET());
@@ -85,7 +98,7 @@ class ConsoleSecurityIT {
         request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining("; ")));
       }
-      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       for (String set : response.headers().allValues("Set-Cookie")) {
         String pair = set.split(";", 2)[0];
         String name = pair.substring(0, pair.indexOf('='));
@@ -223,9 +236,9 @@ class ConsoleSecurityIT {
     user("guessed");
     Instant before = Instant.now();
     for (int i = 0; i < ConsoleSignIn.MAX_FAILURES_PER_USER; i++) {
-      assertThat(new Browser().signInWithPassword("guessed", "wrong-" + i).statusCode()).isEqualTo(401);
+      assertThat(new Browser("127.0.0.2").signInWithPassword("guessed", "wrong-" + i).statusCode()).isEqualTo(401);
     }
-    HttpResponse<String> limited = new Browser().signInWithPassword("guessed", PASSWORD);
+    HttpResponse<String> limited = new Browser("127.0.0.2").signInWithPassword("guessed", PASSWORD);
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.body()).contains("Too many failed sign-in attempts");
     wharf.server().audit().flush();
@@ -262,6 +275,89 @@ class ConsoleSecurityIT {
     assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
     assertThat(new Browser().signInWithPassword("reset", PASSWORD).statusCode()).isEqualTo(401);
     assertThat(new Browser().signInWithPassword("reset", "Another-password-2").statusCode()).isEqualTo(303);
+  }
+
+  @Test
+  void aSessionEndsWhenItsAccessKeyIsDeactivatedOrItsPasswordChanged() throws Exception {
+    AwsBasicCredentials key = TestingIam.user(rootIam, "keyed", "developer", TestingIam.DEVELOPER);
+    rootIam.createLoginProfile(b -> b.userName("keyed").password(PASSWORD));
+    Browser byKey = new Browser();
+    assertThat(byKey.signInWithKey(key).statusCode()).isEqualTo(303);
+    Browser byPassword = new Browser();
+    assertThat(byPassword.signInWithPassword("keyed", PASSWORD).statusCode()).isEqualTo(303);
+    assertThat(byKey.get("/console/domains").statusCode()).isEqualTo(200);
+    assertThat(byPassword.get("/console/domains").statusCode()).isEqualTo(200);
+    rootIam.updateAccessKey(b -> b.userName("keyed").accessKeyId(key.accessKeyId()).status("Inactive"));
+    assertThat(byKey.get("/console/domains").headers().firstValue("Location")).hasValue("/console/sign-in");
+    assertThat(byPassword.get("/console/domains").statusCode()).isEqualTo(200);
+    Thread.sleep(5); // the new password's time comes after the session's start
+    rootIam.updateLoginProfile(b -> b.userName("keyed").password("Changed-by-admin-4"));
+    assertThat(byPassword.get("/console/domains").headers().firstValue("Location")).hasValue("/console/sign-in");
+  }
+
+  @Test
+  void attemptsMadeAtOnceCannotAllPassTheLimit() throws Exception {
+    user("raced");
+    int attempts = 16;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+    try {
+      List<Browser> browsers = new java.util.ArrayList<>();
+      List<String> tokens = new java.util.ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        Browser browser = new Browser("127.0.0.3");
+        tokens.add(browser.signInToken());
+        browsers.add(browser);
+      }
+      var go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        Browser browser = browsers.get(i);
+        String token = tokens.get(i);
+        int n = i;
+        statuses.add(pool.submit(() -> {
+          go.await();
+          return browser.post("/console/sign-in", Map.of("csrf", token, "method", "password", "account", account,
+              "user", "raced", "password", "wrong-" + n), null).statusCode();
+        }));
+      }
+      go.countDown();
+      List<Integer> answered = new java.util.ArrayList<>();
+      for (var status : statuses) {
+        answered.add(status.get());
+      }
+      assertThat(answered.stream().filter(status -> status == 401).count())
+          .isLessThanOrEqualTo(ConsoleSignIn.MAX_FAILURES_PER_USER);
+      assertThat(answered).contains(429);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void behindAProxyThePublicUrlIsTheOriginAndMakesCookiesSecure() throws Exception {
+    try (TestingServer proxied = TestingServer.start(scratch.resolve("proxied"), java.time.Clock.systemUTC(),
+        Map.of("WHARF_PUBLIC_URL", "https://wharf.example.com"))) {
+      HttpClient http = HTTP;
+      URI signIn = proxied.endpoint().resolve("/console/sign-in");
+      HttpResponse<String> form = http.send(HttpRequest.newBuilder(signIn).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(form.headers().allValues("Set-Cookie")).allSatisfy(cookie -> assertThat(cookie).contains("; Secure"));
+      String token = csrf(form);
+      String cookie = form.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+      AwsBasicCredentials root = proxied.rootCredentials();
+      String body = "csrf=" + token + "&method=key&accessKeyId=" + root.accessKeyId() + "&secretAccessKey="
+          + URLEncoder.encode(root.secretAccessKey(), StandardCharsets.UTF_8);
+      for (String origin : List.of("http://wharf.example.com", "https://evil.example")) {
+        assertThat(http.send(HttpRequest.newBuilder(signIn).header("Cookie", cookie).header("Origin", origin)
+            .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(origin).isEqualTo(403);
+      }
+      HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(signIn).header("Cookie", cookie)
+          .header("Origin", "https://wharf.example.com").header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(signedIn.statusCode()).isEqualTo(303);
+      assertThat(signedIn.headers().allValues("Set-Cookie")).allSatisfy(c -> assertThat(c).contains("; Secure"));
+    }
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.wharf.error.WharfException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,7 +73,7 @@ public final class AuditEndpoints {
         return clock.instant().minus(Duration.parse(value));
       }
       return Instant.parse(value);
-    } catch (DateTimeParseException e) {
+    } catch (java.time.DateTimeException | ArithmeticException e) { // unparsable, or beyond the time line
       throw new WharfException.Invalid("ValidationError", "Since must be an ISO-8601 time or a duration like PT1H");
     }
   }
