@@ -219,17 +219,19 @@ public final class AuditLog implements AutoCloseable {
    * counted uses as one event per key and minute.
    */
   public List<AuditEvent> lookup(String accountId, Instant since, String principalArn, String action, int limit) {
-    return lookup(accountId, since, null, principalArn, action, null, limit);
+    return lookup(accountId, since, null, principalArn, action, null, 0, limit);
   }
 
   /**
    * Like {@link #lookup(String, Instant, String, String, int)}, also before {@code until} (exclusive; null: now)
-   * and with one outcome only (null: any). Counted reads are allowed ones, so an outcome other than ALLOWED
-   * leaves them out.
+   * and with one outcome only (null: any), from the {@code skip}-th event on. Counted reads are allowed ones, so
+   * an outcome other than ALLOWED leaves them out. With {@code until} fixed, pages by {@code skip} see one
+   * listing: nothing recorded later moves them.
    */
   public List<AuditEvent> lookup(String accountId, Instant since, Instant until, String principalArn, String action,
-      AuditEvent.Outcome outcome, int limit) {
+      AuditEvent.Outcome outcome, int skip, int limit) {
     flush();
+    int wanted = skip + limit; // each query's first rows, merged, then this page of them
     StringBuilder filter = new StringBuilder();
     if (principalArn != null) {
       filter.append(" AND principal_arn = :principal");
@@ -249,7 +251,7 @@ public final class AuditLog implements AutoCloseable {
         + " decided_by, token_id ORDER BY minute_start DESC LIMIT :limit";
     List<AuditEvent> found = new ArrayList<>();
     jdbi.useHandle(h -> {
-      var query = bindLookup(h.createQuery(events), accountId, since.toEpochMilli(), principalArn, action, limit)
+      var query = bindLookup(h.createQuery(events), accountId, since.toEpochMilli(), principalArn, action, wanted)
           .bind("until", untilMillis);
       if (outcome != null) {
         query.bind("outcome", outcome.name().toLowerCase(Locale.ROOT));
@@ -265,7 +267,7 @@ public final class AuditLog implements AutoCloseable {
       }
       // A minute counts from its start: the one in which `since` falls is shown whole.
       found.addAll(bindLookup(h.createQuery(grouped), accountId, since.toEpochMilli() / 60_000 * 60_000, principalArn,
-          action, limit).bind("until", untilMillis)
+          action, wanted).bind("until", untilMillis)
           .map((rs, ctx) -> {
             CountKey key = new CountKey(rs.getLong("minute_start"), rs.getString("principal_account"),
                 rs.getString("principal_arn"), rs.getString("resource_account"), rs.getString("action"),
@@ -278,7 +280,7 @@ public final class AuditLog implements AutoCloseable {
           }).list());
     });
     found.sort(java.util.Comparator.comparing(AuditEvent::occurredAt).reversed().thenComparing(AuditEvent::eventId));
-    return List.copyOf(found.subList(0, Math.min(limit, found.size())));
+    return List.copyOf(found.subList(Math.min(skip, found.size()), Math.min(wanted, found.size())));
   }
 
   private static org.jdbi.v3.core.statement.Query bindLookup(org.jdbi.v3.core.statement.Query query, String accountId,

@@ -218,7 +218,7 @@ public final class ConsolePages {
 
   /**
    * The audit trail (wharf:LookupAuditEvents), filtered by principal, action, outcome and time, newest first,
-   * {@link #PAGE_SIZE} at a time: the next page is the events before the last one shown.
+   * {@link #PAGE_SIZE} at a time, paged by the operation's NextToken.
    */
   private Reply audit(ConsoleRequest request) {
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -226,22 +226,23 @@ public final class ConsolePages {
     parameters.put("Since", Objects.requireNonNullElse(request.queryParameter("since"), "P7D"));
     Map<String, String> filters = new LinkedHashMap<>();
     for (String[] filter : new String[][] {{"principal", "PrincipalArn"}, {"action", "EventAction"},
-        {"outcome", "Outcome"}, {"until", "Until"}}) {
+        {"outcome", "Outcome"}, {"next", "NextToken"}}) {
       String value = request.queryParameter(filter[0]);
       if (value != null) {
         parameters.put(filter[1], value.strip());
         filters.put(filter[0], value.strip());
       }
     }
-    List<ConsoleViews.AuditRow> events = QueryResults.members(query.call("wharf", "LookupAuditEvents", parameters,
-        request.signedIn()), "Events").stream().map(e -> new ConsoleViews.AuditRow(e.get("Time"),
-        e.get("Principal"), e.get("Action"), e.get("Resource"), e.get("Outcome"), e.get("ErrorCode"),
+    String result = query.call("wharf", "LookupAuditEvents", parameters, request.signedIn());
+    List<ConsoleViews.AuditRow> events = QueryResults.members(result, "Events").stream().map(e -> new ConsoleViews.AuditRow(
+        e.get("Time"), e.get("Principal"), e.get("Action"), e.get("Resource"), e.get("Outcome"), e.get("ErrorCode"),
         e.get("SourceIp"), e.get("DecidedBy"), e.getOrDefault("Count", "1"))).toList();
+    String nextToken = QueryResults.text(result, "NextToken");
     String next = null;
-    if (events.size() == PAGE_SIZE) {
+    if (nextToken != null) {
       Map<String, String> nextQuery = new LinkedHashMap<>(filters);
       nextQuery.put("since", parameters.get("Since"));
-      nextQuery.put("until", events.getLast().time());
+      nextQuery.put("next", nextToken);
       next = ConsoleEndpoints.PREFIX + "/audit?" + nextQuery.entrySet().stream()
           .map(e -> e.getKey() + "=" + Paths.segment(e.getValue())).collect(java.util.stream.Collectors.joining("&"));
     }

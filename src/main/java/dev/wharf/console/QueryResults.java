@@ -55,6 +55,17 @@ final class QueryResults {
     return members;
   }
 
+  /** The text of a direct child of the result (e.g. a NextToken), or null when there is none. */
+  static String text(String result, String name) {
+    Element root = parse(result);
+    for (Node child = root.getFirstChild(); child != null; child = child.getNextSibling()) {
+      if (child instanceof Element element && element.getTagName().equals(name)) {
+        return element.getTextContent();
+      }
+    }
+    return null;
+  }
+
   private static Element parse(String result) {
     try {
       return FACTORY.newDocumentBuilder().parse(new InputSource(new StringReader("<Result>" + result + "</Result>")))

@@ -93,4 +93,26 @@ class AuditLogTest {
           .allSatisfy(e -> assertThat(e.count()).isEqualTo(1));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void pagesOfOneListingSeeEveryEventOnceEvenWhenManyShareAMoment(String kind) throws Exception {
+    Instant noon = Instant.parse("2026-12-06T12:00:10Z");
+    try (Database database = open(kind);
+        AuditLog audit = new AuditLog(database, Clock.fixed(noon, ZoneOffset.UTC), Set.of(READ))) {
+      for (int i = 0; i < 7; i++) {
+        use(audit, "denied-" + i, AuditEvent.Outcome.DENIED); // seven events in the same millisecond
+        use(audit, "counted-" + i, AuditEvent.Outcome.ALLOWED); // and seven counts of the same minute
+      }
+      Instant until = noon.plusSeconds(1);
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      for (int skip = 0; skip < 20; skip += 3) {
+        audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), until, null, null, null, skip, 3)
+            .forEach(e -> seen.add(e.eventId()));
+      }
+      assertThat(seen).hasSize(14).doesNotHaveDuplicates();
+      assertThat(audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), until, null, null, AuditEvent.Outcome.DENIED,
+          0, 100)).hasSize(7);
+    }
+  }
 }

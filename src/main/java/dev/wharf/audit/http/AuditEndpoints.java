@@ -15,8 +15,9 @@ import java.util.Objects;
  * {@code wharf:LookupAuditEvents}: the audit events that concern the caller's account (as caller
  * or as resource owner), newest first; counted package reads as one event per minute with their
  * {@code Count} (and no RequestId), every other event with a Count of 1. Parameters: Since (ISO-8601 or a duration like PT1H,
- * default the last 24 hours), Until (the same forms, exclusive: the next page of a listing starts at its last
- * event's time), PrincipalArn, EventAction, Outcome (allowed, denied or failed), MaxResults (1..1000, default 100).
+ * default the last 24 hours), Until (the same forms, exclusive; default now), PrincipalArn, EventAction, Outcome
+ * (allowed, denied or failed), MaxResults (1..1000, default 100), NextToken (from a full page: the next page of
+ * the same listing).
  */
 public final class AuditEndpoints {
   private final AuditLog audit;
@@ -41,9 +42,14 @@ public final class AuditEndpoints {
             throw new WharfException.Invalid("ValidationError", "MaxResults must be between 1 and 1000");
           }
           Instant since = since(r.optional("Since"));
-          Instant until = r.optional("Until") == null ? null : since(r.optional("Until"));
-          List<AuditEvent> events = audit.lookup(r.principal().accountId(), since, until, r.optional("PrincipalArn"),
-              r.optional("EventAction"), outcome(r.optional("Outcome")), limit);
+          // a listing ends after this millisecond, unless Until says otherwise
+          Page page = Page.of(r.optional("NextToken"), r.optional("Until") == null ? clock.instant().plusMillis(1)
+              : since(r.optional("Until")));
+          List<AuditEvent> events = audit.lookup(r.principal().accountId(), since, page.until(),
+              r.optional("PrincipalArn"), r.optional("EventAction"), outcome(r.optional("Outcome")), page.skip(), limit);
+          if (events.size() == limit) {
+            x.text("NextToken", new Page(page.until(), page.skip() + limit).token());
+          }
           x.element("Events", list -> events.forEach(e -> list.element("member", m -> m
               .text("EventId", e.eventId()).text("Time", e.occurredAt()).text("Count", e.count())
               .text("RequestId", e.requestId())
@@ -51,6 +57,34 @@ public final class AuditEndpoints {
               .text("SourceIp", e.sourceIp()).text("Outcome", e.outcome().name().toLowerCase(Locale.ROOT))
               .text("DecidedBy", e.decidedBy()).text("ErrorCode", e.errorCode()).text("TokenId", e.tokenId()))));
         }));
+  }
+
+  /**
+   * Where a listing's page starts: the listing's upper bound (fixed at its first page, so that events recorded
+   * since do not move the pages) and how many of its events came before. NextToken carries both.
+   */
+  private record Page(Instant until, int skip) {
+    static Page of(String token, Instant until) {
+      if (token == null) {
+        return new Page(until, 0);
+      }
+      try {
+        String[] parts = new String(java.util.Base64.getUrlDecoder().decode(token),
+            java.nio.charset.StandardCharsets.UTF_8).split(":", 2);
+        Page page = new Page(Instant.ofEpochMilli(Long.parseLong(parts[0])), Integer.parseInt(parts[1]));
+        if (page.skip() < 0 || page.skip() > 1_000_000) {
+          throw new NumberFormatException();
+        }
+        return page;
+      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException | java.time.DateTimeException e) {
+        throw new WharfException.Invalid("ValidationError", "NextToken is not one this operation gave");
+      }
+    }
+
+    String token() {
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString((until.toEpochMilli() + ":" + skip)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   private static AuditEvent.Outcome outcome(String value) {
