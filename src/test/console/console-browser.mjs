@@ -185,6 +185,25 @@ try {
     await page.getByRole("button", { name: "Delete policy" }).waitFor();
     check((await page.getByLabel("Policy document (JSON)").inputValue()).includes("ReadFromRepository"),
       "the saved policy is shown");
+    // an upstream: a second repository, set as the first one's upstream, shows in its upstream graph
+    await page.goto("/console/domains");
+    await page.getByRole("link", { name: process.env.DOMAIN, exact: true }).click();
+    await page.getByLabel("Name", { exact: true }).fill("upstream-repo");
+    await page.getByRole("button", { name: "Create repository" }).click();
+    await page.getByRole("heading", { name: "Repository upstream-repo" }).waitFor();
+    await page.goto("/console/domains");
+    await page.getByRole("link", { name: process.env.DOMAIN, exact: true }).click();
+    await page.getByRole("link", { name: process.env.REPOSITORY, exact: true }).click();
+    await page.getByLabel("Upstream repositories (comma-separated, in order)").fill("upstream-repo");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("heading", { name: "Upstream graph" }).waitFor();
+    check(await page.locator("ol.graph a", { hasText: "upstream-repo" }).count() === 1, "the upstream is in the graph");
+    // the package's origin controls
+    await page.getByRole("link", { name: process.env.PACKAGE }).click();
+    await page.getByLabel("Publish to this repository").selectOption("BLOCK");
+    await page.getByRole("button", { name: "Save origin controls" }).click();
+    await page.getByRole("heading", { name: process.env.PACKAGE }).waitFor();
+    check(await page.getByLabel("Publish to this repository").inputValue() === "BLOCK", "publish is blocked");
     // a version's status
     await page.goto("/console/domains");
     await page.getByRole("link", { name: process.env.DOMAIN, exact: true }).click();

@@ -92,6 +92,7 @@ public final class ConsolePages {
         new Route("POST", repository + "/policy", signedIn, r -> changePolicy(r, true)),
         new Route("GET", repository + "/connect", signedIn, this::connect),
         new Route("GET", pkg, signedIn, this::pkg),
+        new Route("POST", pkg + "/origin", signedIn, this::changeOrigin),
         new Route("GET", version, signedIn, this::version),
         new Route("POST", version + "/status", signedIn, this::changeStatus),
         new Route("GET", version + "/assets/" + SEGMENT, signedIn, this::download));
@@ -365,6 +366,7 @@ public final class ConsolePages {
     }
     Map<String, Object> parameters = new HashMap<>();
     parameters.put("repository", repository);
+    parameters.put("graph", upstreamGraph(request, repository));
     parameters.put("packages", packages);
     parameters.put("next", text(listed.path("nextToken")));
     parameters.put("format", Objects.requireNonNullElse(format, ""));
@@ -504,6 +506,42 @@ public final class ConsolePages {
     }
   }
 
+  /** A repository's upstream graph, depth first as reads go through it, each repository once; at most this many. */
+  static final int MAX_GRAPH_REPOSITORIES = 50;
+
+  /**
+   * The repositories a read of {@code repository} goes through, in order (DescribeRepository of each, as the
+   * principal): each with its depth and external connection; one the principal may not describe is shown as such.
+   */
+  private List<ConsoleViews.GraphNode> upstreamGraph(ConsoleRequest request, ConsoleViews.Repository repository) {
+    List<ConsoleViews.GraphNode> graph = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>(List.of(repository.name()));
+    walk(request, repository.owner(), repository.domain(), repository.upstreams(), 1, seen, graph);
+    return graph;
+  }
+
+  private void walk(ConsoleRequest request, String owner, String domain, List<String> upstreams, int depth,
+      java.util.Set<String> seen, List<ConsoleViews.GraphNode> graph) {
+    for (String upstream : upstreams) {
+      if (graph.size() >= MAX_GRAPH_REPOSITORIES || !seen.add(upstream)) {
+        continue;
+      }
+      try {
+        JsonNode r = call(request, "DescribeRepository", Map.of("domain-owner", owner, "domain", domain, "repository",
+            upstream), null).path("repository");
+        List<String> next = new ArrayList<>();
+        r.path("upstreams").forEach(u -> next.add(u.path("repositoryName").asText()));
+        List<String> external = new ArrayList<>();
+        r.path("externalConnections").forEach(c -> external.add(c.path("externalConnectionName").asText()));
+        graph.add(new ConsoleViews.GraphNode(upstream, depth, String.join(", ", external),
+            Paths.repository(owner, domain, upstream), true));
+        walk(request, owner, domain, next, depth + 1, seen, graph);
+      } catch (WharfException.AccessDenied | WharfException.NotFound hidden) {
+        graph.add(new ConsoleViews.GraphNode(upstream, depth, "", Paths.repository(owner, domain, upstream), false));
+      }
+    }
+  }
+
   private ConsoleViews.Repository describeRepository(ConsoleRequest request) {
     JsonNode r = call(request, "DescribeRepository", repositoryQuery(request), null).path("repository");
     List<String> upstreams = new ArrayList<>();
@@ -587,6 +625,22 @@ public final class ConsolePages {
     parameters.put("dependencies", dependencies);
     parameters.put("install", InstallLines.of(ref, version));
     return new Reply.Page(200, "console/version.jte", parameters);
+  }
+
+  /** The package's origin controls (PutPackageOriginConfiguration): publish and upstream, ALLOW or BLOCK. */
+  private Reply changeOrigin(ConsoleRequest request) {
+    PackageRef ref = packageRef(request);
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode restrictions = body.putObject("restrictions");
+    for (String control : List.of("publish", "upstream")) {
+      String value = request.field(control);
+      if (!"ALLOW".equals(value) && !"BLOCK".equals(value)) {
+        throw new WharfException.Invalid(null, "Choose ALLOW or BLOCK for " + control + ".");
+      }
+      restrictions.put(control, value);
+    }
+    call(request, "PutPackageOriginConfiguration", packageQuery(ref), body);
+    return new Reply.Redirect(ref.path());
   }
 
   /**

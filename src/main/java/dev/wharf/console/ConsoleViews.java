@@ -116,6 +116,12 @@ public final class ConsoleViews {
 
   public record PackageRow(PackageRef ref) {}
 
+  /**
+   * A repository of an upstream graph: its depth below the repository shown (1: a direct upstream), its external
+   * connection, and whether the principal may see it.
+   */
+  public record GraphNode(String name, int depth, String externalConnection, String path, boolean visible) {}
+
   public record VersionRow(String version, String status, String origin, String path) {}
 
   public record AssetRow(String name, long size, String sha256, String downloadPath) {}
