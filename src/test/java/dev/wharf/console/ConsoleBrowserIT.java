@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 class ConsoleBrowserIT {
   static final String PLAYWRIGHT = "playwright-core@1.65.2";
   static final String AXE = "axe-core@4.14.1";
+  /** Drives Firefox over WebDriver BiDi (ConsoleFirefoxIT): playwright-core drives only its own Firefox build. */
+  static final String PUPPETEER = "puppeteer-core@25.19.0";
   static final String CHROMIUM = "/usr/bin/chromium";
   private static final String PASSWORD = "Wharf-console-1";
   private static final String DENY_LIST_DOMAINS = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
@@ -76,18 +78,19 @@ class ConsoleBrowserIT {
     }
   }
 
-  /** playwright-core and axe-core, from the npm registry, into target/console-browser (kept between runs). */
-  static Path installBrowserModules() {
+  /** playwright-core, axe-core and puppeteer-core, from the npm registry, into target/console-browser (kept). */
+  static synchronized Path installBrowserModules() {
     Path directory = Path.of("target", "console-browser").toAbsolutePath();
     if (Files.isDirectory(directory.resolve("node_modules/playwright-core"))
-        && Files.isDirectory(directory.resolve("node_modules/axe-core"))) {
+        && Files.isDirectory(directory.resolve("node_modules/axe-core"))
+        && Files.isDirectory(directory.resolve("node_modules/puppeteer-core"))) {
       return directory;
     }
     TestingFiles.write(directory.resolve("package.json"), "{\"name\":\"console-browser\",\"private\":true}\n");
     Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
     environment.put("HOME", System.getProperty("user.home"));
     TestingProcesses.Result installed = TestingProcesses.run(directory, environment, Duration.ofMinutes(5),
-        List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", PLAYWRIGHT, AXE));
+        List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", PLAYWRIGHT, AXE, PUPPETEER));
     assertThat(installed.exitCode()).as(installed.describe()).isZero();
     return directory;
   }
