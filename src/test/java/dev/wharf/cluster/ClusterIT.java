@@ -10,6 +10,7 @@ import dev.wharf.format.npm.NpmTestingPackages;
 import dev.wharf.identity.Principal;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingClients;
+import dev.wharf.testing.TestingConsole;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
@@ -313,6 +314,32 @@ class ClusterIT {
     Duration tagged = within(BOUND, () -> npmGet(b, token, "no-such-package") == 403);
     LOG.info("boundary seen by node B after {} ms, removal after {} ms; principal tag after {} ms",
         bounded.toMillis(), unbounded.toMillis(), tagged.toMillis());
+  }
+
+  @Test
+  void aConsoleSessionWorksOnEveryNodeAndEndsOnEveryNodeWithinOneSecondWhenItsUserIsDeleted() throws Exception {
+    var iam = a.iam(a.rootCredentials());
+    iam.createUser(r -> r.userName("console-dev"));
+    iam.putUserPolicy(r -> r.userName("console-dev").policyName("dev").policyDocument(DEVELOPER));
+    iam.createLoginProfile(r -> r.userName("console-dev").password("Cluster-console-1"));
+    TestingConsole onB = new TestingConsole(b.endpoint(), account);
+    assertThat(onB.signInWithPassword("console-dev", "Cluster-console-1").statusCode()).isEqualTo(303);
+    TestingConsole onA = new TestingConsole(a.endpoint(), account);
+    onA.cookies.putAll(onB.cookies); // the load balancer sends the same browser to another node
+    assertThat(onA.get("/console/domains").statusCode()).isEqualTo(200);
+    assertThat(onB.get("/console/domains").statusCode()).isEqualTo(200);
+
+    iam.deleteLoginProfile(r -> r.userName("console-dev"));
+    iam.deleteUserPolicy(r -> r.userName("console-dev").policyName("dev"));
+    iam.deleteUser(r -> r.userName("console-dev"));
+    Duration ended = within(BOUND, () -> {
+      try {
+        return onB.get("/console/domains").statusCode() == 303;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    LOG.info("console session of a user deleted on node A ended on node B after {} ms", ended.toMillis());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.audit.AuditEvent;
+import dev.wharf.testing.TestingConsole;
 import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
@@ -17,9 +18,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,6 @@ import software.amazon.awssdk.services.iam.IamClient;
  */
 class ConsoleSecurityIT {
   private static final String PASSWORD = "Wharf-console-1";
-  private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @TempDir static java.nio.file.Path scratch;
@@ -59,83 +56,12 @@ class ConsoleSecurityIT {
     }
   }
 
-  /**
-   * A browser: its cookies, kept as a console response sets them. The tests of the sign-in limits each come
-   * from an address of their own on the loopback network (127.0.0.0/8), since the limits count by address.
-   */
-  static final class Browser {
-    final Map<String, String> cookies = new LinkedHashMap<>();
-    private final HttpClient http;
-
-    Browser() {
-      this.http = HTTP;
-    }
-
-    Browser(String localAddress) throws IOException {
-      this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-          .localAddress(java.net.InetAddress.getByName(localAddress)).build();
-    }
-
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return send(HttpRequest.newBuilder(uri(path)).GET());
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form, String origin)
-        throws IOException, InterruptedException {
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
-              .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-              .collect(Collectors.joining("&"))));
-      if (origin != null) {
-        request.header("Origin", origin);
-      }
-      return send(request);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-      if (!cookies.isEmpty()) {
-        request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-            .collect(Collectors.joining("; ")));
-      }
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      for (String set : response.headers().allValues("Set-Cookie")) {
-        String pair = set.split(";", 2)[0];
-        String name = pair.substring(0, pair.indexOf('='));
-        String value = pair.substring(pair.indexOf('=') + 1);
-        if (value.isEmpty()) {
-          cookies.remove(name);
-        } else {
-          cookies.put(name, value);
-        }
-      }
-      return response;
-    }
-
-    /** The sign-in form's token (its pre-session cookie is set by the GET). */
-    String signInToken() throws IOException, InterruptedException {
-      return csrf(get("/console/sign-in"));
-    }
-
-    HttpResponse<String> signInWithPassword(String user, String password) throws IOException, InterruptedException {
-      return post("/console/sign-in", Map.of("csrf", signInToken(), "method", "password", "account", account,
-          "user", user, "password", password), null);
-    }
-
-    HttpResponse<String> signInWithKey(AwsBasicCredentials key) throws IOException, InterruptedException {
-      return post("/console/sign-in", Map.of("csrf", signInToken(), "method", "key", "accessKeyId",
-          key.accessKeyId(), "secretAccessKey", key.secretAccessKey()), null);
-    }
-  }
-
-  static URI uri(String path) {
-    return wharf.endpoint().resolve(path);
+  static TestingConsole browser() {
+    return new TestingConsole(wharf.endpoint(), account);
   }
 
   static String csrf(HttpResponse<String> page) {
-    Matcher matcher = CSRF.matcher(page.body());
-    assertThat(matcher.find()).as("a form with a CSRF token in " + page.body()).isTrue();
-    return matcher.group(1);
+    return TestingConsole.csrf(page);
   }
 
   static void user(String name) {
@@ -158,7 +84,7 @@ class ConsoleSecurityIT {
 
   @Test
   void everyPageForbidsFramesAndInlineScript() throws Exception {
-    Browser browser = new Browser();
+    TestingConsole browser = browser();
     for (HttpResponse<String> page : List.of(browser.get("/console/sign-in"), browser.get("/console/no-such-page"))) {
       String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
       assertThat(policy).contains("frame-ancestors 'none'", "script-src 'self'", "default-src 'none'")
@@ -173,7 +99,7 @@ class ConsoleSecurityIT {
   @Test
   void signInStartsAFreshHttpOnlyStrictSessionAndGoesOnlyToTheConsole() throws Exception {
     user("fixation");
-    Browser browser = new Browser();
+    TestingConsole browser = browser();
     browser.cookies.put(ConsoleEndpoints.SESSION_COOKIE, "chosen-by-an-attacker");
     HttpResponse<String> signedIn = browser.post("/console/sign-in?next=//evil.example/", Map.of("csrf",
         browser.signInToken(), "method", "password", "account", account, "user", "fixation", "password", PASSWORD,
@@ -186,7 +112,7 @@ class ConsoleSecurityIT {
     assertThat(browser.cookies.get(ConsoleEndpoints.SESSION_COOKIE)).isNotEqualTo("chosen-by-an-attacker").hasSize(43);
     assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
 
-    Browser attacker = new Browser();
+    TestingConsole attacker = browser();
     attacker.cookies.put(ConsoleEndpoints.SESSION_COOKIE, "chosen-by-an-attacker");
     assertThat(attacker.get("/console/domains").headers().firstValue("Location")).hasValue("/console/sign-in");
     // the page after sign-in never shows the password or the secret
@@ -196,7 +122,7 @@ class ConsoleSecurityIT {
   @Test
   void crossSitePostsAndPostsWithoutTheSessionsTokenChangeNothing() throws Exception {
     user("poster");
-    Browser browser = new Browser();
+    TestingConsole browser = browser();
     browser.signInWithPassword("poster", PASSWORD);
     String token = csrf(browser.get("/console/domains"));
     HttpResponse<String> crossSite = browser.post("/console/domains", Map.of("csrf", token, "name", "crosssite"),
@@ -205,7 +131,7 @@ class ConsoleSecurityIT {
     HttpResponse<String> otherToken = browser.post("/console/domains", Map.of("csrf", "x".repeat(43), "name",
         "othertoken"), null);
     assertThat(List.of(crossSite.statusCode(), noToken.statusCode(), otherToken.statusCode())).containsOnly(403);
-    Browser stranger = new Browser();
+    TestingConsole stranger = browser();
     assertThat(stranger.post("/console/domains", Map.of("csrf", token, "name", "nosession"), null).statusCode())
         .isEqualTo(403);
     assertThat(rootCodeartifact.listDomains(b -> { }).domains()).extracting(d -> d.name())
@@ -214,18 +140,18 @@ class ConsoleSecurityIT {
     assertThat(created.statusCode()).isEqualTo(303);
     assertThat(rootCodeartifact.listDomains(b -> { }).domains()).extracting(d -> d.name()).contains("posted");
     // the sign-in form has its own token: a post without it signs nobody in
-    assertThat(new Browser().post("/console/sign-in", Map.of("method", "password", "account", account, "user",
+    assertThat(browser().post("/console/sign-in", Map.of("method", "password", "account", account, "user",
         "poster", "password", PASSWORD), null).statusCode()).isEqualTo(403);
   }
 
   @Test
   void rootSignsInWithItsAccessKeyAndAWrongSecretIsRefused() throws Exception {
     AwsBasicCredentials root = wharf.rootCredentials();
-    Browser wrong = new Browser();
+    TestingConsole wrong = browser();
     HttpResponse<String> refused = wrong.signInWithKey(AwsBasicCredentials.create(root.accessKeyId(), "wrong"));
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.body()).contains("incorrect").doesNotContain(root.accessKeyId());
-    Browser browser = new Browser();
+    TestingConsole browser = browser();
     assertThat(browser.signInWithKey(root).statusCode()).isEqualTo(303);
     assertThat(browser.get("/console/domains").body()).contains("arn:aws:iam::" + account + ":root")
         .doesNotContain(root.secretAccessKey());
@@ -236,9 +162,9 @@ class ConsoleSecurityIT {
     user("guessed");
     Instant before = Instant.now();
     for (int i = 0; i < ConsoleSignIn.MAX_FAILURES_PER_USER; i++) {
-      assertThat(new Browser("127.0.0.2").signInWithPassword("guessed", "wrong-" + i).statusCode()).isEqualTo(401);
+      assertThat(new TestingConsole(wharf.endpoint(), account, "127.0.0.2").signInWithPassword("guessed", "wrong-" + i).statusCode()).isEqualTo(401);
     }
-    HttpResponse<String> limited = new Browser("127.0.0.2").signInWithPassword("guessed", PASSWORD);
+    HttpResponse<String> limited = new TestingConsole(wharf.endpoint(), account, "127.0.0.2").signInWithPassword("guessed", PASSWORD);
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.body()).contains("Too many failed sign-in attempts");
     wharf.server().audit().flush();
@@ -252,7 +178,7 @@ class ConsoleSecurityIT {
   void aPasswordThatMustBeResetIsChangedBeforeTheUserSignsIn() throws Exception {
     user("reset");
     rootIam.updateLoginProfile(b -> b.userName("reset").passwordResetRequired(true));
-    Browser browser = new Browser();
+    TestingConsole browser = browser();
     HttpResponse<String> mustChange = browser.signInWithPassword("reset", PASSWORD);
     assertThat(mustChange.statusCode()).isEqualTo(200);
     assertThat(mustChange.body()).contains("Set a new password");
@@ -273,17 +199,17 @@ class ConsoleSecurityIT {
     HttpResponse<String> changed = browser.post("/console/change-password", form, null);
     assertThat(changed.statusCode()).as(changed.body()).isEqualTo(303);
     assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
-    assertThat(new Browser().signInWithPassword("reset", PASSWORD).statusCode()).isEqualTo(401);
-    assertThat(new Browser().signInWithPassword("reset", "Another-password-2").statusCode()).isEqualTo(303);
+    assertThat(browser().signInWithPassword("reset", PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(browser().signInWithPassword("reset", "Another-password-2").statusCode()).isEqualTo(303);
   }
 
   @Test
   void aSessionEndsWhenItsAccessKeyIsDeactivatedOrItsPasswordChanged() throws Exception {
     AwsBasicCredentials key = TestingIam.user(rootIam, "keyed", "developer", TestingIam.DEVELOPER);
     rootIam.createLoginProfile(b -> b.userName("keyed").password(PASSWORD));
-    Browser byKey = new Browser();
+    TestingConsole byKey = browser();
     assertThat(byKey.signInWithKey(key).statusCode()).isEqualTo(303);
-    Browser byPassword = new Browser();
+    TestingConsole byPassword = browser();
     assertThat(byPassword.signInWithPassword("keyed", PASSWORD).statusCode()).isEqualTo(303);
     assertThat(byKey.get("/console/domains").statusCode()).isEqualTo(200);
     assertThat(byPassword.get("/console/domains").statusCode()).isEqualTo(200);
@@ -301,17 +227,17 @@ class ConsoleSecurityIT {
     int attempts = 16;
     var pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
     try {
-      List<Browser> browsers = new java.util.ArrayList<>();
+      List<TestingConsole> browsers = new java.util.ArrayList<>();
       List<String> tokens = new java.util.ArrayList<>();
       for (int i = 0; i < attempts; i++) {
-        Browser browser = new Browser("127.0.0.3");
+        TestingConsole browser = new TestingConsole(wharf.endpoint(), account, "127.0.0.3");
         tokens.add(browser.signInToken());
         browsers.add(browser);
       }
       var go = new java.util.concurrent.CountDownLatch(1);
       List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
       for (int i = 0; i < attempts; i++) {
-        Browser browser = browsers.get(i);
+        TestingConsole browser = browsers.get(i);
         String token = tokens.get(i);
         int n = i;
         statuses.add(pool.submit(() -> {
@@ -363,7 +289,7 @@ class ConsoleSecurityIT {
   @Test
   void aSessionEndsWithinASecondWhenItsUserIsDeleted() throws Exception {
     user("leaving");
-    Browser browser = new Browser();
+    TestingConsole browser = browser();
     browser.signInWithPassword("leaving", PASSWORD);
     assertThat(browser.get("/console/domains").statusCode()).isEqualTo(200);
     rootIam.deleteLoginProfile(b -> b.userName("leaving"));
