@@ -105,6 +105,9 @@ try {
     await shot(page, "repository");
     await page.getByRole("link", { name: process.env.PACKAGE }).click();
     await page.getByRole("heading", { name: process.env.PACKAGE }).waitFor();
+    const tags = await page.locator("table", { has: page.getByText("Tag", { exact: true }) }).locator("tbody tr")
+      .evaluateAll((rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent).join("=")));
+    check(tags.includes("latest=1.0.0"), "the dist-tags are shown: " + tags);
     await shot(page, "package");
     await page.getByRole("link", { name: "1.0.0", exact: true }).click();
     const readme = page.locator("article.readme");

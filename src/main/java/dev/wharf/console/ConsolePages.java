@@ -587,7 +587,9 @@ public final class ConsolePages {
           Paths.version(ref, version)));
     }
     JsonNode restrictions = described.path("originConfiguration").path("restrictions");
-    return Reply.Page.of(200, "console/package.jte", "ref", ref, "versions", versions, "next",
+    Map<String, String> distTags = new java.util.TreeMap<>();
+    described.path("distTags").properties().forEach(tag -> distTags.put(tag.getKey(), tag.getValue().asText()));
+    return Reply.Page.of(200, "console/package.jte", "ref", ref, "versions", versions, "distTags", distTags, "next",
         text(listed.path("nextToken")), "defaultVersion", text(listed.path("defaultDisplayVersion")),
         "publish", restrictions.path("publish").asText(""), "upstream", restrictions.path("upstream").asText(""));
   }

@@ -83,6 +83,13 @@ public final class PackageManagementEndpoints {
       PackageKey key = requests.existingPackage(r);
       ObjectNode description = keyFields(JSON.createObjectNode(), key, "name");
       description.set("originConfiguration", originConfiguration(origins.originRestrictions(key)));
+      // Wharf's addition, outside CodeArtifact's model (SDKs and the aws CLI ignore it): the package's
+      // dist-tags (npm), which the web console shows.
+      Map<String, String> tags = packages.distTags(key);
+      if (!tags.isEmpty()) {
+        ObjectNode distTags = description.putObject("distTags");
+        new java.util.TreeMap<>(tags).forEach(distTags::put);
+      }
       ObjectNode out = JSON.createObjectNode();
       out.set("package", description);
       return out;
