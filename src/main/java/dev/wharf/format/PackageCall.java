@@ -12,17 +12,17 @@ public final class PackageCall {
   private final Exchange exchange;
   private final RepositoryPath repository;
   private final String credential;
-  private final String baseUrl;
+  private final java.util.Optional<String> publicUrl;
   private final RepositoryAuthorizer authorizer;
   private AuthorizationToken token;
 
-  PackageCall(Exchange exchange, RepositoryPath repository, String credential, String baseUrl,
+  PackageCall(Exchange exchange, RepositoryPath repository, String credential, java.util.Optional<String> publicUrl,
       RepositoryAuthorizer authorizer) {
     // one per request, made only by RepositoryEndpoints
     this.exchange = exchange;
     this.repository = repository;
     this.credential = credential;
-    this.baseUrl = baseUrl;
+    this.publicUrl = publicUrl;
     this.authorizer = authorizer;
   }
 
@@ -40,9 +40,12 @@ public final class PackageCall {
     return new RepositoryLocation(repository.domainOwner(), repository.domainName(), repository.repository());
   }
 
-  /** The repository endpoint as the client reaches it (or the public URL), ending in '/'. */
+  /**
+   * The repository endpoint as the client reaches it (or the public URL), ending in '/'. Made when asked
+   * for: a file download never needs it.
+   */
   public String endpoint() {
-    return repository.endpoint(baseUrl);
+    return repository.endpoint(publicUrl.orElseGet(exchange::origin));
   }
 
   /** The token the request was authorized with. */

@@ -83,7 +83,7 @@ public final class RepositoryEndpoints {
     try {
       String credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken())
           .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.spec().credentialHint()));
-      PackageCall call = new PackageCall(exchange, path, credential, publicUrl.orElseGet(exchange::origin), authorizer);
+      PackageCall call = new PackageCall(exchange, path, credential, publicUrl, authorizer);
       dispatch(call, routes.get(format.name()));
     } catch (RuntimeException e) {
       FormatErrors.answer(format, LOG, exchange, e, unavailable);
