@@ -112,6 +112,10 @@ public final class ConsoleViews {
     public String repositoryPath() {
       return Paths.repository(owner, domain, repository);
     }
+
+    public String domainPath() {
+      return Paths.domain(owner, domain);
+    }
   }
 
   public record PackageRow(PackageRef ref) {}
