@@ -42,15 +42,18 @@ public final class ConsolePages {
 
   private final RestJsonEndpoints codeartifact;
   private final dev.wharf.api.aws.AwsQueryEndpoints query;
+  private final dev.wharf.format.FormatRegistry formats;
   private final ConsoleSignIn signIn;
   private final ConsoleSessions sessions;
   private final ConsoleAssets assets;
   private final Optional<String> publicUrl;
 
-  public ConsolePages(RestJsonEndpoints codeartifact, dev.wharf.api.aws.AwsQueryEndpoints query, ConsoleSignIn signIn,
-      ConsoleSessions sessions, ConsoleAssets assets, Optional<String> publicUrl) {
+  public ConsolePages(RestJsonEndpoints codeartifact, dev.wharf.api.aws.AwsQueryEndpoints query,
+      dev.wharf.format.FormatRegistry formats, ConsoleSignIn signIn, ConsoleSessions sessions, ConsoleAssets assets,
+      Optional<String> publicUrl) {
     this.codeartifact = Objects.requireNonNull(codeartifact, "codeartifact");
     this.query = Objects.requireNonNull(query, "query");
+    this.formats = Objects.requireNonNull(formats, "formats");
     this.signIn = Objects.requireNonNull(signIn, "signIn");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.assets = Objects.requireNonNull(assets, "assets");
@@ -260,7 +263,7 @@ public final class ConsolePages {
     JsonNode listed = call(request, "ListDomains", Map.of(), body);
     List<DomainRow> rows = new ArrayList<>();
     for (JsonNode d : listed.path("domains")) {
-      rows.add(new DomainRow(d.path("name").asText(), d.path("owner").asText(), d.path("status").asText(), 0, 0,
+      rows.add(new DomainRow(d.path("name").asText(), d.path("owner").asText(), d.path("status").asText(),
           time(d.path("createdTime"))));
     }
     return Reply.Page.of(200, "console/domains.jte", "domains", rows, "next",
@@ -318,7 +321,7 @@ public final class ConsolePages {
           JsonNode packages = call(request, "ListPackages", Map.of("domain", domain, "domain-owner", owner,
               "repository", repository, "package-prefix", prefix, "max-results", String.valueOf(PAGE_SIZE)), null);
           for (JsonNode p : packages.path("packages")) {
-            found.add(new PackageRef(owner, domain, repository, p.path("format").asText(), text(p.path("namespace")),
+            found.add(ref(owner, domain, repository, p.path("format").asText(), text(p.path("namespace")),
                 p.path("package").asText()));
           }
         } catch (WharfException.AccessDenied | WharfException.NotFound notThisOne) {
@@ -361,7 +364,7 @@ public final class ConsolePages {
     JsonNode listed = call(request, "ListPackages", query, null);
     List<PackageRef> packages = new ArrayList<>();
     for (JsonNode p : listed.path("packages")) {
-      packages.add(new PackageRef(repository.owner(), repository.domain(), repository.name(),
+      packages.add(ref(repository.owner(), repository.domain(), repository.name(),
           p.path("format").asText(), text(p.path("namespace")), p.path("package").asText()));
     }
     Map<String, Object> parameters = new HashMap<>();
@@ -558,10 +561,18 @@ public final class ConsolePages {
 
   // ---------------------------------------------------------------- packages and versions
 
-  private static PackageRef packageRef(ConsoleRequest request) {
+  private PackageRef packageRef(ConsoleRequest request) {
     String namespace = request.group(4);
-    return new PackageRef(request.group(0), request.group(1), request.group(2), request.group(3),
+    return ref(request.group(0), request.group(1), request.group(2), request.group(3),
         ConsoleViews.NO_NAMESPACE.equals(namespace) ? null : namespace, request.group(5));
+  }
+
+  /** A package, named as its format's clients name it. */
+  private PackageRef ref(String owner, String domain, String repository, String format, String namespace,
+      String name) {
+    String displayName = formats.find(format).map(f -> f.displayName(namespace, name))
+        .orElse(namespace == null || namespace.isEmpty() ? name : namespace + "/" + name);
+    return new PackageRef(owner, domain, repository, format, namespace, name, displayName);
   }
 
   private static Map<String, String> packageQuery(PackageRef ref) {
@@ -610,7 +621,7 @@ public final class ConsolePages {
     List<DependencyRow> dependencies = new ArrayList<>();
     for (JsonNode d : call(request, "ListPackageVersionDependencies", query, null).path("dependencies")) {
       String namespace = text(d.path("namespace"));
-      PackageRef dependency = new PackageRef(ref.owner(), ref.domain(), ref.repository(), ref.format(), namespace,
+      PackageRef dependency = ref(ref.owner(), ref.domain(), ref.repository(), ref.format(), namespace,
           d.path("package").asText());
       dependencies.add(new DependencyRow(dependency.displayName(), text(d.path("versionRequirement")),
           text(d.path("dependencyType"))));
@@ -625,7 +636,7 @@ public final class ConsolePages {
     parameters.put("readme", readmeHtml == null ? null : (gg.jte.Content) output -> output.writeContent(readmeHtml));
     parameters.put("assets", assets);
     parameters.put("dependencies", dependencies);
-    parameters.put("install", InstallLines.of(ref, version));
+    parameters.put("install", InstallLines.of(formats.find(ref.format()), ref, version));
     return new Reply.Page(200, "console/version.jte", parameters);
   }
 

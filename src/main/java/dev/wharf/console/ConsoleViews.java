@@ -55,8 +55,7 @@ public final class ConsoleViews {
   /** The path segment that stands for "no namespace". */
   static final String NO_NAMESPACE = "-";
 
-  public record DomainRow(String name, String owner, String status, long repositoryCount, long assetSizeBytes,
-      String createdTime) {
+  public record DomainRow(String name, String owner, String status, String createdTime) {
     public String path() {
       return Paths.domain(owner, name);
     }
@@ -90,20 +89,12 @@ public final class ConsoleViews {
     }
   }
 
-  /** A package within a repository: where it is and what it is called. */
+  /**
+   * A package within a repository: where it is and what it is called ({@code displayName}: as its format's clients
+   * write it, {@code PackageFormat.displayName}).
+   */
   public record PackageRef(String owner, String domain, String repository, String format, String namespace,
-      String name) {
-    /** The name as its format writes it (npm's @scope/name, Maven's group:artifact). */
-    public String displayName() {
-      if (namespace == null || namespace.isEmpty()) {
-        return name;
-      }
-      return switch (format) {
-        case "npm" -> "@" + namespace + "/" + name;
-        case "maven" -> namespace + ":" + name;
-        default -> namespace + "/" + name;
-      };
-    }
+      String name, String displayName) {
 
     public String path() {
       return Paths.pkg(owner, domain, repository, format, namespace, name);
@@ -117,8 +108,6 @@ public final class ConsoleViews {
       return Paths.domain(owner, domain);
     }
   }
-
-  public record PackageRow(PackageRef ref) {}
 
   /**
    * A repository of an upstream graph: its depth below the repository shown (1: a direct upstream), its external

@@ -1,40 +1,23 @@
 package dev.wharf.console;
 
 import dev.wharf.console.ConsoleViews.PackageRef;
+import dev.wharf.format.PackageFormat;
+import dev.wharf.format.ShellWords;
+import java.util.Optional;
 
 /**
- * The line that installs a package version with its format's tool, as a version's page shows it to be
- * copied into a shell or a POM: every name and version in it is quoted for where it goes (a publisher
- * chooses them, and some formats allow shell or XML characters in them).
+ * The line a version's page offers to copy: the format's own client's ({@link PackageFormat#installLine}), or,
+ * for a format without one, the aws CLI's listing of the version's assets. Every word is quoted for the shell.
  */
 final class InstallLines {
   private InstallLines() {}
 
-  static String of(PackageRef ref, String version) {
-    return switch (ref.format()) {
-      case "npm" -> "npm install " + shell(ref.displayName() + "@" + version);
-      case "pypi" -> "pip install " + shell(ref.name() + "==" + version);
-      case "maven" -> "<dependency>\n  <groupId>" + xml(ref.namespace()) + "</groupId>\n  <artifactId>"
-          + xml(ref.name()) + "</artifactId>\n  <version>" + xml(version) + "</version>\n</dependency>";
-      case "cargo" -> "cargo add " + shell(ref.name() + "@=" + version);
-      case "ruby" -> "gem install " + shell(ref.name()) + " -v " + shell(version);
-      default -> "aws codeartifact list-package-version-assets --domain " + shell(ref.domain()) + " --domain-owner "
-          + shell(ref.owner()) + " --repository " + shell(ref.repository()) + " --format " + shell(ref.format())
-          + (ref.namespace() == null ? "" : " --namespace " + shell(ref.namespace())) + " --package "
-          + shell(ref.name()) + " --package-version " + shell(version);
-    };
-  }
-
-  /** A shell word: as it is when it holds only characters no shell treats specially, else in single quotes. */
-  static String shell(String word) {
-    if (word.matches("[A-Za-z0-9@%+=:,./_-]+")) {
-      return word;
-    }
-    return "'" + word.replace("'", "'\\''") + "'";
-  }
-
-  private static String xml(String text) {
-    return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\"", "&quot;").replace("'", "&apos;");
+  static String of(Optional<PackageFormat> format, PackageRef ref, String version) {
+    return format.flatMap(f -> f.installLine(ref.namespace(), ref.name(), version)).orElseGet(() ->
+        "aws codeartifact list-package-version-assets --domain " + ShellWords.quote(ref.domain()) + " --domain-owner "
+            + ShellWords.quote(ref.owner()) + " --repository " + ShellWords.quote(ref.repository()) + " --format "
+            + ShellWords.quote(ref.format()) + (ref.namespace() == null ? "" : " --namespace "
+            + ShellWords.quote(ref.namespace())) + " --package " + ShellWords.quote(ref.name()) + " --package-version "
+            + ShellWords.quote(version));
   }
 }

@@ -56,6 +56,20 @@ public interface PackageFormat {
     return spec().name();
   }
 
+  /** A package's name as its clients write it ({@code namespace/name}, or the name alone by default). */
+  default String displayName(String namespace, String name) {
+    return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+  }
+
+  /**
+   * The line that installs a version with this format's client, to be pasted into a shell (or a build
+   * file), every name in it quoted for where it goes ({@link ShellWords}); empty when the format has no
+   * client of its own.
+   */
+  default Optional<String> installLine(String namespace, String name, String version) {
+    return Optional.empty();
+  }
+
   /**
    * The routes below {@code /{domain}-{owner}/{format}/{repo}/}, tried in order. The repository
    * endpoint itself ({@code GET} of the empty path) is answered for every format and need not be

@@ -313,7 +313,7 @@ public final class WharfServer implements AutoCloseable {
           (principal, credential, since) -> consoleCredentialHolds(identity, credentials, principal, credential, since));
       ConsoleAssets consoleAssets = new ConsoleAssets();
       AwsQueryEndpoints queryEndpoints = new AwsQueryEndpoints(awsContext, queryOperations);
-      ConsolePages consolePages = new ConsolePages(codeartifactEndpoints, queryEndpoints,
+      ConsolePages consolePages = new ConsolePages(codeartifactEndpoints, queryEndpoints, formats,
           new ConsoleSignIn((account, user, password) -> identity.verifyConsolePassword(account, user, password)
               .map(verified -> new ConsoleSignIn.Verified(verified.principal(), verified.passwordResetRequired())),
               credentials, audit), consoleSessions, consoleAssets,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.http.FormEncoding;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ShellWords;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
@@ -23,6 +24,7 @@ import dev.wharf.format.VersionDocument;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageVersion;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +67,11 @@ public final class CargoFormat implements PackageFormat {
   @Override
   public Spec spec() {
     return SPEC;
+  }
+
+  @Override
+  public Optional<String> installLine(String namespace, String name, String version) {
+    return Optional.of("cargo add " + ShellWords.quote(name + "@=" + version));
   }
 
   @Override

@@ -60,6 +60,23 @@ public final class MavenFormat implements PackageFormat {
   }
 
   @Override
+  public String displayName(String namespace, String name) {
+    return namespace == null || namespace.isEmpty() ? name : namespace + ":" + name;
+  }
+
+  /** The POM's dependency element (its texts escaped as XML). */
+  @Override
+  public Optional<String> installLine(String namespace, String name, String version) {
+    return Optional.of("<dependency>\n  <groupId>" + xml(namespace) + "</groupId>\n  <artifactId>" + xml(name)
+        + "</artifactId>\n  <version>" + xml(version) + "</version>\n</dependency>");
+  }
+
+  private static String xml(String text) {
+    return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", "&quot;").replace("'", "&apos;");
+  }
+
+  @Override
   public Optional<ExternalFormat> external() {
     return Optional.of(new MavenExternalFormat(context.clock()));
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ShellWords;
 import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
@@ -64,6 +65,16 @@ public final class NpmFormat implements PackageFormat {
   @Override
   public Spec spec() {
     return SPEC;
+  }
+
+  @Override
+  public String displayName(String namespace, String name) {
+    return namespace == null || namespace.isEmpty() ? name : "@" + namespace + "/" + name;
+  }
+
+  @Override
+  public Optional<String> installLine(String namespace, String name, String version) {
+    return Optional.of("npm install " + ShellWords.quote(displayName(namespace, name) + "@" + version));
   }
 
   @Override

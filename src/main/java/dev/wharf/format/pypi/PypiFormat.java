@@ -4,6 +4,7 @@ import static dev.wharf.format.PackageRoute.when;
 
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ShellWords;
 import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
@@ -61,6 +62,11 @@ public final class PypiFormat implements PackageFormat {
   @Override
   public Spec spec() {
     return SPEC;
+  }
+
+  @Override
+  public Optional<String> installLine(String namespace, String name, String version) {
+    return Optional.of("pip install " + ShellWords.quote(name + "==" + version));
   }
 
   /** The API knows a PyPI package only by its normalized name (PEP 503). */

@@ -5,6 +5,7 @@ import static dev.wharf.format.PackageRoute.when;
 import dev.wharf.api.http.FormEncoding;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ShellWords;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
@@ -56,6 +57,11 @@ public final class RubyFormat implements PackageFormat {
   @Override
   public Spec spec() {
     return SPEC;
+  }
+
+  @Override
+  public Optional<String> installLine(String namespace, String name, String version) {
+    return Optional.of("gem install " + ShellWords.quote(name) + " -v " + ShellWords.quote(version));
   }
 
   @Override

@@ -1,0 +1,27 @@
+package dev.wharf.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** How each format names a package and the line that installs a version with its client (the console shows both). */
+class FormatInstallLinesTest {
+  private final FormatRegistry formats = TestingFormats.registry();
+
+  @Test
+  void eachClientsLineQuotesWhatAPublisherChose() {
+    assertThat(formats.require("npm").displayName("scope", "left-pad")).isEqualTo("@scope/left-pad");
+    assertThat(formats.require("npm").installLine("scope", "left-pad", "1.3.0")).hasValue(
+        "npm install @scope/left-pad@1.3.0");
+    assertThat(formats.require("pypi").installLine(null, "requests", "2.32.3")).hasValue("pip install requests==2.32.3");
+    assertThat(formats.require("cargo").installLine(null, "serde", "1.0.0")).hasValue("cargo add serde@=1.0.0");
+    assertThat(formats.require("ruby").installLine(null, "rake", "13.0.6 beta")).hasValue(
+        "gem install rake -v '13.0.6 beta'");
+    assertThat(formats.require("maven").displayName("com.example", "lib")).isEqualTo("com.example:lib");
+    assertThat(formats.require("maven").installLine("com.example", "a<b>", "1&2")).hasValueSatisfying(line ->
+        assertThat(line).contains("<groupId>com.example</groupId>", "<artifactId>a&lt;b&gt;</artifactId>",
+            "<version>1&amp;2</version>"));
+    assertThat(formats.require("generic").displayName("tools", "x")).isEqualTo("tools/x");
+    assertThat(formats.require("generic").installLine("tools", "x", "1")).isEmpty();
+  }
+}
