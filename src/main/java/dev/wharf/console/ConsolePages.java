@@ -43,6 +43,8 @@ public final class ConsolePages {
   private final RestJsonEndpoints codeartifact;
   private final dev.wharf.api.aws.AwsQueryEndpoints query;
   private final dev.wharf.format.FormatRegistry formats;
+  /** The formats whose clients have connection instructions, in the registry's order. */
+  private final List<String> withClients;
   private final ConsoleSignIn signIn;
   private final ConsoleSessions sessions;
   private final ConsoleAssets assets;
@@ -54,6 +56,9 @@ public final class ConsolePages {
     this.codeartifact = Objects.requireNonNull(codeartifact, "codeartifact");
     this.query = Objects.requireNonNull(query, "query");
     this.formats = Objects.requireNonNull(formats, "formats");
+    this.withClients = formats.all().stream()
+        .filter(f -> !f.toolSetups(dev.wharf.format.ToolSetup.Target.EXAMPLE).isEmpty())
+        .map(dev.wharf.format.PackageFormat::name).toList();
     this.signIn = Objects.requireNonNull(signIn, "signIn");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.assets = Objects.requireNonNull(assets, "assets");
@@ -374,14 +379,14 @@ public final class ConsolePages {
     parameters.put("next", text(listed.path("nextToken")));
     parameters.put("format", Objects.requireNonNullElse(format, ""));
     parameters.put("prefix", Objects.requireNonNullElse(prefix, ""));
-    parameters.put("formats", ConnectionInstructions.FORMATS);
+    parameters.put("formats", formats.all().stream().map(dev.wharf.format.PackageFormat::name).toList());
     return new Reply.Page(200, "console/repository.jte", parameters);
   }
 
   private Reply connect(ConsoleRequest request) {
     ConsoleViews.Repository repository = describeRepository(request);
-    String format = Objects.requireNonNullElse(request.queryParameter("format"), "npm");
-    if (!ConnectionInstructions.FORMATS.contains(format)) {
+    String format = Objects.requireNonNullElse(request.queryParameter("format"), withClients.getFirst());
+    if (!withClients.contains(format)) {
       throw new WharfException.Invalid(null, "No instructions for the format " + format);
     }
     Map<String, String> query = new LinkedHashMap<>(repositoryQuery(request));
@@ -389,9 +394,9 @@ public final class ConsolePages {
     String endpoint = call(request, "GetRepositoryEndpoint", query, null).path("repositoryEndpoint").asText();
     String server = publicUrl.orElse(request.origin().value());
     return Reply.Page.of(200, "console/connect.jte", "repository", repository, "format", format,
-        "formats", ConnectionInstructions.FORMATS, "endpoint", endpoint, "setups",
-        ConnectionInstructions.forFormat(format, server, endpoint, repository.domain(), repository.owner(),
-            repository.name()));
+        "formats", withClients, "endpoint", endpoint, "setups", formats.require(format).toolSetups(
+            new dev.wharf.format.ToolSetup.Target(server, endpoint, repository.domain(), repository.owner(),
+                repository.name())));
   }
 
   /** Deletes a domain once its name is typed again (DeleteDomain: refused while it has repositories). */

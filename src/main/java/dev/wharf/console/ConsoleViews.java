@@ -133,8 +133,4 @@ public final class ConsoleViews {
   public record AuditRow(String time, String principal, String action, String resource, String outcome,
       String errorCode, String sourceIp, String decidedBy, String count) {}
 
-  /** One tool's set-up for a repository: the commands that configure it, and the files it can be given by hand. */
-  public record ToolSetup(String tool, String format, List<String> commands, List<ConfigFile> files) {}
-
-  public record ConfigFile(String path, String content) {}
 }

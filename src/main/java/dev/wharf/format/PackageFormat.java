@@ -70,6 +70,11 @@ public interface PackageFormat {
     return Optional.empty();
   }
 
+  /** How each of this format's clients is set up for a repository; empty when the format has no client of its own. */
+  default List<ToolSetup> toolSetups(ToolSetup.Target target) {
+    return List.of();
+  }
+
   /**
    * The routes below {@code /{domain}-{owner}/{format}/{repo}/}, tried in order. The repository
    * endpoint itself ({@code GET} of the empty path) is answered for every format and need not be

@@ -24,4 +24,22 @@ class FormatInstallLinesTest {
     assertThat(formats.require("generic").displayName("tools", "x")).isEqualTo("tools/x");
     assertThat(formats.require("generic").installLine("tools", "x", "1")).isEmpty();
   }
+
+  @Test
+  void theFormatsWithClientsSetThemUpForTheRepositorysEndpoint() {
+    ToolSetup.Target target = new ToolSetup.Target("https://wharf.example.com",
+        "https://wharf.example.com/acme-111122223333/npm/app/", "acme", "111122223333", "app");
+    assertThat(formats.require("npm").toolSetups(target)).extracting(ToolSetup::tool).containsExactly("npm", "pnpm",
+        "yarn");
+    assertThat(formats.require("npm").toolSetups(target).getFirst().files().getFirst().content()).isEqualTo(
+        "registry=https://wharf.example.com/acme-111122223333/npm/app/\n"
+            + "//wharf.example.com/acme-111122223333/npm/app/:_authToken=${CODEARTIFACT_AUTH_TOKEN}\n");
+    assertThat(formats.require("pypi").toolSetups(target).getFirst().commands()).containsExactly(
+        "./wharf login --tool pip --domain acme --domain-owner 111122223333 --repository app --endpoint-url"
+            + " https://wharf.example.com",
+        "aws codeartifact login --tool pip --domain acme --domain-owner 111122223333 --repository app --endpoint-url"
+            + " https://wharf.example.com");
+    assertThat(formats.all()).filteredOn(f -> !f.toolSetups(target).isEmpty()).extracting(PackageFormat::name)
+        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby");
+  }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.http.FormEncoding;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
@@ -72,6 +73,14 @@ public final class CargoFormat implements PackageFormat {
   @Override
   public Optional<String> installLine(String namespace, String name, String version) {
     return Optional.of("cargo add " + ShellWords.quote(name + "@=" + version));
+  }
+
+  @Override
+  public List<ToolSetup> toolSetups(ToolSetup.Target target) {
+    return List.of(new ToolSetup("cargo", List.of(target.wharfLogin("cargo")), List.of(new ToolSetup.ConfigFile(
+        "~/.cargo/config.toml", "[registries.codeartifact]\nindex = \"sparse+" + target.endpoint() + "\"\n"
+            + "credential-provider = \"cargo:token-from-stdout " + target.tokenQuery() + "\"\n\n[registry]\n"
+            + "default = \"codeartifact\"\n\n[source.crates-io]\nreplace-with = \"codeartifact\"\n"))));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static dev.wharf.format.PackageRoute.when;
 
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
@@ -69,6 +70,24 @@ public final class MavenFormat implements PackageFormat {
   public Optional<String> installLine(String namespace, String name, String version) {
     return Optional.of("<dependency>\n  <groupId>" + xml(namespace) + "</groupId>\n  <artifactId>" + xml(name)
         + "</artifactId>\n  <version>" + xml(version) + "</version>\n</dependency>");
+  }
+
+  @Override
+  public List<ToolSetup> toolSetups(ToolSetup.Target target) {
+    String endpoint = target.endpoint();
+    return List.of(
+        new ToolSetup("mvn", List.of(target.wharfLogin("maven")), List.of(
+            new ToolSetup.ConfigFile("~/.m2/settings.xml (after: " + target.tokenCommand() + ")", "<settings>\n"
+                + "  <servers>\n    <server>\n      <id>codeartifact</id>\n      <username>aws</username>\n"
+                + "      <password>${env.CODEARTIFACT_AUTH_TOKEN}</password>\n    </server>\n  </servers>\n"
+                + "  <mirrors>\n    <mirror>\n      <id>codeartifact</id>\n      <mirrorOf>*</mirrorOf>\n"
+                + "      <url>" + endpoint + "</url>\n    </mirror>\n  </mirrors>\n</settings>\n"),
+            new ToolSetup.ConfigFile("pom.xml (to deploy)", "<distributionManagement>\n  <repository>\n"
+                + "    <id>codeartifact</id>\n    <name>codeartifact</name>\n    <url>" + endpoint + "</url>\n"
+                + "  </repository>\n</distributionManagement>\n"))),
+        new ToolSetup("gradle", List.of(target.wharfLogin("gradle")), List.of(new ToolSetup.ConfigFile("build.gradle",
+            "repositories {\n  maven {\n    url '" + endpoint + "'\n    credentials {\n      username \"aws\"\n"
+                + "      password System.env.CODEARTIFACT_AUTH_TOKEN\n    }\n  }\n}\n"))));
   }
 
   private static String xml(String text) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
 import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
@@ -75,6 +76,20 @@ public final class NpmFormat implements PackageFormat {
   @Override
   public Optional<String> installLine(String namespace, String name, String version) {
     return Optional.of("npm install " + ShellWords.quote(displayName(namespace, name) + "@" + version));
+  }
+
+  @Override
+  public List<ToolSetup> toolSetups(ToolSetup.Target target) {
+    java.net.URI uri = java.net.URI.create(target.endpoint());
+    String npmrc = "registry=" + target.endpoint() + "\n//" + uri.getRawAuthority() + uri.getRawPath()
+        + ":_authToken=${CODEARTIFACT_AUTH_TOKEN}\n";
+    return List.of(
+        new ToolSetup("npm", List.of(target.wharfLogin("npm"), target.awsLogin("npm")),
+            List.of(new ToolSetup.ConfigFile("~/.npmrc (after: " + target.tokenCommand() + ")", npmrc))),
+        new ToolSetup("pnpm", List.of(target.wharfLogin("pnpm")), List.of(new ToolSetup.ConfigFile("~/.npmrc", npmrc))),
+        new ToolSetup("yarn", List.of(target.wharfLogin("yarn")), List.of(new ToolSetup.ConfigFile(
+            ".yarnrc.yml (yarn 2 and later)", "npmRegistryServer: \"" + target.endpoint()
+            + "\"\nnpmAlwaysAuth: true\nnpmAuthToken: \"${CODEARTIFACT_AUTH_TOKEN}\"\n"))));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static dev.wharf.format.PackageRoute.when;
 
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
 import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
@@ -67,6 +68,17 @@ public final class PypiFormat implements PackageFormat {
   @Override
   public Optional<String> installLine(String namespace, String name, String version) {
     return Optional.of("pip install " + ShellWords.quote(name + "==" + version));
+  }
+
+  @Override
+  public List<ToolSetup> toolSetups(ToolSetup.Target target) {
+    return List.of(
+        new ToolSetup("pip", List.of(target.wharfLogin("pip"), target.awsLogin("pip")), List.of(
+            new ToolSetup.ConfigFile("pip.conf (after: " + target.tokenCommand() + ")", "[global]\nindex-url = "
+                + target.endpointWithToken() + "simple/\n"))),
+        new ToolSetup("twine", List.of(target.wharfLogin("twine"), target.awsLogin("twine")), List.of(
+            new ToolSetup.ConfigFile("~/.pypirc", "[distutils]\nindex-servers =\n    codeartifact\n\n[codeartifact]\n"
+                + "repository = " + target.endpoint() + "\nusername = aws\npassword = ${CODEARTIFACT_AUTH_TOKEN}\n"))));
   }
 
   /** The API knows a PyPI package only by its normalized name (PEP 503). */

@@ -5,6 +5,7 @@ import static dev.wharf.format.PackageRoute.when;
 import dev.wharf.api.http.FormEncoding;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
@@ -62,6 +63,18 @@ public final class RubyFormat implements PackageFormat {
   @Override
   public Optional<String> installLine(String namespace, String name, String version) {
     return Optional.of("gem install " + ShellWords.quote(name) + " -v " + ShellWords.quote(version));
+  }
+
+  @Override
+  public List<ToolSetup> toolSetups(ToolSetup.Target target) {
+    return List.of(
+        new ToolSetup("gem", List.of(target.wharfLogin("gem")), List.of(new ToolSetup.ConfigFile("shell (after: "
+            + target.tokenCommand() + ")", "export GEM_HOST_API_KEY=\"Bearer ${CODEARTIFACT_AUTH_TOKEN}\"\n"
+            + "gem push --host " + target.endpoint() + " my-gem-1.0.0.gem\ngem install my-gem --source "
+            + target.endpointWithToken() + "\n"))),
+        new ToolSetup("bundler", List.of(target.wharfLogin("bundler")), List.of(new ToolSetup.ConfigFile(
+            "shell and Gemfile", "bundle config set --global " + java.net.URI.create(target.endpoint()).getHost()
+            + " aws:${CODEARTIFACT_AUTH_TOKEN}\n\n# Gemfile\nsource \"" + target.endpoint() + "\"\n"))));
   }
 
   @Override
