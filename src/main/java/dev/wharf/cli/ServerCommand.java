@@ -1,6 +1,7 @@
 package dev.wharf.cli;
 
 import dev.wharf.config.WharfConfig;
+import dev.wharf.server.Logging;
 import dev.wharf.server.WharfServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,7 +73,19 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--audit-reads", paramLabel = "per-minute|each", description = "How allowed package reads enter the audit trail: counted per token, package, address and minute, or one event each (env WHARF_AUDIT_READS, default per-minute). Denials, writes and token issues are always one event each.")
   String auditReads;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads.")
+  @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "On SIGTERM (after --shutdown-delay), new connections are refused and requests in flight get this long to finish; an upload still running then is discarded, never half-stored (env WHARF_SHUTDOWN_GRACE, default 25).")
+  Long shutdownGrace;
+
+  @Option(names = "--shutdown-delay", paramLabel = "SECONDS", description = "On SIGTERM, keep serving this long with readiness at 503 before closing the port, so that a load balancer stops sending first (env WHARF_SHUTDOWN_DELAY, default 0; e.g. 5 behind a load balancer or in Kubernetes).")
+  Long shutdownDelay;
+
+  @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines for people, or one JSON object per line for a log pipeline (env WHARF_LOG_FORMAT, default text).")
+  String logFormat;
+
+  @Option(names = "--access-log", paramLabel = "true|false", description = "One log line per request: address, method, path (no query), status, bytes, milliseconds, protocol and the request id every answer carries in x-request-id (env WHARF_ACCESS_LOG, default true).")
+  Boolean accessLog;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads, shutdown-grace, shutdown-delay, log-format, access-log.")
   Path configFile;
 
   /**
@@ -97,11 +110,13 @@ final class ServerCommand implements Callable<Integer> {
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
           .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout)
-          .flag("audit-reads", auditReads).build();
+          .flag("audit-reads", auditReads).flag("shutdown-grace", shutdownGrace).flag("shutdown-delay", shutdownDelay).flag("log-format", logFormat)
+          .flag("access-log", accessLog).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;
     }
+    Logging.configure(config.logFormat());
     long started = System.nanoTime();
     WharfServer server;
     try {
@@ -114,17 +129,27 @@ final class ServerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       server.close();
+      LOG.info("Stopped");
+      Logging.flush();
       stopped.countDown();
     }, "wharf-shutdown"));
     server.firstStart().ifPresent(first -> {
       String endpoint = server.baseUri().toString();
+      String created = "First start: created account " + first.accountId() + " and its root access key "
+          + first.accessKeyId() + ".";
+      String where = "The key is in " + first.credentialsFile() + " (mode 0600); it is not shown again.";
+      String example = "AWS_SHARED_CREDENTIALS_FILE=" + first.credentialsFile() + " AWS_CONFIG_FILE="
+          + first.configFile() + " aws --endpoint-url " + endpoint + " sts get-caller-identity";
+      if (config.logFormat() == WharfConfig.LogFormat.JSON) {
+        // a log pipeline reads every line as JSON
+        LOG.info("{} {} Try: {}", created, where, example);
+        return;
+      }
       System.out.println();
-      System.out.println("First start: created account " + first.accountId() + " and its root access key "
-          + first.accessKeyId() + ".");
-      System.out.println("The key is in " + first.credentialsFile() + " (mode 0600); it is not shown again. Try:");
+      System.out.println(created);
+      System.out.println(where + " Try:");
       System.out.println();
-      System.out.println("  AWS_SHARED_CREDENTIALS_FILE=" + first.credentialsFile() + " AWS_CONFIG_FILE="
-          + first.configFile() + " aws --endpoint-url " + endpoint + " sts get-caller-identity");
+      System.out.println("  " + example);
       System.out.println();
     });
     LOG.info("Wharf ready at {} (region {}, data {}, started in {} ms)", server.baseUri(), config.region(),

@@ -38,6 +38,10 @@ import java.util.regex.Pattern;
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
  *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  *   <tr><td>audit-reads</td><td>--audit-reads</td><td>WHARF_AUDIT_READS</td><td>per-minute (or each)</td></tr>
+ *   <tr><td>shutdown-grace</td><td>--shutdown-grace</td><td>WHARF_SHUTDOWN_GRACE</td><td>25 (seconds)</td></tr>
+ *   <tr><td>shutdown-delay</td><td>--shutdown-delay</td><td>WHARF_SHUTDOWN_DELAY</td><td>0 (seconds)</td></tr>
+ *   <tr><td>log-format</td><td>--log-format</td><td>WHARF_LOG_FORMAT</td><td>text (or json)</td></tr>
+ *   <tr><td>access-log</td><td>--access-log</td><td>WHARF_ACCESS_LOG</td><td>true</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -58,7 +62,17 @@ public record WharfConfig(
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
     java.time.Duration externalTimeout,
-    AuditReads auditReads) {
+    AuditReads auditReads,
+    java.time.Duration shutdownGrace,
+    java.time.Duration shutdownDelay,
+    LogFormat logFormat,
+    boolean accessLog) {
+
+  /** How log lines are written: for people, or as one JSON object per line for a log pipeline. */
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
 
   /** How allowed package reads enter the audit trail. */
   public enum AuditReads {
@@ -80,9 +94,12 @@ public record WharfConfig(
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace", "shutdown-delay",
+      "log-format", "access-log");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
+  /** How long a stopping server lets requests in flight finish: within the 30 s Kubernetes gives a pod by default. */
+  public static final long DEFAULT_SHUTDOWN_GRACE_SECONDS = 25;
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]");
   private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
@@ -113,6 +130,13 @@ public record WharfConfig(
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
     java.util.Objects.requireNonNull(auditReads, "auditReads");
+    java.util.Objects.requireNonNull(logFormat, "logFormat");
+    if (shutdownGrace.isNegative()) {
+      throw new ConfigException("shutdown-grace must be 0 or more seconds, got " + shutdownGrace.toSeconds());
+    }
+    if (shutdownDelay.isNegative()) {
+      throw new ConfigException("shutdown-delay must be 0 or more seconds, got " + shutdownDelay.toSeconds());
+    }
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -240,11 +264,7 @@ public record WharfConfig(
       Path data = Path.of(lookup("data").orElse(DEFAULT_DATA));
       long maxAsset = number("max-asset-size", "bytes", DEFAULT_MAX_ASSET_BYTES);
       long grace = number("blob-gc-grace-seconds", "seconds", DEFAULT_BLOB_GC_GRACE_SECONDS);
-      boolean pathStyle = lookup("s3-path-style").map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
-        case "true", "1", "yes" -> true;
-        case "false", "0", "no" -> false;
-        default -> throw new ConfigException("s3-path-style must be true or false, got '" + value + "'");
-      }).orElse(false);
+      boolean pathStyle = bool("s3-path-style", false);
       return new WharfConfig(
           port,
           data,
@@ -267,7 +287,24 @@ public record WharfConfig(
             case "per-minute" -> AuditReads.PER_MINUTE;
             case "each" -> AuditReads.EACH;
             default -> throw new ConfigException("audit-reads must be per-minute or each, got '" + value + "'");
-          }).orElse(AuditReads.PER_MINUTE));
+          }).orElse(AuditReads.PER_MINUTE),
+          java.time.Duration.ofSeconds(number("shutdown-grace", "seconds", DEFAULT_SHUTDOWN_GRACE_SECONDS)),
+          java.time.Duration.ofSeconds(number("shutdown-delay", "seconds", 0)),
+          lookup("log-format").map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new ConfigException("log-format must be text or json, got '" + value + "'");
+          }).orElse(LogFormat.TEXT),
+          bool("access-log", true));
+    }
+
+    /** A true/false setting. */
+    private boolean bool(String name, boolean fallback) {
+      return lookup(name).map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "1", "yes", "on" -> true;
+        case "false", "0", "no", "off" -> false;
+        default -> throw new ConfigException(name + " must be true or false, got '" + value + "'");
+      }).orElse(fallback);
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */

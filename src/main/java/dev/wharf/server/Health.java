@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Readiness for a load balancer: the database answers a trivial query and the blob store is
  * reachable, each within {@link #TIMEOUT}, checked in parallel on virtual threads so a hung
- * dependency cannot hang the probe.
+ * dependency cannot hang the probe. A stopping server is not ready, whatever its dependencies say.
  */
 final class Health {
   static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -21,20 +21,26 @@ final class Health {
   private final Database database;
   private final BlobStore blobs;
   private final Executor executor = task -> Thread.ofVirtual().name("wharf-health").start(task);
+  private volatile boolean stopping;
 
   Health(Database database, BlobStore blobs) {
     this.database = database;
     this.blobs = blobs;
   }
 
+  /** From now on the server is not ready: it is stopping, and a load balancer should send no more requests. */
+  void stopping() {
+    stopping = true;
+  }
+
   /** The outcome of one probe. */
-  record Readiness(boolean database, boolean blobStore) {
+  record Readiness(boolean database, boolean blobStore, boolean stopping) {
     boolean ready() {
-      return database && blobStore;
+      return database && blobStore && !stopping;
     }
 
     String json() {
-      return "{\"status\":\"" + (ready() ? "ready" : "unavailable") + "\",\"database\":\""
+      return "{\"status\":\"" + (ready() ? "ready" : stopping ? "stopping" : "unavailable") + "\",\"database\":\""
           + (database ? "ok" : "unreachable") + "\",\"blobStore\":\"" + (blobStore ? "ok" : "unreachable") + "\"}";
     }
   }
@@ -49,7 +55,7 @@ final class Health {
         return false;
       }
     }, executor);
-    return new Readiness(await(db), await(store));
+    return new Readiness(await(db), await(store), stopping);
   }
 
   private static boolean await(CompletableFuture<Boolean> check) {

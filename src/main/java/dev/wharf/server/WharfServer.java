@@ -94,6 +94,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.MDC;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -122,14 +124,16 @@ public final class WharfServer implements AutoCloseable {
   private final PublishingService publishing;
   private final VersionLifecycleService lifecycle;
   private final ChangeBus changes;
+  private final Health health;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, CredentialService credentials,
       AuditLog audit, Routes routes, BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
-      ChangeBus changes) {
+      ChangeBus changes, Health health) {
     this.changes = changes;
+    this.health = health;
     this.credentials = credentials;
     this.blobs = blobs;
     this.packages = packages;
@@ -339,7 +343,12 @@ public final class WharfServer implements AutoCloseable {
           TimeUnit.SECONDS);
 
       Server jetty = httpServer.join();
-      jetty.setHandler(new RootHandler(routes, new Health(database, blobs), unavailable));
+      Health health = new Health(database, blobs);
+      // GracefulHandler counts requests in flight: a stopping server lets them finish (up to the stop timeout,
+      // --shutdown-grace) and answers 503 to any that arrive on a connection still open
+      GracefulHandler graceful = new GracefulHandler();
+      graceful.setHandler(new RootHandler(routes, health, unavailable));
+      jetty.setHandler(graceful);
       try {
         jetty.start();
       } catch (IOException e) {
@@ -353,7 +362,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, credentials, audit,
-          routes, blobs, packages, publishing, lifecycle, changes);
+          routes, blobs, packages, publishing, lifecycle, changes, health);
     } catch (Exception | Error e) {
       if (changes != null) {
         changes.close();
@@ -438,7 +447,11 @@ public final class WharfServer implements AutoCloseable {
     connector.setHost(config.bindAddress());
     connector.setPort(config.port());
     server.addConnector(connector);
-    server.setStopTimeout(5_000);
+    // on stop, requests in flight get this long to finish (GracefulHandler); then their connections are closed
+    server.setStopTimeout(config.shutdownGrace().toMillis());
+    if (config.accessLog()) {
+      server.setRequestLog(new AccessLog());
+    }
     return server;
   }
 
@@ -495,22 +508,48 @@ public final class WharfServer implements AutoCloseable {
     return tokens;
   }
 
+  /**
+   * Stops gracefully: readiness answers 503 at once; after {@code --shutdown-delay} (time for a load
+   * balancer to see that and send no more) the port stops accepting connections, requests in flight get
+   * up to {@code --shutdown-grace} to finish (an upload either completes and is committed, or its
+   * connection is closed and nothing of it becomes visible), then storage closes.
+   */
   @Override
   public void close() {
+    health.stopping();
+    if (!config.shutdownDelay().isZero()) {
+      LOG.info("Stopping: not ready; serving {} s more before closing the port", config.shutdownDelay().toSeconds());
+      try {
+        Thread.sleep(config.shutdownDelay());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    LOG.info("Stopping: requests in flight get up to {} s to finish", config.shutdownGrace().toSeconds());
     background.shutdownNow();
     try {
       jetty.stop();
+    } catch (java.util.concurrent.TimeoutException cutOff) {
+      LOG.warn("Requests still in flight after {} s were cut off; nothing of an unfinished upload is kept",
+          config.shutdownGrace().toSeconds());
+    } catch (Exception e) {
+      LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+    }
+    try {
       tokens.close();
       credentials.flushKeyUses();
       audit.close();
       blobs.close();
     } catch (Exception e) {
-      LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+      LOG.warn("Storage did not close cleanly: {}", e.toString());
     } finally {
       changes.close();
       database.close();
     }
   }
+
+  /** Every answer names its request: the id the audit trail and the logs record for it. */
+  static final String REQUEST_ID_HEADER = "x-request-id";
 
   /** Routes a request to the endpoint family that serves its path. */
   private static final class RootHandler extends Handler.Abstract {
@@ -527,6 +566,10 @@ public final class WharfServer implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws IOException {
       Exchange exchange = new Exchange(request, response, callback);
+      String requestId = exchange.requestId();
+      request.setAttribute(AccessLog.REQUEST_ID, requestId);
+      response.getHeaders().put(REQUEST_ID_HEADER, requestId);
+      MDC.put("requestId", requestId);
       try {
         String path = exchange.rawPath();
         if ("/health".equals(path)) {
@@ -557,6 +600,8 @@ public final class WharfServer implements AutoCloseable {
         }
         LOG.error("request {} failed", exchange.requestId(), e);
         exchange.send(500, "application/json", "{\"message\":\"Internal error (request " + exchange.requestId() + ")\"}");
+      } finally {
+        MDC.remove("requestId");
       }
       return true;
     }

@@ -7,21 +7,17 @@ import dev.wharf.blob.FileBlobStore;
 import dev.wharf.testing.TestingDatabases;
 import dev.wharf.testing.TestingLauncher;
 import dev.wharf.testing.TestingServer;
+import dev.wharf.testing.TestingSlowUpload;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,10 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
 import software.amazon.awssdk.services.codeartifact.model.ResourceNotFoundException;
@@ -59,8 +51,7 @@ class NodeKilledMidUploadIT {
     byte[] small = "before".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] big = new byte[SIZE];
     new Random(9).nextBytes(big);
-    String bigSha256 = sha256(big);
-
+    
     try (TestingServer nodeA = TestingServer.start(shared, Clock.systemUTC(), cluster);
         CodeartifactClient api = nodeA.codeartifact(nodeA.rootCredentials())) {
       api.createDomain(b -> b.domain("acme"));
@@ -75,30 +66,16 @@ class NodeKilledMidUploadIT {
       try (TestingLauncher.Running nodeB = launcher.start("server", "--data", shared.toString(), "--port",
           Integer.toString(port), "--bind", "127.0.0.1")) {
         nodeB.awaitLine(line -> line.contains("Wharf ready"), Duration.ofSeconds(90));
-        // java.net.http streams the body as it is read (the SDK's URL-connection client buffers it first)
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-            .uri(URI.create("http://127.0.0.1:" + port + "/v1/package/version/publish?domain=acme&repository=app"
-                + "&format=generic&namespace=ns&package=big&version=1.0&asset=big.bin&unfinished=false"))
-            .putHeader("x-amz-content-sha256", bigSha256).putHeader("Content-Type", "application/octet-stream").build();
-        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(nodeA.rootCredentials()).request(request)
-            .payload(ContentStreamProvider.fromByteArray(big))
-            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "codeartifact")
-            .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
-        HttpRequest.Builder send = HttpRequest.newBuilder(signed.getUri()).POST(HttpRequest.BodyPublishers.fromPublisher(
-            HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(big)), SIZE));
-        signed.headers().forEach((name, values) -> {
-          if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
-            values.forEach(value -> send.header(name, value));
-          }
-        });
-        CompletableFuture<HttpResponse<String>> upload = HttpClient.newHttpClient()
-            .sendAsync(send.build(), HttpResponse.BodyHandlers.ofString());
+        // about 8 MB/s, so that the kill lands while it is still being sent
+        TestingSlowUpload slow = new TestingSlowUpload(big, 64 * 1024, 8);
+        CompletableFuture<HttpResponse<String>> upload = slow.publish(URI.create("http://127.0.0.1:" + port),
+            nodeA.rootCredentials(), "acme", "app", "big", "big.bin");
 
         // the node is receiving the asset: a temporary file is growing in the shared store
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (temporaryBytes(shared) == 0) {
-          assertThat(Instant.now()).as("no upload reached node B (streams " + SlowStream.opened + ", read "
-              + SlowStream.total + "); output:\n" + nodeB.output()).isBefore(deadline);
+          assertThat(Instant.now()).as("no upload reached node B (sent " + slow.sent() + "); output:\n"
+              + nodeB.output()).isBefore(deadline);
           assertThat(upload).isNotDone();
           Thread.sleep(20);
         }
@@ -132,7 +109,7 @@ class NodeKilledMidUploadIT {
   }
 
   private static void publish(CodeartifactClient api, String name, byte[] content) throws Exception {
-    String sha256 = sha256(content);
+    String sha256 = TestingSlowUpload.sha256(content);
     api.publishPackageVersion(b -> b.domain("acme").repository("app").format(PackageFormat.GENERIC).namespace("ns")
         .packageValue(name).packageVersion("1.0").assetName("a.bin").assetSHA256(sha256).unfinished(false),
         RequestBody.fromBytes(content));
@@ -146,46 +123,6 @@ class NodeKilledMidUploadIT {
     }
     try (Stream<Path> files = Files.list(tmp)) {
       return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
-    }
-  }
-
-  private static String sha256(byte[] content) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-  }
-
-  /** The content at about 8 MB/s, so that the kill lands while it is still being sent. */
-  private static final class SlowStream extends InputStream {
-    private final byte[] content;
-    private int position;
-    static final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
-    static final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
-
-    SlowStream(byte[] content) {
-      this.content = content;
-      opened.incrementAndGet();
-    }
-
-    @Override
-    public int read() {
-      return position < content.length ? content[position++] & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (position >= content.length) {
-        return -1;
-      }
-      int n = Math.min(Math.min(length, 64 * 1024), content.length - position);
-      System.arraycopy(content, position, buffer, offset, n);
-      position += n;
-      total.addAndGet(n);
-      try {
-        Thread.sleep(8);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      }
-      return n;
     }
   }
 }

@@ -151,6 +151,7 @@ public final class TestingLauncher {
     private final long startedNanos;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
+    private boolean kept;
 
     private Running(Process process, long startedNanos) {
       this.process = process;
@@ -246,6 +247,15 @@ public final class TestingLauncher {
 
     private void awaitOutputDrained() throws InterruptedException {
       reader.join(Duration.ofSeconds(5));
+      keepOutput();
+    }
+
+    /** Hands what the process printed to the suite's log check, once. */
+    private void keepOutput() {
+      if (!kept) {
+        kept = true;
+        TestingLogCapture.keepOutput(process.pid(), output());
+      }
     }
 
     private static void pause() {
@@ -259,14 +269,16 @@ public final class TestingLauncher {
 
     @Override
     public void close() {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        try {
+      try {
+        if (process.isAlive()) {
+          process.destroyForcibly();
           process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         }
+        reader.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+      keepOutput();
     }
   }
 }

@@ -66,11 +66,7 @@ public final class TestingServer implements AutoCloseable {
     try {
       WharfServer server = s3Credentials == null ? WharfServer.start(config, clock) : WharfServer.start(config, clock, s3Credentials);
       FirstStart first = server.firstStart().orElseThrow(() -> new IllegalStateException("data directory was not fresh"));
-      Matcher key = KEY.matcher(Files.readString(first.credentialsFile()));
-      if (!key.find()) {
-        throw new IllegalStateException("credentials file has no key");
-      }
-      return new TestingServer(server, dataDirectory, AwsBasicCredentials.create(key.group(1), key.group(2)), clock);
+      return new TestingServer(server, dataDirectory, credentialsFile(first.credentialsFile()), clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -105,14 +101,17 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public AwsBasicCredentials rootCredentials() {
-    if (rootCredentials != null) {
-      return rootCredentials;
-    }
+    return rootCredentials != null ? rootCredentials : credentialsFile(dataDirectory.resolve("credentials"));
+  }
+
+  /** The root key in the credentials file a first start writes (for a server a test started as a process). */
+  public static AwsBasicCredentials credentialsFile(Path file) {
     try {
-      Matcher key = KEY.matcher(Files.readString(dataDirectory.resolve("credentials")));
+      Matcher key = KEY.matcher(Files.readString(file));
       if (!key.find()) {
         throw new IllegalStateException("credentials file has no key");
       }
+      TestingLogCapture.noteSecret(key.group(2));
       return AwsBasicCredentials.create(key.group(1), key.group(2));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -152,8 +151,17 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public CodeartifactClient codeartifact(AwsCredentials credentials) {
-    return CodeartifactClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-        .authSchemeProvider(params -> atServerTime(CodeartifactAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
+    return codeartifact(endpoint(), credentials, clock);
+  }
+
+  /** A CodeArtifact client for a server a test started as a process, signing at the real time. */
+  public static CodeartifactClient codeartifact(URI endpoint, AwsCredentials credentials) {
+    return codeartifact(endpoint, credentials, Clock.systemUTC());
+  }
+
+  private static CodeartifactClient codeartifact(URI endpoint, AwsCredentials credentials, Clock clock) {
+    return CodeartifactClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+        .authSchemeProvider(params -> atTime(clock, CodeartifactAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
@@ -162,6 +170,10 @@ public final class TestingServer implements AutoCloseable {
 
   /** Signs at the server's clock, so a test that moves the clock does not skew its own requests. */
   private List<AuthSchemeOption> atServerTime(List<AuthSchemeOption> options) {
+    return atTime(clock, options);
+  }
+
+  private static List<AuthSchemeOption> atTime(Clock clock, List<AuthSchemeOption> options) {
     return options.stream().map(o -> o.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, clock).build()).toList();
   }
 

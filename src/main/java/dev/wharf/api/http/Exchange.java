@@ -37,12 +37,16 @@ public final class Exchange {
   }
 
   /**
-   * This request's id, made when first asked for: most package requests never need one, and a random UUID
-   * takes the lock of the shared SecureRandom.
+   * This request's id, in a UUID's shape (as AWS's request ids are). Every answer carries it and the audit
+   * trail and the logs name it. It identifies, it does not protect: it comes from the thread's own random
+   * generator, not from the lock of the shared SecureRandom that {@code UUID.randomUUID()} takes.
    */
   public String requestId() {
     if (requestId == null) {
-      requestId = UUID.randomUUID().toString();
+      java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+      long high = (random.nextLong() & ~0xf000L) | 0x4000L; // version 4
+      long low = (random.nextLong() & ~(3L << 62)) | (2L << 62); // IETF variant
+      requestId = new UUID(high, low).toString();
     }
     return requestId;
   }
