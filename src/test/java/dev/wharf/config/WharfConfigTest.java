@@ -92,7 +92,29 @@ class WharfConfigTest {
     assertThat(WharfConfig.SETTING_NAMES)
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
             "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace",
+            "shutdown-delay", "log-format", "access-log");
+  }
+
+  @Test
+  void stoppingLoggingAndAccessLinesHaveDefaultsAndRefuseNonsense() {
+    WharfConfig defaults = WharfConfig.defaults();
+    assertThat(defaults.shutdownGrace()).hasSeconds(25);
+    assertThat(defaults.shutdownDelay()).isZero();
+    assertThat(defaults.logFormat()).isEqualTo(WharfConfig.LogFormat.TEXT);
+    assertThat(defaults.accessLog()).isTrue();
+    WharfConfig set = WharfConfig.builder().environment(Map.of("WHARF_LOG_FORMAT", "JSON", "WHARF_ACCESS_LOG", "off"))
+        .flag("shutdown-grace", 3).flag("shutdown-delay", 5).build();
+    assertThat(set.logFormat()).isEqualTo(WharfConfig.LogFormat.JSON);
+    assertThat(set.accessLog()).isFalse();
+    assertThat(set.shutdownGrace()).hasSeconds(3);
+    assertThat(set.shutdownDelay()).hasSeconds(5);
+    assertThatThrownBy(() -> WharfConfig.builder().flag("log-format", "xml").build())
+        .isInstanceOf(WharfConfig.ConfigException.class).hasMessageContaining("log-format must be text or json");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("access-log", "maybe").build())
+        .isInstanceOf(WharfConfig.ConfigException.class).hasMessageContaining("access-log must be true or false");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("shutdown-grace", -1).build())
+        .isInstanceOf(WharfConfig.ConfigException.class).hasMessageContaining("shutdown-grace");
   }
 
   @Test
