@@ -38,6 +38,14 @@ import java.util.regex.Pattern;
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
  *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  *   <tr><td>audit-reads</td><td>--audit-reads</td><td>WHARF_AUDIT_READS</td><td>per-minute (or each)</td></tr>
+ *   <tr><td>tls-cert, tls-key</td><td>--tls-cert, --tls-key</td><td>WHARF_TLS_CERT, WHARF_TLS_KEY</td><td>none: plain HTTP</td></tr>
+ *   <tr><td>tls-keystore, tls-keystore-password</td><td>--tls-keystore, --tls-keystore-password</td>
+ *       <td>WHARF_TLS_KEYSTORE, WHARF_TLS_KEYSTORE_PASSWORD</td><td>none</td></tr>
+ *   <tr><td>http-redirect-port</td><td>--http-redirect-port</td><td>WHARF_HTTP_REDIRECT_PORT</td><td>none</td></tr>
+ *   <tr><td>trusted-proxies</td><td>--trusted-proxies CIDR,…</td><td>WHARF_TRUSTED_PROXIES</td><td>none</td></tr>
+ *   <tr><td>idle-timeout</td><td>--idle-timeout</td><td>WHARF_IDLE_TIMEOUT</td><td>30 (seconds)</td></tr>
+ *   <tr><td>request-header-timeout</td><td>--request-header-timeout</td><td>WHARF_REQUEST_HEADER_TIMEOUT</td><td>20 (seconds)</td></tr>
+ *   <tr><td>max-request-header-size</td><td>--max-request-header-size</td><td>WHARF_MAX_REQUEST_HEADER_SIZE</td><td>16384 (bytes)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -58,7 +66,8 @@ public record WharfConfig(
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
     java.time.Duration externalTimeout,
-    AuditReads auditReads) {
+    AuditReads auditReads,
+    TransportConfig transport) {
 
   /** How allowed package reads enter the audit trail. */
   public enum AuditReads {
@@ -80,7 +89,9 @@ public record WharfConfig(
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads",
+      "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
+      "idle-timeout", "request-header-timeout", "max-request-header-size");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
@@ -113,6 +124,7 @@ public record WharfConfig(
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
     java.util.Objects.requireNonNull(auditReads, "auditReads");
+    java.util.Objects.requireNonNull(transport, "transport");
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -267,7 +279,33 @@ public record WharfConfig(
             case "per-minute" -> AuditReads.PER_MINUTE;
             case "each" -> AuditReads.EACH;
             default -> throw new ConfigException("audit-reads must be per-minute or each, got '" + value + "'");
-          }).orElse(AuditReads.PER_MINUTE));
+          }).orElse(AuditReads.PER_MINUTE),
+          transport());
+    }
+
+    private TransportConfig transport() {
+      Optional<Path> certificate = lookup("tls-cert").map(Path::of);
+      Optional<Path> key = lookup("tls-key").map(Path::of);
+      Optional<Path> keyStore = lookup("tls-keystore").map(Path::of);
+      Optional<String> password = lookup("tls-keystore-password");
+      Optional<TransportConfig.Tls> tls = certificate.isPresent() || key.isPresent() || keyStore.isPresent()
+          || password.isPresent() ? Optional.of(new TransportConfig.Tls(certificate, key, keyStore, password))
+          : Optional.empty();
+      Optional<Integer> redirectPort = lookup("http-redirect-port").map(value -> {
+        try {
+          return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException("http-redirect-port must be a number, got '" + value + "'");
+        }
+      });
+      java.util.List<String> proxies = java.util.Arrays.stream(lookup("trusted-proxies").orElse("").split(","))
+          .map(String::trim).filter(block -> !block.isEmpty()).toList();
+      long headerBytes = number("max-request-header-size", "bytes", TransportConfig.DEFAULT_MAX_REQUEST_HEADER_BYTES);
+      return new TransportConfig(tls, redirectPort, proxies,
+          java.time.Duration.ofSeconds(number("idle-timeout", "seconds", TransportConfig.DEFAULT_IDLE_TIMEOUT.toSeconds())),
+          java.time.Duration.ofSeconds(number("request-header-timeout", "seconds",
+              TransportConfig.DEFAULT_REQUEST_HEADER_TIMEOUT.toSeconds())),
+          (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, headerBytes)));
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */
