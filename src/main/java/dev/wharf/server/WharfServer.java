@@ -479,6 +479,11 @@ public final class WharfServer implements AutoCloseable {
     return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
   }
 
+  /** Whether the main port speaks HTTPS. */
+  public boolean secure() {
+    return config.transport().secure();
+  }
+
   /** The plain-HTTP port that only redirects to HTTPS, when configured (the one bound, with port 0). */
   public Optional<Integer> redirectPort() {
     for (var connector : jetty.getConnectors()) {
