@@ -158,7 +158,8 @@ public final class TestingCertificates {
       Path key = directory.resolve(name + ".key");
       Files.writeString(chain, pem(certificate) + pem(ca));
       Files.writeString(key, switch (format) {
-        case PKCS1_RSA, EC -> pem(keys.getPrivate()); // JcaPEMWriter writes BEGIN RSA / EC PRIVATE KEY
+        case PKCS1_RSA -> pem(keys.getPrivate()); // JcaPEMWriter writes BEGIN RSA PRIVATE KEY
+        case EC -> sec1(keys.getPrivate());
         case PKCS8_RSA -> pem(new JcaPKCS8Generator(keys.getPrivate(), null));
       });
       Path keyStore = directory.resolve(name + ".p12");
@@ -184,6 +185,15 @@ public final class TestingCertificates {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** BEGIN EC PRIVATE KEY with the curve named inside, as openssl ecparam -genkey writes it. */
+  private static String sec1(java.security.PrivateKey key) throws IOException {
+    org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+    org.bouncycastle.asn1.sec.ECPrivateKey named = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(),
+        inner.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters());
+    return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", named.getEncoded()));
   }
 
   private static KeyPair ecKeys() throws GeneralSecurityException {
