@@ -32,7 +32,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--database-url", description = "jdbc:postgresql://… for a shared database (env WHARF_DATABASE_URL; default SQLite in the data directory).")
   String databaseUrl;
 
-  @Option(names = "--public-url", description = "Base URL clients reach the server at, when a proxy fronts it (env WHARF_PUBLIC_URL).")
+  @Option(names = "--public-url", description = "Base URL clients reach the server at, when a proxy fronts it or for the https:// name on the certificate; every API answer (repository endpoints, console) uses it (env WHARF_PUBLIC_URL).")
   String publicUrl;
 
   @Option(names = "--bind", description = "Address to listen on (env WHARF_BIND, default 0.0.0.0).")
@@ -85,7 +85,34 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--access-log", paramLabel = "true|false", description = "One log line per request: address, method, path (no query), status, bytes, milliseconds, protocol and the request id every answer carries in x-request-id (env WHARF_ACCESS_LOG, default true).")
   Boolean accessLog;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads, shutdown-grace, shutdown-delay, log-format, access-log.")
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS (HTTP/2 and HTTP/1.1, TLS 1.2 and 1.3) with this PEM certificate chain, the server's certificate first (env WHARF_TLS_CERT). Needs --tls-key. Reloaded when the file changes.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The certificate's private key, PEM, unencrypted: PKCS#8, PKCS#1 RSA or EC (env WHARF_TLS_KEY). Reloaded when the file changes.")
+  Path tlsKey;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with the key and chain in this PKCS#12 file instead of --tls-cert/--tls-key (env WHARF_TLS_KEYSTORE). Reloaded when the file changes.")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", description = "Password of the --tls-keystore file (env WHARF_TLS_KEYSTORE_PASSWORD, which keeps it out of the process list). Never logged.")
+  String tlsKeystorePassword;
+
+  @Option(names = "--http-redirect-port", paramLabel = "PORT", description = "Also listen for plain HTTP on this port, answering only 308 redirects to the HTTPS URL (the --public-url host when set) (env WHARF_HTTP_REDIRECT_PORT; needs TLS).")
+  Integer httpRedirectPort;
+
+  @Option(names = "--trusted-proxies", paramLabel = "CIDR,…", split = ",", description = "Reverse proxies (IPv4/IPv6 addresses or CIDR blocks) whose X-Forwarded-For (the right-most address not in this list) and X-Forwarded-Proto name the caller's address and transport, for aws:SourceIp, aws:SecureTransport and the audit trail (env WHARF_TRUSTED_PROXIES). From any other address these headers are ignored.")
+  java.util.List<String> trustedProxies;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Close a connection idle for this long (env WHARF_IDLE_TIMEOUT, default 30).")
+  Long idleTimeout;
+
+  @Option(names = "--request-header-timeout", paramLabel = "SECONDS", description = "Close a connection whose request line and headers (or TLS handshake) take longer than this to arrive, against slow-loris clients (env WHARF_REQUEST_HEADER_TIMEOUT, default 20).")
+  Long requestHeaderTimeout;
+
+  @Option(names = "--max-request-header-size", paramLabel = "BYTES", description = "Largest request line and headers; larger requests get 431 (env WHARF_MAX_REQUEST_HEADER_SIZE, default 16384).")
+  Integer maxRequestHeaderSize;
+
+  @Option(names = "--config", description = "A properties file of settings, each named as its flag without the dashes (e.g. port=8443, tls-cert=/etc/wharf/cert.pem, external-connections=NAME=URL,NAME=URL); flags and WHARF_* variables win over it.")
   Path configFile;
 
   /**
@@ -110,8 +137,14 @@ final class ServerCommand implements Callable<Integer> {
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
           .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout)
-          .flag("audit-reads", auditReads).flag("shutdown-grace", shutdownGrace).flag("shutdown-delay", shutdownDelay).flag("log-format", logFormat)
-          .flag("access-log", accessLog).build();
+          .flag("audit-reads", auditReads)
+          .flag("shutdown-grace", shutdownGrace).flag("shutdown-delay", shutdownDelay)
+          .flag("log-format", logFormat).flag("access-log", accessLog)
+          .flag("tls-cert", tlsCert).flag("tls-key", tlsKey).flag("tls-keystore", tlsKeystore)
+          .flag("tls-keystore-password", tlsKeystorePassword).flag("http-redirect-port", httpRedirectPort)
+          .flag("trusted-proxies", trustedProxies == null ? null : String.join(",", trustedProxies))
+          .flag("idle-timeout", idleTimeout).flag("request-header-timeout", requestHeaderTimeout)
+          .flag("max-request-header-size", maxRequestHeaderSize).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

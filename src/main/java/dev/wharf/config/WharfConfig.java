@@ -42,6 +42,14 @@ import java.util.regex.Pattern;
  *   <tr><td>shutdown-delay</td><td>--shutdown-delay</td><td>WHARF_SHUTDOWN_DELAY</td><td>0 (seconds)</td></tr>
  *   <tr><td>log-format</td><td>--log-format</td><td>WHARF_LOG_FORMAT</td><td>text (or json)</td></tr>
  *   <tr><td>access-log</td><td>--access-log</td><td>WHARF_ACCESS_LOG</td><td>true</td></tr>
+ *   <tr><td>tls-cert, tls-key</td><td>--tls-cert, --tls-key</td><td>WHARF_TLS_CERT, WHARF_TLS_KEY</td><td>none: plain HTTP</td></tr>
+ *   <tr><td>tls-keystore, tls-keystore-password</td><td>--tls-keystore, --tls-keystore-password</td>
+ *       <td>WHARF_TLS_KEYSTORE, WHARF_TLS_KEYSTORE_PASSWORD</td><td>none</td></tr>
+ *   <tr><td>http-redirect-port</td><td>--http-redirect-port</td><td>WHARF_HTTP_REDIRECT_PORT</td><td>none</td></tr>
+ *   <tr><td>trusted-proxies</td><td>--trusted-proxies CIDR,…</td><td>WHARF_TRUSTED_PROXIES</td><td>none</td></tr>
+ *   <tr><td>idle-timeout</td><td>--idle-timeout</td><td>WHARF_IDLE_TIMEOUT</td><td>30 (seconds)</td></tr>
+ *   <tr><td>request-header-timeout</td><td>--request-header-timeout</td><td>WHARF_REQUEST_HEADER_TIMEOUT</td><td>20 (seconds)</td></tr>
+ *   <tr><td>max-request-header-size</td><td>--max-request-header-size</td><td>WHARF_MAX_REQUEST_HEADER_SIZE</td><td>16384 (bytes)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -66,7 +74,8 @@ public record WharfConfig(
     java.time.Duration shutdownGrace,
     java.time.Duration shutdownDelay,
     LogFormat logFormat,
-    boolean accessLog) {
+    boolean accessLog,
+    TransportConfig transport) {
 
   /** How log lines are written: for people, or as one JSON object per line for a log pipeline. */
   public enum LogFormat {
@@ -95,7 +104,9 @@ public record WharfConfig(
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
       "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace", "shutdown-delay",
-      "log-format", "access-log");
+      "log-format", "access-log",
+      "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
+      "idle-timeout", "request-header-timeout", "max-request-header-size");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
   /** How long a stopping server lets requests in flight finish: within the 30 s Kubernetes gives a pod by default. */
@@ -137,6 +148,7 @@ public record WharfConfig(
     if (shutdownDelay.isNegative()) {
       throw new ConfigException("shutdown-delay must be 0 or more seconds, got " + shutdownDelay.toSeconds());
     }
+    java.util.Objects.requireNonNull(transport, "transport");
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -295,7 +307,8 @@ public record WharfConfig(
             case "json" -> LogFormat.JSON;
             default -> throw new ConfigException("log-format must be text or json, got '" + value + "'");
           }).orElse(LogFormat.TEXT),
-          bool("access-log", true));
+          bool("access-log", true),
+          transport());
     }
 
     /** A true/false setting. */
@@ -305,6 +318,31 @@ public record WharfConfig(
         case "false", "0", "no", "off" -> false;
         default -> throw new ConfigException(name + " must be true or false, got '" + value + "'");
       }).orElse(fallback);
+    }
+
+    private TransportConfig transport() {
+      Optional<Path> certificate = lookup("tls-cert").map(Path::of);
+      Optional<Path> key = lookup("tls-key").map(Path::of);
+      Optional<Path> keyStore = lookup("tls-keystore").map(Path::of);
+      Optional<String> password = lookup("tls-keystore-password");
+      Optional<TransportConfig.Tls> tls = certificate.isPresent() || key.isPresent() || keyStore.isPresent()
+          || password.isPresent() ? Optional.of(new TransportConfig.Tls(certificate, key, keyStore, password))
+          : Optional.empty();
+      Optional<Integer> redirectPort = lookup("http-redirect-port").map(value -> {
+        try {
+          return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          throw new ConfigException("http-redirect-port must be a number, got '" + value + "'");
+        }
+      });
+      java.util.List<String> proxies = java.util.Arrays.stream(lookup("trusted-proxies").orElse("").split(","))
+          .map(String::trim).filter(block -> !block.isEmpty()).toList();
+      long headerBytes = number("max-request-header-size", "bytes", TransportConfig.DEFAULT_MAX_REQUEST_HEADER_BYTES);
+      return new TransportConfig(tls, redirectPort, proxies,
+          java.time.Duration.ofSeconds(number("idle-timeout", "seconds", TransportConfig.DEFAULT_IDLE_TIMEOUT.toSeconds())),
+          java.time.Duration.ofSeconds(number("request-header-timeout", "seconds",
+              TransportConfig.DEFAULT_REQUEST_HEADER_TIMEOUT.toSeconds())),
+          (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, headerBytes)));
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */

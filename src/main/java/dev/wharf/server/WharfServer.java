@@ -89,7 +89,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -228,17 +227,19 @@ public final class WharfServer implements AutoCloseable {
       throw new IllegalStateException(badKey.getMessage(), badKey);
     }
     // Building the HTTP server (mostly class loading) overlaps with opening the database.
-    CompletableFuture<Server> httpServer = CompletableFuture.supplyAsync(() -> jetty(config));
+    CompletableFuture<HttpServer> httpServer = CompletableFuture.supplyAsync(() -> jetty(config));
     Database database;
     try {
       database = Database.open(config.effectiveDatabaseUrl());
     } catch (RuntimeException e) {
-      httpServer.join();
+      httpServer.handle((built, failure) -> null).join();
       throw e;
     }
     BlobStore blobs = null;
     ChangeBus changes = null;
     try {
+      // before anything is bootstrapped: a certificate that cannot be used stops a first start cleanly
+      HttpServer http = join(httpServer);
       // before anything is bootstrapped: a bucket that cannot be reached stops a first start cleanly
       blobs = openBlobStore(config, s3Credentials);
       SecretCipher cipher = new SecretCipher(masterKey);
@@ -342,13 +343,20 @@ public final class WharfServer implements AutoCloseable {
       background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector)), 60, collectEvery,
           TimeUnit.SECONDS);
 
-      Server jetty = httpServer.join();
+      Server jetty = http.server();
       Health health = new Health(database, blobs);
+      Handler root = new RootHandler(routes, health, unavailable);
+      if (http.connectors().redirect().isPresent()) {
+        root = new dev.wharf.server.transport.HttpsRedirect(root, config.publicUrl().map(URI::create),
+            () -> http.connectors().main().getLocalPort());
+      }
       // GracefulHandler counts requests in flight: a stopping server lets them finish (up to the stop timeout,
       // --shutdown-grace) and answers 503 to any that arrive on a connection still open
       GracefulHandler graceful = new GracefulHandler();
-      graceful.setHandler(new RootHandler(routes, health, unavailable));
+      graceful.setHandler(root);
       jetty.setHandler(graceful);
+      http.connectors().reloader().ifPresent(reloader -> background.scheduleWithFixedDelay(
+          () -> runQuietly(reloader::check), TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS));
       try {
         jetty.start();
       } catch (IOException e) {
@@ -356,8 +364,10 @@ public final class WharfServer implements AutoCloseable {
         background.shutdownNow();
         audit.close();
         if (e.getCause() instanceof BindException inUse) {
-          throw new IllegalStateException("cannot listen on " + config.bindAddress() + " port " + config.port() + ": "
-              + inUse.getMessage() + "; choose another --port (WHARF_PORT)", e);
+          throw new IllegalStateException("cannot listen on " + config.bindAddress() + " port " + config.port()
+              + config.transport().httpRedirectPort().map(redirect -> " or redirect port " + redirect).orElse("") + ": "
+              + inUse.getMessage() + "; choose another --port (WHARF_PORT)"
+              + (config.transport().httpRedirectPort().isPresent() ? " or --http-redirect-port" : ""), e);
         }
         throw e;
       }
@@ -422,7 +432,25 @@ public final class WharfServer implements AutoCloseable {
     }
   }
 
-  private static Server jetty(WharfConfig config) {
+  /** How often the certificate files are compared with what is served (a renewal is live within this). */
+  static final long TLS_CHECK_SECONDS = 2;
+
+  /** The HTTP server and its listening sockets. */
+  private record HttpServer(Server server, dev.wharf.server.transport.ServerConnectors connectors) {}
+
+  /** The HTTP server built in the background; a certificate that cannot be used fails here with its message. */
+  private static HttpServer join(CompletableFuture<HttpServer> httpServer) {
+    try {
+      return httpServer.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private static HttpServer jetty(WharfConfig config) {
     // Platform threads, not a virtual thread per request: Jetty then runs a request on the thread that saw it
     // readable and hands the selector on, where a virtual thread costs a hand-off to the carrier pool and a
     // selector wake-up per request (about 15 % of the package-file rate, docs/benchmarks.md). Responses are
@@ -443,16 +471,20 @@ public final class WharfServer implements AutoCloseable {
     // (about a fifth of the tarball rate in bench/files/file-bench.sh, docs/benchmarks.md).
     http.setHeaderCacheSize(0);
     http.setSendDateHeader(true);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost(config.bindAddress());
-    connector.setPort(config.port());
-    server.addConnector(connector);
+    dev.wharf.server.transport.ServerConnectors connectors;
+    try {
+      // the main port, TLS, the redirect port, trusted proxies and the connection limits
+      connectors = dev.wharf.server.transport.ServerConnectors.add(server, http, config.transport(),
+          config.bindAddress(), config.port());
+    } catch (dev.wharf.server.transport.TlsMaterial.TlsException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
     // on stop, requests in flight get this long to finish (GracefulHandler); then their connections are closed
     server.setStopTimeout(config.shutdownGrace().toMillis());
     if (config.accessLog()) {
       server.setRequestLog(new AccessLog());
     }
-    return server;
+    return new HttpServer(server, connectors);
   }
 
   /** The port actually bound (useful with port 0). */
@@ -460,9 +492,25 @@ public final class WharfServer implements AutoCloseable {
     return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
   }
 
-  /** The base URL clients use: the public URL when set, else http://localhost:PORT. */
+  /** Whether the main port speaks HTTPS. */
+  public boolean secure() {
+    return config.transport().secure();
+  }
+
+  /** The plain-HTTP port that only redirects to HTTPS, when configured (the one bound, with port 0). */
+  public Optional<Integer> redirectPort() {
+    for (var connector : jetty.getConnectors()) {
+      if (dev.wharf.server.transport.HttpsRedirect.CONNECTOR_NAME.equals(connector.getName())) {
+        return Optional.of(((ServerConnector) connector).getLocalPort());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The base URL clients use: the public URL when set, else http(s)://localhost:PORT. */
   public URI baseUri() {
-    return URI.create(config.publicUrl().orElse("http://localhost:" + port()));
+    return URI.create(config.publicUrl().orElse((config.transport().secure() ? "https" : "http") + "://localhost:"
+        + port()));
   }
 
   /** Set only on the very first start of a data directory. */

@@ -93,7 +93,9 @@ class WharfConfigTest {
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
             "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
             "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace",
-            "shutdown-delay", "log-format", "access-log");
+            "shutdown-delay", "log-format", "access-log",
+            "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
+            "idle-timeout", "request-header-timeout", "max-request-header-size");
   }
 
   @Test
@@ -115,6 +117,51 @@ class WharfConfigTest {
         .isInstanceOf(WharfConfig.ConfigException.class).hasMessageContaining("access-log must be true or false");
     assertThatThrownBy(() -> WharfConfig.builder().flag("shutdown-grace", -1).build())
         .isInstanceOf(WharfConfig.ConfigException.class).hasMessageContaining("shutdown-grace");
+  }
+
+  @Test
+  void transportDefaultsArePlainHttpWithConnectionLimits() {
+    TransportConfig transport = WharfConfig.defaults().transport();
+    assertThat(transport.tls()).isEmpty();
+    assertThat(transport.httpRedirectPort()).isEmpty();
+    assertThat(transport.trustedProxies()).isEmpty();
+    assertThat(transport.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(transport.requestHeaderTimeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+    assertThat(transport.maxRequestHeaderBytes()).isEqualTo(16384);
+  }
+
+  @Test
+  void tlsAndProxiesComeFromFlagEnvironmentOrFile() throws Exception {
+    Path file = directory.resolve("tls.properties");
+    Files.writeString(file, "tls-keystore=/etc/wharf/server.p12\ntls-keystore-password=from-file\n"
+        + "trusted-proxies=10.0.0.0/8, 2001:db8::/32\nhttp-redirect-port=80\n");
+    WharfConfig config = WharfConfig.builder().configFile(file)
+        .environment(Map.of("WHARF_TLS_KEYSTORE_PASSWORD", "from-env", "WHARF_IDLE_TIMEOUT", "60")).build();
+    assertThat(config.transport().tls().orElseThrow().keyStore()).contains(Path.of("/etc/wharf/server.p12"));
+    assertThat(config.transport().tls().orElseThrow().keyStorePassword()).contains("from-env");
+    assertThat(config.transport().tls().orElseThrow().toString()).doesNotContain("from-env");
+    assertThat(config.transport().trustedProxies()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+    assertThat(config.transport().httpRedirectPort()).contains(80);
+    assertThat(config.transport().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    WharfConfig pem = WharfConfig.builder().flag("tls-cert", "/c.pem").flag("tls-key", "/k.pem").build();
+    assertThat(pem.transport().tls().orElseThrow().files()).containsExactly(Path.of("/c.pem"), Path.of("/k.pem"));
+  }
+
+  @Test
+  void badTransportSettingsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> WharfConfig.builder().flag("tls-cert", "/c.pem").build()).hasMessageContaining("tls-key");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("tls-keystore", "/k.p12").flag("tls-cert", "/c.pem").build())
+        .hasMessageContaining("tls-keystore");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("http-redirect-port", "80").build())
+        .hasMessageContaining("http-redirect-port");
+    for (String bad : new String[] {"proxy.internal", "10.0.0.0/33", "300.1.1.1", "2001:db8::/129", "abc", "10.0.0.0/x"}) {
+      assertThatThrownBy(() -> WharfConfig.builder().flag("trusted-proxies", bad).build()).as(bad)
+          .hasMessageContaining("trusted-proxies");
+    }
+    assertThatThrownBy(() -> WharfConfig.builder().flag("request-header-timeout", "0").build())
+        .hasMessageContaining("request-header-timeout");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("max-request-header-size", "10").build())
+        .hasMessageContaining("max-request-header-size");
   }
 
   @Test

@@ -42,8 +42,16 @@ public final class TestingServer implements AutoCloseable {
   private final Path dataDirectory;
   private final AwsBasicCredentials rootCredentials;
   private final Clock clock;
+  /** Trust for the SDK clients when the server speaks HTTPS with a test CA's certificate; null: the JDK's. */
+  private final javax.net.ssl.TrustManager[] trust;
 
   private TestingServer(WharfServer server, Path dataDirectory, AwsBasicCredentials rootCredentials, Clock clock) {
+    this(server, dataDirectory, rootCredentials, clock, null);
+  }
+
+  private TestingServer(WharfServer server, Path dataDirectory, AwsBasicCredentials rootCredentials, Clock clock,
+      javax.net.ssl.TrustManager[] trust) {
+    this.trust = trust;
     this.server = server;
     this.dataDirectory = dataDirectory;
     this.rootCredentials = rootCredentials;
@@ -61,12 +69,26 @@ public final class TestingServer implements AutoCloseable {
   /** A server whose S3 blob store (configured in {@code environment}) signs with {@code s3Credentials}. */
   public static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment,
       AwsCredentialsProvider s3Credentials) {
+    return start(dataDirectory, clock, environment, s3Credentials, null);
+  }
+
+  /**
+   * A server that speaks HTTPS with the certificate {@code environment} names (WHARF_TLS_*), whose SDK clients
+   * trust {@code certificates}' CA; {@link #endpoint()} is https://127.0.0.1:PORT.
+   */
+  public static TestingServer startTls(Path dataDirectory, Map<String, String> environment,
+      TestingCertificates certificates) {
+    return start(dataDirectory, Clock.systemUTC(), environment, null, certificates.trustManagers());
+  }
+
+  private static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment,
+      AwsCredentialsProvider s3Credentials, javax.net.ssl.TrustManager[] trust) {
     WharfConfig config = WharfConfig.builder().environment(environment)
         .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
     try {
       WharfServer server = s3Credentials == null ? WharfServer.start(config, clock) : WharfServer.start(config, clock, s3Credentials);
       FirstStart first = server.firstStart().orElseThrow(() -> new IllegalStateException("data directory was not fresh"));
-      return new TestingServer(server, dataDirectory, credentialsFile(first.credentialsFile()), clock);
+      return new TestingServer(server, dataDirectory, credentialsFile(first.credentialsFile()), clock, trust);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -97,7 +119,13 @@ public final class TestingServer implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.port());
+    return URI.create((server.secure() ? "https" : "http") + "://127.0.0.1:" + server.port());
+  }
+
+  /** The SDK's HTTP client, trusting the test CA when the server speaks HTTPS with one. */
+  private software.amazon.awssdk.http.SdkHttpClient httpClient() {
+    return trust == null ? UrlConnectionHttpClient.create()
+        : UrlConnectionHttpClient.builder().tlsTrustManagersProvider(() -> trust).build();
   }
 
   public AwsBasicCredentials rootCredentials() {
@@ -136,7 +164,7 @@ public final class TestingServer implements AutoCloseable {
     return IamClient.builder().endpointOverride(endpoint()).region(Region.AWS_GLOBAL)
         .authSchemeProvider(params -> atServerTime(IamAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
-        .httpClient(UrlConnectionHttpClient.create())
+        .httpClient(httpClient())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
         .build();
   }
@@ -145,25 +173,26 @@ public final class TestingServer implements AutoCloseable {
     return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
         .authSchemeProvider(params -> atServerTime(StsAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
-        .httpClient(UrlConnectionHttpClient.create())
+        .httpClient(httpClient())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
         .build();
   }
 
   public CodeartifactClient codeartifact(AwsCredentials credentials) {
-    return codeartifact(endpoint(), credentials, clock);
+    return codeartifact(endpoint(), credentials, clock, httpClient());
   }
 
   /** A CodeArtifact client for a server a test started as a process, signing at the real time. */
   public static CodeartifactClient codeartifact(URI endpoint, AwsCredentials credentials) {
-    return codeartifact(endpoint, credentials, Clock.systemUTC());
+    return codeartifact(endpoint, credentials, Clock.systemUTC(), UrlConnectionHttpClient.create());
   }
 
-  private static CodeartifactClient codeartifact(URI endpoint, AwsCredentials credentials, Clock clock) {
+  private static CodeartifactClient codeartifact(URI endpoint, AwsCredentials credentials, Clock clock,
+      software.amazon.awssdk.http.SdkHttpClient http) {
     return CodeartifactClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
         .authSchemeProvider(params -> atTime(clock, CodeartifactAuthSchemeProvider.defaultProvider().resolveAuthScheme(params)))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
-        .httpClient(UrlConnectionHttpClient.create())
+        .httpClient(http)
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
         .build();
   }

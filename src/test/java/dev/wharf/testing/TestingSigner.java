@@ -44,10 +44,17 @@ public final class TestingSigner {
 
   private final URI endpoint;
   private final Clock clock;
+  private final HttpClient http;
 
   public TestingSigner(URI endpoint, Clock clock) {
+    this(endpoint, clock, HTTP);
+  }
+
+  /** A signer that sends with {@code http} (e.g. one bound to another local address, or trusting a test CA). */
+  public TestingSigner(URI endpoint, Clock clock, HttpClient http) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.http = Objects.requireNonNull(http, "http");
   }
 
   /** A form-encoded query-protocol POST to "/" (the way IAM, STS and Wharf's admin actions are called). */
@@ -168,7 +175,7 @@ public final class TestingSigner {
         }
       });
       try {
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().map(), response.body());
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -78,10 +78,17 @@ public final class Exchange {
     return headers;
   }
 
+  /**
+   * The caller's address: the connection's peer, or the client a trusted proxy named (TrustedProxies). IPv6 without
+   * the brackets Jetty adds, as aws:SourceIp conditions and the audit trail expect.
+   */
   public String remoteAddress() {
-    return Request.getRemoteAddr(request);
+    String address = Request.getRemoteAddr(request);
+    return address.length() > 2 && address.startsWith("[") && address.endsWith("]")
+        ? address.substring(1, address.length() - 1) : address;
   }
 
+  /** Whether the caller's transport is TLS: this connection's, or the one a trusted proxy named. */
   public boolean isSecure() {
     return request.isSecure();
   }
