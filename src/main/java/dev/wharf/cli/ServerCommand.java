@@ -72,7 +72,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--audit-reads", paramLabel = "per-minute|each", description = "How allowed package reads enter the audit trail: counted per token, package, address and minute, or one event each (env WHARF_AUDIT_READS, default per-minute). Denials, writes and token issues are always one event each.")
   String auditReads;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads.")
+  @Option(names = "--metrics-port", description = "Serve GET /metrics (Prometheus text format) on this port only, not on the main port (env WHARF_METRICS_PORT; default: /metrics on the main port).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-token", description = "Require Authorization: Bearer TOKEN for /metrics (env WHARF_METRICS_TOKEN, which keeps it out of the process list; at least 16 printable characters, e.g. openssl rand -hex 32). Default: /metrics is open. Never logged.")
+  String metricsToken;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads, metrics-port, metrics-token.")
   Path configFile;
 
   /**
@@ -97,7 +103,7 @@ final class ServerCommand implements Callable<Integer> {
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
           .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout)
-          .flag("audit-reads", auditReads).build();
+          .flag("audit-reads", auditReads).flag("metrics-port", metricsPort).flag("metrics-token", metricsToken).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

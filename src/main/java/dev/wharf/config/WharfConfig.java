@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -38,6 +39,8 @@ import java.util.regex.Pattern;
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
  *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  *   <tr><td>audit-reads</td><td>--audit-reads</td><td>WHARF_AUDIT_READS</td><td>per-minute (or each)</td></tr>
+ *   <tr><td>metrics-port</td><td>--metrics-port</td><td>WHARF_METRICS_PORT</td><td>none: /metrics on the main port</td></tr>
+ *   <tr><td>metrics-token</td><td>--metrics-token</td><td>WHARF_METRICS_TOKEN</td><td>none: /metrics needs no token</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -58,7 +61,24 @@ public record WharfConfig(
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
     java.time.Duration externalTimeout,
-    AuditReads auditReads) {
+    AuditReads auditReads,
+    OptionalInt metricsPort,
+    Optional<Secret> metricsToken) {
+
+  /** A setting that must never be shown: its {@code toString} hides the value (the record's own would print it). */
+  public record Secret(String value) {
+    public Secret {
+      java.util.Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String toString() {
+      return "(secret)";
+    }
+  }
+
+  /** The shortest bearer token /metrics accepts: a guessable one would protect nothing. */
+  public static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
   /** How allowed package reads enter the audit trail. */
   public enum AuditReads {
@@ -80,7 +100,8 @@ public record WharfConfig(
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "metrics-port",
+      "metrics-token");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
@@ -113,6 +134,23 @@ public record WharfConfig(
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
     java.util.Objects.requireNonNull(auditReads, "auditReads");
+    java.util.Objects.requireNonNull(metricsPort, "metricsPort");
+    metricsPort.ifPresent(metrics -> {
+      if (metrics < 0 || metrics > 65535) {
+        throw new ConfigException("metrics-port must be between 0 and 65535, got " + metrics);
+      }
+      if (metrics != 0 && metrics == port) {
+        throw new ConfigException("metrics-port must differ from port (" + port + "); leave it unset to serve /metrics"
+            + " on the main port");
+      }
+    });
+    metricsToken.ifPresent(token -> {
+      // the message never shows the value
+      if (token.value().length() < MIN_METRICS_TOKEN_LENGTH || !token.value().matches("[\\x21-\\x7e]+")) {
+        throw new ConfigException("metrics-token must be at least " + MIN_METRICS_TOKEN_LENGTH
+            + " printable characters without spaces (e.g. from openssl rand -hex 32)");
+      }
+    });
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -267,7 +305,15 @@ public record WharfConfig(
             case "per-minute" -> AuditReads.PER_MINUTE;
             case "each" -> AuditReads.EACH;
             default -> throw new ConfigException("audit-reads must be per-minute or each, got '" + value + "'");
-          }).orElse(AuditReads.PER_MINUTE));
+          }).orElse(AuditReads.PER_MINUTE),
+          lookup("metrics-port").map(value -> {
+            try {
+              return OptionalInt.of(Integer.parseInt(value));
+            } catch (NumberFormatException e) {
+              throw new ConfigException("metrics-port must be a number, got '" + value + "'");
+            }
+          }).orElse(OptionalInt.empty()),
+          lookup("metrics-token").map(Secret::new));
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */
