@@ -92,7 +92,42 @@ class WharfConfigTest {
     assertThat(WharfConfig.SETTING_NAMES)
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
             "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "metrics-port",
+            "metrics-token");
+  }
+
+  @Test
+  void metricsAreOnTheMainPortWithoutATokenUnlessConfigured() throws Exception {
+    WharfConfig defaults = WharfConfig.defaults();
+    assertThat(defaults.metricsPort()).isEmpty();
+    assertThat(defaults.metricsToken()).isEmpty();
+
+    Path file = directory.resolve("metrics.properties");
+    Files.writeString(file, "metrics-port=9100\nmetrics-token=from-the-file-0123456789\n");
+    WharfConfig configured = WharfConfig.builder().configFile(file)
+        .environment(Map.of("WHARF_METRICS_TOKEN", "from-the-environment-0123456789")).build();
+    assertThat(configured.metricsPort()).hasValue(9100);
+    assertThat(configured.metricsToken().orElseThrow().value()).isEqualTo("from-the-environment-0123456789");
+    assertThat(WharfConfig.builder().configFile(file).flag("metrics-port", 9200).build().metricsPort()).hasValue(9200);
+  }
+
+  @Test
+  void theMetricsTokenIsNeverShown() {
+    WharfConfig config = WharfConfig.builder().flag("metrics-token", "never-shown-0123456789abcdef").build();
+    assertThat(config.toString()).doesNotContain("never-shown");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-token", "short-secret").build())
+        .hasMessageContaining("metrics-token").hasMessageNotContaining("short-secret");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-token", "has a space in it 0123456789").build())
+        .hasMessageContaining("metrics-token").hasMessageNotContaining("space in it");
+  }
+
+  @Test
+  void badMetricsPortsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-port", "metrics").build())
+        .hasMessageContaining("metrics-port");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-port", 70000).build()).hasMessageContaining("metrics-port");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("port", 9100).flag("metrics-port", 9100).build())
+        .hasMessageContaining("metrics-port must differ from port");
   }
 
   @Test
