@@ -43,8 +43,8 @@ public final class BlobCollector {
     boolean isReferenced(String sha256);
   }
 
-  /** What one run did. */
-  public record Result(int visited, int deleted, int kept) {}
+  /** What one run did; {@code bytesDeleted} is the size of the blobs deleted. */
+  public record Result(int visited, int deleted, int kept, long bytesDeleted) {}
 
   private final BlobStore blobs;
   private final References references;
@@ -77,19 +77,30 @@ public final class BlobCollector {
       }
     });
     int deleted = 0;
+    long bytesDeleted = 0;
     for (String sha256 : candidates) {
+      if (references.isReferenced(sha256)) {
+        continue;
+      }
+      long size = sizeOf(sha256);
       // A put since the listing makes it young again: deleteIfStoredBefore checks that as it deletes.
-      if (references.isReferenced(sha256) || !blobs.deleteIfStoredBefore(sha256, clock.instant().minus(gracePeriod))) {
+      if (!blobs.deleteIfStoredBefore(sha256, clock.instant().minus(gracePeriod))) {
         continue;
       }
       deleted++;
+      bytesDeleted += size;
       LOG.info("Collected unreferenced blob {} (older than {})", sha256, gracePeriod);
     }
-    Result result = new Result(visited[0], deleted, visited[0] - deleted);
+    Result result = new Result(visited[0], deleted, visited[0] - deleted, bytesDeleted);
     if (deleted > 0) {
       LOG.info("Blob collection: {} blob(s) visited, {} deleted", result.visited(), result.deleted());
     }
     return result;
+  }
+
+  /** The blob's size for the count of bytes removed (0 when it is already gone). */
+  private long sizeOf(String sha256) throws IOException {
+    return Math.max(0, blobs.size(sha256));
   }
 
 }

@@ -44,9 +44,15 @@ public final class CatalogService {
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Cache<String, Optional<List<AttachedPolicy>>> policies =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).recordStats().build();
   private final Cache<String, Map<String, List<String>>> tagContexts =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).recordStats().build();
+
+  /** Its caches by metric name, for hit rates (built with {@code recordStats}). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("catalog.policies", policies, "catalog.tags", tagContexts, "catalog.connections", connections,
+        "catalog.upstreams", upstreamLists);
+  }
 
   public CatalogService(CatalogStore store, String region, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -105,7 +111,7 @@ public final class CatalogService {
   }
 
   private final Cache<List<String>, Optional<String>> connections =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).recordStats().build();
 
   /** A repository's external connection, if any; cached like {@link #upstreams}. */
   public Optional<String> externalConnection(String owner, String domainName, String name) {
@@ -167,7 +173,7 @@ public final class CatalogService {
   }
 
   private final Cache<List<String>, List<String>> upstreamLists =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).recordStats().build();
 
   /**
    * A repository's direct upstreams in priority order, empty when it has none or does not exist;

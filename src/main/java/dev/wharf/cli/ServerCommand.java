@@ -112,6 +112,12 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-request-header-size", paramLabel = "BYTES", description = "Largest request line and headers; larger requests get 431 (env WHARF_MAX_REQUEST_HEADER_SIZE, default 16384).")
   Integer maxRequestHeaderSize;
 
+  @Option(names = "--metrics-port", description = "Serve GET /metrics (Prometheus text format) on this port only, not on the main port (env WHARF_METRICS_PORT; default: /metrics on the main port).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-token", description = "Require Authorization: Bearer TOKEN for /metrics (env WHARF_METRICS_TOKEN, which keeps it out of the process list; at least 16 printable characters, e.g. openssl rand -hex 32). Default: /metrics is open. Never logged.")
+  String metricsToken;
+
   @Option(names = "--config", description = "A properties file of settings, each named as its flag without the dashes (e.g. port=8443, tls-cert=/etc/wharf/cert.pem, external-connections=NAME=URL,NAME=URL); flags and WHARF_* variables win over it.")
   Path configFile;
 
@@ -144,7 +150,8 @@ final class ServerCommand implements Callable<Integer> {
           .flag("tls-keystore-password", tlsKeystorePassword).flag("http-redirect-port", httpRedirectPort)
           .flag("trusted-proxies", trustedProxies == null ? null : String.join(",", trustedProxies))
           .flag("idle-timeout", idleTimeout).flag("request-header-timeout", requestHeaderTimeout)
-          .flag("max-request-header-size", maxRequestHeaderSize).build();
+          .flag("max-request-header-size", maxRequestHeaderSize)
+          .flag("metrics-port", metricsPort).flag("metrics-token", metricsToken).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

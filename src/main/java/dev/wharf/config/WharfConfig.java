@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -50,6 +51,8 @@ import java.util.regex.Pattern;
  *   <tr><td>idle-timeout</td><td>--idle-timeout</td><td>WHARF_IDLE_TIMEOUT</td><td>30 (seconds)</td></tr>
  *   <tr><td>request-header-timeout</td><td>--request-header-timeout</td><td>WHARF_REQUEST_HEADER_TIMEOUT</td><td>20 (seconds)</td></tr>
  *   <tr><td>max-request-header-size</td><td>--max-request-header-size</td><td>WHARF_MAX_REQUEST_HEADER_SIZE</td><td>16384 (bytes)</td></tr>
+ *   <tr><td>metrics-port</td><td>--metrics-port</td><td>WHARF_METRICS_PORT</td><td>none: /metrics on the main port</td></tr>
+ *   <tr><td>metrics-token</td><td>--metrics-token</td><td>WHARF_METRICS_TOKEN</td><td>none: /metrics needs no token</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -75,13 +78,30 @@ public record WharfConfig(
     java.time.Duration shutdownDelay,
     LogFormat logFormat,
     boolean accessLog,
-    TransportConfig transport) {
+    TransportConfig transport,
+    OptionalInt metricsPort,
+    Optional<Secret> metricsToken) {
 
   /** How log lines are written: for people, or as one JSON object per line for a log pipeline. */
   public enum LogFormat {
     TEXT,
     JSON
   }
+
+  /** A setting that must never be shown: its {@code toString} hides the value (the record's own would print it). */
+  public record Secret(String value) {
+    public Secret {
+      java.util.Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String toString() {
+      return "(secret)";
+    }
+  }
+
+  /** The shortest bearer token /metrics accepts: a guessable one would protect nothing. */
+  public static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
   /** How allowed package reads enter the audit trail. */
   public enum AuditReads {
@@ -106,7 +126,7 @@ public record WharfConfig(
       "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace", "shutdown-delay",
       "log-format", "access-log",
       "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
-      "idle-timeout", "request-header-timeout", "max-request-header-size");
+      "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
   /** How long a stopping server lets requests in flight finish: within the 30 s Kubernetes gives a pod by default. */
@@ -149,6 +169,23 @@ public record WharfConfig(
       throw new ConfigException("shutdown-delay must be 0 or more seconds, got " + shutdownDelay.toSeconds());
     }
     java.util.Objects.requireNonNull(transport, "transport");
+    java.util.Objects.requireNonNull(metricsPort, "metricsPort");
+    metricsPort.ifPresent(metrics -> {
+      if (metrics < 0 || metrics > 65535) {
+        throw new ConfigException("metrics-port must be between 0 and 65535, got " + metrics);
+      }
+      if (metrics != 0 && metrics == port) {
+        throw new ConfigException("metrics-port must differ from port (" + port + "); leave it unset to serve /metrics"
+            + " on the main port");
+      }
+    });
+    metricsToken.ifPresent(token -> {
+      // the message never shows the value
+      if (token.value().length() < MIN_METRICS_TOKEN_LENGTH || !token.value().matches("[\\x21-\\x7e]+")) {
+        throw new ConfigException("metrics-token must be at least " + MIN_METRICS_TOKEN_LENGTH
+            + " printable characters without spaces (e.g. from openssl rand -hex 32)");
+      }
+    });
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -308,7 +345,15 @@ public record WharfConfig(
             default -> throw new ConfigException("log-format must be text or json, got '" + value + "'");
           }).orElse(LogFormat.TEXT),
           bool("access-log", true),
-          transport());
+          transport(),
+          lookup("metrics-port").map(value -> {
+            try {
+              return OptionalInt.of(Integer.parseInt(value));
+            } catch (NumberFormatException e) {
+              throw new ConfigException("metrics-port must be a number, got '" + value + "'");
+            }
+          }).orElse(OptionalInt.empty()),
+          lookup("metrics-token").map(Secret::new));
     }
 
     /** A true/false setting. */

@@ -28,6 +28,9 @@ public record PackageRoute<T>(String name, Set<String> methods, String example, 
 
   public PackageRoute {
     Objects.requireNonNull(name, "name");
+    if (dev.wharf.metrics.RequestMeters.operationName(name).isEmpty()) {
+      throw new IllegalArgumentException("route '" + name + "' needs a name with a letter or digit (its metrics name it)");
+    }
     methods = Set.copyOf(methods);
     if (methods.isEmpty() || methods.stream().anyMatch(m -> !m.equals(m.toUpperCase(Locale.ROOT)))) {
       throw new IllegalArgumentException("route " + name + ": methods must be upper-case HTTP methods");
@@ -38,6 +41,14 @@ public record PackageRoute<T>(String name, Set<String> methods, String example, 
     if (path.apply(Objects.requireNonNull(example, "route " + name + " gives no example")).isEmpty()) {
       throw new IllegalArgumentException("route " + name + " does not take its own example " + example);
     }
+  }
+
+  /**
+   * The route's name in the request metrics' {@code operation} tag: its name in lower case with underscores
+   * ("file, checksum or metadata" is {@code file_checksum_or_metadata}).
+   */
+  public String metricName() {
+    return dev.wharf.metrics.RequestMeters.operationName(name);
   }
 
   /** A GET route, which answers HEAD the same way (headers only). */

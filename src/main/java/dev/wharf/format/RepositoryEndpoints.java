@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
+import dev.wharf.metrics.Metrics;
+import dev.wharf.metrics.RequestMeter;
+import dev.wharf.metrics.RequestMeters;
+import dev.wharf.metrics.RequestProtocol;
 import dev.wharf.token.AuthorizationToken;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +36,15 @@ public final class RepositoryEndpoints {
   private final Unavailable unavailable;
   private final Optional<String> publicUrl;
   private final Map<String, List<PackageRoute<?>>> routes;
+  /** Each format's request meters: one per route, in the order of its route table, then one for no route. */
+  private final Map<String, RequestMeter[]> meters;
 
   /**
    * @param publicUrl the base URL clients reach the server at when a proxy fronts it; else each
    *     request's own origin is used in the URLs answers carry
    */
   public RepositoryEndpoints(RepositoryAuthorizer authorizer, FormatRegistry formats, Unavailable unavailable,
-      Optional<String> publicUrl) {
+      Optional<String> publicUrl, Metrics metrics) {
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.formats = Objects.requireNonNull(formats, "formats");
     this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
@@ -48,6 +54,15 @@ public final class RepositoryEndpoints {
       table.add(ROOT);
       table.addAll(format.routes());
       return List.copyOf(table);
+    }));
+    this.meters = routes.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> {
+      List<PackageRoute<?>> table = entry.getValue();
+      RequestMeter[] byRoute = new RequestMeter[table.size() + 1];
+      for (int i = 0; i < table.size(); i++) {
+        byRoute[i] = metrics.request(RequestProtocol.PACKAGE, entry.getKey(), table.get(i).metricName());
+      }
+      byRoute[table.size()] = metrics.request(RequestProtocol.PACKAGE, entry.getKey(), RequestMeters.UNKNOWN);
+      return byRoute;
     }));
   }
 
@@ -80,21 +95,24 @@ public final class RepositoryEndpoints {
   public void handle(Exchange exchange) {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
     PackageFormat format = formats.find(path.format()).orElseThrow();
+    RequestMeter[] formatMeters = meters.get(format.name());
+    exchange.meter(formatMeters[formatMeters.length - 1]); // until a route takes the path
     try {
       String credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken())
           .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.spec().credentialHint()));
       PackageCall call = new PackageCall(exchange, path, credential, publicUrl, authorizer);
-      dispatch(call, routes.get(format.name()));
+      dispatch(call, routes.get(format.name()), formatMeters);
     } catch (RuntimeException e) {
       FormatErrors.answer(format, LOG, exchange, e, unavailable);
     }
   }
 
-  private static void dispatch(PackageCall call, List<PackageRoute<?>> table) {
+  private static void dispatch(PackageCall call, List<PackageRoute<?>> table, RequestMeter[] meters) {
     String rest = call.repository().rest();
     String method = call.exchange().method();
     TreeSet<String> allowed = new TreeSet<>();
-    for (PackageRoute<?> route : table) {
+    for (int index = 0; index < table.size(); index++) {
+      PackageRoute<?> route = table.get(index);
       Optional<?> request;
       try {
         request = route.path().apply(rest);
@@ -106,6 +124,7 @@ public final class RepositoryEndpoints {
         continue;
       }
       if (route.methods().contains(method)) {
+        call.exchange().meter(meters[index]);
         run(call, route, request.get());
         return;
       }

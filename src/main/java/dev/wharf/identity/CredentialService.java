@@ -73,13 +73,18 @@ public final class CredentialService {
     }
   }
 
+  /** Its caches by metric name, for hit rates (built with {@code recordStats}). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("credentials.keys", keys, "credentials.roles", roles, "credentials.users", users);
+  }
+
   public CredentialService(IdentityStore store, SecretCipher cipher, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.cipher = Objects.requireNonNull(cipher, "cipher");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
-    this.roles = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
-    this.users = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
+    this.roles = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
+    this.users = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.wharf.identity;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.WharfException;
+import dev.wharf.metrics.Metrics;
 import dev.wharf.policy.AttachedPolicy;
 import dev.wharf.policy.AuthorizationRequest;
 import dev.wharf.policy.CallerPrincipal;
@@ -58,11 +59,19 @@ public final class PermissionService {
     public static final RequestOrigin LOCAL = new RequestOrigin("127.0.0.1", false);
   }
 
-  public PermissionService(IdentityStore store, Clock clock) {
+  private final Metrics metrics;
+
+  public PermissionService(IdentityStore store, Clock clock, Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
-    this.sessionPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+    this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
+    this.sessionPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
+  }
+
+  /** Its caches by metric name, for hit rates (built with {@code recordStats}). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("permissions.principals", principals, "permissions.session-policies", sessionPolicies);
   }
 
   /** Drops cached identity policies, boundaries, tags and session policies (called on any IAM change). */
@@ -156,8 +165,8 @@ public final class PermissionService {
     ConditionContext.Builder context = principalKeys(principal, policies, requestKeys(origin, clock.instant()));
     extraContext.forEach(context::put);
     AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
-    return evaluator.evaluate(request, policies.identity(), limitsOf(principal, policies), resourcePolicies,
-        resourceAccountId);
+    return counted(evaluator.evaluate(request, policies.identity(), limitsOf(principal, policies), resourcePolicies,
+        resourceAccountId));
   }
 
   /**
@@ -173,7 +182,12 @@ public final class PermissionService {
     extraContext.forEach(context::put);
     AuthorizationRequest request = new AuthorizationRequest("sts:AssumeRoleWithWebIdentity", roleArn,
         CallerPrincipal.federated(accountId, providerArn), context.build());
-    return evaluator.evaluate(request, List.of(), trustPolicy, accountId);
+    return counted(evaluator.evaluate(request, List.of(), trustPolicy, accountId));
+  }
+
+  private Decision counted(Decision decision) {
+    metrics.policyDecision(decision.outcome());
+    return decision;
   }
 
   /**

@@ -42,6 +42,7 @@ public final class PackageService {
           .<PackageKey, Optional<PackageDocument>>weigher((key, document) ->
               (int) Math.min(Integer.MAX_VALUE, 64 + document.map(PackageDocument::approximateBytes).orElse(0L)))
           .expireAfterWrite(java.time.Duration.ofSeconds(30))
+          .recordStats()
           .build();
 
   /**
@@ -56,7 +57,13 @@ public final class PackageService {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
           .maximumSize(100_000)
           .expireAfterWrite(java.time.Duration.ofSeconds(30))
+          .recordStats()
           .build();
+
+  /** Its caches by metric name, for hit rates (built with {@code recordStats}). */
+  public java.util.Map<String, com.github.benmanes.caffeine.cache.Cache<?, ?>> caches() {
+    return java.util.Map.of("packages.documents", documents, "packages.origin-restrictions", restrictions);
+  }
 
   private final List<java.util.function.Consumer<Optional<PackageKey>>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();

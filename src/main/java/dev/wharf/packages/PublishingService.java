@@ -30,7 +30,10 @@ public final class PublishingService {
    * @param packages the package core: its store, blob store, clock, caches and change announcements
    * @param origins the origin controls that may block publishing, and that a new package gets
    */
-  public PublishingService(PackageService packages, OriginControlService origins) {
+  private final dev.wharf.metrics.Metrics metrics;
+
+  public PublishingService(PackageService packages, OriginControlService origins, dev.wharf.metrics.Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.packages = Objects.requireNonNull(packages, "packages");
     this.origins = Objects.requireNonNull(origins, "origins");
   }
@@ -164,6 +167,7 @@ public final class PublishingService {
     BlobDigests digests;
     try {
       digests = packages.blobs().put(content.content(), content.maxBytes(), null);
+      metrics.bytesStored(digests.size());
     } catch (dev.wharf.blob.BlobTooLargeException e) {
       throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
     } catch (IOException e) {
@@ -211,6 +215,7 @@ public final class PublishingService {
     BlobDigests digests;
     try {
       digests = packages.blobs().put(content.content(), content.maxBytes(), expectedSha256);
+      metrics.bytesStored(digests.size());
     } catch (dev.wharf.blob.BlobTooLargeException e) {
       throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
     } catch (dev.wharf.blob.BlobDigestMismatchException e) {
@@ -292,6 +297,7 @@ public final class PublishingService {
     BlobDigests digests;
     try {
       digests = packages.blobs().put(content.content(), content.maxBytes(), null);
+      metrics.bytesStored(digests.size());
     } catch (dev.wharf.blob.BlobTooLargeException e) {
       throw new UpstreamUnavailableException("The upstream " + upstreamName + " sent more than the limit of "
           + content.maxBytes() + " bytes for " + content.name());

@@ -1,5 +1,6 @@
 package dev.wharf.packages;
 
+import dev.wharf.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -115,8 +116,11 @@ public final class UpstreamService {
 
   private record Merged(List<PackageDocument> sources, Optional<PackageDocument> document) {}
 
+  private final Metrics metrics;
+
   public UpstreamService(PackageService packages, OriginControlService origins, PublishingService publishing,
-      RepositoryUpstreams upstreams) {
+      RepositoryUpstreams upstreams, Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.packages = Objects.requireNonNull(packages, "packages");
     this.origins = Objects.requireNonNull(origins, "origins");
     this.publishing = Objects.requireNonNull(publishing, "publishing");
@@ -258,6 +262,10 @@ public final class UpstreamService {
     if (local.isPresent()) {
       return local;
     }
+    return lookedUp(key, () -> searchVersion(key, version));
+  }
+
+  private Optional<PackageDocument.VersionWithAssets> searchVersion(PackageKey key, String version) {
     Search search = search(key);
     for (Source source : search.sources()) {
       // Only what the upstream would serve is taken from it (not Archived, Disposed or Unfinished versions).
@@ -293,6 +301,10 @@ public final class UpstreamService {
     if (local.isPresent()) {
       return local;
     }
+    return lookedUp(key, () -> searchAsset(key, assetName));
+  }
+
+  private Optional<PackageDocument.VersionWithAssets> searchAsset(PackageKey key, String assetName) {
     Search search = search(key);
     for (Source source : search.sources()) {
       Optional<PackageDocument.VersionWithAssets> found = withAsset(source.document(), assetName)
@@ -325,6 +337,11 @@ public final class UpstreamService {
     if (local.isPresent() && (hasAsset(local.get(), assetName) || !local.get().version().status().downloadable())) {
       return local;
     }
+    return lookedUp(key, () -> searchNamedAsset(key, version, assetName));
+  }
+
+  private Optional<PackageDocument.VersionWithAssets> searchNamedAsset(PackageKey key, String version,
+      String assetName) {
     Search search = search(key);
     boolean onlyExternal = true; // every copy of the version met so far came from an external connection
     for (Source source : search.sources()) {
@@ -350,6 +367,31 @@ public final class UpstreamService {
       throw search.failure();
     }
     return Optional.empty();
+  }
+
+  /**
+   * Runs a search of the upstreams for what {@code key}'s repository lacks, counted as a hit, a miss or an
+   * error with its duration when the repository has upstreams or an external connection (a repository
+   * without any has nothing to look up).
+   */
+  private Optional<PackageDocument.VersionWithAssets> lookedUp(PackageKey key,
+      java.util.function.Supplier<Optional<PackageDocument.VersionWithAssets>> search) {
+    boolean counted = external.connected(key)
+        || !upstreams.upstreams(key.domainOwner(), key.domainName(), key.repository()).isEmpty();
+    long started = System.nanoTime();
+    try {
+      Optional<PackageDocument.VersionWithAssets> found = search.get();
+      if (counted) {
+        metrics.upstreamLookup(found.isPresent() ? Metrics.UpstreamResult.HIT : Metrics.UpstreamResult.MISS,
+            System.nanoTime() - started);
+      }
+      return found;
+    } catch (RuntimeException e) {
+      if (counted) {
+        metrics.upstreamLookup(Metrics.UpstreamResult.ERROR, System.nanoTime() - started);
+      }
+      throw e;
+    }
   }
 
   private static boolean hasAsset(PackageDocument.VersionWithAssets version, String assetName) {

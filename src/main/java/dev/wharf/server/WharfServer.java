@@ -69,6 +69,19 @@ import dev.wharf.identity.http.IamEndpoints;
 import dev.wharf.identity.http.StsEndpoints;
 import dev.wharf.identity.infrastructure.SqlIdentityStore;
 import dev.wharf.store.Database;
+import dev.wharf.metrics.Metrics;
+import dev.wharf.metrics.RequestMeter;
+import dev.wharf.metrics.RequestMeters;
+import dev.wharf.metrics.RequestProtocol;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wharf.store.DatabaseUnavailable;
 import java.io.IOException;
 import java.net.BindException;
@@ -87,6 +100,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
@@ -124,15 +138,19 @@ public final class WharfServer implements AutoCloseable {
   private final VersionLifecycleService lifecycle;
   private final ChangeBus changes;
   private final Health health;
+  private final Metrics metrics;
+  private final JvmGcMetrics gcMetrics;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, CredentialService credentials,
       AuditLog audit, Routes routes, BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
-      ChangeBus changes, Health health) {
+      ChangeBus changes, Health health, Metrics metrics, JvmGcMetrics gcMetrics) {
     this.changes = changes;
     this.health = health;
+    this.metrics = metrics;
+    this.gcMetrics = gcMetrics;
     this.credentials = credentials;
     this.blobs = blobs;
     this.packages = packages;
@@ -237,9 +255,14 @@ public final class WharfServer implements AutoCloseable {
     }
     BlobStore blobs = null;
     ChangeBus changes = null;
+    JvmGcMetrics gcMetrics = null;
     try {
       // before anything is bootstrapped: a certificate that cannot be used stops a first start cleanly
       HttpServer http = join(httpServer);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Metrics metrics = new Metrics(registry);
+      gcMetrics = bindJvmAndProcess(registry);
+      database.meterPool(registry);
       // before anything is bootstrapped: a bucket that cannot be reached stops a first start cleanly
       blobs = openBlobStore(config, s3Credentials);
       SecretCipher cipher = new SecretCipher(masterKey);
@@ -249,7 +272,7 @@ public final class WharfServer implements AutoCloseable {
       IdentityService identity = new IdentityService(identityStore, cipher, clock);
       identity.installAwsManagedPolicies();
       CredentialService credentials = new CredentialService(identityStore, cipher, clock);
-      PermissionService permissions = new PermissionService(identityStore, clock);
+      PermissionService permissions = new PermissionService(identityStore, clock, metrics);
       identity.onChange(credentials::invalidate);
       identity.onChange(permissions::invalidate);
       OidcProviderService oidcProviders = new OidcProviderService(new SqlOidcProviderStore(database), clock);
@@ -261,7 +284,7 @@ public final class WharfServer implements AutoCloseable {
       String managementAccount = identityStore.setting(Bootstrap.MANAGEMENT_ACCOUNT).orElseThrow();
 
       CatalogService catalog = new CatalogService(new SqlCatalogStore(database), config.region(), clock);
-      TokenService tokens = new TokenService(new SqlTokenStore(database), identityStore, cipher, clock);
+      TokenService tokens = new TokenService(new SqlTokenStore(database), identityStore, cipher, clock, metrics);
       identity.onChange(tokens::invalidatePrincipals);
       TokenGrantService grants = new TokenGrantService(tokens, catalog, permissions, clock);
       RepositoryAccessService repositoryAccess = new RepositoryAccessService(tokens, catalog, permissions);
@@ -281,7 +304,7 @@ public final class WharfServer implements AutoCloseable {
       queryOperations.addAll(new AuditEndpoints(audit, config.region(), clock).operations());
       PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
       OriginControlService origins = new OriginControlService(packages);
-      PublishingService publishing = new PublishingService(packages, origins);
+      PublishingService publishing = new PublishingService(packages, origins, metrics);
       VersionLifecycleService lifecycle = new VersionLifecycleService(packages, origins);
       PackageListingService listing = new PackageListingService(packages);
       catalog.onRepositoryDeleted(packages::deleteRepositoryContents);
@@ -290,7 +313,7 @@ public final class WharfServer implements AutoCloseable {
           : new LocalChangeBus();
       CacheInvalidation.connect(changes, identity, oidcProviders, credentials, permissions, tokens, catalog,
           packages);
-      UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams);
+      UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams, metrics);
       FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, publishing, lifecycle, listing,
           upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
       catalog.externalConnections(formats.externalConnectionFormats(), config.externalConnections().keySet());
@@ -298,7 +321,9 @@ public final class WharfServer implements AutoCloseable {
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
           formats.externalConnectionFormats(), config.externalConnections(), formats.externalFormats(),
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
-          config.maxAssetBytes(), config.dataDirectory().resolve("tmp")));
+          config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), metrics));
+      java.util.stream.Stream.of(credentials.caches(), permissions.caches(), tokens.caches(), catalog.caches(),
+          packages.caches()).forEach(caches -> caches.forEach(metrics::monitor));
 
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions, formats.names()).operations());
@@ -312,7 +337,7 @@ public final class WharfServer implements AutoCloseable {
       // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
       Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
           BlobStoreUnavailableException.CHECK));
-      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable);
+      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable, metrics);
       RestJsonEndpoints codeartifactEndpoints = new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations);
       ConsoleSessions consoleSessions = new ConsoleSessions(database, clock, tokens::principalAlive,
           (principal, credential, since) -> consoleCredentialHolds(identity, credentials, principal, credential, since));
@@ -326,7 +351,7 @@ public final class WharfServer implements AutoCloseable {
       Routes routes = new Routes(
           queryEndpoints,
           codeartifactEndpoints,
-          new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl()),
+          new RepositoryEndpoints(authorizer, formats, unavailable, config.publicUrl(), metrics),
           new ConsoleEndpoints(consolePages.routes(), consoleSessions, codeartifactEndpoints, consoleAssets,
               config.publicUrl()));
 
@@ -340,12 +365,14 @@ public final class WharfServer implements AutoCloseable {
           Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
       long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
       ClusterLock collectorLock = new ClusterLock(database, BLOB_GC_LOCK);
-      background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector)), 60, collectEvery,
+      background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector, metrics)), 60,
+          collectEvery,
           TimeUnit.SECONDS);
 
       Server jetty = http.server();
       Health health = new Health(database, blobs);
-      Handler root = new RootHandler(routes, health, unavailable);
+      Handler root = new RootHandler(routes, serverRoutes(config, health, registry, metrics), metricsConnector(jetty),
+          unavailable, metrics);
       if (http.connectors().redirect().isPresent()) {
         root = new dev.wharf.server.transport.HttpsRedirect(root, config.publicUrl().map(URI::create),
             () -> http.connectors().main().getLocalPort());
@@ -372,8 +399,11 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, credentials, audit,
-          routes, blobs, packages, publishing, lifecycle, changes, health);
+          routes, blobs, packages, publishing, lifecycle, changes, health, metrics, gcMetrics);
     } catch (Exception | Error e) {
+      if (gcMetrics != null) {
+        gcMetrics.close();
+      }
       if (changes != null) {
         changes.close();
       }
@@ -422,12 +452,18 @@ public final class WharfServer implements AutoCloseable {
   static final long BLOB_GC_LOCK = 0x7768617266_2d6763L;
 
   /** One node of a cluster collects at a time (concurrent runs would be safe, only wasteful). */
-  private static void collectBlobs(ClusterLock lock, BlobCollector collector) {
+  private static void collectBlobs(ClusterLock lock, BlobCollector collector, Metrics metrics) {
+    long started = System.nanoTime();
     try {
-      if (!lock.runIfFree(collector::collect)) {
+      boolean ran = lock.runIfFree(() -> {
+        BlobCollector.Result result = collector.collect();
+        metrics.collectorRun(System.nanoTime() - started, result.deleted(), result.bytesDeleted());
+      });
+      if (!ran) {
         LOG.debug("blob collection skipped: another node is running it");
       }
-    } catch (IOException | java.sql.SQLException e) {
+    } catch (IOException | java.sql.SQLException | RuntimeException e) {
+      metrics.collectorFailed(System.nanoTime() - started);
       LOG.warn("blob collection failed: {}", e.toString());
     }
   }
@@ -449,6 +485,62 @@ public final class WharfServer implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * The JVM's and the process's meters: memory pools, GC pauses, threads, class loading, CPU, open files and
+   * uptime. The GC meters listen to the JVM until closed.
+   */
+  private static JvmGcMetrics bindJvmAndProcess(io.micrometer.core.instrument.MeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return gc;
+  }
+
+  /**
+   * The routes the server answers itself, each with its declared access: the health probes (public), and
+   * {@code /metrics}, behind the bearer token when --metrics-token is set.
+   */
+  private static List<ServerRoute> serverRoutes(WharfConfig config, Health health, PrometheusMeterRegistry registry,
+      Metrics metrics) {
+    ServerRoute.Access probe = new ServerRoute.Access.Public("load balancers and orchestrators probe it without"
+        + " credentials; it says only whether the process, the database and the blob store answer");
+    RequestMeter healthMeter = metrics.request(RequestProtocol.HEALTH, "none", "health");
+    MetricsEndpoint endpoint = new MetricsEndpoint(registry);
+    ServerRoute.Access metricsAccess = config.metricsToken()
+        .<ServerRoute.Access>map(ServerRoute.Access.BearerToken::new)
+        .orElseGet(() -> new ServerRoute.Access.Public("no --metrics-token is set: the operator chose to leave it"
+            + " open (counts and timings only: no package name, path, principal or token is a label)"));
+    return List.of(
+        // kept as it always was (the process answers) for existing probes; see /health/live and /health/ready
+        new ServerRoute("/health", probe, healthMeter,
+            exchange -> exchange.send(200, "application/json", "{\"status\":\"ok\"}")),
+        new ServerRoute("/health/live", probe, healthMeter,
+            exchange -> exchange.send(200, "application/json", "{\"status\":\"live\"}")),
+        new ServerRoute("/health/ready", probe, healthMeter, exchange -> {
+          Health.Readiness readiness = health.check();
+          exchange.send(readiness.ready() ? 200 : 503, "application/json", readiness.json());
+        }),
+        new ServerRoute(MetricsEndpoint.PATH, metricsAccess,
+            metrics.request(RequestProtocol.METRICS, "none", "scrape"), endpoint::handle));
+  }
+
+  /** The connector of --metrics-port, or null when /metrics is on the main port. */
+  private static Connector metricsConnector(Server jetty) {
+    for (Connector connector : jetty.getConnectors()) {
+      if (METRICS_CONNECTOR.equals(connector.getName())) {
+        return connector;
+      }
+    }
+    return null;
+  }
+
+  private static final String METRICS_CONNECTOR = "metrics";
 
   private static HttpServer jetty(WharfConfig config) {
     // Platform threads, not a virtual thread per request: Jetty then runs a request on the thread that saw it
@@ -479,6 +571,14 @@ public final class WharfServer implements AutoCloseable {
     } catch (dev.wharf.server.transport.TlsMaterial.TlsException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+    config.metricsPort().ifPresent(metricsPort -> {
+      // its own connection factory: nothing of the main port's request handling settings is needed for a scrape
+      ServerConnector metrics = new ServerConnector(server, 1, 1, new org.eclipse.jetty.server.HttpConnectionFactory(new HttpConfiguration()));
+      metrics.setName(METRICS_CONNECTOR);
+      metrics.setHost(config.bindAddress());
+      metrics.setPort(metricsPort);
+      server.addConnector(metrics);
+    });
     // on stop, requests in flight get this long to finish (GracefulHandler); then their connections are closed
     server.setStopTimeout(config.shutdownGrace().toMillis());
     if (config.accessLog()) {
@@ -505,6 +605,17 @@ public final class WharfServer implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  /** The port /metrics is served on: --metrics-port's (the one bound, with 0), else the main port. */
+  public int metricsPort() {
+    Connector metrics = metricsConnector(jetty);
+    return metrics == null ? port() : ((ServerConnector) metrics).getLocalPort();
+  }
+
+  /** Wharf's meters (tests read them directly). */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** The base URL clients use: the public URL when set, else http(s)://localhost:PORT. */
@@ -575,6 +686,7 @@ public final class WharfServer implements AutoCloseable {
     }
     LOG.info("Stopping: requests in flight get up to {} s to finish", config.shutdownGrace().toSeconds());
     background.shutdownNow();
+    gcMetrics.close();
     try {
       jetty.stop();
     } catch (java.util.concurrent.TimeoutException cutOff) {
@@ -600,35 +712,67 @@ public final class WharfServer implements AutoCloseable {
   static final String REQUEST_ID_HEADER = "x-request-id";
 
   /** Routes a request to the endpoint family that serves its path. */
+  /**
+   * Routes a request to the endpoint family that serves its path, after the server's own routes (whose declared
+   * access it checks), and records every answer in the request metrics when it is complete. On --metrics-port,
+   * only /metrics is served; /metrics is then not served on the main port.
+   */
   private static final class RootHandler extends Handler.Abstract {
     private final Routes routes;
-    private final Health health;
+    private final java.util.Map<String, ServerRoute> mainRoutes;
+    private final java.util.Map<String, ServerRoute> metricsPortRoutes;
+    private final Connector metricsConnector;
     private final Unavailable unavailable;
+    private final RequestMeter notFound;
+    private final RequestMeters console;
 
-    RootHandler(Routes routes, Health health, Unavailable unavailable) {
+    RootHandler(Routes routes, List<ServerRoute> serverRoutes, Connector metricsConnector, Unavailable unavailable,
+        Metrics metrics) {
       this.routes = routes;
-      this.health = health;
+      this.metricsConnector = metricsConnector;
       this.unavailable = unavailable;
+      java.util.Map<String, ServerRoute> main = new java.util.HashMap<>();
+      java.util.Map<String, ServerRoute> metricsPort = new java.util.HashMap<>();
+      for (ServerRoute route : serverRoutes) {
+        boolean scrape = MetricsEndpoint.PATH.equals(route.path());
+        java.util.Map<String, ServerRoute> served = scrape && metricsConnector != null ? metricsPort : main;
+        if (served.put(route.path(), route) != null) {
+          throw new IllegalStateException("server route " + route.path() + " declared twice");
+        }
+      }
+      this.mainRoutes = java.util.Map.copyOf(main);
+      this.metricsPortRoutes = java.util.Map.copyOf(metricsPort);
+      this.notFound = metrics.request(RequestProtocol.NONE, "none", "none");
+      this.console = metrics.requests(RequestProtocol.CONSOLE, "none", List.of("GET", "POST"));
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws IOException {
-      Exchange exchange = new Exchange(request, response, callback);
+      MeteredCallback metered = new MeteredCallback(callback, request, response);
+      Exchange exchange = new Exchange(request, response, metered);
+      metered.exchange = exchange;
+      exchange.meter(notFound);
       String requestId = exchange.requestId();
       request.setAttribute(AccessLog.REQUEST_ID, requestId);
       response.getHeaders().put(REQUEST_ID_HEADER, requestId);
       MDC.put("requestId", requestId);
       try {
         String path = exchange.rawPath();
-        if ("/health".equals(path)) {
-          // kept as it always was (the process answers) for existing probes; see /health/live and /health/ready
-          exchange.send(200, "application/json", "{\"status\":\"ok\"}");
-        } else if ("/health/live".equals(path)) {
-          exchange.send(200, "application/json", "{\"status\":\"live\"}");
-        } else if ("/health/ready".equals(path)) {
-          Health.Readiness readiness = health.check();
-          exchange.send(readiness.ready() ? 200 : 503, "application/json", readiness.json());
+        boolean onMetricsPort = metricsConnector != null
+            && request.getConnectionMetaData().getConnector() == metricsConnector;
+        ServerRoute own = (onMetricsPort ? metricsPortRoutes : mainRoutes).get(path);
+        if (own != null) {
+          exchange.meter(own.meter());
+          if (own.allows(exchange)) {
+            own.handler().handle(exchange);
+          } else {
+            exchange.setHeader("WWW-Authenticate", "Bearer realm=\"wharf\"");
+            exchange.send(401, "text/plain; charset=utf-8", "A bearer token is required\n");
+          }
+        } else if (onMetricsPort) {
+          exchange.send(404, "text/plain; charset=utf-8", "Only " + MetricsEndpoint.PATH + " is served on this port\n");
         } else if (routes.console().accepts(exchange)) {
+          exchange.meter(console.operation(exchange.method()));
           routes.console().handle(exchange);
         } else if (AwsQueryEndpoints.accepts(exchange)) {
           routes.query().handle(exchange);
@@ -652,6 +796,43 @@ public final class WharfServer implements AutoCloseable {
         MDC.remove("requestId");
       }
       return true;
+    }
+  }
+
+  /**
+   * Records the answer in the meter the endpoints named on the exchange once the response is complete (a
+   * download is written asynchronously, after the handler returned): its status, the time since the request's
+   * first byte, and the body bytes written. It keeps the wrapped callback's invocation type.
+   */
+  private static final class MeteredCallback extends Callback.Nested {
+    private final Request request;
+    private final Response response;
+    private Exchange exchange;
+
+    MeteredCallback(Callback callback, Request request, Response response) {
+      super(callback);
+      this.request = request;
+      this.response = response;
+    }
+
+    private void record() {
+      RequestMeter meter = exchange == null ? null : exchange.meter();
+      if (meter != null) {
+        meter.record(response.getStatus(), System.nanoTime() - request.getBeginNanoTime(),
+            Response.getContentBytesWritten(response));
+      }
+    }
+
+    @Override
+    public void succeeded() {
+      record();
+      super.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      record();
+      super.failed(failure);
     }
   }
 }

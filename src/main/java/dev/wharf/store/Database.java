@@ -127,6 +127,14 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * Publishes the pool's gauges and timers ({@code hikaricp_connections_*{pool="wharf-db"}}: active, idle,
+   * pending, timeouts, acquire and usage times) to {@code registry}; once per pool.
+   */
+  public void meterPool(io.micrometer.core.instrument.MeterRegistry registry) {
+    dataSource.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+  }
+
   public Dialect dialect() {
     return dialect;
   }

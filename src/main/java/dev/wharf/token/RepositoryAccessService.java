@@ -51,12 +51,9 @@ public final class RepositoryAccessService {
       String repository, String action, String packageArn) {
     AuthorizationToken verified;
     try {
-      verified = tokens.verify(token);
+      verified = tokens.verifyFor(token, domainOwner, domainName);
     } catch (InvalidTokenException e) {
       return new Access.Unauthenticated(e.getMessage());
-    }
-    if (!verified.domainOwner().equals(domainOwner) || !verified.domainName().equals(domainName)) {
-      return new Access.Unauthenticated(InvalidTokenException.MESSAGE);
     }
     Optional<List<AttachedPolicy>> policies = catalog.repositoryPolicies(domainOwner, domainName, repository);
     String resource = packageArn != null ? packageArn

@@ -10,6 +10,7 @@ import dev.wharf.identity.IdentityStore;
 import dev.wharf.identity.Principal;
 import dev.wharf.identity.PrincipalCodec;
 import dev.wharf.identity.Role;
+import dev.wharf.metrics.Metrics;
 import dev.wharf.store.BatchWriter;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -55,9 +56,9 @@ public final class TokenService implements AutoCloseable {
   private volatile KeyRing ring;
   private volatile Set<String> revoked = Set.of();
   private final Cache<String, AuthorizationToken> verified =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).recordStats().build();
   private final Cache<String, Boolean> principalsAlive =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).recordStats().build();
   private final List<java.util.function.Consumer<Optional<String>>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Instant> pendingUses = new ConcurrentHashMap<>();
   /** Records of issued tokens are written in batches, off the request path (for listing and revocation). */
@@ -65,7 +66,11 @@ public final class TokenService implements AutoCloseable {
 
   private record KeyRing(Map<String, SecretCipher> active, String currentKeyId) {}
 
-  public TokenService(TokenStore store, IdentityStore identities, SecretCipher masterCipher, Clock clock) {
+  private final Metrics metrics;
+
+  public TokenService(TokenStore store, IdentityStore identities, SecretCipher masterCipher, Clock clock,
+      Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.store = Objects.requireNonNull(store, "store");
     this.identities = Objects.requireNonNull(identities, "identities");
     this.masterCipher = Objects.requireNonNull(masterCipher, "masterCipher");
@@ -122,6 +127,11 @@ public final class TokenService implements AutoCloseable {
     Set<String> more = new java.util.HashSet<>(revoked);
     more.add(Objects.requireNonNull(tokenId, "tokenId"));
     revoked = Set.copyOf(more);
+  }
+
+  /** Its caches by metric name, for hit rates (built with {@code recordStats}). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("tokens.verified", verified, "tokens.principals", principalsAlive);
   }
 
   /** Drops cached principal checks (called on any IAM change). */
@@ -185,14 +195,31 @@ public final class TokenService implements AutoCloseable {
     String token = keyId + "." + keys.active().get(keyId).encrypt(payload.toString(), TOKEN_CONTEXT + keyId);
     records.submit(new TokenStore.TokenRecord(tokenId, principal.accountId(), principal.arn(), domainOwner, domainName,
         keyId, issuedAt, expiresAt, null, null));
+    metrics.tokenIssued();
     LOG.debug("issued token {} for {} on domain {}/{}", tokenId, principal.arn(), domainOwner, domainName);
     return new IssuedToken(tokenId, token, expiresAt);
   }
 
   /** Checks a presented token: seal, key, expiry, revocation and that its principal still exists. */
   public AuthorizationToken verify(String token) throws InvalidTokenException {
+    AuthorizationToken known = check(token);
+    metrics.tokenVerified();
+    return known;
+  }
+
+  /** {@link #verify}, and that the token was issued for this domain (else it is refused like any invalid one). */
+  public AuthorizationToken verifyFor(String token, String domainOwner, String domainName) throws InvalidTokenException {
+    AuthorizationToken known = check(token);
+    if (!known.domainOwner().equals(domainOwner) || !known.domainName().equals(domainName)) {
+      throw refused(Metrics.TokenRefusal.OTHER_DOMAIN);
+    }
+    metrics.tokenVerified();
+    return known;
+  }
+
+  private AuthorizationToken check(String token) throws InvalidTokenException {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-      throw new InvalidTokenException();
+      throw refused(Metrics.TokenRefusal.MALFORMED);
     }
     AuthorizationToken known = verified.getIfPresent(token);
     if (known == null) {
@@ -200,31 +227,45 @@ public final class TokenService implements AutoCloseable {
       verified.put(token, known);
     }
     Instant now = clock.instant();
-    if (!now.isBefore(known.expiresAt()) || revoked.contains(known.tokenId())
-        || !ring.active().containsKey(known.keyId()) || !principalAlive(known.principal())) {
-      throw new InvalidTokenException();
+    if (!now.isBefore(known.expiresAt())) {
+      throw refused(Metrics.TokenRefusal.EXPIRED);
+    }
+    if (revoked.contains(known.tokenId())) {
+      throw refused(Metrics.TokenRefusal.REVOKED);
+    }
+    if (!ring.active().containsKey(known.keyId())) {
+      throw refused(Metrics.TokenRefusal.UNKNOWN_KEY);
+    }
+    if (!principalAlive(known.principal())) {
+      throw refused(Metrics.TokenRefusal.PRINCIPAL_GONE);
     }
     pendingUses.put(known.tokenId(), now);
     return known;
   }
 
+  /** Counts a refusal by its reason; the caller is told only that the token is invalid. */
+  private InvalidTokenException refused(Metrics.TokenRefusal reason) {
+    metrics.tokenRefused(reason);
+    return new InvalidTokenException();
+  }
+
   private AuthorizationToken open(String token) throws InvalidTokenException {
     int dot = token.indexOf('.');
     if (dot <= 0) {
-      throw new InvalidTokenException();
+      throw refused(Metrics.TokenRefusal.MALFORMED);
     }
     String keyId = token.substring(0, dot);
     SecretCipher cipher = ring.active().get(keyId);
     if (cipher == null) {
-      throw new InvalidTokenException();
+      throw refused(Metrics.TokenRefusal.UNKNOWN_KEY);
     }
     JsonNode payload;
     try {
       payload = json.readTree(cipher.decrypt(token.substring(dot + 1), TOKEN_CONTEXT + keyId));
     } catch (SecretCipher.DecryptionException | IOException e) {
-      throw new InvalidTokenException();
+      throw refused(Metrics.TokenRefusal.TAMPERED);
     }
-    Principal principal = PrincipalCodec.read(payload).orElseThrow(InvalidTokenException::new);
+    Principal principal = PrincipalCodec.read(payload).orElseThrow(() -> refused(Metrics.TokenRefusal.TAMPERED));
     return new AuthorizationToken(payload.path("t").asText(), principal, payload.path("do").asText(),
         payload.path("d").asText(), Instant.ofEpochMilli(payload.path("ia").asLong()),
         Instant.ofEpochMilli(payload.path("ea").asLong()), keyId);

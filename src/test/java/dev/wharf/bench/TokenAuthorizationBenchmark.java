@@ -74,8 +74,8 @@ public class TokenAuthorizationBenchmark {
     catalog.putRepositoryPolicy(ACCOUNT, "acme", "app", null, """
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"codeartifact:ReadFromRepository",
           "Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}]}""");
-    PermissionService permissions = new PermissionService(identities, clock);
-    TokenService tokens = new TokenService(new SqlTokenStore(database), identities, cipher, clock);
+    PermissionService permissions = new PermissionService(identities, clock, dev.wharf.metrics.Metrics.none());
+    TokenService tokens = new TokenService(new SqlTokenStore(database), identities, cipher, clock, dev.wharf.metrics.Metrics.none());
     access = new RepositoryAccessService(tokens, catalog, permissions);
     IssuedToken issued = tokens.issue(user.principal(), ACCOUNT, "acme", Instant.now().plusSeconds(43200));
     token = issued.token();

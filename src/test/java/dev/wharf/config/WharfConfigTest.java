@@ -95,7 +95,7 @@ class WharfConfigTest {
             "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace",
             "shutdown-delay", "log-format", "access-log",
             "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
-            "idle-timeout", "request-header-timeout", "max-request-header-size");
+            "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token");
   }
 
   @Test
@@ -162,6 +162,40 @@ class WharfConfigTest {
         .hasMessageContaining("request-header-timeout");
     assertThatThrownBy(() -> WharfConfig.builder().flag("max-request-header-size", "10").build())
         .hasMessageContaining("max-request-header-size");
+  }
+
+  @Test
+  void metricsAreOnTheMainPortWithoutATokenUnlessConfigured() throws Exception {
+    WharfConfig defaults = WharfConfig.defaults();
+    assertThat(defaults.metricsPort()).isEmpty();
+    assertThat(defaults.metricsToken()).isEmpty();
+
+    Path file = directory.resolve("metrics.properties");
+    Files.writeString(file, "metrics-port=9100\nmetrics-token=from-the-file-0123456789\n");
+    WharfConfig configured = WharfConfig.builder().configFile(file)
+        .environment(Map.of("WHARF_METRICS_TOKEN", "from-the-environment-0123456789")).build();
+    assertThat(configured.metricsPort()).hasValue(9100);
+    assertThat(configured.metricsToken().orElseThrow().value()).isEqualTo("from-the-environment-0123456789");
+    assertThat(WharfConfig.builder().configFile(file).flag("metrics-port", 9200).build().metricsPort()).hasValue(9200);
+  }
+
+  @Test
+  void theMetricsTokenIsNeverShown() {
+    WharfConfig config = WharfConfig.builder().flag("metrics-token", "never-shown-0123456789abcdef").build();
+    assertThat(config.toString()).doesNotContain("never-shown");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-token", "short-secret").build())
+        .hasMessageContaining("metrics-token").hasMessageNotContaining("short-secret");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-token", "has a space in it 0123456789").build())
+        .hasMessageContaining("metrics-token").hasMessageNotContaining("space in it");
+  }
+
+  @Test
+  void badMetricsPortsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-port", "metrics").build())
+        .hasMessageContaining("metrics-port");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("metrics-port", 70000).build()).hasMessageContaining("metrics-port");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("port", 9100).flag("metrics-port", 9100).build())
+        .hasMessageContaining("metrics-port must differ from port");
   }
 
   @Test

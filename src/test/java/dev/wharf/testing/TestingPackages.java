@@ -18,12 +18,12 @@ public record TestingPackages(PackageService packages, OriginControlService orig
   public static TestingPackages over(Database database, BlobStore blobs, Clock clock) {
     PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
     OriginControlService origins = new OriginControlService(packages);
-    return new TestingPackages(packages, origins, new PublishingService(packages, origins),
+    return new TestingPackages(packages, origins, new PublishingService(packages, origins, dev.wharf.metrics.Metrics.none()),
         new VersionLifecycleService(packages, origins), new PackageListingService(packages));
   }
 
   /** Reads through the upstream repositories {@code upstreams} names. */
   public UpstreamService upstreams(UpstreamService.RepositoryUpstreams upstreams) {
-    return new UpstreamService(packages, origins, publishing, upstreams);
+    return new UpstreamService(packages, origins, publishing, upstreams, dev.wharf.metrics.Metrics.none());
   }
 }

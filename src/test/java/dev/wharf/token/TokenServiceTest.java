@@ -40,7 +40,7 @@ class TokenServiceTest {
     identity.createAccount(ACCOUNT, "main", true);
     IamUser user = identity.createUser(ACCOUNT, "alice", "/");
     alice = user.principal();
-    tokens = new TokenService(new SqlTokenStore(database), identities, cipher, clock);
+    tokens = new TokenService(new SqlTokenStore(database), identities, cipher, clock, dev.wharf.metrics.Metrics.none());
     identity.onChange(tokens::invalidatePrincipals);
   }
 

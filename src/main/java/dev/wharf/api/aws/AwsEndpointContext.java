@@ -6,6 +6,7 @@ import dev.wharf.audit.AuditLog;
 import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.PermissionService;
+import dev.wharf.metrics.Metrics;
 import java.util.Objects;
 
 /**
@@ -13,13 +14,14 @@ import java.util.Objects;
  * whether policies allow it, the audit trail every call leaves, and which failures mean "retry later".
  */
 public record AwsEndpointContext(AwsAuthenticator authenticator, PermissionService permissions, AuditLog audit,
-    Unavailable unavailable) {
+    Unavailable unavailable, Metrics metrics) {
 
   public AwsEndpointContext {
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(permissions, "permissions");
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(unavailable, "unavailable");
+    Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Starts the audit entry of a call; the endpoint fills it in and finishes it. */

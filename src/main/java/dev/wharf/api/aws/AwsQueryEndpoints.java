@@ -7,6 +7,8 @@ import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
+import dev.wharf.metrics.RequestMeters;
+import dev.wharf.metrics.RequestProtocol;
 import dev.wharf.identity.Principal;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -36,6 +38,8 @@ public final class AwsQueryEndpoints {
 
   private final AwsEndpointContext context;
   private final Map<String, QueryOperation> operations = new HashMap<>();
+  /** By action name (IAM's and STS's do not overlap; an unknown Action is counted as unknown). */
+  private final RequestMeters meters;
 
   public AwsQueryEndpoints(AwsEndpointContext context, List<QueryOperation> operations) {
     this.context = Objects.requireNonNull(context, "context");
@@ -44,6 +48,8 @@ public final class AwsQueryEndpoints {
         throw new IllegalStateException("duplicate operation " + operation.service() + ":" + operation.action());
       }
     }
+    this.meters = context.metrics().requests(RequestProtocol.AWS_QUERY, "none",
+        operations.stream().map(QueryOperation::action).distinct().toList());
   }
 
   private static String key(String service, String action) {
@@ -75,6 +81,7 @@ public final class AwsQueryEndpoints {
       service = scopeService(exchange);
       Map<String, String> parameters = parameters(exchange, body);
       String action = parameters.get("Action");
+      exchange.meter(meters.operation(action));
       // An unsigned operation (AssumeRoleWithWebIdentity) carries its own proof; a signature on it is ignored, as AWS does.
       QueryOperation operation = operations.get(key(service, action));
       Principal principal = null;

@@ -11,6 +11,8 @@ import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;
 import dev.wharf.error.WharfException;
+import dev.wharf.metrics.RequestMeters;
+import dev.wharf.metrics.RequestProtocol;
 import dev.wharf.identity.Principal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +40,7 @@ public final class RestJsonEndpoints {
   private final AwsAuthenticator authenticator;
   private final Map<String, RestOperation> operations = new HashMap<>();
   private final Map<String, RestOperation> byName = new HashMap<>();
+  private final RequestMeters meters;
 
   /** @param serviceName the IAM service prefix used in audit records when no action was resolved (e.g. codeartifact) */
   public RestJsonEndpoints(String pathPrefix, String serviceName, AwsEndpointContext context,
@@ -55,6 +58,7 @@ public final class RestJsonEndpoints {
         throw new IllegalStateException("duplicate route for " + operation.name());
       }
     }
+    this.meters = context.metrics().requests(RequestProtocol.AWS_REST, "none", byName.keySet());
   }
 
   /** Every registered operation (a test checks each declares its permission). */
@@ -70,6 +74,7 @@ public final class RestJsonEndpoints {
     AuditLog.Entry entry = context.beginAudit(exchange);
     try {
       RestOperation operation = operations.get(exchange.method() + " " + exchange.rawPath());
+      exchange.meter(meters.operation(operation == null ? null : operation.name()));
       entry.action(serviceName + ":" + (operation == null ? "UnknownOperation" : operation.name()));
       byte[] body;
       VerifiedRequest<Principal> verified;

@@ -1,6 +1,7 @@
 package dev.wharf.api.http;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.metrics.RequestMeter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,11 +30,25 @@ public final class Exchange {
   private boolean completed;
   private java.util.function.BooleanSupplier successAllowed;
   private String refusedSuccess;
+  private RequestMeter meter;
 
   public Exchange(Request request, Response response, Callback callback) {
     this.request = request;
     this.response = response;
     this.callback = callback;
+  }
+
+  /**
+   * Names what this request is for the request metrics (its protocol, format and operation), as precisely as
+   * the endpoint knows it by now: the root handler names the protocol, the endpoint the operation.
+   */
+  public void meter(RequestMeter meter) {
+    this.meter = meter;
+  }
+
+  /** The meter the answer to this request is recorded in; null until one is named. */
+  public RequestMeter meter() {
+    return meter;
   }
 
   /**

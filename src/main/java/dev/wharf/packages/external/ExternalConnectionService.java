@@ -1,5 +1,6 @@
 package dev.wharf.packages.external;
 
+import dev.wharf.metrics.Metrics;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PublishingService;
@@ -44,6 +45,7 @@ public final class ExternalConnectionService implements UpstreamService.External
   private final Clock clock;
   private final long maxFileBytes;
   private final Path temporaryDirectory;
+  private final Metrics metrics;
 
   private record Cached(Instant fetchedAt, Optional<PackageDocument> document) {}
 
@@ -61,7 +63,8 @@ public final class ExternalConnectionService implements UpstreamService.External
    */
   public ExternalConnectionService(PublishingService publishing, Function<PackageKey, Optional<String>> connectionOf,
       Map<String, String> formats, Map<String, URI> urls, List<ExternalFormat> readers, ExternalFetcher fetcher,
-      Duration ttl, Clock clock, long maxFileBytes, Path temporaryDirectory) {
+      Duration ttl, Clock clock, long maxFileBytes, Path temporaryDirectory, Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.publishing = Objects.requireNonNull(publishing, "publishing");
     this.connectionOf = Objects.requireNonNull(connectionOf, "connectionOf");
     this.formats = Map.copyOf(formats);
@@ -98,9 +101,11 @@ public final class ExternalConnectionService implements UpstreamService.External
     if (connection.isEmpty()) {
       return Optional.empty();
     }
+    long started = System.nanoTime();
     Cached cached = cache.getIfPresent(key);
     Instant now = clock.instant();
     if (cached != null && cached.fetchedAt().plus(ttl).isAfter(now)) {
+      metrics.external(Metrics.ExternalKind.METADATA, Metrics.ExternalResult.HIT, System.nanoTime() - started);
       return cached.document();
     }
     Connection c = connection.get();
@@ -109,8 +114,11 @@ public final class ExternalConnectionService implements UpstreamService.External
       Optional<PackageDocument> document = fetcher.metadata(uri, c.reader().accept(), MAX_METADATA_BYTES)
           .flatMap(body -> c.reader().parse(key, uri, body, upstreamName(c)));
       cache.put(key, new Cached(now, document));
+      metrics.external(Metrics.ExternalKind.METADATA, document.isPresent() ? Metrics.ExternalResult.MISS
+          : Metrics.ExternalResult.NOT_FOUND, System.nanoTime() - started);
       return document;
     } catch (UpstreamUnavailableException e) {
+      metrics.external(Metrics.ExternalKind.METADATA, Metrics.ExternalResult.ERROR, System.nanoTime() - started);
       if (cached != null) {
         LOG.warn("{}; serving what was fetched at {}", e.getMessage(), cached.fetchedAt());
         return cached.document();
@@ -251,9 +259,14 @@ public final class ExternalConnectionService implements UpstreamService.External
 
   /** GETs a file into {@code target}; empty when the upstream does not have it. */
   private Optional<Path> get(Connection c, URI url, Path target) {
+    long started = System.nanoTime();
     try {
-      return fetcher.file(withCredentials(c.base(), url), maxFileBytes, target);
+      Optional<Path> file = fetcher.file(withCredentials(c.base(), url), maxFileBytes, target);
+      metrics.external(Metrics.ExternalKind.FILE, file.isPresent() ? Metrics.ExternalResult.MISS
+          : Metrics.ExternalResult.NOT_FOUND, System.nanoTime() - started);
+      return file;
     } catch (UpstreamUnavailableException e) {
+      metrics.external(Metrics.ExternalKind.FILE, Metrics.ExternalResult.ERROR, System.nanoTime() - started);
       throw new UpstreamUnavailableException(c.name() + ": " + e.getMessage(), e);
     }
   }

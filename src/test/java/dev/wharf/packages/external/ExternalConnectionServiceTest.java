@@ -71,7 +71,7 @@ class ExternalConnectionServiceTest {
     URI base = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/maven");
     service = new ExternalConnectionService(services.publishing(), key -> Optional.of(CONNECTION), Map.of(CONNECTION, "maven"),
         Map.of(CONNECTION, base), List.of(new MavenExternalFormat(clock)), new ExternalFetcher(Duration.ofSeconds(5)),
-        Duration.ofMinutes(5), clock, 1_000_000, directory.resolve("tmp"));
+        Duration.ofMinutes(5), clock, 1_000_000, directory.resolve("tmp"), dev.wharf.metrics.Metrics.none());
   }
 
   @AfterEach
