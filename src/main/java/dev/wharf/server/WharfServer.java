@@ -262,7 +262,7 @@ public final class WharfServer implements AutoCloseable {
       RepositoryAccessService repositoryAccess = new RepositoryAccessService(tokens, catalog, permissions);
       TokenEndpoints tokenEndpoints = new TokenEndpoints(grants, tokens, config.region(), () -> managementAccount);
 
-      AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials);
+      AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials, config.region());
       AuditLog audit = new AuditLog(database, clock, config.auditReads() == WharfConfig.AuditReads.PER_MINUTE
           ? java.util.Set.of(PackageAction.READ.iamName()) : java.util.Set.of());
       List<QueryOperation> queryOperations = new ArrayList<>();
