@@ -72,7 +72,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--audit-reads", paramLabel = "per-minute|each", description = "How allowed package reads enter the audit trail: counted per token, package, address and minute, or one event each (env WHARF_AUDIT_READS, default per-minute). Denials, writes and token issues are always one event each.")
   String auditReads;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads.")
+  @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "How many days audit events are kept; older ones are removed in the background, by one node of a cluster (env WHARF_AUDIT_RETENTION_DAYS, default 400; 0 keeps them forever).")
+  Integer auditRetentionDays;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads, audit-retention-days.")
   Path configFile;
 
   /**
@@ -97,7 +100,7 @@ final class ServerCommand implements Callable<Integer> {
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
           .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout)
-          .flag("audit-reads", auditReads).build();
+          .flag("audit-reads", auditReads).flag("audit-retention-days", auditRetentionDays).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
  *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  *   <tr><td>audit-reads</td><td>--audit-reads</td><td>WHARF_AUDIT_READS</td><td>per-minute (or each)</td></tr>
+ *   <tr><td>audit-retention-days</td><td>--audit-retention-days</td><td>WHARF_AUDIT_RETENTION_DAYS</td><td>400 (0: keep
+ *       forever)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -58,7 +60,8 @@ public record WharfConfig(
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
     java.time.Duration externalTimeout,
-    AuditReads auditReads) {
+    AuditReads auditReads,
+    int auditRetentionDays) {
 
   /** How allowed package reads enter the audit trail. */
   public enum AuditReads {
@@ -77,10 +80,18 @@ public record WharfConfig(
   /** How old an unreferenced blob must be before the collector deletes it: longer than any upload plus commit. */
   public static final long DEFAULT_BLOB_GC_GRACE_SECONDS = 3600;
 
+  /**
+   * How many days audit events are kept by default: over a year, so that a yearly review still finds the
+   * same month of last year.
+   */
+  public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
+  /** The longest retention that is not "forever" (about 100 years). */
+  public static final int MAX_AUDIT_RETENTION_DAYS = 36_500;
+
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "audit-retention-days");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
@@ -113,6 +124,10 @@ public record WharfConfig(
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
     java.util.Objects.requireNonNull(auditReads, "auditReads");
+    if (auditRetentionDays < 0 || auditRetentionDays > MAX_AUDIT_RETENTION_DAYS) {
+      throw new ConfigException("audit-retention-days must be between 0 (keep forever) and " + MAX_AUDIT_RETENTION_DAYS
+          + ", got " + auditRetentionDays);
+    }
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -267,7 +282,9 @@ public record WharfConfig(
             case "per-minute" -> AuditReads.PER_MINUTE;
             case "each" -> AuditReads.EACH;
             default -> throw new ConfigException("audit-reads must be per-minute or each, got '" + value + "'");
-          }).orElse(AuditReads.PER_MINUTE));
+          }).orElse(AuditReads.PER_MINUTE),
+          (int) Math.max(-1, Math.min(Integer.MAX_VALUE,
+              number("audit-retention-days", "days", DEFAULT_AUDIT_RETENTION_DAYS))));
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */

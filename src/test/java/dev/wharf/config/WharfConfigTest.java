@@ -92,7 +92,8 @@ class WharfConfigTest {
     assertThat(WharfConfig.SETTING_NAMES)
         .containsExactlyInAnyOrder("port", "data", "region", "database-url", "public-url", "bind", "max-asset-size",
             "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+            "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads",
+            "audit-retention-days");
   }
 
   @Test
@@ -104,6 +105,20 @@ class WharfConfigTest {
         .auditReads()).isEqualTo(WharfConfig.AuditReads.PER_MINUTE);
     assertThatThrownBy(() -> WharfConfig.builder().flag("audit-reads", "never").build())
         .hasMessageContaining("audit-reads must be per-minute or each");
+  }
+
+  @Test
+  void auditEventsAreKept400DaysByDefaultAndZeroKeepsThemForever() {
+    assertThat(WharfConfig.builder().build().auditRetentionDays()).isEqualTo(400);
+    assertThat(WharfConfig.builder().flag("audit-retention-days", 30).build().auditRetentionDays()).isEqualTo(30);
+    assertThat(WharfConfig.builder().environment(java.util.Map.of("WHARF_AUDIT_RETENTION_DAYS", "0")).build()
+        .auditRetentionDays()).isZero();
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-retention-days", -1).build())
+        .hasMessageContaining("audit-retention-days must be between 0 (keep forever) and 36500");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-retention-days", "99999999999").build())
+        .hasMessageContaining("audit-retention-days");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-retention-days", "a year").build())
+        .hasMessageContaining("audit-retention-days must be a number of days");
   }
 
   @Test
