@@ -23,11 +23,20 @@ import org.jdbi.v3.core.Jdbi;
  * The audit trail. Requests hand events to a {@link BatchWriter}, so auditing adds no database
  * round trip to a request. Events are queryable by account.
  *
- * <p>Allowed uses of the {@code counted} actions (the server counts package reads, unless told to record
- * each) are not events of their own: they are counted in memory per principal, token, resource, source
- * address, deciding statement and minute, and the counts are written every {@link #COUNT_FLUSH_SECONDS}
- * seconds, at {@link #flush} and at {@link #close}. A lookup shows a count as one event of that minute.
- * Denials, failures and every other action stay one event each.
+ * <p>Two kinds of request are not events of their own but counts, kept in memory per key and minute and
+ * written every {@link #COUNT_FLUSH_SECONDS} seconds, at {@link #flush} and at {@link #close}; a lookup shows
+ * a count as one event of that minute with its {@code count}:
+ * <ul>
+ *   <li>allowed uses of the {@code counted} actions (the server counts package reads, unless told to record
+ *       each), per principal, token, resource, source address, deciding statement and minute;
+ *   <li>requests without a valid credential (no principal, not allowed: a missing, malformed, expired or
+ *       forged signature or token, a failed console sign-in), per source address, action, outcome, error,
+ *       resource account and minute, whatever they name: anyone can send them, thousands a second. Past
+ *       {@link #MAX_PENDING_UNAUTHENTICATED_KEYS} keys between two writes, the resource account is left out
+ *       too, so that a caller varying the account it names cannot make a row per request.
+ * </ul>
+ * Denials of an authenticated caller, failures, writes, token issues and every other action stay one event
+ * each. {@link #removeBefore} removes events and counts older than the retention, in bounded batches.
  */
 public final class AuditLog implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
@@ -35,18 +44,27 @@ public final class AuditLog implements AutoCloseable {
   private static final int BATCH = 2_000;
   /** How often counted uses are written; a crash loses at most this much of them. */
   public static final int COUNT_FLUSH_SECONDS = 5;
+  /** Distinct keys of unauthenticated requests held between two writes before their resource account is dropped. */
+  static final int MAX_PENDING_UNAUTHENTICATED_KEYS = 10_000;
 
   private final Jdbi jdbi;
   private final Clock clock;
   private final BatchWriter<AuditEvent> writer;
   private final Set<String> counted;
   private final ConcurrentHashMap<CountKey, Long> counts = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger pendingUnauthenticatedKeys =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ScheduledExecutorService countFlusher;
   private final Object countWrite = new Object();
+  private final Database.Dialect dialect;
 
-  /** What one count is kept per: everything of an event but its time (truncated to the minute) and request. */
+  /**
+   * What one count is kept per: everything of an event but its time (truncated to the minute) and request. The
+   * outcome is ALLOWED (and the error null) for counted uses, DENIED or FAILED for unauthenticated requests.
+   */
   private record CountKey(long minuteStart, String principalAccount, String principalArn, String resourceAccount,
-      String action, String resource, String sourceIp, String decidedBy, String tokenId) {}
+      String action, String resource, String sourceIp, String decidedBy, String tokenId, AuditEvent.Outcome outcome,
+      String errorCode) {}
 
   /** An audit trail that records every request as an event. */
   public AuditLog(Database database, Clock clock) {
@@ -56,17 +74,15 @@ public final class AuditLog implements AutoCloseable {
   /** An audit trail that counts allowed uses of the {@code counted} actions per minute. */
   public AuditLog(Database database, Clock clock, Set<String> counted) {
     this.jdbi = Objects.requireNonNull(database, "database").jdbi();
+    this.dialect = database.dialect();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.counted = Set.copyOf(counted);
     this.writer = new BatchWriter<>("audit", QUEUE_CAPACITY, BATCH, this::write);
-    if (this.counted.isEmpty()) {
-      this.countFlusher = null;
-    } else {
-      this.countFlusher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("audit-counts")
-          .daemon().factory());
-      countFlusher.scheduleWithFixedDelay(this::flushCountsQuietly, COUNT_FLUSH_SECONDS, COUNT_FLUSH_SECONDS,
-          TimeUnit.SECONDS);
-    }
+    // always: unauthenticated requests are counted whatever the reads
+    this.countFlusher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("audit-counts")
+        .daemon().factory());
+    countFlusher.scheduleWithFixedDelay(this::flushCountsQuietly, COUNT_FLUSH_SECONDS, COUNT_FLUSH_SECONDS,
+        TimeUnit.SECONDS);
   }
 
   /** A new event stamped now; fields may be null where unknown. */
@@ -135,20 +151,42 @@ public final class AuditLog implements AutoCloseable {
       return this;
     }
 
-    /** Records the event, or counts it when it is an allowed use of a counted action (once; later calls are ignored). */
+    /**
+     * Records the event, or counts it when it is an allowed use of a counted action or a request without a valid
+     * credential (once; later calls are ignored).
+     */
     public void finish(AuditEvent.Outcome outcome, String errorCode) {
       if (finished) {
         return;
       }
       finished = true;
+      long minute = clock.millis() / 60_000 * 60_000;
       if (outcome == AuditEvent.Outcome.ALLOWED && action != null && counted.contains(action)) {
-        long minute = clock.millis() / 60_000 * 60_000;
         counts.merge(new CountKey(minute, principalAccount, principalArn, resourceAccount, action, resource, sourceIp,
-            decidedBy, tokenId), 1L, Long::sum);
+            decidedBy, tokenId, AuditEvent.Outcome.ALLOWED, null), 1L, Long::sum);
+        return;
+      }
+      if (outcome != AuditEvent.Outcome.ALLOWED && principalArn == null) {
+        countUnauthenticated(minute, action == null ? "unknown" : action, resourceAccount, sourceIp, outcome,
+            errorCode);
         return;
       }
       record(requestId.get(), principalAccount, principalArn, resourceAccount, action == null ? "unknown" : action, resource,
           sourceIp, outcome, decidedBy, errorCode, tokenId);
+    }
+  }
+
+  /** Counts a request without a valid credential: what it names beyond its account is the caller's say only. */
+  private void countUnauthenticated(long minute, String action, String resourceAccount, String sourceIp,
+      AuditEvent.Outcome outcome, String errorCode) {
+    CountKey key = new CountKey(minute, null, null, resourceAccount, action, null, sourceIp, null, null, outcome,
+        errorCode);
+    if (resourceAccount != null && !counts.containsKey(key)
+        && pendingUnauthenticatedKeys.get() >= MAX_PENDING_UNAUTHENTICATED_KEYS) {
+      key = new CountKey(minute, null, null, null, action, null, sourceIp, null, null, outcome, errorCode);
+    }
+    if (counts.merge(key, 1L, Long::sum) == 1L) {
+      pendingUnauthenticatedKeys.incrementAndGet();
     }
   }
 
@@ -176,6 +214,7 @@ public final class AuditLog implements AutoCloseable {
    */
   private void flushCounts() {
     synchronized (countWrite) {
+      pendingUnauthenticatedKeys.set(0);
       List<Map.Entry<CountKey, Long>> taken = new ArrayList<>();
       for (CountKey key : counts.keySet()) {
         Long n = counts.remove(key);
@@ -197,13 +236,15 @@ public final class AuditLog implements AutoCloseable {
 
   private void writeCounts(List<Map.Entry<CountKey, Long>> taken) {
     SqlBatch.execute(jdbi, "INSERT INTO audit_read_counts (minute_start, principal_account, principal_arn,"
-        + " resource_account, action, resource, source_ip, decided_by, token_id, request_count)"
-        + " VALUES (:minute, :pacct, :parn, :racct, :action, :resource, :ip, :decided, :token, :n)",
+        + " resource_account, action, resource, source_ip, decided_by, token_id, outcome, error_code, request_count)"
+        + " VALUES (:minute, :pacct, :parn, :racct, :action, :resource, :ip, :decided, :token, :outcome, :error, :n)",
         taken, (insert, e) -> insert.bind("minute", e.getKey().minuteStart())
         .bind("pacct", e.getKey().principalAccount()).bind("parn", e.getKey().principalArn())
         .bind("racct", e.getKey().resourceAccount()).bind("action", e.getKey().action())
         .bind("resource", e.getKey().resource()).bind("ip", e.getKey().sourceIp())
-        .bind("decided", e.getKey().decidedBy()).bind("token", e.getKey().tokenId()).bind("n", e.getValue()));
+        .bind("decided", e.getKey().decidedBy()).bind("token", e.getKey().tokenId())
+        .bind("outcome", e.getKey().outcome().name().toLowerCase(Locale.ROOT)).bind("error", e.getKey().errorCode())
+        .bind("n", e.getValue()));
   }
 
   private void flushCountsQuietly() {
@@ -224,9 +265,8 @@ public final class AuditLog implements AutoCloseable {
 
   /**
    * Like {@link #lookup(String, Instant, String, String, int)}, also before {@code until} (exclusive; null: now)
-   * and with one outcome only (null: any), from the {@code skip}-th event on. Counted reads are allowed ones, so
-   * an outcome other than ALLOWED leaves them out. With {@code until} fixed, pages by {@code skip} see one
-   * listing: nothing recorded later moves them.
+   * and with one outcome only (null: any), from the {@code skip}-th event on. With {@code until} fixed, pages by
+   * {@code skip} see one listing: nothing recorded later moves them.
    */
   public List<AuditEvent> lookup(String accountId, Instant since, Instant until, String principalArn, String action,
       AuditEvent.Outcome outcome, int skip, int limit) {
@@ -244,11 +284,12 @@ public final class AuditLog implements AutoCloseable {
         + " AND occurred_at >= :since AND occurred_at < :until" + filter
         + (outcome == null ? "" : " AND outcome = :outcome") + " ORDER BY occurred_at DESC, event_id LIMIT :limit";
     String grouped = "SELECT minute_start, principal_account, principal_arn, resource_account, action, resource,"
-        + " source_ip, decided_by, token_id, SUM(request_count) AS request_count FROM audit_read_counts"
+        + " source_ip, decided_by, token_id, outcome, error_code, SUM(request_count) AS request_count"
+        + " FROM audit_read_counts"
         + " WHERE (principal_account = :account OR resource_account = :account) AND minute_start >= :since"
-        + " AND minute_start < :until" + filter
+        + " AND minute_start < :until" + filter + (outcome == null ? "" : " AND outcome = :outcome")
         + " GROUP BY minute_start, principal_account, principal_arn, resource_account, action, resource, source_ip,"
-        + " decided_by, token_id ORDER BY minute_start DESC LIMIT :limit";
+        + " decided_by, token_id, outcome, error_code ORDER BY minute_start DESC LIMIT :limit";
     List<AuditEvent> found = new ArrayList<>();
     jdbi.useHandle(h -> {
       var query = bindLookup(h.createQuery(events), accountId, since.toEpochMilli(), principalArn, action, wanted)
@@ -262,20 +303,22 @@ public final class AuditLog implements AutoCloseable {
               rs.getString("resource_account"), rs.getString("action"), rs.getString("resource"),
               rs.getString("source_ip"), AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
               rs.getString("decided_by"), rs.getString("error_code"), rs.getString("token_id"))).list());
-      if (outcome != null && outcome != AuditEvent.Outcome.ALLOWED) {
-        return;
-      }
       // A minute counts from its start: the one in which `since` falls is shown whole.
-      found.addAll(bindLookup(h.createQuery(grouped), accountId, since.toEpochMilli() / 60_000 * 60_000, principalArn,
-          action, wanted).bind("until", untilMillis)
+      var counts = bindLookup(h.createQuery(grouped), accountId, since.toEpochMilli() / 60_000 * 60_000, principalArn,
+          action, wanted).bind("until", untilMillis);
+      if (outcome != null) {
+        counts.bind("outcome", outcome.name().toLowerCase(Locale.ROOT));
+      }
+      found.addAll(counts
           .map((rs, ctx) -> {
             CountKey key = new CountKey(rs.getLong("minute_start"), rs.getString("principal_account"),
                 rs.getString("principal_arn"), rs.getString("resource_account"), rs.getString("action"),
                 rs.getString("resource"), rs.getString("source_ip"), rs.getString("decided_by"),
-                rs.getString("token_id"));
+                rs.getString("token_id"), AuditEvent.Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
+                rs.getString("error_code"));
             return new AuditEvent(countEventId(key), Instant.ofEpochMilli(key.minuteStart()), null,
                 key.principalAccount(), key.principalArn(), key.resourceAccount(), key.action(), key.resource(),
-                key.sourceIp(), AuditEvent.Outcome.ALLOWED, key.decidedBy(), null, key.tokenId(),
+                key.sourceIp(), key.outcome(), key.decidedBy(), key.errorCode(), key.tokenId(),
                 rs.getLong("request_count"));
           }).list());
     });
@@ -300,21 +343,56 @@ public final class AuditLog implements AutoCloseable {
     String joined = String.join("\n", Long.toString(key.minuteStart()), String.valueOf(key.principalArn()),
         String.valueOf(key.resourceAccount()), key.action(), String.valueOf(key.resource()),
         String.valueOf(key.sourceIp()), String.valueOf(key.decidedBy()), String.valueOf(key.tokenId()));
+    if (key.outcome() != AuditEvent.Outcome.ALLOWED) { // allowed counts keep the ids they had before refusals were counted
+      joined += "\n" + key.outcome() + "\n" + key.errorCode();
+    }
     return "count-" + dev.wharf.crypto.Sha256.hex(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8))
         .substring(0, 32);
   }
 
+  /** Rows one retention statement removes at most, so that no statement holds the database for long. */
+  static final int RETENTION_BATCH = 5_000;
+
+  /**
+   * Removes the events and counts that occurred before {@code cutoff}, {@link #RETENTION_BATCH} rows per
+   * statement (each its own transaction), at most {@code maxBatches} statements per table; the rest is left to
+   * the next run.
+   *
+   * @return how many rows were removed
+   */
+  public long removeBefore(Instant cutoff, int maxBatches) {
+    long millis = cutoff.toEpochMilli();
+    // a count row is of its minute: removed once its whole minute is older than the cutoff
+    long minuteBefore = millis / 60_000 * 60_000;
+    String rowId = dialect == Database.Dialect.POSTGRESQL ? "ctid" : "rowid";
+    long removed = removeInBatches("DELETE FROM audit_events WHERE event_id IN (SELECT event_id FROM audit_events"
+        + " WHERE occurred_at < :cutoff LIMIT " + RETENTION_BATCH + ")", millis, maxBatches);
+    removed += removeInBatches("DELETE FROM audit_read_counts WHERE " + rowId + " IN (SELECT " + rowId
+        + " FROM audit_read_counts WHERE minute_start < :cutoff LIMIT " + RETENTION_BATCH + ")", minuteBefore, maxBatches);
+    return removed;
+  }
+
+  private long removeInBatches(String delete, long cutoff, int maxBatches) {
+    long removed = 0;
+    for (int batch = 0; batch < maxBatches; batch++) {
+      int n = jdbi.withHandle(h -> h.createUpdate(delete).bind("cutoff", cutoff).execute());
+      removed += n;
+      if (n < RETENTION_BATCH) {
+        break;
+      }
+    }
+    return removed;
+  }
+
   @Override
   public void close() {
-    if (countFlusher != null) {
-      countFlusher.shutdown();
-      try {
-        countFlusher.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      flushCountsQuietly();
+    countFlusher.shutdown();
+    try {
+      countFlusher.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    flushCountsQuietly();
     writer.close();
   }
 }

@@ -1,8 +1,10 @@
 package dev.wharf.cli;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.audit.AuditText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,9 @@ import picocli.CommandLine.Option;
     description = {"Show audit events of your account: every API call and token use, allowed or denied, newest first.",
         "Allowed package reads are counted per token, package and minute (Count), unless the server runs with"
             + " --audit-reads each.",
+        "Unauthenticated requests (no valid credential) are counted per source address, action, error and minute.",
+        "Every non-printable character of a field (newline, tab, other controls, U+2028, bidi overrides) is shown"
+            + " as an escape such as \\n or \\u202E, and a backslash as \\\\, in the text and the JSON output.",
         "Needs wharf:LookupAuditEvents (an account's root user has it)."})
 final class AuditCommand implements Callable<Integer> {
   private static final List<String> FIELDS = List.of("Time", "Count", "Outcome", "Principal", "Action", "Resource", "SourceIp",
@@ -63,12 +68,14 @@ final class AuditCommand implements Callable<Integer> {
       }
     }
     if ("json".equals(output)) {
-      System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(events));
+      ObjectMapper json = new ObjectMapper(new JsonFactoryBuilder().characterEscapes(AuditText.jsonEscapes()).build());
+      System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(events));
       return 0;
     }
+    // Fields are caller input: escaped, none can add a line or a column (AuditText).
     System.out.println(String.join("\t", FIELDS));
     events.forEach(event -> System.out.println(String.join("\t",
-        FIELDS.stream().map(field -> event.path(field).asText("-")).toList())));
+        FIELDS.stream().map(field -> event.has(field) ? AuditText.escape(event.path(field).asText()) : "-").toList())));
     return 0;
   }
 }

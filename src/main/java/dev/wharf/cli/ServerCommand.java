@@ -118,6 +118,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--metrics-token", description = "Require Authorization: Bearer TOKEN for /metrics (env WHARF_METRICS_TOKEN, which keeps it out of the process list; at least 16 printable characters, e.g. openssl rand -hex 32). Default: /metrics is open. Never logged.")
   String metricsToken;
 
+  @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "How many days audit events are kept; older ones are removed in the background, by one node of a cluster (env WHARF_AUDIT_RETENTION_DAYS, default 400; 0 keeps them forever).")
+  Integer auditRetentionDays;
+
   @Option(names = "--config", description = "A properties file of settings, each named as its flag without the dashes (e.g. port=8443, tls-cert=/etc/wharf/cert.pem, external-connections=NAME=URL,NAME=URL); flags and WHARF_* variables win over it.")
   Path configFile;
 
@@ -151,7 +154,8 @@ final class ServerCommand implements Callable<Integer> {
           .flag("trusted-proxies", trustedProxies == null ? null : String.join(",", trustedProxies))
           .flag("idle-timeout", idleTimeout).flag("request-header-timeout", requestHeaderTimeout)
           .flag("max-request-header-size", maxRequestHeaderSize)
-          .flag("metrics-port", metricsPort).flag("metrics-token", metricsToken).build();
+          .flag("metrics-port", metricsPort).flag("metrics-token", metricsToken)
+          .flag("audit-retention-days", auditRetentionDays).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  *   <tr><td>max-request-header-size</td><td>--max-request-header-size</td><td>WHARF_MAX_REQUEST_HEADER_SIZE</td><td>16384 (bytes)</td></tr>
  *   <tr><td>metrics-port</td><td>--metrics-port</td><td>WHARF_METRICS_PORT</td><td>none: /metrics on the main port</td></tr>
  *   <tr><td>metrics-token</td><td>--metrics-token</td><td>WHARF_METRICS_TOKEN</td><td>none: /metrics needs no token</td></tr>
+ *   <tr><td>audit-retention-days</td><td>--audit-retention-days</td><td>WHARF_AUDIT_RETENTION_DAYS</td><td>400 (0: keep
+ *       forever)</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -80,7 +82,8 @@ public record WharfConfig(
     boolean accessLog,
     TransportConfig transport,
     OptionalInt metricsPort,
-    Optional<Secret> metricsToken) {
+    Optional<Secret> metricsToken,
+    int auditRetentionDays) {
 
   /** How log lines are written: for people, or as one JSON object per line for a log pipeline. */
   public enum LogFormat {
@@ -120,13 +123,22 @@ public record WharfConfig(
   /** How old an unreferenced blob must be before the collector deletes it: longer than any upload plus commit. */
   public static final long DEFAULT_BLOB_GC_GRACE_SECONDS = 3600;
 
+  /**
+   * How many days audit events are kept by default: over a year, so that a yearly review still finds the
+   * same month of last year.
+   */
+  public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
+  /** The longest retention that is not "forever" (about 100 years). */
+  public static final int MAX_AUDIT_RETENTION_DAYS = 36_500;
+
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
       "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace", "shutdown-delay",
       "log-format", "access-log",
       "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
-      "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token");
+      "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token",
+      "audit-retention-days");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
   /** How long a stopping server lets requests in flight finish: within the 30 s Kubernetes gives a pod by default. */
@@ -186,6 +198,10 @@ public record WharfConfig(
             + " printable characters without spaces (e.g. from openssl rand -hex 32)");
       }
     });
+    if (auditRetentionDays < 0 || auditRetentionDays > MAX_AUDIT_RETENTION_DAYS) {
+      throw new ConfigException("audit-retention-days must be between 0 (keep forever) and " + MAX_AUDIT_RETENTION_DAYS
+          + ", got " + auditRetentionDays);
+    }
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -353,7 +369,9 @@ public record WharfConfig(
               throw new ConfigException("metrics-port must be a number, got '" + value + "'");
             }
           }).orElse(OptionalInt.empty()),
-          lookup("metrics-token").map(Secret::new));
+          lookup("metrics-token").map(Secret::new),
+          (int) Math.max(-1, Math.min(Integer.MAX_VALUE,
+              number("audit-retention-days", "days", DEFAULT_AUDIT_RETENTION_DAYS))));
     }
 
     /** A true/false setting. */

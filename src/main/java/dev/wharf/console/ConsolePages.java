@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.aws.RestJsonEndpoints;
 import dev.wharf.api.aws.StreamedResponse;
+import dev.wharf.audit.AuditText;
 import dev.wharf.console.ConsoleEndpoints.Access;
 import dev.wharf.console.ConsoleEndpoints.Reply;
 import dev.wharf.console.ConsoleEndpoints.Route;
@@ -243,9 +244,11 @@ public final class ConsolePages {
       }
     }
     String result = query.call("wharf", "LookupAuditEvents", parameters, request.signedIn());
+    // Fields are caller input: shown escaped (AuditText), so no bidi override or separator changes what a reader sees.
     List<ConsoleViews.AuditRow> events = QueryResults.members(result, "Events").stream().map(e -> new ConsoleViews.AuditRow(
-        e.get("Time"), e.get("Principal"), e.get("Action"), e.get("Resource"), e.get("Outcome"), e.get("ErrorCode"),
-        e.get("SourceIp"), e.get("DecidedBy"), e.getOrDefault("Count", "1"))).toList();
+        AuditText.escape(e.get("Time")), AuditText.escape(e.get("Principal")), AuditText.escape(e.get("Action")),
+        AuditText.escape(e.get("Resource")), AuditText.escape(e.get("Outcome")), AuditText.escape(e.get("ErrorCode")),
+        AuditText.escape(e.get("SourceIp")), AuditText.escape(e.get("DecidedBy")), e.getOrDefault("Count", "1"))).toList();
     String nextToken = QueryResults.text(result, "NextToken");
     String next = null;
     if (nextToken != null) {

@@ -57,12 +57,20 @@ public final class SecretCipher {
     return encrypt(plaintext.getBytes(StandardCharsets.UTF_8), context);
   }
 
-  /** Decrypts and authenticates; throws {@link DecryptionException} on any tampering or wrong key. */
+  /**
+   * Decrypts and authenticates; throws {@link DecryptionException} on any tampering or wrong key. The text must be
+   * the canonical encoding {@link #encrypt} writes (base64url, no padding, unused low bits of the last character
+   * zero): the JDK's decoder also takes padding and ignores those bits, so other texts would decode to the same
+   * bytes, and a changed token must never verify.
+   */
   public byte[] decrypt(String ciphertext, String context) throws DecryptionException {
     byte[] raw;
     try {
       raw = Base64.getUrlDecoder().decode(ciphertext);
     } catch (IllegalArgumentException e) {
+      throw new DecryptionException();
+    }
+    if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(ciphertext)) {
       throw new DecryptionException();
     }
     if (raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != VERSION) {

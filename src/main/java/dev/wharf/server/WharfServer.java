@@ -13,6 +13,7 @@ import dev.wharf.api.aws.QueryOperation;
 import dev.wharf.api.aws.RestJsonEndpoints;
 import dev.wharf.api.aws.RestOperation;
 import dev.wharf.audit.AuditLog;
+import dev.wharf.audit.AuditRetention;
 import dev.wharf.audit.http.AuditEndpoints;
 import dev.wharf.catalog.CatalogService;
 import dev.wharf.catalog.http.CatalogEndpoints;
@@ -131,6 +132,7 @@ public final class WharfServer implements AutoCloseable {
   private final TokenService tokens;
   private final CredentialService credentials;
   private final AuditLog audit;
+  private final Optional<AuditRetention> auditRetention;
   private final Routes routes;
   private final BlobStore blobs;
   private final PackageService packages;
@@ -146,7 +148,8 @@ public final class WharfServer implements AutoCloseable {
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, CredentialService credentials,
       AuditLog audit, Routes routes, BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
-      ChangeBus changes, Health health, Metrics metrics, JvmGcMetrics gcMetrics) {
+      ChangeBus changes, Health health, Metrics metrics, JvmGcMetrics gcMetrics,
+      Optional<AuditRetention> auditRetention) {
     this.changes = changes;
     this.health = health;
     this.metrics = metrics;
@@ -165,6 +168,7 @@ public final class WharfServer implements AutoCloseable {
     this.identity = identity;
     this.background = background;
     this.tokens = tokens;
+    this.auditRetention = auditRetention;
   }
 
   private static void runQuietly(Runnable task) {
@@ -290,7 +294,7 @@ public final class WharfServer implements AutoCloseable {
       RepositoryAccessService repositoryAccess = new RepositoryAccessService(tokens, catalog, permissions);
       TokenEndpoints tokenEndpoints = new TokenEndpoints(grants, tokens, config.region(), () -> managementAccount);
 
-      AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials);
+      AwsAuthenticator authenticator = new AwsAuthenticator(clock, credentials, config.region());
       AuditLog audit = new AuditLog(database, clock, config.auditReads() == WharfConfig.AuditReads.PER_MINUTE
           ? java.util.Set.of(PackageAction.READ.iamName()) : java.util.Set.of());
       List<QueryOperation> queryOperations = new ArrayList<>();
@@ -368,6 +372,12 @@ public final class WharfServer implements AutoCloseable {
       background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector, metrics)), 60,
           collectEvery,
           TimeUnit.SECONDS);
+      Optional<AuditRetention> auditRetention = config.auditRetentionDays() == 0 ? Optional.empty()
+          : Optional.of(new AuditRetention(audit, new ClusterLock(database, AUDIT_RETENTION_LOCK), clock,
+              Duration.ofDays(config.auditRetentionDays())));
+      auditRetention.ifPresent(retention -> background.scheduleWithFixedDelay(
+          () -> runQuietly(() -> removeExpiredAudit(retention)), 120, AuditRetention.INTERVAL.toSeconds(),
+          TimeUnit.SECONDS));
 
       Server jetty = http.server();
       Health health = new Health(database, blobs);
@@ -399,7 +409,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, credentials, audit,
-          routes, blobs, packages, publishing, lifecycle, changes, health, metrics, gcMetrics);
+          routes, blobs, packages, publishing, lifecycle, changes, health, metrics, gcMetrics, auditRetention);
     } catch (Exception | Error e) {
       if (gcMetrics != null) {
         gcMetrics.close();
@@ -450,6 +460,17 @@ public final class WharfServer implements AutoCloseable {
 
   /** PostgreSQL advisory lock key of the blob collector ("wharf-gc" in ASCII). */
   static final long BLOB_GC_LOCK = 0x7768617266_2d6763L;
+
+  /** PostgreSQL advisory lock key of the audit retention ("wharf-ar" in ASCII). */
+  static final long AUDIT_RETENTION_LOCK = 0x7768617266_2d6172L;
+
+  private static void removeExpiredAudit(AuditRetention retention) {
+    try {
+      retention.removeExpired();
+    } catch (java.sql.SQLException e) {
+      LOG.warn("audit retention failed: {}", e.toString());
+    }
+  }
 
   /** One node of a cluster collects at a time (concurrent runs would be safe, only wasteful). */
   private static void collectBlobs(ClusterLock lock, BlobCollector collector, Metrics metrics) {
@@ -635,6 +656,11 @@ public final class WharfServer implements AutoCloseable {
 
   public void join() throws InterruptedException {
     jetty.join();
+  }
+
+  /** The audit retention the background runs, unless events are kept forever (tests run it at once). */
+  public Optional<AuditRetention> auditRetention() {
+    return auditRetention;
   }
 
   /** The audit trail (tests flush and query it). */

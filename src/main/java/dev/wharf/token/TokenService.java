@@ -315,10 +315,42 @@ public final class TokenService implements AutoCloseable {
     return store.findToken(tokenId);
   }
 
+  /**
+   * The tokens of the account that still work: not expired, not revoked, sealed by an active key, and whose
+   * principal still exists (a deleted user's, role's or account's tokens are refused, so they are not listed).
+   * A record names its principal by ARN: a principal deleted and made again under the same name counts as
+   * existing here, though its old tokens are refused (they name the old user's or role's id).
+   */
   public List<TokenStore.TokenRecord> liveTokens(String principalAccount) {
     records.flush();
     flushUses();
-    return store.liveTokens(principalAccount, clock.instant());
+    Set<String> activeKeys = ring.active().keySet();
+    return store.liveTokens(principalAccount, clock.instant()).stream()
+        .filter(token -> activeKeys.contains(token.keyId()) && principalNamedAlive(token.principalAccount(),
+            token.principalArn()))
+        .toList();
+  }
+
+  /** Whether a principal of this ARN exists (by name: a record keeps no user or role id). */
+  private boolean principalNamedAlive(String accountId, String arn) {
+    if (identities.findAccount(accountId).isEmpty()) {
+      return false;
+    }
+    String iamPrefix = "arn:aws:iam::" + accountId + ":";
+    String stsPrefix = "arn:aws:sts::" + accountId + ":";
+    if (arn.equals(iamPrefix + "root")) {
+      return true;
+    }
+    if (arn.startsWith(iamPrefix + "user/")) {
+      String name = arn.substring(arn.lastIndexOf('/') + 1);
+      return identities.findUser(accountId, name).map(user -> user.arn().equals(arn)).orElse(false);
+    }
+    if (arn.startsWith(stsPrefix + "assumed-role/")) {
+      String[] parts = arn.substring((stsPrefix + "assumed-role/").length()).split("/", 2);
+      return identities.findRole(accountId, parts[0]).isPresent();
+    }
+    // a federated user's ARN does not name the IAM user that made the session: its account exists
+    return arn.startsWith(stsPrefix + "federated-user/");
   }
 
   /** Writes pending last-use times in one batch (run periodically and before listing). */

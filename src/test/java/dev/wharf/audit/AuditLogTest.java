@@ -115,4 +115,100 @@ class AuditLogTest {
           0, 100)).hasSize(7);
     }
   }
+
+  private static long rows(Database database, String table) {
+    return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+  }
+
+  /** A request without a valid credential, naming a repository of {@code account}. */
+  private static void unauthenticated(AuditLog audit, String address, String account, String error) {
+    audit.begin(() -> { throw new AssertionError("a counted request needs no request id"); }, address).action(READ)
+        .resource("arn:aws:codeartifact:us-east-1:" + account + ":repository/d/r-" + error, account)
+        .finish(AuditEvent.Outcome.DENIED, error);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void requestsWithoutAValidCredentialAreCountedPerAddressActionReasonAndMinute(String kind) throws Exception {
+    Instant noon = Instant.parse("2026-12-06T12:00:10Z");
+    try (Database database = open(kind);
+        AuditLog audit = new AuditLog(database, Clock.fixed(noon, ZoneOffset.UTC), Set.of())) {
+      for (int i = 0; i < 3_000; i++) {
+        unauthenticated(audit, "203.0.113.9", ACCOUNT, "InvalidToken");
+      }
+      unauthenticated(audit, "203.0.113.9", ACCOUNT, "ExpiredToken");
+      unauthenticated(audit, "198.51.100.1", ACCOUNT, "InvalidToken");
+      // an authenticated caller's denial stays an event of its own, with its request id
+      use(audit, "t1", AuditEvent.Outcome.DENIED);
+      audit.flush();
+
+      assertThat(rows(database, "audit_events")).isEqualTo(1);
+      assertThat(rows(database, "audit_read_counts")).isEqualTo(3);
+      List<AuditEvent> denied = audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), null, null, null,
+          AuditEvent.Outcome.DENIED, 0, 100);
+      assertThat(denied).hasSize(4);
+      assertThat(denied).filteredOn(e -> e.principalArn() == null && e.sourceIp().equals("203.0.113.9")
+              && "InvalidToken".equals(e.errorCode())).singleElement().satisfies(e -> {
+                assertThat(e.count()).isEqualTo(3_000);
+                assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.DENIED);
+                assertThat(e.action()).isEqualTo(READ);
+                assertThat(e.requestId()).isNull();
+                assertThat(e.resource()).isNull();
+                assertThat(e.occurredAt()).isEqualTo(Instant.parse("2026-12-06T12:00:00Z"));
+                assertThat(e.eventId()).startsWith("count-");
+              });
+      assertThat(denied).filteredOn(e -> "req-t1".equals(e.requestId())).singleElement()
+          .satisfies(e -> assertThat(e.count()).isEqualTo(1));
+      assertThat(audit.lookup(ACCOUNT, noon.minus(Duration.ofHours(1)), null, null, null, AuditEvent.Outcome.ALLOWED, 0, 100))
+          .isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void aCallerVaryingTheAccountItNamesCannotMakeARowPerRequest(String kind) throws Exception {
+    Instant noon = Instant.parse("2026-12-06T12:00:10Z");
+    try (Database database = open(kind);
+        AuditLog audit = new AuditLog(database, Clock.fixed(noon, ZoneOffset.UTC), Set.of())) {
+      int requests = AuditLog.MAX_PENDING_UNAUTHENTICATED_KEYS * 3;
+      for (int i = 0; i < requests; i++) {
+        unauthenticated(audit, "203.0.113.9", String.format("%012d", i), "InvalidToken");
+      }
+      audit.flush();
+
+      assertThat(rows(database, "audit_read_counts")).isLessThanOrEqualTo(AuditLog.MAX_PENDING_UNAUTHENTICATED_KEYS + 1);
+      long counted = database.jdbi().withHandle(h -> h.createQuery(
+          "SELECT SUM(request_count) FROM audit_read_counts").mapTo(Long.class).one());
+      assertThat(counted).isEqualTo(requests);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void retentionRemovesWhatIsOlderThanTheCutoffInBoundedBatches(String kind) throws Exception {
+    dev.wharf.testing.TestingClock clock = dev.wharf.testing.TestingClock.startingNow();
+    try (Database database = open(kind); AuditLog audit = new AuditLog(database, clock, Set.of(READ))) {
+      int old = AuditLog.RETENTION_BATCH + 10;
+      for (int i = 0; i < old; i++) {
+        use(audit, "t" + i, AuditEvent.Outcome.DENIED);
+      }
+      use(audit, "old-read", AuditEvent.Outcome.ALLOWED);
+      unauthenticated(audit, "203.0.113.9", ACCOUNT, "InvalidToken");
+      audit.flush();
+      clock.advance(Duration.ofDays(30));
+      Instant cutoff = clock.instant().minus(Duration.ofDays(1));
+      use(audit, "recent", AuditEvent.Outcome.DENIED);
+      use(audit, "recent-read", AuditEvent.Outcome.ALLOWED);
+      audit.flush();
+
+      // one batch per table at most: the oldest events go first, the rest waits for the next run
+      assertThat(audit.removeBefore(cutoff, 1)).isEqualTo(AuditLog.RETENTION_BATCH + 2);
+      assertThat(rows(database, "audit_events")).isEqualTo(11);
+      assertThat(audit.removeBefore(cutoff, 1)).isEqualTo(10);
+      assertThat(audit.removeBefore(cutoff, 1)).isZero();
+
+      assertThat(audit.lookup(ACCOUNT, clock.instant().minus(Duration.ofDays(365)), null, null, 100))
+          .extracting(AuditEvent::tokenId).containsExactlyInAnyOrder("recent", "recent-read");
+    }
+  }
 }

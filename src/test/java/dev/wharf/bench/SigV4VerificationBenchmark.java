@@ -1,5 +1,6 @@
 package dev.wharf.bench;
 
+import dev.wharf.api.aws.sigv4.ExpectedScope;
 import dev.wharf.api.aws.sigv4.SigV4Exception;
 import dev.wharf.api.aws.sigv4.SigV4Verifier;
 import dev.wharf.api.aws.sigv4.SignedRequest;
@@ -40,6 +41,8 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SigV4VerificationBenchmark {
+    private static final ExpectedScope STS = new ExpectedScope("sts", java.util.Set.of("us-east-1"));
+
 
     private static final Instant SIGNED_AT = Instant.parse("2026-01-01T00:00:00Z");
     private static final String SECRET = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
@@ -103,6 +106,6 @@ public class SigV4VerificationBenchmark {
 
     @Benchmark
     public VerifiedRequest<String> verify() throws SigV4Exception {
-        return verifier.verify(request, payloadSha256);
+        return verifier.verify(request, payloadSha256, STS);
     }
 }

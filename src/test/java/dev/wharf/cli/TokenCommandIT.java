@@ -92,6 +92,46 @@ class TokenCommandIT {
   }
 
   @Test
+  void revokingAnotherAccountsTokenIsAnsweredAsAnUnknownOneNamingNoAccount() {
+    String tokenOfA = tokenId(newToken());
+    var created = wharf.signer().form("Action=CreateAccount&Version=2026-11-25&AccountName=other").signed(root, "wharf");
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    AwsBasicCredentials rootOfB = AwsBasicCredentials.create(created.xmlText("AccessKeyId").orElseThrow(),
+        created.xmlText("SecretAccessKey").orElseThrow());
+
+    var foreign = run(rootOfB, against(wharf, "token", "revoke", tokenOfA));
+    var unknown = run(rootOfB, against(wharf, "token", "revoke", "nosuchtoken"));
+
+    assertThat(foreign.exitCode()).isEqualTo(1);
+    assertThat(foreign.err()).startsWith("wharf: NoSuchEntity: ").doesNotContain(wharf.managementAccountId());
+    assertThat(foreign.err().replace(tokenOfA, "ID")).isEqualTo(unknown.err().replace("nosuchtoken", "ID"));
+    // and the token still works
+    assertThat(run(root, against(wharf, "token", "list")).out()).contains(tokenOfA);
+  }
+
+  @Test
+  void aDeletedUsersTokensAreNotListed() {
+    var iam = wharf.iam(root);
+    iam.createUser(b -> b.userName("leaver"));
+    var key = iam.createAccessKey(b -> b.userName("leaver")).accessKey();
+    iam.putUserPolicy(b -> b.userName("leaver").policyName("tokens").policyDocument("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"codeartifact:GetAuthorizationToken\","
+        + "\"sts:GetServiceBearerToken\",\"codeartifact:ReadFromRepository\"],\"Resource\":\"*\"}]}"));
+    AwsBasicCredentials leaver = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    var issued = run(leaver, against(wharf, "get-authorization-token", "--domain", "tools", "--query",
+        "authorizationToken", "--output", "text"));
+    assertThat(issued.exitCode()).as(issued.err()).isZero();
+    String leaversToken = tokenId(issued.out().strip());
+    assertThat(run(root, against(wharf, "token", "list")).out()).contains(leaversToken);
+
+    iam.deleteUserPolicy(b -> b.userName("leaver").policyName("tokens"));
+    iam.deleteAccessKey(b -> b.userName("leaver").accessKeyId(key.accessKeyId()));
+    iam.deleteUser(b -> b.userName("leaver"));
+
+    assertThat(run(root, against(wharf, "token", "list")).out()).doesNotContain(leaversToken);
+  }
+
+  @Test
   void afterARotationOldTokensWorkAndNewOnesCarryTheNewKeyUntilTheOldKeyIsRetired() {
     String before = newToken();
     String oldKey = keyId(before);

@@ -95,7 +95,8 @@ class WharfConfigTest {
             "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "shutdown-grace",
             "shutdown-delay", "log-format", "access-log",
             "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
-            "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token");
+            "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token",
+            "audit-retention-days");
   }
 
   @Test
@@ -207,6 +208,20 @@ class WharfConfigTest {
         .auditReads()).isEqualTo(WharfConfig.AuditReads.PER_MINUTE);
     assertThatThrownBy(() -> WharfConfig.builder().flag("audit-reads", "never").build())
         .hasMessageContaining("audit-reads must be per-minute or each");
+  }
+
+  @Test
+  void auditEventsAreKept400DaysByDefaultAndZeroKeepsThemForever() {
+    assertThat(WharfConfig.builder().build().auditRetentionDays()).isEqualTo(400);
+    assertThat(WharfConfig.builder().flag("audit-retention-days", 30).build().auditRetentionDays()).isEqualTo(30);
+    assertThat(WharfConfig.builder().environment(java.util.Map.of("WHARF_AUDIT_RETENTION_DAYS", "0")).build()
+        .auditRetentionDays()).isZero();
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-retention-days", -1).build())
+        .hasMessageContaining("audit-retention-days must be between 0 (keep forever) and 36500");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-retention-days", "99999999999").build())
+        .hasMessageContaining("audit-retention-days");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("audit-retention-days", "a year").build())
+        .hasMessageContaining("audit-retention-days must be a number of days");
   }
 
   @Test

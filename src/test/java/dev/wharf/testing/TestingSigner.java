@@ -80,6 +80,7 @@ public final class TestingSigner {
     private final String rawQuery;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
+    private String region = "us-east-1";
 
     private Request(String method, String path, String rawQuery) {
       this.method = method;
@@ -92,6 +93,12 @@ public final class TestingSigner {
         headers.put("Content-Type", contentType);
       }
       this.body = content;
+      return this;
+    }
+
+    /** Signs for this region (the credential scope's region) instead of us-east-1. */
+    public Request region(String signingRegion) {
+      this.region = signingRegion;
       return this;
     }
 
@@ -150,7 +157,7 @@ public final class TestingSigner {
       SignedRequest signed = AwsV4HttpSigner.create().sign(r -> {
         r.request(request)
             .identity(credentials)
-            .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+            .putProperty(AwsV4HttpSigner.REGION_NAME, region)
             .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
             .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC));
         request.contentStreamProvider().ifPresent(r::payload);

@@ -88,6 +88,46 @@ class TokenServiceTest {
   }
 
   @Test
+  void anyOtherTextDecodingToTheSameBytesIsRefused() throws Exception {
+    // unpadded base64url: a text whose length is not a multiple of 4 ends in a character with unused low bits
+    int checked = 0;
+    for (String domain : new String[] {"a", "ab", "abc", "abcd"}) {
+      String token = tokens.issue(alice, ACCOUNT, domain, clock.instant().plus(Duration.ofHours(1))).token();
+      tokens.verify(token);
+      String sealed = token.substring(token.indexOf('.') + 1);
+      assertThatThrownBy(() -> tokens.verify(token + "=")).isInstanceOf(InvalidTokenException.class);
+      assertThatThrownBy(() -> tokens.verify(token + "==")).isInstanceOf(InvalidTokenException.class);
+      if (sealed.length() % 4 != 0) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        // the lowest bit of the last character is unused: flipping it gives another text of the same bytes
+        String sameBytes = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertThat(java.util.Base64.getUrlDecoder().decode(sameBytes.substring(sameBytes.indexOf('.') + 1)))
+            .isEqualTo(java.util.Base64.getUrlDecoder().decode(sealed));
+        assertThatThrownBy(() -> tokens.verify(sameBytes)).isInstanceOf(InvalidTokenException.class)
+            .hasMessage(InvalidTokenException.MESSAGE);
+        checked++;
+      }
+      tokens.verify(token);
+    }
+    assertThat(checked).isPositive();
+  }
+
+  @Test
+  void theListShowsOnlyTokensWhosePrincipalStillExists() {
+    IssuedToken alices = issue(Duration.ofHours(1));
+    IamUser bob = identity.createUser(ACCOUNT, "bob", "/");
+    IssuedToken bobs = tokens.issue(bob.principal(), ACCOUNT, "acme", clock.instant().plus(Duration.ofHours(1)));
+    assertThat(tokens.liveTokens(ACCOUNT)).extracting(TokenStore.TokenRecord::tokenId)
+        .containsExactlyInAnyOrder(alices.tokenId(), bobs.tokenId());
+
+    identity.deleteUser(ACCOUNT, "bob");
+
+    assertThat(tokens.liveTokens(ACCOUNT)).extracting(TokenStore.TokenRecord::tokenId)
+        .containsExactly(alices.tokenId());
+  }
+
+  @Test
   void revokingATokenStopsItButNotOthers() throws Exception {
     IssuedToken revoked = issue(Duration.ofHours(1));
     IssuedToken kept = issue(Duration.ofHours(1));

@@ -36,17 +36,27 @@ public final class AwsQueryEndpoints {
       "sts", "https://sts.amazonaws.com/doc/2011-06-15/",
       "wharf", "https://wharf.dev/doc/2026-11-25/");
 
+  /** The order in which services are named when an action belongs to more than one and the scope names neither. */
+  private static final List<String> SERVICE_ORDER = List.of("iam", "sts", "wharf");
+
   private final AwsEndpointContext context;
   private final Map<String, QueryOperation> operations = new HashMap<>();
   /** By action name (IAM's and STS's do not overlap; an unknown Action is counted as unknown). */
   private final RequestMeters meters;
+  /** The service each action belongs to (the first in SERVICE_ORDER when several have it). */
+  private final Map<String, String> serviceOfAction = new HashMap<>();
 
   public AwsQueryEndpoints(AwsEndpointContext context, List<QueryOperation> operations) {
     this.context = Objects.requireNonNull(context, "context");
     for (QueryOperation operation : operations) {
+      if (!NAMESPACES.containsKey(operation.service())) {
+        throw new IllegalStateException("no XML namespace for service " + operation.service());
+      }
       if (this.operations.put(key(operation.service(), operation.action()), operation) != null) {
         throw new IllegalStateException("duplicate operation " + operation.service() + ":" + operation.action());
       }
+      serviceOfAction.merge(operation.action(), operation.service(),
+          (a, b) -> SERVICE_ORDER.indexOf(a) <= SERVICE_ORDER.indexOf(b) ? a : b);
     }
     this.meters = context.metrics().requests(RequestProtocol.AWS_QUERY, "none",
         operations.stream().map(QueryOperation::action).distinct().toList());
@@ -78,7 +88,8 @@ public final class AwsQueryEndpoints {
     AuditLog.Entry entry = context.beginAudit(exchange);
     try {
       byte[] body = "POST".equals(exchange.method()) ? exchange.readBody(MAX_BODY_BYTES) : new byte[0];
-      service = scopeService(exchange);
+      String signedFor = scopeService(exchange);
+      service = signedFor != null && NAMESPACES.containsKey(signedFor) ? signedFor : "sts";
       Map<String, String> parameters = parameters(exchange, body);
       String action = parameters.get("Action");
       exchange.meter(meters.operation(action));
@@ -87,8 +98,9 @@ public final class AwsQueryEndpoints {
       Principal principal = null;
       String accessKeyId = null;
       if (operation == null || !(operation.permission() instanceof QueryOperation.Permission.Unsigned)) {
+        String called = serviceCalled(signedFor, action);
         VerifiedRequest<Principal> verified =
-            context.authenticator().authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY);
+            context.authenticator().authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY, called);
         service = verified.service();
         principal = verified.principal();
         accessKeyId = verified.accessKeyId();
@@ -207,7 +219,29 @@ public final class AwsQueryEndpoints {
     }
   }
 
-  /** The service named by the signature's credential scope, read before verification to pick the error shape. */
+  /**
+   * The service a signed call reaches, which its credential scope must name: the scope's own service when it has
+   * the action (all query services share one path, so the scope is what tells them apart, as the signing name
+   * tells AWS's endpoints apart), else the service the action belongs to, so that a call signed for another
+   * service ({@code s3}, {@code codeartifact}, or {@code sts} for an IAM action) is refused as AWS refuses it. An
+   * unknown action reaches the scope's service when it is a query service (and is answered InvalidAction once
+   * authenticated), else STS.
+   */
+  private String serviceCalled(String signedFor, String action) {
+    if (signedFor != null && operations.containsKey(key(signedFor, action))) {
+      return signedFor;
+    }
+    String owner = action == null ? null : serviceOfAction.get(action);
+    if (owner != null) {
+      return owner;
+    }
+    return signedFor != null && NAMESPACES.containsKey(signedFor) ? signedFor : "sts";
+  }
+
+  /**
+   * The service named by the signature's credential scope, read before verification to pick the error shape and
+   * the service called; null when the request names none.
+   */
   private static String scopeService(Exchange exchange) {
     String credential = null;
     String authorization = exchange.header("Authorization");
@@ -225,11 +259,11 @@ public final class AwsQueryEndpoints {
     }
     if (credential != null) {
       String[] parts = credential.split("/");
-      if (parts.length == 5 && NAMESPACES.containsKey(parts[3])) {
+      if (parts.length == 5) {
         return parts[3];
       }
     }
-    return "sts";
+    return null;
   }
 
   private static Map<String, String> parameters(Exchange exchange, byte[] body) {

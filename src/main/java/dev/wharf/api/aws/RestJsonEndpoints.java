@@ -42,7 +42,10 @@ public final class RestJsonEndpoints {
   private final Map<String, RestOperation> byName = new HashMap<>();
   private final RequestMeters meters;
 
-  /** @param serviceName the IAM service prefix used in audit records when no action was resolved (e.g. codeartifact) */
+  /**
+   * @param serviceName the service these endpoints serve (e.g. codeartifact): the signing name every request's
+   *     credential scope must name, and the IAM service prefix of audit records when no action was resolved
+   */
   public RestJsonEndpoints(String pathPrefix, String serviceName, AwsEndpointContext context,
       List<RestOperation> operations) {
     this.pathPrefix = Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -90,7 +93,7 @@ public final class RestJsonEndpoints {
         payload = authenticated.payload();
       } else {
         body = exchange.readBody(MAX_BODY_BYTES);
-        verified = authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.REST_JSON);
+        verified = authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.REST_JSON, serviceName);
       }
       entry.principal(verified.principal());
       if (operation == null) {
@@ -203,7 +206,7 @@ public final class RestJsonEndpoints {
     if (Sha256.isHex(declared)) {
       WharfException.NotAuthenticated failure;
       try {
-        VerifiedRequest<Principal> verified = authenticator.authenticate(exchange, declared, AwsAuthenticator.Protocol.REST_JSON);
+        VerifiedRequest<Principal> verified = authenticator.authenticate(exchange, declared, AwsAuthenticator.Protocol.REST_JSON, serviceName);
         if (length > maxBytes) {
           throw new WharfException.TooLarge("The request body of " + length + " bytes exceeds the limit of " + maxBytes + " bytes");
         }
@@ -220,7 +223,7 @@ public final class RestJsonEndpoints {
       }
       VerifiedRequest<Principal> verified;
       try {
-        verified = authenticator.authenticate(exchange, actual, AwsAuthenticator.Protocol.REST_JSON);
+        verified = authenticator.authenticate(exchange, actual, AwsAuthenticator.Protocol.REST_JSON, serviceName);
       } catch (WharfException.NotAuthenticated e) {
         throw failure;
       }
@@ -233,13 +236,13 @@ public final class RestJsonEndpoints {
     }
     VerifiedRequest<Principal> verified;
     try {
-      verified = authenticator.authenticate(exchange, actual, AwsAuthenticator.Protocol.REST_JSON);
+      verified = authenticator.authenticate(exchange, actual, AwsAuthenticator.Protocol.REST_JSON, serviceName);
     } catch (WharfException.NotAuthenticated e) {
       if (declared == null || !"InvalidSignatureException".equals(e.code())) {
         throw e;
       }
       // e.g. UNSIGNED-PAYLOAD, signed as declared
-      verified = authenticator.authenticate(exchange, null, AwsAuthenticator.Protocol.REST_JSON);
+      verified = authenticator.authenticate(exchange, null, AwsAuthenticator.Protocol.REST_JSON, serviceName);
     }
     return new StreamedAuthentication(verified, StreamedPayload.consumed(), null);
   }

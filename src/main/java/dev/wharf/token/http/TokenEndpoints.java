@@ -72,11 +72,10 @@ public final class TokenEndpoints {
             (r, x) -> x.element("Tokens", list -> tokens.liveTokens(r.principal().accountId())
                 .forEach(token -> list.element("member", m -> token(m, token))))),
         new QueryOperation("wharf", "RevokeAuthorizationToken",
-            new QueryOperation.Permission.PolicyAction("wharf:RevokeAuthorizationToken", r -> {
-              String id = r.required("TokenId");
-              String account = tokens.find(id).map(TokenStore.TokenRecord::principalAccount).orElse(r.principal().accountId());
-              return new QueryOperation.Resource(tokenArn(account, id), account);
-            }),
+            // A token of another account is answered as an unknown one (NoSuchEntity below): the policy check is on
+            // the caller's own account, so no refusal names the account a token id belongs to.
+            new QueryOperation.Permission.PolicyAction("wharf:RevokeAuthorizationToken", r -> new QueryOperation.Resource(
+                tokenArn(r.principal().accountId(), r.required("TokenId")), r.principal().accountId())),
             (r, x) -> {
               String id = r.required("TokenId");
               TokenStore.TokenRecord record = tokens.find(id)

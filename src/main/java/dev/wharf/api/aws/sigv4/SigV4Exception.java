@@ -26,6 +26,8 @@ public final class SigV4Exception extends Exception {
         EXPIRED_TOKEN,
         /** The signature does not match the request. */
         SIGNATURE_MISMATCH,
+        /** The credential scope names a region or a service the endpoint does not serve. */
+        WRONG_CREDENTIAL_SCOPE,
         /** The request time is more than 15 minutes away from the server's time. */
         REQUEST_TIME_SKEWED,
         /** A presigned URL was used after its X-Amz-Expires. */

@@ -77,11 +77,33 @@ public final class SigV4Verifier<P> {
      *     hashes it), or the value of {@code x-amz-content-sha256} when the caller streams the
      *     body and checks that hash itself; when {@code null}, the {@code x-amz-content-sha256}
      *     header is used and its absence is an error
+     * @param expected the service and regions the endpoint serves: a credential scope naming another is
+     *     refused, as AWS refuses it
      * @return the principal, access key, credential scope and signing time
      * @throws SigV4Exception when the request is not authentic; the message is safe to return
      *     to the client
      */
-    public VerifiedRequest<P> verify(SignedRequest request, String payloadSha256Hex) throws SigV4Exception {
+    public VerifiedRequest<P> verify(SignedRequest request, String payloadSha256Hex, ExpectedScope expected)
+            throws SigV4Exception {
+        Objects.requireNonNull(expected, "expected");
+        return verify(request, payloadSha256Hex, expected::check);
+    }
+
+    /**
+     * Verifies the signature whatever its credential scope names: for the tests of the signing algorithm
+     * (AWS's test suite signs for service {@code service}), never for a request an endpoint answers.
+     */
+    VerifiedRequest<P> verify(SignedRequest request, String payloadSha256Hex) throws SigV4Exception {
+        return verify(request, payloadSha256Hex, parameters -> { });
+    }
+
+    /** Checks a request's credential scope; throws when the endpoint does not serve it. */
+    private interface ScopeCheck {
+        void check(SignatureParameters parameters) throws SigV4Exception;
+    }
+
+    private VerifiedRequest<P> verify(SignedRequest request, String payloadSha256Hex, ScopeCheck scopeCheck)
+            throws SigV4Exception {
         if (request == null || request.method() == null || request.method().isEmpty()) {
             throw AuthenticationParser.incomplete("The request has no HTTP method.");
         }
@@ -139,6 +161,7 @@ public final class SigV4Verifier<P> {
                             + "'.");
         }
         checkTime(signedAt, parameters);
+        scopeCheck.check(parameters);
 
         String sessionToken = request.header("x-amz-security-token");
         if (sessionToken == null) {
