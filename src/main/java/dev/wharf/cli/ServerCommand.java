@@ -72,7 +72,25 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--audit-reads", paramLabel = "per-minute|each", description = "How allowed package reads enter the audit trail: counted per token, package, address and minute, or one event each (env WHARF_AUDIT_READS, default per-minute). Denials, writes and token issues are always one event each.")
   String auditReads;
 
-  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads.")
+  @Option(names = "--limits", paramLabel = "default|codeartifact|none", description = {"Request limits preset"
+      + " (env WHARF_LIMITS, default: default). default: 300 requests/s (burst 600) per address for requests"
+      + " without a valid credential, and 64 uploads at once; authenticated requests are not limited."
+      + " codeartifact: AWS CodeArtifact's published quotas (e.g. GetAuthorizationToken 40/s per account,"
+      + " 1200/s per token, 600/s per address without a token), for testing pipelines against AWS's throttling."
+      + " none: no limit. Limits are per node."})
+  String limits;
+
+  @Option(names = "--limit", paramLabel = "KEY=RATE", description = {"A request limit over the preset; repeatable"
+      + " (env WHARF_LIMIT=KEY=RATE;KEY=RATE). KEY: anonymous (per address, requests without a valid credential),"
+      + " address (per address, every request), token (per authorization token), access-key (per access key),"
+      + " account-reads / account-writes (package reads / writes per AWS account), operation:NAME (an AWS"
+      + " operation per calling account), or uploads=N (uploads at once). RATE: 50/s, 600/min or 50/s,burst=100;"
+      + " or off. E.g. --limit token=50/s,burst=100 --limit operation:GetAuthorizationToken=40/s.",
+      "Over a limit: ThrottlingException (429) for CodeArtifact, Throttling for IAM and STS, 429 with Retry-After"
+      + " for package clients."})
+  java.util.List<String> limitEntries;
+
+  @Option(names = "--config", description = "A properties file with any of: port, data, region, database-url, public-url, bind, max-asset-size, blob-store, s3-endpoint, s3-path-style, s3-region, blob-gc-grace-seconds, external-connections, external-metadata-ttl, external-timeout, audit-reads, limits, limit (KEY=RATE;KEY=RATE).")
   Path configFile;
 
   /**
@@ -97,7 +115,8 @@ final class ServerCommand implements Callable<Integer> {
           .flag("s3-region", s3Region).flag("blob-gc-grace-seconds", blobGcGraceSeconds)
           .flag("external-connections", externalConnections == null ? null : String.join(",", externalConnections))
           .flag("external-metadata-ttl", externalMetadataTtl).flag("external-timeout", externalTimeout)
-          .flag("audit-reads", auditReads).build();
+          .flag("audit-reads", auditReads).flag("limits", limits)
+          .flag("limit", limitEntries == null ? null : String.join(";", limitEntries)).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;
@@ -129,6 +148,7 @@ final class ServerCommand implements Callable<Integer> {
     });
     LOG.info("Wharf ready at {} (region {}, data {}, started in {} ms)", server.baseUri(), config.region(),
         config.dataDirectory().toAbsolutePath().normalize(), (System.nanoTime() - started) / 1_000_000);
+    LOG.info("Request limits (per node): {}", config.limits().describe());
     stopped.await();
     return 0;
   }

@@ -1,5 +1,6 @@
 package dev.wharf.config;
 
+import dev.wharf.limits.LimitSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -38,6 +39,9 @@ import java.util.regex.Pattern;
  *   <tr><td>external-metadata-ttl</td><td>--external-metadata-ttl</td><td>WHARF_EXTERNAL_METADATA_TTL</td><td>300 (seconds)</td></tr>
  *   <tr><td>external-timeout</td><td>--external-timeout</td><td>WHARF_EXTERNAL_TIMEOUT</td><td>30 (seconds)</td></tr>
  *   <tr><td>audit-reads</td><td>--audit-reads</td><td>WHARF_AUDIT_READS</td><td>per-minute (or each)</td></tr>
+ *   <tr><td>limits</td><td>--limits</td><td>WHARF_LIMITS</td><td>default (or codeartifact, none)</td></tr>
+ *   <tr><td>limit</td><td>--limit KEY=RATE (repeatable)</td><td>WHARF_LIMIT (KEY=RATE;KEY=RATE)</td><td>none over
+ *       the preset</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -58,7 +62,8 @@ public record WharfConfig(
     Map<String, URI> externalConnections,
     java.time.Duration externalMetadataTtl,
     java.time.Duration externalTimeout,
-    AuditReads auditReads) {
+    AuditReads auditReads,
+    LimitSettings limits) {
 
   /** How allowed package reads enter the audit trail. */
   public enum AuditReads {
@@ -80,7 +85,7 @@ public record WharfConfig(
   /** Every setting name the config file may hold. */
   public static final Set<String> SETTING_NAMES = Set.of("port", "data", "region", "database-url", "public-url", "bind",
       "max-asset-size", "blob-store", "s3-endpoint", "s3-path-style", "s3-region", "blob-gc-grace-seconds",
-      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads");
+      "external-connections", "external-metadata-ttl", "external-timeout", "audit-reads", "limits", "limit");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
 
@@ -113,6 +118,7 @@ public record WharfConfig(
       throw new ConfigException("blob-gc-grace-seconds must be at least 60, got " + blobGcGraceSeconds);
     }
     java.util.Objects.requireNonNull(auditReads, "auditReads");
+    java.util.Objects.requireNonNull(limits, "limits");
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -267,7 +273,19 @@ public record WharfConfig(
             case "per-minute" -> AuditReads.PER_MINUTE;
             case "each" -> AuditReads.EACH;
             default -> throw new ConfigException("audit-reads must be per-minute or each, got '" + value + "'");
-          }).orElse(AuditReads.PER_MINUTE));
+          }).orElse(AuditReads.PER_MINUTE),
+          limits());
+    }
+
+    /** The limits preset with the limit entries over it (KEY=RATE entries separated by ';'). */
+    private LimitSettings limits() {
+      String preset = lookup("limits").orElse(LimitSettings.DEFAULT_PRESET);
+      try {
+        return LimitSettings.parse(preset, lookup("limit").map(java.util.List::of).orElse(java.util.List.of()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException((e.getMessage().startsWith("unknown preset") ? "limits: " : "limit: ")
+            + e.getMessage());
+      }
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */

@@ -104,4 +104,26 @@ public abstract sealed class WharfException extends RuntimeException {
       super(null, message);
     }
   }
+
+  /**
+   * A request limit is exhausted: answered at once with the protocol's throttling error (CodeArtifact's
+   * ThrottlingException 429, IAM and STS's Throttling, 429 for package clients), with the seconds after
+   * which a retry may succeed.
+   */
+  public static final class Throttled extends WharfException {
+    private final long retryAfterSeconds;
+
+    public Throttled(String message, long retryAfterSeconds) {
+      super(null, message);
+      if (retryAfterSeconds < 1) {
+        throw new IllegalArgumentException("retryAfterSeconds must be at least 1");
+      }
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Whole seconds, at least 1: the value of a {@code Retry-After} header. */
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+  }
 }

@@ -34,6 +34,7 @@ import dev.wharf.blob.S3BlobStore;
 import dev.wharf.packages.infrastructure.SqlBlobReferences;
 import dev.wharf.store.ClusterLock;
 import dev.wharf.format.RepositoryAuthorizer;
+import dev.wharf.limits.RequestLimiter;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.AssetDownloads;
@@ -303,16 +304,22 @@ public final class WharfServer implements AutoCloseable {
           .operations());
       restOperations.addAll(new PackageManagementEndpoints(packages, origins, lifecycle, upstreams, catalog, permissions,
           formats).operations());
-      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
+      // one limiter decides for every protocol, where each request's caller becomes known
+      RequestLimiter limits = new RequestLimiter(config.limits());
+      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit, limits);
       // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
       Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
           BlobStoreUnavailableException.CHECK));
-      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable);
+      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable, limits);
       RestJsonEndpoints codeartifactEndpoints = new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations);
       ConsoleSessions consoleSessions = new ConsoleSessions(database, clock, tokens::principalAlive,
           (principal, credential, since) -> consoleCredentialHolds(identity, credentials, principal, credential, since));
       ConsoleAssets consoleAssets = new ConsoleAssets();
       AwsQueryEndpoints queryEndpoints = new AwsQueryEndpoints(awsContext, queryOperations);
+      java.util.Set<String> operationNames = new java.util.HashSet<>();
+      queryOperations.forEach(operation -> operationNames.add(operation.action()));
+      restOperations.forEach(operation -> operationNames.add(operation.name()));
+      limits.requireKnownOperations(operationNames); // a misspelt operation:NAME would limit nothing
       ConsolePages consolePages = new ConsolePages(codeartifactEndpoints, queryEndpoints, formats,
           new ConsoleSignIn((account, user, password) -> identity.verifyConsolePassword(account, user, password)
               .map(verified -> new ConsoleSignIn.Verified(verified.principal(), verified.passwordResetRequired())),
