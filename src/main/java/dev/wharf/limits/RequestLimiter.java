@@ -181,6 +181,16 @@ public final class RequestLimiter {
     };
   }
 
+  /** How many keys a scope holds now, after dropping the expired ones (tests check the bounds). */
+  long keys(LimitSettings.Scope scope) {
+    Buckets buckets = scopes.get(scope);
+    if (buckets == null) {
+      return 0;
+    }
+    buckets.byKey.cleanUp();
+    return buckets.byKey.estimatedSize();
+  }
+
   private void takeIfLimited(LimitSettings.Scope scope, String key, List<Admitted> taken) {
     Buckets buckets = scopes.get(scope);
     if (buckets != null && key != null) {
