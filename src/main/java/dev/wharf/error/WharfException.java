@@ -111,19 +111,25 @@ public abstract sealed class WharfException extends RuntimeException {
    * which a retry may succeed.
    */
   public static final class Throttled extends WharfException {
-    private final long retryAfterSeconds;
+    private final long retryAfterMillis;
 
-    public Throttled(String message, long retryAfterSeconds) {
+    /** @param retryAfterMillis how long until a retry may succeed (at least 1 ms) */
+    public Throttled(String message, long retryAfterMillis) {
       super(null, message);
-      if (retryAfterSeconds < 1) {
-        throw new IllegalArgumentException("retryAfterSeconds must be at least 1");
+      if (retryAfterMillis < 1) {
+        throw new IllegalArgumentException("retryAfterMillis must be at least 1");
       }
-      this.retryAfterSeconds = retryAfterSeconds;
+      this.retryAfterMillis = retryAfterMillis;
     }
 
-    /** Whole seconds, at least 1: the value of a {@code Retry-After} header. */
+    /** Milliseconds until a retry may succeed: the value of {@code x-amz-retry-after}, which newer AWS SDKs honour. */
+    public long retryAfterMillis() {
+      return retryAfterMillis;
+    }
+
+    /** Whole seconds, rounded up, at least 1: the value of a {@code Retry-After} header. */
     public long retryAfterSeconds() {
-      return retryAfterSeconds;
+      return Math.max(1, (retryAfterMillis + 999) / 1000);
     }
   }
 }

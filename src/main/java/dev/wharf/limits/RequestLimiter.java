@@ -166,7 +166,7 @@ public final class RequestLimiter {
     }
     if (!uploads.tryAcquire()) {
       throw new WharfException.Throttled("Too many uploads at once (" + settings.uploads()
-          + " are running); retry shortly", 1);
+          + " are running); retry shortly", 1000);
     }
     return new Upload() {
       private boolean closed;
@@ -212,8 +212,8 @@ public final class RequestLimiter {
     for (Admitted admitted : taken) {
       admitted.bucket().addTokens(1);
     }
-    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-    throw new WharfException.Throttled("Rate exceeded: " + buckets.description, seconds);
+    long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill() + 999_999L));
+    throw new WharfException.Throttled("Rate exceeded: " + buckets.description, millis);
   }
 
   /**

@@ -280,6 +280,7 @@ public final class AwsQueryEndpoints {
     String code = e.code() == null ? usual.code() : e.code();
     if (e instanceof WharfException.Throttled throttled) {
       exchange.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+      exchange.setHeader("x-amz-retry-after", Long.toString(throttled.retryAfterMillis()));
     }
     exchange.setHeader("x-amzn-RequestId", exchange.requestId());
     exchange.send(usual.status(), "text/xml", error(service, code, "Sender", e.getMessage(), exchange.requestId()));

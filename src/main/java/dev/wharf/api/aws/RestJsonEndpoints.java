@@ -305,6 +305,7 @@ public final class RestJsonEndpoints {
     if (e instanceof WharfException.Throttled throttled) {
       // ThrottlingException's retryAfterSeconds member travels in this header (the model's location)
       exchange.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+      exchange.setHeader("x-amz-retry-after", Long.toString(throttled.retryAfterMillis()));
     }
     sendError(exchange, error.status(), error.type(), e.getMessage(), extra);
     return error.type();
