@@ -203,8 +203,12 @@ public final class RequestLimiter {
 
   private static void take(Buckets buckets, String key, List<Admitted> taken) {
     Bucket bucket = buckets.of(key);
+    if (bucket.tryConsume(1)) { // the common case, without the probe's allocation
+      taken.add(new Admitted(bucket));
+      return;
+    }
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-    if (probe.isConsumed()) {
+    if (probe.isConsumed()) { // refilled in between
       taken.add(new Admitted(bucket));
       return;
     }
