@@ -123,14 +123,16 @@ public final class WharfServer implements AutoCloseable {
   private final PublishingService publishing;
   private final VersionLifecycleService lifecycle;
   private final ChangeBus changes;
+  private final RequestLimiter limits;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private WharfServer(WharfConfig config, Database database, Server jetty, Optional<FirstStart> firstStart,
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, CredentialService credentials,
       AuditLog audit, Routes routes, BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
-      ChangeBus changes) {
+      ChangeBus changes, RequestLimiter limits) {
     this.changes = changes;
+    this.limits = limits;
     this.credentials = credentials;
     this.blobs = blobs;
     this.packages = packages;
@@ -360,7 +362,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, credentials, audit,
-          routes, blobs, packages, publishing, lifecycle, changes);
+          routes, blobs, packages, publishing, lifecycle, changes, limits);
     } catch (Exception | Error e) {
       if (changes != null) {
         changes.close();
@@ -495,6 +497,11 @@ public final class WharfServer implements AutoCloseable {
   /** The database (benchmarks count the statements a request costs through it). */
   public Database database() {
     return database;
+  }
+
+  /** The request limits this node enforces (tests read what a preset applied). */
+  public RequestLimiter limits() {
+    return limits;
   }
 
   /** Token issuing, verification and revocation (admin commands and tests use it directly). */

@@ -60,7 +60,11 @@ class RequestLimitsIT {
 
   /** Starts a server with these limits over the default preset, a domain acme and a repository libs. */
   private CodeartifactClient start(String limits) {
-    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), Map.of("WHARF_LIMIT", limits));
+    return start(Map.of("WHARF_LIMIT", limits));
+  }
+
+  private CodeartifactClient start(Map<String, String> environment) {
+    wharf = TestingServer.start(scratch.resolve("data"), Clock.systemUTC(), environment);
     CodeartifactClient api = wharf.codeartifact(wharf.rootCredentials());
     api.createDomain(b -> b.domain("acme"));
     api.createRepository(b -> b.domain("acme").repository("libs"));
@@ -231,6 +235,18 @@ class RequestLimitsIT {
     assertThat(out.path("domains").asInt()).isEqualTo(1);
     assertThat(out.path("firstRetries").asInt()).isZero();
     assertThat(out.path("secondRetries").asInt()).as(boto.describe()).isPositive();
+  }
+
+  @Test
+  void theCodeArtifactPresetStartsWithAwsQuotasAndLeavesOrdinaryUseAlone() throws Exception {
+    CodeartifactClient api = start(Map.of("WHARF_LIMITS", "codeartifact"));
+    assertThat(wharf.server().limits().settings().operations()).containsKeys("GetAuthorizationToken",
+        "PublishPackageVersion", "ListPackages");
+    String token = token(api);
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(repository("npm"), bearer(token)).statusCode()).isEqualTo(200);
+    }
+    assertThat(cli(1).json("codeartifact", "list-repositories").path("repositories")).hasSize(1);
   }
 
   @Test
