@@ -121,7 +121,25 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "How many days audit events are kept; older ones are removed in the background, by one node of a cluster (env WHARF_AUDIT_RETENTION_DAYS, default 400; 0 keeps them forever).")
   Integer auditRetentionDays;
 
-  @Option(names = "--config", description = "A properties file of settings, each named as its flag without the dashes (e.g. port=8443, tls-cert=/etc/wharf/cert.pem, external-connections=NAME=URL,NAME=URL); flags and WHARF_* variables win over it.")
+  @Option(names = "--limits", paramLabel = "default|codeartifact|none", description = {"Request limits preset"
+      + " (env WHARF_LIMITS, default: default). default: 300 requests/s (burst 600) per address for requests"
+      + " without a valid credential, and 64 uploads at once; authenticated requests are not limited."
+      + " codeartifact: AWS CodeArtifact's published quotas (e.g. GetAuthorizationToken 40/s per account,"
+      + " 1200/s per token, 600/s per address without a token), for testing pipelines against AWS's throttling."
+      + " none: no limit. Limits are per node."})
+  String limits;
+
+  @Option(names = "--limit", paramLabel = "KEY=RATE", description = {"A request limit over the preset; repeatable"
+      + " (env WHARF_LIMIT=KEY=RATE;KEY=RATE). KEY: anonymous (per address, requests without a valid credential),"
+      + " address (per address, every request), token (per authorization token), access-key (per access key),"
+      + " account-reads / account-writes (package reads / writes per AWS account), operation:NAME (an AWS"
+      + " operation per calling account), or uploads=N (uploads at once). RATE: 50/s, 600/min or 50/s,burst=100;"
+      + " or off. E.g. --limit token=50/s,burst=100 --limit operation:GetAuthorizationToken=40/s.",
+      "Over a limit: ThrottlingException (429) for CodeArtifact, Throttling for IAM and STS, 429 with Retry-After"
+      + " for package clients."})
+  java.util.List<String> limitEntries;
+
+  @Option(names = "--config", description = "A properties file of settings, each named as its flag without the dashes (e.g. port=8443, tls-cert=/etc/wharf/cert.pem, external-connections=NAME=URL,NAME=URL, limit=KEY=RATE;KEY=RATE); flags and WHARF_* variables win over it.")
   Path configFile;
 
   /**
@@ -155,7 +173,8 @@ final class ServerCommand implements Callable<Integer> {
           .flag("idle-timeout", idleTimeout).flag("request-header-timeout", requestHeaderTimeout)
           .flag("max-request-header-size", maxRequestHeaderSize)
           .flag("metrics-port", metricsPort).flag("metrics-token", metricsToken)
-          .flag("audit-retention-days", auditRetentionDays).build();
+          .flag("audit-retention-days", auditRetentionDays).flag("limits", limits)
+          .flag("limit", limitEntries == null ? null : String.join(";", limitEntries)).build();
     } catch (WharfConfig.ConfigException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;
@@ -198,6 +217,7 @@ final class ServerCommand implements Callable<Integer> {
     });
     LOG.info("Wharf ready at {} (region {}, data {}, started in {} ms)", server.baseUri(), config.region(),
         config.dataDirectory().toAbsolutePath().normalize(), (System.nanoTime() - started) / 1_000_000);
+    LOG.info("Request limits (per node): {}", config.limits().describe());
     stopped.await();
     return 0;
   }

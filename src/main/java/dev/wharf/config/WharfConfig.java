@@ -1,5 +1,6 @@
 package dev.wharf.config;
 
+import dev.wharf.limits.LimitSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -55,6 +56,9 @@ import java.util.regex.Pattern;
  *   <tr><td>metrics-token</td><td>--metrics-token</td><td>WHARF_METRICS_TOKEN</td><td>none: /metrics needs no token</td></tr>
  *   <tr><td>audit-retention-days</td><td>--audit-retention-days</td><td>WHARF_AUDIT_RETENTION_DAYS</td><td>400 (0: keep
  *       forever)</td></tr>
+ *   <tr><td>limits</td><td>--limits</td><td>WHARF_LIMITS</td><td>default (or codeartifact, none)</td></tr>
+ *   <tr><td>limit</td><td>--limit KEY=RATE (repeatable)</td><td>WHARF_LIMIT (KEY=RATE;KEY=RATE)</td><td>none over
+ *       the preset</td></tr>
  * </table>
  */
 public record WharfConfig(
@@ -83,7 +87,8 @@ public record WharfConfig(
     TransportConfig transport,
     OptionalInt metricsPort,
     Optional<Secret> metricsToken,
-    int auditRetentionDays) {
+    int auditRetentionDays,
+    LimitSettings limits) {
 
   /** How log lines are written: for people, or as one JSON object per line for a log pipeline. */
   public enum LogFormat {
@@ -138,7 +143,7 @@ public record WharfConfig(
       "log-format", "access-log",
       "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
       "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token",
-      "audit-retention-days");
+      "audit-retention-days", "limits", "limit");
   public static final long DEFAULT_EXTERNAL_METADATA_TTL_SECONDS = 300;
   public static final long DEFAULT_EXTERNAL_TIMEOUT_SECONDS = 30;
   /** How long a stopping server lets requests in flight finish: within the 30 s Kubernetes gives a pod by default. */
@@ -202,6 +207,7 @@ public record WharfConfig(
       throw new ConfigException("audit-retention-days must be between 0 (keep forever) and " + MAX_AUDIT_RETENTION_DAYS
           + ", got " + auditRetentionDays);
     }
+    java.util.Objects.requireNonNull(limits, "limits");
     externalConnections = Map.copyOf(externalConnections);
     externalConnections.forEach((name, url) -> {
       if (!isHttpWithHost(url)) {
@@ -371,7 +377,8 @@ public record WharfConfig(
           }).orElse(OptionalInt.empty()),
           lookup("metrics-token").map(Secret::new),
           (int) Math.max(-1, Math.min(Integer.MAX_VALUE,
-              number("audit-retention-days", "days", DEFAULT_AUDIT_RETENTION_DAYS))));
+              number("audit-retention-days", "days", DEFAULT_AUDIT_RETENTION_DAYS))),
+          limits());
     }
 
     /** A true/false setting. */
@@ -406,6 +413,17 @@ public record WharfConfig(
           java.time.Duration.ofSeconds(number("request-header-timeout", "seconds",
               TransportConfig.DEFAULT_REQUEST_HEADER_TIMEOUT.toSeconds())),
           (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, headerBytes)));
+    }
+
+    /** The limits preset with the limit entries over it (KEY=RATE entries separated by ';'). */
+    private LimitSettings limits() {
+      String preset = lookup("limits").orElse(LimitSettings.DEFAULT_PRESET);
+      try {
+        return LimitSettings.parse(preset, lookup("limit").map(java.util.List::of).orElse(java.util.List.of()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException((e.getMessage().startsWith("unknown preset") ? "limits: " : "limit: ")
+            + e.getMessage());
+      }
     }
 
     /** A whole-number setting in {@code unit} (named in the message when the value is not a number). */

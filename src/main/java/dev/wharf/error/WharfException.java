@@ -104,4 +104,32 @@ public abstract sealed class WharfException extends RuntimeException {
       super(null, message);
     }
   }
+
+  /**
+   * A request limit is exhausted: answered at once with the protocol's throttling error (CodeArtifact's
+   * ThrottlingException 429, IAM and STS's Throttling, 429 for package clients), with the seconds after
+   * which a retry may succeed.
+   */
+  public static final class Throttled extends WharfException {
+    private final long retryAfterMillis;
+
+    /** @param retryAfterMillis how long until a retry may succeed (at least 1 ms) */
+    public Throttled(String message, long retryAfterMillis) {
+      super(null, message);
+      if (retryAfterMillis < 1) {
+        throw new IllegalArgumentException("retryAfterMillis must be at least 1");
+      }
+      this.retryAfterMillis = retryAfterMillis;
+    }
+
+    /** Milliseconds until a retry may succeed: the value of {@code x-amz-retry-after}, which newer AWS SDKs honour. */
+    public long retryAfterMillis() {
+      return retryAfterMillis;
+    }
+
+    /** Whole seconds, rounded up, at least 1: the value of a {@code Retry-After} header. */
+    public long retryAfterSeconds() {
+      return Math.max(1, (retryAfterMillis + 999) / 1000);
+    }
+  }
 }

@@ -39,6 +39,7 @@ public final class FormatErrors {
       case WharfException.Conflict conflict -> 409;
       case WharfException.LimitExceeded limit -> 429;
       case WharfException.TooLarge tooLarge -> 413;
+      case WharfException.Throttled throttled -> 429;
     };
   }
 
@@ -55,6 +56,9 @@ public final class FormatErrors {
         exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
       } else if (status == 413) {
         exchange.drainBody();
+      } else if (e instanceof WharfException.Throttled throttled) {
+        exchange.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+        exchange.drainBody(); // an upload refused before its body was read: its client is still sending
       }
       body.send(exchange, status, e.getMessage());
       return;

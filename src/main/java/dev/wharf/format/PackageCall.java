@@ -15,6 +15,7 @@ public final class PackageCall {
   private final java.util.Optional<String> publicUrl;
   private final RepositoryAuthorizer authorizer;
   private AuthorizationToken token;
+  private boolean admitted;
 
   PackageCall(Exchange exchange, RepositoryPath repository, String credential, java.util.Optional<String> publicUrl,
       RepositoryAuthorizer authorizer) {
@@ -63,8 +64,25 @@ public final class PackageCall {
    * @throws dev.wharf.error.WharfException when refused (401, 403, or 404 for no such repository)
    */
   public AuthorizationToken authorize(PackageAction action, PackageRef subject) {
-    token = authorizer.require(exchange, repository, credential, action, subject);
+    token = authorizer.require(this, action, subject);
     return token;
+  }
+
+  /** The credential the request carries (for the authorizer). */
+  String credential() {
+    return credential;
+  }
+
+  /**
+   * True the first time it is asked, false after: the request limits admit a request once, at its first
+   * authorization, however many decisions it needs.
+   */
+  boolean admitOnce() {
+    if (admitted) {
+      return false;
+    }
+    admitted = true;
+    return true;
   }
 
   /** Whether a decision allowed this request (a success may be answered). */
@@ -76,10 +94,10 @@ public final class PackageCall {
   void precheck(Need.DecidedByBody<?> need, PackageRef subject) {
     PackageAction first = need.actions().getFirst();
     if (subject != null) {
-      if (!authorizer.mayAnyOf(exchange, repository, credential, subject, need.actions())) {
+      if (!authorizer.mayAnyOf(this, subject, need.actions())) {
         authorize(first, subject); // refused: audited and answered
       }
-    } else if (!authorizer.reachable(exchange, repository, credential, first)) {
+    } else if (!authorizer.reachable(this, first)) {
       authorize(first, null); // an invalid token or no such repository: audited and answered
     }
   }

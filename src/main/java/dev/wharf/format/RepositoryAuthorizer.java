@@ -6,6 +6,7 @@ import dev.wharf.audit.AuditLog;
 import dev.wharf.catalog.CodeArtifactArns;
 import dev.wharf.error.WharfException;
 import dev.wharf.identity.PermissionService;
+import dev.wharf.limits.RequestLimiter;
 import dev.wharf.token.AuthorizationToken;
 import dev.wharf.token.InvalidTokenException;
 import dev.wharf.token.RepositoryAccessService;
@@ -16,15 +17,38 @@ import java.util.Objects;
 /**
  * Authorizes a package request with its token and records the use in the audit trail: the one
  * place {@link RepositoryEndpoints} (and a body-decided route, through {@link PackageCall}) asks
- * "may this token do this here?".
+ * "may this token do this here?". The first time a request's token is verified, the request is also
+ * admitted by the request limits (by its token, its principal's account and its address, or as a
+ * request without a valid credential): a token reaches a handler only through here, so no package request
+ * can succeed without having been admitted.
  */
 public final class RepositoryAuthorizer {
   private final RepositoryAccessService access;
   private final AuditLog audit;
+  private final RequestLimiter limits;
 
-  public RepositoryAuthorizer(RepositoryAccessService access, AuditLog audit) {
+  public RepositoryAuthorizer(RepositoryAccessService access, AuditLog audit, RequestLimiter limits) {
     this.access = Objects.requireNonNull(access, "access");
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * Admits a request that carries no credential at all, by its address.
+   *
+   * @throws WharfException.Throttled when the address is over its limit for such requests
+   */
+  void admitWithoutCredential(Exchange exchange) {
+    limits.admitAnonymous(exchange.remoteAddress());
+  }
+
+  /**
+   * A place among the uploads allowed at once, held until closed.
+   *
+   * @throws WharfException.Throttled when every place is taken
+   */
+  RequestLimiter.Upload upload() {
+    return limits.upload();
   }
 
   /** The package ARN of {@code subject} in the repository, or null for the repository itself. */
@@ -33,11 +57,27 @@ public final class RepositoryAuthorizer {
         path.domainName(), path.repository(), path.format(), subject.namespace(), subject.name());
   }
 
-  private Access decide(Exchange exchange, RepositoryPath path, String token, PackageAction action,
-      PackageRef subject) {
+  private Access decide(PackageCall call, PackageAction action, PackageRef subject) {
+    Exchange exchange = call.exchange();
+    RepositoryPath path = call.repository();
     var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
-    return access.authorize(token, origin, path.domainOwner(), path.domainName(), path.repository(),
-        action.iamName(), packageArn(path, subject));
+    Access result = access.authorize(call.credential(), origin, path.domainOwner(), path.domainName(),
+        path.repository(), action.iamName(), packageArn(path, subject));
+    if (call.admitOnce()) {
+      AuthorizationToken token = switch (result) {
+        case Access.Unauthenticated unauthenticated -> null;
+        case Access.Denied denied -> denied.token();
+        case Access.NoSuchRepository missing -> missing.token();
+        case Access.Allowed allowed -> allowed.token();
+      };
+      if (token == null) {
+        limits.admitAnonymous(exchange.remoteAddress());
+      } else {
+        limits.admitPackageRequest(exchange.remoteAddress(), token.tokenId(), token.principal().accountId(),
+            action != PackageAction.READ);
+      }
+    }
+    return result;
   }
 
   /**
@@ -48,10 +88,12 @@ public final class RepositoryAuthorizer {
    * @throws WharfException.NotAuthenticated without a valid token
    * @throws WharfException.AccessDenied when the policies refuse the action
    * @throws WharfException.NotFound when the repository does not exist
+   * @throws WharfException.Throttled when the request is over a limit (not audited: a flood adds no rows)
    */
-  public AuthorizationToken require(Exchange exchange, RepositoryPath path, String token, PackageAction action,
-      PackageRef subject) {
-    Access result = decide(exchange, path, token, action, subject);
+  public AuthorizationToken require(PackageCall call, PackageAction action, PackageRef subject) {
+    Access result = decide(call, action, subject);
+    Exchange exchange = call.exchange();
+    RepositoryPath path = call.repository();
     String arn = packageArn(path, subject);
     AuditLog.Entry entry = audit.begin(exchange::requestId, exchange.remoteAddress()).action(action.iamName())
         .resource(arn != null ? arn
@@ -86,8 +128,8 @@ public final class RepositoryAuthorizer {
    * Whether the token is valid for this repository's domain and the repository exists, without a
    * policy decision or an audit event: for requests whose body alone names the package.
    */
-  boolean reachable(Exchange exchange, RepositoryPath path, String token, PackageAction action) {
-    Access result = decide(exchange, path, token, action, null);
+  boolean reachable(PackageCall call, PackageAction action) {
+    Access result = decide(call, action, null);
     return !(result instanceof Access.Unauthenticated || result instanceof Access.NoSuchRepository);
   }
 
@@ -95,10 +137,9 @@ public final class RepositoryAuthorizer {
    * Whether any of {@code actions} would be allowed on the package, without an audit event: for
    * requests whose body says which one they need, refused before that body is read.
    */
-  boolean mayAnyOf(Exchange exchange, RepositoryPath path, String token, PackageRef subject,
-      List<PackageAction> actions) {
+  boolean mayAnyOf(PackageCall call, PackageRef subject, List<PackageAction> actions) {
     for (PackageAction action : actions) {
-      if (decide(exchange, path, token, action, subject) instanceof Access.Allowed) {
+      if (decide(call, action, subject) instanceof Access.Allowed) {
         return true;
       }
     }

@@ -98,16 +98,19 @@ public final class RepositoryEndpoints {
     RequestMeter[] formatMeters = meters.get(format.name());
     exchange.meter(formatMeters[formatMeters.length - 1]); // until a route takes the path
     try {
-      String credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken())
-          .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.spec().credentialHint()));
-      PackageCall call = new PackageCall(exchange, path, credential, publicUrl, authorizer);
+      Optional<String> credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken());
+      if (credential.isEmpty()) {
+        authorizer.admitWithoutCredential(exchange); // over the address's limit, the answer is 429 instead
+        throw new WharfException.NotAuthenticated(null, format.spec().credentialHint());
+      }
+      PackageCall call = new PackageCall(exchange, path, credential.get(), publicUrl, authorizer);
       dispatch(call, routes.get(format.name()), formatMeters);
     } catch (RuntimeException e) {
       FormatErrors.answer(format, LOG, exchange, e, unavailable);
     }
   }
 
-  private static void dispatch(PackageCall call, List<PackageRoute<?>> table, RequestMeter[] meters) {
+  private void dispatch(PackageCall call, List<PackageRoute<?>> table, RequestMeter[] meters) {
     String rest = call.repository().rest();
     String method = call.exchange().method();
     TreeSet<String> allowed = new TreeSet<>();
@@ -138,18 +141,32 @@ public final class RepositoryEndpoints {
     throw FormatErrors.methodNotAllowed(method);
   }
 
-  private static <T> void run(PackageCall call, PackageRoute<T> route, Object parsed) {
+  private <T> void run(PackageCall call, PackageRoute<T> route, Object parsed) {
     @SuppressWarnings("unchecked") // the route's own path parser made it
     T request = (T) parsed;
-    switch (route.need()) {
-      case Need.Read<T> read -> call.authorize(PackageAction.READ, null);
-      case Need.OnPackage<T> onPackage -> call.authorize(onPackage.action(), onPackage.subject().apply(request));
+    boolean upload = switch (route.need()) {
+      case Need.Read<T> read -> {
+        call.authorize(PackageAction.READ, null);
+        yield false;
+      }
+      case Need.OnPackage<T> onPackage -> {
+        call.authorize(onPackage.action(), onPackage.subject().apply(request));
+        yield onPackage.action() == PackageAction.PUBLISH;
+      }
       case Need.DecidedByBody<T> decided -> {
         call.precheck(decided, decided.subject().apply(request).orElse(null));
         // fail closed: a handler that forgets to authorize what the body asks for cannot answer a success
         call.exchange().requireForSuccess(call::authorized, "route " + route.name() + " answered without authorizing");
+        yield decided.actions().contains(PackageAction.PUBLISH);
       }
+    };
+    if (!upload) {
+      route.handler().handle(call, request);
+      return;
     }
-    route.handler().handle(call, request);
+    // a publish holds a place among the uploads allowed at once while it reads and stores its body
+    try (var place = authorizer.upload()) {
+      route.handler().handle(call, request);
+    }
   }
 }

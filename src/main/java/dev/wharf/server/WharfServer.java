@@ -35,6 +35,7 @@ import dev.wharf.blob.S3BlobStore;
 import dev.wharf.packages.infrastructure.SqlBlobReferences;
 import dev.wharf.store.ClusterLock;
 import dev.wharf.format.RepositoryAuthorizer;
+import dev.wharf.limits.RequestLimiter;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.RepositoryEndpoints;
 import dev.wharf.format.AssetDownloads;
@@ -142,6 +143,7 @@ public final class WharfServer implements AutoCloseable {
   private final Health health;
   private final Metrics metrics;
   private final JvmGcMetrics gcMetrics;
+  private final RequestLimiter limits;
   /** How often a node compares the change sequence with the notifications it heard (see PostgresChangeBus). */
   static final java.time.Duration CHANGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(2);
 
@@ -149,11 +151,12 @@ public final class WharfServer implements AutoCloseable {
       IdentityService identity, ScheduledExecutorService background, TokenService tokens, CredentialService credentials,
       AuditLog audit, Routes routes, BlobStore blobs, PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
       ChangeBus changes, Health health, Metrics metrics, JvmGcMetrics gcMetrics,
-      Optional<AuditRetention> auditRetention) {
+      Optional<AuditRetention> auditRetention, RequestLimiter limits) {
     this.changes = changes;
     this.health = health;
     this.metrics = metrics;
     this.gcMetrics = gcMetrics;
+    this.limits = limits;
     this.credentials = credentials;
     this.blobs = blobs;
     this.packages = packages;
@@ -337,16 +340,23 @@ public final class WharfServer implements AutoCloseable {
           .operations());
       restOperations.addAll(new PackageManagementEndpoints(packages, origins, lifecycle, upstreams, catalog, permissions,
           formats).operations());
-      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit);
+      // one limiter decides for every protocol, where each request's caller becomes known
+      RequestLimiter limits = new RequestLimiter(config.limits());
+      RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit, limits);
       // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
       Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
           BlobStoreUnavailableException.CHECK));
-      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable, metrics);
+      AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable, metrics,
+          limits);
       RestJsonEndpoints codeartifactEndpoints = new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations);
       ConsoleSessions consoleSessions = new ConsoleSessions(database, clock, tokens::principalAlive,
           (principal, credential, since) -> consoleCredentialHolds(identity, credentials, principal, credential, since));
       ConsoleAssets consoleAssets = new ConsoleAssets();
       AwsQueryEndpoints queryEndpoints = new AwsQueryEndpoints(awsContext, queryOperations);
+      java.util.Set<String> operationNames = new java.util.HashSet<>();
+      queryOperations.forEach(operation -> operationNames.add(operation.action()));
+      restOperations.forEach(operation -> operationNames.add(operation.name()));
+      limits.requireKnownOperations(operationNames); // a misspelt operation:NAME would limit nothing
       ConsolePages consolePages = new ConsolePages(codeartifactEndpoints, queryEndpoints, formats,
           new ConsoleSignIn((account, user, password) -> identity.verifyConsolePassword(account, user, password)
               .map(verified -> new ConsoleSignIn.Verified(verified.principal(), verified.passwordResetRequired())),
@@ -409,7 +419,7 @@ public final class WharfServer implements AutoCloseable {
         throw e;
       }
       return new WharfServer(config, database, jetty, firstStart, identity, background, tokens, credentials, audit,
-          routes, blobs, packages, publishing, lifecycle, changes, health, metrics, gcMetrics, auditRetention);
+          routes, blobs, packages, publishing, lifecycle, changes, health, metrics, gcMetrics, auditRetention, limits);
     } catch (Exception | Error e) {
       if (gcMetrics != null) {
         gcMetrics.close();
@@ -686,6 +696,11 @@ public final class WharfServer implements AutoCloseable {
   /** The database (benchmarks count the statements a request costs through it). */
   public Database database() {
     return database;
+  }
+
+  /** The request limits this node enforces (tests read what a preset applied). */
+  public RequestLimiter limits() {
+    return limits;
   }
 
   /** Token issuing, verification and revocation (admin commands and tests use it directly). */

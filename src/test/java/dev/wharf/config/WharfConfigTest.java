@@ -35,6 +35,34 @@ class WharfConfigTest {
     assertThat(config.s3Region()).isEmpty();
     assertThat(config.effectiveS3Region()).isEqualTo("us-east-1");
     assertThat(config.blobGcGraceSeconds()).isEqualTo(3600);
+    assertThat(config.limits()).isEqualTo(dev.wharf.limits.LimitSettings.defaults());
+  }
+
+  @Test
+  void limitsComeFromAPresetWithEntriesFromFlagEnvironmentOrFile() throws Exception {
+    Path file = directory.resolve("limits.properties");
+    Files.writeString(file, "limits=codeartifact\nlimit=token=50/s,burst=100;operation:GetAuthorizationToken=2/s\n");
+    WharfConfig fromFile = WharfConfig.builder().configFile(file).build();
+    assertThat(fromFile.limits().preset()).isEqualTo("codeartifact");
+    assertThat(fromFile.limits().rate(dev.wharf.limits.LimitSettings.Scope.TOKEN))
+        .contains(dev.wharf.limits.Rate.perSecond(50, 100));
+    assertThat(fromFile.limits().operations().get("GetAuthorizationToken")).isEqualTo(dev.wharf.limits.Rate.perSecond(2));
+
+    WharfConfig fromEnvironment = WharfConfig.builder().configFile(file)
+        .environment(Map.of("WHARF_LIMITS", "none", "WHARF_LIMIT", "uploads=4")).build();
+    assertThat(fromEnvironment.limits().preset()).isEqualTo("none");
+    assertThat(fromEnvironment.limits().uploads()).isEqualTo(4);
+    assertThat(fromEnvironment.limits().operations()).isEmpty();
+
+    WharfConfig fromFlags = WharfConfig.builder().environment(Map.of("WHARF_LIMIT", "uploads=4"))
+        .flag("limit", "anonymous=off;address=100/s").build();
+    assertThat(fromFlags.limits().rates()).containsOnlyKeys(dev.wharf.limits.LimitSettings.Scope.ADDRESS);
+    assertThat(fromFlags.limits().uploads()).isEqualTo(64);
+
+    assertThatThrownBy(() -> WharfConfig.builder().flag("limits", "aws").build())
+        .isInstanceOf(WharfConfig.ConfigException.class).hasMessageStartingWith("limits: unknown preset 'aws'");
+    assertThatThrownBy(() -> WharfConfig.builder().flag("limit", "token=lots").build())
+        .isInstanceOf(WharfConfig.ConfigException.class).hasMessageStartingWith("limit: 'token=lots'");
   }
 
   @Test
@@ -96,7 +124,7 @@ class WharfConfigTest {
             "shutdown-delay", "log-format", "access-log",
             "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password", "http-redirect-port", "trusted-proxies",
             "idle-timeout", "request-header-timeout", "max-request-header-size", "metrics-port", "metrics-token",
-            "audit-retention-days");
+            "audit-retention-days", "limits", "limit");
   }
 
   @Test

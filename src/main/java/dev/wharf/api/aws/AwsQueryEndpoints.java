@@ -99,13 +99,22 @@ public final class AwsQueryEndpoints {
       String accessKeyId = null;
       if (operation == null || !(operation.permission() instanceof QueryOperation.Permission.Unsigned)) {
         String called = serviceCalled(signedFor, action);
-        VerifiedRequest<Principal> verified =
-            context.authenticator().authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY, called);
+        VerifiedRequest<Principal> verified;
+        try {
+          verified = context.authenticator().authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.QUERY,
+              called);
+        } catch (WharfException.NotAuthenticated e) {
+          context.admitUnsigned(exchange); // over the address's limit, the answer is Throttling instead
+          throw e;
+        }
         service = verified.service();
         principal = verified.principal();
         accessKeyId = verified.accessKeyId();
         entry.principal(principal);
         operation = operations.get(key(service, action));
+        context.admitSigned(exchange, accessKeyId, principal, operation == null ? null : action);
+      } else {
+        context.admitUnsigned(exchange);
       }
       entry.action(service + ":" + action);
       if (action == null || action.isEmpty()) {
@@ -307,8 +316,14 @@ public final class AwsQueryEndpoints {
       case WharfException.Conflict conflict -> new ErrorCode(409, "EntityAlreadyExists");
       case WharfException.LimitExceeded limit -> new ErrorCode(409, "LimitExceeded");
       case WharfException.TooLarge tooLarge -> new ErrorCode(413, "RequestEntityTooLarge");
+      // IAM and STS answer throttling with 400 and the code Throttling ("Rate exceeded"), which the SDKs retry
+      case WharfException.Throttled throttled -> new ErrorCode(400, "Throttling");
     };
     String code = e.code() == null ? usual.code() : e.code();
+    if (e instanceof WharfException.Throttled throttled) {
+      exchange.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+      exchange.setHeader("x-amz-retry-after", Long.toString(throttled.retryAfterMillis()));
+    }
     exchange.setHeader("x-amzn-RequestId", exchange.requestId());
     exchange.send(usual.status(), "text/xml", error(service, code, "Sender", e.getMessage(), exchange.requestId()));
     return code;

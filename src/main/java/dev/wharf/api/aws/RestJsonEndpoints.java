@@ -75,6 +75,7 @@ public final class RestJsonEndpoints {
 
   public void handle(Exchange exchange) {
     AuditLog.Entry entry = context.beginAudit(exchange);
+    dev.wharf.limits.RequestLimiter.Upload upload = null;
     try {
       RestOperation operation = operations.get(exchange.method() + " " + exchange.rawPath());
       exchange.meter(meters.operation(operation == null ? null : operation.name()));
@@ -84,16 +85,33 @@ public final class RestJsonEndpoints {
       StreamedPayload payload = null;
       if (operation != null && operation.payload() instanceof RestOperation.Payload.Streamed streamed) {
         body = new byte[0];
-        StreamedAuthentication authenticated = authenticateStreamed(exchange, streamed.maxBytes());
+        StreamedAuthentication authenticated;
+        try {
+          authenticated = authenticateStreamed(exchange, streamed.maxBytes());
+        } catch (WharfException.NotAuthenticated e) {
+          context.admitUnsigned(exchange); // over the address's limit, the answer is ThrottlingException instead
+          throw e;
+        }
         verified = authenticated.verified();
         entry.principal(verified.principal());
+        context.admitSigned(exchange, verified.accessKeyId(), verified.principal(), operation.name());
+        // an upload holds a place among the uploads allowed at once until it is answered
+        upload = context.limits().upload();
         if (authenticated.mismatch() != null) {
           throw new WharfException.Invalid("ValidationException", authenticated.mismatch());
         }
         payload = authenticated.payload();
       } else {
         body = exchange.readBody(MAX_BODY_BYTES);
-        verified = authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.REST_JSON, serviceName);
+        try {
+          verified = authenticator.authenticate(exchange, Sha256.hex(body), AwsAuthenticator.Protocol.REST_JSON,
+              serviceName);
+        } catch (WharfException.NotAuthenticated e) {
+          context.admitUnsigned(exchange);
+          throw e;
+        }
+        context.admitSigned(exchange, verified.accessKeyId(), verified.principal(),
+            operation == null ? null : operation.name());
       }
       entry.principal(verified.principal());
       if (operation == null) {
@@ -145,6 +163,10 @@ public final class RestJsonEndpoints {
       LOG.error("request {} failed", exchange.requestId(), e);
       sendError(exchange, 500, "InternalServerException", "An internal error occurred (request " + exchange.requestId() + ")",
           Map.of());
+    } finally {
+      if (upload != null) {
+        upload.close();
+      }
     }
   }
 
@@ -289,6 +311,11 @@ public final class RestJsonEndpoints {
   private static String sendError(Exchange exchange, WharfException e) {
     Map<String, String> extra = new LinkedHashMap<>();
     ErrorType error = errorType(e, extra);
+    if (e instanceof WharfException.Throttled throttled) {
+      // ThrottlingException's retryAfterSeconds member travels in this header (the model's location)
+      exchange.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+      exchange.setHeader("x-amz-retry-after", Long.toString(throttled.retryAfterMillis()));
+    }
     sendError(exchange, error.status(), error.type(), e.getMessage(), extra);
     return error.type();
   }
@@ -306,6 +333,7 @@ public final class RestJsonEndpoints {
       case WharfException.NotFound notFound -> new ErrorType(404, "ResourceNotFoundException");
       case WharfException.Conflict conflict -> new ErrorType(409, "ConflictException");
       case WharfException.LimitExceeded limit -> new ErrorType(402, "ServiceQuotaExceededException");
+      case WharfException.Throttled throttled -> new ErrorType(429, "ThrottlingException");
       case WharfException.TooLarge tooLarge -> {
         extra.put("reason", "OTHER");
         yield new ErrorType(413, "ValidationException");
