@@ -1,6 +1,7 @@
 package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.api.http.DownloadHeaders;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
@@ -80,6 +81,8 @@ public final class RepositoryEndpoints {
   public void handle(Exchange exchange) {
     RepositoryPath path = RepositoryPath.parse(exchange.rawPath()).orElseThrow();
     PackageFormat format = formats.find(path.format()).orElseThrow();
+    // every answer (files, metadata, errors) is taken as the type it says: a package file that says XML is not run as HTML
+    exchange.setHeader("X-Content-Type-Options", DownloadHeaders.NOSNIFF);
     try {
       String credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken())
           .orElseThrow(() -> new WharfException.NotAuthenticated(null, format.spec().credentialHint()));
