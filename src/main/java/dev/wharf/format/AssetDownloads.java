@@ -1,5 +1,6 @@
 package dev.wharf.format;
 
+import dev.wharf.api.http.DownloadHeaders;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.blob.BlobReader;
 import dev.wharf.error.WharfException;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The one way a package file is served, in every format: streamed from the blob store (never held
  * whole), with its SHA-256 as a strong ETag ({@code If-None-Match} answers 304), HEAD answered with
  * the headers only, one byte range ({@code Range: bytes=...}, with {@code If-Range}) answered 206,
- * and a blob that is missing answered 404 (and logged), like a file that does not exist.
+ * and a blob that is missing answered 404 (and logged), like a file that does not exist. A file is
+ * always a download that no browser runs ({@link DownloadHeaders}), whatever its type.
  */
 public final class AssetDownloads {
   private static final Logger LOG = LoggerFactory.getLogger(AssetDownloads.class);
@@ -52,6 +54,7 @@ public final class AssetDownloads {
       LOG.error("blob {} of asset {} is missing", asset.sha256(), asset.name());
       return new WharfException.NotFound(null, "Not found: " + asset.name());
     });
+    DownloadHeaders.forFile(asset.name()).forEach(exchange::setHeader);
     String range = exchange.header("Range");
     String ifRange = exchange.header("If-Range");
     try {

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 
 /**
  * How the package endpoints answer a failure, for every format: the same status for the same kind
- * of failure (4xx for the client's mistakes, 502 for an upstream that failed, 503 for a database or
+ * of failure (4xx for the client's mistakes, a request body that could not be read among them: 400,
+ * 502 for an upstream that failed, 503 for a database or
  * blob store that cannot be reached, 500 for Wharf's own faults), the Basic challenge on a 401, and
  * the body in the format's own {@link ErrorBody}.
  */
@@ -50,6 +51,13 @@ public final class FormatErrors {
   static void answer(PackageFormat format, Logger log, Exchange exchange, RuntimeException failure,
       Unavailable unavailable) {
     ErrorBody body = format.spec().errorBody();
+    Optional<Exchange.BodyReadException> unread = Exchange.BodyReadException.in(failure);
+    if (unread.isPresent()) {
+      // the client's framing (a malformed chunk, a body cut short, a client gone): one line, no stack trace
+      log.info("{} request {}: {}", format.name(), exchange.requestId(), unread.get().getMessage());
+      body.send(exchange, 400, unread.get().getMessage());
+      return;
+    }
     if (failure instanceof WharfException e) {
       int status = status(e);
       if (status == 401) {

@@ -1,6 +1,7 @@
 package dev.wharf.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.api.http.DownloadHeaders;
 import dev.wharf.api.http.Exchange;
 import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
@@ -97,6 +98,8 @@ public final class RepositoryEndpoints {
     PackageFormat format = formats.find(path.format()).orElseThrow();
     RequestMeter[] formatMeters = meters.get(format.name());
     exchange.meter(formatMeters[formatMeters.length - 1]); // until a route takes the path
+    // every answer (files, metadata, errors) is taken as the type it says: a package file that says XML is not run as HTML
+    exchange.setHeader("X-Content-Type-Options", DownloadHeaders.NOSNIFF);
     try {
       Optional<String> credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken());
       if (credential.isEmpty()) {

@@ -20,7 +20,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Reads one file out of an uploaded gzip'd tar (an npm tarball, a PyPI sdist) with commons-compress
- * (ustar, pax and GNU long names), within bounds that hold whatever the archive's headers declare.
+ * (ustar, pax and GNU long names), within bounds that hold whatever the archive's headers declare:
+ * no more is inflated than {@link InflationBound} allows for the archive's size.
  * A malformed, truncated or oversized archive is a {@link WharfException.Invalid}; only a failure to
  * read the file itself is the server's.
  */
@@ -40,16 +41,22 @@ public final class TarGzEntries {
    * @param path which entry names are the file (names come without a leading {@code ./})
    * @param maxFileBytes the largest file accepted, and the most the pax and GNU long-name data in
    *     front of any one entry may take
-   * @param maxInflatedBytes how much of the tar is inflated while looking for the file
+   * @param inflation how much of the tar is inflated, for the size of the archive
    */
-  public record Search(String archive, String file, Predicate<String> path, int maxFileBytes, long maxInflatedBytes) {
+  public record Search(String archive, String file, Predicate<String> path, int maxFileBytes, InflationBound inflation) {
     public Search {
       Objects.requireNonNull(archive, "archive");
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(path, "path");
-      if (maxFileBytes <= 0 || maxInflatedBytes <= 0) {
+      Objects.requireNonNull(inflation, "inflation");
+      if (maxFileBytes <= 0) {
         throw new IllegalArgumentException("The limits of a search must be positive");
       }
+    }
+
+    /** A search of an upload, within {@link InflationBound#UPLOADS}. */
+    public Search(String archive, String file, Predicate<String> path, int maxFileBytes) {
+      this(archive, file, path, maxFileBytes, InflationBound.UPLOADS);
     }
   }
 
@@ -92,16 +99,18 @@ public final class TarGzEntries {
 
   private static Optional<byte[]> read(Path tarGz, Search search, Consumer<Entry> everyEntry) {
     try (InputStream file = Files.newInputStream(tarGz)) {
-      return read(new ServerSide(file), search, everyEntry);
+      long compressed = Files.size(tarGz);
+      return read(new ServerSide(file), search, compressed, search.inflation().limitFor(compressed), everyEntry);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static Optional<byte[]> read(InputStream gzip, Search search, Consumer<Entry> everyEntry) {
+  private static Optional<byte[]> read(InputStream gzip, Search search, long compressed, long maxInflated,
+      Consumer<Entry> everyEntry) {
     Budget inflated;
     try {
-      inflated = new Budget(new GZIPInputStream(gzip, 64 * 1024), search.maxInflatedBytes());
+      inflated = new Budget(new GZIPInputStream(gzip, 64 * 1024), maxInflated);
     } catch (IOException e) { // ZipException (not gzip), EOFException (empty)
       throw new WharfException.Invalid(search.archive() + " is not a gzip-compressed tar archive" + detail(e));
     }
@@ -118,8 +127,8 @@ public final class TarGzEntries {
           everyEntry.accept(new Entry(withoutDotSlash(entry.getName()), isRegularFile(entry) ? Entry.Kind.FILE
               : entry.getLinkFlag() == TarConstants.LF_DIR ? Entry.Kind.DIRECTORY : Entry.Kind.OTHER));
         }
-        if (entry.getSize() > search.maxInflatedBytes() - inflated.position()) {
-          throw notWithin(search, everyEntry != null);
+        if (entry.getSize() > maxInflated - inflated.position()) {
+          throw notWithin(search, compressed, everyEntry != null);
         }
         if (entry.isSparse()) { // its holes are inflated by no budget: skipping them could take hours
           throw new WharfException.Invalid(search.archive() + " has a sparse file, which no package archive needs");
@@ -141,7 +150,7 @@ public final class TarGzEntries {
       throw e;
     } catch (IOException | RuntimeException e) { // commons-compress reports corrupt headers in many ways
       if (inflated.exhausted()) {
-        throw inflated.position() >= search.maxInflatedBytes() ? notWithin(search, everyEntry != null)
+        throw inflated.position() >= maxInflated ? notWithin(search, compressed, everyEntry != null)
             : new WharfException.Invalid(search.archive() + " has a header entry larger than " + search.maxFileBytes()
                 + " bytes");
       }
@@ -149,13 +158,12 @@ public final class TarGzEntries {
     }
   }
 
-  private static WharfException.Invalid notWithin(Search search, boolean wholeArchive) {
+  private static WharfException.Invalid notWithin(Search search, long compressed, boolean wholeArchive) {
+    String bound = search.inflation().describe(compressed);
     if (wholeArchive) {
-      return new WharfException.Invalid(search.archive() + " unpacks to more than " + search.maxInflatedBytes()
-          + " bytes");
+      return new WharfException.Invalid(search.archive() + " unpacks to more than " + bound);
     }
-    return new WharfException.Invalid(search.archive() + " has no " + search.file() + " in its first "
-        + search.maxInflatedBytes() + " bytes");
+    return new WharfException.Invalid(search.archive() + " has no " + search.file() + " in its first " + bound);
   }
 
   private static String detail(Exception e) {

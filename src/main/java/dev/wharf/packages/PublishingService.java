@@ -75,6 +75,8 @@ public final class PublishingService {
    * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
    */
   public PackageVersion publish(Publication publication, List<AssetContent> contents) {
+    requireModelNames(publication.key(), publication.version());
+    contents.forEach(content -> requireModelAssetName(content.name()));
     requirePublishAllowed(publication.key());
     PackageStore store = packages.store();
     boolean newPackage = store.findPackage(publication.key()).isEmpty();
@@ -112,6 +114,8 @@ public final class PublishingService {
     PackageVersion source = found.version();
     PackageKey key = new PackageKey(source.key().domainOwner(), source.key().domainName(), repository,
         source.key().format(), source.key().namespace(), source.key().name());
+    requireModelNames(key, source.version());
+    found.assets().forEach(asset -> requireModelAssetName(asset.name()));
     boolean newPackage = store.findPackage(key).isEmpty();
     Instant now = packages.clock().instant();
     PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
@@ -144,6 +148,7 @@ public final class PublishingService {
    * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
    */
   public boolean addAsset(PackageKey key, String version, AssetContent content) {
+    requireModelNames(key, version);
     requirePublishAllowed(key);
     return addDerivedAsset(key, version, content);
   }
@@ -156,6 +161,8 @@ public final class PublishingService {
    * @return false when the version does not exist or an asset of that name is already there
    */
   public boolean addDerivedAsset(PackageKey key, String version, AssetContent content) {
+    requireModelNames(key, version);
+    requireModelAssetName(content.name());
     PackageAsset asset = storeContent(content);
     boolean added = packages.store().insertAsset(key, version, asset, packages.clock().instant());
     packages.changed(key);
@@ -201,6 +208,8 @@ public final class PublishingService {
   public PublishedAsset publishAsset(PackageKey key, String version, String metadata, AssetContent content,
       String expectedSha256, boolean unfinished) {
     Objects.requireNonNull(expectedSha256, "expectedSha256");
+    requireModelNames(key, version);
+    requireModelAssetName(content.name());
     requirePublishAllowed(key);
     boolean newPackage = packages.store().findPackage(key).isEmpty();
     packages.versionWithAssets(key, version).ifPresent(existing -> {
@@ -294,6 +303,8 @@ public final class PublishingService {
     Objects.requireNonNull(connectionName, "connectionName");
     PackageStore store = packages.store();
     PackageKey key = publication.key();
+    requireModelNames(key, publication.version());
+    requireModelAssetName(content.name());
     BlobDigests digests;
     try {
       digests = packages.blobs().put(content.content(), content.maxBytes(), null);
@@ -338,6 +349,27 @@ public final class PublishingService {
     if (metadata != null && !"{}".equals(metadata)) {
       packages.store().fillVersionMetadata(key, version, summary, metadata, now);
     }
+  }
+
+  /**
+   * Refuses a package, namespace or version the CodeArtifact API could not name (its model's
+   * PackageNamespace, PackageName and PackageVersion: 1..255 characters, none of {@code #}, {@code /}
+   * or whitespace), before anything is read or stored: every publish, retention from an upstream and
+   * ingest from an external connection of every format passes here, so nothing is stored that
+   * DescribePackage, ListPackageVersions or DeletePackage would then refuse.
+   *
+   * @throws WharfException.Invalid a ValidationException naming the member
+   */
+  public static void requireModelNames(PackageKey key, String version) {
+    if (!key.namespace().isEmpty()) {
+      PackageNames.requireModelName(key.namespace(), "namespace");
+    }
+    PackageNames.requireModelName(key.name(), "package");
+    PackageNames.requireModelName(version, "packageVersion");
+  }
+
+  private static void requireModelAssetName(String name) {
+    PackageNames.requireModelAssetName(name, "asset");
   }
 
   /**

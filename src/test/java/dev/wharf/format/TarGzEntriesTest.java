@@ -28,7 +28,8 @@ class TarGzEntriesTest {
   @TempDir Path directory;
 
   private static TarGzEntries.Search search(String path) {
-    return new TarGzEntries.Search("The tarball", "package.json", path::equals, MAX_FILE, MAX_INFLATED);
+    return new TarGzEntries.Search("The tarball", "package.json", path::equals, MAX_FILE,
+        new InflationBound(100, MAX_INFLATED, MAX_INFLATED));
   }
 
   @Test
@@ -164,7 +165,7 @@ class TarGzEntriesTest {
   @Test
   void aFewHeadersInFrontOfAnEntryAreReadButThousandsAreInvalidRatherThanAStackOverflow() throws IOException {
     var roomForThousands = new TarGzEntries.Search("The tarball", "package.json", "package/package.json"::equals,
-        4 * 1024 * 1024, 1L << 30);
+        4 * 1024 * 1024, new InflationBound(100, 1L << 30, 1L << 30));
     byte[] gnu = "package/package.json".getBytes(StandardCharsets.UTF_8);
     byte[] pax = paxPath("package/package.json");
     for (byte type : new byte[] {TarConstants.LF_GNUTYPE_LONGNAME, TarConstants.LF_PAX_EXTENDED_HEADER_LC}) {
@@ -192,8 +193,34 @@ class TarGzEntriesTest {
 
     for (Path file : new Path[] {afterABigFile, afterManyHeaders}) {
       assertThatThrownBy(() -> TarGzEntries.firstFile(file, PACKAGE_JSON)).isInstanceOf(WharfException.Invalid.class)
-          .hasMessage("The tarball has no package.json in its first 65536 bytes");
+          .hasMessageStartingWith("The tarball has no package.json in its first 65536 bytes");
     }
+  }
+
+  @Test
+  void whatIsInflatedIsBoundedByTheArchivesSizeTimesTheRatioWithinTheFloorAndTheCap() {
+    InflationBound bound = new InflationBound(100, 1000, 1_000_000);
+
+    assertThat(bound.limitFor(0)).isEqualTo(1000);
+    assertThat(bound.limitFor(5)).isEqualTo(1000);
+    assertThat(bound.limitFor(50)).isEqualTo(5000);
+    assertThat(bound.limitFor(10_000)).isEqualTo(1_000_000);
+    assertThat(bound.limitFor(Long.MAX_VALUE)).isEqualTo(1_000_000);
+  }
+
+  @Test
+  void aBombIsRefusedOnceItInflatesMoreThanTheRatioAllowsWhileAnArchiveWithinItIsRead() throws IOException {
+    var bounded = new TarGzEntries.Search("The tarball", "package.json", "package/package.json"::equals, MAX_FILE,
+        new InflationBound(100, 64 * 1024, 1L << 30));
+    // 8 MiB of zeros gzip to about 8 KiB: 1000 to 1, ten times what is allowed
+    Path bomb = stored(tar("package/zeros.bin", "\0".repeat(8 * 1024 * 1024), "package/package.json", "{}"));
+    Path ordinary = stored(tar("package/index.js", "x".repeat(32 * 1024), "package/package.json", "{}"));
+
+    assertThatThrownBy(() -> TarGzEntries.firstFile(bomb, bounded)).isInstanceOf(WharfException.Invalid.class)
+        .hasMessageContaining("100 times its compressed");
+    assertThatThrownBy(() -> TarGzEntries.fileOfCheckedArchive(bomb, bounded, entry -> { }))
+        .isInstanceOf(WharfException.Invalid.class).hasMessageStartingWith("The tarball unpacks to more than");
+    assertThat(TarGzEntries.firstFile(ordinary, bounded)).isPresent();
   }
 
   @Test

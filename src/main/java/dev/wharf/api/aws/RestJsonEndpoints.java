@@ -144,9 +144,10 @@ public final class RestJsonEndpoints {
       sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
       entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
     } catch (RuntimeException e) {
-      if (e instanceof java.io.UncheckedIOException unchecked && unchecked.getCause() instanceof StreamedPayload.ReadException) {
-        // the client stopped sending a streamed body: nothing was kept, and there is no one to answer
-        LOG.info("request {}: {}", exchange.requestId(), unchecked.getCause().getMessage());
+      java.util.Optional<Exchange.BodyReadException> unread = Exchange.BodyReadException.in(e);
+      if (unread.isPresent()) {
+        // the client stopped sending a streamed body: nothing was kept, and there may be no one to answer
+        LOG.info("request {}: {}", exchange.requestId(), unread.get().getMessage());
         sendError(exchange, 400, "ValidationException", "The request body could not be read", Map.of("reason", "CANNOT_PARSE"));
         entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
         return;
@@ -224,7 +225,7 @@ public final class RestJsonEndpoints {
   private StreamedAuthentication authenticateStreamed(Exchange exchange, long maxBytes) throws IOException {
     String declared = exchange.header("x-amz-content-sha256");
     long length = exchange.contentLength();
-    InputStream content = StreamedPayload.reading(exchange.bodyStream());
+    InputStream content = exchange.bodyStream();
     if (Sha256.isHex(declared)) {
       WharfException.NotAuthenticated failure;
       try {

@@ -1,7 +1,5 @@
 package dev.wharf.api.aws;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 
@@ -23,41 +21,5 @@ public record StreamedPayload(InputStream content, String declaredSha256, long d
   /** A payload whose body was consumed to check the signature (it declared no usable SHA-256). */
   static StreamedPayload consumed() {
     return new StreamedPayload(InputStream.nullInputStream(), null, 0);
-  }
-
-  /** A failure to read the request body (the client went away, a malformed chunk), as opposed to a failure to store it. */
-  public static final class ReadException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    ReadException(IOException cause) {
-      super("The request body could not be read: " + cause.getMessage(), cause);
-    }
-  }
-
-  /** Wraps the body so that its read failures are {@link ReadException}s. */
-  static InputStream reading(InputStream body) {
-    return new FilterInputStream(body) {
-      @Override
-      public int read() throws IOException {
-        try {
-          return super.read();
-        } catch (ReadException e) {
-          throw e;
-        } catch (IOException e) {
-          throw new ReadException(e);
-        }
-      }
-
-      @Override
-      public int read(byte[] buffer, int offset, int length) throws IOException {
-        try {
-          return super.read(buffer, offset, length);
-        } catch (ReadException e) {
-          throw e;
-        } catch (IOException e) {
-          throw new ReadException(e);
-        }
-      }
-    };
   }
 }

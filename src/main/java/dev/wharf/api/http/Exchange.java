@@ -123,7 +123,7 @@ public final class Exchange {
   /** Reads the whole body, refusing more than maxBytes with {@link WharfException.TooLarge}. */
   public byte[] readBody(int maxBytes) throws IOException {
     long declared = request.getLength();
-    try (InputStream in = Content.Source.asInputStream(request)) {
+    try (InputStream in = bodyStream()) {
       if (declared > maxBytes) {
         drain(in, declared);
         throw new WharfException.TooLarge("Request body of " + declared + " bytes exceeds the limit of " + maxBytes + " bytes");
@@ -297,8 +297,97 @@ public final class Exchange {
     callback.succeeded();
   }
 
+  /**
+   * The request body. A failure to read it (a malformed chunk, a body cut short of its Content-Length,
+   * a client that went away, an idle timeout) is a {@link BodyReadException}: the client's fault, which
+   * every protocol answers 400, never the server's.
+   */
   public InputStream bodyStream() {
-    return Content.Source.asInputStream(request);
+    return new ClientBody(Content.Source.asInputStream(request));
+  }
+
+  /** A failure to read the request body, as opposed to a failure to store or parse what was read. */
+  public static final class BodyReadException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyReadException(Throwable cause) {
+      super("The request body could not be read: " + describe(cause), cause);
+    }
+
+    private static String describe(Throwable cause) {
+      String message = cause.getMessage();
+      return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** The BodyReadException that {@code failure} is or was caused by, if any. */
+    public static java.util.Optional<BodyReadException> in(Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (t instanceof BodyReadException found) {
+          return java.util.Optional.of(found);
+        }
+        if (t.getCause() == t) {
+          break;
+        }
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Jetty reports a bad body as an IOException (EofException: cut short or closed) or as a runtime
+   * BadMessageException (a malformed chunk); both become {@link BodyReadException}s.
+   */
+  private static final class ClientBody extends java.io.FilterInputStream {
+    ClientBody(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException | RuntimeException e) {
+        throw asBodyReadFailure(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        return super.read(buffer, offset, length);
+      } catch (IOException | RuntimeException e) {
+        throw asBodyReadFailure(e);
+      }
+    }
+
+    @Override
+    public long skip(long bytes) throws IOException {
+      try {
+        return super.skip(bytes);
+      } catch (IOException | RuntimeException e) {
+        throw asBodyReadFailure(e);
+      }
+    }
+
+    @Override
+    public int available() throws IOException {
+      try {
+        return super.available();
+      } catch (IOException | RuntimeException e) {
+        throw asBodyReadFailure(e);
+      }
+    }
+
+    /** Jetty's own HTTP failures (BadMessageException and its kin) and I/O failures become BodyReadExceptions. */
+    private static IOException asBodyReadFailure(Exception e) throws IOException {
+      if (e instanceof BodyReadException read) {
+        return read;
+      }
+      if (e instanceof IOException || e instanceof org.eclipse.jetty.http.HttpException) {
+        return new BodyReadException(e);
+      }
+      throw (RuntimeException) e;
+    }
   }
 
   public void setHeader(String name, String value) {

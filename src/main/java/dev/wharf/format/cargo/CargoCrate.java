@@ -14,8 +14,6 @@ import java.nio.file.Path;
  */
 final class CargoCrate {
   static final int MAX_MANIFEST_BYTES = 1024 * 1024;
-  /** As crates.io: a crate may unpack to at most this. */
-  static final long MAX_UNPACKED_BYTES = 512L * 1024 * 1024;
   private static final TomlMapper TOML = new TomlMapper();
 
   private CargoCrate() {}
@@ -30,7 +28,7 @@ final class CargoCrate {
   static Manifest read(Path crate, String name, String version) {
     String folder = name + "-" + version + "/";
     TarGzEntries.Search search = new TarGzEntries.Search("The crate", "Cargo.toml",
-        path -> path.equals(folder + "Cargo.toml"), MAX_MANIFEST_BYTES, MAX_UNPACKED_BYTES);
+        path -> path.equals(folder + "Cargo.toml"), MAX_MANIFEST_BYTES);
     String manifestPath = (folder + "Cargo.toml").toLowerCase(java.util.Locale.ROOT);
     int[] manifests = {0};
     byte[] manifest = TarGzEntries.fileOfCheckedArchive(crate, search, entry -> {

@@ -141,7 +141,7 @@ public final class NpmRegistry {
           + tarball.size() + " decoded bytes");
     }
     checkDigests(manifest.path("dist"), tarball);
-    checkManifest(manifest, NpmTarball.packageJson(tarball.file()));
+    // The tarball itself is opened only in publish(), once the caller is known to may publish (inflating is work).
 
     Map<String, String> tags = new LinkedHashMap<>();
     JsonNode distTags = document.path("dist-tags");
@@ -271,8 +271,13 @@ public final class NpmRegistry {
     return new PutRequest.Deprecate(name, changes, parsed);
   }
 
-  /** Stores a checked publish; a version that exists → 403 as npm expects. */
+  /**
+   * Checks the tarball's own package.json against the manifest (manifest confusion), then stores the
+   * publish; a version that exists → 403 as npm expects. Call it only once the caller is authorized
+   * to publish: reading the tarball inflates it.
+   */
   public PackageVersion publish(RepositoryLocation location, PutRequest.Publish publish) {
+    checkManifest(publish.manifest(), NpmTarball.packageJson(publish.tarball().file()));
     PackageKey key = key(location, publish.name());
     if (context.packages().version(key, publish.version()).isPresent()) {
       throw cannotPublishOver(publish.version());

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 final class NpmTarball {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_MANIFEST = 4 * 1024 * 1024;
-  // npm never bounded how much of a tarball is inflated to find package.json: only its attachment is (max-asset-size).
+  // npm packs package.json first; what is inflated to find it is bounded as for every upload (InflationBound).
   private static final TarGzEntries.Search PACKAGE_JSON = new TarGzEntries.Search("The tarball", "package.json",
-      NpmTarball::isRootPackageJson, MAX_MANIFEST, Long.MAX_VALUE);
+      NpmTarball::isRootPackageJson, MAX_MANIFEST);
 
   private NpmTarball() {}
 

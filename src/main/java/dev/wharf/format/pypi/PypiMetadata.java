@@ -1,6 +1,7 @@
 package dev.wharf.format.pypi;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.format.InflationBound;
 import dev.wharf.format.TarGzEntries;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,10 +81,9 @@ public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
   }
 
   private static final Pattern SDIST_PKG_INFO = Pattern.compile("^[^/]+/PKG-INFO$");
-  /** How much of an sdist is inflated while looking for PKG-INFO (it is near the start in practice). */
-  static final long MAX_SDIST_SCAN_BYTES = 1L << 30;
+  /** PKG-INFO is near the start in practice; what is inflated to find it is bounded as for every upload. */
   private static final TarGzEntries.Search TAR_PKG_INFO = new TarGzEntries.Search("The sdist", "PKG-INFO",
-      path -> SDIST_PKG_INFO.matcher(path).matches(), MAX_BYTES, MAX_SDIST_SCAN_BYTES);
+      path -> SDIST_PKG_INFO.matcher(path).matches(), MAX_BYTES);
 
   /**
    * Reads an sdist's top-level {@code {name}-{version}/PKG-INFO} (a .tar.gz or a .zip).
@@ -124,10 +124,14 @@ public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
       if (found == null) {
         throw new WharfException.Invalid("The " + kind + " has no " + what);
       }
+      // bounded whatever the entry declares: zip bombs stop here, at the file's limit or the uploads' inflation bound
+      long compressed = java.nio.file.Files.size(archive);
+      long allowed = Math.min(MAX_BYTES, InflationBound.UPLOADS.limitFor(compressed));
       try (InputStream in = zip.getInputStream(found)) {
-        byte[] bytes = in.readNBytes(MAX_BYTES + 1); // bounded whatever the entry declares: zip bombs stop here
-        if (bytes.length > MAX_BYTES) {
-          throw new WharfException.Invalid("The " + kind + "'s " + what + " exceeds " + MAX_BYTES + " bytes");
+        byte[] bytes = in.readNBytes((int) allowed + 1);
+        if (bytes.length > allowed) {
+          throw new WharfException.Invalid("The " + kind + "'s " + what + " exceeds " + (allowed < MAX_BYTES
+              ? InflationBound.UPLOADS.describe(compressed) : MAX_BYTES + " bytes"));
         }
         return parse(bytes);
       }

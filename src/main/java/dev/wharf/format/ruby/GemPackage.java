@@ -35,8 +35,6 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 final class GemPackage {
   private static final int MAX_CHECKSUMS_BYTES = 64 * 1024;
-  /** How far the files of one gem may unpack. */
-  static final long MAX_DATA_UNPACKED = 1024L * 1024 * 1024;
 
   private GemPackage() {}
 
@@ -108,7 +106,7 @@ final class GemPackage {
         verify(checksums, digests);
       }
       TarGzEntries.fileOfCheckedArchive(data, new TarGzEntries.Search("The gem's data.tar.gz", "(no file)",
-          path -> false, 1, MAX_DATA_UNPACKED), entry -> requireInside(entry.name()));
+          path -> false, 1), entry -> requireInside(entry.name()));
       return new Spooled(spec, file, HexFormat.of().formatHex(whole.digest()), Files.size(file));
     } catch (IOException e) {
       SpoolFiles.deleteQuietly(file);
@@ -210,6 +208,10 @@ final class GemPackage {
     }
   }
 
+  /**
+   * Inflates a small gzip'd entry (metadata.gz, at most 1 MiB sent; checksums.yaml.gz) to at most
+   * {@code maxBytes}, which is below {@link dev.wharf.format.InflationBound#UPLOADS}' floor.
+   */
   private static byte[] gunzip(InputStream content, int maxBytes, String what) {
     try {
       byte[] inflated = new GZIPInputStream(content).readNBytes(maxBytes + 1);

@@ -154,10 +154,11 @@ public final class PackageAssetEndpoints {
           + versionName + " of " + PackageService.displayName(key) + " is missing from the blob store", "asset",
           assetName);
     });
-    return new StreamedResponse("application/octet-stream", asset.size(), Map.of(
-        "X-AssetName", headerValue(asset.name()),
-        "X-PackageVersion", headerValue(version.version()),
-        "X-PackageVersionRevision", version.revision()), content);
+    Map<String, String> headers = new java.util.LinkedHashMap<>(dev.wharf.api.http.DownloadHeaders.forFile(asset.name()));
+    headers.put("X-AssetName", headerValue(asset.name()));
+    headers.put("X-PackageVersion", headerValue(version.version()));
+    headers.put("X-PackageVersionRevision", version.revision());
+    return new StreamedResponse("application/octet-stream", asset.size(), headers, content);
   }
 
   /** HTTP header values travel as bytes: a name's UTF-8 bytes, each carried by the ISO-8859-1 character of that value. */

@@ -89,12 +89,12 @@ public final class NpmTestingPackages {
         + ".tgz\":{\"content_type\":\"application/octet-stream\",\"data\":\"" + base64Data + "\"}}}";
   }
 
-  static String publishBody(String name, String version) {
+  public static String publishBody(String name, String version) {
     return publishBody(name, version, tarball(packageJson(name, version)));
   }
 
   /** The body npm publish sends for name@version with this tarball and its true digests. */
-  static String publishBody(String name, String version, byte[] tgz) {
+  public static String publishBody(String name, String version, byte[] tgz) {
     return publishBody(name, version, "", sha512(tgz), sha1(tgz), Base64.getEncoder().encodeToString(tgz));
   }
 }

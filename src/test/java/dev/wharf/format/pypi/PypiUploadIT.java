@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 
 /** The upload endpoint over HTTP, with a small file size limit: 401, 413, 400 and a streamed upload left nowhere. */
-class PypiUploadIT {
-  private static final String BOUNDARY = "wharf-boundary-1234";
+public class PypiUploadIT {
+  public static final String BOUNDARY = "wharf-boundary-1234";
 
   @TempDir static Path scratch;
   static TestingServer wharf;
@@ -55,7 +55,7 @@ class PypiUploadIT {
     return wheel(padding, "1.0");
   }
 
-  static byte[] wheel(int padding, String version) throws IOException {
+  public static byte[] wheel(int padding, String version) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       zip.setLevel(0);
@@ -77,7 +77,7 @@ class PypiUploadIT {
     return form(content, Map.of());
   }
 
-  static byte[] form(byte[] content, Map<String, String> extra) throws Exception {
+  public static byte[] form(byte[] content, Map<String, String> extra) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Map<String, String> fields = new java.util.LinkedHashMap<>();
     fields.put(":action", "file_upload");

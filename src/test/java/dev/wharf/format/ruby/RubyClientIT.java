@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
  * them; {@code gem yank} takes a version out of reach; bad pushes are refused with nothing stored.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RubyClientIT {
+public class RubyClientIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Path BUNDLED = Path.of("/usr/lib/ruby/gems/3.1.0");
@@ -333,7 +333,7 @@ class RubyClientIT {
   // ---------------------------------------------------------------- bad input
 
   /** A .gem tar of the given entries (name, bytes). */
-  static byte[] gem(Map<String, byte[]> entries) {
+  public static byte[] gem(Map<String, byte[]> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
@@ -350,7 +350,7 @@ class RubyClientIT {
     return bytes.toByteArray();
   }
 
-  static byte[] gzip(byte[] content) {
+  public static byte[] gzip(byte[] content) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
       out.write(content);
@@ -360,7 +360,7 @@ class RubyClientIT {
     return bytes.toByteArray();
   }
 
-  static byte[] dataTarGz(String... names) {
+  public static byte[] dataTarGz(String... names) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
       for (String name : names) {
@@ -376,7 +376,7 @@ class RubyClientIT {
     return bytes.toByteArray();
   }
 
-  static String spec(String name, String version) {
+  public static String spec(String name, String version) {
     return "--- !ruby/object:Gem::Specification\nname: " + name + "\nversion: !ruby/object:Gem::Version\n  version: "
         + version + "\nplatform: ruby\nauthors:\n- A\ndependencies: []\nsummary: s\nspecification_version: 4\n";
   }
