@@ -181,6 +181,11 @@ public final class RequestLimiter {
     };
   }
 
+  /** How many uploads hold a place now (a test waits for its held upload to hold one). */
+  int uploadsRunning() {
+    return uploads == null ? 0 : settings.uploads() - uploads.availablePermits();
+  }
+
   /** How many keys a scope holds now, after dropping the expired ones (tests check the bounds). */
   long keys(LimitSettings.Scope scope) {
     Buckets buckets = scopes.get(scope);

@@ -281,6 +281,12 @@ class RequestLimitsIT {
           + "\r\nContent-Type: application/java-archive\r\nContent-Length: 100000\r\n\r\n0123456789")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
+      // the held upload takes the place before any other upload is sent (else the first of those could win it)
+      Instant holding = Instant.now().plusSeconds(30);
+      while (wharf.server().limits().uploadsRunning() < 1) {
+        assertThat(Instant.now()).as("the held upload never took its place").isBefore(holding);
+        Thread.sleep(10);
+      }
 
       HttpResponse<String> refused = poll(() -> putJar(token), response -> response.statusCode() == 429);
       assertThat(refused.headers().firstValue("Retry-After")).contains("1");
