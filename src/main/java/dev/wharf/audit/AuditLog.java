@@ -112,6 +112,7 @@ public final class AuditLog implements AutoCloseable {
     private String decidedBy;
     private String tokenId;
     private boolean finished;
+    private boolean individual;
 
     private Entry(Supplier<String> requestId, String sourceIp) {
       this.requestId = requestId;
@@ -146,6 +147,15 @@ public final class AuditLog implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Records this entry as an event of its own even when it names no principal: for attempts whose number its
+     * caller already bounds and whose target matters (a console sign-in names the user it tried).
+     */
+    public Entry individually() {
+      this.individual = true;
+      return this;
+    }
+
     public Entry token(String tokenId) {
       this.tokenId = tokenId;
       return this;
@@ -166,7 +176,7 @@ public final class AuditLog implements AutoCloseable {
             decidedBy, tokenId, AuditEvent.Outcome.ALLOWED, null), 1L, Long::sum);
         return;
       }
-      if (outcome != AuditEvent.Outcome.ALLOWED && principalArn == null) {
+      if (outcome != AuditEvent.Outcome.ALLOWED && principalArn == null && !individual) {
         countUnauthenticated(minute, action == null ? "unknown" : action, resourceAccount, sourceIp, outcome,
             errorCode);
         return;

@@ -137,7 +137,8 @@ public final class ConsoleSignIn {
   }
 
   private AuditLog.Entry begin(String address, String requestId) {
-    return audit.begin(() -> requestId, address).action(AUDIT_ACTION);
+    // one event each, naming the user or key tried: the limits below bound how many a caller can make
+    return audit.begin(() -> requestId, address).action(AUDIT_ACTION).individually();
   }
 
   /**
