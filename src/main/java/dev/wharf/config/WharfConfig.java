@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  *   <tr><td>shutdown-grace</td><td>--shutdown-grace</td><td>WHARF_SHUTDOWN_GRACE</td><td>25 (seconds)</td></tr>
  *   <tr><td>shutdown-delay</td><td>--shutdown-delay</td><td>WHARF_SHUTDOWN_DELAY</td><td>0 (seconds)</td></tr>
  *   <tr><td>log-format</td><td>--log-format</td><td>WHARF_LOG_FORMAT</td><td>text (or json)</td></tr>
- *   <tr><td>access-log</td><td>--access-log</td><td>WHARF_ACCESS_LOG</td><td>true</td></tr>
+ *   <tr><td>access-log</td><td>--access-log</td><td>WHARF_ACCESS_LOG</td><td>false</td></tr>
  *   <tr><td>tls-cert, tls-key</td><td>--tls-cert, --tls-key</td><td>WHARF_TLS_CERT, WHARF_TLS_KEY</td><td>none: plain HTTP</td></tr>
  *   <tr><td>tls-keystore, tls-keystore-password</td><td>--tls-keystore, --tls-keystore-password</td>
  *       <td>WHARF_TLS_KEYSTORE, WHARF_TLS_KEYSTORE_PASSWORD</td><td>none</td></tr>
@@ -366,7 +366,7 @@ public record WharfConfig(
             case "json" -> LogFormat.JSON;
             default -> throw new ConfigException("log-format must be text or json, got '" + value + "'");
           }).orElse(LogFormat.TEXT),
-          bool("access-log", true),
+          bool("access-log", false),
           transport(),
           lookup("metrics-port").map(value -> {
             try {

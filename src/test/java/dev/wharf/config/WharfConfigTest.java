@@ -133,11 +133,11 @@ class WharfConfigTest {
     assertThat(defaults.shutdownGrace()).hasSeconds(25);
     assertThat(defaults.shutdownDelay()).isZero();
     assertThat(defaults.logFormat()).isEqualTo(WharfConfig.LogFormat.TEXT);
-    assertThat(defaults.accessLog()).isTrue();
-    WharfConfig set = WharfConfig.builder().environment(Map.of("WHARF_LOG_FORMAT", "JSON", "WHARF_ACCESS_LOG", "off"))
+    assertThat(defaults.accessLog()).isFalse();
+    WharfConfig set = WharfConfig.builder().environment(Map.of("WHARF_LOG_FORMAT", "JSON", "WHARF_ACCESS_LOG", "on"))
         .flag("shutdown-grace", 3).flag("shutdown-delay", 5).build();
     assertThat(set.logFormat()).isEqualTo(WharfConfig.LogFormat.JSON);
-    assertThat(set.accessLog()).isFalse();
+    assertThat(set.accessLog()).isTrue();
     assertThat(set.shutdownGrace()).hasSeconds(3);
     assertThat(set.shutdownDelay()).hasSeconds(5);
     assertThatThrownBy(() -> WharfConfig.builder().flag("log-format", "xml").build())

@@ -50,7 +50,7 @@ class GracefulStopIT {
     HttpResponse<String> answer;
     String requestId;
     try (TestingLauncher.Running server = launcher.start("server", "--data", data.toString(), "--port",
-        Integer.toString(port), "--bind", "127.0.0.1", "--shutdown-grace", "60", "--shutdown-delay", "2", "--log-format", "json")) {
+        Integer.toString(port), "--bind", "127.0.0.1", "--shutdown-grace", "60", "--shutdown-delay", "2", "--log-format", "json", "--access-log", "true")) {
       server.awaitLine(line -> line.contains("Wharf ready"), Duration.ofSeconds(90));
       AwsCredentials root = rootCredentials(data);
       createRepository(endpoint, root);

@@ -84,7 +84,8 @@ public final class TestingServer implements AutoCloseable {
   private static TestingServer start(Path dataDirectory, Clock clock, Map<String, String> environment,
       AwsCredentialsProvider s3Credentials, javax.net.ssl.TrustManager[] trust) {
     WharfConfig config = WharfConfig.builder().environment(environment)
-        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
+        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1")
+        .flag("access-log", true).build(); // the suite's log check reads the access lines too
     try {
       WharfServer server = s3Credentials == null ? WharfServer.start(config, clock) : WharfServer.start(config, clock, s3Credentials);
       FirstStart first = server.firstStart().orElseThrow(() -> new IllegalStateException("data directory was not fresh"));
@@ -102,7 +103,8 @@ public final class TestingServer implements AutoCloseable {
    */
   public static TestingServer startNode(Path dataDirectory, Map<String, String> environment) {
     WharfConfig config = WharfConfig.builder().environment(environment)
-        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1").build();
+        .flag("port", 0).flag("data", dataDirectory).flag("bind", "127.0.0.1")
+        .flag("access-log", true).build(); // the suite's log check reads the access lines too
     try {
       return new TestingServer(WharfServer.start(config, Clock.systemUTC()), dataDirectory, null, Clock.systemUTC());
     } catch (Exception e) {
