@@ -82,7 +82,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines for people, or one JSON object per line for a log pipeline (env WHARF_LOG_FORMAT, default text).")
   String logFormat;
 
-  @Option(names = "--access-log", paramLabel = "true|false", description = "One log line per request: address, method, path (no query), status, bytes, milliseconds, protocol and the request id every answer carries in x-request-id (env WHARF_ACCESS_LOG, default false: a line per request costs about a fifth of the package-file rate, docs/benchmarks.md).")
+  @Option(names = "--access-log", paramLabel = "true|false", arity = "0..1", fallbackValue = "true", description = "One log line per request: address, method, path (no query), status, bytes, milliseconds, protocol and the request id every answer carries in x-request-id (env WHARF_ACCESS_LOG, default false: a line per request costs about a fifth of the package-file rate, docs/benchmarks.md).")
   Boolean accessLog;
 
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS (HTTP/2 and HTTP/1.1, TLS 1.2 and 1.3) with this PEM certificate chain, the server's certificate first (env WHARF_TLS_CERT). Needs --tls-key. Reloaded when the file changes.")
