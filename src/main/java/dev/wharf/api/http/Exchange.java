@@ -15,6 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -189,10 +192,24 @@ public final class Exchange {
     }
     completed = true;
     response.setStatus(status);
+    closeIfBodyUnread();
     if (contentType != null) {
       response.getHeaders().put("Content-Type", contentType);
     }
     return true;
+  }
+
+  /**
+   * An answer given before the request's body was read to its end (a refusal, an error) reads on as far as the
+   * body has arrived; when some has not, Jetty closes the HTTP/1 connection after the answer, so the answer
+   * says so: a client that is not told reuses the connection and its next request meets a closed socket.
+   */
+  private void closeIfBodyUnread() {
+    if ((request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))
+        && request.getConnectionMetaData().getHttpVersion().getVersion() < HttpVersion.HTTP_2.getVersion()
+        && !request.consumeAvailable()) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
+    }
   }
 
   /** The declared Content-Length, or -1 when the body is chunked or absent. */

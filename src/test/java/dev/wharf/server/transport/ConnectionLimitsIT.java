@@ -84,6 +84,29 @@ class ConnectionLimitsIT {
   }
 
   @Test
+  void anUploadRefusedBeforeItsBodyArrivedSaysItClosesTheConnection() throws Exception {
+    // a client refused mid-upload must not reuse the connection: the server closes it (the rest of the body is
+    // not read), so the answer must say so, or the client's next request on it meets a closed socket
+    String path = "/acme-" + wharf.managementAccountId() + "/maven/app/com/example/lib/1.0/lib-1.0.jar";
+    try (Socket socket = new Socket("127.0.0.1", wharf.server().port())) {
+      socket.setSoTimeout(10_000);
+      String answer = exchange(socket, "PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n"
+          + "Content-Type: application/java-archive\r\n\r\n" + "x".repeat(10));
+      assertThat(answer).startsWith("HTTP/1.1 401");
+      assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+      assertThat(socket.getInputStream().read()).as("the server closed the connection").isEqualTo(-1);
+    }
+    try (Socket socket = new Socket("127.0.0.1", wharf.server().port())) {
+      socket.setSoTimeout(10_000);
+      String answer = exchange(socket, "PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
+          + "Content-Type: application/java-archive\r\n\r\n" + "x".repeat(10));
+      assertThat(answer).as("a refused upload whose body came whole keeps its connection").startsWith("HTTP/1.1 401")
+          .doesNotContainIgnoringCase("connection: close");
+      assertThat(exchange(socket, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
   void theListenQueueHoldsABurstOfNewConnections() {
     int port = wharf.server().port();
     TestingProcesses.Result listening = TestingProcesses.run(scratch, TestingProcesses.cleanEnvironment(null),
