@@ -22,6 +22,14 @@
 # thread and counter, into packages of the thread that take PER_PACKAGE versions each (so no document
 # grows without bound). Every response that is not 2xx/3xx counts as an error, as do wrk's socket
 # errors and timeouts (10 s).
+# During phase 2 a churn loop (CHURN_SECONDS apart, CHURN=0 turns it off) changes what the requests are
+# checked against, with the aws CLI and the wharf CLI: it issues a token and reads with it, then revokes it
+# (`wharf token revoke`) and checks it is refused; every 5th cycle it rotates the token key
+# (`wharf admin rotate-token-key`: the mix's own token, sealed by an older key, must keep working); it puts
+# or deletes a repository policy that lets IAM user soak-reader read and checks soak-reader's token is let in
+# or refused accordingly; and it publishes a generic package version (64 KiB asset) and deletes it, so the
+# blob collector (Wharf runs with --blob-gc-grace-seconds 60, so it collects every minute) has orphans to
+# remove while the mix runs. Any churn step that does not answer as expected counts as an error.
 # During phase 2 it samples the server JVM every SAMPLE_SECONDS s: VmRSS and Threads from
 # /proc/PID/status, open files as the entries of /proc/PID/fd; it prints the series and a summary
 # (start / end / max of each, requests, achieved rate, errors by kind, publishes per format). At the
@@ -30,7 +38,7 @@
 # whose answer wrk had not read when it stopped, if the server has it) and that the last one's file
 # downloads. Exit status 1 on any error or failed check.
 # Env (defaults): DURATION 600, MAX_SECONDS 30, RATE_SHARE 0.5, CONNECTIONS 16, WARMUP 10,
-#   SAMPLE_SECONDS 10, PUBLISH_PERCENT 2, PER_PACKAGE 100, SEED_VERSIONS 5,
+#   SAMPLE_SECONDS 10, PUBLISH_PERCENT 2, PER_PACKAGE 100, SEED_VERSIONS 5, CHURN 1, CHURN_SECONDS 20,
 #   WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work dir.
 # Needs: wrk (with LuaJIT, linked to libcrypto), zlib, curl, python3, node, the aws CLI.
 set -euo pipefail
@@ -45,6 +53,8 @@ SAMPLE_SECONDS="${SAMPLE_SECONDS:-10}"
 PUBLISH_PERCENT="${PUBLISH_PERCENT:-2}"
 PER_PACKAGE="${PER_PACKAGE:-100}"
 SEED_VERSIONS="${SEED_VERSIONS:-5}"
+CHURN="${CHURN:-1}"
+CHURN_SECONDS="${CHURN_SECONDS:-20}"
 WHARF_BIN="${WHARF_BIN:-$root/wharf}"
 for tool in wrk curl python3 node aws; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
@@ -56,7 +66,7 @@ bench_work
 # ---------------------------------------------------------------- Wharf
 port=$(free_port)
 data="$work/wharf-data"
-start_wharf "$port" "$data"
+start_wharf "$port" "$data" env WHARF_BLOB_GC_GRACE_SECONDS=60
 account=$(awsw sts get-caller-identity --query Account --output text)
 awsw codeartifact create-domain --domain soak >/dev/null
 awsw codeartifact create-repository --domain soak --domain-owner "$account" --repository mixed >/dev/null
@@ -112,6 +122,81 @@ done
 # pypi_tool.py's versions are 1.0.0, 1.0.1, ...; the Lua script reads soak_seed-1.0.<i>
 [ "$(head -n1 "$work/seed/pypi.txt" | xargs basename)" = soak_seed-1.0.0-py3-none-any.whl ]
 
+# ---------------------------------------------------------------- churn (phase 2)
+wharfc() { # the wharf CLI as the root user of this server
+  AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_CONFIG_FILE="$data/config" "$WHARF_BIN" "$@" \
+    --endpoint-url "http://127.0.0.1:$port"
+}
+token_ids() { wharfc token list --output json | python3 -c 'import json, sys; [print(t["tokenId"]) for t in json.load(sys.stdin)["tokens"]]'; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "${npm_url}soak-seed"; }
+expect_status() { # what token expected -> 0 when the token's read answers expected within 5 s (a change may take a moment)
+  local code
+  for _ in $(seq 1 50); do
+    code=$(status_of "$2")
+    [ "$code" = "$3" ] && return 0
+    sleep 0.1
+  done
+  echo "churn $cycle: $1 answered $code, not $3" >>"$work/churn-errors.txt"
+  return 1
+}
+churn_cycle() {
+  local fresh id sha ok=1
+  # a token issued, used, revoked, refused
+  fresh=$(awsw codeartifact get-authorization-token --domain soak --domain-owner "$account" --duration-seconds 900 \
+    --query authorizationToken --output text) || { echo "churn $cycle: get-authorization-token failed" >>"$work/churn-errors.txt"; return 1; }
+  expect_status "a fresh token" "$fresh" 200 || ok=0
+  for id in $(token_ids | grep -vxF -f "$work/keep-tokens.txt"); do
+    wharfc token revoke "$id" >/dev/null || { echo "churn $cycle: revoke $id failed" >>"$work/churn-errors.txt"; ok=0; }
+  done
+  expect_status "a revoked token" "$fresh" 401 || ok=0
+  if [ $((cycle % 5)) = 0 ]; then
+    wharfc admin rotate-token-key >/dev/null || { echo "churn $cycle: rotate-token-key failed" >>"$work/churn-errors.txt"; ok=0; }
+    expect_status "the mix's token after a key rotation" "$token" 200 || ok=0
+  fi
+  # a repository policy put or deleted: soak-reader let in or refused
+  if [ $((cycle % 2)) = 1 ]; then
+    awsw codeartifact put-repository-permissions-policy --domain soak --domain-owner "$account" --repository mixed \
+      --policy-document "$reader_policy" >/dev/null \
+      || { echo "churn $cycle: put-repository-permissions-policy failed" >>"$work/churn-errors.txt"; ok=0; }
+    expect_status "soak-reader with the policy" "$reader_token" 200 || ok=0
+  else
+    awsw codeartifact delete-repository-permissions-policy --domain soak --domain-owner "$account" --repository mixed \
+      >/dev/null || { echo "churn $cycle: delete-repository-permissions-policy failed" >>"$work/churn-errors.txt"; ok=0; }
+    expect_status "soak-reader without the policy" "$reader_token" 403 || ok=0
+  fi
+  # a generic version published and deleted: an orphan for the collector
+  head -c 65536 /dev/urandom >"$work/churn.bin"
+  sha=$(sha256sum "$work/churn.bin" | cut -d' ' -f1)
+  awsw codeartifact publish-package-version --domain soak --domain-owner "$account" --repository mixed --format generic \
+    --namespace soak --package churn --package-version "c$cycle" --asset-content "$work/churn.bin" \
+    --asset-name churn.bin --asset-sha256 "$sha" >/dev/null \
+    && awsw codeartifact delete-package-versions --domain soak --domain-owner "$account" --repository mixed \
+      --format generic --namespace soak --package churn --versions "c$cycle" >/dev/null \
+    || { echo "churn $cycle: generic publish or delete failed" >>"$work/churn-errors.txt"; ok=0; }
+  [ "$ok" = 1 ]
+}
+churn_loop() { # runs until killed; one line per cycle in $work/churn.txt
+  cycle=0
+  while sleep "$CHURN_SECONDS"; do
+    cycle=$((cycle + 1))
+    if churn_cycle; then echo "$cycle ok" >>"$work/churn.txt"; else echo "$cycle FAIL" >>"$work/churn.txt"; fi
+  done
+}
+: >"$work/churn.txt"; : >"$work/churn-errors.txt"
+if [ "$CHURN" = 1 ]; then
+  awsw iam create-user --user-name soak-reader >/dev/null
+  awsw iam put-user-policy --user-name soak-reader --policy-name tokens --policy-document \
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codeartifact:GetAuthorizationToken","sts:GetServiceBearerToken"],"Resource":"*"}]}'
+  read -r reader_key reader_secret < <(awsw iam create-access-key --user-name soak-reader \
+    --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+  reader_token=$(AWS_ACCESS_KEY_ID="$reader_key" AWS_SECRET_ACCESS_KEY="$reader_secret" awsw codeartifact \
+    get-authorization-token --domain soak --domain-owner "$account" --query authorizationToken --output text)
+  reader_policy="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$account:user/soak-reader\"},\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}"
+  token_ids >"$work/keep-tokens.txt" # the mix's token and soak-reader's are never revoked
+  [ "$(wc -l <"$work/keep-tokens.txt")" = 2 ] || { echo "expected two live tokens, found: $(cat "$work/keep-tokens.txt")" >&2; exit 1; }
+  status_of "$reader_token" | grep -qx 403 || { echo "soak-reader reads without a policy" >&2; exit 1; }
+fi
+
 # ---------------------------------------------------------------- the mix
 export SOAK_TOKEN="$token" SOAK_THREADS="$CONNECTIONS" SOAK_PUBLISH_PERCENT="$PUBLISH_PERCENT" \
   SOAK_PER_PACKAGE="$PER_PACKAGE" SOAK_SEED_VERSIONS="$SEED_VERSIONS"
@@ -145,6 +230,11 @@ sample() { # seconds-since-start -> "t rss_kb open_files threads"
 }
 mix 2 "$DURATION" "$target" &
 wrk_job=$!
+churn_job=
+if [ "$CHURN" = 1 ]; then
+  churn_loop &
+  churn_job=$!
+fi
 start=$(date +%s)
 sleep 1 # the connections are open
 sample 1 >"$work/series.txt"
@@ -158,6 +248,10 @@ while kill -0 "$wrk_job" 2>/dev/null; do
   fi
 done
 wait "$wrk_job" || { cat "$work/wrk-2.txt" >&2; exit 1; }
+if [ -n "$churn_job" ]; then
+  kill "$churn_job" 2>/dev/null || true
+  wait "$churn_job" 2>/dev/null || true
+fi
 sleep 1 # the connections are closed
 read -r _ rss_after fd_after th_after < <(sample after)
 
@@ -237,6 +331,19 @@ PY
 ) || verdict="FAIL: the check did not run to its end"
 say "$verdict, all phases"
 
+churn_cycles=$(wc -l <"$work/churn.txt")
+churn_failed=$(grep -c FAIL "$work/churn.txt" || true)
+collected=$(curl -s "http://127.0.0.1:$port/metrics" \
+  | awk '$1 ~ /^wharf_blob_collector_removed_blobs_total/ {s += $2} END {print s + 0}')
+if [ "$CHURN" = 1 ]; then
+  log "churn: $churn_cycles cycles, $churn_failed failed; the collector removed $collected blobs"
+  sed 's/^/   /' "$work/churn-errors.txt" | head -n 20 >&2
+fi
+churn_ok=1
+if [ "$CHURN" = 1 ] && { [ "$churn_failed" != 0 ] || { [ "$churn_cycles" -ge 6 ] && [ "$collected" = 0 ]; }; }; then
+  churn_ok=0
+fi
+
 log "summary ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 mb() { echo $(( $1 / 1024 )); }
 echo "soak: ${DURATION}s at $target req/s ($RATE_SHARE of the maximum $max req/s), $CONNECTIONS connections:" \
@@ -245,5 +352,6 @@ echo "soak: ${DURATION}s at $target req/s ($RATE_SHARE of the maximum $max req/s
   "publishes npm $(pubs npm), PyPI $(pubs pypi), Maven $(pubs maven) versions;" \
   "under load start/end/max: RSS $(mb "$rss0")/$(mb "$rss1")/$(mb "$rssmax") MB, open files $fd0/$fd1/$fdmax," \
   "threads $th0/$th1/$thmax; 1 s after: RSS $(mb "$rss_after") MB, open files $fd_after, threads $th_after;" \
-  "check $verdict"
-[ "$errors" = 0 ] && [ "${verdict%%:*}" = ok ]
+  "check $verdict; churn $churn_cycles cycles (token issued/revoked, key rotated every 5th, repository policy" \
+  "put/deleted, generic version published/deleted), $churn_failed failed, $collected orphan blobs collected"
+[ "$errors" = 0 ] && [ "${verdict%%:*}" = ok ] && [ "$churn_ok" = 1 ]
