@@ -580,6 +580,9 @@ public final class WharfServer implements AutoCloseable {
     // written asynchronously, so a slow download holds no thread; 200 covers blocking uploads and upstream fetches.
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("wharf-http");
+    // after a burst (10,000 idle connections timing out at once fill the pool), threads idle for the pool's
+    // idle timeout (60 s) all leave; Jetty's default lets one leave per timeout, over three hours for 200
+    threads.setMaxEvictCount(200);
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     // npm sends scoped names as @scope%2fname: let encoded separators through; NpmRequestPath decodes
