@@ -596,6 +596,9 @@ public final class WharfServer implements AutoCloseable {
     // carry a long Authorization value that is never in it, and the lookups cost more than they save
     // (about a fifth of the tarball rate in bench/files/file-bench.sh, docs/benchmarks.md).
     http.setHeaderCacheSize(0);
+    // and its built-in cache of common values matched without case, handing "text/plain; charset=UTF-8" over as
+    // "...utf-8": a SigV4 signature covers the value as sent (the AWS SDK's RequestBody.fromString got 403)
+    http.setHeaderCacheCaseSensitive(true);
     http.setSendDateHeader(true);
     dev.wharf.server.transport.ServerConnectors connectors;
     try {

@@ -96,6 +96,19 @@ class GenericPackageSdkIT {
   }
 
   @Test
+  void aTextAssetFromAStringIsPublished() {
+    // RequestBody.fromString sends and signs "Content-Type: text/plain; charset=UTF-8"; Jetty's header cache
+    // handed that over as "...charset=utf-8", so the signature did not match (403) until it was made case-sensitive
+    byte[] content = "release notes\n".getBytes(StandardCharsets.UTF_8);
+    PublishPackageVersionResponse published = api.publishPackageVersion(b -> b.domain("acme").repository("files")
+        .format(PackageFormat.GENERIC).namespace("sdk").packageValue("notes").packageVersion("1.0")
+        .assetName("notes.txt").assetSHA256(sha256(content)), RequestBody.fromString("release notes\n"));
+    assertThat(published.status()).isEqualTo(PackageVersionStatus.PUBLISHED);
+    assertThat(api.getPackageVersionAssetAsBytes(b -> b.domain("acme").repository("files").format(PackageFormat.GENERIC)
+        .namespace("sdk").packageValue("notes").packageVersion("1.0").asset("notes.txt")).asByteArray()).isEqualTo(content);
+  }
+
+  @Test
   void theSdkSendsTheHashOfItsBytesWhateverAssetSha256Says() {
     // The SDK's signer puts the SHA-256 of the body it sends in x-amz-content-sha256, replacing the
     // assetSHA256 member bound to that header: the server sees a consistent declaration and stores the
