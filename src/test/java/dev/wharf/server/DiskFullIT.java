@@ -16,6 +16,7 @@ import dev.wharf.testing.TestingPostgresDatabase;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingTmpfs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -126,12 +127,13 @@ class DiskFullIT {
         TestingPostgresDatabase database = TestingPostgresDatabase.create("wharf_full_")) {
       // PostgreSQL's server (user postgres) reaches its tablespace through the test's private directory
       Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
-      Path location = disk.directoryOwnedBy("pg", "postgres");
+      Path location = disk.root().resolve("pg");
       try {
+        disk.directoryOwnedBy("pg", "postgres");
         database.placeTablesIn(location);
-      } catch (SQLException e) {
-        TestingClients.missing("a PostgreSQL server on this machine for a tablespace on " + location + " ("
-            + e.getMessage() + ")");
+      } catch (UncheckedIOException | SQLException e) {
+        TestingClients.missing("a PostgreSQL server on this machine, running as user postgres, for a tablespace on "
+            + location + " (" + e.getMessage() + ")");
       }
       TestingServer wharf = database.startServer(scratch.resolve("data")); // closed with the database
       Packages packages = Packages.create(wharf);
