@@ -1,5 +1,6 @@
 package dev.wharf.audit;
 
+import dev.wharf.error.RepeatedWarning;
 import dev.wharf.store.BatchWriter;
 import dev.wharf.store.Database;
 import dev.wharf.store.SqlBatch;
@@ -57,6 +58,7 @@ public final class AuditLog implements AutoCloseable {
   private final ScheduledExecutorService countFlusher;
   private final Object countWrite = new Object();
   private final Database.Dialect dialect;
+  private final RepeatedWarning countFailures = new RepeatedWarning();
 
   /**
    * What one count is kept per: everything of an event but its time (truncated to the minute) and request. The
@@ -261,7 +263,11 @@ public final class AuditLog implements AutoCloseable {
     try {
       flushCounts();
     } catch (RuntimeException e) {
-      LOG.warn("writing audit counts failed, kept for the next try: {}", e.toString());
+      java.util.OptionalLong skipped = countFailures.due(); // every 5 s while the database is down or full
+      if (skipped.isPresent()) {
+        LOG.warn("writing audit counts failed, kept for the next try: {}{}", RepeatedWarning.describe(e),
+            RepeatedWarning.more(skipped.getAsLong()));
+      }
     }
   }
 

@@ -12,6 +12,7 @@ public final class BlobStoreUnavailableException extends IOException {
 
     /** The blob store's check, for {@link Unavailable}. */
     public static final Unavailable.Check CHECK = new Unavailable.Check(BlobStoreUnavailableException.class::isInstance,
+            Unavailable.Store.FILES, Unavailable.Condition.UNREACHABLE,
             "The service is temporarily unavailable: its blob storage cannot be reached. Retry later.");
 
     public BlobStoreUnavailableException(String message, Throwable cause) {

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 /**
  * How the package endpoints answer a failure, for every format: the same status for the same kind
  * of failure (4xx for the client's mistakes, a request body that could not be read among them: 400,
- * 502 for an upstream that failed, 503 for a database or
- * blob store that cannot be reached, 500 for Wharf's own faults), the Basic challenge on a 401, and
- * the body in the format's own {@link ErrorBody}.
+ * 502 for an upstream that failed, 503 for a database or blob store that cannot be reached, 507 for
+ * one whose disk is full, 500 for Wharf's own faults), the Basic challenge on a 401, and the body in
+ * the format's own {@link ErrorBody}.
  */
 public final class FormatErrors {
   /** 405s travel as Invalid with this code (the error hierarchy has no "method" kind). */
@@ -76,10 +76,10 @@ public final class FormatErrors {
       body.send(exchange, 502, e.getMessage());
       return;
     }
-    Optional<String> reason = unavailable.reason(failure);
+    Optional<Unavailable.Reason> reason = unavailable.report(exchange.requestId(), failure);
     if (reason.isPresent()) {
-      log.warn("{} request {}: {}: {}", format.name(), exchange.requestId(), reason.get(), failure.toString());
-      body.send(exchange, 503, reason.get());
+      exchange.drainBody(); // an upload cut short by a full disk: its client may still be sending
+      body.send(exchange, reason.get().status(), reason.get().message());
     } else if (failure instanceof UncheckedIOException) {
       log.error("{} request {} failed", format.name(), exchange.requestId(), failure);
       body.send(exchange, 500, "Internal error (request " + exchange.requestId() + ")");

@@ -60,6 +60,7 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.crypto.MasterKey;
 import dev.wharf.crypto.SecretCipher;
+import dev.wharf.error.RepeatedWarning;
 import dev.wharf.error.Unavailable;
 import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.IdentityService;
@@ -89,6 +90,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,12 +176,23 @@ public final class WharfServer implements AutoCloseable {
     this.auditRetention = auditRetention;
   }
 
-  private static void runQuietly(Runnable task) {
-    try {
-      task.run();
-    } catch (RuntimeException e) {
-      LOG.warn("background task failed: {}", e.toString());
-    }
+  /**
+   * {@code task}, which logs its failures instead of ending its schedule: one warning line without a stack trace, at
+   * most once a minute while it keeps failing (a database that is down or full fails it on every run).
+   */
+  private static Runnable quietly(String name, Runnable task) {
+    RepeatedWarning failures = new RepeatedWarning();
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        java.util.OptionalLong skipped = failures.due();
+        if (skipped.isPresent()) {
+          LOG.warn("background task {} failed: {}{}", name, RepeatedWarning.describe(e),
+              RepeatedWarning.more(skipped.getAsLong()));
+        }
+      }
+    };
   }
 
   /** Every registered query-protocol operation (a test checks each declares its permission). */
@@ -269,6 +282,7 @@ public final class WharfServer implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Metrics metrics = new Metrics(registry);
       gcMetrics = bindJvmAndProcess(registry);
+      bindDiskSpace(registry, config);
       database.meterPool(registry);
       // before anything is bootstrapped: a bucket that cannot be reached stops a first start cleanly
       blobs = openBlobStore(config, s3Credentials);
@@ -343,9 +357,10 @@ public final class WharfServer implements AutoCloseable {
       // one limiter decides for every protocol, where each request's caller becomes known
       RequestLimiter limits = new RequestLimiter(config.limits());
       RepositoryAuthorizer authorizer = new RepositoryAuthorizer(repositoryAccess, audit, limits);
-      // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached
-      Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK,
-          BlobStoreUnavailableException.CHECK));
+      // every endpoint answers 503 "retry later" when the database or the blob store cannot be reached, and 507
+      // when the database's or the local disk is full
+      Unavailable unavailable = new Unavailable(List.of(DatabaseUnavailable.CHECK, DatabaseUnavailable.FULL,
+          BlobStoreUnavailableException.CHECK, Unavailable.LOCAL_DISK_FULL), clock);
       AwsEndpointContext awsContext = new AwsEndpointContext(authenticator, permissions, audit, unavailable, metrics,
           limits);
       RestJsonEndpoints codeartifactEndpoints = new RestJsonEndpoints("/v1/", "codeartifact", awsContext, restOperations);
@@ -372,25 +387,25 @@ public final class WharfServer implements AutoCloseable {
       // two threads: a long blob collection must not hold up the token-use flush
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().name("wharf-background-", 0).daemon().factory());
-      background.scheduleWithFixedDelay(() -> runQuietly(tokens::flushUses), 5, 5, TimeUnit.SECONDS);
-      background.scheduleWithFixedDelay(() -> runQuietly(credentials::flushKeyUses), 5, 5, TimeUnit.SECONDS);
-      background.scheduleWithFixedDelay(() -> runQuietly(consoleSessions::removeExpired), 10, 10, TimeUnit.MINUTES);
+      background.scheduleWithFixedDelay(quietly("token uses", tokens::flushUses), 5, 5, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(quietly("access key uses", credentials::flushKeyUses), 5, 5, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(quietly("expired console sessions", consoleSessions::removeExpired), 10, 10,
+          TimeUnit.MINUTES);
       BlobCollector collector = new BlobCollector(blobs, new SqlBlobReferences(database),
           Duration.ofSeconds(config.blobGcGraceSeconds()), Clock.systemUTC()); // blob times are real times
       long collectEvery = Math.max(60, Math.min(config.blobGcGraceSeconds() / 4, BLOB_GC_MAX_INTERVAL_SECONDS));
       ClusterLock collectorLock = new ClusterLock(database, BLOB_GC_LOCK);
-      background.scheduleWithFixedDelay(() -> runQuietly(() -> collectBlobs(collectorLock, collector, metrics)), 60,
-          collectEvery,
-          TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(quietly("blob collection", () -> collectBlobs(collectorLock, collector, metrics)),
+          60, collectEvery, TimeUnit.SECONDS);
       Optional<AuditRetention> auditRetention = config.auditRetentionDays() == 0 ? Optional.empty()
           : Optional.of(new AuditRetention(audit, new ClusterLock(database, AUDIT_RETENTION_LOCK), clock,
               Duration.ofDays(config.auditRetentionDays())));
       auditRetention.ifPresent(retention -> background.scheduleWithFixedDelay(
-          () -> runQuietly(() -> removeExpiredAudit(retention)), 120, AuditRetention.INTERVAL.toSeconds(),
+          quietly("audit retention", () -> removeExpiredAudit(retention)), 120, AuditRetention.INTERVAL.toSeconds(),
           TimeUnit.SECONDS));
 
       Server jetty = http.server();
-      Health health = new Health(database, blobs);
+      Health health = new Health(database, blobs, unavailable);
       Handler root = new RootHandler(routes, serverRoutes(config, health, registry, metrics), metricsConnector(jetty),
           unavailable, metrics);
       if (http.connectors().redirect().isPresent()) {
@@ -403,7 +418,7 @@ public final class WharfServer implements AutoCloseable {
       graceful.setHandler(root);
       jetty.setHandler(graceful);
       http.connectors().reloader().ifPresent(reloader -> background.scheduleWithFixedDelay(
-          () -> runQuietly(reloader::check), TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS));
+          quietly("certificate reload", reloader::check), TLS_CHECK_SECONDS, TLS_CHECK_SECONDS, TimeUnit.SECONDS));
       try {
         jetty.start();
       } catch (IOException e) {
@@ -518,6 +533,28 @@ public final class WharfServer implements AutoCloseable {
   }
 
   /**
+   * Free and total space of the file systems Wharf writes to ({@code disk_free_bytes}, {@code disk_total_bytes}, by
+   * {@code path}): the data directory (file blobs, spooled uploads, SQLite by default), and a SQLite file's folder
+   * elsewhere. A full one makes writes answer 507; the gauge warns before.
+   */
+  private static void bindDiskSpace(io.micrometer.core.instrument.MeterRegistry registry, WharfConfig config) {
+    java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+    folders.add(config.dataDirectory().toAbsolutePath().normalize());
+    String url = config.effectiveDatabaseUrl();
+    if (url.startsWith("jdbc:sqlite:")) {
+      String file = url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*", "");
+      if (!file.isEmpty() && !file.startsWith(":") && !file.startsWith("file:")) {
+        Path folder = Path.of(file).toAbsolutePath().normalize().getParent();
+        if (folder != null) {
+          folders.add(folder);
+        }
+      }
+    }
+    folders.forEach(folder -> new io.micrometer.core.instrument.binder.jvm.DiskSpaceMetrics(folder.toFile())
+        .bindTo(registry));
+  }
+
+  /**
    * The JVM's and the process's meters: memory pools, GC pauses, threads, class loading, CPU, open files and
    * uptime. The GC meters listen to the JVM until closed.
    */
@@ -540,7 +577,8 @@ public final class WharfServer implements AutoCloseable {
   private static List<ServerRoute> serverRoutes(WharfConfig config, Health health, PrometheusMeterRegistry registry,
       Metrics metrics) {
     ServerRoute.Access probe = new ServerRoute.Access.Public("load balancers and orchestrators probe it without"
-        + " credentials; it says only whether the process, the database and the blob store answer");
+        + " credentials; it says only whether the process, the database and the blob store answer, and whether they"
+        + " recently refused a write for lack of space");
     RequestMeter healthMeter = metrics.request(RequestProtocol.HEALTH, "none", "health");
     MetricsEndpoint endpoint = new MetricsEndpoint(registry);
     ServerRoute.Access metricsAccess = config.metricsToken()
@@ -831,10 +869,10 @@ public final class WharfServer implements AutoCloseable {
           exchange.send(404, "application/json", "{\"message\":\"No such endpoint\"}");
         }
       } catch (RuntimeException e) {
-        java.util.Optional<String> reason = unavailable.reason(e);
+        java.util.Optional<Unavailable.Reason> reason = unavailable.report(exchange.requestId(), e);
         if (reason.isPresent()) {
-          LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
-          exchange.send(503, "application/json", "{\"message\":\"" + reason.get() + "\"}");
+          exchange.send(reason.get().status(), "application/json",
+              "{\"message\":\"" + reason.get().message() + "\"}");
           return true;
         }
         LOG.error("request {} failed", exchange.requestId(), e);

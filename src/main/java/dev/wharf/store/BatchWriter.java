@@ -1,8 +1,10 @@
 package dev.wharf.store;
 
+import dev.wharf.error.RepeatedWarning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes rows off the request path: requests hand items to a bounded queue, one thread stores
  * them in batches (one transaction each). A full queue makes submitters wait, so nothing is lost
- * while the process lives; {@link #flush()} waits until everything submitted so far is stored.
+ * while the process lives and the database takes writes; {@link #flush()} waits until everything
+ * submitted so far is stored. A batch the database refuses (unreachable, or its disk full) is
+ * dropped: a warning says so, at most once a minute with the rows dropped since, without a stack trace.
  */
 public final class BatchWriter<T> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
@@ -26,6 +30,9 @@ public final class BatchWriter<T> implements AutoCloseable {
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong settled = new AtomicLong();
   private final Thread writer;
+  private final RepeatedWarning failures = new RepeatedWarning();
+  /** Rows dropped since the last warning (the writer thread's alone). */
+  private long droppedRows;
   private volatile boolean running = true;
 
   /**
@@ -66,11 +73,21 @@ public final class BatchWriter<T> implements AutoCloseable {
       } catch (InterruptedException e) {
         running = false;
       } catch (RuntimeException e) {
-        LOG.warn("could not store {} {} rows: {}", batch.size(), name, e.toString());
+        dropped(batch.size(), e);
       } finally {
         settled.addAndGet(batch.size());
         batch.clear();
       }
+    }
+  }
+
+  private void dropped(int rows, RuntimeException failure) {
+    droppedRows += rows;
+    OptionalLong skipped = failures.due();
+    if (skipped.isPresent()) {
+      LOG.warn("could not store {} {} rows, dropped: {}{}", droppedRows, name, RepeatedWarning.describe(failure),
+          skipped.getAsLong() == 0 ? "" : " (in " + (skipped.getAsLong() + 1) + " batches since the last line)");
+      droppedRows = 0;
     }
   }
 

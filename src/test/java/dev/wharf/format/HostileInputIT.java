@@ -9,16 +9,14 @@ import dev.wharf.format.npm.NpmTestingPackages;
 import dev.wharf.format.pypi.PypiUploadIT;
 import dev.wharf.format.ruby.RubyClientIT;
 import dev.wharf.testing.TestingCrates;
+import dev.wharf.testing.TestingHttp;
 import dev.wharf.testing.TestingServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +44,6 @@ import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
  * names the API cannot address, broken request framing, and uploaded files a browser would run.
  */
 class HostileInputIT {
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String METADATA_ONLY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
       + "\"codeartifact:GetAuthorizationToken\",\"sts:GetServiceBearerToken\",\"codeartifact:ReadFromRepository\","
       + "\"codeartifact:PutPackageMetadata\"],\"Resource\":\"*\"}]}";
@@ -89,26 +86,11 @@ class HostileInputIT {
   }
 
   static HttpResponse<byte[]> send(String method, String url, byte[] body, String authorization, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestingHttp.send(method, url, body, authorization, headers);
   }
 
   static String text(HttpResponse<byte[]> response) {
-    return new String(response.body(), StandardCharsets.UTF_8);
+    return TestingHttp.text(response);
   }
 
   static List<String> packageNames(String format) {

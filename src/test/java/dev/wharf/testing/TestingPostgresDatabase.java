@@ -17,6 +17,7 @@ public final class TestingPostgresDatabase implements AutoCloseable {
   private final String name;
   private final String url;
   private TestingServer server;
+  private String tablespace;
 
   private TestingPostgresDatabase(String adminUrl, String name, String url) {
     this.adminUrl = adminUrl;
@@ -50,6 +51,18 @@ public final class TestingPostgresDatabase implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Creates a tablespace at {@code location} and makes it this database's default, so the tables a server then
+   * creates live there (e.g. on a small file system a test fills); dropped on close, after the database. The
+   * location must be a directory on PostgreSQL's machine that its server may write (owned by its user).
+   */
+  public void placeTablesIn(java.nio.file.Path location) throws SQLException {
+    String name = this.name + "_space";
+    admin("CREATE TABLESPACE " + name + " LOCATION '" + location + "'");
+    tablespace = name;
+    admin("ALTER DATABASE " + this.name + " SET default_tablespace = " + name);
+  }
+
   /** New connections are refused until {@link #allowConnections}. */
   public void refuseConnections() throws SQLException {
     admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
@@ -71,6 +84,9 @@ public final class TestingPostgresDatabase implements AutoCloseable {
     }
     allowConnections();
     admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    if (tablespace != null) {
+      admin("DROP TABLESPACE IF EXISTS " + tablespace);
+    }
   }
 
   private void admin(String sql) throws SQLException {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,24 +16,12 @@ import java.util.zip.GZIPInputStream;
  * accepted (the same document once decompressed, under its own ETag), no-cache, and Vary: Accept-Encoding.
  */
 public final class TestingRevalidation {
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private TestingRevalidation() {}
 
   /** GETs {@code url} with {@code authorization} and the extra headers (name, value, …). */
   public static HttpResponse<byte[]> get(String url, String authorization, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", authorization);
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestingHttp.send("GET", url, null, authorization, headers);
   }
 
   /**

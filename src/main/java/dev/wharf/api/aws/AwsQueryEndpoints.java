@@ -6,6 +6,7 @@ import dev.wharf.api.http.FormEncoding;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.metrics.RequestMeters;
 import dev.wharf.metrics.RequestProtocol;
@@ -137,13 +138,13 @@ public final class AwsQueryEndpoints {
       sendError(exchange, service, new WharfException.Invalid("MalformedQueryString", "The request body could not be read"));
       entry.finish(AuditEvent.Outcome.FAILED, "MalformedQueryString");
     } catch (RuntimeException e) {
-      java.util.Optional<String> reason = context.unavailable().reason(e);
+      java.util.Optional<Unavailable.Reason> reason = context.unavailable().report(exchange.requestId(), e);
       if (reason.isPresent()) {
-        LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
+        // IAM's and STS's code for a failure that passes, with the status that says what to do (503, or 507)
         entry.finish(AuditEvent.Outcome.FAILED, "ServiceUnavailable");
         exchange.setHeader("x-amzn-RequestId", exchange.requestId());
-        exchange.send(503, "text/xml", error(service, "ServiceUnavailable", "Receiver", reason.get(),
-            exchange.requestId()));
+        exchange.send(reason.get().status(), "text/xml", error(service, "ServiceUnavailable", "Receiver",
+            reason.get().message(), exchange.requestId()));
         return;
       }
       entry.finish(AuditEvent.Outcome.FAILED, "ServiceFailure");

@@ -10,6 +10,7 @@ import dev.wharf.api.http.FormEncoding;
 import dev.wharf.audit.AuditEvent;
 import dev.wharf.audit.AuditLog;
 import dev.wharf.crypto.Sha256;
+import dev.wharf.error.Unavailable;
 import dev.wharf.error.WharfException;
 import dev.wharf.metrics.RequestMeters;
 import dev.wharf.metrics.RequestProtocol;
@@ -152,12 +153,12 @@ public final class RestJsonEndpoints {
         entry.finish(AuditEvent.Outcome.FAILED, "ValidationException");
         return;
       }
-      java.util.Optional<String> reason = context.unavailable().reason(e);
+      java.util.Optional<Unavailable.Reason> reason = context.unavailable().report(exchange.requestId(), e);
       if (reason.isPresent()) {
-        // CodeArtifact's model has no 503 error: its server fault, with the status that says "retry"
-        LOG.warn("request {}: {}: {}", exchange.requestId(), reason.get(), e.toString());
+        // CodeArtifact's model has no 503 or 507 error: its server fault, with the status that says what to do
         entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");
-        sendError(exchange, 503, "InternalServerException", reason.get(), Map.of());
+        exchange.drainBody(); // an upload cut short by a full disk: its client may still be sending
+        sendError(exchange, reason.get().status(), "InternalServerException", reason.get().message(), Map.of());
         return;
       }
       entry.finish(AuditEvent.Outcome.FAILED, "InternalServerException");

@@ -1,5 +1,6 @@
 package dev.wharf.packages.external;
 
+import dev.wharf.error.Unavailable;
 import dev.wharf.packages.UpstreamUnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeoutException;
  * GETs from external connections' upstreams with java.net.http: a connect timeout, a deadline for
  * the whole response (so a slow upstream never holds a client), and a size limit enforced while
  * the body arrives (a huge answer is cut off, never buffered). Every failure is an
- * {@link UpstreamUnavailableException} naming the upstream. Credentials in a URL's user-info are
- * sent as HTTP Basic and never appear in messages.
+ * {@link UpstreamUnavailableException} naming the upstream, but a local disk too full to take the
+ * file (an {@link java.io.UncheckedIOException}, answered 507 by {@link Unavailable}). Credentials
+ * in a URL's user-info are sent as HTTP Basic and never appear in messages.
  */
 public final class ExternalFetcher {
   /** What a GET found: the body, or nothing (404/410). */
@@ -87,6 +89,12 @@ public final class ExternalFetcher {
       if (cause instanceof TooLarge) {
         throw new UpstreamUnavailableException("The upstream " + shown + " sent more than the limit of " + maxBytes
             + " bytes");
+      }
+      // the file could not be written here: this disk's failure (507), not the upstream's
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof IOException local && Unavailable.LOCAL_DISK_FULL.matches().test(local)) {
+          throw new java.io.UncheckedIOException(local);
+        }
       }
       throw new UpstreamUnavailableException("The upstream " + shown + " could not be reached: "
           + (e.getCause() instanceof IOException io ? io.getClass().getSimpleName() + " " + io.getMessage() : e.getMessage()));

@@ -130,4 +130,15 @@ class ExternalConnectionServiceTest {
     assertThat(ExternalConnectionService.withCredentials(pypi, URI.create("https://files.pythonhosted.org/x.whl")))
         .as("credentials stay with the upstream").hasToString("https://files.pythonhosted.org/x.whl");
   }
+
+  @Test
+  void aFileThisDiskHasNoRoomForIsThisDisksFailureNotTheUpstreams() {
+    Path full = Path.of("/dev/full"); // every write to it fails with "No space left on device"
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(full), "Linux's /dev/full");
+    URI jar = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/maven/org/example/lib/1.0/lib-1.0.jar");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ExternalFetcher(Duration.ofSeconds(5))
+        .file(jar, 1_000_000, full)).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("No space left on device");
+  }
 }
