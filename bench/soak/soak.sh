@@ -66,7 +66,8 @@ bench_work
 # ---------------------------------------------------------------- Wharf
 port=$(free_port)
 data="$work/wharf-data"
-start_wharf "$port" "$data" env WHARF_BLOB_GC_GRACE_SECONDS=60
+start_wharf "$port" "$data" env WHARF_BLOB_GC_GRACE_SECONDS=60 \
+  WHARF_JAVA_OPTS="${WHARF_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
 account=$(awsw sts get-caller-identity --query Account --output text)
 awsw codeartifact create-domain --domain soak >/dev/null
 awsw codeartifact create-repository --domain soak --domain-owner "$account" --repository mixed >/dev/null
@@ -222,11 +223,16 @@ target=$(python3 -c "print(round($max * $RATE_SHARE, 1))")
 say "maximum $max req/s (p50 $(field 1 latency | awk '{print $4}') ms, p99 $(field 1 latency | awk '{print $6}') ms, $(errors_of 1) errors); target $target req/s"
 
 log "phase 2: ${DURATION}s at $target req/s, sampling the server every ${SAMPLE_SECONDS}s"
-sample() { # seconds-since-start -> "t rss_kb open_files threads"
+sample() { # seconds-since-start -> "t rss_kb open_files threads rss_anon_kb rss_file_kb"
   local files
   # shellcheck disable=SC2012 # only counted
   files=$(ls "/proc/$pid/fd" | wc -l)
-  awk -v t="$1" -v files="$files" '/^VmRSS:/ {r = $2} /^Threads:/ {n = $2} END {print t, r, files, n}' "/proc/$pid/status"
+  awk -v t="$1" -v files="$files" '/^VmRSS:/ {r = $2} /^Threads:/ {n = $2} /^RssAnon:/ {a = $2} /^RssFile:/ {f = $2}
+    END {print t, r, files, n, a, f}' "/proc/$pid/status"
+}
+nmt() { # -> the JVM's committed memory by area (KB), from Native Memory Tracking
+  "$(dirname "$(readlink "/proc/$pid/exe")")/jcmd" "$pid" VM.native_memory summary \
+    | sed -n 's/^-  *\([A-Za-z][A-Za-z ]*[a-z]\) (reserved=[0-9]*KB, committed=\([0-9]*\)KB).*/\1\t\2/p'
 }
 mix 2 "$DURATION" "$target" &
 wrk_job=$!
@@ -238,6 +244,7 @@ fi
 start=$(date +%s)
 sleep 1 # the connections are open
 sample 1 >"$work/series.txt"
+nmt >"$work/nmt-start.txt"
 next=$SAMPLE_SECONDS
 while kill -0 "$wrk_job" 2>/dev/null; do
   sleep 1
@@ -252,17 +259,21 @@ if [ -n "$churn_job" ]; then
   kill "$churn_job" 2>/dev/null || true
   wait "$churn_job" 2>/dev/null || true
 fi
+nmt >"$work/nmt-end.txt"
 sleep 1 # the connections are closed
-read -r _ rss_after fd_after th_after < <(sample after)
+read -r _ rss_after fd_after th_after _ < <(sample after)
 
 # ---------------------------------------------------------------- report
 log "phase 2: the server over time"
 {
-  echo "| t (s) | RSS (MB) | open files | threads |"
-  echo "|---|---|---|---|"
-  awk '{printf "| %d | %.0f | %d | %d |\n", $1, $2 / 1024, $3, $4}' "$work/series.txt"
-  echo "| 1 s after the run | $((rss_after / 1024)) | $fd_after | $th_after |"
+  echo "| t (s) | RSS (MB) | of which anonymous / file-backed (MB) | open files | threads |"
+  echo "|---|---|---|---|---|"
+  awk '{printf "| %d | %.0f | %.0f / %.0f | %d | %d |\n", $1, $2 / 1024, $5 / 1024, $6 / 1024, $3, $4}' "$work/series.txt"
+  echo "| 1 s after the run | $((rss_after / 1024)) | | $fd_after | $th_after |"
 } >&2
+log "phase 2: the JVM's committed memory by area (Native Memory Tracking), start -> end of the paced phase"
+join -t "$(printf '\t')" <(sort "$work/nmt-start.txt") <(sort "$work/nmt-end.txt") \
+  | awk -F '\t' '{printf "   %-28s %7.1f -> %7.1f MB\n", $1, $2 / 1024, $3 / 1024}' >&2
 series() { # column -> start end max
   awk -v c="$1" 'NR == 1 {s = $c} {e = $c; if ($c > m) m = $c} END {print s, e, m}' "$work/series.txt"
 }
