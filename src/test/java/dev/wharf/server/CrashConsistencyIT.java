@@ -50,6 +50,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -406,8 +407,8 @@ class CrashConsistencyIT {
       Map<String, Integer> versions = new HashMap<>();
       for (int i = 0; i < PUBLISHES; i++) {
         int kind = random.nextInt(3);
-        // from 1 KiB to 1 MiB, evenly over the logarithm: mostly small, a few large enough to be cut mid-body
-        int size = (int) Math.exp(Math.log(1024) + random.nextDouble() * Math.log(1024));
+        // from 1 KiB to 256 KiB, evenly over the logarithm: mostly small, some large enough to be cut mid-body
+        int size = (int) Math.exp(Math.log(1024) + random.nextDouble() * Math.log(256));
         String name = switch (kind) {
           case 0 -> "crash-npm-" + random.nextInt(6);
           case 1 -> "crashpy" + random.nextInt(4);
@@ -597,11 +598,13 @@ class CrashConsistencyIT {
     // ---------------------------------------------------------------- the checks
 
     private void check() throws Exception {
-      try (CodeartifactClient api = TestingServer.codeartifact(endpoint, root)) {
+      try (CodeartifactClient api = TestingServer.codeartifact(endpoint, root);
+          ExecutorService clients = Executors.newFixedThreadPool(4)) {
         Map<String, Publish> byVersion = new HashMap<>();
         plan.forEach(p -> byVersion.put(versionKey(p.format(), p.namespace(), p.name, p.version), p));
         // every version the API shows, by package, with its assets
-        Map<String, Found> found = new TreeMap<>();
+        Map<String, Found> found = new ConcurrentSkipListMap<>();
+        List<Future<String>> reads = new ArrayList<>();
         Set<PackageSummary> packages = new HashSet<>();
         api.listPackagesPaginator(b -> b.domain(DOMAIN).repository(REPOSITORY)).packages().forEach(packages::add);
         List<String> problems = new ArrayList<>();
@@ -615,19 +618,25 @@ class CrashConsistencyIT {
           for (PackageVersionSummary version : api.listPackageVersionsPaginator(b -> b.domain(DOMAIN)
               .repository(REPOSITORY).format(summary.format()).namespace(summary.namespace())
               .packageValue(summary.packageValue())).versions()) {
-            Map<String, String> assets = new TreeMap<>();
-            for (AssetSummary asset : api.listPackageVersionAssetsPaginator(b -> b.domain(DOMAIN).repository(REPOSITORY)
-                .format(summary.format()).namespace(summary.namespace()).packageValue(summary.packageValue())
-                .packageVersion(version.version())).assets()) {
-              assets.put(asset.name(), asset.hashes().get(HashAlgorithm.SHA_256));
-            }
-            String description = summary.format() == PackageFormat.MAVEN ? api.describePackageVersion(b -> b
-                .domain(DOMAIN).repository(REPOSITORY).format(summary.format()).namespace(summary.namespace())
-                .packageValue(summary.packageValue()).packageVersion(version.version())).packageVersion().summary()
-                : null;
-            found.put(versionKey(summary.format(), summary.namespace(), summary.packageValue(), version.version()),
-                new Found(version.statusAsString(), assets, description));
+            reads.add(clients.submit(() -> {
+              Map<String, String> assets = new TreeMap<>();
+              for (AssetSummary asset : api.listPackageVersionAssetsPaginator(b -> b.domain(DOMAIN)
+                  .repository(REPOSITORY).format(summary.format()).namespace(summary.namespace())
+                  .packageValue(summary.packageValue()).packageVersion(version.version())).assets()) {
+                assets.put(asset.name(), asset.hashes().get(HashAlgorithm.SHA_256));
+              }
+              String description = summary.format() == PackageFormat.MAVEN ? api.describePackageVersion(b -> b
+                  .domain(DOMAIN).repository(REPOSITORY).format(summary.format()).namespace(summary.namespace())
+                  .packageValue(summary.packageValue()).packageVersion(version.version())).packageVersion().summary()
+                  : null;
+              found.put(versionKey(summary.format(), summary.namespace(), summary.packageValue(), version.version()),
+                  new Found(version.statusAsString(), assets, description));
+              return null;
+            }));
           }
+        }
+        for (Future<String> read : reads) {
+          read.get();
         }
         for (String key : found.keySet()) {
           if (!byVersion.containsKey(key)) {
@@ -664,23 +673,21 @@ class CrashConsistencyIT {
         // every asset of a version that may be downloaded (not an Unfinished one) still downloads with the hash
         // the API lists, after the collection
         List<Future<String>> downloads = new ArrayList<>();
-        try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
-          found.forEach((key, version) -> version.assets().forEach((asset, sha256) -> {
-            if ("Unfinished".equals(version.status())) {
-              return;
-            }
-            String[] parts = key.split("\n", -1);
-            downloads.add(clients.submit(() -> {
-              byte[] content = api.getPackageVersionAssetAsBytes(b -> b.domain(DOMAIN).repository(REPOSITORY)
-                  .format(parts[0]).namespace(parts[1].isEmpty() ? null : parts[1]).packageValue(parts[2])
-                  .packageVersion(parts[3]).asset(asset)).asByteArray();
-              return Sha256.hex(content).equals(sha256) ? null
-                  : asset + " of " + key.replace('\n', ' ') + " downloads with another SHA-256";
-            }));
-          }));
-          for (Future<String> download : downloads) {
-            assertThat(download.get()).isNull();
+        found.forEach((key, version) -> version.assets().forEach((asset, sha256) -> {
+          if ("Unfinished".equals(version.status())) {
+            return;
           }
+          String[] parts = key.split("\n", -1);
+          downloads.add(clients.submit(() -> {
+            byte[] content = api.getPackageVersionAssetAsBytes(b -> b.domain(DOMAIN).repository(REPOSITORY)
+                .format(parts[0]).namespace(parts[1].isEmpty() ? null : parts[1]).packageValue(parts[2])
+                .packageVersion(parts[3]).asset(asset)).asByteArray();
+            return Sha256.hex(content).equals(sha256) ? null
+                : asset + " of " + key.replace('\n', ' ') + " downloads with another SHA-256";
+          }));
+        }));
+        for (Future<String> download : downloads) {
+          assertThat(download.get()).isNull();
         }
         checkTokensAndAudit();
         checkDatabase();
