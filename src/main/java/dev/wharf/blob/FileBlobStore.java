@@ -323,20 +323,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     private void removeLeftoverTemporaryFiles(Instant olderThan) throws IOException {
-        int removed = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(temporaryDirectory)) {
-            for (Path file : files) {
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(olderThan)) {
-                        Files.deleteIfExists(file);
-                        removed++;
-                    }
-                } catch (NoSuchFileException e) {
-                    // removed concurrently, e.g. by another process's put finishing
-                }
-            }
-        }
+        int removed = LeftoverFiles.remove(temporaryDirectory, "*", olderThan);
         if (removed > 0) {
             LOG.info("Removed {} leftover temporary file(s) older than {} from {}", removed, TEMPORARY_FILE_MAX_AGE, temporaryDirectory);
         }

@@ -7,12 +7,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -472,18 +469,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private void removeLeftoverSpoolFiles(Instant olderThan) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(spoolDirectory, "*" + SPOOL_SUFFIX)) {
-            for (Path file : files) {
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isBefore(olderThan)) {
-                        Files.deleteIfExists(file);
-                    }
-                } catch (NoSuchFileException e) {
-                    // another put finished with it
-                }
-            }
-        }
+        LeftoverFiles.remove(spoolDirectory, "*" + SPOOL_SUFFIX, olderThan);
     }
 
     /** Listings and HeadObject differ in precision (milliseconds vs the HTTP date's seconds). */

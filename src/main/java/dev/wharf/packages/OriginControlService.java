@@ -39,18 +39,14 @@ public final class OriginControlService {
   }
 
   /**
-   * CodeArtifact's default origin controls, set when a package's first version arrives: published
-   * directly → publish ALLOW, upstream BLOCK (a same-named package from an upstream or a public
-   * registry cannot slip in: the dependency-confusion defence); taken from an upstream or an
-   * external connection → publish BLOCK, upstream ALLOW. Settings made with
+   * CodeArtifact's default origin controls, which a package gets when its first version arrives: published
+   * directly → publish ALLOW, upstream BLOCK (a same-named package from an upstream or a public registry
+   * cannot slip in: the dependency-confusion defence); taken from an upstream or an external connection →
+   * publish BLOCK, upstream ALLOW. The store sets them in the transaction that creates the package (so a
+   * crash cannot leave a package without them), and only then: settings made with
    * PutPackageOriginConfiguration before are kept.
    */
-  void setDefaultRestrictions(PackageKey key, String origin) {
-    if (packages.store().originRestrictions(key).isEmpty()) {
-      packages.store().putOriginRestrictions(key, "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT,
-          packages.clock().instant());
-      // the caller announces the change (PackageService.changed) once its writes are done
-      packages.originRestrictionsCache().invalidate(key);
-    }
+  static OriginRestrictions newPackageRestrictions(String origin) {
+    return "INTERNAL".equals(origin) ? INTERNAL_DEFAULT : UPSTREAM_DEFAULT;
   }
 }

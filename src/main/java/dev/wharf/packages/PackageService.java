@@ -251,15 +251,6 @@ public final class PackageService {
     return done;
   }
 
-  /** Replaces a version's metadata (e.g. npm's deprecation message); a new revision is issued. */
-  public void updateMetadata(PackageKey key, String version, String metadata) {
-    boolean done = store.updateVersionMetadata(key, version, metadata, null, newRevision(), clock.instant());
-    changed(key);
-    if (!done) {
-      throw versionNotFound(key, version);
-    }
-  }
-
   private static final int METADATA_CHANGE_ATTEMPTS = 16;
 
   /**

@@ -18,16 +18,37 @@ public interface PackageStore {
   }
 
   /**
-   * In one transaction: creates the package if needed, inserts the version with its assets and
-   * sets the given dist-tags. When the version already exists nothing at all changes.
+   * In one transaction: creates the package if needed (with the origin restrictions {@code newPackage}, when
+   * not null), inserts the version with its assets and sets the given dist-tags. When the version already
+   * exists nothing at all changes. One transaction, so that a crash cannot leave a new package's version
+   * without the origin configuration it comes with.
    */
-  InsertOutcome insertVersion(PackageVersion version, List<PackageAsset> assets, Map<String, String> distTags, Instant now);
+  InsertOutcome insertVersion(PackageVersion version, List<PackageAsset> assets, Map<String, String> distTags,
+      OriginRestrictions newPackage, Instant now);
+
+  /** {@link #insertVersion(PackageVersion, List, Map, OriginRestrictions, Instant)} setting no origin restrictions. */
+  default InsertOutcome insertVersion(PackageVersion version, List<PackageAsset> assets, Map<String, String> distTags,
+      Instant now) {
+    return insertVersion(version, assets, distTags, null, now);
+  }
 
   /**
    * In one transaction: adds an asset to an existing version (PyPI: another file of a release).
    * False when the version does not exist or already has an asset of that name (nothing changes).
    */
-  boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now);
+  default boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now) {
+    return insertAssets(key, version, List.of(asset), null, null, now);
+  }
+
+  /**
+   * In one transaction: adds a file to an existing version with the files that go with it (a wheel and its
+   * core metadata) and, when {@code metadata} is not null, makes it the version's metadata with the new
+   * {@code revision} (the file describes its version: Maven's POM). The first asset decides: false, and
+   * nothing changes, when the version does not exist or already has an asset of the first one's name; the
+   * others are added unless the version has one of that name already. So a crash leaves all of it or none.
+   */
+  boolean insertAssets(PackageKey key, String version, List<PackageAsset> assets, String metadata, String revision,
+      Instant now);
 
   /** What {@link #publishAsset} did. */
   enum AssetOutcome {
@@ -55,7 +76,12 @@ public interface PackageStore {
    * any other status is never changed. Of concurrent calls on one version, each sees the others' effects
    * whole: an asset is never added once the version has left Unfinished.
    */
-  AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now);
+  AssetPublication publishAsset(PackageVersion version, PackageAsset asset, OriginRestrictions newPackage, Instant now);
+
+  /** {@link #publishAsset(PackageVersion, PackageAsset, OriginRestrictions, Instant)} setting no origin restrictions. */
+  default AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now) {
+    return publishAsset(version, asset, null, now);
+  }
 
   /**
    * Removes one asset of a version if it still has that content (Maven: a file whose uploaded
@@ -194,9 +220,16 @@ public interface PackageStore {
   /**
    * In one transaction: stores a version copied from another repository with the same asset records
    * (blob references, no bytes copied). With {@code overwrite} an existing version of that name is
-   * replaced; without it nothing changes and VERSION_EXISTS is returned.
+   * replaced; without it nothing changes and VERSION_EXISTS is returned. A package this creates gets the origin
+   * restrictions {@code newPackage} (none when null).
    */
-  InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite, Instant now);
+  InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite,
+      OriginRestrictions newPackage, Instant now);
+
+  /** {@link #copyVersion(PackageVersion, List, boolean, OriginRestrictions, Instant)} setting no origin restrictions. */
+  default InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite, Instant now) {
+    return copyVersion(version, assets, overwrite, null, now);
+  }
 
   /**
    * One page of a package's versions in publish order (or newest first), optionally only those with

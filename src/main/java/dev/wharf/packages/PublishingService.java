@@ -79,7 +79,6 @@ public final class PublishingService {
     contents.forEach(content -> requireModelAssetName(content.name()));
     requirePublishAllowed(publication.key());
     PackageStore store = packages.store();
-    boolean newPackage = store.findPackage(publication.key()).isEmpty();
     List<PackageAsset> assets = new ArrayList<>();
     for (AssetContent content : contents) {
       assets.add(storeContent(content));
@@ -88,10 +87,8 @@ public final class PublishingService {
     PackageVersion version = new PackageVersion(publication.key(), publication.version(), publication.status(),
         PackageService.newRevision(), now, now, publication.summary(), publication.metadata(), publication.origin());
     // An unreferenced blob left by a lost race or a failed commit is garbage for the collector, never visible.
-    PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(), now);
-    if (outcome == PackageStore.InsertOutcome.INSERTED && newPackage) {
-      origins.setDefaultRestrictions(publication.key(), publication.origin());
-    }
+    PackageStore.InsertOutcome outcome = store.insertVersion(version, assets, publication.distTags(),
+        OriginControlService.newPackageRestrictions(publication.origin()), now);
     packages.changed(publication.key());
     if (outcome == PackageStore.InsertOutcome.VERSION_EXISTS) {
       throw versionExists(publication.key(), publication.version());
@@ -120,15 +117,14 @@ public final class PublishingService {
     Instant now = packages.clock().instant();
     PackageVersion copy = new PackageVersion(key, source.version(), source.status(), source.revision(),
         source.publishedAt(), now, source.summary(), source.metadata(), source.origin(), source.entryPoint());
-    PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false, now);
+    PackageStore.InsertOutcome outcome = store.copyVersion(copy, found.assets(), false,
+        OriginControlService.newPackageRestrictions("UPSTREAM"), now);
     if (outcome == PackageStore.InsertOutcome.INSERTED && !newPackage) {
       PackageDocument.VersionWithAssets added = new PackageDocument.VersionWithAssets(copy, found.assets());
       packages.retained(key, added, now);
       return added;
     }
-    if (outcome == PackageStore.InsertOutcome.INSERTED) {
-      origins.setDefaultRestrictions(key, "UPSTREAM");
-    } else {
+    if (outcome != PackageStore.InsertOutcome.INSERTED) {
       // Retained before with fewer files (PyPI, Maven): the files it lacks are added, existing ones kept.
       for (PackageAsset asset : found.assets()) {
         store.insertAsset(key, source.version(), asset, now);
@@ -148,9 +144,32 @@ public final class PublishingService {
    * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
    */
   public boolean addAsset(PackageKey key, String version, AssetContent content) {
+    return addAssets(key, version, List.of(content), null);
+  }
+
+  /**
+   * Adds a file to an existing version with the files that go with it (a wheel and its core metadata) and,
+   * when {@code versionMetadata} is not null, makes that the version's metadata (the file describes its
+   * version: Maven's POM arriving after the jar): every blob is stored first, then all of it is committed
+   * in one transaction, so a crash or a refused file leaves all of it or none.
+   *
+   * @return false, with nothing changed, when the version does not exist or already has a file of the first
+   *     one's name (the others are added unless a file of their name is there)
+   * @throws WharfException.TooLarge if a file exceeds its limit
+   * @throws WharfException.AccessDenied if the package's origin configuration blocks publishing
+   */
+  public boolean addAssets(PackageKey key, String version, List<AssetContent> contents, String versionMetadata) {
     requireModelNames(key, version);
+    contents.forEach(content -> requireModelAssetName(content.name()));
     requirePublishAllowed(key);
-    return addDerivedAsset(key, version, content);
+    List<PackageAsset> assets = new ArrayList<>();
+    for (AssetContent content : contents) {
+      assets.add(storeContent(content));
+    }
+    boolean added = packages.store().insertAssets(key, version, assets, versionMetadata,
+        versionMetadata == null ? null : PackageService.newRevision(), packages.clock().instant());
+    packages.changed(key);
+    return added;
   }
 
   /**
@@ -211,7 +230,6 @@ public final class PublishingService {
     requireModelNames(key, version);
     requireModelAssetName(content.name());
     requirePublishAllowed(key);
-    boolean newPackage = packages.store().findPackage(key).isEmpty();
     packages.versionWithAssets(key, version).ifPresent(existing -> {
       Optional<PackageAsset> same = existing.assets().stream().filter(a -> a.name().equals(content.name())).findFirst();
       if (same.isPresent() && !same.get().sha256().equals(expectedSha256)) {
@@ -238,10 +256,8 @@ public final class PublishingService {
     PackageVersion wanted = new PackageVersion(key, version, unfinished ? VersionStatus.UNFINISHED : VersionStatus.PUBLISHED,
         PackageService.newRevision(), now, now, null, metadata, "INTERNAL");
     // A blob left by a refused commit is unreferenced: garbage for the collector, never visible.
-    PackageStore.AssetPublication result = packages.store().publishAsset(wanted, asset, now);
-    if (result.outcome() == PackageStore.AssetOutcome.CREATED && newPackage) {
-      origins.setDefaultRestrictions(key, "INTERNAL");
-    }
+    PackageStore.AssetPublication result = packages.store().publishAsset(wanted, asset,
+        OriginControlService.newPackageRestrictions("INTERNAL"), now);
     packages.changed(key);
     return switch (result.outcome()) {
       case CREATED, UPDATED, UNCHANGED -> new PublishedAsset(result.version(), asset);
@@ -323,16 +339,12 @@ public final class PublishingService {
           + " with content that does not match the hash it publishes for it; it was not stored");
     }
     PackageAsset asset = asset(content.name(), digests);
-    boolean newPackage = store.findPackage(key).isEmpty();
     Instant now = packages.clock().instant();
     PackageVersion version = new PackageVersion(key, publication.version(), VersionStatus.PUBLISHED,
         PackageService.newRevision(), now, now, publication.summary(), publication.metadata(), "EXTERNAL",
         PackageVersion.EntryPoint.externalConnection(connectionName));
-    if (store.insertVersion(version, List.of(asset), publication.distTags(), now) == PackageStore.InsertOutcome.INSERTED) {
-      if (newPackage) {
-        origins.setDefaultRestrictions(key, "EXTERNAL");
-      }
-    } else {
+    if (store.insertVersion(version, List.of(asset), publication.distTags(),
+        OriginControlService.newPackageRestrictions("EXTERNAL"), now) != PackageStore.InsertOutcome.INSERTED) {
       store.insertAsset(key, publication.version(), asset, now);
       fillMetadata(key, publication.version(), publication.summary(), publication.metadata(), now);
     }

@@ -286,6 +286,7 @@ public final class WharfServer implements AutoCloseable {
       database.meterPool(registry);
       // before anything is bootstrapped: a bucket that cannot be reached stops a first start cleanly
       blobs = openBlobStore(config, s3Credentials);
+      removeLeftoverSpoolFiles(config.dataDirectory().resolve("tmp"), clock);
       SecretCipher cipher = new SecretCipher(masterKey);
       IdentityStore identityStore = new SqlIdentityStore(database);
       Bootstrap.checkMasterKey(identityStore, cipher, masterKey);
@@ -459,6 +460,19 @@ public final class WharfServer implements AutoCloseable {
    */
   public static BlobStore openBlobStore(WharfConfig config) throws IOException {
     return openBlobStore(config, DefaultCredentialsProvider.builder().build());
+  }
+
+  /**
+   * Uploads spooled to data/tmp while they are checked (npm tarballs, PyPI forms, files from external
+   * connections) are deleted when their request ends; a killed server leaves them, and nothing else would
+   * remove them. Those older than a blob store's temporary files may go (data/ may be shared by nodes).
+   */
+  private static void removeLeftoverSpoolFiles(Path spool, Clock clock) throws IOException {
+    int removed = dev.wharf.blob.LeftoverFiles.remove(spool, "*", clock.instant().minus(FileBlobStore.TEMPORARY_FILE_MAX_AGE));
+    if (removed > 0) {
+      LOG.info("Removed {} leftover upload file(s) older than {} from {}", removed, FileBlobStore.TEMPORARY_FILE_MAX_AGE,
+          spool);
+    }
   }
 
   /** Files under data/blobs, or the S3 bucket named by --blob-store s3://bucket/prefix. */

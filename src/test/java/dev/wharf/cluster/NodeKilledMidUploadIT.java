@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -79,13 +78,7 @@ class NodeKilledMidUploadIT {
           assertThat(upload).isNotDone();
           Thread.sleep(20);
         }
-        List<ProcessHandle> java = nodeB.process().toHandle().descendants().toList();
-        java.forEach(ProcessHandle::destroyForcibly); // SIGKILL
-        nodeB.process().destroyForcibly();
-        nodeB.process().waitFor();
-        for (ProcessHandle handle : java) {
-          handle.onExit().get();
-        }
+        nodeB.kill(Duration.ofSeconds(30));
         assertThat(upload).failsWithin(Duration.ofSeconds(60));
       }
 

@@ -245,6 +245,27 @@ public final class TestingLauncher {
       return awaitExit(timeout);
     }
 
+    /**
+     * Kills the server with SIGKILL, as the kernel's out-of-memory killer or a power cut stops it: no shutdown
+     * hook runs, nothing is flushed. The launcher execs the JVM, so this process is the JVM itself
+     * ({@link #isJvm}); any process it started is killed too. Returns the exit code (137).
+     */
+    public int kill(Duration timeout) {
+      List<ProcessHandle> descendants = process.toHandle().descendants().toList();
+      process.toHandle().destroyForcibly();
+      descendants.forEach(ProcessHandle::destroyForcibly);
+      int exit = awaitExit(timeout);
+      for (ProcessHandle descendant : descendants) {
+        descendant.onExit().join();
+      }
+      return exit;
+    }
+
+    /** Whether the process is the JVM (the launcher exec'd it) rather than a shell that started one. */
+    public boolean isJvm() {
+      return process.toHandle().info().command().map(command -> command.endsWith("/bin/java")).orElse(false);
+    }
+
     private void awaitOutputDrained() throws InterruptedException {
       reader.join(Duration.ofSeconds(5));
       keepOutput();

@@ -4,6 +4,7 @@ import dev.wharf.blob.BlobStore;
 import dev.wharf.packages.OriginControlService;
 import dev.wharf.packages.PackageListingService;
 import dev.wharf.packages.PackageService;
+import dev.wharf.packages.PackageStore;
 import dev.wharf.packages.PublishingService;
 import dev.wharf.packages.UpstreamService;
 import dev.wharf.packages.VersionLifecycleService;
@@ -16,7 +17,12 @@ public record TestingPackages(PackageService packages, OriginControlService orig
     VersionLifecycleService lifecycle, PackageListingService listing) {
 
   public static TestingPackages over(Database database, BlobStore blobs, Clock clock) {
-    PackageService packages = new PackageService(new SqlPackageStore(database), blobs, clock);
+    return over(new SqlPackageStore(database), blobs, clock);
+  }
+
+  /** The services over {@code store} (e.g. one that fails on purpose, {@link TestingCrashingStore}). */
+  public static TestingPackages over(PackageStore store, BlobStore blobs, Clock clock) {
+    PackageService packages = new PackageService(store, blobs, clock);
     OriginControlService origins = new OriginControlService(packages);
     return new TestingPackages(packages, origins, new PublishingService(packages, origins, dev.wharf.metrics.Metrics.none()),
         new VersionLifecycleService(packages, origins), new PackageListingService(packages));

@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +206,25 @@ public final class TestingSigner {
     public Optional<String> xmlText(String localName) {
       NodeList nodes = document().getElementsByTagNameNS("*", localName);
       return nodes.getLength() == 0 ? Optional.empty() : Optional.of(nodes.item(0).getTextContent());
+    }
+
+    /**
+     * Each {@code member} element of the XML body (a query-protocol list), as the text of the first element
+     * under it with each of these local names (null where it has none).
+     */
+    public List<Map<String, String>> members(String... fields) {
+      NodeList nodes = document().getElementsByTagNameNS("*", "member");
+      List<Map<String, String>> members = new ArrayList<>();
+      for (int i = 0; i < nodes.getLength(); i++) {
+        Element member = (Element) nodes.item(i);
+        Map<String, String> values = new HashMap<>();
+        for (String field : fields) {
+          NodeList found = member.getElementsByTagNameNS("*", field);
+          values.put(field, found.getLength() == 0 ? null : found.item(0).getTextContent());
+        }
+        members.add(values);
+      }
+      return members;
     }
 
     /**

@@ -323,15 +323,12 @@ public final class MavenRegistry {
         String digest = HexFormat.of().formatHex(sha256.digest());
         InputStream stored = context.packages().open(new PackageAsset(file.fileName(), digest, 0, null, null, null))
             .orElseThrow(() -> raced);
-        outcome = add(key, existing.get(), file, stored, digest);
+        outcome = add(key, existing.get(), file, stored, digest, parsed);
       }
     } else {
-      outcome = add(key, existing.get(), file, digesting, null);
+      outcome = add(key, existing.get(), file, digesting, null, parsed);
     }
     if (outcome == PutOutcome.CREATED) {
-      if (pom && parsed.isPresent() && existing.isPresent()) {
-        context.packages().updateMetadata(key, file.version(), parsed.get().metadataJson());
-      }
       boolean published = completeIfReady(key, file);
       find(key, file.version()).flatMap(v -> asset(v, file.fileName())).ifPresent(stored ->
           recent.put(recentKey(key, file.version(), file.fileName()), new RecentFile(stored.sha256(), published)));
@@ -344,8 +341,12 @@ public final class MavenRegistry {
         + key.name() + "\n" + version + "\n" + fileName;
   }
 
+  /**
+   * Adds a file to an existing version; a POM ({@code parsed}) becomes the version's metadata in the same
+   * commit, so that a crash cannot leave it stored but unread (its retry would find it there and change nothing).
+   */
   private PutOutcome add(PackageKey key, PackageDocument.VersionWithAssets existing, MavenPath.File file,
-      InputStream content, String knownSha256) {
+      InputStream content, String knownSha256, Optional<MavenPom> parsed) {
     VersionStatus status = existing.version().status();
     if (status != VersionStatus.PUBLISHED && status != VersionStatus.UNFINISHED) {
       throw new WharfException.Conflict("ConflictException", "Version " + file.version() + " of "
@@ -361,8 +362,8 @@ public final class MavenRegistry {
       }
       return same(same.get(), drain(digesting), file);
     }
-    if (context.publishing().addAsset(key, file.version(), new PublishingService.AssetContent(file.fileName(), digesting,
-        context.maxAssetBytes()))) {
+    if (context.publishing().addAssets(key, file.version(), List.of(new PublishingService.AssetContent(file.fileName(),
+        digesting, context.maxAssetBytes())), parsed.map(MavenPom::metadataJson).orElse(null))) {
       return PutOutcome.CREATED;
     }
     // Lost a race with another upload of that file name: exactly one of them is stored.

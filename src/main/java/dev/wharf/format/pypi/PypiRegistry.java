@@ -183,13 +183,15 @@ public final class PypiRegistry {
       throw new WharfException.Invalid("Version " + existing.version().version() + " is "
           + existing.version().status().wireName() + ": files can be added only to a Published version");
     }
-    if (metadata != null) {
-      context.publishing().addAsset(key, existing.version().version(), new PublishingService.AssetContent(
-          file.fileName() + METADATA_SUFFIX, new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
-    }
     try (InputStream in = Files.newInputStream(upload.content())) {
-      if (context.publishing().addAsset(key, existing.version().version(), new PublishingService.AssetContent(file.fileName(), in,
-          context.maxAssetBytes()))) {
+      // the file and its core metadata in one commit: a page never offers the metadata of a file it does not list
+      List<PublishingService.AssetContent> contents = new ArrayList<>();
+      contents.add(new PublishingService.AssetContent(file.fileName(), in, context.maxAssetBytes()));
+      if (metadata != null) {
+        contents.add(new PublishingService.AssetContent(file.fileName() + METADATA_SUFFIX,
+            new ByteArrayInputStream(metadata.raw()), PypiMetadata.MAX_BYTES));
+      }
+      if (context.publishing().addAssets(key, existing.version().version(), contents, null)) {
         return UploadOutcome.CREATED;
       }
     } catch (IOException e) {

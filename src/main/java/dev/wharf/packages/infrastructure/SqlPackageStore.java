@@ -46,10 +46,10 @@ public final class SqlPackageStore implements PackageStore {
 
   @Override
   public InsertOutcome insertVersion(PackageVersion version, List<PackageAsset> assets, Map<String, String> distTags,
-      Instant now) {
+      OriginRestrictions newPackage, Instant now) {
     PackageKey key = version.key();
     return jdbi.inTransaction(h -> {
-      insertPackageRow(h, key, now);
+      insertPackageRow(h, key, newPackage, now);
       int inserted = insertVersionRow(h, version, true);
       if (inserted == 0) {
         h.rollback();
@@ -65,20 +65,35 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
-  public boolean insertAsset(PackageKey key, String version, PackageAsset asset, Instant now) {
+  public boolean insertAssets(PackageKey key, String version, List<PackageAsset> assets, String metadata,
+      String revision, Instant now) {
+    if (assets.isEmpty() || (metadata != null && revision == null)) {
+      throw new IllegalArgumentException("at least one asset, and a revision with the metadata");
+    }
     return jdbi.inTransaction(h -> {
-      if (!versionExists(h, key, version)) {
+      if (!versionExists(h, key, version) || insertAssetRow(h, key, version, assets.getFirst(), true) == 0) {
         return false;
       }
-      return touchIfChanged(h, key, now, insertAssetRow(h, key, version, asset, true));
+      for (PackageAsset companion : assets.subList(1, assets.size())) {
+        insertAssetRow(h, key, version, companion, true);
+      }
+      if (metadata != null) {
+        bindKey(h.createUpdate("UPDATE package_versions SET metadata = :metadata, revision = :revision,"
+            + " modified_at = :now WHERE " + KEY_MATCH + " AND version = :version"), key)
+            .bind("metadata", metadata).bind("revision", revision).bind("now", now.toEpochMilli())
+            .bind("version", version).execute();
+      }
+      touch(h, key, now);
+      return true;
     });
   }
 
   @Override
-  public AssetPublication publishAsset(PackageVersion version, PackageAsset asset, Instant now) {
+  public AssetPublication publishAsset(PackageVersion version, PackageAsset asset, OriginRestrictions newPackage,
+      Instant now) {
     PackageKey key = version.key();
     return jdbi.inTransaction(h -> {
-      insertPackageRow(h, key, now);
+      insertPackageRow(h, key, newPackage, now);
       int inserted = insertVersionRow(h, version, true);
       if (inserted > 0) {
         insertAssetRow(h, key, version.version(), asset, false);
@@ -141,8 +156,22 @@ public final class SqlPackageStore implements PackageStore {
 
   /** The package's row, inserted unless it is there already. */
   private static void insertPackageRow(Handle h, PackageKey key, Instant now) {
-    bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES (" + KEY_VALUES
-        + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key).bind("now", now.toEpochMilli()).execute();
+    insertPackageRow(h, key, null, now);
+  }
+
+  /**
+   * The package's row, inserted unless it is there already; a package inserted here gets the origin restrictions
+   * {@code newPackage} (when not null) in the same transaction.
+   */
+  private static void insertPackageRow(Handle h, PackageKey key, OriginRestrictions newPackage, Instant now) {
+    int inserted = bindKey(h.createUpdate("INSERT INTO packages (" + KEY_COLUMNS + ", created_at, modified_at) VALUES ("
+        + KEY_VALUES + ", :now, :now) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key)
+        .bind("now", now.toEpochMilli()).execute();
+    if (inserted > 0 && newPackage != null) {
+      bindKey(h.createUpdate("INSERT INTO package_origin_configurations (" + KEY_COLUMNS + ", publish, upstream) VALUES ("
+          + KEY_VALUES + ", :publish, :upstream) ON CONFLICT (" + KEY_COLUMNS + ") DO NOTHING"), key)
+          .bind("publish", newPackage.publish().name()).bind("upstream", newPackage.upstream().name()).execute();
+    }
   }
 
   private static boolean versionExists(Handle h, PackageKey key, String version) {
@@ -533,14 +562,15 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   @Override
-  public InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite, Instant now) {
+  public InsertOutcome copyVersion(PackageVersion version, List<PackageAsset> assets, boolean overwrite,
+      OriginRestrictions newPackage, Instant now) {
     if (!overwrite) {
-      return insertVersion(version, assets, Map.of(), now);
+      return insertVersion(version, assets, Map.of(), newPackage, now);
     }
     PackageKey key = version.key();
     return jdbi.inTransaction(h -> {
       removeVersion(h, key, version.version());
-      insertPackageRow(h, key, now);
+      insertPackageRow(h, key, newPackage, now);
       insertVersionRow(h, version, false);
       for (PackageAsset asset : assets) {
         insertAssetRow(h, key, version.version(), asset, false);

@@ -12,8 +12,10 @@ import dev.wharf.packages.PackageKey;
 import dev.wharf.packages.PackageService;
 import dev.wharf.packages.VersionLifecycleService;
 import dev.wharf.packages.VersionStatus;
+import dev.wharf.packages.infrastructure.SqlPackageStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingCrashingStore;
 import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -250,6 +252,46 @@ class MavenRegistryTest {
     MavenPath.File missing = (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.pom.md5");
     assertThatThrownBy(() -> registry.verifyChecksum(HERE, missing, "00".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(WharfException.NotFound.class);
+  }
+
+  /**
+   * A deploy (jar, then POM, then maven-metadata.xml) killed after any write of the store, then sent again
+   * as Maven would: whatever the kill left, a stored POM is the version's metadata, and the retry ends with
+   * the version Published with its POM's metadata. (A POM stored in one transaction and read into its
+   * version in the next could be left unread, and the retry, finding the same POM, never read it.)
+   */
+  @Test
+  void aDeployKilledAfterAnyWriteLeavesAStoredPomReadIntoItsVersionAndItsRetryCompletesIt() throws IOException {
+    SqlPackageStore store = new SqlPackageStore(database);
+    boolean survived = false;
+    for (int writes = 0; !survived; writes++) {
+      String version = "1." + writes;
+      TestingCrashingStore crashing = TestingCrashingStore.killedAfter(writes, store);
+      MavenRegistry dying = new MavenRegistry(context(TestingPackages.over(crashing.store(), blobs, Clock.systemUTC()),
+          1024 * 1024));
+      survived = TestingCrashingStore.survives(() -> deploy(dying, version));
+      packages.invalidate(LIB); // written through other services
+      java.util.Optional<dev.wharf.packages.PackageVersion> left = packages.version(LIB, version);
+      if (left.isPresent() && packages.assets(LIB, version).stream().anyMatch(a -> a.name().endsWith(".pom"))) {
+        assertThat(JSON.readTree(left.get().metadata()).path("description").asText())
+            .as("the metadata of %s killed after %d writes", version, writes).isEqualTo("A library");
+      }
+
+      deploy(registry, version); // the retry, on a server that lives
+      assertThat(status(version)).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(JSON.readTree(packages.version(LIB, version).orElseThrow().metadata()).path("description").asText())
+          .as("the metadata of %s retried after a kill after %d writes", version, writes).isEqualTo("A library");
+    }
+  }
+
+  private static void deploy(MavenRegistry registry, String version) {
+    String base = "com/example/lib/" + version + "/lib-" + version;
+    registry.put(HERE, (MavenPath.File) MavenPath.parse(base + ".jar"), new ByteArrayInputStream(new byte[] {1, 2, 3}));
+    registry.put(HERE, (MavenPath.File) MavenPath.parse(base + ".pom"),
+        new ByteArrayInputStream(pom(version, "jar").getBytes(StandardCharsets.UTF_8)));
+    registry.metadataUploaded(HERE, (MavenPath.ArtifactMetadata) MavenPath.parse("com/example/lib/maven-metadata.xml"),
+        ("<metadata><versioning><versions><version>" + version + "</version></versions></versioning></metadata>")
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PypiRegistryTest {
   private static final RepositoryLocation HERE = new RepositoryLocation("111122223333", "acme", "py");
   private static final String FILES = "http://localhost:8080/acme-111122223333/pypi/py/simple/foo-bar/";
+  private static final PackageKey FOO_BAR = new PackageKey("111122223333", "acme", "py", "pypi", "", "foo-bar");
 
   @TempDir Path directory;
   Database database;
@@ -73,10 +74,17 @@ class PypiRegistryTest {
   }
 
   Path wheel(String fileName, String distInfo, String metadata) throws IOException {
+    return wheel(fileName, distInfo, metadata, 0);
+  }
+
+  /** A wheel whose code is followed by {@code padding} bytes stored as they are (no compression). */
+  Path wheel(String fileName, String distInfo, String metadata, int padding) throws IOException {
     Path file = directory.resolve("in-" + System.nanoTime() + ".whl");
     try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+      zip.setLevel(0);
       zip.putNextEntry(new ZipEntry("foo_bar/__init__.py"));
       zip.write("X = 1\n".getBytes(StandardCharsets.UTF_8));
+      zip.write(new byte[padding]);
       if (metadata != null) {
         zip.putNextEntry(new ZipEntry(distInfo + "/METADATA"));
         zip.write(metadata.getBytes(StandardCharsets.UTF_8));
@@ -151,6 +159,53 @@ class PypiRegistryTest {
         "\"yanked\":false");
     assertThat(registry.file(HERE, "foo-bar", "foo_bar-1.0-py3-none-any.whl.metadata")).isPresent();
     assertThat(registry.projects(HERE)).containsExactly("foo-bar");
+  }
+
+  /** The assets of foo-bar's {@code version}, by name. */
+  List<String> assetNames(String version) {
+    packages.invalidate(FOO_BAR); // written through other services too
+    return packages.assets(FOO_BAR, version).stream().map(dev.wharf.packages.PackageAsset::name).sorted().toList();
+  }
+
+  @Test
+  void aFileRefusedForItsSizeLeavesNothingOfItNotEvenItsCoreMetadata() throws Exception {
+    assertThat(uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")))
+        .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
+    PypiRegistry small = new PypiRegistry(context(services, 8 * 1024));
+    Path big = wheel("foo_bar-1.0-py2-none-any.whl", "foo_bar-1.0.dist-info", metadata("foo-bar", "1.0"), 16 * 1024);
+    assertThatThrownBy(() -> small.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py2-none-any.whl",
+        big, sha256(big)))).isInstanceOf(WharfException.TooLarge.class);
+    assertThat(assetNames("1.0")).containsExactly("foo_bar-1.0-py3-none-any.whl",
+        "foo_bar-1.0-py3-none-any.whl.metadata");
+  }
+
+  /**
+   * twine uploading a second wheel, the server killed after any write of the store, then twine again: no wheel
+   * is ever stored without its core metadata nor the other way round (the page would offer metadata of a file
+   * it does not list), and the retry stores both.
+   */
+  @Test
+  void aSecondFileKilledAfterAnyWriteIsStoredWithItsCoreMetadataOrNotAtAll() throws Exception {
+    dev.wharf.packages.infrastructure.SqlPackageStore store = new dev.wharf.packages.infrastructure.SqlPackageStore(database);
+    boolean survived = false;
+    for (int writes = 0; !survived; writes++) {
+      String version = "1." + writes;
+      uploadWheel("foo-bar", version, "foo_bar-" + version + "-py3-none-any.whl", metadata("foo-bar", version));
+      String second = "foo_bar-" + version + "-py2-none-any.whl";
+      Path file = wheel(second, "foo_bar-" + version + ".dist-info", metadata("foo-bar", version), 100);
+      String sha256 = sha256(file);
+      dev.wharf.testing.TestingCrashingStore crashing = dev.wharf.testing.TestingCrashingStore.killedAfter(writes, store);
+      PypiRegistry dying = new PypiRegistry(context(TestingPackages.over(crashing.store(), blobs, Clock.systemUTC()),
+          1024 * 1024));
+      survived = dev.wharf.testing.TestingCrashingStore.survives(() -> dying.upload(HERE,
+          upload("foo-bar", version, "bdist_wheel", second, file, sha256)));
+      List<String> left = assetNames(version);
+      assertThat(left.contains(second + ".metadata")).as("core metadata beside the wheel in %s, killed after %d writes",
+          left, writes).isEqualTo(left.contains(second));
+
+      registry.upload(HERE, upload("foo-bar", version, "bdist_wheel", second, file, sha256));
+      assertThat(assetNames(version)).contains(second, second + ".metadata");
+    }
   }
 
   @Test

@@ -56,18 +56,23 @@ public class PypiUploadIT {
   }
 
   public static byte[] wheel(int padding, String version) throws IOException {
+    return wheel("tiny", padding, version);
+  }
+
+  /** A wheel of {@code project} (a name without dashes) whose code is {@code padding} zero bytes, stored. */
+  public static byte[] wheel(String project, int padding, String version) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       zip.setLevel(0);
       // Fixed entry times: the same padding must give the same bytes whenever it is built.
-      ZipEntry code = new ZipEntry("tiny/__init__.py");
+      ZipEntry code = new ZipEntry(project + "/__init__.py");
       code.setTime(315532800000L);
       zip.putNextEntry(code);
       zip.write(new byte[padding]);
-      ZipEntry metadata = new ZipEntry("tiny-" + version + ".dist-info/METADATA");
+      ZipEntry metadata = new ZipEntry(project + "-" + version + ".dist-info/METADATA");
       metadata.setTime(315532800000L);
       zip.putNextEntry(metadata);
-      zip.write(("Metadata-Version: 2.1\nName: tiny\nVersion: " + version + "\n").getBytes(StandardCharsets.UTF_8));
+      zip.write(("Metadata-Version: 2.1\nName: " + project + "\nVersion: " + version + "\n").getBytes(StandardCharsets.UTF_8));
       zip.closeEntry();
     }
     return bytes.toByteArray();
@@ -77,6 +82,10 @@ public class PypiUploadIT {
     return form(content, Map.of());
   }
 
+  /**
+   * The multipart body twine sends to upload a wheel: {@code extra} replaces fields (name, version, pyversion),
+   * and the file is named after them.
+   */
   public static byte[] form(byte[] content, Map<String, String> extra) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Map<String, String> fields = new java.util.LinkedHashMap<>();
@@ -94,8 +103,8 @@ public class PypiUploadIT {
       out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
           + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
-    out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"tiny-"
-        + fields.get("version") + "-py3-none-any.whl\""
+    out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\""
+        + fields.get("name") + "-" + fields.get("version") + "-" + fields.get("pyversion") + "-none-any.whl\""
         + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     out.write(content);
     out.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));

@@ -94,6 +94,42 @@ abstract class PackageStoreContract {
   }
 
   @Test
+  void aFileIsAddedWithItsCompanionsAndTheMetadataItGivesInOneGoDecidedByTheFirst() {
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of(), NOW);
+    PackageAsset wheel = new PackageAsset("x.whl", asset('b').sha256(), 3, "m", "s", "s5");
+    PackageAsset core = new PackageAsset("x.whl.metadata", asset('c').sha256(), 3, "m", "s", "s5");
+    assertThat(store.insertAssets(LEFTPAD, "1.0.0", List.of(wheel, core), "{\"pom\":1}", "r2", NOW.plusSeconds(1)))
+        .isTrue();
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).containsExactlyInAnyOrder(asset('a'), wheel, core);
+    assertThat(store.findVersion(LEFTPAD, "1.0.0").orElseThrow()).satisfies(v -> {
+      assertThat(v.metadata()).isEqualTo("{\"pom\":1}");
+      assertThat(v.revision()).isEqualTo("r2");
+    });
+    // the first file is there: nothing changes, not even a companion that is missing or the metadata
+    PackageAsset other = new PackageAsset("y.whl.metadata", asset('d').sha256(), 3, "m", "s", "s5");
+    assertThat(store.insertAssets(LEFTPAD, "1.0.0", List.of(wheel, other), "{}", "r3", NOW.plusSeconds(2))).isFalse();
+    assertThat(store.listAssets(LEFTPAD, "1.0.0")).hasSize(3);
+    assertThat(store.findVersion(LEFTPAD, "1.0.0").orElseThrow().revision()).isEqualTo("r2");
+    assertThat(store.insertAssets(LEFTPAD, "9.9.9", List.of(other), null, null, NOW)).isFalse();
+  }
+
+  @Test
+  void aPackageCreatedByItsFirstVersionGetsTheOriginRestrictionsGivenAndKeepsThem() {
+    OriginRestrictions published = new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK);
+    OriginRestrictions upstream = new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
+    store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(), Map.of(), published, NOW);
+    store.insertVersion(version(LEFTPAD, "2.0.0", "r2"), List.of(), Map.of(), upstream, NOW);
+    assertThat(store.originRestrictions(LEFTPAD)).contains(published);
+    store.putOriginRestrictions(SCOPED, upstream, NOW); // set before the package has a version: kept
+    store.copyVersion(version(SCOPED, "1.0.0", "r1"), List.of(), false, published, NOW);
+    assertThat(store.originRestrictions(SCOPED)).contains(upstream);
+    PackageKey generic = new PackageKey("111122223333", "acme", "app", "generic", "ns", "g");
+    store.publishAsset(new PackageVersion(generic, "1.0", VersionStatus.UNFINISHED, "g1", NOW, NOW, null, "{}",
+        "INTERNAL"), asset('a'), published, NOW);
+    assertThat(store.originRestrictions(generic)).contains(published);
+  }
+
+  @Test
   void anAssetIsAddedToAnExistingVersionOnlyOnceByName() {
     store.insertVersion(version(LEFTPAD, "1.0.0", "r1"), List.of(asset('a')), Map.of(), NOW);
     PackageAsset other = new PackageAsset("other.whl", asset('b').sha256(), 3, asset('b').md5(), asset('b').sha1(),

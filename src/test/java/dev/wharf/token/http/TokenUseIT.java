@@ -19,17 +19,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
@@ -160,28 +156,6 @@ class TokenUseIT {
 
   private static String tokenId(String token) {
     return json(read(token)).path("tokenId").asText();
-  }
-
-  private static List<Map<String, String>> members(String xml, String... fields) {
-    try {
-      var factory = DocumentBuilderFactory.newInstance();
-      factory.setNamespaceAware(true);
-      var document = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-      NodeList nodes = document.getElementsByTagNameNS("*", "member");
-      List<Map<String, String>> out = new ArrayList<>();
-      for (int i = 0; i < nodes.getLength(); i++) {
-        Element member = (Element) nodes.item(i);
-        Map<String, String> values = new java.util.HashMap<>();
-        for (String field : fields) {
-          NodeList found = member.getElementsByTagNameNS("*", field);
-          values.put(field, found.getLength() == 0 ? null : found.item(0).getTextContent());
-        }
-        out.add(values);
-      }
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError("not XML: " + xml, e);
-    }
   }
 
   // ---------------------------------------------------------------- policies as they are now
@@ -364,7 +338,7 @@ class TokenUseIT {
       TestingSigner.Response again = wharf.signer().form("Version=2026-11-25&Action=RevokeAuthorizationToken&TokenId=" + id)
           .signed(wharf.rootCredentials(), "wharf");
       assertThat(again.status()).as(again.body()).isEqualTo(409);
-      assertThat(members(wharfAction("Action=ListAuthorizationTokens").body(), "TokenId"))
+      assertThat(wharfAction("Action=ListAuthorizationTokens").members("TokenId"))
           .as("a revoked token is no longer listed").extracting(t -> t.get("TokenId")).doesNotContain(id);
       assertAllowed(read(token(wharf.rootCredentials())), "arn:aws:iam::" + account + ":root");
     } finally {
@@ -398,7 +372,7 @@ class TokenUseIT {
 
     TestingSigner.Response listed = wharfAction("Action=ListAuthorizationTokens");
 
-    List<Map<String, String>> tokens = members(listed.body(), "TokenId", "Principal", "Domain", "DomainOwner", "LastUsedAt");
+    List<Map<String, String>> tokens = listed.members("TokenId", "Principal", "Domain", "DomainOwner", "LastUsedAt");
     assertThat(tokens).anySatisfy(t -> {
       assertThat(t.get("TokenId")).isEqualTo(id);
       assertThat(t.get("LastUsedAt")).as("last used").isNotBlank();
@@ -479,7 +453,7 @@ class TokenUseIT {
     TestingSigner.Response response;
     do {
       response = wharfAction(form);
-      events = members(response.body(), "Outcome", "Principal", "Action", "TokenId", "Resource");
+      events = response.members("Outcome", "Principal", "Action", "TokenId", "Resource");
     } while (events.stream().map(e -> e.get("Outcome")).distinct().count() < 2 && Instant.now().isBefore(deadline));
 
     assertThat(events).extracting(e -> e.get("Outcome")).contains("denied", "allowed");
