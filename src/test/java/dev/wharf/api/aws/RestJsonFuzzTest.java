@@ -24,7 +24,8 @@ class RestJsonFuzzTest {
 
   /** One server for the whole run, started when the first input arrives. */
   private static final class Server {
-    static final TestingServer SERVER = TestingServer.start(TestingFiles.directory(TestingFuzzFiles.scratch(), "server"));
+    static final TestingServer SERVER =
+        TestingServer.start(TestingFiles.directory(TestingFuzzFiles.scratch(), "server"));
     static final Principal ROOT = new Principal.Root(SERVER.managementAccountId());
   }
 

@@ -44,8 +44,8 @@ final class SigV4Fuzzing {
             if (colon <= 0) {
                 continue;
             }
-            headers.computeIfAbsent(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
-                    .add(line.substring(colon + 1).strip());
+            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(name, key -> new ArrayList<>()).add(line.substring(colon + 1).strip());
         }
         return headers;
     }
