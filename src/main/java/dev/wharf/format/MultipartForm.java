@@ -57,7 +57,12 @@ public final class MultipartForm {
 
   /** The boundary of a multipart/form-data Content-Type, or a 400 when the type is another. */
   public static String boundary(String contentType) {
-    String boundary = contentType == null ? null : MultiPart.extractBoundary(contentType);
+    String boundary;
+    try {
+      boundary = contentType == null ? null : MultiPart.extractBoundary(contentType);
+    } catch (IllegalArgumentException e) { // Jetty's refusal of a malformed parameter, e.g. an unterminated quote
+      boundary = null;
+    }
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
         || boundary == null) {
       throw new WharfException.Invalid("An upload must be multipart/form-data");

@@ -87,4 +87,12 @@ class MultipartFormTest {
     assertThatThrownBy(() -> MultipartForm.boundary("application/json")).isInstanceOf(WharfException.Invalid.class);
     assertThatThrownBy(() -> MultipartForm.boundary(null)).isInstanceOf(WharfException.Invalid.class);
   }
+
+  /** Found by MultipartFormFuzzTest: Jetty's boundary reader threw IllegalArgumentException, answered 500. */
+  @Test
+  void aContentTypeWithAnUnterminatedQuoteIsRefusedAsNotMultipart() {
+    assertThatThrownBy(() -> MultipartForm.boundary("multipart/form-data; boundary=\"abc"))
+        .isInstanceOf(WharfException.Invalid.class).hasMessage("An upload must be multipart/form-data");
+    assertThatThrownBy(() -> MultipartForm.boundary("\u009f\0\0\0\"")).isInstanceOf(WharfException.Invalid.class);
+  }
 }

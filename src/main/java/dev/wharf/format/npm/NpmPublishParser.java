@@ -85,6 +85,10 @@ final class NpmPublishParser {
         throw wharf;
       }
       throw new WharfException.Invalid("Malformed publish request: " + e.getOriginalMessage());
+    } catch (java.io.CharConversionException e) {
+      // bytes that are not text in the encoding Jackson detected (e.g. a UTF-32 character cut short)
+      attachments.values().forEach(a -> deleteQuietly(a.file()));
+      throw new WharfException.Invalid("Malformed publish request: " + e.getMessage());
     } catch (IOException e) {
       attachments.values().forEach(a -> deleteQuietly(a.file()));
       if (e.getCause() instanceof WharfException wharf) {
