@@ -1,5 +1,6 @@
 package dev.wharf.catalog.http;
 
+import static dev.wharf.testing.TestingAwsCli.assertServiceError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and AWS's errors for bad patterns. Each test works on its own domain, so they share one server.
  */
 class PackageGroupsCliIT {
-  private static final List<Integer> SERVICE_ERROR_EXIT = List.of(254, 255);
-
   @TempDir static Path scratch;
   static TestingServer wharf;
   static TestingAwsCli root;
@@ -66,11 +65,6 @@ class PackageGroupsCliIT {
     List<String> patterns = new ArrayList<>();
     groups.forEach(group -> patterns.add(group.path("pattern").asText()));
     return patterns;
-  }
-
-  private static void assertServiceError(TestingAwsCli.Result result, String code) {
-    assertThat(result.exitCode()).as(result.describe()).isIn(SERVICE_ERROR_EXIT);
-    assertThat(result.stderr()).as(result.describe()).contains("(" + code + ")");
   }
 
   private static void publishGeneric(String domain, String repository, String namespace, String name) {
