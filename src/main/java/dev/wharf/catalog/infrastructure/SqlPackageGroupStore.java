@@ -34,12 +34,17 @@ public final class SqlPackageGroupStore implements PackageGroupStore {
         .bind("owner", owner).bind("domain", domain).bind("created", createdAt.toEpochMilli()).execute();
   }
 
-  /** Removes every group of a domain, within the domain's own transaction. */
+  /**
+   * Removes every group of a domain with their tags, within the domain's own transaction (a domain made again
+   * under the same name must not find the old groups' tags). Domain names hold no LIKE wildcard.
+   */
   static void deleteAll(Handle h, String owner, String domain) {
     for (String table : List.of("package_group_allowed_repositories", "package_groups")) {
       h.createUpdate("DELETE FROM " + table + " WHERE domain_owner = :owner AND domain_name = :domain")
           .bind("owner", owner).bind("domain", domain).execute();
     }
+    h.createUpdate("DELETE FROM resource_tags WHERE resource_arn LIKE :groups")
+        .bind("groups", "arn:aws:codeartifact:%:" + owner + ":package-group/" + domain + "/%").execute();
   }
 
   /** Takes a deleted repository off every allowed-repository list of its domain. */
