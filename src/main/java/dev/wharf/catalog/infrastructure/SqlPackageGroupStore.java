@@ -168,10 +168,12 @@ public final class SqlPackageGroupStore implements PackageGroupStore {
 
   @Override
   public List<Coordinates> packagesOfDomain(String domainOwner, String domainName, String format) {
+    // every format when null: the same query with the format's condition always true
     return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT format, namespace, name FROM packages"
-            + " WHERE domain_owner = :owner AND domain_name = :domain"
-            + (format == null ? "" : " AND format = :format") + " ORDER BY format, namespace, name")
-        .bind("owner", domainOwner).bind("domain", domainName).bind("format", format)
+            + " WHERE domain_owner = :owner AND domain_name = :domain AND (:any = 1 OR format = :format)"
+            + " ORDER BY format, namespace, name")
+        .bind("owner", domainOwner).bind("domain", domainName).bind("any", format == null ? 1 : 0)
+        .bind("format", format == null ? "" : format)
         .map((rs, ctx) -> new Coordinates(rs.getString("format"), Objects.requireNonNullElse(rs.getString("namespace"), ""),
             rs.getString("name"))).list());
   }

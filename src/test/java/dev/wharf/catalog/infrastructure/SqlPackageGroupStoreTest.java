@@ -44,6 +44,9 @@ class SqlPackageGroupStoreTest {
       groups.insert(new GroupRow(OWNER, "reused", "/npm/*", null, null, Instant.EPOCH, inherit));
       assertThat(catalog.tags(arn)).isEmpty();
       assertThat(groups.list(OWNER, "reused")).extracting(GroupRow::pattern).containsExactlyInAnyOrder("/*", "/npm/*");
+      // the root group's packages are those of every format; a domain without packages has none
+      assertThat(groups.packagesOfDomain(OWNER, "reused", null)).isEmpty();
+      assertThat(groups.packagesOfDomain(OWNER, "reused", "npm")).isEmpty();
     }
   }
 }
