@@ -540,16 +540,20 @@ public final class CatalogService {
 
   // ---------------------------------------------------------------- tags
 
-  /** Checks that the ARN names an existing domain or repository of this region; returns its parts. */
+  /** Checks that the ARN names an existing domain, repository or package group of this region; returns its parts. */
   public CodeArtifactArns.Parsed requireTaggable(String arn) {
     CodeArtifactArns.Parsed parsed = CodeArtifactArns.parse(arn)
         .orElseThrow(() -> new WharfException.Invalid("ValidationException", "Invalid resource ARN: " + arn));
     boolean exists = parsed.isRepository()
         ? store.findRepository(parsed.owner(), parsed.domain(), parsed.repository()).isPresent()
-        : store.findDomain(parsed.owner(), parsed.domain()).isPresent();
+        : parsed.isPackageGroup()
+            // the stored pattern is canonical, and so is the ARN of a group: another spelling names nothing
+            ? store.packageGroupExists(parsed.owner(), parsed.domain(), parsed.packageGroup())
+                && arn.equals(CodeArtifactArns.packageGroup(region, parsed.owner(), parsed.domain(), parsed.packageGroup()))
+            : store.findDomain(parsed.owner(), parsed.domain()).isPresent();
     if (!exists || !arn.startsWith("arn:aws:codeartifact:" + region + ":")) {
       throw new WharfException.NotFound("ResourceNotFoundException", "Resource " + arn + " not found",
-          parsed.isRepository() ? "repository" : "domain", arn);
+          parsed.isRepository() ? "repository" : parsed.isPackageGroup() ? "package-group" : "domain", arn);
     }
     return parsed;
   }
@@ -580,5 +584,11 @@ public final class CatalogService {
 
   private void removeAllTags(String arn) {
     store.removeTags(arn, store.tags(arn).stream().map(Tag::key).toList());
+  }
+
+  /** Removes every tag of a resource that is gone (a deleted package group). */
+  public void removeTags(String arn) {
+    removeAllTags(arn);
+    changed();
   }
 }

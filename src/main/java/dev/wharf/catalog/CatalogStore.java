@@ -62,6 +62,9 @@ public interface CatalogStore {
   Outcome setRepositoryPolicy(String domainOwner, String domainName, String name, String expectedRevision,
       String document, String newRevision);
 
+  /** Whether the domain has a package group with this canonical pattern (for tagging it). */
+  boolean packageGroupExists(String domainOwner, String domainName, String pattern);
+
   List<Tag> tags(String resourceArn);
 
   void putTags(String resourceArn, List<Tag> tags);

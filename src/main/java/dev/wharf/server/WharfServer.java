@@ -16,8 +16,11 @@ import dev.wharf.audit.AuditLog;
 import dev.wharf.audit.AuditRetention;
 import dev.wharf.audit.http.AuditEndpoints;
 import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.PackageGroupService;
 import dev.wharf.catalog.http.CatalogEndpoints;
+import dev.wharf.catalog.http.PackageGroupEndpoints;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
+import dev.wharf.catalog.infrastructure.SqlPackageGroupStore;
 import dev.wharf.blob.BlobStore;
 import dev.wharf.blob.BlobCollector;
 import dev.wharf.blob.BlobStoreUnavailableException;
@@ -349,6 +352,8 @@ public final class WharfServer implements AutoCloseable {
 
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions, formats.names()).operations());
+      restOperations.addAll(new PackageGroupEndpoints(new PackageGroupService(new SqlPackageGroupStore(database), catalog,
+          formats.names(), clock), catalog).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       restOperations.addAll(new PackageEndpoints(packages, listing, catalog, formats).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, publishing, catalog, formats, config.maxAssetBytes())

@@ -97,6 +97,15 @@ public final class TestingAwsCli {
     return home;
   }
 
+  /** The exit codes the CLI ends with when the service answered an error. */
+  public static final List<Integer> SERVICE_ERROR_EXIT = List.of(254, 255);
+
+  /** Asserts that the call failed with the service's error {@code code} (as the CLI prints it: "(Code)"). */
+  public static void assertServiceError(Result result, String code) {
+    org.assertj.core.api.Assertions.assertThat(result.exitCode()).as(result.describe()).isIn(SERVICE_ERROR_EXIT);
+    org.assertj.core.api.Assertions.assertThat(result.stderr()).as(result.describe()).contains("(" + code + ")");
+  }
+
   /** Runs {@code aws --endpoint-url URL --output json ARGS…}. */
   public Result run(String... arguments) {
     List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint.toString(), "--output", "json"));

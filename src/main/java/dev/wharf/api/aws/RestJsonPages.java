@@ -17,11 +17,11 @@ public final class RestJsonPages {
   private RestJsonPages() {}
 
   /**
-   * One page of a sorted list: {@code {listName: [...], nextToken?}}. The nextToken is the base64 of
+   * One page of a sorted list: {@code {listName: [...], nextToken?}} (items rendered as objects or strings). The nextToken is the base64 of
    * the offset of the next item; a token not made here is refused with ValidationException.
    */
   public static <T> ObjectNode page(List<T> items, String nextToken, Integer maxResults, String listName,
-      Function<T, ObjectNode> render) {
+      Function<T, ? extends com.fasterxml.jackson.databind.JsonNode> render) {
     int max = maxResults == null ? 100 : maxResults;
     int start = 0;
     if (nextToken != null) {

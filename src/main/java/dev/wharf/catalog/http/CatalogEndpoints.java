@@ -180,11 +180,11 @@ public final class CatalogEndpoints {
 
   // ---------------------------------------------------------------- request members
 
-  private static String owner(RestRequest r) {
+  static String owner(RestRequest r) {
     return CatalogService.ownerOrCaller(r.query("domain-owner"), r.principal().accountId());
   }
 
-  private static String domainName(RestRequest r) {
+  static String domainName(RestRequest r) {
     return CatalogService.requireDomainName(r.requiredQuery("domain", "domain"));
   }
 
@@ -202,7 +202,7 @@ public final class CatalogEndpoints {
     });
   }
 
-  private static List<Tag> tags(RestRequest r, String member) {
+  static List<Tag> tags(RestRequest r, String member) {
     List<Tag> tags = r.bodyList(member, 200, node -> {
       if (!node.path("key").isTextual() || !node.path("value").isTextual()) {
         throw new WharfException.Invalid("ValidationException", "Each tag needs a string key and value");
@@ -243,7 +243,7 @@ public final class CatalogEndpoints {
    * Creating a domain or repository with tags also tags it: as in AWS, the caller also needs
    * codeartifact:TagResource on it for those tags (aws:RequestTag, aws:TagKeys), besides the operation's action.
    */
-  private static RestOperation.ResourceResolver tagging(RestOperation.ResourceResolver created) {
+  static RestOperation.ResourceResolver tagging(RestOperation.ResourceResolver created) {
     return r -> {
       ProtectedResource resource = created.resolve(r);
       boolean tagged = r.body() != null && !r.body().path("tags").isEmpty();
@@ -255,7 +255,7 @@ public final class CatalogEndpoints {
    * The tag condition keys of the request: aws:RequestTag/KEY for each tag it sets ({@code tags}) and
    * aws:TagKeys for the keys it sets or removes ({@code tagKeys}). Malformed members are left to the handler.
    */
-  private static Map<String, List<String>> requestTagContext(RestRequest r) {
+  static Map<String, List<String>> requestTagContext(RestRequest r) {
     Map<String, List<String>> context = new java.util.HashMap<>();
     List<String> keys = new ArrayList<>();
     if (r.body() != null) {
@@ -277,7 +277,7 @@ public final class CatalogEndpoints {
     return context;
   }
 
-  private static Map<String, List<String>> merged(Map<String, List<String>> first, Map<String, List<String>> second) {
+  static Map<String, List<String>> merged(Map<String, List<String>> first, Map<String, List<String>> second) {
     Map<String, List<String>> all = new java.util.HashMap<>(first);
     all.putAll(second);
     return all;
@@ -334,7 +334,7 @@ public final class CatalogEndpoints {
 
   // ---------------------------------------------------------------- rendering
 
-  private static ObjectNode wrap(String name, ObjectNode value) {
+  static ObjectNode wrap(String name, ObjectNode value) {
     ObjectNode out = JSON.createObjectNode();
     out.set(name, value);
     return out;

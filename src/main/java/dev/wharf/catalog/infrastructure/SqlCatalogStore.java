@@ -28,12 +28,18 @@ public final class SqlCatalogStore implements CatalogStore {
 
   @Override
   public Outcome insertDomain(DomainRow domain) {
-    int inserted = jdbi.withHandle(h -> h.createUpdate(
-            "INSERT INTO domains (owner, name, encryption_key, created_at) VALUES (:owner, :name, :key, :created)"
-                + " ON CONFLICT (owner, name) DO NOTHING")
-        .bind("owner", domain.owner()).bind("name", domain.name()).bind("key", domain.encryptionKey())
-        .bind("created", domain.createdAt().toEpochMilli()).execute());
-    return inserted == 1 ? Outcome.DONE : Outcome.ALREADY_EXISTS;
+    return jdbi.inTransaction(h -> {
+      int inserted = h.createUpdate(
+              "INSERT INTO domains (owner, name, encryption_key, created_at) VALUES (:owner, :name, :key, :created)"
+                  + " ON CONFLICT (owner, name) DO NOTHING")
+          .bind("owner", domain.owner()).bind("name", domain.name()).bind("key", domain.encryptionKey())
+          .bind("created", domain.createdAt().toEpochMilli()).execute();
+      if (inserted == 0) {
+        return Outcome.ALREADY_EXISTS;
+      }
+      SqlPackageGroupStore.insertRoot(h, domain.owner(), domain.name(), domain.createdAt());
+      return Outcome.DONE;
+    });
   }
 
   @Override
@@ -65,6 +71,7 @@ public final class SqlCatalogStore implements CatalogStore {
           .bind("owner", owner).bind("name", name).mapTo(Long.class).one() > 0) {
         return Outcome.HAS_REPOSITORIES;
       }
+      SqlPackageGroupStore.deleteAll(h, owner, name);
       h.createUpdate("DELETE FROM domains WHERE owner = :owner AND name = :name").bind("owner", owner).bind("name", name).execute();
       return Outcome.DONE;
     });
@@ -193,6 +200,7 @@ public final class SqlCatalogStore implements CatalogStore {
         return Outcome.HAS_DOWNSTREAMS;
       }
       writeUpstreams(h, domainOwner, domainName, name, List.of());
+      SqlPackageGroupStore.forgetRepository(h, domainOwner, domainName, name);
       h.createUpdate("DELETE FROM repository_external_connections WHERE domain_owner = :owner AND domain_name = :domain"
           + " AND repository_name = :name").bind("owner", domainOwner).bind("domain", domainName).bind("name", name).execute();
       h.createUpdate("DELETE FROM repositories WHERE domain_owner = :owner AND domain_name = :domain AND name = :name")
@@ -249,6 +257,13 @@ public final class SqlCatalogStore implements CatalogStore {
           .bind("owner", domainOwner).bind("domain", domainName).bind("name", name).execute();
       return Outcome.DONE;
     });
+  }
+
+  @Override
+  public boolean packageGroupExists(String domainOwner, String domainName, String pattern) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM package_groups WHERE domain_owner = :owner"
+            + " AND domain_name = :domain AND pattern = :pattern")
+        .bind("owner", domainOwner).bind("domain", domainName).bind("pattern", pattern).mapTo(Long.class).one() > 0);
   }
 
   @Override

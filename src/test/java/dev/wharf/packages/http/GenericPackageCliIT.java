@@ -1,5 +1,6 @@
 package dev.wharf.packages.http;
 
+import static dev.wharf.testing.TestingAwsCli.assertServiceError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and every way a publication is refused with nothing stored.
  */
 class GenericPackageCliIT {
-  private static final List<Integer> SERVICE_ERROR_EXIT = List.of(254, 255);
   private static final long SMALL_LIMIT = 1024 * 1024;
 
   @TempDir static Path scratch;
@@ -104,11 +104,6 @@ class GenericPackageCliIT {
   private static JsonNode published(TestingAwsCli.Result result) {
     assertThat(result.exitCode()).as(result.describe()).isZero();
     return result.json();
-  }
-
-  private static void assertServiceError(TestingAwsCli.Result result, String code) {
-    assertThat(result.exitCode()).as(result.describe()).isIn(SERVICE_ERROR_EXIT);
-    assertThat(result.stderr()).as(result.describe()).contains("(" + code + ")");
   }
 
   private static TestingAwsCli.Result getAsset(TestingAwsCli cli, String namespace, String pkg, String version,
@@ -375,7 +370,7 @@ class GenericPackageCliIT {
         new Case("ns", "p", "1 2", "t.bin"),
         new Case("ns", "p".repeat(256), "1", "t.bin"))) {
       TestingAwsCli.Result result = publish(root, c.namespace(), c.pkg(), c.version(), asset, c.assetName(), sha, false);
-      assertThat(result.exitCode()).as(c + "\n" + result.describe()).isIn(SERVICE_ERROR_EXIT);
+      assertThat(result.exitCode()).as(c + "\n" + result.describe()).isIn(TestingAwsCli.SERVICE_ERROR_EXIT);
       assertThat(result.stderr()).as(c + "\n" + result.describe()).contains("(ValidationException)");
     }
     assertThat(blobs(wharf)).hasSize(before);

@@ -1,0 +1,58 @@
+package dev.wharf.catalog;
+
+import dev.wharf.catalog.PackageGroup.Mode;
+import dev.wharf.catalog.PackageGroup.RestrictionType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Persistence of package groups and their allowed-repository lists. Patterns are stored as their canonical
+ * text. A domain's root group {@code /*} is written with the domain ({@link CatalogStore#insertDomain}).
+ */
+public interface PackageGroupStore {
+
+  /** A stored package group. */
+  record GroupRow(String domainOwner, String domainName, String pattern, String description, String contactInfo,
+      Instant createdAt, Map<RestrictionType, Mode> modes) {
+    public GroupRow {
+      modes = Map.copyOf(modes);
+    }
+  }
+
+  /** DONE, NOT_FOUND (no such domain) or ALREADY_EXISTS. */
+  CatalogStore.Outcome insert(GroupRow group);
+
+  Optional<GroupRow> find(String domainOwner, String domainName, String pattern);
+
+  /** Every group of the domain, in no particular order. */
+  List<GroupRow> list(String domainOwner, String domainName);
+
+  /** Sets the description and contact information where non-null; DONE or NOT_FOUND. */
+  CatalogStore.Outcome update(String domainOwner, String domainName, String pattern, String description,
+      String contactInfo);
+
+  /**
+   * In one transaction: sets the given modes, then adds and removes allowed repositories per restriction type;
+   * DONE or NOT_FOUND.
+   */
+  CatalogStore.Outcome updateOrigin(String domainOwner, String domainName, String pattern,
+      Map<RestrictionType, Mode> modes, Map<RestrictionType, List<String>> add,
+      Map<RestrictionType, List<String>> remove);
+
+  /** The allowed repositories of one restriction type, by name. */
+  List<String> allowedRepositories(String domainOwner, String domainName, String pattern, RestrictionType type);
+
+  /** How many repositories each restriction type allows (types with none are absent). */
+  Map<RestrictionType, Long> allowedRepositoryCounts(String domainOwner, String domainName, String pattern);
+
+  /** A package's coordinates; the namespace is empty when it has none. */
+  record Coordinates(String format, String namespace, String name) {}
+
+  /** The distinct packages of the domain's repositories (of one format when non-null), ordered by coordinates. */
+  List<Coordinates> packagesOfDomain(String domainOwner, String domainName, String format);
+
+  /** Deletes the group with its allowed-repository lists; DONE or NOT_FOUND. */
+  CatalogStore.Outcome delete(String domainOwner, String domainName, String pattern);
+}
