@@ -31,6 +31,9 @@ final class PolicyParser {
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]+");
     private static final Pattern ACTION = Pattern.compile("[A-Za-z0-9-]+:[A-Za-z0-9*?]+");
 
+    /** The most digits a condition number may have written out: far more than any policy written by hand needs. */
+    private static final int MAX_NUMBER_DIGITS = 1024;
+
     private PolicyParser() {}
 
     static PolicyDocument parse(String json, PolicyKind kind) throws MalformedPolicyException {
@@ -42,6 +45,8 @@ final class PolicyParser {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new MalformedPolicyException("Policy document is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException e) { // a number Jackson cannot hold as a BigDecimal, e.g. 4e44444444444
+            throw new MalformedPolicyException("Policy document is not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new MalformedPolicyException("Policy document must be a JSON object");
@@ -274,7 +279,16 @@ final class PolicyParser {
             return node.asText();
         }
         if (node.isNumber()) {
-            return node.isBigDecimal() ? node.decimalValue().toPlainString() : node.asText();
+            if (!node.isBigDecimal()) {
+                return node.asText();
+            }
+            java.math.BigDecimal number = node.decimalValue();
+            // written out in full, 1e999999999 is a billion digits: far beyond any policy's size limit
+            if ((long) number.precision() + Math.abs((long) number.scale()) > MAX_NUMBER_DIGITS) {
+                throw new MalformedPolicyException("condition " + operator + " on " + key + " has a number of more than "
+                        + MAX_NUMBER_DIGITS + " digits");
+            }
+            return number.toPlainString();
         }
         if (node.isBoolean()) {
             return node.asText();

@@ -307,4 +307,33 @@ class PolicyDocumentTest {
     void theMalformedTableCoversAtLeastTwentyProblems() {
         assertThat(malformedDocuments().count()).isGreaterThanOrEqualTo(20);
     }
+
+    /**
+     * Found by PolicyFuzzTest: a number whose exponent Jackson cannot read as a BigDecimal
+     * ({@code 444e44444444444}) threw NumberFormatException out of the parser, which the APIs answered 500.
+     */
+    @Test
+    void aNumberTooLargeToReadIsMalformedJson() {
+        for (String json : new String[] {"444e44444444444",
+                "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\","
+                        + "\"Condition\":{\"NumericEquals\":{\"k\":1e44444444444}}}}"}) {
+            assertThatThrownBy(() -> PolicyDocument.parse(json, PolicyKind.IDENTITY))
+                    .isInstanceOf(MalformedPolicyException.class)
+                    .hasMessageStartingWith("Policy document is not valid JSON");
+        }
+    }
+
+    /**
+     * Found while fixing the above: a condition number was written out in full, and 1e999999999 (a 60-byte policy)
+     * took a core for a minute and a gigabyte of memory to become a billion digits.
+     */
+    @Test
+    void aConditionNumberOfMoreThanAThousandDigitsIsMalformed() throws MalformedPolicyException {
+        assertThatThrownBy(() -> PolicyDocument.parse("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
+                + "\"Resource\":\"*\",\"Condition\":{\"NumericEquals\":{\"k\":1e999999999}}}}", PolicyKind.IDENTITY))
+                .isInstanceOf(MalformedPolicyException.class)
+                .hasMessageContaining("has a number of more than 1024 digits");
+        assertThat(PolicyDocument.parse("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\","
+                + "\"Condition\":{\"NumericEquals\":{\"k\":1.5e3}}}}", PolicyKind.IDENTITY).statements()).hasSize(1);
+    }
 }
