@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Files for fuzz targets whose parser reads an upload from disk (archives are spooled before they are read): one
@@ -15,7 +16,7 @@ public final class TestingFuzzFiles {
 
   private TestingFuzzFiles() {}
 
-  /** The folder a fuzz target's parser may spool into (deleted when the JVM exits, if empty). */
+  /** The folder a fuzz target's parser may spool into, and its servers keep their data in (deleted at exit). */
   public static Path scratch() {
     return SCRATCH;
   }
@@ -43,7 +44,8 @@ public final class TestingFuzzFiles {
   private static Path createScratch() {
     try {
       Path scratch = Files.createTempDirectory("wharf-fuzz-");
-      scratch.toFile().deleteOnExit();
+      // a fuzz JVM ends when its run does, with the servers it started still up: their files go with it
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteQuietly(scratch.toFile())));
       return scratch;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
