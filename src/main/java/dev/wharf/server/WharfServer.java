@@ -553,24 +553,33 @@ public final class WharfServer implements AutoCloseable {
 
   /**
    * Free and total space of the file systems Wharf writes to ({@code disk_free_bytes}, {@code disk_total_bytes}, by
-   * {@code path}): the data directory (file blobs, spooled uploads, SQLite by default), and a SQLite file's folder
-   * elsewhere. A full one makes writes answer 507; the gauge warns before.
+   * {@code store}: {@code data} for the data directory (file blobs, spooled uploads, SQLite by default), {@code database}
+   * for a SQLite file's folder elsewhere). A full one makes writes answer 507; the gauge warns before. Labelled by
+   * role rather than by path, as Micrometer's own binder does, so that the scrape names no folder of the host.
    */
   private static void bindDiskSpace(io.micrometer.core.instrument.MeterRegistry registry, WharfConfig config) {
-    java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
-    folders.add(config.dataDirectory().toAbsolutePath().normalize());
+    java.util.Map<String, Path> folders = new java.util.LinkedHashMap<>();
+    Path data = config.dataDirectory().toAbsolutePath().normalize();
+    folders.put("data", data);
     String url = config.effectiveDatabaseUrl();
     if (url.startsWith("jdbc:sqlite:")) {
       String file = url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*", "");
       if (!file.isEmpty() && !file.startsWith(":") && !file.startsWith("file:")) {
         Path folder = Path.of(file).toAbsolutePath().normalize().getParent();
-        if (folder != null) {
-          folders.add(folder);
+        if (folder != null && !folder.startsWith(data)) {
+          folders.put("database", folder);
         }
       }
     }
-    folders.forEach(folder -> new io.micrometer.core.instrument.binder.jvm.DiskSpaceMetrics(folder.toFile())
-        .bindTo(registry));
+    folders.forEach((store, folder) -> {
+      java.io.File file = folder.toFile();
+      io.micrometer.core.instrument.Gauge.builder("disk.free", file, java.io.File::getUsableSpace).tag("store", store)
+          .baseUnit("bytes").description("Usable space on the file system Wharf writes to").strongReference(true)
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder("disk.total", file, java.io.File::getTotalSpace).tag("store", store)
+          .baseUnit("bytes").description("Total space of the file system Wharf writes to").strongReference(true)
+          .register(registry);
+    });
   }
 
   /**

@@ -86,7 +86,7 @@ class DiskFullIT {
       assertThat(ready(wharf)).isEqualTo("{\"status\":\"ready\",\"database\":\"full\",\"blobStore\":\"full\"}");
       assertOneWarningPerStoreAndNoStackTrace(logged, 2);
       String metrics = TestingHttp.text(TestingHttp.send("GET", wharf.endpoint() + "/metrics", null, null));
-      assertThat(metrics).contains("disk_free_bytes{path=\"" + wharf.dataDirectory().toAbsolutePath() + "\"} 0.0")
+      assertThat(metrics).contains("disk_free_bytes{store=\"data\"} 0.0")
           .containsPattern("(?m)^wharf_requests_seconds_count\\{[^}]*format=\"npm\"[^}]*status=\"507\"\\} 1$");
 
       disk.free();
