@@ -2,6 +2,7 @@ package dev.wharf.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.TestingAudit;
 import dev.wharf.testing.TestingClock;
 import dev.wharf.testing.TestingServer;
 import java.nio.file.Path;
@@ -39,14 +40,10 @@ class AuditRetentionIT {
     }
   }
 
-  private static void awaitCreateUserEvents(AuditLog audit, String account, TestingClock clock, int count)
-      throws Exception {
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (audit.lookup(account, clock.instant().minus(Duration.ofDays(365)), null, "iam:CreateUser", 10).size()
-        < count) {
-      assertThat(Instant.now()).as("%d CreateUser events recorded", count).isBefore(deadline);
-      Thread.sleep(50);
-    }
+  private static void awaitCreateUserEvents(AuditLog audit, String account, TestingClock clock, int count) {
+    TestingAudit.awaitEvents(
+        () -> audit.lookup(account, clock.instant().minus(Duration.ofDays(365)), null, "iam:CreateUser", 10),
+        found -> found.size() >= count, count + " CreateUser events");
   }
 
   @Test

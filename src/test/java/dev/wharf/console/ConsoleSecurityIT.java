@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.audit.AuditEvent;
+import dev.wharf.testing.TestingAudit;
 import dev.wharf.testing.TestingConsole;
 import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
@@ -167,8 +168,9 @@ class ConsoleSecurityIT {
     HttpResponse<String> limited = new TestingConsole(wharf.endpoint(), account, "127.0.0.2").signInWithPassword("guessed", PASSWORD);
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.body()).contains("Too many failed sign-in attempts");
-    wharf.server().audit().flush();
-    List<AuditEvent> events = wharf.server().audit().lookup(account, before, null, ConsoleSignIn.AUDIT_ACTION, 100);
+    List<AuditEvent> events = TestingAudit.awaitEvents(
+        () -> wharf.server().audit().lookup(account, before, null, ConsoleSignIn.AUDIT_ACTION, 100),
+        found -> found.stream().anyMatch(e -> "Throttled".equals(e.errorCode())), "the throttled sign-in");
     assertThat(events).filteredOn(e -> "AuthenticationFailed".equals(e.errorCode()))
         .hasSizeGreaterThanOrEqualTo(ConsoleSignIn.MAX_FAILURES_PER_USER);
     assertThat(events).filteredOn(e -> "Throttled".equals(e.errorCode())).isNotEmpty();

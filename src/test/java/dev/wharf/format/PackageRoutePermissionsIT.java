@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.testing.TestingAudit;
 import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
@@ -164,11 +165,10 @@ class PackageRoutePermissionsIT {
         .filter(f -> f.name().equals("maven")).findFirst().orElseThrow(), "PUT", "com/example/lib/1.0/lib-1.0.jar",
         bytes("jar"), "Bearer " + readOnlyToken);
     assertThat(refused.statusCode()).isEqualTo(403);
-    assertThat(wharf.server().audit().lookup(account, java.time.Instant.EPOCH, null,
-            "codeartifact:PublishPackageVersion", 1000).stream()
-        .filter(e -> "codeartifact:PublishPackageVersion".equals(e.action()) && e.resource() != null
-            && e.resource().endsWith("/app/maven/com.example/lib"))
-        .map(e -> e.outcome().name())).contains("DENIED");
+    TestingAudit.awaitEvents(() -> wharf.server().audit().lookup(account, java.time.Instant.EPOCH, null,
+            "codeartifact:PublishPackageVersion", 1000),
+        found -> found.stream().anyMatch(e -> e.resource() != null && e.resource().endsWith("/app/maven/com.example/lib")
+            && e.outcome() == dev.wharf.audit.AuditEvent.Outcome.DENIED), "the refused Maven PUT, DENIED");
   }
 
   private static void check(List<String> problems, PackageFormat format, String what, HttpResponse<String> response,

@@ -469,13 +469,10 @@ class GenericPackageCliIT {
     assertThat(run.exitCode()).as(run.describe()).isZero();
     assertThat(run.stdout()).contains("sent half");
     // the server has finished with the request once the audit trail records how it ended
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    List<dev.wharf.audit.AuditEvent> ended = List.of();
-    while (ended.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      ended = wharf.server().audit().lookup(account, java.time.Instant.EPOCH, null, "codeartifact:PublishPackageVersion",
-          1000).stream().filter(e -> e.resource() != null && e.resource().endsWith("/generic/cut/off")).toList();
-    }
+    List<dev.wharf.audit.AuditEvent> ended = dev.wharf.testing.TestingAudit.awaitEvents(
+        () -> wharf.server().audit().lookup(account, java.time.Instant.EPOCH, null, "codeartifact:PublishPackageVersion",
+            1000).stream().filter(e -> e.resource() != null && e.resource().endsWith("/generic/cut/off")).toList(),
+        found -> !found.isEmpty(), "the cut-off publish's event");
     assertThat(ended).singleElement().satisfies(e -> {
       assertThat(e.outcome()).isEqualTo(dev.wharf.audit.AuditEvent.Outcome.FAILED);
       assertThat(e.errorCode()).isEqualTo("ValidationException");
