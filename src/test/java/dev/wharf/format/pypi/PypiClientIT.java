@@ -172,7 +172,7 @@ class PypiClientIT {
 
   static Path venv() {
     Path dir = directory("venv");
-    ok(dir, "python3", "-m", "venv", dir.resolve("env").toString());
+    ok(dir, TestingPip.makeVenv(dir.resolve("env")).toArray(String[]::new));
     return dir.resolve("env");
   }
 
@@ -182,8 +182,7 @@ class PypiClientIT {
 
   /** pip with the index URL the login in {@code home} configured, passed explicitly (no config file is read). */
   static TestingProcesses.Result pipWith(Path home, Path venv, String... arguments) {
-    List<String> command = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pip"));
-    command.addAll(List.of(arguments));
+    List<String> command = TestingPip.pip(venv, arguments);
     command.addAll(List.of("--no-cache-dir", "--index-url", indexUrl(home)));
     return TestingProcesses.run(venv.getParent(), environment(), TIMEOUT, command);
   }

@@ -104,13 +104,12 @@ class PypiUpstreamIT {
 
   static Path venv() {
     Path dir = directory("venv");
-    ok(dir, List.of("python3", "-m", "venv", dir.resolve("env").toString()));
+    ok(dir, TestingPip.makeVenv(dir.resolve("env")));
     return dir.resolve("env");
   }
 
   static TestingProcesses.Result pip(Path venv, String repository, String... arguments) {
-    List<String> command = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pip"));
-    command.addAll(List.of(arguments));
+    List<String> command = TestingPip.pip(venv, arguments);
     command.addAll(List.of("--no-cache-dir", "--index-url", indexUrl(repository)));
     return TestingProcesses.run(venv.getParent(), environment(venv.getParent()), TIMEOUT, command);
   }

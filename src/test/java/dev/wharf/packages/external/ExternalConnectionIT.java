@@ -261,10 +261,12 @@ class ExternalConnectionIT {
   /** pip installs the requirement from team into a fresh venv, without a cache; returns far_away.GREETING. */
   static String pipInstallFromTeam(String requirement) {
     Path venvDirectory = directory("venv");
-    pythonOk(venvDirectory, "python3", "-m", "venv", venvDirectory.resolve("env").toString());
-    String python = venvDirectory.resolve("env/bin/python").toString();
+    Path venv = venvDirectory.resolve("env");
+    pythonOk(venvDirectory, TestingPip.makeVenv(venv).toArray(String[]::new));
+    String python = venv.resolve("bin/python").toString();
     String index = (wharf.endpoint() + "/acme-" + account + "/pypi/team/simple/").replace("://", "://aws:" + token + "@");
-    pythonOk(venvDirectory, python, "-m", "pip", "install", "--no-cache-dir", "--index-url", index, requirement);
+    pythonOk(venvDirectory, TestingPip.pip(venv, "install", "--no-cache-dir", "--index-url", index, requirement)
+        .toArray(String[]::new));
     return pythonOk(venvDirectory, python, "-c", "import far_away; print(far_away.GREETING)").stdout().strip();
   }
 

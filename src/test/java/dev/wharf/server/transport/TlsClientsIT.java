@@ -145,17 +145,17 @@ class TlsClientsIT {
         dist.resolve("wharf_tls_hello-1.0-py3-none-any.whl").toString());
 
     Path venv = directory("venv").resolve("env");
-    ok(venv.getParent(), environment, "python3", "-m", "venv", venv.toString());
+    ok(venv.getParent(), environment, TestingPip.makeVenv(venv).toArray(String[]::new));
     String index = endpoint.replaceFirst("^https://", "https://aws:" + token + "@") + "simple/";
-    ok(venv.getParent(), environment, venv.resolve("bin/python").toString(), "-m", "pip", "install", "--no-cache-dir",
-        "--cert", authority.caFile().toString(), "--index-url", index, "wharf-tls-hello==1.0");
+    ok(venv.getParent(), environment, TestingPip.pip(venv, "install", "--no-cache-dir",
+        "--cert", authority.caFile().toString(), "--index-url", index, "wharf-tls-hello==1.0").toArray(String[]::new));
     TestingProcesses.Result imported = ok(venv.getParent(), environment, venv.resolve("bin/python").toString(), "-c",
         "import wharf_tls_hello; print(wharf_tls_hello.GREETING)");
     assertThat(imported.stdout().strip()).isEqualTo("hello over https");
 
-    TestingProcesses.Result untrusted = TestingProcesses.run(venv.getParent(), environment, TIMEOUT, List.of(
-        venv.resolve("bin/python").toString(), "-m", "pip", "download", "--no-cache-dir", "--no-deps", "-d",
-        directory("pip-untrusted").toString(), "--retries", "0", "--index-url", index, "wharf-tls-hello==1.0"));
+    TestingProcesses.Result untrusted = TestingProcesses.run(venv.getParent(), environment, TIMEOUT, TestingPip.pip(
+        venv, "download", "--no-cache-dir", "--no-deps", "-d", directory("pip-untrusted").toString(), "--retries", "0",
+        "--index-url", index, "wharf-tls-hello==1.0"));
     assertThat(untrusted.exitCode()).as(untrusted.describe()).isNotZero();
   }
 
