@@ -137,8 +137,9 @@ class PackageGroupOriginsIT {
         "grouped_lib-1.0.0-py3-none-any.whl"));
     assertThat(uploaded.exitCode()).as(uploaded.describe()).isZero();
 
-    // team may not take the package's versions from its upstream repositories
-    group("/pypi//grouped-lib$", "--restrictions", "INTERNAL_UPSTREAM=BLOCK");
+    // team may not take the package's versions from its upstream repositories (the name in the pattern is
+    // normalized as PyPI names are, so it matches the stored grouped-lib)
+    group("/pypi//Grouped_Lib$", "--restrictions", "INTERNAL_UPSTREAM=BLOCK");
     String teamIndex = url("pypi", "team").replaceFirst("://", "://aws:" + token + "@") + "simple/";
     List<String> download = List.of("python3", "-m", "pip", "download", "--no-deps", "--no-cache-dir", "-d",
         home.resolve("downloads").toString(), "--index-url", teamIndex, "grouped-lib==1.0.0");
