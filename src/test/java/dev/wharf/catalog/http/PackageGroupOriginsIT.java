@@ -95,6 +95,12 @@ class PackageGroupOriginsIT {
     return TestingProcesses.run(directory, TestingPip.environment(home), TIMEOUT, command);
   }
 
+  /** twine uploads the file to repository base with the token, given on its command line (no .pypirc read). */
+  private static TestingProcesses.Result twineUpload(Path home, Path directory, String file) {
+    return python(home, directory, List.of("twine", "upload", "--non-interactive", "--disable-progress-bar",
+        "--repository-url", url("pypi", "base"), "-u", "aws", "-p", token, file));
+  }
+
   @Test
   void aGroupsPublishRestrictionDecidesNpmPublishesRepositoryByRepository() {
     // before any restriction: a version of @acme/widget in scratch (so DescribePackage can show it there)
@@ -132,9 +138,7 @@ class PackageGroupOriginsIT {
     TestingProcesses.Result made = python(home, dists, List.of("python3", "-c", TestingPip.MAKE_DISTS,
         "grouped-lib", "1.0.0", "grouped_lib", dists.toString()));
     assertThat(made.exitCode()).as(made.describe()).isZero();
-    TestingProcesses.Result uploaded = python(home, dists, List.of("twine", "upload", "--non-interactive",
-        "--disable-progress-bar", "--repository-url", url("pypi", "base"), "-u", "aws", "-p", token,
-        "grouped_lib-1.0.0-py3-none-any.whl"));
+    TestingProcesses.Result uploaded = twineUpload(home, dists, "grouped_lib-1.0.0-py3-none-any.whl");
     assertThat(uploaded.exitCode()).as(uploaded.describe()).isZero();
 
     // team may not take the package's versions from its upstream repositories (the name in the pattern is
@@ -160,9 +164,7 @@ class PackageGroupOriginsIT {
     TestingProcesses.Result made2 = python(home, dists, List.of("python3", "-c", TestingPip.MAKE_DISTS,
         "grouped-lib", "1.1.0", "grouped_lib", dists.toString()));
     assertThat(made2.exitCode()).as(made2.describe()).isZero();
-    TestingProcesses.Result refused = python(home, dists, List.of("twine", "upload", "--non-interactive",
-        "--disable-progress-bar", "--repository-url", url("pypi", "base"), "-u", "aws", "-p", token,
-        "grouped_lib-1.1.0-py3-none-any.whl"));
+    TestingProcesses.Result refused = twineUpload(home, dists, "grouped_lib-1.1.0-py3-none-any.whl");
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
     assertThat(refused.stdout() + refused.stderr()).as(refused.describe()).contains("403");
     JsonNode versions = aws.json("codeartifact", "list-package-versions", "--domain", "acme", "--repository", "base",
