@@ -264,8 +264,11 @@ public final class PackageGroupService {
   public Map<RestrictionType, Restriction> restrictions(PackageGroup group) {
     String owner = group.domainOwner();
     String domain = group.domainName();
-    PackageGroupOrigins.Resolved resolved = origins(owner, domain).group(group.pattern())
-        .orElseThrow(() -> groupNotFound(domain, group.pattern()));
+    // a group another node has just created may not be in this node's cache yet (the bus is a few ms behind)
+    PackageGroupOrigins.Resolved resolved = origins(owner, domain).group(group.pattern()).or(() -> {
+      invalidate(owner, domain);
+      return origins(owner, domain).group(group.pattern());
+    }).orElseThrow(() -> groupNotFound(domain, group.pattern()));
     Map<RestrictionType, Long> counts = store.allowedRepositoryCounts(owner, domain, group.pattern().toString());
     Map<RestrictionType, Restriction> restrictions = new LinkedHashMap<>();
     for (RestrictionType type : RestrictionType.values()) {
