@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
  *   <li>a fall-through miss: the first read of that version through {@code team}, which finds it in
  *       {@code base} and retains it in {@code team} (a write) before streaming it;</li>
  *   <li>a warm hit on the retained version through {@code team};</li>
- *   <li>a version published to {@code team} itself (a local version).</li>
+ *   <li>a version published to {@code team} itself (a local version);</li>
+ *   <li>publishing new versions to {@code team} (a service call, no HTTP: the publish's own cost, its origin
+ *       decision included).</li>
  * </ul>
  *   bench/upstreams.sh [versions = requests per scenario, default 500]
  */
