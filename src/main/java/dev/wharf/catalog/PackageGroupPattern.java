@@ -14,7 +14,9 @@ import java.util.Objects;
  * ({@code /pypi//*}, {@code /pypi//requests$}).
  *
  * <p>The text given is the identity of the group; an npm scope may be written with its {@code @}, which is
- * dropped (Wharf stores npm namespaces without it, as CodeArtifact does).
+ * dropped (Wharf stores npm namespaces without it, as CodeArtifact does), and a PyPI name or name prefix is
+ * normalized as PEP 503 normalizes project names (lower case, each run of {@code -_.} one {@code -}), the form
+ * PyPI packages are stored and named by in the API, so {@code /pypi//Foo_Bar$} matches {@code foo-bar}.
  *
  * @param format null for the root group
  * @param namespace null when the pattern stops at the format; empty for "no namespace"
@@ -93,10 +95,12 @@ public record PackageGroupPattern(Kind kind, String format, String namespace, St
       return new PackageGroupPattern(Kind.NAMESPACE, format, namespace, null);
     }
     if (last.length() > 1 && last.endsWith("~")) {
-      return new PackageGroupPattern(Kind.NAME_PREFIX, format, namespace, plain(text, last.substring(0, last.length() - 1)));
+      return new PackageGroupPattern(Kind.NAME_PREFIX, format, namespace,
+          name(format, plain(text, last.substring(0, last.length() - 1))));
     }
     if (last.length() > 1 && last.endsWith("$")) {
-      return new PackageGroupPattern(Kind.NAME, format, namespace, plain(text, last.substring(0, last.length() - 1)));
+      return new PackageGroupPattern(Kind.NAME, format, namespace,
+          name(format, plain(text, last.substring(0, last.length() - 1))));
     }
     throw syntax(text, "a name ends in $ (the exact name) or ~ (a prefix), or is * for every name");
   }
@@ -107,6 +111,14 @@ public record PackageGroupPattern(Kind kind, String format, String namespace, St
       bare = bare.substring(1);
     }
     return plain(text, bare);
+  }
+
+  private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
+
+  /** A name as the format stores it: PyPI's normalized (PEP 503, as {@code PypiNames.normalize}); others as given. */
+  private static String name(String format, String name) {
+    return format.equals("pypi")
+        ? PYPI_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(java.util.Locale.ROOT) : name;
   }
 
   private static String plain(String text, String value) {

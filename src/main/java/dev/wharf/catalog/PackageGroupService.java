@@ -4,6 +4,8 @@ import dev.wharf.catalog.PackageGroup.Mode;
 import dev.wharf.catalog.PackageGroup.RestrictionType;
 import dev.wharf.catalog.PackageGroupStore.Coordinates;
 import dev.wharf.catalog.PackageGroupStore.GroupRow;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.WharfException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,12 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
  * CodeArtifact's package groups: a tree of patterns per domain (the root {@code /*} at the top, each group's
  * parent the most specific other group that covers its pattern), the group a package belongs to (the most
  * specific one whose pattern matches it), and each group's origin restrictions with the repositories they allow.
+ * A domain's restrictions are resolved once and cached ({@link #origins}), so deciding whether a version may
+ * enter a repository reads no database row when warm; every change here clears the domain's entry and is
+ * announced ({@link #onChange}) so other nodes clear theirs.
  */
 public final class PackageGroupService {
   /** Description and contact information: at most 1,000 characters and no control characters. */
@@ -31,6 +39,9 @@ public final class PackageGroupService {
   private final CatalogService catalog;
   private final List<String> formats;
   private final Clock clock;
+  private final Cache<List<String>, PackageGroupOrigins> origins =
+      Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
+  private final List<BiConsumer<String, String>> changeListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param formats the package formats a pattern may name
@@ -41,6 +52,69 @@ public final class PackageGroupService {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.formats = List.copyOf(formats);
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Its cache by metric name, for hit rates (built with {@code recordStats}). */
+  public Map<String, Cache<?, ?>> caches() {
+    return Map.of("catalog.package_groups", origins);
+  }
+
+  /** Registers a callback run after every committed change to a domain's groups, with the domain's owner and name. */
+  public void onChange(BiConsumer<String, String> listener) {
+    changeListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Drops the domain's resolved restrictions (another node changed its groups). */
+  public void invalidate(String owner, String domain) {
+    origins.invalidate(List.of(owner, domain));
+  }
+
+  /** Drops every domain's resolved restrictions (a repository or domain went, or the change bus resynchronised). */
+  public void invalidateAll() {
+    origins.invalidateAll();
+  }
+
+  private void changed(String owner, String domain) {
+    invalidate(owner, domain);
+    changeListeners.forEach(listener -> listener.accept(owner, domain));
+  }
+
+  /**
+   * The domain's groups with their restrictions resolved, from the cache: what decides whether a package's
+   * versions may be published to, retained in or fetched into a repository. Empty ({@link PackageGroupOrigins#NONE})
+   * for a domain that does not exist.
+   */
+  public PackageGroupOrigins origins(String owner, String domain) {
+    return origins.get(List.of(owner, domain), key -> load(owner, domain));
+  }
+
+  /**
+   * Why the package's group does not let its versions enter {@code repository} the way {@code type} names (its
+   * pattern and mode, for the refusal's message), or empty when it does. From the cache.
+   */
+  public Optional<String> refusal(String owner, String domain, String repository, String format, String namespace,
+      String name, RestrictionType type) {
+    return origins(owner, domain).decide(format, namespace, name, type, repository)
+        .filter(decision -> !decision.allowed())
+        .map(decision -> "the origin configuration of its package group " + decision.group() + " (" + type + ": "
+            + decision.restriction().mode() + (decision.restriction().mode() == Mode.ALLOW_SPECIFIC_REPOSITORIES
+                ? ", and " + repository + " is not an allowed repository" : "")
+            + (decision.restriction().setBy().equals(decision.group()) ? ""
+                : ", inherited from " + decision.restriction().setBy()) + ")");
+  }
+
+  private PackageGroupOrigins load(String owner, String domain) {
+    Map<PackageGroupPattern, Map<RestrictionType, Mode>> modes = new java.util.HashMap<>();
+    store.list(owner, domain).forEach(row -> modes.put(pattern(row.pattern()), row.modes()));
+    if (modes.isEmpty()) {
+      return PackageGroupOrigins.NONE;
+    }
+    Map<PackageGroupPattern, Map<RestrictionType, Set<String>>> allowed = new java.util.HashMap<>();
+    for (PackageGroupStore.AllowedRepository entry : store.allowedRepositoriesOfDomain(owner, domain)) {
+      allowed.computeIfAbsent(pattern(entry.pattern()), p -> new EnumMap<>(RestrictionType.class))
+          .computeIfAbsent(entry.type(), t -> new java.util.HashSet<>()).add(entry.repository());
+    }
+    return PackageGroupOrigins.resolve(modes, allowed);
   }
 
   /** Parses a pattern as the API accepts it, or throws ValidationException. */
@@ -71,6 +145,7 @@ public final class PackageGroupService {
           + " already exists in domain " + domain, "package-group", pattern.toString());
       case HAS_REPOSITORIES, HAS_DOWNSTREAMS, REVISION_MISMATCH -> throw new IllegalStateException("unexpected outcome");
     }
+    changed(owner, domain);
     PackageGroup group = group(row);
     if (!tags.isEmpty()) {
       catalog.tagResource(group.arn(), tags);
@@ -115,6 +190,7 @@ public final class PackageGroupService {
     if (store.delete(owner, domain, group.pattern().toString()) != CatalogStore.Outcome.DONE) {
       throw groupNotFound(domain, group.pattern());
     }
+    changed(owner, domain);
     catalog.removeTags(group.arn());
     return group;
   }
@@ -140,8 +216,8 @@ public final class PackageGroupService {
   }
 
   private static Optional<PackageGroup> parentAmong(PackageGroupPattern pattern, List<PackageGroup> groups) {
-    return groups.stream().filter(candidate -> pattern.isCoveredBy(candidate.pattern()))
-        .min((a, b) -> PackageGroupPattern.MOST_SPECIFIC_FIRST.compare(a.pattern(), b.pattern()));
+    return PackageGroupOrigins.parent(pattern, groups.stream().map(PackageGroup::pattern).toList())
+        .flatMap(parent -> groups.stream().filter(group -> group.pattern().equals(parent)).findFirst());
   }
 
   /** The group a package belongs to: the most specific one whose pattern matches it. */
@@ -184,21 +260,25 @@ public final class PackageGroupService {
   /** A restriction's mode as set, the mode in effect, and the group it was inherited from (if inherited). */
   public record Restriction(Mode mode, Mode effectiveMode, Optional<PackageGroup> inheritedFrom, long repositories) {}
 
-  /** The group's restrictions, each resolved through INHERIT up the tree. */
+  /** The group's restrictions, each resolved through INHERIT up the tree (as the decisions resolve them). */
   public Map<RestrictionType, Restriction> restrictions(PackageGroup group) {
-    List<PackageGroup> all = list(group.domainOwner(), group.domainName(), null);
-    Map<RestrictionType, Long> counts = store.allowedRepositoryCounts(group.domainOwner(), group.domainName(),
-        group.pattern().toString());
+    String owner = group.domainOwner();
+    String domain = group.domainName();
+    // a group another node has just created may not be in this node's cache yet (the bus is a few ms behind)
+    PackageGroupOrigins.Resolved resolved = origins(owner, domain).group(group.pattern()).or(() -> {
+      invalidate(owner, domain);
+      return origins(owner, domain).group(group.pattern());
+    }).orElseThrow(() -> groupNotFound(domain, group.pattern()));
+    Map<RestrictionType, Long> counts = store.allowedRepositoryCounts(owner, domain, group.pattern().toString());
     Map<RestrictionType, Restriction> restrictions = new LinkedHashMap<>();
     for (RestrictionType type : RestrictionType.values()) {
-      PackageGroup from = group;
-      while (from.modes().get(type) == Mode.INHERIT) {
-        from = parentAmong(from.pattern(), all).orElseThrow(() -> new IllegalStateException("root inherits"));
-      }
-      Mode effective = from.modes().get(type);
-      restrictions.put(type, new Restriction(group.modes().get(type), effective,
-          from == group ? Optional.empty() : Optional.of(from),
-          effective == Mode.ALLOW_SPECIFIC_REPOSITORIES && from == group ? counts.getOrDefault(type, 0L) : 0L));
+      PackageGroupOrigins.Effective effective = resolved.restrictions().get(type);
+      boolean own = effective.setBy().equals(group.pattern());
+      Optional<PackageGroup> from = own ? Optional.empty()
+          : Optional.of(new PackageGroup(owner, domain, effective.setBy(), arn(owner, domain, effective.setBy()),
+              null, null, group.createdAt(), Map.of()));
+      restrictions.put(type, new Restriction(group.modes().get(type), effective.mode(), from,
+          effective.mode() == Mode.ALLOW_SPECIFIC_REPOSITORIES && own ? counts.getOrDefault(type, 0L) : 0L));
     }
     return restrictions;
   }
@@ -224,6 +304,7 @@ public final class PackageGroupService {
         != CatalogStore.Outcome.DONE) {
       throw groupNotFound(domain, group.pattern());
     }
+    changed(owner, domain);
     return new AllowedRepositoryUpdates(add, remove);
   }
 

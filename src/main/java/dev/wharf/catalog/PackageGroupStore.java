@@ -44,6 +44,12 @@ public interface PackageGroupStore {
   /** The allowed repositories of one restriction type, by name. */
   List<String> allowedRepositories(String domainOwner, String domainName, String pattern, RestrictionType type);
 
+  /** One entry of an allowed-repository list. */
+  record AllowedRepository(String pattern, RestrictionType type, String repository) {}
+
+  /** Every allowed-repository list entry of the domain's groups, in no particular order. */
+  List<AllowedRepository> allowedRepositoriesOfDomain(String domainOwner, String domainName);
+
   /** How many repositories each restriction type allows (types with none are absent). */
   Map<RestrictionType, Long> allowedRepositoryCounts(String domainOwner, String domainName, String pattern);
 

@@ -1,13 +1,21 @@
 package dev.wharf.packages;
 
+import dev.wharf.catalog.PackageGroup.RestrictionType;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Package origin controls: whether a package in a repository takes versions published directly
  * and versions from upstreams (CodeArtifact's PackageOriginRestrictions), as set by
- * PutPackageOriginConfiguration or, for a new package, by where its first version came from. The
- * one entry point for reading and setting them; the restrictions are cached with the package (see
- * {@link PackageService#invalidate}). Authorization is the caller's job.
+ * PutPackageOriginConfiguration or, for a new package, by where its first version came from; and
+ * the one place that decides whether a version may enter a repository, combining those with the
+ * restrictions of the package's group as CodeArtifact documents it: BLOCK wins over ALLOW. The
+ * package's {@code publish} goes with the group's PUBLISH, its {@code upstream} with both the group's
+ * INTERNAL_UPSTREAM (retained from upstream repositories) and EXTERNAL_UPSTREAM (fetched through an
+ * external connection); a group's ALLOW_SPECIFIC_REPOSITORIES allows the repositories of its list
+ * only. The package's restrictions are cached with the package (see {@link PackageService#invalidate}),
+ * the groups' by the group service, so a decision reads no database row when warm. Authorization is
+ * the caller's job.
  */
 public final class OriginControlService {
   private static final OriginRestrictions INTERNAL_DEFAULT =
@@ -15,11 +23,69 @@ public final class OriginControlService {
   private static final OriginRestrictions UPSTREAM_DEFAULT =
       new OriginRestrictions(OriginRestrictions.Mode.BLOCK, OriginRestrictions.Mode.ALLOW);
 
+  /** What the package groups decide: whether a package's group lets its versions enter its repository one way. */
+  @FunctionalInterface
+  public interface GroupRestrictions {
+    /** No groups: every way is allowed. */
+    GroupRestrictions NONE = (key, type) -> Optional.empty();
+
+    /**
+     * Empty when the group of {@code key}'s package lets its versions enter {@code key}'s repository the way
+     * {@code type} names; else why not (the group's pattern and its mode), for the refusal's message.
+     */
+    Optional<String> refusal(PackageKey key, RestrictionType type);
+  }
+
   private final PackageService packages;
+  private volatile GroupRestrictions groups = GroupRestrictions.NONE;
 
   /** @param packages the package core: its store, clock, caches and change announcements */
   public OriginControlService(PackageService packages) {
     this.packages = Objects.requireNonNull(packages, "packages");
+  }
+
+  /**
+   * Sets what the package groups decide (the default: no groups). Set once by the composition root before
+   * the server serves (the group service needs the formats, which need this service); called on every publish and
+   * upstream read, so it must answer from memory.
+   */
+  public void groupRestrictions(GroupRestrictions restrictions) {
+    this.groups = Objects.requireNonNull(restrictions, "restrictions");
+  }
+
+  /**
+   * Why a version may not be published to {@code key}'s repository (a new version, a file added to one, a
+   * copy into it), or empty when it may: the package's {@code publish: BLOCK}, or its group's PUBLISH.
+   */
+  public Optional<String> publishRefusal(PackageKey key) {
+    if (originRestrictions(key).publish() == OriginRestrictions.Mode.BLOCK) {
+      return Optional.of("its origin configuration (publish: BLOCK)");
+    }
+    return groups.refusal(key, RestrictionType.PUBLISH);
+  }
+
+  /** Whether {@code key}'s repository may take the package's versions from its upstream repositories. */
+  public boolean allowsUpstreamRepositories(PackageKey key) {
+    return originRestrictions(key).upstream() == OriginRestrictions.Mode.ALLOW
+        && groups.refusal(key, RestrictionType.INTERNAL_UPSTREAM).isEmpty();
+  }
+
+  /** Whether {@code key}'s repository may fetch the package's versions through its external connection. */
+  public boolean allowsExternalConnection(PackageKey key) {
+    return originRestrictions(key).upstream() == OriginRestrictions.Mode.ALLOW
+        && groups.refusal(key, RestrictionType.EXTERNAL_UPSTREAM).isEmpty();
+  }
+
+  /**
+   * The package's restrictions in effect, as DescribePackage shows them: {@code publish} BLOCK when the package
+   * or its group blocks publishing to the repository; {@code upstream} BLOCK when the package blocks it or its
+   * group blocks both ways in from upstreams (from upstream repositories and through an external connection).
+   */
+  public OriginRestrictions effectiveRestrictions(PackageKey key) {
+    return new OriginRestrictions(
+        publishRefusal(key).isEmpty() ? OriginRestrictions.Mode.ALLOW : OriginRestrictions.Mode.BLOCK,
+        allowsUpstreamRepositories(key) || allowsExternalConnection(key) ? OriginRestrictions.Mode.ALLOW
+            : OriginRestrictions.Mode.BLOCK);
   }
 
   /**

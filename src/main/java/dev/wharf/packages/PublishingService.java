@@ -386,14 +386,15 @@ public final class PublishingService {
 
   /**
    * Refuses a publish (a new version or a file added to one) when the package's origin
-   * configuration in that repository says {@code publish: BLOCK}; every format goes through here.
+   * configuration in that repository says {@code publish: BLOCK}, or its package group's PUBLISH
+   * restriction does not allow the repository; every format goes through here.
    *
    * @throws WharfException.AccessDenied naming the package and the setting
    */
   public void requirePublishAllowed(PackageKey key) {
-    if (origins.originRestrictions(key).publish() == OriginRestrictions.Mode.BLOCK) {
+    origins.publishRefusal(key).ifPresent(why -> {
       throw new WharfException.AccessDenied("Publishing to package " + displayName(key) + " (" + key.format()
-          + ") in repository " + key.repository() + " is blocked by its origin configuration (publish: BLOCK)");
-    }
+          + ") in repository " + key.repository() + " is blocked by " + why);
+    });
   }
 }

@@ -14,9 +14,11 @@ import java.util.Set;
 /**
  * Reads a package through a repository's upstream graph, as CodeArtifact does: the repository
  * itself first, then each upstream in the order the repository lists them, each one's own upstreams
- * searched before the next (depth first); the first repository that has a version wins. Within a
+ * searched before the next (depth first); the first repository that has a version wins. From a
  * repository whose origin configuration for the package says {@code upstream: BLOCK}, the search
- * does not go further up (the dependency-confusion defence). A version found upstream is retained
+ * does not go further up (the dependency-confusion defence); from one whose package group blocks
+ * INTERNAL_UPSTREAM (or EXTERNAL_UPSTREAM) for it, it does not go to its upstream repositories (or its
+ * external connection); see {@link OriginControlService}. A version found upstream is retained
  * in the repository that was asked (see {@link PublishingService#retain}), so it stays available
  * however the upstream changes. Authorization is the caller's: reading through a repository needs
  * read permission on that repository only.
@@ -156,13 +158,12 @@ public final class UpstreamService {
     if (direct.isEmpty() && !connected) {
       return;
     }
-    if (origins.originRestrictions(here).upstream() == OriginRestrictions.Mode.BLOCK) {
-      return;
+    if (!direct.isEmpty() && origins.allowsUpstreamRepositories(here)) {
+      for (String upstream : direct) {
+        visit(key, upstream, seen, found, failure);
+      }
     }
-    for (String upstream : direct) {
-      visit(key, upstream, seen, found, failure);
-    }
-    if (connected) {
+    if (connected && origins.allowsExternalConnection(here)) {
       try {
         external.document(here).ifPresent(d -> found.add(new Source(d, true)));
       } catch (UpstreamUnavailableException e) {
@@ -433,8 +434,7 @@ public final class UpstreamService {
     }
     order.add(repository);
     List<String> direct = upstreams.upstreams(key.domainOwner(), key.domainName(), repository);
-    if (direct.isEmpty()
-        || origins.originRestrictions(withRepository(key, repository)).upstream() == OriginRestrictions.Mode.BLOCK) {
+    if (direct.isEmpty() || !origins.allowsUpstreamRepositories(withRepository(key, repository))) {
       return;
     }
     for (String upstream : direct) {

@@ -185,7 +185,7 @@ public final class VersionLifecycleService {
     PackageStore store = packages.store();
     PackageKey destination = new PackageKey(source.domainOwner(), source.domainName(), destinationRepository,
         source.format(), source.namespace(), source.name());
-    boolean blocked = origins.originRestrictions(destination).publish() == OriginRestrictions.Mode.BLOCK;
+    Optional<String> blocked = origins.publishRefusal(destination);
     List<String> names = new ArrayList<>(versions);
     revisions.keySet().stream().filter(v -> !names.contains(v)).forEach(names::add);
     java.util.function.Function<String, Optional<PackageVersion>> finder = name -> store.findVersion(source, name)
@@ -197,10 +197,10 @@ public final class VersionLifecycleService {
           return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Version " + current.version() + " is "
               + current.status().wireName() + " and cannot be copied");
         }
-        if (blocked) {
+        if (blocked.isPresent()) {
           return new VersionOutcome.Failed(VersionErrorCode.NOT_ALLOWED, "Publishing to package "
-              + displayName(destination) + " in repository " + destinationRepository
-              + " is blocked by its origin configuration (publish: BLOCK)");
+              + displayName(destination) + " in repository " + destinationRepository + " is blocked by "
+              + blocked.get());
         }
         // current.key() is the source repository's, or the upstream repository's that has the version.
         List<PackageAsset> assets = store.listAssets(current.key(), current.version());

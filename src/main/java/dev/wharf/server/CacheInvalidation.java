@@ -1,6 +1,7 @@
 package dev.wharf.server;
 
 import dev.wharf.catalog.CatalogService;
+import dev.wharf.catalog.PackageGroupService;
 import dev.wharf.cluster.ChangeBus;
 import dev.wharf.identity.CredentialService;
 import dev.wharf.identity.IdentityService;
@@ -22,13 +23,15 @@ final class CacheInvalidation {
   static final String CATALOG = "catalog";
   static final String TOKENS = "tokens";
   static final String PACKAGES = "packages";
+  static final String PACKAGE_GROUPS = "package-groups";
   /** Separates the fields of a package key in a notification (no package name can contain it). */
   private static final String SEPARATOR = "\u001f";
 
   private CacheInvalidation() {}
 
   static void connect(ChangeBus bus, IdentityService identity, OidcProviderService oidcProviders, CredentialService credentials,
-      PermissionService permissions, TokenService tokens, CatalogService catalog, PackageService packages) {
+      PermissionService permissions, TokenService tokens, CatalogService catalog, PackageService packages,
+      PackageGroupService packageGroups) {
     // Users, access keys, roles and identity policies: resolved keys and roles, identity policies and
     // the token principals' existence are cached; any IAM change clears them all.
     identity.onChange(() -> bus.publish(IDENTITY, ChangeBus.EVERYTHING));
@@ -40,8 +43,24 @@ final class CacheInvalidation {
       tokens.invalidatePrincipals();
     });
     // Domain and repository policies (and the domains and repositories they hang on).
+    // A deleted repository leaves its domain's allowed-repository lists, a deleted domain takes its groups:
+    // the resolved package-group restrictions go with any catalog change.
+    catalog.onChange(packageGroups::invalidateAll);
     catalog.onChange(() -> bus.publish(CATALOG, ChangeBus.EVERYTHING));
-    bus.subscribe(CATALOG, key -> catalog.invalidate());
+    bus.subscribe(CATALOG, key -> {
+      catalog.invalidate();
+      packageGroups.invalidateAll();
+    });
+    // A domain's package groups, resolved (origin restrictions decided on every publish and upstream read).
+    packageGroups.onChange((owner, domain) -> bus.publish(PACKAGE_GROUPS, owner + SEPARATOR + domain));
+    bus.subscribe(PACKAGE_GROUPS, key -> {
+      List<String> fields = List.of(key.split(SEPARATOR, -1));
+      if (fields.size() == 2) {
+        packageGroups.invalidate(fields.get(0), fields.get(1));
+      } else {
+        packageGroups.invalidateAll();
+      }
+    });
     // Token keys and the revocation list are held whole in memory: a revocation names its token; a
     // key change (or a resynchronization) re-reads both.
     tokens.onChange(revoked -> bus.publish(TOKENS, revoked.orElse(ChangeBus.EVERYTHING)));

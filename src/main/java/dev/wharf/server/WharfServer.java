@@ -336,11 +336,15 @@ public final class WharfServer implements AutoCloseable {
       changes = database.dialect() == Database.Dialect.POSTGRESQL
           ? new PostgresChangeBus(database.dataSource(), config.effectiveDatabaseUrl(), CHANGE_CHECK_INTERVAL)
           : new LocalChangeBus();
-      CacheInvalidation.connect(changes, identity, oidcProviders, credentials, permissions, tokens, catalog,
-          packages);
       UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams, metrics);
       FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, publishing, lifecycle, listing,
           upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
+      PackageGroupService packageGroups = new PackageGroupService(new SqlPackageGroupStore(database), catalog,
+          formats.names(), clock);
+      origins.groupRestrictions((key, type) -> packageGroups.refusal(key.domainOwner(), key.domainName(),
+          key.repository(), key.format(), key.namespace(), key.name(), type));
+      CacheInvalidation.connect(changes, identity, oidcProviders, credentials, permissions, tokens, catalog,
+          packages, packageGroups);
       catalog.externalConnections(formats.externalConnectionFormats(), config.externalConnections().keySet());
       upstreams.externalSource(new dev.wharf.packages.external.ExternalConnectionService(publishing,
           key -> catalog.externalConnection(key.domainOwner(), key.domainName(), key.repository()),
@@ -348,12 +352,11 @@ public final class WharfServer implements AutoCloseable {
           new dev.wharf.packages.external.ExternalFetcher(config.externalTimeout()), config.externalMetadataTtl(), clock,
           config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), metrics));
       java.util.stream.Stream.of(credentials.caches(), permissions.caches(), tokens.caches(), catalog.caches(),
-          packages.caches()).forEach(caches -> caches.forEach(metrics::monitor));
+          packages.caches(), packageGroups.caches()).forEach(caches -> caches.forEach(metrics::monitor));
 
       List<RestOperation> restOperations = new ArrayList<>();
       restOperations.addAll(new CatalogEndpoints(catalog, config.publicUrl(), permissions, formats.names()).operations());
-      restOperations.addAll(new PackageGroupEndpoints(new PackageGroupService(new SqlPackageGroupStore(database), catalog,
-          formats.names(), clock), catalog).operations());
+      restOperations.addAll(new PackageGroupEndpoints(packageGroups, catalog).operations());
       restOperations.addAll(tokenEndpoints.restOperations());
       restOperations.addAll(new PackageEndpoints(packages, listing, catalog, formats).operations());
       restOperations.addAll(new PackageAssetEndpoints(packages, publishing, catalog, formats, config.maxAssetBytes())

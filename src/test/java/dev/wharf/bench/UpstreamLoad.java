@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
  *   <li>a fall-through miss: the first read of that version through {@code team}, which finds it in
  *       {@code base} and retains it in {@code team} (a write) before streaming it;</li>
  *   <li>a warm hit on the retained version through {@code team};</li>
- *   <li>a version published to {@code team} itself (a local version).</li>
+ *   <li>a version published to {@code team} itself (a local version);</li>
+ *   <li>publishing new versions to {@code team} (a service call, no HTTP: the publish's own cost, its origin
+ *       decision included).</li>
  * </ul>
  *   bench/upstreams.sh [versions = requests per scenario, default 500]
  */
@@ -106,6 +108,16 @@ public final class UpstreamLoad {
       report("packument through team (merged from team and base)", measure(http, token, versions,
           i -> URI.create(packument)));
       report("packument of base alone", measure(http, token, versions, i -> URI.create(root + "base/far")));
+      // a publish's own cost (its origin decision included) without HTTP: new versions of the local package
+      report("publish to team (PublishingService.publish, 4 KiB, no HTTP)", measure(versions, i -> {
+        byte[] content = tarball.clone();
+        content[0] = (byte) i;
+        content[1] = (byte) (i >> 8);
+        content[2] = (byte) 'p';
+        server.publishing().publish(new PublishingService.Publication(localPackage, "1.1." + i, null,
+            "{\"name\":\"near\",\"version\":\"1.1." + i + "\"}", Map.of(), "INTERNAL"),
+            List.of(new PublishingService.AssetContent("package.tgz", new ByteArrayInputStream(content), 1 << 20)));
+      }));
     } finally {
       try (var paths = Files.walk(data)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -116,11 +128,21 @@ public final class UpstreamLoad {
   private record Measured(double[] sorted, String spent) {}
 
   private static Measured measure(HttpClient http, String token, int count, IntFunction<URI> uri) throws Exception {
+    return measure(count, i -> get(http, token, uri.apply(i)));
+  }
+
+  /** One step of a scenario, the i-th. */
+  @FunctionalInterface
+  private interface Step {
+    void run(int i) throws Exception;
+  }
+
+  private static Measured measure(int count, Step step) throws Exception {
     double[] millis = new double[count];
     BenchUsage usage = BenchUsage.now();
     for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
-      get(http, token, uri.apply(i));
+      step.run(i);
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
     String spent = usage.perRequest(count);

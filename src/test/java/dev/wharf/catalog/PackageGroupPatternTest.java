@@ -76,4 +76,15 @@ class PackageGroupPatternTest {
     assertThat(parse("/npm/scope/*").isCoveredBy(parse("/npm/scope/*"))).isFalse();
     assertThat(parse("/*").isCoveredBy(parse("/npm/*"))).isFalse();
   }
+
+  @Test
+  void aPypiNameOrPrefixIsNormalizedAsPyPiNamesAreSoItMatchesTheStoredName() {
+    assertThat(parse("/pypi//Foo_Bar$")).hasToString("/pypi//foo-bar$");
+    assertThat(parse("/pypi//Foo_Bar$").matches("pypi", "", "foo-bar")).isTrue();
+    assertThat(parse("/pypi//Zope.._~")).hasToString("/pypi//zope-~");
+    assertThat(parse("/pypi//Zope.._~").matches("pypi", "", "zope-interface")).isTrue();
+    assertThat(parse("/pypi//Zope.._~")).isEqualTo(parse("/pypi//zope-~"));
+    assertThat(parse("/maven/org.Example/Core_X$")).as("other formats keep what is written")
+        .hasToString("/maven/org.Example/Core_X$");
+  }
 }

@@ -501,6 +501,48 @@ class ClusterIT {
         allowed.toMillis());
   }
 
+  @Test
+  void aPackageGroupsRestrictionsChangedThroughOneNodeDecideReadsAndPublishesOnTheOthersWithinOneSecond() {
+    var api = a.codeartifact(a.rootCredentials());
+    api.createRepository(r -> r.domain("acme").repository("group-base"));
+    api.createRepository(r -> r.domain("acme").repository("group-team").upstreams(u -> u.repositoryName("group-base")));
+    String token = api.getAuthorizationToken(r -> r.domain("acme").domainOwner(account)).authorizationToken();
+    HttpResponse<String> published = npmSend(a, token, "PUT", "group-base", "grouped", publishBody("grouped", "1.0.0"));
+    assertThat(published.statusCode()).as(published.body()).isBetween(200, 201);
+    api.createPackageGroup(r -> r.domain("acme").packageGroup("/npm//grouped$"));
+
+    // B has resolved the domain's groups (cached) when it reads through team
+    assertThat(npmSend(b, token, "GET", "group-team", "grouped", null).statusCode()).isEqualTo(200);
+
+    // INTERNAL_UPSTREAM BLOCK set through A keeps B from taking the package from base
+    api.updatePackageGroupOriginConfiguration(r -> r.domain("acme").packageGroup("/npm//grouped$")
+        .restrictionsWithStrings(Map.of("INTERNAL_UPSTREAM", "BLOCK")));
+    Duration blocked = within(BOUND, () -> npmSend(b, token, "GET", "group-team", "grouped", null).statusCode() == 404);
+    // allowed for team only, through A: B reads through team again
+    api.updatePackageGroupOriginConfiguration(r -> r.domain("acme").packageGroup("/npm//grouped$")
+        .restrictionsWithStrings(Map.of("INTERNAL_UPSTREAM", "ALLOW_SPECIFIC_REPOSITORIES"))
+        .addAllowedRepositories(repository -> repository.originRestrictionType("INTERNAL_UPSTREAM")
+            .repositoryName("group-team")));
+    Duration allowed = within(BOUND, () -> npmSend(b, token, "GET", "group-team", "grouped", null).statusCode() == 200);
+    // PUBLISH BLOCK on a broader group the package inherits from, through A: B refuses the next version (403)
+    api.createPackageGroup(r -> r.domain("acme").packageGroup("/npm//group~"));
+    api.updatePackageGroupOriginConfiguration(r -> r.domain("acme").packageGroup("/npm//group~")
+        .restrictionsWithStrings(Map.of("PUBLISH", "BLOCK")));
+    java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
+    Duration refused = within(BOUND, () -> {
+      String version = "1.1." + attempt.incrementAndGet(); // a new version each time: a late refusal is not a 409
+      return npmSend(b, token, "PUT", "group-base", "grouped", publishBody("grouped", version)).statusCode() == 403;
+    });
+    LOG.info("package group INTERNAL_UPSTREAM BLOCK set through node A seen by node B after {} ms, allowed after {} ms,"
+        + " PUBLISH BLOCK after {} ms", blocked.toMillis(), allowed.toMillis(), refused.toMillis());
+  }
+
+  private static String publishBody(String name, String version) {
+    byte[] tarball = NpmTestingPackages.tarball(NpmTestingPackages.packageJson(name, version));
+    return NpmTestingPackages.publishBody(name, version, "", NpmTestingPackages.sha512(tarball),
+        NpmTestingPackages.sha1(tarball), Base64.getEncoder().encodeToString(tarball));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Polls until the condition holds and returns how long it took; fails past {@code bound}. */

@@ -105,6 +105,77 @@ class UpstreamServiceTest {
     assertThat(upstreams.version(key("app"), "2.0.0")).isEmpty();
   }
 
+  /** Package groups that refuse the ways named, per repository ("app:INTERNAL_UPSTREAM"). */
+  private final java.util.Set<String> groupRefuses = new java.util.HashSet<>();
+
+  private void refuseInGroup(String repository, dev.wharf.catalog.PackageGroup.RestrictionType type) {
+    groupRefuses.add(repository + ":" + type);
+    origins.groupRestrictions((key, t) -> groupRefuses.contains(key.repository() + ":" + t)
+        ? Optional.of("group /npm/* (" + t + ": BLOCK)") : Optional.empty());
+  }
+
+  @Test
+  void aGroupBlockingInternalUpstreamKeepsThatRepositoryFromItsUpstreamRepositoriesOnly() {
+    origins.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
+    publish("c", "1.0.0");
+    publish("b", "2.0.0");
+    refuseInGroup("a", dev.wharf.catalog.PackageGroup.RestrictionType.INTERNAL_UPSTREAM);
+    assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app", "a", "b");
+    assertThat(upstreams.version(key("app"), "1.0.0")).as("c is reached through a only").isEmpty();
+    assertThat(upstreams.version(key("app"), "2.0.0")).isPresent();
+
+    refuseInGroup("app", dev.wharf.catalog.PackageGroup.RestrictionType.INTERNAL_UPSTREAM);
+    publish("b", "3.0.0");
+    assertThat(upstreams.searchedRepositories(key("app"))).containsExactly("app");
+    assertThat(upstreams.version(key("app"), "3.0.0")).isEmpty();
+    assertThat(origins.effectiveRestrictions(key("app"))).as("an external connection could still bring versions")
+        .isEqualTo(OriginRestrictions.DEFAULT);
+    refuseInGroup("app", dev.wharf.catalog.PackageGroup.RestrictionType.EXTERNAL_UPSTREAM);
+    assertThat(origins.effectiveRestrictions(key("app"))).as("no way in from upstreams is left")
+        .isEqualTo(new OriginRestrictions(OriginRestrictions.Mode.ALLOW, OriginRestrictions.Mode.BLOCK));
+    assertThat(origins.originRestrictions(key("app"))).as("the package's own configuration is unchanged")
+        .isEqualTo(OriginRestrictions.DEFAULT);
+  }
+
+  @Test
+  void aGroupBlockingExternalUpstreamKeepsTheConnectionUnaskedButNotTheUpstreamRepositories() {
+    origins.putOriginRestrictions(key("app"), OriginRestrictions.DEFAULT);
+    upstreams.externalSource(new UpstreamService.ExternalSource() {
+      @Override
+      public boolean connected(PackageKey key) {
+        return key.repository().equals("app");
+      }
+
+      @Override
+      public Optional<PackageDocument> document(PackageKey key) {
+        throw new AssertionError("the connection is asked although the group blocks EXTERNAL_UPSTREAM");
+      }
+
+      @Override
+      public PackageDocument.VersionWithAssets fetch(PackageDocument.VersionWithAssets remote, String assetName) {
+        throw new AssertionError("nothing to fetch");
+      }
+    });
+    refuseInGroup("app", dev.wharf.catalog.PackageGroup.RestrictionType.EXTERNAL_UPSTREAM);
+    publish("b", "1.0.0");
+    assertThat(upstreams.version(key("app"), "1.0.0")).isPresent();
+    assertThat(origins.effectiveRestrictions(key("app"))).isEqualTo(OriginRestrictions.DEFAULT);
+  }
+
+  @Test
+  void aPublishIsRefusedWhenThePackageOrItsGroupBlocksItBlockWinning() {
+    refuseInGroup("b", dev.wharf.catalog.PackageGroup.RestrictionType.PUBLISH);
+    assertThatThrownBy(() -> publish("b", "1.0.0")).isInstanceOf(dev.wharf.error.WharfException.AccessDenied.class)
+        .hasMessageContaining("group /npm/* (PUBLISH: BLOCK)");
+    assertThat(packages.versions(key("b"))).isEmpty();
+    publish("c", "1.0.0"); // the group allows c
+    origins.putOriginRestrictions(key("c"), new OriginRestrictions(OriginRestrictions.Mode.BLOCK,
+        OriginRestrictions.Mode.ALLOW));
+    assertThatThrownBy(() -> publish("c", "2.0.0")).hasMessageContaining("publish: BLOCK");
+    assertThat(origins.effectiveRestrictions(key("b")).publish()).isEqualTo(OriginRestrictions.Mode.BLOCK);
+    assertThat(origins.effectiveRestrictions(key("c")).publish()).isEqualTo(OriginRestrictions.Mode.BLOCK);
+  }
+
   @Test
   void aPackagePublishedDirectlyTakesNothingFromUpstreamsByDefault() {
     publish("app", "1.0.0");

@@ -156,6 +156,15 @@ public final class SqlPackageGroupStore implements PackageGroupStore {
   }
 
   @Override
+  public List<AllowedRepository> allowedRepositoriesOfDomain(String domainOwner, String domainName) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT pattern, restriction_type, repository"
+            + " FROM package_group_allowed_repositories WHERE domain_owner = :owner AND domain_name = :domain")
+        .bind("owner", domainOwner).bind("domain", domainName)
+        .map((rs, ctx) -> new AllowedRepository(rs.getString("pattern"),
+            RestrictionType.valueOf(rs.getString("restriction_type")), rs.getString("repository"))).list());
+  }
+
+  @Override
   public Map<RestrictionType, Long> allowedRepositoryCounts(String domainOwner, String domainName, String pattern) {
     Map<RestrictionType, Long> counts = new EnumMap<>(RestrictionType.class);
     jdbi.useHandle(h -> h.createQuery("SELECT restriction_type, COUNT(*) AS n FROM package_group_allowed_repositories"

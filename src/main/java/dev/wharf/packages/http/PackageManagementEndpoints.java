@@ -82,7 +82,8 @@ public final class PackageManagementEndpoints {
     ops.add(op("DescribePackage", "GET", "/v1/package", requests::packageResource, r -> {
       PackageKey key = requests.existingPackage(r);
       ObjectNode description = keyFields(JSON.createObjectNode(), key, "name");
-      description.set("originConfiguration", originConfiguration(origins.originRestrictions(key)));
+      // in effect: the package's own configuration combined with its package group's restrictions
+      description.set("originConfiguration", originConfiguration(origins.effectiveRestrictions(key)));
       // Wharf's addition, outside CodeArtifact's model (SDKs and the aws CLI ignore it): the package's
       // dist-tags (npm), which the web console shows.
       Map<String, String> tags = packages.distTags(key);

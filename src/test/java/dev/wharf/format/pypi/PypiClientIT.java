@@ -48,31 +48,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 class PypiClientIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final Path DEBIAN_WHEELS = Path.of("/usr/share/python-wheels");
-  /** Writes a wheel and an sdist of a one-module project: name version module [requires-dist...]. */
-  static final String MAKE_DISTS = """
-      import io, os, re, sys, tarfile, zipfile
-      name, version, module, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-      requires = sys.argv[5:]
-      dist = re.sub(r'[-_.]+', '_', name)
-      meta = 'Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\nSummary: %s for tests\\nLicense: MIT\\nRequires-Python: >=3.7\\n' % (name, version, name)
-      meta += ''.join('Requires-Dist: %s\\n' % r for r in requires)
-      code = 'GREETING = %r\\n' % ('hello from %s %s' % (name, version))
-      info = '%s-%s.dist-info' % (dist, version)
-      wheel = os.path.join(out, '%s-%s-py3-none-any.whl' % (dist, version))
-      with zipfile.ZipFile(wheel, 'w', zipfile.ZIP_DEFLATED) as z:
-          z.writestr(module + '/__init__.py', code)
-          z.writestr(info + '/METADATA', meta)
-          z.writestr(info + '/WHEEL', 'Wheel-Version: 1.0\\nGenerator: wharf-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')
-          z.writestr(info + '/RECORD', '%s/__init__.py,,\\n%s/METADATA,,\\n%s/WHEEL,,\\n%s/RECORD,,\\n' % (module, info, info, info))
-      base = '%s-%s' % (dist, version)
-      setup = 'from setuptools import setup\\nsetup(name=%r, version=%r, packages=[%r], install_requires=%r)\\n' % (name, version, module, requires)
-      with tarfile.open(os.path.join(out, base + '.tar.gz'), 'w:gz') as t:
-          for path, text in [('PKG-INFO', meta), ('setup.py', setup), (module + '/__init__.py', code)]:
-              data = text.encode()
-              member = tarfile.TarInfo(base + '/' + path)
-              member.size = len(data)
-              t.addfile(member, io.BytesIO(data))
-      """;
 
   private static final String DENY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
       + "\"Action\":[\"codeartifact:ReadFromRepository\",\"codeartifact:PublishPackageVersion\"],\"Resource\":\"*\"}]}";
@@ -152,7 +127,7 @@ class PypiClientIT {
   /** A wheel and an sdist of a small project, in a new directory. */
   static Path dists(String name, String version, String module, String... requires) {
     Path out = directory("dist");
-    List<String> command = new ArrayList<>(List.of("python3", "-c", MAKE_DISTS, name, version, module, out.toString()));
+    List<String> command = new ArrayList<>(List.of("python3", "-c", TestingPip.MAKE_DISTS, name, version, module, out.toString()));
     command.addAll(List.of(requires));
     TestingProcesses.Result result = TestingProcesses.run(out, environment(), TIMEOUT, command);
     assertThat(result.exitCode()).as(result.describe()).isZero();

@@ -93,7 +93,7 @@ class PypiUpstreamIT {
 
   static void upload(String repository, String name, String version) {
     Path out = directory("dist");
-    ok(out, List.of("python3", "-c", PypiClientIT.MAKE_DISTS, name, version, name.replace('-', '_'), out.toString()));
+    ok(out, List.of("python3", "-c", TestingPip.MAKE_DISTS, name, version, name.replace('-', '_'), out.toString()));
     Path pypirc = out.resolve(".pypirc");
     TestingFiles.write(pypirc, "[distutils]\nindex-servers = wharf\n\n[wharf]\nrepository = " + endpoint(repository)
         + "\nusername = aws\npassword = " + token + "\n");
