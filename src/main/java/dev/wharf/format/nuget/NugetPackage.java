@@ -26,9 +26,16 @@ record NugetPackage(Nuspec nuspec, byte[] nuspecBytes, String readme) {
    */
   static NugetPackage read(Path nupkg) {
     try (ZipEntries zip = ZipEntries.open(nupkg, LIMITS)) {
-      byte[] bytes = zip.single(name -> name.indexOf('/') < 0 && name.toLowerCase(Locale.ROOT).endsWith(".nuspec"),
-          ".nuspec").orElseThrow(() -> new WharfException.Invalid("The package has no .nuspec at its root"));
+      java.util.function.Predicate<String> atRoot = name -> name.indexOf('/') < 0
+          && name.toLowerCase(Locale.ROOT).endsWith(".nuspec");
+      byte[] bytes = zip.single(atRoot, ".nuspec")
+          .orElseThrow(() -> new WharfException.Invalid("The package has no .nuspec at its root"));
       Nuspec nuspec = Nuspec.parse(bytes);
+      String entry = zip.names().stream().filter(atRoot).findFirst().orElseThrow();
+      if (!entry.equalsIgnoreCase(nuspec.id() + ".nuspec")) { // nuget pack names it by the id
+        throw new WharfException.Invalid("The package's " + entry + " has the id '" + nuspec.id()
+            + "': its name and its id differ");
+      }
       String readme = null;
       if (nuspec.readme() != null) {
         String path = nuspec.readme().replace('\\', '/');
