@@ -87,9 +87,9 @@ public final class NugetFormat implements PackageFormat {
         + "      <add key=\"ClearTextPassword\" value=\"${CODEARTIFACT_AUTH_TOKEN}\" />\n    </" + target.domain()
         + "_x002F_" + target.repository() + ">\n  </packageSourceCredentials>\n</configuration>\n";
     return List.of(
-        new ToolSetup("dotnet", List.of(target.wharfLogin("dotnet")), List.of(new ToolSetup.ConfigFile(
+        new ToolSetup("dotnet", List.of(target.wharfLogin("dotnet"), target.awsLogin("dotnet")), List.of(new ToolSetup.ConfigFile(
             "~/.nuget/NuGet/NuGet.Config", config))),
-        new ToolSetup("nuget", List.of(target.wharfLogin("nuget")), List.of(new ToolSetup.ConfigFile(
+        new ToolSetup("nuget", List.of(target.wharfLogin("nuget"), target.awsLogin("nuget")), List.of(new ToolSetup.ConfigFile(
             "~/.nuget/NuGet/NuGet.Config", config))));
   }
 
