@@ -286,6 +286,29 @@ class NugetProtocolIT {
 
   @Test
   @Order(10)
+  void aRepositoryReadsThePackagesOfItsUpstreamAndKeepsWhatItDownloads() throws IOException {
+    codeartifact.createRepository(b -> b.domain("acme").repository("downstream")
+        .upstreams(u -> u.repositoryName("dotnet")));
+    String downstream = source.replace("/dotnet/", "/downstream/");
+    String base = downstream.replace("index.json", "package/");
+
+    assertThat(json(base + "contoso.utils/index.json").path("versions").toString())
+        .isEqualTo("[\"1.1.0-beta.2\",\"1.1.0\"]");
+    JsonNode index = json(downstream.replace("index.json", "registration/") + "contoso.utils/index.json");
+    assertThat(index.path("items").get(0).path("items").get(0).path("packageContent").asText())
+        .isEqualTo(base + "contoso.utils/1.1.0-beta.2/contoso.utils.1.1.0-beta.2.nupkg");
+    HttpResponse<byte[]> download = get(base + "contoso.utils/1.1.0-beta.2/contoso.utils.1.1.0-beta.2.nupkg");
+
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.body()).isEqualTo(get(resource("PackageBaseAddress/3.0.0")
+        + "contoso.utils/1.1.0-beta.2/contoso.utils.1.1.0-beta.2.nupkg").body());
+    assertThat(codeartifact.listPackageVersions(b -> b.domain("acme").repository("downstream")
+        .format(PackageFormat.NUGET).packageValue("contoso.utils")).versions()).extracting(v -> v.version())
+        .containsExactly("1.1.0-Beta.2");
+  }
+
+  @Test
+  @Order(11)
   void aPackageOfMoreThanAThousandVersionsIsPagedAndEveryPageListsItsVersions() throws IOException {
     int count = 1_030;
     for (int i = 0; i < count; i++) {
