@@ -41,10 +41,13 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "  bundler          ~/.bundle/config: BUNDLE_<HOST> (aws:TOKEN), the credential",
         "                   bundler sends to the endpoint's host; prints the Gemfile's",
         "                   source line",
+        "  nuget, dotnet    ~/.nuget/NuGet/NuGet.Config: package source DOMAIN/REPO",
+        "                   (ENDPOINT/v3/index.json) with user aws and the token as",
+        "                   its ClearTextPassword",
         "",
         "--scope project writes in the current folder instead: .npmrc, pip.conf,",
         ".pypirc, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
-        ".bundle/config (gem has no project file). The token is printed only by",
+        ".bundle/config, nuget.config (gem has no project file). The token is printed only by",
         "--dry-run and in the export line for maven and gradle. A login with a token",
         "in a file lasts as long as the token: run wharf login again when it expires.",
         "yarn 2+ (berry) reads .yarnrc.yml, which is not written: use yarn classic,",
@@ -125,6 +128,9 @@ final class LoginCommand implements Callable<Integer> {
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
+      return 1;
+    } catch (NugetConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
       return 1;
     }
     if (dryRun) {

@@ -54,6 +54,7 @@ final class LoginSetup {
           case GEM -> throw new IllegalArgumentException("--scope project is not supported for gem: RubyGems reads"
               + " its credentials and its gemrc from the user's folders only");
           case BUNDLER -> projectDirectory.resolve(".bundle").resolve("config");
+          case NUGET, DOTNET -> projectDirectory.resolve("nuget.config");
         };
       }
       return switch (tool) {
@@ -72,6 +73,8 @@ final class LoginSetup {
         case GEM -> firstExisting(home.resolve(".gem").resolve("credentials"), xdg("XDG_DATA_HOME", ".local/share")
             .resolve("gem").resolve("credentials"));
         case BUNDLER -> bundlerConfig();
+        // where NuGet (dotnet and nuget alike) keeps the user's NuGet.Config outside Windows
+        case NUGET, DOTNET -> home.resolve(".nuget").resolve("NuGet").resolve("NuGet.Config");
       };
     }
 
@@ -223,6 +226,17 @@ final class LoginSetup {
         notes.add("The file holds the token: when it has expired, run wharf login again.");
         yield BundlerConfig.login(existing, endpoint, token);
       }
+      case NUGET, DOTNET -> {
+        String name = NugetConfig.sourceName(endpoint);
+        notes.add("Package source '" + name + "' (" + endpoint + "v3/index.json) is in " + file + ", with the token.");
+        notes.add("Push with:");
+        notes.add("");
+        notes.add(tool == LoginTool.DOTNET ? "  dotnet nuget push PACKAGE.nupkg --source " + name
+            : "  nuget push PACKAGE.nupkg -Source " + name);
+        notes.add("");
+        notes.add("The file holds the token: when it has expired, run wharf login again.");
+        yield NugetConfig.login(existing, endpoint, token);
+      }
     };
     List<FileChange> files = new ArrayList<>();
     files.add(new FileChange(file, content));
@@ -252,6 +266,7 @@ final class LoginSetup {
         case GEM -> each.equals(file) ? GemConfig.logoutCredentials(existing.get(), host)
             : GemConfig.logoutGemrc(existing.get(), host);
         case BUNDLER -> BundlerConfig.logout(existing.get(), host);
+        case NUGET, DOTNET -> NugetConfig.logout(existing.get(), host);
       };
       if (content.equals(existing.get())) {
         notes.add("Nothing to do: " + each + " has no Wharf login for " + tool + ".");

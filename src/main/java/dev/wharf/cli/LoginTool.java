@@ -13,7 +13,9 @@ enum LoginTool {
   GRADLE("maven"),
   CARGO("cargo"),
   GEM("ruby"),
-  BUNDLER("ruby");
+  BUNDLER("ruby"),
+  NUGET("nuget"),
+  DOTNET("nuget");
 
   private final String format;
 

@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
         "                   when it is left empty)",
         "  bundler          BUNDLE_<HOST> settings with an aws: credential in",
         "                   ~/.bundle/config (not for *.amazonaws.com hosts)",
+        "  nuget, dotnet    package sources at Wharf /nuget/ endpoints in",
+        "                   ~/.nuget/NuGet/NuGet.Config, with their credentials",
         "",
         "Wharf endpoints are known by their path: /{domain}-{owner}/{format}/{repo}/.",
         "No call is made to the server."})
@@ -62,6 +64,9 @@ final class LogoutCommand implements Callable<Integer> {
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
+      return 1;
+    } catch (NugetConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
       return 1;
     } catch (IllegalArgumentException e) {
       System.err.println("wharf: " + e.getMessage());

@@ -1,21 +1,9 @@
 package dev.wharf.cli;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
 
 /**
  * The {@code codeartifact} server of a Maven settings.xml: user {@code aws}, and the token taken from
@@ -94,20 +82,9 @@ final class MavenSettings {
 
   private static Document parse(String text) throws IOException {
     try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-      factory.setNamespaceAware(true);
-      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-      if (!"settings".equals(document.getDocumentElement().getLocalName())) {
-        throw new InvalidSettingsException("the root element is <" + document.getDocumentElement().getTagName()
-            + ">, not <settings>", null);
-      }
-      return document;
-    } catch (SAXException e) {
-      throw new InvalidSettingsException("it is not well-formed XML: " + e.getMessage(), e);
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException(e);
+      return XmlConfigFiles.parse(text, "settings");
+    } catch (XmlConfigFiles.InvalidXmlException e) {
+      throw new InvalidSettingsException(e.getMessage(), e);
     }
   }
 
@@ -124,83 +101,22 @@ final class MavenSettings {
   }
 
   private static Element child(Element parent, String localName) {
-    for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-      if (node instanceof Element element && localName.equals(element.getLocalName())) {
-        return element;
-      }
-    }
-    return null;
+    return XmlConfigFiles.child(parent, localName);
   }
 
   private static String text(Element parent, String localName) {
-    Element element = child(parent, localName);
-    return element == null ? null : element.getTextContent().strip();
+    return XmlConfigFiles.text(parent, localName);
   }
 
   private static void setChild(Element parent, String localName, String text) {
-    Element element = child(parent, localName);
-    if (element == null) {
-      element = appendIndented(parent, localName);
-    }
-    element.setTextContent(text);
+    XmlConfigFiles.setChild(parent, localName, text);
   }
 
-  /** The indentation of element's line, read from the whitespace before it ("  " when it has none). */
-  private static String indentOf(Element element) {
-    Node before = element.getPreviousSibling();
-    if (before != null && before.getNodeType() == Node.TEXT_NODE) {
-      String text = before.getTextContent();
-      int newline = text.lastIndexOf('\n');
-      if (newline >= 0 && text.substring(newline + 1).isBlank()) {
-        return text.substring(newline + 1);
-      }
-    }
-    return element.getParentNode() instanceof Element ? "  " : "";
-  }
-
-  /** Appends a child in the parent's namespace, on its own line, indented one step deeper than the parent. */
   private static Element appendIndented(Element parent, String localName) {
-    Document document = parent.getOwnerDocument();
-    String parentIndent = indentOf(parent);
-    String step = "  ";
-    Element firstElement = null;
-    for (Node node = parent.getFirstChild(); node != null && firstElement == null; node = node.getNextSibling()) {
-      if (node instanceof Element element) {
-        firstElement = element;
-      }
-    }
-    String indent = firstElement != null ? indentOf(firstElement) : parentIndent + step;
-    Element element = document.createElementNS(parent.getNamespaceURI(), localName);
-    Node last = parent.getLastChild();
-    if (last != null && last.getNodeType() == Node.TEXT_NODE && last.getTextContent().isBlank()) {
-      // insert before the whitespace that precedes the parent's closing tag
-      parent.insertBefore(document.createTextNode("\n" + indent), last);
-      parent.insertBefore(element, last);
-    } else {
-      parent.appendChild(document.createTextNode("\n" + indent));
-      parent.appendChild(element);
-      parent.appendChild(document.createTextNode("\n" + parentIndent));
-    }
-    return element;
+    return XmlConfigFiles.appendIndented(parent, localName);
   }
 
   private static String serialize(Document document, String original) throws IOException {
-    try {
-      var transformer = TransformerFactory.newInstance().newTransformer();
-      transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-      transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-      StringWriter out = new StringWriter();
-      transformer.transform(new DOMSource(document.getDocumentElement()), new StreamResult(out));
-      // The prolog (declaration, comments) and the root's start tag as they were: the DOM forgets their layout.
-      String body = out.toString();
-      int root = original.indexOf("<" + document.getDocumentElement().getTagName());
-      int rootTagEnd = root < 0 ? -1 : original.indexOf('>', root);
-      if (rootTagEnd < 0 || original.charAt(rootTagEnd - 1) == '/') {
-        return body + "\n";
-      }
-      return original.substring(0, rootTagEnd + 1) + body.substring(body.indexOf('>') + 1) + "\n";
-    } catch (TransformerException e) {
-      throw new IOException("could not write settings.xml", e);
-    }
+    return XmlConfigFiles.serialize(document, original);
   }
 }

@@ -24,7 +24,7 @@ public final class FormatRegistry {
         new dev.wharf.format.npm.NpmFormat(context),
         new dev.wharf.format.pypi.PypiFormat(context),
         new dev.wharf.format.maven.MavenFormat(context),
-        new UnservedFormat("nuget", PackageFormat.Namespaces.NONE, List.of("public:nuget-org")),
+        new dev.wharf.format.nuget.NugetFormat(context),
         new dev.wharf.format.generic.GenericFormat(),
         new dev.wharf.format.ruby.RubyFormat(context),
         new UnservedFormat("swift", PackageFormat.Namespaces.REQUIRED, List.of()),

@@ -142,6 +142,14 @@ public interface PackageFormat {
     return false;
   }
 
+  /**
+   * A header the format's clients may send the token in, alone, when no {@code Authorization} carries
+   * it (NuGet's {@code X-NuGet-ApiKey} on a push); empty when there is none.
+   */
+  default Optional<String> apiKeyHeader() {
+    return Optional.empty();
+  }
+
   /** How the format reads a public registry behind an external connection; empty when it cannot. */
   default Optional<ExternalFormat> external() {
     return Optional.empty();

@@ -157,6 +157,35 @@ class LoginCommandIT {
   }
 
   @Test
+  void dotnetAndNugetLoginWriteANugetConfigSourceWhoseCredentialsReadTheServiceIndex() throws Exception {
+    for (String tool : List.of("dotnet", "nuget")) {
+      var result = run(root, against(wharf, "login", "--tool", tool, "--domain", "acme", "--repository", "shared",
+          "--home", home.toString()));
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      String nugetEndpoint = npmEndpoint.replace("/npm/", "/nuget/");
+      assertThat(result.out()).startsWith("Successfully configured " + tool + " to use Wharf repository " + nugetEndpoint);
+      String config = Files.readString(home.resolve(".nuget/NuGet/NuGet.Config"));
+      assertThat(config).contains("<add key=\"acme/shared\" value=\"" + nugetEndpoint + "v3/index.json\"/>")
+          .contains("<acme_x002F_shared>").contains("<add key=\"Username\" value=\"aws\"/>");
+      assertThat(config.split("key=\"acme/shared\"", -1)).hasSize(2);
+      java.util.regex.Matcher password = java.util.regex.Pattern.compile("key=\"ClearTextPassword\" value=\"([^\"]+)\"")
+          .matcher(config);
+      assertThat(password.find()).isTrue();
+      // what NuGet sends with that source's credentials
+      var index = dev.wharf.testing.TestingHttp.send("GET", nugetEndpoint + "v3/index.json", null, "Basic "
+          + java.util.Base64.getEncoder().encodeToString(("aws:" + password.group(1)).getBytes(
+              java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(index.statusCode()).isEqualTo(200);
+    }
+
+    var logout = run(root, "logout", "--tool", "dotnet", "--home", home.toString());
+
+    assertThat(logout.exitCode()).isZero();
+    assertThat(Files.readString(home.resolve(".nuget/NuGet/NuGet.Config"))).doesNotContain("acme/shared");
+  }
+
+  @Test
   void cargoLoginWritesACredentialProviderThatPrintsAWorkingTokenAndNoToken() throws Exception {
     var result = run(root, against(wharf, "login", "--tool", "cargo", "--domain", "acme", "--repository", "shared",
         "--home", home.toString()));

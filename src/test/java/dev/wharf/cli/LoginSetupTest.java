@@ -132,6 +132,9 @@ class LoginSetupTest {
       case CARGO -> "# mine\n[build]\njobs = 4\n";
       case GEM -> "---\n:rubygems_api_key: \"rubygems_0123\"\n";
       case BUNDLER -> "---\nBUNDLE_PATH: \"vendor/bundle\"\n";
+      case NUGET, DOTNET -> "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n"
+          + "    <add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\"/>\n  </packageSources>\n"
+          + "</configuration>\n";
     };
     Files.createDirectories(file.getParent());
     Files.writeString(file, before);

@@ -15,6 +15,8 @@ class FormatInstallLinesTest {
         "npm install @scope/left-pad@1.3.0");
     assertThat(formats.require("pypi").installLine(null, "requests", "2.32.3")).hasValue("pip install requests==2.32.3");
     assertThat(formats.require("cargo").installLine(null, "serde", "1.0.0")).hasValue("cargo add serde@=1.0.0");
+    assertThat(formats.require("nuget").installLine(null, "Newtonsoft.Json", "13.0.3")).hasValue(
+        "dotnet add package Newtonsoft.Json --version 13.0.3");
     assertThat(formats.require("ruby").installLine(null, "rake", "13.0.6 beta")).hasValue(
         "gem install rake -v '13.0.6 beta'");
     assertThat(formats.require("maven").displayName("com.example", "lib")).isEqualTo("com.example:lib");
@@ -40,6 +42,11 @@ class FormatInstallLinesTest {
         "aws codeartifact login --tool pip --domain acme --domain-owner 111122223333 --repository app --endpoint-url"
             + " https://wharf.example.com");
     assertThat(formats.all()).filteredOn(f -> !f.toolSetups(target).isEmpty()).extracting(PackageFormat::name)
-        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby");
+        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby", "nuget");
+    ToolSetup dotnet = formats.require("nuget").toolSetups(target).getFirst();
+    assertThat(dotnet.commands().getFirst()).startsWith("./wharf login --tool dotnet --domain acme");
+    assertThat(dotnet.files().getFirst().content()).contains(
+        "<add key=\"acme/app\" value=\"https://wharf.example.com/acme-111122223333/npm/app/v3/index.json\" />",
+        "<acme_x002F_app>", "<add key=\"ClearTextPassword\" value=\"${CODEARTIFACT_AUTH_TOKEN}\" />");
   }
 }

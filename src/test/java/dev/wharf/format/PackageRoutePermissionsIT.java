@@ -58,7 +58,26 @@ class PackageRoutePermissionsIT {
           + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"some_project-1.0.tar.gz\""
           + "\r\nContent-Type: application/octet-stream\r\n\r\nnot read\r\n--" + BOUNDARY + "--\r\n"),
       // cargo's framing: a 32-bit little-endian length (31: one ASCII character), the JSON, then the crate's
-      "cargo publish", bytes("\u001f\u0000\u0000\u0000{\"name\":\"serde\",\"vers\":\"1.0.0\"}\u0008\u0000\u0000\u0000not read"));
+      "cargo publish", bytes("\u001f\u0000\u0000\u0000{\"name\":\"serde\",\"vers\":\"1.0.0\"}\u0008\u0000\u0000\u0000not read"),
+      "nuget push", nugetPush());
+
+  /** A push's multipart body: a .nupkg whose .nuspec names Newtonsoft.Json, what the push is decided on. */
+  private static byte[] nugetPush() {
+    java.io.ByteArrayOutputStream nupkg = new java.io.ByteArrayOutputStream();
+    try (var zip = new java.util.zip.ZipOutputStream(nupkg)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("Newtonsoft.Json.nuspec"));
+      zip.write(bytes("<package><metadata><id>Newtonsoft.Json</id><version>13.0.3</version></metadata></package>"));
+      zip.closeEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(bytes("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"package\"; filename=\"package.nupkg\""
+        + "\r\nContent-Type: application/octet-stream\r\n\r\n"));
+    body.writeBytes(nupkg.toByteArray());
+    body.writeBytes(bytes("\r\n--" + BOUNDARY + "--\r\n"));
+    return body.toByteArray();
+  }
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
@@ -220,7 +239,8 @@ class PackageRoutePermissionsIT {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     if (body != null) {
-      request.header("Content-Type", format.name().equals("pypi") ? "multipart/form-data; boundary=" + BOUNDARY
+      request.header("Content-Type", List.of("pypi", "nuget").contains(format.name())
+          ? "multipart/form-data; boundary=" + BOUNDARY
           : "application/json");
     }
     if (authorization != null) {
