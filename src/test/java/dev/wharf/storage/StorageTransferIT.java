@@ -104,6 +104,11 @@ class StorageTransferIT {
         iam.attachGroupPolicy(b -> b.groupName("builders").policyArn(policyArn));
         api.createDomain(b -> b.domain("acme"));
         api.createRepository(b -> b.domain("acme").repository("app"));
+        // Package groups with their allowed-repository lists (V22) travel too.
+        api.createPackageGroup(b -> b.domain("acme").packageGroup("/npm/*").contactInfo("web@example.com"));
+        api.updatePackageGroupOriginConfiguration(b -> b.domain("acme").packageGroup("/npm/*")
+            .restrictionsWithStrings(Map.of("PUBLISH", "ALLOW_SPECIFIC_REPOSITORIES"))
+            .addAllowedRepositories(r -> r.repositoryName("app").originRestrictionType("PUBLISH")));
         token = api.getAuthorizationToken(b -> b.domain("acme")).authorizationToken();
         tarball = NpmTestingPackages.tarball(NpmTestingPackages.packageJson("left-pad", "1.0.0"));
         String body = NpmTestingPackages.publishBody("left-pad", "1.0.0", "", NpmTestingPackages.sha512(tarball),
@@ -125,6 +130,7 @@ class StorageTransferIT {
     sourceCounts = counts("jdbc:sqlite:" + source.resolve("wharf.db"));
     assertThat(sourceCounts).containsEntry("package_versions", 2L).containsEntry("package_assets", 2L);
     assertThat(sourceCounts.get("authorization_tokens")).isEqualTo(1L);
+    assertThat(sourceCounts).containsEntry("package_groups", 2L).containsEntry("package_group_allowed_repositories", 1L);
     assertThat(sourceCounts).containsEntry("iam_groups", 1L).containsEntry("iam_group_members", 1L)
         .containsEntry("managed_policy_versions", 4L); // v1 and v2 of the test's policy, v1 of each AWS managed one
     wharf = TestingLauncher.create(scratch.resolve("home")).with(Map.of(
@@ -284,6 +290,13 @@ class StorageTransferIT {
             .packageValue("left-pad").packageVersion("1.0.0")).packageVersion().origin();
         assertThat(origin.domainEntryPoint().repositoryName()).isEqualTo("app");
         assertThat(origin.originTypeAsString()).isEqualTo("INTERNAL");
+        var group = api.describePackageGroup(b -> b.domain("acme").packageGroup("/npm/*")).packageGroup();
+        assertThat(group.contactInfo()).isEqualTo("web@example.com");
+        assertThat(group.originConfiguration().restrictions().get(
+            software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionType.PUBLISH).mode())
+            .hasToString("ALLOW_SPECIFIC_REPOSITORIES");
+        assertThat(api.listAllowedRepositoriesForGroup(b -> b.domain("acme").packageGroup("/npm/*")
+            .originRestrictionType("PUBLISH")).allowedRepositories()).containsExactly("app");
       }
       try (var iam = software.amazon.awssdk.services.iam.IamClient.builder().endpointOverride(URI.create(endpoint))
           .region(Region.AWS_GLOBAL).credentialsProvider(StaticCredentialsProvider.create(root))
