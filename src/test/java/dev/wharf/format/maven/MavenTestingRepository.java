@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  */
 final class MavenTestingRepository {
   static final Path LOCAL = Path.of(System.getProperty("user.home"), ".m2", "repository");
-  /** Plugins the test projects pin: versions this project's own build (./mvnw) uses, or .ci/run fetches. */
+  /** Plugins the test projects pin: versions this project's own build (./mvnw) uses, or fetches before the end-to-end tests. */
   static final String PLUGINS = """
       <pluginManagement><plugins>
         <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
@@ -55,12 +55,12 @@ final class MavenTestingRepository {
       Path directory = LOCAL.resolve("org/apache/maven/plugins").resolve(plugin);
       String jar = plugin.replace('/', '-') + ".jar";
       if (!Files.isRegularFile(directory.resolve(jar))) {
-        TestingClients.missing(plugin + " in " + LOCAL + " (.ci/run fetches it)");
+        TestingClients.missing(plugin + " in " + LOCAL + " (./mvnw verify fetches it before the end-to-end tests)");
       }
     }
     if (!Files.isRegularFile(LOCAL.resolve("org/codehaus/plexus/plexus-utils/1.1/plexus-utils-1.1.jar"))) {
       // Maven 3.8 adds plexus-utils 1.1 to plugins that do not depend on plexus-utils.
-      TestingClients.missing("plexus-utils 1.1 in " + LOCAL + " (.ci/run fetches it)");
+      TestingClients.missing("plexus-utils 1.1 in " + LOCAL + " (./mvnw verify fetches it before the end-to-end tests)");
     }
   }
 
