@@ -1,24 +1,17 @@
 package dev.wharf.format.pypi;
 
 import dev.wharf.error.WharfException;
-import dev.wharf.format.InflationBound;
 import dev.wharf.format.TarGzEntries;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.wharf.format.ZipEntries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Core metadata (METADATA / PKG-INFO): the header fields of its email-style format, and reading a
@@ -27,6 +20,8 @@ import java.util.zip.ZipFile;
 public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
   /** The largest METADATA accepted: far more than any real one (long descriptions included). */
   public static final int MAX_BYTES = 4 * 1024 * 1024;
+  /** The most entries a wheel or zip sdist may have: the largest real wheels have tens of thousands of files. */
+  static final int MAX_ZIP_ENTRIES = 200_000;
   private static final Pattern DIST_INFO_METADATA = Pattern.compile("^[^/]+\\.dist-info/METADATA$");
 
   public Optional<String> first(String field) {
@@ -109,39 +104,9 @@ public record PypiMetadata(byte[] raw, Map<String, List<String>> fields) {
   }
 
   private static PypiMetadata fromZip(Path archive, Pattern wanted, String kind, String what) {
-    try (ZipFile zip = new ZipFile(archive.toFile())) {
-      ZipEntry found = null;
-      Enumeration<? extends ZipEntry> entries = zip.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry entry = entries.nextElement();
-        if (wanted.matcher(entry.getName()).matches()) {
-          if (found != null) {
-            throw new WharfException.Invalid("The " + kind + " has more than one " + what);
-          }
-          found = entry;
-        }
-      }
-      if (found == null) {
-        throw new WharfException.Invalid("The " + kind + " has no " + what);
-      }
-      // bounded whatever the entry declares: zip bombs stop here, at the file's limit or the uploads' inflation bound
-      long compressed = java.nio.file.Files.size(archive);
-      long allowed = Math.min(MAX_BYTES, InflationBound.UPLOADS.limitFor(compressed));
-      try (InputStream in = zip.getInputStream(found)) {
-        byte[] bytes = in.readNBytes((int) allowed + 1);
-        if (bytes.length > allowed) {
-          throw new WharfException.Invalid("The " + kind + "'s " + what + " exceeds " + (allowed < MAX_BYTES
-              ? InflationBound.UPLOADS.describe(compressed) : MAX_BYTES + " bytes"));
-        }
-        return parse(bytes);
-      }
-    } catch (ZipException e) {
-      throw new WharfException.Invalid("The " + kind + " is not a valid zip file: " + e.getMessage());
-    } catch (IOException e) {
-      if (e.getClass() == IOException.class || e instanceof java.io.EOFException) {
-        throw new WharfException.Invalid("The " + kind + " could not be read: " + e.getMessage());
-      }
-      throw new UncheckedIOException(e);
+    try (ZipEntries zip = ZipEntries.open(archive, new ZipEntries.Limits("The " + kind, MAX_ZIP_ENTRIES, MAX_BYTES))) {
+      return parse(zip.single(path -> wanted.matcher(path).matches(), what)
+          .orElseThrow(() -> new WharfException.Invalid("The " + kind + " has no " + what)));
     }
   }
 }
