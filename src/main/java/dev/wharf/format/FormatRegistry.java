@@ -27,7 +27,7 @@ public final class FormatRegistry {
         new UnservedFormat("nuget", PackageFormat.Namespaces.NONE, List.of("public:nuget-org")),
         new dev.wharf.format.generic.GenericFormat(),
         new dev.wharf.format.ruby.RubyFormat(context),
-        new UnservedFormat("swift", PackageFormat.Namespaces.REQUIRED, List.of()),
+        new dev.wharf.format.swift.SwiftFormat(context),
         new dev.wharf.format.cargo.CargoFormat(context)));
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
 
@@ -77,7 +78,15 @@ public final class MultipartForm {
    * @throws WharfException.TooLarge past a limit
    */
   public static Form read(InputStream body, String boundary, Limits limits, FileTarget target) {
-    Reader reader = new Reader(limits, target);
+    return read(body, boundary, limits, Set.of(), target);
+  }
+
+  /**
+   * As {@link #read(InputStream, String, Limits, FileTarget)}, with the parts named in {@code fileFields}
+   * read as files whether or not they give a file name (Swift's {@code source-archive} gives none).
+   */
+  public static Form read(InputStream body, String boundary, Limits limits, Set<String> fileFields, FileTarget target) {
+    Reader reader = new Reader(limits, fileFields, target);
     MultiPart.Parser parser = new MultiPart.Parser(boundary, reader);
     parser.setMaxParts(limits.maxParts());
     try (body) {
@@ -106,6 +115,7 @@ public final class MultipartForm {
   private static final class Reader implements MultiPart.Parser.Listener {
     private final Limits limits;
     private final FileTarget target;
+    private final Set<String> fileFields;
     private final Map<String, List<String>> fields = new LinkedHashMap<>();
     private final List<StoredFile> stored = new ArrayList<>();
     private long fieldBytes;
@@ -120,8 +130,9 @@ public final class MultipartForm {
     private Path path;
     private long size;
 
-    Reader(Limits limits, FileTarget target) {
+    Reader(Limits limits, Set<String> fileFields, FileTarget target) {
       this.limits = limits;
+      this.fileFields = Set.copyOf(fileFields);
       this.target = Objects.requireNonNull(target, "target");
     }
 
@@ -167,6 +178,7 @@ public final class MultipartForm {
       if (failure != null) {
         return;
       }
+      isFile |= name != null && fileFields.contains(name);
       if (!isFile) {
         value = new java.io.ByteArrayOutputStream();
         return;
