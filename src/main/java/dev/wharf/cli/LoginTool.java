@@ -13,7 +13,8 @@ enum LoginTool {
   GRADLE("maven"),
   CARGO("cargo"),
   GEM("ruby"),
-  BUNDLER("ruby");
+  BUNDLER("ruby"),
+  SWIFT("swift");
 
   private final String format;
 
@@ -26,9 +27,9 @@ enum LoginTool {
     return format;
   }
 
-  /** Whether a login can be limited to a namespace: only npm's scopes ({@code @ns:registry}) are. */
+  /** Whether a login can be limited to a namespace: npm's scopes ({@code @ns:registry}) and Swift's scopes are. */
   boolean namespaceSupported() {
-    return format.equals("npm");
+    return format.equals("npm") || format.equals("swift");
   }
 
   /**

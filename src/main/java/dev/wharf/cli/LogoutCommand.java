@@ -63,6 +63,9 @@ final class LogoutCommand implements Callable<Integer> {
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
       return 1;
+    } catch (SwiftConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update SwiftPM's registries.json: " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;
