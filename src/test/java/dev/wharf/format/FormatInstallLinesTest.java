@@ -21,6 +21,9 @@ class FormatInstallLinesTest {
     assertThat(formats.require("maven").installLine("com.example", "a<b>", "1&2")).hasValueSatisfying(line ->
         assertThat(line).contains("<groupId>com.example</groupId>", "<artifactId>a&lt;b&gt;</artifactId>",
             "<version>1&amp;2</version>"));
+    assertThat(formats.require("swift").displayName("mona", "LinkedList")).isEqualTo("mona.LinkedList");
+    assertThat(formats.require("swift").installLine("mona", "LinkedList", "1.1.1")).hasValue(
+        ".package(id: \"mona.LinkedList\", exact: \"1.1.1\")");
     assertThat(formats.require("generic").displayName("tools", "x")).isEqualTo("tools/x");
     assertThat(formats.require("generic").installLine("tools", "x", "1")).isEmpty();
   }
@@ -40,6 +43,10 @@ class FormatInstallLinesTest {
         "aws codeartifact login --tool pip --domain acme --domain-owner 111122223333 --repository app --endpoint-url"
             + " https://wharf.example.com");
     assertThat(formats.all()).filteredOn(f -> !f.toolSetups(target).isEmpty()).extracting(PackageFormat::name)
-        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby");
+        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby", "swift");
+    assertThat(formats.require("swift").toolSetups(target).getFirst().files().getFirst().content()).isEqualTo(
+        "swift package-registry set https://wharf.example.com/acme-111122223333/npm/app/\n"
+            + "swift package-registry login https://wharf.example.com/acme-111122223333/npm/app/login --token"
+            + " \"${CODEARTIFACT_AUTH_TOKEN}\"\n");
   }
 }
