@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
 
@@ -78,14 +77,16 @@ public final class MultipartForm {
    * @throws WharfException.TooLarge past a limit
    */
   public static Form read(InputStream body, String boundary, Limits limits, FileTarget target) {
-    return read(body, boundary, limits, Set.of(), target);
+    return read(body, boundary, limits, Map.of(), target);
   }
 
   /**
    * As {@link #read(InputStream, String, Limits, FileTarget)}, with the parts named in {@code fileFields}
-   * read as files whether or not they give a file name (Swift's {@code source-archive} gives none).
+   * read as files whether or not they give a file name (Swift's {@code source-archive} gives none), each
+   * at most the bytes it maps to (and at most {@link Limits#maxFileBytes()}).
    */
-  public static Form read(InputStream body, String boundary, Limits limits, Set<String> fileFields, FileTarget target) {
+  public static Form read(InputStream body, String boundary, Limits limits, Map<String, Long> fileFields,
+      FileTarget target) {
     Reader reader = new Reader(limits, fileFields, target);
     MultiPart.Parser parser = new MultiPart.Parser(boundary, reader);
     parser.setMaxParts(limits.maxParts());
@@ -115,7 +116,7 @@ public final class MultipartForm {
   private static final class Reader implements MultiPart.Parser.Listener {
     private final Limits limits;
     private final FileTarget target;
-    private final Set<String> fileFields;
+    private final Map<String, Long> fileFields;
     private final Map<String, List<String>> fields = new LinkedHashMap<>();
     private final List<StoredFile> stored = new ArrayList<>();
     private long fieldBytes;
@@ -130,9 +131,9 @@ public final class MultipartForm {
     private Path path;
     private long size;
 
-    Reader(Limits limits, Set<String> fileFields, FileTarget target) {
+    Reader(Limits limits, Map<String, Long> fileFields, FileTarget target) {
       this.limits = limits;
-      this.fileFields = Set.copyOf(fileFields);
+      this.fileFields = Map.copyOf(fileFields);
       this.target = Objects.requireNonNull(target, "target");
     }
 
@@ -178,7 +179,7 @@ public final class MultipartForm {
       if (failure != null) {
         return;
       }
-      isFile |= name != null && fileFields.contains(name);
+      isFile |= name != null && fileFields.containsKey(name);
       if (!isFile) {
         value = new java.io.ByteArrayOutputStream();
         return;
@@ -206,9 +207,10 @@ public final class MultipartForm {
         ByteBuffer bytes = chunk.getByteBuffer().slice();
         if (isFile) {
           size += length;
-          if (size > limits.maxFileBytes()) {
-            failure = new WharfException.TooLarge("The upload exceeds the limit of " + limits.maxFileBytes()
-                + " bytes for a file");
+          long maxBytes = Math.min(limits.maxFileBytes(), fileFields.getOrDefault(name, Long.MAX_VALUE));
+          if (size > maxBytes) {
+            failure = new WharfException.TooLarge("The upload exceeds the limit of " + maxBytes + " bytes for "
+                + (fileFields.containsKey(name) ? "its " + name + " part" : "a file"));
             return;
           }
           if (file != null) {

@@ -50,8 +50,6 @@ public final class SwiftFormat implements PackageFormat {
   private static final PathParser<SwiftRequestPath> PARSER = PathParser.of(SwiftRequestPath::parse);
   private static final String SWIFT_TYPE = "text/x-swift";
   private static final String ZIP_TYPE = "application/zip";
-  private static final Set<String> FILE_PARTS = Set.of("source-archive", "source-archive-signature",
-      "metadata-signature");
   private static final int MAX_SIGNATURE_BYTES = 64 * 1024;
   /** The form's fields (the metadata) and its framing, besides the archive. */
   private static final int FORM_OVERHEAD = 1024 * 1024;
@@ -297,7 +295,12 @@ public final class SwiftFormat implements PackageFormat {
     }
     String signatureFormat = exchange.header("X-Swift-Package-Signature-Format");
     MultipartForm.Form form = MultipartForm.read(exchange.bodyStream(), boundary,
-        new MultipartForm.Limits(context.maxAssetBytes(), FORM_OVERHEAD, 16), FILE_PARTS, start -> {
+        new MultipartForm.Limits(context.maxAssetBytes(), FORM_OVERHEAD, 16), Map.of("source-archive",
+            context.maxAssetBytes(), "source-archive-signature", (long) MAX_SIGNATURE_BYTES, "metadata-signature",
+            (long) MAX_SIGNATURE_BYTES), start -> {
+          if (!List.of("source-archive", "source-archive-signature", "metadata-signature").contains(start.fieldName())) {
+            return null; // another file is read and dropped
+          }
           try {
             return Files.createTempFile(context.spoolDirectory(), "swift-", ".part");
           } catch (IOException e) {

@@ -176,6 +176,9 @@ public class SwiftRegistryIT {
         + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(archive)));
     assertThat(zip.headers().firstValue("Content-Disposition").orElse("")).contains("LinkedList-1.1.1.zip");
     assertThat(zip.headers().firstValue("X-Swift-Package-Signature")).isEmpty();
+    assertThat(zip.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(zip.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; sandbox");
+    assertThat(manifest.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; sandbox");
   }
 
   @Test
@@ -280,6 +283,7 @@ public class SwiftRegistryIT {
     assertThat(text(unsigned)).contains("X-Swift-Package-Signature-Format");
     assertProblem(publish("mona", "Bad", "1.0.0", good, null, bytes("sig"), null, "pgp"), 400);
     assertProblem(publish("mona", "Bad", "1.0.0", good, METADATA, bytes("sig"), null, "cms-1.0.0"), 400);
+    assertProblem(publish("mona", "Bad", "1.0.0", good, null, new byte[70 * 1024], null, "cms-1.0.0"), 413);
     assertThat(get("mona/Bad", "json").statusCode()).isEqualTo(404);
     assertThatThrownBy(() -> api.listPackageVersions(b -> b.domain("acme").repository("apple")
         .format(PackageFormat.SWIFT).namespace("mona").packageValue("bad")))
