@@ -301,11 +301,7 @@ public final class SwiftFormat implements PackageFormat {
           if (!List.of("source-archive", "source-archive-signature", "metadata-signature").contains(start.fieldName())) {
             return null; // another file is read and dropped
           }
-          try {
-            return Files.createTempFile(context.spoolDirectory(), "swift-", ".part");
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          return SpoolFiles.create(context.spoolDirectory(), "swift-", ".part");
         });
     PackageVersion published;
     try {
