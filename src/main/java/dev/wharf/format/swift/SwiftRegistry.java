@@ -56,6 +56,9 @@ final class SwiftRegistry {
   private final FormatContext context;
   private final Renderings<ListKey> releaseLists = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
 
+  private final com.github.benmanes.caffeine.cache.Cache<PackageDocument, List<PackageDocument.VersionWithAssets>>
+      sortedReleases = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+
   private record ListKey(PackageKey key, String endpoint) {}
 
   SwiftRegistry(FormatContext context) {
@@ -183,12 +186,16 @@ final class SwiftRegistry {
 
   // ---------------------------------------------------------------- reading
 
-  /** The releases clients may see: listed ones, and unlisted ones still downloadable (shown with a problem). */
-  private static List<PackageDocument.VersionWithAssets> visible(PackageDocument document) {
-    return document.versions().stream().filter(v -> v.version().status().downloadable())
+  /**
+   * The releases clients may see, newest first: listed ones, and unlisted ones still downloadable (shown
+   * with a problem). Sorted once per package document (the caches hand out the same instance until the
+   * package changes; weak keys compare by identity): a list of 1,000 releases is not sorted per request.
+   */
+  private List<PackageDocument.VersionWithAssets> visible(PackageDocument document) {
+    return sortedReleases.get(document, d -> d.versions().stream().filter(v -> v.version().status().downloadable())
         .sorted(Comparator.comparing((PackageDocument.VersionWithAssets v) -> v.version().version(),
             SemVer::compare).reversed())
-        .toList();
+        .toList());
   }
 
   /** The package as the repository's clients see it (its upstreams' releases included); empty when it has none. */
@@ -231,7 +238,7 @@ final class SwiftRegistry {
     return String.join(", ", links);
   }
 
-  private static Optional<PackageVersion> latestListed(PackageDocument document) {
+  private Optional<PackageVersion> latestListed(PackageDocument document) {
     return visible(document).stream().map(PackageDocument.VersionWithAssets::version)
         .filter(v -> v.status().listed()).findFirst();
   }
@@ -282,18 +289,34 @@ final class SwiftRegistry {
 
   /** A release's links to the newest listed release and to its listed neighbours by precedence. */
   String releaseLink(PackageDocument document, String endpoint, String scope, String name, String version) {
-    List<String> listed = visible(document).stream().map(PackageDocument.VersionWithAssets::version)
-        .filter(v -> v.status().listed()).map(PackageVersion::version).toList(); // newest first
+    List<PackageDocument.VersionWithAssets> releases = visible(document); // newest first
     List<String> links = new ArrayList<>();
-    if (!listed.isEmpty()) {
-      links.add("<" + releaseUrl(endpoint, scope, name, listed.getFirst()) + ">; rel=\"latest-version\"");
+    releases.stream().map(PackageDocument.VersionWithAssets::version).filter(v -> v.status().listed()).findFirst()
+        .ifPresent(v -> links.add("<" + releaseUrl(endpoint, scope, name, v.version()) + ">; rel=\"latest-version\""));
+    int at = -1;
+    for (int i = 0; i < releases.size() && at < 0; i++) {
+      at = releases.get(i).version().version().equals(version) ? i : -1;
     }
-    listed.stream().filter(v -> SemVer.compare(v, version) > 0).reduce((a, b) -> b)
-        .ifPresent(v -> links.add("<" + releaseUrl(endpoint, scope, name, v) + ">; rel=\"successor-version\""));
-    listed.stream().filter(v -> SemVer.compare(v, version) < 0).findFirst()
-        .ifPresent(v -> links.add("<" + releaseUrl(endpoint, scope, name, v) + ">; rel=\"predecessor-version\""));
+    if (at < 0) {
+      return String.join(", ", links);
+    }
+    for (int i = at - 1; i >= 0; i--) {
+      PackageVersion newer = releases.get(i).version();
+      if (newer.status().listed() && SemVer.compare(newer.version(), version) > 0) {
+        links.add("<" + releaseUrl(endpoint, scope, name, newer.version()) + ">; rel=\"successor-version\"");
+        break;
+      }
+    }
+    for (int i = at + 1; i < releases.size(); i++) {
+      PackageVersion older = releases.get(i).version();
+      if (older.status().listed() && SemVer.compare(older.version(), version) < 0) {
+        links.add("<" + releaseUrl(endpoint, scope, name, older.version()) + ">; rel=\"predecessor-version\"");
+        break;
+      }
+    }
     return String.join(", ", links);
   }
+
 
   /** The release's source archive. */
   static Optional<PackageAsset> archive(PackageDocument.VersionWithAssets release) {
@@ -333,7 +356,7 @@ final class SwiftRegistry {
           location.domainName(), location.repository(), swiftPackages, after, LOOKUP_PAGE).packages();
       for (var listed : page) {
         PackageKey key = listed.summary().key();
-        context.packages().document(key).flatMap(SwiftRegistry::latestListed).ifPresent(latest -> {
+        context.packages().document(key).flatMap(this::latestListed).ifPresent(latest -> {
           VersionDocument stored = new VersionDocument(latest);
           for (JsonNode repositoryUrl : stored.path("metadata").path("repositoryURLs")) {
             if (comparableUrl(repositoryUrl.asText()).equals(wanted)) {

@@ -151,6 +151,9 @@ public class SwiftRegistryIT {
     assertThat(release.path("publishedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     assertThat(information.headers().firstValue("Link").orElse(""))
         .contains("mona/LinkedList/1.0.0>; rel=\"predecessor-version\"").doesNotContain("successor-version");
+    assertThat(get("mona/LinkedList/1.0.0", "json").headers().firstValue("Link").orElse(""))
+        .contains("mona/LinkedList/1.1.1>; rel=\"latest-version\"")
+        .contains("mona/LinkedList/1.1.1>; rel=\"successor-version\"").doesNotContain("predecessor-version");
 
     HttpResponse<byte[]> manifest = get("mona/LinkedList/1.1.1/Package.swift", "swift");
     assertThat(manifest.statusCode()).as(text(manifest)).isEqualTo(200);
