@@ -51,8 +51,12 @@ public final class SwiftFormat implements PackageFormat {
   private static final String SWIFT_TYPE = "text/x-swift";
   private static final String ZIP_TYPE = "application/zip";
   private static final int MAX_SIGNATURE_BYTES = 64 * 1024;
-  /** The form's fields (the metadata) and its framing, besides the archive. */
-  private static final int FORM_OVERHEAD = 1024 * 1024;
+  private static final int MAX_METADATA_BYTES = 1024 * 1024;
+  /** The parts of a publish (section 4.6), each read as a file; any other part is read and dropped. */
+  private static final List<String> PARTS = List.of("source-archive", "source-archive-signature", "metadata",
+      "metadata-signature");
+  /** The form's framing and its fields, besides its parts (which have their own limits). */
+  private static final int FORM_OVERHEAD = 64 * 1024;
 
   private static final Spec SPEC = new Spec(SwiftRegistry.FORMAT, Namespaces.REQUIRED, SwiftApi.PROBLEM,
       "Authentication required: SwiftPM sends the authorization token as the password of the registry's host"
@@ -288,7 +292,7 @@ public final class SwiftFormat implements PackageFormat {
     Exchange exchange = call.exchange();
     SwiftApi.negotiate(exchange, SwiftApi.Media.JSON);
     String boundary = MultipartForm.boundary(exchange.header("Content-Type"));
-    long limit = context.maxAssetBytes() + FORM_OVERHEAD + 2L * MAX_SIGNATURE_BYTES;
+    long limit = context.maxAssetBytes() + FORM_OVERHEAD + 2L * MAX_SIGNATURE_BYTES + MAX_METADATA_BYTES;
     if (exchange.contentLength() > limit) {
       throw new WharfException.TooLarge("The publish request (" + exchange.contentLength() + " bytes) exceeds the"
           + " limit for a " + context.maxAssetBytes() + "-byte source archive");
@@ -297,8 +301,8 @@ public final class SwiftFormat implements PackageFormat {
     MultipartForm.Form form = MultipartForm.read(exchange.bodyStream(), boundary,
         new MultipartForm.Limits(context.maxAssetBytes(), FORM_OVERHEAD, 16), Map.of("source-archive",
             context.maxAssetBytes(), "source-archive-signature", (long) MAX_SIGNATURE_BYTES, "metadata-signature",
-            (long) MAX_SIGNATURE_BYTES), start -> {
-          if (!List.of("source-archive", "source-archive-signature", "metadata-signature").contains(start.fieldName())) {
+            (long) MAX_SIGNATURE_BYTES, "metadata", (long) MAX_METADATA_BYTES), start -> {
+          if (!PARTS.contains(start.fieldName())) {
             return null; // another file is read and dropped
           }
           return SpoolFiles.create(context.spoolDirectory(), "swift-", ".part");
@@ -309,10 +313,8 @@ public final class SwiftFormat implements PackageFormat {
           "the request has no source-archive part"));
       byte[] archiveSignature = single(form, "source-archive-signature").map(SwiftFormat::signature).orElse(null);
       byte[] metadataSignature = single(form, "metadata-signature").map(SwiftFormat::signature).orElse(null);
-      List<String> metadata = form.fields().getOrDefault("metadata", List.of());
-      if (metadata.size() > 1) {
-        throw new WharfException.Invalid("the request has more than one metadata part");
-      }
+      // a part, with or without a file name (SwiftPM sends none; curl -F metadata=@file.json sends one)
+      Optional<String> metadata = single(form, "metadata").map(SwiftFormat::text);
       if (archiveSignature != null || metadataSignature != null) {
         if (signatureFormat == null) {
           throw new WharfException.Invalid("a signed release needs the X-Swift-Package-Signature-Format header");
@@ -321,12 +323,12 @@ public final class SwiftFormat implements PackageFormat {
           throw new WharfException.Invalid("unknown signature format '" + signatureFormat + "': the registry takes "
               + SwiftRegistry.SIGNATURE_FORMAT);
         }
-        if (archiveSignature == null || (!metadata.isEmpty() && metadataSignature == null)) {
+        if (archiveSignature == null || (metadata.isPresent() && metadataSignature == null)) {
           throw new WharfException.Invalid("both the source archive and the metadata must be signed");
         }
       }
       published = registry.publish(call.location(), new SwiftRegistry.Upload(request.scope(), request.name(),
-          request.version(), archive, archiveSignature, metadata.isEmpty() ? null : metadata.getFirst(),
+          request.version(), archive, archiveSignature, metadata.orElse(null),
           metadataSignature, signatureFormat));
     } finally {
       form.files().forEach(file -> SpoolFiles.deleteQuietly(file.path()));
@@ -343,6 +345,16 @@ public final class SwiftFormat implements PackageFormat {
       throw new WharfException.Invalid("the request has more than one " + part + " part");
     }
     return files.stream().findFirst().map(MultipartForm.StoredFile::path);
+  }
+
+  private static String text(Path file) {
+    try {
+      return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new WharfException.Invalid(SwiftApi.UNPROCESSABLE, "invalid JSON provided for release metadata: not UTF-8");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static byte[] signature(Path file) {

@@ -322,10 +322,31 @@ public class SwiftRegistryIT {
         .hasValue(Base64.getEncoder().encodeToString(signature));
   }
 
+  @Test
+  @Order(10)
+  void partsSentAsFilesAsCurlSendsThemAreReadTheSame() throws Exception {
+    String boundary = "curl-boundary";
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(bytes("--" + boundary + "\r\nContent-Disposition: form-data; name=\"source-archive\";"
+        + " filename=\"Curl.zip\"\r\nContent-Type: application/zip\r\n\r\n"));
+    body.writeBytes(zip("Curl", Map.of("Package.swift", MANIFEST.replace("LinkedList", "Curl"))));
+    body.writeBytes(bytes("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\";"
+        + " filename=\"package-metadata.json\"\r\nContent-Type: application/json\r\n\r\n"
+        + "{\"description\": \"sent as a file\"}\r\n--" + boundary + "--\r\n"));
+    HttpResponse<byte[]> created = request("PUT", "mona/Curl/1.0.0", "application/vnd.swift.registry.v1+json",
+        body.toByteArray(), "multipart/form-data; boundary=" + boundary);
+    assertThat(created.statusCode()).as(text(created)).isEqualTo(201);
+    assertThat(JSON.readTree(get("mona/Curl/1.0.0", "json").body()).path("metadata").path("description").asText())
+        .isEqualTo("sent as a file");
+    String large = "{\"description\": \"" + "x".repeat(1024 * 1024) + "\"}";
+    assertProblem(publish("mona", "Curl", "2.0.0", archive, large, null, null, null), 413);
+    assertThat(get("mona/Curl/2.0.0", "json").statusCode()).isEqualTo(404);
+  }
+
   // ------------------------------------------------------------------ the package API
 
   @Test
-  @Order(10)
+  @Order(11)
   void thePackageApiDescribesReleasesFromTheirMetadata() {
     var described = api.describePackageVersion(b -> b.domain("acme").repository("apple").format(PackageFormat.SWIFT)
         .namespace("mona").packageValue("linkedlist").packageVersion("1.1.1")).packageVersion();
