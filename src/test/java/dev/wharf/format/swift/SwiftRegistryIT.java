@@ -373,6 +373,24 @@ public class SwiftRegistryIT {
     assertThat(list.path("1.1.1").has("problem")).isFalse();
   }
 
+  @Test
+  @Order(12)
+  void aRepositoryReadsReleasesThroughItsUpstreamAndKeepsWhatItServed() throws Exception {
+    api.createRepository(b -> b.domain("acme").repository("app").upstreams(u -> u.repositoryName("apple")));
+    String app = endpoint().replace("/swift/apple/", "/swift/app/");
+    HttpResponse<byte[]> releases = HTTP_send(HttpRequest.newBuilder(URI.create(app + "mona/LinkedList"))
+        .header("Authorization", basic("token", token)).header("Accept", "application/vnd.swift.registry.v1+json").build());
+    assertThat(releases.statusCode()).as(text(releases)).isEqualTo(200);
+    assertThat(JSON.readTree(releases.body()).path("releases").path("1.1.1").path("url").asText())
+        .isEqualTo(app + "mona/LinkedList/1.1.1");
+    HttpResponse<byte[]> zip = HTTP_send(HttpRequest.newBuilder(URI.create(app + "mona/LinkedList/1.1.1.zip"))
+        .header("Authorization", basic("token", token)).header("Accept", "application/vnd.swift.registry.v1+zip").build());
+    assertThat(zip.statusCode()).isEqualTo(200);
+    assertThat(zip.body()).isEqualTo(archive);
+    assertThat(api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.SWIFT)
+        .namespace("mona").packageValue("linkedlist")).versions()).extracting(v -> v.version()).contains("1.1.1");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   static String endpoint() {
