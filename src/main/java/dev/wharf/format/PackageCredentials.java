@@ -12,6 +12,11 @@ import java.util.Optional;
 public final class PackageCredentials {
   private PackageCredentials() {}
 
+  /** As {@link #token(String, boolean, java.util.Set)} with the Basic user {@code aws} only. */
+  public static Optional<String> token(String authorization, boolean bare) {
+    return token(authorization, bare, java.util.Set.of("aws"));
+  }
+
   /**
    * @param bare whether the token alone (no scheme) is taken, as {@link PackageFormat#acceptsBareToken()} says
    * @param basicUsers the Basic user names that carry a token, as {@link PackageFormat#basicUsers()} says
