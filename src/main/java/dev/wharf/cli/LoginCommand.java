@@ -68,7 +68,8 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--duration-seconds", description = "Token lifetime: 900..43200 (default 43200).")
   Long durationSeconds;
 
-  @Option(names = "--namespace", description = "npm, pnpm, yarn: use the repository for this scope only (@ns:registry).")
+  @Option(names = "--namespace", description = "npm, pnpm, yarn: use the repository for this scope only (@ns:registry); swift: for this"
+      + " package scope only.")
   String namespace;
 
   @Option(names = "--scope", defaultValue = "user", paramLabel = "user|project",
@@ -96,7 +97,11 @@ final class LoginCommand implements Callable<Integer> {
     }
     if (namespace != null) {
       try {
-        NpmrcConfig.scope(namespace);
+        if (tool == LoginTool.SWIFT) {
+          SwiftConfig.scope(namespace);
+        } else {
+          NpmrcConfig.scope(namespace);
+        }
       } catch (IllegalArgumentException e) {
         System.err.println("wharf: " + e.getMessage());
         return 2;
@@ -131,6 +136,9 @@ final class LoginCommand implements Callable<Integer> {
       return 1;
     } catch (NugetConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
+      return 1;
+    } catch (SwiftConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update SwiftPM's registries.json: " + e.getMessage());
       return 1;
     }
     if (dryRun) {

@@ -55,6 +55,7 @@ final class LoginSetup {
               + " its credentials and its gemrc from the user's folders only");
           case BUNDLER -> projectDirectory.resolve(".bundle").resolve("config");
           case NUGET, DOTNET -> projectDirectory.resolve("nuget.config");
+          case SWIFT -> swiftRegistries(projectDirectory);
         };
       }
       return switch (tool) {
@@ -75,7 +76,18 @@ final class LoginSetup {
         case BUNDLER -> bundlerConfig();
         // where NuGet (dotnet and nuget alike) keeps the user's NuGet.Config outside Windows
         case NUGET, DOTNET -> home.resolve(".nuget").resolve("NuGet").resolve("NuGet.Config");
+        case SWIFT -> swiftRegistries(home);
       };
+    }
+
+    /** The netrc file SwiftPM reads credentials from (aws codeartifact login writes the token there). */
+    Path netrc() {
+      return home.resolve(".netrc");
+    }
+
+    /** SwiftPM's registries.json of a package's folder, or the user's ({@code swift package-registry set --global}). */
+    private static Path swiftRegistries(Path folder) {
+      return folder.resolve(".swiftpm").resolve("configuration").resolve("registries.json");
     }
 
     /** gem's gemrc, where its sources are: ~/.gemrc, unless only $XDG_CONFIG_HOME/gem/gemrc exists (RubyGems 3.3). */
@@ -237,6 +249,18 @@ final class LoginSetup {
         notes.add("The file holds the token: when it has expired, run wharf login again.");
         yield NugetConfig.login(existing, endpoint, token);
       }
+      case SWIFT -> {
+        Path netrc = places.netrc();
+        more.add(new FileChange(netrc, SwiftConfig.loginNetrc(ConfigFiles.read(netrc).orElse(""), endpoint, token)));
+        notes.add("SwiftPM resolves " + (namespace == null ? "every scope" : "scope " + namespace) + " from the"
+            + " repository (" + file + ") and sends the token in " + netrc + " (login token).");
+        notes.add("Add dependencies as .package(id: \"scope.name\", from: \"1.0.0\"); publish with:");
+        notes.add("");
+        notes.add("  swift package-registry publish scope.name 1.0.0");
+        notes.add("");
+        notes.add(netrc + " holds the token: when it has expired, run wharf login again.");
+        yield SwiftConfig.loginRegistries(existing, endpoint, namespace == null ? null : SwiftConfig.scope(namespace));
+      }
     };
     List<FileChange> files = new ArrayList<>();
     files.add(new FileChange(file, content));
@@ -247,9 +271,15 @@ final class LoginSetup {
   /** The changes that undo what login wrote for tool; host limits them to endpoints on that host. */
   static Plan logout(LoginTool tool, Scope scope, Places places, String host) throws IOException {
     Path file = places.file(tool, scope);
-    List<Path> files = tool == LoginTool.GEM ? List.of(file, places.gemrc()) : List.of(file);
+    List<Path> files = switch (tool) {
+      case GEM -> List.of(file, places.gemrc());
+      case SWIFT -> List.of(file, places.netrc());
+      default -> List.of(file);
+    };
     List<FileChange> changes = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    java.util.Set<String> swiftHosts = tool == LoginTool.SWIFT
+        ? SwiftConfig.wharfHosts(ConfigFiles.read(file).orElse(""), host) : java.util.Set.of();
     for (Path each : files) {
       var existing = ConfigFiles.read(each);
       if (existing.isEmpty()) {
@@ -267,6 +297,8 @@ final class LoginSetup {
             : GemConfig.logoutGemrc(existing.get(), host);
         case BUNDLER -> BundlerConfig.logout(existing.get(), host);
         case NUGET, DOTNET -> NugetConfig.logout(existing.get(), host);
+        case SWIFT -> each.equals(file) ? SwiftConfig.logoutRegistries(existing.get(), swiftHosts)
+            : SwiftConfig.logoutNetrc(existing.get(), swiftHosts);
       };
       if (content.equals(existing.get())) {
         notes.add("Nothing to do: " + each + " has no Wharf login for " + tool + ".");

@@ -15,7 +15,8 @@ enum LoginTool {
   GEM("ruby"),
   BUNDLER("ruby"),
   NUGET("nuget"),
-  DOTNET("nuget");
+  DOTNET("nuget"),
+  SWIFT("swift");
 
   private final String format;
 
@@ -28,9 +29,9 @@ enum LoginTool {
     return format;
   }
 
-  /** Whether a login can be limited to a namespace: only npm's scopes ({@code @ns:registry}) are. */
+  /** Whether a login can be limited to a namespace: npm's scopes ({@code @ns:registry}) and Swift's scopes are. */
   boolean namespaceSupported() {
-    return format.equals("npm");
+    return format.equals("npm") || format.equals("swift");
   }
 
   /**

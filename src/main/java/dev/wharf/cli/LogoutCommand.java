@@ -68,6 +68,9 @@ final class LogoutCommand implements Callable<Integer> {
     } catch (NugetConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
       return 1;
+    } catch (SwiftConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update SwiftPM's registries.json: " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException e) {
       System.err.println("wharf: " + e.getMessage());
       return 2;

@@ -18,6 +18,10 @@ import org.slf4j.Logger;
 public final class FormatErrors {
   /** 405s travel as Invalid with this code (the error hierarchy has no "method" kind). */
   public static final String METHOD_NOT_ALLOWED = "MethodNotAllowed";
+  /** A 415: a media type or an API version the endpoint does not serve (Swift's section 3.5). */
+  public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
+  /** A 422: a well-formed upload refused for what it holds (Swift's section 4.6). */
+  public static final String UNPROCESSABLE = "Unprocessable";
 
   private FormatErrors() {}
 
@@ -32,6 +36,8 @@ public final class FormatErrors {
       case WharfException.Invalid invalid -> switch (String.valueOf(invalid.code())) {
         case METHOD_NOT_ALLOWED -> 405;
         case "NotAcceptable" -> 406;
+        case UNSUPPORTED_MEDIA_TYPE -> 415;
+        case UNPROCESSABLE -> 422;
         default -> 400;
       };
       case WharfException.NotAuthenticated notAuthenticated -> 401;

@@ -27,7 +27,7 @@ public final class FormatRegistry {
         new dev.wharf.format.nuget.NugetFormat(context),
         new dev.wharf.format.generic.GenericFormat(),
         new dev.wharf.format.ruby.RubyFormat(context),
-        new UnservedFormat("swift", PackageFormat.Namespaces.REQUIRED, List.of()),
+        new dev.wharf.format.swift.SwiftFormat(context),
         new dev.wharf.format.cargo.CargoFormat(context)));
   }
 

@@ -77,7 +77,17 @@ public final class MultipartForm {
    * @throws WharfException.TooLarge past a limit
    */
   public static Form read(InputStream body, String boundary, Limits limits, FileTarget target) {
-    Reader reader = new Reader(limits, target);
+    return read(body, boundary, limits, Map.of(), target);
+  }
+
+  /**
+   * As {@link #read(InputStream, String, Limits, FileTarget)}, with the parts named in {@code fileFields}
+   * read as files whether or not they give a file name (Swift's {@code source-archive} gives none), each
+   * at most the bytes it maps to (and at most {@link Limits#maxFileBytes()}).
+   */
+  public static Form read(InputStream body, String boundary, Limits limits, Map<String, Long> fileFields,
+      FileTarget target) {
+    Reader reader = new Reader(limits, fileFields, target);
     MultiPart.Parser parser = new MultiPart.Parser(boundary, reader);
     parser.setMaxParts(limits.maxParts());
     try (body) {
@@ -106,6 +116,7 @@ public final class MultipartForm {
   private static final class Reader implements MultiPart.Parser.Listener {
     private final Limits limits;
     private final FileTarget target;
+    private final Map<String, Long> fileFields;
     private final Map<String, List<String>> fields = new LinkedHashMap<>();
     private final List<StoredFile> stored = new ArrayList<>();
     private long fieldBytes;
@@ -120,8 +131,9 @@ public final class MultipartForm {
     private Path path;
     private long size;
 
-    Reader(Limits limits, FileTarget target) {
+    Reader(Limits limits, Map<String, Long> fileFields, FileTarget target) {
       this.limits = limits;
+      this.fileFields = Map.copyOf(fileFields);
       this.target = Objects.requireNonNull(target, "target");
     }
 
@@ -167,6 +179,7 @@ public final class MultipartForm {
       if (failure != null) {
         return;
       }
+      isFile |= name != null && fileFields.containsKey(name);
       if (!isFile) {
         value = new java.io.ByteArrayOutputStream();
         return;
@@ -194,9 +207,10 @@ public final class MultipartForm {
         ByteBuffer bytes = chunk.getByteBuffer().slice();
         if (isFile) {
           size += length;
-          if (size > limits.maxFileBytes()) {
-            failure = new WharfException.TooLarge("The upload exceeds the limit of " + limits.maxFileBytes()
-                + " bytes for a file");
+          long maxBytes = Math.min(limits.maxFileBytes(), fileFields.getOrDefault(name, Long.MAX_VALUE));
+          if (size > maxBytes) {
+            failure = new WharfException.TooLarge("The upload exceeds the limit of " + maxBytes + " bytes for "
+                + (fileFields.containsKey(name) ? "its " + name + " part" : "a file"));
             return;
           }
           if (file != null) {

@@ -6,14 +6,22 @@ import java.util.Optional;
 
 /**
  * Reads the token a package client sends: {@code Bearer <token>} (npm), Basic {@code aws:<token>}
- * (pip, twine, Maven), or, for a format that takes it, the token alone as the whole header value
+ * (pip, twine, Maven; SwiftPM's {@code token:<token>} from the netrc entry {@code aws codeartifact login} writes), or, for a format that takes it, the token alone as the whole header value
  * (cargo's credential providers).
  */
 public final class PackageCredentials {
   private PackageCredentials() {}
 
-  /** @param bare whether the token alone (no scheme) is taken, as {@link PackageFormat#acceptsBareToken()} says */
+  /** As {@link #token(String, boolean, java.util.Set)} with the Basic user {@code aws} only. */
   public static Optional<String> token(String authorization, boolean bare) {
+    return token(authorization, bare, java.util.Set.of("aws"));
+  }
+
+  /**
+   * @param bare whether the token alone (no scheme) is taken, as {@link PackageFormat#acceptsBareToken()} says
+   * @param basicUsers the Basic user names that carry a token, as {@link PackageFormat#basicUsers()} says
+   */
+  public static Optional<String> token(String authorization, boolean bare, java.util.Set<String> basicUsers) {
     if (authorization == null) {
       return Optional.empty();
     }
@@ -30,7 +38,7 @@ public final class PackageCredentials {
         return Optional.empty();
       }
       int colon = decoded.indexOf(':');
-      if (colon < 0 || !decoded.substring(0, colon).equals("aws")) {
+      if (colon < 0 || !basicUsers.contains(decoded.substring(0, colon))) {
         return Optional.empty();
       }
       String token = decoded.substring(colon + 1);

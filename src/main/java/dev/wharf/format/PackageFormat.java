@@ -150,6 +150,15 @@ public interface PackageFormat {
     return Optional.empty();
   }
 
+  /**
+   * The Basic user names whose password is the token: {@code aws} for every format (CodeArtifact's
+   * convention); a format adds the one its login writes (Swift's netrc entry says {@code login token}).
+   * Any other user is refused, so a credential meant for another service is never taken for a token.
+   */
+  default java.util.Set<String> basicUsers() {
+    return java.util.Set.of("aws");
+  }
+
   /** How the format reads a public registry behind an external connection; empty when it cannot. */
   default Optional<ExternalFormat> external() {
     return Optional.empty();

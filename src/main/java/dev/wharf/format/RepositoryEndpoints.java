@@ -101,7 +101,8 @@ public final class RepositoryEndpoints {
     // every answer (files, metadata, errors) is taken as the type it says: a package file that says XML is not run as HTML
     exchange.setHeader("X-Content-Type-Options", DownloadHeaders.NOSNIFF);
     try {
-      Optional<String> credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken())
+      Optional<String> credential = PackageCredentials.token(exchange.header("Authorization"), format.acceptsBareToken(),
+          format.basicUsers())
           .or(() -> format.apiKeyHeader().flatMap(header -> PackageCredentials.token(exchange.header(header), true)));
       if (credential.isEmpty()) {
         authorizer.admitWithoutCredential(exchange); // over the address's limit, the answer is 429 instead

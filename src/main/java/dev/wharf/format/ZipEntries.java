@@ -86,6 +86,9 @@ public final class ZipEntries implements AutoCloseable {
       zip = new ZipFile(archive.toFile());
     } catch (ZipException e) {
       throw new WharfException.Invalid(limits.archive() + " is not a valid zip file: " + e.getMessage());
+    } catch (EOFException e) { // a central directory that points past the file's end (found by SwiftArchiveFuzzTest)
+      throw new WharfException.Invalid(limits.archive() + " is not a valid zip file: it ends before its central"
+          + " directory does");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,6 +13,7 @@ import dev.wharf.testing.TestingLauncher;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -183,6 +184,39 @@ class LoginCommandIT {
 
     assertThat(logout.exitCode()).isZero();
     assertThat(Files.readString(home.resolve(".nuget/NuGet/NuGet.Config"))).doesNotContain("acme/shared");
+  }
+
+  @Test
+  void swiftLoginWritesRegistriesJsonAndANetrcEntryWhoseTokenLogsInAsSwiftPmWould() throws Exception {
+    var result = run(root, against(wharf, "login", "--tool", "swift", "--domain", "acme", "--repository", "shared",
+        "--namespace", "mona", "--home", home.toString()));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String swiftEndpoint = npmEndpoint.replace("/npm/", "/swift/");
+    assertThat(result.out()).startsWith("Successfully configured swift to use Wharf repository " + swiftEndpoint + "\n");
+    JsonNode registries = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        home.resolve(".swiftpm/configuration/registries.json").toFile());
+    assertThat(registries.at("/registries/mona/url").asText()).isEqualTo(swiftEndpoint);
+    String host = URI.create(swiftEndpoint).getHost();
+    assertThat(registries.path("authentication").path(host).path("loginAPIPath").asText())
+        .isEqualTo(URI.create(swiftEndpoint).getPath() + "login");
+    java.util.regex.Matcher netrc = java.util.regex.Pattern.compile("machine " + java.util.regex.Pattern.quote(host)
+        + " login token password (\\S+)\n").matcher(Files.readString(home.resolve(".netrc")));
+    assertThat(netrc.matches()).isTrue();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".netrc"))))
+        .isEqualTo("rw-------");
+
+    // what swift package-registry login does with the netrc entry: POST login with Basic token:TOKEN
+    var login = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create(swiftEndpoint + "login")).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("token:" + netrc.group(1))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+
+    var logout = run(root, "logout", "--tool", "swift", "--home", home.toString());
+    assertThat(logout.exitCode()).as(logout.err()).isZero();
+    assertThat(home.resolve(".swiftpm/configuration/registries.json")).doesNotExist();
+    assertThat(home.resolve(".netrc")).doesNotExist(); // it held only the login's entry
   }
 
   @Test

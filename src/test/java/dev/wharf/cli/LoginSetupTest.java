@@ -135,6 +135,7 @@ class LoginSetupTest {
       case NUGET, DOTNET -> "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n"
           + "    <add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\"/>\n  </packageSources>\n"
           + "</configuration>\n";
+      case SWIFT -> "{\n  \"version\" : 1,\n  \"registries\" : {\n    \"other\" : {\n      \"url\" : \"https://swift.example/\"\n    }\n  }\n}\n";
     };
     Files.createDirectories(file.getParent());
     Files.writeString(file, before);
@@ -152,13 +153,14 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO", "GEM", "BUNDLER"})
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO", "GEM", "BUNDLER", "SWIFT"})
   void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
     LoginSetup.apply(login(tool, LoginSetup.Scope.user));
     LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
 
     assertThat(places().file(tool, LoginSetup.Scope.user)).doesNotExist();
     assertThat(places().gemrc()).doesNotExist();
+    assertThat(places().netrc()).doesNotExist();
   }
 
   @ParameterizedTest
@@ -168,6 +170,33 @@ class LoginSetupTest {
         TOKEN_COMMAND))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Argument --namespace is not supported for " + tool.displayName());
+  }
+
+  @Test
+  void swiftWritesRegistriesJsonAndTheNetrcEntryAsAwsCodeartifactLoginLeavesThem() throws Exception {
+    String endpoint = endpoint(LoginTool.SWIFT);
+    Files.writeString(home.resolve(".netrc"), "machine example.org login me password secret\n");
+    LoginSetup.apply(LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.first", null,
+        false, List.of()));
+    LoginSetup.apply(LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.second", "mona",
+        false, List.of()));
+
+    var registries = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        project.resolve(".swiftpm/configuration/registries.json").toFile());
+    assertThat(registries.path("version").asInt()).isEqualTo(1);
+    assertThat(registries.path("registries").path("[default]").path("url").asText()).isEqualTo(endpoint);
+    assertThat(registries.path("registries").path("mona").path("url").asText()).isEqualTo(endpoint);
+    assertThat(registries.path("authentication").path("127.0.0.1").path("type").asText()).isEqualTo("basic");
+    assertThat(registries.path("authentication").path("127.0.0.1").path("loginAPIPath").asText())
+        .isEqualTo("/acme-123456789012/swift/shared/login");
+    assertThat(Files.readString(home.resolve(".netrc"))).isEqualTo("machine example.org login me password secret\n"
+        + "machine 127.0.0.1 login token password k1.second\n");
+    assertThatThrownBy(() -> LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.t",
+        "-mona", false, List.of())).isInstanceOf(IllegalArgumentException.class);
+
+    LoginSetup.apply(LoginSetup.logout(LoginTool.SWIFT, LoginSetup.Scope.project, places(), "127.0.0.1"));
+    assertThat(project.resolve(".swiftpm/configuration/registries.json")).doesNotExist();
+    assertThat(Files.readString(home.resolve(".netrc"))).isEqualTo("machine example.org login me password secret\n");
   }
 
   @Test

@@ -23,6 +23,9 @@ class FormatInstallLinesTest {
     assertThat(formats.require("maven").installLine("com.example", "a<b>", "1&2")).hasValueSatisfying(line ->
         assertThat(line).contains("<groupId>com.example</groupId>", "<artifactId>a&lt;b&gt;</artifactId>",
             "<version>1&amp;2</version>"));
+    assertThat(formats.require("swift").displayName("mona", "LinkedList")).isEqualTo("mona.LinkedList");
+    assertThat(formats.require("swift").installLine("mona", "LinkedList", "1.1.1")).hasValue(
+        ".package(id: \"mona.LinkedList\", exact: \"1.1.1\")");
     assertThat(formats.require("generic").displayName("tools", "x")).isEqualTo("tools/x");
     assertThat(formats.require("generic").installLine("tools", "x", "1")).isEmpty();
   }
@@ -42,11 +45,15 @@ class FormatInstallLinesTest {
         "aws codeartifact login --tool pip --domain acme --domain-owner 111122223333 --repository app --endpoint-url"
             + " https://wharf.example.com");
     assertThat(formats.all()).filteredOn(f -> !f.toolSetups(target).isEmpty()).extracting(PackageFormat::name)
-        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby", "nuget");
+        .containsExactlyInAnyOrder("npm", "pypi", "maven", "cargo", "ruby", "nuget", "swift");
     ToolSetup dotnet = formats.require("nuget").toolSetups(target).getFirst();
     assertThat(dotnet.commands().getFirst()).startsWith("./wharf login --tool dotnet --domain acme");
     assertThat(dotnet.files().getFirst().content()).contains(
         "<add key=\"acme/app\" value=\"https://wharf.example.com/acme-111122223333/npm/app/v3/index.json\" />",
         "<acme_x002F_app>", "<add key=\"ClearTextPassword\" value=\"${CODEARTIFACT_AUTH_TOKEN}\" />");
+    assertThat(formats.require("swift").toolSetups(target).getFirst().files().getFirst().content()).isEqualTo(
+        "swift package-registry set https://wharf.example.com/acme-111122223333/npm/app/\n"
+            + "swift package-registry login https://wharf.example.com/acme-111122223333/npm/app/login --token"
+            + " \"${CODEARTIFACT_AUTH_TOKEN}\"\n");
   }
 }

@@ -64,6 +64,25 @@ class MultipartFormTest {
   }
 
   @Test
+  void partsNamedAsFilesAreFilesWithoutAFileNameAndKeepTheirOwnLimit() throws IOException {
+    Path archive = scratch.resolve("archive");
+    MultipartForm.Form form = MultipartForm.read(form("source-archive", "zip bytes", "metadata", "{}"), BOUNDARY,
+        LIMITS, Map.of("source-archive", 100L), start -> archive);
+    assertThat(form.files()).singleElement().satisfies(file -> {
+      assertThat(file.fieldName()).isEqualTo("source-archive");
+      assertThat(file.fileName()).isNull();
+    });
+    assertThat(Files.readString(archive)).isEqualTo("zip bytes");
+    assertThat(form.field("metadata")).isEqualTo("{}");
+
+    Path signature = scratch.resolve("signature");
+    assertThatThrownBy(() -> MultipartForm.read(form("signature", "s".repeat(11)), BOUNDARY, LIMITS,
+        Map.of("signature", 10L), start -> signature)).isInstanceOf(WharfException.TooLarge.class)
+        .hasMessageContaining("10 bytes for its signature part");
+    assertThat(signature).doesNotExist();
+  }
+
+  @Test
   void aFileOverTheLimitIsTooLargeAndIsDeleted() {
     Path target = scratch.resolve("big");
     assertThatThrownBy(() -> MultipartForm.read(form("file:content", "x".repeat(2000)), BOUNDARY, LIMITS,

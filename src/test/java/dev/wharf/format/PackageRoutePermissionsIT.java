@@ -201,7 +201,20 @@ class PackageRoutePermissionsIT {
     }
     String type = response.headers().firstValue("Content-Type").orElse("");
     boolean head = response.request().method().equals("HEAD"); // headers only
-    if (format.spec().errorBody() == dev.wharf.format.cargo.CargoFormat.ERRORS) {
+    if (format.spec().errorBody() == dev.wharf.format.swift.SwiftFormat.PROBLEM_DETAILS) {
+      if (!type.startsWith("application/problem+json")
+          || !response.headers().firstValue("Content-Version").orElse("").equals("1")) {
+        problems.add(what + ": not problem details in API version 1: " + type + " " + response.headers().map());
+      } else if (!head) {
+        try {
+          if (JSON.readTree(response.body()).path("detail").asText().isBlank()) {
+            problems.add(what + ": not {\"detail\": ...}: " + response.body());
+          }
+        } catch (IOException e) {
+          problems.add(what + ": not problem details JSON: " + response.body());
+        }
+      }
+    } else if (format.spec().errorBody() == dev.wharf.format.cargo.CargoFormat.ERRORS) {
       if (!type.startsWith("application/json")) {
         problems.add(what + ": not JSON: " + type);
       } else if (!head) {

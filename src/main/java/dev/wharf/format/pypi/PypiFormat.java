@@ -10,6 +10,7 @@ import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.MultipartForm;
+import dev.wharf.format.SpoolFiles;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.PackageCall;
@@ -25,7 +26,6 @@ import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageVersion;
 import dev.wharf.packages.external.ExternalFormat;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,11 +233,7 @@ public final class PypiFormat implements PackageFormat {
           if (start.fieldsSoFar().containsKey("name")) {
             decided[0] = authorize(call, new PypiRegistry.Upload(start.fieldsSoFar(), start.fileName(), null));
           }
-          try {
-            return Files.createTempFile(context.spoolDirectory(), "pypi-", ".upload");
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          return SpoolFiles.create(context.spoolDirectory(), "pypi-", ".upload");
         });
     String answer;
     try {
