@@ -33,7 +33,7 @@ class LoginSetupTest {
   }
 
   LoginSetup.Plan login(LoginTool tool, LoginSetup.Scope scope) throws Exception {
-    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false, TOKEN_COMMAND);
+    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, new LoginSetup.NpmTools(11, 1), TOKEN_COMMAND);
   }
 
   @Test
@@ -164,7 +164,7 @@ class LoginSetupTest {
   @ParameterizedTest
   @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
-    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false,
+    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", LoginSetup.NpmTools.UNKNOWN,
         TOKEN_COMMAND))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Argument --namespace is not supported for " + tool.displayName());
@@ -173,7 +173,7 @@ class LoginSetupTest {
   @Test
   void npmWithANamespaceWritesTheScopedRegistry() throws Exception {
     LoginSetup.apply(LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places(), endpoint(LoginTool.NPM), "k1.t",
-        "acme", false, List.of()));
+        "acme", LoginSetup.NpmTools.UNKNOWN, List.of()));
 
     assertThat(Files.readString(home.resolve(".npmrc"))).startsWith("@acme:registry=" + endpoint(LoginTool.NPM) + "\n");
   }
