@@ -78,20 +78,11 @@ final class YarnrcConfig {
 
   private static boolean removeLogin(ObjectNode registry, String host) {
     String server = registry.path("npmRegistryServer").asText("");
-    if (!isWharfEndpoint(server, host)) {
+    if (!NpmrcConfig.isWharfRegistry(server, host)) {
       return false;
     }
     registry.remove(List.of("npmRegistryServer", "npmAuthToken", "npmAlwaysAuth"));
     return true;
-  }
-
-  private static boolean isWharfEndpoint(String value, String host) {
-    try {
-      return value.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(value), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(value), "npm", "");
-    } catch (IllegalArgumentException notAUrl) {
-      return false;
-    }
   }
 
   private static ObjectNode object(ObjectNode parent, String name) {

@@ -194,7 +194,6 @@ class JavaScriptClientsIT {
       write(project.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
           + "\"dependencies\":{\"" + app + "\":\"1.0.0\",\"" + tool + "\":\"next\"}}\n");
       npm.runOk(home, project, "install");
-      npm.runOk(home, project, "ci");
       assertThat(TestingNpm.require(project, tool)).isEqualTo("hello from " + tool + "@1.1.0-beta.1");
       assertThat(TestingNpm.require(project, app)).isEqualTo("hello from " + app + "@1.0.0");
 
@@ -222,7 +221,7 @@ class JavaScriptClientsIT {
   private static TestingProcesses.Result login(TestingJavaScriptClients client, Path home, Path directory,
       String... arguments) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.wharf.cli.WharfCommand", "login", "--domain", "acme",
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.wharf.cli.WharfCommand", "login", "--domain", "acme",
         "--endpoint-url", wharf.endpoint().toString()));
     command.addAll(List.of(arguments));
     if (!command.contains("--repository")) {
