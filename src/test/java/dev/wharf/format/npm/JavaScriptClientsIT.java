@@ -4,6 +4,7 @@ import static dev.wharf.testing.TestingFiles.read;
 import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingJavaScriptClients;
 import dev.wharf.testing.TestingNpm;
@@ -75,10 +76,12 @@ class JavaScriptClientsIT {
     Path home = directory("yarn1-home");
     Path library = sourcePackage("classic-greeting", "1.0.0");
 
+    write(home.resolve(".npmrc"), "fund=false\n");
     var login = login(yarn, home, library, "--tool", "yarn");
 
     assertThat(login.stdout()).contains("Written for yarn 1 (classic)", "npm 11 does not know the key");
     assertThat(permissions(home.resolve(".npmrc"))).isEqualTo("rw-------");
+    assertThat(yarnOk(yarn, home, library, "config", "get", "fund").stdout().strip()).isEqualTo("false");
     var published = yarnOk(yarn, home, library, "publish", "--non-interactive");
     assertThat(published.stdout()).contains("Published.");
     Path project = project("classic-greeting", "1.0.0");
@@ -194,6 +197,15 @@ class JavaScriptClientsIT {
       write(project.resolve("package.json"), "{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true,"
           + "\"dependencies\":{\"" + app + "\":\"1.0.0\",\"" + tool + "\":\"next\"}}\n");
       npm.runOk(home, project, "install");
+      npm.runOk(home, home, "deprecate", tool + "@1.0.0", "use next");
+      assertThat(npm.runOk(home, home, "view", tool + "@1.0.0", "deprecated").stdout().strip()).isEqualTo("use next");
+
+      // the real aws codeartifact login, which runs 'npm config set' with this npm
+      var aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(root.accessKeyId(), root.secretAccessKey())
+          .withEnvironment(Map.of("PATH", client.path()));
+      var awsLogin = aws.run("codeartifact", "login", "--tool", "npm", "--domain", "acme", "--repository", "app");
+      assertThat(awsLogin.exitCode()).as(awsLogin.describe()).isZero();
+      assertThat(npm.runOk(aws.home(), aws.home(), "view", app, "version").stdout().strip()).isEqualTo("1.0.0");
       assertThat(TestingNpm.require(project, tool)).isEqualTo("hello from " + tool + "@1.1.0-beta.1");
       assertThat(TestingNpm.require(project, app)).isEqualTo("hello from " + app + "@1.0.0");
 
