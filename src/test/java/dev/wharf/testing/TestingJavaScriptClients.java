@@ -1,11 +1,15 @@
 package dev.wharf.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +43,7 @@ public enum TestingJavaScriptClients {
 
   /** The folder it is installed in: target/clients/NAME. */
   public Path folder() {
-    return Path.of("target", "clients", name().toLowerCase(java.util.Locale.ROOT)).toAbsolutePath();
+    return Path.of("target", "clients", name().toLowerCase(Locale.ROOT)).toAbsolutePath();
   }
 
   /** node_modules/.bin of its folder: put first on PATH, the command runs this client. */
@@ -54,7 +58,7 @@ public enum TestingJavaScriptClients {
 
   /** PATH with this client's bin folder first, then this process's PATH (the machine's node and npm 11). */
   public String path() {
-    return bin() + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    return bin() + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
   }
 
   /** Installs the client unless its pinned version is there; skips or fails the test when that cannot be done. */
@@ -66,7 +70,7 @@ public enum TestingJavaScriptClients {
     Path folder = folder();
     TestingFiles.write(folder.resolve("package.json"), "{\"name\":\"wharf-test-client\",\"private\":true}\n");
     // the machine's npm as the machine has it: its registry, proxy and CA settings (NODE_EXTRA_CA_CERTS)
-    Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+    Map<String, String> environment = new HashMap<>(System.getenv());
     List<String> command = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--no-save",
         "--prefix", folder.toString(), pinned));
     TestingProcesses.Result installed = TestingProcesses.run(folder, environment, Duration.ofMinutes(3), command);
@@ -82,7 +86,7 @@ public enum TestingJavaScriptClients {
       if (!Files.isRegularFile(manifest) || !Files.isExecutable(executable())) {
         return "";
       }
-      var version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile()).path("version");
+      var version = new ObjectMapper().readTree(manifest.toFile()).path("version");
       return version.asText();
     } catch (IOException e) {
       return "";

@@ -4,14 +4,17 @@ import static dev.wharf.testing.TestingFiles.read;
 import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.TestingAwsCli;
 import dev.wharf.testing.TestingFiles;
+import dev.wharf.testing.TestingHttp;
 import dev.wharf.testing.TestingJavaScriptClients;
 import dev.wharf.testing.TestingNpm;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingWharfCommand;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,6 +40,7 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
  * source. Last in each test the token is revoked, and the test reads what the tool then tells its user.
  */
 class JavaScriptClientsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final Pattern TOKEN = Pattern.compile("k[a-z2-7]{7}\\.[A-Za-z0-9_-]+");
 
@@ -81,15 +85,15 @@ class JavaScriptClientsIT {
 
     assertThat(login.stdout()).contains("Written for yarn 1 (classic)", "npm 11 does not know the key");
     assertThat(permissions(home.resolve(".npmrc"))).isEqualTo("rw-------");
-    assertThat(yarnOk(yarn, home, library, "config", "get", "fund").stdout().strip()).isEqualTo("false");
-    var published = yarnOk(yarn, home, library, "publish", "--non-interactive");
+    assertThat(runOk(yarn, home, library, "config", "get", "fund").stdout().strip()).isEqualTo("false");
+    var published = runOk(yarn, home, library, "publish", "--non-interactive");
     assertThat(published.stdout()).contains("Published.");
     Path project = project("classic-greeting", "1.0.0");
-    yarnOk(yarn, home, project, "install", "--non-interactive");
+    runOk(yarn, home, project, "install", "--non-interactive");
     assertThat(TestingNpm.require(project, "classic-greeting")).isEqualTo("hello from classic-greeting@1.0.0");
 
     revoke(read(home.resolve(".npmrc")));
-    var refused = yarn(yarn, home, project("classic-greeting", "1.0.0"), "install", "--non-interactive");
+    var refused = run(yarn, home, project("classic-greeting", "1.0.0"), "install", "--non-interactive");
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
     assertThat(refused.stdout() + refused.stderr()).contains("error Error: " + endpoint("app") + "classic-greeting:"
         + " The authorization token is invalid or has expired");
@@ -110,11 +114,11 @@ class JavaScriptClientsIT {
     assertThat(permissions(library.resolve(".yarnrc.yml"))).isEqualTo("rw-------");
     assertThat(publisherHome.resolve(".npmrc")).doesNotExist();
     assertThat(publisherHome.resolve(".yarnrc.yml")).doesNotExist();
-    yarnOk(yarn, publisherHome, library, "install");
-    var published = yarnOk(yarn, publisherHome, library, "npm", "publish");
+    runOk(yarn, publisherHome, library, "install");
+    var published = runOk(yarn, publisherHome, library, "npm", "publish");
     assertThat(published.stdout()).contains("Package archive published");
     // yarn itself reads back what it kept and what login added
-    assertThat(yarnOk(yarn, publisherHome, library, "config", "get", "npmMinimalAgeGate").stdout().strip()).isEqualTo("0");
+    assertThat(runOk(yarn, publisherHome, library, "config", "get", "npmMinimalAgeGate").stdout().strip()).isEqualTo("0");
 
     // the consumer: a user-scope login for the @acme scope only
     Path consumerHome = directory("yarn4-consumer");
@@ -125,12 +129,12 @@ class JavaScriptClientsIT {
     write(consumerHome.resolve(".yarnrc.yml"), "npmScopes:\n  acme:\n    npmMinimalAgeGate: 0\n");
     login(yarn, consumerHome, project, "--tool", "yarn", "--namespace", "acme");
     assertThat(read(consumerHome.resolve(".yarnrc.yml"))).contains("npmScopes:").doesNotContain("\nnpmRegistryServer");
-    yarnOk(yarn, consumerHome, project, "install");
+    runOk(yarn, consumerHome, project, "install");
     assertThat(TestingNpm.require(project, "@acme/berry-greeting")).isEqualTo("hello from @acme/berry-greeting@2.0.0");
 
     revoke(read(consumerHome.resolve(".yarnrc.yml")));
     // an install would be served from yarn's metadata cache: yarn npm info asks the registry
-    var refused = yarn(yarn, consumerHome, project, "npm", "info", "@acme/berry-greeting");
+    var refused = run(yarn, consumerHome, project, "npm", "info", "@acme/berry-greeting");
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
     assertThat(refused.stdout()).contains("YN0041: Invalid authentication (as an unknown user)");
   }
@@ -144,8 +148,8 @@ class JavaScriptClientsIT {
     Path library = sourcePackage("pnpm-greeting", "3.0.0");
     login(pnpm, home, library, "--tool", "pnpm");
     assertThat(permissions(home.resolve(".npmrc"))).isEqualTo("rw-------");
-    run(pnpm, home, library, "publish", "--no-git-checks").assertOk();
-    run(pnpm, home, sourcePackage("pnpm-later", "1.0.0"), "publish", "--no-git-checks").assertOk();
+    runOk(pnpm, home, library, "publish", "--no-git-checks");
+    runOk(pnpm, home, sourcePackage("pnpm-later", "1.0.0"), "publish", "--no-git-checks");
 
     Path workspace = directory("pnpm-workspace");
     write(workspace.resolve("package.json"), "{\"name\":\"workspace\",\"private\":true}\n");
@@ -155,7 +159,7 @@ class JavaScriptClientsIT {
     write(workspace.resolve("packages/lib/index.js"), "module.exports = require('pnpm-greeting') + ' via lib';\n");
     write(workspace.resolve("packages/app/package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\","
         + "\"dependencies\":{\"lib\":\"workspace:*\"}}\n");
-    run(pnpm, home, workspace, "install").assertOk();
+    runOk(pnpm, home, workspace, "install");
     assertThat(TestingNpm.require(workspace.resolve("packages/app"), "lib"))
         .isEqualTo("hello from pnpm-greeting@3.0.0 via lib");
     assertThat(read(workspace.resolve("pnpm-lock.yaml"))).contains("pnpm-greeting@3.0.0");
@@ -163,8 +167,8 @@ class JavaScriptClientsIT {
     revoke(read(home.resolve(".npmrc")));
     // a package pnpm has not cached yet: the install asks the registry
     var refused = run(pnpm, home, project("pnpm-later", "1.0.0"), "install");
-    assertThat(refused.result().exitCode()).as(refused.result().describe()).isNotZero();
-    assertThat(refused.result().stdout() + refused.result().stderr()).contains("ERR_PNPM_FETCH_401")
+    assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+    assertThat(refused.stdout() + refused.stderr()).contains("ERR_PNPM_FETCH_401")
         .contains(endpoint("app"));
   }
 
@@ -219,13 +223,6 @@ class JavaScriptClientsIT {
 
   // ---------------------------------------------------------------- helpers
 
-  record Run(TestingProcesses.Result result) {
-    TestingProcesses.Result assertOk() {
-      assertThat(result.exitCode()).as(result.describe()).isZero();
-      return result;
-    }
-  }
-
   /**
    * {@code wharf login --domain acme --repository app ARGUMENTS}, run as a user runs it: a JVM of its own in
    * the folder, with HOME, root's keys in the environment, and PATH with the client first.
@@ -251,34 +248,33 @@ class JavaScriptClientsIT {
   }
 
   /** The client with HOME, PATH (its own bin first) and nothing else from this process. */
-  private static Run run(TestingJavaScriptClients client, Path home, Path directory, String... arguments) {
+  private static TestingProcesses.Result run(TestingJavaScriptClients client, Path home, Path directory,
+      String... arguments) {
     Map<String, String> environment = TestingProcesses.cleanEnvironment(client.path());
     environment.put("HOME", home.toString());
     List<String> command = new ArrayList<>(List.of(client.executable().toString()));
     command.addAll(List.of(arguments));
-    return new Run(TestingProcesses.run(directory, environment, TIMEOUT, command));
+    return TestingProcesses.run(directory, environment, TIMEOUT, command);
   }
 
-  private static TestingProcesses.Result yarn(TestingJavaScriptClients yarn, Path home, Path directory,
+  /** {@link #run}, failing the test unless the client exits 0. */
+  private static TestingProcesses.Result runOk(TestingJavaScriptClients client, Path home, Path directory,
       String... arguments) {
-    return run(yarn, home, directory, arguments).result();
-  }
-
-  private static TestingProcesses.Result yarnOk(TestingJavaScriptClients yarn, Path home, Path directory,
-      String... arguments) {
-    return run(yarn, home, directory, arguments).assertOk();
+    var result = run(client, home, directory, arguments);
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return result;
   }
 
   /** Revokes the (first) token in the text, as its owner would with wharf token revoke. */
   private static void revoke(String configuration) {
     Matcher token = TOKEN.matcher(configuration);
     assertThat(token.find()).as(configuration).isTrue();
-    var answer = dev.wharf.testing.TestingHttp.send("GET", endpoint("app"), null, "Bearer " + token.group());
+    var answer = TestingHttp.send("GET", endpoint("app"), null, "Bearer " + token.group());
     String id;
     try {
-      id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("tokenId").asText();
+      id = JSON.readTree(answer.body()).path("tokenId").asText();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     assertThat(id).isNotEmpty();
     assertThat(TestingWharfCommand.execute(root, "token", "revoke", id, "--endpoint-url", wharf.endpoint().toString()))
@@ -293,7 +289,7 @@ class JavaScriptClientsIT {
     try {
       return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
