@@ -23,8 +23,13 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "itself (mode 0600; other settings are kept, the lines it owns are replaced):",
         "",
         "  npm, pnpm, yarn  ~/.npmrc: registry (or @ns:registry with --namespace) and",
-        "                   //host/path/:_authToken; //host/path/:always-auth=true too,",
-        "                   unless the npm on PATH is 9 or newer (it rejects that key)",
+        "                   //host/path/:_authToken; //host/path/:always-auth=true too",
+        "                   for yarn 1, and for npm and pnpm when the npm on PATH is",
+        "                   older than 9 (npm 9+ does not know that key)",
+        "  yarn 2+          when 'yarn --version' (run in the current folder) says 2 or",
+        "                   more: ~/.yarnrc.yml: npmRegistryServer, npmAuthToken,",
+        "                   npmAlwaysAuth (under npmScopes.NS with --namespace), and the",
+        "                   host in unsafeHttpWhitelist for an http endpoint",
         "  pip              ~/.config/pip/pip.conf: global.index-url with aws:TOKEN@",
         "  twine            ~/.pypirc: index server 'codeartifact' (user aws, the token)",
         "  maven            ~/.m2/settings.xml: server 'codeartifact', password",
@@ -45,13 +50,11 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   (ENDPOINT/v3/index.json) with user aws and the token as",
         "                   its ClearTextPassword",
         "",
-        "--scope project writes in the current folder instead: .npmrc, pip.conf,",
+        "--scope project writes in the current folder instead: .npmrc, .yarnrc.yml, pip.conf,",
         ".pypirc, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
         ".bundle/config, nuget.config (gem has no project file). The token is printed only by",
         "--dry-run and in the export line for maven and gradle. A login with a token",
         "in a file lasts as long as the token: run wharf login again when it expires.",
-        "yarn 2+ (berry) reads .yarnrc.yml, which is not written: use yarn classic,",
-        "npm or pnpm.",
         "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
 final class LoginCommand implements Callable<Integer> {
   @Mixin LoginOptions.Tool toolOption;
@@ -117,14 +120,17 @@ final class LoginCommand implements Callable<Integer> {
       return SdkErrors.report(e, System.err);
     }
     endpoint = LoginUrls.withoutDefaultPort(endpoint);
-    boolean alwaysAuth = switch (tool) {
-      case NPM, PNPM, YARN -> npmMajorVersion().orElse(0) < 9;
-      default -> false;
+    LoginSetup.NpmTools npmTools = switch (tool) {
+      case NPM, PNPM -> new LoginSetup.NpmTools(majorVersion(List.of("npm", "--version"), null).orElse(0), 0);
+      // yarn answers for the project it runs in (yarnPath, corepack's packageManager): ask it there
+      case YARN -> new LoginSetup.NpmTools(majorVersion(List.of("npm", "--version"), null).orElse(0),
+          majorVersion(List.of("yarn", "--version"), home.places().projectDirectory()).orElse(0));
+      default -> LoginSetup.NpmTools.UNKNOWN;
     };
     LoginSetup.Plan plan;
     try {
       plan = LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace,
-          alwaysAuth, tool == LoginTool.CARGO ? tokenCommand() : List.of());
+          npmTools, tool == LoginTool.CARGO ? tokenCommand() : List.of());
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
       return 1;
@@ -133,6 +139,9 @@ final class LoginCommand implements Callable<Integer> {
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
+      return 1;
+    } catch (YarnrcConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update .yarnrc.yml: " + e.getMessage());
       return 1;
     } catch (NugetConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
@@ -217,10 +226,14 @@ final class LoginCommand implements Callable<Integer> {
     return words.isEmpty() ? "less than a minute" : String.join(" ", words);
   }
 
-  /** The major version of the npm on PATH, if there is one that answers within seconds. */
-  static OptionalInt npmMajorVersion() {
+  /** The major version a tool on PATH prints (e.g. npm --version) in the folder (null: here), if it answers within seconds. */
+  static OptionalInt majorVersion(List<String> versionCommand, java.nio.file.Path directory) {
     try {
-      Process process = new ProcessBuilder("npm", "--version").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      ProcessBuilder builder = new ProcessBuilder(versionCommand).redirectError(ProcessBuilder.Redirect.DISCARD);
+      if (directory != null && java.nio.file.Files.isDirectory(directory)) {
+        builder.directory(directory.toFile());
+      }
+      Process process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();

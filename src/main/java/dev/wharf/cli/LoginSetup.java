@@ -90,6 +90,11 @@ final class LoginSetup {
       return folder.resolve(".swiftpm").resolve("configuration").resolve("registries.json");
     }
 
+    /** Yarn berry's .yarnrc.yml: the user's (~/.yarnrc.yml) or the project's. */
+    Path yarnrcYml(Scope scope) {
+      return (scope == Scope.project ? projectDirectory : home).resolve(".yarnrc.yml");
+    }
+
     /** gem's gemrc, where its sources are: ~/.gemrc, unless only $XDG_CONFIG_HOME/gem/gemrc exists (RubyGems 3.3). */
     Path gemrc() {
       return firstExisting(home.resolve(".gemrc"), xdg("XDG_CONFIG_HOME", ".config").resolve("gem").resolve("gemrc"));
@@ -123,6 +128,28 @@ final class LoginSetup {
     }
   }
 
+  /**
+   * The npm-format tools in use, as far as they could be asked: the major version of npm and of yarn, 0 when
+   * unknown (not on PATH). They decide what a login for npm, pnpm or yarn writes.
+   */
+  record NpmTools(int npmMajor, int yarnMajor) {
+    static final NpmTools UNKNOWN = new NpmTools(0, 0);
+
+    /** Yarn 2 and later (berry) read .yarnrc.yml, not .npmrc. */
+    boolean yarnBerry() {
+      return yarnMajor >= 2;
+    }
+
+    /**
+     * Whether the .npmrc gets {@code //host/path/:always-auth=true}: yarn classic sends the token for unscoped
+     * packages only with it, and reads it from .npmrc alone (not .yarnrc); npm 9 and later do not know the key
+     * (npm 11 warns and ignores it), so npm and pnpm logins leave it out there.
+     */
+    boolean alwaysAuth(LoginTool tool) {
+      return tool == LoginTool.YARN || npmMajor < 9;
+    }
+  }
+
   /** A file and its whole new content (empty: the file goes). */
   record FileChange(Path path, String content) {}
 
@@ -139,22 +166,37 @@ final class LoginSetup {
   /**
    * The changes that point tool at the repository endpoint with the token.
    *
-   * @param npmAlwaysAuth whether to write {@code always-auth=true} (npm 9 and later reject the setting)
+   * @param npmTools the npm and yarn versions in use: yarn 2+ gets .yarnrc.yml, and they decide always-auth
    * @param tokenCommand for cargo, which runs it for a fresh token each time it needs one: a command that
    *     prints the token alone (the token itself is not written)
    */
   static Plan login(LoginTool tool, Scope scope, Places places, String endpoint, String token, String namespace,
-      boolean npmAlwaysAuth, List<String> tokenCommand) throws IOException {
+      NpmTools npmTools, List<String> tokenCommand) throws IOException {
     if (namespace != null && !tool.namespaceSupported()) {
       throw new IllegalArgumentException("Argument --namespace is not supported for " + tool);
     }
-    Path file = places.file(tool, scope);
+    Path file = tool == LoginTool.YARN && npmTools.yarnBerry() ? places.yarnrcYml(scope) : places.file(tool, scope);
     String existing = ConfigFiles.read(file).orElse("");
     List<String> notes = new ArrayList<>();
     List<FileChange> more = new ArrayList<>();
     String content = switch (tool) {
-      case NPM, PNPM, YARN -> NpmrcConfig.login(existing, endpoint, token,
-          namespace == null ? null : NpmrcConfig.scope(namespace), npmAlwaysAuth);
+      case NPM, PNPM -> NpmrcConfig.login(existing, endpoint, token,
+          namespace == null ? null : NpmrcConfig.scope(namespace), npmTools.alwaysAuth(tool));
+      case YARN -> {
+        String npmScope = namespace == null ? null : NpmrcConfig.scope(namespace);
+        if (npmTools.yarnBerry()) {
+          notes.add("Written for yarn " + npmTools.yarnMajor() + " (.yarnrc.yml" + (npmScope == null ? ""
+              : ", npmScopes." + npmScope.substring(1)) + "): the file holds the token; run wharf login again when it expires.");
+          yield YarnrcConfig.login(existing, endpoint, token, npmScope);
+        }
+        notes.add((npmTools.yarnMajor() == 1 ? "Written for yarn 1 (classic)" : "No yarn answered 'yarn --version'"
+            + " here: written for yarn 1 (classic); for yarn 2+ run wharf login where 'yarn --version' says so") + ".");
+        if (npmTools.npmMajor() >= 9) {
+          notes.add("always-auth=true is for yarn 1, which sends the token only with it; npm " + npmTools.npmMajor()
+              + " does not know the key and ignores it" + (npmTools.npmMajor() >= 11 ? " (with a warning)." : "."));
+        }
+        yield NpmrcConfig.login(existing, endpoint, token, npmScope, true);
+      }
       case PIP -> {
         if (scope == Scope.project) {
           notes.add("pip reads " + file + " when PIP_CONFIG_FILE=" + file + " is set.");
@@ -274,6 +316,7 @@ final class LoginSetup {
     List<Path> files = switch (tool) {
       case GEM -> List.of(file, places.gemrc());
       case SWIFT -> List.of(file, places.netrc());
+      case YARN -> List.of(file, places.yarnrcYml(scope));
       default -> List.of(file);
     };
     List<FileChange> changes = new ArrayList<>();
@@ -287,7 +330,9 @@ final class LoginSetup {
         continue;
       }
       String content = switch (tool) {
-        case NPM, PNPM, YARN -> NpmrcConfig.logout(existing.get(), host);
+        case NPM, PNPM -> NpmrcConfig.logout(existing.get(), host);
+        case YARN -> each.equals(file) ? NpmrcConfig.logout(existing.get(), host)
+            : YarnrcConfig.logout(existing.get(), host);
         case PIP -> PipConfig.logout(existing.get(), host);
         case TWINE -> PypircConfig.logout(existing.get(), host);
         case MAVEN -> MavenSettings.logout(existing.get());

@@ -76,16 +76,21 @@ final class NpmrcConfig {
 
   private static boolean isWharfLine(String key, String value, String host) {
     if (key.equals("registry") || (key.startsWith("@") && key.endsWith(":registry"))) {
-      try {
-        return value.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(value), host)
-            && LoginUrls.isRepositoryPath(LoginUrls.path(value), "npm", "");
-      } catch (IllegalArgumentException notAUrl) {
-        return false;
-      }
+      return isWharfRegistry(value, host);
     }
     Matcher credential = CREDENTIAL.matcher(key);
     return credential.matches() && LoginUrls.hostMatches(credential.group(1), host)
         && LoginUrls.isRepositoryPath(credential.group(2), "npm", "");
+  }
+
+  /** Whether the registry URL is a Wharf npm endpoint (on host, when given); .yarnrc.yml's too. */
+  static boolean isWharfRegistry(String value, String host) {
+    try {
+      return value.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(value), host)
+          && LoginUrls.isRepositoryPath(LoginUrls.path(value), "npm", "");
+    } catch (IllegalArgumentException notAUrl) {
+      return false;
+    }
   }
 
   private static List<String> lines(String text) {

@@ -33,7 +33,7 @@ class LoginSetupTest {
   }
 
   LoginSetup.Plan login(LoginTool tool, LoginSetup.Scope scope) throws Exception {
-    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false, TOKEN_COMMAND);
+    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, new LoginSetup.NpmTools(11, 1), TOKEN_COMMAND);
   }
 
   @Test
@@ -166,7 +166,7 @@ class LoginSetupTest {
   @ParameterizedTest
   @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
-    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false,
+    assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", LoginSetup.NpmTools.UNKNOWN,
         TOKEN_COMMAND))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Argument --namespace is not supported for " + tool.displayName());
@@ -177,9 +177,9 @@ class LoginSetupTest {
     String endpoint = endpoint(LoginTool.SWIFT);
     Files.writeString(home.resolve(".netrc"), "machine example.org login me password secret\n");
     LoginSetup.apply(LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.first", null,
-        false, List.of()));
+        LoginSetup.NpmTools.UNKNOWN, List.of()));
     LoginSetup.apply(LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.second", "mona",
-        false, List.of()));
+        LoginSetup.NpmTools.UNKNOWN, List.of()));
 
     var registries = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         project.resolve(".swiftpm/configuration/registries.json").toFile());
@@ -192,7 +192,7 @@ class LoginSetupTest {
     assertThat(Files.readString(home.resolve(".netrc"))).isEqualTo("machine example.org login me password secret\n"
         + "machine 127.0.0.1 login token password k1.second\n");
     assertThatThrownBy(() -> LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.t",
-        "-mona", false, List.of())).isInstanceOf(IllegalArgumentException.class);
+        "-mona", LoginSetup.NpmTools.UNKNOWN, List.of())).isInstanceOf(IllegalArgumentException.class);
 
     LoginSetup.apply(LoginSetup.logout(LoginTool.SWIFT, LoginSetup.Scope.project, places(), "127.0.0.1"));
     assertThat(project.resolve(".swiftpm/configuration/registries.json")).doesNotExist();
@@ -202,7 +202,7 @@ class LoginSetupTest {
   @Test
   void npmWithANamespaceWritesTheScopedRegistry() throws Exception {
     LoginSetup.apply(LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places(), endpoint(LoginTool.NPM), "k1.t",
-        "acme", false, List.of()));
+        "acme", LoginSetup.NpmTools.UNKNOWN, List.of()));
 
     assertThat(Files.readString(home.resolve(".npmrc"))).startsWith("@acme:registry=" + endpoint(LoginTool.NPM) + "\n");
   }

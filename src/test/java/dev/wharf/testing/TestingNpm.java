@@ -27,41 +27,48 @@ public final class TestingNpm {
   private final Map<String, String> config;
   private final List<String> inherited;
   private final Duration timeout;
+  private final String executable;
 
-  private TestingNpm(Map<String, String> config, List<String> inherited, Duration timeout) {
+  private TestingNpm(Map<String, String> config, List<String> inherited, Duration timeout, String executable) {
     this.config = config;
     this.inherited = inherited;
     this.timeout = timeout;
+    this.executable = executable;
   }
 
   /** npm with the default settings and a timeout of {@link #TIMEOUT}. */
   public static TestingNpm npm() {
-    return new TestingNpm(new LinkedHashMap<>(DEFAULTS), List.of(), TIMEOUT);
+    return new TestingNpm(new LinkedHashMap<>(DEFAULTS), List.of(), TIMEOUT, "npm");
   }
 
   /** The same npm with {@code npm_config_<name>=value}. */
   public TestingNpm config(String name, String value) {
     Map<String, String> changed = new LinkedHashMap<>(config);
     changed.put(name, value);
-    return new TestingNpm(changed, inherited, timeout);
+    return new TestingNpm(changed, inherited, timeout, executable);
   }
 
   /** The same npm without a default setting: npm's own default applies. */
   public TestingNpm withoutConfig(String name) {
     Map<String, String> changed = new LinkedHashMap<>(config);
     changed.remove(name);
-    return new TestingNpm(changed, inherited, timeout);
+    return new TestingNpm(changed, inherited, timeout, executable);
   }
 
   /** The same npm, given these variables of this process where they are set. */
   public TestingNpm inherit(List<String> names) {
     List<String> changed = new ArrayList<>(inherited);
     changed.addAll(names);
-    return new TestingNpm(config, List.copyOf(changed), timeout);
+    return new TestingNpm(config, List.copyOf(changed), timeout, executable);
   }
 
   public TestingNpm timeout(Duration changed) {
-    return new TestingNpm(config, inherited, changed);
+    return new TestingNpm(config, inherited, changed, executable);
+  }
+
+  /** The same settings for another npm (e.g. npm 9 of {@link TestingJavaScriptClients}), run by its path. */
+  public TestingNpm executable(Path npm) {
+    return new TestingNpm(config, inherited, timeout, npm.toString());
   }
 
   /** npm's environment for this HOME; writes an empty global config there when it has none. */
@@ -86,7 +93,7 @@ public final class TestingNpm {
 
   /** {@code npm arguments...} in the directory, with HOME and userconfig at {@code home}. */
   public TestingProcesses.Result run(Path home, Path directory, String... arguments) {
-    List<String> command = new ArrayList<>(List.of("npm"));
+    List<String> command = new ArrayList<>(List.of(executable));
     command.addAll(List.of(arguments));
     return TestingProcesses.run(directory, environment(home), timeout, command);
   }
