@@ -23,10 +23,11 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
  */
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a command with a fresh authorization token in its environment:",
-        "CODEARTIFACT_AUTH_TOKEN and CODEARTIFACT_TOKEN (and, with --repository and",
-        "--format, CODEARTIFACT_REPOSITORY_ENDPOINT). For the tools whose configuration",
-        "reads the token from there: Maven's ${env.CODEARTIFACT_AUTH_TOKEN}, Gradle's",
-        "System.getenv, npm's .npmrc ${CODEARTIFACT_AUTH_TOKEN}.",
+        "CODEARTIFACT_AUTH_TOKEN and CODEARTIFACT_TOKEN, UV_INDEX_CODEARTIFACT_USERNAME",
+        "and _PASSWORD (uv's index 'codeartifact'), and with --repository and --format,",
+        "CODEARTIFACT_REPOSITORY_ENDPOINT. For the tools whose configuration reads the",
+        "token from there: Maven's $${env.CODEARTIFACT_AUTH_TOKEN}, Gradle's System.getenv,",
+        "npm's .npmrc $${CODEARTIFACT_AUTH_TOKEN}, uv after 'wharf login --tool uv'.",
         "",
         "  wharf exec --domain acme -- mvn deploy",
         "",
@@ -94,6 +95,9 @@ final class ExecCommand implements Callable<Integer> {
     ProcessBuilder builder = new ProcessBuilder(executable(command, System.getenv(), isWindows()))
         .redirectInput(input).redirectOutput(output).redirectError(error);
     TOKEN_VARIABLES.forEach(name -> builder.environment().put(name, token));
+    // uv's credentials for the index wharf login --tool uv names
+    builder.environment().put(UvConfig.credentialVariable(UvConfig.INDEX, "USERNAME"), "aws");
+    builder.environment().put(UvConfig.credentialVariable(UvConfig.INDEX, "PASSWORD"), token);
     if (endpoint != null) {
       builder.environment().put(ENDPOINT_VARIABLE, endpoint);
     }

@@ -48,6 +48,7 @@ final class LoginSetup {
           case NPM, PNPM, YARN -> projectDirectory.resolve(".npmrc");
           case PIP -> projectDirectory.resolve("pip.conf");
           case TWINE -> projectDirectory.resolve(".pypirc");
+          case UV -> projectDirectory.resolve("uv.toml");
           case MAVEN -> projectDirectory.resolve(".mvn").resolve("settings.xml");
           case GRADLE -> projectDirectory.resolve("gradle.properties");
           case CARGO -> cargoConfig(projectDirectory.resolve(".cargo"));
@@ -66,6 +67,7 @@ final class LoginSetup {
         case PIP -> (variable("XDG_CONFIG_HOME") != null ? Path.of(variable("XDG_CONFIG_HOME")) : home.resolve(".config"))
             .resolve("pip").resolve("pip.conf");
         case TWINE -> home.resolve(".pypirc");
+        case UV -> xdg("XDG_CONFIG_HOME", ".config").resolve("uv").resolve("uv.toml");
         case MAVEN -> home.resolve(".m2").resolve("settings.xml");
         case GRADLE -> (variable("GRADLE_USER_HOME") != null ? Path.of(variable("GRADLE_USER_HOME")) : home.resolve(".gradle"))
             .resolve("gradle.properties");
@@ -132,7 +134,10 @@ final class LoginSetup {
    *     prints the token alone (the token itself is not written)
    */
   static Plan login(LoginTool tool, Scope scope, Places places, String endpoint, String token, String namespace,
-      boolean npmAlwaysAuth, List<String> tokenCommand) throws IOException {
+      boolean npmAlwaysAuth, List<String> tokenCommand, boolean pipExtraIndex) throws IOException {
+    if (pipExtraIndex && tool != LoginTool.PIP) {
+      throw new IllegalArgumentException("--extra-index is for pip only");
+    }
     if (namespace != null && !tool.namespaceSupported()) {
       throw new IllegalArgumentException("Argument --namespace is not supported for " + tool);
     }
@@ -147,6 +152,15 @@ final class LoginSetup {
         if (scope == Scope.project) {
           notes.add("pip reads " + file + " when PIP_CONFIG_FILE=" + file + " is set.");
         }
+        if (pipExtraIndex) {
+          notes.add("Wharf is an extra index: pip still searches " + IniFile.parse(existing).value("global", "index-url")
+              .map(LoginUrls::withoutUserInfo).orElse("PyPI") + " too, and installs");
+          notes.add("each package from the index with the highest version. Risk (dependency confusion): anyone");
+          notes.add("who publishes a package there with the name of one of yours and a higher version gets it");
+          notes.add("installed. Keep private names claimed there, pin versions with hashes, or use Wharf as the only");
+          notes.add("index (wharf login --tool pip without --extra-index) with PyPI as its upstream.");
+          yield PipConfig.loginExtraIndex(existing, endpoint, token);
+        }
         yield PipConfig.login(existing, endpoint, token);
       }
       case TWINE -> {
@@ -154,6 +168,21 @@ final class LoginSetup {
           notes.add("Upload with: twine upload --config-file " + file + " --repository codeartifact dist/*");
         }
         yield PypircConfig.login(existing, endpoint, token);
+      }
+      case UV -> {
+        notes.add("Index '" + UvConfig.INDEX + "' (" + endpoint + "simple/) is uv's default index in " + file
+            + ", in place of PyPI.");
+        notes.add("uv reads its credentials from the environment. Run:");
+        notes.add("");
+        notes.add("  export " + UvConfig.credentialVariable(UvConfig.INDEX, "USERNAME") + "=aws");
+        notes.add("  export " + UvConfig.credentialVariable(UvConfig.INDEX, "PASSWORD") + "=" + token);
+        notes.add("");
+        notes.add("or run uv through wharf exec, which sets both. Publish with: uv publish --index " + UvConfig.INDEX);
+        if (scope == Scope.project) {
+          notes.add("uv reads " + file + " when it runs in " + file.getParent() + " (it prefers a pyproject.toml's"
+              + " [tool.uv] there: put the index in [[tool.uv.index]] instead).");
+        }
+        yield UvConfig.login(existing, endpoint);
       }
       case MAVEN -> {
         notes.add("Maven reads the token from the environment. Run:");
@@ -260,6 +289,7 @@ final class LoginSetup {
         case NPM, PNPM, YARN -> NpmrcConfig.logout(existing.get(), host);
         case PIP -> PipConfig.logout(existing.get(), host);
         case TWINE -> PypircConfig.logout(existing.get(), host);
+        case UV -> UvConfig.logout(existing.get(), host);
         case MAVEN -> MavenSettings.logout(existing.get());
         case GRADLE -> GradleProperties.logout(existing.get());
         case CARGO -> CargoConfig.logout(existing.get(), host);

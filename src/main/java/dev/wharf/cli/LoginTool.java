@@ -9,6 +9,7 @@ enum LoginTool {
   YARN("npm"),
   PIP("pypi"),
   TWINE("pypi"),
+  UV("pypi"),
   MAVEN("maven"),
   GRADLE("maven"),
   CARGO("cargo"),

@@ -21,6 +21,11 @@ final class LoginUrls {
     return uri.getScheme() + "://" + uri.getHost() + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
+  /** The URL without user:password@ (an index URL that carries a token, as the repository it names). */
+  static String withoutUserInfo(String url) {
+    return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
+  }
+
   /** host[:port] as it appears in the URL. */
   static String netloc(String endpoint) {
     return URI.create(endpoint).getRawAuthority();

@@ -33,7 +33,7 @@ class LoginSetupTest {
   }
 
   LoginSetup.Plan login(LoginTool tool, LoginSetup.Scope scope) throws Exception {
-    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false, TOKEN_COMMAND);
+    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, false, TOKEN_COMMAND, false);
   }
 
   @Test
@@ -45,6 +45,8 @@ class LoginSetupTest {
     assertThat(places().file(LoginTool.MAVEN, LoginSetup.Scope.user)).isEqualTo(home.resolve(".m2/settings.xml"));
     assertThat(places().file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gradle/gradle.properties"));
     assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(home.resolve(".cargo/config.toml"));
+    assertThat(places().file(LoginTool.UV, LoginSetup.Scope.user)).isEqualTo(home.resolve(".config/uv/uv.toml"));
+    assertThat(places().file(LoginTool.UV, LoginSetup.Scope.project)).isEqualTo(project.resolve("uv.toml"));
     assertThat(places().file(LoginTool.NPM, LoginSetup.Scope.project)).isEqualTo(project.resolve(".npmrc"));
     assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.project)).isEqualTo(project.resolve(".cargo/config.toml"));
     assertThat(places().file(LoginTool.GEM, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gem/credentials"));
@@ -130,6 +132,7 @@ class LoginSetupTest {
       case MAVEN -> "<settings>\n  <offline>false</offline>\n</settings>\n";
       case GRADLE -> "org.gradle.caching=true\n";
       case CARGO -> "# mine\n[build]\njobs = 4\n";
+      case UV -> "# mine\nnative-tls = true\n\n[[index]]\nname = \"mirror\"\nurl = \"https://mirror.example.com/simple/\"\n";
       case GEM -> "---\n:rubygems_api_key: \"rubygems_0123\"\n";
       case BUNDLER -> "---\nBUNDLE_PATH: \"vendor/bundle\"\n";
       case NUGET, DOTNET -> "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n"
@@ -152,7 +155,7 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO", "GEM", "BUNDLER"})
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "UV", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
     LoginSetup.apply(login(tool, LoginSetup.Scope.user));
     LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
@@ -165,7 +168,7 @@ class LoginSetupTest {
   @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
     assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", false,
-        TOKEN_COMMAND))
+        TOKEN_COMMAND, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Argument --namespace is not supported for " + tool.displayName());
   }
@@ -173,7 +176,7 @@ class LoginSetupTest {
   @Test
   void npmWithANamespaceWritesTheScopedRegistry() throws Exception {
     LoginSetup.apply(LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places(), endpoint(LoginTool.NPM), "k1.t",
-        "acme", false, List.of()));
+        "acme", false, List.of(), false));
 
     assertThat(Files.readString(home.resolve(".npmrc"))).startsWith("@acme:registry=" + endpoint(LoginTool.NPM) + "\n");
   }
