@@ -59,7 +59,7 @@ final class LogoutCommand implements Callable<Integer> {
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
       return 1;
-    } catch (CargoConfig.InvalidConfigException e) {
+    } catch (TomlFile.InvalidTomlException e) {
       System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
