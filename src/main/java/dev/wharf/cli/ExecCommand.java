@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a command with a fresh authorization token in its environment:",
         "CODEARTIFACT_AUTH_TOKEN and CODEARTIFACT_TOKEN, UV_INDEX_CODEARTIFACT_USERNAME",
-        "and _PASSWORD (uv's index 'codeartifact'), and with --repository and --format,",
+        "and _PASSWORD (uv's index 'codeartifact'), POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME",
+        "and _PASSWORD (poetry's, when its auth.toml has none), and with --repository and --format,",
         "CODEARTIFACT_REPOSITORY_ENDPOINT. For the tools whose configuration reads the",
         "token from there: Maven's $${env.CODEARTIFACT_AUTH_TOKEN}, Gradle's System.getenv,",
         "npm's .npmrc $${CODEARTIFACT_AUTH_TOKEN}, uv after 'wharf login --tool uv'.",
@@ -38,6 +39,8 @@ final class ExecCommand implements Callable<Integer> {
   /** The names the token is given: the aws CLI documentation's, and the seed's. */
   static final List<String> TOKEN_VARIABLES = List.of("CODEARTIFACT_AUTH_TOKEN", "CODEARTIFACT_TOKEN");
   static final String ENDPOINT_VARIABLE = "CODEARTIFACT_REPOSITORY_ENDPOINT";
+  /** poetry reads http-basic.codeartifact.username and .password from these when its auth.toml has no entry. */
+  static final String POETRY_CREDENTIALS = "POETRY_HTTP_BASIC_CODEARTIFACT_";
 
   @Option(names = "--domain", required = true, description = "The domain the token is for.")
   String domain;
@@ -95,9 +98,11 @@ final class ExecCommand implements Callable<Integer> {
     ProcessBuilder builder = new ProcessBuilder(executable(command, System.getenv(), isWindows()))
         .redirectInput(input).redirectOutput(output).redirectError(error);
     TOKEN_VARIABLES.forEach(name -> builder.environment().put(name, token));
-    // uv's credentials for the index wharf login --tool uv names
+    // uv's and poetry's credentials for the index or source named as wharf login --tool uv|poetry names it
     builder.environment().put(UvConfig.credentialVariable(UvConfig.INDEX, "USERNAME"), "aws");
     builder.environment().put(UvConfig.credentialVariable(UvConfig.INDEX, "PASSWORD"), token);
+    builder.environment().put(POETRY_CREDENTIALS + "USERNAME", "aws");
+    builder.environment().put(POETRY_CREDENTIALS + "PASSWORD", token);
     if (endpoint != null) {
       builder.environment().put(ENDPOINT_VARIABLE, endpoint);
     }

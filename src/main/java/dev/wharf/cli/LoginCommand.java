@@ -30,6 +30,10 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   with --extra-index, an entry of global.extra-index-url",
         "                   instead (index-url stays: see the risk it prints)",
         "  twine            ~/.pypirc: index server 'codeartifact' (user aws, the token)",
+        "  poetry           ~/.config/pypoetry ($POETRY_CONFIG_DIR): auth.toml",
+        "                   http-basic.codeartifact (aws, the token); config.toml",
+        "                   repositories.codeartifact (for poetry publish -r); prints",
+        "                   the 'poetry source add' line",
         "  uv               ~/.config/uv/uv.toml: [[index]] 'codeartifact', the default",
         "                   index (no token: prints the UV_INDEX_CODEARTIFACT_ lines)",
         "  maven            ~/.m2/settings.xml: server 'codeartifact', password",
@@ -51,7 +55,7 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   its ClearTextPassword",
         "",
         "--scope project writes in the current folder instead: .npmrc, pip.conf,",
-        ".pypirc, uv.toml, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
+        ".pypirc, poetry.toml, uv.toml, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
         ".bundle/config, nuget.config (gem has no project file). The token is printed only by",
         "--dry-run and in the export line for maven and gradle. A login with a token",
         "in a file lasts as long as the token: run wharf login again when it expires,",
@@ -142,7 +146,7 @@ final class LoginCommand implements Callable<Integer> {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
       return 1;
     } catch (TomlFile.InvalidTomlException e) {
-      System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
+      System.err.println("wharf: cannot update " + tool + "'s configuration: " + e.getMessage());
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());

@@ -48,6 +48,7 @@ final class LoginSetup {
           case NPM, PNPM, YARN -> projectDirectory.resolve(".npmrc");
           case PIP -> projectDirectory.resolve("pip.conf");
           case TWINE -> projectDirectory.resolve(".pypirc");
+          case POETRY -> projectDirectory.resolve("poetry.toml");
           case UV -> projectDirectory.resolve("uv.toml");
           case MAVEN -> projectDirectory.resolve(".mvn").resolve("settings.xml");
           case GRADLE -> projectDirectory.resolve("gradle.properties");
@@ -67,6 +68,7 @@ final class LoginSetup {
         case PIP -> (variable("XDG_CONFIG_HOME") != null ? Path.of(variable("XDG_CONFIG_HOME")) : home.resolve(".config"))
             .resolve("pip").resolve("pip.conf");
         case TWINE -> home.resolve(".pypirc");
+        case POETRY -> poetryConfigDirectory().resolve("auth.toml");
         case UV -> xdg("XDG_CONFIG_HOME", ".config").resolve("uv").resolve("uv.toml");
         case MAVEN -> home.resolve(".m2").resolve("settings.xml");
         case GRADLE -> (variable("GRADLE_USER_HOME") != null ? Path.of(variable("GRADLE_USER_HOME")) : home.resolve(".gradle"))
@@ -83,6 +85,17 @@ final class LoginSetup {
     /** gem's gemrc, where its sources are: ~/.gemrc, unless only $XDG_CONFIG_HOME/gem/gemrc exists (RubyGems 3.3). */
     Path gemrc() {
       return firstExisting(home.resolve(".gemrc"), xdg("XDG_CONFIG_HOME", ".config").resolve("gem").resolve("gemrc"));
+    }
+
+    /** poetry's config.toml (the user's, beside auth.toml): where repositories are. */
+    Path poetryConfig() {
+      return poetryConfigDirectory().resolve("config.toml");
+    }
+
+    /** Where poetry 1.x keeps its configuration outside macOS and Windows: $POETRY_CONFIG_DIR, else XDG's. */
+    private Path poetryConfigDirectory() {
+      return variable("POETRY_CONFIG_DIR") != null ? Path.of(variable("POETRY_CONFIG_DIR"))
+          : xdg("XDG_CONFIG_HOME", ".config").resolve("pypoetry");
     }
 
     /** The folder $name names, else home's folder of that name. */
@@ -168,6 +181,21 @@ final class LoginSetup {
           notes.add("Upload with: twine upload --config-file " + file + " --repository codeartifact dist/*");
         }
         yield PypircConfig.login(existing, endpoint, token);
+      }
+      case POETRY -> {
+        notes.add("poetry has the token for '" + PoetryConfig.NAME + "' in " + file + ". Use the repository as the"
+            + " project's source:");
+        notes.add("");
+        notes.add("  poetry source add --default " + PoetryConfig.NAME + " " + endpoint + "simple/");
+        notes.add("");
+        notes.add("and publish with: poetry publish -r " + PoetryConfig.NAME);
+        notes.add("The file holds the token: when it has expired, run wharf login again (see --refresh).");
+        if (scope == Scope.project) {
+          yield PoetryConfig.loginCredentials(PoetryConfig.loginRepository(existing, endpoint), token);
+        }
+        Path config = places.poetryConfig();
+        more.add(new FileChange(config, PoetryConfig.loginRepository(ConfigFiles.read(config).orElse(""), endpoint)));
+        yield PoetryConfig.loginCredentials(existing, token);
       }
       case UV -> {
         notes.add("Index '" + UvConfig.INDEX + "' (" + endpoint + "simple/) is uv's default index in " + file
@@ -276,7 +304,8 @@ final class LoginSetup {
   /** The changes that undo what login wrote for tool; host limits them to endpoints on that host. */
   static Plan logout(LoginTool tool, Scope scope, Places places, String host) throws IOException {
     Path file = places.file(tool, scope);
-    List<Path> files = tool == LoginTool.GEM ? List.of(file, places.gemrc()) : List.of(file);
+    List<Path> files = tool == LoginTool.GEM ? List.of(file, places.gemrc())
+        : tool == LoginTool.POETRY && scope == Scope.user ? List.of(file, places.poetryConfig()) : List.of(file);
     List<FileChange> changes = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     for (Path each : files) {
@@ -289,6 +318,9 @@ final class LoginSetup {
         case NPM, PNPM, YARN -> NpmrcConfig.logout(existing.get(), host);
         case PIP -> PipConfig.logout(existing.get(), host);
         case TWINE -> PypircConfig.logout(existing.get(), host);
+        case POETRY -> each.equals(places.poetryConfig()) ? PoetryConfig.logoutRepository(existing.get(), host)
+            : scope == Scope.project ? PoetryConfig.logoutCredentials(PoetryConfig.logoutRepository(existing.get(), host))
+            : PoetryConfig.logoutCredentials(existing.get());
         case UV -> UvConfig.logout(existing.get(), host);
         case MAVEN -> MavenSettings.logout(existing.get());
         case GRADLE -> GradleProperties.logout(existing.get());

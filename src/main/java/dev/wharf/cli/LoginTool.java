@@ -9,6 +9,7 @@ enum LoginTool {
   YARN("npm"),
   PIP("pypi"),
   TWINE("pypi"),
+  POETRY("pypi"),
   UV("pypi"),
   MAVEN("maven"),
   GRADLE("maven"),

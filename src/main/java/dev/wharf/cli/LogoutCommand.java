@@ -60,7 +60,7 @@ final class LogoutCommand implements Callable<Integer> {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
       return 1;
     } catch (TomlFile.InvalidTomlException e) {
-      System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
+      System.err.println("wharf: cannot update " + toolOption.tool + "'s configuration: " + e.getMessage());
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());

@@ -92,6 +92,7 @@ final class RefreshAdvice {
       case YARN -> "yarn install";
       case PIP -> "pip install -r requirements.txt";
       case TWINE -> "twine upload --repository codeartifact dist/*";
+      case POETRY -> "poetry install";
       case UV -> "uv sync";
       case MAVEN -> "mvn deploy";
       case GRADLE -> "gradle publish";

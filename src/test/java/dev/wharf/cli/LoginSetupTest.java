@@ -132,6 +132,7 @@ class LoginSetupTest {
       case MAVEN -> "<settings>\n  <offline>false</offline>\n</settings>\n";
       case GRADLE -> "org.gradle.caching=true\n";
       case CARGO -> "# mine\n[build]\njobs = 4\n";
+      case POETRY -> "[virtualenvs]\nin-project = true\n";
       case UV -> "# mine\nnative-tls = true\n\n[[index]]\nname = \"mirror\"\nurl = \"https://mirror.example.com/simple/\"\n";
       case GEM -> "---\n:rubygems_api_key: \"rubygems_0123\"\n";
       case BUNDLER -> "---\nBUNDLE_PATH: \"vendor/bundle\"\n";
@@ -155,7 +156,7 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "UV", "GRADLE", "CARGO", "GEM", "BUNDLER"})
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "POETRY", "UV", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
     LoginSetup.apply(login(tool, LoginSetup.Scope.user));
     LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
