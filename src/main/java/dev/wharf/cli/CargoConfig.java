@@ -84,17 +84,9 @@ final class CargoConfig {
   }
 
   private static boolean isWharfIndex(String index, String host) {
-    if (!index.startsWith("sparse+")) {
-      return false;
-    }
-    String url = index.substring("sparse+".length());
-    try {
-      return url.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(url), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(url), "cargo", "");
-    } catch (IllegalArgumentException notAUrl) {
-      return false;
-    }
+    return index.startsWith("sparse+") && LoginUrls.isWharfEndpoint(index.substring("sparse+".length()), host, "cargo", "");
   }
+
 
   // ---------------------------------------------------------------- checking with TomlMapper
 

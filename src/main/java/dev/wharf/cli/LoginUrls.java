@@ -40,6 +40,18 @@ final class LoginUrls {
     return Pattern.matches(REPOSITORY_PATH.formatted(Pattern.quote(format)) + suffix, path);
   }
 
+  /**
+   * Whether url is an http(s) URL of a Wharf repository endpoint of the format on host (any host when null),
+   * followed by what suffix matches (a regular expression; "" for the endpoint itself).
+   */
+  static boolean isWharfEndpoint(String url, String host, String format, String suffix) {
+    try {
+      return url.matches("https?://.*") && hostMatches(netloc(url), host) && isRepositoryPath(path(url), format, suffix);
+    } catch (IllegalArgumentException | NullPointerException notAUrl) {
+      return false;
+    }
+  }
+
   /** Whether netloc (host or host:port) is the one logout was asked about; any host when none was given. */
   static boolean hostMatches(String netloc, String wantedHost) {
     if (wantedHost == null) {

@@ -68,11 +68,7 @@ final class PipConfig {
   }
 
   private static boolean isWharfIndex(String url, String host) {
-    try {
-      return url.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(url), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(url), "pypi", "simple/?");
-    } catch (IllegalArgumentException notAUrl) {
-      return false;
-    }
+    return LoginUrls.isWharfEndpoint(url, host, "pypi", "simple/?");
   }
+
 }

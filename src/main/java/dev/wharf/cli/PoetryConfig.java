@@ -70,11 +70,7 @@ final class PoetryConfig {
   }
 
   private static boolean isWharfEndpoint(String url, String host) {
-    try {
-      return url.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(url), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(url), "pypi", "");
-    } catch (IllegalArgumentException notAUrl) {
-      return false;
-    }
+    return LoginUrls.isWharfEndpoint(url, host, "pypi", "");
   }
+
 }

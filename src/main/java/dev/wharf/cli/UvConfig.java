@@ -93,13 +93,9 @@ final class UvConfig {
   }
 
   private static boolean isWharfIndex(String url, String host) {
-    try {
-      return url.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(url), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(url), "pypi", "simple/?");
-    } catch (IllegalArgumentException notAUrl) {
-      return false;
-    }
+    return LoginUrls.isWharfEndpoint(url, host, "pypi", "simple/?");
   }
+
 
   private static JsonNode read(String text) throws InvalidConfigException {
     try {
