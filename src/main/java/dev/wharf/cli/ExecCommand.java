@@ -23,17 +23,21 @@ import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
  */
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a command with a fresh authorization token in its environment:",
-        "CODEARTIFACT_AUTH_TOKEN and CODEARTIFACT_TOKEN, UV_INDEX_CODEARTIFACT_USERNAME",
-        "and _PASSWORD (uv's index 'codeartifact'), POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME",
-        "and _PASSWORD (poetry's, when its auth.toml has none), and with --repository and --format,",
+        "CODEARTIFACT_AUTH_TOKEN and CODEARTIFACT_TOKEN; uv's",
+        "UV_INDEX_CODEARTIFACT_USERNAME and _PASSWORD; poetry's",
+        "POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME and _PASSWORD",
+        "(used when its auth.toml has none); with --repository and --format,",
         "CODEARTIFACT_REPOSITORY_ENDPOINT. For the tools whose configuration reads the",
-        "token from there: Maven's $${env.CODEARTIFACT_AUTH_TOKEN}, Gradle's System.getenv,",
-        "npm's .npmrc $${CODEARTIFACT_AUTH_TOKEN}, uv after 'wharf login --tool uv'.",
+        "token from there: Maven's $${env.CODEARTIFACT_AUTH_TOKEN}, Gradle's",
+        "System.getenv, npm's .npmrc $${CODEARTIFACT_AUTH_TOKEN}, uv after",
+        "'wharf login --tool uv'.",
         "",
         "  wharf exec --domain acme -- mvn deploy",
         "",
         "The command runs without a shell, with wharf's stdin, stdout and stderr; wharf",
-        "exits with its exit code (127 when it cannot be started). The token is not printed.",
+        "exits with its exit code (127 when it cannot be started, 1 when no token is",
+        "given). Everything from the first word that is not one of these options is the",
+        "command's, so -- is optional. The token is not printed.",
         "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
 final class ExecCommand implements Callable<Integer> {
   /** The names the token is given: the aws CLI documentation's, and the seed's. */
