@@ -87,14 +87,15 @@ class ExecCommandIT {
     List<String> arguments = new ArrayList<>(List.of(exec("--domain", "acme", "--repository", "shared",
         "--format", "npm", "--duration-seconds", "900")));
     arguments.addAll(List.of("--", "python3", "-c", PRINT_VARIABLES, written.toString(), "7",
-        "CODEARTIFACT_AUTH_TOKEN", "CODEARTIFACT_TOKEN", "CODEARTIFACT_REPOSITORY_ENDPOINT"));
+        "CODEARTIFACT_AUTH_TOKEN", "CODEARTIFACT_TOKEN", "CODEARTIFACT_REPOSITORY_ENDPOINT", "UV_INDEX_CODEARTIFACT_USERNAME",
+        "UV_INDEX_CODEARTIFACT_PASSWORD", "POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME", "POETRY_HTTP_BASIC_CODEARTIFACT_PASSWORD"));
 
     var result = run(root, arguments.toArray(String[]::new));
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(7);
     List<String> values = Files.readAllLines(written);
     String token = values.get(0);
-    assertThat(values).containsExactly(token, token, npmEndpoint);
+    assertThat(values).containsExactly(token, token, npmEndpoint, "aws", token, "aws", token);
     assertThat(getRepository(npmEndpoint, token).status()).isEqualTo(200);
     assertThat(result.out() + result.err()).doesNotContain(token);
   }

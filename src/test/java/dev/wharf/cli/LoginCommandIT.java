@@ -354,6 +354,27 @@ class LoginCommandIT {
     assertThat(cargo.out()).contains("Nothing to do: cargo runs wharf for a new token whenever it needs one.");
   }
 
+  @Test
+  void uvLoginWritesTheIndexWithoutATokenAndPrintsCredentialsThatWork() throws Exception {
+    Files.createDirectories(home.resolve(".config/uv"));
+    Files.writeString(home.resolve(".config/uv/uv.toml"), "# mine\nnative-tls = true\n");
+    var result = run(root, against(wharf, "login", "--tool", "uv", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String pypiEndpoint = npmEndpoint.replace("/npm/", "/pypi/");
+    String uvToml = Files.readString(home.resolve(".config/uv/uv.toml"));
+    assertThat(uvToml).startsWith("# mine\nnative-tls = true\n\n[[index]]\n").doesNotContainPattern(TOKEN.pattern());
+    JsonNode index = new TomlMapper().readTree(uvToml).path("index").get(0);
+    assertThat(index.path("name").asText()).isEqualTo("codeartifact");
+    assertThat(index.path("url").asText()).isEqualTo(pypiEndpoint + "simple/");
+    assertThat(index.path("default").asBoolean()).isTrue();
+    assertThat(result.out()).contains("export UV_INDEX_CODEARTIFACT_USERNAME=aws\n");
+    Matcher password = Pattern.compile("export UV_INDEX_CODEARTIFACT_PASSWORD=(" + TOKEN.pattern() + ")").matcher(result.out());
+    assertThat(password.find()).isTrue();
+    assertThat(getRepository(pypiEndpoint, password.group(1)).status()).isEqualTo(200);
+  }
+
   private static String tokenIn(String text) {
     Matcher token = TOKEN.matcher(text);
     assertThat(token.find()).as(text).isTrue();
