@@ -191,6 +191,7 @@ final class LoginSetup {
         notes.add("and publish with: poetry publish -r " + PoetryConfig.NAME);
         notes.add("The file holds the token: when it has expired, run wharf login again (see --refresh).");
         if (scope == Scope.project) {
+          notes.add(file + " holds the token: keep it out of version control.");
           yield PoetryConfig.loginCredentials(PoetryConfig.loginRepository(existing, endpoint), token);
         }
         Path config = places.poetryConfig();
