@@ -131,13 +131,9 @@ final class GemConfig {
   }
 
   private static boolean isWharfEndpoint(String url, String host) {
-    try {
-      return url.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(url), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(url), "ruby", "");
-    } catch (IllegalArgumentException | NullPointerException notAUrl) {
-      return false;
-    }
+    return LoginUrls.isWharfEndpoint(url, host, "ruby", "");
   }
+
 
   // ---------------------------------------------------------------- reading and writing
 

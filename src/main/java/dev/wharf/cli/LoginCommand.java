@@ -1,6 +1,7 @@
 package dev.wharf.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,8 +31,16 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   more: ~/.yarnrc.yml: npmRegistryServer, npmAuthToken,",
         "                   npmAlwaysAuth (under npmScopes.NS with --namespace), and the",
         "                   host in unsafeHttpWhitelist for an http endpoint",
-        "  pip              ~/.config/pip/pip.conf: global.index-url with aws:TOKEN@",
+        "  pip              ~/.config/pip/pip.conf: global.index-url with aws:TOKEN@;",
+        "                   with --extra-index, an entry of global.extra-index-url",
+        "                   instead (index-url stays: see the risk it prints)",
         "  twine            ~/.pypirc: index server 'codeartifact' (user aws, the token)",
+        "  poetry           ~/.config/pypoetry ($POETRY_CONFIG_DIR): auth.toml",
+        "                   http-basic.codeartifact (aws, the token); config.toml",
+        "                   repositories.codeartifact (for poetry publish -r); prints",
+        "                   the 'poetry source add' line",
+        "  uv               ~/.config/uv/uv.toml: [[index]] 'codeartifact', the default",
+        "                   index (no token: prints the UV_INDEX_CODEARTIFACT_ lines)",
         "  maven            ~/.m2/settings.xml: server 'codeartifact', password",
         "                   $${env.CODEARTIFACT_AUTH_TOKEN}; prints the export line",
         "  gradle           ~/.gradle/gradle.properties: codeartifactUrl; prints the",
@@ -51,10 +60,11 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   its ClearTextPassword",
         "",
         "--scope project writes in the current folder instead: .npmrc, .yarnrc.yml, pip.conf,",
-        ".pypirc, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
-        ".bundle/config, nuget.config (gem has no project file). The token is printed only by",
-        "--dry-run and in the export line for maven and gradle. A login with a token",
-        "in a file lasts as long as the token: run wharf login again when it expires.",
+        ".pypirc, poetry.toml, uv.toml, .mvn/settings.xml, gradle.properties, .cargo/config.toml,",
+        ".bundle/config, nuget.config, .swiftpm/configuration/registries.json (gem has no",
+        "project file). The token is printed only by --dry-run and in the export line for",
+        "maven and gradle. A login with a token in a file lasts as long as the token: run",
+        "wharf login again when it expires, or see --refresh.",
         "Credentials: the standard AWS chain (env, ~/.aws, --profile)."})
 final class LoginCommand implements Callable<Integer> {
   @Mixin LoginOptions.Tool toolOption;
@@ -79,6 +89,14 @@ final class LoginCommand implements Callable<Integer> {
       description = "Write the user's file (default) or the project's, in the current folder.")
   LoginSetup.Scope scope;
 
+  @Option(names = "--extra-index", description = {"pip: add the repository to extra-index-url and keep index-url.",
+      "pip then installs a package from whichever index has the highest version (dependency confusion)."})
+  boolean extraIndex;
+
+  @Option(names = "--refresh", description = {"Also print how to keep the token fresh: wrap the tool in wharf exec, or",
+      "schedule this login (cron, systemd timer, Task Scheduler lines). Nothing is installed."})
+  boolean refresh;
+
   @Option(names = "--dry-run", description = "Print the files that would be written, token included, and change nothing.")
   boolean dryRun;
 
@@ -96,6 +114,10 @@ final class LoginCommand implements Callable<Integer> {
     if (scope == LoginSetup.Scope.project && !tool.projectScopeSupported()) {
       System.err.println("wharf: --scope project is not supported for " + tool
           + ": RubyGems reads its credentials and its gemrc from the user's folders only");
+      return 2;
+    }
+    if (extraIndex && tool != LoginTool.PIP) {
+      System.err.println("wharf: --extra-index is for pip only");
       return 2;
     }
     if (namespace != null) {
@@ -130,12 +152,12 @@ final class LoginCommand implements Callable<Integer> {
     LoginSetup.Plan plan;
     try {
       plan = LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace,
-          npmTools, tool == LoginTool.CARGO ? tokenCommand() : List.of());
+          npmTools, tool == LoginTool.CARGO ? tokenCommand() : List.of(), extraIndex);
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
       return 1;
-    } catch (CargoConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
+    } catch (TomlFile.InvalidTomlException e) {
+      System.err.println("wharf: cannot update " + tool + "'s configuration: " + e.getMessage());
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
@@ -149,10 +171,14 @@ final class LoginCommand implements Callable<Integer> {
     } catch (SwiftConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update SwiftPM's registries.json: " + e.getMessage());
       return 1;
+    } catch (UvConfig.InvalidConfigException e) {
+      System.err.println("wharf: cannot update uv.toml: " + e.getMessage());
+      return 1;
     }
     if (dryRun) {
       LoginSetup.printDryRun(plan, System.out);
       printNotes(plan);
+      printRefresh(tool);
       return 0;
     }
     try {
@@ -167,7 +193,59 @@ final class LoginCommand implements Callable<Integer> {
           + " at " + token.expiration().truncatedTo(ChronoUnit.SECONDS));
     }
     printNotes(plan);
+    printRefresh(tool);
     return 0;
+  }
+
+  private void printRefresh(LoginTool tool) {
+    if (!refresh) {
+      return;
+    }
+    List<String> login = new ArrayList<>(WharfExecutable.command());
+    login.addAll(List.of("login", "--tool", tool.displayName(), "--domain", domain));
+    if (domainOwner != null) {
+      login.addAll(List.of("--domain-owner", domainOwner));
+    }
+    login.addAll(List.of("--repository", repository));
+    if (durationSeconds != null) {
+      login.addAll(List.of("--duration-seconds", durationSeconds.toString()));
+    }
+    if (namespace != null) {
+      login.addAll(List.of("--namespace", namespace));
+    }
+    if (scope == LoginSetup.Scope.project) {
+      login.addAll(List.of("--scope", "project"));
+    }
+    if (extraIndex) {
+      login.add("--extra-index");
+    }
+    if (home.home != null) {
+      login.addAll(List.of("--home", home.home.toAbsolutePath().toString()));
+    }
+    login.addAll(serverOptions());
+    List<String> exec = new ArrayList<>(WharfExecutable.command());
+    exec.addAll(List.of("exec", "--domain", domain));
+    if (domainOwner != null) {
+      exec.addAll(List.of("--domain-owner", domainOwner));
+    }
+    exec.addAll(serverOptions());
+    exec.add("--");
+    System.out.println();
+    RefreshAdvice.lines(tool, login, exec,
+        scope == LoginSetup.Scope.project ? Path.of(System.getProperty("user.dir")) : null,
+        durationSeconds == null || durationSeconds == 0 ? 43200 : durationSeconds).forEach(System.out::println);
+  }
+
+  /** --endpoint-url, and --profile and --region when given: the server and credentials a rerun needs. */
+  private List<String> serverOptions() {
+    List<String> options = new ArrayList<>(List.of("--endpoint-url", api.endpoint().toString()));
+    if (api.profile != null) {
+      options.addAll(List.of("--profile", api.profile));
+    }
+    if (api.region != null) {
+      options.addAll(List.of("--region", api.region));
+    }
+    return options;
   }
 
   /**
@@ -183,13 +261,7 @@ final class LoginCommand implements Callable<Integer> {
     if (durationSeconds != null) {
       command.addAll(List.of("--duration-seconds", durationSeconds.toString()));
     }
-    command.addAll(List.of("--endpoint-url", api.endpoint().toString()));
-    if (api.profile != null) {
-      command.addAll(List.of("--profile", api.profile));
-    }
-    if (api.region != null) {
-      command.addAll(List.of("--region", api.region));
-    }
+    command.addAll(serverOptions());
     command.addAll(List.of("--query", "authorizationToken", "--output", "text"));
     return command;
   }

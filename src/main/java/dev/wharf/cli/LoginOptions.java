@@ -10,7 +10,7 @@ final class LoginOptions {
   /** {@code --tool}: the package tool whose configuration file is written. */
   static final class Tool {
     @Option(names = "--tool", required = true, paramLabel = "TOOL",
-        description = "npm, pnpm, yarn, pip, twine, maven, gradle, cargo, gem, bundler or swift.")
+        description = "npm, pnpm, yarn, pip, twine, poetry, uv, maven, gradle, cargo, gem, bundler, nuget, dotnet or swift.")
     LoginTool tool;
   }
 

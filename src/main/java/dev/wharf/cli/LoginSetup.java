@@ -48,6 +48,8 @@ final class LoginSetup {
           case NPM, PNPM, YARN -> projectDirectory.resolve(".npmrc");
           case PIP -> projectDirectory.resolve("pip.conf");
           case TWINE -> projectDirectory.resolve(".pypirc");
+          case POETRY -> projectDirectory.resolve("poetry.toml");
+          case UV -> projectDirectory.resolve("uv.toml");
           case MAVEN -> projectDirectory.resolve(".mvn").resolve("settings.xml");
           case GRADLE -> projectDirectory.resolve("gradle.properties");
           case CARGO -> cargoConfig(projectDirectory.resolve(".cargo"));
@@ -67,6 +69,8 @@ final class LoginSetup {
         case PIP -> (variable("XDG_CONFIG_HOME") != null ? Path.of(variable("XDG_CONFIG_HOME")) : home.resolve(".config"))
             .resolve("pip").resolve("pip.conf");
         case TWINE -> home.resolve(".pypirc");
+        case POETRY -> poetryConfigDirectory().resolve("auth.toml");
+        case UV -> xdg("XDG_CONFIG_HOME", ".config").resolve("uv").resolve("uv.toml");
         case MAVEN -> home.resolve(".m2").resolve("settings.xml");
         case GRADLE -> (variable("GRADLE_USER_HOME") != null ? Path.of(variable("GRADLE_USER_HOME")) : home.resolve(".gradle"))
             .resolve("gradle.properties");
@@ -98,6 +102,17 @@ final class LoginSetup {
     /** gem's gemrc, where its sources are: ~/.gemrc, unless only $XDG_CONFIG_HOME/gem/gemrc exists (RubyGems 3.3). */
     Path gemrc() {
       return firstExisting(home.resolve(".gemrc"), xdg("XDG_CONFIG_HOME", ".config").resolve("gem").resolve("gemrc"));
+    }
+
+    /** poetry's config.toml (the user's, beside auth.toml): where repositories are. */
+    Path poetryConfig() {
+      return poetryConfigDirectory().resolve("config.toml");
+    }
+
+    /** Where poetry 1.x keeps its configuration outside macOS and Windows: $POETRY_CONFIG_DIR, else XDG's. */
+    private Path poetryConfigDirectory() {
+      return variable("POETRY_CONFIG_DIR") != null ? Path.of(variable("POETRY_CONFIG_DIR"))
+          : xdg("XDG_CONFIG_HOME", ".config").resolve("pypoetry");
     }
 
     /** The folder $name names, else home's folder of that name. */
@@ -171,7 +186,10 @@ final class LoginSetup {
    *     prints the token alone (the token itself is not written)
    */
   static Plan login(LoginTool tool, Scope scope, Places places, String endpoint, String token, String namespace,
-      NpmTools npmTools, List<String> tokenCommand) throws IOException {
+      NpmTools npmTools, List<String> tokenCommand, boolean pipExtraIndex) throws IOException {
+    if (pipExtraIndex && tool != LoginTool.PIP) {
+      throw new IllegalArgumentException("--extra-index is for pip only");
+    }
     if (namespace != null && !tool.namespaceSupported()) {
       throw new IllegalArgumentException("Argument --namespace is not supported for " + tool);
     }
@@ -201,6 +219,15 @@ final class LoginSetup {
         if (scope == Scope.project) {
           notes.add("pip reads " + file + " when PIP_CONFIG_FILE=" + file + " is set.");
         }
+        if (pipExtraIndex) {
+          notes.add("Wharf is an extra index: pip still searches " + IniFile.parse(existing).value("global", "index-url")
+              .map(LoginUrls::withoutUserInfo).orElse("PyPI") + " too, and installs");
+          notes.add("each package from the index with the highest version. Risk (dependency confusion): anyone");
+          notes.add("who publishes a package there with the name of one of yours and a higher version gets it");
+          notes.add("installed. Keep private names claimed there, pin versions with hashes, or use Wharf as the only");
+          notes.add("index (wharf login --tool pip without --extra-index) with PyPI as its upstream.");
+          yield PipConfig.loginExtraIndex(existing, endpoint, token);
+        }
         yield PipConfig.login(existing, endpoint, token);
       }
       case TWINE -> {
@@ -208,6 +235,37 @@ final class LoginSetup {
           notes.add("Upload with: twine upload --config-file " + file + " --repository codeartifact dist/*");
         }
         yield PypircConfig.login(existing, endpoint, token);
+      }
+      case POETRY -> {
+        notes.add("poetry has the token for '" + PoetryConfig.NAME + "' in " + file + ". Use the repository as the"
+            + " project's source:");
+        notes.add("");
+        notes.add("  poetry source add --default " + PoetryConfig.NAME + " " + endpoint + "simple/");
+        notes.add("");
+        notes.add("and publish with: poetry publish -r " + PoetryConfig.NAME);
+        notes.add("The file holds the token: when it has expired, run wharf login again (see --refresh).");
+        if (scope == Scope.project) {
+          notes.add(file + " holds the token: keep it out of version control.");
+          yield PoetryConfig.loginCredentials(PoetryConfig.loginRepository(existing, endpoint), token);
+        }
+        Path config = places.poetryConfig();
+        more.add(new FileChange(config, PoetryConfig.loginRepository(ConfigFiles.read(config).orElse(""), endpoint)));
+        yield PoetryConfig.loginCredentials(existing, token);
+      }
+      case UV -> {
+        notes.add("Index '" + UvConfig.INDEX + "' (" + endpoint + "simple/) is uv's default index in " + file
+            + ", in place of PyPI.");
+        notes.add("uv reads its credentials from the environment. Run:");
+        notes.add("");
+        notes.add("  export " + UvConfig.credentialVariable(UvConfig.INDEX, "USERNAME") + "=aws");
+        notes.add("  export " + UvConfig.credentialVariable(UvConfig.INDEX, "PASSWORD") + "=" + token);
+        notes.add("");
+        notes.add("or run uv through wharf exec, which sets both. Publish with: uv publish --index " + UvConfig.INDEX);
+        if (scope == Scope.project) {
+          notes.add("uv reads " + file + " when it runs in " + file.getParent() + " (it prefers a pyproject.toml's"
+              + " [tool.uv] there: put the index in [[tool.uv.index]] instead).");
+        }
+        yield UvConfig.login(existing, endpoint);
       }
       case MAVEN -> {
         notes.add("Maven reads the token from the environment. Run:");
@@ -317,6 +375,7 @@ final class LoginSetup {
       case GEM -> List.of(file, places.gemrc());
       case SWIFT -> List.of(file, places.netrc());
       case YARN -> List.of(file, places.yarnrcYml(scope));
+      case POETRY -> scope == Scope.user ? List.of(file, places.poetryConfig()) : List.of(file);
       default -> List.of(file);
     };
     List<FileChange> changes = new ArrayList<>();
@@ -335,6 +394,10 @@ final class LoginSetup {
             : YarnrcConfig.logout(existing.get(), host);
         case PIP -> PipConfig.logout(existing.get(), host);
         case TWINE -> PypircConfig.logout(existing.get(), host);
+        case POETRY -> each.equals(places.poetryConfig()) ? PoetryConfig.logoutRepository(existing.get(), host)
+            : scope == Scope.project ? PoetryConfig.logoutCredentials(PoetryConfig.logoutRepository(existing.get(), host))
+            : PoetryConfig.logoutCredentials(existing.get());
+        case UV -> UvConfig.logout(existing.get(), host);
         case MAVEN -> MavenSettings.logout(existing.get());
         case GRADLE -> GradleProperties.logout(existing.get());
         case CARGO -> CargoConfig.logout(existing.get(), host);

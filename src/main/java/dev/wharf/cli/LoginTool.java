@@ -9,6 +9,8 @@ enum LoginTool {
   YARN("npm"),
   PIP("pypi"),
   TWINE("pypi"),
+  POETRY("pypi"),
+  UV("pypi"),
   MAVEN("maven"),
   GRADLE("maven"),
   CARGO("cargo"),

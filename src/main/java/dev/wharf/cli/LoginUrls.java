@@ -21,6 +21,11 @@ final class LoginUrls {
     return uri.getScheme() + "://" + uri.getHost() + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
+  /** The URL without user:password@ (an index URL that carries a token, as the repository it names). */
+  static String withoutUserInfo(String url) {
+    return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
+  }
+
   /** host[:port] as it appears in the URL. */
   static String netloc(String endpoint) {
     return URI.create(endpoint).getRawAuthority();
@@ -33,6 +38,18 @@ final class LoginUrls {
   /** Whether path is the endpoint of a Wharf repository of the format (npm, pypi, maven), optionally followed by more. */
   static boolean isRepositoryPath(String path, String format, String suffix) {
     return Pattern.matches(REPOSITORY_PATH.formatted(Pattern.quote(format)) + suffix, path);
+  }
+
+  /**
+   * Whether url is an http(s) URL of a Wharf repository endpoint of the format on host (any host when null),
+   * followed by what suffix matches (a regular expression; "" for the endpoint itself).
+   */
+  static boolean isWharfEndpoint(String url, String host, String format, String suffix) {
+    try {
+      return url.matches("https?://.*") && hostMatches(netloc(url), host) && isRepositoryPath(path(url), format, suffix);
+    } catch (IllegalArgumentException | NullPointerException notAUrl) {
+      return false;
+    }
   }
 
   /** Whether netloc (host or host:port) is the one logout was asked about; any host when none was given. */

@@ -59,8 +59,8 @@ final class LogoutCommand implements Callable<Integer> {
     } catch (MavenSettings.InvalidSettingsException e) {
       System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
       return 1;
-    } catch (CargoConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update cargo's config: " + e.getMessage());
+    } catch (TomlFile.InvalidTomlException e) {
+      System.err.println("wharf: cannot update " + toolOption.tool + "'s configuration: " + e.getMessage());
       return 1;
     } catch (GemConfig.InvalidConfigException e) {
       System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());

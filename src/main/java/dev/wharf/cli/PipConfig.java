@@ -1,10 +1,17 @@
 package dev.wharf.cli;
 
+import java.util.List;
+
 /**
  * {@code global.index-url} in a pip configuration file, as {@code pip config set} writes it: the
- * repository's simple index with the token as the password of user {@code aws}.
+ * repository's simple index with the token as the password of user {@code aws}. Or, with
+ * {@code --extra-index}, one more entry of {@code global.extra-index-url}: the index pip used stays,
+ * and pip takes each package from whichever index has the best version (dependency confusion: a
+ * public package with the name of a private one and a higher version wins).
  */
 final class PipConfig {
+  private static final String EXTRA_INDEX_URL = "extra-index-url";
+
   private PipConfig() {}
 
   static String indexUrl(String endpoint, String token) {
@@ -17,19 +24,51 @@ final class PipConfig {
     return ini.text();
   }
 
-  /** Removes global.index-url when it points at the simple index of a Wharf PyPI endpoint. */
+  /**
+   * Adds the repository's index to global.extra-index-url (after the entries there), replacing an earlier
+   * login's entry for the same repository; index-url and the other entries are kept.
+   */
+  static String loginExtraIndex(String existing, String endpoint, String token) {
+    IniFile ini = IniFile.parse(existing);
+    String url = indexUrl(endpoint, token);
+    String withoutCredentials = endpoint + "simple/";
+    var entry = ini.entry("global", EXTRA_INDEX_URL);
+    if (entry.isEmpty()) {
+      ini.set("global", EXTRA_INDEX_URL, url);
+      return ini.text();
+    }
+    for (String each : entry.get().words()) {
+      if (LoginUrls.withoutUserInfo(each).equals(withoutCredentials)) {
+        ini.removeFromList("global", EXTRA_INDEX_URL, each);
+      }
+    }
+    if (ini.entry("global", EXTRA_INDEX_URL).orElseThrow().words().isEmpty()) {
+      ini.set("global", EXTRA_INDEX_URL, url);
+    } else {
+      ini.appendToList("global", EXTRA_INDEX_URL, url);
+    }
+    return ini.text();
+  }
+
+  /**
+   * Removes global.index-url when it points at the simple index of a Wharf PyPI endpoint, and such indexes
+   * from global.extra-index-url (the entry goes when none is left).
+   */
   static String logout(String existing, String host) {
     IniFile ini = IniFile.parse(existing);
     ini.value("global", "index-url").filter(url -> isWharfIndex(url, host)).ifPresent(url -> ini.remove("global", "index-url"));
+    ini.entry("global", EXTRA_INDEX_URL).ifPresent(entry -> {
+      List<String> wharf = entry.words().stream().filter(url -> isWharfIndex(url, host)).toList();
+      wharf.forEach(url -> ini.removeFromList("global", EXTRA_INDEX_URL, url));
+      if (!wharf.isEmpty() && ini.entry("global", EXTRA_INDEX_URL).orElseThrow().words().isEmpty()) {
+        ini.remove("global", EXTRA_INDEX_URL);
+      }
+    });
     return ini.text();
   }
 
   private static boolean isWharfIndex(String url, String host) {
-    try {
-      return url.matches("https?://.*") && LoginUrls.hostMatches(LoginUrls.netloc(url), host)
-          && LoginUrls.isRepositoryPath(LoginUrls.path(url), "pypi", "simple/?");
-    } catch (IllegalArgumentException notAUrl) {
-      return false;
-    }
+    return LoginUrls.isWharfEndpoint(url, host, "pypi", "simple/?");
   }
+
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = WharfCommand.Version.class,
     description = "A self-hosted package repository that speaks the AWS CodeArtifact API and its token model.",
     subcommands = {ServerCommand.class, AdminCommand.class, GetAuthorizationTokenCommand.class, LoginCommand.class,
-        LogoutCommand.class, TokenCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        ExecCommand.class, LogoutCommand.class, TokenCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class WharfCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -25,7 +25,15 @@ public final class WharfCommand implements Runnable {
 
   /** The configured command line (tests run commands through it). */
   public static CommandLine commandLine() {
-    return new CommandLine(new WharfCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** The command line with its commands made by factory (tests give wharf exec's command other streams). */
+  static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine commandLine = new CommandLine(new WharfCommand(), factory).setCaseInsensitiveEnumValuesAllowed(true);
+    // wharf exec: the first positional argument and all that follow are the command's (its options included)
+    commandLine.getSubcommands().get("exec").setStopAtPositional(true);
+    return commandLine;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

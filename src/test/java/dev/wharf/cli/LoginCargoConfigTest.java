@@ -134,14 +134,14 @@ class LoginCargoConfigTest {
     for (String existing : List.of("registries.codeartifact = { index = \"sparse+https://x/\" }\n",
         "[registries]\ncodeartifact.index = \"sparse+https://x/\"\n", "registry = { default = \"other\" }\n")) {
       assertThatThrownBy(() -> CargoConfig.login(existing, ENDPOINT, TOKEN_COMMAND))
-          .as(existing).isInstanceOf(CargoConfig.InvalidConfigException.class).hasMessageContaining("make it a [table]");
+          .as(existing).isInstanceOf(TomlFile.InvalidTomlException.class).hasMessageContaining("make it a [table]");
     }
   }
 
   @Test
   void aFileThatIsNotTomlIsRefused() {
     assertThatThrownBy(() -> CargoConfig.login("[build\njobs = 4\n", ENDPOINT, TOKEN_COMMAND))
-        .isInstanceOf(CargoConfig.InvalidConfigException.class).hasMessageStartingWith("it is not valid TOML");
+        .isInstanceOf(TomlFile.InvalidTomlException.class).hasMessageStartingWith("it is not valid TOML");
   }
 
   @Test

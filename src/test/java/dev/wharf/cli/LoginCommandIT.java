@@ -347,6 +347,74 @@ class LoginCommandIT {
     assertThat(config).doesNotExist();
   }
 
+  @Test
+  void refreshPrintsASchedulableLoginThatWorksAndChangesNothingButTheLoginsFile() throws Exception {
+    var result = run(root, against(wharf, "login", "--tool", "npm", "--domain", "acme", "--repository", "shared",
+        "--duration-seconds", "3600", "--home", home.toString(), "--refresh"));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("wharf installs nothing in the background")
+        .contains("the token lasts 1 hour. Run this login again every 30 minutes")
+        .contains("OnUnitActiveSec=30min").contains("schtasks /Create /TN wharf-login-npm /SC MINUTE /MO 30 /TR ")
+        .contains(" exec --domain acme --endpoint-url " + wharf.endpoint() + " -- npm ci");
+    try (Stream<Path> files = Files.list(home)) {
+      assertThat(files.map(path -> path.getFileName().toString())).containsExactly(".npmrc");
+    }
+    String firstToken = tokenIn(Files.readString(home.resolve(".npmrc")));
+
+    // the cron line's command, run as cron would (sh -c, without the test's shell variables), logs in again
+    Matcher cron = Pattern.compile("(?m)^  \\*/30 \\* \\* \\* \\* (.+) >/dev/null$").matcher(result.out());
+    assertThat(cron.find()).as(result.out()).isTrue();
+    assertThat(cron.group(1)).contains(" login --tool npm --domain acme --repository shared --duration-seconds 3600 --home ")
+        .doesNotContain("--refresh");
+    requireNoRebuild(cron.group(1).split(" ")[0]);
+    var again = TestingProcesses.run(home, credentialsEnvironment(), Duration.ofMinutes(2), List.of("sh", "-c", cron.group(1)));
+    assertThat(again.exitCode()).as(again.describe()).isZero();
+    String secondToken = tokenIn(Files.readString(home.resolve(".npmrc")));
+    assertThat(secondToken).isNotEqualTo(firstToken);
+    assertThat(getRepository(npmEndpoint, secondToken).status()).isEqualTo(200);
+  }
+
+  @Test
+  void refreshForToolsThatReadTheEnvironmentSaysToWrapThemInWharfExec() {
+    var maven = run(root, against(wharf, "login", "--tool", "maven", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString(), "--refresh"));
+    var cargo = run(root, against(wharf, "login", "--tool", "cargo", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString(), "--refresh", "--dry-run"));
+
+    assertThat(maven.exitCode()).isZero();
+    assertThat(maven.out()).contains("maven reads the token from the environment: run it through wharf exec")
+        .contains(" exec --domain acme --endpoint-url " + wharf.endpoint() + " -- mvn deploy").doesNotContain("cron");
+    assertThat(cargo.out()).contains("Nothing to do: cargo runs wharf for a new token whenever it needs one.");
+  }
+
+  @Test
+  void uvLoginWritesTheIndexWithoutATokenAndPrintsCredentialsThatWork() throws Exception {
+    Files.createDirectories(home.resolve(".config/uv"));
+    Files.writeString(home.resolve(".config/uv/uv.toml"), "# mine\nnative-tls = true\n");
+    var result = run(root, against(wharf, "login", "--tool", "uv", "--domain", "acme", "--repository", "shared",
+        "--home", home.toString()));
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String pypiEndpoint = npmEndpoint.replace("/npm/", "/pypi/");
+    String uvToml = Files.readString(home.resolve(".config/uv/uv.toml"));
+    assertThat(uvToml).startsWith("# mine\nnative-tls = true\n\n[[index]]\n").doesNotContainPattern(TOKEN.pattern());
+    JsonNode index = new TomlMapper().readTree(uvToml).path("index").get(0);
+    assertThat(index.path("name").asText()).isEqualTo("codeartifact");
+    assertThat(index.path("url").asText()).isEqualTo(pypiEndpoint + "simple/");
+    assertThat(index.path("default").asBoolean()).isTrue();
+    assertThat(result.out()).contains("export UV_INDEX_CODEARTIFACT_USERNAME=aws\n");
+    Matcher password = Pattern.compile("export UV_INDEX_CODEARTIFACT_PASSWORD=(" + TOKEN.pattern() + ")").matcher(result.out());
+    assertThat(password.find()).isTrue();
+    assertThat(getRepository(pypiEndpoint, password.group(1)).status()).isEqualTo(200);
+  }
+
+  private static String tokenIn(String text) {
+    Matcher token = TOKEN.matcher(text);
+    assertThat(token.find()).as(text).isTrue();
+    return token.group();
+  }
+
   /** A clean environment with HOME and an empty GEM_HOME of its own: no gem key, no bundler setting. */
   private Map<String, String> freshGemHome() throws IOException {
     Map<String, String> environment = TestingProcesses.cleanEnvironment(null);

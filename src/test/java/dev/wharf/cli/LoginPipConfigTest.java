@@ -70,4 +70,39 @@ class LoginPipConfigTest {
 
     assertThat(PipConfig.logout(other, null)).isEqualTo(other);
   }
+
+  @Test
+  void anExtraIndexKeepsTheIndexUrlAndTheOtherExtraIndexesAndARepeatedLoginReplacesItsOwnEntry() {
+    String existing = """
+        [global]
+        index-url = https://pypi.org/simple/
+        extra-index-url =
+            https://mirror.example.com/simple/
+        timeout = 60
+        """;
+    String again = PipConfig.loginExtraIndex(PipConfig.loginExtraIndex(existing, ENDPOINT, "k1.a"), ENDPOINT, "k1.b");
+
+    assertThat(again).isEqualTo("""
+        [global]
+        index-url = https://pypi.org/simple/
+        extra-index-url =
+            https://mirror.example.com/simple/
+            https://aws:k1.b@wharf.example.com/acme-123456789012/pypi/shared/simple/
+        timeout = 60
+        """);
+    assertThat(PipConfig.logout(again, null)).isEqualTo(existing);
+  }
+
+  @Test
+  void anExtraIndexAloneIsOneLineAndLogoutRemovesTheEntry() {
+    String login = PipConfig.loginExtraIndex("[install]\nno-cache-dir = true\n", ENDPOINT, "k1.t");
+    assertThat(login).isEqualTo("""
+        [install]
+        no-cache-dir = true
+
+        [global]
+        extra-index-url = https://aws:k1.t@wharf.example.com/acme-123456789012/pypi/shared/simple/
+        """);
+    assertThat(PipConfig.logout(login, "wharf.example.com")).isEqualTo("[install]\nno-cache-dir = true\n");
+  }
 }

@@ -33,7 +33,7 @@ class LoginSetupTest {
   }
 
   LoginSetup.Plan login(LoginTool tool, LoginSetup.Scope scope) throws Exception {
-    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, new LoginSetup.NpmTools(11, 1), TOKEN_COMMAND);
+    return LoginSetup.login(tool, scope, places(), endpoint(tool), "k1.token", null, new LoginSetup.NpmTools(11, 1), TOKEN_COMMAND, false);
   }
 
   @Test
@@ -45,6 +45,8 @@ class LoginSetupTest {
     assertThat(places().file(LoginTool.MAVEN, LoginSetup.Scope.user)).isEqualTo(home.resolve(".m2/settings.xml"));
     assertThat(places().file(LoginTool.GRADLE, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gradle/gradle.properties"));
     assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.user)).isEqualTo(home.resolve(".cargo/config.toml"));
+    assertThat(places().file(LoginTool.UV, LoginSetup.Scope.user)).isEqualTo(home.resolve(".config/uv/uv.toml"));
+    assertThat(places().file(LoginTool.UV, LoginSetup.Scope.project)).isEqualTo(project.resolve("uv.toml"));
     assertThat(places().file(LoginTool.NPM, LoginSetup.Scope.project)).isEqualTo(project.resolve(".npmrc"));
     assertThat(places().file(LoginTool.CARGO, LoginSetup.Scope.project)).isEqualTo(project.resolve(".cargo/config.toml"));
     assertThat(places().file(LoginTool.GEM, LoginSetup.Scope.user)).isEqualTo(home.resolve(".gem/credentials"));
@@ -130,6 +132,8 @@ class LoginSetupTest {
       case MAVEN -> "<settings>\n  <offline>false</offline>\n</settings>\n";
       case GRADLE -> "org.gradle.caching=true\n";
       case CARGO -> "# mine\n[build]\njobs = 4\n";
+      case POETRY -> "[virtualenvs]\nin-project = true\n";
+      case UV -> "# mine\nnative-tls = true\n\n[[index]]\nname = \"mirror\"\nurl = \"https://mirror.example.com/simple/\"\n";
       case GEM -> "---\n:rubygems_api_key: \"rubygems_0123\"\n";
       case BUNDLER -> "---\nBUNDLE_PATH: \"vendor/bundle\"\n";
       case NUGET, DOTNET -> "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n"
@@ -153,7 +157,7 @@ class LoginSetupTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "GRADLE", "CARGO", "GEM", "BUNDLER", "SWIFT"})
+  @EnumSource(value = LoginTool.class, names = {"NPM", "PIP", "POETRY", "UV", "GRADLE", "CARGO", "GEM", "BUNDLER", "SWIFT"})
   void logoutAfterALoginIntoNoFileLeavesNoFile(LoginTool tool) throws Exception {
     LoginSetup.apply(login(tool, LoginSetup.Scope.user));
     LoginSetup.apply(LoginSetup.logout(tool, LoginSetup.Scope.user, places(), null));
@@ -167,7 +171,7 @@ class LoginSetupTest {
   @EnumSource(value = LoginTool.class, names = {"PIP", "TWINE", "MAVEN", "GRADLE", "CARGO", "GEM", "BUNDLER"})
   void toolsWithoutNamespacesRefuseOne(LoginTool tool) {
     assertThatThrownBy(() -> LoginSetup.login(tool, LoginSetup.Scope.user, places(), endpoint(tool), "k1.t", "acme", LoginSetup.NpmTools.UNKNOWN,
-        TOKEN_COMMAND))
+        TOKEN_COMMAND, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Argument --namespace is not supported for " + tool.displayName());
   }
@@ -177,9 +181,9 @@ class LoginSetupTest {
     String endpoint = endpoint(LoginTool.SWIFT);
     Files.writeString(home.resolve(".netrc"), "machine example.org login me password secret\n");
     LoginSetup.apply(LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.first", null,
-        LoginSetup.NpmTools.UNKNOWN, List.of()));
+        LoginSetup.NpmTools.UNKNOWN, List.of(), false));
     LoginSetup.apply(LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.second", "mona",
-        LoginSetup.NpmTools.UNKNOWN, List.of()));
+        LoginSetup.NpmTools.UNKNOWN, List.of(), false));
 
     var registries = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         project.resolve(".swiftpm/configuration/registries.json").toFile());
@@ -192,7 +196,7 @@ class LoginSetupTest {
     assertThat(Files.readString(home.resolve(".netrc"))).isEqualTo("machine example.org login me password secret\n"
         + "machine 127.0.0.1 login token password k1.second\n");
     assertThatThrownBy(() -> LoginSetup.login(LoginTool.SWIFT, LoginSetup.Scope.project, places(), endpoint, "k1.t",
-        "-mona", LoginSetup.NpmTools.UNKNOWN, List.of())).isInstanceOf(IllegalArgumentException.class);
+        "-mona", LoginSetup.NpmTools.UNKNOWN, List.of(), false)).isInstanceOf(IllegalArgumentException.class);
 
     LoginSetup.apply(LoginSetup.logout(LoginTool.SWIFT, LoginSetup.Scope.project, places(), "127.0.0.1"));
     assertThat(project.resolve(".swiftpm/configuration/registries.json")).doesNotExist();
@@ -202,7 +206,7 @@ class LoginSetupTest {
   @Test
   void npmWithANamespaceWritesTheScopedRegistry() throws Exception {
     LoginSetup.apply(LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places(), endpoint(LoginTool.NPM), "k1.t",
-        "acme", LoginSetup.NpmTools.UNKNOWN, List.of()));
+        "acme", LoginSetup.NpmTools.UNKNOWN, List.of(), false));
 
     assertThat(Files.readString(home.resolve(".npmrc"))).startsWith("@acme:registry=" + endpoint(LoginTool.NPM) + "\n");
   }

@@ -35,7 +35,12 @@ final class LoginTestingCli {
 
   private LoginTestingCli() {}
 
-  static synchronized Result run(AwsCredentials credentials, String... args) {
+  static Result run(AwsCredentials credentials, String... args) {
+    return run(WharfCommand.commandLine(), credentials, args);
+  }
+
+  /** {@link #run(AwsCredentials, String...)} with this command line. */
+  static synchronized Result run(picocli.CommandLine commandLine, AwsCredentials credentials, String... args) {
     Map<String, String> saved = new HashMap<>();
     PROPERTIES.forEach(name -> saved.put(name, System.getProperty(name)));
     PrintStream out = System.out;
@@ -49,7 +54,7 @@ final class LoginTestingCli {
       System.setProperty("aws.region", "us-east-1");
       System.setOut(thisThreadOnly(capturedOut, out));
       System.setErr(thisThreadOnly(capturedErr, err));
-      int exitCode = WharfCommand.commandLine().execute(args);
+      int exitCode = commandLine.execute(args);
       return new Result(exitCode, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);

@@ -90,11 +90,11 @@ class LoginYarnrcTest {
   void yarnBerryGetsYarnrcYmlAndYarnClassicGetsAnNpmrcWithAlwaysAuthWhateverTheNpm() throws Exception {
     var places = new LoginSetup.Places(home, project, Map.of(), true);
     var berry = LoginSetup.login(LoginTool.YARN, LoginSetup.Scope.project, places, ENDPOINT, "k1.t", null,
-        new LoginSetup.NpmTools(11, 4), List.of());
+        new LoginSetup.NpmTools(11, 4), List.of(), false);
     var classic = LoginSetup.login(LoginTool.YARN, LoginSetup.Scope.user, places, ENDPOINT, "k1.t", null,
-        new LoginSetup.NpmTools(11, 1), List.of());
+        new LoginSetup.NpmTools(11, 1), List.of(), false);
     var npm = LoginSetup.login(LoginTool.NPM, LoginSetup.Scope.user, places, ENDPOINT, "k1.t", null,
-        new LoginSetup.NpmTools(11, 1), List.of());
+        new LoginSetup.NpmTools(11, 1), List.of(), false);
 
     assertThat(berry.files().getFirst().path()).isEqualTo(project.resolve(".yarnrc.yml"));
     assertThat(berry.files().getFirst().content()).contains("npmAuthToken: k1.t");
