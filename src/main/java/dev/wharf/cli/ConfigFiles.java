@@ -20,6 +20,25 @@ final class ConfigFiles {
 
   private ConfigFiles() {}
 
+  /**
+   * A configuration file wharf would change but cannot, as it is (not valid in its format, or laid out so that
+   * wharf's edit would change other settings): which file, for "cannot update TOOL's FILE", and why. Each file
+   * kind has its own subclass; login and logout answer them all alike.
+   */
+  abstract static class InvalidConfigFile extends IOException {
+    private final String file;
+
+    InvalidConfigFile(String file, String message, Throwable cause) {
+      super(message, cause);
+      this.file = file;
+    }
+
+    /** The file, as a user knows it: {@code settings.xml}, {@code NuGet.Config}, "configuration". */
+    String file() {
+      return file;
+    }
+  }
+
   static Optional<String> read(Path file) throws IOException {
     return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
   }

@@ -39,9 +39,9 @@ final class GemConfig {
   private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
   /** A file Wharf cannot edit: not YAML, or not a mapping. */
-  static final class InvalidConfigException extends IOException {
+  static final class InvalidConfigException extends ConfigFiles.InvalidConfigFile {
     InvalidConfigException(String message, Throwable cause) {
-      super(message, cause);
+      super("configuration", message, cause);
     }
   }
 

@@ -153,26 +153,8 @@ final class LoginCommand implements Callable<Integer> {
     try {
       plan = LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace,
           npmTools, tool == LoginTool.CARGO ? tokenCommand() : List.of(), extraIndex);
-    } catch (MavenSettings.InvalidSettingsException e) {
-      System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
-      return 1;
-    } catch (TomlFile.InvalidTomlException e) {
-      System.err.println("wharf: cannot update " + tool + "'s configuration: " + e.getMessage());
-      return 1;
-    } catch (GemConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
-      return 1;
-    } catch (YarnrcConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update .yarnrc.yml: " + e.getMessage());
-      return 1;
-    } catch (NugetConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
-      return 1;
-    } catch (SwiftConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update SwiftPM's registries.json: " + e.getMessage());
-      return 1;
-    } catch (UvConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update uv.toml: " + e.getMessage());
+    } catch (ConfigFiles.InvalidConfigFile e) {
+      System.err.println("wharf: cannot update " + tool + "'s " + e.file() + ": " + e.getMessage());
       return 1;
     }
     if (dryRun) {

@@ -56,20 +56,8 @@ final class LogoutCommand implements Callable<Integer> {
       LoginSetup.apply(plan);
       plan.notes().forEach(System.out::println);
       return 0;
-    } catch (MavenSettings.InvalidSettingsException e) {
-      System.err.println("wharf: cannot update settings.xml: " + e.getMessage());
-      return 1;
-    } catch (TomlFile.InvalidTomlException e) {
-      System.err.println("wharf: cannot update " + toolOption.tool + "'s configuration: " + e.getMessage());
-      return 1;
-    } catch (GemConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update gem's configuration: " + e.getMessage());
-      return 1;
-    } catch (NugetConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update NuGet.Config: " + e.getMessage());
-      return 1;
-    } catch (SwiftConfig.InvalidConfigException e) {
-      System.err.println("wharf: cannot update SwiftPM's registries.json: " + e.getMessage());
+    } catch (ConfigFiles.InvalidConfigFile e) {
+      System.err.println("wharf: cannot update " + toolOption.tool + "'s " + e.file() + ": " + e.getMessage());
       return 1;
     } catch (IllegalArgumentException e) {
       System.err.println("wharf: " + e.getMessage());

@@ -30,9 +30,9 @@ final class MavenSettings {
       """;
 
   /** A settings.xml Wharf cannot edit safely (not XML, or not a settings document). */
-  static final class InvalidSettingsException extends IOException {
+  static final class InvalidSettingsException extends ConfigFiles.InvalidConfigFile {
     InvalidSettingsException(String message, Throwable cause) {
-      super(message, cause);
+      super("settings.xml", message, cause);
     }
   }
 

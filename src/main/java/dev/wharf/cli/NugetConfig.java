@@ -23,9 +23,9 @@ final class NugetConfig {
       """;
 
   /** A NuGet.Config Wharf cannot edit safely. */
-  static final class InvalidConfigException extends IOException {
+  static final class InvalidConfigException extends ConfigFiles.InvalidConfigFile {
     InvalidConfigException(String message, Throwable cause) {
-      super(message, cause);
+      super("NuGet.Config", message, cause);
     }
   }
 

@@ -24,9 +24,9 @@ final class SwiftConfig {
   private static final Pattern SCOPE = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}");
 
   /** A registries.json that is not JSON, or not SwiftPM's shape. */
-  static final class InvalidConfigException extends java.io.IOException {
+  static final class InvalidConfigException extends ConfigFiles.InvalidConfigFile {
     InvalidConfigException(String message) {
-      super(message);
+      super("registries.json", message, null);
     }
   }
 

@@ -21,9 +21,9 @@ final class TomlFile {
   private static final Pattern BARE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
 
   /** A file Wharf cannot edit safely (not TOML, or the tables it edits in a form this editor does not rewrite). */
-  static final class InvalidTomlException extends IOException {
+  static final class InvalidTomlException extends ConfigFiles.InvalidConfigFile {
     InvalidTomlException(String message, Throwable cause) {
-      super(message, cause);
+      super("configuration", message, cause);
     }
   }
 

@@ -23,9 +23,9 @@ final class UvConfig {
   private static final TomlMapper TOML = new TomlMapper();
 
   /** A uv.toml Wharf cannot edit safely. */
-  static final class InvalidConfigException extends java.io.IOException {
+  static final class InvalidConfigException extends ConfigFiles.InvalidConfigFile {
     InvalidConfigException(String message) {
-      super(message);
+      super("uv.toml", message, null);
     }
   }
 

@@ -24,9 +24,9 @@ final class YarnrcConfig {
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build());
 
   /** A .yarnrc.yml Wharf cannot edit: not YAML, or not a mapping. */
-  static final class InvalidConfigException extends IOException {
+  static final class InvalidConfigException extends ConfigFiles.InvalidConfigFile {
     InvalidConfigException(String message, Throwable cause) {
-      super(message, cause);
+      super(".yarnrc.yml", message, cause);
     }
   }
 
