@@ -96,7 +96,7 @@ class JavaScriptClientsIT {
     var refused = run(yarn, home, project("classic-greeting", "1.0.0"), "install", "--non-interactive");
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
     assertThat(refused.stdout() + refused.stderr()).contains("error Error: " + endpoint("app") + "classic-greeting:"
-        + " The authorization token is invalid or has expired");
+        + " " + dev.wharf.token.InvalidTokenException.MESSAGE);
   }
 
   // ---------------------------------------------------------------- yarn 4

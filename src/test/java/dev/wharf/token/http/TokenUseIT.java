@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 class TokenUseIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private static final String INVALID = "{\"error\":\"The authorization token is invalid or has expired\"}";
+  private static final String INVALID = "{\"error\":\"" + dev.wharf.token.InvalidTokenException.MESSAGE + "\"}";
   private static final String READER = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
       + "\"codeartifact:GetAuthorizationToken\",\"sts:GetServiceBearerToken\",\"codeartifact:ReadFromRepository\"],"
       + "\"Resource\":\"*\"}]}";
