@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>The text given is the identity of the group; an npm scope may be written with its {@code @}, which is
  * dropped (Wharf stores npm namespaces without it, as CodeArtifact does), and a PyPI name or name prefix is
  * normalized as PEP 503 normalizes project names (lower case, each run of {@code -_.} one {@code -}), the form
- * PyPI packages are stored and named by in the API, so {@code /pypi//Foo_Bar$} matches {@code foo-bar}.
+ * PyPI packages are stored and named by in the API, so {@code /pypi//Foo_Bar$} matches {@code foo-bar}; the
+ * namespace and name of cargo, NuGet and Swift patterns are lower-cased, as those formats store them.
  *
  * @param format null for the root group
  * @param namespace null when the pattern stops at the format; empty for "no namespace"
@@ -110,15 +111,28 @@ public record PackageGroupPattern(Kind kind, String format, String namespace, St
     if (format.equals("npm") && bare.startsWith("@")) {
       bare = bare.substring(1);
     }
-    return plain(text, bare);
+    String namespace = plain(text, bare);
+    return LOWER_CASE_FORMATS.contains(format) ? namespace.toLowerCase(java.util.Locale.ROOT) : namespace;
   }
+
+  /**
+   * The formats that store names and namespaces in lower case whatever case a client writes (cargo crates, NuGet
+   * ids, Swift scopes and names): a pattern's parts are lower-cased too, or {@code /nuget//Contoso.Internal~}
+   * would never match {@code contoso.internal.utils} and its BLOCK would let everything through.
+   */
+  private static final java.util.Set<String> LOWER_CASE_FORMATS = java.util.Set.of("cargo", "nuget", "swift");
 
   private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
 
-  /** A name as the format stores it: PyPI's normalized (PEP 503, as {@code PypiNames.normalize}); others as given. */
+  /**
+   * A name as the format stores it: PyPI's normalized (PEP 503, as {@code PypiNames.normalize}); cargo's, NuGet's
+   * and Swift's in lower case; others as given.
+   */
   private static String name(String format, String name) {
-    return format.equals("pypi")
-        ? PYPI_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(java.util.Locale.ROOT) : name;
+    if (format.equals("pypi")) {
+      return PYPI_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(java.util.Locale.ROOT);
+    }
+    return LOWER_CASE_FORMATS.contains(format) ? name.toLowerCase(java.util.Locale.ROOT) : name;
   }
 
   private static String plain(String text, String value) {

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PackageGroupPatternTest {
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "generic");
+  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "generic", "cargo", "nuget", "swift");
 
   private static PackageGroupPattern parse(String text) {
     return PackageGroupPattern.parse(text, FORMATS);
@@ -86,5 +86,17 @@ class PackageGroupPatternTest {
     assertThat(parse("/pypi//Zope.._~")).isEqualTo(parse("/pypi//zope-~"));
     assertThat(parse("/maven/org.Example/Core_X$")).as("other formats keep what is written")
         .hasToString("/maven/org.Example/Core_X$");
+  }
+
+  @Test
+  void cargoNugetAndSwiftPatternsAreLowerCasedAsThoseFormatsStoreTheirNames() {
+    // a BLOCK on a pattern written with capitals must still match the packages, which are stored in lower case
+    assertThat(parse("/nuget//Contoso.Internal~")).hasToString("/nuget//contoso.internal~");
+    assertThat(parse("/nuget//Contoso.Internal~").matches("nuget", "", "contoso.internal.utils")).isTrue();
+    assertThat(parse("/swift/Mona/*").matches("swift", "mona", "linkedlist")).isTrue();
+    assertThat(parse("/swift/Mona/LinkedList$").matches("swift", "mona", "linkedlist")).isTrue();
+    assertThat(parse("/swift/Mo~").matches("swift", "mona", "x")).isTrue();
+    assertThat(parse("/cargo//Serde$")).isEqualTo(parse("/cargo//serde$"));
+    assertThat(parse("/npm/Scope/UI-~")).as("npm keeps what is written").hasToString("/npm/Scope/UI-~");
   }
 }
