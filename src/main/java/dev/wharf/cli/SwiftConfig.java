@@ -106,12 +106,17 @@ final class SwiftConfig {
     return write(config);
   }
 
-  /** ~/.netrc with the host's password replaced by the token, or its entry appended, as aws does. */
+  /**
+   * ~/.netrc with the host's entry made {@code login token password TOKEN}, or that entry appended, as aws does. An
+   * entry of the host with another login gets {@code token} as its login too: SwiftPM sends the entry's login as the
+   * Basic user, and a registry takes the token only from the user {@code token} (or {@code aws}).
+   */
   static String loginNetrc(String existing, String endpoint, String token) {
     String host = URI.create(endpoint).getHost();
     Matcher entry = entry(host).matcher(existing);
     if (entry.find()) {
-      return existing.substring(0, entry.start(2)) + token + existing.substring(entry.end(2));
+      return existing.substring(0, entry.start(2)) + "token" + existing.substring(entry.end(2), entry.start(4)) + token
+          + existing.substring(entry.end(4));
     }
     String line = "machine " + host + " login token password " + token + "\n";
     return existing.isEmpty() || existing.endsWith("\n") ? existing + line : existing + "\n" + line;
@@ -129,7 +134,7 @@ final class SwiftConfig {
 
 
   private static Pattern entry(String host) {
-    return Pattern.compile("(\\bmachine\\s+" + Pattern.quote(host) + "\\s+login\\s+\\S+\\s+password\\s+)(\\S+)");
+    return Pattern.compile("(\\bmachine\\s+" + Pattern.quote(host) + "\\s+login\\s+)(\\S+)(\\s+password\\s+)(\\S+)");
   }
 
   private static ObjectNode parse(String existing) throws InvalidConfigException {

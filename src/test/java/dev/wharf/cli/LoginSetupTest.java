@@ -177,6 +177,14 @@ class LoginSetupTest {
   }
 
   @Test
+  void aSwiftLoginMakesAnEntryOfTheHostWithAnotherLoginTheTokensOwn() {
+    // SwiftPM sends the entry's login as the Basic user; the registry takes the token from "token" (or "aws") only
+    assertThat(SwiftConfig.loginNetrc("machine example.org login me password secret\n"
+            + "machine 127.0.0.1 login alice password old\n", endpoint(LoginTool.SWIFT), "k1.new"))
+        .isEqualTo("machine example.org login me password secret\nmachine 127.0.0.1 login token password k1.new\n");
+  }
+
+  @Test
   void swiftWritesRegistriesJsonAndTheNetrcEntryAsAwsCodeartifactLoginLeavesThem() throws Exception {
     String endpoint = endpoint(LoginTool.SWIFT);
     Files.writeString(home.resolve(".netrc"), "machine example.org login me password secret\n");
