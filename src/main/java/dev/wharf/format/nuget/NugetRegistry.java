@@ -380,7 +380,10 @@ public final class NugetRegistry {
   /**
    * The packages of the repository and its upstreams whose lower-case id contains {@code query}, in
    * id order, from {@code skip}, at most {@code take}; each with its listed versions (pre-releases only
-   * when asked for). Packages without such a version are not found.
+   * when asked for). Packages without such a version are not found. Only the packages up to the end of the
+   * page are read: the total counts those found so far and every later name that matches (a package whose
+   * versions are all unlisted or pre-releases is counted there), so one search reads at most skip + take
+   * packages' documents, not every match's.
    */
   SearchResult search(RepositoryLocation location, String query, int skip, int take, boolean prerelease) {
     String wanted = query.toLowerCase(Locale.ROOT).strip();
@@ -390,11 +393,15 @@ public final class NugetRegistry {
       if (!name.contains(wanted)) {
         continue;
       }
+      if (found.size() >= take) {
+        total++; // past the page: counted by name, not read
+        continue;
+      }
       Optional<Found> listed = describe(location, name, prerelease);
       if (listed.isEmpty()) {
         continue;
       }
-      if (total >= skip && found.size() < take) {
+      if (total >= skip) {
         found.add(listed.get());
       }
       total++;
