@@ -205,6 +205,11 @@ final class LoginSetup {
         if (npmTools.yarnBerry()) {
           notes.add("Written for yarn " + npmTools.yarnMajor() + " (.yarnrc.yml" + (npmScope == null ? ""
               : ", npmScopes." + npmScope.substring(1)) + "): the file holds the token; run wharf login again when it expires.");
+          if (scope == Scope.project) {
+            // a project's .yarnrc.yml is usually committed: say so, as for poetry.toml
+            notes.add(file + " holds the token: keep it out of version control (or log in with the user scope, or"
+                + " write npmAuthToken: \"${CODEARTIFACT_AUTH_TOKEN}\" yourself and use wharf exec).");
+          }
           yield YarnrcConfig.login(existing, endpoint, token, npmScope);
         }
         notes.add((npmTools.yarnMajor() == 1 ? "Written for yarn 1 (classic)" : "No yarn answered 'yarn --version'"
