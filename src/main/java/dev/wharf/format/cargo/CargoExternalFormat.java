@@ -44,7 +44,7 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public URI metadataUri(URI base, PackageKey key) {
-    return URI.create(withSlash(base) + CargoNames.indexPath(key.name()));
+    return URI.create(ExternalFormat.withSlash(base) + CargoNames.indexPath(key.name()));
   }
 
   @Override
@@ -102,11 +102,6 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
     URI base = URI.create(indexBase);
     String path = name + "/" + version + "/download";
     return CRATES_IO_INDEX.equals(base.getHost()) ? "https://static.crates.io/crates/" + path
-        : withSlash(base) + CargoRequestPath.API + "/" + path;
-  }
-
-  private static String withSlash(URI base) {
-    String text = base.toString();
-    return text.endsWith("/") ? text : text + "/";
+        : ExternalFormat.withSlash(base) + CargoRequestPath.API + "/" + path;
   }
 }

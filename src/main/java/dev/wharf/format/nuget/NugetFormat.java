@@ -17,6 +17,7 @@ import dev.wharf.format.PackageCall;
 import dev.wharf.format.PackageFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
+import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.PathParser;
 import dev.wharf.format.ShellWords;
 import dev.wharf.format.SpoolFiles;
@@ -65,6 +66,11 @@ public final class NugetFormat implements PackageFormat {
   @Override
   public Spec spec() {
     return SPEC;
+  }
+
+  @Override
+  public Optional<dev.wharf.packages.external.ExternalFormat> external() {
+    return Optional.of(new NugetExternalFormat());
   }
 
   /** {@code dotnet nuget push} sends its API key in this header: the token, when NuGet.Config has no credentials. */
@@ -235,10 +241,14 @@ public final class NugetFormat implements PackageFormat {
   }
 
   private void flatFile(PackageCall call, NugetRequestPath.FlatFile request) {
-    PackageAsset asset = registry.flatFile(call.location(), request.id(), request.version(), request.fileName())
-        .orElseThrow(() -> new WharfException.NotFound(null, "Not found: " + request.fileName()));
-    context.downloads().send(call.exchange(), asset, asset.name().endsWith(".nuspec") ? "application/xml"
-        : "application/octet-stream");
+    NugetRegistry.FlatFile file = registry.flatFile(call.location(), request.id(), request.version(),
+        request.fileName()).orElseThrow(() -> new WharfException.NotFound(null, "Not found: " + request.fileName()));
+    switch (file) {
+      case NugetRegistry.FlatFile.Stored stored -> context.downloads().send(call.exchange(), stored.asset(),
+          stored.asset().name().endsWith(".nuspec") ? "application/xml" : "application/octet-stream");
+      case NugetRegistry.FlatFile.Inside inside -> RenderedMetadata.of(inside.nuspec(), inside.modifiedAt())
+          .send(call.exchange(), "application/xml");
+    }
   }
 
   private void registrationIndex(PackageCall call, NugetRequestPath.RegistrationIndex request) {

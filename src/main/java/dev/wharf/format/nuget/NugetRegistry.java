@@ -168,13 +168,18 @@ public final class NugetRegistry {
     Map<String, PackageDocument.VersionWithAssets> chosen = new LinkedHashMap<>();
     for (PackageDocument.VersionWithAssets entry : document.versions()) {
       PackageVersion version = entry.version();
-      if (version.status().downloadable() && nupkg(entry).isPresent()) {
+      if (version.status().downloadable() && (nupkg(entry).isPresent() || listedExternally(entry))) {
         chosen.putIfAbsent(version.version().toLowerCase(Locale.ROOT), entry);
       }
     }
     List<PackageDocument.VersionWithAssets> sorted = new ArrayList<>(chosen.values());
     sorted.sort((a, b) -> NugetNames.compare(a.version().version(), b.version().version()));
     return sorted;
+  }
+
+  /** A version an external connection lists, whose {@code .nupkg} is fetched when a client first asks for it. */
+  private static boolean listedExternally(PackageDocument.VersionWithAssets entry) {
+    return entry.assets().isEmpty() && "EXTERNAL".equals(entry.version().origin());
   }
 
   static Optional<PackageAsset> nupkg(PackageDocument.VersionWithAssets entry) {
@@ -202,16 +207,60 @@ public final class NugetRegistry {
         }));
   }
 
-  /** A file of the flat container: the {@code .nupkg} or the {@code .nuspec} of a downloadable version. */
-  Optional<PackageAsset> flatFile(RepositoryLocation location, String id, String version, String fileName) {
+  /** A file of the flat container. */
+  sealed interface FlatFile {
+    /** A file the version keeps. */
+    record Stored(PackageAsset asset) implements FlatFile {}
+
+    /** The {@code .nuspec} inside the {@code .nupkg} of a version that does not keep it apart (from nuget.org). */
+    record Inside(byte[] nuspec, java.time.Instant modifiedAt) implements FlatFile {}
+  }
+
+  /**
+   * A file of the flat container: the {@code .nupkg} or the {@code .nuspec} of a downloadable version,
+   * from the repository, its upstreams, or fetched from an external connection (a listed version whose
+   * {@code .nupkg} is found by name, {@link NugetExternalFormat}).
+   */
+  Optional<FlatFile> flatFile(RepositoryLocation location, String id, String version, String fileName) {
     String nupkg = nupkgName(id, version);
     if (!fileName.equalsIgnoreCase(nupkg) && !fileName.equalsIgnoreCase(nuspecName(id))) {
       return Optional.empty();
     }
     String wanted = fileName.equalsIgnoreCase(nupkg) ? nupkg : nuspecName(id);
-    return context.upstreams().versionWithAsset(key(location, id), nupkg)
-        .filter(v -> v.version().status().downloadable())
-        .flatMap(v -> v.assets().stream().filter(a -> a.name().equals(wanted)).findFirst());
+    PackageKey key = key(location, id);
+    Optional<PackageDocument.VersionWithAssets> found = context.upstreams().versionWithAsset(key, nupkg)
+        .or(() -> context.upstreams().document(key).flatMap(document -> versions(document).stream()
+            .filter(v -> v.version().version().equalsIgnoreCase(version)).findFirst())
+            .flatMap(listed -> context.upstreams().versionWithAsset(key, listed.version().version(), nupkg)))
+        .filter(v -> v.version().status().downloadable());
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<PackageAsset> stored = found.get().assets().stream().filter(a -> a.name().equals(wanted)).findFirst();
+    if (stored.isPresent() || wanted.equals(nupkg)) {
+      return stored.map(FlatFile.Stored::new);
+    }
+    return nupkg(found.get()).map(asset -> new FlatFile.Inside(nuspecInside(asset), found.get().version().modifiedAt()));
+  }
+
+  private byte[] nuspecInside(PackageAsset nupkg) {
+    Path spooled = null;
+    try (InputStream in = context.packages().open(nupkg).orElseThrow(() -> new WharfException.NotFound(null,
+        "Not found: " + nupkg.name()))) {
+      spooled = Files.createTempFile(context.spoolDirectory(), "nuspec-", ".nupkg");
+      Files.copy(in, spooled, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return NugetPackage.read(spooled).nuspecBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (spooled != null) {
+        try {
+          Files.deleteIfExists(spooled);
+        } catch (IOException ignored) {
+          // the spool folder is emptied at start
+        }
+      }
+    }
   }
 
   /** Where a registration's URLs point. */

@@ -38,7 +38,7 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public URI metadataUri(URI base, PackageKey key) {
-    return URI.create(withSlash(base) + "info/" + key.name());
+    return URI.create(ExternalFormat.withSlash(base) + "info/" + key.name());
   }
 
   @Override
@@ -108,9 +108,4 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
     return ListedFiles.urlIn(remote, assetName);
   }
 
-
-  private static String withSlash(URI base) {
-    String text = base.toString();
-    return text.endsWith("/") ? text : text + "/";
-  }
 }

@@ -112,6 +112,7 @@ public final class ExternalConnectionService implements UpstreamService.External
     URI uri = c.reader().metadataUri(c.base(), key);
     try {
       Optional<PackageDocument> document = fetcher.metadata(uri, c.reader().accept(), MAX_METADATA_BYTES)
+          .map(body -> completed(c, key, uri, body))
           .flatMap(body -> c.reader().parse(key, uri, body, upstreamName(c)));
       cache.put(key, new Cached(now, document));
       metrics.external(Metrics.ExternalKind.METADATA, document.isPresent() ? Metrics.ExternalResult.MISS
@@ -125,6 +126,44 @@ public final class ExternalConnectionService implements UpstreamService.External
       }
       throw new UpstreamUnavailableException(c.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The most documents one metadata document may link to (NuGet pages 128 versions each: 12,800 versions). */
+  static final int MAX_LINKED = 100;
+
+  /**
+   * A metadata document with the parts it links to put back ({@link ExternalFormat.Linked}): each from
+   * the upstream's own origin, all of them within {@link #MAX_METADATA_BYTES} together with the
+   * document, and at most {@link #MAX_LINKED}; a linked part the upstream does not have makes the
+   * document malformed.
+   */
+  private byte[] completed(Connection c, PackageKey key, URI uri, byte[] body) {
+    if (!(c.reader() instanceof ExternalFormat.Linked linked)) {
+      return body;
+    }
+    String upstream = upstreamName(c);
+    List<URI> links = linked.linked(key, uri, body, upstream);
+    if (links.isEmpty()) {
+      return body;
+    }
+    if (links.size() > MAX_LINKED) {
+      throw ExternalFormat.malformed("document", upstream, key, "it links " + links.size() + " parts, more than "
+          + MAX_LINKED);
+    }
+    long left = MAX_METADATA_BYTES - body.length;
+    List<byte[]> parts = new java.util.ArrayList<>();
+    for (URI link : links) {
+      if (!sameOrigin(c.base(), link)) {
+        throw ExternalFormat.malformed("document", upstream, key, "it links a part at another origin ("
+            + ExternalFetcher.display(link) + ")");
+      }
+      byte[] part = fetcher.metadata(withCredentials(c.base(), link), c.reader().accept(), Math.max(left, 0))
+          .orElseThrow(() -> ExternalFormat.malformed("document", upstream, key, "a part it links is missing ("
+              + ExternalFetcher.display(link) + ")"));
+      left -= part.length;
+      parts.add(part);
+    }
+    return linked.complete(key, body, parts, upstream);
   }
 
   @Override
@@ -182,9 +221,6 @@ public final class ExternalConnectionService implements UpstreamService.External
     });
   }
 
-  /** The largest checksum file read (a digest in hex, perhaps followed by the file name). */
-  static final int MAX_CHECKSUM_BYTES = 1024;
-
   /** The strongest checksum the upstream publishes for the file; empty when it publishes none. */
   private Optional<PublishingService.ExpectedDigests> publishedChecksum(Connection c, ExternalFormat.NamedFiles reader,
       ExternalFormat.NamedFile file, String assetName, String upstream) {
@@ -192,7 +228,7 @@ public final class ExternalConnectionService implements UpstreamService.External
       requireAllowedFileUrl(c, checksum.url(), assetName, upstream);
       Optional<byte[]> body;
       try {
-        body = fetcher.metadata(withCredentials(c.base(), checksum.url()), "text/plain, */*", MAX_CHECKSUM_BYTES);
+        body = fetcher.metadata(withCredentials(c.base(), checksum.url()), "text/plain, */*", checksum.maxBytes());
       } catch (UpstreamUnavailableException e) {
         throw new UpstreamUnavailableException(c.name() + ": " + e.getMessage(), e);
       }

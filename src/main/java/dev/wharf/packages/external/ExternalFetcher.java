@@ -41,27 +41,52 @@ public final class ExternalFetcher {
     this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
-  /** A metadata document of at most {@code maxBytes}; empty when the upstream says it does not have it. */
+  /**
+   * A metadata document of at most {@code maxBytes} (as it arrives, and again once inflated when the
+   * upstream sends it gzip-encoded, as nuget.org's registrations always are); empty when the upstream
+   * says it does not have it.
+   */
   public java.util.Optional<byte[]> metadata(URI uri, String accept, long maxBytes) {
-    return get(uri, accept, maxBytes, timeout, HttpResponse.BodySubscribers.ofByteArray());
+    return get(uri, accept, maxBytes, timeout, info -> info.headers().firstValue("Content-Encoding")
+        .filter(encoding -> encoding.strip().equalsIgnoreCase("gzip")).isPresent()
+            ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                body -> gunzip(body, maxBytes))
+            : HttpResponse.BodySubscribers.ofByteArray(), "gzip");
   }
 
   /** A file of at most {@code maxBytes}, written to {@code target}; empty when the upstream does not have it. */
   public java.util.Optional<Path> file(URI uri, long maxBytes, Path target) {
-    return get(uri, "*/*", maxBytes, timeout.multipliedBy(20), HttpResponse.BodySubscribers.ofFile(target));
+    return get(uri, "*/*", maxBytes, timeout.multipliedBy(20), info -> HttpResponse.BodySubscribers.ofFile(target),
+        "identity");
+  }
+
+  /** A gzip body inflated, up to {@code maxBytes}. */
+  private static byte[] gunzip(byte[] body, long maxBytes) {
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+      byte[] inflated = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (inflated.length > maxBytes) {
+        throw new java.io.UncheckedIOException(new TooLarge());
+      }
+      return inflated;
+    } catch (TooLarge e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(new NotInflatable(e));
+    }
   }
 
   private <T> java.util.Optional<T> get(URI uri, String accept, long maxBytes, Duration deadline,
-      HttpResponse.BodySubscriber<T> sink) {
+      java.util.function.Function<HttpResponse.ResponseInfo, HttpResponse.BodySubscriber<T>> sink,
+      String acceptEncoding) {
     String shown = display(uri);
     HttpRequest.Builder request = HttpRequest.newBuilder(withoutUserInfo(uri)).timeout(timeout).header("Accept", accept)
-        .header("User-Agent", "wharf").GET();
+        .header("Accept-Encoding", acceptEncoding).header("User-Agent", "wharf").GET();
     if (uri.getRawUserInfo() != null) {
       request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
           java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
     }
     CompletableFuture<HttpResponse<T>> future = client.sendAsync(request.build(), info -> info.statusCode() == 200
-        ? new Limited<>(sink, maxBytes) : HttpResponse.BodySubscribers.replacing(null));
+        ? new Limited<>(sink.apply(info), maxBytes) : HttpResponse.BodySubscribers.replacing(null));
     HttpResponse<T> response;
     try {
       response = future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -89,6 +114,11 @@ public final class ExternalFetcher {
       if (cause instanceof TooLarge) {
         throw new UpstreamUnavailableException("The upstream " + shown + " sent more than the limit of " + maxBytes
             + " bytes");
+      }
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof NotInflatable) {
+          throw new UpstreamUnavailableException("The upstream " + shown + " sent a gzip body that does not inflate");
+        }
       }
       // the file could not be written here: this disk's failure (507), not the upstream's
       for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
@@ -120,6 +150,14 @@ public final class ExternalFetcher {
       return uri;
     }
     return URI.create(uri.toString().replaceFirst("//[^@/]*@", "//"));
+  }
+
+  private static final class NotInflatable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotInflatable(IOException cause) {
+      super("a gzip body that does not inflate", cause);
+    }
   }
 
   private static final class TooLarge extends IOException {

@@ -87,6 +87,12 @@ public interface ExternalFormat {
     }
   }
 
+  /** The upstream's base URL ending in {@code /}, for paths below it. */
+  static String withSlash(URI base) {
+    String text = base.toString();
+    return text.endsWith("/") ? text : text + "/";
+  }
+
   /** The mapper upstream JSON documents are read with. */
   final class Json {
     static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -124,8 +130,32 @@ public interface ExternalFormat {
     }
   }
 
-  /** Where the upstream would publish a file's checksum in one algorithm. */
-  record ChecksumFile(URI url, Algorithm algorithm) {}
+  /**
+   * Where the upstream would publish a file's checksum in one algorithm, and the most that document
+   * may hold: a checksum file is a digest and perhaps a name ({@link #CHECKSUM_BYTES}); NuGet's
+   * catalog leaf states the hash among the package's metadata.
+   */
+  record ChecksumFile(URI url, Algorithm algorithm, int maxBytes) {
+    /** The largest checksum file read (a digest in hex, perhaps followed by the file name). */
+    public static final int CHECKSUM_BYTES = 1024;
+
+    public ChecksumFile(URI url, Algorithm algorithm) {
+      this(url, algorithm, CHECKSUM_BYTES);
+    }
+  }
+
+  /**
+   * A format whose metadata document may leave parts out and link to them instead (NuGet's
+   * registration index links pages of versions): those are fetched, within the metadata limits and
+   * from the upstream's own origin, and put back into the document before it is parsed.
+   */
+  interface Linked extends ExternalFormat {
+    /** The documents the metadata links to and {@link #parse} needs; empty when it is complete. */
+    List<URI> linked(PackageKey key, URI documentUri, byte[] body, String upstreamName);
+
+    /** The document with the linked ones ({@code linked}, in the order asked for) put back into it. */
+    byte[] complete(PackageKey key, byte[] body, List<byte[]> linked, String upstreamName);
+  }
 
   /**
    * A file found by name: where it is, and its possible checksum files, strongest first.
