@@ -97,6 +97,12 @@ class JavaScriptClientsIT {
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
     assertThat(refused.stdout() + refused.stderr()).contains("error Error: " + endpoint("app") + "classic-greeting:"
         + " " + dev.wharf.token.InvalidTokenException.MESSAGE);
+
+    // wharf logout --tool yarn takes Wharf's keys out of .npmrc; yarn keeps the user's own setting
+    wharf(yarn, home, library, "logout", "--tool", "yarn");
+    assertThat(read(home.resolve(".npmrc"))).doesNotContain(wharf.endpoint().getHost() + ":").contains("fund=false");
+    assertThat(runOk(yarn, home, library, "config", "get", "registry").stdout()).doesNotContain("/npm/app/");
+    assertThat(runOk(yarn, home, library, "config", "get", "fund").stdout().strip()).isEqualTo("false");
   }
 
   // ---------------------------------------------------------------- yarn 4
@@ -137,6 +143,13 @@ class JavaScriptClientsIT {
     var refused = run(yarn, consumerHome, project, "npm", "info", "@acme/berry-greeting");
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
     assertThat(refused.stdout()).contains("YN0041: Invalid authentication (as an unknown user)");
+
+    // wharf logout --tool yarn takes the scope's registry and token out of .yarnrc.yml; the user's setting stays
+    wharf(yarn, consumerHome, project, "logout", "--tool", "yarn");
+    assertThat(read(consumerHome.resolve(".yarnrc.yml"))).doesNotContain("npmAuthToken", "npmRegistryServer")
+        .contains("npmMinimalAgeGate: 0");
+    assertThat(runOk(yarn, consumerHome, project, "config", "get", "npmScopes", "--json", "--no-redacted").stdout())
+        .contains("\"npmMinimalAgeGate\":0", "\"npmAuthToken\":null").doesNotContain("/npm/app/");
   }
 
   // ---------------------------------------------------------------- pnpm 10
@@ -229,13 +242,21 @@ class JavaScriptClientsIT {
    */
   private static TestingProcesses.Result login(TestingJavaScriptClients client, Path home, Path directory,
       String... arguments) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.wharf.cli.WharfCommand", "login", "--domain", "acme",
-        "--endpoint-url", wharf.endpoint().toString()));
-    command.addAll(List.of(arguments));
-    if (!command.contains("--repository")) {
-      command.addAll(List.of("--repository", "app"));
+    List<String> login = new ArrayList<>(List.of("login", "--domain", "acme", "--endpoint-url",
+        wharf.endpoint().toString()));
+    login.addAll(List.of(arguments));
+    if (!login.contains("--repository")) {
+      login.addAll(List.of("--repository", "app"));
     }
+    return wharf(client, home, directory, login.toArray(String[]::new));
+  }
+
+  /** {@code wharf ARGUMENTS}, run as {@link #login} runs it, failing the test unless it exits 0. */
+  private static TestingProcesses.Result wharf(TestingJavaScriptClients client, Path home, Path directory,
+      String... arguments) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.wharf.cli.WharfCommand"));
+    command.addAll(List.of(arguments));
     Map<String, String> environment = TestingProcesses.cleanEnvironment(client.path());
     environment.put("HOME", home.toString());
     environment.put("AWS_ACCESS_KEY_ID", root.accessKeyId());
