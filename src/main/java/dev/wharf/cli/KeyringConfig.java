@@ -1,9 +1,5 @@
 package dev.wharf.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -18,7 +14,6 @@ import java.util.List;
 final class KeyringConfig {
   /** The class keyring loads by name (PYTHON_KEYRING_BACKEND) where the system keyring cannot be unlocked. */
   static final String BACKEND = "wharf_keyring.WharfKeyring";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String ENDPOINTS = "endpoints";
 
   /** A keyring.json that is not JSON, or not the backend's shape. */
@@ -34,7 +29,7 @@ final class KeyringConfig {
   static String login(String existing, String endpoint, List<String> tokenCommand) throws InvalidConfigException {
     ObjectNode config = parse(existing);
     ArrayNode endpoints = endpoints(config);
-    ObjectNode entry = JSON.createObjectNode().put("url", endpoint);
+    ObjectNode entry = JsonConfigFile.JSON.createObjectNode().put("url", endpoint);
     tokenCommand.forEach(entry.putArray("command")::add);
     for (int i = 0; i < endpoints.size(); i++) {
       if (endpoint.equals(endpoints.get(i).path("url").asText(null))) {
@@ -62,18 +57,7 @@ final class KeyringConfig {
   }
 
   private static ObjectNode parse(String existing) throws InvalidConfigException {
-    if (existing.isBlank()) {
-      return JSON.createObjectNode();
-    }
-    JsonNode parsed;
-    try {
-      parsed = JSON.readTree(existing);
-    } catch (JsonProcessingException e) {
-      throw new InvalidConfigException("keyring.json is not JSON: " + e.getOriginalMessage());
-    }
-    if (!(parsed instanceof ObjectNode object)) {
-      throw new InvalidConfigException("keyring.json is not a JSON object");
-    }
+    ObjectNode object = JsonConfigFile.parse(existing, "keyring.json", InvalidConfigException::new);
     if (object.has(ENDPOINTS) && !object.get(ENDPOINTS).isArray()) {
       throw new InvalidConfigException("keyring.json's '" + ENDPOINTS + "' is not a list");
     }
@@ -85,10 +69,6 @@ final class KeyringConfig {
   }
 
   private static String write(ObjectNode config) {
-    try {
-      return JSON.writeValueAsString(config) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonConfigFile.write(config);
   }
 }

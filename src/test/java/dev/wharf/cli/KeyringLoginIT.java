@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingPip;
+import dev.wharf.testing.TestingPoetry;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import java.io.IOException;
@@ -116,6 +117,15 @@ class KeyringLoginIT {
     String second = JSON.readTree(cachedTokenFile(home).toFile()).get("authorizationToken").asText();
     assertThat(second).isNotEqualTo(first);
     assertThat(LoginTestingCli.getRepository(endpoint, second).status()).isEqualTo(200);
+
+    // a cached token within five minutes of its expiry (as the cache records it) is replaced before it is used
+    Path cache = cachedTokenFile(home);
+    Files.writeString(cache, Files.readString(cache).replaceFirst("\"expiration\": \"[^\"]*\"",
+        "\"expiration\": \"" + java.time.Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\""));
+    var answered = ok(scratch, environment, List.of(tools.resolve("bin/keyring").toString(), "get", endpoint + "simple/", "aws"));
+    String third = JSON.readTree(cachedTokenFile(home).toFile()).get("authorizationToken").asText();
+    assertThat(third).isNotIn(first, second);
+    assertThat(answered.stdout()).isEqualTo(third + "\n");
   }
 
   @Test
@@ -148,38 +158,12 @@ class KeyringLoginIT {
     environment.put("POETRY_VIRTUALENVS_IN_PROJECT", "true");
     environment.put("POETRY_NO_INTERACTION", "1");
 
-    Path library = TestingFiles.directory(scratch, "library");
-    TestingFiles.write(library.resolve("pyproject.toml"), """
-        [tool.poetry]
-        name = "wharf-keyring-poetry"
-        version = "1.0.0"
-        description = "for tests"
-        authors = ["Wharf <wharf@example.com>"]
-        packages = [{ include = "wharf_keyring_poetry" }]
-
-        [tool.poetry.dependencies]
-        python = ">=3.7"
-
-        [build-system]
-        requires = ["poetry-core"]
-        build-backend = "poetry.core.masonry.api"
-        """);
-    TestingFiles.write(library.resolve("wharf_keyring_poetry/__init__.py"), "GREETING = 'hello through keyring'\n");
+    Path library = TestingPoetry.library(scratch, "wharf-keyring-poetry", "1.0.0", "wharf_keyring_poetry",
+        "hello through keyring");
     ok(library, environment, List.of("poetry", "build", "--format", "wheel"));
     ok(library, environment, List.of("poetry", "publish", "-r", "codeartifact"));
 
-    Path application = TestingFiles.directory(scratch, "poetry-application");
-    TestingFiles.write(application.resolve("pyproject.toml"), """
-        [tool.poetry]
-        name = "wharf-keyring-application"
-        version = "0.1.0"
-        description = "for tests"
-        authors = ["Wharf <wharf@example.com>"]
-
-        [tool.poetry.dependencies]
-        python = ">=3.7"
-        wharf-keyring-poetry = "^1.0"
-        """);
+    Path application = TestingPoetry.application(scratch, "wharf-keyring-application", "wharf-keyring-poetry");
     ok(application, environment, List.of("poetry", "source", "add", "--default", "codeartifact", endpoint + "simple/"));
     ok(application, environment, List.of("poetry", "install", "--no-root"));
 
