@@ -33,12 +33,19 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "                   host in unsafeHttpWhitelist for an http endpoint",
         "  pip              ~/.config/pip/pip.conf: global.index-url with aws:TOKEN@;",
         "                   with --extra-index, an entry of global.extra-index-url",
-        "                   instead (index-url stays: see the risk it prints)",
+        "                   instead (index-url stays: see the risk it prints); with",
+        "                   --keyring, the index with user aws only and",
+        "                   keyring-provider = subprocess",
         "  twine            ~/.pypirc: index server 'codeartifact' (user aws, the token)",
         "  poetry           ~/.config/pypoetry ($POETRY_CONFIG_DIR): auth.toml",
         "                   http-basic.codeartifact (aws, the token); config.toml",
         "                   repositories.codeartifact (for poetry publish -r); prints",
-        "                   the 'poetry source add' line",
+        "                   the 'poetry source add' line; with --keyring, no token:",
+        "                   no auth.toml entry",
+        "  pip, poetry      --keyring: ~/.config/wharf/keyring.json lists the endpoint",
+        "                   and the wharf command that prints a new token, which the",
+        "                   keyring backend clients/python/wharf-keyring runs; the",
+        "                   login does not expire",
         "  uv               ~/.config/uv/uv.toml: [[index]] 'codeartifact', the default",
         "                   index (no token: prints the UV_INDEX_CODEARTIFACT_ lines)",
         "  maven            ~/.m2/settings.xml: server 'codeartifact', password",
@@ -93,6 +100,10 @@ final class LoginCommand implements Callable<Integer> {
       "pip then installs a package from whichever index has the highest version (dependency confusion)."})
   boolean extraIndex;
 
+  @Option(names = "--keyring", description = {"pip, poetry: write no token; they ask keyring, and the backend",
+      "wharf-keyring (clients/python/wharf-keyring) gets a new token when needed."})
+  boolean keyring;
+
   @Option(names = "--refresh", description = {"Also print how to keep the token fresh: wrap the tool in wharf exec, or",
       "schedule this login (cron, systemd timer, Task Scheduler lines). Nothing is installed."})
   boolean refresh;
@@ -118,6 +129,10 @@ final class LoginCommand implements Callable<Integer> {
     }
     if (extraIndex && tool != LoginTool.PIP) {
       System.err.println("wharf: --extra-index is for pip only");
+      return 2;
+    }
+    if (keyring && tool != LoginTool.PIP && tool != LoginTool.POETRY) {
+      System.err.println("wharf: --keyring is for pip and poetry only");
       return 2;
     }
     if (namespace != null) {
@@ -151,8 +166,12 @@ final class LoginCommand implements Callable<Integer> {
     };
     LoginSetup.Plan plan;
     try {
-      plan = LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace,
-          npmTools, tool == LoginTool.CARGO ? tokenCommand() : List.of(), extraIndex);
+      plan = keyring
+          ? LoginSetup.keyringLogin(tool, scope, home.places(), endpoint, tokenCommand("--output", "json"), extraIndex,
+              WharfExecutable.keyringPackage())
+          : LoginSetup.login(tool, scope, home.places(), endpoint, token.authorizationToken(), namespace, npmTools,
+              tool == LoginTool.CARGO ? tokenCommand("--query", "authorizationToken", "--output", "text") : List.of(),
+              extraIndex);
     } catch (ConfigFiles.InvalidConfigFile e) {
       System.err.println("wharf: cannot update " + tool + "'s " + e.file() + ": " + e.getMessage());
       return 1;
@@ -170,7 +189,7 @@ final class LoginCommand implements Callable<Integer> {
       return 1;
     }
     System.out.println("Successfully configured " + tool + " to use Wharf repository " + endpoint);
-    if (tool != LoginTool.CARGO) { // cargo asks for a new token each time: this login does not expire
+    if (tool != LoginTool.CARGO && !keyring) { // these ask for a new token when needed: the login does not expire
       System.out.println("Login expires in " + relativeTime(Duration.between(Instant.now(), token.expiration()))
           + " at " + token.expiration().truncatedTo(ChronoUnit.SECONDS));
     }
@@ -181,6 +200,11 @@ final class LoginCommand implements Callable<Integer> {
 
   private void printRefresh(LoginTool tool) {
     if (!refresh) {
+      return;
+    }
+    if (keyring) {
+      System.out.println();
+      System.out.println("Nothing to do to keep the token fresh: wharf-keyring gets a new one whenever " + tool + " needs one.");
       return;
     }
     List<String> login = new ArrayList<>(WharfExecutable.command());
@@ -231,10 +255,10 @@ final class LoginCommand implements Callable<Integer> {
   }
 
   /**
-   * This wharf's get-authorization-token with this login's domain, server and credentials, printing the
-   * token alone: what cargo runs for a token.
+   * This wharf's get-authorization-token with this login's domain, server and credentials, and these output
+   * options: what cargo (the token alone) and wharf-keyring (JSON, with the expiration) run for a token.
    */
-  private List<String> tokenCommand() {
+  private List<String> tokenCommand(String... outputOptions) {
     List<String> command = new ArrayList<>(WharfExecutable.command());
     command.addAll(List.of("get-authorization-token", "--domain", domain));
     if (domainOwner != null) {
@@ -244,7 +268,7 @@ final class LoginCommand implements Callable<Integer> {
       command.addAll(List.of("--duration-seconds", durationSeconds.toString()));
     }
     command.addAll(serverOptions());
-    command.addAll(List.of("--query", "authorizationToken", "--output", "text"));
+    command.addAll(List.of(outputOptions));
     return command;
   }
 

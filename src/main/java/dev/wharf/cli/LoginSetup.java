@@ -115,6 +115,12 @@ final class LoginSetup {
           : xdg("XDG_CONFIG_HOME", ".config").resolve("pypoetry");
     }
 
+    /** wharf-keyring's list of endpoints: $WHARF_KEYRING_CONFIG, else ~/.config/wharf/keyring.json ($XDG_CONFIG_HOME). */
+    Path keyringConfig() {
+      return variable("WHARF_KEYRING_CONFIG") != null ? Path.of(variable("WHARF_KEYRING_CONFIG"))
+          : xdg("XDG_CONFIG_HOME", ".config").resolve("wharf").resolve("keyring.json");
+    }
+
     /** The folder $name names, else home's folder of that name. */
     private Path xdg(String name, String underHome) {
       return variable(name) != null ? Path.of(variable(name)) : home.resolve(underHome);
@@ -225,12 +231,7 @@ final class LoginSetup {
           notes.add("pip reads " + file + " when PIP_CONFIG_FILE=" + file + " is set.");
         }
         if (pipExtraIndex) {
-          notes.add("Wharf is an extra index: pip still searches " + IniFile.parse(existing).value("global", "index-url")
-              .map(LoginUrls::withoutUserInfo).orElse("PyPI") + " too, and installs");
-          notes.add("each package from the index with the highest version. Risk (dependency confusion): anyone");
-          notes.add("who publishes a package there with the name of one of yours and a higher version gets it");
-          notes.add("installed. Keep private names claimed there, pin versions with hashes, or use Wharf as the only");
-          notes.add("index (wharf login --tool pip without --extra-index) with PyPI as its upstream.");
+          notes.addAll(extraIndexRisk(existing));
           yield PipConfig.loginExtraIndex(existing, endpoint, token);
         }
         yield PipConfig.login(existing, endpoint, token);
@@ -244,10 +245,7 @@ final class LoginSetup {
       case POETRY -> {
         notes.add("poetry has the token for '" + PoetryConfig.NAME + "' in " + file + ". Use the repository as the"
             + " project's source:");
-        notes.add("");
-        notes.add("  poetry source add --default " + PoetryConfig.NAME + " " + endpoint + "simple/");
-        notes.add("");
-        notes.add("and publish with: poetry publish -r " + PoetryConfig.NAME);
+        notes.addAll(poetrySource(endpoint));
         notes.add("The file holds the token: when it has expired, run wharf login again (see --refresh).");
         if (scope == Scope.project) {
           notes.add(file + " holds the token: keep it out of version control.");
@@ -373,6 +371,94 @@ final class LoginSetup {
     return new Plan(files, notes);
   }
 
+  /** What pip --extra-index risks: the notes a login with it prints. */
+  private static List<String> extraIndexRisk(String existingPipConfig) {
+    return List.of("Wharf is an extra index: pip still searches " + IniFile.parse(existingPipConfig)
+            .value("global", "index-url").map(LoginUrls::withoutUserInfo).orElse("PyPI") + " too, and installs",
+        "each package from the index with the highest version. Risk (dependency confusion): anyone",
+        "who publishes a package there with the name of one of yours and a higher version gets it",
+        "installed. Keep private names claimed there, pin versions with hashes, or use Wharf as the only",
+        "index (wharf login --tool pip without --extra-index) with PyPI as its upstream.");
+  }
+
+  /** The lines that follow "Use the repository as the project's source:". */
+  private static List<String> poetrySource(String endpoint) {
+    return List.of("",
+        "  poetry source add --default " + PoetryConfig.NAME + " " + endpoint + "simple/", "",
+        "and publish with: poetry publish -r " + PoetryConfig.NAME);
+  }
+
+  /**
+   * The changes that point pip or poetry at the repository endpoint without writing a token: they ask keyring for
+   * the password, and wharf-keyring (clients/python/wharf-keyring) answers with a token that tokenCommand prints,
+   * as keyring.json lists it. A login of the tool with a token in its file is replaced.
+   *
+   * @param tokenCommand a command that prints GetAuthorizationToken's answer as JSON
+   * @param keyringPackage where wharf-keyring is, for the install line
+   */
+  static Plan keyringLogin(LoginTool tool, Scope scope, Places places, String endpoint, List<String> tokenCommand,
+      boolean pipExtraIndex, String keyringPackage) throws IOException {
+    Path file = places.file(tool, scope);
+    String existing = ConfigFiles.read(file).orElse("");
+    List<FileChange> files = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    String command = "  " + RefreshAdvice.shell(tokenCommand);
+    switch (tool) {
+      case PIP -> {
+        files.add(new FileChange(file, PipConfig.useKeyring(pipExtraIndex
+            ? PipConfig.loginExtraIndex(existing, endpoint, null) : PipConfig.login(existing, endpoint, null))));
+        notes.add("pip (23.1 or later) asks the keyring command for the password of aws@" + LoginUrls.netloc(endpoint)
+            + " (keyring-provider = subprocess in " + file + "); no token is written. wharf-keyring answers with a");
+        notes.add("token this prints, cached until five minutes before it expires:");
+        notes.add("");
+        notes.add(command);
+        notes.add("");
+        notes.add("Install it beside the keyring command pip finds on PATH, outside the environment pip runs in, e.g.");
+        notes.add("");
+        notes.add("  pipx install keyring && pipx inject keyring " + keyringPackage);
+        if (scope == Scope.project) {
+          notes.add("");
+          notes.add("pip reads " + file + " when PIP_CONFIG_FILE=" + file + " is set.");
+        }
+        if (pipExtraIndex) {
+          notes.add("");
+          notes.addAll(extraIndexRisk(existing));
+        }
+      }
+      case POETRY -> {
+        if (scope == Scope.project) {
+          files.add(new FileChange(file, PoetryConfig.logoutCredentials(PoetryConfig.loginRepository(existing, endpoint))));
+        } else {
+          files.add(new FileChange(file, PoetryConfig.logoutCredentials(existing)));
+          Path config = places.poetryConfig();
+          files.add(new FileChange(config, PoetryConfig.loginRepository(ConfigFiles.read(config).orElse(""), endpoint)));
+        }
+        notes.add("poetry asks keyring for the password of " + endpoint + " (no token is written). wharf-keyring");
+        notes.add("answers with a token this prints, cached until five minutes before it expires:");
+        notes.add("");
+        notes.add(command);
+        notes.add("");
+        notes.add("Install it into poetry's environment, e.g. pipx inject poetry " + keyringPackage);
+        notes.add("(Debian's poetry: pip install --user --break-system-packages " + keyringPackage + "). Where the");
+        notes.add("system keyring cannot be unlocked (servers, CI), run poetry with PYTHON_KEYRING_BACKEND="
+            + KeyringConfig.BACKEND + ".");
+        notes.add("Use the repository as the project's source:");
+        notes.addAll(poetrySource(endpoint));
+      }
+      default -> throw new IllegalArgumentException("--keyring is for pip and poetry only");
+    }
+    Path keyringConfig = places.keyringConfig();
+    files.add(new FileChange(keyringConfig,
+        KeyringConfig.login(ConfigFiles.read(keyringConfig).orElse(""), endpoint, tokenCommand)));
+    List<FileChange> changes = new ArrayList<>();
+    for (FileChange change : files) {
+      if (!change.content().equals(ConfigFiles.read(change.path()).orElse(""))) {
+        changes.add(change);
+      }
+    }
+    return new Plan(changes, notes);
+  }
+
   /** The changes that undo what login wrote for tool; host limits them to endpoints on that host. */
   static Plan logout(LoginTool tool, Scope scope, Places places, String host) throws IOException {
     Path file = places.file(tool, scope);
@@ -383,6 +469,10 @@ final class LoginSetup {
       case POETRY -> scope == Scope.user ? List.of(file, places.poetryConfig()) : List.of(file);
       default -> List.of(file);
     };
+    if ((tool == LoginTool.PIP || tool == LoginTool.POETRY) && Files.isRegularFile(places.keyringConfig())) {
+      files = new ArrayList<>(files);
+      files.add(places.keyringConfig()); // a login with --keyring listed the endpoint there
+    }
     List<FileChange> changes = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     java.util.Set<String> swiftHosts = tool == LoginTool.SWIFT
@@ -397,9 +487,11 @@ final class LoginSetup {
         case NPM, PNPM -> NpmrcConfig.logout(existing.get(), host);
         case YARN -> each.equals(file) ? NpmrcConfig.logout(existing.get(), host)
             : YarnrcConfig.logout(existing.get(), host);
-        case PIP -> PipConfig.logout(existing.get(), host);
+        case PIP -> each.equals(places.keyringConfig()) ? KeyringConfig.logout(existing.get(), host)
+            : PipConfig.logout(existing.get(), host);
         case TWINE -> PypircConfig.logout(existing.get(), host);
-        case POETRY -> each.equals(places.poetryConfig()) ? PoetryConfig.logoutRepository(existing.get(), host)
+        case POETRY -> each.equals(places.keyringConfig()) ? KeyringConfig.logout(existing.get(), host)
+            : each.equals(places.poetryConfig()) ? PoetryConfig.logoutRepository(existing.get(), host)
             : scope == Scope.project ? PoetryConfig.logoutCredentials(PoetryConfig.logoutRepository(existing.get(), host))
             : PoetryConfig.logoutCredentials(existing.get());
         case UV -> UvConfig.logout(existing.get(), host);

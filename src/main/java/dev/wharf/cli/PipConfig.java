@@ -14,8 +14,19 @@ final class PipConfig {
 
   private PipConfig() {}
 
+  /** The simple index with user aws and the token as its password; with no token (null), the user alone. */
   static String indexUrl(String endpoint, String token) {
-    return endpoint.replaceFirst("^(https?://)", "$1aws:" + token + "@") + "simple/";
+    return endpoint.replaceFirst("^(https?://)", "$1aws" + (token == null ? "" : ":" + token) + "@") + "simple/";
+  }
+
+  /**
+   * global.keyring-provider = subprocess: pip (23.1 and later) runs the {@code keyring} command on PATH for the
+   * password of an index URL's user, which wharf-keyring answers with a fresh token.
+   */
+  static String useKeyring(String existing) {
+    IniFile ini = IniFile.parse(existing);
+    ini.set("global", "keyring-provider", "subprocess");
+    return ini.text();
   }
 
   static String login(String existing, String endpoint, String token) {

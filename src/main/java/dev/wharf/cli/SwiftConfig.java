@@ -1,9 +1,5 @@
 package dev.wharf.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.util.ArrayList;
@@ -20,7 +16,6 @@ import java.util.regex.Pattern;
  */
 final class SwiftConfig {
   static final String DEFAULT_SCOPE = "[default]";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Pattern SCOPE = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}");
 
   /** A registries.json that is not JSON, or not SwiftPM's shape. */
@@ -138,18 +133,7 @@ final class SwiftConfig {
   }
 
   private static ObjectNode parse(String existing) throws InvalidConfigException {
-    if (existing.isBlank()) {
-      return JSON.createObjectNode();
-    }
-    JsonNode parsed;
-    try {
-      parsed = JSON.readTree(existing);
-    } catch (JsonProcessingException e) {
-      throw new InvalidConfigException("registries.json is not JSON: " + e.getOriginalMessage());
-    }
-    if (!(parsed instanceof ObjectNode object)) {
-      throw new InvalidConfigException("registries.json is not a JSON object");
-    }
+    ObjectNode object = JsonConfigFile.parse(existing, "registries.json", InvalidConfigException::new);
     for (String field : List.of("registries", "authentication")) {
       if (object.has(field) && !object.get(field).isObject()) {
         throw new InvalidConfigException("registries.json's '" + field + "' is not an object");
@@ -163,10 +147,6 @@ final class SwiftConfig {
   }
 
   private static String write(ObjectNode config) {
-    try {
-      return JSON.writeValueAsString(config) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonConfigFile.write(config);
   }
 }

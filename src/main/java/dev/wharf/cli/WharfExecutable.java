@@ -38,4 +38,23 @@ final class WharfExecutable {
     }
     return List.of(java.toString(), "-cp", classPath, WharfCommand.class.getName());
   }
+
+  /**
+   * Where wharf-keyring is: clients/python/wharf-keyring of the checkout this wharf runs from (its jar or classes are
+   * under target/), else that path as the source tree names it.
+   */
+  static String keyringPackage() {
+    String relative = "clients/python/wharf-keyring";
+    try {
+      Path folder = Path.of(WharfCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (int up = 0; up < 3 && folder != null; up++, folder = folder.getParent()) {
+        if (Files.isRegularFile(folder.resolve(relative).resolve("pyproject.toml"))) {
+          return folder.resolve(relative).toAbsolutePath().normalize().toString();
+        }
+      }
+    } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+      // fall through to the source tree's path
+    }
+    return "./" + relative + " (of Wharf's source)";
+  }
 }

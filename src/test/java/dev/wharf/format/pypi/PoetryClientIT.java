@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingPip;
+import dev.wharf.testing.TestingPoetry;
 import dev.wharf.testing.TestingProcesses;
 import dev.wharf.testing.TestingServer;
 import dev.wharf.testing.TestingWharfCommand;
@@ -77,38 +78,12 @@ class PoetryClientIT {
         .isEqualTo("rw-------");
     assertThat(Files.readString(config.resolve("config.toml"))).startsWith("[virtualenvs]\nprefer-active-python = false\n");
 
-    Path library = TestingFiles.directory(scratch, "library");
-    TestingFiles.write(library.resolve("pyproject.toml"), """
-        [tool.poetry]
-        name = "wharf-poetry-greeting"
-        version = "1.2.0"
-        description = "for tests"
-        authors = ["Wharf <wharf@example.com>"]
-        packages = [{ include = "wharf_poetry_greeting" }]
-
-        [tool.poetry.dependencies]
-        python = ">=3.7"
-
-        [build-system]
-        requires = ["poetry-core"]
-        build-backend = "poetry.core.masonry.api"
-        """);
-    TestingFiles.write(library.resolve("wharf_poetry_greeting/__init__.py"), "GREETING = 'hello from poetry'\n");
+    Path library = TestingPoetry.library(scratch, "wharf-poetry-greeting", "1.2.0", "wharf_poetry_greeting",
+        "hello from poetry");
     poetry(library, "build", "--format", "wheel");
     poetry(library, "publish", "-r", "codeartifact");
 
-    Path application = TestingFiles.directory(scratch, "application");
-    TestingFiles.write(application.resolve("pyproject.toml"), """
-        [tool.poetry]
-        name = "wharf-poetry-application"
-        version = "0.1.0"
-        description = "for tests"
-        authors = ["Wharf <wharf@example.com>"]
-
-        [tool.poetry.dependencies]
-        python = ">=3.7"
-        wharf-poetry-greeting = "^1.0"
-        """);
+    Path application = TestingPoetry.application(scratch, "wharf-poetry-application", "wharf-poetry-greeting");
     poetry(application, "source", "add", "--default", "codeartifact", endpoint + "simple/");
     poetry(application, "install", "--no-root");
 
