@@ -78,7 +78,7 @@ class WebIdentityVerifierIT {
 
   private static WebIdentityVerifier verifier(Duration refreshInterval) {
     return new WebIdentityVerifier(providers,
-        new IssuerKeys(Duration.ofSeconds(1), 16 * 1024, Duration.ofMinutes(15), refreshInterval, Clock.systemUTC()),
+        new IssuerKeys(Duration.ofSeconds(5), 16 * 1024, Duration.ofMinutes(15), refreshInterval, Clock.systemUTC()),
         Clock.systemUTC());
   }
 
