@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.crypto.RandomIds;
 import dev.wharf.crypto.SecretCipher;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.util.function.Function;
  */
 public final class CredentialService {
   private static final String SESSION_CONTEXT = "sts-session-token:v1";
-  private static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
   private final IdentityStore store;
   private final SecretCipher cipher;
@@ -82,9 +80,9 @@ public final class CredentialService {
     this.store = Objects.requireNonNull(store, "store");
     this.cipher = Objects.requireNonNull(cipher, "cipher");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
-    this.roles = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
-    this.users = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
+    this.keys = IdentityCaches.newCache();
+    this.roles = IdentityCaches.newCache();
+    this.users = IdentityCaches.newCache();
   }
 
   /**

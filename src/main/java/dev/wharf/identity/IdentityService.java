@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -184,7 +185,7 @@ public final class IdentityService {
     String path = newPath == null ? null : requirePath(newPath);
     switch (store.updateUser(accountId, userName, newUserName, path)) {
       case RENAMED -> changed();
-      case NOT_FOUND -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case NOT_FOUND -> throw noSuchEntity(PrincipalType.USER, userName);
       case NAME_TAKEN -> throw new WharfException.Conflict("EntityAlreadyExists",
           "User with name " + newUserName + " already exists.");
     }
@@ -192,25 +193,45 @@ public final class IdentityService {
   }
 
   public IamUser getUser(String accountId, String userName) {
-    requireName("userName", userName, 128);
-    return store.findUser(accountId, userName)
-        .orElseThrow(() -> noSuchEntity("The user with name " + userName + " cannot be found."));
+    return found(PrincipalType.USER, userName, 128, name -> store.findUser(accountId, name));
   }
 
   public List<IamUser> listUsers(String accountId, String pathPrefix) {
-    return store.listUsers(accountId, pathPrefix == null ? "/" : pathPrefix);
+    return store.listUsers(accountId, pathPrefixOrRoot(pathPrefix));
   }
 
   public void deleteUser(String accountId, String userName) {
-    requireName("userName", userName, 128);
-    entityDeleted(PrincipalType.USER, userName, store.deleteUser(accountId, userName));
+    deleted(PrincipalType.USER, userName, 128, name -> store.deleteUser(accountId, name));
+  }
+
+  /** The user, role or group of that name (IAM matches names regardless of case), or NoSuchEntity. */
+  private static <T> T found(PrincipalType type, String name, int maxLength, Function<String, Optional<T>> find) {
+    requireName(kind(type) + "Name", name, maxLength);
+    return find.apply(name).orElseThrow(() -> noSuchEntity(type, name));
+  }
+
+  /** NoSuchEntity for the user, role or group of that name, in IAM's words. */
+  private static WharfException.NotFound noSuchEntity(PrincipalType type, String name) {
+    return noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
+  }
+
+  /** A ListUsers, ListRoles or ListGroups path prefix: all paths when none is given. */
+  private static String pathPrefixOrRoot(String pathPrefix) {
+    return pathPrefix == null ? "/" : pathPrefix;
+  }
+
+  /** Deletes the user, role or group of that name, answered as {@link #entityDeleted} says. */
+  private void deleted(PrincipalType type, String name, int maxLength,
+      Function<String, IdentityStore.DeleteOutcome> delete) {
+    requireName(kind(type) + "Name", name, maxLength);
+    entityDeleted(type, name, delete.apply(name));
   }
 
   /** Answers the deletion of a user or role as IAM does: NoSuchEntity, or DeleteConflict naming what must go first. */
   private void entityDeleted(PrincipalType type, String name, IdentityStore.DeleteOutcome outcome) {
     switch (outcome) {
       case DELETED -> changed();
-      case NOT_FOUND -> throw noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
+      case NOT_FOUND -> throw noSuchEntity(type, name);
       case HAS_ACCESS_KEYS -> throw new WharfException.Conflict("DeleteConflict",
           "Cannot delete entity, must delete access keys first.");
       case HAS_INLINE_POLICIES -> throw new WharfException.Conflict("DeleteConflict",
@@ -250,7 +271,7 @@ public final class IdentityService {
       case INSERTED -> { }
       case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded",
           "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
-      case NO_SUCH_ENTITY -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity(PrincipalType.USER, userName);
       case ALREADY_EXISTS -> throw new IllegalStateException("access key ids are unique");
     }
     return new NewAccessKey(key, secret);
@@ -391,7 +412,7 @@ public final class IdentityService {
       case INSERTED -> { }
       case ALREADY_EXISTS -> throw new WharfException.Conflict("EntityAlreadyExists", "Login Profile for user "
           + user.userName() + " already exists.");
-      case NO_SUCH_ENTITY -> throw noSuchEntity("The user with name " + userName + " cannot be found.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity(PrincipalType.USER, userName);
       case LIMIT_REACHED -> throw new IllegalStateException("a user has one login profile, no limit");
     }
     return profile;
@@ -447,7 +468,7 @@ public final class IdentityService {
     requirePassword("newPassword", newPassword);
     IamUser user = store.findUser(caller.accountId(), caller.userName())
         .filter(found -> found.userId().equals(caller.userId()))
-        .orElseThrow(() -> noSuchEntity("The user with name " + caller.userName() + " cannot be found."));
+        .orElseThrow(() -> noSuchEntity(PrincipalType.USER, caller.userName()));
     IdentityStore.StoredLoginProfile stored = store.findLoginProfile(user.accountId(), user.userName())
         .orElseThrow(() -> noLoginProfile(user.userName()));
     if (!passwords.verify(oldPassword, stored.passwordHash())) {
@@ -662,25 +683,22 @@ public final class IdentityService {
 
   private Role writeRole(Role role) {
     if (!store.updateRole(role)) {
-      throw noSuchEntity("The role with name " + role.roleName() + " cannot be found.");
+      throw noSuchEntity(PrincipalType.ROLE, role.roleName());
     }
     changed();
     return role;
   }
 
   public Role getRole(String accountId, String roleName) {
-    requireName("roleName", roleName, 64);
-    return store.findRole(accountId, roleName)
-        .orElseThrow(() -> noSuchEntity("The role with name " + roleName + " cannot be found."));
+    return found(PrincipalType.ROLE, roleName, 64, name -> store.findRole(accountId, name));
   }
 
   public List<Role> listRoles(String accountId, String pathPrefix) {
-    return store.listRoles(accountId, pathPrefix == null ? "/" : pathPrefix);
+    return store.listRoles(accountId, pathPrefixOrRoot(pathPrefix));
   }
 
   public void deleteRole(String accountId, String roleName) {
-    requireName("roleName", roleName, 64);
-    entityDeleted(PrincipalType.ROLE, roleName, store.deleteRole(accountId, roleName));
+    deleted(PrincipalType.ROLE, roleName, 64, name -> store.deleteRole(accountId, name));
   }
 
   public void putRolePolicy(String accountId, String roleName, String policyName, String document) {
@@ -790,7 +808,7 @@ public final class IdentityService {
       case INSERTED -> changed();
       case LIMIT_REACHED -> throw new WharfException.LimitExceeded("LimitExceeded", "Cannot exceed quota for PoliciesPer"
           + type.operationName() + ": " + MAX_MANAGED_POLICIES_ATTACHED);
-      case NO_SUCH_ENTITY -> throw noSuchEntity("The " + kind(type) + " with name " + principalName + " cannot be found.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity(type, principalName);
       case ALREADY_EXISTS -> throw new IllegalStateException("attaching is idempotent");
     }
   }
@@ -825,13 +843,11 @@ public final class IdentityService {
   }
 
   public IamGroup getGroup(String accountId, String groupName) {
-    requireName("groupName", groupName, 128);
-    return store.findGroup(accountId, groupName)
-        .orElseThrow(() -> noSuchEntity("The group with name " + groupName + " cannot be found."));
+    return found(PrincipalType.GROUP, groupName, 128, name -> store.findGroup(accountId, name));
   }
 
   public List<IamGroup> listGroups(String accountId, String pathPrefix) {
-    return store.listGroups(accountId, pathPrefix == null ? "/" : pathPrefix);
+    return store.listGroups(accountId, pathPrefixOrRoot(pathPrefix));
   }
 
   /** Renames the group and/or moves it to another path (null keeps either); its users and policies follow. */
@@ -846,15 +862,14 @@ public final class IdentityService {
       case INSERTED -> changed();
       case ALREADY_EXISTS -> throw new WharfException.Conflict("EntityAlreadyExists",
           "Group with name " + name + " already exists.");
-      case NO_SUCH_ENTITY -> throw noSuchEntity("The group with name " + groupName + " cannot be found.");
+      case NO_SUCH_ENTITY -> throw noSuchEntity(PrincipalType.GROUP, groupName);
       case LIMIT_REACHED -> throw new IllegalStateException("a rename adds nothing");
     }
   }
 
   /** DeleteConflict while the group has users, inline policies or attached policies, as in AWS. */
   public void deleteGroup(String accountId, String groupName) {
-    requireName("groupName", groupName, 128);
-    entityDeleted(PrincipalType.GROUP, groupName, store.deleteGroup(accountId, groupName));
+    deleted(PrincipalType.GROUP, groupName, 128, name -> store.deleteGroup(accountId, name));
   }
 
   /** The group's users: the group's policies apply to each of them from the next request on. */
@@ -979,7 +994,7 @@ public final class IdentityService {
     String canonical = requireEntity(accountId, type, name);
     String arn = boundaryPolicy(accountId, policyArn).arn();
     if (!store.setPermissionsBoundary(accountId, type, canonical, arn)) {
-      throw noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
+      throw noSuchEntity(type, name);
     }
     changed();
   }
@@ -988,7 +1003,7 @@ public final class IdentityService {
   public void deletePermissionsBoundary(String accountId, PrincipalType type, String name) {
     String canonical = requireEntity(accountId, type, name);
     if (!store.setPermissionsBoundary(accountId, type, canonical, null)) {
-      throw noSuchEntity("The " + kind(type) + " with name " + name + " cannot be found.");
+      throw noSuchEntity(type, name);
     }
     changed();
   }

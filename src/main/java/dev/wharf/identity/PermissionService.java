@@ -1,7 +1,6 @@
 package dev.wharf.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.WharfException;
 import dev.wharf.metrics.Metrics;
 import dev.wharf.policy.AttachedPolicy;
@@ -34,7 +33,6 @@ import java.util.Set;
  * and stored policies with the policy language, which knows no feature package.
  */
 public final class PermissionService {
-  private static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
   private final IdentityStore store;
   private final Clock clock;
@@ -65,8 +63,8 @@ public final class PermissionService {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
-    this.sessionPolicies = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).recordStats().build();
+    this.principals = IdentityCaches.newCache();
+    this.sessionPolicies = IdentityCaches.newCache();
   }
 
   /** Its caches by metric name, for hit rates (built with {@code recordStats}). */

@@ -225,14 +225,10 @@ public final class PolicySimulator {
     if (policyName.startsWith("arn:aws:iam::")) {
       return "user-managed";
     }
-    if (policyName.startsWith("user/")) {
-      return "user";
-    }
-    if (policyName.startsWith("role/")) {
-      return "role";
-    }
-    if (policyName.startsWith("group/")) {
-      return "group";
+    for (PrincipalType type : PrincipalType.values()) {
+      if (policyName.startsWith(type.column() + "/")) { // an inline policy, named TYPE/NAME/inline/POLICY
+        return type.column();
+      }
     }
     return "none";
   }

@@ -190,12 +190,23 @@ public final class PublishingService {
 
   /** Streams one asset's content into the blob store: the asset record that refers to it. */
   private PackageAsset storeContent(AssetContent content) {
+    return storeContent(content, null);
+  }
+
+  /**
+   * Streams one asset's content into the blob store, checked against {@code expectedSha256} when it is not
+   * null: the asset record that refers to it.
+   */
+  private PackageAsset storeContent(AssetContent content, String expectedSha256) {
     BlobDigests digests;
     try {
-      digests = packages.blobs().put(content.content(), content.maxBytes(), null);
+      digests = packages.blobs().put(content.content(), content.maxBytes(), expectedSha256);
       metrics.bytesStored(digests.size());
     } catch (dev.wharf.blob.BlobTooLargeException e) {
       throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
+    } catch (dev.wharf.blob.BlobDigestMismatchException e) {
+      throw new WharfException.Invalid("ValidationException", "The SHA-256 of asset " + content.name() + " ("
+          + e.actualSha256() + ") does not match the assetSHA256 sent (" + expectedSha256 + ")");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -239,19 +250,7 @@ public final class PublishingService {
         throw notUnfinished(key, version, existing.version().status());
       }
     });
-    BlobDigests digests;
-    try {
-      digests = packages.blobs().put(content.content(), content.maxBytes(), expectedSha256);
-      metrics.bytesStored(digests.size());
-    } catch (dev.wharf.blob.BlobTooLargeException e) {
-      throw new WharfException.TooLarge("Asset " + content.name() + " exceeds the limit of " + content.maxBytes() + " bytes");
-    } catch (dev.wharf.blob.BlobDigestMismatchException e) {
-      throw new WharfException.Invalid("ValidationException", "The SHA-256 of asset " + content.name() + " ("
-          + e.actualSha256() + ") does not match the assetSHA256 sent (" + expectedSha256 + ")");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    PackageAsset asset = asset(content.name(), digests);
+    PackageAsset asset = storeContent(content, expectedSha256);
     Instant now = packages.clock().instant();
     PackageVersion wanted = new PackageVersion(key, version, unfinished ? VersionStatus.UNFINISHED : VersionStatus.PUBLISHED,
         PackageService.newRevision(), now, now, null, metadata, "INTERNAL");

@@ -267,28 +267,22 @@ public final class UpstreamService {
   }
 
   private Optional<PackageDocument.VersionWithAssets> searchVersion(PackageKey key, String version) {
-    Search search = search(key);
-    for (Source source : search.sources()) {
+    return firstFound(key, source -> {
       // Only what the upstream would serve is taken from it (not Archived, Disposed or Unfinished versions).
       Optional<PackageDocument.VersionWithAssets> found = find(Optional.of(source.document()), version)
           .filter(v -> v.version().status().downloadable());
-      if (found.isPresent() && source.external() && found.get().assets().isEmpty()) {
-        continue; // listed without files (Maven): its files are fetched one by one, by name
+      if (found.isEmpty() || !source.external()) {
+        return found;
       }
-      if (found.isPresent()) {
-        PackageDocument.VersionWithAssets stored = found.get();
-        if (source.external()) {
-          for (PackageAsset asset : found.get().assets()) {
-            stored = external.fetch(found.get(), asset.name());
-          }
-        }
-        return Optional.of(bring(key, stored));
+      if (found.get().assets().isEmpty()) {
+        return Optional.empty(); // listed without files (Maven): its files are fetched one by one, by name
       }
-    }
-    if (search.failure() != null) {
-      throw search.failure();
-    }
-    return Optional.empty();
+      PackageDocument.VersionWithAssets stored = found.get();
+      for (PackageAsset asset : found.get().assets()) {
+        stored = external.fetch(found.get(), asset.name());
+      }
+      return Optional.of(stored);
+    });
   }
 
   /**
@@ -306,13 +300,22 @@ public final class UpstreamService {
   }
 
   private Optional<PackageDocument.VersionWithAssets> searchAsset(PackageKey key, String assetName) {
+    return firstFound(key, source -> withAsset(source.document(), assetName)
+        .filter(v -> v.version().status().downloadable())
+        .map(found -> source.external() ? external.fetch(found, assetName) : found));
+  }
+
+  /**
+   * The first answer {@code take} finds in the repositories searched for {@code key}, in search order, retained
+   * in {@code key}'s repository; when none has it, the failure of an upstream that could not answer, if any.
+   */
+  private Optional<PackageDocument.VersionWithAssets> firstFound(PackageKey key,
+      java.util.function.Function<Source, Optional<PackageDocument.VersionWithAssets>> take) {
     Search search = search(key);
     for (Source source : search.sources()) {
-      Optional<PackageDocument.VersionWithAssets> found = withAsset(source.document(), assetName)
-          .filter(v -> v.version().status().downloadable());
+      Optional<PackageDocument.VersionWithAssets> found = take.apply(source);
       if (found.isPresent()) {
-        PackageDocument.VersionWithAssets stored = source.external() ? external.fetch(found.get(), assetName) : found.get();
-        return Optional.of(bring(key, stored));
+        return Optional.of(bring(key, found.get()));
       }
     }
     if (search.failure() != null) {

@@ -194,13 +194,8 @@ public final class AwsQueryEndpoints {
       case QueryOperation.Permission.Unsigned unsigned -> { }
       case QueryOperation.Permission.PolicyAction policy -> {
         QueryOperation.Resource resource = policy.resource().resolve(request);
-        PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
-            resource.arn(), resource.accountId(), List.of(), resource.context());
-        for (String also : resource.alsoRequired()) {
-          PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), also,
-              resource.arn(), resource.accountId(), List.of(), resource.context());
-        }
-        entry.action(policy.iamAction());
+        PolicyCheck.requireAll(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
+            resource.alsoRequired(), resource.arn(), resource.accountId(), List.of(), resource.context());
       }
     }
   }

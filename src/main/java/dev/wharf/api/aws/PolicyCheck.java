@@ -28,4 +28,18 @@ final class PolicyCheck {
       throw PermissionService.denied(principal, iamAction, arn, decision);
     }
   }
+
+  /**
+   * Requires {@code iamAction} and each action of {@code alsoRequired} on the same resource (as AWS requires
+   * e.g. codeartifact:TagResource for a create with tags); the audit entry then names {@code iamAction}.
+   */
+  static void requireAll(PermissionService permissions, AuditLog.Entry entry, Principal principal,
+      PermissionService.RequestOrigin origin, String iamAction, List<String> alsoRequired, String arn,
+      String accountId, List<AttachedPolicy> resourcePolicies, Map<String, List<String>> context) {
+    require(permissions, entry, principal, origin, iamAction, arn, accountId, resourcePolicies, context);
+    for (String also : alsoRequired) {
+      require(permissions, entry, principal, origin, also, arn, accountId, resourcePolicies, context);
+    }
+    entry.action(iamAction);
+  }
 }

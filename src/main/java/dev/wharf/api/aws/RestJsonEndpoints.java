@@ -299,13 +299,8 @@ public final class RestJsonEndpoints {
       case RestOperation.Permission.NoPolicyCheck none -> { }
       case RestOperation.Permission.PolicyAction policy -> {
         RestOperation.ProtectedResource resource = policy.resource().resolve(request);
-        PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
-            resource.arn(), resource.accountId(), resource.policies(), resource.context());
-        for (String also : resource.alsoRequired()) {
-          PolicyCheck.require(context.permissions(), entry, request.principal(), request.origin(), also,
-              resource.arn(), resource.accountId(), resource.policies(), resource.context());
-        }
-        entry.action(policy.iamAction());
+        PolicyCheck.requireAll(context.permissions(), entry, request.principal(), request.origin(), policy.iamAction(),
+            resource.alsoRequired(), resource.arn(), resource.accountId(), resource.policies(), resource.context());
       }
     }
   }

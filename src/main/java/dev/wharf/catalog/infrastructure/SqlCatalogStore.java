@@ -63,8 +63,7 @@ public final class SqlCatalogStore implements CatalogStore {
   @Override
   public Outcome deleteDomain(String owner, String name) {
     return jdbi.inTransaction(h -> {
-      if (h.createQuery("SELECT COUNT(*) FROM domains WHERE owner = :owner AND name = :name")
-          .bind("owner", owner).bind("name", name).mapTo(Long.class).one() == 0) {
+      if (!domainExists(h, owner, name)) {
         return Outcome.NOT_FOUND;
       }
       if (h.createQuery("SELECT COUNT(*) FROM repositories WHERE domain_owner = :owner AND domain_name = :name")
@@ -98,8 +97,7 @@ public final class SqlCatalogStore implements CatalogStore {
   @Override
   public Outcome insertRepository(RepositoryRow repository) {
     return jdbi.inTransaction(h -> {
-      if (h.createQuery("SELECT COUNT(*) FROM domains WHERE owner = :owner AND name = :name")
-          .bind("owner", repository.domainOwner()).bind("name", repository.domainName()).mapTo(Long.class).one() == 0) {
+      if (!domainExists(h, repository.domainOwner(), repository.domainName())) {
         return Outcome.NOT_FOUND;
       }
       int inserted = h.createUpdate("INSERT INTO repositories (domain_owner, domain_name, name, administrator_account,"
@@ -114,6 +112,12 @@ public final class SqlCatalogStore implements CatalogStore {
       writeUpstreams(h, repository.domainOwner(), repository.domainName(), repository.name(), repository.upstreams());
       return Outcome.DONE;
     });
+  }
+
+  /** Whether the domain exists, read in the caller's transaction (what is created in it needs the domain). */
+  static boolean domainExists(Handle h, String owner, String name) {
+    return h.createQuery("SELECT COUNT(*) FROM domains WHERE owner = :owner AND name = :name")
+        .bind("owner", owner).bind("name", name).mapTo(Long.class).one() > 0;
   }
 
   private static void writeUpstreams(Handle h, String owner, String domain, String name, List<String> upstreams) {

@@ -57,8 +57,7 @@ public final class SqlPackageGroupStore implements PackageGroupStore {
   @Override
   public Outcome insert(GroupRow group) {
     return jdbi.inTransaction(h -> {
-      if (h.createQuery("SELECT COUNT(*) FROM domains WHERE owner = :owner AND name = :domain")
-          .bind("owner", group.domainOwner()).bind("domain", group.domainName()).mapTo(Long.class).one() == 0) {
+      if (!SqlCatalogStore.domainExists(h, group.domainOwner(), group.domainName())) {
         return Outcome.NOT_FOUND;
       }
       int inserted = h.createUpdate("INSERT INTO package_groups (domain_owner, domain_name, pattern, description,"

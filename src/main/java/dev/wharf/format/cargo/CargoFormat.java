@@ -16,7 +16,7 @@ import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Cargo's sparse registry under {@code /{domain}-{owner}/cargo/{repo}/}: the index
@@ -39,7 +38,7 @@ import java.util.Objects;
  * the whole {@code Authorization} value, with no scheme; {@code Bearer} works too. Errors are
  * {@code {"errors":[{"detail":"..."}]}}, which cargo shows.
  */
-public final class CargoFormat implements PackageFormat {
+public final class CargoFormat extends RegistryFormat<CargoRegistry> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PathParser<CargoRequestPath> PARSER = PathParser.of(CargoRequestPath::parse);
   private static final String INDEX_TYPE = "text/plain; charset=utf-8";
@@ -57,17 +56,8 @@ public final class CargoFormat implements PackageFormat {
           + " (registries.NAME.credential-provider); the token alone or Bearer <token>",
       List.of("public:crates-io"));
 
-  private final FormatContext context;
-  private final CargoRegistry registry;
-
   public CargoFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new CargoRegistry(context);
-  }
-
-  @Override
-  public Spec spec() {
-    return SPEC;
+    super(SPEC, context, CargoRegistry::new);
   }
 
   @Override
@@ -97,7 +87,7 @@ public final class CargoFormat implements PackageFormat {
   /** The API knows a crate by its lower-case name, which cargo's index paths use. */
   @Override
   public void requireCreatable(String namespace, String name) {
-    PackageFormat.super.requireCreatable(namespace, name);
+    super.requireCreatable(namespace, name);
     if (!CargoNames.validName(name) || !CargoNames.key(name).equals(name)) {
       throw new WharfException.Invalid("ValidationException", "Crates are named in the API by their lower-case"
           + " name: 1 to 64 ASCII letters, digits, '-' and '_', beginning with a letter");

@@ -9,7 +9,7 @@ import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
@@ -25,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -36,29 +35,20 @@ import java.util.function.Function;
  * text, which Maven shows in its transfer errors; 401 carries the Basic challenge Maven and Gradle
  * wait for before sending credentials.
  */
-public final class MavenFormat implements PackageFormat {
+public final class MavenFormat extends RegistryFormat<MavenRegistry> {
   /** Uploaded maven-metadata.xml files are read (up to this size) and discarded. */
   static final int MAX_METADATA_BYTES = 1024 * 1024;
   static final int MAX_CHECKSUM_BYTES = 1024;
   private static final PathParser<MavenPath> PARSER = PathParser.of(MavenPath::parse);
   private static final Function<String, Optional<MavenPath>> ANY = rest -> Optional.of(PARSER.parse(rest));
 
-  private final FormatContext context;
-  private final MavenRegistry registry;
-
   public MavenFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new MavenRegistry(context);
+    super(SPEC, context, MavenRegistry::new);
   }
 
   private static final Spec SPEC = new Spec(MavenRegistry.FORMAT, Namespaces.REQUIRED, ErrorBody.PLAIN_TEXT,
       Spec.BASIC_AWS_HINT, List.of("public:maven-central", "public:maven-googleandroid", "public:maven-gradleplugins",
           "public:maven-commonsware", "public:maven-clojars"));
-
-  @Override
-  public Spec spec() {
-    return SPEC;
-  }
 
   @Override
   public String displayName(String namespace, String name) {

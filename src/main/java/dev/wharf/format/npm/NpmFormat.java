@@ -16,7 +16,7 @@ import dev.wharf.format.FormatErrors;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,29 +43,20 @@ import java.util.Optional;
  * <p>Reads are authorized on the repository, so a package that does not exist answers exactly like
  * one the caller may not see would, both decided before any lookup.
  */
-public final class NpmFormat implements PackageFormat {
+public final class NpmFormat extends RegistryFormat<NpmRegistry> {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String ABBREVIATED = "application/vnd.npm.install-v1+json";
   static final String UNPUBLISH_REFUSED = "Unpublish is not supported by this repository (as in AWS CodeArtifact):"
       + " use 'aws codeartifact delete-package-versions' (or update-package-versions-status) instead";
   private static final PathParser<NpmRequestPath> PARSER = PathParser.of(NpmRequestPath::parse);
 
-  private final NpmRegistry registry;
-  private final FormatContext context;
-
   public NpmFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new NpmRegistry(context);
+    super(SPEC, context, NpmRegistry::new);
   }
 
   private static final Spec SPEC = new Spec(NpmRegistry.FORMAT, Namespaces.OPTIONAL, ErrorBody.JSON,
       "Authentication required: this repository needs an authorization token (npm _authToken)",
       List.of("public:npmjs"));
-
-  @Override
-  public Spec spec() {
-    return SPEC;
-  }
 
   @Override
   public String displayName(String namespace, String name) {

@@ -14,7 +14,7 @@ import dev.wharf.format.MultipartForm;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.RenderedMetadata;
@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -43,7 +42,7 @@ import java.util.Optional;
  * autocomplete. NuGet sends the token as Basic {@code aws:<token>} from its NuGet.Config; a push may
  * send it as {@code X-NuGet-ApiKey}. Errors are plain text (NuGet shows the status and its reason).
  */
-public final class NugetFormat implements PackageFormat {
+public final class NugetFormat extends RegistryFormat<NugetRegistry> {
   private static final PathParser<NugetRequestPath> PARSER = PathParser.of(NugetRequestPath::parse);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JSON_TYPE = "application/json; charset=utf-8";
@@ -55,17 +54,8 @@ public final class NugetFormat implements PackageFormat {
           + " (NuGet.Config packageSourceCredentials); a push may send the token as X-NuGet-ApiKey",
       List.of("public:nuget-org"));
 
-  private final FormatContext context;
-  private final NugetRegistry registry;
-
   public NugetFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new NugetRegistry(context);
-  }
-
-  @Override
-  public Spec spec() {
-    return SPEC;
+    super(SPEC, context, NugetRegistry::new);
   }
 
   @Override
@@ -102,7 +92,7 @@ public final class NugetFormat implements PackageFormat {
   /** The API knows a package by its lower-case id, as CodeArtifact normalizes it. */
   @Override
   public void requireCreatable(String namespace, String name) {
-    PackageFormat.super.requireCreatable(namespace, name);
+    super.requireCreatable(namespace, name);
     if (!NugetNames.validId(name) || !NugetNames.key(name).equals(name)) {
       throw new WharfException.Invalid("ValidationException", "NuGet packages are named in the API by their lower-case"
           + " id: 1 to " + NugetNames.MAX_ID_LENGTH + " letters, digits and '_', separated by single '.' or '-'");

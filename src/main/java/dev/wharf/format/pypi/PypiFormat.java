@@ -14,7 +14,7 @@ import dev.wharf.format.SpoolFiles;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * project). Wharf adds PEP 592 yanking: {@code :action=yank} / {@code unyank} posted like an upload.
  * Each route declares what it needs; errors are plain text, which pip and twine show as they are.
  */
-public final class PypiFormat implements PackageFormat {
+public final class PypiFormat extends RegistryFormat<PypiRegistry> {
   private static final Logger LOG = LoggerFactory.getLogger(PypiFormat.class);
   static final String JSON_TYPE = "application/vnd.pypi.simple.v1+json";
   static final String HTML_TYPE = "application/vnd.pypi.simple.v1+html";
@@ -49,21 +48,12 @@ public final class PypiFormat implements PackageFormat {
   static final long FORM_OVERHEAD = 16L * 1024 * 1024;
   private static final PathParser<PypiRequestPath> PARSER = PathParser.of(PypiRequestPath::parse);
 
-  private final FormatContext context;
-  private final PypiRegistry registry;
-
   public PypiFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new PypiRegistry(context);
+    super(SPEC, context, PypiRegistry::new);
   }
 
   private static final Spec SPEC = new Spec(PypiRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
       Spec.BASIC_AWS_HINT, List.of("public:pypi"));
-
-  @Override
-  public Spec spec() {
-    return SPEC;
-  }
 
   @Override
   public Optional<String> installLine(String namespace, String name, String version) {
@@ -84,7 +74,7 @@ public final class PypiFormat implements PackageFormat {
   /** The API knows a PyPI package only by its normalized name (PEP 503). */
   @Override
   public void requireCreatable(String namespace, String name) {
-    PackageFormat.super.requireCreatable(namespace, name);
+    super.requireCreatable(namespace, name);
     String normalized = PypiNames.normalize(name);
     if (!normalized.equals(name)) {
       throw new WharfException.Invalid("ValidationException", "PyPI packages are named by their normalized"

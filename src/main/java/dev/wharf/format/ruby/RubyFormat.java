@@ -12,7 +12,7 @@ import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageAction;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -37,7 +36,7 @@ import java.util.Optional;
  * ({@code POST api/v1/gems}) and {@code gem yank} ({@code DELETE api/v1/gems/yank}). Errors are plain
  * text, which gem and bundler print.
  */
-public final class RubyFormat implements PackageFormat {
+public final class RubyFormat extends RegistryFormat<RubyRegistry> {
   private static final PathParser<RubyRequestPath> PARSER = PathParser.of(RubyRequestPath::parse);
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final int MAX_FORM_BYTES = 64 * 1024;
@@ -47,17 +46,8 @@ public final class RubyFormat implements PackageFormat {
           + " send user 'aws' and the token as the password",
       List.of("public:ruby-gems-org"));
 
-  private final FormatContext context;
-  private final RubyRegistry registry;
-
   public RubyFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new RubyRegistry(context);
-  }
-
-  @Override
-  public Spec spec() {
-    return SPEC;
+    super(SPEC, context, RubyRegistry::new);
   }
 
   @Override
@@ -84,7 +74,7 @@ public final class RubyFormat implements PackageFormat {
 
   @Override
   public void requireCreatable(String namespace, String name) {
-    PackageFormat.super.requireCreatable(namespace, name);
+    super.requireCreatable(namespace, name);
     if (!RubyNames.validName(name)) {
       throw new WharfException.Invalid("ValidationException", "A gem name is 1 to " + RubyNames.MAX_NAME_LENGTH
           + " letters, digits, '.', '-' and '_', with at least one letter");

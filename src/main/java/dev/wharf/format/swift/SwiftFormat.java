@@ -12,7 +12,7 @@ import dev.wharf.format.FormatContext;
 import dev.wharf.format.MultipartForm;
 import dev.wharf.format.Need;
 import dev.wharf.format.PackageCall;
-import dev.wharf.format.PackageFormat;
+import dev.wharf.format.RegistryFormat;
 import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
@@ -35,7 +35,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,7 +44,7 @@ import java.util.Set;
  * archives, identifier lookup by repository URL, publishing ({@code PUT {scope}/{name}/{version}}) and
  * SwiftPM's {@code login}. Every answer states {@code Content-Version: 1}; failures are problem details.
  */
-public final class SwiftFormat implements PackageFormat {
+public final class SwiftFormat extends RegistryFormat<SwiftRegistry> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PathParser<SwiftRequestPath> PARSER = PathParser.of(SwiftRequestPath::parse);
   private static final String SWIFT_TYPE = "text/x-swift";
@@ -64,17 +63,8 @@ public final class SwiftFormat implements PackageFormat {
           + " a Bearer token",
       List.of());
 
-  private final FormatContext context;
-  private final SwiftRegistry registry;
-
   public SwiftFormat(FormatContext context) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.registry = new SwiftRegistry(context);
-  }
-
-  @Override
-  public Spec spec() {
-    return SPEC;
+    super(SPEC, context, SwiftRegistry::new);
   }
 
   /** The failures' body: problem details (RFC 7807) in API version 1. */
@@ -109,7 +99,7 @@ public final class SwiftFormat implements PackageFormat {
   /** Scopes and names follow the specification; the API stores them in lower case, as CodeArtifact normalizes them. */
   @Override
   public void requireCreatable(String namespace, String name) {
-    PackageFormat.super.requireCreatable(namespace, name);
+    super.requireCreatable(namespace, name);
     if (!SwiftNames.validScope(namespace) || !SwiftNames.validName(name)
         || !SwiftNames.key(namespace).equals(namespace) || !SwiftNames.key(name).equals(name)) {
       throw new WharfException.Invalid("ValidationException", "Swift packages are named in the API by their"

@@ -31,27 +31,26 @@ final class SwiftNames {
   }
 
   static String requireScope(String scope) {
-    if (!validScope(scope)) {
-      throw new WharfException.Invalid("invalid package scope '" + scope + "': a scope is 1 to 39 letters, digits"
-          + " and hyphens, with no hyphen at its start or end or next to another");
-    }
-    return scope;
+    return require(validScope(scope), scope, "package scope", "a scope is 1 to 39 letters, digits and hyphens, with"
+        + " no hyphen at its start or end or next to another");
   }
 
   static String requireName(String name) {
-    if (!validName(name)) {
-      throw new WharfException.Invalid("invalid package name '" + name + "': a name is 1 to 100 letters, digits,"
-          + " hyphens and underscores, with no hyphen or underscore at its start or end or next to another");
-    }
-    return name;
+    return require(validName(name), name, "package name", "a name is 1 to 100 letters, digits, hyphens and"
+        + " underscores, with no hyphen or underscore at its start or end or next to another");
   }
 
   static String requireVersion(String version) {
-    if (!validVersion(version)) {
-      throw new WharfException.Invalid("invalid version '" + version + "': a version is a semantic version"
-          + " (MAJOR.MINOR.PATCH, with an optional pre-release and build metadata)");
+    return require(validVersion(version), version, "version", "a version is a semantic version (MAJOR.MINOR.PATCH,"
+        + " with an optional pre-release and build metadata)");
+  }
+
+  /** The identifier, when valid; else 400 naming it and the rule it breaks. */
+  private static String require(boolean valid, String identifier, String what, String rule) {
+    if (!valid) {
+      throw new WharfException.Invalid("invalid " + what + " '" + identifier + "': " + rule);
     }
-    return version;
+    return identifier;
   }
 
   /** How a scope or a name is stored and compared: its lower-case spelling. */

@@ -759,26 +759,40 @@ public final class SqlIdentityStore implements IdentityStore {
       if (!to.equals(from) && count(h, EntityTable.GROUPS.countSql(), accountId, to) > 0) {
         return InsertOutcome.ALREADY_EXISTS;
       }
-      // Memberships reference the group's key: they are taken out, the group renamed, then put back.
-      List<String> members = h.createQuery("SELECT user_name_lower FROM iam_group_members WHERE account_id = :a"
-              + " AND group_name_lower = :n").bind("a", accountId).bind("n", from).mapTo(String.class).list();
-      h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a AND group_name_lower = :n")
-          .bind("a", accountId).bind("n", from).execute();
-      h.createUpdate("UPDATE iam_groups SET group_name = :name, group_name_lower = :to, path = :path"
-              + " WHERE account_id = :a AND group_name_lower = :from")
+      renameMember(h, PrincipalType.GROUP, accountId, from, to, () -> h.createUpdate(
+              "UPDATE iam_groups SET group_name = :name, group_name_lower = :to, path = :path"
+                  + " WHERE account_id = :a AND group_name_lower = :from")
           .bind("name", newGroupName).bind("to", to).bind("path", newPath).bind("a", accountId).bind("from", from)
-          .execute();
-      for (String member : members) {
-        h.createUpdate("INSERT INTO iam_group_members (account_id, group_name_lower, user_name_lower) VALUES (:a, :g, :u)")
-            .bind("a", accountId).bind("g", to).bind("u", member).execute();
-      }
+          .execute());
+      return InsertOutcome.INSERTED;
+    });
+  }
+
+  /**
+   * Renames a user or a group ({@code rename} updates its row): group memberships reference its lower-cased
+   * name, so they step aside while it changes and come back under the new one; its inline and attached
+   * policies follow it.
+   */
+  private static void renameMember(Handle h, PrincipalType type, String accountId, String from, String to,
+      Runnable rename) {
+    String own = EntityTable.of(type).nameColumn();
+    String other = type == PrincipalType.USER ? EntityTable.GROUPS.nameColumn() : EntityTable.USERS.nameColumn();
+    List<String> others = h.createQuery("SELECT " + other + " FROM iam_group_members WHERE account_id = :a AND "
+        + own + " = :n").bind("a", accountId).bind("n", from).mapTo(String.class).list();
+    h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a AND " + own + " = :n")
+        .bind("a", accountId).bind("n", from).execute();
+    rename.run();
+    for (String member : others) {
+      h.createUpdate("INSERT INTO iam_group_members (account_id, " + own + ", " + other + ") VALUES (:a, :to, :o)")
+          .bind("a", accountId).bind("to", to).bind("o", member).execute();
+    }
+    if (!to.equals(from)) {
       for (String table : List.of("inline_policies", "policy_attachments")) {
         h.createUpdate("UPDATE " + table + " SET principal_name_lower = :to WHERE account_id = :a"
                 + " AND principal_type = :t AND principal_name_lower = :from")
-            .bind("to", to).bind("a", accountId).bind("t", PrincipalType.GROUP.column()).bind("from", from).execute();
+            .bind("to", to).bind("a", accountId).bind("t", type.column()).bind("from", from).execute();
       }
-      return InsertOutcome.INSERTED;
-    });
+    }
   }
 
   private static IamGroup group(ResultSet rs) throws SQLException {
@@ -941,27 +955,15 @@ public final class SqlIdentityStore implements IdentityStore {
       if (!to.equals(name) && count(h, EntityTable.USERS.countSql(), accountId, to) > 0) {
         return RenameOutcome.NAME_TAKEN;
       }
-      // Group memberships reference the user's key: they step aside while it changes and come back under the new one.
-      List<String> groups = h.createQuery("SELECT group_name_lower FROM iam_group_members WHERE account_id = :a"
-              + " AND user_name_lower = :n").bind("a", accountId).bind("n", name).mapTo(String.class).list();
-      h.createUpdate("DELETE FROM iam_group_members WHERE account_id = :a AND user_name_lower = :n")
-          .bind("a", accountId).bind("n", name).execute();
-      h.createUpdate("UPDATE iam_users SET user_name = :name, user_name_lower = :to, path = :path"
-              + " WHERE account_id = :a AND user_name_lower = :n")
+      renameMember(h, PrincipalType.USER, accountId, name, to, () -> h.createUpdate(
+              "UPDATE iam_users SET user_name = :name, user_name_lower = :to, path = :path"
+                  + " WHERE account_id = :a AND user_name_lower = :n")
           .bind("name", renamed).bind("to", to).bind("path", newPath == null ? user.get().path() : newPath)
-          .bind("a", accountId).bind("n", name).execute();
-      for (String group : groups) {
-        h.createUpdate("INSERT INTO iam_group_members (account_id, group_name_lower, user_name_lower) VALUES (:a, :g, :to)")
-            .bind("a", accountId).bind("g", group).bind("to", to).execute();
-      }
+          .bind("a", accountId).bind("n", name).execute());
       if (!to.equals(name)) {
-        // Everything that names the user by its lower-cased name follows it.
+        // Everything else that names the user by its lower-cased name follows it.
         for (String sql : List.of(
             "UPDATE access_keys SET user_name_lower = :to WHERE account_id = :a AND user_name_lower = :n",
-            "UPDATE inline_policies SET principal_name_lower = :to WHERE account_id = :a AND principal_type = 'user'"
-                + " AND principal_name_lower = :n",
-            "UPDATE policy_attachments SET principal_name_lower = :to WHERE account_id = :a AND principal_type = 'user'"
-                + " AND principal_name_lower = :n",
             "UPDATE iam_tags SET entity_key = :to WHERE account_id = :a AND entity_type = 'user' AND entity_key = :n",
             "UPDATE iam_login_profiles SET user_name_lower = :to WHERE account_id = :a AND user_name_lower = :n",
             "UPDATE iam_password_history SET user_name_lower = :to WHERE account_id = :a AND user_name_lower = :n")) {
