@@ -7,9 +7,9 @@ import dev.wharf.catalog.PackageGroupStore.GroupRow;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.StoredNames;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,20 +37,21 @@ public final class PackageGroupService {
 
   private final PackageGroupStore store;
   private final CatalogService catalog;
-  private final List<String> formats;
+  private final Map<String, StoredNames> formats;
   private final Clock clock;
   private final Cache<List<String>, PackageGroupOrigins> origins =
       Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
   private final List<BiConsumer<String, String>> changeListeners = new CopyOnWriteArrayList<>();
 
   /**
-   * @param formats the package formats a pattern may name
+   * @param formats the package formats a pattern may name, each with how it stores namespaces and names (the
+   *     format layer's {@code FormatRegistry.storedNames()}), in the order the API lists them
    */
-  public PackageGroupService(PackageGroupStore store, CatalogService catalog, Collection<String> formats,
+  public PackageGroupService(PackageGroupStore store, CatalogService catalog, Map<String, StoredNames> formats,
       Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.formats = List.copyOf(formats);
+    this.formats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(formats));
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -222,9 +223,9 @@ public final class PackageGroupService {
 
   /** The group a package belongs to: the most specific one whose pattern matches it. */
   public PackageGroup associatedGroup(String owner, String domain, String format, String namespace, String name) {
-    if (!formats.contains(format)) {
+    if (!formats.containsKey(format)) {
       throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + formats);
+          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + formats.keySet());
     }
     return mostSpecific(list(owner, domain, null), format, namespace, name).orElseThrow(
         () -> new IllegalStateException("domain " + domain + " has no root package group"));

@@ -1,5 +1,7 @@
 package dev.wharf.catalog;
 
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.catalog.PackageGroup.Mode;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The group service's decisions on SQLite: answered from its cache when warm, right after each change. */
 class PackageGroupServiceTest {
   private static final String OWNER = "111122223333";
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "generic");
+  private static final Map<String, StoredNames> FORMATS = FormatRegistry.standardStoredNames();
 
   @TempDir Path directory;
   Database database;

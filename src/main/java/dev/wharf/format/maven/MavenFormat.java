@@ -51,7 +51,7 @@ public final class MavenFormat implements PackageFormat {
     this.registry = new MavenRegistry(context);
   }
 
-  private static final Spec SPEC = new Spec(MavenRegistry.FORMAT, Namespaces.REQUIRED, ErrorBody.PLAIN_TEXT,
+  public static final Spec SPEC = new Spec(MavenRegistry.FORMAT, Namespaces.REQUIRED, ErrorBody.PLAIN_TEXT,
       Spec.BASIC_AWS_HINT, List.of("public:maven-central", "public:maven-googleandroid", "public:maven-gradleplugins",
           "public:maven-commonsware", "public:maven-clojars"));
 

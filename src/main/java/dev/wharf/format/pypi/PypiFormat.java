@@ -6,6 +6,7 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
+import dev.wharf.format.StoredNames;
 import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +59,8 @@ public final class PypiFormat implements PackageFormat {
     this.registry = new PypiRegistry(context);
   }
 
-  private static final Spec SPEC = new Spec(PypiRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
-      Spec.BASIC_AWS_HINT, List.of("public:pypi"));
+  public static final Spec SPEC = new Spec(PypiRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
+      Spec.BASIC_AWS_HINT, List.of("public:pypi"), new StoredNames(UnaryOperator.identity(), PypiNames::normalize));
 
   @Override
   public Spec spec() {
