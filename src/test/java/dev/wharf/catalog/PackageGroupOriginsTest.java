@@ -1,7 +1,5 @@
 package dev.wharf.catalog;
 
-import dev.wharf.format.FormatRegistry;
-import dev.wharf.format.StoredNames;
 import static dev.wharf.catalog.PackageGroup.Mode.ALLOW;
 import static dev.wharf.catalog.PackageGroup.Mode.ALLOW_SPECIFIC_REPOSITORIES;
 import static dev.wharf.catalog.PackageGroup.Mode.BLOCK;
@@ -14,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.catalog.PackageGroup.Mode;
 import dev.wharf.catalog.PackageGroup.RestrictionType;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package dev.wharf.catalog;
 
-import dev.wharf.format.FormatRegistry;
-import dev.wharf.format.StoredNames;
-import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 

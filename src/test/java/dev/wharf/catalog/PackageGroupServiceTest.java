@@ -1,13 +1,13 @@
 package dev.wharf.catalog;
 
-import dev.wharf.format.FormatRegistry;
-import dev.wharf.format.StoredNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wharf.catalog.PackageGroup.Mode;
 import dev.wharf.catalog.PackageGroup.RestrictionType;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
 import dev.wharf.catalog.infrastructure.SqlPackageGroupStore;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
 import java.nio.file.Path;
