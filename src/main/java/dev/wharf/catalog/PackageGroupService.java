@@ -33,11 +33,18 @@ public final class PackageGroupService {
   /** Description and contact information: at most 1,000 characters and no control characters. */
   public static final int MAX_TEXT_LENGTH = 1000;
 
+  /**
+   * How many groups a domain may have, the root {@code /*} included: CodeArtifact has a quota of package groups
+   * per domain, but the quota page read for this did not state it; 1,000 is Wharf's choice (docs/compatibility.md).
+   */
+  public static final int MAX_GROUPS_PER_DOMAIN = 1000;
+
   private static final Pattern PRINTABLE = Pattern.compile("\\P{C}*");
 
   private final PackageGroupStore store;
   private final CatalogService catalog;
   private final Map<String, StoredNames> formats;
+  private final int maxGroupsPerDomain;
   private final Clock clock;
   private final Cache<List<String>, PackageGroupOrigins> origins =
       Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
@@ -46,12 +53,17 @@ public final class PackageGroupService {
   /**
    * @param formats the package formats a pattern may name, each with how it stores namespaces and names (the
    *     format layer's {@code FormatRegistry.storedNames()}), in the order the API lists them
+   * @param maxGroupsPerDomain the quota of groups per domain ({@link #MAX_GROUPS_PER_DOMAIN})
    */
   public PackageGroupService(PackageGroupStore store, CatalogService catalog, Map<String, StoredNames> formats,
-      Clock clock) {
+      int maxGroupsPerDomain, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.formats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(formats));
+    if (maxGroupsPerDomain < 1) {
+      throw new IllegalArgumentException("a domain has at least its root group: maxGroupsPerDomain must be positive");
+    }
+    this.maxGroupsPerDomain = maxGroupsPerDomain;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -139,9 +151,12 @@ public final class PackageGroupService {
       modes.put(type, Mode.INHERIT);
     }
     GroupRow row = new GroupRow(owner, domain, pattern.toString(), description, contactInfo, clock.instant(), modes);
-    switch (store.insert(row)) {
+    switch (store.insert(row, maxGroupsPerDomain)) {
       case DONE -> { }
       case NOT_FOUND -> throw domainNotFound(owner, domain);
+      case LIMIT_EXCEEDED -> throw new WharfException.LimitExceeded("ServiceQuotaExceededException", "Domain " + domain
+          + " has " + maxGroupsPerDomain + " package groups, the most a domain may have (the root group included):"
+          + " delete one first", "domain", domain);
       case ALREADY_EXISTS -> throw new WharfException.Conflict("ConflictException", "Package group " + pattern
           + " already exists in domain " + domain, "package-group", pattern.toString());
       case HAS_REPOSITORIES, HAS_DOWNSTREAMS, REVISION_MISMATCH -> throw new IllegalStateException("unexpected outcome");

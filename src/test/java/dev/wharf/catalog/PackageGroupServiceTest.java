@@ -41,7 +41,7 @@ class PackageGroupServiceTest {
     database.jdbi().useHandle(h -> h.execute("INSERT INTO accounts (account_id, name, management, created_at)"
         + " VALUES ('" + OWNER + "', 'a', 1, 0)"));
     catalog = new CatalogService(new SqlCatalogStore(database), "us-east-1", Clock.systemUTC());
-    groups = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS, Clock.systemUTC());
+    groups = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS, PackageGroupService.MAX_GROUPS_PER_DOMAIN, Clock.systemUTC());
     groups.onChange((owner, domain) -> announced.add(owner + "/" + domain));
     catalog.createDomain(OWNER, "acme", null, List.of());
     for (String repository : List.of("releases", "scratch")) {
@@ -94,7 +94,7 @@ class PackageGroupServiceTest {
 
   @Test
   void anotherServiceOverTheSameDatabaseDecidesAsBeforeUntilItIsToldOfTheChange() {
-    PackageGroupService other = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS,
+    PackageGroupService other = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS, PackageGroupService.MAX_GROUPS_PER_DOMAIN,
         Clock.systemUTC());
     assertThat(other.refusal(OWNER, "acme", "scratch", "npm", "", "x", RestrictionType.PUBLISH)).isEmpty();
     groups.updateOrigin(OWNER, "acme", "/*", Map.of(RestrictionType.PUBLISH, Mode.BLOCK), Map.of(), Map.of());

@@ -68,7 +68,7 @@ class PackageGroupPatternMigrationTest {
     try (Database database = Database.open(url)) {
       CatalogService catalog = new CatalogService(new SqlCatalogStore(database), REGION, Clock.systemUTC());
       PackageGroupService groups = new PackageGroupService(new SqlPackageGroupStore(database), catalog,
-          FormatRegistry.standardStoredNames(), Clock.systemUTC());
+          FormatRegistry.standardStoredNames(), PackageGroupService.MAX_GROUPS_PER_DOMAIN, Clock.systemUTC());
 
       PackageGroup fooBar = groups.describe(OWNER, "legacy", "/pypi//Foo_Bar$");
       assertThat(fooBar.pattern()).hasToString("/pypi//foo-bar$");
