@@ -24,6 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionMode;
+import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionType;
 import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
 
 /**
@@ -133,6 +135,33 @@ class NugetProtocolIT {
     assertThat(get(base + "contoso.utils/1.2.0/contoso.utils.1.2.0.nupkg").statusCode()).isEqualTo(404);
     assertThat(get(base + "contoso.utils/1.1.0/other.1.1.0.nupkg").statusCode()).isEqualTo(404);
     assertThat(get(base + "nothing.here/index.json").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(50)
+  void aPackageGroupWithAPublishBlockRefusesAPushInNugetsShapeAndListsItsPackages() throws IOException {
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Internal.Utils", "1.0.0")).statusCode()).isEqualTo(201);
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Public", "1.0.0")).statusCode()).isEqualTo(201);
+    // written as NuGet users write ids; the group is the lower-case prefix, as NuGet ids are stored
+    codeartifact.createPackageGroup(b -> b.domain("acme").packageGroup("/nuget//Contoso.Internal~"));
+    codeartifact.updatePackageGroupOriginConfiguration(b -> b.domain("acme").packageGroup("/nuget//contoso.internal~")
+        .restrictions(Map.of(PackageGroupOriginRestrictionType.PUBLISH, PackageGroupOriginRestrictionMode.BLOCK)));
+
+    HttpResponse<byte[]> refused = push(TestingNupkgs.nupkg("Contoso.Internal.Utils", "1.0.1"));
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("text/plain"));
+    assertThat(TestingHttp.text(refused)).contains("/nuget//contoso.internal~").contains("BLOCK");
+    assertThat(json(resource("PackageBaseAddress/3.0.0") + "contoso.internal.utils/index.json").path("versions")
+        .toString()).isEqualTo("[\"1.0.0\"]");
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Public", "1.0.1")).statusCode()).as("outside the group")
+        .isEqualTo(201);
+    assertThat(codeartifact.listAssociatedPackages(b -> b.domain("acme").packageGroup("/nuget//contoso.internal~"))
+        .packages()).extracting(p -> p.formatAsString() + "/" + p.namespace() + "/" + p.packageValue())
+        .containsExactly("nuget/null/contoso.internal.utils");
+    assertThat(codeartifact.getAssociatedPackageGroup(b -> b.domain("acme").format(PackageFormat.NUGET)
+        .packageValue("contoso.public")).packageGroup().pattern()).isEqualTo("/*");
   }
 
   @Test
