@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which Wharf packages the lower layers may name (in an import, a static import or a fully
- * qualified name): the policy language knows no feature, and the error kernel knows nothing else.
+ * qualified name): the policy language knows no feature, and the error kernel knows nothing else; and that the
+ * catalog and the package core name no package format.
  */
 class PackageBoundariesTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/wharf");
@@ -30,6 +31,28 @@ class PackageBoundariesTest {
   @Test
   void theErrorKernelNamesNoOtherWharfPackage() throws IOException {
     assertThat(referencesOutside("error", Set.of("error"))).isEmpty();
+  }
+
+  @Test
+  void theCatalogAndThePackageCoreNameNoPackageFormat() throws IOException {
+    // what a format does differently is asked of the format (PackageFormat, its Spec), never decided on its name
+    Pattern literal = Pattern.compile("\"([a-z]+)\"");
+    java.util.Set<String> formats = dev.wharf.format.FormatRegistry.standardStoredNames().keySet();
+    List<String> named = new ArrayList<>();
+    for (String name : List.of("catalog", "packages")) {
+      try (Stream<Path> walk = Files.walk(SOURCES.resolve(name))) {
+        for (Path file : walk.filter(file -> file.toString().endsWith(".java")
+            && !file.startsWith(SOURCES.resolve("catalog/http"))).sorted().toList()) {
+          Matcher found = literal.matcher(Files.readString(file));
+          while (found.find()) {
+            if (formats.contains(found.group(1))) {
+              named.add(SOURCES.relativize(file) + ": " + found.group());
+            }
+          }
+        }
+      }
+    }
+    assertThat(named).isEmpty();
   }
 
   /** Each reference in the sources of {@code dev.wharf.<name>} to a package outside {@code allowed}, with its file. */

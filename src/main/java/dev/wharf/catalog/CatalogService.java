@@ -304,7 +304,7 @@ public final class CatalogService {
       case NOT_FOUND -> throw domainNotFound(owner, name);
       case HAS_REPOSITORIES -> throw new WharfException.Conflict("ConflictException",
           "Domain " + name + " cannot be deleted while it contains repositories", "domain", name);
-      case ALREADY_EXISTS, HAS_DOWNSTREAMS, REVISION_MISMATCH -> throw new IllegalStateException("unexpected outcome");
+      case ALREADY_EXISTS, HAS_DOWNSTREAMS, REVISION_MISMATCH, LIMIT_EXCEEDED -> throw new IllegalStateException("unexpected outcome");
     }
     return domain;
   }
@@ -341,7 +341,7 @@ public final class CatalogService {
       case NOT_FOUND -> throw notFound.get();
       case REVISION_MISMATCH -> throw new WharfException.Conflict("ConflictException",
           "The policy revision does not match the current revision", type, id);
-      case ALREADY_EXISTS, HAS_REPOSITORIES, HAS_DOWNSTREAMS -> throw new IllegalStateException("unexpected outcome");
+      case ALREADY_EXISTS, HAS_REPOSITORIES, HAS_DOWNSTREAMS, LIMIT_EXCEEDED -> throw new IllegalStateException("unexpected outcome");
     }
   }
 
@@ -366,7 +366,7 @@ public final class CatalogService {
       case NOT_FOUND -> throw domainNotFound(owner, domainName);
       case ALREADY_EXISTS -> throw new WharfException.Conflict("ConflictException",
           "Repository " + name + " already exists in domain " + domainName, "repository", name);
-      case HAS_REPOSITORIES, HAS_DOWNSTREAMS, REVISION_MISMATCH -> throw new IllegalStateException("unexpected outcome");
+      case HAS_REPOSITORIES, HAS_DOWNSTREAMS, REVISION_MISMATCH, LIMIT_EXCEEDED -> throw new IllegalStateException("unexpected outcome");
     }
     store.putTags(CodeArtifactArns.repository(region, owner, domainName, name), tags);
     changed();
@@ -463,7 +463,7 @@ public final class CatalogService {
       case HAS_DOWNSTREAMS -> throw new WharfException.Conflict("ConflictException",
           "Repository " + name + " is an upstream of other repositories; remove it from their upstreams first",
           "repository", name);
-      case ALREADY_EXISTS, HAS_REPOSITORIES, REVISION_MISMATCH -> throw new IllegalStateException("unexpected outcome");
+      case ALREADY_EXISTS, HAS_REPOSITORIES, REVISION_MISMATCH, LIMIT_EXCEEDED -> throw new IllegalStateException("unexpected outcome");
     }
     return repository;
   }

@@ -22,7 +22,9 @@ public interface CatalogStore {
     ALREADY_EXISTS,
     HAS_REPOSITORIES,
     HAS_DOWNSTREAMS,
-    REVISION_MISMATCH
+    REVISION_MISMATCH,
+    /** A quota would be exceeded (a domain's package groups). */
+    LIMIT_EXCEEDED
   }
 
   Outcome insertDomain(DomainRow domain);

@@ -44,6 +44,11 @@ public final class CodeArtifactArns {
         + (namespace == null ? "" : namespace) + "/" + name;
   }
 
+  /** Every package of a format in a repository, as an ARN pattern: {@code ...:package/DOMAIN/REPOSITORY/FORMAT/*}. */
+  public static String packagesArn(String region, String owner, String domain, String repository, String format) {
+    return "arn:aws:codeartifact:" + region + ":" + owner + ":package/" + domain + "/" + repository + "/" + format + "/*";
+  }
+
   /**
    * The parts of a domain, repository or package group ARN: owner, domain, and the repository or the (decoded)
    * package group pattern.

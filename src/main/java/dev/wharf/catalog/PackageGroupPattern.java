@@ -1,8 +1,9 @@
 package dev.wharf.catalog;
 
 import dev.wharf.error.WharfException;
-import java.util.Collection;
+import dev.wharf.format.StoredNames;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,11 +14,11 @@ import java.util.Objects;
  * {@code /npm/scope/ui-~}, {@code /maven/org.example/core$}. Formats without namespaces use an empty one
  * ({@code /pypi//*}, {@code /pypi//requests$}).
  *
- * <p>The text given is the identity of the group; an npm scope may be written with its {@code @}, which is
- * dropped (Wharf stores npm namespaces without it, as CodeArtifact does), and a PyPI name or name prefix is
- * normalized as PEP 503 normalizes project names (lower case, each run of {@code -_.} one {@code -}), the form
- * PyPI packages are stored and named by in the API, so {@code /pypi//Foo_Bar$} matches {@code foo-bar}; the
- * namespace and name of cargo, NuGet and Swift patterns are lower-cased, as those formats store them.
+ * <p>A pattern names packages as they are stored: its namespace and name (or their prefixes) are read the way the
+ * format stores a namespace and a name ({@link StoredNames}, stated by each format): an npm scope may be written
+ * with its {@code @}, which is dropped; a PyPI name is normalized as PEP 503 says, so {@code /pypi//Foo_Bar$}
+ * matches {@code foo-bar}; cargo, NuGet and Swift names are lower-cased. The canonical text ({@link #toString()})
+ * is the identity of the group.
  *
  * @param format null for the root group
  * @param namespace null when the pattern stops at the format; empty for "no namespace"
@@ -46,9 +47,9 @@ public record PackageGroupPattern(Kind kind, String format, String namespace, St
   /**
    * Parses {@code text}, or throws CodeArtifact's ValidationException saying what is wrong.
    *
-   * @param formats the package formats a pattern may name
+   * @param formats the package formats a pattern may name, each with how it stores namespaces and names
    */
-  public static PackageGroupPattern parse(String text, Collection<String> formats) {
+  public static PackageGroupPattern parse(String text, Map<String, StoredNames> formats) {
     if (text == null) {
       throw invalid("null", "Member must not be null");
     }
@@ -74,8 +75,10 @@ public record PackageGroupPattern(Kind kind, String format, String namespace, St
     if (parts.length == 1) {
       throw syntax(text, "the format must be followed by /*");
     }
-    if (!formats.contains(format)) {
-      throw syntax(text, "unknown package format '" + format + "' (one of " + String.join(", ", formats) + ")");
+    StoredNames stored = formats.get(format);
+    if (stored == null) {
+      throw syntax(text, "unknown package format '" + format + "' (one of " + String.join(", ", formats.keySet())
+          + ")");
     }
     if (parts.length == 2) {
       String second = parts[1];
@@ -83,56 +86,28 @@ public record PackageGroupPattern(Kind kind, String format, String namespace, St
         return new PackageGroupPattern(Kind.FORMAT, format, null, null);
       }
       if (second.endsWith("~") && second.length() > 1) {
-        return new PackageGroupPattern(Kind.NAMESPACE_PREFIX, format, component(text, format, second, true), null);
+        return new PackageGroupPattern(Kind.NAMESPACE_PREFIX, format,
+            plain(text, stored.storedNamespace(second.substring(0, second.length() - 1))), null);
       }
       throw syntax(text, "after the format comes /*, a namespace prefix ending in ~, or a namespace and a name");
     }
     if (parts.length > 3) {
       throw syntax(text, "a pattern has at most a format, a namespace and a name");
     }
-    String namespace = parts[1].isEmpty() ? "" : component(text, format, parts[1], false);
+    String namespace = parts[1].isEmpty() ? "" : plain(text, stored.storedNamespace(parts[1]));
     String last = parts[2];
     if (last.equals("*")) {
       return new PackageGroupPattern(Kind.NAMESPACE, format, namespace, null);
     }
     if (last.length() > 1 && last.endsWith("~")) {
       return new PackageGroupPattern(Kind.NAME_PREFIX, format, namespace,
-          name(format, plain(text, last.substring(0, last.length() - 1))));
+          plain(text, stored.storedName(last.substring(0, last.length() - 1))));
     }
     if (last.length() > 1 && last.endsWith("$")) {
       return new PackageGroupPattern(Kind.NAME, format, namespace,
-          name(format, plain(text, last.substring(0, last.length() - 1))));
+          plain(text, stored.storedName(last.substring(0, last.length() - 1))));
     }
     throw syntax(text, "a name ends in $ (the exact name) or ~ (a prefix), or is * for every name");
-  }
-
-  private static String component(String text, String format, String value, boolean prefix) {
-    String bare = prefix ? value.substring(0, value.length() - 1) : value;
-    if (format.equals("npm") && bare.startsWith("@")) {
-      bare = bare.substring(1);
-    }
-    String namespace = plain(text, bare);
-    return LOWER_CASE_FORMATS.contains(format) ? namespace.toLowerCase(java.util.Locale.ROOT) : namespace;
-  }
-
-  /**
-   * The formats that store names and namespaces in lower case whatever case a client writes (cargo crates, NuGet
-   * ids, Swift scopes and names): a pattern's parts are lower-cased too, or {@code /nuget//Contoso.Internal~}
-   * would never match {@code contoso.internal.utils} and its BLOCK would let everything through.
-   */
-  private static final java.util.Set<String> LOWER_CASE_FORMATS = java.util.Set.of("cargo", "nuget", "swift");
-
-  private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
-
-  /**
-   * A name as the format stores it: PyPI's normalized (PEP 503, as {@code PypiNames.normalize}); cargo's, NuGet's
-   * and Swift's in lower case; others as given.
-   */
-  private static String name(String format, String name) {
-    if (format.equals("pypi")) {
-      return PYPI_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(java.util.Locale.ROOT);
-    }
-    return LOWER_CASE_FORMATS.contains(format) ? name.toLowerCase(java.util.Locale.ROOT) : name;
   }
 
   private static String plain(String text, String value) {

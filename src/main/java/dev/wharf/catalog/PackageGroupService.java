@@ -7,9 +7,9 @@ import dev.wharf.catalog.PackageGroupStore.GroupRow;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.StoredNames;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,24 +33,37 @@ public final class PackageGroupService {
   /** Description and contact information: at most 1,000 characters and no control characters. */
   public static final int MAX_TEXT_LENGTH = 1000;
 
+  /**
+   * How many groups a domain may have, the root {@code /*} included: CodeArtifact has a quota of package groups
+   * per domain, but the quota page read for this did not state it; 1,000 is Wharf's choice (docs/compatibility.md).
+   */
+  public static final int MAX_GROUPS_PER_DOMAIN = 1000;
+
   private static final Pattern PRINTABLE = Pattern.compile("\\P{C}*");
 
   private final PackageGroupStore store;
   private final CatalogService catalog;
-  private final List<String> formats;
+  private final Map<String, StoredNames> formats;
+  private final int maxGroupsPerDomain;
   private final Clock clock;
   private final Cache<List<String>, PackageGroupOrigins> origins =
       Caffeine.newBuilder().maximumSize(10_000).recordStats().build();
   private final List<BiConsumer<String, String>> changeListeners = new CopyOnWriteArrayList<>();
 
   /**
-   * @param formats the package formats a pattern may name
+   * @param formats the package formats a pattern may name, each with how it stores namespaces and names (the
+   *     format layer's {@code FormatRegistry.storedNames()}), in the order the API lists them
+   * @param maxGroupsPerDomain the quota of groups per domain ({@link #MAX_GROUPS_PER_DOMAIN})
    */
-  public PackageGroupService(PackageGroupStore store, CatalogService catalog, Collection<String> formats,
-      Clock clock) {
+  public PackageGroupService(PackageGroupStore store, CatalogService catalog, Map<String, StoredNames> formats,
+      int maxGroupsPerDomain, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.formats = List.copyOf(formats);
+    this.formats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(formats));
+    if (maxGroupsPerDomain < 1) {
+      throw new IllegalArgumentException("a domain has at least its root group: maxGroupsPerDomain must be positive");
+    }
+    this.maxGroupsPerDomain = maxGroupsPerDomain;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -138,9 +151,12 @@ public final class PackageGroupService {
       modes.put(type, Mode.INHERIT);
     }
     GroupRow row = new GroupRow(owner, domain, pattern.toString(), description, contactInfo, clock.instant(), modes);
-    switch (store.insert(row)) {
+    switch (store.insert(row, maxGroupsPerDomain)) {
       case DONE -> { }
       case NOT_FOUND -> throw domainNotFound(owner, domain);
+      case LIMIT_EXCEEDED -> throw new WharfException.LimitExceeded("ServiceQuotaExceededException", "Domain " + domain
+          + " has " + maxGroupsPerDomain + " package groups, the most a domain may have (the root group included):"
+          + " delete one first", "domain", domain);
       case ALREADY_EXISTS -> throw new WharfException.Conflict("ConflictException", "Package group " + pattern
           + " already exists in domain " + domain, "package-group", pattern.toString());
       case HAS_REPOSITORIES, HAS_DOWNSTREAMS, REVISION_MISMATCH -> throw new IllegalStateException("unexpected outcome");
@@ -222,9 +238,9 @@ public final class PackageGroupService {
 
   /** The group a package belongs to: the most specific one whose pattern matches it. */
   public PackageGroup associatedGroup(String owner, String domain, String format, String namespace, String name) {
-    if (!formats.contains(format)) {
+    if (!formats.containsKey(format)) {
       throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value '" + format
-          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + formats);
+          + "' at 'format' failed to satisfy constraint: Member must satisfy enum value set: " + formats.keySet());
     }
     return mostSpecific(list(owner, domain, null), format, namespace, name).orElseThrow(
         () -> new IllegalStateException("domain " + domain + " has no root package group"));

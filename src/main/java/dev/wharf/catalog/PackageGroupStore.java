@@ -21,8 +21,11 @@ public interface PackageGroupStore {
     }
   }
 
-  /** DONE, NOT_FOUND (no such domain) or ALREADY_EXISTS. */
-  CatalogStore.Outcome insert(GroupRow group);
+  /**
+   * DONE, NOT_FOUND (no such domain), ALREADY_EXISTS, or LIMIT_EXCEEDED when the domain has {@code maxGroups}
+   * groups already (decided in the insert's transaction, so concurrent inserts cannot pass the limit together).
+   */
+  CatalogStore.Outcome insert(GroupRow group, int maxGroups);
 
   Optional<GroupRow> find(String domainOwner, String domainName, String pattern);
 

@@ -92,9 +92,14 @@ public abstract sealed class WharfException extends RuntimeException {
   }
 
   /** A quota would be exceeded (IAM LimitExceeded 409, CodeArtifact ServiceQuotaExceeded 402). */
-  public static final class LimitExceeded extends WharfException {
+  public static final class LimitExceeded extends ResourceError {
     public LimitExceeded(String code, String message) {
-      super(code, message);
+      this(code, message, null, null);
+    }
+
+    /** A quota of the named resource (e.g. a domain's package groups) would be exceeded. */
+    public LimitExceeded(String code, String message, String resourceType, String resourceId) {
+      super(code, message, resourceType, resourceId);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The package formats, registered once at start: the one list of formats. Registering checks each
@@ -15,20 +16,40 @@ import java.util.Set;
 public final class FormatRegistry {
   private final Map<String, PackageFormat> formats = new LinkedHashMap<>();
 
+  /** A standard format: its facts, known without building it, and how it is built. */
+  private record Standard(PackageFormat.Spec spec, Function<FormatContext, PackageFormat> build) {}
+
   /**
    * Every format CodeArtifact has, in the order of its API's enum: the one registration list. A new
    * format is its own package and one line here.
    */
+  private static final List<Standard> STANDARD = List.of(
+      new Standard(dev.wharf.format.npm.NpmFormat.SPEC, dev.wharf.format.npm.NpmFormat::new),
+      new Standard(dev.wharf.format.pypi.PypiFormat.SPEC, dev.wharf.format.pypi.PypiFormat::new),
+      new Standard(dev.wharf.format.maven.MavenFormat.SPEC, dev.wharf.format.maven.MavenFormat::new),
+      new Standard(dev.wharf.format.nuget.NugetFormat.SPEC, dev.wharf.format.nuget.NugetFormat::new),
+      new Standard(dev.wharf.format.generic.GenericFormat.SPEC, context -> new dev.wharf.format.generic.GenericFormat()),
+      new Standard(dev.wharf.format.ruby.RubyFormat.SPEC, dev.wharf.format.ruby.RubyFormat::new),
+      new Standard(dev.wharf.format.swift.SwiftFormat.SPEC, dev.wharf.format.swift.SwiftFormat::new),
+      new Standard(dev.wharf.format.cargo.CargoFormat.SPEC, dev.wharf.format.cargo.CargoFormat::new));
+
+  /** Every format CodeArtifact has, built with {@code context}. */
   public static FormatRegistry standard(FormatContext context) {
-    return new FormatRegistry(List.of(
-        new dev.wharf.format.npm.NpmFormat(context),
-        new dev.wharf.format.pypi.PypiFormat(context),
-        new dev.wharf.format.maven.MavenFormat(context),
-        new dev.wharf.format.nuget.NugetFormat(context),
-        new dev.wharf.format.generic.GenericFormat(),
-        new dev.wharf.format.ruby.RubyFormat(context),
-        new dev.wharf.format.swift.SwiftFormat(context),
-        new dev.wharf.format.cargo.CargoFormat(context)));
+    return new FormatRegistry(STANDARD.stream().map(standard -> {
+      PackageFormat format = standard.build().apply(context);
+      if (format.spec() != standard.spec()) {
+        throw new IllegalStateException("format " + format.name() + " states another spec than it is registered with");
+      }
+      return format;
+    }).toList());
+  }
+
+  /**
+   * How each standard format stores namespaces and names, by format name in registration order: what a schema
+   * migration that rewrites stored names knows of the formats, since it runs before any format can be built.
+   */
+  public static Map<String, StoredNames> standardStoredNames() {
+    return storedNames(STANDARD.stream().map(Standard::spec).toList());
   }
 
   public FormatRegistry(List<PackageFormat> formats) {
@@ -81,6 +102,20 @@ public final class FormatRegistry {
   /** How each format that can reads a public registry. */
   public List<dev.wharf.packages.external.ExternalFormat> externalFormats() {
     return formats.values().stream().flatMap(format -> format.external().stream()).toList();
+  }
+
+  /**
+   * How each format stores namespaces and names, by format name in registration order (what a package group
+   * pattern is read with).
+   */
+  public Map<String, StoredNames> storedNames() {
+    return storedNames(formats.values().stream().map(PackageFormat::spec).toList());
+  }
+
+  private static Map<String, StoredNames> storedNames(List<PackageFormat.Spec> specs) {
+    Map<String, StoredNames> names = new LinkedHashMap<>();
+    specs.forEach(spec -> names.put(spec.name(), spec.storedNames()));
+    return java.util.Collections.unmodifiableMap(names);
   }
 
   /** The formats' names, in registration order. */

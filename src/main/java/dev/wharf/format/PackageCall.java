@@ -90,7 +90,12 @@ public final class PackageCall {
     return token != null;
   }
 
-  /** The checks before a body-decided route reads its body. */
+  /**
+   * The checks before a body-decided route reads its body: the caller may do one of its actions on the package the
+   * path names, or, when only the body names it, holds a valid token for an existing repository and might do one
+   * of them on some package of the format there (a token that may publish nothing is refused before a byte of the
+   * upload is read).
+   */
   void precheck(Need.DecidedByBody<?> need, PackageRef subject) {
     PackageAction first = need.actions().getFirst();
     if (subject != null) {
@@ -99,6 +104,8 @@ public final class PackageCall {
       }
     } else if (!authorizer.reachable(this, first)) {
       authorize(first, null); // an invalid token or no such repository: audited and answered
+    } else {
+      authorizer.requireAnyPackage(this, need.actions());
     }
   }
 }

@@ -30,9 +30,11 @@ public interface PackageFormat {
    * @param errorBody the body of a failure, as this format's clients read it
    * @param credentialHint what a request without credentials is told: how the clients send the token
    * @param externalConnections CodeArtifact's external connection names of this format
+   * @param storedNames how the format stores a namespace and a name written in any spelling (what a package group
+   *     pattern is read with)
    */
   record Spec(String name, Namespaces namespaces, ErrorBody errorBody, String credentialHint,
-      List<String> externalConnections) {
+      List<String> externalConnections, StoredNames storedNames) {
     /** How pip, twine, Maven and Gradle are told to send the token. */
     public static final String BASIC_AWS_HINT =
         "Authentication required: use user 'aws' and an authorization token as the password";
@@ -46,6 +48,13 @@ public interface PackageFormat {
       java.util.Objects.requireNonNull(errorBody, "errorBody");
       java.util.Objects.requireNonNull(credentialHint, "credentialHint");
       externalConnections = List.copyOf(externalConnections);
+      java.util.Objects.requireNonNull(storedNames, "storedNames");
+    }
+
+    /** The facts of a format that stores namespaces and names as written. */
+    public Spec(String name, Namespaces namespaces, ErrorBody errorBody, String credentialHint,
+        List<String> externalConnections) {
+      this(name, namespaces, errorBody, credentialHint, externalConnections, StoredNames.AS_WRITTEN);
     }
   }
 

@@ -58,11 +58,19 @@ public final class RepositoryAuthorizer {
   }
 
   private Access decide(PackageCall call, PackageAction action, PackageRef subject) {
+    return decide(call, action, subject, false);
+  }
+
+  /** The decision on the package {@code subject}, on the repository when it is null, or on any package of the format. */
+  private Access decide(PackageCall call, PackageAction action, PackageRef subject, boolean anyPackage) {
     Exchange exchange = call.exchange();
     RepositoryPath path = call.repository();
     var origin = new PermissionService.RequestOrigin(exchange.remoteAddress(), exchange.isSecure());
-    Access result = access.authorize(call.credential(), origin, path.domainOwner(), path.domainName(),
-        path.repository(), action.iamName(), packageArn(path, subject));
+    Access result = anyPackage
+        ? access.authorizeAnyPackage(call.credential(), origin, path.domainOwner(), path.domainName(),
+            path.repository(), path.format(), action.iamName())
+        : access.authorize(call.credential(), origin, path.domainOwner(), path.domainName(), path.repository(),
+            action.iamName(), packageArn(path, subject));
     if (call.admitOnce()) {
       AuthorizationToken token = switch (result) {
         case Access.Unauthenticated unauthenticated -> null;
@@ -91,10 +99,31 @@ public final class RepositoryAuthorizer {
    * @throws WharfException.Throttled when the request is over a limit (not audited: a flood adds no rows)
    */
   public AuthorizationToken require(PackageCall call, PackageAction action, PackageRef subject) {
-    Access result = decide(call, action, subject);
+    return require(call, action, subject, false);
+  }
+
+  /**
+   * Refuses, audited, a request none of whose {@code actions} could be allowed on any package of its format in the
+   * repository, before its body names the package; returns when one might be (the handler then authorizes the
+   * package the body names).
+   *
+   * @throws WharfException.AccessDenied when no package could be allowed
+   */
+  void requireAnyPackage(PackageCall call, List<PackageAction> actions) {
+    for (PackageAction action : actions) {
+      if (decide(call, action, null, true) instanceof Access.Allowed) {
+        return;
+      }
+    }
+    require(call, actions.getFirst(), null, true); // refused: audited and answered
+  }
+
+  private AuthorizationToken require(PackageCall call, PackageAction action, PackageRef subject, boolean anyPackage) {
+    Access result = decide(call, action, subject, anyPackage);
     Exchange exchange = call.exchange();
     RepositoryPath path = call.repository();
-    String arn = packageArn(path, subject);
+    String arn = anyPackage ? CodeArtifactArns.packagesArn(access.region(), path.domainOwner(), path.domainName(),
+        path.repository(), path.format()) : packageArn(path, subject);
     AuditLog.Entry entry = audit.begin(exchange::requestId, exchange.remoteAddress()).action(action.iamName())
         .resource(arn != null ? arn
             : CodeArtifactArns.repository(access.region(), path.domainOwner(), path.domainName(), path.repository()),

@@ -159,10 +159,27 @@ public final class PermissionService {
    */
   public Decision authorize(Principal principal, RequestOrigin origin, String action, String resource,
       String resourceAccountId, List<AttachedPolicy> resourcePolicies, Map<String, List<String>> extraContext) {
+    return authorize(principal, origin, action, resource, false, resourceAccountId, resourcePolicies, extraContext);
+  }
+
+  /**
+   * Decides whether the principal might perform the action on some resource whose ARN starts with
+   * {@code resourcePrefix} (an Allow that may take one in, and no Deny that takes them all): a refusal means none
+   * could be allowed, so a request whose body alone names the resource can be refused before it is read.
+   */
+  public Decision authorizeAnyUnder(Principal principal, RequestOrigin origin, String action, String resourcePrefix,
+      String resourceAccountId, List<AttachedPolicy> resourcePolicies) {
+    return authorize(principal, origin, action, resourcePrefix, true, resourceAccountId, resourcePolicies, Map.of());
+  }
+
+  private Decision authorize(Principal principal, RequestOrigin origin, String action, String resource,
+      boolean resourceIsPrefix, String resourceAccountId, List<AttachedPolicy> resourcePolicies,
+      Map<String, List<String>> extraContext) {
     PrincipalPolicies policies = policiesOf(principal); // one cache lookup per decision
     ConditionContext.Builder context = principalKeys(principal, policies, requestKeys(origin, clock.instant()));
     extraContext.forEach(context::put);
-    AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal), context.build());
+    AuthorizationRequest request = new AuthorizationRequest(action, resource, callerPrincipal(principal),
+        context.build(), resourceIsPrefix);
     return counted(evaluator.evaluate(request, policies.identity(), limitsOf(principal, policies), resourcePolicies,
         resourceAccountId));
   }

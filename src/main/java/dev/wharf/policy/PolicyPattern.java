@@ -240,6 +240,118 @@ final class PolicyPattern {
         return true;
     }
 
+    /**
+     * Whether some text that starts with {@code prefix} and holds at most {@code maxSlashes} {@code /} after it
+     * matches: after the prefix, the rest of the pattern can be completed with no more {@code /} than that (its
+     * wildcards taking none). False if a variable has no value.
+     */
+    boolean couldMatchUnder(String prefix, int maxSlashes, boolean ignoreCase, VariableSource variables) {
+        java.util.BitSet states = statesAfter(prefix, ignoreCase, variables);
+        for (int state = states.nextSetBit(0); state >= 0; state = states.nextSetBit(state + 1)) {
+            if (slashesFrom(state >> 16, state & 0xffff, variables) <= maxSlashes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many {@code /} the literals of the pattern hold from the offset into the token on. */
+    private int slashesFrom(int token, int offset, VariableSource variables) {
+        int slashes = 0;
+        for (int t = token; t < kinds.length; t++) {
+            String literal = kinds[t] == LITERAL ? texts[t] : kinds[t] == VARIABLE ? variableValue(t, variables) : null;
+            for (int i = t == token ? offset : 0; literal != null && i < literal.length(); i++) {
+                slashes += literal.charAt(i) == '/' ? 1 : 0;
+            }
+        }
+        return slashes;
+    }
+
+    /**
+     * Whether every text starting with {@code prefix} (the prefix and anything after it) matches: after the prefix
+     * the pattern may be left with nothing but {@code *}. False if a variable has no value. Sound, not complete: a
+     * pattern that covers every continuation in another way (none does that AWS policies write) is not seen to.
+     */
+    boolean coversAllUnder(String prefix, boolean ignoreCase, VariableSource variables) {
+        java.util.BitSet states = statesAfter(prefix, ignoreCase, variables);
+        for (int state = states.nextSetBit(0); state >= 0; state = states.nextSetBit(state + 1)) {
+            int token = state >> 16;
+            if ((state & 0xffff) == 0 && token < kinds.length && onlyStarsFrom(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean onlyStarsFrom(int token) {
+        for (int t = token; t < kinds.length; t++) {
+            if (kinds[t] != ANY_SEQUENCE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The states the pattern can be in after reading all of {@code text} (an NFA over the tokens: a state is a token
+     * and the offset read into its literal, packed as {@code token << 16 | offset}); the end of the pattern is the
+     * state {@code kinds.length << 16}.
+     */
+    private java.util.BitSet statesAfter(String text, boolean ignoreCase, VariableSource variables) {
+        java.util.BitSet states = new java.util.BitSet();
+        if (hasVariables && !resolvable(variables)) {
+            return states;
+        }
+        String[] literals = new String[kinds.length];
+        for (int t = 0; t < kinds.length; t++) {
+            literals[t] = kinds[t] == LITERAL ? texts[t] : kinds[t] == VARIABLE ? variableValue(t, variables) : null;
+            if (literals[t] != null && literals[t].length() >= 0xffff) {
+                return states; // longer than any ARN: never reached
+            }
+        }
+        close(states, 0, literals);
+        for (int i = 0; i < text.length() && !states.isEmpty(); i++) {
+            char c = text.charAt(i);
+            java.util.BitSet next = new java.util.BitSet();
+            for (int state = states.nextSetBit(0); state >= 0; state = states.nextSetBit(state + 1)) {
+                int token = state >> 16;
+                int offset = state & 0xffff;
+                if (token == kinds.length) {
+                    continue;
+                }
+                switch (kinds[token]) {
+                    case ANY_SEQUENCE -> close(next, state, literals);
+                    case ANY_CHARACTER -> close(next, (token + 1) << 16, literals);
+                    default -> {
+                        char expected = literals[token].charAt(offset);
+                        boolean same = expected == c || ignoreCase
+                                && (Character.toUpperCase(expected) == Character.toUpperCase(c)
+                                        || Character.toLowerCase(expected) == Character.toLowerCase(c));
+                        if (same) {
+                            close(next, offset + 1 == literals[token].length() ? (token + 1) << 16
+                                    : (token << 16) | (offset + 1), literals);
+                        }
+                    }
+                }
+            }
+            states = next;
+        }
+        return states;
+    }
+
+    /** Adds {@code state} and the states it reaches without reading: past a {@code *} or an empty literal. */
+    private void close(java.util.BitSet states, int state, String[] literals) {
+        while (true) {
+            states.set(state);
+            int token = state >> 16;
+            if ((state & 0xffff) != 0 || token == kinds.length
+                    || !(kinds[token] == ANY_SEQUENCE || (literals[token] != null && literals[token].isEmpty()))) {
+                return;
+            }
+            state = (token + 1) << 16;
+        }
+    }
+
     @Override
     public String toString() {
         return source;

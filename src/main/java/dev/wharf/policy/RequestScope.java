@@ -15,6 +15,11 @@ final class RequestScope implements PolicyPattern.VariableSource {
         this.request = request;
     }
 
+    /** Whether the request asks about any resource under its resource, a prefix ({@link AuthorizationRequest}). */
+    boolean resourceIsPrefix() {
+        return request.resourceIsPrefix();
+    }
+
     /** The values of a lower-cased condition key; empty if absent. */
     List<String> values(String lowerCaseKey) {
         List<String> values = request.context().valuesOfLowerCaseKey(lowerCaseKey);

@@ -148,7 +148,40 @@ public final class Statement {
         if (anyResource) {
             return true;
         }
+        if (scope.resourceIsPrefix()) {
+            return effect == Effect.ALLOW ? mayMatchUnder(resource, scope) : matchesAllUnder(resource, scope);
+        }
         return PolicyPattern.anyMatches(resources, resource, false, scope) != notResource;
+    }
+
+    /**
+     * For a question about any resource under {@code prefix}: whether this statement's resources may take in one of
+     * them. Generous where unsure (NotResource patterns that together, not one by one, cover every resource), so
+     * that an Allow is never missed.
+     */
+    private boolean mayMatchUnder(String prefix, RequestScope scope) {
+        for (PolicyPattern pattern : resources) {
+            if (notResource ? pattern.coversAllUnder(prefix, false, scope)
+                    : pattern.couldMatchUnder(prefix, AuthorizationRequest.PREFIX_SLASHES, false, scope)) {
+                return !notResource;
+            }
+        }
+        return notResource;
+    }
+
+    /**
+     * For a question about any resource under {@code prefix}: whether this statement's resources take in every one
+     * of them. Strict where unsure (Resource patterns that together, not one by one, cover every resource), so that
+     * a Deny is counted only when it leaves nothing.
+     */
+    private boolean matchesAllUnder(String prefix, RequestScope scope) {
+        for (PolicyPattern pattern : resources) {
+            if (notResource ? pattern.couldMatchUnder(prefix, AuthorizationRequest.PREFIX_SLASHES, false, scope)
+                    : pattern.coversAllUnder(prefix, false, scope)) {
+                return !notResource;
+            }
+        }
+        return notResource;
     }
 
     private boolean conditionsHold(RequestScope scope) {

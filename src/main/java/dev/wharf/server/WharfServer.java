@@ -340,7 +340,7 @@ public final class WharfServer implements AutoCloseable {
       FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, publishing, lifecycle, listing,
           upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
       PackageGroupService packageGroups = new PackageGroupService(new SqlPackageGroupStore(database), catalog,
-          formats.names(), clock);
+          formats.storedNames(), PackageGroupService.MAX_GROUPS_PER_DOMAIN, clock);
       origins.groupRestrictions((key, type) -> packageGroups.refusal(key.domainOwner(), key.domainName(),
           key.repository(), key.format(), key.namespace(), key.name(), type));
       CacheInvalidation.connect(changes, identity, oidcProviders, credentials, permissions, tokens, catalog,

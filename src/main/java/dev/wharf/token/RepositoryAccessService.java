@@ -49,6 +49,34 @@ public final class RepositoryAccessService {
    */
   public Access authorize(String token, PermissionService.RequestOrigin origin, String domainOwner, String domainName,
       String repository, String action, String packageArn) {
+    return authorize(token, domainOwner, domainName, repository, action, packageArn != null ? packageArn
+        : CodeArtifactArns.repository(catalog.region(), domainOwner, domainName, repository),
+        // a repository's tags are its aws:ResourceTag keys; a package has none of its own
+        (principal, resource, policies) -> permissions.authorize(principal, origin, action, resource, domainOwner,
+            policies, packageArn != null ? Map.of() : catalog.resourceTagContext(resource)));
+  }
+
+  /**
+   * Authorizes an action on the packages of one format in a repository, before the request says which package:
+   * allowed when the action might be allowed on one of them, denied when it could be allowed on none (so a request
+   * whose body names the package can be refused before the body is read).
+   */
+  public Access authorizeAnyPackage(String token, PermissionService.RequestOrigin origin, String domainOwner,
+      String domainName, String repository, String format, String action) {
+    String packages = CodeArtifactArns.packagesArn(catalog.region(), domainOwner, domainName, repository, format);
+    String prefix = packages.substring(0, packages.length() - 1); // ...:package/DOMAIN/REPOSITORY/FORMAT/
+    return authorize(token, domainOwner, domainName, repository, action, packages,
+        (principal, resource, policies) -> permissions.authorizeAnyUnder(principal, origin, action, prefix,
+            domainOwner, policies));
+  }
+
+  /** How one authorization decides, for the principal, the resource named in refusals and the repository's policies. */
+  private interface Decider {
+    Decision decide(dev.wharf.identity.Principal principal, String resource, List<AttachedPolicy> policies);
+  }
+
+  private Access authorize(String token, String domainOwner, String domainName, String repository, String action,
+      String resource, Decider decider) {
     AuthorizationToken verified;
     try {
       verified = tokens.verifyFor(token, domainOwner, domainName);
@@ -56,11 +84,7 @@ public final class RepositoryAccessService {
       return new Access.Unauthenticated(e.getMessage());
     }
     Optional<List<AttachedPolicy>> policies = catalog.repositoryPolicies(domainOwner, domainName, repository);
-    String resource = packageArn != null ? packageArn
-        : CodeArtifactArns.repository(catalog.region(), domainOwner, domainName, repository);
-    // A repository's tags are its aws:ResourceTag keys; a package has none of its own.
-    Decision decision = permissions.authorize(verified.principal(), origin, action, resource, domainOwner,
-        policies.orElse(List.of()), packageArn != null ? Map.of() : catalog.resourceTagContext(resource));
+    Decision decision = decider.decide(verified.principal(), resource, policies.orElse(List.of()));
     if (!decision.allowed()) {
       return new Access.Denied(verified, "User: " + verified.principal().arn() + " is not authorized to perform: " + action
           + " on resource: " + resource);

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.catalog.PackageGroup.Mode;
 import dev.wharf.catalog.PackageGroup.RestrictionType;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** How a domain's package groups decide whether a package's versions may enter a repository. */
 class PackageGroupOriginsTest {
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "generic");
+  private static final Map<String, StoredNames> FORMATS = FormatRegistry.standardStoredNames();
 
   private final Map<PackageGroupPattern, Map<RestrictionType, Mode>> modes = new HashMap<>();
   private final Map<PackageGroupPattern, Map<RestrictionType, Set<String>>> allowed = new HashMap<>();

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.error.WharfException;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PackageGroupPatternTest {
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "generic", "cargo", "nuget", "swift");
+  private static final Map<String, StoredNames> FORMATS = FormatRegistry.standardStoredNames();
 
   private static PackageGroupPattern parse(String text) {
     return PackageGroupPattern.parse(text, FORMATS);

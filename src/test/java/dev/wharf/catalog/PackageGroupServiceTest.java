@@ -6,6 +6,8 @@ import dev.wharf.catalog.PackageGroup.Mode;
 import dev.wharf.catalog.PackageGroup.RestrictionType;
 import dev.wharf.catalog.infrastructure.SqlCatalogStore;
 import dev.wharf.catalog.infrastructure.SqlPackageGroupStore;
+import dev.wharf.format.FormatRegistry;
+import dev.wharf.format.StoredNames;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The group service's decisions on SQLite: answered from its cache when warm, right after each change. */
 class PackageGroupServiceTest {
   private static final String OWNER = "111122223333";
-  private static final List<String> FORMATS = List.of("npm", "pypi", "maven", "generic");
+  private static final Map<String, StoredNames> FORMATS = FormatRegistry.standardStoredNames();
 
   @TempDir Path directory;
   Database database;
@@ -39,7 +41,7 @@ class PackageGroupServiceTest {
     database.jdbi().useHandle(h -> h.execute("INSERT INTO accounts (account_id, name, management, created_at)"
         + " VALUES ('" + OWNER + "', 'a', 1, 0)"));
     catalog = new CatalogService(new SqlCatalogStore(database), "us-east-1", Clock.systemUTC());
-    groups = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS, Clock.systemUTC());
+    groups = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS, PackageGroupService.MAX_GROUPS_PER_DOMAIN, Clock.systemUTC());
     groups.onChange((owner, domain) -> announced.add(owner + "/" + domain));
     catalog.createDomain(OWNER, "acme", null, List.of());
     for (String repository : List.of("releases", "scratch")) {
@@ -92,7 +94,7 @@ class PackageGroupServiceTest {
 
   @Test
   void anotherServiceOverTheSameDatabaseDecidesAsBeforeUntilItIsToldOfTheChange() {
-    PackageGroupService other = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS,
+    PackageGroupService other = new PackageGroupService(new SqlPackageGroupStore(database), catalog, FORMATS, PackageGroupService.MAX_GROUPS_PER_DOMAIN,
         Clock.systemUTC());
     assertThat(other.refusal(OWNER, "acme", "scratch", "npm", "", "x", RestrictionType.PUBLISH)).isEmpty();
     groups.updateOrigin(OWNER, "acme", "/*", Map.of(RestrictionType.PUBLISH, Mode.BLOCK), Map.of(), Map.of());

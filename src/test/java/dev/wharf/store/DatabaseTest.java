@@ -19,7 +19,8 @@ class DatabaseTest {
   @Test
   void theLatestSchemaVersionNamesTheNewestMigrationShipped() throws IOException, URISyntaxException {
     Path migrations = Path.of(Database.class.getResource("/db/migration").toURI());
-    Pattern version = Pattern.compile("V(\\d+)__.*\\.sql");
+    // SQL files and Java migrations (compiled into the same folder of the class path)
+    Pattern version = Pattern.compile("V(\\d+)__.*\\.(sql|class)");
     int newest;
     try (Stream<Path> files = Files.list(migrations)) {
       newest = files.map(f -> version.matcher(f.getFileName().toString())).filter(Matcher::matches)

@@ -55,10 +55,19 @@ public final class SqlPackageGroupStore implements PackageGroupStore {
   }
 
   @Override
-  public Outcome insert(GroupRow group) {
+  public Outcome insert(GroupRow group, int maxGroups) {
     return jdbi.inTransaction(h -> {
-      if (!SqlCatalogStore.domainExists(h, group.domainOwner(), group.domainName())) {
+      // a write to the domain's row: it holds other inserts into the domain (PostgreSQL's row lock; SQLite has one
+      // writer) until this one commits, so each counts the groups of the ones before it
+      if (h.createUpdate("UPDATE domains SET created_at = created_at WHERE owner = :owner AND name = :domain")
+          .bind("owner", group.domainOwner()).bind("domain", group.domainName()).execute() == 0) {
         return Outcome.NOT_FOUND;
+      }
+      if (h.createQuery("SELECT COUNT(*) FROM package_groups WHERE domain_owner = :owner AND domain_name = :domain")
+          .bind("owner", group.domainOwner()).bind("domain", group.domainName()).mapTo(Long.class).one() >= maxGroups) {
+        return h.createQuery("SELECT COUNT(*) FROM package_groups WHERE " + KEY).bind("owner", group.domainOwner())
+            .bind("domain", group.domainName()).bind("pattern", group.pattern()).mapTo(Long.class).one() > 0
+            ? Outcome.ALREADY_EXISTS : Outcome.LIMIT_EXCEEDED;
       }
       int inserted = h.createUpdate("INSERT INTO package_groups (domain_owner, domain_name, pattern, description,"
               + " contact_info, created_at, publish, external_upstream, internal_upstream) VALUES (:owner, :domain,"

@@ -11,6 +11,7 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
+import dev.wharf.format.StoredNames;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.Need;
@@ -51,10 +52,10 @@ public final class CargoFormat extends RegistryFormat<CargoRegistry> {
     exchange.send(status, JSON_TYPE, body.toString());
   };
 
-  private static final Spec SPEC = new Spec(CargoRegistry.FORMAT, Namespaces.NONE, ERRORS,
+  public static final Spec SPEC = new Spec(CargoRegistry.FORMAT, Namespaces.NONE, ERRORS,
       "Authentication required: cargo sends the authorization token from its credential provider"
           + " (registries.NAME.credential-provider); the token alone or Bearer <token>",
-      List.of("public:crates-io"));
+      List.of("public:crates-io"), new StoredNames(CargoNames::key, CargoNames::key));
 
   public CargoFormat(FormatContext context) {
     super(SPEC, context, CargoRegistry::new);

@@ -21,7 +21,7 @@ public final class GenericFormat implements PackageFormat {
   public static final String VERSION_DOCUMENT = "{}";
   private static final String ASSET_SPECIALS = "~!@^&()-_+[]{};,.";
 
-  private static final Spec SPEC = new Spec(NAME, Namespaces.REQUIRED, ErrorBody.JSON, Spec.ANY_SCHEME_HINT,
+  public static final Spec SPEC = new Spec(NAME, Namespaces.REQUIRED, ErrorBody.JSON, Spec.ANY_SCHEME_HINT,
       List.of());
 
   @Override

@@ -46,7 +46,7 @@ public final class MavenFormat extends RegistryFormat<MavenRegistry> {
     super(SPEC, context, MavenRegistry::new);
   }
 
-  private static final Spec SPEC = new Spec(MavenRegistry.FORMAT, Namespaces.REQUIRED, ErrorBody.PLAIN_TEXT,
+  public static final Spec SPEC = new Spec(MavenRegistry.FORMAT, Namespaces.REQUIRED, ErrorBody.PLAIN_TEXT,
       Spec.BASIC_AWS_HINT, List.of("public:maven-central", "public:maven-googleandroid", "public:maven-gradleplugins",
           "public:maven-commonsware", "public:maven-clojars"));
 

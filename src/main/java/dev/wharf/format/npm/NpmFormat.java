@@ -21,6 +21,7 @@ import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
 import dev.wharf.format.RenderedMetadata;
+import dev.wharf.format.StoredNames;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
 import dev.wharf.identity.Principal;
@@ -33,6 +34,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The npm registry protocol under {@code /{domain}-{owner}/npm/{repo}/}: packuments (full and
@@ -54,9 +56,14 @@ public final class NpmFormat extends RegistryFormat<NpmRegistry> {
     super(SPEC, context, NpmRegistry::new);
   }
 
-  private static final Spec SPEC = new Spec(NpmRegistry.FORMAT, Namespaces.OPTIONAL, ErrorBody.JSON,
+  public static final Spec SPEC = new Spec(NpmRegistry.FORMAT, Namespaces.OPTIONAL, ErrorBody.JSON,
       "Authentication required: this repository needs an authorization token (npm _authToken)",
-      List.of("public:npmjs"));
+      List.of("public:npmjs"), new StoredNames(NpmFormat::withoutAt, UnaryOperator.identity()));
+
+  /** A scope is stored without its {@code @} (as CodeArtifact names it in the API). */
+  private static String withoutAt(String scope) {
+    return scope.startsWith("@") ? scope.substring(1) : scope;
+  }
 
   @Override
   public String displayName(String namespace, String name) {

@@ -20,6 +20,7 @@ import dev.wharf.format.PackageRoute;
 import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.PathParser;
 import dev.wharf.format.ShellWords;
+import dev.wharf.format.StoredNames;
 import dev.wharf.format.SpoolFiles;
 import dev.wharf.format.ToolSetup;
 import dev.wharf.format.VersionDescription;
@@ -49,10 +50,10 @@ public final class NugetFormat extends RegistryFormat<NugetRegistry> {
   private static final long FORM_OVERHEAD = 64 * 1024;
   private static final int MAX_QUERY = 200;
 
-  private static final Spec SPEC = new Spec(NugetRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
+  public static final Spec SPEC = new Spec(NugetRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
       "Authentication required: NuGet sends user 'aws' and the authorization token as the password"
           + " (NuGet.Config packageSourceCredentials); a push may send the token as X-NuGet-ApiKey",
-      List.of("public:nuget-org"));
+      List.of("public:nuget-org"), new StoredNames(NugetNames::key, NugetNames::key));
 
   public NugetFormat(FormatContext context) {
     super(SPEC, context, NugetRegistry::new);

@@ -6,6 +6,7 @@ import dev.wharf.api.http.Exchange;
 import dev.wharf.error.WharfException;
 import dev.wharf.format.ToolSetup;
 import dev.wharf.format.ShellWords;
+import dev.wharf.format.StoredNames;
 import dev.wharf.format.AcceptHeader;
 import dev.wharf.format.ErrorBody;
 import dev.wharf.format.FormatContext;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +54,8 @@ public final class PypiFormat extends RegistryFormat<PypiRegistry> {
     super(SPEC, context, PypiRegistry::new);
   }
 
-  private static final Spec SPEC = new Spec(PypiRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
-      Spec.BASIC_AWS_HINT, List.of("public:pypi"));
+  public static final Spec SPEC = new Spec(PypiRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
+      Spec.BASIC_AWS_HINT, List.of("public:pypi"), new StoredNames(UnaryOperator.identity(), PypiNames::normalize));
 
   @Override
   public Optional<String> installLine(String namespace, String name, String version) {

@@ -41,7 +41,7 @@ public final class RubyFormat extends RegistryFormat<RubyRegistry> {
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final int MAX_FORM_BYTES = 64 * 1024;
 
-  private static final Spec SPEC = new Spec(RubyRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
+  public static final Spec SPEC = new Spec(RubyRegistry.FORMAT, Namespaces.NONE, ErrorBody.PLAIN_TEXT,
       "Authentication required: gem push sends GEM_HOST_API_KEY (\"Bearer <token>\"); gem install and bundler"
           + " send user 'aws' and the token as the password",
       List.of("public:ruby-gems-org"));

@@ -17,6 +17,7 @@ import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
 import dev.wharf.format.ShellWords;
+import dev.wharf.format.StoredNames;
 import dev.wharf.format.SpoolFiles;
 import dev.wharf.format.ToolSetup;
 import dev.wharf.format.VersionDescription;
@@ -57,11 +58,11 @@ public final class SwiftFormat extends RegistryFormat<SwiftRegistry> {
   /** The form's framing and its fields, besides its parts (which have their own limits). */
   private static final int FORM_OVERHEAD = 64 * 1024;
 
-  private static final Spec SPEC = new Spec(SwiftRegistry.FORMAT, Namespaces.REQUIRED, SwiftApi.PROBLEM,
+  public static final Spec SPEC = new Spec(SwiftRegistry.FORMAT, Namespaces.REQUIRED, SwiftApi.PROBLEM,
       "Authentication required: SwiftPM sends the authorization token as the password of the registry's host"
           + " in ~/.netrc (any login; 'swift package-registry login' or 'wharf login --tool swift' writes it), or as"
           + " a Bearer token",
-      List.of());
+      List.of(), new StoredNames(SwiftNames::key, SwiftNames::key));
 
   public SwiftFormat(FormatContext context) {
     super(SPEC, context, SwiftRegistry::new);

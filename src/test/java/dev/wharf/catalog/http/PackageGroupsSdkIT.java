@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.AccessDeniedException;
+import software.amazon.awssdk.services.codeartifact.model.ConflictException;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupAllowedRepository;
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupAssociationType;
@@ -21,6 +23,8 @@ import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRest
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionMode;
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionType;
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupSummary;
+import software.amazon.awssdk.services.codeartifact.model.ResourceType;
+import software.amazon.awssdk.services.codeartifact.model.ServiceQuotaExceededException;
 import software.amazon.awssdk.services.codeartifact.model.Tag;
 import software.amazon.awssdk.services.codeartifact.model.ValidationException;
 
@@ -46,6 +50,35 @@ class PackageGroupsSdkIT {
     if (wharf != null) {
       wharf.close();
     }
+  }
+
+  @Test
+  void aDomainHoldsUpToItsQuotaOfGroupsAndTheNextIsAServiceQuotaExceededException() throws Exception {
+    codeartifact.createDomain(b -> b.domain("quota"));
+    int quota = dev.wharf.catalog.PackageGroupService.MAX_GROUPS_PER_DOMAIN;
+    List<java.util.concurrent.Future<?>> created = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      for (int i = 1; i < quota; i++) { // the root group is the first
+        String pattern = "/generic/team" + i + "/*";
+        created.add(pool.submit(() -> codeartifact.createPackageGroup(b -> b.domain("quota").packageGroup(pattern))));
+      }
+    }
+    for (var future : created) {
+      future.get();
+    }
+
+    ServiceQuotaExceededException refused = awsError(ServiceQuotaExceededException.class,
+        "ServiceQuotaExceededException", 402, () -> codeartifact.createPackageGroup(b -> b.domain("quota").packageGroup("/generic/one-too-many/*")));
+
+    assertThat(refused.resourceType()).isEqualTo(ResourceType.DOMAIN);
+    assertThat(refused.resourceId()).isEqualTo("quota");
+    assertThat(refused.awsErrorDetails().errorMessage()).contains(String.valueOf(quota));
+    // an existing pattern is a conflict first
+    awsError(ConflictException.class, "ConflictException", 409, () -> codeartifact.createPackageGroup(b -> b
+        .domain("quota").packageGroup("/generic/team1/*")));
+    codeartifact.deletePackageGroup(b -> b.domain("quota").packageGroup("/generic/team1/*"));
+    assertThat(codeartifact.createPackageGroup(b -> b.domain("quota").packageGroup("/generic/one-too-many/*"))
+        .packageGroup().pattern()).isEqualTo("/generic/one-too-many/*");
   }
 
   @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 abstract class PackageGroupStoreContract {
   private static final String OWNER = "111122223333";
   private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+  private static final int LIMIT = 1000;
   private static final Map<RestrictionType, Mode> INHERIT = Map.of(RestrictionType.PUBLISH, Mode.INHERIT,
       RestrictionType.EXTERNAL_UPSTREAM, Mode.INHERIT, RestrictionType.INTERNAL_UPSTREAM, Mode.INHERIT);
 
@@ -63,13 +64,38 @@ abstract class PackageGroupStoreContract {
   }
 
   @Test
+  void aDomainTakesGroupsUpToItsQuotaEvenWhenManyAreInsertedAtOnce() throws Exception {
+    int limit = 6; // the root group and five more
+    List<java.util.concurrent.Future<Outcome>> outcomes = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      for (int i = 0; i < 12; i++) {
+        String pattern = "/npm/scope" + i + "/*";
+        outcomes.add(pool.submit(() -> groups.insert(group("acme", pattern), limit)));
+      }
+    }
+    List<Outcome> results = new java.util.ArrayList<>();
+    for (var outcome : outcomes) {
+      results.add(outcome.get());
+    }
+
+    assertThat(results).filteredOn(Outcome.DONE::equals).hasSize(5);
+    assertThat(results).filteredOn(Outcome.LIMIT_EXCEEDED::equals).hasSize(7);
+    assertThat(groups.list(OWNER, "acme")).hasSize(limit);
+    String existing = groups.list(OWNER, "acme").getLast().pattern();
+    assertThat(groups.insert(group("acme", existing), limit)).as("an existing pattern is still a conflict")
+        .isEqualTo(Outcome.ALREADY_EXISTS);
+    assertThat(catalog.insertDomain(domain("other"))).isEqualTo(Outcome.DONE);
+    assertThat(groups.insert(group("other", "/npm/*"), limit)).as("the quota is per domain").isEqualTo(Outcome.DONE);
+  }
+
+  @Test
   void aGroupIsStoredOncePerDomainAndPatternBesideTheRootGroup() {
     GroupRow root = groups.find(OWNER, "acme", "/*").orElseThrow();
     assertThat(root.modes()).containsOnlyKeys(RestrictionType.values()).doesNotContainValue(Mode.INHERIT);
 
-    assertThat(groups.insert(group("acme", "/npm/*"))).isEqualTo(Outcome.DONE);
-    assertThat(groups.insert(group("acme", "/npm/*"))).isEqualTo(Outcome.ALREADY_EXISTS);
-    assertThat(groups.insert(group("missing", "/npm/*"))).isEqualTo(Outcome.NOT_FOUND);
+    assertThat(groups.insert(group("acme", "/npm/*"), LIMIT)).isEqualTo(Outcome.DONE);
+    assertThat(groups.insert(group("acme", "/npm/*"), LIMIT)).isEqualTo(Outcome.ALREADY_EXISTS);
+    assertThat(groups.insert(group("missing", "/npm/*"), LIMIT)).isEqualTo(Outcome.NOT_FOUND);
     assertThat(groups.find(OWNER, "acme", "/npm/*")).get().satisfies(found -> {
       assertThat(found.description()).isEqualTo("d /npm/*");
       assertThat(found.createdAt()).isEqualTo(NOW);
@@ -81,7 +107,7 @@ abstract class PackageGroupStoreContract {
 
   @Test
   void anUpdateSetsOnlyWhatItIsGiven() {
-    groups.insert(group("acme", "/maven/com.example/*"));
+    groups.insert(group("acme", "/maven/com.example/*"), LIMIT);
     assertThat(groups.update(OWNER, "acme", "/maven/com.example/*", null, "team@example.com")).isEqualTo(Outcome.DONE);
     assertThat(groups.find(OWNER, "acme", "/maven/com.example/*")).get().satisfies(found -> {
       assertThat(found.description()).isEqualTo("d /maven/com.example/*");
@@ -94,7 +120,7 @@ abstract class PackageGroupStoreContract {
   void originModesAndAllowedRepositoriesChangeTogetherAndADeletedRepositoryLeavesEveryList() {
     repository("releases");
     repository("staging");
-    groups.insert(group("acme", "/npm/*"));
+    groups.insert(group("acme", "/npm/*"), LIMIT);
     assertThat(groups.updateOrigin(OWNER, "acme", "/npm/*",
         Map.of(RestrictionType.PUBLISH, Mode.ALLOW_SPECIFIC_REPOSITORIES, RestrictionType.INTERNAL_UPSTREAM, Mode.BLOCK),
         Map.of(RestrictionType.PUBLISH, List.of("releases", "staging"), RestrictionType.EXTERNAL_UPSTREAM,
@@ -126,8 +152,8 @@ abstract class PackageGroupStoreContract {
   @Test
   void aDeletedGroupTakesItsListsAndOnlyItsOwn() {
     repository("releases");
-    groups.insert(group("acme", "/npm/*"));
-    groups.insert(group("acme", "/npm/scope/*"));
+    groups.insert(group("acme", "/npm/*"), LIMIT);
+    groups.insert(group("acme", "/npm/scope/*"), LIMIT);
     for (String pattern : List.of("/npm/*", "/npm/scope/*")) {
       groups.updateOrigin(OWNER, "acme", pattern, Map.of(RestrictionType.PUBLISH, Mode.ALLOW_SPECIFIC_REPOSITORIES),
           Map.of(RestrictionType.PUBLISH, List.of("releases")), Map.of());
@@ -143,14 +169,14 @@ abstract class PackageGroupStoreContract {
   void aDomainTakesItsGroupsAndTheirTagsWhenDeleted() {
     catalog.insertDomain(domain("reused"));
     assertThat(groups.list(OWNER, "reused")).extracting(GroupRow::pattern).containsExactly("/*");
-    groups.insert(group("reused", "/npm/*"));
+    groups.insert(group("reused", "/npm/*"), LIMIT);
     String arn = CodeArtifactArns.packageGroup("us-east-1", OWNER, "reused", "/npm/*");
     catalog.putTags(arn, List.of(new Tag("team", "web")));
     assertThat(catalog.deleteDomain(OWNER, "reused")).isEqualTo(CatalogStore.Outcome.DONE);
     assertThat(groups.list(OWNER, "reused")).isEmpty();
 
     catalog.insertDomain(domain("reused"));
-    groups.insert(group("reused", "/npm/*"));
+    groups.insert(group("reused", "/npm/*"), LIMIT);
     assertThat(catalog.tags(arn)).isEmpty();
     assertThat(groups.list(OWNER, "reused")).extracting(GroupRow::pattern).containsExactlyInAnyOrder("/*", "/npm/*");
     // the root group's packages are those of every format; a domain without packages has none

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionMode;
+import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionType;
 import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
 
 /**
@@ -133,6 +135,82 @@ class NugetProtocolIT {
     assertThat(get(base + "contoso.utils/1.2.0/contoso.utils.1.2.0.nupkg").statusCode()).isEqualTo(404);
     assertThat(get(base + "contoso.utils/1.1.0/other.1.1.0.nupkg").statusCode()).isEqualTo(404);
     assertThat(get(base + "nothing.here/index.json").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(50)
+  void aPackageGroupWithAPublishBlockRefusesAPushInNugetsShapeAndListsItsPackages() throws IOException {
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Internal.Utils", "1.0.0")).statusCode()).isEqualTo(201);
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Public", "1.0.0")).statusCode()).isEqualTo(201);
+    // written as NuGet users write ids; the group is the lower-case prefix, as NuGet ids are stored
+    codeartifact.createPackageGroup(b -> b.domain("acme").packageGroup("/nuget//Contoso.Internal~"));
+    codeartifact.updatePackageGroupOriginConfiguration(b -> b.domain("acme").packageGroup("/nuget//contoso.internal~")
+        .restrictions(Map.of(PackageGroupOriginRestrictionType.PUBLISH, PackageGroupOriginRestrictionMode.BLOCK)));
+
+    HttpResponse<byte[]> refused = push(TestingNupkgs.nupkg("Contoso.Internal.Utils", "1.0.1"));
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("text/plain"));
+    assertThat(TestingHttp.text(refused)).contains("/nuget//contoso.internal~").contains("BLOCK");
+    assertThat(json(resource("PackageBaseAddress/3.0.0") + "contoso.internal.utils/index.json").path("versions")
+        .toString()).isEqualTo("[\"1.0.0\"]");
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Public", "1.0.1")).statusCode()).as("outside the group")
+        .isEqualTo(201);
+    assertThat(codeartifact.listAssociatedPackages(b -> b.domain("acme").packageGroup("/nuget//contoso.internal~"))
+        .packages()).extracting(p -> p.formatAsString() + "/" + p.namespace() + "/" + p.packageValue())
+        .containsExactly("nuget/null/contoso.internal.utils");
+    assertThat(codeartifact.getAssociatedPackageGroup(b -> b.domain("acme").format(PackageFormat.NUGET)
+        .packageValue("contoso.public")).packageGroup().pattern()).isEqualTo("/*");
+  }
+
+  /** A token of a new IAM user whose policy allows reading and {@code publish} (a statement's JSON, or null). */
+  private static String tokenOf(String user, String publish) {
+    String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":["
+        + "\"codeartifact:GetAuthorizationToken\",\"sts:GetServiceBearerToken\",\"codeartifact:ReadFromRepository\"],"
+        + "\"Resource\":\"*\"}" + (publish == null ? "" : "," + publish) + "]}";
+    var credentials = dev.wharf.testing.TestingIam.user(wharf.iam(wharf.rootCredentials()), user, "p", policy);
+    return wharf.codeartifact(credentials).getAuthorizationToken(b -> b.domain("acme").domainOwner(account))
+        .authorizationToken();
+  }
+
+  /**
+   * Sends a push's headers and the start of its multipart body, declaring a 1 MB body, then nothing more, and reads
+   * the status line: a server that waits for the package before deciding never answers (the read times out).
+   */
+  private static String statusOfAPushWhosePackageIsNotSent(String apiKey) throws Exception {
+    java.net.URI publish = java.net.URI.create(resource("PackagePublish/2.0.0"));
+    byte[] start = java.util.Arrays.copyOf(TestingNupkgs.pushBody(TestingNupkgs.nupkg("Contoso.Sent", "1.0.0")), 300);
+    try (java.net.Socket socket = new java.net.Socket(publish.getHost(), publish.getPort())) {
+      socket.setSoTimeout(20_000);
+      var out = socket.getOutputStream();
+      out.write(("PUT " + publish.getRawPath() + " HTTP/1.1\r\nHost: localhost\r\nX-NuGet-ApiKey: " + apiKey
+          + "\r\nContent-Type: " + TestingNupkgs.pushContentType() + "\r\nContent-Length: 1000000\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(start);
+      out.flush();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  @Test
+  @Order(40)
+  void aPushByATokenThatMayPublishNoPackageInTheRepositoryIsRefusedBeforeThePackageIsRead() throws Exception {
+    assertThat(statusOfAPushWhosePackageIsNotSent(tokenOf("reader", null))).isEqualTo("HTTP/1.1 403 Forbidden");
+    String elsewhere = "{\"Effect\":\"Allow\",\"Action\":\"codeartifact:PublishPackageVersion\",\"Resource\":"
+        + "\"arn:aws:codeartifact:*:" + account + ":package/acme/other/nuget/*\"}";
+    assertThat(statusOfAPushWhosePackageIsNotSent(tokenOf("elsewhere", elsewhere)))
+        .as("allowed to publish in another repository only").isEqualTo("HTTP/1.1 403 Forbidden");
+
+    // a token that may publish some packages here is not refused before the package names itself
+    String contoso = tokenOf("contoso", "{\"Effect\":\"Allow\",\"Action\":\"codeartifact:PublishPackageVersion\","
+        + "\"Resource\":\"arn:aws:codeartifact:*:" + account + ":package/acme/dotnet/nuget//contoso.scoped*\"}");
+    assertThat(push(TestingNupkgs.nupkg("Contoso.Scoped", "1.0.0"), "X-NuGet-ApiKey", contoso).statusCode())
+        .isEqualTo(201);
+    HttpResponse<byte[]> other = push(TestingNupkgs.nupkg("Fabrikam.Scoped", "1.0.0"), "X-NuGet-ApiKey", contoso);
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(TestingHttp.text(other)).contains("package/acme/dotnet/nuget//fabrikam.scoped");
   }
 
   @Test

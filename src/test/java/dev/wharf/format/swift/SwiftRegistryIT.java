@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionMode;
+import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionType;
 import software.amazon.awssdk.services.codeartifact.model.ResourceNotFoundException;
 
 /**
@@ -389,6 +391,31 @@ public class SwiftRegistryIT {
     assertThat(zip.body()).isEqualTo(archive);
     assertThat(api.listPackageVersions(b -> b.domain("acme").repository("app").format(PackageFormat.SWIFT)
         .namespace("mona").packageValue("linkedlist")).versions()).extracting(v -> v.version()).contains("1.1.1");
+  }
+
+  // ------------------------------------------------------------------ package groups
+
+  @Test
+  @Order(50)
+  void aPackageGroupWithAPublishBlockRefusesAPublishAsAProblemAndListsItsPackages() {
+    assertThat(publish("Contoso", "Widget", "1.0.0", archive, null, null, null, null).statusCode()).isEqualTo(201);
+    // written with the scope's capitals; the group is the lower-case scope, as Swift scopes are stored
+    api.createPackageGroup(b -> b.domain("acme").packageGroup("/swift/Contoso/*"));
+    api.updatePackageGroupOriginConfiguration(b -> b.domain("acme").packageGroup("/swift/contoso/*")
+        .restrictions(Map.of(PackageGroupOriginRestrictionType.PUBLISH, PackageGroupOriginRestrictionMode.BLOCK)));
+
+    HttpResponse<byte[]> refused = publish("contoso", "Widget", "1.0.1", archive, null, null, null, null);
+
+    assertProblem(refused, 403);
+    assertThat(text(refused)).contains("/swift/contoso/*").contains("BLOCK");
+    assertThat(get("contoso/Widget/1.0.1", "json").statusCode()).isEqualTo(404);
+    assertThat(publish("mona", "Widget", "1.0.1", archive, null, null, null, null).statusCode())
+        .as("another scope, outside the group").isEqualTo(201);
+    assertThat(api.listAssociatedPackages(b -> b.domain("acme").packageGroup("/swift/contoso/*")).packages())
+        .extracting(p -> p.formatAsString() + "/" + p.namespace() + "/" + p.packageValue())
+        .containsExactly("swift/contoso/widget");
+    assertThat(api.listAssociatedPackages(b -> b.domain("acme").packageGroup("/swift/mona/W~").preview(true))
+        .packages()).extracting(p -> p.packageValue()).containsExactly("widget");
   }
 
   // ------------------------------------------------------------------ helpers
