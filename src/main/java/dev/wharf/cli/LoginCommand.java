@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
         "  maven            ~/.m2/settings.xml: server 'codeartifact', password",
         "                   $${env.CODEARTIFACT_AUTH_TOKEN}; prints the export line",
         "  gradle           ~/.gradle/gradle.properties: codeartifactUrl; prints the",
-        "                   export line and a Kotlin DSL repository block",
+        "                   export line and a repository block (Groovy, Kotlin DSL)",
         "  cargo            ~/.cargo/config.toml ($CARGO_HOME): registry 'codeartifact'",
         "                   (sparse index; credential-provider runs 'wharf",
         "                   get-authorization-token', so no token is written and it",

@@ -278,6 +278,13 @@ final class LoginSetup {
         notes.add("and use the repository (id codeartifact) in your pom.xml or settings.xml profile:");
         notes.add("");
         notes.add("  <repository><id>codeartifact</id><url>" + endpoint + "</url></repository>");
+        if (LoginUrls.isExternalHttp(endpoint)) {
+          notes.add("");
+          notes.add("Maven 3.8.1 and later block a plain-http repository on another host than localhost (\"Blocked mirror");
+          notes.add("for repositories\"). Serve Wharf over https, or make it a mirror in settings.xml, which they allow:");
+          notes.add("");
+          notes.add("  <mirror><id>codeartifact</id><url>" + endpoint + "</url><mirrorOf>*</mirrorOf></mirror>");
+        }
         if (scope == Scope.project) {
           notes.add("");
           notes.add("Maven reads " + file + " with: mvn -s " + file + " (or add '-s .mvn/settings.xml' to .mvn/maven.config).");
@@ -289,15 +296,24 @@ final class LoginSetup {
         notes.add("");
         notes.add("  export CODEARTIFACT_AUTH_TOKEN=" + token);
         notes.add("");
-        notes.add("and declare the repository (Kotlin DSL):");
+        // Groovy DSL first: every Gradle reads it, Debian's 4.4.1 (which has no Kotlin DSL) included.
+        notes.add("and declare the repository in build.gradle, in repositories { } to resolve and in");
+        notes.add("publishing { repositories { } } (maven-publish) to publish:");
         notes.add("");
         notes.add("  maven {");
-        notes.add("    url = uri(providers.gradleProperty(\"codeartifactUrl\").get())");
-        notes.add("    credentials {");
-        notes.add("      username = \"aws\"");
-        notes.add("      password = System.getenv(\"CODEARTIFACT_AUTH_TOKEN\")");
-        notes.add("    }");
+        notes.add("    url codeartifactUrl");
+        notes.add("    credentials { username 'aws'; password System.env.CODEARTIFACT_AUTH_TOKEN }");
+        if (endpoint.startsWith("http:")) {
+          notes.add("    allowInsecureProtocol = true");
+        }
         notes.add("  }");
+        notes.add("");
+        if (endpoint.startsWith("http:")) {
+          notes.add("(Gradle 7 and later refuse plain http without allowInsecureProtocol; leave it out for Gradle 5");
+          notes.add("and older, which do not know it.)");
+        }
+        notes.add("(build.gradle.kts: url = uri(property(\"codeartifactUrl\") as String), and");
+        notes.add("credentials { username = \"aws\"; password = System.getenv(\"CODEARTIFACT_AUTH_TOKEN\") }.)");
         yield GradleProperties.login(existing, endpoint);
       }
       case CARGO -> {

@@ -21,6 +21,15 @@ final class LoginUrls {
     return uri.getScheme() + "://" + uri.getHost() + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
+  /**
+   * Whether the URL is what Maven 3.8.1 and later block as a repository ({@code external:http:*}, "Blocked mirror for
+   * repositories"): plain http to a host other than localhost and 127.0.0.1.
+   */
+  static boolean isExternalHttp(String url) {
+    URI uri = URI.create(url);
+    return "http".equalsIgnoreCase(uri.getScheme()) && !"localhost".equals(uri.getHost()) && !"127.0.0.1".equals(uri.getHost());
+  }
+
   /** The URL without user:password@ (an index URL that carries a token, as the repository it names). */
   static String withoutUserInfo(String url) {
     return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");

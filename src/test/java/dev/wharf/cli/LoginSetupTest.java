@@ -226,9 +226,26 @@ class LoginSetupTest {
       assertThat(plan.notes()).contains("  export CODEARTIFACT_AUTH_TOKEN=k1.token");
       assertThat(plan.files().getFirst().content()).doesNotContain("k1.token");
     }
-    assertThat(login(LoginTool.GRADLE, LoginSetup.Scope.user).notes())
-        .contains("    url = uri(providers.gradleProperty(\"codeartifactUrl\").get())");
+    // What Gradle 4.4.1's Groovy DSL reads (GradleClientIT runs that block); over http, what Gradle 7+ needs too.
+    assertThat(login(LoginTool.GRADLE, LoginSetup.Scope.user).notes()).contains("    url codeartifactUrl",
+        "    credentials { username 'aws'; password System.env.CODEARTIFACT_AUTH_TOKEN }")
+        .anyMatch(line -> line.startsWith("    allowInsecureProtocol = true"))
+        .noneMatch(line -> line.contains("providers.gradleProperty"));
     assertThat(login(LoginTool.NPM, LoginSetup.Scope.user).notes()).noneMatch(line -> line.contains("k1.token"));
+  }
+
+  @Test
+  void mavenOverPlainHttpBeyondLocalhostIsToldOfMavensHttpBlockerAndTheMirrorItAllows() throws Exception {
+    String remote = "http://wharf.internal:8080/acme-123456789012/maven/shared/";
+    LoginSetup.Plan plan = LoginSetup.login(LoginTool.MAVEN, LoginSetup.Scope.user, places(), remote, "k1.token", null,
+        LoginSetup.NpmTools.UNKNOWN, List.of(), false);
+    assertThat(plan.notes()).anyMatch(line -> line.contains("Blocked mirror"))
+        .contains("  <mirror><id>codeartifact</id><url>" + remote + "</url><mirrorOf>*</mirrorOf></mirror>");
+    for (String allowed : List.of(endpoint(LoginTool.MAVEN), "http://localhost:8080/acme-123456789012/maven/shared/",
+        "https://wharf.internal/acme-123456789012/maven/shared/")) {
+      assertThat(LoginSetup.login(LoginTool.MAVEN, LoginSetup.Scope.user, places(), allowed, "k1.token", null,
+          LoginSetup.NpmTools.UNKNOWN, List.of(), false).notes()).noneMatch(line -> line.contains("Blocked mirror"));
+    }
   }
 
   @Test

@@ -3,12 +3,10 @@ package dev.wharf.format.maven;
 import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wharf.testing.TestingAwsCli;
+import dev.wharf.format.maven.MavenTestingRepository.Maven;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
-import dev.wharf.testing.TestingIam;
 import dev.wharf.testing.TestingProcesses;
-import dev.wharf.testing.TestingServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
 import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.iam.IamClient;
  * {@code aws codeartifact get-authorization-token --query authorizationToken --output text}. The
  * local Maven repository of this machine (this project's dependency tree and the plugins its
  * build runs) is first uploaded into Wharf, so builds resolve plugins and dependencies from
- * Wharf alone, each into an empty local repository.
+ * Wharf alone, each into an empty local repository. Maven 3.9 (./mvnw's) and 3.8 then deploy and
+ * resolve with the ~/.m2/settings.xml that {@code wharf login --tool maven} completed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MavenClientIT {
@@ -46,7 +47,7 @@ class MavenClientIT {
       + "\"Action\":\"codeartifact:ReadFromRepository\",\"Resource\":\"*\"}]}";
 
   @TempDir static Path scratch;
-  static TestingServer wharf;
+  static MavenTestingWharf wharf;
   static IamClient rootIam;
   static CodeartifactClient rootCodeartifact;
   static String account;
@@ -58,22 +59,12 @@ class MavenClientIT {
   static void start() {
     TestingClients.requireCommand("mvn", "--version");
     MavenTestingRepository.requirePlugins(true);
-    wharf = TestingServer.start(scratch.resolve("data"));
-    rootIam = wharf.iam(wharf.rootCredentials());
-    rootCodeartifact = wharf.codeartifact(wharf.rootCredentials());
-    account = wharf.managementAccountId();
-    rootCodeartifact.createDomain(b -> b.domain("acme"));
-    rootCodeartifact.createRepository(b -> b.domain("acme").repository("libs"));
-    AwsBasicCredentials developer = TestingIam.user(rootIam, "dev", "developer", TestingIam.DEVELOPER);
-    TestingAwsCli aws = TestingAwsCli.at(wharf.endpoint(), scratch).withKey(developer.accessKeyId(),
-        developer.secretAccessKey());
-    TestingAwsCli.Result result = aws.run("codeartifact", "get-authorization-token", "--domain", "acme",
-        "--domain-owner", account, "--query", "authorizationToken", "--output", "text");
-    assertThat(result.exitCode()).as(result.describe()).isZero();
-    token = result.stdout().strip();
-    endpoint = aws.json("codeartifact", "get-repository-endpoint", "--domain", "acme", "--domain-owner", account,
-        "--repository", "libs", "--format", "maven").path("repositoryEndpoint").asText();
-    assertThat(endpoint).endsWith("/acme-" + account + "/maven/libs/");
+    wharf = MavenTestingWharf.start(scratch);
+    rootIam = wharf.rootIam();
+    rootCodeartifact = wharf.rootCodeartifact();
+    account = wharf.account();
+    token = wharf.token();
+    endpoint = wharf.endpoint();
     settings = scratch.resolve("settings.xml");
     write(settings, MavenTestingRepository.settings(endpoint));
   }
@@ -257,6 +248,52 @@ class MavenClientIT {
     var deployed = rootCodeartifact.listPackageVersions(b -> b.domain("acme").repository("libs")
         .format(PackageFormat.MAVEN).namespace("com.example.ranges").packageValue("consumer")).versions();
     assertThat(deployed).extracting(v -> v.version() + " " + v.status()).containsExactly("1.0 Published");
+  }
+
+  static Stream<Maven> mavens() {
+    Maven wrapper = MavenTestingRepository.wrapperMaven();
+    if (wrapper == null) {
+      TestingClients.missing("Maven 3.9 (./mvnw's, unpacked under ~/.m2/wrapper/dists)");
+    }
+    return Stream.of(MavenTestingRepository.debianMaven(), wrapper);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mavens")
+  @Order(6)
+  void theSettingsWharfLoginWritesDeployAndResolveAndARevokedTokenIsA401(Maven maven) throws IOException {
+    // A user's own ~/.m2/settings.xml with Wharf as the mirror of everything and no credentials: wharf login adds them.
+    Path home = directory("home");
+    Path userSettings = write(home.resolve(".m2/settings.xml"), MavenTestingRepository.mirrorSettings(endpoint));
+    wharf.login("maven", home);
+    assertThat(Files.readString(userSettings)).contains("<mirrorOf>*</mirrorOf>", "<id>codeartifact</id>",
+        "<username>aws</username>", "<password>${env.CODEARTIFACT_AUTH_TOKEN}</password>").doesNotContain(token);
+
+    // Maven reads that file and ~/.m2/repository (empty) of its user.home; the token is the aws CLI's, from the environment.
+    String version = "1.0.0-maven" + maven.version();
+    TestingProcesses.Result deploy = MavenTestingRepository.run(maven, home, token, TIMEOUT,
+        multiModule(version, "built by " + maven), List.of("-V", "deploy"));
+    assertThat(deploy.exitCode()).as(deploy.describe()).isZero();
+    assertThat(deploy.stdout()).contains("Apache Maven " + maven.version() + ".")
+        .contains("Downloaded from codeartifact: " + endpoint + "org/apache/maven/plugins/maven-deploy-plugin/")
+        .contains("Uploaded to codeartifact: " + endpoint + "com/example/wharf/lib/" + version + "/lib-" + version + ".jar");
+    var lib = rootCodeartifact.describePackageVersion(b -> b.domain("acme").repository("libs").format(PackageFormat.MAVEN)
+        .namespace("com.example.wharf").packageValue("lib").packageVersion(version)).packageVersion();
+    assertThat(lib.status()).isEqualTo(PackageVersionStatus.PUBLISHED);
+
+    Path fresh = directory("m2");
+    TestingProcesses.Result build = MavenTestingRepository.run(maven, home, token, TIMEOUT, consumer(version),
+        List.of("-Dmaven.repo.local=" + fresh, "package", "-DskipTests"));
+    assertThat(build.exitCode()).as(build.describe()).isZero();
+    assertThat(jarText(fresh.resolve("com/example/wharf/lib/" + version + "/lib-" + version + ".jar"), "version.txt"))
+        .isEqualTo("built by " + maven);
+
+    // A revoked token: the build stops at once with Maven's 401 (Wharf's message is in its log, not shown by Maven).
+    String revoked = wharf.revokedToken();
+    TestingProcesses.Result refused = MavenTestingRepository.run(maven, home, revoked, TIMEOUT, consumer(version),
+        List.of("-Dmaven.repo.local=" + directory("m2"), "package", "-DskipTests"));
+    assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+    assertThat(refused.stdout()).as(refused.describe()).contains("401");
   }
 
   /** The version of com.example.ranges:util a consumer that imports the BOM and asks for it so resolves to. */

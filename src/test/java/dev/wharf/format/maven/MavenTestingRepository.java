@@ -66,7 +66,16 @@ final class MavenTestingRepository {
 
   /** Release .jar and .pom files of the local repository, as paths relative to it. */
   static List<Path> releaseFiles() {
-    try (Stream<Path> files = Files.walk(LOCAL)) {
+    return releaseFiles("");
+  }
+
+  /** {@link #releaseFiles()} under one folder of the local repository (e.g. {@code org/slf4j}). */
+  static List<Path> releaseFiles(String folder) {
+    Path under = LOCAL.resolve(folder);
+    if (!Files.isDirectory(under)) {
+      TestingClients.missing(under + " (./mvnw package fills " + LOCAL + ")");
+    }
+    try (Stream<Path> files = Files.walk(under)) {
       return files.filter(Files::isRegularFile)
           .map(LOCAL::relativize)
           .filter(p -> p.getNameCount() >= 4)
@@ -159,7 +168,7 @@ final class MavenTestingRepository {
    * CODEARTIFACT_AUTH_TOKEN) and Wharf as the only mirror of everything.
    */
   static String settings(String endpoint) {
-    return """
+    return mirrorSettings(endpoint).replace("<settings>\n", """
         <settings>
           <servers>
             <server>
@@ -168,6 +177,13 @@ final class MavenTestingRepository {
               <password>${env.CODEARTIFACT_AUTH_TOKEN}</password>
             </server>
           </servers>
+        """);
+  }
+
+  /** A settings.xml with Wharf as the only mirror of everything, and no server (no credentials). */
+  static String mirrorSettings(String endpoint) {
+    return """
+        <settings>
           <mirrors>
             <mirror>
               <id>codeartifact</id>
@@ -198,19 +214,60 @@ final class MavenTestingRepository {
         """.formatted(endpoint);
   }
 
+  /** A Maven installation: its version (as the test names it) and its launcher. */
+  record Maven(String version, String executable) {
+    @Override
+    public String toString() {
+      return "Maven " + version;
+    }
+  }
+
+  /** Debian's Maven 3.8 ({@code mvn} on PATH). */
+  static Maven debianMaven() {
+    return new Maven("3.8", "mvn");
+  }
+
+  /** The Maven 3.9 of this project's ./mvnw, as the wrapper unpacked it into ~/.m2/wrapper/dists. */
+  static Maven wrapperMaven() {
+    Path dists = LOCAL.getParent().resolve("wrapper").resolve("dists");
+    try (Stream<Path> launchers = Files.isDirectory(dists) ? Files.walk(dists, 4) : Stream.empty()) {
+      // dists/apache-maven-3.9.x/<hash>/bin/mvn
+      return launchers.filter(p -> dists.relativize(p).getNameCount() == 4 && p.getFileName().toString().equals("mvn")
+              && p.getParent().getFileName().toString().equals("bin")
+              && dists.relativize(p).getName(0).toString().startsWith("apache-maven-3.9."))
+          .filter(Files::isExecutable).sorted().findFirst()
+          .map(p -> new Maven("3.9", p.toString()))
+          .orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The real mvn in batch mode in {@code project}: these settings and local repository, {@code home}
    * as HOME, this JVM's JDK, and the token as CODEARTIFACT_AUTH_TOKEN (the settings' password).
    */
   static TestingProcesses.Result mvn(Path settings, String authToken, Duration timeout, Path home, Path project,
       Path localRepository, String... goals) {
+    List<String> arguments = new ArrayList<>(List.of("-s", settings.toString(), "-Dmaven.repo.local=" + localRepository));
+    arguments.addAll(List.of(goals));
+    return run(debianMaven(), home, authToken, timeout, project, arguments);
+  }
+
+  /**
+   * The Maven in batch mode in {@code project} as the user whose home is {@code home}: HOME and Java's
+   * user.home (where Maven looks for .m2/settings.xml and .m2/repository; it does not read $HOME) are
+   * {@code home}, the JDK is this JVM's, and CODEARTIFACT_AUTH_TOKEN is {@code authToken}.
+   */
+  static TestingProcesses.Result run(Maven maven, Path home, String authToken, Duration timeout, Path project,
+      List<String> arguments) {
     Map<String, String> environment = TestingProcesses.cleanEnvironment(null);
     environment.put("HOME", home.toString());
+    environment.put("MAVEN_OPTS", "-Duser.home=" + home);
     environment.put("JAVA_HOME", System.getProperty("java.home"));
     environment.put("CODEARTIFACT_AUTH_TOKEN", authToken);
-    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-s", settings.toString(),
-        "-Dmaven.repo.local=" + localRepository));
-    command.addAll(List.of(goals));
+    List<String> command = new ArrayList<>(List.of(maven.executable(), "-B"));
+    command.addAll(arguments);
     return TestingProcesses.run(project, environment, timeout, command);
   }
 }
