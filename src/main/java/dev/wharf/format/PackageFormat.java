@@ -168,6 +168,16 @@ public interface PackageFormat {
     return java.util.Set.of("aws");
   }
 
+  /**
+   * How the CodeArtifact API reads the namespace and name members of a request for this format: as written by
+   * default (PyPI's guide: the normalized name must be used in API requests), as stored where CodeArtifact
+   * documents that it normalizes those inputs (NuGet's and Swift's guides: {@code --package Newtonsoft.JSON} is
+   * {@code newtonsoft.json}).
+   */
+  default StoredNames apiNames() {
+    return StoredNames.AS_WRITTEN;
+  }
+
   /** How the format reads a public registry behind an external connection; empty when it cannot. */
   default Optional<ExternalFormat> external() {
     return Optional.empty();

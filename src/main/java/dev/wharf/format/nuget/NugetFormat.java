@@ -59,6 +59,12 @@ public final class NugetFormat extends RegistryFormat<NugetRegistry> {
     super(SPEC, context, NugetRegistry::new);
   }
 
+  /** CodeArtifact normalizes the package members of API requests for NuGet as it stores them. */
+  @Override
+  public dev.wharf.format.StoredNames apiNames() {
+    return SPEC.storedNames();
+  }
+
   @Override
   public Optional<dev.wharf.packages.external.ExternalFormat> external() {
     return Optional.of(new NugetExternalFormat());

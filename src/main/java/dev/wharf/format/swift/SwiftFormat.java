@@ -68,6 +68,12 @@ public final class SwiftFormat extends RegistryFormat<SwiftRegistry> {
     super(SPEC, context, SwiftRegistry::new);
   }
 
+  /** CodeArtifact normalizes the package members of API requests for Swift as it stores them. */
+  @Override
+  public dev.wharf.format.StoredNames apiNames() {
+    return SPEC.storedNames();
+  }
+
   /** The failures' body: problem details (RFC 7807) in API version 1. */
   public static final dev.wharf.format.ErrorBody PROBLEM_DETAILS = SwiftApi.PROBLEM;
 

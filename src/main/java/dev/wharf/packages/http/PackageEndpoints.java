@@ -55,9 +55,9 @@ public final class PackageEndpoints {
     ops.add(op("ListPackages", "POST", "/v1/packages", requests::repositoryResource, r -> {
       requests.requireRepository(r);
       String format = r.query("format");
-      if (format != null) {
-        requests.requireFormat(format);
-      }
+      // with a format, the prefixes are read as that format's API names are (NuGet's and Swift's normalized)
+      dev.wharf.format.StoredNames names = format == null ? dev.wharf.format.StoredNames.AS_WRITTEN
+          : requests.requireFormat(format).apiNames();
       String publish = enumMember(r, "publish", "publish", List.of("ALLOW", "BLOCK"));
       String upstream = enumMember(r, "upstream", "upstream", List.of("ALLOW", "BLOCK"));
       // The origin-configuration filters of CodeArtifact: only packages whose setting is the one asked for.
@@ -68,7 +68,9 @@ public final class PackageEndpoints {
       }
       // Paged in the store by keyset (the token names the last package returned), every filter in the
       // query: a page costs the same however many packages the repository has and however deep it is.
-      var filter = new PackageStore.PackageFilter(format, PackageRequests.namespace(r), packagePrefix,
+      String namespace = PackageRequests.namespace(r);
+      var filter = new PackageStore.PackageFilter(format, namespace == null ? null : names.storedNamespace(namespace),
+          packagePrefix == null ? null : names.storedName(packagePrefix),
           publish == null ? null : OriginRestrictions.Mode.valueOf(publish),
           upstream == null ? null : OriginRestrictions.Mode.valueOf(upstream));
       Integer maxResults = r.queryInt("max-results", "maxResults", 1, 1000);

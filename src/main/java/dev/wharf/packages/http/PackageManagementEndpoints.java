@@ -1,9 +1,7 @@
 package dev.wharf.packages.http;
 
 import static dev.wharf.packages.http.PackageRequests.domainName;
-import static dev.wharf.packages.http.PackageRequests.namespace;
 import static dev.wharf.packages.http.PackageRequests.owner;
-import static dev.wharf.packages.http.PackageRequests.packageName;
 import static dev.wharf.packages.http.PackageRequests.packageNotFound;
 import static dev.wharf.packages.http.PackageRequests.repositoryMember;
 
@@ -197,7 +195,7 @@ public final class PackageManagementEndpoints {
       catalog.describeRepository(owner, domain, source);
       catalog.describeRepository(owner, domain, destination);
       requireReadable(r, owner, domain, source);
-      PackageKey sourceKey = new PackageKey(owner, domain, source, requests.format(r), namespace(r), packageName(r));
+      PackageKey sourceKey = requests.key(r, source);
       // includeFromUpstream: versions only the source's upstream repositories have are copied too (read
       // permission on the source is what reading through it takes); external connections are not asked.
       boolean includeFromUpstream = r.body().path("includeFromUpstream").asBoolean(false);
@@ -350,15 +348,9 @@ public final class PackageManagementEndpoints {
 
   // ---------------------------------------------------------------- resources for authorization
 
-  private ProtectedResource packageArn(String owner, String domain, String repository, String format, String namespace,
-      String name) {
-    return new ProtectedResource(CodeArtifactArns.packageArn(catalog.region(), owner, domain, repository, format,
-        namespace == null ? "" : namespace, name), owner, requests.policies(owner, domain, repository));
-  }
-
   private ProtectedResource copyDestination(RestRequest r) {
-    return packageArn(owner(r), domainName(r), repositoryMember(r, "destination-repository", "destinationRepository"),
-        requests.format(r), namespace(r), packageName(r));
+    return requests.packageResource(requests.key(r, repositoryMember(r, "destination-repository",
+        "destinationRepository")));
   }
 
   /** A copy reads the source: the caller must be allowed codeartifact:ReadFromRepository on it too. */

@@ -69,7 +69,20 @@ final class PackageRequests {
 
   /** The package the request names, in the repository of its {@code repository} member. */
   PackageKey key(RestRequest r) {
-    return new PackageKey(owner(r), domainName(r), repositoryName(r), format(r), namespace(r), packageName(r));
+    return key(r, repositoryName(r));
+  }
+
+  /**
+   * The package the request names, in {@code repository}: its namespace and name read as the format's
+   * {@link PackageFormat#apiNames} says (CodeArtifact normalizes NuGet's and Swift's: {@code --package
+   * Newtonsoft.JSON} is {@code newtonsoft.json}); ARNs are made of the stored names.
+   */
+  PackageKey key(RestRequest r, String repository) {
+    PackageFormat format = requireFormat(r.requiredQuery("format", "format"));
+    dev.wharf.format.StoredNames names = format.apiNames();
+    String namespace = namespace(r);
+    return new PackageKey(owner(r), domainName(r), repository, format.name(),
+        namespace == null ? null : names.storedNamespace(namespace), names.storedName(packageName(r)));
   }
 
   /** @throws WharfException.NotFound when the domain or repository does not exist */

@@ -290,6 +290,18 @@ class NugetProtocolIT {
 
   @Test
   @Order(7)
+  void theApiTakesTheIdInTheSpellingItWasPublishedWithAsCodeArtifactNormalizesIt() {
+    var described = codeartifact.describePackage(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue("Contoso.Utils")).packageValue();
+    assertThat(described.name()).isEqualTo("contoso.utils");
+    assertThat(codeartifact.listPackageVersions(b -> b.domain("acme").repository("dotnet").format(PackageFormat.NUGET)
+        .packageValue("CONTOSO.UTILS")).versions()).extracting(v -> v.version()).contains("1.1.0");
+    assertThat(codeartifact.listPackages(b -> b.domain("acme").repository("dotnet").format(PackageFormat.NUGET)
+        .packagePrefix("Contoso.U")).packages()).extracting(p -> p.packageValue()).contains("contoso.utils");
+  }
+
+  @Test
+  @Order(7)
   void searchAndAutocompleteFindListedPackagesAndPrereleasesOnlyWhenAsked() throws IOException {
     JsonNode found = json(resource("SearchQueryService/3.5.0") + "?q=utils&prerelease=true&semVerLevel=2.0.0");
     assertThat(found.path("totalHits").asInt()).isEqualTo(1);

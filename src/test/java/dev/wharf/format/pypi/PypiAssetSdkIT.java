@@ -1,6 +1,7 @@
 package dev.wharf.format.pypi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wharf.testing.TestingServer;
 import java.net.URI;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.GetPackageVersionAssetResponse;
 import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
+import software.amazon.awssdk.services.codeartifact.model.ResourceNotFoundException;
 
 /** GetPackageVersionAsset (AWS SDK for Java v2) on a wheel uploaded through the PyPI endpoint as twine does. */
 class PypiAssetSdkIT {
@@ -63,5 +65,9 @@ class PypiAssetSdkIT {
     assertThat(asset.response().assetName()).isEqualTo("tiny-1.0-py3-none-any.whl");
     assertThat(asset.response().packageVersion()).isEqualTo("1.0");
     assertThat(asset.response().packageVersionRevision()).isEqualTo(assets.versionRevision());
+
+    // CodeArtifact's Python guide: "the normalized name must be used in CodeArtifact CLI or API requests"
+    assertThatThrownBy(() -> api.describePackage(b -> b.domain("acme").repository("py").format(PackageFormat.PYPI)
+        .packageValue("TINY"))).isInstanceOf(ResourceNotFoundException.class);
   }
 }

@@ -360,6 +360,10 @@ public class SwiftRegistryIT {
     assertThat(api.listPackageVersions(b -> b.domain("acme").repository("apple").format(PackageFormat.SWIFT)
         .namespace("mona").packageValue("linkedlist")).versions()).extracting(v -> v.version())
         .containsExactlyInAnyOrder("1.1.1", "1.0.0");
+    // CodeArtifact's Swift guide: non-normalized names and namespaces may be used in API requests
+    assertThat(api.listPackageVersions(b -> b.domain("acme").repository("apple").format(PackageFormat.SWIFT)
+        .namespace("Mona").packageValue("LinkedList")).versions()).extracting(v -> v.version())
+        .containsExactlyInAnyOrder("1.1.1", "1.0.0");
     assertThat(api.listPackageVersionAssets(b -> b.domain("acme").repository("apple").format(PackageFormat.SWIFT)
         .namespace("mona").packageValue("linkedlist").packageVersion("1.1.1")).assets()).extracting(a -> a.name())
         .containsExactlyInAnyOrder("LinkedList-1.1.1.zip", "Package.swift", "Package@swift-5.8.swift");
