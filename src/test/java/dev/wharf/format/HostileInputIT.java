@@ -231,12 +231,22 @@ class HostileInputIT {
       assertThat(body).as(entry.getKey()).contains("could not be read").doesNotContain("Exception", "\tat ");
     }
 
-    List<ILoggingEvent> logged = List.copyOf(logs.list.subList(before, logs.list.size()));
+    List<ILoggingEvent> logged = loggedSince(before);
     assertThat(logged).as("log lines").noneMatch(event -> event.getThrowableProxy() != null)
         .noneMatch(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR));
     assertThat(logged).filteredOn(event -> event.getFormattedMessage().contains("could not be read")).hasSize(cases.size());
     assertThat(packageNames("npm")).doesNotContain("null/framed");
     assertThat(packageNames("maven")).doesNotContain("com.framed/lib");
+  }
+
+  /**
+   * The events logged since the list had {@code before}: copied while holding the appender, which server threads
+   * append under (logback's AppenderBase.doAppend is synchronized), else a copy races their appends.
+   */
+  private static List<ILoggingEvent> loggedSince(int before) {
+    synchronized (logs) {
+      return List.copyOf(logs.list.subList(before, logs.list.size()));
+    }
   }
 
   @Test
@@ -255,7 +265,7 @@ class HostileInputIT {
     }
     // the server sees the resets when it reads on: wait for both to be logged (or time out failing)
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (logs.list.subList(before, logs.list.size()).stream()
+    while (loggedSince(before).stream()
         .filter(event -> event.getFormattedMessage().contains("could not be read")).count() < 2
         && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -266,7 +276,7 @@ class HostileInputIT {
         return;
       }
     }
-    List<ILoggingEvent> logged = List.copyOf(logs.list.subList(before, logs.list.size()));
+    List<ILoggingEvent> logged = loggedSince(before);
     assertThat(logged).filteredOn(event -> event.getFormattedMessage().contains("could not be read")).hasSize(2);
     assertThat(logged).noneMatch(event -> event.getThrowableProxy() != null);
     assertThat(packageNames("npm")).doesNotContain("null/gone");

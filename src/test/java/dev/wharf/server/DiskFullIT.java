@@ -212,7 +212,10 @@ class DiskFullIT {
    * repeated (each kind, by its logger and its first words, once in these few seconds).
    */
   private void assertOneWarningPerStoreAndNoStackTrace(int from, int stores) {
-    List<ILoggingEvent> logged = List.copyOf(logs.list.subList(from, logs.list.size()));
+    List<ILoggingEvent> logged;
+    synchronized (logs) { // server threads append under the appender's lock (AppenderBase.doAppend)
+      logged = List.copyOf(logs.list.subList(from, logs.list.size()));
+    }
     assertThat(logged).as("log lines").noneMatch(event -> event.getThrowableProxy() != null)
         .noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.ERROR));
     List<ILoggingEvent> warnings = logged.stream().filter(event -> event.getLevel() == Level.WARN).toList();
