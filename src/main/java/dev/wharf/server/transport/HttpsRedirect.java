@@ -13,8 +13,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Answers every request on the plain-HTTP redirect port with 308 to the same path and query over HTTPS: on the
  * public URL's host and port when one is set, else on the host the client asked for and the HTTPS port. 308, not
- * 301: a client repeats the method and body (a PUT stays a PUT). Requests on other connectors pass to the wrapped
- * handler.
+ * 301: a client repeats the method and body (a PUT stays a PUT). Each answer closes the connection. Requests on
+ * other connectors pass to the wrapped handler.
  */
 public final class HttpsRedirect extends Handler.Wrapper {
   /** The name of the redirecting connector. */
@@ -58,6 +58,9 @@ public final class HttpsRedirect extends Handler.Wrapper {
     response.setStatus(308);
     response.getHeaders().put(HttpHeader.LOCATION, location);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+    // the body (a PUT's) is never read here: say the connection ends, or a client that reuses it for its next
+    // request may find it closed under that request (Java's HttpClient: "header parser received no bytes")
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, null, callback);
     return true;
   }

@@ -113,6 +113,7 @@ class TlsIT {
           + "/acme-123456789012/npm/app/%40scope%2fname?write=true")).method(method,
           HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(308);
+      assertThat(response.headers().firstValue("Connection")).contains("close");
       assertThat(response.headers().firstValue("Location")).contains("https://127.0.0.1:" + wharf.server().port()
           + "/acme-123456789012/npm/app/%40scope%2fname?write=true");
     }
