@@ -16,7 +16,8 @@
 # and prints a table. Where Wharf's npm endpoint is not there yet (GET {repo}/-/ping is not 200),
 # every step says so and runs the Verdaccio side alone.
 # Env (defaults): WHARF_PORT 18480, VERDACCIO_PORT 18481, DURATION 20, CONNECTIONS 64,
-#   VERSIONS 1000 (0 skips b), CI_RUNS 3 (0 skips c), BIG_MB 200 (0 skips d), CLIENTS 20,
+#   VERSIONS 1000 (0 skips b), CI_RUNS 3 (0 skips c), CLIENT_RUNS 3 (0 skips e: pnpm 10.34.9 and yarn 4.18.1
+#   installs of the same tree, fetched into the work dir from the npm registry), BIG_MB 200 (0 skips d), CLIENTS 20,
 #   SIDES "wharf verdaccio", WHARF_BIN (the launcher, default ./wharf of this checkout),
 #   KEEP=1 keeps the work dir (printed) after the run.
 # Needs: node + npm, wrk, jq, curl, the aws CLI, ss; first run also the npm registry (fetches).
@@ -29,6 +30,7 @@ DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-64}"
 VERSIONS="${VERSIONS:-1000}"
 CI_RUNS="${CI_RUNS:-3}"
+CLIENT_RUNS="${CLIENT_RUNS:-3}"
 BIG_MB="${BIG_MB:-200}"
 CLIENTS="${CLIENTS:-20}"
 SIDES="${SIDES:-wharf verdaccio}"
@@ -285,6 +287,50 @@ if [ "$CI_RUNS" -gt 0 ]; then
   done
 fi
 
+# ---------------------------------------------------------------- (e) pnpm and yarn 4
+# The same project (express@4.21.2) installed without a lockfile, so each client resolves the tree from the
+# registry's packuments; a fresh store, cache and node_modules each run (as cold as (c)).
+if [ "$CLIENT_RUNS" -gt 0 ]; then
+  clients="$work/clients"
+  log "(e) pnpm 10.34.9 and yarn 4.18.1 installs of the tree from each registry, fresh store, median of $CLIENT_RUNS"
+  npm install --prefix "$clients" --no-audit --no-fund --loglevel=error pnpm@10.34.9 @yarnpkg/cli-dist@4.18.1 >/dev/null
+  for client in pnpm yarn4; do
+    for side in wharf verdaccio; do
+      ready "$side" "(e)" || continue
+      [ -n "${TREE_OK[$side]:-}" ] || { say "$(label "$side"): skipped for (e): the tree did not publish"; continue; }
+      times=()
+      for run in $(seq 1 "$CLIENT_RUNS"); do
+        proj="$work/$client-$side"; rm -rf "$proj"; mkdir -p "$proj"
+        cp "$tree/package.json" "$proj/"
+        if [ "$client" = pnpm ]; then
+          write_npmrc "$side" "$proj/.npmrc"
+          cmd=(node "$clients/node_modules/pnpm/bin/pnpm.cjs" install --ignore-scripts --reporter=silent
+               --store-dir "$proj/.store" --cache-dir "$proj/.cache")
+        else
+          printf 'npmRegistryServer: "%s"\nnpmAuthToken: "%s"\nnpmAlwaysAuth: true\nunsafeHttpWhitelist: ["127.0.0.1"]\n' \
+            "${URL[$side]}" "${TOKEN[$side]}" >"$proj/.yarnrc.yml"
+          printf 'enableGlobalCache: false\nenableTelemetry: false\nenableScripts: false\nnodeLinker: node-modules\n' \
+            >>"$proj/.yarnrc.yml"
+          printf 'npmMinimalAgeGate: 0\nenableImmutableInstalls: false\n' >>"$proj/.yarnrc.yml"
+          : >"$proj/yarn.lock"
+          cmd=(node "$clients/node_modules/@yarnpkg/cli-dist/bin/yarn.js" install)
+        fi
+        s=$(date +%s%N)
+        if ! (cd "$proj" && HOME="$proj" "${cmd[@]}" >"$work/$client-$side-$run.log" 2>&1); then
+          say "$(label "$side"): $client install failed (run $run):"; tail -n 8 "$work/$client-$side-$run.log" | sed 's/^/     /' >&2
+          times=(); break
+        fi
+        times+=($(( ($(date +%s%N) - s) / 1000000 )))
+      done
+      [ "${#times[@]}" -gt 0 ] || continue
+      installed=$(find "$proj/node_modules" -type f -name package.json | grep -Ec 'node_modules/(@[^/]+/)?[^/]+/package.json$' || true)
+      median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (${#times[@]} + 1) / 2 ))p")
+      RESULT[$side.$client]="$median ms (runs: ${times[*]} ms; $installed packages)"
+      say "$(label "$side"): $client ${RESULT[$side.$client]}"
+    done
+  done
+fi
+
 # ---------------------------------------------------------------- (d) memory
 if [ "$BIG_MB" -gt 0 ]; then
   log "(d) RSS while $CLIENTS curl clients download the $BIG_MB MB tarball at once (ps every 0.5 s)"
@@ -326,6 +372,8 @@ row() { # title key
   row "(a) tarball GET $mid_spec ($mid_size B), $CONNECTIONS conns, ${DURATION} s" a
   [ "$VERSIONS" -gt 0 ] && row "(b) abbreviated packument, $VERSIONS versions, 1 conn" b
   [ "$CI_RUNS" -gt 0 ] && row "(c) npm ci, express@4.21.2 tree, median of $CI_RUNS" c
+  [ "$CLIENT_RUNS" -gt 0 ] && row "(e) pnpm 10.34.9 install, same tree, no lockfile, median of $CLIENT_RUNS" pnpm
+  [ "$CLIENT_RUNS" -gt 0 ] && row "(e) yarn 4.18.1 install, same tree, no lockfile, median of $CLIENT_RUNS" yarn4
   [ "$BIG_MB" -gt 0 ] && row "(d) RSS, $CLIENTS clients x $BIG_MB MB tarball" d
   true
 }
