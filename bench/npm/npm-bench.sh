@@ -158,6 +158,14 @@ write_npmrc() { # side file
     "${URL[$1]}" "$nerf" "${TOKEN[$1]}" >"$2"
 }
 
+install_summary() { # project times-in-ms... : "MEDIAN ms (runs: ...; N packages)" of the installs into project
+  local proj="$1"; shift
+  local installed median
+  installed=$(find "$proj/node_modules" -type f -name package.json | grep -Ec 'node_modules/(@[^/]+/)?[^/]+/package.json$' || true)
+  median=$(printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p")
+  echo "$median ms (runs: $* ms; $installed packages)"
+}
+
 # ---------------------------------------------------------------- publish
 log "publish the tree ($(wc -l <"$tree/packages.tsv") packages) with npm publish"
 declare -A TREE_OK
@@ -280,9 +288,7 @@ if [ "$CI_RUNS" -gt 0 ]; then
       times+=($(( ($(date +%s%N) - s) / 1000000 )))
     done
     [ "${#times[@]}" -gt 0 ] || continue
-    installed=$(find "$proj/node_modules" -type f -name package.json | grep -Ec 'node_modules/(@[^/]+/)?[^/]+/package.json$' || true)
-    median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (${#times[@]} + 1) / 2 ))p")
-    RESULT[$side.c]="$median ms (runs: ${times[*]} ms; $installed packages)"
+    RESULT[$side.c]=$(install_summary "$proj" "${times[@]}")
     say "$(label "$side"): ${RESULT[$side.c]}"
   done
 fi
@@ -323,9 +329,7 @@ if [ "$CLIENT_RUNS" -gt 0 ]; then
         times+=($(( ($(date +%s%N) - s) / 1000000 )))
       done
       [ "${#times[@]}" -gt 0 ] || continue
-      installed=$(find "$proj/node_modules" -type f -name package.json | grep -Ec 'node_modules/(@[^/]+/)?[^/]+/package.json$' || true)
-      median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (${#times[@]} + 1) / 2 ))p")
-      RESULT[$side.$client]="$median ms (runs: ${times[*]} ms; $installed packages)"
+      RESULT[$side.$client]=$(install_summary "$proj" "${times[@]}")
       say "$(label "$side"): $client ${RESULT[$side.$client]}"
     done
   done
