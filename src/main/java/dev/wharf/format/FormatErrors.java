@@ -22,6 +22,16 @@ public final class FormatErrors {
   public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
   /** A 422: a well-formed upload refused for what it holds (Swift's section 4.6). */
   public static final String UNPROCESSABLE = "Unprocessable";
+  /** The code of a 401 for a token that was sent and cannot be used (expired, revoked, not Wharf's). */
+  public static final String INVALID_TOKEN = "InvalidToken";
+  /**
+   * The reason phrases of the 401s: twine, gem, Maven and Gradle show the status line and none of the body,
+   * so the line itself says what to run.
+   */
+  public static final String INVALID_TOKEN_REASON =
+      "Unauthorized: the token is invalid or has expired; run wharf login (or aws codeartifact login)";
+  public static final String NO_TOKEN_REASON =
+      "Unauthorized: the request carries no token; run wharf login (or aws codeartifact login)";
 
   private FormatErrors() {}
 
@@ -68,6 +78,7 @@ public final class FormatErrors {
       int status = status(e);
       if (status == 401) {
         exchange.setHeader("WWW-Authenticate", "Basic realm=\"wharf\"");
+        exchange.reasonPhrase(INVALID_TOKEN.equals(e.code()) ? INVALID_TOKEN_REASON : NO_TOKEN_REASON);
       } else if (status == 413) {
         exchange.drainBody();
       } else if (e instanceof WharfException.Throttled throttled) {

@@ -131,7 +131,7 @@ public final class RepositoryAuthorizer {
     return switch (result) {
       case Access.Unauthenticated unauthenticated -> {
         entry.finish(AuditEvent.Outcome.DENIED, "InvalidToken");
-        throw new WharfException.NotAuthenticated(null,
+        throw new WharfException.NotAuthenticated(FormatErrors.INVALID_TOKEN,
             unauthenticated.message() == null ? InvalidTokenException.MESSAGE : unauthenticated.message());
       }
       case Access.Denied denied -> {

@@ -18,8 +18,10 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -409,6 +411,25 @@ public final class Exchange {
 
   public void setHeader(String name, String value) {
     response.getHeaders().put(name, value);
+  }
+
+  /**
+   * Replaces the status line's standard reason phrase ("Unauthorized") with {@code reason}, for HTTP/1.x
+   * (HTTP/2 has none): twine, gem, Maven and Gradle print the reason phrase and nothing of the body. Call it
+   * before the answer is sent; Jetty writes the text as given, so it must be printable ASCII and hold nothing
+   * secret.
+   */
+  public void reasonPhrase(String reason) {
+    request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
+      @Override
+      public void send(MetaData.Request sentFor, MetaData.Response status, boolean last, ByteBuffer content,
+          Callback sent) {
+        // the status line goes out with the first write only: the later ones carry no MetaData.Response
+        super.send(sentFor, status == null ? null : new MetaData.Response(status.getStatus(), reason,
+            status.getHttpVersion(), status.getHttpFields(), status.getContentLength(), status.getTrailersSupplier()),
+            last, content, sent);
+      }
+    });
   }
 
   /** Adds a header line beside any of the same name already set (e.g. a second Vary). */

@@ -3,6 +3,7 @@ package dev.wharf.format.maven;
 import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.format.FormatErrors;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
 import dev.wharf.testing.TestingHttp;
@@ -162,7 +163,7 @@ class GradleClientIT {
     TestingProcesses.Result build = gradle(consumer(), login(), revoked, "build");
     assertThat(build.exitCode()).as(build.describe()).isNotZero();
     assertThat(build.stderr()).as(build.describe()).contains("Could not GET '" + endpoint)
-        .contains("Received status code 401 from server: Unauthorized");
+        .contains("Received status code 401 from server: " + FormatErrors.INVALID_TOKEN_REASON);
   }
 
   /** A GRADLE_USER_HOME whose gradle.properties {@code wharf login --tool gradle} wrote (with --home: HOME/.gradle). */

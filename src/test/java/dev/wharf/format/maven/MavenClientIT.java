@@ -3,6 +3,7 @@ package dev.wharf.format.maven;
 import static dev.wharf.testing.TestingFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.format.FormatErrors;
 import dev.wharf.format.maven.MavenTestingRepository.Maven;
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingFiles;
@@ -288,12 +289,13 @@ class MavenClientIT {
     assertThat(jarText(fresh.resolve("com/example/wharf/lib/" + version + "/lib-" + version + ".jar"), "version.txt"))
         .isEqualTo("built by " + maven);
 
-    // A revoked token: the build stops at once with Maven's 401 (Wharf's message is in its log, not shown by Maven).
+    // A revoked token: the build stops at once with Maven's 401; Maven shows the status line, whose reason phrase
+    // says what to run (the body is not shown).
     String revoked = wharf.revokedToken();
     TestingProcesses.Result refused = MavenTestingRepository.run(maven, home, revoked, TIMEOUT, consumer(version),
         List.of("-Dmaven.repo.local=" + directory("m2"), "package", "-DskipTests"));
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
-    assertThat(refused.stdout()).as(refused.describe()).contains("401");
+    assertThat(refused.stdout()).as(refused.describe()).contains("401", FormatErrors.INVALID_TOKEN_REASON);
   }
 
   /** The version of com.example.ranges:util a consumer that imports the BOM and asks for it so resolves to. */

@@ -2,6 +2,7 @@ package dev.wharf.format.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.format.FormatErrors;
 import dev.wharf.testing.TestingServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -262,6 +263,26 @@ class MavenHttpIT {
     }
     assertThat(codeartifact.listPackages(b -> b.domain("acme").repository("libs").namespace("org.example.big"))
         .packages()).isEmpty();
+  }
+
+  @Test
+  void a401sStatusLineSaysWhatToRunAndOtherAnswersKeepTheStandardReason() throws IOException {
+    String path = "org/example/none/1.0/none-1.0.pom";
+    // Maven, Gradle, twine and gem print the status line and none of the body
+    assertThat(statusLine(path, null)).isEqualTo("HTTP/1.1 401 " + FormatErrors.NO_TOKEN_REASON);
+    String expired = "Basic " + Base64.getEncoder().encodeToString("aws:not-a-token".getBytes(StandardCharsets.UTF_8));
+    assertThat(statusLine(path, expired)).isEqualTo("HTTP/1.1 401 " + FormatErrors.INVALID_TOKEN_REASON);
+    assertThat(statusLine(path, basic())).isEqualTo("HTTP/1.1 404 Not Found");
+  }
+
+  private static String statusLine(String path, String authorization) throws IOException {
+    try (Socket socket = new Socket(wharf.endpoint().getHost(), wharf.endpoint().getPort())) {
+      String request = "GET " + URI.create(endpoint).getPath() + path + " HTTP/1.1\r\nHost: localhost\r\n"
+          + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "Connection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      return answer.substring(0, answer.indexOf("\r\n"));
+    }
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.wharf.token.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wharf.format.FormatErrors;
+
 import dev.wharf.testing.TestingClients;
 import dev.wharf.testing.TestingClock;
 import dev.wharf.testing.TestingFiles;
@@ -135,7 +137,9 @@ class ExpiredTokenClientsIT {
 
     TestingProcesses.Result refused = twine(expired, List.of(wheel(dists)));
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
-    assertThat(refused.stdout()).contains("HTTPError: 401 Unauthorized");
+    // twine prints the status line's reason phrase, which says what to run, wrapped to the terminal's width
+    assertThat(refused.stdout().replaceAll("\\s+", " ")).contains("HTTPError: 401 Unauthorized from",
+        FormatErrors.INVALID_TOKEN_REASON);
     assertThat(api.listPackageVersions(b -> b.domain("acme").repository("shared").format(PackageFormat.PYPI)
         .packageValue("wharf-expiry")).versions()).extracting(v -> v.version()).containsExactly("1.0");
 
@@ -166,7 +170,7 @@ class ExpiredTokenClientsIT {
     TestingProcesses.Result refused = run(scratch, environment, List.of("gem", "install", "rake", "--no-document",
         "--clear-sources", "--source", gemSource(expired)));
     assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
-    assertThat(refused.stderr()).contains("bad response Unauthorized 401");
+    assertThat(refused.stderr()).contains("bad response " + FormatErrors.INVALID_TOKEN_REASON + " 401");
 
     TestingProcesses.Result unknown = run(scratch, environment, List.of("gem", "install", "rake", "--no-document",
         "--clear-sources", "--source", gemSource(fresh())));
