@@ -1,0 +1,43 @@
+package dev.wharf.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** How the CodeArtifact API reads a version member for each format (PackageFormat.apiVersion). */
+class FormatApiVersionsTest {
+  private final FormatRegistry formats = TestingFormats.registry();
+
+  @Test
+  void nugetVersionsAreReadAsCodeArtifactStoresThem() {
+    PackageFormat nuget = formats.require("nuget");
+    // the examples of CodeArtifact's NuGet normalization guide
+    assertThat(nuget.apiVersion("1.00")).isEqualTo("1.0.0");
+    assertThat(nuget.apiVersion("1.01.1")).isEqualTo("1.1.1");
+    assertThat(nuget.apiVersion("1.00.0.1")).isEqualTo("1.0.0.1");
+    assertThat(nuget.apiVersion("1.0.0.0")).isEqualTo("1.0.0");
+    assertThat(nuget.apiVersion("1.0.01.0")).isEqualTo("1.0.1");
+    assertThat(nuget.apiVersion("1.0.7+r3456")).isEqualTo("1.0.7");
+    assertThat(nuget.apiVersion("12.0.03.0")).isEqualTo("12.0.3");
+    // the pre-release label keeps its case, as NuGet's normalized form does
+    assertThat(nuget.apiVersion("2.01.0-Beta.2+sha.5")).isEqualTo("2.1.0-Beta.2");
+    assertThat(nuget.apiVersion("1.1.0")).isEqualTo("1.1.0");
+  }
+
+  @Test
+  void aTextThatIsNoNugetVersionIsLookedUpAsWritten() {
+    PackageFormat nuget = formats.require("nuget");
+    for (String written : new String[] {"1", "latest", "1.0.0.0.0", "v1.0", "99999999999.0", "1.0-"}) {
+      assertThat(nuget.apiVersion(written)).as(written).isEqualTo(written);
+    }
+  }
+
+  @Test
+  void everyOtherFormatReadsVersionsAsWritten() {
+    for (PackageFormat format : formats.all()) {
+      if (!format.name().equals("nuget")) {
+        assertThat(format.apiVersion("1.01.0.0+Build")).as(format.name()).isEqualTo("1.01.0.0+Build");
+      }
+    }
+  }
+}
