@@ -178,6 +178,16 @@ public interface PackageFormat {
     return StoredNames.AS_WRITTEN;
   }
 
+  /**
+   * How the CodeArtifact API reads a package version member (a single version or one of a list) for this format:
+   * as written by default; as stored where CodeArtifact documents that it normalizes those inputs (NuGet's guide:
+   * {@code --version 12.0.03.0} is {@code 12.0.3}). A text the format would not store as a version is left as
+   * written, so the lookup answers ResourceNotFound as for any other version that does not exist.
+   */
+  default String apiVersion(String written) {
+    return written;
+  }
+
   /** How the format reads a public registry behind an external connection; empty when it cannot. */
   default Optional<ExternalFormat> external() {
     return Optional.empty();

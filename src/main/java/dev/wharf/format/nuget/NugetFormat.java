@@ -65,6 +65,15 @@ public final class NugetFormat extends RegistryFormat<NugetRegistry> {
     return SPEC.storedNames();
   }
 
+  /**
+   * CodeArtifact normalizes the version members of API requests for NuGet as it stores versions ({@code 1.01.0} and
+   * {@code 1.1.0.0+build} are {@code 1.1.0}); the pre-release label keeps its case, as NuGet's normalized form does.
+   */
+  @Override
+  public String apiVersion(String written) {
+    return NugetNames.normalize(written).orElse(written);
+  }
+
   @Override
   public Optional<dev.wharf.packages.external.ExternalFormat> external() {
     return Optional.of(new NugetExternalFormat());

@@ -120,7 +120,7 @@ public final class PackageAssetEndpoints {
 
   private Object asset(RestRequest r) {
     PackageKey key = requests.key(r);
-    String versionName = PackageNames.requireModelName(r.requiredQuery("version", "packageVersion"), "packageVersion");
+    String versionName = requests.version(r);
     String assetName = PackageNames.requireModelAssetName(r.requiredQuery("asset", "asset"), "asset");
     String revision = r.query("revision");
     catalog.describeRepository(key.domainOwner(), key.domainName(), key.repository());

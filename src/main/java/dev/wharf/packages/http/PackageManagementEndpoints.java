@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -294,8 +295,8 @@ public final class PackageManagementEndpoints {
     return OriginRestrictions.Mode.valueOf(value);
   }
 
-  /** The body's versions list (null when absent and not required). */
-  private static List<String> versions(RestRequest r, boolean required) {
+  /** The body's versions list, each read as the format's API reads versions (null when absent and not required). */
+  private List<String> versions(RestRequest r, boolean required) {
     JsonNode node = r.body().path("versions");
     if (node.isMissingNode() || node.isNull()) {
       if (required) {
@@ -310,17 +311,19 @@ public final class PackageManagementEndpoints {
       throw new WharfException.Invalid("ValidationException", "1 validation error detected: Value at 'versions' failed"
           + " to satisfy constraint: Member must have length less than or equal to " + MAX_VERSIONS);
     }
+    UnaryOperator<String> apiVersion = requests.apiVersions(r);
     List<String> versions = new ArrayList<>();
     for (JsonNode element : node) {
       if (!element.isTextual() || !NAME.matcher(element.asText()).matches()) {
         throw pattern(element.asText(), "versions");
       }
-      versions.add(element.asText());
+      versions.add(apiVersion.apply(element.asText()));
     }
     return versions;
   }
 
-  private static Map<String, String> revisions(RestRequest r) {
+  /** The body's versionRevisions, each version read as the format's API reads versions (empty when absent). */
+  private Map<String, String> revisions(RestRequest r) {
     JsonNode node = r.body().path("versionRevisions");
     Map<String, String> revisions = new LinkedHashMap<>();
     if (node.isMissingNode() || node.isNull()) {
@@ -333,6 +336,7 @@ public final class PackageManagementEndpoints {
       throw new WharfException.Invalid("ValidationException", "Member versionRevisions must have at most "
           + MAX_VERSIONS + " entries");
     }
+    UnaryOperator<String> apiVersion = requests.apiVersions(r);
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       if (!NAME.matcher(entry.getKey()).matches()) {
         throw pattern(entry.getKey(), "versionRevisions");
@@ -341,7 +345,12 @@ public final class PackageManagementEndpoints {
         throw new WharfException.Invalid("ValidationException", "The revision of version " + entry.getKey()
             + " must be a string of 1 to 50 non-space characters");
       }
-      revisions.put(entry.getKey(), entry.getValue().asText());
+      String version = apiVersion.apply(entry.getKey());
+      String earlier = revisions.put(version, entry.getValue().asText());
+      if (earlier != null && !earlier.equals(entry.getValue().asText())) {
+        throw new WharfException.Invalid("ValidationException", "versionRevisions names version " + version
+            + " twice, with different revisions");
+      }
     }
     return revisions;
   }

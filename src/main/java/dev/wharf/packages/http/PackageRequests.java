@@ -14,6 +14,7 @@ import dev.wharf.packages.PackageVersion;
 import dev.wharf.policy.AttachedPolicy;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The request members every CodeArtifact package operation reads (domain, owner, repository,
@@ -85,6 +86,22 @@ final class PackageRequests {
         namespace == null ? null : names.storedNamespace(namespace), names.storedName(packageName(r)));
   }
 
+  /**
+   * How the request's package versions are read: as its format's API reads them ({@link PackageFormat#apiVersion};
+   * CodeArtifact normalizes NuGet's: {@code --package-version 1.01.0} is {@code 1.1.0}). Every version member of the
+   * package API (a single version, the versions list, the keys of versionRevisions) is read through this, after the
+   * model's checks.
+   */
+  UnaryOperator<String> apiVersions(RestRequest r) {
+    return requireFormat(r.requiredQuery("format", "format"))::apiVersion;
+  }
+
+  /** The request's single version member, validated as the model says and read as its format's API reads it. */
+  String version(RestRequest r) {
+    return apiVersions(r).apply(PackageNames.requireModelName(r.requiredQuery("version", "packageVersion"),
+        "packageVersion"));
+  }
+
   /** @throws WharfException.NotFound when the domain or repository does not exist */
   void requireRepository(RestRequest r) {
     catalog.describeRepository(owner(r), domainName(r), repositoryName(r));
@@ -111,7 +128,7 @@ final class PackageRequests {
 
   PackageVersion existingVersion(RestRequest r) {
     PackageKey key = existingPackage(r);
-    String version = PackageNames.requireModelName(r.requiredQuery("version", "packageVersion"), "packageVersion");
+    String version = version(r);
     return packages.version(key, version).orElseThrow(() -> versionNotFound(key, version));
   }
 

@@ -1,6 +1,7 @@
 package dev.wharf.format.nuget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionMode;
 import software.amazon.awssdk.services.codeartifact.model.PackageGroupOriginRestrictionType;
 import software.amazon.awssdk.services.codeartifact.model.PackageVersionStatus;
+import software.amazon.awssdk.services.codeartifact.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.codeartifact.model.ValidationException;
 
 /**
  * NuGet V3 at the protocol level: no dotnet or nuget V3 client runs here (Debian's nuget is 2.8, V2 only), so this
@@ -430,5 +433,71 @@ class NugetProtocolIT {
     }
     assertThat(seen).isEqualTo(expected);
     assertThat(json(resource("PackageBaseAddress/3.0.0") + "many.versions/index.json").path("versions")).hasSize(count);
+  }
+
+  @Test
+  @Order(60)
+  void everyVersionTheApiTakesIsReadNormalizedAsCodeArtifactNormalizesNugetVersions() throws IOException {
+    byte[] nupkg = TestingNupkgs.nupkg("Fabrikam.Spelled", "2.1.0");
+    assertThat(push(nupkg).statusCode()).isEqualTo(201);
+    codeartifact.createRepository(b -> b.domain("acme").repository("spelled-copies"));
+    String spelled = "fabrikam.spelled";
+
+    var described = codeartifact.describePackageVersion(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).packageVersion("2.01.0.0+build.9")).packageVersion();
+    assertThat(described.version()).isEqualTo("2.1.0");
+    assertThat(described.displayName()).isEqualTo("Fabrikam.Spelled");
+    assertThat(codeartifact.getPackageVersionReadme(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).packageVersion("02.1.0")).version()).isEqualTo("2.1.0");
+    assertThat(codeartifact.listPackageVersionDependencies(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).packageVersion("2.1.0.0")).dependencies()).hasSize(3);
+    assertThat(codeartifact.listPackageVersionAssets(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).packageVersion("2.1.00")).assets())
+        .extracting(a -> a.name()).containsExactlyInAnyOrder("fabrikam.spelled.2.1.0.nupkg", "fabrikam.spelled.nuspec");
+    var asset = codeartifact.getPackageVersionAssetAsBytes(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).packageVersion("2.1.0+sha.1")
+        .asset("fabrikam.spelled.2.1.0.nupkg"));
+    assertThat(asset.asByteArray()).isEqualTo(nupkg);
+    assertThat(asset.response().packageVersion()).isEqualTo("2.1.0");
+    // a text that is no NuGet version, or a version that was not pushed, is looked up and not found
+    for (String absent : List.of("latest", "2.01.0.1")) {
+      assertThatThrownBy(() -> codeartifact.describePackageVersion(b -> b.domain("acme").repository("dotnet")
+          .format(PackageFormat.NUGET).packageValue(spelled).packageVersion(absent)))
+          .as(absent).isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    var unlisted = codeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).versions("2.01.0")
+        .targetStatus(PackageVersionStatus.UNLISTED));
+    assertThat(unlisted.successfulVersions()).containsOnlyKeys("2.1.0");
+    String revision = unlisted.successfulVersions().get("2.1.0").revision();
+    var published = codeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).versions("2.1.00")
+        .versionRevisions(Map.of("2.1.0.0", revision))
+        .targetStatus(PackageVersionStatus.PUBLISHED));
+    assertThat(published.successfulVersions()).containsOnlyKeys("2.1.0");
+    assertThat(published.failedVersions()).isEmpty();
+    assertThatThrownBy(() -> codeartifact.updatePackageVersionsStatus(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).versions("2.1.0")
+        .versionRevisions(Map.of("2.1.0", revision, "2.01.0", "another"))
+        .targetStatus(PackageVersionStatus.ARCHIVED))).as("one version named twice with two revisions")
+        .isInstanceOf(ValidationException.class);
+
+    var copied = codeartifact.copyPackageVersions(b -> b.domain("acme").sourceRepository("dotnet")
+        .destinationRepository("spelled-copies").format(PackageFormat.NUGET).packageValue(spelled)
+        .versions("2.01.00"));
+    assertThat(copied.successfulVersions()).containsOnlyKeys("2.1.0");
+    var disposed = codeartifact.disposePackageVersions(b -> b.domain("acme").repository("spelled-copies")
+        .format(PackageFormat.NUGET).packageValue(spelled).versions("2.1.0.0"));
+    assertThat(disposed.successfulVersions()).containsOnlyKeys("2.1.0");
+    assertThat(disposed.successfulVersions().get("2.1.0").status()).isEqualTo(PackageVersionStatus.DISPOSED);
+    var deleted = codeartifact.deletePackageVersions(b -> b.domain("acme").repository("spelled-copies")
+        .format(PackageFormat.NUGET).packageValue(spelled).versions("02.01.0+gone"));
+    assertThat(deleted.successfulVersions()).containsOnlyKeys("2.1.0");
+    assertThat(codeartifact.listPackageVersions(b -> b.domain("acme").repository("spelled-copies")
+        .format(PackageFormat.NUGET).packageValue(spelled)).versions()).isEmpty();
+    assertThat(codeartifact.describePackageVersion(b -> b.domain("acme").repository("dotnet")
+        .format(PackageFormat.NUGET).packageValue(spelled).packageVersion("2.1.0")).packageVersion().status())
+        .isEqualTo(PackageVersionStatus.PUBLISHED);
   }
 }
