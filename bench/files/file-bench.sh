@@ -13,26 +13,36 @@
 #          multipart); GET of the file's URL on simple/filebench/, Authorization: Basic aws:<token>
 #   maven  a jar of exactly the size and its POM, PUT; GET <endpoint>bench/files/filebench/1.0.0/filebench-1.0.0.jar,
 #          Authorization: Basic aws:<token>
+#   nuget  a .nupkg (a .nuspec, the OPC parts and a file of random bytes, stored) of exactly the size, pushed as
+#          dotnet nuget push does (PUT of a multipart body with the package to the service index's
+#          PackagePublish/2.0.0); GET <PackageBaseAddress/3.0.0>filebench/1.0.0/filebench.1.0.0.nupkg,
+#          Authorization: Basic aws:<token>
+#   swift  a source archive (FileBench/Package.swift and a file of random bytes, stored) of exactly the size,
+#          published as SwiftPM does (PUT <endpoint>bench/FileBench/1.0.0, multipart source-archive and metadata);
+#          GET <endpoint>bench/FileBench/1.0.0.zip, Authorization: Bearer <token>,
+#          Accept: application/vnd.swift.registry.v1+zip
 # With METADATA=N (default 0: off) it also publishes a package of N versions per format and compares its
 # metadata with nginx serving the very bytes Wharf rendered (fetched once with curl, as static files): npm's
 # packument, full and abbreviated (Accept: application/vnd.npm.install-v1+json); PyPI's simple page of N files,
 # HTML (Accept: text/html) and PEP 691 JSON (Accept: application/vnd.pypi.simple.v1+json); Maven's
-# maven-metadata.xml of N versions.
+# maven-metadata.xml of N versions; NuGet's registration index (<RegistrationsBaseUrl/3.6.0>metabench/index.json)
+# of N versions; Swift's release list (<endpoint>bench/MetaBench, Accept: application/vnd.swift.registry.v1+json)
+# of N releases.
 # Both sides get the same request headers (Authorization, Accept; no Accept-Encoding, as wrk sends none, so
 # both answer uncompressed bytes), and nginx answers each file with the Content-Type Wharf answered.
 # Per case, wrk -t2 runs on each side in turn, RUNS times (default 2), each after a warm-up (WARMUP seconds,
 # default 10: the JIT needs it). Prints one table, a row per case: requests/s, p50, p99, server CPU time per
 # request (utime+stime from /proc/PID/stat over the measured runs, all nginx workers summed), Wharf / nginx
 # requests/s, and RSS after the case.
-# Env: FORMATS ("npm pypi maven"), METADATA (0), RUNS (2), WARMUP (10), WHARF_PORT (18590), NGINX_PORT (18591),
-#   WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work directory.
+# Env: FORMATS ("npm pypi maven nuget swift"), METADATA (0), RUNS (2), WARMUP (10), WHARF_PORT (18590),
+#   NGINX_PORT (18591), WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work directory.
 # Needs: wrk, nginx, curl, python3, the aws CLI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-10}"
 connections="${2:-64}"
 size="${3:-58342}"
-FORMATS="${FORMATS:-npm pypi maven}"
+FORMATS="${FORMATS:-npm pypi maven nuget swift}"
 METADATA="${METADATA:-0}"
 RUNS="${RUNS:-2}"
 WARMUP="${WARMUP:-10}"
@@ -41,7 +51,10 @@ NGINX_PORT="${NGINX_PORT:-18591}"
 WHARF_BIN="${WHARF_BIN:-$root/wharf}"
 pypi_tool="$root/bench/pypi/pypi_tool.py"
 for format in $FORMATS; do
-  case "$format" in npm | pypi | maven) ;; *) echo "FORMATS: no format $format (npm, pypi, maven)" >&2; exit 1 ;; esac
+  case "$format" in
+    npm | pypi | maven | nuget | swift) ;;
+    *) echo "FORMATS: no format $format (npm, pypi, maven, nuget, swift)" >&2; exit 1 ;;
+  esac
 done
 [ -n "${FORMATS// /}" ] || { echo "FORMATS names no format" >&2; exit 1; }
 has() { [[ " $FORMATS " == *" $1 "* ]]; }
@@ -108,6 +121,22 @@ serve() { # id label wharf-url source header... : source is the uploaded file th
   case_type[$id]=${got#* }
   for h in "$@"; do printf 'wrk.headers["%s"] = "%s"\n' "${h%%: *}" "${h#*: }"; done > "$work/$id.lua"
   cases+=("$id")
+}
+
+sized_zip() { # path bytes blob [name text]... : a zip (the named texts, then blob: random bytes), stored, of exactly
+  # bytes, or its smallest (an empty blob); the jar, the .nupkg and the Swift source archive are each one
+  python3 - "$@" <<'PY'
+import os, sys, zipfile
+path, size, blob, texts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+def write(payload):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, text in zip(texts[::2], texts[1::2]):
+            z.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), text)
+        z.writestr(zipfile.ZipInfo(blob, (2020, 1, 1, 0, 0, 0)), payload)
+payload = os.urandom(size)
+write(b"")
+write(payload[:max(0, size - os.path.getsize(path))])  # stored: the archive grows byte for byte
+PY
 }
 
 if has npm; then
@@ -190,20 +219,6 @@ fi
 
 if has maven; then
   maven_endpoint=$(endpoint maven)
-  make_jar() { # path bytes: a jar (a manifest and a file of random bytes, stored) of exactly bytes, or its smallest
-    python3 - "$1" "$2" <<'PY'
-import os, sys, zipfile
-path, size = sys.argv[1], int(sys.argv[2])
-def write(payload):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(zipfile.ZipInfo("META-INF/MANIFEST.MF", (2020, 1, 1, 0, 0, 0)),
-                   "Manifest-Version: 1.0\r\nCreated-By: wharf-bench\r\n\r\n")
-        z.writestr(zipfile.ZipInfo("blob.bin", (2020, 1, 1, 0, 0, 0)), payload)
-payload = os.urandom(size)
-write(b"")
-write(payload[:max(0, size - os.path.getsize(path))])  # stored: the archive grows byte for byte
-PY
-  }
   maven_deploy() { # group-path artifact jar version... : PUT of each version's POM and jar, one curl
     local group=$1 artifact=$2 jar=$3 version base pom
     shift 3
@@ -219,6 +234,7 @@ PY
     done
     curl -sS --fail --fail-early -H "$basic" -K "$work/deploy.curl"
   }
+  make_jar() { sized_zip "$1" "$2" blob.bin META-INF/MANIFEST.MF $'Manifest-Version: 1.0\r\nCreated-By: wharf-bench\r\n\r\n'; }
   make_jar "$work/pkg/filebench-1.0.0.jar" "$size"
   maven_deploy bench/files filebench "$work/pkg/filebench-1.0.0.jar" 1.0.0
   serve maven-jar "Maven jar" "${maven_endpoint}bench/files/filebench/1.0.0/filebench-1.0.0.jar" \
@@ -229,6 +245,74 @@ PY
     maven_deploy bench/meta metabench "$work/pkg/metabench.jar" $(seq -f '1.0.%g' 1 "$METADATA")
     serve maven-metadata "maven-metadata.xml, $METADATA versions" \
       "${maven_endpoint}bench/meta/metabench/maven-metadata.xml" - "$basic"
+  fi
+fi
+
+if has nuget; then
+  nuget_endpoint=$(endpoint nuget)
+  nuget_resource() { # type: the service index's first resource of that type, as the NuGet client picks it
+    curl -sSf -H "$basic" "${nuget_endpoint}v3/index.json" | python3 -c '
+import json, sys
+for resource in json.load(sys.stdin)["resources"]:
+    if resource["@type"] == sys.argv[1]:
+        print(resource["@id"].rstrip("/") + "/")
+        break
+else:
+    sys.exit(f"no {sys.argv[1]} in the service index")' "$1"
+  }
+  nuget_publish=$(nuget_resource PackagePublish/2.0.0)
+  nuget_push() { # id version bytes: a .nupkg (the OPC parts, its .nuspec, random bytes) of exactly bytes, pushed
+    local nupkg="$work/pkg/$1.$2.nupkg" opc='http://schemas.openxmlformats.org/package/2006' types rels nuspec
+    types="<?xml version=\"1.0\" encoding=\"utf-8\"?><Types xmlns=\"$opc/content-types\">"
+    types+='<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />'
+    types+='<Default Extension="nuspec" ContentType="application/octet" />'
+    types+='<Default Extension="bin" ContentType="application/octet" /></Types>'
+    rels="<?xml version=\"1.0\" encoding=\"utf-8\"?><Relationships xmlns=\"$opc/relationships\"><Relationship"
+    rels+=" Type=\"http://schemas.microsoft.com/packaging/2010/07/manifest\" Target=\"/$1.nuspec\" Id=\"R1\" />"
+    rels+='</Relationships>'
+    nuspec='<?xml version="1.0" encoding="utf-8"?>'
+    nuspec+='<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata>'
+    nuspec+="<id>$1</id><version>$2</version><authors>wharf-bench</authors>"
+    nuspec+="<description>Random bytes for file-bench.sh, version $2.</description><dependencies>"
+    nuspec+='<group targetFramework="net8.0"><dependency id="Newtonsoft.Json" version="13.0.3" /></group>'
+    nuspec+='</dependencies></metadata></package>'
+    sized_zip "$nupkg" "$3" content/blob.bin '[Content_Types].xml' "$types" _rels/.rels "$rels" "$1.nuspec" "$nuspec"
+    # dotnet nuget push: one file part named "package"
+    curl -sS --fail-with-body -X PUT -H "$basic" \
+      -F "package=@$nupkg;filename=package.nupkg;type=application/octet-stream" "$nuget_publish" >/dev/null
+  }
+  nuget_push FileBench 1.0.0 "$size"
+  serve nuget-nupkg "NuGet .nupkg" "$(nuget_resource PackageBaseAddress/3.0.0)filebench/1.0.0/filebench.1.0.0.nupkg" \
+    "$work/pkg/FileBench.1.0.0.nupkg" "$basic"
+  if [ "$METADATA" -gt 0 ]; then
+    for v in $(seq 1 "$METADATA"); do nuget_push MetaBench "1.0.$v" 0; done
+    serve nuget-registration "NuGet registration index, $METADATA versions" \
+      "$(nuget_resource RegistrationsBaseUrl/3.6.0)metabench/index.json" - "$basic"
+  fi
+fi
+
+if has swift; then
+  swift_endpoint=$(endpoint swift)
+  swift_publish() { # name version bytes: a source archive (Package.swift and a file of random bytes in one folder,
+    # as 'swift package archive-source' lays it out) of exactly bytes, published as SwiftPM's RegistryClient does
+    local archive="$work/pkg/$1-$2.zip"
+    sized_zip "$archive" "$3" "$1/Sources/$1/blob.bin" "$1/Package.swift" "// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(name: \"$1\", targets: [.target(name: \"$1\")])
+"
+    curl -sS --fail-with-body -X PUT -H "$bearer" -H 'Accept: application/vnd.swift.registry.v1+json' \
+      -H 'Prefer: respond-async' -F "source-archive=@$archive;type=application/zip" \
+      -F "metadata={\"description\": \"Random bytes for file-bench.sh, version $2.\"};type=application/json" \
+      "${swift_endpoint}bench/$1/$2" >/dev/null
+  }
+  swift_publish FileBench 1.0.0 "$size"
+  serve swift-archive "Swift source archive" "${swift_endpoint}bench/FileBench/1.0.0.zip" \
+    "$work/pkg/FileBench-1.0.0.zip" "$bearer" "Accept: application/vnd.swift.registry.v1+zip"
+  if [ "$METADATA" -gt 0 ]; then
+    for v in $(seq 1 "$METADATA"); do swift_publish MetaBench "1.0.$v" 0; done
+    serve swift-releases "Swift release list, $METADATA releases" "${swift_endpoint}bench/MetaBench" - "$bearer" \
+      "Accept: application/vnd.swift.registry.v1+json"
   fi
 fi
 
