@@ -7,7 +7,7 @@
 #   (a) simple/<project>/ of a generated project with $FILES files (one tiny wheel per version,
 #       uploaded the way twine does by pypi_tool.py): wrk -t1 -c1 -d10s --latency, after a 3 s
 #       warm-up, with Accept: application/vnd.pypi.simple.v1+json (PEP 691) and text/html (PEP 503)
-#   (PIN=1 runs both servers on the last core and pip on the others, with taskset.)
+#   (PIN=1 runs both servers on the last core and pip and poetry on the others, with taskset.)
 #   (b) `pip install` of a dependency set ($PIP_SET, closure resolved with pip from the real wheels
 #       in the machine's local index `files` folder, found from `pip config list`, or $WHEELS) from
 #       Wharf and from nginx (Debian's, non-daemon, own prefix and config in the work dir, serving a
@@ -54,7 +54,7 @@ wrk_summary() { awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} 
   END {printf "%s %s %s %s\n", r, p50, p99, bad+0}' "$1"; }
 declare -A RESULT
 server_cpu=(); client_cpu=()
-if [ -n "${PIN:-}" ]; then # PIN=1: servers on the last core, pip on the others (taskset)
+if [ -n "${PIN:-}" ]; then # PIN=1: servers on the last core, pip and poetry on the others (taskset)
   last=$(( $(nproc) - 1 )); server_cpu=(taskset -c "$last"); client_cpu=(taskset -c "0-$(( last > 0 ? last - 1 : 0 ))")
 fi
 
@@ -107,7 +107,7 @@ if [ "$PIP_RUNS" -gt 0 ] || [ "$POETRY_RUNS" -gt 0 ]; then # the set in Wharf an
   fi
   [ -d "$WHEELS" ] || { echo "no wheels folder ($WHEELS): set WHEELS" >&2; exit 1; }
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "needs nginx (apt-get install -y nginx)" >&2; exit 1; }
-  log "(b) pip install $PIP_SET: the closure from $WHEELS"
+  log "(b), (d): the closure of $PIP_SET from $WHEELS, into Wharf and nginx"
   clean_env=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$work/home" PIP_CONFIG_FILE=/dev/null
     PIP_DISABLE_PIP_VERSION_CHECK=1 LANG=C.UTF-8)
   mkdir -p "$work/home" "$work/set"
