@@ -7,7 +7,7 @@
 #   (a) simple/<project>/ of a generated project with $FILES files (one tiny wheel per version,
 #       uploaded the way twine does by pypi_tool.py): wrk -t1 -c1 -d10s --latency, after a 3 s
 #       warm-up, with Accept: application/vnd.pypi.simple.v1+json (PEP 691) and text/html (PEP 503)
-#   (PIN=1 runs both servers on the last core and pip on the others, with taskset.)
+#   (PIN=1 runs both servers on the last core and pip and poetry on the others, with taskset.)
 #   (b) `pip install` of a dependency set ($PIP_SET, closure resolved with pip from the real wheels
 #       in the machine's local index `files` folder, found from `pip config list`, or $WHEELS) from
 #       Wharf and from nginx (Debian's, non-daemon, own prefix and config in the work dir, serving a
@@ -18,9 +18,17 @@
 #   (c) memory: the server's VmRSS (/proc/PID/status every 0.2 s) while a generated $BIG_MB MiB
 #       wheel is uploaded (twine when installed, else pypi_tool.py) and then downloaded by $CLIENTS
 #       curl clients at once: before and max
+#   (d) Debian's poetry 1.3 against the same two indexes of (b): a fresh project whose pyproject pins the
+#       set's closure (poetry 1.3 reads no Requires-Dist from Metadata-Version 2.3+ wheels, so it would find
+#       no dependencies of its own) with the index as its only source (default = true; Wharf's credentials
+#       from POETRY_HTTP_BASIC_BENCH_USERNAME/PASSWORD), own HOME, config dir, cache dir and in-project
+#       venv, keyring off; `poetry lock` then `poetry install --no-root` timed together, a cold cache and
+#       a fresh venv each run, one warm-up run each, then $POETRY_RUNS runs each (alternating), median
 # Env (defaults): FILES 2000 (0 skips a), PIP_SET "flask requests httpx pydantic", PIP_RUNS 5
-#   (0 skips b), BIG_MB 500 (0 skips c), CLIENTS 4, WHARF_BIN (default ./wharf), KEEP=1 keeps the work dir.
-# Needs: python3 with pip and venv, wrk, curl, jq, the aws CLI, nginx (apt-get install -y nginx wrk).
+#   (0 skips b), BIG_MB 500 (0 skips c), CLIENTS 4, POETRY_RUNS 3 (0 skips d), WHARF_BIN (default ./wharf),
+#   KEEP=1 keeps the work dir.
+# Needs: python3 with pip and venv, wrk, curl, jq, the aws CLI, nginx (apt-get install -y nginx wrk), for (d)
+#   poetry (apt-get install -y python3-poetry).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -29,6 +37,7 @@ PIP_SET="${PIP_SET:-flask requests httpx pydantic}"
 PIP_RUNS="${PIP_RUNS:-5}"
 BIG_MB="${BIG_MB:-500}"
 CLIENTS="${CLIENTS:-4}"
+POETRY_RUNS="${POETRY_RUNS:-3}"
 WHARF_BIN="${WHARF_BIN:-$root/wharf}"
 tool="$here/pypi_tool.py"
 for t in python3 wrk curl jq aws; do command -v "$t" >/dev/null || { echo "needs $t" >&2; exit 1; }; done
@@ -36,11 +45,16 @@ for t in python3 wrk curl jq aws; do command -v "$t" >/dev/null || { echo "needs
 . "$root/bench/lib.sh"
 bench_work
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null || true; }
+# Times are kept as "MS MS ... " strings: their median (lib.sh), fastest, a summary, and the ratio of two medians.
+median_of() { tr ' ' '\n' | grep . | median; }
+fastest() { tr ' ' '\n' | grep . | sort -n | head -n1; }
+runs_summary() { echo "$(echo "$1" | median_of) ms median, fastest $(echo "$1" | fastest) ms (runs: ${1% } ms)"; }
+ratio() { python3 -c "print(f'{$(echo "$1" | median_of)/$(echo "$2" | median_of):.2f}')"; }
 wrk_summary() { awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad+=$NF}
   END {printf "%s %s %s %s\n", r, p50, p99, bad+0}' "$1"; }
 declare -A RESULT
 server_cpu=(); client_cpu=()
-if [ -n "${PIN:-}" ]; then # PIN=1: servers on the last core, pip on the others (taskset)
+if [ -n "${PIN:-}" ]; then # PIN=1: servers on the last core, pip and poetry on the others (taskset)
   last=$(( $(nproc) - 1 )); server_cpu=(taskset -c "$last"); client_cpu=(taskset -c "0-$(( last > 0 ? last - 1 : 0 ))")
 fi
 
@@ -86,14 +100,14 @@ if [ "$FILES" -gt 0 ]; then
 fi
 
 # ---------------------------------------------------------------- (b) pip install vs nginx
-if [ "$PIP_RUNS" -gt 0 ]; then
+if [ "$PIP_RUNS" -gt 0 ] || [ "$POETRY_RUNS" -gt 0 ]; then # the set in Wharf and in nginx, for (b) and (d)
   if [ -z "${WHEELS:-}" ]; then # the local index's files folder, beside the simple/ that pip config names
     simple=$(pip config list 2>/dev/null | grep -o 'file://[^ '"'"']*/simple' | head -n1 | sed 's|^file://||')
     WHEELS="${simple%/simple}/files"
   fi
   [ -d "$WHEELS" ] || { echo "no wheels folder ($WHEELS): set WHEELS" >&2; exit 1; }
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "needs nginx (apt-get install -y nginx)" >&2; exit 1; }
-  log "(b) pip install $PIP_SET: the closure from $WHEELS"
+  log "(b), (d): the closure of $PIP_SET from $WHEELS, into Wharf and nginx"
   clean_env=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$work/home" PIP_CONFIG_FILE=/dev/null
     PIP_DISABLE_PIP_VERSION_CHECK=1 LANG=C.UTF-8)
   mkdir -p "$work/home" "$work/set"
@@ -134,6 +148,8 @@ NGINX
   say "nginx $(/usr/sbin/nginx -v 2>&1 | sed 's|.*/||') on port $nport"
   wharf_index="${endpoint/http:\/\//http://aws:$token@}simple/"
   nginx_index="http://127.0.0.1:$nport/simple/"
+fi
+if [ "$PIP_RUNS" -gt 0 ]; then
   # The same requests without pip (whose own CPU time dominates an install): one keep-alive client.
   projects=$(for f in "$work/set"/*.whl; do basename "$f" | sed 's/-.*//' | tr '_.' '--' | tr 'A-Z' 'a-z'; done)
   for side in wharf nginx; do
@@ -168,20 +184,16 @@ PY
       installed=$("$work/venv/bin/pip" list --format=freeze 2>/dev/null | grep -vc '^pip==' || true)
     done
   done
-  median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  fastest() { tr ' ' '\n' | grep . | sort -n | head -n1; }
   for side in wharf nginx; do
-    RESULT[b.$side]="$(echo "${TIMES[$side]}" | median) ms median, fastest $(echo "${TIMES[$side]}" | fastest) ms (runs: ${TIMES[$side]% } ms)"
+    RESULT[b.$side]="$(runs_summary "${TIMES[$side]}")"
     say "$side: ${RESULT[b.$side]}, $installed packages installed"
   done
   for side in wharf nginx; do
-    RESULT[b.fetch.$side]="$(echo "${FETCH[$side]}" | median) ms median (runs: ${FETCH[$side]% } ms)"
+    RESULT[b.fetch.$side]="$(echo "${FETCH[$side]}" | median_of) ms median (runs: ${FETCH[$side]% } ms)"
   done
   say "resolve and download (pip's log, start to 'Installing collected packages'): Wharf ${RESULT[b.fetch.wharf]}; nginx ${RESULT[b.fetch.nginx]}"
-  ratio=$(python3 -c "print(f'{$(echo "${TIMES[wharf]}" | median)/$(echo "${TIMES[nginx]}" | median):.2f}')")
-  RESULT[b.ratio]="$ratio"
-  say "Wharf / nginx: ${ratio}x"
-  kill %2 2>/dev/null || true
+  RESULT[b.ratio]="$(ratio "${TIMES[wharf]}" "${TIMES[nginx]}")"
+  say "Wharf / nginx: ${RESULT[b.ratio]}x"
 fi
 
 # ---------------------------------------------------------------- (c) memory, big upload and download
@@ -225,6 +237,54 @@ if [ "$BIG_MB" -gt 0 ]; then
   say "download: ${RESULT[c.down]}"
 fi
 
+# ---------------------------------------------------------------- (d) poetry lock + install vs nginx
+if [ "$POETRY_RUNS" -gt 0 ]; then
+  command -v poetry >/dev/null || { echo "needs poetry (apt-get install -y python3-poetry)" >&2; exit 1; }
+  log "(d) $(poetry --version 2>/dev/null): lock + install of the $count wheels, cold cache, $POETRY_RUNS runs each"
+  # name = "==version" for each wheel of the closure (the file name's first two fields)
+  pins=$(for f in "$work/set"/*.whl; do basename "$f" | awk -F- '{printf "%s = \"==%s\"\n", $1, $2}'; done)
+  poetry_run() { # side run: prints "LOCK_MS TOTAL_MS INSTALLED"
+    local side=$1 run=$2 proj="$work/poetry/$1-$2" url s lock
+    url=$([ "$side" = wharf ] && echo "${endpoint}simple/" || echo "$nginx_index")
+    rm -rf "$work/poetry"; mkdir -p "$proj" "$work/poetry/home"
+    printf '[tool.poetry]\nname = "wharf-bench-poetry"\nversion = "0.1.0"\ndescription = ""\nauthors = ["bench <bench@example.invalid>"]\n\n[tool.poetry.dependencies]\npython = "^3.11"\n%s\n\n[[tool.poetry.source]]\nname = "bench"\nurl = "%s"\ndefault = true\n' \
+      "$pins" "$url" >"$proj/pyproject.toml"
+    local poetry=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$work/poetry/home" LANG=C.UTF-8
+      POETRY_CONFIG_DIR="$work/poetry/home/config" POETRY_CACHE_DIR="$work/poetry/home/cache"
+      POETRY_VIRTUALENVS_IN_PROJECT=true POETRY_NO_INTERACTION=1 PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring)
+    [ "$side" = wharf ] && poetry+=(POETRY_HTTP_BASIC_BENCH_USERNAME=aws POETRY_HTTP_BASIC_BENCH_PASSWORD="$token")
+    cd "$proj"
+    s=$(date +%s%N)
+    ${client_cpu[@]+"${client_cpu[@]}"} "${poetry[@]}" poetry lock >"$work/poetry-$side-$run.log" 2>&1 \
+      || { say "$side: poetry lock failed"; tail "$work/poetry-$side-$run.log" >&2; exit 1; }
+    lock=$(( ($(date +%s%N) - s) / 1000000 ))
+    ${client_cpu[@]+"${client_cpu[@]}"} "${poetry[@]}" poetry install --no-root >>"$work/poetry-$side-$run.log" 2>&1 \
+      || { say "$side: poetry install failed"; tail "$work/poetry-$side-$run.log" >&2; exit 1; }
+    echo "$lock $(( ($(date +%s%N) - s) / 1000000 )) $(.venv/bin/python -m pip list --format=freeze 2>/dev/null \
+      | grep -vcE '^(pip|setuptools|wheel)==' || true)"
+    cd "$root"
+  }
+  declare -A POETRY_TOTAL POETRY_LOCK
+  for side in wharf nginx; do poetry_run "$side" 0 >/dev/null; done # warm-up, not counted
+  for run in $(seq 1 "$POETRY_RUNS"); do
+    order="wharf nginx"; [ $((run % 2)) = 0 ] && order="nginx wharf"
+    for side in $order; do
+      read -r lock total installed < <(poetry_run "$side" "$run")
+      [ "$installed" = "$count" ] || { say "$side: poetry installed $installed packages, not $count"; exit 1; }
+      POETRY_LOCK[$side]+="$lock "; POETRY_TOTAL[$side]+="$total "
+      say "run $run $side: lock $lock ms, lock + install $total ms ($installed packages)"
+    done
+  done
+  for side in wharf nginx; do
+    RESULT[d.$side]="$(runs_summary "${POETRY_TOTAL[$side]}")"
+    RESULT[d.lock.$side]="$(echo "${POETRY_LOCK[$side]}" | median_of) ms median (runs: ${POETRY_LOCK[$side]% } ms)"
+    say "$side: lock + install ${RESULT[d.$side]}; lock ${RESULT[d.lock.$side]}"
+  done
+  RESULT[d.ratio]="$(ratio "${POETRY_TOTAL[wharf]}" "${POETRY_TOTAL[nginx]}")"
+  say "Wharf / nginx: ${RESULT[d.ratio]}x"
+fi
+[ "$PIP_RUNS" -gt 0 ] || [ "$POETRY_RUNS" -gt 0 ] && kill %2 2>/dev/null || true # nginx
+
 log "results ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 {
   echo "| measure | result |"
@@ -239,5 +299,9 @@ log "results ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/
   [ "$PIP_RUNS" -gt 0 ] && echo "| (b) the requests of one install, replayed by one client, Wharf / nginx | ${RESULT[b.replay.wharf]} / ${RESULT[b.replay.nginx]} |"
   [ "$BIG_MB" -gt 0 ] && echo "| (c) server VmRSS, upload of a $BIG_MB MiB wheel | ${RESULT[c.up]} |"
   [ "$BIG_MB" -gt 0 ] && echo "| (c) server VmRSS, $CLIENTS clients download it | ${RESULT[c.down]} |"
+  [ "$POETRY_RUNS" -gt 0 ] && echo "| (d) poetry lock + install of the $count wheels, Wharf | ${RESULT[d.wharf]} |"
+  [ "$POETRY_RUNS" -gt 0 ] && echo "| (d) the same from nginx (static PEP 503) | ${RESULT[d.nginx]} |"
+  [ "$POETRY_RUNS" -gt 0 ] && echo "| (d) Wharf / nginx | ${RESULT[d.ratio]}x |"
+  [ "$POETRY_RUNS" -gt 0 ] && echo "| (d) of which poetry lock, Wharf / nginx | ${RESULT[d.lock.wharf]} / ${RESULT[d.lock.nginx]} |"
   true
 }
