@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.codeartifact.model.PackageFormat;
  * opposed to revoked: a server whose clock the test moves past the token's expiry. Every client fails
  * (no hang, no retry loop, nothing half-written), and the same command with a fresh token works, so
  * the failure is the expiry. None of these clients shows the body of a 401 (where Wharf says to run
- * {@code wharf login}): each shows its own words, which docs/tokens.md lists.
+ * {@code wharf login}); twine and gem show the status line, whose reason phrase says it, while npm and pip show
+ * only their own words. docs/tokens.md lists what each shows.
  */
 class ExpiredTokenClientsIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
