@@ -77,6 +77,9 @@ public final class S3BlobStore implements BlobStore {
     private static final String SPOOL_SUFFIX = ".spool";
     private static final String SHA256_METADATA = "sha256";
     private static final HexFormat HEX = HexFormat.of();
+    /** How often a stored object whose size or SHA-256 does not match is looked at, and the first pause between. */
+    private static final int VERIFY_ATTEMPTS = 4;
+    private static final long VERIFY_PAUSE_MILLIS = 50;
 
     private final S3Client s3;
     private final boolean ownsClient;
@@ -277,18 +280,34 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /** Checks that the object now in the bucket has the size and SHA-256 just uploaded. */
+    /**
+     * Checks that the object now in the bucket has the size and SHA-256 just uploaded. Another writer may be storing
+     * the same content at once (keys are content hashes): S3 shows either whole object, but some S3-compatible stores
+     * (moto, in the tests) show a concurrent writer's object before its bytes are in, so a mismatch is looked at again
+     * a few times before it fails the put. A real mismatch stays and still fails it.
+     */
     private void verifyStored(String key, BlobDigests digests) throws IOException {
-        Optional<HeadObjectResponse> head = head(key);
-        if (head.isEmpty()) {
-            throw new IOException("blob " + digests.sha256() + " is missing from s3://" + bucket + "/" + key
-                    + " right after it was stored");
-        }
-        long size = head.get().contentLength();
-        String sha256 = head.get().metadata().get(SHA256_METADATA);
-        if (size != digests.size() || !digests.sha256().equals(sha256)) {
-            throw new IOException("blob " + digests.sha256() + " in s3://" + bucket + "/" + key + " has size " + size
-                    + " and sha256 " + sha256 + " after it was stored, expected " + digests.size());
+        for (int attempt = 1; ; attempt++) {
+            Optional<HeadObjectResponse> head = head(key);
+            if (head.isEmpty()) {
+                throw new IOException("blob " + digests.sha256() + " is missing from s3://" + bucket + "/" + key
+                        + " right after it was stored");
+            }
+            long size = head.get().contentLength();
+            String sha256 = head.get().metadata().get(SHA256_METADATA);
+            if (size == digests.size() && digests.sha256().equals(sha256)) {
+                return;
+            }
+            if (attempt == VERIFY_ATTEMPTS) {
+                throw new IOException("blob " + digests.sha256() + " in s3://" + bucket + "/" + key + " has size "
+                        + size + " and sha256 " + sha256 + " after it was stored, expected " + digests.size());
+            }
+            try {
+                Thread.sleep(VERIFY_PAUSE_MILLIS * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while checking blob " + digests.sha256(), e);
+            }
         }
     }
 
