@@ -302,6 +302,15 @@ final class Condition {
             return Double.isNaN(seconds) ? INVALID_DATE : Math.round(seconds * 1000);
         }
         try {
+            return parseIsoDate(text);
+        } catch (ArithmeticException outOfRange) {
+            // a year such as +1000000000 parses but has no epoch milliseconds
+            return INVALID_DATE;
+        }
+    }
+
+    private static long parseIsoDate(String text) {
+        try {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException notAnInstant) {
             // Fall through to the forms without an offset.

@@ -26,7 +26,8 @@ class ConditionValuesTest {
     }
 
     @ParameterizedTest(name = "{0} is not a date")
-    @ValueSource(strings = {"", "tomorrow", "2026-13-01", "2026-11-25T25:00:00Z", "1e", "20261125T120000"})
+    @ValueSource(strings = {"", "tomorrow", "2026-13-01", "2026-11-25T25:00:00Z", "1e", "20261125T120000",
+        "+1000000000-01-01T00:00:00Z", "+999999999-12-31T00:00:00+01:00", "+999999999-12-31T00:00:00", "+999999999-12-31"})
     void refusesWhatIsNotADate(String text) {
         assertThat(Condition.parseDate(text)).isEqualTo(Long.MIN_VALUE);
     }
