@@ -29,7 +29,7 @@ final class GetAuthorizationTokenCommand implements Callable<Integer> {
 
   enum Output { json, text }
 
-  @Mixin DomainOptions domain;
+  @Mixin DomainOptions domainOptions;
 
   @Option(names = "--duration-seconds",
       description = {"Token lifetime in seconds: 900..43200 (default 43200);",
@@ -48,7 +48,7 @@ final class GetAuthorizationTokenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     GetAuthorizationTokenResponse response;
     try (CodeartifactClient client = api.codeArtifact()) {
-      response = domain.authorizationToken(client, durationSeconds);
+      response = domainOptions.authorizationToken(client, durationSeconds);
     } catch (SdkException e) {
       return SdkErrors.report(e, System.err);
     }
