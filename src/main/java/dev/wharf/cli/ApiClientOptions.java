@@ -1,6 +1,8 @@
 package dev.wharf.cli;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -61,6 +63,18 @@ final class ApiClientOptions {
     } catch (RuntimeException noRegion) {
       return "us-east-1";
     }
+  }
+
+  /** --endpoint-url, and --profile and --region when given: the server and credentials a rerun of a command needs. */
+  List<String> arguments() {
+    List<String> arguments = new ArrayList<>(List.of("--endpoint-url", endpoint().toString()));
+    if (profile != null) {
+      arguments.addAll(List.of("--profile", profile));
+    }
+    if (region != null) {
+      arguments.addAll(List.of("--region", region));
+    }
+    return arguments;
   }
 
   URI endpoint() {

@@ -46,11 +46,7 @@ final class ExecCommand implements Callable<Integer> {
   /** poetry reads http-basic.codeartifact.username and .password from these when its auth.toml has no entry. */
   static final String POETRY_CREDENTIALS = "POETRY_HTTP_BASIC_CODEARTIFACT_";
 
-  @Option(names = "--domain", required = true, description = "The domain the token is for.")
-  String domain;
-
-  @Option(names = "--domain-owner", description = "The account that owns the domain (default: the caller's).")
-  String domainOwner;
+  @Mixin DomainOptions domainOptions;
 
   @Option(names = "--repository", description = "With --format: also set " + ENDPOINT_VARIABLE + " to its endpoint.")
   String repository;
@@ -90,11 +86,10 @@ final class ExecCommand implements Callable<Integer> {
     String token;
     String endpoint = null;
     try (CodeartifactClient client = api.codeArtifact()) {
-      token = client.getAuthorizationToken(b -> b.domain(domain).domainOwner(domainOwner)
-          .durationSeconds(durationSeconds)).authorizationToken();
+      token = domainOptions.authorizationToken(client, durationSeconds).authorizationToken();
       if (repository != null) {
-        endpoint = LoginUrls.withoutDefaultPort(client.getRepositoryEndpoint(b -> b.domain(domain)
-            .domainOwner(domainOwner).repository(repository).format(format)).repositoryEndpoint());
+        endpoint = LoginUrls.withoutDefaultPort(client.getRepositoryEndpoint(b -> b.domain(domainOptions.domain)
+            .domainOwner(domainOptions.domainOwner).repository(repository).format(format)).repositoryEndpoint());
       }
     } catch (SdkException e) {
       return SdkErrors.report(e, System.err);

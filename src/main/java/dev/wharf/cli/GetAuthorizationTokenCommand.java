@@ -29,11 +29,7 @@ final class GetAuthorizationTokenCommand implements Callable<Integer> {
 
   enum Output { json, text }
 
-  @Option(names = "--domain", required = true, description = "The domain the token is for.")
-  String domain;
-
-  @Option(names = "--domain-owner", description = "The account that owns the domain (default: the caller's).")
-  String domainOwner;
+  @Mixin DomainOptions domainOptions;
 
   @Option(names = "--duration-seconds",
       description = {"Token lifetime in seconds: 900..43200 (default 43200);",
@@ -52,7 +48,7 @@ final class GetAuthorizationTokenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     GetAuthorizationTokenResponse response;
     try (CodeartifactClient client = api.codeArtifact()) {
-      response = client.getAuthorizationToken(b -> b.domain(domain).domainOwner(domainOwner).durationSeconds(durationSeconds));
+      response = domainOptions.authorizationToken(client, durationSeconds);
     } catch (SdkException e) {
       return SdkErrors.report(e, System.err);
     }

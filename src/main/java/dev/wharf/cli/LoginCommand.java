@@ -208,10 +208,8 @@ final class LoginCommand implements Callable<Integer> {
       return;
     }
     List<String> login = new ArrayList<>(WharfExecutable.command());
-    login.addAll(List.of("login", "--tool", tool.displayName(), "--domain", domain));
-    if (domainOwner != null) {
-      login.addAll(List.of("--domain-owner", domainOwner));
-    }
+    login.addAll(List.of("login", "--tool", tool.displayName()));
+    login.addAll(domainOptions());
     login.addAll(List.of("--repository", repository));
     if (durationSeconds != null) {
       login.addAll(List.of("--duration-seconds", durationSeconds.toString()));
@@ -228,13 +226,11 @@ final class LoginCommand implements Callable<Integer> {
     if (home.home != null) {
       login.addAll(List.of("--home", home.home.toAbsolutePath().toString()));
     }
-    login.addAll(serverOptions());
+    login.addAll(api.arguments());
     List<String> exec = new ArrayList<>(WharfExecutable.command());
-    exec.addAll(List.of("exec", "--domain", domain));
-    if (domainOwner != null) {
-      exec.addAll(List.of("--domain-owner", domainOwner));
-    }
-    exec.addAll(serverOptions());
+    exec.add("exec");
+    exec.addAll(domainOptions());
+    exec.addAll(api.arguments());
     exec.add("--");
     System.out.println();
     RefreshAdvice.lines(tool, login, exec,
@@ -242,14 +238,11 @@ final class LoginCommand implements Callable<Integer> {
         durationSeconds == null || durationSeconds == 0 ? 43200 : durationSeconds).forEach(System.out::println);
   }
 
-  /** --endpoint-url, and --profile and --region when given: the server and credentials a rerun needs. */
-  private List<String> serverOptions() {
-    List<String> options = new ArrayList<>(List.of("--endpoint-url", api.endpoint().toString()));
-    if (api.profile != null) {
-      options.addAll(List.of("--profile", api.profile));
-    }
-    if (api.region != null) {
-      options.addAll(List.of("--region", api.region));
+  /** --domain, and --domain-owner when given: the domain a rerun (login, exec, get-authorization-token) names. */
+  private List<String> domainOptions() {
+    List<String> options = new ArrayList<>(List.of("--domain", domain));
+    if (domainOwner != null) {
+      options.addAll(List.of("--domain-owner", domainOwner));
     }
     return options;
   }
@@ -260,14 +253,12 @@ final class LoginCommand implements Callable<Integer> {
    */
   private List<String> tokenCommand(String... outputOptions) {
     List<String> command = new ArrayList<>(WharfExecutable.command());
-    command.addAll(List.of("get-authorization-token", "--domain", domain));
-    if (domainOwner != null) {
-      command.addAll(List.of("--domain-owner", domainOwner));
-    }
+    command.add("get-authorization-token");
+    command.addAll(domainOptions());
     if (durationSeconds != null) {
       command.addAll(List.of("--duration-seconds", durationSeconds.toString()));
     }
-    command.addAll(serverOptions());
+    command.addAll(api.arguments());
     command.addAll(List.of(outputOptions));
     return command;
   }

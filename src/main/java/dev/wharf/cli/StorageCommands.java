@@ -72,6 +72,12 @@ final class StorageCommands {
     return 1;
   }
 
+  /** Bad options or settings: the reason, and exit status 2. */
+  static Integer badOptions(String message) {
+    System.err.println("wharf: " + message);
+    return 2;
+  }
+
   /** One transfer: opens its storage, copies, and closes it again. */
   @FunctionalInterface
   interface Transfer {
@@ -147,8 +153,7 @@ final class StorageCommands {
       try {
         from = source.config();
         if (toBlobStore == null && toData == null) {
-          System.err.println("wharf: give --to-blob-store s3://… or --to-data DIR for the target's blobs");
-          return 2;
+          return badOptions("give --to-blob-store s3://… or --to-data DIR for the target's blobs");
         }
         to = WharfConfig.builder().environment(Map.of())
             .flag("data", toData != null ? toData : from.dataDirectory()).flag("region", from.region())
@@ -156,8 +161,7 @@ final class StorageCommands {
             .flag("s3-path-style", toS3PathStyle).flag("s3-region", toS3Region).build();
         key = masterKey(from);
       } catch (WharfConfig.ConfigException | IllegalArgumentException e) {
-        System.err.println("wharf: " + e.getMessage());
-        return 2;
+        return badOptions(e.getMessage());
       }
       if (to.effectiveDatabaseUrl().equals(from.effectiveDatabaseUrl())) {
         return fail("the target database is the source database");
@@ -205,8 +209,7 @@ final class StorageCommands {
       try {
         config = installation.config();
       } catch (WharfConfig.ConfigException e) {
-        System.err.println("wharf: " + e.getMessage());
-        return 2;
+        return badOptions(e.getMessage());
       }
       System.out.println("Backing up " + redact(config.effectiveDatabaseUrl()) + " into " + directory);
       return transfer(() -> {
@@ -244,8 +247,7 @@ final class StorageCommands {
         config = installation.config();
         key = masterKey(config);
       } catch (WharfConfig.ConfigException | IllegalArgumentException e) {
-        System.err.println("wharf: " + e.getMessage());
-        return 2;
+        return badOptions(e.getMessage());
       }
       Files.createDirectories(config.dataDirectory());
       System.out.println("Restoring " + directory + " into " + redact(config.effectiveDatabaseUrl()));
