@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,40 +99,23 @@ public final class FileBlobStore implements BlobStore {
         BlobStore.requirePutArguments(content, maxBytes, expectedSha256);
         ensureOpen();
 
-        Path temporary = temporaryDirectory.resolve(UUID.randomUUID() + TEMPORARY_SUFFIX);
-        boolean published = false;
-        try {
-            BlobDigests digests = writeTemporary(content, maxBytes, temporary);
-            BlobStore.requireExpectedSha256(expectedSha256, digests);
+        try (IncomingFile temporary = new IncomingFile(temporaryDirectory, TEMPORARY_SUFFIX, "temporary")) {
+            // Created read-only (the descriptor still writes), so the mode is on disk with the content.
+            FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {READ_ONLY} : new FileAttribute<?>[0];
+            BlobDigests digests = temporary.write(content, maxBytes, expectedSha256, null, true, attributes);
             Path target = blobPath(digests.sha256());
             Path directory = target.getParent();
             ensureDurableDirectory(directory);
             try {
-                publish(temporary, target);
+                publish(temporary.path(), target);
             } catch (NoSuchFileException e) {
                 // The prefix directory was removed behind the store's back (by hand, say): recreate it once.
                 durableDirectories.remove(directory);
                 ensureDurableDirectory(directory);
-                publish(temporary, target);
+                publish(temporary.path(), target);
             }
-            published = true;
+            temporary.moved();
             forceDirectory(directory);
-            return digests;
-        } finally {
-            if (!published) {
-                deleteQuietly(temporary);
-            }
-        }
-    }
-
-    /** Streams content into {@code temporary}, computing the digests, and forces it to disk. */
-    private BlobDigests writeTemporary(InputStream content, long maxBytes, Path temporary) throws IOException {
-        // Created read-only (the descriptor still writes), so the mode is on disk with the content.
-        FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {READ_ONLY} : new FileAttribute<?>[0];
-        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (FileChannel channel = FileChannel.open(temporary, options, attributes)) {
-            BlobDigests digests = DigestingCopy.copy(content, maxBytes, channel, null);
-            channel.force(true);
             return digests;
         }
     }
@@ -334,15 +316,6 @@ public final class FileBlobStore implements BlobStore {
             try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
                 channel.force(true);
             }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // The original failure matters more; the leftover goes at the next start-up.
-            LOG.warn("Could not delete temporary file {}", file, e);
         }
     }
 

@@ -16,13 +16,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.slf4j.Logger;
@@ -189,18 +187,16 @@ public final class S3BlobStore implements BlobStore {
     public BlobDigests put(InputStream content, long maxBytes, String expectedSha256) throws IOException {
         BlobStore.requirePutArguments(content, maxBytes, expectedSha256);
         ensureOpen();
-        Path spool = spoolDirectory.resolve(UUID.randomUUID() + SPOOL_SUFFIX);
-        try {
-            Spooled spooled = spool(content, maxBytes, spool);
-            BlobDigests digests = spooled.digests();
-            BlobStore.requireExpectedSha256(expectedSha256, digests);
+        try (IncomingFile spool = new IncomingFile(spoolDirectory, SPOOL_SUFFIX, "spool")) {
+            DigestingCopy.Parts parts = new DigestingCopy.Parts(partSize);
+            BlobDigests digests = spool.write(content, maxBytes, expectedSha256, parts, false);
             String key = key(digests.sha256());
             try {
                 if (!refreshExisting(key, digests)) {
                     if (digests.size() <= partSize) {
-                        putSingle(key, spool, digests);
+                        putSingle(key, spool.path(), digests);
                     } else {
-                        putMultipart(key, spool, spooled.partMd5s(), digests);
+                        putMultipart(key, spool.path(), parts.md5s(), digests);
                     }
                     verifyStored(key, digests);
                 }
@@ -208,23 +204,6 @@ public final class S3BlobStore implements BlobStore {
                 throw failure("storing blob " + digests.sha256() + " in s3://" + bucket + "/" + key, e);
             }
             return digests;
-        } finally {
-            try {
-                Files.deleteIfExists(spool);
-            } catch (IOException e) {
-                LOG.warn("Could not delete spool file {}", spool, e);
-            }
-        }
-    }
-
-    /** The digests and, for a multipart upload, the base64 MD5 of each part. */
-    private record Spooled(BlobDigests digests, List<String> partMd5s) {}
-
-    private Spooled spool(InputStream content, long maxBytes, Path spool) throws IOException {
-        DigestingCopy.Parts parts = new DigestingCopy.Parts(partSize);
-        try (FileChannel channel = FileChannel.open(spool, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-            BlobDigests digests = DigestingCopy.copy(content, maxBytes, channel, parts);
-            return new Spooled(digests, parts.md5s());
         }
     }
 
