@@ -92,12 +92,6 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
     return Optional.of(new PackageDocument(new PackageSummary(key, now, now), versions, Map.of()));
   }
 
-  @Override
-  public RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
-    return ListedFiles.urlIn(remote, assetName);
-  }
-
-
   static String downloadUrl(String indexBase, String name, String version) {
     URI base = URI.create(indexBase);
     String path = name + "/" + version + "/download";

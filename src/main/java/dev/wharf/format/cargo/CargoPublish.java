@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.WharfException;
+import dev.wharf.format.RequestJson;
 import dev.wharf.format.SpoolFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,15 +90,8 @@ final class CargoPublish {
     System.arraycopy(head.start(), 0, json, 0, head.start().length);
     byte[] rest = readExactly(body, head.length() - head.start().length, "metadata");
     System.arraycopy(rest, 0, json, head.start().length, rest.length);
-    JsonNode node;
-    try {
-      node = JSON.readTree(json);
-    } catch (IOException e) {
-      throw new WharfException.Invalid("The publish metadata is not valid JSON");
-    }
-    if (node == null || !node.isObject()) {
-      throw new WharfException.Invalid("The publish metadata is not a JSON object");
-    }
+    JsonNode node = RequestJson.read(JSON, json, JsonNode::isObject, "The publish metadata is not valid JSON",
+        "The publish metadata is not a JSON object");
     String name = CargoNames.requireName(node.path("name").isTextual() ? node.path("name").asText() : null);
     if (!name.equals(head.name())) { // cannot be, with duplicate fields refused; checked all the same
       throw new WharfException.Invalid("The publish metadata names two crates");

@@ -21,6 +21,7 @@ import dev.wharf.format.PackageRef;
 import dev.wharf.format.PackageRoute;
 import dev.wharf.format.PathParser;
 import dev.wharf.format.RenderedMetadata;
+import dev.wharf.format.RequestJson;
 import dev.wharf.format.StoredNames;
 import dev.wharf.format.VersionDescription;
 import dev.wharf.format.VersionDocument;
@@ -250,16 +251,8 @@ public final class NpmFormat extends RegistryFormat<NpmRegistry> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    JsonNode node;
-    try {
-      node = JSON.readTree(body);
-    } catch (IOException e) {
-      throw new WharfException.Invalid("The dist-tag body must be a JSON string naming a version");
-    }
-    if (node == null || !node.isTextual()) {
-      throw new WharfException.Invalid("The dist-tag body must be a JSON string naming a version");
-    }
-    return node.asText();
+    String notAVersion = "The dist-tag body must be a JSON string naming a version";
+    return RequestJson.read(JSON, body, JsonNode::isTextual, notAVersion, notAVersion).asText();
   }
 
   static boolean wantsAbbreviated(String accept) {

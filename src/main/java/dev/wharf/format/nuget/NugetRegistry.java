@@ -8,6 +8,7 @@ import dev.wharf.error.WharfException;
 import dev.wharf.format.FormatContext;
 import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.Renderings;
+import dev.wharf.format.SpoolFiles;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDocument;
 import dev.wharf.packages.HeapShare;
@@ -247,19 +248,13 @@ public final class NugetRegistry {
     Path spooled = null;
     try (InputStream in = context.packages().open(nupkg).orElseThrow(() -> new WharfException.NotFound(null,
         "Not found: " + nupkg.name()))) {
-      spooled = Files.createTempFile(context.spoolDirectory(), "nuspec-", ".nupkg");
+      spooled = SpoolFiles.create(context.spoolDirectory(), "nuspec-", ".nupkg");
       Files.copy(in, spooled, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       return NugetPackage.read(spooled).nuspecBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      if (spooled != null) {
-        try {
-          Files.deleteIfExists(spooled);
-        } catch (IOException ignored) {
-          // the spool folder is emptied at start
-        }
-      }
+      SpoolFiles.deleteQuietly(spooled);
     }
   }
 

@@ -102,12 +102,6 @@ public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
         versions, Map.of()));
   }
 
-  @Override
-  public RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
-    return ListedFiles.urlIn(remote, assetName);
-  }
-
-
   private static UpstreamUnavailableException malformed(String upstream, PackageKey key, String why) {
     return ExternalFormat.malformed("index page", upstream, key, why);
   }

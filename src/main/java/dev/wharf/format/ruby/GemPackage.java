@@ -143,8 +143,7 @@ final class GemPackage {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return GemTar.readByte(this);
     }
 
     @Override

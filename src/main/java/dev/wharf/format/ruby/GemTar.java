@@ -67,8 +67,7 @@ final class GemTar {
     return new InputStream() {
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return readByte(this);
       }
 
       @Override
@@ -84,6 +83,15 @@ final class GemTar {
         return n;
       }
     };
+  }
+
+  /**
+   * One byte of {@code stream}, read through its {@code read(byte[], int, int)}: the single-byte read of
+   * a stream that bounds or digests only there.
+   */
+  static int readByte(InputStream stream) throws IOException {
+    byte[] one = new byte[1];
+    return stream.read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   private byte[] readBlock() {

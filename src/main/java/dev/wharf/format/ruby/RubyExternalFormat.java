@@ -102,10 +102,4 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
         assets.get(version))));
     return Optional.of(new PackageDocument(new PackageSummary(key, now, now), versions, Map.of()));
   }
-
-  @Override
-  public RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
-    return ListedFiles.urlIn(remote, assetName);
-  }
-
 }

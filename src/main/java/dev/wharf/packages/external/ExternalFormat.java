@@ -38,7 +38,10 @@ public interface ExternalFormat {
 
   /** A format whose metadata lists each version's files with their hashes (npm, PyPI). */
   interface ListedFiles extends ExternalFormat {
-    RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName);
+    /** Where one listed file is: by default at the URL {@code parse} kept for it ({@link #urlIn}). */
+    default RemoteFile file(PackageDocument.VersionWithAssets remote, String assetName) {
+      return urlIn(remote, assetName);
+    }
 
     /** Where {@link #urlIn} keeps each listed file's URL in a remote version's document, until it is fetched. */
     String URLS = "externalUrls";
