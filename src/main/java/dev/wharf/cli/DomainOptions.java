@@ -1,10 +1,12 @@
 package dev.wharf.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.codeartifact.CodeartifactClient;
 import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenResponse;
 
-/** The domain a token is asked for: the options {@code wharf get-authorization-token} and {@code wharf exec} share. */
+/** The domain a token is asked for: the options {@code wharf login}, {@code get-authorization-token} and {@code exec} share. */
 final class DomainOptions {
   @Option(names = "--domain", required = true, description = "The domain the token is for.")
   String domain;
@@ -15,5 +17,20 @@ final class DomainOptions {
   /** GetAuthorizationToken for this domain; a null duration leaves the lifetime to the server. */
   GetAuthorizationTokenResponse authorizationToken(CodeartifactClient client, Long durationSeconds) {
     return client.getAuthorizationToken(b -> b.domain(domain).domainOwner(domainOwner).durationSeconds(durationSeconds));
+  }
+
+  /** GetRepositoryEndpoint of {@code repository} in this domain, for {@code format}. */
+  String repositoryEndpoint(CodeartifactClient client, String repository, String format) {
+    return client.getRepositoryEndpoint(b -> b.domain(domain).domainOwner(domainOwner).repository(repository)
+        .format(format)).repositoryEndpoint();
+  }
+
+  /** --domain, and --domain-owner when given: the domain a rerun of a command names. */
+  List<String> arguments() {
+    List<String> arguments = new ArrayList<>(List.of("--domain", domain));
+    if (domainOwner != null) {
+      arguments.addAll(List.of("--domain-owner", domainOwner));
+    }
+    return arguments;
   }
 }

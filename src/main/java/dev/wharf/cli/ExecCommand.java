@@ -88,8 +88,7 @@ final class ExecCommand implements Callable<Integer> {
     try (CodeartifactClient client = api.codeArtifact()) {
       token = domainOptions.authorizationToken(client, durationSeconds).authorizationToken();
       if (repository != null) {
-        endpoint = LoginUrls.withoutDefaultPort(client.getRepositoryEndpoint(b -> b.domain(domainOptions.domain)
-            .domainOwner(domainOptions.domainOwner).repository(repository).format(format)).repositoryEndpoint());
+        endpoint = LoginUrls.withoutDefaultPort(domainOptions.repositoryEndpoint(client, repository, format));
       }
     } catch (SdkException e) {
       return SdkErrors.report(e, System.err);

@@ -76,11 +76,7 @@ import software.amazon.awssdk.services.codeartifact.model.GetAuthorizationTokenR
 final class LoginCommand implements Callable<Integer> {
   @Mixin LoginOptions.Tool toolOption;
 
-  @Option(names = "--domain", required = true, description = "The repository's domain.")
-  String domain;
-
-  @Option(names = "--domain-owner", description = "The account that owns the domain (default: the caller's).")
-  String domainOwner;
+  @Mixin DomainOptions domainOptions;
 
   @Option(names = "--repository", required = true, description = "The repository.")
   String repository;
@@ -150,9 +146,8 @@ final class LoginCommand implements Callable<Integer> {
     GetAuthorizationTokenResponse token;
     String endpoint;
     try (CodeartifactClient client = api.codeArtifact()) {
-      token = client.getAuthorizationToken(b -> b.domain(domain).domainOwner(domainOwner).durationSeconds(durationSeconds));
-      endpoint = client.getRepositoryEndpoint(b -> b.domain(domain).domainOwner(domainOwner).repository(repository)
-          .format(tool.format())).repositoryEndpoint();
+      token = domainOptions.authorizationToken(client, durationSeconds);
+      endpoint = domainOptions.repositoryEndpoint(client, repository, tool.format());
     } catch (SdkException e) {
       return SdkErrors.report(e, System.err);
     }
@@ -209,7 +204,7 @@ final class LoginCommand implements Callable<Integer> {
     }
     List<String> login = new ArrayList<>(WharfExecutable.command());
     login.addAll(List.of("login", "--tool", tool.displayName()));
-    login.addAll(domainOptions());
+    login.addAll(domainOptions.arguments());
     login.addAll(List.of("--repository", repository));
     if (durationSeconds != null) {
       login.addAll(List.of("--duration-seconds", durationSeconds.toString()));
@@ -229,7 +224,7 @@ final class LoginCommand implements Callable<Integer> {
     login.addAll(api.arguments());
     List<String> exec = new ArrayList<>(WharfExecutable.command());
     exec.add("exec");
-    exec.addAll(domainOptions());
+    exec.addAll(domainOptions.arguments());
     exec.addAll(api.arguments());
     exec.add("--");
     System.out.println();
@@ -238,14 +233,6 @@ final class LoginCommand implements Callable<Integer> {
         durationSeconds == null || durationSeconds == 0 ? 43200 : durationSeconds).forEach(System.out::println);
   }
 
-  /** --domain, and --domain-owner when given: the domain a rerun (login, exec, get-authorization-token) names. */
-  private List<String> domainOptions() {
-    List<String> options = new ArrayList<>(List.of("--domain", domain));
-    if (domainOwner != null) {
-      options.addAll(List.of("--domain-owner", domainOwner));
-    }
-    return options;
-  }
 
   /**
    * This wharf's get-authorization-token with this login's domain, server and credentials, and these output
@@ -254,7 +241,7 @@ final class LoginCommand implements Callable<Integer> {
   private List<String> tokenCommand(String... outputOptions) {
     List<String> command = new ArrayList<>(WharfExecutable.command());
     command.add("get-authorization-token");
-    command.addAll(domainOptions());
+    command.addAll(domainOptions.arguments());
     if (durationSeconds != null) {
       command.addAll(List.of("--duration-seconds", durationSeconds.toString()));
     }
