@@ -39,7 +39,9 @@
 # downloads. Exit status 1 on any error or failed check.
 # Env (defaults): DURATION 600, MAX_SECONDS 30, RATE_SHARE 0.5, CONNECTIONS 16, WARMUP 10,
 #   SAMPLE_SECONDS 10, PUBLISH_PERCENT 2, PER_PACKAGE 100, SEED_VERSIONS 5, CHURN 1, CHURN_SECONDS 20,
-#   WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work dir.
+#   WHARF_BIN (./wharf of this checkout), KEEP=1 keeps the work dir. RATE (requests/s) paces phase 2 at that
+#   rate instead of RATE_SHARE of the maximum: for comparing server settings, whose phase 1 maxima spread
+#   by ±30 % on the 2-core machine.
 # Needs: wrk (with LuaJIT, linked to libcrypto), zlib, curl, python3, node, the aws CLI.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -219,7 +221,11 @@ log "phase 1: the maximum, ${MAX_SECONDS}s unthrottled, $CONNECTIONS connections
 mix 1 "$MAX_SECONDS" 0
 max=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-1.txt")
 [ -n "$max" ] || { cat "$work/wrk-1.txt" >&2; exit 1; }
-target=$(python3 -c "print(round($max * $RATE_SHARE, 1))")
+if [ -n "${RATE:-}" ]; then
+  target="$RATE"
+else
+  target=$(python3 -c "print(round($max * $RATE_SHARE, 1))")
+fi
 say "maximum $max req/s (p50 $(field 1 latency | awk '{print $4}') ms, p99 $(field 1 latency | awk '{print $6}') ms, $(errors_of 1) errors); target $target req/s"
 
 log "phase 2: ${DURATION}s at $target req/s, sampling the server every ${SAMPLE_SECONDS}s"
@@ -357,7 +363,7 @@ fi
 
 log "summary ($(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 mb() { echo $(( $1 / 1024 )); }
-echo "soak: ${DURATION}s at $target req/s ($RATE_SHARE of the maximum $max req/s), $CONNECTIONS connections:" \
+echo "soak: ${DURATION}s at $target req/s ($([ -n "${RATE:-}" ] && echo "fixed; the maximum was" || echo "$RATE_SHARE of the maximum") $max req/s), $CONNECTIONS connections:" \
   "achieved $achieved req/s, $requests requests, p50 $(field 2 latency | awk '{print $4}') ms," \
   "p99 $(field 2 latency | awk '{print $6}') ms; errors $errors ($by_kind);" \
   "publishes npm $(pubs npm), PyPI $(pubs pypi), Maven $(pubs maven) versions;" \
