@@ -3,6 +3,7 @@ package dev.wharf.format;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.packages.PackageDocument;
+import java.lang.ref.WeakReference;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -16,7 +17,11 @@ import java.util.function.Function;
 public final class Renderings<K> {
   private final Cache<K, Rendering> cache;
 
-  private record Rendering(PackageDocument source, Optional<RenderedMetadata> rendered) {
+  /**
+   * The source is held weakly: the bound counts the rendered bytes only, and a rendering must not keep alive a
+   * document that the package service has let go (once it has, that instance is never handed out again).
+   */
+  private record Rendering(WeakReference<PackageDocument> source, Optional<RenderedMetadata> rendered) {
     int weight() {
       return 64 + rendered.map(RenderedMetadata::weight).orElse(0);
     }
@@ -30,11 +35,11 @@ public final class Renderings<K> {
   public Optional<RenderedMetadata> get(K key, PackageDocument document,
       Function<PackageDocument, Optional<RenderedMetadata>> render) {
     Rendering cached = cache.getIfPresent(key);
-    if (cached != null && cached.source() == document) {
+    if (cached != null && cached.source().get() == document) {
       return cached.rendered();
     }
     Optional<RenderedMetadata> rendered = render.apply(document);
-    cache.put(key, new Rendering(document, rendered));
+    cache.put(key, new Rendering(new WeakReference<>(document), rendered));
     return rendered;
   }
 }
