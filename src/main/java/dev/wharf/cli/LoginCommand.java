@@ -233,7 +233,6 @@ final class LoginCommand implements Callable<Integer> {
         durationSeconds == null || durationSeconds == 0 ? 43200 : durationSeconds).forEach(System.out::println);
   }
 
-
   /**
    * This wharf's get-authorization-token with this login's domain, server and credentials, and these output
    * options: what cargo (the token alone) and wharf-keyring (JSON, with the expiration) run for a token.
