@@ -113,16 +113,39 @@ public final class UpstreamService {
   private volatile ExternalSource external = NONE;
 
   /**
-   * Merged documents, reused while every source document is the same instance. The package service hands out a
-   * new instance once its own entry is 30 s old, so an older merge can never be reused; kept longer, these
-   * entries held every package document ever read, outside the package service's bound on their size (a
-   * 20-minute soak filled the 160 MB heap with them).
+   * Documents merged from several sources, reused while every source document is the same instance (the package
+   * service hands out the same instance until the package changes or its entry is evicted). Only a merge of several
+   * sources is kept: a single source is the document itself. The sources are held weakly and the merges are
+   * weighed, so this cache never keeps alive a document that the package service has let go, and what it holds
+   * itself is bounded (a 20-minute soak filled the 160 MB heap when it held every document ever read). A merge
+   * cannot be reused once a source has changed, so it also expires after the package service's own 30 s.
    */
   private final com.github.benmanes.caffeine.cache.Cache<PackageKey, Merged> merged =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000)
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(HeapShare.of(16))
+          .<PackageKey, Merged>weigher((key, merge) -> merge.weight())
           .expireAfterWrite(java.time.Duration.ofSeconds(30)).build();
 
-  private record Merged(List<PackageDocument> sources, Optional<PackageDocument> document) {}
+  private record Merged(List<java.lang.ref.WeakReference<PackageDocument>> sources, PackageDocument document) {
+    static Merged of(List<PackageDocument> sources, PackageDocument document) {
+      return new Merged(sources.stream().map(java.lang.ref.WeakReference::new).toList(), document);
+    }
+
+    boolean mergedFrom(List<PackageDocument> current) {
+      if (sources.size() != current.size()) {
+        return false;
+      }
+      for (int i = 0; i < sources.size(); i++) {
+        if (sources.get(i).get() != current.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    int weight() {
+      return (int) Math.min(Integer.MAX_VALUE, 64 + 16L * sources.size() + document.approximateBytes());
+    }
+  }
 
   private final Metrics metrics;
 
@@ -192,25 +215,16 @@ public final class UpstreamService {
       throw search.failure();
     }
     List<PackageDocument> sources = search.documents();
+    if (sources.size() < 2) {
+      return merge(key, sources);
+    }
     Merged cached = merged.getIfPresent(key);
-    if (cached != null && sameInstances(cached.sources(), sources)) {
-      return cached.document();
+    if (cached != null && cached.mergedFrom(sources)) {
+      return Optional.of(cached.document());
     }
     Optional<PackageDocument> result = merge(key, sources);
-    merged.put(key, new Merged(sources, result));
+    result.ifPresent(document -> merged.put(key, Merged.of(sources, document)));
     return result;
-  }
-
-  private static boolean sameInstances(List<PackageDocument> a, List<PackageDocument> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Optional<PackageDocument> merge(PackageKey key, List<PackageDocument> sources) {

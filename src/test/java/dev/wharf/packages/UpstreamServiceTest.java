@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wharf.blob.FileBlobStore;
 import dev.wharf.store.Database;
 import dev.wharf.testing.TestingDatabases;
+import dev.wharf.testing.TestingGc;
 import dev.wharf.testing.TestingPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -372,5 +374,33 @@ class UpstreamServiceTest {
       assertThat(version.metadata()).as(repository).isEqualTo("{\"description\":\"from the pom\"}");
       assertThat(version.summary()).as(repository).isEqualTo("from the pom");
     }
+  }
+
+  @Test
+  void aDocumentThePackageServiceLetsGoIsNotKeptAliveByTheSearch() throws InterruptedException {
+    publish("b", "1.0.0");
+    WeakReference<PackageDocument> read = new WeakReference<>(upstreams.document(key("b")).orElseThrow());
+    assertThat(upstreams.document(key("b")).orElseThrow()).as("the package service's instance, as it is")
+        .isSameAs(read.get());
+
+    packages.invalidateAll();
+    assertThat(TestingGc.collected(read)).as("a single source is not held beside the package service's cache")
+        .isTrue();
+  }
+
+  @Test
+  void aMergeIsReusedWhileItsSourcesAreCurrentAndDoesNotKeepThemAlive() throws InterruptedException {
+    publish("c", "1.0.0");
+    publish("b", "2.0.0");
+    PackageDocument merged = upstreams.document(key("app")).orElseThrow();
+    assertThat(merged.versions()).extracting(v -> v.version().version()).containsExactly("1.0.0", "2.0.0");
+    assertThat(upstreams.document(key("app")).orElseThrow()).as("the sources have not changed").isSameAs(merged);
+    WeakReference<PackageDocument> source = new WeakReference<>(packages.document(key("b")).orElseThrow());
+
+    packages.invalidateAll();
+    assertThat(TestingGc.collected(source)).as("the merge holds its sources weakly").isTrue();
+    PackageDocument again = upstreams.document(key("app")).orElseThrow();
+    assertThat(again).as("new sources, a new merge").isNotSameAs(merged);
+    assertThat(again.versions()).extracting(v -> v.version().version()).containsExactly("1.0.0", "2.0.0");
   }
 }

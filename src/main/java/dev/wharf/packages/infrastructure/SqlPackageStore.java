@@ -237,14 +237,40 @@ public final class SqlPackageStore implements PackageStore {
   }
 
   private static PackageVersion version(ResultSet rs) throws SQLException {
-    return new PackageVersion(key(rs), rs.getString("version"), VersionStatus.fromWireName(rs.getString("status")),
-        rs.getString("revision"), Instant.ofEpochMilli(rs.getLong("published_at")),
-        Instant.ofEpochMilli(rs.getLong("modified_at")), rs.getString("summary"), rs.getString("metadata"),
-        rs.getString("origin"), entryPoint(rs));
+    return version(rs, key(rs));
   }
 
-  private static PackageVersion.EntryPoint entryPoint(ResultSet rs) throws SQLException {
-    return new PackageVersion.EntryPoint(rs.getString("entry_repository"), rs.getString("entry_external_connection"));
+  /**
+   * A row of package_versions of the package {@code key} (which matched it): the versions of one package share
+   * its key and their repeated words, so a document of thousands of versions does not hold thousands of copies.
+   */
+  private static PackageVersion version(ResultSet rs, PackageKey key) throws SQLException {
+    return new PackageVersion(key, rs.getString("version"), VersionStatus.fromWireName(rs.getString("status")),
+        rs.getString("revision"), Instant.ofEpochMilli(rs.getLong("published_at")),
+        Instant.ofEpochMilli(rs.getLong("modified_at")), rs.getString("summary"), rs.getString("metadata"),
+        origin(rs), entryPoint(rs, key));
+  }
+
+  private static String origin(ResultSet rs) throws SQLException {
+    String origin = rs.getString("origin");
+    return origin == null ? null : switch (origin) {
+      case "INTERNAL" -> "INTERNAL";
+      case "EXTERNAL" -> "EXTERNAL";
+      case "UNKNOWN" -> "UNKNOWN";
+      default -> origin;
+    };
+  }
+
+  private static PackageVersion.EntryPoint entryPoint(ResultSet rs, PackageKey key) throws SQLException {
+    String repository = rs.getString("entry_repository");
+    String connection = rs.getString("entry_external_connection");
+    if (repository == null && connection == null) {
+      return PackageVersion.EntryPoint.UNKNOWN;
+    }
+    if (key.repository().equals(repository)) {
+      repository = key.repository();
+    }
+    return new PackageVersion.EntryPoint(repository, connection);
   }
 
   private static PackageAsset asset(ResultSet rs) throws SQLException {
@@ -259,7 +285,7 @@ public final class SqlPackageStore implements PackageStore {
 
   private static List<PackageVersion> listVersions(Handle h, PackageKey key) {
     return bindKey(h.createQuery("SELECT * FROM package_versions WHERE " + KEY_MATCH + " ORDER BY published_at, version"), key)
-        .map((rs, ctx) -> version(rs)).list();
+        .map((rs, ctx) -> version(rs, key)).list();
   }
 
   @Override
@@ -288,7 +314,7 @@ public final class SqlPackageStore implements PackageStore {
             return null;
           }).list();
       List<PackageDocument.VersionWithAssets> versions = new ArrayList<>();
-      for (PackageVersion version : listVersions(h, key)) {
+      for (PackageVersion version : listVersions(h, summary.get().key())) {
         versions.add(new PackageDocument.VersionWithAssets(version, assets.getOrDefault(version.version(), List.of())));
       }
       return Optional.of(new PackageDocument(summary.get(), versions, distTags(h, key)));
@@ -607,7 +633,7 @@ public final class SqlPackageStore implements PackageStore {
       return query.map((rs, ctx) -> new PackageVersion(key, rs.getString("version"),
           VersionStatus.fromWireName(rs.getString("status")), rs.getString("revision"),
           Instant.ofEpochMilli(rs.getLong("published_at")), Instant.ofEpochMilli(rs.getLong("modified_at")), null, null,
-          rs.getString("origin"), entryPoint(rs))).list();
+          origin(rs), entryPoint(rs, key))).list();
     });
   }
 
