@@ -24,7 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +55,12 @@ public final class FileBlobStore implements BlobStore {
     private final Path root;
     private final Path temporaryDirectory;
     private final boolean posix;
-    /** Blob directories whose entries in their parents are known to be on disk. */
-    private final Set<Path> durableDirectories = ConcurrentHashMap.newKeySet();
+    /**
+     * Blob directories whose entries in their parents are known to be on disk: a bit for each of the 65,536, by the
+     * first four hex digits of their blobs' digests (8 KiB; a set of their paths held 10 MB in a store that used
+     * most of them).
+     */
+    private final AtomicLongArray durableDirectories = new AtomicLongArray(65_536 / 64);
     private volatile boolean closed;
     /** Recently read files up to 8 MiB, mapped, 64 MiB of them at most (see {@link MappedBlobs}). */
     private final MappedBlobs mapped = new MappedBlobs(64L << 20, 8L << 20);
@@ -105,13 +109,14 @@ public final class FileBlobStore implements BlobStore {
             BlobDigests digests = temporary.write(content, maxBytes, expectedSha256, null, true, attributes);
             Path target = blobPath(digests.sha256());
             Path directory = target.getParent();
-            ensureDurableDirectory(directory);
+            int prefix = Integer.parseInt(digests.sha256(), 0, 4, 16);
+            ensureDurableDirectory(prefix, directory);
             try {
                 publish(temporary.path(), target);
             } catch (NoSuchFileException e) {
                 // The prefix directory was removed behind the store's back (by hand, say): recreate it once.
-                durableDirectories.remove(directory);
-                ensureDurableDirectory(directory);
+                durableDirectories.getAndAccumulate(prefix >>> 6, ~(1L << prefix), (bits, mask) -> bits & mask);
+                ensureDurableDirectory(prefix, directory);
                 publish(temporary.path(), target);
             }
             temporary.moved();
@@ -294,14 +299,14 @@ public final class FileBlobStore implements BlobStore {
      * Creates {@code root/ab/cd} if needed and makes sure both directory entries are on disk before
      * a blob is published in it, so a forced rename cannot be lost with its directory after a crash.
      */
-    private void ensureDurableDirectory(Path directory) throws IOException {
-        if (durableDirectories.contains(directory)) {
+    private void ensureDurableDirectory(int prefix, Path directory) throws IOException {
+        if ((durableDirectories.get(prefix >>> 6) & (1L << prefix)) != 0) {
             return;
         }
         Files.createDirectories(directory);
         forceDirectory(directory.getParent());
         forceDirectory(root);
-        durableDirectories.add(directory);
+        durableDirectories.getAndAccumulate(prefix >>> 6, 1L << prefix, (bits, bit) -> bits | bit);
     }
 
     private void removeLeftoverTemporaryFiles(Instant olderThan) throws IOException {
