@@ -12,11 +12,11 @@ import java.util.Objects;
 /**
  * What every format is built with: the package core, publishing, version status changes, listings,
  * reads through upstreams, the one download path, the size limit of a package file, a folder for
- * spooled uploads, and the clock.
+ * spooled uploads, the clock, and the bound that every format's rendered metadata shares.
  */
 public record FormatContext(PackageService packages, PublishingService publishing, VersionLifecycleService lifecycle,
     PackageListingService listing, UpstreamService upstreams, AssetDownloads downloads, long maxAssetBytes,
-    Path temporaryDirectory, Clock clock) {
+    Path temporaryDirectory, Clock clock, Renderings.Budget renderings) {
   public FormatContext {
     Objects.requireNonNull(packages, "packages");
     Objects.requireNonNull(publishing, "publishing");
@@ -29,6 +29,7 @@ public record FormatContext(PackageService packages, PublishingService publishin
     }
     Objects.requireNonNull(temporaryDirectory, "temporaryDirectory");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(renderings, "renderings");
   }
 
   /** The folder uploads are spooled to while they are checked, created when missing. */

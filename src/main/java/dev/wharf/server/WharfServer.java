@@ -338,7 +338,8 @@ public final class WharfServer implements AutoCloseable {
           : new LocalChangeBus();
       UpstreamService upstreams = new UpstreamService(packages, origins, publishing, catalog::upstreams, metrics);
       FormatRegistry formats = FormatRegistry.standard(new FormatContext(packages, publishing, lifecycle, listing,
-          upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock));
+          upstreams, new AssetDownloads(packages), config.maxAssetBytes(), config.dataDirectory().resolve("tmp"), clock,
+          new dev.wharf.format.Renderings.Budget(dev.wharf.packages.HeapShare.of(8))));
       PackageGroupService packageGroups = new PackageGroupService(new SqlPackageGroupStore(database), catalog,
           formats.storedNames(), PackageGroupService.MAX_GROUPS_PER_DOMAIN, clock);
       origins.groupRestrictions((key, type) -> packageGroups.refusal(key.domainOwner(), key.domainName(),

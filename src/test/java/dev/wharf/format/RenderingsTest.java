@@ -22,7 +22,7 @@ class RenderingsTest {
 
   @Test
   void aRenderingIsKeptWhileItsSourceIsTheSameInstanceAndDoesNotKeepTheSourceAlive() throws InterruptedException {
-    Renderings<String> renderings = new Renderings<>(1 << 20);
+    Renderings<String> renderings = new Renderings<>(new Renderings.Budget(1 << 20));
     AtomicInteger rendered = new AtomicInteger();
     PackageDocument source = document();
     Optional<RenderedMetadata> first = renderings.get("lib", source, d -> {
@@ -39,5 +39,19 @@ class RenderingsTest {
         .isTrue();
     assertThat(renderings.get("lib", document(), d -> Optional.of(RenderedMetadata.of("{\"new\":1}", Instant.EPOCH))))
         .as("another source: rendered anew").get().isNotSameAs(first.orElseThrow());
+  }
+
+  @Test
+  void kindsSharingABudgetKeepTheirRenderingsApart() {
+    Renderings.Budget budget = new Renderings.Budget(1 << 20);
+    Renderings<String> packuments = new Renderings<>(budget);
+    Renderings<String> pages = new Renderings<>(budget);
+    PackageDocument source = document();
+    RenderedMetadata packument = RenderedMetadata.of("{\"packument\":1}", Instant.EPOCH);
+    RenderedMetadata page = RenderedMetadata.of("<html></html>", Instant.EPOCH);
+    packuments.get("lib", source, d -> Optional.of(packument));
+    assertThat(pages.get("lib", source, d -> Optional.of(page))).as("the same key in another kind").containsSame(page);
+    assertThat(packuments.get("lib", source, d -> Optional.empty())).containsSame(packument);
+    assertThat(pages.get("lib", source, d -> Optional.empty())).containsSame(page);
   }
 }

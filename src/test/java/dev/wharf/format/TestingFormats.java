@@ -20,9 +20,7 @@ final class TestingFormats {
       scratch.toFile().deleteOnExit();
       TestingPackages services = TestingPackages.over(TestingDatabases.sqlite(scratch),
           new FileBlobStore(scratch.resolve("blobs")), Clock.systemUTC());
-      return FormatRegistry.standard(new FormatContext(services.packages(), services.publishing(),
-          services.lifecycle(), services.listing(), services.upstreams((owner, domain, repository) -> List.of()),
-          new AssetDownloads(services.packages()), 1024, scratch.resolve("tmp"), Clock.systemUTC()));
+      return FormatRegistry.standard(services.formatContext(1024));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -32,4 +32,17 @@ public record TestingPackages(PackageService packages, OriginControlService orig
   public UpstreamService upstreams(UpstreamService.RepositoryUpstreams upstreams) {
     return new UpstreamService(packages, origins, publishing, upstreams, dev.wharf.metrics.Metrics.none());
   }
+
+  /** What the formats are built with, over these services, without upstreams: files up to {@code maxAssetBytes}. */
+  public dev.wharf.format.FormatContext formatContext(long maxAssetBytes) {
+    return formatContext(maxAssetBytes, (owner, domain, repository) -> java.util.List.of());
+  }
+
+  /** What the formats are built with, over these services, reading through the upstream graph {@code upstreams}. */
+  public dev.wharf.format.FormatContext formatContext(long maxAssetBytes, UpstreamService.RepositoryUpstreams upstreams) {
+    return new dev.wharf.format.FormatContext(packages, publishing, lifecycle, listing, upstreams(upstreams),
+        new dev.wharf.format.AssetDownloads(packages), maxAssetBytes,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC(),
+        new dev.wharf.format.Renderings.Budget(1 << 20));
+  }
 }

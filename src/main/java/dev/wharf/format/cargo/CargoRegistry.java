@@ -51,10 +51,11 @@ public final class CargoRegistry {
   private static final int MAX_FEATURES = 2_000;
 
   private final FormatContext context;
-  private final Renderings<PackageKey> indexFiles = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
+  private final Renderings<PackageKey> indexFiles;
 
   public CargoRegistry(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
+    this.indexFiles = new Renderings<>(context.renderings());
   }
 
   static PackageKey key(RepositoryLocation location, String name) {

@@ -59,7 +59,7 @@ public final class MavenRegistry {
 
   private final FormatContext context;
   /** Rendered artifact-level maven-metadata.xml, kept while their package document is current. */
-  private final Renderings<PackageKey> artifactMetadata = new Renderings<>(dev.wharf.packages.HeapShare.of(32));
+  private final Renderings<PackageKey> artifactMetadata;
   /**
    * Files this node stored in the last minutes, with whether storing them published their version:
    * Maven uploads a file and then its checksums, so a checksum that does not match takes back out a
@@ -83,6 +83,7 @@ public final class MavenRegistry {
 
   public MavenRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");
+    this.artifactMetadata = new Renderings<>(context.renderings());
   }
 
   private static PackageKey key(RepositoryLocation location, String groupId, String artifactId) {

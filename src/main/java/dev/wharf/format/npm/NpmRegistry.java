@@ -50,11 +50,12 @@ public final class NpmRegistry {
 
   private final FormatContext context;
 
-  /** Rendered packuments, within a sixteenth of the heap. */
-  private final Renderings<RenderKey> renderings = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
+  /** Rendered packuments, within the bound shared by every format's renderings. */
+  private final Renderings<RenderKey> renderings;
 
   public NpmRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");
+    this.renderings = new Renderings<>(context.renderings());
   }
 
   /** Where a package lives. */

@@ -11,7 +11,6 @@ import dev.wharf.format.Renderings;
 import dev.wharf.format.SpoolFiles;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDocument;
-import dev.wharf.packages.HeapShare;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -54,12 +53,13 @@ public final class NugetRegistry {
 
   private final FormatContext context;
   /** Rendered per package and endpoint: the documents hold absolute URLs. */
-  private final Renderings<View> registrations = new Renderings<>(HeapShare.of(16));
+  private final Renderings<View> registrations;
 
   private record View(PackageKey key, String endpoint, String document) {}
 
   NugetRegistry(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
+    this.registrations = new Renderings<>(context.renderings());
   }
 
   static PackageKey key(RepositoryLocation location, String id) {

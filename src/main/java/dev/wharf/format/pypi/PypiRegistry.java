@@ -72,11 +72,12 @@ public final class PypiRegistry {
   static final int MAX_DESCRIPTION_CHARS = PypiMetadata.MAX_BYTES;
 
   private final FormatContext context;
-  /** Rendered project pages, within a sixteenth of the heap. */
-  private final Renderings<PageKey> pages = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
+  /** Rendered project pages, within the bound shared by every format's renderings. */
+  private final Renderings<PageKey> pages;
 
   public PypiRegistry(FormatContext context) {
     this.context = java.util.Objects.requireNonNull(context, "context");
+    this.pages = new Renderings<>(context.renderings());
   }
 
   private static PackageKey key(RepositoryLocation location, String normalizedName) {

@@ -10,7 +10,6 @@ import dev.wharf.format.RenderedMetadata;
 import dev.wharf.format.Renderings;
 import dev.wharf.format.RepositoryLocation;
 import dev.wharf.format.VersionDocument;
-import dev.wharf.packages.HeapShare;
 import dev.wharf.packages.PackageAsset;
 import dev.wharf.packages.PackageDocument;
 import dev.wharf.packages.PackageKey;
@@ -47,9 +46,10 @@ public final class RubyRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FormatContext context;
-  private final Renderings<PackageKey> infos = new Renderings<>(HeapShare.of(32));
+  private final Renderings<PackageKey> infos;
   public RubyRegistry(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
+    this.infos = new Renderings<>(context.renderings());
   }
 
   static PackageKey key(RepositoryLocation location, String name) {

@@ -54,7 +54,7 @@ final class SwiftRegistry {
   private static final int LOOKUP_PAGE = 1000;
 
   private final FormatContext context;
-  private final Renderings<ListKey> releaseLists = new Renderings<>(dev.wharf.packages.HeapShare.of(16));
+  private final Renderings<ListKey> releaseLists;
 
   private final com.github.benmanes.caffeine.cache.Cache<PackageDocument, List<PackageDocument.VersionWithAssets>>
       sortedReleases = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
@@ -63,6 +63,7 @@ final class SwiftRegistry {
 
   SwiftRegistry(FormatContext context) {
     this.context = Objects.requireNonNull(context, "context");
+    this.releaseLists = new Renderings<>(context.renderings());
   }
 
   static PackageKey key(RepositoryLocation location, String scope, String name) {

@@ -48,7 +48,7 @@ class MavenRegistryTest {
     services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
     lifecycle = services.lifecycle();
-    registry = new MavenRegistry(context(services, 1024 * 1024));
+    registry = new MavenRegistry(services.formatContext(1024 * 1024));
   }
 
   @AfterEach
@@ -267,8 +267,8 @@ class MavenRegistryTest {
     for (int writes = 0; !survived; writes++) {
       String version = "1." + writes;
       TestingCrashingStore crashing = TestingCrashingStore.killedAfter(writes, store);
-      MavenRegistry dying = new MavenRegistry(context(TestingPackages.over(crashing.store(), blobs, Clock.systemUTC()),
-          1024 * 1024));
+      MavenRegistry dying = new MavenRegistry(TestingPackages.over(crashing.store(), blobs, Clock.systemUTC())
+          .formatContext(1024 * 1024));
       survived = TestingCrashingStore.survives(() -> deploy(dying, version));
       packages.invalidate(LIB); // written through other services
       java.util.Optional<dev.wharf.packages.PackageVersion> left = packages.version(LIB, version);
@@ -296,17 +296,11 @@ class MavenRegistryTest {
 
   @Test
   void overTheLimitNothingIsStored() {
-    MavenRegistry small = new MavenRegistry(context(services, 10));
+    MavenRegistry small = new MavenRegistry(services.formatContext(10));
     assertThatThrownBy(() -> small.put(HERE, (MavenPath.File) MavenPath.parse("com/example/lib/1.0/lib-1.0.jar"),
         new ByteArrayInputStream(new byte[11]))).isInstanceOf(WharfException.TooLarge.class);
     assertThat(packages.version(LIB, "1.0")).isEmpty();
   }
 
   /** What a format is built with, over this test's package services (no upstreams) and a size limit. */
-  static dev.wharf.format.FormatContext context(TestingPackages services, long maxAssetBytes) {
-    return new dev.wharf.format.FormatContext(services.packages(), services.publishing(), services.lifecycle(),
-        services.listing(), services.upstreams((owner, domain, repository) -> java.util.List.of()),
-        new dev.wharf.format.AssetDownloads(services.packages()), maxAssetBytes,
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
-  }
 }

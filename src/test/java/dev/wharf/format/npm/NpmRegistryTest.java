@@ -53,7 +53,7 @@ class NpmRegistryTest {
     TestingPackages services = TestingPackages.over(database, blobs, Clock.systemUTC());
     packages = services.packages();
     lifecycle = services.lifecycle();
-    registry = new NpmRegistry(context(services, 64 * 1024));
+    registry = new NpmRegistry(services.formatContext(64 * 1024));
     temporary = Files.createDirectories(directory.resolve("tmp"));
   }
 
@@ -317,10 +317,4 @@ class NpmRegistryTest {
   }
 
   /** What a format is built with, over this test's package services (no upstreams) and a size limit. */
-  static dev.wharf.format.FormatContext context(TestingPackages services, long maxAssetBytes) {
-    return new dev.wharf.format.FormatContext(services.packages(), services.publishing(), services.lifecycle(),
-        services.listing(), services.upstreams((owner, domain, repository) -> java.util.List.of()),
-        new dev.wharf.format.AssetDownloads(services.packages()), maxAssetBytes,
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
-  }
 }

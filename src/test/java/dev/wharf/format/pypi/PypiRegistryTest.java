@@ -59,7 +59,7 @@ class PypiRegistryTest {
     packages = services.packages();
     publishing = services.publishing();
     lifecycle = services.lifecycle();
-    registry = new PypiRegistry(context(services, 1024 * 1024));
+    registry = new PypiRegistry(services.formatContext(1024 * 1024));
   }
 
   @AfterEach
@@ -171,7 +171,7 @@ class PypiRegistryTest {
   void aFileRefusedForItsSizeLeavesNothingOfItNotEvenItsCoreMetadata() throws Exception {
     assertThat(uploadWheel("foo-bar", "1.0", "foo_bar-1.0-py3-none-any.whl", metadata("foo-bar", "1.0")))
         .isEqualTo(PypiRegistry.UploadOutcome.CREATED);
-    PypiRegistry small = new PypiRegistry(context(services, 8 * 1024));
+    PypiRegistry small = new PypiRegistry(services.formatContext(8 * 1024));
     Path big = wheel("foo_bar-1.0-py2-none-any.whl", "foo_bar-1.0.dist-info", metadata("foo-bar", "1.0"), 16 * 1024);
     assertThatThrownBy(() -> small.upload(HERE, upload("foo-bar", "1.0", "bdist_wheel", "foo_bar-1.0-py2-none-any.whl",
         big, sha256(big)))).isInstanceOf(WharfException.TooLarge.class);
@@ -195,8 +195,8 @@ class PypiRegistryTest {
       Path file = wheel(second, "foo_bar-" + version + ".dist-info", metadata("foo-bar", version), 100);
       String sha256 = sha256(file);
       dev.wharf.testing.TestingCrashingStore crashing = dev.wharf.testing.TestingCrashingStore.killedAfter(writes, store);
-      PypiRegistry dying = new PypiRegistry(context(TestingPackages.over(crashing.store(), blobs, Clock.systemUTC()),
-          1024 * 1024));
+      PypiRegistry dying = new PypiRegistry(TestingPackages.over(crashing.store(), blobs, Clock.systemUTC())
+          .formatContext(1024 * 1024));
       survived = dev.wharf.testing.TestingCrashingStore.survives(() -> dying.upload(HERE,
           upload("foo-bar", version, "bdist_wheel", second, file, sha256)));
       List<String> left = assetNames(version);
@@ -469,10 +469,8 @@ class PypiRegistryTest {
   void theRootListsEveryRepositoryOfTheUpstreamGraphOnceAcrossStorePages() {
     // here → [up1, up2]; up1 → [up2]. Names overlap across pages of PROJECT_PAGE_SIZE.
     Map<String, List<String>> graph = Map.of("py", List.of("up1", "up2"), "up1", List.of("up2"));
-    PypiRegistry through = new PypiRegistry(new dev.wharf.format.FormatContext(packages, publishing, lifecycle,
-        services.listing(), services.upstreams((owner, domain, repository) -> graph.getOrDefault(repository, List.of())),
-        new dev.wharf.format.AssetDownloads(packages), 1024 * 1024, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
-        Clock.systemUTC()));
+    PypiRegistry through = new PypiRegistry(services.formatContext(1024 * 1024,
+        (owner, domain, repository) -> graph.getOrDefault(repository, List.of())));
     int size = PypiRegistry.PROJECT_PAGE_SIZE;
     java.util.Set<String> expected = new java.util.TreeSet<>();
     for (int i = 0; i < size + 10; i++) {
@@ -504,10 +502,4 @@ class PypiRegistryTest {
   }
 
   /** What a format is built with, over this test's package services (no upstreams) and a size limit. */
-  static dev.wharf.format.FormatContext context(TestingPackages services, long maxAssetBytes) {
-    return new dev.wharf.format.FormatContext(services.packages(), services.publishing(), services.lifecycle(),
-        services.listing(), services.upstreams((owner, domain, repository) -> java.util.List.of()),
-        new dev.wharf.format.AssetDownloads(services.packages()), maxAssetBytes,
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Clock.systemUTC());
-  }
 }
