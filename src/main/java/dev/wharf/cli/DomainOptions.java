@@ -33,4 +33,20 @@ final class DomainOptions {
     }
     return arguments;
   }
+
+  /** {@code --duration-seconds} as {@code wharf login} and {@code exec} take it. */
+  static final class TokenLifetime {
+    @Option(names = "--duration-seconds", description = "Token lifetime: 900..43200 (default 43200).")
+    Long durationSeconds;
+
+    /** --duration-seconds when given: the lifetime a rerun of a command asks for. */
+    List<String> arguments() {
+      return durationSeconds == null ? List.of() : List.of("--duration-seconds", durationSeconds.toString());
+    }
+
+    /** The seconds a refresh is planned by: the default 43200 when none (or 0) is given. */
+    long plannedSeconds() {
+      return durationSeconds == null || durationSeconds == 0 ? 43200 : durationSeconds;
+    }
+  }
 }

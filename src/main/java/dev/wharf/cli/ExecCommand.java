@@ -54,8 +54,7 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = "--format", description = "The repository endpoint's format: npm, pypi, maven, cargo, ruby, nuget...")
   String format;
 
-  @Option(names = "--duration-seconds", description = "Token lifetime: 900..43200 (default 43200).")
-  Long durationSeconds;
+  @Mixin DomainOptions.TokenLifetime lifetime;
 
   @Mixin ApiClientOptions api;
 
@@ -86,7 +85,7 @@ final class ExecCommand implements Callable<Integer> {
     String token;
     String endpoint = null;
     try (CodeartifactClient client = api.codeArtifact()) {
-      token = domainOptions.authorizationToken(client, durationSeconds).authorizationToken();
+      token = domainOptions.authorizationToken(client, lifetime.durationSeconds).authorizationToken();
       if (repository != null) {
         endpoint = LoginUrls.withoutDefaultPort(domainOptions.repositoryEndpoint(client, repository, format));
       }

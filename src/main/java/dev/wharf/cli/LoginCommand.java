@@ -81,8 +81,7 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--repository", required = true, description = "The repository.")
   String repository;
 
-  @Option(names = "--duration-seconds", description = "Token lifetime: 900..43200 (default 43200).")
-  Long durationSeconds;
+  @Mixin DomainOptions.TokenLifetime lifetime;
 
   @Option(names = "--namespace", description = "npm, pnpm, yarn: use the repository for this scope only (@ns:registry); swift: for this"
       + " package scope only.")
@@ -146,7 +145,7 @@ final class LoginCommand implements Callable<Integer> {
     GetAuthorizationTokenResponse token;
     String endpoint;
     try (CodeartifactClient client = api.codeArtifact()) {
-      token = domainOptions.authorizationToken(client, durationSeconds);
+      token = domainOptions.authorizationToken(client, lifetime.durationSeconds);
       endpoint = domainOptions.repositoryEndpoint(client, repository, tool.format());
     } catch (SdkException e) {
       return SdkErrors.report(e, System.err);
@@ -206,9 +205,7 @@ final class LoginCommand implements Callable<Integer> {
     login.addAll(List.of("login", "--tool", tool.displayName()));
     login.addAll(domainOptions.arguments());
     login.addAll(List.of("--repository", repository));
-    if (durationSeconds != null) {
-      login.addAll(List.of("--duration-seconds", durationSeconds.toString()));
-    }
+    login.addAll(lifetime.arguments());
     if (namespace != null) {
       login.addAll(List.of("--namespace", namespace));
     }
@@ -230,7 +227,7 @@ final class LoginCommand implements Callable<Integer> {
     System.out.println();
     RefreshAdvice.lines(tool, login, exec,
         scope == LoginSetup.Scope.project ? Path.of(System.getProperty("user.dir")) : null,
-        durationSeconds == null || durationSeconds == 0 ? 43200 : durationSeconds).forEach(System.out::println);
+        lifetime.plannedSeconds()).forEach(System.out::println);
   }
 
   /**
@@ -241,9 +238,7 @@ final class LoginCommand implements Callable<Integer> {
     List<String> command = new ArrayList<>(WharfExecutable.command());
     command.add("get-authorization-token");
     command.addAll(domainOptions.arguments());
-    if (durationSeconds != null) {
-      command.addAll(List.of("--duration-seconds", durationSeconds.toString()));
-    }
+    command.addAll(lifetime.arguments());
     command.addAll(api.arguments());
     command.addAll(List.of(outputOptions));
     return command;
