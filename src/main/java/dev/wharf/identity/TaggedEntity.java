@@ -1,27 +1,22 @@
 package dev.wharf.identity;
 
+import dev.wharf.naming.WireNames;
+
 /** The IAM entities that carry tags, and how their tags are keyed in storage. */
 public enum TaggedEntity {
   /** Keyed by the user's name (lower-cased in storage). */
-  USER("user", "User"),
+  USER,
   /** Keyed by the role's name (lower-cased in storage). */
-  ROLE("role", "Role"),
+  ROLE,
   /** Keyed by the managed policy's ARN. */
-  POLICY("policy", "Policy"),
+  POLICY,
   /** Keyed by the OpenID Connect provider's ARN. */
-  OIDC_PROVIDER("oidc-provider", "OpenIDConnectProvider");
-
-  private final String column;
-  private final String operationName;
-
-  TaggedEntity(String column, String operationName) {
-    this.column = column;
-    this.operationName = operationName;
-  }
+  OIDC_PROVIDER;
 
   /** How IAM's actions name the entity: iam:Tag{name}, iam:List{name}Tags. */
   public String operationName() {
-    return operationName;
+    // IAM spells the provider out, where the constant abbreviates it
+    return this == OIDC_PROVIDER ? "OpenIDConnectProvider" : WireNames.pascalCase(this);
   }
 
   /** Whether the entity is keyed by its ARN (as stored) rather than by its case-insensitive name. */
@@ -29,9 +24,9 @@ public enum TaggedEntity {
     return this == POLICY || this == OIDC_PROVIDER;
   }
 
-  /** The value stored in the database. */
+  /** The value stored in the database (e.g. {@code oidc-provider}). */
   public String column() {
-    return column;
+    return WireNames.kebabCase(this);
   }
 
   /** The tagged entity of a user or role. */

@@ -1,5 +1,6 @@
 package dev.wharf.limits;
 
+import dev.wharf.naming.WireNames;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -36,22 +37,16 @@ public record LimitSettings(String preset, Map<Scope, Rate> rates, Map<String, R
 
   /** What a limit counts requests by. */
   public enum Scope {
-    ANONYMOUS("anonymous"),
-    ADDRESS("address"),
-    TOKEN("token"),
-    ACCESS_KEY("access-key"),
-    ACCOUNT_READS("account-reads"),
-    ACCOUNT_WRITES("account-writes");
-
-    private final String key;
-
-    Scope(String key) {
-      this.key = key;
-    }
+    ANONYMOUS,
+    ADDRESS,
+    TOKEN,
+    ACCESS_KEY,
+    ACCOUNT_READS,
+    ACCOUNT_WRITES;
 
     /** The name an entry uses, e.g. {@code access-key}. */
     public String key() {
-      return key;
+      return WireNames.kebabCase(this);
     }
   }
 
@@ -190,19 +185,16 @@ public record LimitSettings(String preset, Map<Scope, Rate> rates, Map<String, R
   }
 
   private static Scope scope(String entry, String key) {
-    for (Scope scope : Scope.values()) {
-      if (scope.key.equals(key)) {
-        return scope;
+    return WireNames.find(Scope.class, Scope::key, key).orElseThrow(() -> {
+      List<String> known = new ArrayList<>();
+      for (Scope scope : Scope.values()) {
+        known.add(scope.key());
       }
-    }
-    List<String> known = new ArrayList<>();
-    for (Scope scope : Scope.values()) {
-      known.add(scope.key);
-    }
-    known.add("operation:NAME");
-    known.add("uploads");
-    throw new IllegalArgumentException("'" + entry + "': unknown limit '" + key + "' (known: " + String.join(", ", known)
-        + ")");
+      known.add("operation:NAME");
+      known.add("uploads");
+      return new IllegalArgumentException("'" + entry + "': unknown limit '" + key + "' (known: "
+          + String.join(", ", known) + ")");
+    });
   }
 
   private static Rate rate(String entry, String value) {
@@ -229,7 +221,7 @@ public record LimitSettings(String preset, Map<Scope, Rate> rates, Map<String, R
   public String describe() {
     Map<String, String> parts = new LinkedHashMap<>();
     rates.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(rate -> parts.put(rate.getKey().key, rate.getValue().toString()));
+        .forEach(rate -> parts.put(rate.getKey().key(), rate.getValue().toString()));
     new TreeMap<>(operations).forEach((operation, rate) -> parts.put("operation:" + operation, rate.toString()));
     parts.put("uploads", uploads == 0 ? "off" : Integer.toString(uploads));
     List<String> out = new ArrayList<>();

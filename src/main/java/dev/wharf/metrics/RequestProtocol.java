@@ -1,23 +1,20 @@
 package dev.wharf.metrics;
 
+import dev.wharf.naming.WireNames;
+
 /** The endpoint family a request went to: the {@code protocol} tag of the request meters. */
 public enum RequestProtocol {
-  AWS_QUERY("aws-query"),
-  AWS_REST("aws-rest"),
-  PACKAGE("package"),
-  CONSOLE("console"),
-  HEALTH("health"),
-  METRICS("metrics"),
+  AWS_QUERY,
+  AWS_REST,
+  PACKAGE,
+  CONSOLE,
+  HEALTH,
+  METRICS,
   /** A path no endpoint serves (404). */
-  NONE("none");
+  NONE;
 
-  private final String tag;
-
-  RequestProtocol(String tag) {
-    this.tag = tag;
-  }
-
+  /** The tag's value, e.g. {@code aws-query}. */
   public String tag() {
-    return tag;
+    return WireNames.kebabCase(this);
   }
 }

@@ -1,31 +1,23 @@
 package dev.wharf.packages;
 
+import dev.wharf.naming.WireNames;
+
 /** CodeArtifact's package version statuses. */
 public enum VersionStatus {
-  PUBLISHED("Published"),
-  UNFINISHED("Unfinished"),
-  UNLISTED("Unlisted"),
-  ARCHIVED("Archived"),
-  DISPOSED("Disposed");
-
-  private final String wireName;
-
-  VersionStatus(String wireName) {
-    this.wireName = wireName;
-  }
+  PUBLISHED,
+  UNFINISHED,
+  UNLISTED,
+  ARCHIVED,
+  DISPOSED;
 
   /** The name as the CodeArtifact API spells it (e.g. "Published"). */
   public String wireName() {
-    return wireName;
+    return WireNames.pascalCase(this);
   }
 
   public static VersionStatus fromWireName(String name) {
-    for (VersionStatus status : values()) {
-      if (status.wireName.equals(name)) {
-        return status;
-      }
-    }
-    throw new IllegalArgumentException("unknown package version status: " + name);
+    return WireNames.find(VersionStatus.class, VersionStatus::wireName, name)
+        .orElseThrow(() -> new IllegalArgumentException("unknown package version status: " + name));
   }
 
   /** Whether its assets may be downloaded (by exact version, for Unlisted). */

@@ -13,6 +13,7 @@ import dev.wharf.identity.PrincipalType;
 import dev.wharf.identity.Role;
 import dev.wharf.identity.Tag;
 import dev.wharf.identity.TaggedEntity;
+import dev.wharf.naming.WireNames;
 import dev.wharf.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -707,12 +708,8 @@ public final class SqlIdentityStore implements IdentityStore {
   }
 
   private static PrincipalType principalType(String column) {
-    for (PrincipalType type : PrincipalType.values()) {
-      if (type.column().equals(column)) {
-        return type;
-      }
-    }
-    throw new IllegalStateException("unknown principal type " + column);
+    return WireNames.find(PrincipalType.class, PrincipalType::column, column)
+        .orElseThrow(() -> new IllegalStateException("unknown principal type " + column));
   }
 
   @Override
