@@ -14,16 +14,40 @@ public final class WireNames {
 
   /** The name in lower case, words joined by hyphens: {@code AWS_QUERY} is {@code aws-query}. */
   public static String kebabCase(Enum<?> constant) {
-    return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return KEBAB_CASE.get(constant.getDeclaringClass())[constant.ordinal()];
   }
 
   /** Each word of the name capitalized, joined: {@code PUBLISHED} is {@code Published}, {@code ACCESS_KEY} {@code AccessKey}. */
   public static String pascalCase(Enum<?> constant) {
+    return PASCAL_CASE.get(constant.getDeclaringClass())[constant.ordinal()];
+  }
+
+  /*
+   * Spelled once per enum, by ordinal: these are asked on hot paths (a metric tag per request, a status per version
+   * read), where building a string each time would be garbage for nothing.
+   */
+  private static final ClassValue<String[]> KEBAB_CASE =
+      spelled(name -> name.toLowerCase(Locale.ROOT).replace('_', '-'));
+  private static final ClassValue<String[]> PASCAL_CASE = spelled(name -> {
     StringBuilder out = new StringBuilder();
-    for (String word : constant.name().split("_")) {
+    for (String word : name.split("_")) {
       out.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
     }
     return out.toString();
+  });
+
+  private static ClassValue<String[]> spelled(Function<String, String> rule) {
+    return new ClassValue<>() {
+      @Override
+      protected String[] computeValue(Class<?> type) {
+        Object[] constants = type.getEnumConstants();
+        String[] spellings = new String[constants.length];
+        for (int i = 0; i < constants.length; i++) {
+          spellings[i] = rule.apply(((Enum<?>) constants[i]).name());
+        }
+        return spellings;
+      }
+    };
   }
 
   /**
