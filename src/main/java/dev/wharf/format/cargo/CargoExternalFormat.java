@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A Cargo sparse index (crates.io's {@code https://index.crates.io}, or another registry's) as an
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final String CRATES_IO_INDEX = "index.crates.io";
   /** The index-line fields kept as the version's document (the checksum is the asset's). */
   private static final List<String> KEPT = List.of("name", "vers", "deps", "features", "features2", "links",
@@ -44,7 +42,7 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public URI metadataUri(URI base, PackageKey key) {
-    return URI.create(ExternalFormat.withSlash(base) + CargoNames.indexPath(key.name()));
+    return ExternalFormat.below(base, CargoNames.indexPath(key.name()));
   }
 
   @Override
@@ -54,8 +52,7 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public Optional<PackageDocument> parse(PackageKey key, URI documentUri, byte[] body, String upstreamName) {
-    String index = documentUri.toString();
-    String base = index.substring(0, index.length() - CargoNames.indexPath(key.name()).length());
+    String base = ExternalFormat.baseOf(documentUri, CargoNames.indexPath(key.name()));
     Instant now = Instant.now();
     List<PackageDocument.VersionWithAssets> versions = new ArrayList<>();
     for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
@@ -72,7 +69,7 @@ public final class CargoExternalFormat implements ExternalFormat.ListedFiles {
       String version = entry.path("vers").asText("");
       String cksum = entry.path("cksum").asText("");
       if (!CargoNames.validName(name) || !CargoNames.key(name).equals(key.name()) || !CargoNames.validVersion(version)
-          || !SHA256.matcher(cksum).matches() || entry.path("v").asInt(1) > 2) {
+          || !Algorithm.SHA256.isLowerCaseDigest(cksum) || entry.path("v").asInt(1) > 2) {
         continue;
       }
       ObjectNode document = JSON.createObjectNode();

@@ -43,7 +43,6 @@ import org.w3c.dom.Element;
 public final class MavenExternalFormat implements ExternalFormat.NamedFiles {
   /** A version as a repository layout can hold it (a path segment; Maven Central's versions all fit). */
   private static final Pattern VERSION = MavenPath.SEGMENT;
-  private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
 
   private final Clock clock;
 
@@ -161,19 +160,15 @@ public final class MavenExternalFormat implements ExternalFormat.NamedFiles {
     }
     String[] tokens = stripped.split("\\s+");
     String first = tokens[0];
-    if (isDigest(first, algorithm)) {
+    if (algorithm.isDigest(first)) {
       return Optional.of(first.toLowerCase(Locale.ROOT));
     }
     String last = tokens[tokens.length - 1];
-    if (tokens.length > 1 && isDigest(last, algorithm) && (tokens[tokens.length - 2].endsWith("=")
+    if (tokens.length > 1 && algorithm.isDigest(last) && (tokens[tokens.length - 2].endsWith("=")
         || tokens[tokens.length - 2].endsWith(":"))) {
       return Optional.of(last.toLowerCase(Locale.ROOT));
     }
     return Optional.empty();
-  }
-
-  private static boolean isDigest(String token, Algorithm algorithm) {
-    return token.length() == algorithm.hexLength() && HEX.matcher(token).matches();
   }
 
   @Override

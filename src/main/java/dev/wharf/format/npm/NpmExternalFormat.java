@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * An npm registry (registry.npmjs.org or any that speaks its protocol) as an external connection:
@@ -32,7 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SHA1 = Pattern.compile("[0-9a-fA-F]{40}");
   private static final HexFormat HEX = HexFormat.of();
 
   @Override
@@ -72,7 +70,7 @@ public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
       String tarball = dist.path("tarball").asText("");
       String sha512 = sha512Hex(dist.path("integrity").asText(""));
       String sha1 = dist.path("shasum").asText("");
-      if (tarball.isEmpty() || (sha512 == null && !SHA1.matcher(sha1).matches())) {
+      if (tarball.isEmpty() || (sha512 == null && !Algorithm.SHA1.isDigest(sha1))) {
         continue; // nothing to verify it against: never served
       }
       try {
@@ -85,7 +83,7 @@ public final class NpmExternalFormat implements ExternalFormat.ListedFiles {
       PackageVersion version = new PackageVersion(key, entry.getKey(), VersionStatus.PUBLISHED, "external", published,
           published, description, manifest.toString(), "EXTERNAL");
       PackageAsset asset = new PackageAsset(NpmRegistry.ASSET, null, -1, null,
-          SHA1.matcher(sha1).matches() ? sha1.toLowerCase(java.util.Locale.ROOT) : null, sha512);
+          Algorithm.SHA1.isDigest(sha1) ? sha1.toLowerCase(java.util.Locale.ROOT) : null, sha512);
       versions.add(new PackageDocument.VersionWithAssets(version, List.of(asset)));
     }
     if (versions.isEmpty()) {

@@ -57,7 +57,7 @@ public final class NugetExternalFormat implements ExternalFormat.NamedFiles, Ext
 
   @Override
   public URI metadataUri(URI base, PackageKey key) {
-    return URI.create(ExternalFormat.withSlash(base) + key.name() + "/index.json");
+    return ExternalFormat.below(base, key.name() + "/index.json");
   }
 
   @Override

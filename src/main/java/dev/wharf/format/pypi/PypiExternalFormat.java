@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A Python package index (pypi.org or any PEP 691 index) as an external connection: the JSON
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   @Override
   public String format() {
@@ -60,7 +58,7 @@ public final class PypiExternalFormat implements ExternalFormat.ListedFiles {
       String name = file.path("filename").asText("");
       String sha256 = file.path("hashes").path("sha256").asText("");
       JsonNode yanked = file.path("yanked");
-      if (name.isEmpty() || !SHA256.matcher(sha256).matches() || (yanked.isBoolean() && yanked.asBoolean())
+      if (name.isEmpty() || !Algorithm.SHA256.isDigest(sha256) || (yanked.isBoolean() && yanked.asBoolean())
           || yanked.isTextual() || !file.path("url").isTextual()) {
         continue;
       }

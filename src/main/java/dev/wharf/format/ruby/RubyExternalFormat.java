@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A RubyGems compact index (rubygems.org's, or another gem source's) as an external connection: a
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   @Override
   public String format() {
@@ -38,7 +36,7 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public URI metadataUri(URI base, PackageKey key) {
-    return URI.create(ExternalFormat.withSlash(base) + "info/" + key.name());
+    return ExternalFormat.below(base, infoPath(key));
   }
 
   @Override
@@ -48,8 +46,7 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
 
   @Override
   public Optional<PackageDocument> parse(PackageKey key, URI documentUri, byte[] body, String upstreamName) {
-    String info = documentUri.toString();
-    String base = info.substring(0, info.length() - ("info/" + key.name()).length());
+    String base = ExternalFormat.baseOf(documentUri, infoPath(key));
     Map<String, ObjectNode> documents = new LinkedHashMap<>();
     Map<String, List<PackageAsset>> assets = new LinkedHashMap<>();
     for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
@@ -69,7 +66,8 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
         }
       }
       String sha256 = facts.getOrDefault("checksum", "");
-      if (!RubyNames.validVersion(version) || !RubyNames.validPlatform(platform) || !SHA256.matcher(sha256).matches()) {
+      if (!RubyNames.validVersion(version) || !RubyNames.validPlatform(platform)
+          || !Algorithm.SHA256.isLowerCaseDigest(sha256)) {
         continue;
       }
       ObjectNode document = documents.computeIfAbsent(version, v -> JSON.createObjectNode().put("name", key.name())
@@ -101,5 +99,10 @@ public final class RubyExternalFormat implements ExternalFormat.ListedFiles {
         version, VersionStatus.PUBLISHED, "external", now, now, null, document.toString(), "EXTERNAL"),
         assets.get(version))));
     return Optional.of(new PackageDocument(new PackageSummary(key, now, now), versions, Map.of()));
+  }
+
+  /** A gem's compact-index file below the upstream's base URL. */
+  private static String infoPath(PackageKey key) {
+    return "info/" + key.name();
   }
 }

@@ -96,6 +96,20 @@ public interface ExternalFormat {
     return text.endsWith("/") ? text : text + "/";
   }
 
+  /** The URL of {@code path} below the upstream's base URL (joined with one {@code /}). */
+  static URI below(URI base, String path) {
+    return URI.create(withSlash(base) + path);
+  }
+
+  /**
+   * The upstream's base URL, ending in {@code /}, of a document fetched from {@link #below}{@code (base, path)}:
+   * for the format's other URLs below the same base.
+   */
+  static String baseOf(URI documentUri, String path) {
+    String document = documentUri.toString();
+    return document.substring(0, document.length() - path.length());
+  }
+
   /** The mapper upstream JSON documents are read with. */
   final class Json {
     static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -130,6 +144,16 @@ public interface ExternalFormat {
     /** The digest's length in hex digits. */
     public int hexLength() {
       return hexLength;
+    }
+
+    /** Whether {@code text} is a digest in this algorithm: {@link #hexLength} hex digits, in either case. */
+    public boolean isDigest(String text) {
+      return text.length() == hexLength && text.chars().allMatch(java.util.HexFormat::isHexDigit);
+    }
+
+    /** Whether {@code text} is a digest in this algorithm in lower case, as Cargo's and RubyGems' indexes write it. */
+    public boolean isLowerCaseDigest(String text) {
+      return text.length() == hexLength && text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
   }
 
