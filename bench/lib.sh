@@ -4,7 +4,7 @@
 #   bench_work                      makes $work (755: nginx's workers read below it) and removes it on exit
 #                                   unless KEEP=1; background jobs are stopped then
 #   start_wharf PORT DATA [CMD...]  runs [CMD...] $WHARF_BIN server on PORT with DATA, waits for /health,
-#                                   sets $pid (the JVM listening on PORT); awsw runs the aws CLI against it
+#                                   sets $pid and $wharf_pid (the JVM listening on PORT; killed at exit, after 20 s with SIGKILL); awsw runs the aws CLI against it
 #   bench_repository REPO FORMAT    in the started Wharf: domain bench, repository REPO; sets $account, $token
 #                                   and $endpoint (REPO's endpoint for FORMAT)
 #   alternate RUNS FUNCTION WHAT    runs FUNCTION wharf and FUNCTION nginx once each to warm up, then RUNS times
@@ -21,8 +21,15 @@ say() { printf '   %s\n' "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 bench_cleanup() {
-  local p
-  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  local p _
+  for p in $(jobs -p) ${wharf_pid:-}; do kill "$p" 2>/dev/null || true; done
+  # A server that cannot stop (its heap full, say) must not outlive the benchmark: it would take a core from the
+  # next one. One did, for two hours, after a failed soak. 20 s to stop, then killed.
+  for _ in $(seq 1 100); do
+    [ -z "$(jobs -pr)" ] && { [ -z "${wharf_pid:-}" ] || ! kill -0 "$wharf_pid" 2>/dev/null; } && break
+    sleep 0.2
+  done
+  for p in $(jobs -pr) ${wharf_pid:-}; do kill -9 "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
 }
@@ -47,6 +54,7 @@ start_wharf() {
   done
   pid=$(ss -ltnpH "sport = :$wharf_port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
   [ -n "$pid" ] || { echo "Wharf does not listen on $wharf_port" >&2; exit 1; }
+  wharf_pid=$pid
 }
 
 awsw() {
