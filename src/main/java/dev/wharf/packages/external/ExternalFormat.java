@@ -153,7 +153,7 @@ public interface ExternalFormat {
 
     /** Whether {@code text} is a digest in this algorithm in lower case, as Cargo's and RubyGems' indexes write it. */
     public boolean isLowerCaseDigest(String text) {
-      return text.length() == hexLength && text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+      return isDigest(text) && text.chars().noneMatch(c -> c >= 'A' && c <= 'F');
     }
   }
 
